@@ -1,0 +1,70 @@
+// The collaboration charter: who is a stakeholder, which role may take which
+// action, in which jurisdiction, within which service level. It is data (a
+// JSON document, charters/pesanggrahan.json is the default) adopted on the
+// log by a CharterAdopted event, so who may do what is part of the history.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/result.h"
+
+namespace pl {
+
+// Where a role may act: one kelurahan, every kelurahan of its kecamatan, or
+// everywhere (auditors, admin).
+enum class Scope { kKelurahan, kKecamatan, kAll };
+
+struct RoleDef {
+  std::string name;  // human name, e.g. "Petugas UP PTSP Kelurahan"
+  Scope scope = Scope::kKelurahan;
+};
+
+struct Kelurahan {
+  std::string code;  // e.g. "31.74.10.1002"
+  std::string name;  // e.g. "Pesanggrahan"
+};
+
+struct Eligibility {
+  int64_t max_capital = 0;   // rupiah, excluding land and buildings
+  int64_t max_turnover = 0;  // rupiah per year
+  int32_t max_workers = 0;
+};
+
+struct Charter {
+  uint32_t version = 0;
+  std::string name;
+  std::string permit_type;  // "IUMK"
+  std::string kecamatan_code;
+  std::string kecamatan_name;
+  std::vector<Kelurahan> kelurahan;
+  std::map<std::string, RoleDef> roles;                        // role id -> definition
+  std::map<std::string, std::vector<std::string>> permissions;  // action -> roles allowed
+  std::map<std::string, int> service_days;  // status name -> working days allowed in it
+  std::set<std::string> holidays;            // YYYY-MM-DD, Jakarta dates
+  Eligibility eligibility;
+  int validity_years = 5;
+  std::vector<std::string> required_documents;
+  int utc_offset_minutes = 420;  // Jakarta, WIB
+  std::string canonical_json;    // the adopted text, keys sorted
+
+  // Parses and validates a charter document. Refuses (code "invalid_charter")
+  // unknown keys, missing keys, roles in permissions that are not defined,
+  // and unknown actions.
+  static Result<Charter> FromJson(std::string_view json);
+
+  const Kelurahan* FindKelurahan(std::string_view code) const;
+  bool RoleMay(std::string_view role, std::string_view action) const;
+  // Whether an actor of `role` with `jurisdiction` may act in `kelurahan`.
+  bool Covers(std::string_view role, std::string_view jurisdiction,
+              std::string_view kelurahan) const;
+};
+
+// Every action name the charter can grant, in workflow order.
+const std::vector<std::string>& AllActions();
+
+}  // namespace pl

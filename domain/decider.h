@@ -1,0 +1,59 @@
+// The pure decider of the permit workflow (the Decider pattern):
+//   Decide(command, state) -> events, or a refusal;
+//   Evolve(state, event)   -> state.
+// No I/O, no clocks, no randomness: everything comes in the command.
+// A refusal is a value with a stable reason code (docs/api.md lists them)
+// and a message a clerk can act on. A decided command that changes nothing
+// yields no events.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/commands.h"
+#include "domain/state.h"
+#include "events/envelope.h"
+
+namespace pl {
+
+struct Refusal {
+  std::string code;
+  std::string message;
+};
+
+struct Decision {
+  std::vector<Envelope> events;   // fully formed envelopes: seq follows the state's version
+  std::optional<Refusal> refusal;
+  bool accepted() const { return !refusal.has_value(); }
+};
+
+// Decides a command on a permit stream, under the charter in `gov`.
+Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov);
+// Decides a command on the governance stream (adopt_charter, enroll_officer:
+// role "admin" only).
+Decision DecideGovernance(const Command& cmd, const GovernanceState& gov);
+
+void EvolvePermit(PermitState& state, const Envelope& event);
+void EvolveGovernance(GovernanceState& state, const Envelope& event);
+
+// Where a permit stands for the people waiting on it.
+struct StageInfo {
+  std::string stage;                   // StatusName of the status
+  std::vector<std::string> next_actions;  // actions the charter allows from here (not withdraw/reject)
+  std::vector<std::string> next_roles;    // roles that take them
+  std::string due_date;                // YYYY-MM-DD, empty when the status has no service level
+  int service_days = 0;
+};
+StageInfo Stage(const PermitState& state, const Charter& charter);
+
+// Working-day arithmetic on Jakarta dates (UTC offset from the charter):
+// the date `days` working days after the date of `time_ms`, skipping
+// Saturdays, Sundays and the charter's holidays.
+std::string AddWorkingDays(int64_t time_ms, int days, const Charter& charter);
+// Working days from the date of `from_ms` to the date of `to_ms`.
+int WorkingDaysBetween(int64_t from_ms, int64_t to_ms, const Charter& charter);
+// The Jakarta date (YYYY-MM-DD) of a time.
+std::string LocalDate(int64_t time_ms, const Charter& charter);
+
+}  // namespace pl

@@ -1,0 +1,66 @@
+// The EventLog port: an ordered, durable, partitioned log of records.
+//
+// Records are keyed by stream id (a permit id, or "governance") and a key
+// always maps to the same partition, so one stream's events are totally
+// ordered. The governance stream always lives in partition 0.
+//
+// Offsets: within a partition, offsets increase but need not be contiguous
+// (Kafka's transaction markers take offsets too). Readers resume from the
+// offset after the last record they processed.
+//
+// Thread safety: every method may be called from any thread concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/ids.h"
+#include "events/result.h"
+
+namespace pl {
+
+struct AppendRecord {
+  PartitionId partition;
+  std::string key;
+  std::string value;
+};
+
+struct LogRecord {
+  PartitionId partition;
+  Offset offset;
+  std::string key;
+  std::string value;
+};
+
+class EventLog {
+ public:
+  EventLog() = default;
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+  virtual ~EventLog() = default;
+
+  virtual int32_t partitions() const = 0;
+
+  // Appends all records atomically (all become visible, or none) and returns
+  // only once they are durable; the offsets returned match the records.
+  virtual Result<std::vector<Offset>> Append(std::span<const AppendRecord> records) = 0;
+
+  // Up to `max` records of partition `p` at or after offset `from`, in order.
+  virtual Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) = 0;
+
+  // The offset just past the last visible record of partition `p`.
+  virtual Result<Offset> EndOffset(PartitionId p) = 0;
+
+  // Blocks until partition `p` has a visible record at or after `from`, or the
+  // timeout passes. Returns whether such a record exists.
+  virtual bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) = 0;
+
+  // The partition of a stream key: stable for the life of the log.
+  PartitionId PartitionFor(std::string_view key) const;
+};
+
+}  // namespace pl

@@ -1,0 +1,69 @@
+#include <gtest/gtest.h>
+
+#include "events/envelope.h"
+#include "events/json.h"
+#include "events/personal.h"
+
+namespace pl {
+namespace {
+
+Envelope Sample() {
+  Envelope e;
+  e.event_id = "P1/1";
+  e.stream = StreamId("P1");
+  e.seq = 1;
+  e.time_ms = 1764288000123;
+  e.actor_id = "applicant";
+  e.actor_role = "applicant";
+  e.command_id = CommandId("c-1");
+  ApplicationSubmitted a;
+  a.kelurahan = "31.74.10.1002";
+  a.applicant = {"person-1", std::string("\x00\x01\xff", 3)};
+  a.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
+  a.documents = {"form", "ktp"};
+  a.tracking_hash = "ab";
+  e.payload = a;
+  return e;
+}
+
+TEST(Codec, RoundTripsEveryFieldAndIsCanonical) {
+  Envelope e = Sample();
+  std::string bytes = Encode(e);
+  EXPECT_EQ(bytes, Encode(e));
+  auto back = Decode(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(Encode(*back), bytes);
+  EXPECT_EQ(back->stream.str(), "P1");
+  EXPECT_EQ(back->command_id.str(), "c-1");
+  const auto& a = std::get<ApplicationSubmitted>(back->payload);
+  EXPECT_EQ(a.business.capital, 25000000);
+  EXPECT_EQ(a.applicant.ciphertext, std::string("\x00\x01\xff", 3));
+}
+
+TEST(Codec, RefusesTruncatedTrailingAndUnknownBytes) {
+  std::string bytes = Encode(Sample());
+  EXPECT_EQ(Decode(bytes.substr(0, bytes.size() - 3)).status().code(), "corrupt_event");
+  EXPECT_EQ(Decode(bytes + "x").status().code(), "corrupt_event");
+  std::string bad = bytes;
+  bad[0] = 9;  // unknown envelope format
+  EXPECT_EQ(Decode(bad).status().code(), "corrupt_event");
+  EXPECT_FALSE(Decode("").ok());
+}
+
+TEST(Codec, JsonNeverShowsSealedPersonalData) {
+  auto j = ToJson(Sample());
+  EXPECT_EQ(j["type"], "application_submitted");
+  EXPECT_EQ(j["payload"]["applicant"]["person_id"], "person-1");
+  EXPECT_FALSE(j["payload"]["applicant"].contains("ciphertext"));
+  EXPECT_EQ(j["time"], "2025-11-28T00:00:00.123Z");
+}
+
+TEST(Personal, RoundTrips) {
+  PersonalData p{"3174051234567890", "Sari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
+  auto back = DecodePersonal(EncodePersonal(p));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, p);
+}
+
+}  // namespace
+}  // namespace pl
