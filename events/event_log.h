@@ -29,6 +29,11 @@ struct AppendRecord {
   std::string value;
 };
 
+struct LogPosition {
+  PartitionId partition;
+  Offset offset;
+};
+
 struct LogRecord {
   PartitionId partition;
   Offset offset;

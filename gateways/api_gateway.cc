@@ -1,0 +1,480 @@
+#include "gateways/api_gateway.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+
+#include "domain/decider.h"
+#include "events/json.h"
+#include "gateways/api_parse.h"
+#include "gateways/api_render.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+std::string_view SV(boost::beast::string_view v) { return {v.data(), v.size()}; }
+
+std::vector<std::string> PathParts(std::string_view target) {
+  std::vector<std::string> parts;
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) parts.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return parts;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::string QueryParam(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return "";
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return "";
+}
+
+// Permit ids: "P" and 12 Crockford base32 characters of SHA-256(command id),
+// so a retried submission (same command id) names the same permit.
+std::string PermitIdFor(const std::string& command_id) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(command_id.data()), command_id.size(), md);
+  static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string id = "P";
+  for (int i = 0; i < 12; ++i) {
+    int bit = i * 5;
+    id.push_back(alphabet[((md[bit / 8] << 8 | md[bit / 8 + 1]) >> (11 - bit % 8)) & 31]);
+  }
+  return id;
+}
+
+bool ConstantTimeEqual(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Roles that handle applications and so see the applicant's personal data.
+bool SeesPersonalData(const std::string& role) {
+  return role == "ptsp_officer" || role == "ptsp_head" || role == "kelurahan_economy" ||
+         role == "lurah" || role == "kecamatan_umkm";
+}
+
+}  // namespace
+
+http::status RefusalStatus(const std::string& code) {
+  if (code == "version_conflict" || code == "already_exists") return http::status::conflict;
+  if (code == "role_not_permitted" || code == "outside_jurisdiction")
+    return http::status::forbidden;
+  if (code == "unknown_permit") return http::status::not_found;
+  if (code == "no_charter") return http::status::service_unavailable;
+  return http::status::unprocessable_entity;
+}
+
+bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Respond& respond) {
+  auto it = req.find(http::field::authorization);
+  if (it == req.end()) return true;
+  std::string_view v = SV(it->value());
+  if (!v.starts_with("Bearer ") || v.size() <= 7) {
+    respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                          "the Authorization header must be 'Bearer <token>'"));
+    return false;
+  }
+  std::string token(v.substr(7));
+  if (ConstantTimeEqual(token, ledger_.admin_token())) {
+    who.kind = Principal::Kind::kAdmin;
+    who.actor = {"admin", "admin", ""};
+    return true;
+  }
+  const std::string hash = HashToken(token);
+  auto gov = ledger_.processor().governance();
+  if (auto o = gov->officer_by_token.find(hash); o != gov->officer_by_token.end()) {
+    const Officer& officer = gov->officers.at(o->second);
+    who.kind = Principal::Kind::kOfficer;
+    who.actor = {officer.id, officer.role, officer.jurisdiction};
+    return true;
+  }
+  if (auto permit = ledger_.queries().PermitByTracking(hash)) {
+    who.kind = Principal::Kind::kApplicant;
+    who.permit_id = *permit;
+    who.actor = {"applicant", "applicant", *permit};
+    return true;
+  }
+  respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                        "the token is not known: check the officer token or tracking code"));
+  return false;
+}
+
+void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
+  ++requests_;
+  auto req = std::make_shared<HttpRequest>(std::move(req_in));
+  Respond respond = [this, respond_in = std::move(respond_in)](HttpResponse res) {
+    unsigned code = res.result_int();
+    if (code < 400) ++responses_2xx_;
+    else if (code < 500) ++responses_4xx_;
+    else ++responses_5xx_;
+    respond_in(std::move(res));
+  };
+  const auto parts = PathParts(SV(req->target()));
+  const auto method = req->method();
+  auto not_found = [&] {
+    respond(ErrorResponse(*req, http::status::not_found, "not_found",
+                          "no such resource: " + std::string(req->target())));
+  };
+  auto wrong_method = [&] {
+    respond(ErrorResponse(*req, http::status::method_not_allowed, "method_not_allowed",
+                          std::string(req->method_string()) + " is not allowed on " +
+                              std::string(req->target())));
+  };
+
+  if (parts.size() == 1 && parts[0] == "healthz") {
+    json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
+    return respond(JsonResponse(*req, http::status::ok, j.dump()));
+  }
+  if (parts.size() == 1 && parts[0] == "metrics") return GetMetrics(*req, respond);
+  if (parts.empty() || parts[0] != "v1") return not_found();
+
+  Principal who;
+  if (!Authenticate(*req, who, respond)) return;
+  const size_t n = parts.size();
+
+  if (n == 2 && parts[1] == "officers") {
+    if (method != http::verb::post) return wrong_method();
+    return PostOfficer(*req, who, respond);
+  }
+  if (n == 2 && parts[1] == "applications") {
+    if (method != http::verb::post) return wrong_method();
+    return PostApplication(*req, who, respond);
+  }
+  if (n >= 3 && parts[1] == "permits") {
+    if (n == 4 && parts[3] == "actions") {
+      if (method != http::verb::post) return wrong_method();
+      return PostAction(*req, who, parts[2], respond);
+    }
+    if (method != http::verb::get) return wrong_method();
+    if (n == 3) return GetPermit(*req, who, parts[2], false, respond);
+    if (n == 4 && parts[3] == "history") return GetPermit(*req, who, parts[2], true, respond);
+    return not_found();
+  }
+  if (method != http::verb::get) return wrong_method();
+  if (n == 3 && parts[1] == "track") return GetTrack(*req, parts[2], respond);
+  if (n == 2 && parts[1] == "worklist") return GetWorklist(*req, who, respond);
+  if (n == 2 && parts[1] == "charter") {
+    auto c = ledger_.queries().charter();
+    if (!c) return not_found();
+    return respond(JsonResponse(*req, http::status::ok, c->canonical_json));
+  }
+  if (n >= 3 && parts[1] == "public") {
+    if (n == 3 && parts[2] == "stats")
+      return respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
+    if (n == 3 && parts[2] == "register") return GetRegister(*req, respond);
+    if (n == 4 && parts[2] == "verify") return GetVerify(*req, PercentDecode(parts[3]), respond);
+  }
+  return not_found();
+}
+
+void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "enrolling an officer needs the administrator's token"));
+  if (who.kind != Principal::Kind::kAdmin)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "only the administrator enrols officers"));
+  JsonInput in = JsonInput::Parse(req.body());
+  EnrollOfficer e;
+  e.officer_id = in.String("id", true, 64);
+  e.name = in.String("name", true, 200);
+  e.role = in.String("role", true, 64);
+  e.jurisdiction = in.String("kelurahan", true, 64);
+  auto command_id = in.OptionalString("command_id", 128);
+  in.RejectUnknown();
+  if (!in.ok())
+    return respond(ErrorResponse(req, http::status::bad_request, in.error().code,
+                                 in.error().message));
+  const std::string token = RandomToken(24);
+  e.token_hash = HashToken(token);
+  Command cmd;
+  cmd.id = CommandId(command_id.value_or("enroll-" + e.officer_id + "-" + e.token_hash.substr(0, 8)));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  std::string officer_id = e.officer_id;
+  cmd.action = std::move(e);
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (!o.error.ok())
+      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                   o.error.message()));
+    if (o.refusal)
+      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
+                                   o.refusal->message));
+    if (o.duplicate)
+      return respond(ErrorResponse(req, http::status::conflict, "officer_exists",
+                                   "this enrolment was already made; its token was shown once"));
+    json j = {{"officer_id", officer_id}, {"token", token}};
+    respond(JsonResponse(req, http::status::created, j.dump()));
+  });
+}
+
+void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, Respond respond) {
+  InputError err;
+  auto parsed = ParseApplication(req.body(), err);
+  if (!parsed) return respond(ErrorResponse(req, http::status::bad_request, err.code, err.message));
+  const std::string command_id = parsed->command_id.value_or("app-" + RandomToken(16));
+  const std::string permit_id = PermitIdFor(command_id);
+  const std::string tracking_code = ledger_.TrackingCode(permit_id);
+  parsed->submit.tracking_hash = HashToken(tracking_code);
+  Command cmd;
+  cmd.id = CommandId(command_id);
+  cmd.stream = StreamId(permit_id);
+  if (who.kind == Principal::Kind::kOfficer || who.kind == Principal::Kind::kAdmin) {
+    cmd.actor = who.actor;  // an officer at the counter
+  } else if (who.kind == Principal::Kind::kApplicant) {
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "a tracking code cannot submit a new application; submit "
+                                 "without a token"));
+  } else {
+    cmd.actor = {"applicant", "applicant", permit_id};
+  }
+  cmd.action = std::move(parsed->submit);
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (!o.error.ok())
+      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                   o.error.message()));
+    if (o.refusal)
+      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
+                                   o.refusal->message));
+    json j = {{"permit_id", permit_id},
+              {"tracking_code", tracking_code},
+              {"status", o.status},
+              {"version", o.version},
+              {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::created, j.dump()));
+  });
+}
+
+void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
+                            const std::string& permit_id, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "actions need a bearer token: an officer token, or the "
+                                 "applicant's tracking code"));
+  InputError err;
+  auto parsed = ParseAction(req.body(), err);
+  if (!parsed) return respond(ErrorResponse(req, http::status::bad_request, err.code, err.message));
+  if (permit_id == kGovernanceStream.str())
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
+                                 "there is no permit " + permit_id));
+  Command cmd;
+  cmd.id = parsed->command_id;
+  cmd.stream = StreamId(permit_id);
+  cmd.actor = who.actor;
+  cmd.expected_version = parsed->expected_version;
+  cmd.action = std::move(parsed->action);
+  ledger_.Execute(std::move(cmd), [=, req = req](Outcome o) {
+    if (!o.error.ok())
+      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                   o.error.message()));
+    if (o.refusal)
+      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
+                                   o.refusal->message));
+    json events = json::array();
+    for (const auto& e : o.events) events.push_back(ToJson(e));
+    json j = {{"permit_id", permit_id},
+              {"status", o.status},
+              {"version", o.version},
+              {"events", events},
+              {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::ok, j.dump()));
+  });
+}
+
+void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
+                           const std::string& permit_id, bool history, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "reading a permit needs an officer token or the tracking code"));
+  auto charter = ledger_.queries().charter();
+  auto state = ledger_.queries().Permit(permit_id);
+  if (!state || !charter)
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
+                                 "there is no permit " + permit_id));
+  bool allowed = false;
+  switch (who.kind) {
+    case Principal::Kind::kAdmin: allowed = true; break;
+    case Principal::Kind::kApplicant: allowed = who.permit_id == permit_id; break;
+    case Principal::Kind::kOfficer:
+      allowed = charter->Covers(who.actor.role, who.actor.jurisdiction, state->kelurahan);
+      break;
+    default: break;
+  }
+  if (!allowed)
+    return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
+                                 "permit " + permit_id + " is outside your jurisdiction"));
+  if (history) {
+    json j = {{"permit_id", permit_id}, {"events", ledger_.queries().History(permit_id)}};
+    return respond(JsonResponse(req, http::status::ok, j.dump()));
+  }
+  const bool personal = who.kind == Principal::Kind::kApplicant ||
+                        (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
+  json j = RenderPermit(*state, *charter, ledger_.now(), personal ? &ledger_.vault() : nullptr);
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
+  auto charter = ledger_.queries().charter();
+  auto permit = ledger_.queries().PermitByTracking(HashToken(PercentDecode(code)));
+  auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
+  if (!state || !charter)
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",
+                                 "no application has this tracking code; check it and try again"));
+  json j = RenderTracking(*state, *charter, ledger_.now(), ledger_.queries().History(*permit));
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (who.kind != Principal::Kind::kOfficer && who.kind != Principal::Kind::kAdmin)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "the worklist needs an officer token"));
+  auto charter = ledger_.queries().charter();
+  if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
+  const std::string& role = who.actor.role;
+  // Statuses in which this role takes the next step; read-only roles see
+  // every open application in their scope.
+  const bool read_only = role == "kecamatan_monitor" || role == "auditor" || role == "admin";
+  std::vector<PermitStatus> statuses;
+  for (auto s : {PermitStatus::kSubmitted, PermitStatus::kIncomplete,
+                 PermitStatus::kDocumentsVerified, PermitStatus::kSurveyScheduled,
+                 PermitStatus::kSurveyed, PermitStatus::kRecommended}) {
+    if (read_only) {
+      statuses.push_back(s);
+      continue;
+    }
+    PermitState probe;
+    probe.status = s;
+    auto roles = Stage(probe, *charter).next_roles;
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) statuses.push_back(s);
+  }
+  json items = json::array();
+  const int64_t now = ledger_.now();
+  for (const auto& kel : charter->kelurahan) {
+    if (!charter->Covers(role, who.actor.jurisdiction, kel.code) && role != "admin") continue;
+    for (auto s : statuses) {
+      for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
+        auto st = ledger_.queries().Permit(id);
+        if (!st) continue;
+        json p = RenderPermit(*st, *charter, now, nullptr);
+        json item = {{"permit_id", id},
+                     {"status", p["status"]},
+                     {"business_name", st->business.name},
+                     {"kelurahan", kel.code},
+                     {"kelurahan_name", kel.name},
+                     {"due_date", p["due_date"]},
+                     {"overdue", p["overdue"]},
+                     {"next_actions", p["next_actions"]},
+                     {"version", st->version}};
+        items.push_back(std::move(item));
+      }
+    }
+  }
+  std::sort(items.begin(), items.end(), [](const json& a, const json& b) {
+    auto key = [](const json& j) {
+      return j["due_date"].is_string() ? j["due_date"].get<std::string>() : std::string("9999");
+    };
+    return std::make_pair(key(a), a["permit_id"].get<std::string>()) <
+           std::make_pair(key(b), b["permit_id"].get<std::string>());
+  });
+  json j = {{"officer", {{"id", who.actor.id}, {"role", role}, {"jurisdiction", who.actor.jurisdiction}}},
+            {"read_only", read_only},
+            {"items", items}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetRegister(const HttpRequest& req, Respond respond) {
+  const std::string target(req.target());
+  std::string kel = QueryParam(target, "kelurahan");
+  std::string q = QueryParam(target, "q");
+  auto entries = ledger_.queries().Register(kel, q, 500);
+  auto charter = ledger_.queries().charter();
+  const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
+  json items = json::array();
+  for (auto& e : entries) items.push_back(RenderVerification(e["permit_number"], &e, today));
+  json j = {{"items", items}, {"count", items.size()}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetVerify(const HttpRequest& req, const std::string& number, Respond respond) {
+  auto entry = ledger_.queries().RegisterEntry(number);
+  auto charter = ledger_.queries().charter();
+  const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
+  json j = RenderVerification(number, entry ? &*entry : nullptr, today);
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
+  std::string out;
+  auto line = [&](const std::string& name, const std::string& help, const std::string& type,
+                  const std::string& labels, uint64_t v) {
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    out += name + labels + " " + std::to_string(v) + "\n";
+  };
+  line("permitledger_http_requests_total", "HTTP requests received.", "counter", "", requests_);
+  out += "# HELP permitledger_http_responses_total HTTP responses by status class.\n"
+         "# TYPE permitledger_http_responses_total counter\n";
+  out += "permitledger_http_responses_total{class=\"2xx\"} " + std::to_string(responses_2xx_) + "\n";
+  out += "permitledger_http_responses_total{class=\"4xx\"} " + std::to_string(responses_4xx_) + "\n";
+  out += "permitledger_http_responses_total{class=\"5xx\"} " + std::to_string(responses_5xx_) + "\n";
+  line("permitledger_commands_accepted_total", "Commands the domain accepted.", "counter", "",
+       ledger_.processor().commands_accepted());
+  line("permitledger_commands_refused_total", "Commands the domain refused.", "counter", "",
+       ledger_.processor().commands_refused());
+  line("permitledger_projection_events_applied_total", "Events applied to the views.", "counter",
+       "", ledger_.engine().events_applied());
+  auto cps = ledger_.engine().checkpoints();
+  out += "# HELP permitledger_log_end_offset Next offset of each log partition.\n"
+         "# TYPE permitledger_log_end_offset gauge\n";
+  for (size_t p = 0; p < cps.size(); ++p) {
+    auto end = ledger_.log().EndOffset(PartitionId{static_cast<int32_t>(p)});
+    out += "permitledger_log_end_offset{partition=\"" + std::to_string(p) + "\"} " +
+           std::to_string(end.ok() ? end->value : 0) + "\n";
+  }
+  out += "# HELP permitledger_projection_checkpoint Next offset the views will apply.\n"
+         "# TYPE permitledger_projection_checkpoint gauge\n";
+  for (size_t p = 0; p < cps.size(); ++p)
+    out += "permitledger_projection_checkpoint{partition=\"" + std::to_string(p) + "\"} " +
+           std::to_string(cps[p]) + "\n";
+  HttpResponse res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/plain; version=0.0.4");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(out);
+  respond(std::move(res));
+}
+
+}  // namespace pl

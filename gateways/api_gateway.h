@@ -1,0 +1,54 @@
+// The HTTP API of the ledger (docs/api.md is the contract): commands go to
+// the command processor, queries read the views. Every error body is
+// {"error": {"code", "message"}} and a refused request writes nothing.
+//
+// Thread safety: Handle may be called from any number of threads.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "gateways/http_server.h"
+#include "gateways/ledger.h"
+
+namespace pl {
+
+// Who is calling, from the bearer token.
+struct Principal {
+  enum class Kind { kAnonymous, kAdmin, kOfficer, kApplicant };
+  Kind kind = Kind::kAnonymous;
+  Actor actor;            // as the domain sees it
+  std::string permit_id;  // the applicant's own permit
+};
+
+class ApiGateway {
+ public:
+  explicit ApiGateway(Ledger& ledger) : ledger_(ledger) {}
+  void Handle(HttpRequest&& req, Respond respond);
+
+ private:
+  // Resolves the Authorization header. Returns false (and responds 401)
+  // when a token is given but unknown.
+  bool Authenticate(const HttpRequest& req, Principal& who, const Respond& respond);
+
+  void PostOfficer(const HttpRequest& req, const Principal& who, Respond respond);
+  void PostApplication(const HttpRequest& req, const Principal& who, Respond respond);
+  void PostAction(const HttpRequest& req, const Principal& who, const std::string& permit_id,
+                  Respond respond);
+  void GetPermit(const HttpRequest& req, const Principal& who, const std::string& permit_id,
+                 bool history, Respond respond);
+  void GetTrack(const HttpRequest& req, const std::string& code, Respond respond);
+  void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
+  void GetRegister(const HttpRequest& req, Respond respond);
+  void GetVerify(const HttpRequest& req, const std::string& number, Respond respond);
+  void GetMetrics(const HttpRequest& req, Respond respond);
+
+  Ledger& ledger_;
+  std::atomic<uint64_t> requests_{0}, responses_2xx_{0}, responses_4xx_{0}, responses_5xx_{0};
+};
+
+// The HTTP status of a domain refusal code.
+http::status RefusalStatus(const std::string& code);
+
+}  // namespace pl

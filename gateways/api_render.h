@@ -1,0 +1,25 @@
+// JSON renderings of the views for the API: what each reader may see.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "domain/charter.h"
+#include "domain/state.h"
+#include "events/personal_vault.h"
+
+namespace pl {
+
+// The officer's and auditor's view of a permit. Personal data is included
+// (decrypted) only when `with_personal` is set; once erased it shows as such.
+nlohmann::json RenderPermit(const PermitState& s, const Charter& charter, int64_t now_ms,
+                            const PersonalVault* vault_for_personal);
+// The applicant's view (GET /v1/track/{code}): stage, timeline, what is
+// missing, the next step and who takes it, the due date, the history.
+nlohmann::json RenderTracking(const PermitState& s, const Charter& charter, int64_t now_ms,
+                              const std::vector<nlohmann::json>& history);
+// Public verification of a permit number: valid, revoked, expired or unknown.
+nlohmann::json RenderVerification(const std::string& number, const nlohmann::json* entry,
+                                  const std::string& today);
+
+}  // namespace pl

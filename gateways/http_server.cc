@@ -1,0 +1,161 @@
+#include "gateways/http_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <nlohmann/json.hpp>
+
+namespace pl {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler)
+      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_.body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      HttpRequest req = parser_->release();
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::payload_too_large, "body_too_large",
+                                 "the request body is larger than " +
+                                     std::to_string(options_.body_limit) + " bytes"));
+    }
+    if (ec) {
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "the HTTP request could not be parsed: " + ec.message()));
+    }
+    HttpRequest req = parser_->release();
+    auto self = shared_from_this();
+    handler_(std::move(req), [self](HttpResponse res) {
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+    });
+  }
+
+  void Write(HttpResponse res) {
+    res.prepare_payload();
+    auto sp = std::make_shared<HttpResponse>(std::move(res));
+    http::async_write(stream_, *sp,
+                      [self = shared_from_this(), sp](beast::error_code ec, size_t) {
+                        if (ec || sp->need_eof()) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpServerOptions& options_;
+  const HttpHandler& handler_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h)
+      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(asio::make_strand(io)) {}
+
+  void Accept() {
+    acceptor.async_accept(asio::make_strand(io),
+                          [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+                            if (ec == asio::error::operation_aborted) return;
+                            if (!ec) {
+                              s.set_option(tcp::no_delay(true));
+                              std::make_shared<Session>(std::move(s), self->options,
+                                                        self->handler)
+                                  ->Start();
+                            }
+                            self->Accept();
+                          });
+  }
+
+  asio::io_context& io;
+  HttpServerOptions options;
+  HttpHandler handler;
+  tcp::acceptor acceptor;
+};
+
+HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+std::string HttpServer::Listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return "invalid listen address " + impl_->options.host + ": " + ec.message();
+  tcp::endpoint ep(address, impl_->options.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
+           ": " + ec.message();
+  impl_->Accept();
+  return "";
+}
+
+unsigned short HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::Stop() {
+  if (!impl_) return;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+}
+
+HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std::string& body) {
+  HttpResponse res{status, req.version() ? req.version() : 11};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = body;
+  return res;
+}
+
+HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
+                           const std::string& message) {
+  nlohmann::json j = {{"error", {{"code", code}, {"message", message}}}};
+  return JsonResponse(req, status, j.dump());
+}
+
+}  // namespace pl

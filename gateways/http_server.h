@@ -1,0 +1,49 @@
+// A small asynchronous HTTP/1.1 server on Boost.Beast: keep-alive, a body
+// limit (413 beyond it), and handlers that answer later from any thread.
+//
+// Thread safety: Run may be called from several threads (they share the
+// io_context); the Respond callback may be called from any thread, once.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace pl {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+using Respond = std::function<void(HttpResponse)>;
+using HttpHandler = std::function<void(HttpRequest&&, Respond)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  size_t body_limit = 64 * 1024;  // bytes; larger bodies get 413
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();
+  // Binds and starts accepting. Fails with a message on a bad address or a
+  // port in use.
+  std::string Listen();
+  unsigned short port() const;
+  void Stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// A JSON response with the given status.
+HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std::string& body);
+// {"error": {"code", "message"}}
+HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
+                           const std::string& message);
+
+}  // namespace pl

@@ -1,0 +1,131 @@
+#include "gateways/json_input.h"
+
+namespace pl {
+
+JsonInput JsonInput::Parse(const std::string& body) {
+  auto error = std::make_shared<std::optional<InputError>>();
+  nlohmann::json v = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (v.is_discarded()) {
+    *error = InputError{"malformed_json", "the request body is not valid JSON"};
+  } else if (!v.is_object()) {
+    *error = InputError{"malformed_json", "the request body must be a JSON object"};
+  }
+  return JsonInput(std::move(v), "", error);
+}
+
+std::string JsonInput::Name(const std::string& field) const {
+  return path_.empty() ? field : path_ + "." + field;
+}
+
+void JsonInput::Fail(std::string code, std::string message) {
+  if (!error_->has_value()) *error_ = InputError{std::move(code), std::move(message)};
+}
+
+const nlohmann::json* JsonInput::Field(const std::string& field, bool required) {
+  seen_.insert(field);
+  if (!ok() || !value_.is_object()) return nullptr;
+  auto it = value_.find(field);
+  if (it == value_.end() || it->is_null()) {
+    if (required) Fail("missing_field", "the field '" + Name(field) + "' is required");
+    return nullptr;
+  }
+  return &*it;
+}
+
+JsonInput JsonInput::Object(const std::string& field, bool required) {
+  const nlohmann::json* f = Field(field, required);
+  if (f && !f->is_object()) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be an object");
+    f = nullptr;
+  }
+  return JsonInput(f ? *f : nlohmann::json::object(), Name(field), error_);
+}
+
+std::string JsonInput::String(const std::string& field, bool required, size_t max_len) {
+  const nlohmann::json* f = Field(field, required);
+  if (!f) return "";
+  if (!f->is_string()) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be a string");
+    return "";
+  }
+  const auto& s = f->get_ref<const std::string&>();
+  if (s.size() > max_len) {
+    Fail("field_too_long", "the field '" + Name(field) + "' is longer than " +
+                               std::to_string(max_len) + " characters");
+    return "";
+  }
+  return s;
+}
+
+std::optional<std::string> JsonInput::OptionalString(const std::string& field, size_t max_len) {
+  if (!value_.is_object() || !value_.contains(field) || value_[field].is_null()) {
+    seen_.insert(field);
+    return std::nullopt;
+  }
+  return String(field, true, max_len);
+}
+
+int64_t JsonInput::Integer(const std::string& field, bool required) {
+  const nlohmann::json* f = Field(field, required);
+  if (!f) return 0;
+  if (!f->is_number_integer()) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number");
+    return 0;
+  }
+  if (f->is_number_unsigned() && f->get<uint64_t>() > INT64_MAX) {
+    Fail("wrong_type", "the field '" + Name(field) + "' is too large");
+    return 0;
+  }
+  return f->get<int64_t>();
+}
+
+std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
+  const nlohmann::json* f = Field(field, false);
+  if (!f) return std::nullopt;
+  if (!f->is_number_integer() || (f->is_number_integer() && f->get<int64_t>() < 0 &&
+                                  !f->is_number_unsigned())) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number of 0 or more");
+    return std::nullopt;
+  }
+  return f->get<uint64_t>();
+}
+
+bool JsonInput::Bool(const std::string& field, bool required) {
+  const nlohmann::json* f = Field(field, required);
+  if (!f) return false;
+  if (!f->is_boolean()) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be true or false");
+    return false;
+  }
+  return f->get<bool>();
+}
+
+std::vector<std::string> JsonInput::Strings(const std::string& field, bool required) {
+  const nlohmann::json* f = Field(field, required);
+  std::vector<std::string> out;
+  if (!f) return out;
+  if (!f->is_array() || f->size() > 100) {
+    Fail("wrong_type", "the field '" + Name(field) + "' must be a list of at most 100 strings");
+    return out;
+  }
+  for (const auto& e : *f) {
+    if (!e.is_string() || e.get_ref<const std::string&>().size() > 200) {
+      Fail("wrong_type", "every item of '" + Name(field) + "' must be a string of at most 200 characters");
+      return {};
+    }
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+void JsonInput::RejectUnknown() {
+  if (!ok() || !value_.is_object()) return;
+  for (const auto& [k, v] : value_.items()) {
+    if (!seen_.count(k)) {
+      Fail("unknown_field", "the field '" + Name(k) + "' is not part of this request");
+      return;
+    }
+  }
+}
+
+}  // namespace pl

@@ -1,0 +1,53 @@
+// Strict reading of JSON request bodies: every field is declared with its
+// type; unknown fields, wrong types and missing required fields are refused
+// with a reason code and a message naming the field.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pl {
+
+struct InputError {
+  std::string code;  // malformed_json, unknown_field, wrong_type, missing_field
+  std::string message;
+};
+
+class JsonInput {
+ public:
+  // Parses `body` as a JSON object.
+  static JsonInput Parse(const std::string& body);
+  // Reads the object at `field` of a parent (the error names the full path).
+  JsonInput Object(const std::string& field, bool required = true);
+
+  std::string String(const std::string& field, bool required = true, size_t max_len = 2000);
+  std::optional<std::string> OptionalString(const std::string& field, size_t max_len = 2000);
+  int64_t Integer(const std::string& field, bool required = true);
+  std::optional<uint64_t> OptionalUnsigned(const std::string& field);
+  bool Bool(const std::string& field, bool required = true);
+  std::vector<std::string> Strings(const std::string& field, bool required = true);
+  // Call last: refuses any field that was not read.
+  void RejectUnknown();
+
+  bool ok() const { return !error_->has_value(); }
+  const InputError& error() const { return **error_; }
+
+ private:
+  JsonInput(nlohmann::json value, std::string path,
+            std::shared_ptr<std::optional<InputError>> error)
+      : value_(std::move(value)), path_(std::move(path)), error_(std::move(error)) {}
+  const nlohmann::json* Field(const std::string& field, bool required);
+  void Fail(std::string code, std::string message);
+  std::string Name(const std::string& field) const;
+
+  nlohmann::json value_;
+  std::string path_;
+  std::set<std::string> seen_;
+  std::shared_ptr<std::optional<InputError>> error_;  // shared with nested objects
+};
+
+}  // namespace pl

@@ -1,0 +1,188 @@
+#include "gateways/ledger.h"
+
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "events/embedded_log.h"
+#include "projections/audit_projection.h"
+#include "projections/permit_views_projection.h"
+
+namespace pl {
+namespace fs = std::filesystem;
+namespace {
+
+std::string Hex(const unsigned char* p, size_t n) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    s.push_back(d[p[i] >> 4]);
+    s.push_back(d[p[i] & 15]);
+  }
+  return s;
+}
+
+// Reads a secret file, or creates it (mode 0600) with `make()`.
+Result<std::string> LoadOrCreateSecret(const fs::path& path, const std::function<std::string()>& make) {
+  if (fs::exists(path)) {
+    std::ifstream in(path);
+    std::string s;
+    std::getline(in, s);
+    if (s.empty()) return Status("invalid_data_dir", path.string() + " is empty");
+    return s;
+  }
+  std::string s = make();
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << s << "\n";
+    if (!out) return Status("invalid_data_dir", "cannot write " + tmp.string());
+  }
+  ::chmod(tmp.c_str(), 0600);
+  fs::rename(tmp, path);
+  return s;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int64_t SystemClock() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string HashToken(const std::string& token) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), md);
+  return Hex(md, sizeof md);
+}
+
+std::string RandomToken(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), bytes);
+  return Hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes);
+}
+
+std::string DefaultCharterPath() { return std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json"; }
+
+std::vector<std::unique_ptr<Projection>> AllProjections() {
+  std::vector<std::unique_ptr<Projection>> p;
+  p.push_back(std::make_unique<PermitViewsProjection>());
+  p.push_back(std::make_unique<AuditProjection>());
+  return p;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
+  if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
+  if (!options.clock) options.clock = SystemClock;
+  if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec) return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
+  std::unique_ptr<Ledger> l(new Ledger(options));
+  const fs::path dir(options.data_dir);
+
+  auto admin = LoadOrCreateSecret(dir / "admin.token", [] { return RandomToken(24); });
+  if (!admin.ok()) return admin.status();
+  l->admin_token_ = *admin;
+  auto secret = LoadOrCreateSecret(dir / "server.secret", [] { return RandomToken(32); });
+  if (!secret.ok()) return secret.status();
+  l->secret_ = *secret;
+
+  auto log = EmbeddedLog::Open({(dir / "log").string(), options.partitions, true});
+  if (!log.ok()) return log.status();
+  l->log_ = std::move(*log);
+  auto vault = PersonalVault::Open((dir / "keys").string());
+  if (!vault.ok()) return vault.status();
+  l->vault_ = std::move(*vault);
+  auto processor = CommandProcessor::Open(
+      *l->log_, *l->vault_, {(dir / "state").string(), 4096, options.clock});
+  if (!processor.ok()) return processor.status();
+  l->processor_ = std::move(*processor);
+  auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), {(dir / "views").string()});
+  if (!engine.ok()) return engine.status();
+  l->engine_ = std::move(*engine);
+  if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
+  l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
+  if (options.follow) l->engine_->Start();
+  if (Status s = l->Bootstrap(); !s.ok()) return s;
+  return l;
+}
+
+Ledger::~Ledger() {
+  engine_.reset();     // stop following first
+  processor_.reset();  // drains nothing: queued commands were never acknowledged
+}
+
+Status Ledger::Bootstrap() {
+  if (processor_->governance()->charter) return Status::Ok();
+  std::string text = ReadFile(options_.charter_path);
+  if (text.empty()) return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
+  Command cmd;
+  cmd.id = CommandId("bootstrap-charter");
+  cmd.stream = kGovernanceStream;
+  cmd.actor = {"admin", "admin", ""};
+  cmd.action = AdoptCharter{text};
+  Outcome o = ExecuteSync(std::move(cmd));
+  if (!o.error.ok()) return o.error;
+  if (o.refusal) return Status(o.refusal->code, o.refusal->message);
+  return Status::Ok();
+}
+
+std::string Ledger::TrackingCode(const std::string& permit_id) const {
+  unsigned char mac[32];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+       reinterpret_cast<const unsigned char*>(permit_id.data()), permit_id.size(), mac, &len);
+  // 20 characters of Crockford base32 (100 bits), grouped for reading aloud.
+  static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string code;
+  for (int i = 0; i < 20; ++i) {
+    int bit = i * 5;
+    int v = ((mac[bit / 8] << 8 | mac[bit / 8 + 1]) >> (11 - bit % 8)) & 31;
+    if (i && i % 5 == 0) code.push_back('-');
+    code.push_back(alphabet[v]);
+  }
+  return code;
+}
+
+void Ledger::Execute(Command cmd, std::function<void(Outcome)> done) {
+  processor_->Submit(std::move(cmd), [this, done = std::move(done)](Outcome o) mutable {
+    if (!o.last) return done(std::move(o));
+    auto pos = *o.last;
+    auto shared = std::make_shared<Outcome>(std::move(o));
+    engine_->WhenApplied(pos, [shared, done = std::move(done)]() mutable {
+      done(std::move(*shared));
+    });
+  });
+}
+
+Outcome Ledger::ExecuteSync(Command cmd) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::optional<Outcome> result;
+  Execute(std::move(cmd), [&](Outcome o) {
+    std::lock_guard lock(m);
+    result = std::move(o);
+    cv.notify_one();
+  });
+  std::unique_lock lock(m);
+  cv.wait(lock, [&] { return result.has_value(); });
+  return std::move(*result);
+}
+
+}  // namespace pl

@@ -1,0 +1,117 @@
+#include "projections/permit_views_projection.h"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/decider.h"
+#include "domain/state_codec.h"
+#include "projections/view_keys.h"
+
+namespace pl {
+
+const Charter* PermitViewsProjection::CharterFrom(ViewBatch& batch) {
+  if (!charter_) {
+    auto text = batch.Get(keys::Charter());
+    if (!text) return nullptr;
+    auto c = Charter::FromJson(*text);
+    if (!c.ok()) return nullptr;
+    charter_ = std::make_shared<Charter>(std::move(*c));
+  }
+  return charter_.get();
+}
+
+void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int64_t delta) {
+  auto v = batch.Get(key);
+  int64_t n = (v ? std::stoll(*v) : 0) + delta;
+  if (n == 0) batch.Delete(key); else batch.Put(key, std::to_string(n));
+}
+
+Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, ViewBatch& batch) {
+  if (event.stream == kGovernanceStream) {
+    if (const auto* adopted = std::get_if<CharterAdopted>(&event.payload)) {
+      auto c = Charter::FromJson(adopted->charter_json);
+      if (!c.ok()) return c.status();
+      batch.Put(keys::Charter(), adopted->charter_json);
+      charter_ = std::make_shared<Charter>(std::move(*c));
+    }
+    return Status::Ok();
+  }
+  const Charter* charter = CharterFrom(batch);
+  if (!charter)
+    return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
+
+  const std::string id = event.stream.str();
+  PermitState before;
+  before.permit_id = id;
+  if (auto stored = batch.Get(keys::Permit(id))) {
+    auto decoded = DecodePermitState(*stored);
+    if (!decoded.ok()) return decoded.status();
+    before = std::move(*decoded);
+  }
+  if (event.seq != before.version + 1)
+    return Status("corrupt_log", "event " + event.event_id + " follows version " +
+                                     std::to_string(before.version));
+  PermitState after = before;
+  EvolvePermit(after, event);
+  batch.Put(keys::Permit(id), EncodePermitState(after));
+
+  if (before.status == PermitStatus::kNone && !after.tracking_hash.empty())
+    batch.Put(keys::Track(after.tracking_hash), id);
+  if (before.status != after.status) {
+    if (before.status != PermitStatus::kNone)
+      batch.Delete(keys::Queue(before.kelurahan, StatusName(before.status), id));
+    batch.Put(keys::Queue(after.kelurahan, StatusName(after.status), id), "");
+  }
+  UpdateStats(batch, *charter, before, after, event);
+  UpdateRegister(batch, *charter, after, event);
+  return Status::Ok();
+}
+
+void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter,
+                                        const PermitState& before, const PermitState& after,
+                                        const Envelope& event) {
+  if (before.status == after.status) return;
+  const std::string& kel = after.kelurahan;
+  const std::string month = LocalDate(event.time_ms, charter).substr(0, 7);
+  if (before.status != PermitStatus::kNone) {
+    const std::string stage = StatusName(before.status);
+    int days = WorkingDaysBetween(before.stage_entered_ms, event.time_ms, charter);
+    Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
+    if (auto sl = charter.service_days.find(stage); sl != charter.service_days.end()) {
+      Count(batch, keys::Stat("sla_all", kel, month, stage), 1);
+      if (days <= sl->second) Count(batch, keys::Stat("sla_ok", kel, month, stage), 1);
+    }
+    Count(batch, keys::CurrentStage(kel, stage), -1);
+  }
+  const std::string stage = StatusName(after.status);
+  Count(batch, keys::Stat("entered", kel, month, stage), 1);
+  Count(batch, keys::CurrentStage(kel, stage), 1);
+  if (after.status == PermitStatus::kIssued || IsFinal(after.status))
+    Count(batch, keys::Stat("outcome", kel, month, stage), 1);
+  if (after.status == PermitStatus::kRejected)
+    Count(batch, keys::Stat("reason", kel, month, after.outcome_code), 1);
+}
+
+void PermitViewsProjection::UpdateRegister(ViewBatch& batch, const Charter& charter,
+                                           const PermitState& after, const Envelope& event) {
+  if (after.permit_number.empty()) return;
+  const bool issued = std::holds_alternative<PermitIssued>(event.payload);
+  const bool revoked = std::holds_alternative<PermitRevoked>(event.payload);
+  if (!issued && !revoked) return;
+  const Kelurahan* kel = charter.FindKelurahan(after.kelurahan);
+  nlohmann::json entry = {
+      {"permit_number", after.permit_number},
+      {"business_name", after.business.name},
+      {"business_type", after.business.description},
+      {"kbli", after.business.kbli},
+      {"kelurahan", after.kelurahan},
+      {"kelurahan_name", kel ? kel->name : after.kelurahan},
+      {"issued_on", after.valid_from},
+      {"valid_until", after.valid_until},
+      {"status", revoked ? "revoked" : "issued"},
+  };
+  if (revoked) entry["revoked_on"] = LocalDate(event.time_ms, charter);
+  batch.Put(keys::RegisterEntry(after.permit_number), entry.dump());
+  batch.Put(keys::RegisterByKelurahan(after.kelurahan, after.permit_number), "");
+}
+
+}  // namespace pl

@@ -1,0 +1,35 @@
+// The permit views: current status of every permit (with the tracking-code
+// index and the per-kelurahan worklist queues), the public statistics and
+// the public register of issued permits. One projection keeps all three,
+// because each needs the permit's state before and after the event; it owns
+// the key prefixes status/, stats/ and register/ (projections/view_keys.h).
+//
+// Nothing here depends on the clock: due dates and "overdue" are computed
+// when a view is read.
+#pragma once
+
+#include <memory>
+
+#include "domain/charter.h"
+#include "domain/state.h"
+#include "projections/projection.h"
+
+namespace pl {
+
+class PermitViewsProjection final : public Projection {
+ public:
+  std::string_view name() const override { return "status"; }
+  Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
+
+ private:
+  const Charter* CharterFrom(ViewBatch& batch);
+  void Count(ViewBatch& batch, const std::string& key, int64_t delta);
+  void UpdateStats(ViewBatch& batch, const Charter& charter, const PermitState& before,
+                   const PermitState& after, const Envelope& event);
+  void UpdateRegister(ViewBatch& batch, const Charter& charter, const PermitState& after,
+                      const Envelope& event);
+
+  std::shared_ptr<const Charter> charter_;  // the adopted charter, cached
+};
+
+}  // namespace pl

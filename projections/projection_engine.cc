@@ -1,0 +1,229 @@
+#include "projections/projection_engine.h"
+
+#include <openssl/evp.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+namespace pl {
+namespace {
+
+std::string CheckpointKey(int32_t p) { return "checkpoint/" + std::to_string(p); }
+
+// Reads its own writes first, then the store. Writes go to one RocksDB batch.
+class OverlayBatch final : public ViewBatch {
+ public:
+  explicit OverlayBatch(rocksdb::DB* db) : db_(db) {}
+  std::optional<std::string> Get(std::string_view key) override {
+    if (auto it = overlay_.find(std::string(key)); it != overlay_.end()) return it->second;
+    std::string v;
+    auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v);
+    if (s.ok()) return v;
+    return std::nullopt;
+  }
+  void Put(std::string_view key, std::string_view value) override {
+    overlay_[std::string(key)] = std::string(value);
+  }
+  void Delete(std::string_view key) override { overlay_[std::string(key)] = std::nullopt; }
+  // Writes the final value of every touched key once, in key order.
+  void Fill(rocksdb::WriteBatch& batch) {
+    std::vector<const std::string*> keys;
+    keys.reserve(overlay_.size());
+    for (const auto& [k, v] : overlay_) keys.push_back(&k);
+    std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
+    for (const std::string* k : keys) {
+      const auto& v = overlay_[*k];
+      if (v) batch.Put(*k, *v); else batch.Delete(*k);
+    }
+  }
+
+ private:
+  rocksdb::DB* db_;
+  std::unordered_map<std::string, std::optional<std::string>> overlay_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
+    EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
+    ProjectionEngineOptions options) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  if (options.bulk_load) {
+    o.write_buffer_size = 128 << 20;
+    o.max_write_buffer_number = 4;
+  }
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(o, options.path, &raw);
+  if (!s.ok())
+    return Status("store_unavailable",
+                  "cannot open the view store at " + options.path + ": " + s.ToString());
+  std::unique_ptr<ProjectionEngine> e(new ProjectionEngine(
+      log, std::move(projections), std::move(options), std::unique_ptr<rocksdb::DB>(raw)));
+  e->next_.assign(log.partitions(), 0);
+  for (int32_t p = 0; p < log.partitions(); ++p) {
+    std::string v;
+    if (e->db_->Get(rocksdb::ReadOptions(), CheckpointKey(p), &v).ok())
+      e->next_[p] = std::stoull(v);
+  }
+  return e;
+}
+
+ProjectionEngine::ProjectionEngine(EventLog& log,
+                                   std::vector<std::unique_ptr<Projection>> projections,
+                                   ProjectionEngineOptions options,
+                                   std::unique_ptr<rocksdb::DB> db)
+    : log_(log), projections_(std::move(projections)), options_(std::move(options)),
+      db_(std::move(db)) {}
+
+ProjectionEngine::~ProjectionEngine() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+  if (options_.bulk_load) db_->Flush(rocksdb::FlushOptions());
+}
+
+Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
+  uint64_t from;
+  {
+    std::lock_guard lock(mu_);
+    from = next_[partition];
+  }
+  auto records = log_.Read(PartitionId{partition}, Offset{from}, options_.batch_events);
+  if (!records.ok()) return records.status();
+  if (records->empty()) return size_t{0};
+  OverlayBatch overlay(db_.get());
+  for (const auto& r : *records) {
+    auto event = Decode(r.value);
+    if (!event.ok())
+      return Status(event.status().code(), "partition " + std::to_string(partition) +
+                                               " offset " + std::to_string(r.offset.value) +
+                                               ": " + event.status().message());
+    for (auto& p : projections_) {
+      Status s = p->Apply(r, *event, overlay);
+      if (!s.ok()) return s;
+    }
+  }
+  uint64_t next = records->back().offset.value + 1;
+  rocksdb::WriteBatch batch;
+  overlay.Fill(batch);
+  batch.Put(CheckpointKey(partition), std::to_string(next));
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = options_.bulk_load;
+  auto s = db_->Write(wo, &batch);
+  if (!s.ok()) return Status("store_unavailable", s.ToString());
+  {
+    std::lock_guard lock(mu_);
+    next_[partition] = next;
+  }
+  applied_ += records->size();
+  Notify();
+  return records->size();
+}
+
+Result<uint64_t> ProjectionEngine::CatchUp() {
+  uint64_t total = 0;
+  for (int32_t p = 0; p < log_.partitions(); ++p) {
+    for (;;) {
+      auto n = ApplyOnce(p);
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      total += *n;
+    }
+  }
+  return total;
+}
+
+void ProjectionEngine::Start() {
+  thread_ = std::thread([this] { Follow(); });
+}
+
+void ProjectionEngine::Follow() {
+  while (!stopping_) {
+    bool any = false;
+    for (int32_t p = 0; p < log_.partitions() && !stopping_; ++p) {
+      auto n = ApplyOnce(p);
+      if (!n.ok()) {
+        spdlog::error("projection engine: {}", n.status().ToString());
+        std::lock_guard lock(mu_);
+        last_error_ = n.status();
+        continue;
+      }
+      any = any || *n > 0;
+    }
+    if (any) continue;
+    uint64_t from;
+    {
+      std::lock_guard lock(mu_);
+      from = next_[0];
+    }
+    // Partition 0 wakes us at once; the others are polled every 20 ms.
+    log_.WaitFor(PartitionId{0}, Offset{from}, std::chrono::milliseconds(20));
+  }
+}
+
+void ProjectionEngine::WhenApplied(LogPosition position, std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (next_[position.partition.value] <= position.offset.value) {
+      waiters_.emplace(std::make_pair(position.partition.value, position.offset.value),
+                       std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+void ProjectionEngine::Notify() {
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (next_[it->first.first] > it->first.second) {
+        ready.push_back(std::move(it->second));
+        it = waiters_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& fn : ready) fn();
+}
+
+std::vector<uint64_t> ProjectionEngine::checkpoints() const {
+  std::lock_guard lock(mu_);
+  return next_;
+}
+
+Status ProjectionEngine::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+std::string ProjectionEngine::Digest(rocksdb::DB* db) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    for (auto slice : {it->key(), it->value()}) {
+      uint64_t n = slice.size();
+      EVP_DigestUpdate(ctx, &n, sizeof n);
+      EVP_DigestUpdate(ctx, slice.data(), slice.size());
+    }
+  }
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* d = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex.push_back(d[md[i] >> 4]);
+    hex.push_back(d[md[i] & 15]);
+  }
+  return hex;
+}
+
+}  // namespace pl

@@ -1,0 +1,87 @@
+// The projection engine: feeds the event log into a set of projections that
+// share one RocksDB view store.
+//
+// For each partition it reads from the stored checkpoint, decodes each event
+// once, lets every projection fold it into a shared ViewBatch, and commits
+// the batch together with the new checkpoint ("checkpoint/<partition>") in
+// one RocksDB write: a crash can neither skip nor double-apply an event.
+//
+// Thread safety: Start runs one follower thread; the read accessors and
+// WhenApplied may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/event_log.h"
+#include "projections/projection.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace pl {
+
+struct ProjectionEngineOptions {
+  std::string path;
+  size_t batch_events = 8192;  // events per committed batch, at most
+  bool bulk_load = false;      // a replay into a fresh store: no WAL, flushed at the end
+};
+
+class ProjectionEngine {
+ public:
+  static Result<std::unique_ptr<ProjectionEngine>> Open(
+      EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
+      ProjectionEngineOptions options);
+  ~ProjectionEngine();
+  ProjectionEngine(const ProjectionEngine&) = delete;
+  ProjectionEngine& operator=(const ProjectionEngine&) = delete;
+
+  // Applies everything the log holds now; returns the number of events.
+  Result<uint64_t> CatchUp();
+  // Follows the tail of the log on a background thread until destruction.
+  void Start();
+
+  // Calls `fn` (on the engine's thread, or at once) when the views include
+  // the record at `offset` of `partition`.
+  void WhenApplied(LogPosition position, std::function<void()> fn);
+  // The next offset to apply per partition.
+  std::vector<uint64_t> checkpoints() const;
+  uint64_t events_applied() const { return applied_; }
+  // The last error the follower met, if any (it retries).
+  Status last_error() const;
+
+  rocksdb::DB* db() { return db_.get(); }
+
+  // A digest of every key and value of the store (SHA-256, hex): two stores
+  // with equal digests hold byte-identical views.
+  static std::string Digest(rocksdb::DB* db);
+
+ private:
+  ProjectionEngine(EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
+                   ProjectionEngineOptions options, std::unique_ptr<rocksdb::DB> db);
+  Result<size_t> ApplyOnce(int32_t partition);
+  void Follow();
+  void Notify();
+
+  EventLog& log_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+  ProjectionEngineOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+
+  mutable std::mutex mu_;
+  std::vector<uint64_t> next_;  // guarded by mu_
+  std::multimap<std::pair<int32_t, uint64_t>, std::function<void()>> waiters_;  // guarded by mu_
+  Status last_error_;           // guarded by mu_
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> applied_{0};
+  std::thread thread_;
+};
+
+}  // namespace pl

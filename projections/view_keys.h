@@ -1,0 +1,60 @@
+// Key layout of the view store (docs/architecture.md lists every prefix).
+// Counters and sequence numbers are zero-padded so that keys sort in order.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace pl::keys {
+
+inline std::string Pad(uint64_t v, int width = 20) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%0*llu", width, static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Permit views (PermitViewsProjection).
+inline std::string Charter() { return "status/charter"; }
+inline std::string Permit(std::string_view id) { return "status/permit/" + std::string(id); }
+inline std::string Track(std::string_view hash) { return "status/track/" + std::string(hash); }
+inline std::string QueuePrefix(std::string_view kel, std::string_view status) {
+  return "status/queue/" + std::string(kel) + "/" + std::string(status) + "/";
+}
+inline std::string Queue(std::string_view kel, std::string_view status, std::string_view id) {
+  return QueuePrefix(kel, status) + std::string(id);
+}
+inline std::string RegisterEntry(std::string_view number) {
+  return "register/permit/" + std::string(number);
+}
+inline std::string RegisterByKelurahan(std::string_view kel, std::string_view number) {
+  return "register/kel/" + std::string(kel) + "/" + std::string(number);
+}
+// stats/<what>/<kelurahan>/<month>/<detail>: decimal counters.
+inline std::string Stat(std::string_view what, std::string_view kel, std::string_view month,
+                        std::string_view detail) {
+  return "stats/" + std::string(what) + "/" + std::string(kel) + "/" + std::string(month) +
+         "/" + std::string(detail);
+}
+inline std::string CurrentStage(std::string_view kel, std::string_view stage) {
+  return "stats/current/" + std::string(kel) + "/" + std::string(stage);
+}
+
+// Audit trail (AuditProjection).
+inline std::string AuditPermitPrefix(std::string_view stream) {
+  return "audit/permit/" + std::string(stream) + "/";
+}
+inline std::string AuditPermit(std::string_view stream, uint64_t seq) {
+  return AuditPermitPrefix(stream) + Pad(seq);
+}
+inline std::string AuditOfficerPrefix(std::string_view actor) {
+  return "audit/officer/" + std::string(actor) + "/";
+}
+inline std::string AuditOfficer(std::string_view actor, int64_t time_ms,
+                                std::string_view event_id) {
+  return AuditOfficerPrefix(actor) + Pad(static_cast<uint64_t>(time_ms)) + "/" +
+         std::string(event_id);
+}
+
+}  // namespace pl::keys

@@ -1,0 +1,55 @@
+// Read side of the view store: what the gateways ask of the views.
+// Every call reads one consistent RocksDB snapshot-free view of committed
+// batches; results depend only on the events (and `today` where given).
+//
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/charter.h"
+#include "domain/state.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace pl {
+
+class ViewQueries {
+ public:
+  explicit ViewQueries(rocksdb::DB* db) : db_(db) {}
+
+  // The charter the views were built under (null before one is adopted).
+  std::shared_ptr<const Charter> charter() const;
+  std::optional<PermitState> Permit(const std::string& permit_id) const;
+  std::optional<std::string> PermitByTracking(const std::string& tracking_hash) const;
+  // The audit trail of one stream, oldest first, as event JSON.
+  std::vector<nlohmann::json> History(const std::string& stream) const;
+  // Event ids an actor produced, oldest first (at most `limit`).
+  std::vector<std::string> ActorTrail(const std::string& actor_id, size_t limit) const;
+  // Ids of the permits of a kelurahan that are in `status`.
+  std::vector<std::string> Queue(const std::string& kelurahan, const std::string& status) const;
+  // Public statistics per kelurahan and for the whole kecamatan (docs/api.md).
+  nlohmann::json Stats() const;
+  // Public register entries, newest permit numbers last; filtered by
+  // kelurahan code and a case-insensitive substring of the business name.
+  std::vector<nlohmann::json> Register(const std::string& kelurahan, const std::string& q,
+                                       size_t limit) const;
+  std::optional<nlohmann::json> RegisterEntry(const std::string& permit_number) const;
+
+ private:
+  std::optional<std::string> Get(const std::string& key) const;
+
+  rocksdb::DB* db_;
+  mutable std::mutex mu_;
+  mutable std::string charter_text_;                    // guarded by mu_
+  mutable std::shared_ptr<const Charter> charter_;      // guarded by mu_
+};
+
+}  // namespace pl
