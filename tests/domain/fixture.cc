@@ -40,6 +40,42 @@ GovernanceState DefaultGovernance() {
   return kGov;
 }
 
+Action SampleAction(const std::string& a, const std::string& kelurahan) {
+  if (a == "submit_application") return GoodSubmission(kelurahan);
+  if (a == "verify_documents") return VerifyDocuments{};
+  if (a == "request_completion") return RequestCompletion{{"kk"}};
+  if (a == "complete_documents") return CompleteDocuments{{"kk"}};
+  if (a == "schedule_survey") return ScheduleSurvey{"2027-12-01", {"ptsp_officer@" + kelurahan}};
+  if (a == "record_survey") return RecordSurvey{true, "fits"};
+  if (a == "recommend") return Recommend{"REK-1"};
+  if (a == "decline_recommendation") return DeclineRecommendation{"not a business area"};
+  if (a == "issue_permit") return IssuePermit{};
+  if (a == "reject") return Reject{"duplicate", "a permit already exists for this business"};
+  if (a == "withdraw") return Withdraw{"closing the business"};
+  if (a == "revoke") return Revoke{"business closed"};
+  if (a == "grant_consent") return GrantConsent{"bank_dki"};
+  if (a == "withdraw_consent") return WithdrawConsent{"bank_dki"};
+  if (a == "erase_personal_data") return ErasePersonalData{"court order 1/2026"};
+  ADD_FAILURE() << "no sample for " << a;
+  return VerifyDocuments{};
+}
+
+std::string JurisdictionFor(const Charter& c, const std::string& role, const std::string& kelurahan,
+                            const std::string& permit) {
+  if (role == "applicant") return permit;
+  auto it = c.roles.find(role);
+  if (it == c.roles.end()) return kelurahan;
+  switch (it->second.scope) {
+    case Scope::kKelurahan:
+      return kelurahan;
+    case Scope::kKecamatan:
+      return c.kecamatan_code;
+    case Scope::kAll:
+      return "";
+  }
+  return kelurahan;
+}
+
 void PermitWorld::AdvanceTo(PermitStatus target, const std::string& kelurahan) {
   using S = PermitStatus;
   bool ok = true;

@@ -72,6 +72,13 @@ inline SubmitApplication GoodSubmission(const std::string& kelurahan = kKel) {
   return s;
 }
 
+// A valid command body for a permit action name, as a clerk would send it
+// on a permit in the status that action needs.
+Action SampleAction(const std::string& action, const std::string& kelurahan = kKel);
+// The jurisdiction an actor of `role` holds to act in `kelurahan`.
+std::string JurisdictionFor(const Charter& c, const std::string& role, const std::string& kelurahan,
+                            const std::string& permit = kPermit);
+
 // One permit stream under the default governance.
 struct PermitWorld {
   GovernanceState gov = DefaultGovernance();
