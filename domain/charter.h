@@ -29,6 +29,14 @@ struct Kelurahan {
   std::string name;  // e.g. "Pesanggrahan"
 };
 
+// A party to the collaboration and the charter roles its people act in. A
+// subscriber (a bank, a ministry) may hold no role: it only receives feeds.
+struct Stakeholder {
+  std::string id;  // e.g. "bank_dki"
+  std::string name;
+  std::vector<std::string> roles;  // role ids defined in Charter::roles
+};
+
 struct Eligibility {
   int64_t max_capital = 0;   // rupiah, excluding land and buildings
   int64_t max_turnover = 0;  // rupiah per year
@@ -42,6 +50,7 @@ struct Charter {
   std::string kecamatan_code;
   std::string kecamatan_name;
   std::vector<Kelurahan> kelurahan;
+  std::vector<Stakeholder> stakeholders;
   std::map<std::string, RoleDef> roles;                        // role id -> definition
   std::map<std::string, std::vector<std::string>> permissions;  // action -> roles allowed
   std::map<std::string, int> service_days;  // status name -> working days allowed in it
@@ -49,6 +58,9 @@ struct Charter {
   Eligibility eligibility;
   int validity_years = 5;
   std::vector<std::string> required_documents;
+  // Documents an applicant may hand in but need not (e.g. "npwp", held only by
+  // tax payers). The JSON key "optional_documents" may be omitted (empty).
+  std::vector<std::string> optional_documents;
   int utc_offset_minutes = 420;  // Jakarta, WIB
   std::string canonical_json;    // the adopted text, keys sorted
 
@@ -59,6 +71,8 @@ struct Charter {
 
   const Kelurahan* FindKelurahan(std::string_view code) const;
   bool RoleMay(std::string_view role, std::string_view action) const;
+  // Whether `name` is a required or optional document of this charter.
+  bool KnowsDocument(std::string_view name) const;
   // Whether an actor of `role` with `jurisdiction` may act in `kelurahan`.
   bool Covers(std::string_view role, std::string_view jurisdiction,
               std::string_view kelurahan) const;

@@ -57,6 +57,7 @@ struct PermitState {
   std::string outcome_reason;
   std::set<std::string> consents;  // subscribers the applicant consented to
   bool personal_erased = false;
+  bool operator==(const PermitState&) const = default;
 };
 
 struct Officer {

@@ -1,0 +1,276 @@
+#include "domain/charter.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "domain/calendar.h"
+#include "domain/state.h"
+
+namespace pl {
+namespace {
+
+using nlohmann::json;
+
+// A parse failure carrying the path of the offending key. Thrown and caught
+// only inside this file; FromJson returns it as a Status.
+struct CharterError {
+  std::string message;
+};
+
+[[noreturn]] void Fail(const std::string& path, const std::string& what) {
+  throw CharterError{"charter key \"" + path + "\": " + what};
+}
+
+// Refuses keys of `obj` that are not in `allowed`, and missing keys of
+// `required`.
+void CheckKeys(const json& obj, const std::string& path,
+               std::initializer_list<const char*> required,
+               std::initializer_list<const char*> optional = {}) {
+  if (!obj.is_object()) Fail(path.empty() ? "(document)" : path, "must be a JSON object");
+  auto prefix = path.empty() ? std::string() : path + ".";
+  for (const char* k : required) {
+    if (!obj.contains(k)) Fail(prefix + k, "is missing");
+  }
+  for (const auto& [k, v] : obj.items()) {
+    bool known = std::any_of(required.begin(), required.end(), [&](auto r) { return k == r; }) ||
+                 std::any_of(optional.begin(), optional.end(), [&](auto r) { return k == r; });
+    if (!known) Fail(prefix + k, "is not a charter key (unknown keys are refused)");
+  }
+}
+
+std::string Str(const json& v, const std::string& path) {
+  if (!v.is_string()) Fail(path, "must be a string");
+  auto s = v.get<std::string>();
+  if (s.empty()) Fail(path, "must not be empty");
+  return s;
+}
+
+int64_t Int(const json& v, const std::string& path, int64_t min, int64_t max) {
+  if (!v.is_number_integer()) Fail(path, "must be an integer");
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    Fail(path, "is too large");
+  }
+  int64_t n = v.get<int64_t>();
+  if (n < min || n > max) {
+    Fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                   std::to_string(n));
+  }
+  return n;
+}
+
+const json& Object(const json& v, const std::string& path) {
+  if (!v.is_object()) Fail(path, "must be a JSON object");
+  return v;
+}
+
+const json& Array(const json& v, const std::string& path) {
+  if (!v.is_array()) Fail(path, "must be a JSON array");
+  return v;
+}
+
+// A list of distinct non-empty strings.
+std::vector<std::string> StrList(const json& v, const std::string& path) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < Array(v, path).size(); ++i) {
+    auto item = path + "[" + std::to_string(i) + "]";
+    auto s = Str(v[i], item);
+    if (std::find(out.begin(), out.end(), s) != out.end()) {
+      Fail(item, "repeats \"" + s + "\"");
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Scope ParseScope(const json& v, const std::string& path) {
+  auto s = Str(v, path);
+  if (s == "kelurahan") return Scope::kKelurahan;
+  if (s == "kecamatan") return Scope::kKecamatan;
+  if (s == "all") return Scope::kAll;
+  Fail(path, "must be \"kelurahan\", \"kecamatan\" or \"all\", got \"" + s + "\"");
+}
+
+bool IsStatusName(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i) {
+    if (s == StatusName(static_cast<PermitStatus>(i))) return true;
+  }
+  return false;
+}
+
+void ParseInto(const json& doc, Charter& c) {
+  CheckKeys(doc, "",
+            {"charter_version", "name", "permit_type", "kecamatan", "kelurahan", "stakeholders",
+             "roles", "permissions", "service_days", "holidays", "eligibility", "validity_years",
+             "required_documents", "utc_offset_minutes"},
+            {"optional_documents"});
+  c.version = static_cast<uint32_t>(Int(doc["charter_version"], "charter_version", 1, UINT32_MAX));
+  c.name = Str(doc["name"], "name");
+  c.permit_type = Str(doc["permit_type"], "permit_type");
+
+  const auto& kec = doc["kecamatan"];
+  CheckKeys(kec, "kecamatan", {"code", "name"});
+  c.kecamatan_code = Str(kec["code"], "kecamatan.code");
+  c.kecamatan_name = Str(kec["name"], "kecamatan.name");
+
+  const auto& kels = Array(doc["kelurahan"], "kelurahan");
+  if (kels.empty()) Fail("kelurahan", "must list at least one kelurahan");
+  for (size_t i = 0; i < kels.size(); ++i) {
+    auto path = "kelurahan[" + std::to_string(i) + "]";
+    CheckKeys(kels[i], path, {"code", "name"});
+    Kelurahan k{Str(kels[i]["code"], path + ".code"), Str(kels[i]["name"], path + ".name")};
+    if (k.code.rfind(c.kecamatan_code + ".", 0) != 0) {
+      Fail(path + ".code", "\"" + k.code + "\" is not inside kecamatan " + c.kecamatan_code);
+    }
+    if (c.FindKelurahan(k.code)) Fail(path + ".code", "repeats \"" + k.code + "\"");
+    c.kelurahan.push_back(std::move(k));
+  }
+
+  const auto& roles = Object(doc["roles"], "roles");
+  if (roles.empty()) Fail("roles", "must define at least one role");
+  for (const auto& [id, def] : roles.items()) {
+    auto path = "roles." + id;
+    CheckKeys(def, path, {"name", "scope"});
+    c.roles[id] =
+        RoleDef{Str(def["name"], path + ".name"), ParseScope(def["scope"], path + ".scope")};
+  }
+
+  const auto& holders = Array(doc["stakeholders"], "stakeholders");
+  for (size_t i = 0; i < holders.size(); ++i) {
+    auto path = "stakeholders[" + std::to_string(i) + "]";
+    CheckKeys(holders[i], path, {"id", "name", "roles"});
+    Stakeholder h{Str(holders[i]["id"], path + ".id"), Str(holders[i]["name"], path + ".name"),
+                  StrList(holders[i]["roles"], path + ".roles")};
+    for (const auto& s : c.stakeholders) {
+      if (s.id == h.id) Fail(path + ".id", "repeats \"" + h.id + "\"");
+    }
+    for (const auto& r : h.roles) {
+      if (!c.roles.count(r))
+        Fail(path + ".roles", "names role \"" + r + "\", which is not defined in roles");
+    }
+    c.stakeholders.push_back(std::move(h));
+  }
+
+  const auto& perms = Object(doc["permissions"], "permissions");
+  const auto& actions = AllActions();
+  for (const auto& [action, list] : perms.items()) {
+    auto path = "permissions." + action;
+    if (std::find(actions.begin(), actions.end(), action) == actions.end()) {
+      Fail(path, "\"" + action + "\" is not an action of the ledger");
+    }
+    auto granted = StrList(list, path);
+    for (const auto& r : granted) {
+      if (!c.roles.count(r)) Fail(path, "names role \"" + r + "\", which is not defined in roles");
+    }
+    c.permissions[action] = std::move(granted);
+  }
+  for (const auto& action : actions) {
+    if (!c.permissions.count(action)) {
+      Fail("permissions." + action,
+           "is missing (every action must be listed; [] grants it to nobody)");
+    }
+  }
+
+  const auto& days = Object(doc["service_days"], "service_days");
+  for (const auto& [status, n] : days.items()) {
+    auto path = "service_days." + status;
+    if (!IsStatusName(status) || status == "none")
+      Fail(path, "\"" + status + "\" is not a permit status");
+    c.service_days[status] = static_cast<int>(Int(n, path, 0, 365));
+  }
+
+  auto holidays = StrList(doc["holidays"], "holidays");
+  for (size_t i = 0; i < holidays.size(); ++i) {
+    if (!ParseDate(holidays[i])) {
+      Fail("holidays[" + std::to_string(i) + "]",
+           "\"" + holidays[i] + "\" is not a YYYY-MM-DD date");
+    }
+    c.holidays.insert(holidays[i]);
+  }
+
+  const auto& el = doc["eligibility"];
+  CheckKeys(el, "eligibility", {"max_capital", "max_turnover", "max_workers"});
+  c.eligibility.max_capital = Int(el["max_capital"], "eligibility.max_capital", 0, INT64_MAX);
+  c.eligibility.max_turnover = Int(el["max_turnover"], "eligibility.max_turnover", 0, INT64_MAX);
+  c.eligibility.max_workers =
+      static_cast<int32_t>(Int(el["max_workers"], "eligibility.max_workers", 1, INT32_MAX));
+
+  c.validity_years = static_cast<int>(Int(doc["validity_years"], "validity_years", 1, 100));
+  c.required_documents = StrList(doc["required_documents"], "required_documents");
+  if (c.required_documents.empty()) Fail("required_documents", "must list at least one document");
+  if (doc.contains("optional_documents")) {
+    c.optional_documents = StrList(doc["optional_documents"], "optional_documents");
+    for (const auto& d : c.optional_documents) {
+      if (std::find(c.required_documents.begin(), c.required_documents.end(), d) !=
+          c.required_documents.end()) {
+        Fail("optional_documents", "\"" + d + "\" is already a required document");
+      }
+    }
+  }
+  c.utc_offset_minutes =
+      static_cast<int>(Int(doc["utc_offset_minutes"], "utc_offset_minutes", -720, 840));
+}
+
+}  // namespace
+
+Result<Charter> Charter::FromJson(std::string_view text) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Status("invalid_charter", std::string("the charter is not valid JSON: ") + e.what());
+  }
+  Charter c;
+  try {
+    ParseInto(doc, c);
+  } catch (const CharterError& e) {
+    return Status("invalid_charter", e.message);
+  }
+  c.canonical_json = doc.dump();
+  return c;
+}
+
+const Kelurahan* Charter::FindKelurahan(std::string_view code) const {
+  for (const auto& k : kelurahan) {
+    if (k.code == code) return &k;
+  }
+  return nullptr;
+}
+
+bool Charter::RoleMay(std::string_view role, std::string_view action) const {
+  auto it = permissions.find(std::string(action));
+  if (it == permissions.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), role) != it->second.end();
+}
+
+bool Charter::KnowsDocument(std::string_view name) const {
+  return std::find(required_documents.begin(), required_documents.end(), name) !=
+             required_documents.end() ||
+         std::find(optional_documents.begin(), optional_documents.end(), name) !=
+             optional_documents.end();
+}
+
+bool Charter::Covers(std::string_view role, std::string_view jurisdiction,
+                     std::string_view kel) const {
+  auto it = roles.find(std::string(role));
+  if (it == roles.end()) return false;
+  switch (it->second.scope) {
+    case Scope::kKelurahan:
+      return !jurisdiction.empty() && jurisdiction == kel;
+    case Scope::kKecamatan:
+      return jurisdiction == kecamatan_code && FindKelurahan(kel) != nullptr;
+    case Scope::kAll:
+      return true;
+  }
+  return false;
+}
+
+const std::vector<std::string>& AllActions() {
+  static const std::vector<std::string> kActions = {
+      "submit_application", "verify_documents", "request_completion", "complete_documents",
+      "schedule_survey",    "record_survey",    "recommend",          "decline_recommendation",
+      "issue_permit",       "reject",           "withdraw",           "revoke",
+      "grant_consent",      "withdraw_consent", "erase_personal_data"};
+  return kActions;
+}
+
+}  // namespace pl

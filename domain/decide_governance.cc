@@ -1,0 +1,99 @@
+// Decide for the governance stream: adopting a charter, enrolling officers.
+// Only the admin role acts here.
+#include "domain/decider_util.h"
+
+namespace pl {
+namespace {
+
+Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharter& a) {
+  auto parsed = Charter::FromJson(a.charter_json);
+  if (!parsed.ok()) return Refuse("invalid_charter", parsed.status().message());
+  uint32_t current = gov.charter ? gov.charter->version : 0;
+  if (parsed->version <= current) {
+    return Refuse("stale_charter_version", "charter_version " + std::to_string(parsed->version) +
+                                               " is not newer than the adopted version " +
+                                               std::to_string(current) +
+                                               "; a new charter must have charter_version " +
+                                               std::to_string(current + 1) + " or more");
+  }
+  Decision d;
+  Emit(d, cmd, gov.version, CharterAdopted{parsed->version, parsed->canonical_json});
+  return d;
+}
+
+Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOfficer& a) {
+  if (!gov.charter) {
+    return Refuse("no_charter", "adopt a collaboration charter before enrolling officers");
+  }
+  const Charter& charter = *gov.charter;
+  auto role = charter.roles.find(a.role);
+  if (role == charter.roles.end() || a.role == "applicant" || a.role == "admin") {
+    return Refuse("unknown_role", "role \"" + a.role +
+                                      "\" is not an officer role of charter version " +
+                                      std::to_string(charter.version));
+  }
+  switch (role->second.scope) {
+    case Scope::kKelurahan:
+      if (!charter.FindKelurahan(a.jurisdiction)) {
+        return Refuse("outside_jurisdiction",
+                      "role \"" + a.role + "\" works in one kelurahan; jurisdiction \"" +
+                          a.jurisdiction + "\" is not a kelurahan code of kecamatan " +
+                          charter.kecamatan_code);
+      }
+      break;
+    case Scope::kKecamatan:
+      if (a.jurisdiction != charter.kecamatan_code) {
+        return Refuse("outside_jurisdiction", "role \"" + a.role +
+                                                  "\" works for the kecamatan; its jurisdiction "
+                                                  "must be \"" +
+                                                  charter.kecamatan_code + "\", not \"" +
+                                                  a.jurisdiction + "\"");
+      }
+      break;
+    case Scope::kAll:
+      break;
+  }
+  if (a.officer_id.empty()) return Refuse("missing_field", "officer_id is empty");
+  if (gov.officers.count(a.officer_id)) {
+    return Refuse("officer_exists", "officer \"" + a.officer_id + "\" is already enrolled");
+  }
+  if (a.token_hash.empty()) return Refuse("missing_field", "token_hash is empty");
+  if (gov.officer_by_token.count(a.token_hash)) {
+    return Refuse("token_in_use", "that token already belongs to officer \"" +
+                                      gov.officer_by_token.at(a.token_hash) +
+                                      "\"; issue a fresh token");
+  }
+  if (a.name.empty()) return Refuse("missing_field", "the officer's name is empty");
+  Decision d;
+  Emit(d, cmd, gov.version,
+       OfficerEnrolled{a.officer_id, a.name, a.role, a.jurisdiction, a.token_hash});
+  return d;
+}
+
+}  // namespace
+
+Decision DecideGovernance(const Command& cmd, const GovernanceState& gov) {
+  const std::string action = ActionName(cmd.action);
+  const auto* adopt = std::get_if<AdoptCharter>(&cmd.action);
+  const auto* enroll = std::get_if<EnrollOfficer>(&cmd.action);
+  if (!adopt && !enroll) {
+    return Refuse("wrong_stream", action + " is a permit command, not a governance command");
+  }
+  if (cmd.stream != kGovernanceStream) {
+    return Refuse("wrong_stream", action + " belongs on the \"" + kGovernanceStream.str() +
+                                      "\" stream, not \"" + cmd.stream.str() + "\"");
+  }
+  if (cmd.expected_version && *cmd.expected_version != gov.version) {
+    return Refuse("version_conflict", "the governance stream is at version " +
+                                          std::to_string(gov.version) + ", not the expected " +
+                                          std::to_string(*cmd.expected_version) +
+                                          "; reload it and try again");
+  }
+  if (cmd.actor.role != "admin") {
+    return Refuse("role_not_permitted",
+                  "role \"" + cmd.actor.role + "\" may not " + action + "; only admin may");
+  }
+  return adopt ? Adopt(cmd, gov, *adopt) : Enroll(cmd, gov, *enroll);
+}
+
+}  // namespace pl

@@ -1,0 +1,242 @@
+// Decide for permit streams: the guard checks common to every action, in a
+// fixed order, then the action's own validation and its events.
+#include <algorithm>
+#include <cctype>
+#include <type_traits>
+
+#include "domain/calendar.h"
+#include "domain/decider_util.h"
+
+namespace pl {
+namespace {
+
+// What every action handler sees.
+struct Ctx {
+  const Command& cmd;
+  const PermitState& state;
+  const GovernanceState& gov;
+  const Charter& charter;
+};
+
+Decision One(const Ctx& c, Payload p) {
+  Decision d;
+  Emit(d, c.cmd, c.state.version, std::move(p));
+  return d;
+}
+
+Decision NoOp() { return Decision{}; }
+
+Decision Missing(const std::string& field, const std::string& why) {
+  return Refuse("missing_field", field + " is empty: " + why);
+}
+
+std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
+                                      const std::string& field, const Charter& charter) {
+  for (const auto& d : docs) {
+    if (!charter.KnowsDocument(d)) {
+      return Refusal{"unknown_document",
+                     field + " names \"" + d + "\", which is not a document of the charter; use " +
+                         JoinOrNobody(charter.required_documents) +
+                         (charter.optional_documents.empty()
+                              ? std::string()
+                              : ", " + JoinOrNobody(charter.optional_documents))};
+    }
+  }
+  return std::nullopt;
+}
+
+Decision Handle(const Ctx& c, const SubmitApplication& a) {
+  if (auto r = ValidateSubmission(a, c.charter)) return Refuse(r->code, r->message);
+  return One(c,
+             ApplicationSubmitted{a.kelurahan, a.sealed, a.business, a.documents, a.tracking_hash});
+}
+
+Decision Handle(const Ctx& c, const VerifyDocuments&) { return One(c, DocumentsVerified{}); }
+
+Decision Handle(const Ctx& c, const RequestCompletion& a) {
+  if (a.missing.empty()) return Missing("missing", "name the documents the applicant must bring");
+  if (auto r = CheckDocuments(a.missing, "missing", c.charter)) return Refuse(r->code, r->message);
+  return One(c, CompletionRequested{a.missing});
+}
+
+Decision Handle(const Ctx& c, const CompleteDocuments& a) {
+  if (a.provided.empty()) return Missing("provided", "name the documents handed in");
+  if (auto r = CheckDocuments(a.provided, "provided", c.charter)) {
+    return Refuse(r->code, r->message);
+  }
+  return One(c, DocumentsCompleted{a.provided});
+}
+
+Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
+  auto day = ParseDate(a.date);
+  if (!day) {
+    return Refuse("invalid_date",
+                  "survey date \"" + a.date + "\" is not a calendar date in the form YYYY-MM-DD");
+  }
+  std::string today = LocalDate(c.cmd.time_ms, c.charter);
+  if (a.date < today) {
+    return Refuse("invalid_date",
+                  "survey date " + a.date + " is in the past; today is " + today + " (Jakarta)");
+  }
+  if (a.team.empty()) return Missing("team", "name at least one enrolled officer for the survey");
+  for (const auto& id : a.team) {
+    if (!c.gov.officers.count(id)) {
+      return Refuse("unknown_officer", "survey team member \"" + id +
+                                           "\" is not an enrolled officer; enroll them first");
+    }
+  }
+  return One(c, SurveyScheduled{a.date, a.team});
+}
+
+Decision Handle(const Ctx& c, const RecordSurvey& a) {
+  return One(c, SurveyRecorded{a.zoning_compliant, a.notes});
+}
+
+Decision Handle(const Ctx& c, const Recommend& a) {
+  if (c.state.zoning_compliant == false) {
+    return Refuse("zoning_non_compliant",
+                  "the site survey found the premises do not fit the zoning plan; the Lurah may "
+                  "only decline the recommendation (decline_recommendation)");
+  }
+  if (a.letter_number.empty()) {
+    return Missing("letter_number", "give the number of the recommendation letter");
+  }
+  return One(c, Recommended{a.letter_number});
+}
+
+Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
+  if (a.reason.empty()) return Missing("reason", "say why the recommendation is declined");
+  return One(c, RecommendationDeclined{a.reason});
+}
+
+Decision Handle(const Ctx& c, const IssuePermit&) {
+  using namespace std::chrono;
+  std::string from = LocalDate(c.cmd.time_ms, c.charter);
+  year_month_day ymd{*ParseDate(from)};
+  year_month_day until = ymd + years(c.charter.validity_years);
+  sys_days until_day = until.ok() ? sys_days(until)  // Feb 29 -> Feb 28:
+                                  : sys_days(until.year() / until.month() / last);
+  std::string kel = c.state.kelurahan;
+  kel.erase(std::remove(kel.begin(), kel.end(), '.'), kel.end());
+  std::string id = c.cmd.stream.str();
+  std::transform(id.begin(), id.end(), id.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  std::string number = c.charter.permit_type + "/" + kel + "/" + from.substr(0, 4) + "/" + id;
+  return One(c, PermitIssued{number, from, FormatDate(until_day)});
+}
+
+Decision Handle(const Ctx& c, const Reject& a) {
+  if (a.reason_code.empty()) {
+    return Missing("reason_code", "give a short code for the rejection, e.g. zoning");
+  }
+  if (a.reason.empty()) return Missing("reason", "explain the rejection to the applicant");
+  return One(c, ApplicationRejected{a.reason_code, a.reason});
+}
+
+Decision Handle(const Ctx& c, const Withdraw& a) {
+  if (a.reason.empty()) return Missing("reason", "say why the application is withdrawn");
+  return One(c, ApplicationWithdrawn{a.reason});
+}
+
+Decision Handle(const Ctx& c, const Revoke& a) {
+  if (a.reason.empty()) return Missing("reason", "say why the permit is revoked");
+  return One(c, PermitRevoked{a.reason});
+}
+
+Decision Handle(const Ctx& c, const GrantConsent& a) {
+  if (a.subscriber.empty()) return Missing("subscriber", "name who receives the permit");
+  if (c.state.consents.count(a.subscriber)) return NoOp();
+  return One(c, ConsentGranted{a.subscriber});
+}
+
+Decision Handle(const Ctx& c, const WithdrawConsent& a) {
+  if (a.subscriber.empty()) return Missing("subscriber", "name whose consent is withdrawn");
+  if (!c.state.consents.count(a.subscriber)) return NoOp();
+  return One(c, ConsentWithdrawn{a.subscriber});
+}
+
+Decision Handle(const Ctx& c, const ErasePersonalData& a) {
+  if (c.state.personal_erased) return NoOp();
+  std::string basis = a.legal_basis;
+  if (basis.empty()) {
+    if (c.cmd.actor.role != "applicant") {
+      return Missing("legal_basis",
+                     "an erasure not asked by the applicant needs the reference "
+                     "of its legal order");
+    }
+    basis = "applicant_request";
+  }
+  return One(c, PersonalDataErased{c.state.applicant.person_id, basis});
+}
+
+Decision Handle(const Ctx&, const AdoptCharter&) {
+  return Refuse("wrong_stream", "adopt_charter is a governance command");
+}
+Decision Handle(const Ctx&, const EnrollOfficer&) {
+  return Refuse("wrong_stream", "enroll_officer is a governance command");
+}
+
+}  // namespace
+
+Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov) {
+  const std::string action = ActionName(cmd.action);
+  if (std::holds_alternative<AdoptCharter>(cmd.action) ||
+      std::holds_alternative<EnrollOfficer>(cmd.action)) {
+    return Refuse("wrong_stream", action + " is a governance command; send it to the \"" +
+                                      kGovernanceStream.str() + "\" stream");
+  }
+  if (cmd.stream.empty() || cmd.stream == kGovernanceStream) {
+    return Refuse("wrong_stream",
+                  action + " needs a permit id as its stream, got \"" + cmd.stream.str() + "\"");
+  }
+  if (!gov.charter) {
+    return Refuse("no_charter",
+                  "no collaboration charter has been adopted yet; an admin must "
+                  "adopt one before permits can be processed");
+  }
+  const Charter& charter = *gov.charter;
+  if (cmd.expected_version && *cmd.expected_version != state.version) {
+    return Refuse("version_conflict",
+                  "permit " + cmd.stream.str() + " is at version " + std::to_string(state.version) +
+                      ", not the expected " + std::to_string(*cmd.expected_version) +
+                      "; someone acted on it meanwhile: reload it and try again");
+  }
+  const auto* submit = std::get_if<SubmitApplication>(&cmd.action);
+  if (submit && state.version > 0) {
+    return Refuse("already_exists", "permit " + cmd.stream.str() + " already exists (status " +
+                                        StatusName(state.status) + ")");
+  }
+  if (!submit && state.version == 0) {
+    return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
+  }
+  const Actor& actor = cmd.actor;
+  if (!charter.RoleMay(actor.role, action)) {
+    auto it = charter.permissions.find(action);
+    return Refuse("role_not_permitted",
+                  "role \"" + actor.role + "\" may not " + action + " under charter version " +
+                      std::to_string(charter.version) + "; it is granted to " +
+                      JoinOrNobody(it == charter.permissions.end() ? std::vector<std::string>{}
+                                                                   : it->second));
+  }
+  const std::string& kelurahan = submit ? submit->kelurahan : state.kelurahan;
+  if (actor.role == "applicant") {
+    if (actor.jurisdiction != cmd.stream.str()) {
+      return Refuse("outside_jurisdiction", "an applicant may act only on their own application (" +
+                                                actor.jurisdiction + "), not on " +
+                                                cmd.stream.str());
+    }
+  } else if (!charter.Covers(actor.role, actor.jurisdiction, kelurahan)) {
+    return Refuse("outside_jurisdiction",
+                  "role \"" + actor.role + "\" of jurisdiction \"" + actor.jurisdiction +
+                      "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");
+  }
+  if (!ActionAllowedFrom(state.status, action)) {
+    return Refuse("transition_not_allowed", "permit " + cmd.stream.str() + " is " +
+                                                StatusName(state.status) + "; " + action +
+                                                " is not allowed from that status");
+  }
+  Ctx ctx{cmd, state, gov, charter};
+  return std::visit([&](const auto& a) { return Handle(ctx, a); }, cmd.action);
+}
+
+}  // namespace pl

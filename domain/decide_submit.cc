@@ -1,0 +1,89 @@
+// Validation of a new application: the fields a clerk checks at the counter,
+// and the charter's eligibility limits.
+#include "domain/decider_util.h"
+
+namespace pl {
+namespace {
+
+bool AllDigits(std::string_view s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+Refusal R(std::string code, std::string message) { return {std::move(code), std::move(message)}; }
+
+}  // namespace
+
+std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& c) {
+  const Business& b = s.business;
+  if (!c.FindKelurahan(s.kelurahan)) {
+    return R("unknown_kelurahan", "kelurahan \"" + s.kelurahan + "\" is not one of the " +
+                                      std::to_string(c.kelurahan.size()) +
+                                      " kelurahan of kecamatan " + c.kecamatan_name + " (" +
+                                      c.kecamatan_code + ")");
+  }
+  if (!AllDigits(s.personal.nik, 16)) {
+    return R("invalid_nik", "the NIK must be exactly 16 digits as printed on the KTP; got " +
+                                std::to_string(s.personal.nik.size()) + " characters");
+  }
+  if (!AllDigits(b.kbli, 5)) {
+    return R("invalid_kbli",
+             "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");
+  }
+  if (b.name.empty()) return R("missing_field", "the business name (business.name) is empty");
+  if (s.personal.name.empty()) {
+    return R("missing_field", "the applicant's name (personal.name) is empty");
+  }
+  if (b.capital < 0) {
+    return R("invalid_amount", "business.capital must not be negative; got " + Rupiah(b.capital));
+  }
+  if (b.turnover < 0) {
+    return R("invalid_amount", "business.turnover must not be negative; got " + Rupiah(b.turnover));
+  }
+  if (b.workers < 1) {
+    return R("invalid_workers", "business.workers must be at least 1 (the owner counts); got " +
+                                    std::to_string(b.workers));
+  }
+  if (b.premises != "owned" && b.premises != "leased") {
+    return R("invalid_premises",
+             "business.premises must be \"owned\" or \"leased\"; got \"" + b.premises + "\"");
+  }
+  const Eligibility& e = c.eligibility;
+  if (b.capital > e.max_capital) {
+    return R("ineligible_capital", "business capital " + Rupiah(b.capital) + " exceeds the " +
+                                       c.permit_type + " limit of " + Rupiah(e.max_capital) +
+                                       " (excluding land and buildings)");
+  }
+  if (b.turnover > e.max_turnover) {
+    return R("ineligible_turnover", "annual turnover " + Rupiah(b.turnover) + " exceeds the " +
+                                        c.permit_type + " limit of " + Rupiah(e.max_turnover));
+  }
+  if (b.workers > e.max_workers) {
+    return R("ineligible_workers", "the business has " + std::to_string(b.workers) +
+                                       " workers; the " + c.permit_type + " limit is " +
+                                       std::to_string(e.max_workers));
+  }
+  if (s.tracking_hash.empty()) {
+    return R("missing_field", "tracking_hash is empty: the application has no tracking code");
+  }
+  if (s.sealed.person_id.empty()) {
+    return R("missing_field",
+             "sealed.person_id is empty: the applicant's personal data was not sealed");
+  }
+  for (const auto& d : s.documents) {
+    if (!c.KnowsDocument(d)) {
+      return R("unknown_document",
+               "document \"" + d + "\" is not one the charter knows; use " +
+                   JoinOrNobody(c.required_documents) +
+                   (c.optional_documents.empty()
+                        ? std::string()
+                        : " or (optional) " + JoinOrNobody(c.optional_documents)));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace pl

@@ -1,0 +1,58 @@
+#include "domain/decider_util.h"
+
+namespace pl {
+
+Decision Refuse(std::string code, std::string message) {
+  Decision d;
+  d.refusal = Refusal{std::move(code), std::move(message)};
+  return d;
+}
+
+void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload) {
+  Envelope e;
+  e.seq = version + d.events.size() + 1;
+  e.stream = cmd.stream;
+  e.event_id = cmd.stream.str() + "/" + std::to_string(e.seq);
+  e.time_ms = cmd.time_ms;
+  e.actor_id = cmd.actor.id;
+  e.actor_role = cmd.actor.role;
+  e.command_id = cmd.id;
+  e.payload = std::move(payload);
+  d.events.push_back(std::move(e));
+}
+
+bool ActionAllowedFrom(PermitStatus s, std::string_view a) {
+  using S = PermitStatus;
+  if (a == "submit_application") return s == S::kNone;
+  if (a == "verify_documents" || a == "request_completion") return s == S::kSubmitted;
+  if (a == "complete_documents") return s == S::kIncomplete;
+  if (a == "schedule_survey") return s == S::kDocumentsVerified;
+  if (a == "record_survey") return s == S::kSurveyScheduled;
+  if (a == "recommend" || a == "decline_recommendation") return s == S::kSurveyed;
+  if (a == "issue_permit") return s == S::kRecommended;
+  if (a == "reject" || a == "withdraw") return IsOpen(s);
+  if (a == "revoke") return s == S::kIssued;
+  if (a == "grant_consent" || a == "withdraw_consent" || a == "erase_personal_data") {
+    return s != S::kNone;
+  }
+  return false;
+}
+
+std::string Rupiah(int64_t amount) {
+  std::string digits = std::to_string(amount < 0 ? -amount : amount);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return std::string(amount < 0 ? "-Rp " : "Rp ") + out;
+}
+
+std::string JoinOrNobody(const std::vector<std::string>& items) {
+  if (items.empty()) return "nobody";
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace pl

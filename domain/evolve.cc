@@ -1,0 +1,127 @@
+// Evolve: folds events into state. Total and deterministic: it never
+// refuses, so replaying a stream always reproduces the same state.
+#include <algorithm>
+#include <memory>
+#include <type_traits>
+
+#include "domain/decider_util.h"
+
+namespace pl {
+namespace {
+
+void Enter(PermitState& s, PermitStatus status, int64_t time_ms) {
+  s.status = status;
+  s.stage_entered_ms = time_ms;
+}
+
+void Close(PermitState& s, PermitStatus status, int64_t time_ms, std::string code,
+           std::string reason) {
+  Enter(s, status, time_ms);
+  s.outcome_code = std::move(code);
+  s.outcome_reason = std::move(reason);
+}
+
+}  // namespace
+
+void EvolvePermit(PermitState& s, const Envelope& e) {
+  s.version = e.seq;
+  const int64_t t = e.time_ms;
+  std::visit(
+      [&](const auto& p) {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, ApplicationSubmitted>) {
+          s.permit_id = e.stream.str();
+          s.kelurahan = p.kelurahan;
+          s.applicant = p.applicant;
+          s.business = p.business;
+          s.documents = p.documents;
+          s.tracking_hash = p.tracking_hash;
+          s.submitted_ms = t;
+          Enter(s, PermitStatus::kSubmitted, t);
+        } else if constexpr (std::is_same_v<T, CompletionRequested>) {
+          s.missing = p.missing;
+          Enter(s, PermitStatus::kIncomplete, t);
+        } else if constexpr (std::is_same_v<T, DocumentsCompleted>) {
+          for (const auto& d : p.provided) {
+            if (std::find(s.documents.begin(), s.documents.end(), d) == s.documents.end()) {
+              s.documents.push_back(d);
+            }
+          }
+          s.missing.clear();
+          Enter(s, PermitStatus::kSubmitted, t);
+        } else if constexpr (std::is_same_v<T, DocumentsVerified>) {
+          Enter(s, PermitStatus::kDocumentsVerified, t);
+        } else if constexpr (std::is_same_v<T, SurveyScheduled>) {
+          s.survey_date = p.date;
+          s.survey_team = p.team;
+          Enter(s, PermitStatus::kSurveyScheduled, t);
+        } else if constexpr (std::is_same_v<T, SurveyRecorded>) {
+          s.zoning_compliant = p.zoning_compliant;
+          Enter(s, PermitStatus::kSurveyed, t);
+        } else if constexpr (std::is_same_v<T, Recommended>) {
+          s.letter_number = p.letter_number;
+          Enter(s, PermitStatus::kRecommended, t);
+        } else if constexpr (std::is_same_v<T, RecommendationDeclined>) {
+          Close(s, PermitStatus::kRejected, t, "recommendation_declined", p.reason);
+        } else if constexpr (std::is_same_v<T, PermitIssued>) {
+          s.permit_number = p.permit_number;
+          s.valid_from = p.valid_from;
+          s.valid_until = p.valid_until;
+          Enter(s, PermitStatus::kIssued, t);
+        } else if constexpr (std::is_same_v<T, ApplicationRejected>) {
+          Close(s, PermitStatus::kRejected, t, p.reason_code, p.reason);
+        } else if constexpr (std::is_same_v<T, ApplicationWithdrawn>) {
+          Close(s, PermitStatus::kWithdrawn, t, "withdrawn", p.reason);
+        } else if constexpr (std::is_same_v<T, PermitRevoked>) {
+          Close(s, PermitStatus::kRevoked, t, "revoked", p.reason);
+        } else if constexpr (std::is_same_v<T, ConsentGranted>) {
+          s.consents.insert(p.subscriber);
+        } else if constexpr (std::is_same_v<T, ConsentWithdrawn>) {
+          s.consents.erase(p.subscriber);
+        } else if constexpr (std::is_same_v<T, PersonalDataErased>) {
+          // The key is destroyed by the vault; the ciphertext is useless now.
+          s.personal_erased = true;
+          s.applicant.ciphertext.clear();
+        }
+        // CharterAdopted, OfficerEnrolled: governance events, not on permit streams.
+      },
+      e.payload);
+}
+
+void EvolveGovernance(GovernanceState& g, const Envelope& e) {
+  g.version = e.seq;
+  if (const auto* p = std::get_if<CharterAdopted>(&e.payload)) {
+    // Decide only emits charters that parse; an unparsable one (a corrupt or
+    // hand-written log) leaves the previous charter in force.
+    auto parsed = Charter::FromJson(p->charter_json);
+    if (parsed.ok()) g.charter = std::make_shared<const Charter>(std::move(parsed).value());
+  } else if (const auto* p = std::get_if<OfficerEnrolled>(&e.payload)) {
+    g.officers[p->officer_id] =
+        Officer{p->officer_id, p->name, p->role, p->jurisdiction, p->token_hash};
+    g.officer_by_token[p->token_hash] = p->officer_id;
+  }
+}
+
+StageInfo Stage(const PermitState& state, const Charter& charter) {
+  static const std::set<std::string> kSideActions = {
+      "reject", "withdraw", "revoke", "grant_consent", "withdraw_consent", "erase_personal_data"};
+  StageInfo info;
+  info.stage = StatusName(state.status);
+  std::set<std::string> roles;
+  for (const auto& action : AllActions()) {
+    if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
+    auto it = charter.permissions.find(action);
+    if (it == charter.permissions.end() || it->second.empty()) continue;
+    info.next_actions.push_back(action);
+    roles.insert(it->second.begin(), it->second.end());
+  }
+  info.next_roles.assign(roles.begin(), roles.end());
+  auto days = charter.service_days.find(info.stage);
+  if (days != charter.service_days.end()) {
+    info.service_days = days->second;
+    info.due_date = AddWorkingDays(state.stage_entered_ms, days->second, charter);
+  }
+  return info;
+}
+
+}  // namespace pl

@@ -1,0 +1,161 @@
+// The charter document: the default loads, and each kind of bad charter is
+// refused with invalid_charter and a message naming the offending key.
+#include <nlohmann/json.hpp>
+
+#include "tests/domain/fixture.h"
+
+namespace pl::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST(Charter, DefaultCharterLoads) {
+  auto c = Charter::FromJson(DefaultCharterText());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->version, 1u);
+  EXPECT_EQ(c->permit_type, "IUMK");
+  EXPECT_EQ(c->kecamatan_code, "31.74.10");
+  EXPECT_EQ(c->kecamatan_name, "Pesanggrahan");
+  ASSERT_EQ(c->kelurahan.size(), 5u);
+  EXPECT_EQ(c->FindKelurahan("31.74.10.1001")->name, "Bintaro");
+  EXPECT_EQ(c->FindKelurahan("31.74.10.1005")->name, "Petukangan Selatan");
+  EXPECT_EQ(c->FindKelurahan("31.74.10.1006"), nullptr);
+  EXPECT_EQ(c->stakeholders.size(), 8u);
+  EXPECT_EQ(c->roles.size(), 9u);
+  EXPECT_EQ(c->roles.at("kecamatan_monitor").scope, Scope::kKecamatan);
+  EXPECT_EQ(c->roles.at("auditor").scope, Scope::kAll);
+  EXPECT_EQ(c->permissions.size(), AllActions().size());
+  EXPECT_EQ(c->service_days.at("incomplete"), 14);
+  EXPECT_EQ(c->eligibility.max_capital, 500000000);
+  EXPECT_EQ(c->eligibility.max_turnover, 2500000000);
+  EXPECT_EQ(c->eligibility.max_workers, 19);
+  EXPECT_EQ(c->validity_years, 5);
+  EXPECT_EQ(c->required_documents.size(), 6u);
+  EXPECT_EQ(c->optional_documents, std::vector<std::string>{"npwp"});
+  EXPECT_EQ(c->utc_offset_minutes, 420);
+  EXPECT_TRUE(c->holidays.count("2026-08-17"));
+  EXPECT_TRUE(c->KnowsDocument("npwp"));
+  EXPECT_TRUE(c->KnowsDocument("ktp"));
+  EXPECT_FALSE(c->KnowsDocument("passport"));
+}
+
+TEST(Charter, CanonicalJsonIsSortedAndStable) {
+  auto c = Charter::FromJson(DefaultCharterText());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->canonical_json.find('\n'), std::string::npos);
+  EXPECT_EQ(c->canonical_json.rfind("{\"charter_version\":1,", 0), 0u);
+  auto again = Charter::FromJson(c->canonical_json);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->canonical_json, c->canonical_json);
+}
+
+TEST(Charter, RoleMayAndCovers) {
+  auto c = Charter::FromJson(DefaultCharterText());
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->RoleMay("lurah", "recommend"));
+  EXPECT_FALSE(c->RoleMay("ptsp_officer", "recommend"));
+  EXPECT_FALSE(c->RoleMay("lurah", "no_such_action"));
+  EXPECT_TRUE(c->RoleMay("admin", "erase_personal_data"));
+  EXPECT_TRUE(c->Covers("lurah", "31.74.10.1002", "31.74.10.1002"));
+  EXPECT_FALSE(c->Covers("lurah", "31.74.10.1002", "31.74.10.1003"));
+  EXPECT_FALSE(c->Covers("lurah", "", ""));
+  EXPECT_TRUE(c->Covers("kecamatan_monitor", "31.74.10", "31.74.10.1003"));
+  EXPECT_FALSE(c->Covers("kecamatan_monitor", "31.74.10", "31.74.11.1003"));
+  EXPECT_FALSE(c->Covers("kecamatan_monitor", "31.74.11", "31.74.10.1003"));
+  EXPECT_FALSE(c->Covers("kecamatan_monitor", "31.74.10.1003", "31.74.10.1003"));
+  EXPECT_TRUE(c->Covers("auditor", "", "31.74.10.1003"));
+  EXPECT_TRUE(c->Covers("admin", "anything", "31.74.99.9999"));
+  EXPECT_FALSE(c->Covers("stranger", "31.74.10.1002", "31.74.10.1002"));
+}
+
+TEST(Charter, AllActionsInWorkflowOrder) {
+  const auto& a = AllActions();
+  ASSERT_EQ(a.size(), 15u);
+  EXPECT_EQ(a.front(), "submit_application");
+  EXPECT_EQ(a.back(), "erase_personal_data");
+}
+
+// Edits the default charter and expects a refusal whose message names `key`.
+void ExpectRefused(const std::function<void(json&)>& edit, const std::string& key) {
+  json doc = json::parse(DefaultCharterText());
+  edit(doc);
+  auto c = Charter::FromJson(doc.dump());
+  ASSERT_FALSE(c.ok()) << "accepted; expected a complaint about " << key;
+  EXPECT_EQ(c.status().code(), "invalid_charter");
+  EXPECT_NE(c.status().message().find(key), std::string::npos) << c.status().message();
+}
+
+TEST(Charter, RefusesMalformedJson) {
+  auto c = Charter::FromJson("{\"charter_version\": 1,");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), "invalid_charter");
+  EXPECT_FALSE(Charter::FromJson("[]").ok());
+  EXPECT_FALSE(Charter::FromJson("").ok());
+}
+
+TEST(Charter, RefusesUnknownAndMissingKeys) {
+  ExpectRefused([](json& d) { d["colour"] = "red"; }, "colour");
+  ExpectRefused([](json& d) { d["kecamatan"]["mayor"] = "x"; }, "kecamatan.mayor");
+  ExpectRefused([](json& d) { d["kelurahan"][1]["rw"] = 3; }, "kelurahan[1].rw");
+  ExpectRefused([](json& d) { d["eligibility"]["max_assets"] = 3; }, "eligibility.max_assets");
+  ExpectRefused([](json& d) { d["roles"]["lurah"]["rank"] = 1; }, "roles.lurah.rank");
+  ExpectRefused([](json& d) { d["stakeholders"][0]["phone"] = "1"; }, "stakeholders[0].phone");
+  for (const char* key :
+       {"charter_version", "name", "permit_type", "kecamatan", "kelurahan", "stakeholders", "roles",
+        "permissions", "service_days", "holidays", "eligibility", "validity_years",
+        "required_documents", "utc_offset_minutes"}) {
+    ExpectRefused([&](json& d) { d.erase(key); }, key);
+  }
+  ExpectRefused([](json& d) { d["eligibility"].erase("max_workers"); }, "eligibility.max_workers");
+  ExpectRefused([](json& d) { d["roles"]["lurah"].erase("scope"); }, "roles.lurah.scope");
+  json doc = json::parse(DefaultCharterText());
+  doc.erase("optional_documents");
+  auto c = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->optional_documents.empty());
+}
+
+TEST(Charter, RefusesWrongTypesAndValues) {
+  ExpectRefused([](json& d) { d["charter_version"] = "1"; }, "charter_version");
+  ExpectRefused([](json& d) { d["charter_version"] = 0; }, "charter_version");
+  ExpectRefused([](json& d) { d["charter_version"] = 1.5; }, "charter_version");
+  ExpectRefused([](json& d) { d["name"] = ""; }, "name");
+  ExpectRefused([](json& d) { d["kelurahan"] = json::object(); }, "kelurahan");
+  ExpectRefused([](json& d) { d["kelurahan"] = json::array(); }, "kelurahan");
+  ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = 1001; }, "kelurahan[0].code");
+  ExpectRefused([](json& d) { d["kelurahan"][2]["code"] = "31.74.11.1003"; }, "kelurahan[2].code");
+  ExpectRefused([](json& d) { d["kelurahan"][2]["code"] = "31.74.10.1001"; }, "kelurahan[2].code");
+  ExpectRefused([](json& d) { d["roles"]["lurah"]["scope"] = "province"; }, "roles.lurah.scope");
+  ExpectRefused([](json& d) { d["service_days"]["submitted"] = -1; }, "service_days.submitted");
+  ExpectRefused([](json& d) { d["service_days"]["waiting"] = 1; }, "service_days.waiting");
+  ExpectRefused([](json& d) { d["holidays"].push_back("2026-02-30"); }, "holidays[");
+  ExpectRefused([](json& d) { d["holidays"].push_back("17-08-2026"); }, "holidays[");
+  ExpectRefused([](json& d) { d["holidays"].push_back("2025-01-01"); }, "holidays[");
+  ExpectRefused([](json& d) { d["eligibility"]["max_capital"] = -5; }, "eligibility.max_capital");
+  ExpectRefused([](json& d) { d["eligibility"]["max_workers"] = "19"; }, "eligibility.max_workers");
+  ExpectRefused([](json& d) { d["validity_years"] = 0; }, "validity_years");
+  ExpectRefused([](json& d) { d["utc_offset_minutes"] = 10000; }, "utc_offset_minutes");
+  ExpectRefused([](json& d) { d["required_documents"] = json::array(); }, "required_documents");
+  ExpectRefused([](json& d) { d["required_documents"].push_back("ktp"); }, "required_documents[");
+  ExpectRefused([](json& d) { d["optional_documents"].push_back("ktp"); }, "optional_documents");
+}
+
+TEST(Charter, RefusesUndefinedRolesAndUnknownActions) {
+  ExpectRefused([](json& d) { d["permissions"]["recommend"].push_back("camat"); },
+                "permissions.recommend");
+  ExpectRefused([](json& d) { d["permissions"]["fly"] = json::array({"lurah"}); },
+                "permissions.fly");
+  ExpectRefused([](json& d) { d["permissions"].erase("revoke"); }, "permissions.revoke");
+  ExpectRefused([](json& d) { d["permissions"]["revoke"] = "ptsp_head"; }, "permissions.revoke");
+  ExpectRefused([](json& d) { d["stakeholders"][5]["roles"].push_back("lender"); },
+                "stakeholders[5].roles");
+  ExpectRefused([](json& d) { d["stakeholders"][1]["id"] = d["stakeholders"][0]["id"]; },
+                "stakeholders[1].id");
+  ExpectRefused([](json& d) { d["roles"] = json::object(); }, "roles");
+  json doc = json::parse(DefaultCharterText());
+  doc["permissions"]["revoke"] = json::array();  // granted to nobody: allowed
+  EXPECT_TRUE(Charter::FromJson(doc.dump()).ok());
+}
+
+}  // namespace
+}  // namespace pl::testing

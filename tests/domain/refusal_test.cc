@@ -1,0 +1,230 @@
+// Every refusal code of the decider, with the value that triggers it and the
+// nearest value that does not.
+#include <nlohmann/json.hpp>
+
+#include "tests/domain/fixture.h"
+
+namespace pl::testing {
+namespace {
+
+using S = PermitStatus;
+
+Decision SubmitWith(const std::function<void(SubmitApplication&)>& edit) {
+  PermitWorld w;
+  SubmitApplication s = GoodSubmission();
+  edit(s);
+  return w.Try(Applicant(), s);
+}
+
+TEST(Refusal, NoCharter) {
+  PermitWorld w;
+  w.gov = GovernanceState{};
+  EXPECT_REFUSED(w.Try(Applicant(), GoodSubmission()), "no_charter");
+}
+
+TEST(Refusal, VersionConflict) {
+  PermitWorld w;
+  EXPECT_REFUSED(w.Try(Applicant(), GoodSubmission(), 1), "version_conflict");
+  EXPECT_ACCEPTED(w.Run(Applicant(), GoodSubmission(), 0));
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 0), "version_conflict");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 2), "version_conflict");
+  EXPECT_ACCEPTED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 1));
+  EXPECT_ACCEPTED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}));
+}
+
+TEST(Refusal, AlreadyExistsAndUnknownPermit) {
+  PermitWorld w;
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}), "unknown_permit");
+  w.AdvanceTo(S::kSubmitted);
+  EXPECT_REFUSED(w.Try(Applicant(), GoodSubmission()), "already_exists");
+}
+
+TEST(Refusal, WrongStream) {
+  PermitWorld w;
+  EXPECT_REFUSED(w.Try(Admin(), AdoptCharter{DefaultCharterText()}), "wrong_stream");
+  EXPECT_REFUSED(DecidePermit(Cmd("governance", Applicant("governance"), GoodSubmission(), w.now),
+                              w.state, w.gov),
+                 "wrong_stream");
+  EXPECT_REFUSED(DecideGovernance(Cmd("governance", Admin(), VerifyDocuments{}, w.now), w.gov),
+                 "wrong_stream");
+  EXPECT_REFUSED(
+      DecideGovernance(Cmd("p-1", Admin(), AdoptCharter{DefaultCharterText()}, w.now), w.gov),
+      "wrong_stream");
+}
+
+TEST(Refusal, SubmissionFields) {
+  EXPECT_ACCEPTED(SubmitWith([](auto&) {}));
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.kelurahan = "31.74.10.1099"; }), "unknown_kelurahan");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "317405123456789"; }), "invalid_nik");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "31740512345678901"; }), "invalid_nik");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "317405123456789X"; }), "invalid_nik");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610"; }), "invalid_kbli");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610a"; }), "invalid_kbli");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = ""; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = ""; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = -1; }), "invalid_amount");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = -1; }), "invalid_amount");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.capital = s.business.turnover = 0; }));
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.workers = 0; }), "invalid_workers");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.workers = 1; }));
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.premises = "rented"; }), "invalid_premises");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.premises = "leased"; }));
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.tracking_hash = ""; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.sealed.person_id = ""; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.documents.push_back("passport"); }),
+                 "unknown_document");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.push_back("npwp"); }));
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.clear(); }));
+}
+
+TEST(Refusal, EligibilityLimitsAcceptedAtTheLimitRefusedOneOver) {
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.capital = 500000000; }));
+  Decision d = SubmitWith([](auto& s) { s.business.capital = 500000001; });
+  EXPECT_REFUSED(d, "ineligible_capital");
+  EXPECT_NE(d.refusal->message.find("Rp 500,000,000"), std::string::npos) << d.refusal->message;
+  EXPECT_NE(d.refusal->message.find("Rp 500,000,001"), std::string::npos) << d.refusal->message;
+
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.turnover = 2500000000; }));
+  d = SubmitWith([](auto& s) { s.business.turnover = 2500000001; });
+  EXPECT_REFUSED(d, "ineligible_turnover");
+  EXPECT_NE(d.refusal->message.find("Rp 2,500,000,000"), std::string::npos);
+
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.workers = 19; }));
+  d = SubmitWith([](auto& s) { s.business.workers = 20; });
+  EXPECT_REFUSED(d, "ineligible_workers");
+  EXPECT_NE(d.refusal->message.find("19"), std::string::npos);
+}
+
+TEST(Refusal, RequestAndCompleteDocuments) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSubmitted);
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{}), "missing_field");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"kk", "selfie"}}),
+                 "unknown_document");
+  EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk"}}));
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{}), "missing_field");
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"selfie"}}), "unknown_document");
+}
+
+TEST(Refusal, ScheduleSurvey) {
+  PermitWorld w;
+  w.now = Jakarta(2026, 3, 10, 6, 0);  // 2026-03-09 23:00 UTC: already the 10th in Jakarta
+  w.AdvanceTo(S::kDocumentsVerified);
+  Actor officer = Officer("ptsp_officer");
+  std::vector<std::string> team = {"ptsp_officer@31.74.10.1002"};
+  for (const char* bad : {"2026-3-12", "2026-02-30", "12-03-2026", "", "2026-03-1x"}) {
+    EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{bad, team}), "invalid_date");
+  }
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-09", team}), "invalid_date");
+  EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2026-03-10", team}));
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {}}), "missing_field");
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1002", "x"}}),
+                 "unknown_officer");
+}
+
+TEST(Refusal, RecommendNeedsZoningComplianceAndALetter) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyScheduled);
+  EXPECT_ACCEPTED(w.Run(Officer("kelurahan_economy"), RecordSurvey{false, "green zone"}));
+  EXPECT_EQ(w.state.zoning_compliant, false);
+  EXPECT_REFUSED(w.Try(Officer("lurah"), Recommend{"R-1"}), "zoning_non_compliant");
+  EXPECT_ACCEPTED(w.Try(Officer("lurah"), DeclineRecommendation{"green zone"}));
+
+  PermitWorld ok;
+  ok.AdvanceTo(S::kSurveyed);
+  EXPECT_REFUSED(ok.Try(Officer("lurah"), Recommend{""}), "missing_field");
+}
+
+TEST(Refusal, ReasonsAreRequired) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyed);
+  EXPECT_REFUSED(w.Try(Officer("lurah"), DeclineRecommendation{""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"", "why"}), "missing_field");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"zoning", ""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Applicant(), Withdraw{""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Applicant(), WithdrawConsent{""}), "missing_field");
+  PermitWorld issued;
+  issued.AdvanceTo(S::kIssued);
+  EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{""}), "missing_field");
+}
+
+// Governance stream.
+
+Decision Gov(const GovernanceState& gov, Actor actor, Action a,
+             std::optional<uint64_t> expected = std::nullopt) {
+  return DecideGovernance(Cmd("governance", std::move(actor), std::move(a), 0, expected), gov);
+}
+
+std::string CharterV(int version) {
+  auto doc = nlohmann::json::parse(DefaultCharterText());
+  doc["charter_version"] = version;
+  return doc.dump(2);
+}
+
+TEST(Governance, AdoptCharter) {
+  GovernanceState gov;
+  EXPECT_REFUSED(Gov(gov, Officer("ptsp_head"), AdoptCharter{CharterV(1)}), "role_not_permitted");
+  Decision bad = Gov(gov, Admin(), AdoptCharter{"{\"name\": 1}"});
+  EXPECT_REFUSED(bad, "invalid_charter");
+  Decision d = Gov(gov, Admin(), AdoptCharter{CharterV(1)});
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].event_id, "governance/1");
+  const auto& adopted = std::get<CharterAdopted>(d.events[0].payload);
+  EXPECT_EQ(adopted.charter_version, 1u);
+  EXPECT_EQ(adopted.charter_json, Charter::FromJson(DefaultCharterText())->canonical_json);
+  EvolveGovernance(gov, d.events[0]);
+  ASSERT_TRUE(gov.charter);
+  EXPECT_EQ(gov.version, 1u);
+  EXPECT_EQ(gov.charter->kelurahan.size(), 5u);
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(1)}), "stale_charter_version");
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}, 0), "version_conflict");
+  EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}, 1));
+}
+
+TEST(Governance, EnrollOfficer) {
+  GovernanceState none;
+  EXPECT_REFUSED(Gov(none, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, "t1"}),
+                 "no_charter");
+  GovernanceState gov = DefaultGovernance();
+  const uint64_t v = gov.version;
+  EXPECT_REFUSED(Gov(gov, Officer("ptsp_head"), EnrollOfficer{"o1", "Budi", "lurah", kKel, "t1"}),
+                 "role_not_permitted");
+  for (const char* role : {"mayor", "applicant", "admin"}) {
+    EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", role, kKel, "t1"}),
+                   "unknown_role");
+  }
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKec, "t1"}),
+                 "outside_jurisdiction");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", "31.74.10.1099", "t1"}),
+                 "outside_jurisdiction");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", kKel, "t1"}),
+                 "outside_jurisdiction");
+  EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", kKec, "t1"}));
+  EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "BPK", "t1"}));
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
+                 "missing_field");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"lurah@31.74.10.1002", "B", "lurah", kKel, "t"}),
+                 "officer_exists");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, ""}),
+                 "missing_field");
+  EXPECT_REFUSED(
+      Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, "token-lurah@31.74.10.1002"}),
+      "token_in_use");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "", "lurah", kKel, "t1"}), "missing_field");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, "t1"}, v - 1),
+                 "version_conflict");
+
+  Decision d = Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, "t1"}, v);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].seq, v + 1);
+  EXPECT_EQ(d.events[0].event_id, "governance/" + std::to_string(v + 1));
+  EvolveGovernance(gov, d.events[0]);
+  EXPECT_EQ(gov.version, v + 1);
+  EXPECT_EQ(gov.officers.at("o1").role, "lurah");
+  EXPECT_EQ(gov.officers.at("o1").jurisdiction, kKel);
+  EXPECT_EQ(gov.officer_by_token.at("t1"), "o1");
+}
+
+}  // namespace
+}  // namespace pl::testing
