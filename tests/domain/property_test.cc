@@ -161,7 +161,9 @@ TEST(Property, RandomSequencesKeepTheInvariants) {
         ++events;
       }
       ASSERT_TRUE(LegalMove(before, state.status));
-      if (IsFinal(before)) ASSERT_EQ(state.status, before);
+      if (IsFinal(before)) {
+        ASSERT_EQ(state.status, before) << "final statuses never change";
+      }
       if (state.status == S::kIssued) {
         ASSERT_FALSE(state.permit_number.empty());
         ASSERT_EQ(state.zoning_compliant, true);
