@@ -558,7 +558,9 @@ struct KafkaLog::Impl {
       rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
           reader, options.topic.c_str(), p, &lo, &hi, std::max(1, RemainingMs(deadline)));
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Offset{static_cast<uint64_t>(hi)};
-      if (IsTransient(err) && Clock::now() < deadline) {
+      // Open saw the topic: an unknown topic here is a broker's stale metadata.
+      if ((IsTransient(err) || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) &&
+          Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         continue;
       }
@@ -800,7 +802,16 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
                       "; streams are placed by partition count, so it can never change: "
                       "use the topic's count or another topic");
   }
-  if (Status s = CheckTopicConfig(impl->reader, options); !s.ok()) return s;
+  // In a cluster, a broker can answer DescribeConfigs before it has learnt
+  // of a topic created a moment ago: retry that until the deadline.
+  for (;;) {
+    Status s = CheckTopicConfig(impl->reader, options);
+    if (s.ok()) break;
+    bool young = s.message().find("UNKNOWN_TOPIC_OR_PART") != std::string::npos ||
+                 s.code() == "unavailable";
+    if (!young || Clock::now() >= deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   impl->partitions = info->partitions;
 
   if (!options.transactional_id.empty()) {
