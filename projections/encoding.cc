@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstdio>
+
 namespace pl {
 
 std::string Base64Encode(std::string_view bytes) {
@@ -54,6 +56,21 @@ std::optional<std::string> HexDecode(std::string_view text) {
     out.push_back(static_cast<char>(hi << 4 | lo));
   }
   return out;
+}
+
+std::string FixedHex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::optional<uint64_t> ParseFixedHex64(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  auto bytes = HexDecode(text);
+  if (!bytes) return std::nullopt;
+  uint64_t v = 0;
+  for (unsigned char c : *bytes) v = v << 8 | c;
+  return v;
 }
 
 }  // namespace pl

@@ -5,6 +5,7 @@
 // encoder produces), so one value has exactly one text form.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,5 +18,9 @@ std::optional<std::string> Base64Decode(std::string_view text);
 std::string HexEncode(std::string_view bytes);
 // Accepts lowercase hex digits only, an even number of them.
 std::optional<std::string> HexDecode(std::string_view text);
+
+// A uint64 as exactly 16 lowercase hex digits (sortable in keys), and back.
+std::string FixedHex64(uint64_t v);
+std::optional<uint64_t> ParseFixedHex64(std::string_view text);
 
 }  // namespace pl

@@ -2,27 +2,11 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdio>
+
+#include "projections/encoding.h"
 
 namespace pl {
 namespace {
-
-std::string Hex16(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::optional<uint64_t> ParseHex16(std::string_view s) {
-  if (s.size() != 16) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-    if (d < 0) return std::nullopt;
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
-  return v;
-}
 
 // The largest power of two strictly below n (n >= 2): the RFC's split point k.
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
@@ -36,15 +20,14 @@ MerkleTree::MerkleTree(std::string key_prefix) : prefix_(std::move(key_prefix)) 
 std::string MerkleTree::SizeKey() const { return prefix_ + "size"; }
 
 std::string MerkleTree::NodeKey(int level, uint64_t index) const {
-  char lvl[3];
-  std::snprintf(lvl, sizeof lvl, "%02x", level);
-  return prefix_ + "node/" + lvl + "/" + Hex16(index);
+  const char level_byte = static_cast<char>(level);
+  return prefix_ + "node/" + HexEncode({&level_byte, 1}) + "/" + FixedHex64(index);
 }
 
 Result<uint64_t> MerkleTree::Size(const KeyReader& reader) const {
   auto v = reader.Get(SizeKey());
   if (!v) return uint64_t{0};
-  auto size = ParseHex16(*v);
+  auto size = ParseFixedHex64(*v);
   if (!size) return Status("corrupt_view", "malformed Merkle tree size under " + SizeKey());
   return *size;
 }
@@ -77,7 +60,7 @@ Result<uint64_t> MerkleTree::AppendLeaf(ViewBatch& batch, std::string_view leaf_
     i >>= 1;
     batch.Put(NodeKey(level, i), HashBytes(h));
   }
-  batch.Put(SizeKey(), Hex16(index + 1));
+  batch.Put(SizeKey(), FixedHex64(index + 1));
   return index;
 }
 
