@@ -1,9 +1,8 @@
-#include "projections/transparency_projection.h"
-
 #include <gtest/gtest.h>
 
 #include "events/envelope.h"
 #include "projections/merkle_verify.h"
+#include "projections/transparency_projection.h"
 #include "tests/projections/memory_view_batch.h"
 
 namespace pl {
