@@ -1,0 +1,67 @@
+// TransparencyProjection: folds every event into the transparency log, an
+// RFC 9162 Merkle tree whose leaves are the canonical event bytes
+// (LogRecord::value), in the order Apply is called.
+//
+// Besides the tree (projections/merkle_tree.h) it keeps, under
+// "transparency/" (docs/transparency.md):
+//   leaf/<index>            the leaf data, so anyone can fetch and rehash it
+//   leaf-event/<index>      the event the leaf is: <16 hex seq><stream id>
+//   event/<stream>/<seq>    the leaf index of an event (16 hex digits)
+// so a permit's history can carry each event's inclusion proof.
+//
+// Applying an event that already has a leaf is a no-op when its bytes are
+// the same and fails with "conflicting_event" when they differ: the log
+// never holds one event twice nor two versions of one event.
+//
+// Determinism: leaf order is Apply order. A rebuild gives a byte-identical
+// tree only if the engine feeds this projection the events in the same
+// order as before (e.g. one partition, or a deterministic merge).
+//
+// Thread safety: Apply from one thread at a time (the Projection contract);
+// the static readers are as thread-safe as their KeyReader.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "events/ids.h"
+#include "events/result.h"
+#include "projections/key_reader.h"
+#include "projections/merkle_tree.h"
+#include "projections/projection.h"
+
+namespace pl {
+
+// Which event a leaf is.
+struct LeafEvent {
+  StreamId stream;
+  uint64_t seq = 0;
+  bool operator==(const LeafEvent&) const = default;
+};
+
+class TransparencyProjection final : public Projection {
+ public:
+  static constexpr std::string_view kName = "transparency";
+
+  std::string_view name() const override { return kName; }
+  Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
+
+  // The log's tree, for roots and proofs.
+  static const MerkleTree& Tree();
+
+  // The leaf index of event (stream, seq); "not_found" if it has none.
+  static Result<uint64_t> LeafIndexOf(const KeyReader& reader, const StreamId& stream,
+                                      uint64_t seq);
+  // The event at leaf `index`; "not_found" beyond the log.
+  static Result<LeafEvent> EventAt(const KeyReader& reader, uint64_t index);
+  // The leaf data (canonical event bytes) at `index`; "not_found" beyond the log.
+  static Result<std::string> LeafData(const KeyReader& reader, uint64_t index);
+
+  // Keys, for the documentation and for tests.
+  static std::string LeafKey(uint64_t index);
+  static std::string LeafEventKey(uint64_t index);
+  static std::string EventKey(const StreamId& stream, uint64_t seq);
+};
+
+}  // namespace pl
