@@ -1,11 +1,11 @@
 #include "domain/state_codec.h"
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/optional.hpp>
 #include <cereal/types/set.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <sstream>
+
+#include "events/binary_archive.h"
 
 namespace pl {
 
@@ -19,19 +19,11 @@ void serialize(A& ar, PermitState& s) {
   s.status = static_cast<PermitStatus>(status);
 }
 
-std::string EncodePermitState(const PermitState& s) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    ar(const_cast<PermitState&>(s));
-  }
-  return os.str();
-}
+std::string EncodePermitState(const PermitState& s) { return WriteBinary(s); }
 
 Result<PermitState> DecodePermitState(std::string_view bytes) {
   try {
-    std::istringstream is{std::string(bytes)};
-    cereal::PortableBinaryInputArchive ar(is);
+    ReadArchive ar(bytes);
     PermitState s;
     ar(s);
     return s;

@@ -1,8 +1,7 @@
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <sstream>
 
+#include "events/binary_archive.h"
 #include "events/envelope.h"
 
 namespace pl {
@@ -11,19 +10,8 @@ namespace {
 constexpr uint8_t kEnvelopeFormat = 1;
 
 template <class T>
-std::string EncodePayload(const T& payload) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    ar(const_cast<T&>(payload));
-  }
-  return os.str();
-}
-
-template <class T>
-Result<Payload> DecodeAs(std::istringstream& is) {
+Result<Payload> DecodeAs(ReadArchive& ar) {
   T value;
-  cereal::PortableBinaryInputArchive ar(is);
   ar(value);
   return Payload{std::move(value)};
 }
@@ -31,14 +19,14 @@ Result<Payload> DecodeAs(std::istringstream& is) {
 // Upcasters: a payload written with an older schema version is read into
 // the current struct here. Every event type is still at version 1.
 template <class T>
-Result<Payload> DecodeVersioned(uint16_t version, std::istringstream& is) {
+Result<Payload> DecodeVersioned(uint16_t version, ReadArchive& is) {
   if (version == T::kVersion) return DecodeAs<T>(is);
   return Status("corrupt_event", "unknown schema version " + std::to_string(version) +
                                      " for event type " + EventTypeName(T::kType));
 }
 
 template <size_t I = 0>
-Result<Payload> DecodePayload(uint16_t type, uint16_t version, std::istringstream& is) {
+Result<Payload> DecodePayload(uint16_t type, uint16_t version, ReadArchive& is) {
   if constexpr (I == std::variant_size_v<Payload>) {
     return Status("corrupt_event", "unknown event type " + std::to_string(type));
   } else {
@@ -51,24 +39,17 @@ Result<Payload> DecodePayload(uint16_t type, uint16_t version, std::istringstrea
 }  // namespace
 
 std::string Encode(const Envelope& e) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    uint8_t format = kEnvelopeFormat;
-    uint16_t type = static_cast<uint16_t>(e.type());
-    uint16_t version = VersionOf(e.payload);
-    std::string payload =
-        std::visit([](const auto& p) { return EncodePayload(p); }, e.payload);
-    ar(format, e.event_id, e.stream.str(), e.seq, e.time_ms, e.actor_id, e.actor_role,
-       e.command_id.str(), type, version, payload);
-  }
-  return os.str();
+  uint8_t format = kEnvelopeFormat;
+  uint16_t type = static_cast<uint16_t>(e.type());
+  uint16_t version = VersionOf(e.payload);
+  std::string payload = std::visit([](const auto& p) { return WriteBinary(p); }, e.payload);
+  return WriteBinary(format, e.event_id, e.stream.str(), e.seq, e.time_ms, e.actor_id,
+                     e.actor_role, e.command_id.str(), type, version, payload);
 }
 
 Result<Envelope> Decode(std::string_view bytes) {
   try {
-    std::istringstream is{std::string(bytes)};
-    cereal::PortableBinaryInputArchive ar(is);
+    ReadArchive ar(bytes);
     uint8_t format = 0;
     ar(format);
     if (format != kEnvelopeFormat)
@@ -79,14 +60,14 @@ Result<Envelope> Decode(std::string_view bytes) {
     std::string payload;
     ar(e.event_id, stream, e.seq, e.time_ms, e.actor_id, e.actor_role, command, type, version,
        payload);
-    if (is.peek() != std::char_traits<char>::eof())
+    if (ar.remaining() != 0)
       return Status("corrupt_event", "trailing bytes after the envelope");
     e.stream = StreamId(std::move(stream));
     e.command_id = CommandId(std::move(command));
-    std::istringstream ps(payload);
+    ReadArchive ps(payload);
     auto decoded = DecodePayload(type, version, ps);
     if (!decoded.ok()) return decoded.status();
-    if (ps.peek() != std::char_traits<char>::eof())
+    if (ps.remaining() != 0)
       return Status("corrupt_event", "trailing bytes after the payload");
     e.payload = std::move(decoded.value());
     return e;

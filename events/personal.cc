@@ -1,24 +1,16 @@
 #include "events/personal.h"
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
-#include <sstream>
+
+#include "events/binary_archive.h"
 
 namespace pl {
 
-std::string EncodePersonal(const PersonalData& p) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    ar(const_cast<PersonalData&>(p));
-  }
-  return os.str();
-}
+std::string EncodePersonal(const PersonalData& p) { return WriteBinary(p); }
 
 Result<PersonalData> DecodePersonal(std::string_view bytes) {
   try {
-    std::istringstream is{std::string(bytes)};
-    cereal::PortableBinaryInputArchive ar(is);
+    ReadArchive ar(bytes);
     PersonalData p;
     ar(p);
     return p;

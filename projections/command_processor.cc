@@ -3,12 +3,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
 #include <chrono>
-#include <sstream>
 
 #include "domain/state_codec.h"
+#include "events/binary_archive.h"
 
 namespace pl {
 namespace {
@@ -52,18 +51,10 @@ struct CommandProcessor::Dedupe {
   template <class A> void serialize(A& ar) {
     ar(kind, partition, first_offset, count, version, status, code, message);
   }
-  std::string Encode() const {
-    std::ostringstream os;
-    {
-      cereal::PortableBinaryOutputArchive ar(os);
-      ar(const_cast<Dedupe&>(*this));
-    }
-    return os.str();
-  }
+  std::string Encode() const { return WriteBinary(*this); }
   static std::optional<Dedupe> Decode(const std::string& s) {
     try {
-      std::istringstream is(s);
-      cereal::PortableBinaryInputArchive ar(is);
+      ReadArchive ar(s);
       Dedupe d;
       ar(d);
       return d;

@@ -50,6 +50,17 @@ TEST(Codec, RefusesTruncatedTrailingAndUnknownBytes) {
   EXPECT_FALSE(Decode("").ok());
 }
 
+TEST(Codec, RefusesLengthPrefixesPastTheEndWithoutAllocating) {
+  std::string bytes = Encode(Sample());
+  // Byte 0: endianness flag; byte 1: envelope format; bytes 2..9: the
+  // length of event_id. Claim 2^58 bytes.
+  std::string bad = bytes;
+  for (int i = 2; i < 10; ++i) bad[i] = 0;
+  bad[9] = 0x04;
+  EXPECT_EQ(Decode(bad).status().code(), "corrupt_event");
+  EXPECT_FALSE(DecodePersonal(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\x7f", 9)).ok());
+}
+
 TEST(Codec, JsonNeverShowsSealedPersonalData) {
   auto j = ToJson(Sample());
   EXPECT_EQ(j["type"], "application_submitted");

@@ -1,0 +1,76 @@
+// The binary archives of every stored format (events, personal data, folded
+// states): cereal's portable binary layout, little-endian.
+//
+// WriteArchive is cereal's PortableBinaryOutputArchive pinned to
+// little-endian, so the same value gives the same bytes on every machine.
+// ReadArchive reads that layout straight from a byte range and checks every
+// length prefix against the bytes that remain, so malformed input fails with
+// an exception instead of asking for gigabytes of memory.
+#pragma once
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/cereal.hpp>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace pl {
+
+static_assert(std::endian::native == std::endian::little,
+              "ReadArchive assumes a little-endian machine");
+
+class ReadArchive : public cereal::InputArchive<ReadArchive, cereal::AllowEmptyClassElision> {
+ public:
+  explicit ReadArchive(std::string_view data) : InputArchive(this), data_(data) {
+    uint8_t little = 0;
+    LoadBytes(&little, 1);
+    if (little != 1) throw cereal::Exception("not a little-endian portable binary archive");
+  }
+  void LoadBytes(void* out, size_t n) {
+    if (n > remaining()) throw cereal::Exception("data ends before the value");
+    std::memcpy(out, data_.data() + pos_, n);
+    pos_ += n;
+  }
+  size_t remaining() const { return data_.size() - pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+template <class T>
+inline std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, T& t) {
+  ar.LoadBytes(std::addressof(t), sizeof(t));
+}
+template <class T>
+inline void CEREAL_SERIALIZE_FUNCTION_NAME(ReadArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+template <class T>
+inline void CEREAL_SERIALIZE_FUNCTION_NAME(ReadArchive& ar, cereal::SizeTag<T>& t) {
+  ar(t.size);
+  // Every element takes at least one byte: a longer size is a lie.
+  if (static_cast<uint64_t>(t.size) > ar.remaining())
+    throw cereal::Exception("a length prefix runs past the end of the data");
+}
+template <class T>
+inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, cereal::BinaryData<T>& bd) {
+  ar.LoadBytes(bd.data, static_cast<size_t>(bd.size));
+}
+
+// Encodes values into canonical bytes.
+template <class... T>
+std::string WriteBinary(const T&... values) {
+  std::ostringstream os;
+  {
+    cereal::PortableBinaryOutputArchive ar(
+        os, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
+    ar(const_cast<T&>(values)...);
+  }
+  return os.str();
+}
+
+}  // namespace pl
+
+CEREAL_REGISTER_ARCHIVE(pl::ReadArchive)
