@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what is
+# missing, builds, starts a real Kafka 3.9 broker on loopback, runs every
+# test binary through ctest (and the browser tests of the web pages), and
+# stops the broker again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+scripts/install-deps.sh
+[ -x scripts/build-web.sh ] && scripts/build-web.sh
+BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
+
+scripts/kafka.sh fetch
+scripts/kafka.sh start
+trap 'scripts/kafka.sh stop || true' EXIT
+export KAFKA_BOOTSTRAP=127.0.0.1:${KAFKA_PORT:-19092}
+
+status=0
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 900 || status=1
+if [ -x scripts/test-kafka-cluster.sh ]; then
+  scripts/kafka.sh stop
+  scripts/test-kafka-cluster.sh || status=1
+fi
+if [ -x scripts/test-web.sh ]; then
+  scripts/test-web.sh || status=1
+fi
+exit $status
