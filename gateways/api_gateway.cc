@@ -65,6 +65,18 @@ std::string QueryParam(std::string_view target, std::string_view name) {
   return "";
 }
 
+bool ConstantTimeEqual(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Roles that handle applications and so see the applicant's personal data.
+bool SeesPersonalData(const std::string& role) {
+  return role == "ptsp_officer" || role == "ptsp_head" || role == "kelurahan_economy" ||
+         role == "lurah" || role == "kecamatan_umkm";
+}
+
+}  // namespace
+
 // Permit ids: "P" and 12 Crockford base32 characters of SHA-256(command id),
 // so a retried submission (same command id) names the same permit.
 std::string PermitIdFor(const std::string& command_id) {
@@ -78,18 +90,6 @@ std::string PermitIdFor(const std::string& command_id) {
   }
   return id;
 }
-
-bool ConstantTimeEqual(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-// Roles that handle applications and so see the applicant's personal data.
-bool SeesPersonalData(const std::string& role) {
-  return role == "ptsp_officer" || role == "ptsp_head" || role == "kelurahan_economy" ||
-         role == "lurah" || role == "kecamatan_umkm";
-}
-
-}  // namespace
 
 http::status RefusalStatus(const std::string& code) {
   if (code == "version_conflict" || code == "already_exists") return http::status::conflict;

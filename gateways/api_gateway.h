@@ -48,6 +48,10 @@ class ApiGateway {
   std::atomic<uint64_t> requests_{0}, responses_2xx_{0}, responses_4xx_{0}, responses_5xx_{0};
 };
 
+// The permit id of an application submitted with `command_id`: a retried
+// submission names the same permit.
+std::string PermitIdFor(const std::string& command_id);
+
 // The HTTP status of a domain refusal code.
 http::status RefusalStatus(const std::string& code);
 

@@ -1,0 +1,285 @@
+// The HTTP API of the real binary, as clerks, applicants and the public use it.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "harness.h"
+
+namespace pl::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kUlujami = "31.74.10.1003";
+const std::string kBintaro = "31.74.10.1001";
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new std::string(TempDir("api"));
+    ledger_ = new LedgerProcess(*data_);
+    HttpClient c(ledger_->port());
+    auto enrol = [&](const std::string& id, const std::string& role, const std::string& kel) {
+      auto r = c.Post("/v1/officers", {{"id", id}, {"name", "Officer " + id}, {"role", role},
+                                       {"kelurahan", kel}}, ledger_->admin_token());
+      EXPECT_EQ(r.status, 201) << r.body;
+      (*tokens_)[id] = r.json()["token"];
+    };
+    tokens_ = new std::map<std::string, std::string>;
+    enrol("ptsp-ulujami", "ptsp_officer", kUlujami);
+    enrol("head-ulujami", "ptsp_head", kUlujami);
+    enrol("ekbang-ulujami", "kelurahan_economy", kUlujami);
+    enrol("lurah-ulujami", "lurah", kUlujami);
+    enrol("ptsp-bintaro", "ptsp_officer", kBintaro);
+    enrol("monitor", "kecamatan_monitor", "31.74.10");
+    enrol("auditor", "auditor", "*");
+  }
+  static void TearDownTestSuite() {
+    delete ledger_;
+    delete tokens_;
+    delete data_;
+  }
+
+  HttpClient client_{ledger_->port()};
+  std::string Token(const std::string& id) { return tokens_->at(id); }
+
+  // Submits an application; returns {permit_id, tracking_code}.
+  std::pair<std::string, std::string> Submit(const std::string& command_id,
+                                             const std::string& kel = kUlujami) {
+    auto r = client_.Post("/v1/applications", Application(command_id, kel));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {r.json()["permit_id"], r.json()["tracking_code"]};
+  }
+  HttpResult Act(const std::string& permit, const std::string& token, json body) {
+    return client_.Post("/v1/permits/" + permit + "/actions", body, token);
+  }
+  uint64_t LogEnd() {
+    auto m = client_.Get("/metrics").body;
+    std::smatch match;
+    EXPECT_TRUE(std::regex_search(m, match, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));
+    return std::stoull(match[1]);
+  }
+  // Takes an application of Ulujami to `documents_verified`.
+  std::string Verified(const std::string& name) {
+    auto [id, code] = Submit(name);
+    EXPECT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", name + "-v"}}).status, 200);
+    return id;
+  }
+
+  static std::string* data_;
+  static LedgerProcess* ledger_;
+  static std::map<std::string, std::string>* tokens_;
+};
+std::string* ApiTest::data_;
+LedgerProcess* ApiTest::ledger_;
+std::map<std::string, std::string>* ApiTest::tokens_;
+
+TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify) {
+  auto [id, code] = Submit("happy-1");
+  const auto officer = Token("ptsp-ulujami");
+  auto r = Act(id, officer, {{"action", "verify_documents"}, {"command_id", "h1"}, {"expected_version", 1}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "documents_verified");
+  EXPECT_EQ(r.json()["events"][0]["type"], "documents_verified");
+  r = Act(id, officer, {{"action", "schedule_survey"}, {"command_id", "h2"}, {"date", "2099-01-05"},
+                        {"team", {"ptsp-ulujami", "ekbang-ulujami"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Act(id, Token("ekbang-ulujami"), {{"action", "record_survey"}, {"command_id", "h3"},
+                                       {"zoning_compliant", true}, {"notes", "sesuai RDTR"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Act(id, Token("lurah-ulujami"), {{"action", "recommend"}, {"command_id", "h4"}, {"letter_number", "12/REK/2026"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "h5"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "issued");
+  EXPECT_EQ(r.json()["version"], 6);
+
+  auto permit = client_.Get("/v1/permits/" + id, officer).json();
+  EXPECT_EQ(permit["status"], "issued");
+  std::string number = permit["permit_number"];
+  EXPECT_FALSE(number.empty());
+  EXPECT_EQ(permit["applicant"]["nik"], "3174012345678901");
+
+  auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
+  ASSERT_EQ(history["events"].size(), 6u);
+  EXPECT_EQ(history["events"][4]["actor_id"], "lurah-ulujami");
+  EXPECT_EQ(history["events"][4]["actor_role"], "lurah");
+
+  auto track = client_.Get("/v1/track/" + code).json();
+  EXPECT_EQ(track["status"], "issued");
+  EXPECT_EQ(track["permit_number"], number);
+  EXPECT_EQ(track["history"].size(), 6u);
+
+  std::string encoded = std::regex_replace(number, std::regex("/"), "%2F");
+  auto verify = client_.Get("/v1/public/verify/" + encoded).json();
+  EXPECT_EQ(verify["result"], "valid");
+  EXPECT_EQ(verify["business_name"], "Warung Bu Sari");
+  auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
+  EXPECT_GE(reg["count"].get<int>(), 1);
+
+  r = Act(id, Token("head-ulujami"), {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(client_.Get("/v1/public/verify/" + encoded).json()["result"], "revoked");
+  EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing").json()["result"], "unknown");
+
+  auto stats = client_.Get("/v1/public/stats").json();
+  bool found = false;
+  for (auto& k : stats["kelurahan"])
+    if (k["code"] == kUlujami) found = k["by_stage"].value("revoked", 0) >= 1;
+  EXPECT_TRUE(found) << stats.dump();
+}
+
+TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
+  auto [id, code] = Submit("incomplete-1");
+  auto r = Act(id, Token("ptsp-ulujami"), {{"action", "request_completion"}, {"command_id", "i1"}, {"missing", {"premises_proof"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto track = client_.Get("/v1/track/" + code).json();
+  EXPECT_EQ(track["status"], "incomplete");
+  EXPECT_EQ(track["missing"], json({"premises_proof"}));
+  EXPECT_EQ(track["next_actions"], json({"complete_documents"}));
+  r = Act(id, code, {{"action", "complete_documents"}, {"command_id", "i2"}, {"provided", {"premises_proof"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "submitted");
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, code).json()["missing"], json::array());
+  // Another applicant's code does not reach this permit.
+  auto [other, other_code] = Submit("incomplete-2");
+  r = Act(id, other_code, {{"action", "withdraw"}, {"command_id", "i3"}, {"reason", "x"}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, other_code).status, 403);
+}
+
+TEST_F(ApiTest, ANonCompliantLocationCannotBeRecommended) {
+  std::string id = Verified("zoning-1");
+  ASSERT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "schedule_survey"}, {"command_id", "z1"}, {"date", "2099-02-02"}, {"team", {"ekbang-ulujami"}}}).status, 200);
+  ASSERT_EQ(Act(id, Token("ekbang-ulujami"), {{"action", "record_survey"}, {"command_id", "z2"}, {"zoning_compliant", false}}).status, 200);
+  auto r = Act(id, Token("lurah-ulujami"), {{"action", "recommend"}, {"command_id", "z3"}, {"letter_number", "1"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.json()["error"]["code"], "zoning_non_compliant");
+  r = Act(id, Token("lurah-ulujami"), {{"action", "decline_recommendation"}, {"command_id", "z4"}, {"reason", "zona hijau"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "rejected");
+}
+
+TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
+  auto first = client_.Post("/v1/applications", Application("repeat-app", kUlujami)).json();
+  const uint64_t end = LogEnd();
+  auto again = client_.Post("/v1/applications", Application("repeat-app", kUlujami));
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.json()["permit_id"], first["permit_id"]);
+  EXPECT_EQ(again.json()["tracking_code"], first["tracking_code"]);
+  EXPECT_EQ(again.json()["duplicate"], true);
+  std::string id = first["permit_id"];
+  auto a = Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
+  auto b = Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
+  ASSERT_EQ(a.status, 200);
+  ASSERT_EQ(b.status, 200);
+  EXPECT_EQ(a.json()["events"], b.json()["events"]);
+  EXPECT_EQ(b.json()["version"], 2);
+  EXPECT_EQ(b.json()["duplicate"], true);
+  EXPECT_EQ(LogEnd(), end + 1);
+  // A refused command is refused again the same way.
+  auto c = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
+  auto d = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
+  EXPECT_EQ(c.status, 403);
+  EXPECT_EQ(c.body, d.body);
+}
+
+TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
+  std::string id = Verified("bad-input");
+  auto [_, code] = Submit("bad-input-2");
+  const uint64_t end = LogEnd();
+  const auto officer = Token("ptsp-ulujami");
+  struct Case {
+    std::string name, method, target, body, token;
+    int status;
+    std::string code;
+  };
+  json app = Application("bad-x", kUlujami);
+  int unique = 0;  // each case its own command id: a repeated one returns the first outcome
+  auto with = [&](auto f) {
+    json j = app;
+    j["command_id"] = "bad-" + std::to_string(unique++);
+    f(j);
+    return j.dump();
+  };
+  std::vector<Case> cases = {
+      {"malformed json", "POST", "/v1/applications", "{\"kelurahan\": ", "", 400, "malformed_json"},
+      {"not an object", "POST", "/v1/applications", "[1,2]", "", 400, "malformed_json"},
+      {"unknown field", "POST", "/v1/applications", with([](json& j) { j["colour"] = "red"; }), "", 400, "unknown_field"},
+      {"unknown nested field", "POST", "/v1/applications", with([](json& j) { j["applicant"]["age"] = 40; }), "", 400, "unknown_field"},
+      {"wrong type", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = "banyak"; }), "", 400, "wrong_type"},
+      {"fractional rupiah", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = 10.5; }), "", 400, "wrong_type"},
+      {"missing field", "POST", "/v1/applications", with([](json& j) { j.erase("kelurahan"); }), "", 400, "missing_field"},
+      {"oversize body", "POST", "/v1/applications", with([](json& j) { j["business"]["description"] = std::string(100000, 'x'); }), "", 413, "body_too_large"},
+      {"invalid NIK", "POST", "/v1/applications", with([](json& j) { j["applicant"]["nik"] = "12345"; }), "", 422, "invalid_nik"},
+      {"invalid KBLI", "POST", "/v1/applications", with([](json& j) { j["business"]["kbli"] = "5610"; }), "", 422, "invalid_kbli"},
+      {"too much capital", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = 500000001; }), "", 422, "ineligible_capital"},
+      {"too many workers", "POST", "/v1/applications", with([](json& j) { j["business"]["workers"] = 20; }), "", 422, "ineligible_workers"},
+      {"unknown kelurahan", "POST", "/v1/applications", with([](json& j) { j["kelurahan"] = "31.74.99.9999"; }), "", 422, "unknown_kelurahan"},
+      {"tracking code submits", "POST", "/v1/applications", with([](json&) {}), code, 403, "role_not_permitted"},
+      {"no token", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b1"})", "", 401, "unauthenticated"},
+      {"unknown token", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b1"})", "nope", 401, "unauthenticated"},
+      {"unknown action", "POST", "/v1/permits/" + id + "/actions", R"({"action":"approve","command_id":"b2"})", officer, 400, "unknown_action"},
+      {"action field of another action", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b3","reason":"x"})", officer, 400, "unknown_field"},
+      {"missing command id", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents"})", officer, 400, "missing_field"},
+      {"negative version", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b4","expected_version":-1,"date":"2099-01-01","team":["ekbang-ulujami"]})", officer, 400, "wrong_type"},
+      {"invalid transition", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b5"})", officer, 422, "transition_not_allowed"},
+      {"wrong role", "POST", "/v1/permits/" + id + "/actions", R"({"action":"issue_permit","command_id":"b6"})", officer, 403, "role_not_permitted"},
+      {"monitor writes", "POST", "/v1/permits/" + id + "/actions", R"({"action":"reject","command_id":"b7","reason_code":"x","reason":"y"})", Token("monitor"), 403, "role_not_permitted"},
+      {"wrong kelurahan", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b8","date":"2099-01-01","team":["ekbang-ulujami"]})", Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
+      {"stale version", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b9","expected_version":1,"date":"2099-01-01","team":["ekbang-ulujami"]})", officer, 409, "version_conflict"},
+      {"bad date", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b10","date":"2099-13-01","team":["ekbang-ulujami"]})", officer, 422, "invalid_date"},
+      {"unknown officer in team", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b11","date":"2099-01-01","team":["ghost"]})", officer, 422, "unknown_officer"},
+      {"unknown permit", "POST", "/v1/permits/PNOPE/actions", R"({"action":"verify_documents","command_id":"b12"})", officer, 404, "unknown_permit"},
+      {"officer enrols officer", "POST", "/v1/officers", R"({"id":"x","name":"x","role":"lurah","kelurahan":"31.74.10.1003"})", officer, 403, "role_not_permitted"},
+      {"unknown role", "POST", "/v1/officers", R"({"id":"x","name":"x","role":"camat","kelurahan":"31.74.10.1003"})", ledger_->admin_token(), 422, "unknown_role"},
+      {"read outside jurisdiction", "GET", "/v1/permits/" + id, "", Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
+      {"read without token", "GET", "/v1/permits/" + id, "", "", 401, "unauthenticated"},
+      {"unknown tracking code", "GET", "/v1/track/AAAAA-BBBBB", "", "", 404, "unknown_tracking_code"},
+      {"wrong method", "DELETE", "/v1/permits/" + id, "", officer, 405, "method_not_allowed"},
+      {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
+  };
+  for (const auto& c : cases) {
+    auto r = client_.Request(c.method, c.target, c.body, c.token);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    auto j = r.json();
+    EXPECT_EQ(j["error"]["code"], c.code) << c.name << ": " << r.body;
+    EXPECT_FALSE(j["error"].value("message", "").empty()) << c.name;
+  }
+  EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, officer).json()["version"], 2);
+}
+
+TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
+  auto r = client_.Post("/v1/applications", Application("private-1", kUlujami, "3174999988887777"));
+  ASSERT_EQ(r.status, 201);
+  std::string id = r.json()["permit_id"];
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["nik"], "3174999988887777");
+  auto monitor_view = client_.Get("/v1/permits/" + id, Token("monitor"));
+  EXPECT_EQ(monitor_view.status, 200);
+  for (const auto& body : {monitor_view.body, client_.Get("/v1/public/stats").body,
+                           client_.Get("/v1/public/register").body, client_.Get("/metrics").body,
+                           client_.Get("/v1/permits/" + id + "/history", Token("auditor")).body,
+                           ReadFile(ledger_->output_path())}) {
+    EXPECT_EQ(body.find("3174999988887777"), std::string::npos) << body.substr(0, 300);
+    EXPECT_EQ(body.find("Jl. Mawar"), std::string::npos);
+    EXPECT_EQ(body.find("081234567890"), std::string::npos);
+  }
+}
+
+TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
+  auto [id, code] = Submit("worklist-1");
+  auto list = client_.Get("/v1/worklist", Token("ptsp-ulujami")).json();
+  bool found = false;
+  for (auto& item : list["items"]) found = found || item["permit_id"] == id;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(list["read_only"], false);
+  auto lurah = client_.Get("/v1/worklist", Token("lurah-ulujami")).json();
+  for (auto& item : lurah["items"]) EXPECT_EQ(item["status"], "surveyed");
+  auto bintaro = client_.Get("/v1/worklist", Token("ptsp-bintaro")).json();
+  for (auto& item : bintaro["items"]) EXPECT_EQ(item["kelurahan"], kBintaro);
+  EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
+}
+
+}  // namespace
+}  // namespace pl::test
