@@ -75,8 +75,9 @@ Result<std::string> PersonalVault::KeyFor(const std::string& person_id, bool cre
   s = db_->Get(rocksdb::ReadOptions(), PersonKey(person_id), &key);
   if (s.ok()) return key;
   key = RandomBytes(crypto_secretbox_KEYBYTES);
-  s = db_->Put(Synced(), PersonKey(person_id), key);
+  s = db_->Put(rocksdb::WriteOptions(), PersonKey(person_id), key);
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
+  unsynced_ = true;
   return key;
 }
 
@@ -129,6 +130,16 @@ Status PersonalVault::Erase(const std::string& person_id) {
   rocksdb::Slice b1(begin), e1(end);
   db_->Flush(rocksdb::FlushOptions());
   db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
+  return Status::Ok();
+}
+
+Status PersonalVault::Sync() {
+  if (!unsynced_.exchange(false)) return Status::Ok();
+  auto s = db_->SyncWAL();
+  if (!s.ok()) {
+    unsynced_ = true;
+    return Status("vault_unavailable", "cannot make the key store durable: " + s.ToString());
+  }
   return Status::Ok();
 }
 

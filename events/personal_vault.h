@@ -9,6 +9,7 @@
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +34,11 @@ class PersonalVault {
   // The pseudonymous person id of a NIK (stable for this vault).
   std::string PersonId(const std::string& nik) const;
   // Seals `data` under the key of its person, creating the key on first use.
+  // A key created here is durable only after Sync(): call it before the
+  // sealed data is made durable anywhere (the processor does, once a batch).
   Result<SealedPersonal> Seal(const PersonalData& data);
+  // Makes every key created so far durable (one fsync), if any is pending.
+  Status Sync();
   // Opens sealed data. Fails with code "erased" once the person was erased.
   Result<PersonalData> Unseal(const SealedPersonal& sealed) const;
   // Destroys the person's key. Idempotent.
@@ -47,6 +52,7 @@ class PersonalVault {
   std::unique_ptr<rocksdb::DB> db_;
   std::string hmac_key_;
   std::mutex create_mu_;  // serializes key creation
+  std::atomic<bool> unsynced_{false};
 };
 
 }  // namespace pl

@@ -360,7 +360,11 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
 
   rocksdb::WriteBatch store_batch;
   if (!records.empty()) {
-    auto offsets = log_.Append(records);
+    // Keys of people sealed in this batch must be durable before their
+    // ciphertext is.
+    Result<std::vector<Offset>> offsets = Status("vault_unavailable", "");
+    if (Status synced = vault_.Sync(); !synced.ok()) offsets = synced;
+    else offsets = log_.Append(records);
     if (!offsets.ok()) {
       // Nothing of this batch is durable: every command in it fails, and the
       // states it built are dropped.
