@@ -162,7 +162,7 @@ std::string Ledger::TrackingCode(const std::string& permit_id) const {
 
 void Ledger::Execute(Command cmd, std::function<void(Outcome)> done) {
   processor_->Submit(std::move(cmd), [this, done = std::move(done)](Outcome o) mutable {
-    if (!o.last) return done(std::move(o));
+    if (!o.last || !options_.follow) return done(std::move(o));
     auto pos = *o.last;
     auto shared = std::make_shared<Outcome>(std::move(o));
     engine_->WhenApplied(pos, [shared, done = std::move(done)]() mutable {

@@ -54,8 +54,8 @@ class Ledger {
   // the secret can guess one.
   std::string TrackingCode(const std::string& permit_id) const;
 
-  // Submits a command and calls `done` once it is durable AND the views
-  // include it (read-your-writes for the caller).
+  // Submits a command and calls `done` once it is durable AND (when the
+  // views follow the log) the views include it: read-your-writes.
   void Execute(Command cmd, std::function<void(Outcome)> done);
   Outcome ExecuteSync(Command cmd);
 

@@ -1,0 +1,266 @@
+// Benchmarks of the ledger on one machine (issue "The ledger on one
+// machine"); each figure is printed beside the machine's own limit measured
+// in the same run, as a ratio. Run on demand, never in the tests:
+//
+//   ninja -C build ledger_bench
+//   build/bench/ledger_bench commands [--commands N] [--dir D]
+//       validated commands durably appended through the command processor,
+//       against RocksDB's own synced write-batch rate (same batch sizes)
+//   build/bench/ledger_bench generate --events N --dir D
+//       writes a log of about N events (the happy path, 6 events a permit)
+//   build/bench/ledger_bench replay --dir D
+//       rebuilds every view from that log into a fresh store, against a raw
+//       scan and decode of the same log; prints the peak resident memory
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "domain/decider.h"
+#include "events/embedded_log.h"
+#include "gateways/ledger.h"
+#include "projections/projection_engine.h"
+
+namespace {
+using namespace pl;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+long PeakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+// The commands of permit i along the happy path; officers of kelurahan k.
+std::vector<Command> HappyPath(int i, const Charter& c) {
+  const Kelurahan& k = c.kelurahan[i % c.kelurahan.size()];
+  const std::string id = "PB" + std::to_string(i);
+  const std::string code = k.code;
+  std::vector<Command> out;
+  auto add = [&](const std::string& actor, const std::string& role, Action a) {
+    Command cmd;
+    cmd.id = CommandId(id + "-" + std::to_string(out.size()));
+    cmd.stream = StreamId(id);
+    cmd.actor = {actor, role, role == "applicant" ? id : code};
+    cmd.action = std::move(a);
+    out.push_back(std::move(cmd));
+  };
+  SubmitApplication s;
+  s.kelurahan = code;
+  char nik[32];
+  std::snprintf(nik, sizeof nik, "3174%012d", i);
+  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "0812", "", ""};
+  s.business = {"Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};
+  s.documents = c.required_documents;
+  s.tracking_hash = HashToken(id);
+  add("applicant", "applicant", s);
+  add("ptsp-" + code, "ptsp_officer", VerifyDocuments{});
+  add("ptsp-" + code, "ptsp_officer", ScheduleSurvey{"2099-01-05", {"ekbang-" + code}});
+  add("ekbang-" + code, "kelurahan_economy", RecordSurvey{true, "sesuai"});
+  add("lurah-" + code, "lurah", Recommend{"REK/" + std::to_string(i)});
+  add("head-" + code, "ptsp_head", IssuePermit{});
+  return out;
+}
+
+void EnrolOfficers(Ledger& l) {
+  const Charter& c = *l.processor().governance()->charter;
+  for (const auto& k : c.kelurahan) {
+    for (auto [prefix, role] : {std::pair{"ptsp-", "ptsp_officer"}, {"ekbang-", "kelurahan_economy"},
+                                {"lurah-", "lurah"}, {"head-", "ptsp_head"}}) {
+      Command cmd;
+      cmd.id = CommandId(std::string("enrol-") + prefix + k.code);
+      cmd.stream = kGovernanceStream;
+      cmd.actor = {"admin", "admin", ""};
+      cmd.action = EnrollOfficer{prefix + k.code, role, role, k.code, HashToken(prefix + k.code)};
+      l.processor().Execute(cmd);
+    }
+  }
+}
+
+struct Drive {
+  uint64_t commands = 0, refused = 0, errors = 0;
+  double seconds = 0;
+};
+
+// Submits the happy paths of permits [first, first+n) keeping at most
+// `window` commands in flight, and waits for all of them.
+Drive DriveCommands(Ledger& l, int first, int n, int window) {
+  const Charter& c = *l.processor().governance()->charter;
+  std::atomic<int64_t> in_flight{0};
+  std::atomic<uint64_t> refused{0}, errors{0}, done{0};
+  uint64_t sent = 0;
+  auto start = Clock::now();
+  for (int i = first; i < first + n; ++i) {
+    for (auto& cmd : HappyPath(i, c)) {
+      while (in_flight.load() >= window) std::this_thread::yield();
+      ++in_flight;
+      ++sent;
+      l.processor().Submit(std::move(cmd), [&](Outcome o) {
+        if (!o.error.ok()) ++errors;
+        else if (o.refusal) ++refused;
+        ++done;
+        --in_flight;
+      });
+    }
+  }
+  while (done.load() < sent) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return {sent, refused, errors, Seconds(start)};
+}
+
+// RocksDB's own rate of synced write batches of `records` records of
+// `bytes` bytes each, in the same directory's file system.
+double RawSyncedRecordsPerSecond(const std::string& dir, int records, int bytes, double budget_s) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  std::filesystem::remove_all(dir);
+  if (!rocksdb::DB::Open(o, dir, &raw).ok()) return 0;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::string value(bytes, 'x');
+  uint64_t key = 0, written = 0;
+  auto start = Clock::now();
+  while (Seconds(start) < budget_s) {
+    rocksdb::WriteBatch b;
+    for (int r = 0; r < records; ++r) {
+      char k[16];
+      std::snprintf(k, sizeof k, "r%014llu", static_cast<unsigned long long>(key++));
+      b.Put(k, value);
+    }
+    db->Write(wo, &b);
+    written += records;
+  }
+  return written / Seconds(start);
+}
+
+int Commands(int argc, char** argv) {
+  int permits = 50000;  // 300,000 commands
+  std::string dir = "/tmp/pl-bench-commands";
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--commands")) permits = std::atoi(argv[i + 1]) / 6;
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+  }
+  std::filesystem::remove_all(dir);
+  auto ledger = Ledger::Open({dir, "", 1, nullptr, /*follow=*/false});
+  if (!ledger.ok()) return std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str()), 1;
+  EnrolOfficers(**ledger);
+  DriveCommands(**ledger, 0, 500, 20000);  // warm up
+  uint64_t events_before = (*ledger)->log().EndOffset(PartitionId{0})->value;
+  Drive d = DriveCommands(**ledger, 1000, permits, 20000);
+  uint64_t events = (*ledger)->log().EndOffset(PartitionId{0})->value - events_before;
+  auto sample = (*ledger)->log().Read(PartitionId{0}, Offset{events_before}, 1000);
+  size_t bytes = 0;
+  for (auto& r : *sample) bytes += r.key.size() + r.value.size() + 16;
+  int record_bytes = static_cast<int>(bytes / std::max<size_t>(1, sample->size()));
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+  double rate = d.commands / d.seconds;
+  // The processor group-commits: compare with RocksDB syncing batches of the
+  // size one group commit wrote on average (batches per second are bounded
+  // by fsync latency either way).
+  double raw_single = RawSyncedRecordsPerSecond(dir + "-raw", 1, record_bytes, 3);
+  double syncs_per_s = raw_single;  // one record per synced batch
+  int group = std::max(1, static_cast<int>(rate / syncs_per_s));
+  double raw_grouped = RawSyncedRecordsPerSecond(dir + "-raw", group, record_bytes, 5);
+  std::filesystem::remove_all(dir + "-raw");
+  std::printf("commands through the processor: %llu in %.2f s (%llu refused, %llu failed)\n",
+              (unsigned long long)d.commands, d.seconds, (unsigned long long)d.refused,
+              (unsigned long long)d.errors);
+  std::printf("  events appended: %llu, average record %d bytes\n", (unsigned long long)events,
+              record_bytes);
+  std::printf("validated commands durably appended: %.0f /s (target >= 50,000)\n", rate);
+  std::printf("raw RocksDB synced write batches: %.0f batches/s (1 record each)\n", raw_single);
+  std::printf("raw RocksDB synced batches of %d records: %.0f records/s\n", group, raw_grouped);
+  std::printf("ratio processor / raw synced batches of the same size: %.2f\n", rate / raw_grouped);
+  return 0;
+}
+
+int Generate(int argc, char** argv) {
+  uint64_t events = 1000000;
+  std::string dir = "/tmp/pl-bench-log";
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--events")) events = std::strtoull(argv[i + 1], nullptr, 10);
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+  }
+  std::filesystem::remove_all(dir);
+  auto ledger = Ledger::Open({dir, "", 1, nullptr, /*follow=*/false});
+  if (!ledger.ok()) return std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str()), 1;
+  EnrolOfficers(**ledger);
+  int permits = static_cast<int>(events / 6);
+  auto start = Clock::now();
+  for (int first = 0; first < permits; first += 100000) {
+    Drive d = DriveCommands(**ledger, first, std::min(100000, permits - first), 20000);
+    if (d.errors) return std::fprintf(stderr, "%llu commands failed\n", (unsigned long long)d.errors), 1;
+    std::fprintf(stderr, "  %d / %d permits\n", first + std::min(100000, permits - first), permits);
+  }
+  std::printf("generated %llu events in %.1f s into %s\n",
+              (unsigned long long)(*ledger)->log().EndOffset(PartitionId{0})->value, Seconds(start),
+              dir.c_str());
+  return 0;
+}
+
+int Replay(int argc, char** argv) {
+  std::string dir = "/tmp/pl-bench-log";
+  for (int i = 2; i + 1 < argc; i += 2)
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+  auto log = EmbeddedLog::Open({dir + "/log", 1, true});
+  if (!log.ok()) return std::fprintf(stderr, "%s\n", log.status().ToString().c_str()), 1;
+  // The machine's limit: read and decode every event, nothing else.
+  auto start = Clock::now();
+  uint64_t n = 0, bytes = 0;
+  for (Offset at{0};;) {
+    auto records = (*log)->Read(PartitionId{0}, at, 8192);
+    if (!records.ok() || records->empty()) break;
+    for (auto& r : *records) {
+      auto e = Decode(r.value);
+      if (!e.ok()) return 1;
+      bytes += r.value.size();
+    }
+    n += records->size();
+    at = Offset{records->back().offset.value + 1};
+  }
+  double raw_s = Seconds(start);
+  const std::string out = dir + "/views.bench";
+  std::filesystem::remove_all(out);
+  start = Clock::now();
+  uint64_t applied = 0;
+  {
+    auto engine = ProjectionEngine::Open(**log, AllProjections(), {out, 8192, true});
+    if (!engine.ok()) return 1;
+    auto r = (*engine)->CatchUp();
+    if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+    applied = *r;
+  }  // includes the final flush
+  double views_s = Seconds(start);
+  std::filesystem::remove_all(out);
+  std::printf("log: %llu events, %.1f MiB\n", (unsigned long long)n, bytes / 1048576.0);
+  std::printf("raw scan and decode: %.0f events/s\n", n / raw_s);
+  std::printf("rebuild every view: %llu events in %.2f s = %.0f events/s (target >= 300,000)\n",
+              (unsigned long long)applied, views_s, applied / views_s);
+  std::printf("ratio rebuild / raw scan: %.2f\n", (applied / views_s) / (n / raw_s));
+  std::printf("peak resident memory: %ld MiB (bound: 1024 MiB)\n", PeakRssMiB());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string what = argc > 1 ? argv[1] : "";
+  if (what == "commands") return Commands(argc, argv);
+  if (what == "generate") return Generate(argc, argv);
+  if (what == "replay") return Replay(argc, argv);
+  std::fprintf(stderr, "usage: ledger_bench commands|generate|replay [options] (see the source)\n");
+  return 2;
+}
