@@ -204,7 +204,10 @@ function renderCharts(): void {
           },
         ],
       },
-      options: { scales: { y: { beginAtZero: true, title: { display: true, text: t('days', { n: '' }).trim() } } } },
+      options: {
+        plugins: { legend: { labels: { usePointStyle: true } } },
+        scales: { y: { beginAtZero: true, title: { display: true, text: t('days', { n: '' }).trim() } } },
+      },
     }),
   });
 
@@ -338,7 +341,7 @@ function renderCharts(): void {
           {
             label: t('series.share'),
             data: series[0]!.data,
-            backgroundColor: kelKeys.map((k) => (k === a.code ? COLORS.primary : COLORS.primaryLight)),
+            backgroundColor: kelKeys.map((k) => (k === a.code || a.code === s.kecamatan.code ? COLORS.primary : COLORS.primaryLight)),
             borderRadius: 4,
           },
         ],
@@ -356,7 +359,9 @@ function round1(n: number): number {
 
 // --- Register and verification ------------------------------------------------
 
-const reg: { q: string; kelurahan: string; items: RegisterEntry[] | null; count: number; error: unknown; seq: number } = {
+const PAGE = 10;
+const reg: { q: string; kelurahan: string; items: RegisterEntry[] | null; count: number; error: unknown; seq: number; shown: number } = {
+  shown: PAGE,
   q: '',
   kelurahan: '',
   items: null,
@@ -375,6 +380,7 @@ async function loadRegister(): Promise<void> {
     if (seq !== reg.seq) return;
     reg.items = r.items;
     reg.count = r.count;
+    reg.shown = PAGE;
     reg.error = null;
   } catch (e) {
     if (seq !== reg.seq) return;
@@ -422,10 +428,35 @@ function renderRegister(): void {
         h(
           'tbody',
           {},
-          reg.items.map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f]) => h('td', { 'data-label': label }, f(e))))),
+          reg.items
+            .slice(0, reg.shown)
+            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => h('td', { 'data-label': label, class: i === 0 || i >= 4 ? 'nowrap' : null }, f(e))))),
         ),
       ),
     ),
+    reg.items.length > reg.shown
+      ? h(
+          'div',
+          { class: 'more' },
+          h('p', { class: 'muted' }, t('register.shown', { shown: reg.shown, n: reg.items.length })),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'reg-more',
+              onclick: () => {
+                const first = reg.shown;
+                reg.shown += PAGE * 2;
+                renderRegister();
+                // Keep the keyboard where the new rows start.
+                document.querySelectorAll<HTMLElement>('#register-table tbody tr button')[first]?.focus();
+              },
+            },
+            t('register.more', { n: Math.min(PAGE * 2, reg.items.length - reg.shown) }),
+          ),
+        )
+      : null,
   );
 }
 

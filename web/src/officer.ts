@@ -364,10 +364,10 @@ function renderDetail(root: HTMLElement): void {
       ? h(
           'dl',
           { class: 'facts' },
-          fact('Nama / Name', a.name),
+          fact(t('off.name'), a.name),
           fact('NIK', h('span', { class: 'mono' }, a.nik ?? '')),
-          fact('Alamat / Address', a.address ?? ''),
-          a.phone ? fact('Telepon / Phone', a.phone) : null,
+          fact(t('off.address'), a.address ?? ''),
+          a.phone ? fact(t('off.phone'), a.phone) : null,
         )
       : h('p', { class: 'muted' }, t('off.applicant.hidden', { id: a.person_id }));
   const due = p.due_date

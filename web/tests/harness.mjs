@@ -110,10 +110,13 @@ export async function newPage(browser, viewport = DESKTOP) {
   return page;
 }
 
+// The whole page into artifacts/screenshots/NAME.png, and its first screen
+// into artifacts/screenshots/screen/NAME.png (the small ones docs/ shows).
 export async function shot(page, name) {
-  mkdirSync(shotsDir, { recursive: true });
+  mkdirSync(join(shotsDir, 'screen'), { recursive: true });
   await page.evaluate(() => document.fonts?.ready);
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(shotsDir, 'screen', `${name}.png`) });
 }
 
 export async function api(base, path, { token, method = 'GET', body } = {}) {
