@@ -39,6 +39,7 @@ interface State {
   signInError: unknown;
   notice: string; // the last action's outcome, announced
   other: string; // the action chosen under "other actions"
+  refusal: unknown; // a version conflict, shown above the refreshed actions
   loading: boolean;
 }
 
@@ -52,6 +53,7 @@ const st: State = {
   signInError: null,
   notice: '',
   other: '',
+  refusal: null,
   loading: false,
 };
 
@@ -142,6 +144,7 @@ async function openPermit(id: string, focus = true): Promise<void> {
   st.error = null;
   st.notice = '';
   st.other = '';
+  st.refusal = null;
   st.loading = true;
   if (location.hash !== `#permit=${id}`) history.pushState(null, '', `#permit=${encodeURIComponent(id)}`);
   render();
@@ -504,6 +507,7 @@ function actionsPanel(p: Permit): HTMLElement {
     'section',
     { class: 'actions', id: 'actions', 'aria-labelledby': 'actions-title' },
     h('h3', { id: 'actions-title' }, t('off.actions')),
+    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal)) : null,
     primary.length ? h('div', { class: 'action-forms' }, primary.map((a) => actionForm(p, a, 'primary'))) : h('p', { class: 'muted' }, t('off.actions.none')),
     h(
       'details',
@@ -753,12 +757,21 @@ async function submitAction(
     });
     delete form.dataset.pendingCommand;
     st.other = '';
+    st.refusal = null;
     st.notice = t('off.done', { action: term('action', action), status: term('status', r.status), version: r.version });
     await refreshPermit();
     render();
     focusOn('#notice');
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 'network')) delete form.dataset.pendingCommand;
+    if (e instanceof ApiError && e.code === 'version_conflict') {
+      // Someone acted meanwhile: show the permit as it is now, with the refusal.
+      await refreshPermit().catch(() => undefined);
+      st.refusal = e;
+      render();
+      focusOn('#refusal');
+      return;
+    }
     button.disabled = false;
     button.textContent = label;
     clear(result, errorBox(e));
@@ -770,6 +783,7 @@ async function submitAction(
 function render(): void {
   document.title = `${t('off.title')} — ${t('app.name')}`;
   const root = $('#officer');
+  if (st.token && !st.worklist && !st.signInError) return clear(root, h('p', { class: 'muted' }, t('loading')));
   if (!st.token || !st.worklist) return renderSignIn(root);
   if (st.permit || st.loading || (st.error && permitFromHash())) return renderDetail(root);
   renderQueue(root);

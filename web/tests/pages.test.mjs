@@ -287,7 +287,7 @@ describe('officer worklist', () => {
     await phone.context().close();
   });
 
-  test('an action the charter forbids shows the ledger’s refusal', async () => {
+  test('an action the charter forbids, or a stale version, shows the ledger’s refusal', async () => {
     const app = await submitApplication(ledger.base, BINTARO, 'Toko Uji Penolakan');
     // A PTSP officer tries to issue the permit: only the head may.
     const page = await open('/officer');
@@ -308,6 +308,16 @@ describe('officer worklist', () => {
     });
     assert.equal(direct.json.error.message, msg, 'the ledger’s own message');
     await shot(page, 'officer-refusal-desktop');
+    // Someone else acts meanwhile: the expected_version no longer holds.
+    const other = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
+      token: ledger.tokens.officers['ptsp-bintaro'],
+      method: 'POST',
+      body: { action: 'request_completion', command_id: `meanwhile-${app.permit_id}`, expected_version: 1, missing: ['kk'] },
+    });
+    assert.equal(other.status, 200);
+    await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
+    await page.waitForSelector('#refusal [data-error-code="version_conflict"]');
+    assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'incomplete', 'the page shows the permit as it is now');
     await page.context().close();
 
     // The head tries to revoke a permit that was never issued.
@@ -326,7 +336,7 @@ describe('officer worklist', () => {
     await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     await head.waitForSelector('#other-form [data-error-code="transition_not_allowed"]');
-    assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'submitted');
+    assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'incomplete');
     assertNoProblems(head);
     await head.context().close();
   });
