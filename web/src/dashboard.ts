@@ -5,7 +5,7 @@ import './styles.css';
 import { api, type AreaStats, type RegisterEntry, type Stats } from './api';
 import { chartCard, COLORS, destroyCharts, type Series } from './charts';
 import { t, term } from './i18n';
-import { $, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, mountChrome, statusBadge } from './ui';
+import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, mountChrome, statusBadge } from './ui';
 
 export const ALL_STAGES = [
   'submitted',
@@ -111,6 +111,11 @@ function renderFilters(): void {
 
 // --- Key figures -------------------------------------------------------------
 
+function areaLabel(a: AreaStats): string {
+  const s = state.stats!;
+  return a.code === s.kecamatan.code ? t('dash.area.all', { name: a.name }) : `Kelurahan ${a.name}`;
+}
+
 function renderKpis(): void {
   const a = areaStats();
   const box = $('#kpis');
@@ -124,7 +129,7 @@ function renderKpis(): void {
     h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub));
   clear(
     box,
-    kpi('open', t('kpi.open'), fmtNumber(open), a.name, open),
+    kpi('open', t('kpi.open'), fmtNumber(open), areaLabel(a), open),
     kpi('issued', t('kpi.issued'), fmtNumber(issued), months, issued),
     kpi('ontime', t('kpi.ontime'), total ? fmtPercent(on / total) : t('none'), t('kpi.ontime.sub', { on: fmtNumber(on), total: fmtNumber(total) }), total ? on / total : 0),
     kpi('rejected', t('kpi.rejected'), fmtNumber(rejected), months, rejected),
@@ -430,7 +435,7 @@ function renderRegister(): void {
           {},
           reg.items
             .slice(0, reg.shown)
-            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => h('td', { 'data-label': label, class: i === 0 || i >= 4 ? 'nowrap' : null }, f(e))))),
+            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => cell(label, { class: i === 0 || i >= 4 ? 'nowrap' : null }, f(e))))),
         ),
       ),
     ),

@@ -6,7 +6,7 @@
 import './styles.css';
 import { api, ApiError, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
-import { $, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
+import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
 
 const TOKEN_KEY = 'pl.officer.token';
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
@@ -296,21 +296,17 @@ function renderQueue(root: HTMLElement): void {
               h(
                 'tr',
                 { 'data-permit': it.permit_id, class: it.overdue ? 'overdue' : '' },
-                h(
-                  'td',
-                  { 'data-label': t('col.due') },
+                cell(t('col.due'), {},
                   fmtDate(it.due_date),
                   it.overdue ? h('span', { class: 'badge badge-bad', 'data-overdue': 'true' }, t('off.overdue')) : null,
                 ),
-                h(
-                  'td',
-                  { 'data-label': t('col.permit') },
+                cell(t('col.permit'), {},
                   h('button', { type: 'button', class: 'link-button mono open-permit', onclick: () => void openPermit(it.permit_id) }, it.permit_id),
                 ),
-                h('td', { 'data-label': t('col.business') }, it.business_name),
-                h('td', { 'data-label': t('col.kelurahan') }, it.kelurahan_name),
-                h('td', { 'data-label': t('col.status') }, statusBadge(it.status)),
-                h('td', { 'data-label': t('col.next') }, it.next_actions.map((a) => term('action', a)).join(', ') || t('none')),
+                cell(t('col.business'), {}, it.business_name),
+                cell(t('col.kelurahan'), {}, it.kelurahan_name),
+                cell(t('col.status'), {}, statusBadge(it.status)),
+                cell(t('col.next'), {}, it.next_actions.map((a) => term('action', a)).join(', ') || t('none')),
               ),
             ),
           ),

@@ -30,6 +30,11 @@ function append(el: Element, children: Array<Child | Child[]>): void {
   }
 }
 
+// A table cell that becomes a "label: value" row on phones (.stack-on-phone).
+export function cell(label: string, attrs: Attrs, ...children: Array<Child | Child[]>): HTMLTableCellElement {
+  return h('td', { ...attrs, 'data-label': label }, h('span', { class: 'cell' }, ...children));
+}
+
 export function clear(el: Element, ...children: Array<Child | Child[]>): void {
   el.replaceChildren();
   append(el, children);

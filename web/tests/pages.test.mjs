@@ -106,7 +106,7 @@ describe('public dashboard', () => {
     // Another area: every chart follows.
     const kel = stats.kelurahan.find((k) => k.months.length > 0);
     await page.selectOption('#area', kel.code);
-    await page.waitForFunction((name) => document.querySelector('[data-kpi="open"] .kpi-sub')?.textContent === name, kel.name);
+    await page.waitForFunction((name) => document.querySelector('[data-kpi="open"] .kpi-sub')?.textContent === `Kelurahan ${name}`, kel.name);
     await checkArea(page, stats, kel);
     // The numbers are a click away, and downloadable.
     await page.click('[data-chart="stage"] summary');
