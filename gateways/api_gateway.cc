@@ -9,6 +9,7 @@
 #include "events/json.h"
 #include "gateways/api_parse.h"
 #include "gateways/api_render.h"
+#include "gateways/static_files.h"
 
 namespace pl {
 namespace {
@@ -156,6 +157,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
                               std::string(req->target())));
   };
 
+  if (web_ && method == http::verb::get &&
+      (parts.empty() || (parts[0] != "v1" && parts[0] != "healthz" && parts[0] != "metrics")))
+    return respond(web_->Serve(*req));
   if (parts.size() == 1 && parts[0] == "healthz") {
     json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
     return respond(JsonResponse(*req, http::status::ok, j.dump()));

@@ -14,6 +14,8 @@
 
 namespace pl {
 
+class StaticFiles;
+
 // Who is calling, from the bearer token.
 struct Principal {
   enum class Kind { kAnonymous, kAdmin, kOfficer, kApplicant };
@@ -26,6 +28,8 @@ class ApiGateway {
  public:
   explicit ApiGateway(Ledger& ledger) : ledger_(ledger) {}
   void Handle(HttpRequest&& req, Respond respond);
+  // Serves the web pages for every GET outside /v1/, /healthz and /metrics.
+  void ServeWeb(const StaticFiles* web) { web_ = web; }
 
  private:
   // Resolves the Authorization header. Returns false (and responds 401)
@@ -45,6 +49,7 @@ class ApiGateway {
   void GetMetrics(const HttpRequest& req, Respond respond);
 
   Ledger& ledger_;
+  const StaticFiles* web_ = nullptr;
   std::atomic<uint64_t> requests_{0}, responses_2xx_{0}, responses_4xx_{0}, responses_5xx_{0};
 };
 

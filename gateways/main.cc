@@ -14,6 +14,7 @@
 #include "gateways/demo.h"
 #include "gateways/http_server.h"
 #include "gateways/ledger.h"
+#include "gateways/static_files.h"
 
 namespace {
 
@@ -39,12 +40,14 @@ int Fail(const Status& s) {
 }
 
 // Serves the API until SIGINT or SIGTERM.
-int Serve(Ledger& ledger, const std::string& listen, int threads,
+int Serve(Ledger& ledger, const std::string& listen, const std::string& web, int threads,
           const std::function<void(unsigned short)>& on_ready) {
   HttpServerOptions o;
   if (!ParseListen(listen, o)) return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
   boost::asio::io_context io(threads);
   ApiGateway api(ledger);
+  StaticFiles pages(web);
+  api.ServeWeb(&pages);
   HttpServer server(io, o, [&api](HttpRequest&& req, Respond respond) {
     api.Handle(std::move(req), std::move(respond));
   });
@@ -66,19 +69,21 @@ int Serve(Ledger& ledger, const std::string& listen, int threads,
 int main(int argc, char** argv) {
   CLI::App app{"permitledger: an event-sourced ledger of business permits"};
   app.require_subcommand(1);
-  std::string data = "./data", listen = "127.0.0.1:8080", charter;
+  std::string data = "./data", listen = "127.0.0.1:8080", charter, web = DefaultWebDir();
   int threads = 2, permits = 250;
   uint32_t seed = 20261127;
 
   auto* serve = app.add_subcommand("serve", "serve the HTTP API over the ledger in --data");
   serve->add_option("--data", data, "data directory")->capture_default_str();
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--web", web, "directory of the web pages")->capture_default_str();
   serve->add_option("--charter", charter, "charter adopted on first start (default: shipped)");
   serve->add_option("--threads", threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
 
   auto* demo = app.add_subcommand("demo", "generate a realistic demo history, then serve it");
   demo->add_option("--data", data, "data directory (must be new)")->capture_default_str();
   demo->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  demo->add_option("--web", web, "directory of the web pages")->capture_default_str();
   demo->add_option("--permits", permits, "applications to generate")->capture_default_str()->check(CLI::Range(1, 1000000));
   demo->add_option("--seed", seed, "random seed")->capture_default_str();
   demo->add_option("--threads", threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
@@ -97,7 +102,7 @@ int main(int argc, char** argv) {
     auto ledger = Ledger::Open({data, charter});
     if (!ledger.ok()) return Fail(ledger.status());
     spdlog::info("data in {}; administrator token in {}/admin.token", data, data);
-    return Serve(**ledger, listen, threads, nullptr);
+    return Serve(**ledger, listen, web, threads, nullptr);
   }
 
   if (*demo) {
@@ -125,9 +130,11 @@ int main(int argc, char** argv) {
               << " commands (" << result->refused << " refused by the rules), "
               << (*ledger)->engine().events_applied() << " events.\n";
     if (no_serve) return 0;
-    return Serve(**ledger, listen, threads, [&](unsigned short port) {
+    return Serve(**ledger, listen, web, threads, [&](unsigned short port) {
       std::string base = "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
       std::cout << "\nThe ledger is serving at " << base << "\n"
+                << "  web pages:          " << base << "/  " << base << "/track  " << base
+                << "/officer\n"
                 << "  public statistics:  curl " << base << "/v1/public/stats\n"
                 << "  public register:    curl '" << base << "/v1/public/register?q=warung'\n"
                 << "  track an application (code in " << tokens_path << "):\n"

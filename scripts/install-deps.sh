@@ -12,7 +12,7 @@ PKGS=(
   librdkafka-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk kcat python3 python3-confluent-kafka
-  default-jre-headless maven
+  default-jre-headless maven chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,158 @@
+#include "gateways/static_files.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace pl {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Decodes %XX escapes; returns false on a malformed escape or an encoded NUL.
+bool DecodePath(std::string_view in, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size() || !std::isxdigit(static_cast<unsigned char>(in[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(in[i + 2])))
+      return false;
+    char c = static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
+    if (c == '\0') return false;
+    out.push_back(c);
+    i += 2;
+  }
+  return true;
+}
+
+// The file a URL path names, relative to the root; empty when the path is
+// not acceptable (traversal, hidden segment, backslash).
+std::string RelativeFile(const std::string& path) {
+  if (path == "/" || path.empty()) return "index.html";
+  if (path == "/track" || path == "/track/") return "track.html";
+  if (path == "/officer" || path == "/officer/") return "officer.html";
+  if (path.find('\\') != std::string::npos) return "";
+  std::string rel;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string_view seg(path.data() + i, j - i);
+    if (!seg.empty()) {
+      if (seg == "." || seg == ".." || seg.front() == '.') return "";
+      if (!rel.empty()) rel += '/';
+      rel += seg;
+    }
+    i = j;
+  }
+  return rel;
+}
+
+std::string ETagOf(uintmax_t size, fs::file_time_type mtime) {
+  auto ticks = mtime.time_since_epoch().count();
+  std::ostringstream s;
+  s << '"' << std::hex << size << '-' << ticks << '"';
+  return s.str();
+}
+
+}  // namespace
+
+std::string_view ContentTypeFor(std::string_view name) {
+  struct Type {
+    std::string_view ext, type;
+  };
+  static constexpr Type kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".json", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
+  };
+  for (const auto& t : kTypes)
+    if (EndsWith(name, t.ext)) return t.type;
+  return "application/octet-stream";
+}
+
+StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
+
+HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
+  std::string_view target(req.target().data(), req.target().size());
+  std::string path;
+  if (!DecodePath(target.substr(0, target.find('?')), path))
+    return ErrorResponse(req, http::status::bad_request, "malformed_request",
+                         "the path has a malformed %-escape");
+  const std::string rel = RelativeFile(path);
+  if (rel.empty())
+    return ErrorResponse(req, http::status::bad_request, "malformed_request",
+                         "the path may not contain '..', hidden names or backslashes");
+  auto not_found = [&] {
+    return ErrorResponse(req, http::status::not_found, "not_found",
+                         "no such page or file: " + path +
+                             (fs::exists(root_ / "index.html")
+                                  ? ""
+                                  : " (the web pages are not built: run scripts/build-web.sh)"));
+  };
+  std::error_code ec;
+  const fs::path file = root_ / rel;
+  // Symbolic links must not lead out of the root either.
+  const fs::path real = fs::weakly_canonical(file, ec);
+  const fs::path real_root = fs::weakly_canonical(root_, ec);
+  if (ec) return not_found();
+  auto [r, f] = std::mismatch(real_root.begin(), real_root.end(), real.begin(), real.end());
+  if (r != real_root.end()) return not_found();
+  if (!fs::is_regular_file(real, ec)) return not_found();
+  const uintmax_t size = fs::file_size(real, ec);
+  if (ec) return not_found();
+  const auto mtime = fs::last_write_time(real, ec);
+  if (ec) return not_found();
+
+  const bool immutable = rel.starts_with("assets/");
+  const bool html = EndsWith(rel, ".html");
+  const std::string etag = ETagOf(size, mtime);
+  HttpResponse res{http::status::ok, req.version() ? req.version() : 11};
+  res.keep_alive(req.keep_alive());
+  res.set(http::field::cache_control,
+          immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set(http::field::etag, etag);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (html) {
+    res.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'");
+    // Tracking codes may sit in the query string: never send them on.
+    res.set("Referrer-Policy", "no-referrer");
+  }
+  if (auto inm = req.find(http::field::if_none_match);
+      inm != req.end() && std::string_view(inm->value().data(), inm->value().size()) == etag) {
+    res.result(http::status::not_modified);
+    return res;
+  }
+  const std::string_view type = ContentTypeFor(rel);
+  res.set(http::field::content_type, boost::beast::string_view(type.data(), type.size()));
+  std::ifstream in(real, std::ios::binary);
+  if (!in) return not_found();
+  std::string body(size, '\0');
+  in.read(body.data(), static_cast<std::streamsize>(size));
+  body.resize(static_cast<size_t>(in.gcount()));
+  res.body() = std::move(body);
+  return res;
+}
+
+}  // namespace pl

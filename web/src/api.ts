@@ -1,0 +1,201 @@
+// The ledger's HTTP API (docs/api.md), same origin.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StageSL {
+  on_time: number;
+  total: number;
+  share: number;
+  service_days: number;
+}
+export interface MonthStats {
+  month: string;
+  entered: Record<string, number>;
+  median_days: Record<string, number>;
+  service_level: Record<string, StageSL>;
+  outcomes: Record<string, number>;
+  rejection_reasons: Record<string, number>;
+}
+export interface AreaStats {
+  code: string;
+  name: string;
+  by_stage: Record<string, number>;
+  months: MonthStats[];
+}
+export interface Stats {
+  charter_version: number;
+  service_days: Record<string, number>;
+  kecamatan: AreaStats;
+  kelurahan: AreaStats[];
+}
+export interface RegisterEntry {
+  permit_number: string;
+  business_name?: string;
+  business_type?: string;
+  kbli?: string;
+  kelurahan?: string;
+  kelurahan_name?: string;
+  issued_on?: string;
+  valid_until?: string;
+  status?: string;
+  result: 'valid' | 'revoked' | 'expired' | 'unknown';
+}
+export interface RoleRef {
+  role: string;
+  name: string;
+}
+export interface Step {
+  type: string;
+  time: string;
+  actor_role: string;
+  seq: number;
+  details: Record<string, unknown>;
+}
+export interface Tracking {
+  permit_id: string;
+  status: string;
+  stage: string;
+  version: number;
+  business_name: string;
+  kelurahan: string;
+  kelurahan_name: string;
+  submitted_at: string;
+  stage_entered_at: string;
+  missing: string[];
+  next_actions: string[];
+  next_roles: RoleRef[];
+  due_date: string | null;
+  overdue: boolean;
+  service_days: number;
+  survey_date?: string;
+  permit_number?: string;
+  valid_until?: string;
+  outcome?: { code: string; reason: string };
+  history: Step[];
+}
+export interface WorkItem {
+  permit_id: string;
+  status: string;
+  business_name: string;
+  kelurahan: string;
+  kelurahan_name: string;
+  due_date: string | null;
+  overdue: boolean;
+  next_actions: string[];
+  version: number;
+}
+export interface Worklist {
+  officer: { id: string; role: string; jurisdiction: string };
+  read_only: boolean;
+  items: WorkItem[];
+}
+export interface Permit {
+  permit_id: string;
+  status: string;
+  stage: string;
+  version: number;
+  kelurahan: string;
+  kelurahan_name: string;
+  business: {
+    name: string;
+    kbli: string;
+    description: string;
+    capital: number;
+    turnover: number;
+    workers: number;
+    premises: string;
+  };
+  documents: string[];
+  missing: string[];
+  submitted_at: string;
+  stage_entered_at: string;
+  due_date: string | null;
+  overdue: boolean;
+  next_actions: string[];
+  next_roles: RoleRef[];
+  survey?: { date: string; team: string[]; zoning_compliant: boolean | null };
+  recommendation_letter?: string;
+  permit_number?: string;
+  valid_from?: string;
+  valid_until?: string;
+  outcome?: { code: string; reason: string };
+  consents: string[];
+  personal_data_erased: boolean;
+  applicant: {
+    person_id: string;
+    erased?: boolean;
+    nik?: string;
+    name?: string;
+    address?: string;
+    phone?: string;
+    kk_number?: string;
+    npwp?: string;
+  };
+}
+export interface LedgerEvent {
+  type: string;
+  time: string;
+  seq: number;
+  actor_id: string;
+  actor_role: string;
+  command_id: string;
+  payload: Record<string, unknown>;
+  log_position?: { partition: number; offset: number };
+}
+export interface Charter {
+  charter_version: number;
+  name: string;
+  kecamatan: { code: string; name: string };
+  kelurahan: Array<{ code: string; name: string }>;
+  roles: Record<string, { name: string; scope: string }>;
+  permissions: Record<string, string[]>;
+  service_days: Record<string, number>;
+  required_documents: string[];
+  optional_documents?: string[];
+  utc_offset_minutes: number;
+}
+export interface ActionResult {
+  permit_id: string;
+  status: string;
+  version: number;
+  duplicate: boolean;
+}
+
+export async function api<T>(
+  path: string,
+  opts: { token?: string; method?: string; body?: unknown } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', '');
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText);
+  }
+  return json as T;
+}

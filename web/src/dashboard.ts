@@ -1,0 +1,598 @@
+// The public dashboard (/): service performance from /v1/public/stats, the
+// register of issued permits and the verification of a permit number.
+// Public data only: no personal data reaches this page.
+import './styles.css';
+import { api, type AreaStats, type RegisterEntry, type Stats } from './api';
+import { chartCard, COLORS, destroyCharts, type Series } from './charts';
+import { t, term } from './i18n';
+import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, mountChrome, statusBadge } from './ui';
+
+export const ALL_STAGES = [
+  'submitted',
+  'incomplete',
+  'documents_verified',
+  'survey_scheduled',
+  'surveyed',
+  'recommended',
+  'issued',
+  'rejected',
+  'withdrawn',
+  'revoked',
+];
+export const TIMED_STAGES = ['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended'];
+const OPEN = new Set(TIMED_STAGES);
+const OUTCOMES = ['issued', 'rejected', 'withdrawn', 'revoked'];
+const STAGE_COLORS: Record<string, string> = {
+  submitted: '#4f7fb8',
+  incomplete: '#b35c00',
+  documents_verified: '#0e7c86',
+  survey_scheduled: '#6941c6',
+  surveyed: '#8a5a00',
+  recommended: '#2e6f9e',
+  issued: COLORS.ok,
+  rejected: COLORS.bad,
+  withdrawn: COLORS.grey,
+  revoked: '#7a1f1f',
+};
+
+const state: {
+  stats: Stats | null;
+  area: string; // kecamatan code or a kelurahan code
+  month: string; // YYYY-MM
+  error: unknown;
+} = { stats: null, area: '', month: '', error: null };
+
+function areaStats(): AreaStats | null {
+  const s = state.stats;
+  if (!s) return null;
+  if (!state.area || state.area === s.kecamatan.code) return s.kecamatan;
+  return s.kelurahan.find((k) => k.code === state.area) ?? s.kecamatan;
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+function onTimeTotals(a: AreaStats): { on: number; total: number } {
+  let on = 0;
+  let total = 0;
+  for (const m of a.months)
+    for (const sl of Object.values(m.service_level)) {
+      on += sl.on_time;
+      total += sl.total;
+    }
+  return { on, total };
+}
+
+// --- Filters -----------------------------------------------------------------
+
+function renderFilters(): void {
+  const s = state.stats;
+  const box = $('#filters');
+  if (!s) return clear(box);
+  const a = areaStats()!;
+  const months = a.months.map((m) => m.month).sort().reverse();
+  if (!months.includes(state.month)) state.month = months[0] ?? '';
+  const areaSel = h(
+    'select',
+    {
+      id: 'area',
+      onchange: (e: Event) => {
+        state.area = (e.target as HTMLSelectElement).value;
+        render();
+        $('#area').focus();
+      },
+    },
+    h('option', { value: s.kecamatan.code }, t('dash.area.all', { name: s.kecamatan.name })),
+    s.kelurahan.map((k) => h('option', { value: k.code }, `Kelurahan ${k.name}`)),
+  );
+  areaSel.value = a.code;
+  const monthSel = h(
+    'select',
+    {
+      id: 'month',
+      disabled: months.length === 0,
+      onchange: (e: Event) => {
+        state.month = (e.target as HTMLSelectElement).value;
+        render();
+        $('#month').focus();
+      },
+    },
+    months.map((m) => h('option', { value: m }, fmtMonth(m))),
+  );
+  monthSel.value = state.month;
+  clear(
+    box,
+    h('div', { class: 'field' }, h('label', { for: 'area' }, t('dash.area')), areaSel),
+    h('div', { class: 'field' }, h('label', { for: 'month' }, t('dash.month')), monthSel),
+    h('p', { class: 'muted charter-version' }, t('dash.charter', { v: s.charter_version })),
+  );
+}
+
+// --- Key figures -------------------------------------------------------------
+
+function areaLabel(a: AreaStats): string {
+  const s = state.stats!;
+  return a.code === s.kecamatan.code ? t('dash.area.all', { name: a.name }) : `Kelurahan ${a.name}`;
+}
+
+function renderKpis(): void {
+  const a = areaStats();
+  const box = $('#kpis');
+  if (!a) return clear(box);
+  const open = sum(Object.entries(a.by_stage).filter(([k]) => OPEN.has(k)).map(([, v]) => v));
+  const issued = sum(a.months.map((m) => m.outcomes.issued ?? 0));
+  const rejected = sum(a.months.map((m) => m.outcomes.rejected ?? 0));
+  const { on, total } = onTimeTotals(a);
+  const months = t('kpi.months', { n: a.months.length });
+  const kpi = (id: string, label: string, value: string, sub: string, raw: number) =>
+    h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub));
+  clear(
+    box,
+    kpi('open', t('kpi.open'), fmtNumber(open), areaLabel(a), open),
+    kpi('issued', t('kpi.issued'), fmtNumber(issued), months, issued),
+    kpi('ontime', t('kpi.ontime'), total ? fmtPercent(on / total) : t('none'), t('kpi.ontime.sub', { on: fmtNumber(on), total: fmtNumber(total) }), total ? on / total : 0),
+    kpi('rejected', t('kpi.rejected'), fmtNumber(rejected), months, rejected),
+  );
+}
+
+// --- Charts ------------------------------------------------------------------
+
+const pct = (n: number) => `${fmtNumber(n, 1)}%`;
+const int = (n: number) => fmtNumber(n);
+
+function renderCharts(): void {
+  destroyCharts();
+  const s = state.stats;
+  const a = areaStats();
+  const grid = $('#charts');
+  if (!s || !a) return clear(grid);
+  const month = a.months.find((m) => m.month === state.month);
+  const monthName = state.month ? fmtMonth(state.month) : t('none');
+  const months = [...a.months].sort((x, y) => x.month.localeCompare(y.month));
+  const monthKeys = months.map((m) => m.month);
+  const monthLabels = monthKeys.map(fmtMonth);
+  const stageLabels = (keys: string[]) => keys.map((k) => term('status', k));
+  const area = a.code.replace(/\./g, '');
+
+  // 1. Applications by current stage.
+  const stageKeys = ALL_STAGES;
+  const stageCard = chartCard({
+    id: 'stage',
+    title: t('chart.stage'),
+    desc: t('chart.stage.desc'),
+    labelHeader: t('col.stage'),
+    keys: stageKeys,
+    labels: stageLabels(stageKeys),
+    series: [{ key: 'count', label: t('col.count'), data: stageKeys.map((k) => a.by_stage[k] ?? 0), format: int }],
+    csvName: `permohonan-per-tahap-${area}`,
+    height: 300,
+    config: (labels, series) => ({
+      type: 'bar',
+      data: { labels, datasets: [{ label: series[0]!.label, data: series[0]!.data, backgroundColor: stageKeys.map((k) => STAGE_COLORS[k]!), borderRadius: 4 }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+    }),
+  });
+
+  // 2. Median working days per stage against the service level (this month).
+  const timedKeys = month ? TIMED_STAGES.filter((k) => k in month.median_days || k in s.service_days) : [];
+  const medianSeries: Series[] = [
+    { key: 'median', label: t('series.median'), data: timedKeys.map((k) => month?.median_days[k] ?? NaN) },
+    { key: 'service_days', label: t('series.sla'), data: timedKeys.map((k) => s.service_days[k] ?? NaN), format: int },
+  ];
+  const medianCard = chartCard({
+    id: 'median',
+    title: t('chart.median', { month: monthName }),
+    desc: t('chart.median.desc'),
+    labelHeader: t('col.stage'),
+    keys: timedKeys,
+    labels: stageLabels(timedKeys),
+    series: medianSeries,
+    csvName: `median-hari-kerja-${area}-${state.month}`,
+    config: (labels, series) => ({
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          { type: 'bar', label: series[0]!.label, data: series[0]!.data, backgroundColor: COLORS.primary, borderRadius: 4, order: 2 },
+          {
+            type: 'line',
+            label: series[1]!.label,
+            data: series[1]!.data,
+            borderColor: COLORS.bad,
+            backgroundColor: COLORS.bad,
+            borderDash: [6, 4],
+            pointStyle: 'rectRot',
+            pointRadius: 6,
+            showLine: false,
+            order: 1,
+          },
+        ],
+      },
+      options: {
+        plugins: { legend: { labels: { usePointStyle: true } } },
+        scales: { y: { beginAtZero: true, title: { display: true, text: t('days', { n: '' }).trim() } } },
+      },
+    }),
+  });
+
+  // 3. Share of stages finished on time (this month).
+  const slKeys = month ? TIMED_STAGES.filter((k) => month.service_level[k]) : [];
+  const ontimeCard = chartCard({
+    id: 'ontime',
+    title: t('chart.ontime', { month: monthName }),
+    desc: t('chart.ontime.desc'),
+    labelHeader: t('col.stage'),
+    keys: slKeys,
+    labels: stageLabels(slKeys),
+    series: [
+      { key: 'share', label: t('col.share'), data: slKeys.map((k) => round1(month!.service_level[k]!.share * 100)), format: pct },
+      { key: 'on_time', label: t('col.ontime'), data: slKeys.map((k) => month!.service_level[k]!.on_time), format: int },
+      { key: 'total', label: t('col.total'), data: slKeys.map((k) => month!.service_level[k]!.total), format: int },
+    ],
+    csvName: `tepat-waktu-${area}-${state.month}`,
+    config: (labels, series) => ({
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          {
+            label: t('series.share'),
+            data: series[0]!.data,
+            backgroundColor: series[0]!.data.map((v) => (v >= 80 ? COLORS.ok : v >= 60 ? COLORS.warn : COLORS.bad)),
+            borderRadius: 4,
+          },
+        ],
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } } } },
+    }),
+  });
+
+  // 4. Applications received and timeliness by month.
+  const trendShare = months.map((m) => {
+    const on = sum(Object.values(m.service_level).map((x) => x.on_time));
+    const tot = sum(Object.values(m.service_level).map((x) => x.total));
+    return tot ? round1((on / tot) * 100) : NaN;
+  });
+  const trendCard = chartCard({
+    id: 'trend',
+    title: t('chart.trend'),
+    desc: t('chart.trend.desc'),
+    labelHeader: t('col.month'),
+    keys: monthKeys,
+    labels: monthLabels,
+    series: [
+      { key: 'entered', label: t('series.entered'), data: months.map((m) => m.entered.submitted ?? 0), format: int },
+      { key: 'share', label: t('series.share'), data: trendShare, format: pct },
+    ],
+    csvName: `tren-bulanan-${area}`,
+    config: (labels, series) => ({
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          { type: 'bar', label: series[0]!.label, data: series[0]!.data, backgroundColor: COLORS.primaryLight, borderRadius: 4, yAxisID: 'y', order: 2 },
+          { type: 'line', label: series[1]!.label, data: series[1]!.data, borderColor: COLORS.ok, backgroundColor: COLORS.ok, yAxisID: 'y1', tension: 0.25, order: 1 },
+        ],
+      },
+      options: {
+        scales: {
+          y: { beginAtZero: true, ticks: { precision: 0 }, position: 'left' },
+          y1: { beginAtZero: true, max: 100, position: 'right', grid: { drawOnChartArea: false }, ticks: { callback: (v) => `${v}%` } },
+        },
+      },
+    }),
+  });
+
+  // 5. Outcomes by month.
+  const outcomesCard = chartCard({
+    id: 'outcomes',
+    title: t('chart.outcomes'),
+    desc: t('chart.outcomes.desc'),
+    labelHeader: t('col.month'),
+    keys: monthKeys,
+    labels: monthLabels,
+    series: OUTCOMES.map((o) => ({ key: o, label: term('outcome', o), data: months.map((m) => m.outcomes[o] ?? 0), format: int })),
+    csvName: `hasil-per-bulan-${area}`,
+    config: (labels, series) => ({
+      type: 'bar',
+      data: { labels, datasets: series.map((x) => ({ label: x.label, data: x.data, backgroundColor: STAGE_COLORS[x.key]! })) },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    }),
+  });
+
+  // 6. Rejection reasons (all months).
+  const reasons: Record<string, number> = {};
+  for (const m of months) for (const [k, v] of Object.entries(m.rejection_reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  const reasonKeys = Object.keys(reasons).sort((x, y) => reasons[y]! - reasons[x]! || x.localeCompare(y));
+  const reasonsCard = chartCard({
+    id: 'reasons',
+    title: t('chart.reasons'),
+    desc: t('chart.reasons.desc'),
+    labelHeader: t('col.reason'),
+    keys: reasonKeys,
+    labels: reasonKeys.map((k) => term('reason', k)),
+    series: [{ key: 'count', label: t('col.count'), data: reasonKeys.map((k) => reasons[k]!), format: int }],
+    csvName: `alasan-penolakan-${area}`,
+    height: Math.max(160, 48 * reasonKeys.length + 60),
+    config: (labels, series) => ({
+      type: 'bar',
+      data: { labels, datasets: [{ label: series[0]!.label, data: series[0]!.data, backgroundColor: COLORS.bad, borderRadius: 4 }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+    }),
+  });
+
+  // 7. Timeliness by kelurahan (all months), the selected one highlighted.
+  const kelKeys = s.kelurahan.map((k) => k.code);
+  const kelTotals = s.kelurahan.map(onTimeTotals);
+  const kelCard = chartCard({
+    id: 'kelurahan',
+    title: t('chart.kelurahan'),
+    desc: t('chart.kelurahan.desc'),
+    labelHeader: t('col.kelurahan'),
+    keys: kelKeys,
+    labels: s.kelurahan.map((k) => k.name),
+    series: [
+      { key: 'share', label: t('col.share'), data: kelTotals.map((x) => (x.total ? round1((x.on / x.total) * 100) : NaN)), format: pct },
+      { key: 'on_time', label: t('col.ontime'), data: kelTotals.map((x) => x.on), format: int },
+      { key: 'total', label: t('col.total'), data: kelTotals.map((x) => x.total), format: int },
+    ],
+    csvName: 'tepat-waktu-per-kelurahan',
+    config: (labels, series) => ({
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          {
+            label: t('series.share'),
+            data: series[0]!.data,
+            backgroundColor: kelKeys.map((k) => (k === a.code || a.code === s.kecamatan.code ? COLORS.primary : COLORS.primaryLight)),
+            borderRadius: 4,
+          },
+        ],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } } } },
+    }),
+  });
+
+  clear(grid, stageCard, medianCard, ontimeCard, trendCard, outcomesCard, reasonsCard, kelCard);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+// --- Register and verification ------------------------------------------------
+
+const PAGE = 10;
+const reg: { q: string; kelurahan: string; items: RegisterEntry[] | null; count: number; error: unknown; seq: number; shown: number } = {
+  shown: PAGE,
+  q: '',
+  kelurahan: '',
+  items: null,
+  count: 0,
+  error: null,
+  seq: 0,
+};
+
+async function loadRegister(): Promise<void> {
+  const seq = ++reg.seq;
+  const params = new URLSearchParams();
+  if (reg.q) params.set('q', reg.q);
+  if (reg.kelurahan) params.set('kelurahan', reg.kelurahan);
+  try {
+    const r = await api<{ count: number; items: RegisterEntry[] }>(`/v1/public/register?${params}`);
+    if (seq !== reg.seq) return;
+    reg.items = r.items;
+    reg.count = r.count;
+    reg.shown = PAGE;
+    reg.error = null;
+  } catch (e) {
+    if (seq !== reg.seq) return;
+    reg.error = e;
+  }
+  renderRegister();
+}
+
+function renderRegisterControls(): void {
+  const s = state.stats;
+  const sel = $('#reg-kelurahan') as HTMLSelectElement;
+  clear(sel, h('option', { value: '' }, t('register.all')), (s?.kelurahan ?? []).map((k) => h('option', { value: k.code }, k.name)));
+  sel.value = reg.kelurahan;
+}
+
+function renderRegister(): void {
+  const out = $('#reg-results');
+  const status = $('#reg-status');
+  if (reg.error) {
+    clear(status);
+    return clear(out, errorBox(reg.error));
+  }
+  if (!reg.items) return clear(out, h('p', { class: 'muted' }, t('loading')));
+  clear(status, reg.count >= 500 ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
+  if (reg.items.length === 0) return clear(out, h('p', { class: 'empty' }, t('register.empty')));
+  const cols: Array<[string, (e: RegisterEntry) => Node | string]> = [
+    [t('col.number'), (e) => h('button', { type: 'button', class: 'link-button mono', title: t('verify.button'), onclick: () => verify(e.permit_number) }, e.permit_number)],
+    [t('col.business'), (e) => e.business_name ?? ''],
+    [t('col.type'), (e) => `${e.business_type ?? ''}${e.kbli ? ` (KBLI ${e.kbli})` : ''}`],
+    [t('col.kelurahan'), (e) => e.kelurahan_name ?? ''],
+    [t('col.issued'), (e) => fmtDate(e.issued_on)],
+    [t('col.valid_until'), (e) => fmtDate(e.valid_until)],
+    [t('col.status'), (e) => resultBadge(e.result)],
+  ];
+  clear(
+    out,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table register-table stack-on-phone', id: 'register-table' },
+        h('caption', { class: 'sr-only' }, t('register.title')),
+        h('thead', {}, h('tr', {}, cols.map(([label]) => h('th', { scope: 'col' }, label)))),
+        h(
+          'tbody',
+          {},
+          reg.items
+            .slice(0, reg.shown)
+            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => cell(label, { class: i === 0 || i >= 4 ? 'nowrap' : null }, f(e))))),
+        ),
+      ),
+    ),
+    reg.items.length > reg.shown
+      ? h(
+          'div',
+          { class: 'more' },
+          h('p', { class: 'muted' }, t('register.shown', { shown: reg.shown, n: reg.items.length })),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'reg-more',
+              onclick: () => {
+                const first = reg.shown;
+                reg.shown += PAGE * 2;
+                renderRegister();
+                // Keep the keyboard where the new rows start.
+                document.querySelectorAll<HTMLElement>('#register-table tbody tr button')[first]?.focus();
+              },
+            },
+            t('register.more', { n: Math.min(PAGE * 2, reg.items.length - reg.shown) }),
+          ),
+        )
+      : null,
+  );
+}
+
+function resultBadge(result: string): HTMLElement {
+  const kind = result === 'valid' ? 'ok' : result === 'unknown' ? 'neutral' : 'bad';
+  return h('span', { class: `badge badge-${kind}`, 'data-result': result }, t(`result.${result}`));
+}
+
+let lastVerified: RegisterEntry | null = null;
+let verifyError: unknown = null;
+
+async function verify(number: string): Promise<void> {
+  const input = $('#verify-number') as HTMLInputElement;
+  input.value = number;
+  $('#verify').scrollIntoView({ block: 'start' });
+  await runVerify();
+}
+
+async function runVerify(): Promise<void> {
+  const input = $('#verify-number') as HTMLInputElement;
+  const err = $('#verify-error');
+  const number = input.value.trim();
+  if (!number) {
+    input.setAttribute('aria-invalid', 'true');
+    clear(err, t('verify.required'));
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  clear(err);
+  clear($('#verify-result'), h('p', { class: 'muted' }, t('loading')));
+  try {
+    lastVerified = await api<RegisterEntry>(`/v1/public/verify/${encodeURIComponent(number)}`);
+    verifyError = null;
+  } catch (e) {
+    lastVerified = null;
+    verifyError = e;
+  }
+  renderVerify();
+}
+
+function renderVerify(): void {
+  const out = $('#verify-result');
+  if (verifyError) return clear(out, errorBox(verifyError));
+  const v = lastVerified;
+  if (!v) return clear(out);
+  const text = t(`result.${v.result}.text`, {
+    number: v.permit_number,
+    business: v.business_name ?? '',
+    kelurahan: v.kelurahan_name ?? '',
+    until: fmtDate(v.valid_until),
+  });
+  const details =
+    v.result === 'unknown'
+      ? null
+      : h(
+          'dl',
+          { class: 'facts' },
+          h('div', {}, h('dt', {}, t('col.business')), h('dd', {}, v.business_name ?? '')),
+          h('div', {}, h('dt', {}, t('col.type')), h('dd', {}, `${v.business_type ?? ''} (KBLI ${v.kbli ?? ''})`)),
+          h('div', {}, h('dt', {}, t('col.kelurahan')), h('dd', {}, v.kelurahan_name ?? '')),
+          h('div', {}, h('dt', {}, t('col.issued')), h('dd', {}, fmtDate(v.issued_on))),
+          h('div', {}, h('dt', {}, t('col.valid_until')), h('dd', {}, fmtDate(v.valid_until))),
+          h('div', {}, h('dt', {}, t('col.status')), h('dd', {}, statusBadge(v.status ?? 'issued'))),
+        );
+  clear(
+    out,
+    h(
+      'div',
+      { class: `verify-card verify-${v.result}`, 'data-result': v.result },
+      h('p', { class: 'verify-head' }, resultBadge(v.result), h('span', { class: 'mono' }, v.permit_number)),
+      h('p', {}, text),
+      details,
+    ),
+  );
+}
+
+// --- Page ----------------------------------------------------------------------
+
+function renderStatsError(): void {
+  clear($('#kpis'));
+  clear($('#charts'), errorBox(state.error));
+}
+
+function render(): void {
+  document.title = `${t('nav.dashboard')} — ${t('app.name')}`;
+  if (state.error) renderStatsError();
+  else if (state.stats) {
+    renderFilters();
+    renderKpis();
+    renderCharts();
+  }
+  renderRegisterControls();
+  renderRegister();
+  renderVerify();
+}
+
+async function main(): Promise<void> {
+  mountChrome('dashboard', render);
+  let timer: number | undefined;
+  ($('#reg-q') as HTMLInputElement).addEventListener('input', (e) => {
+    reg.q = (e.target as HTMLInputElement).value.trim();
+    clearTimeout(timer);
+    timer = window.setTimeout(loadRegister, 250);
+  });
+  $('#reg-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    void loadRegister();
+  });
+  $('#reg-kelurahan').addEventListener('change', (e) => {
+    reg.kelurahan = (e.target as HTMLSelectElement).value;
+    void loadRegister();
+  });
+  $('#verify-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void runVerify();
+  });
+  clear($('#charts'), h('p', { class: 'muted' }, t('loading')));
+  render();
+  const deepLink = new URLSearchParams(location.search).get('verify');
+  const [stats] = await Promise.allSettled([api<Stats>('/v1/public/stats'), loadRegister()]);
+  if (stats.status === 'fulfilled') {
+    state.stats = stats.value;
+    state.area = stats.value.kecamatan.code;
+  } else {
+    state.error = stats.reason;
+  }
+  render();
+  document.body.dataset.ready = 'true';
+  if (deepLink) void verify(deepLink);
+}
+
+void main();

@@ -1,0 +1,809 @@
+// The officer worklist (/officer): sign in with an officer token (kept in
+// sessionStorage), the queue from /v1/worklist, one application with its
+// history, and the actions the charter grants the officer's role. Every
+// action is sent with a fresh command_id and the expected_version; when the
+// ledger refuses, its error code and message are shown as they are.
+import './styles.css';
+import { api, ApiError, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
+import { t, term } from './i18n';
+import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
+
+const TOKEN_KEY = 'pl.officer.token';
+const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
+// Every permit action an officer form can send, in workflow order.
+const ACTIONS = [
+  'verify_documents',
+  'request_completion',
+  'complete_documents',
+  'schedule_survey',
+  'record_survey',
+  'recommend',
+  'decline_recommendation',
+  'issue_permit',
+  'reject',
+  'withdraw',
+  'revoke',
+  'grant_consent',
+  'withdraw_consent',
+  'erase_personal_data',
+];
+const REASON_CODES = ['incomplete_documents', 'zoning', 'ineligible', 'duplicate_application', 'false_information'];
+
+interface State {
+  token: string | null;
+  worklist: Worklist | null;
+  charter: Charter | null;
+  permit: Permit | null;
+  history: LedgerEvent[];
+  error: unknown; // of loading the worklist or the permit
+  signInError: unknown;
+  notice: string; // the last action's outcome, announced
+  other: string; // the action chosen under "other actions"
+  refusal: unknown; // a version conflict, shown above the refreshed actions
+  loading: boolean;
+}
+
+const st: State = {
+  token: readToken(),
+  worklist: null,
+  charter: null,
+  permit: null,
+  history: [],
+  error: null,
+  signInError: null,
+  notice: '',
+  other: '',
+  refusal: null,
+  loading: false,
+};
+
+function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function commandId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // Outside a secure context randomUUID is missing; getRandomValues is not.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+const role = () => st.worklist?.officer.role ?? '';
+const mayTake = (action: string) => (st.charter?.permissions[action] ?? []).includes(role());
+
+function placeName(code: string): string {
+  const c = st.charter;
+  if (!c) return code;
+  if (code === c.kecamatan.code) return `Kecamatan ${c.kecamatan.name}`;
+  const k = c.kelurahan.find((x) => x.code === code);
+  return k ? `Kelurahan ${k.name}` : code;
+}
+
+// --- Loading -------------------------------------------------------------------
+
+async function signIn(token: string): Promise<void> {
+  st.signInError = null;
+  try {
+    const [wl, charter] = await Promise.all([api<Worklist>('/v1/worklist', { token }), api<Charter>('/v1/charter')]);
+    st.token = token;
+    st.worklist = wl;
+    st.charter = charter;
+    try {
+      sessionStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      /* kept in memory only */
+    }
+  } catch (e) {
+    st.signInError = e;
+    st.token = null;
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      /* nothing kept */
+    }
+  }
+  render();
+  if (st.token) {
+    const id = permitFromHash();
+    if (id) await openPermit(id, false);
+    else focusOn('#queue-title');
+  } else {
+    focusOn('#token');
+  }
+}
+
+function signOut(): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* nothing kept */
+  }
+  Object.assign(st, { token: null, worklist: null, permit: null, history: [], error: null, notice: '', signInError: null });
+  history.replaceState(null, '', location.pathname);
+  render();
+  focusOn('#token');
+}
+
+async function reloadWorklist(): Promise<void> {
+  try {
+    st.worklist = await api<Worklist>('/v1/worklist', { token: st.token! });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return signOut();
+    st.error = e;
+  }
+}
+
+async function openPermit(id: string, focus = true): Promise<void> {
+  st.error = null;
+  st.notice = '';
+  st.other = '';
+  st.refusal = null;
+  st.loading = true;
+  if (location.hash !== `#permit=${id}`) history.pushState(null, '', `#permit=${encodeURIComponent(id)}`);
+  render();
+  try {
+    const [p, hist] = await Promise.all([
+      api<Permit>(`/v1/permits/${encodeURIComponent(id)}`, { token: st.token! }),
+      api<{ events: LedgerEvent[] }>(`/v1/permits/${encodeURIComponent(id)}/history`, { token: st.token! }),
+    ]);
+    st.permit = p;
+    st.history = hist.events;
+  } catch (e) {
+    st.permit = null;
+    st.error = e;
+  }
+  st.loading = false;
+  render();
+  if (focus) focusOn('#detail-title');
+}
+
+async function refreshPermit(): Promise<void> {
+  if (!st.permit) return;
+  const id = st.permit.permit_id;
+  const [p, hist] = await Promise.all([
+    api<Permit>(`/v1/permits/${encodeURIComponent(id)}`, { token: st.token! }),
+    api<{ events: LedgerEvent[] }>(`/v1/permits/${encodeURIComponent(id)}/history`, { token: st.token! }),
+    reloadWorklist(),
+  ]);
+  st.permit = p;
+  st.history = hist.events;
+}
+
+function permitFromHash(): string | null {
+  const m = /^#permit=([^&]+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+function backToQueue(): void {
+  st.permit = null;
+  st.error = null;
+  st.notice = '';
+  history.pushState(null, '', location.pathname);
+  void reloadWorklist().then(() => {
+    render();
+    focusOn('#queue-title');
+  });
+}
+
+// --- Sign-in -------------------------------------------------------------------
+
+function renderSignIn(root: HTMLElement): void {
+  const input = h('input', {
+    id: 'token',
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'token-error',
+    class: 'mono',
+  });
+  const err = h('p', { id: 'token-error', class: 'field-error', 'aria-live': 'assertive' });
+  clear(
+    root,
+    h(
+      'form',
+      {
+        class: 'card signin',
+        id: 'signin-form',
+        novalidate: true,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          const v = input.value.trim();
+          if (!v) {
+            input.setAttribute('aria-invalid', 'true');
+            clear(err, t('off.token.required'));
+            input.focus();
+            return;
+          }
+          void signIn(v);
+        },
+      },
+      h('h2', {}, t('off.signin')),
+      h('p', { class: 'muted' }, t('off.signin.lead')),
+      h('div', { class: 'field' }, h('label', { for: 'token' }, t('off.token')), input, err),
+      st.signInError ? errorBox(st.signInError) : null,
+      h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.signin.button')),
+    ),
+  );
+}
+
+// --- Queue ---------------------------------------------------------------------
+
+function officerBar(): HTMLElement {
+  const wl = st.worklist!;
+  return h(
+    'div',
+    { class: 'officer-bar card', id: 'officer-bar', 'data-role': wl.officer.role },
+    h(
+      'div',
+      {},
+      h('p', { class: 'officer-name' }, t('off.signed', { id: wl.officer.id })),
+      h('p', { class: 'muted' }, `${term('role', wl.officer.role)} · ${placeName(wl.officer.jurisdiction)}`),
+    ),
+    h('button', { type: 'button', class: 'btn btn-secondary', id: 'signout', onclick: signOut }, t('off.signout')),
+  );
+}
+
+function renderQueue(root: HTMLElement): void {
+  const wl = st.worklist!;
+  const items = [...wl.items].sort(
+    (a, b) => (a.due_date ?? '9999').localeCompare(b.due_date ?? '9999') || a.permit_id.localeCompare(b.permit_id),
+  );
+  const openForm = h(
+    'form',
+    {
+      class: 'inline-form',
+      id: 'open-form',
+      novalidate: true,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const v = ($('#open-id') as HTMLInputElement).value.trim().toUpperCase();
+        if (v) void openPermit(v);
+      },
+    },
+    h('div', { class: 'field field-grow' }, h('label', { for: 'open-id' }, t('off.open.id')), h('input', { id: 'open-id', type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false' })),
+    h('button', { type: 'submit', class: 'btn btn-secondary' }, t('off.open.button')),
+  );
+  const table = items.length
+    ? h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'data-table queue-table stack-on-phone', id: 'queue' },
+          h('caption', { class: 'sr-only' }, t('off.queue')),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [t('col.due'), t('col.permit'), t('col.business'), t('col.kelurahan'), t('col.status'), t('col.next')].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            items.map((it) =>
+              h(
+                'tr',
+                { 'data-permit': it.permit_id, class: it.overdue ? 'overdue' : '' },
+                cell(t('col.due'), {},
+                  fmtDate(it.due_date),
+                  it.overdue ? h('span', { class: 'badge badge-bad', 'data-overdue': 'true' }, t('off.overdue')) : null,
+                ),
+                cell(t('col.permit'), {},
+                  h('button', { type: 'button', class: 'link-button mono open-permit', onclick: () => void openPermit(it.permit_id) }, it.permit_id),
+                ),
+                cell(t('col.business'), {}, it.business_name),
+                cell(t('col.kelurahan'), {}, it.kelurahan_name),
+                cell(t('col.status'), {}, statusBadge(it.status)),
+                cell(t('col.next'), {}, it.next_actions.map((a) => term('action', a)).join(', ') || t('none')),
+              ),
+            ),
+          ),
+        ),
+      )
+    : h('p', { class: 'empty' }, t('off.queue.empty'));
+  clear(
+    root,
+    officerBar(),
+    wl.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : null,
+    st.error ? errorBox(st.error) : null,
+    h(
+      'section',
+      { class: 'card section', 'aria-labelledby': 'queue-title' },
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'queue-title', tabindex: '-1' }, t('off.queue')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-secondary btn-small',
+            onclick: () =>
+              void reloadWorklist().then(() => {
+                render();
+              }),
+          },
+          t('off.refresh'),
+        ),
+      ),
+      h('p', { class: 'muted', role: 'status' }, t('off.queue.count', { n: items.length })),
+      table,
+      openForm,
+    ),
+  );
+}
+
+// --- One application -----------------------------------------------------------
+
+function fact(label: string, value: Node | string, attrs: Record<string, string> = {}): HTMLElement {
+  return h('div', attrs, h('dt', {}, label), h('dd', {}, value));
+}
+
+function renderDetail(root: HTMLElement): void {
+  const p = st.permit;
+  const back = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'back', onclick: backToQueue }, `← ${t('off.back')}`);
+  if (st.loading && !p) return clear(root, officerBar(), back, h('p', { class: 'muted' }, t('loading')));
+  if (!p) return clear(root, officerBar(), back, errorBox(st.error));
+  const a = p.applicant;
+  const applicant = a.erased
+    ? h('p', { class: 'muted' }, t('off.applicant.erased'))
+    : a.name
+      ? h(
+          'dl',
+          { class: 'facts' },
+          fact(t('off.name'), a.name),
+          fact('NIK', h('span', { class: 'mono' }, a.nik ?? '')),
+          fact(t('off.address'), a.address ?? ''),
+          a.phone ? fact(t('off.phone'), a.phone) : null,
+        )
+      : h('p', { class: 'muted' }, t('off.applicant.hidden', { id: a.person_id }));
+  const due = p.due_date
+    ? h('span', {}, fmtDate(p.due_date), ' ', p.overdue ? h('span', { class: 'badge badge-bad', 'data-overdue': 'true' }, t('off.overdue')) : null)
+    : t('none');
+  clear(
+    root,
+    officerBar(),
+    back,
+    h(
+      'article',
+      { class: 'card detail', id: 'detail', 'data-permit': p.permit_id, 'data-status': p.status, 'data-version': p.version },
+      h(
+        'header',
+        { class: 'track-head' },
+        h('h2', { id: 'detail-title', tabindex: '-1' }, p.business.name, h('span', { class: 'muted mono small' }, ` ${p.permit_id}`)),
+        h('span', { id: 'detail-status' }, statusBadge(p.status)),
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact(t('track.kelurahan'), p.kelurahan_name),
+        fact(t('track.submitted'), fmtTime(p.submitted_at)),
+        fact(t('col.due'), due),
+        fact(t('off.version'), String(p.version)),
+        fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => term('role', r.role)).join(', ')}` : t('none')),
+        p.permit_number ? fact(t('off.permit'), h('span', { class: 'mono' }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`)) : null,
+        p.outcome ? fact(t('off.outcome'), `${term('reason', p.outcome.code)} — ${p.outcome.reason}`) : null,
+      ),
+      st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
+      st.worklist!.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : actionsPanel(p),
+      h(
+        'div',
+        { class: 'two-col' },
+        h(
+          'section',
+          {},
+          h('h3', {}, t('off.business')),
+          h(
+            'dl',
+            { class: 'facts facts-compact' },
+            fact(t('off.kbli'), `${p.business.kbli} — ${p.business.description}`),
+            fact(t('off.capital'), fmtRupiah(p.business.capital)),
+            fact(t('off.turnover'), fmtRupiah(p.business.turnover)),
+            fact(t('off.workers'), fmtNumber(p.business.workers)),
+            fact(t('off.premises'), term('premises', p.business.premises)),
+          ),
+        ),
+        h('section', {}, h('h3', {}, t('off.applicant')), applicant),
+      ),
+      h(
+        'div',
+        { class: 'two-col' },
+        h(
+          'section',
+          {},
+          h('h3', {}, t('off.documents')),
+          h('ul', { class: 'doc-list doc-ok' }, p.documents.map((d) => h('li', {}, term('doc', d)))),
+        ),
+        h(
+          'section',
+          {},
+          h('h3', {}, t('off.missing')),
+          p.missing.length ? h('ul', { class: 'doc-list' }, p.missing.map((d) => h('li', {}, term('doc', d)))) : h('p', { class: 'muted' }, t('track.missing.none')),
+          p.survey
+            ? h(
+                'p',
+                {},
+                h('strong', {}, `${t('off.survey')}: `),
+                t('off.survey.text', { date: fmtDate(p.survey.date), team: p.survey.team.join(', ') }),
+                p.survey.zoning_compliant === null ? '' : ` · ${t('off.zoning')}: ${p.survey.zoning_compliant ? t('yes') : t('no')}`,
+              )
+            : null,
+          p.recommendation_letter ? h('p', {}, h('strong', {}, `${t('off.letter')}: `), p.recommendation_letter) : null,
+        ),
+      ),
+      h('h3', {}, t('off.history')),
+      h(
+        'ol',
+        { class: 'history', id: 'history' },
+        [...st.history].reverse().map((e) =>
+          h(
+            'li',
+            { 'data-type': e.type },
+            h('p', { class: 'history-title' }, term('event', e.type)),
+            h('p', { class: 'muted' }, `${fmtTime(e.time)} · ${e.actor_id} (${term('role', e.actor_role)}) · #${e.seq}${e.log_position ? ` · log ${e.log_position.partition}:${e.log_position.offset}` : ''}`),
+            eventDetail(e) ? h('p', { class: 'history-detail' }, eventDetail(e)) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function eventDetail(e: LedgerEvent): string {
+  const d = e.payload;
+  const out: string[] = [];
+  const docs = (xs: unknown) => (Array.isArray(xs) ? xs.map((x) => term('doc', String(x))).join(', ') : '');
+  if (e.type === 'completion_requested') out.push(docs(d.missing));
+  if (e.type === 'documents_completed') out.push(docs(d.provided));
+  if (e.type === 'survey_scheduled') out.push(`${fmtDate(String(d.date))} · ${(d.team as string[] | undefined)?.join(', ') ?? ''}`);
+  if (e.type === 'survey_recorded') out.push(`${t('off.zoning')}: ${d.zoning_compliant ? t('yes') : t('no')}${d.notes ? ` — ${d.notes}` : ''}`);
+  if (d.letter_number) out.push(String(d.letter_number));
+  if (d.permit_number) out.push(String(d.permit_number));
+  if (d.reason_code) out.push(term('reason', String(d.reason_code)));
+  if (d.reason) out.push(String(d.reason));
+  if (d.subscriber) out.push(String(d.subscriber));
+  return out.filter(Boolean).join(' · ');
+}
+
+// --- Actions -------------------------------------------------------------------
+
+function actionsPanel(p: Permit): HTMLElement {
+  // The next workflow steps the role may take, plus reject/withdraw while
+  // open and revoke once issued, where the charter grants them.
+  const primary = p.next_actions.filter(mayTake);
+  for (const x of ['reject', 'withdraw']) if (OPEN.has(p.status) && mayTake(x)) primary.push(x);
+  if (p.status === 'issued' && mayTake('revoke')) primary.push('revoke');
+  const otherSel = h(
+    'select',
+    {
+      id: 'other-action',
+      onchange: (e: Event) => {
+        st.other = (e.target as HTMLSelectElement).value;
+        const box = $('#other-form');
+        clear(box, st.other ? actionForm(p, st.other, 'other') : null);
+      },
+    },
+    h('option', { value: '' }, '—'),
+    ACTIONS.map((a) => h('option', { value: a }, `${term('action', a)}${mayTake(a) ? '' : ` ${t('off.actions.notallowed')}`}`)),
+  );
+  otherSel.value = st.other;
+  return h(
+    'section',
+    { class: 'actions', id: 'actions', 'aria-labelledby': 'actions-title' },
+    h('h3', { id: 'actions-title' }, t('off.actions')),
+    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal)) : null,
+    primary.length ? h('div', { class: 'action-forms' }, primary.map((a) => actionForm(p, a, 'primary'))) : h('p', { class: 'muted' }, t('off.actions.none')),
+    h(
+      'details',
+      { class: 'other-actions', id: 'other-actions', open: st.other ? true : null },
+      h('summary', {}, t('off.actions.other')),
+      h('p', { class: 'muted small' }, t('off.actions.other.lead')),
+      h('div', { class: 'field' }, h('label', { for: 'other-action' }, t('off.action.choose')), otherSel),
+      h('div', { id: 'other-form' }, st.other ? actionForm(p, st.other, 'other') : null),
+    ),
+  );
+}
+
+interface FieldSpec {
+  name: string;
+  kind: 'docs' | 'date' | 'text' | 'textarea' | 'bool' | 'team' | 'reason_code';
+  label: string;
+  required: boolean;
+}
+
+function fieldsOf(action: string): FieldSpec[] {
+  switch (action) {
+    case 'request_completion':
+      return [{ name: 'missing', kind: 'docs', label: t('off.field.missing'), required: true }];
+    case 'complete_documents':
+      return [{ name: 'provided', kind: 'docs', label: t('off.field.provided'), required: true }];
+    case 'schedule_survey':
+      return [
+        { name: 'date', kind: 'date', label: t('off.field.date'), required: true },
+        { name: 'team', kind: 'team', label: t('off.field.team'), required: true },
+      ];
+    case 'record_survey':
+      return [
+        { name: 'zoning_compliant', kind: 'bool', label: t('off.field.zoning'), required: true },
+        { name: 'notes', kind: 'textarea', label: t('off.field.notes'), required: false },
+      ];
+    case 'recommend':
+      return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true }];
+    case 'decline_recommendation':
+    case 'withdraw':
+    case 'revoke':
+      return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true }];
+    case 'reject':
+      return [
+        { name: 'reason_code', kind: 'reason_code', label: t('off.field.reason_code'), required: true },
+        { name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true },
+      ];
+    case 'grant_consent':
+    case 'withdraw_consent':
+      return [{ name: 'subscriber', kind: 'text', label: t('off.field.subscriber'), required: true }];
+    case 'erase_personal_data':
+      return [{ name: 'legal_basis', kind: 'text', label: t('off.field.legal'), required: false }];
+    default:
+      return [];
+  }
+}
+
+function actionForm(p: Permit, action: string, where: string): HTMLElement {
+  const fid = (name: string) => `f-${where}-${action}-${name}`;
+  const docs = [...(st.charter?.required_documents ?? []), ...(st.charter?.optional_documents ?? [])];
+  const fields = fieldsOf(action);
+  const controls = fields.map((f) => {
+    const id = fid(f.name);
+    const errId = `${id}-error`;
+    const err = h('p', { id: errId, class: 'field-error' });
+    const req = f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null;
+    switch (f.kind) {
+      case 'docs': {
+        const preset = new Set(action === 'complete_documents' ? p.missing : []);
+        return h(
+          'fieldset',
+          { class: 'field checks', id, 'data-field': f.name, 'aria-describedby': errId },
+          h('legend', {}, f.label, req),
+          docs.map((d) =>
+            h(
+              'label',
+              { class: 'check' },
+              h('input', { type: 'checkbox', name: f.name, value: d, checked: preset.has(d) }),
+              ` ${term('doc', d)}`,
+            ),
+          ),
+          err,
+        );
+      }
+      case 'bool':
+        return h(
+          'fieldset',
+          { class: 'field checks', id, 'data-field': f.name, 'aria-describedby': errId },
+          h('legend', {}, f.label, req),
+          h('label', { class: 'check' }, h('input', { type: 'radio', name: `${id}-r`, value: 'true' }), ` ${t('yes')}`),
+          h('label', { class: 'check' }, h('input', { type: 'radio', name: `${id}-r`, value: 'false' }), ` ${t('no')}`),
+          err,
+        );
+      case 'textarea':
+        return h(
+          'div',
+          { class: 'field', 'data-field': f.name },
+          h('label', { for: id }, f.label, req),
+          h('textarea', { id, name: f.name, rows: 2, maxlength: 2000, 'aria-describedby': errId, required: f.required }),
+          err,
+        );
+      case 'reason_code':
+        return h(
+          'div',
+          { class: 'field', 'data-field': f.name },
+          h('label', { for: id }, f.label, req),
+          h('input', { id, name: f.name, type: 'text', list: `${id}-list`, maxlength: 64, autocomplete: 'off', 'aria-describedby': errId, required: true }),
+          h('datalist', { id: `${id}-list` }, REASON_CODES.map((c) => h('option', { value: c }, term('reason', c)))),
+          err,
+        );
+      case 'date':
+        return h(
+          'div',
+          { class: 'field', 'data-field': f.name },
+          h('label', { for: id }, f.label, req),
+          h('input', { id, name: f.name, type: 'text', inputmode: 'numeric', placeholder: 'YYYY-MM-DD', maxlength: 10, autocomplete: 'off', 'aria-describedby': errId, required: true, class: 'mono' }),
+          err,
+        );
+      case 'team': {
+        const input = h('input', { id, name: f.name, type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, required: true, class: 'mono' });
+        input.value = st.worklist?.officer.id ?? '';
+        return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, err);
+      }
+      default:
+        return h(
+          'div',
+          { class: 'field', 'data-field': f.name },
+          h('label', { for: id }, f.label, req),
+          h('input', { id, name: f.name, type: 'text', maxlength: 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required }),
+          err,
+        );
+    }
+  });
+  const result = h('div', { class: 'action-result', 'aria-live': 'assertive' });
+  const button = h('button', { type: 'submit', class: `btn ${['reject', 'revoke', 'decline_recommendation', 'withdraw'].includes(action) ? 'btn-danger' : 'btn-primary'}` }, term('action', action));
+  const form = h(
+    'form',
+    {
+      class: 'action-form',
+      'data-action': action,
+      novalidate: true,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void submitAction(form, p, action, fields, button, result);
+      },
+    },
+    fields.length ? h('h4', {}, term('action', action)) : null,
+    controls,
+    h('div', { class: 'form-actions' }, button),
+    result,
+  );
+  return form;
+}
+
+function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { body: Record<string, unknown>; errors: Array<[string, string]> } {
+  const body: Record<string, unknown> = {};
+  const errors: Array<[string, string]> = [];
+  const today = jakartaToday();
+  for (const f of fields) {
+    const box = form.querySelector<HTMLElement>(`[data-field="${f.name}"]`)!;
+    switch (f.kind) {
+      case 'docs': {
+        const v = [...box.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+        if (f.required && v.length === 0) errors.push([f.name, t('v.choose')]);
+        body[f.name] = v;
+        break;
+      }
+      case 'bool': {
+        const v = box.querySelector<HTMLInputElement>('input:checked')?.value;
+        if (v === undefined) errors.push([f.name, t('v.required')]);
+        else body[f.name] = v === 'true';
+        break;
+      }
+      case 'team': {
+        const v = (box.querySelector('input') as HTMLInputElement).value
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+        if (v.length === 0) errors.push([f.name, t('v.required')]);
+        else if (v.some((x) => !/^[A-Za-z0-9._-]{1,64}$/.test(x))) errors.push([f.name, t('v.team')]);
+        body[f.name] = v;
+        break;
+      }
+      case 'date': {
+        const v = (box.querySelector('input') as HTMLInputElement).value.trim();
+        if (!v) errors.push([f.name, t('v.required')]);
+        else if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) errors.push([f.name, t('v.date')]);
+        else if (!realDate(v)) errors.push([f.name, t('v.date.real')]);
+        else if (v < today) errors.push([f.name, t('v.date.past', { today })]);
+        body[f.name] = v;
+        break;
+      }
+      default: {
+        const el = box.querySelector('input, textarea') as HTMLInputElement | HTMLTextAreaElement;
+        const v = el.value.trim();
+        if (f.required && !v) errors.push([f.name, t('v.required')]);
+        if (v) body[f.name] = v;
+      }
+    }
+  }
+  void action;
+  return { body, errors };
+}
+
+function realDate(v: string): boolean {
+  const [y, m, d] = v.split('-').map(Number);
+  const dt = new Date(Date.UTC(y!, m! - 1, d!));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m! - 1 && dt.getUTCDate() === d;
+}
+
+async function submitAction(
+  form: HTMLFormElement,
+  p: Permit,
+  action: string,
+  fields: FieldSpec[],
+  button: HTMLButtonElement,
+  result: HTMLElement,
+): Promise<void> {
+  // Validate before sending: mark each field, focus the first wrong one.
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.field-error').forEach((el) => clear(el));
+  clear(result);
+  const { body, errors } = collect(form, action, fields);
+  if (errors.length) {
+    for (const [name, msg] of errors) {
+      const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
+      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea')!;
+      target.setAttribute('aria-invalid', 'true');
+      clear(box.querySelector('.field-error')!, msg);
+    }
+    clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
+    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    return;
+  }
+  // A retry after a network failure reuses the command id, so the ledger
+  // does not take the same step twice.
+  const id = form.dataset.pendingCommand ?? commandId();
+  form.dataset.pendingCommand = id;
+  button.disabled = true;
+  const label = button.textContent;
+  button.textContent = t('off.sending');
+  try {
+    const r = await api<ActionResult>(`/v1/permits/${encodeURIComponent(p.permit_id)}/actions`, {
+      token: st.token!,
+      method: 'POST',
+      body: { action, command_id: id, expected_version: p.version, ...body },
+    });
+    delete form.dataset.pendingCommand;
+    st.other = '';
+    st.refusal = null;
+    st.notice = t('off.done', { action: term('action', action), status: term('status', r.status), version: r.version });
+    await refreshPermit();
+    render();
+    focusOn('#notice');
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 'network')) delete form.dataset.pendingCommand;
+    if (e instanceof ApiError && e.code === 'version_conflict') {
+      // Someone acted meanwhile: show the permit as it is now, with the refusal.
+      await refreshPermit().catch(() => undefined);
+      st.refusal = e;
+      render();
+      focusOn('#refusal');
+      return;
+    }
+    button.disabled = false;
+    button.textContent = label;
+    clear(result, errorBox(e));
+  }
+}
+
+// --- Page ------------------------------------------------------------------------
+
+function render(): void {
+  document.title = `${t('off.title')} — ${t('app.name')}`;
+  const root = $('#officer');
+  if (st.token && !st.worklist && !st.signInError) return clear(root, h('p', { class: 'muted' }, t('loading')));
+  if (!st.token || !st.worklist) return renderSignIn(root);
+  if (st.permit || st.loading || (st.error && permitFromHash())) return renderDetail(root);
+  renderQueue(root);
+}
+
+async function main(): Promise<void> {
+  mountChrome('officer', render);
+  window.addEventListener('popstate', () => {
+    if (!st.token) return;
+    const id = permitFromHash();
+    if (id) void openPermit(id, false);
+    else {
+      st.permit = null;
+      st.error = null;
+      void reloadWorklist().then(render);
+    }
+  });
+  if (st.token) {
+    render();
+    await signIn(st.token);
+  } else {
+    render();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+void main();

@@ -1,0 +1,228 @@
+// Applicant tracking (/track, /track?code=...): the stage on a timeline, what
+// is missing, the next step and who takes it, the due date and the history,
+// from GET /v1/track/{code}. No personal data is shown (the API sends none).
+import './styles.css';
+import { api, type Tracking } from './api';
+import { t, term } from './i18n';
+import { $, clear, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, statusBadge } from './ui';
+
+const PATH = ['submitted', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended', 'issued'];
+const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
+
+let data: Tracking | null = null;
+let error: unknown = null;
+
+function normalize(code: string): string {
+  return code.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+async function lookup(raw: string): Promise<void> {
+  const input = $('#code') as HTMLInputElement;
+  const err = $('#code-error');
+  const code = normalize(raw);
+  input.value = code;
+  let problem = '';
+  if (!code) problem = t('track.required');
+  else if (!CODE_RE.test(code)) problem = t('track.format');
+  if (problem) {
+    input.setAttribute('aria-invalid', 'true');
+    clear(err, problem);
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  clear(err);
+  clear($('#result'), h('p', { class: 'muted' }, t('loading')));
+  try {
+    data = await api<Tracking>(`/v1/track/${encodeURIComponent(code)}`);
+    error = null;
+  } catch (e) {
+    data = null;
+    error = e;
+  }
+  render();
+  focusOn('#result-heading');
+}
+
+function timeline(d: Tracking): HTMLElement {
+  // Where the application stands on the usual path; a detour (incomplete)
+  // sits on the first step, a final outcome replaces the last one.
+  const at = d.status === 'incomplete' ? 0 : PATH.indexOf(d.status);
+  const final = ['rejected', 'withdrawn', 'revoked'].includes(d.status);
+  const lastOpen = final ? lastReachedIndex(d) : at;
+  const steps = PATH.map((s, i) => {
+    let st: 'done' | 'current' | 'todo' | 'stopped' = 'todo';
+    if (final) st = i < lastOpen ? 'done' : i === lastOpen ? 'stopped' : 'todo';
+    else if (i < at) st = 'done';
+    else if (i === at) st = d.status === 'issued' ? 'done' : 'current';
+    const label = i === 0 && d.status === 'incomplete' ? term('status', 'incomplete') : term('status', s);
+    return h(
+      'li',
+      { class: `step step-${st}`, 'data-step': s, 'aria-current': st === 'current' ? 'step' : null },
+      h('span', { class: 'step-dot', 'aria-hidden': 'true' }, st === 'done' ? '✓' : st === 'stopped' ? '✕' : String(i + 1)),
+      h('span', { class: 'step-label' }, label, h('span', { class: 'sr-only' }, ` (${t(`step.${st}`)})`)),
+    );
+  });
+  return h('ol', { class: 'timeline', 'aria-label': t('track.timeline') }, steps);
+}
+
+// For a closed application: the index of the furthest path step it reached.
+function lastReachedIndex(d: Tracking): number {
+  const byEvent: Record<string, number> = {
+    application_submitted: 0,
+    documents_verified: 1,
+    survey_scheduled: 2,
+    survey_recorded: 3,
+    recommended: 4,
+    permit_issued: 5,
+  };
+  let best = 0;
+  for (const s of d.history) if (s.type in byEvent) best = Math.max(best, byEvent[s.type]!);
+  // The step after the last one reached is where it stopped (an issued
+  // permit that is revoked stops on "issued" itself).
+  return d.status === 'revoked' ? 5 : Math.min(best + 1, 5);
+}
+
+function stepDetails(s: Tracking['history'][number]): string {
+  const d = s.details as Record<string, unknown>;
+  const parts: string[] = [];
+  const docs = (xs: unknown) => (Array.isArray(xs) ? xs.map((x) => term('doc', String(x))).join(', ') : '');
+  if (s.type === 'completion_requested') parts.push(docs(d.missing));
+  if (s.type === 'documents_completed') parts.push(docs(d.provided));
+  if (s.type === 'survey_scheduled' && d.date) parts.push(fmtDate(String(d.date)));
+  if (s.type === 'survey_recorded' && typeof d.zoning_compliant === 'boolean')
+    parts.push(`${t('off.zoning')}: ${d.zoning_compliant ? t('yes') : t('no')}${d.notes ? ` — ${d.notes}` : ''}`);
+  if (s.type === 'recommended' && d.letter_number) parts.push(`${t('off.letter')}: ${d.letter_number}`);
+  if (s.type === 'permit_issued' && d.permit_number) parts.push(String(d.permit_number));
+  if (d.reason_code) parts.push(term('reason', String(d.reason_code)));
+  if (d.reason) parts.push(String(d.reason));
+  return parts.filter(Boolean).join(' · ');
+}
+
+function render(): void {
+  document.title = `${t('nav.track')} — ${t('app.name')}`;
+  const out = $('#result');
+  if (error) return clear(out, errorBox(error));
+  const d = data;
+  if (!d) return clear(out);
+  const final = ['rejected', 'withdrawn', 'revoked'].includes(d.status);
+  const due = d.due_date
+    ? h(
+        'span',
+        {},
+        fmtDate(d.due_date),
+        ' ',
+        d.overdue
+          ? h('span', { class: 'badge badge-bad', 'data-overdue': 'true' }, t('track.overdue'))
+          : h('span', { class: 'badge badge-ok' }, t('track.ontrack')),
+      )
+    : t('track.due.none');
+  const applicantNext = d.next_roles.some((r) => r.role === 'applicant') && d.status === 'incomplete';
+  const next =
+    d.next_actions.length === 0
+      ? h('p', {}, t('track.next.none'))
+      : h(
+          'div',
+          {},
+          h(
+            'ul',
+            { class: 'plain-list', id: 'next-actions' },
+            d.next_actions.map((a) => h('li', { 'data-action': a }, h('strong', {}, term('action', a)))),
+          ),
+          h(
+            'p',
+            { class: 'muted', id: 'next-roles' },
+            t('track.next.who', { who: d.next_roles.map((r) => term('role', r.role)).join(', ') }),
+          ),
+          applicantNext ? h('p', { class: 'alert alert-info' }, t('track.next.you')) : null,
+        );
+  clear(
+    out,
+    h(
+      'article',
+      { class: 'card track-card', 'data-status': d.status, 'aria-labelledby': 'result-heading' },
+      h(
+        'header',
+        { class: 'track-head' },
+        h('h2', { id: 'result-heading', tabindex: '-1' }, d.business_name),
+        statusBadge(d.status),
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('div', {}, h('dt', {}, t('track.kelurahan')), h('dd', {}, d.kelurahan_name)),
+        h('div', {}, h('dt', {}, t('track.submitted')), h('dd', {}, fmtTime(d.submitted_at))),
+        h('div', {}, h('dt', {}, t('track.due')), h('dd', { id: 'due-date', 'data-due': d.due_date ?? '' }, due)),
+        d.survey_date ? h('div', {}, h('dt', {}, t('off.survey')), h('dd', {}, fmtDate(d.survey_date))) : null,
+      ),
+      h('h3', {}, t('track.timeline')),
+      timeline(d),
+      d.permit_number
+        ? h(
+            'section',
+            { class: 'alert alert-ok', 'aria-label': t('track.permit') },
+            h('strong', {}, `${t('track.permit')}: `),
+            t('track.permit.text', { number: d.permit_number, until: fmtDate(d.valid_until) }),
+            ' ',
+            h('a', { href: `/?verify=${encodeURIComponent(d.permit_number)}#verify` }, t('track.verify.link')),
+          )
+        : null,
+      final && d.outcome
+        ? h(
+            'section',
+            { class: 'alert alert-error', 'aria-label': t('track.outcome') },
+            h('strong', {}, `${t('track.outcome')}: ${term('reason', d.outcome.code)}`),
+            d.outcome.reason ? ` — ${d.outcome.reason}` : '',
+          )
+        : null,
+      h(
+        'div',
+        { class: 'two-col' },
+        h(
+          'section',
+          { 'aria-labelledby': 'missing-title' },
+          h('h3', { id: 'missing-title' }, t('track.missing')),
+          d.missing.length
+            ? h('ul', { class: 'doc-list', id: 'missing' }, d.missing.map((m) => h('li', { 'data-doc': m }, term('doc', m))))
+            : h('p', { class: 'muted', id: 'missing' }, t('track.missing.none')),
+        ),
+        h('section', { 'aria-labelledby': 'next-title' }, h('h3', { id: 'next-title' }, t('track.next')), next),
+      ),
+      h('h3', {}, t('track.history')),
+      h(
+        'ol',
+        { class: 'history', id: 'history' },
+        [...d.history].reverse().map((s) =>
+          h(
+            'li',
+            { 'data-type': s.type },
+            h('p', { class: 'history-title' }, term('event', s.type)),
+            h('p', { class: 'muted' }, `${fmtTime(s.time)} · ${term('role', s.actor_role)}`),
+            stepDetails(s) ? h('p', { class: 'history-detail' }, stepDetails(s)) : null,
+          ),
+        ),
+      ),
+      h('p', { class: 'muted small' }, t('track.privacy')),
+    ),
+  );
+}
+
+function main(): void {
+  mountChrome('track', render);
+  $('#track-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void lookup(($('#code') as HTMLInputElement).value);
+  });
+  render();
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  if (code) {
+    // The code is a secret: keep it out of the address bar and the history.
+    history.replaceState(null, '', location.pathname);
+    void lookup(code).then(() => (document.body.dataset.ready = 'true'));
+  } else {
+    document.body.dataset.ready = 'true';
+  }
+}
+
+main();

@@ -1,0 +1,188 @@
+// Shared page chrome and small DOM helpers.
+import { ApiError } from './api';
+import { applyStatic, lang, locale, onLangChange, setLang, t, term } from './i18n';
+
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+// h('p', {class: 'x'}, 'text', child): an element. Attributes whose value is
+// a function become event listeners ("onclick" -> click); false/null are left
+// out. Text children are text nodes (never parsed as HTML).
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Child | Child[]>
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el: Element, children: Array<Child | Child[]>): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+// A table cell that becomes a "label: value" row on phones (.stack-on-phone).
+export function cell(label: string, attrs: Attrs, ...children: Array<Child | Child[]>): HTMLTableCellElement {
+  return h('td', { ...attrs, 'data-label': label }, h('span', { class: 'cell' }, ...children));
+}
+
+export function clear(el: Element, ...children: Array<Child | Child[]>): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+export function $(sel: string, root: ParentNode = document): HTMLElement {
+  const el = root.querySelector<HTMLElement>(sel);
+  if (!el) throw new Error(`no element ${sel}`);
+  return el;
+}
+
+// Moves the focus to an element when it is there.
+export function focusOn(sel: string): void {
+  document.querySelector<HTMLElement>(sel)?.focus();
+}
+
+export function fmtNumber(n: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+export function fmtPercent(share: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+export function fmtRupiah(n: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
+}
+
+// "2026-12-03" -> "3 Des 2026" (a calendar date, no time zone shift).
+export function fmtDate(d: string | null | undefined): string {
+  if (!d) return t('none');
+  const [y, m, day] = d.split('-').map(Number);
+  if (!y || !m || !day) return d;
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, day)),
+  );
+}
+
+// An ISO instant in Jakarta time.
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return t('none');
+  return new Intl.DateTimeFormat(locale(), {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Jakarta',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+// "2026-07" -> "Jul 2026"
+export function fmtMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y!, mo! - 1, 1)),
+  );
+}
+
+// Today's date in Jakarta, YYYY-MM-DD.
+export function jakartaToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+}
+
+const FINAL = new Set(['rejected', 'withdrawn', 'revoked']);
+export function statusBadge(status: string): HTMLElement {
+  const kind = status === 'issued' ? 'ok' : FINAL.has(status) ? 'bad' : status === 'incomplete' ? 'warn' : 'info';
+  return h('span', { class: `badge badge-${kind}`, 'data-status': status }, term('status', status));
+}
+
+// The message for a failed request: the ledger's code and message.
+export function errorBox(e: unknown): HTMLElement {
+  if (e instanceof ApiError && e.code !== 'network') {
+    return h(
+      'div',
+      { class: 'alert alert-error', role: 'alert', 'data-error-code': e.code },
+      h('strong', {}, `${t('error.prefix')}: `),
+      h('code', { class: 'error-code' }, e.code),
+      ' ',
+      h('span', { class: 'error-message' }, e.message),
+    );
+  }
+  return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t('error.network'));
+}
+
+export type Page = 'dashboard' | 'track' | 'officer';
+
+// Header (brand, navigation, language switch), and footer; fills the
+// data-i18n texts and re-renders on a language switch.
+export function mountChrome(page: Page, rerender: () => void): void {
+  document.documentElement.lang = lang();
+  const links: Array<[Page, string, string]> = [
+    ['dashboard', '/', 'nav.dashboard'],
+    ['track', '/track', 'nav.track'],
+    ['officer', '/officer', 'nav.officer'],
+  ];
+  const langBtn = h('button', {
+    type: 'button',
+    class: 'lang-switch',
+    id: 'lang-switch',
+    'data-i18n': 'lang.switch',
+    'data-i18n-attr': 'aria-label:lang.switch.label',
+    onclick: () => setLang(lang() === 'id' ? 'en' : 'id'),
+  });
+  const header = h(
+    'header',
+    { class: 'site-header' },
+    h('a', { class: 'skip-link', href: '#main', 'data-i18n': 'skip' }),
+    h(
+      'div',
+      { class: 'header-inner' },
+      h(
+        'a',
+        { class: 'brand', href: '/' },
+        h('img', { src: '/favicon.svg', alt: '', width: 32, height: 32 }),
+        h('span', { class: 'brand-text' }, h('strong', { 'data-i18n': 'app.name' }), h('small', { 'data-i18n': 'app.area' })),
+      ),
+      langBtn,
+      h(
+        'nav',
+        { class: 'site-nav', 'data-i18n-attr': 'aria-label:nav.label' },
+        h(
+          'ul',
+          {},
+          links.map(([p, href, key]) =>
+            h('li', {}, h('a', { href, 'data-i18n': key, 'aria-current': p === page ? 'page' : null })),
+          ),
+        ),
+      ),
+    ),
+  );
+  const footer = h('footer', { class: 'site-footer' }, h('p', { 'data-i18n': 'footer.text' }));
+  document.body.prepend(header);
+  document.body.append(footer);
+  applyStatic(document.body);
+  onLangChange(rerender);
+}
+
+// A CSV file for download: rows of cells, quoted as RFC 4180 asks.
+export function downloadCsv(filename: string, rows: Array<Array<string | number>>): void {
+  const csv = rows
+    .map((r) => r.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(','))
+    .join('\r\n');
+  const blob = new Blob([`\ufeff${csv}\r\n`], { type: 'text/csv;charset=utf-8' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

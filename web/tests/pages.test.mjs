@@ -1,0 +1,439 @@
+// The three pages in a real browser against the real ledger binary.
+//   node --test tests/   (scripts/test-web.sh builds the pages first)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { api, DESKTOP, newPage, PHONE, shot, startBrowser, startLedger, submitApplication } from './harness.mjs';
+
+const BINTARO = '31.74.10.1001';
+const TIMED = ['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended'];
+const ALL = [...TIMED, 'issued', 'rejected', 'withdrawn', 'revoked'];
+
+let ledger;
+let browser;
+
+before(async () => {
+  [ledger, browser] = await Promise.all([startLedger({ permits: 60 }), startBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await ledger?.stop();
+});
+
+async function open(path, viewport = DESKTOP) {
+  const page = await newPage(browser, viewport);
+  await page.goto(ledger.base + path);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+function assertNoProblems(page) {
+  assert.deepEqual(page.problems, [], 'the page logged errors');
+}
+
+// The numbers a chart card shows, from its data attributes and its table.
+async function chartNumbers(page, id) {
+  return page.$eval(`[data-chart="${id}"]`, (fig) => {
+    const table = {};
+    for (const td of fig.querySelectorAll('tbody td[data-series]')) {
+      const key = td.closest('tr').dataset.key;
+      (table[td.dataset.series] ??= {})[key] = td.dataset.value === '' ? null : Number(td.dataset.value);
+    }
+    return { keys: JSON.parse(fig.dataset.keys), series: JSON.parse(fig.dataset.series), table };
+  });
+}
+
+function expectSeries(n, seriesKey, expected, what) {
+  const keys = Object.keys(expected);
+  assert.deepEqual(n.keys, keys, `${what}: labels`);
+  const fromChart = Object.fromEntries(n.keys.map((k, i) => [k, n.series[seriesKey][i]]));
+  for (const k of keys) {
+    const want = expected[k];
+    if (want === null) {
+      assert.equal(n.table[seriesKey][k], null, `${what} ${k} (table)`);
+      continue;
+    }
+    assert.ok(Math.abs(fromChart[k] - want) < 0.051, `${what} ${k}: chart ${fromChart[k]} vs stats ${want}`);
+    assert.ok(Math.abs(n.table[seriesKey][k] - want) < 0.051, `${what} ${k}: table ${n.table[seriesKey][k]} vs stats ${want}`);
+  }
+}
+
+async function checkArea(page, stats, area) {
+  const month = [...area.months].map((m) => m.month).sort().at(-1);
+  const m = area.months.find((x) => x.month === month);
+  assert.equal(await page.$eval('#month', (s) => s.value), month);
+  // Applications by stage.
+  expectSeries(await chartNumbers(page, 'stage'), 'count', Object.fromEntries(ALL.map((s) => [s, area.by_stage[s] ?? 0])), 'by_stage');
+  // Median working days against the service level, the latest month.
+  const timed = TIMED.filter((s) => s in m.median_days || s in stats.service_days);
+  const median = await chartNumbers(page, 'median');
+  expectSeries(median, 'median', Object.fromEntries(timed.map((s) => [s, m.median_days[s] ?? null])), 'median_days');
+  expectSeries(median, 'service_days', Object.fromEntries(timed.map((s) => [s, stats.service_days[s]])), 'service_days');
+  // Share finished on time.
+  const sl = TIMED.filter((s) => m.service_level[s]);
+  const ontime = await chartNumbers(page, 'ontime');
+  expectSeries(ontime, 'share', Object.fromEntries(sl.map((s) => [s, m.service_level[s].share * 100])), 'share');
+  expectSeries(ontime, 'on_time', Object.fromEntries(sl.map((s) => [s, m.service_level[s].on_time])), 'on_time');
+  expectSeries(ontime, 'total', Object.fromEntries(sl.map((s) => [s, m.service_level[s].total])), 'total');
+  // Outcomes by month and rejection reasons.
+  const months = [...area.months].sort((a, b) => a.month.localeCompare(b.month));
+  const outcomes = await chartNumbers(page, 'outcomes');
+  for (const o of ['issued', 'rejected', 'withdrawn', 'revoked'])
+    expectSeries(outcomes, o, Object.fromEntries(months.map((x) => [x.month, x.outcomes[o] ?? 0])), `outcomes ${o}`);
+  const trend = await chartNumbers(page, 'trend');
+  expectSeries(trend, 'entered', Object.fromEntries(months.map((x) => [x.month, x.entered.submitted ?? 0])), 'entered');
+  const reasons = {};
+  for (const x of months) for (const [k, v] of Object.entries(x.rejection_reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  const r = await chartNumbers(page, 'reasons');
+  assert.deepEqual(Object.fromEntries(r.keys.map((k, i) => [k, r.series.count[i]])), reasons, 'rejection reasons');
+  // Key figures.
+  const issued = months.reduce((a, x) => a + (x.outcomes.issued ?? 0), 0);
+  assert.equal(Number(await page.$eval('[data-kpi="issued"]', (e) => e.dataset.value)), issued);
+  const open = TIMED.reduce((a, s) => a + (area.by_stage[s] ?? 0), 0);
+  assert.equal(Number(await page.$eval('[data-kpi="open"]', (e) => e.dataset.value)), open);
+  // Every chart is drawn on a canvas by Chart.js.
+  const drawn = await page.$$eval('[data-chart] canvas', (cs) => cs.filter((c) => c.width > 0 && c.height > 0).length);
+  assert.ok(drawn >= 6, `charts drawn: ${drawn}`);
+}
+
+describe('public dashboard', () => {
+  test('charts show the numbers of /v1/public/stats, for the kecamatan and a kelurahan', async () => {
+    const stats = (await api(ledger.base, '/v1/public/stats')).json;
+    const page = await open('/');
+    await page.waitForSelector('[data-chart="stage"] canvas');
+    await checkArea(page, stats, stats.kecamatan);
+    await shot(page, 'dashboard-desktop');
+    // Another area: every chart follows.
+    const kel = stats.kelurahan.find((k) => k.months.length > 0);
+    await page.selectOption('#area', kel.code);
+    await page.waitForFunction((name) => document.querySelector('[data-kpi="open"] .kpi-sub')?.textContent === `Kelurahan ${name}`, kel.name);
+    await checkArea(page, stats, kel);
+    // The numbers are a click away, and downloadable.
+    await page.click('[data-chart="stage"] summary');
+    assert.ok(await page.isVisible('[data-chart="stage"] table'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart="stage"] .chart-numbers button')]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('register search and permit verification, without personal data', async () => {
+    const reg = (await api(ledger.base, '/v1/public/register')).json;
+    assert.ok(reg.count > 0, 'the demo issued permits');
+    const entry = reg.items[0];
+    const page = await open('/');
+    await page.waitForSelector('#register-table tbody tr');
+    const rows = () => page.$$eval('#register-table tbody tr', (rs) => rs.length);
+    assert.equal(await rows(), Math.min(10, reg.items.length));
+    if (reg.items.length > 10) {
+      await page.click('#reg-more');
+      assert.equal(await rows(), Math.min(30, reg.items.length));
+    }
+    await page.fill('#reg-q', entry.business_name);
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('#register-table tbody tr')].every((r) => r.textContent.includes(n)),
+      entry.business_name,
+    );
+    // Clicking a permit number verifies it.
+    await page.click(`#register-table tr[data-permit-number="${entry.permit_number}"] button`);
+    await page.waitForSelector('#verify-result [data-result]');
+    assert.equal(await page.$eval('#verify-result .verify-card', (e) => e.dataset.result), entry.result);
+    // An unknown number.
+    await page.fill('#verify-number', 'IUMK/3174101001/2026/PNOSUCHPERMIT');
+    await page.click('#verify-form button[type=submit]');
+    await page.waitForSelector('#verify-result .verify-unknown');
+    // Empty: validated before sending.
+    await page.fill('#verify-number', '');
+    await page.click('#verify-form button[type=submit]');
+    assert.equal(await page.getAttribute('#verify-number', 'aria-invalid'), 'true');
+    // No personal data: no NIK-like number and no demo name on the page.
+    const text = await page.textContent('body');
+    assert.doesNotMatch(text, /\b\d{16}\b/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('phone layout at 360px has no horizontal scroll', async () => {
+    const page = await open('/', { width: 360, height: 780 });
+    await page.waitForSelector('[data-chart="stage"] canvas');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await page.context().close();
+    const phone = await open('/', PHONE);
+    await phone.waitForSelector('[data-chart="stage"] canvas');
+    await shot(phone, 'dashboard-phone');
+    await phone.context().close();
+  });
+});
+
+describe('applicant tracking', () => {
+  test('an applicant tracks an application by its code', async () => {
+    const [permitId, code] = Object.entries(ledger.tokens.tracking_codes)[0];
+    const want = (await api(ledger.base, `/v1/track/${code}`)).json;
+    const page = await open('/track');
+    // Validation before sending.
+    await page.click('#track-form button[type=submit]');
+    assert.equal(await page.getAttribute('#code', 'aria-invalid'), 'true');
+    await page.fill('#code', code.toLowerCase());
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card');
+    assert.equal(await page.$eval('.track-card', (e) => e.dataset.status), want.status);
+    assert.equal(await page.textContent('#result-heading'), want.business_name);
+    assert.equal(await page.$$eval('#history li', (l) => l.length), want.history.length);
+    assert.ok(permitId);
+    // A wrong code: the ledger's answer.
+    await page.fill('#code', 'AAAAA-BBBBB-CCCCC-DDDDD');
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('#result [data-error-code="unknown_tracking_code"]');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('/track?code= shows an open application with what is missing, the next step and its due date', async () => {
+    // An open application that waits for documents.
+    const app = await submitApplication(ledger.base, BINTARO, 'Warung Uji Lacak');
+    const ptsp = ledger.tokens.officers['ptsp-bintaro'];
+    const r = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
+      token: ptsp,
+      method: 'POST',
+      body: { action: 'request_completion', command_id: `rc-${app.permit_id}`, expected_version: 1, missing: ['premises_proof'] },
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const want = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
+    for (const [viewport, name] of [
+      [DESKTOP, 'track-desktop'],
+      [PHONE, 'track-phone'],
+    ]) {
+      const page = await open(`/track?code=${encodeURIComponent(app.tracking_code)}`, viewport);
+      await page.waitForSelector('.track-card');
+      assert.equal(new URL(page.url()).search, '', 'the code is taken out of the address bar');
+      assert.equal(await page.$eval('.track-card', (e) => e.dataset.status), 'incomplete');
+      assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['premises_proof']);
+      assert.deepEqual(await page.$$eval('#next-actions li', (l) => l.map((x) => x.dataset.action)), want.next_actions);
+      assert.equal(await page.$eval('#due-date', (e) => e.dataset.due), want.due_date);
+      assert.equal(await page.$eval('[aria-current="step"]', (e) => e.dataset.step), 'submitted');
+      await shot(page, name);
+      assertNoProblems(page);
+      await page.context().close();
+    }
+  });
+});
+
+async function signIn(page, officer) {
+  await page.fill('#token', ledger.tokens.officers[officer]);
+  await page.click('#signin-form button[type=submit]');
+  await page.waitForSelector('#officer-bar');
+}
+
+describe('officer worklist', () => {
+  test('an officer signs in, finds the application in the queue, takes an action and sees the status change', async () => {
+    const app = await submitApplication(ledger.base, BINTARO, 'Kedai Uji Petugas');
+    const page = await open('/officer');
+    // An empty token is refused before sending; a wrong one by the ledger.
+    await page.click('#signin-form button[type=submit]');
+    assert.equal(await page.getAttribute('#token', 'aria-invalid'), 'true');
+    await page.fill('#token', 'not-a-token');
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('[data-error-code="unauthenticated"]');
+    await shot(page, 'officer-signin-desktop');
+    await signIn(page, 'ptsp-bintaro');
+    assert.ok(await page.evaluate(() => sessionStorage.getItem('pl.officer.token')));
+    // The queue, sorted by due date.
+    const rows = await page.$$eval('#queue tbody tr', (rs) => rs.map((r) => r.dataset.permit));
+    assert.ok(rows.includes(app.permit_id), 'the new application is in the queue');
+    const wl = (await api(ledger.base, '/v1/worklist', { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    const dues = wl.items.map((i) => i.due_date ?? '9999');
+    assert.deepEqual(rows, wl.items.map((i) => i.permit_id));
+    assert.deepEqual([...dues].sort(), dues);
+    await shot(page, 'officer-queue-desktop');
+    await page.click(`#queue tr[data-permit="${app.permit_id}"] button.open-permit`);
+    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'submitted');
+    await shot(page, 'officer-detail-desktop');
+    await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
+    await page.waitForSelector('#detail[data-status="documents_verified"]');
+    assert.match(await page.textContent('#notice'), /versi 2|version 2/);
+    // The ledger agrees.
+    const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.equal(p.status, 'documents_verified');
+    assert.equal(await page.$$eval('#history li', (l) => l.length), 2);
+    // The next form validates before sending: a malformed date, an empty team.
+    const form = '#actions form[data-action="schedule_survey"]';
+    await page.fill(`${form} input[name=date]`, '03-12-2026');
+    await page.fill(`${form} input[name=team]`, '');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
+    assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
+    const still = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.equal(still.version, 2, 'nothing was sent');
+    // A valid survey date (next year, surely a future date) goes through.
+    const date = `${new Date().getFullYear() + 1}-01-15`;
+    await page.fill(`${form} input[name=date]`, date);
+    await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('#detail[data-status="survey_scheduled"]');
+    assertNoProblems(page);
+    await page.context().close();
+
+    // On a phone.
+    const phone = await open('/officer', PHONE);
+    await signIn(phone, 'ptsp-bintaro');
+    await shot(phone, 'officer-queue-phone');
+    await phone.click(`#open-id`);
+    await phone.fill('#open-id', app.permit_id);
+    await phone.click('#open-form button[type=submit]');
+    await phone.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    await shot(phone, 'officer-detail-phone');
+    await phone.context().close();
+  });
+
+  test('an action the charter forbids, or a stale version, shows the ledger’s refusal', async () => {
+    const app = await submitApplication(ledger.base, BINTARO, 'Toko Uji Penolakan');
+    // A PTSP officer tries to issue the permit: only the head may.
+    const page = await open('/officer');
+    await signIn(page, 'ptsp-bintaro');
+    await page.fill('#open-id', app.permit_id);
+    await page.click('#open-form button[type=submit]');
+    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    assert.equal(await page.$('#actions form[data-action="issue_permit"]'), null, 'not offered as a next step');
+    await page.click('#other-actions summary');
+    await page.selectOption('#other-action', 'issue_permit');
+    await page.click('#other-form form[data-action="issue_permit"] button[type=submit]');
+    await page.waitForSelector('#other-form [data-error-code="role_not_permitted"]');
+    const msg = await page.textContent('#other-form [data-error-code] .error-message');
+    const direct = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
+      token: ledger.tokens.officers['ptsp-bintaro'],
+      method: 'POST',
+      body: { action: 'issue_permit', command_id: `direct-${app.permit_id}` },
+    });
+    assert.equal(direct.json.error.message, msg, 'the ledger’s own message');
+    await shot(page, 'officer-refusal-desktop');
+    // Someone else acts meanwhile: the expected_version no longer holds.
+    const other = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
+      token: ledger.tokens.officers['ptsp-bintaro'],
+      method: 'POST',
+      body: { action: 'request_completion', command_id: `meanwhile-${app.permit_id}`, expected_version: 1, missing: ['kk'] },
+    });
+    assert.equal(other.status, 200);
+    await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
+    await page.waitForSelector('#refusal [data-error-code="version_conflict"]');
+    assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'incomplete', 'the page shows the permit as it is now');
+    await page.context().close();
+
+    // The head tries to revoke a permit that was never issued.
+    const head = await open('/officer');
+    await signIn(head, 'kepala-ptsp-bintaro');
+    await head.fill('#open-id', app.permit_id);
+    await head.click('#open-form button[type=submit]');
+    await head.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    assert.ok(await head.$('#actions form[data-action="reject"]'), 'the head may reject an open application');
+    assert.equal(await head.$('#actions form[data-action="revoke"]'), null, 'revoke is offered for issued permits only');
+    await head.click('#other-actions summary');
+    await head.selectOption('#other-action', 'revoke');
+    // Required field first.
+    await head.click('#other-form form[data-action="revoke"] button[type=submit]');
+    assert.equal(await head.getAttribute('#other-form textarea[name=reason]', 'aria-invalid'), 'true');
+    await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
+    await head.click('#other-form form[data-action="revoke"] button[type=submit]');
+    await head.waitForSelector('#other-form [data-error-code="transition_not_allowed"]');
+    assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'incomplete');
+    assertNoProblems(head);
+    await head.context().close();
+  });
+
+  test('a monitor gets a read-only view', async () => {
+    const page = await open('/officer');
+    await signIn(page, 'monitor-kecamatan');
+    await page.waitForSelector('#read-only');
+    const wl = (await api(ledger.base, '/v1/worklist', { token: ledger.tokens.officers['monitor-kecamatan'] })).json;
+    assert.equal(wl.read_only, true);
+    assert.equal(await page.$$eval('#queue tbody tr', (r) => r.length), wl.items.length);
+    await page.click('#queue tbody tr button.open-permit');
+    await page.waitForSelector('#detail');
+    assert.equal(await page.$('#actions'), null, 'no action forms');
+    assert.ok(await page.$('#detail #read-only'));
+    // Personal data is not shown to a monitor.
+    assert.doesNotMatch(await page.textContent('#detail'), /\b\d{16}\b/);
+    // Signing out forgets the token.
+    await page.click('#signout');
+    await page.waitForSelector('#signin-form');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pl.officer.token')), null);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
+
+describe('language, accessibility and serving', () => {
+  test('Bahasa Indonesia by default; English one click away, and kept', async () => {
+    const page = await open('/');
+    assert.equal(await page.getAttribute('html', 'lang'), 'id');
+    assert.equal(await page.textContent('#dash-title'), 'Kinerja layanan izin IUMK');
+    await page.click('#lang-switch');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.textContent('#dash-title'), 'How the IUMK permit service performs');
+    await page.waitForSelector('[data-chart="stage"] h3');
+    assert.equal(await page.textContent('[data-chart="stage"] h3'), 'Applications by current stage');
+    await shot(page, 'dashboard-en-desktop');
+    // Kept across pages and reloads.
+    await page.goto(`${ledger.base}/track`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.textContent('#track-title'), 'Track your application');
+    await page.click('#lang-switch');
+    assert.equal(await page.textContent('#track-title'), 'Lacak permohonan Anda');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.getAttribute('html', 'lang'), 'id');
+    await page.context().close();
+  });
+
+  test('every form control has a label, and the keyboard reaches the content', async () => {
+    for (const path of ['/', '/track', '/officer']) {
+      const page = await open(path);
+      const unlabelled = await page.$$eval('input, select, textarea', (els) =>
+        els.filter((e) => e.type !== 'hidden' && !e.closest('fieldset') && e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id || e.name),
+      );
+      assert.deepEqual(unlabelled, [], `${path}: controls without a label`);
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link', `${path}: the first Tab reaches the skip link`);
+      await page.context().close();
+    }
+  });
+
+  test('pages and assets are served with the right types and caching; no traversal', async () => {
+    const get = (p, init) => fetch(ledger.base + p, init);
+    for (const [path, file] of [
+      ['/', 'index'],
+      ['/track', 'track'],
+      ['/officer', 'officer'],
+      ['/index.html', 'index'],
+    ]) {
+      const r = await get(path);
+      assert.equal(r.status, 200, path);
+      assert.match(r.headers.get('content-type'), /^text\/html/, path);
+      assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+      assert.match(await r.text(), new RegExp(`assets/${file}-`), path);
+      const again = await get(path, { headers: { 'If-None-Match': r.headers.get('etag') } });
+      assert.equal(again.status, 304, `${path} revalidates`);
+    }
+    const html = await (await get('/')).text();
+    const js = html.match(/\/assets\/[^"]+\.js/)[0];
+    const css = html.match(/\/assets\/[^"]+\.css/)[0];
+    const rj = await get(js);
+    assert.match(rj.headers.get('content-type'), /^text\/javascript/);
+    assert.equal(rj.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.match((await get(css)).headers.get('content-type'), /^text\/css/);
+    assert.equal((await get('/favicon.svg')).headers.get('content-type'), 'image/svg+xml');
+    const missing = await get('/nope.png');
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).error.code, 'not_found');
+    for (const bad of ['/../CMakeLists.txt', '/assets/..%2f..%2fCMakeLists.txt', '/%2e%2e/CMakeLists.txt', '/.hidden']) {
+      const r = await get(bad);
+      assert.ok(r.status === 400 || r.status === 404, `${bad}: ${r.status}`);
+      assert.ok((await r.json()).error, bad);
+    }
+    // The API is untouched.
+    assert.equal((await get('/healthz')).status, 200);
+    assert.equal((await get('/v1/nothing')).status, 404);
+    assert.equal((await (await get('/v1/nothing')).json()).error.code, 'not_found');
+  });
+});
