@@ -1,4 +1,5 @@
 #include "events/embedded_log.h"
+#include "events/store_options.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -38,10 +39,7 @@ struct EmbeddedLog::Pending {
 Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions& options) {
   if (options.partitions < 1)
     return Status("invalid_argument", "an embedded log needs at least one partition");
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.IncreaseParallelism(2);
-  o.max_background_jobs = 2;
+  rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &raw);
   if (!s.ok()) return Status("log_unavailable", "cannot open the event log at " + options.path +

@@ -1,4 +1,5 @@
 #include "events/personal_vault.h"
+#include "events/store_options.h"
 
 #include <openssl/hmac.h>
 #include <rocksdb/db.h>
@@ -34,8 +35,7 @@ std::string ErasedKey(const std::string& id) { return "e/" + id; }
 
 Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& path) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
-  rocksdb::Options o;
-  o.create_if_missing = true;
+  rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok()) return Status("vault_unavailable", "cannot open the key store: " + s.ToString());

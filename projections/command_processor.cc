@@ -1,4 +1,5 @@
 #include "projections/command_processor.h"
+#include "events/store_options.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -67,9 +68,7 @@ struct CommandProcessor::Dedupe {
 Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
                                                                  PersonalVault& vault,
                                                                  ProcessorOptions options) {
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.IncreaseParallelism(2);
+  rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, options.state_path, &raw);
   if (!s.ok())

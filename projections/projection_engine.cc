@@ -1,4 +1,5 @@
 #include "projections/projection_engine.h"
+#include "events/store_options.h"
 
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
@@ -49,9 +50,7 @@ class OverlayBatch final : public ViewBatch {
 Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionEngineOptions options) {
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.IncreaseParallelism(2);
+  rocksdb::Options o = StoreOptions();
   if (options.bulk_load) {
     o.write_buffer_size = 128 << 20;
     o.max_write_buffer_number = 4;

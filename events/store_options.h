@@ -1,0 +1,25 @@
+// The RocksDB options every store of the ledger starts from: created when
+// missing, two background threads (this is a 2-core machine), bloom filters
+// (most look-ups of command ids and keys are misses) and a shared-size block
+// cache.
+#pragma once
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+namespace pl {
+
+inline rocksdb::Options StoreOptions() {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  o.max_background_jobs = 2;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.whole_key_filtering = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace pl
