@@ -61,6 +61,8 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaClientOp
   return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(impl)));
 }
 
+bool KafkaProducer::fatal() const { return !FatalError(impl_->rk).empty(); }
+
 void KafkaProducer::Produce(const std::string& topic, int32_t partition, std::string_view key,
                             std::string_view value, Delivered done) {
   auto* cb = new Delivered(std::move(done));

@@ -32,6 +32,9 @@ class KafkaProducer {
   // Enqueues a record for an explicit partition.
   void Produce(const std::string& topic, int32_t partition, std::string_view key,
                std::string_view value, Delivered done);
+  // Whether the producer hit a fatal error (it can never send again; make a
+  // new one).
+  bool fatal() const;
 
   struct Impl;
 

@@ -66,7 +66,16 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
     waiters_.emplace(id, Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
                                 std::move(done)});
   }
-  producer_->Produce(options_.topics.commands, partition, stream, EncodeCommand(cmd),
+  std::shared_ptr<KafkaProducer> producer;
+  {
+    std::lock_guard lock(producer_mu_);
+    if (producer_->fatal()) {
+      spdlog::warn("command producer failed fatally; replacing it");
+      if (auto p = KafkaProducer::Create(options_.client); p.ok()) producer_ = std::move(*p);
+    }
+    producer = producer_;
+  }
+  producer->Produce(options_.topics.commands, partition, stream, EncodeCommand(cmd),
                      [this, id, stream](Status s, Offset) {
                        if (s.ok()) return;
                        Outcome o;

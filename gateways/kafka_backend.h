@@ -58,7 +58,8 @@ class KafkaBackend final : public LedgerBackend {
 
   Options options_;
   EventLog& events_;  // for PartitionFor
-  std::unique_ptr<KafkaProducer> producer_;
+  std::mutex producer_mu_;
+  std::shared_ptr<KafkaProducer> producer_;  // guarded by producer_mu_; replaced when fatal
   std::unique_ptr<KafkaTopicReader> outcomes_;
   std::unique_ptr<KafkaCommandProcessor> processor_;
   std::unique_ptr<CommandCore> governance_core_;
