@@ -88,7 +88,9 @@ TYPED_TEST_P(EventLogConformance, OffsetsIncreaseAndReadsResumeFromAnyRecord) {
     auto o = log->Append(this->Batch(0, "b" + std::to_string(i), 3));
     ASSERT_TRUE(o.ok()) << o.status().ToString();
     for (auto off : *o) {
-      if (!all.empty()) EXPECT_LT(all.back(), off);
+      if (!all.empty()) {
+        EXPECT_LT(all.back(), off);
+      }
       all.push_back(off);
     }
   }
