@@ -74,7 +74,7 @@ std::vector<Command> HappyPath(int i, const Charter& c) {
 }
 
 void EnrolOfficers(Ledger& l) {
-  const Charter& c = *l.processor().governance()->charter;
+  const Charter& c = *l.governance()->charter;
   for (const auto& k : c.kelurahan) {
     for (auto [prefix, role] : {std::pair{"ptsp-", "ptsp_officer"}, {"ekbang-", "kelurahan_economy"},
                                 {"lurah-", "lurah"}, {"head-", "ptsp_head"}}) {
@@ -83,7 +83,7 @@ void EnrolOfficers(Ledger& l) {
       cmd.stream = kGovernanceStream;
       cmd.actor = {"admin", "admin", ""};
       cmd.action = EnrollOfficer{prefix + k.code, role, role, k.code, HashToken(prefix + k.code)};
-      l.processor().Execute(cmd);
+      l.ExecuteSync(cmd);
     }
   }
 }
@@ -96,7 +96,7 @@ struct Drive {
 // Submits the happy paths of permits [first, first+n) keeping at most
 // `window` commands in flight, and waits for all of them.
 Drive DriveCommands(Ledger& l, int first, int n, int window) {
-  const Charter& c = *l.processor().governance()->charter;
+  const Charter& c = *l.governance()->charter;
   std::atomic<int64_t> in_flight{0};
   std::atomic<uint64_t> refused{0}, errors{0}, done{0};
   uint64_t sent = 0;
@@ -106,7 +106,7 @@ Drive DriveCommands(Ledger& l, int first, int n, int window) {
       while (in_flight.load() >= window) std::this_thread::yield();
       ++in_flight;
       ++sent;
-      l.processor().Submit(std::move(cmd), [&](Outcome o) {
+      l.Submit(std::move(cmd), [&](Outcome o) {
         if (!o.error.ok()) ++errors;
         else if (o.refusal) ++refused;
         ++done;
@@ -153,7 +153,7 @@ int Commands(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
   }
   std::filesystem::remove_all(dir);
-  auto ledger = Ledger::Open({dir, "", 1, nullptr, /*follow=*/false});
+  auto ledger = Ledger::Open(LedgerOptions{dir, "", 1, nullptr, /*follow=*/false, {}});
   if (!ledger.ok()) return std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str()), 1;
   EnrolOfficers(**ledger);
   DriveCommands(**ledger, 0, 500, 20000);  // warm up
@@ -195,7 +195,7 @@ int Generate(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
   }
   std::filesystem::remove_all(dir);
-  auto ledger = Ledger::Open({dir, "", 1, nullptr, /*follow=*/false});
+  auto ledger = Ledger::Open(LedgerOptions{dir, "", 1, nullptr, /*follow=*/false, {}});
   if (!ledger.ok()) return std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str()), 1;
   EnrolOfficers(**ledger);
   int permits = static_cast<int>(events / 6);

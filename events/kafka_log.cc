@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "events/kafka_internal.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cinttypes>
@@ -11,143 +13,7 @@
 #include <thread>
 
 namespace pl {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-int Ms(std::chrono::milliseconds d) {
-  return static_cast<int>(std::clamp<int64_t>(d.count(), 0, 24 * 3600 * 1000));
-}
-int RemainingMs(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return Ms(left);
-}
-
-std::string RandomSuffix() {
-  static std::atomic<uint64_t> counter{0};
-  std::random_device rd;
-  uint64_t r = (uint64_t{rd()} << 32) ^ rd() ^ counter.fetch_add(1);
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, r);
-  return buf;
-}
-
-struct ConfDeleter {
-  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
-};
-using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
-
-struct ListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-
-struct ErrorDeleter {
-  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
-};
-using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
-
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-
-struct EventDeleter {
-  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
-};
-using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
-
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-};
-using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
-
-bool IsTransient(rd_kafka_resp_err_t err) {
-  switch (err) {
-    case RD_KAFKA_RESP_ERR__TRANSPORT:
-    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
-    case RD_KAFKA_RESP_ERR__RESOLVE:
-    case RD_KAFKA_RESP_ERR__TIMED_OUT:
-    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
-    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
-    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
-    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
-    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
-    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
-    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
-    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
-    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
-    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
-      return true;
-    default:
-      return false;
-  }
-}
-
-Status KafkaStatus(rd_kafka_resp_err_t err, const std::string& what) {
-  std::string msg = what + ": " + rd_kafka_err2str(err) + " (" + rd_kafka_err2name(err) + ")";
-  return Status(IsTransient(err) ? "unavailable" : "kafka_error", std::move(msg));
-}
-
-// A configuration with the bootstrap servers, the caller's extra properties,
-// then ours (which win: they are what the guarantees rest on).
-Result<ConfPtr> MakeConf(const std::string& bootstrap,
-                         const std::map<std::string, std::string>& extra,
-                         std::initializer_list<std::pair<const char*, std::string>> ours) {
-  if (bootstrap.empty()) return Status("invalid_argument", "no Kafka bootstrap servers given");
-  ConfPtr conf(rd_kafka_conf_new());
-  char errstr[512];
-  auto set = [&](const std::string& k, const std::string& v) -> Status {
-    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      return Status("invalid_argument", "Kafka client property " + k + "=" + v + ": " + errstr);
-    }
-    return Status::Ok();
-  };
-  if (auto s = set("bootstrap.servers", bootstrap); !s.ok()) return s;
-  if (auto s = set("log.connection.close", "false"); !s.ok()) return s;
-  for (const auto& [k, v] : extra)
-    if (auto s = set(k, v); !s.ok()) return s;
-  for (const auto& [k, v] : ours)
-    if (auto s = set(k, v); !s.ok()) return s;
-  return conf;
-}
-
-Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, ConfPtr conf) {
-  char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);
-  if (!rk) return Status("invalid_argument", std::string("creating Kafka client: ") + errstr);
-  conf.release();  // owned by rk now
-  return rk;
-}
-
-ListPtr ToList(const std::vector<TopicPartitionOffset>& v) {
-  ListPtr l(rd_kafka_topic_partition_list_new(static_cast<int>(v.size())));
-  for (const auto& t : v)
-    rd_kafka_topic_partition_list_add(l.get(), t.topic.c_str(), t.partition)->offset = t.offset;
-  return l;
-}
-
-std::vector<TopicPartitionOffset> FromList(const rd_kafka_topic_partition_list_t* l) {
-  std::vector<TopicPartitionOffset> v;
-  if (!l) return v;
-  for (int i = 0; i < l->cnt; ++i)
-    v.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
-  return v;
-}
-
-// The fatal error of a client, if it has one.
-std::string FatalError(rd_kafka_t* rk) {
-  char buf[512];
-  rd_kafka_resp_err_t err = rd_kafka_fatal_error(rk, buf, sizeof buf);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
-  return std::string(rd_kafka_err2name(err)) + ": " + buf;
-}
-
-}  // namespace
+using namespace kafka_internal;
 
 // ------------------------------------------------------------------ producer
 
@@ -231,6 +97,15 @@ KafkaTransactionalProducer::KafkaTransactionalProducer(std::unique_ptr<Impl> imp
     : impl_(std::move(impl)) {}
 KafkaTransactionalProducer::~KafkaTransactionalProducer() = default;
 
+namespace {
+// How long the coordinator waits before aborting a transaction of a producer
+// that died: 60 s unless the caller sets transaction.timeout.ms.
+std::string TransactionTimeout(const KafkaClientOptions& o) {
+  auto it = o.client_config.find("transaction.timeout.ms");
+  return it == o.client_config.end() ? "60000" : it->second;
+}
+}  // namespace
+
 Result<std::unique_ptr<KafkaTransactionalProducer>> KafkaTransactionalProducer::Create(
     const KafkaClientOptions& options, const std::string& transactional_id) {
   if (transactional_id.empty())
@@ -241,7 +116,7 @@ Result<std::unique_ptr<KafkaTransactionalProducer>> KafkaTransactionalProducer::
                         {"acks", "all"},
                         {"max.in.flight.requests.per.connection", "5"},
                         {"linger.ms", "1"},
-                        {"transaction.timeout.ms", "60000"}});
+                        {"transaction.timeout.ms", TransactionTimeout(options)}});
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
   impl->timeout = options.timeout;
@@ -333,6 +208,25 @@ Status KafkaTransactionalProducer::SendOffsetsToTransaction(
     if (rd_kafka_error_is_retriable(e.get()) && Clock::now() < deadline) continue;
     return s.ErrorStatus(e.get(), "send_offsets_to_transaction");
   }
+}
+
+Result<std::vector<Offset>> KafkaTransactionalProducer::Flush() {
+  Impl& s = *impl_;
+  if (!s.fatal_msg.empty()) return s.Fenced();
+  if (!s.in_txn) return Status("invalid_argument", "Flush outside a transaction");
+  rd_kafka_resp_err_t ferr = rd_kafka_flush(s.rk, Ms(s.timeout));
+  if (!FatalError(s.rk).empty()) return s.Fenced();
+  if (ferr != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return s.Abort(std::string("records not delivered in time: ") + rd_kafka_err2str(ferr));
+  std::vector<Offset> out;
+  out.reserve(s.offsets.size());
+  for (size_t i = 0; i < s.errors.size(); ++i) {
+    if (s.errors[i] != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return s.Abort("record " + std::to_string(i) + " not delivered: " +
+                     rd_kafka_err2str(s.errors[i]));
+    out.push_back(Offset{static_cast<uint64_t>(s.offsets[i])});
+  }
+  return out;
 }
 
 Result<std::vector<Offset>> KafkaTransactionalProducer::CommitTransaction() {
@@ -691,7 +585,7 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o.topic.c_str(), o.partitions,
                                                   o.replication_factor, errstr, sizeof errstr);
   if (!nt) return Status("invalid_argument", std::string("topic ") + o.topic + ": " + errstr);
-  rd_kafka_NewTopic_set_config(nt, "retention.ms", "-1");
+  rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(o.retention_ms).c_str());
   rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");
   rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
   rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
@@ -747,7 +641,8 @@ Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
       };
       if (name == "cleanup.policy" && value.find("compact") != std::string::npos)
         return refuse("compaction would drop events");
-      if ((name == "retention.ms" || name == "retention.bytes") && value != "-1")
+      if (o.retention_ms == -1 && (name == "retention.ms" || name == "retention.bytes") &&
+          value != "-1")
         return refuse("events would expire");
     }
   }

@@ -29,6 +29,11 @@ struct KafkaLogOptions {
   int32_t partitions = 12;        // used to create the topic; checked if present
   int16_t replication_factor = 1; // used only when creating the topic
   int32_t min_insync_replicas = 1;
+  // -1 (the default): records are kept forever, and a present topic with a
+  // finite retention is refused. A positive value (milliseconds) is for
+  // transient topics such as the command topic: used when creating the
+  // topic; a present topic's retention is then not checked.
+  int64_t retention_ms = -1;
   // Required for Append. One live writer per id: opening a second KafkaLog (or
   // KafkaTransactionalProducer) with the same id fences this one, whose
   // Append then fails with code "fenced". Empty: a read-only log.
@@ -123,6 +128,11 @@ class KafkaTransactionalProducer {
   // transaction, in Produce order. On an abortable error the transaction is
   // aborted here and the result is "aborted"; nothing of it is visible.
   Result<std::vector<Offset>> CommitTransaction();
+  // Waits until every record produced so far in the current transaction is
+  // acknowledged and returns their offsets, in Produce order (the
+  // transaction stays open). On a delivery error the transaction is aborted
+  // here and the result is "aborted".
+  Result<std::vector<Offset>> Flush();
   Status AbortTransaction();
 
   // Whether the producer is unusable (fenced, or another fatal error).

@@ -117,7 +117,7 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
     return true;
   }
   const std::string hash = HashToken(token);
-  auto gov = ledger_.processor().governance();
+  auto gov = ledger_.governance();
   if (auto o = gov->officer_by_token.find(hash); o != gov->officer_by_token.end()) {
     const Officer& officer = gov->officers.at(o->second);
     who.kind = Principal::Kind::kOfficer;
@@ -456,9 +456,9 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
   out += "permitledger_http_responses_total{class=\"4xx\"} " + std::to_string(responses_4xx_) + "\n";
   out += "permitledger_http_responses_total{class=\"5xx\"} " + std::to_string(responses_5xx_) + "\n";
   line("permitledger_commands_accepted_total", "Commands the domain accepted.", "counter", "",
-       ledger_.processor().commands_accepted());
+       ledger_.commands_accepted());
   line("permitledger_commands_refused_total", "Commands the domain refused.", "counter", "",
-       ledger_.processor().commands_refused());
+       ledger_.commands_refused());
   line("permitledger_projection_events_applied_total", "Events applied to the views.", "counter",
        "", ledger_.engine().events_applied());
   auto cps = ledger_.engine().checkpoints();

@@ -183,7 +183,7 @@ class Generator {
 }  // namespace
 
 Result<DemoResult> RunDemo(Ledger& ledger, const DemoOptions& options) {
-  auto gov = ledger.processor().governance();
+  auto gov = ledger.governance();
   if (!gov->charter) return Status("no_charter", "the ledger has no charter");
   Generator g(*gov->charter, options, ledger.now());
   g.tracking_code_ = [&](const std::string& id) { return ledger.TrackingCode(id); };
@@ -199,7 +199,7 @@ Result<DemoResult> RunDemo(Ledger& ledger, const DemoOptions& options) {
   std::map<int32_t, uint64_t> last;  // partition -> last offset written
   Status error;
   for (auto& step : g.steps) {
-    ledger.processor().Submit(std::move(step.cmd), [&](Outcome o) {
+    ledger.Submit(std::move(step.cmd), [&](Outcome o) {
       std::lock_guard lock(m);
       if (!o.error.ok()) error = o.error;
       if (o.refusal) ++refused;

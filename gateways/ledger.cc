@@ -12,6 +12,9 @@
 #include <sstream>
 
 #include "events/embedded_log.h"
+#include "events/kafka_log.h"
+#include "gateways/kafka_backend.h"
+#include "projections/command_processor.h"
 #include "projections/audit_projection.h"
 #include "projections/permit_views_projection.h"
 
@@ -103,16 +106,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (!secret.ok()) return secret.status();
   l->secret_ = *secret;
 
-  auto log = EmbeddedLog::Open({(dir / "log").string(), options.partitions, true});
-  if (!log.ok()) return log.status();
-  l->log_ = std::move(*log);
   auto vault = PersonalVault::Open((dir / "keys").string());
   if (!vault.ok()) return vault.status();
   l->vault_ = std::move(*vault);
-  auto processor = CommandProcessor::Open(
-      *l->log_, *l->vault_, {(dir / "state").string(), 4096, options.clock});
-  if (!processor.ok()) return processor.status();
-  l->processor_ = std::move(*processor);
+  if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
   auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), {(dir / "views").string()});
   if (!engine.ok()) return engine.status();
   l->engine_ = std::move(*engine);
@@ -124,12 +121,106 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
 }
 
 Ledger::~Ledger() {
-  engine_.reset();     // stop following first
-  processor_.reset();  // drains nothing: queued commands were never acknowledged
+  backend_.reset();  // stops deciding; queued commands were never acknowledged
+  engine_.reset();
+}
+
+namespace {
+
+// The embedded processor behind the LedgerBackend interface.
+class EmbeddedBackend final : public LedgerBackend {
+ public:
+  explicit EmbeddedBackend(std::unique_ptr<CommandProcessor> p) : p_(std::move(p)) {}
+  void Submit(Command cmd, std::function<void(Outcome)> done) override {
+    p_->Submit(std::move(cmd), std::move(done));
+  }
+  std::shared_ptr<const GovernanceState> governance() const override { return p_->governance(); }
+  uint64_t commands_accepted() const override { return p_->commands_accepted(); }
+  uint64_t commands_refused() const override { return p_->commands_refused(); }
+
+ private:
+  std::unique_ptr<CommandProcessor> p_;
+};
+
+}  // namespace
+
+Status Ledger::OpenEmbedded() {
+  const fs::path dir(options_.data_dir);
+  auto log = EmbeddedLog::Open({(dir / "log").string(), options_.partitions, true});
+  if (!log.ok()) return log.status();
+  log_ = std::move(*log);
+  auto processor =
+      CommandProcessor::Open(*log_, *vault_, {(dir / "state").string(), 4096, options_.clock});
+  if (!processor.ok()) return processor.status();
+  backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor));
+  return Status::Ok();
+}
+
+// Creates (or checks) the three topics, starts this instance's processor
+// (a member of the processors' group) and the gateway side.
+Status Ledger::OpenKafka() {
+  const LedgerKafkaOptions& k = options_.kafka;
+  const fs::path dir(options_.data_dir);
+  const KafkaTopics topics = KafkaTopics::WithPrefix(k.topic_prefix);
+  const KafkaClientOptions client{k.bootstrap, std::chrono::milliseconds(30000), k.client_config};
+  auto open_topic = [&](const std::string& topic, int64_t retention) {
+    KafkaLogOptions lo;
+    lo.bootstrap_servers = k.bootstrap;
+    lo.topic = topic;
+    lo.partitions = k.partitions;
+    lo.replication_factor = k.replication_factor;
+    lo.min_insync_replicas = k.min_insync_replicas;
+    lo.retention_ms = retention;
+    lo.client_config = k.client_config;
+    return KafkaLog::Open(lo);
+  };
+  auto commands = open_topic(topics.commands, k.command_retention_ms);
+  if (!commands.ok()) return commands.status();
+  auto outcomes = open_topic(topics.outcomes, -1);
+  if (!outcomes.ok()) return outcomes.status();
+  auto events = open_topic(topics.events, -1);
+  if (!events.ok()) return events.status();
+  log_ = std::move(*events);
+
+  // This instance's name in the group: stable across restarts, so that a
+  // restarted instance fences its previous incarnation.
+  auto instance = LoadOrCreateSecret(dir / "instance.id", [] { return RandomToken(8); });
+  if (!instance.ok()) return instance.status();
+  std::unique_ptr<KafkaCommandProcessor> processor;
+  std::unique_ptr<CommandCore> gov_core;
+  std::unique_ptr<EventLog> gov_log;
+  if (k.process_commands) {
+    KafkaProcessorOptions po;
+    po.client = client;
+    po.topics = topics;
+    po.partitions = k.partitions;
+    po.group_id = k.group_id.empty() ? k.topic_prefix + ".processors" : k.group_id;
+    po.transactional_id = k.topic_prefix + ".processor." + *instance;
+    po.state_path = (dir / "state").string();
+    po.clock = options_.clock;
+    po.transaction_timeout = k.transaction_timeout;
+    po.session_timeout = k.session_timeout;
+    auto p = KafkaCommandProcessor::Open(*vault_, std::move(po));
+    if (!p.ok()) return p.status();
+    processor = std::move(*p);
+  } else {
+    auto core = CommandCore::Open((dir / "state").string(), k.partitions);
+    if (!core.ok()) return core.status();
+    gov_core = std::move(*core);
+    auto gl = open_topic(topics.events, -1);
+    if (!gl.ok()) return gl.status();
+    gov_log = std::move(*gl);
+  }
+  KafkaBackend::Options bo{client, topics, k.partitions, k.outcome_timeout, options_.clock};
+  auto backend = KafkaBackend::Open(std::move(bo), *log_, std::move(processor),
+                                    std::move(gov_core), std::move(gov_log));
+  if (!backend.ok()) return backend.status();
+  backend_ = std::move(*backend);
+  return Status::Ok();
 }
 
 Status Ledger::Bootstrap() {
-  if (processor_->governance()->charter) return Status::Ok();
+  if (backend_->governance()->charter) return Status::Ok();
   std::string text = ReadFile(options_.charter_path);
   if (text.empty()) return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
   Command cmd;
@@ -160,8 +251,12 @@ std::string Ledger::TrackingCode(const std::string& permit_id) const {
   return code;
 }
 
+void Ledger::Submit(Command cmd, std::function<void(Outcome)> done) {
+  backend_->Submit(std::move(cmd), std::move(done));
+}
+
 void Ledger::Execute(Command cmd, std::function<void(Outcome)> done) {
-  processor_->Submit(std::move(cmd), [this, done = std::move(done)](Outcome o) mutable {
+  backend_->Submit(std::move(cmd), [this, done = std::move(done)](Outcome o) mutable {
     if (!o.last || !options_.follow) return done(std::move(o));
     auto pos = *o.last;
     auto shared = std::make_shared<Outcome>(std::move(o));

@@ -1,26 +1,52 @@
-// The ledger on one machine: the event log (embedded on RocksDB, the
-// default), the personal-data vault, the command processor and the
-// projection engine, wired over one data directory:
+// The ledger: the event log, the personal-data vault, where commands go (a
+// LedgerBackend) and the projection engine, wired over one data directory.
+// Two modes share this one interface towards the gateways:
+//   embedded (default): an EmbeddedLog on RocksDB and the embedded
+//     CommandProcessor, in this process;
+//   Kafka (LedgerOptions::kafka.bootstrap set): the event, command and
+//     outcome topics on a Kafka cluster (docs/kafka.md); commands are
+//     produced to the command topic and answered from the outcome topic;
+//     this process also runs a KafkaCommandProcessor (a consumer-group
+//     member) unless kafka.process_commands is false; the views follow the
+//     event topic.
 //
-//   DIR/log            the embedded event log
+//   DIR/log            the embedded event log (embedded mode)
 //   DIR/state          the command processor's state store
+//   DIR/instance.id    this instance's name in the processor group (Kafka mode)
 //   DIR/views          the view store of the projections
 //   DIR/keys           the personal-data vault (outside the log)
 //   DIR/admin.token    the administrator's bearer token (0600)
 //   DIR/server.secret  the secret behind tracking codes (0600)
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "events/event_log.h"
 #include "events/personal_vault.h"
-#include "projections/command_processor.h"
+#include "projections/command_core.h"
 #include "projections/projection_engine.h"
 #include "projections/view_queries.h"
 
 namespace pl {
+
+struct LedgerKafkaOptions {
+  std::string bootstrap;  // "host:port[,...]"; empty: the embedded log
+  std::string topic_prefix = "permitledger";  // <prefix>.commands / .events / .outcomes
+  int32_t partitions = 12;                    // of all three topics; fixed at creation
+  int16_t replication_factor = 1;             // when creating topics (3 in production)
+  int32_t min_insync_replicas = 1;            // when creating topics (2 in production)
+  int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
+  bool process_commands = true;  // run a command processor in this process
+  std::string group_id;          // default "<prefix>.processors"
+  std::chrono::milliseconds outcome_timeout{30000};
+  std::chrono::milliseconds transaction_timeout{10000};
+  std::chrono::milliseconds session_timeout{6000};
+  std::map<std::string, std::string> client_config;  // e.g. security settings
+};
 
 struct LedgerOptions {
   std::string data_dir = "./data";
@@ -28,6 +54,19 @@ struct LedgerOptions {
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
+  LedgerKafkaOptions kafka;
+};
+
+// Where a ledger's commands go. Submit calls `done` once the command is
+// decided and, if accepted, durable (not yet necessarily in the views).
+// Thread safety: every method may be called from any thread.
+class LedgerBackend {
+ public:
+  virtual ~LedgerBackend() = default;
+  virtual void Submit(Command cmd, std::function<void(Outcome)> done) = 0;
+  virtual std::shared_ptr<const GovernanceState> governance() const = 0;
+  virtual uint64_t commands_accepted() const = 0;
+  virtual uint64_t commands_refused() const = 0;
 };
 
 // The views every ledger maintains, in a fresh set.
@@ -42,7 +81,12 @@ class Ledger {
 
   EventLog& log() { return *log_; }
   PersonalVault& vault() { return *vault_; }
-  CommandProcessor& processor() { return *processor_; }
+  LedgerBackend& backend() { return *backend_; }
+  bool kafka() const { return !options_.kafka.bootstrap.empty(); }
+  // The governance state (charter, officers) the processor decides under.
+  std::shared_ptr<const GovernanceState> governance() const { return backend_->governance(); }
+  uint64_t commands_accepted() const { return backend_->commands_accepted(); }
+  uint64_t commands_refused() const { return backend_->commands_refused(); }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
   const std::string& admin_token() const { return admin_token_; }
@@ -54,6 +98,8 @@ class Ledger {
   // the secret can guess one.
   std::string TrackingCode(const std::string& permit_id) const;
 
+  // Submits a command; `done` is called once it is decided and durable.
+  void Submit(Command cmd, std::function<void(Outcome)> done);
   // Submits a command and calls `done` once it is durable AND (when the
   // views follow the log) the views include it: read-your-writes.
   void Execute(Command cmd, std::function<void(Outcome)> done);
@@ -62,11 +108,13 @@ class Ledger {
  private:
   explicit Ledger(LedgerOptions options) : options_(std::move(options)) {}
   Status Bootstrap();
+  Status OpenEmbedded();
+  Status OpenKafka();
 
   LedgerOptions options_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<PersonalVault> vault_;
-  std::unique_ptr<CommandProcessor> processor_;
+  std::unique_ptr<LedgerBackend> backend_;
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;
   std::string admin_token_;

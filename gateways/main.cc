@@ -34,6 +34,23 @@ bool ParseListen(const std::string& listen, HttpServerOptions& o) {
   return true;
 }
 
+// --kafka and its companions, for serve, demo and replay (docs/kafka.md).
+void AddKafkaOptions(CLI::App* cmd, LedgerKafkaOptions& k) {
+  cmd->add_option("--kafka", k.bootstrap,
+                  "run on Kafka: bootstrap servers HOST:PORT[,...] (default: the embedded log)");
+  cmd->add_option("--kafka-topic-prefix", k.topic_prefix,
+                  "topics <prefix>.commands, .events, .outcomes")->capture_default_str();
+  cmd->add_option("--kafka-partitions", k.partitions, "partitions of the topics (fixed at creation)")
+      ->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--kafka-replication", k.replication_factor,
+                  "replication factor of topics created (min.insync.replicas: one less, at least 1)")
+      ->capture_default_str()->check(CLI::Range(1, 16));
+}
+
+void FinishKafkaOptions(LedgerKafkaOptions& k) {
+  k.min_insync_replicas = std::max(1, k.replication_factor - 1);
+}
+
 int Fail(const Status& s) {
   spdlog::error("{}", s.ToString());
   return 1;
@@ -95,21 +112,35 @@ int main(int argc, char** argv) {
   std::string replay_out;
   replay->add_option("--output", replay_out, "where to build the fresh views (default: DATA/views.replay)");
 
+  LedgerKafkaOptions kafka;
+  for (auto* cmd : {serve, demo, replay}) AddKafkaOptions(cmd, kafka);
+  bool no_process = false;
+  serve->add_flag("--kafka-gateway-only", no_process,
+                  "with --kafka: answer HTTP but run no command processor in this process");
+
   CLI11_PARSE(app, argc, argv);
+  FinishKafkaOptions(kafka);
+  kafka.process_commands = !no_process;
+  auto ledger_options = [&](bool follow) {
+    LedgerOptions o{data, charter};
+    o.follow = follow;
+    o.kafka = kafka;
+    return o;
+  };
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   if (*serve) {
-    auto ledger = Ledger::Open({data, charter});
+    auto ledger = Ledger::Open(ledger_options(true));
     if (!ledger.ok()) return Fail(ledger.status());
     spdlog::info("data in {}; administrator token in {}/admin.token", data, data);
     return Serve(**ledger, listen, web, threads, nullptr);
   }
 
   if (*demo) {
-    if (std::filesystem::exists(std::filesystem::path(data) / "log"))
+    if (std::filesystem::exists(std::filesystem::path(data) / (kafka.bootstrap.empty() ? "log" : "views")))
       return Fail(Status("invalid_argument", "the demo writes a new history: " + data +
                                                  " already holds a ledger; use another --data"));
-    auto ledger = Ledger::Open({data, charter});
+    auto ledger = Ledger::Open(ledger_options(true));
     if (!ledger.ok()) return Fail(ledger.status());
     auto result = RunDemo(**ledger, {permits, seed});
     if (!result.ok()) return Fail(result.status());
@@ -151,10 +182,11 @@ int main(int argc, char** argv) {
 
   if (*replay) {
     if (replay_out.empty()) replay_out = data + "/views.replay";
-    if (!std::filesystem::exists(std::filesystem::path(data) / "log"))
+    if (!std::filesystem::exists(std::filesystem::path(data) / (kafka.bootstrap.empty() ? "log" : "views")))
       return Fail(Status("invalid_argument", "no ledger in " + data));
     std::filesystem::remove_all(replay_out);
-    auto ledger = Ledger::Open({data, charter, 1, nullptr, /*follow=*/false});
+    kafka.process_commands = false;  // a replay decides nothing and joins no group
+    auto ledger = Ledger::Open(ledger_options(/*follow=*/false));
     if (!ledger.ok()) return Fail(ledger.status());
     auto start = std::chrono::steady_clock::now();
     auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),

@@ -49,8 +49,8 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ((*ledger)->log().EndOffset(PartitionId{0})->value, events);
   EXPECT_EQ(ProjectionEngine::Digest((*ledger)->engine().db()), digest);
-  auto s = (*ledger)->processor().State(StreamId("PDEMO100000"));
-  ASSERT_TRUE(s.ok());
+  auto s = (*ledger)->queries().Permit("PDEMO100000");
+  ASSERT_TRUE(s.has_value());
   EXPECT_GT(s->version, 0u);
   std::filesystem::remove_all(dir);
 }
@@ -59,7 +59,7 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
   const std::string dir = FreshDir("group");
   auto ledger = Ledger::Open({dir});
   ASSERT_TRUE(ledger.ok());
-  auto& processor = (*ledger)->processor();
+  Ledger& l = **ledger;
   // 200 applications submitted at once, each followed by a withdrawal.
   std::atomic<int> done{0}, accepted{0};
   for (int i = 0; i < 200; ++i) {
@@ -78,7 +78,7 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
     withdraw.id = CommandId("w-" + std::to_string(i));
     withdraw.action = Withdraw{"changed my mind"};
     for (auto* c : {&submit, &withdraw})
-      processor.Submit(*c, [&](Outcome o) {
+      l.Execute(*c, [&](Outcome o) {
         accepted += o.error.ok() && !o.refusal;
         ++done;
       });
@@ -86,8 +86,8 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
   while (done < 400) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(accepted, 400);
   for (int i = 0; i < 200; ++i) {
-    auto s = processor.State(StreamId("PG" + std::to_string(i)));
-    ASSERT_TRUE(s.ok());
+    auto s = l.queries().Permit("PG" + std::to_string(i));
+    ASSERT_TRUE(s.has_value());
     EXPECT_EQ(s->status, PermitStatus::kWithdrawn);
     EXPECT_EQ(s->version, 2u);
   }

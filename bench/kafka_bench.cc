@@ -1,0 +1,201 @@
+// The ledger on one local Kafka broker, beside raw librdkafka figures
+// measured in the same run (docs/performance.md, "Kafka"):
+//   raw:  an idempotent producer, a read_committed consumer;
+//   ledger: validated commands through the exactly-once processor (one
+//           transaction per batch: events, outcomes, offsets), p50/p99
+//           command-to-acknowledgement latency at a fixed rate, and the
+//           rebuild of every view from the event topic.
+//
+//   scripts/kafka.sh start
+//   ninja -C build kafka_bench
+//   build/bench/kafka_bench 127.0.0.1:19092 [commands=100000] [rate=5000] [seconds=10]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "events/kafka_clients.h"
+#include "events/kafka_log.h"
+#include "gateways/ledger.h"
+#include "projections/projection_engine.h"
+
+using namespace pl;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Secs(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+std::string Tag() {
+  std::random_device rd;
+  return std::to_string(rd() % 1000000000);
+}
+
+Command Submit(const std::string& tag, int i) {
+  Command c;
+  c.id = CommandId("app-" + tag + "-" + std::to_string(i));
+  c.stream = StreamId("permit-" + tag + "-" + std::to_string(i));
+  c.actor = {"applicant", "applicant", c.stream.str()};
+  SubmitApplication s;
+  s.kelurahan = "31.74.10.1002";
+  s.personal = {"3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
+  s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
+  s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
+  s.tracking_hash = HashToken("code-" + c.stream.str());
+  c.action = std::move(s);
+  return c;
+}
+
+// Waits for `n` callbacks.
+struct Countdown {
+  std::mutex m;
+  std::condition_variable cv;
+  int64_t left;
+  explicit Countdown(int64_t n) : left(n) {}
+  void Done() {
+    std::lock_guard l(m);
+    if (--left == 0) cv.notify_all();
+  }
+  void Wait() {
+    std::unique_lock l(m);
+    cv.wait(l, [&] { return left <= 0; });
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: kafka_bench BOOTSTRAP [commands] [rate] [seconds]\n";
+    return 2;
+  }
+  const std::string bs = argv[1];
+  const int commands = argc > 2 ? std::stoi(argv[2]) : 100000;
+  const int rate = argc > 3 ? std::stoi(argv[3]) : 5000;
+  const int seconds = argc > 4 ? std::stoi(argv[4]) : 10;
+  const int32_t partitions = 12;
+  const std::string tag = Tag();
+  KafkaClientOptions client{bs, std::chrono::seconds(30), {}};
+
+  // ---- raw idempotent producer: records like commands (~330 bytes)
+  const std::string raw_topic = "bench.raw." + tag;
+  {
+    KafkaLogOptions o{bs, raw_topic, partitions};
+    if (auto t = KafkaLog::Open(o); !t.ok()) {
+      std::cerr << t.status().ToString() << "\n";
+      return 1;
+    }
+  }
+  const int raw_n = std::max(commands * 2, 200000);
+  const std::string value(330, 'x');
+  double raw_produce;
+  {
+    auto p = KafkaProducer::Create(client);
+    Countdown cd(raw_n);
+    std::atomic<int> failed{0};
+    auto t0 = Clock::now();
+    for (int i = 0; i < raw_n; ++i)
+      (*p)->Produce(raw_topic, i % partitions, "k" + std::to_string(i), value,
+                    [&](Status s, Offset) { if (!s.ok()) ++failed; cd.Done(); });
+    cd.Wait();
+    raw_produce = raw_n / Secs(t0, Clock::now());
+    if (failed) std::cerr << failed << " raw records failed\n";
+  }
+  double raw_consume;
+  {
+    auto r = KafkaTopicReader::Open(client, raw_topic, std::vector<int64_t>(partitions, 0));
+    auto t0 = Clock::now();
+    int got = 0;
+    while (got < raw_n) {
+      auto recs = (*r)->Poll(std::chrono::milliseconds(1000), 10000);
+      if (!recs.ok() || recs->empty()) break;
+      got += recs->size();
+    }
+    raw_consume = got / Secs(t0, Clock::now());
+  }
+  std::cout << "raw idempotent producer:     " << static_cast<int64_t>(raw_produce) << " records/s ("
+            << raw_n << " records of " << value.size() << " B, " << partitions << " partitions)\n"
+            << "raw read_committed consumer: " << static_cast<int64_t>(raw_consume) << " records/s\n";
+
+  // ---- the ledger: one instance, processor in-process
+  const std::string dir = (std::filesystem::temp_directory_path() / ("pl-kafka-bench-" + tag)).string();
+  LedgerOptions lo;
+  lo.data_dir = dir;
+  lo.kafka.bootstrap = bs;
+  lo.kafka.topic_prefix = "bench." + tag;
+  lo.kafka.partitions = partitions;
+  lo.kafka.outcome_timeout = std::chrono::seconds(120);
+  auto ledger = Ledger::Open(lo);
+  if (!ledger.ok()) {
+    std::cerr << ledger.status().ToString() << "\n";
+    return 1;
+  }
+  Ledger& l = **ledger;
+
+  // Throughput: everything submitted at once (the processor batches).
+  double throughput;
+  {
+    Countdown cd(commands);
+    std::atomic<int> bad{0};
+    auto t0 = Clock::now();
+    for (int i = 0; i < commands; ++i)
+      l.Submit(Submit(tag, i), [&](Outcome o) {
+        if (!o.error.ok() || o.refusal) ++bad;
+        cd.Done();
+      });
+    cd.Wait();
+    throughput = commands / Secs(t0, Clock::now());
+    if (bad) std::cerr << bad << " commands failed or were refused\n";
+  }
+  std::cout << "exactly-once processor:      " << static_cast<int64_t>(throughput)
+            << " commands/s (" << commands << " validated submit_application, "
+            << "ratio to raw producer " << throughput / raw_produce << ")\n";
+
+  // Latency at a fixed rate: submit -> outcome read back by the gateway.
+  {
+    const int n = rate * seconds;
+    std::vector<double> lat(n);
+    Countdown cd(n);
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      auto due = t0 + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate));
+      std::this_thread::sleep_until(due);
+      auto sent = Clock::now();
+      l.Submit(Submit(tag + "-lat", i), [&, i, sent](Outcome) {
+        lat[i] = Secs(sent, Clock::now()) * 1000;
+        cd.Done();
+      });
+    }
+    cd.Wait();
+    std::sort(lat.begin(), lat.end());
+    std::cout << "latency at " << rate << "/s for " << seconds << " s: p50 " << lat[n / 2]
+              << " ms, p99 " << lat[n * 99 / 100] << " ms, max " << lat.back() << " ms\n";
+  }
+
+  // Replay: every view rebuilt from the event topic into a fresh store.
+  {
+    auto events = l.log().EndOffset(PartitionId{0});
+    (void)events;
+    auto t0 = Clock::now();
+    auto fresh = ProjectionEngine::Open(l.log(), AllProjections(), {dir + "/views.replay", 8192, true});
+    auto n = (*fresh)->CatchUp();
+    double secs = Secs(t0, Clock::now());
+    if (!n.ok()) {
+      std::cerr << n.status().ToString() << "\n";
+      return 1;
+    }
+    std::cout << "rebuild every view:          " << static_cast<int64_t>(*n / secs)
+              << " events/s (" << *n << " events in " << secs << " s, ratio to raw consumer "
+              << (*n / secs) / raw_consume << ")\n";
+  }
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+  return 0;
+}

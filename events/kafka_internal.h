@@ -1,0 +1,156 @@
+// Internal helpers shared by the Kafka adapters (kafka_log.cc,
+// kafka_clients.cc): configuration, handle deleters, error mapping. Not part
+// of any public interface; includes librdkafka.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "events/kafka_log.h"
+
+namespace pl::kafka_internal {
+
+using Clock = std::chrono::steady_clock;
+
+inline int Ms(std::chrono::milliseconds d) {
+  return static_cast<int>(std::clamp<int64_t>(d.count(), 0, 24 * 3600 * 1000));
+}
+inline int RemainingMs(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return Ms(left);
+}
+
+inline std::string RandomSuffix() {
+  static std::atomic<uint64_t> counter{0};
+  std::random_device rd;
+  uint64_t r = (uint64_t{rd()} << 32) ^ rd() ^ counter.fetch_add(1);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, r);
+  return buf;
+}
+
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+
+struct ListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
+};
+using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
+
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+
+struct EventDeleter {
+  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+
+inline bool IsTransient(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline Status KafkaStatus(rd_kafka_resp_err_t err, const std::string& what) {
+  std::string msg = what + ": " + rd_kafka_err2str(err) + " (" + rd_kafka_err2name(err) + ")";
+  return Status(IsTransient(err) ? "unavailable" : "kafka_error", std::move(msg));
+}
+
+// A configuration with the bootstrap servers, the caller's extra properties,
+// then ours (which win: they are what the guarantees rest on).
+inline Result<ConfPtr> MakeConf(const std::string& bootstrap,
+                         const std::map<std::string, std::string>& extra,
+                         std::initializer_list<std::pair<const char*, std::string>> ours) {
+  if (bootstrap.empty()) return Status("invalid_argument", "no Kafka bootstrap servers given");
+  ConfPtr conf(rd_kafka_conf_new());
+  char errstr[512];
+  auto set = [&](const std::string& k, const std::string& v) -> Status {
+    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      return Status("invalid_argument", "Kafka client property " + k + "=" + v + ": " + errstr);
+    }
+    return Status::Ok();
+  };
+  if (auto s = set("bootstrap.servers", bootstrap); !s.ok()) return s;
+  if (auto s = set("log.connection.close", "false"); !s.ok()) return s;
+  for (const auto& [k, v] : extra)
+    if (auto s = set(k, v); !s.ok()) return s;
+  for (const auto& [k, v] : ours)
+    if (auto s = set(k, v); !s.ok()) return s;
+  return conf;
+}
+
+inline Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, ConfPtr conf) {
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);
+  if (!rk) return Status("invalid_argument", std::string("creating Kafka client: ") + errstr);
+  conf.release();  // owned by rk now
+  return rk;
+}
+
+inline ListPtr ToList(const std::vector<TopicPartitionOffset>& v) {
+  ListPtr l(rd_kafka_topic_partition_list_new(static_cast<int>(v.size())));
+  for (const auto& t : v)
+    rd_kafka_topic_partition_list_add(l.get(), t.topic.c_str(), t.partition)->offset = t.offset;
+  return l;
+}
+
+inline std::vector<TopicPartitionOffset> FromList(const rd_kafka_topic_partition_list_t* l) {
+  std::vector<TopicPartitionOffset> v;
+  if (!l) return v;
+  for (int i = 0; i < l->cnt; ++i)
+    v.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
+  return v;
+}
+
+// The fatal error of a client, if it has one.
+inline std::string FatalError(rd_kafka_t* rk) {
+  char buf[512];
+  rd_kafka_resp_err_t err = rd_kafka_fatal_error(rk, buf, sizeof buf);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  return std::string(rd_kafka_err2name(err)) + ": " + buf;
+}
+
+}  // namespace pl::kafka_internal

@@ -1,0 +1,154 @@
+#include "gateways/kafka_backend.h"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/command_codec.h"
+#include "projections/outcome_codec.h"
+
+namespace pl {
+
+Result<std::unique_ptr<KafkaBackend>> KafkaBackend::Open(
+    Options options, EventLog& events, std::unique_ptr<KafkaCommandProcessor> processor,
+    std::unique_ptr<CommandCore> governance_core, std::unique_ptr<EventLog> governance_log) {
+  std::unique_ptr<KafkaBackend> b(new KafkaBackend(std::move(options), events));
+  b->processor_ = std::move(processor);
+  b->governance_core_ = std::move(governance_core);
+  b->governance_log_ = std::move(governance_log);
+  auto producer = KafkaProducer::Create(b->options_.client);
+  if (!producer.ok()) return producer.status();
+  b->producer_ = std::move(*producer);
+  // Positioned at the end before the first command is produced: no outcome
+  // of ours can be missed.
+  auto reader = KafkaTopicReader::Open(b->options_.client, b->options_.topics.outcomes);
+  if (!reader.ok()) return reader.status();
+  b->outcomes_ = std::move(*reader);
+  if (b->governance_core_)
+    if (Status s = b->governance_core_->CatchUp(*b->governance_log_, 0); !s.ok()) return s;
+  b->reader_ = std::thread([p = b.get()] { p->ReadOutcomes(); });
+  return b;
+}
+
+KafkaBackend::~KafkaBackend() {
+  stopping_ = true;
+  if (reader_.joinable()) reader_.join();
+  processor_.reset();
+  producer_.reset();
+  std::unordered_multimap<std::string, Waiter> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(waiters_);
+  }
+  for (auto& [id, w] : left) {
+    Outcome o;
+    o.command_id = CommandId(id);
+    o.error = Status("unavailable", "the ledger is shutting down; retry with the same command id");
+    w.done(std::move(o));
+  }
+}
+
+std::shared_ptr<const GovernanceState> KafkaBackend::governance() const {
+  return processor_ ? processor_->governance() : governance_core_->governance();
+}
+uint64_t KafkaBackend::commands_accepted() const {
+  return processor_ ? processor_->commands_accepted() : 0;
+}
+uint64_t KafkaBackend::commands_refused() const {
+  return processor_ ? processor_->commands_refused() : 0;
+}
+
+void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
+  if (cmd.time_ms == 0 && options_.clock) cmd.time_ms = options_.clock();
+  const std::string id = cmd.id.str();
+  const std::string stream = cmd.stream.str();
+  const int32_t partition = events_.PartitionFor(stream).value;
+  {
+    std::lock_guard lock(mu_);
+    waiters_.emplace(id, Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
+                                std::move(done)});
+  }
+  std::shared_ptr<KafkaProducer> producer;
+  {
+    std::lock_guard lock(producer_mu_);
+    if (producer_->fatal()) {
+      spdlog::warn("command producer failed fatally; replacing it");
+      if (auto p = KafkaProducer::Create(options_.client); p.ok()) producer_ = std::move(*p);
+    }
+    producer = producer_;
+  }
+  producer->Produce(options_.topics.commands, partition, stream, EncodeCommand(cmd),
+                     [this, id, stream](Status s, Offset) {
+                       if (s.ok()) return;
+                       Outcome o;
+                       o.command_id = CommandId(id);
+                       o.stream = stream;
+                       o.error = s;
+                       Complete(id, std::move(o));
+                     });
+}
+
+// Answers every waiter of a command id (a command submitted twice at once
+// is answered twice by its first outcome).
+void KafkaBackend::Complete(const std::string& command_id, Outcome o) {
+  std::vector<std::function<void(Outcome)>> ready;
+  {
+    std::lock_guard lock(mu_);
+    auto [b, e] = waiters_.equal_range(command_id);
+    for (auto it = b; it != e; ++it) ready.push_back(std::move(it->second.done));
+    waiters_.erase(b, e);
+  }
+  for (size_t i = 0; i < ready.size(); ++i) {
+    Outcome copy = o;
+    if (i > 0) copy.duplicate = true;
+    ready[i](std::move(copy));
+  }
+}
+
+void KafkaBackend::ReadOutcomes() {
+  auto last_gov = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    auto records = outcomes_->Poll(std::chrono::milliseconds(50));
+    if (!records.ok()) {
+      spdlog::warn("outcome reader: {}", records.status().ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } else {
+      for (const auto& r : *records) {
+        auto o = DecodeOutcome(r.value);
+        if (!o.ok()) {
+          spdlog::error("outcome {}/{}: {}", r.partition, r.offset, o.status().ToString());
+          continue;
+        }
+        std::string id = o->command_id.str();
+        Complete(id, std::move(*o));
+      }
+    }
+    auto now = std::chrono::steady_clock::now();
+    std::vector<std::pair<std::string, std::function<void(Outcome)>>> expired;
+    {
+      std::lock_guard lock(mu_);
+      for (auto it = waiters_.begin(); it != waiters_.end();) {
+        if (it->second.deadline <= now) {
+          expired.emplace_back(it->first, std::move(it->second.done));
+          it = waiters_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& [id, done] : expired) {
+      Outcome o;
+      o.command_id = CommandId(id);
+      o.error = Status("unavailable",
+                       "no outcome for command " + id + " within " +
+                           std::to_string(options_.outcome_timeout.count()) +
+                           " ms; it may still be decided: retry with the same command id");
+      done(std::move(o));
+    }
+    if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {
+      if (Status s = governance_core_->CatchUp(*governance_log_, 0); !s.ok())
+        spdlog::warn("governance follower: {}", s.ToString());
+      last_gov = now;
+    }
+  }
+}
+
+}  // namespace pl

@@ -1,0 +1,74 @@
+// The Kafka side of a Ledger (gateways/ledger.h): commands are produced to
+// the command topic by an idempotent producer, keyed by stream id, in the
+// partition EventLog::PartitionFor gives the stream (so a permit's commands,
+// events and outcomes share a partition number); each is answered from the
+// outcome topic, read with read_committed: an outcome is visible exactly when
+// the transaction holding the command's events commits.
+//
+// A command without an outcome after `outcome_timeout` fails with
+// "unavailable"; resubmitting the same command id is always safe (it is
+// decided at most once).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "events/kafka_clients.h"
+#include "gateways/ledger.h"
+#include "projections/kafka_command_processor.h"
+
+namespace pl {
+
+class KafkaBackend final : public LedgerBackend {
+ public:
+  struct Options {
+    KafkaClientOptions client;
+    KafkaTopics topics;
+    int32_t partitions = 12;
+    std::chrono::milliseconds outcome_timeout{30000};
+    std::function<int64_t()> clock;
+  };
+  // `processor` may be null (a gateway-only instance): governance then
+  // comes from `governance_core`, kept up to date from the event topic.
+  static Result<std::unique_ptr<KafkaBackend>> Open(
+      Options options, EventLog& events, std::unique_ptr<KafkaCommandProcessor> processor,
+      std::unique_ptr<CommandCore> governance_core, std::unique_ptr<EventLog> governance_log);
+  ~KafkaBackend() override;
+
+  void Submit(Command cmd, std::function<void(Outcome)> done) override;
+  std::shared_ptr<const GovernanceState> governance() const override;
+  uint64_t commands_accepted() const override;
+  uint64_t commands_refused() const override;
+
+  KafkaCommandProcessor* processor() { return processor_.get(); }
+
+ private:
+  struct Waiter {
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void(Outcome)> done;
+  };
+  KafkaBackend(Options options, EventLog& events) : options_(std::move(options)), events_(events) {}
+  void ReadOutcomes();
+  void Complete(const std::string& command_id, Outcome o);
+
+  Options options_;
+  EventLog& events_;  // for PartitionFor
+  std::mutex producer_mu_;
+  std::shared_ptr<KafkaProducer> producer_;  // guarded by producer_mu_; replaced when fatal
+  std::unique_ptr<KafkaTopicReader> outcomes_;
+  std::unique_ptr<KafkaCommandProcessor> processor_;
+  std::unique_ptr<CommandCore> governance_core_;
+  std::unique_ptr<EventLog> governance_log_;
+
+  std::mutex mu_;
+  std::unordered_multimap<std::string, Waiter> waiters_;  // guarded by mu_, by command id
+  std::atomic<bool> stopping_{false};
+  std::thread reader_;
+};
+
+}  // namespace pl

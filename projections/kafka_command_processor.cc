@@ -1,0 +1,319 @@
+#include "projections/kafka_command_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "domain/command_codec.h"
+#include "projections/command_processor.h"
+#include "projections/outcome_codec.h"
+
+namespace pl {
+
+KafkaTopics KafkaTopics::WithPrefix(const std::string& prefix) {
+  return {prefix + ".commands", prefix + ".events", prefix + ".outcomes"};
+}
+
+Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
+    PersonalVault& vault, KafkaProcessorOptions options) {
+  if (options.group_id.empty() || options.transactional_id.empty())
+    return Status("invalid_argument", "the Kafka processor needs a group id and a transactional id");
+  if (!options.clock) options.clock = SystemClockMs;
+  std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
+  const auto& o = k->options_;
+  auto core = CommandCore::Open(o.state_path, o.partitions);
+  if (!core.ok()) return core.status();
+  k->core_ = std::move(*core);
+  for (auto [topic, slot] : {std::pair{o.topics.events, &k->events_},
+                             std::pair{o.topics.outcomes, &k->outcomes_}}) {
+    KafkaLogOptions lo;
+    lo.bootstrap_servers = o.client.bootstrap_servers;
+    lo.topic = topic;
+    lo.partitions = o.partitions;
+    lo.timeout = o.client.timeout;
+    lo.client_config = o.client.client_config;
+    auto log = KafkaLog::Open(lo);
+    if (!log.ok()) return log.status();
+    *slot = std::move(*log);
+  }
+  // The governance stream: charter and officers, before the first command.
+  if (Status s = k->core_->CatchUp(*k->events_, 0); !s.ok()) return s;
+  if (Status s = k->Connect(); !s.ok()) return s;
+  k->thread_ = std::thread([p = k.get()] { p->Run(); });
+  return k;
+}
+
+KafkaCommandProcessor::KafkaCommandProcessor(PersonalVault& vault, KafkaProcessorOptions options)
+    : vault_(vault), options_(std::move(options)) {}
+
+KafkaCommandProcessor::~KafkaCommandProcessor() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Status KafkaCommandProcessor::Connect() {
+  KafkaClientOptions pc = options_.client;
+  pc.client_config["transaction.timeout.ms"] = std::to_string(options_.transaction_timeout.count());
+  auto producer = KafkaTransactionalProducer::Create(pc, options_.transactional_id);
+  if (!producer.ok()) return producer.status();
+  producer_ = std::move(*producer);
+  if (consumer_) return Status::Ok();
+  KafkaClientOptions cc = options_.client;
+  cc.client_config["session.timeout.ms"] = std::to_string(options_.session_timeout.count());
+  cc.client_config["heartbeat.interval.ms"] =
+      std::to_string(std::max<int64_t>(500, options_.session_timeout.count() / 4));
+  auto consumer = KafkaGroupConsumer::Create(
+      cc, options_.group_id, {options_.topics.commands},
+      [this](KafkaGroupConsumer::Rebalance r, const std::vector<TopicPartitionOffset>& parts) {
+        std::lock_guard lock(mu_);
+        for (const auto& tp : parts) {
+          if (tp.topic != options_.topics.commands) continue;
+          if (r == KafkaGroupConsumer::Rebalance::kAssigned) {
+            assigned_.insert(tp.partition);
+            fresh_.insert(tp.partition);
+          } else {
+            assigned_.erase(tp.partition);
+            fresh_.erase(tp.partition);
+            reseek_.erase(tp.partition);
+            owned_.erase(tp.partition);
+          }
+        }
+        spdlog::info("processor {}: partitions {} {}", options_.transactional_id,
+                     r == KafkaGroupConsumer::Rebalance::kAssigned ? "assigned" : "revoked",
+                     [&] {
+                       std::string s;
+                       for (const auto& tp : parts) s += std::to_string(tp.partition) + " ";
+                       return s;
+                     }());
+        core_->DropCache();
+      });
+  if (!consumer.ok()) return consumer.status();
+  consumer_ = std::move(*consumer);
+  return Status::Ok();
+}
+
+std::set<int32_t> KafkaCommandProcessor::owned() const {
+  std::lock_guard lock(mu_);
+  return owned_;
+}
+
+Status KafkaCommandProcessor::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+void KafkaCommandProcessor::SetError(const Status& s) {
+  spdlog::warn("processor {}: {}", options_.transactional_id, s.ToString());
+  std::lock_guard lock(mu_);
+  last_error_ = s;
+}
+
+// Makes partition `p` ours: waits until the group's offsets for it are
+// stable (a previous owner's transaction has ended), then folds its events
+// and outcomes past our checkpoints.
+Status KafkaCommandProcessor::Rebuild(int32_t p, bool reseek) {
+  auto committed = consumer_->Committed({{options_.topics.commands, p, -1001}});
+  if (!committed.ok()) return committed.status();
+  core_->DropCache();
+  if (Status s = core_->CatchUp(*events_, p); !s.ok()) return s;
+  for (;;) {
+    auto records = outcomes_->Read(PartitionId{p}, Offset{core_->outcome_checkpoint(p)}, 4096);
+    if (!records.ok()) return records.status();
+    if (records->empty()) break;
+    for (const auto& r : *records) {
+      auto o = DecodeOutcome(r.value);
+      if (!o.ok()) return o.status();
+      if (Status s = core_->FoldOutcome(p, r.offset.value, *o); !s.ok()) return s;
+    }
+  }
+  if (reseek) {
+    int64_t from = (*committed)[0].offset;
+    if (from < 0) from = -2;  // RD_KAFKA_OFFSET_BEGINNING: nothing committed yet
+    if (Status s = consumer_->Seek(options_.topics.commands, p, from); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+void KafkaCommandProcessor::Run() {
+  auto last_gov = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    if (!producer_ || producer_->fatal()) {
+      producer_.reset();
+      if (Status s = Connect(); !s.ok()) {
+        SetError(s);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+    }
+    auto polled = consumer_->Poll(std::chrono::milliseconds(20), options_.max_batch);
+    if (!polled.ok()) {
+      SetError(polled.status());
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    // Partitions gained, or to be read again after a failed batch.
+    std::set<int32_t> todo, reseeked;
+    {
+      std::lock_guard lock(mu_);
+      todo = fresh_;
+      todo.insert(reseek_.begin(), reseek_.end());
+    }
+    for (int32_t p : todo) {
+      bool reseek;
+      {
+        std::lock_guard lock(mu_);
+        reseek = reseek_.count(p) > 0;
+      }
+      Status s = Rebuild(p, reseek);
+      std::lock_guard lock(mu_);
+      if (!assigned_.count(p)) continue;
+      if (reseek || !s.ok()) reseeked.insert(p);  // what was polled before is stale
+      fresh_.erase(p);
+      if (s.ok()) {
+        reseek_.erase(p);
+        owned_.insert(p);
+      } else {
+        reseek_.insert(p);
+        last_error_ = s;
+      }
+    }
+    std::vector<ConsumedRecord> records;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& r : *polled)
+        if (owned_.count(r.partition) && !reseeked.count(r.partition) && !reseek_.count(r.partition))
+          records.push_back(std::move(r));
+    }
+    if (records.empty()) {
+      // Keep the governance stream fresh while idle.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_gov > std::chrono::milliseconds(200) && !owned().count(0)) {
+        if (Status s = core_->CatchUp(*events_, 0); !s.ok()) SetError(s);
+        last_gov = now;
+      }
+      continue;
+    }
+    if (Status s = ProcessBatch(records); !s.ok()) SetError(s);
+  }
+  consumer_->Close();
+}
+
+// Forgets a failed batch: the partitions are rebuilt and read again from the
+// group's committed offsets. A producer in an unknown state is replaced
+// (init_transactions then completes or aborts what it left open).
+void KafkaCommandProcessor::Fail(const Status& s, const std::set<int32_t>& partitions) {
+  core_->DropCache();
+  if (s.code() != "aborted" || producer_->fatal()) {
+    producer_.reset();
+    if (Status c = Connect(); !c.ok()) SetError(c);
+  }
+  std::lock_guard lock(mu_);
+  for (int32_t p : partitions) {
+    if (!assigned_.count(p)) continue;
+    reseek_.insert(p);
+    owned_.erase(p);
+  }
+}
+
+Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records) {
+  std::set<int32_t> partitions;
+  std::map<int32_t, int64_t> next_offset;
+  for (const auto& r : records) {
+    partitions.insert(r.partition);
+    next_offset[r.partition] = std::max(next_offset[r.partition], r.offset + 1);
+  }
+  if (!owned().count(0)) {  // officers or charter may have changed
+    if (Status s = core_->CatchUp(*events_, 0); !s.ok()) {
+      Fail(Status("aborted", s.message()), partitions);
+      return s;
+    }
+  }
+  std::vector<Command> cmds;
+  std::vector<int32_t> cmd_partition;
+  std::vector<std::pair<int32_t, Outcome>> misplaced;
+  for (const auto& r : records) {
+    auto c = DecodeCommand(r.value);
+    if (!c.ok()) {  // cannot even be answered: skipped (its offset is committed)
+      spdlog::error("command {}/{}: {}", r.partition, r.offset, c.status().ToString());
+      continue;
+    }
+    if (events_->PartitionFor(c->stream.str()).value != r.partition) {
+      Outcome o;
+      o.command_id = c->id;
+      o.stream = c->stream.str();
+      o.error = Status("wrong_partition", "a command for stream " + o.stream +
+                                              " must be written to partition " +
+                                              std::to_string(events_->PartitionFor(o.stream).value));
+      misplaced.emplace_back(r.partition, std::move(o));
+      continue;
+    }
+    if (c->time_ms == 0) c->time_ms = options_.clock();
+    cmds.push_back(std::move(*c));
+    cmd_partition.push_back(r.partition);
+  }
+
+  CommandCore::Plan plan = core_->Decide(cmds, *events_, vault_);
+  auto fail = [&](const Status& s) {
+    core_->Abort(plan);
+    Fail(s, partitions);
+    return s;
+  };
+  KafkaTransactionalProducer& tx = *producer_;
+  if (Status s = tx.BeginTransaction(); !s.ok()) return fail(s);
+  for (const auto& rec : plan.records) {
+    if (Status s = tx.Produce(options_.topics.events, rec.partition.value, rec.key, rec.value);
+        !s.ok()) {
+      tx.AbortTransaction();
+      return fail(s);
+    }
+  }
+  if (!plan.records.empty()) {
+    auto offsets = tx.Flush();  // the events' offsets, for the outcomes
+    if (!offsets.ok()) return fail(offsets.status());
+    core_->Place(plan, *offsets);
+  }
+  std::vector<Outcome> outcomes = core_->Outcomes(plan);
+  std::vector<int32_t> outcome_partition;
+  auto produce_outcome = [&](int32_t p, const Outcome& o) {
+    outcome_partition.push_back(p);
+    return tx.Produce(options_.topics.outcomes, p, o.command_id.str(), EncodeOutcome(o));
+  };
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (Status s = produce_outcome(cmd_partition[i], outcomes[i]); !s.ok()) {
+      tx.AbortTransaction();
+      return fail(s);
+    }
+  }
+  for (const auto& [p, o] : misplaced) {
+    if (Status s = produce_outcome(p, o); !s.ok()) {
+      tx.AbortTransaction();
+      return fail(s);
+    }
+  }
+  std::vector<TopicPartitionOffset> consumed;
+  for (auto [p, next] : next_offset) consumed.push_back({options_.topics.commands, p, next});
+  if (Status s = tx.SendOffsetsToTransaction(consumer_->GroupMetadata(), consumed); !s.ok()) {
+    if (s.code() != "aborted" && !tx.fatal()) tx.AbortTransaction();
+    return fail(s);
+  }
+  // Keys of people sealed in this batch must be durable before their
+  // ciphertext is.
+  if (Status s = vault_.Sync(); !s.ok()) {
+    tx.AbortTransaction();
+    return fail(s);
+  }
+  auto committed = tx.CommitTransaction();
+  if (!committed.ok()) return fail(committed.status());
+  const size_t n_events = plan.records.size();
+  std::vector<Offset> event_offsets(committed->begin(), committed->begin() + n_events);
+  std::map<int32_t, uint64_t> outcome_next;
+  for (size_t i = 0; i < outcome_partition.size(); ++i) {
+    uint64_t& next = outcome_next[outcome_partition[i]];
+    next = std::max(next, (*committed)[n_events + i].value + 1);
+  }
+  core_->Commit(plan, event_offsets, {outcome_next.begin(), outcome_next.end()});
+  ++transactions_;
+  return Status::Ok();
+}
+
+}  // namespace pl

@@ -1,0 +1,111 @@
+// The command processor on Kafka: exactly-once command processing
+// (docs/kafka.md, DESIGN.md "The flow").
+//
+// A member of the consumer group of the command topic. The group gives each
+// command partition to exactly one member; that member is the single writer
+// of the same partition number of the event and outcome topics. On gaining
+// a partition it waits until the group's offsets for it are stable (no
+// transaction of a previous owner still open), then folds the partition's
+// events into its CommandCore store from its checkpoint to the end, and the
+// refusals of the outcome topic (so repeats of refused commands are known).
+// It always follows partition 0 of the event topic, the governance stream,
+// so it has the charter and the officers.
+//
+// For each batch of commands it decides with the CommandCore and, in ONE
+// Kafka transaction, produces the events, produces an outcome per command
+// (acceptance, refusal, repeat, or error) and commits its input offsets with
+// the group metadata (KIP-447: a zombie that lost its partitions is fenced
+// by the group generation). Only once the transaction commits does it record
+// the batch in its store. On any failure the batch is forgotten, the
+// partitions are rebuilt from the topics, and the commands are read again
+// from the group's committed offsets: the transaction either happened, and
+// the rebuild folds it, or did not, and the commands are decided anew.
+//
+// Thread safety: one internal thread does everything; the accessors may be
+// called from any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "events/kafka_log.h"
+#include "projections/command_core.h"
+
+namespace pl {
+
+struct KafkaTopics {
+  std::string commands, events, outcomes;
+  // "<prefix>.commands", "<prefix>.events", "<prefix>.outcomes".
+  static KafkaTopics WithPrefix(const std::string& prefix);
+};
+
+struct KafkaProcessorOptions {
+  KafkaClientOptions client;
+  KafkaTopics topics;
+  int32_t partitions = 12;
+  std::string group_id;          // the processors' consumer group
+  std::string transactional_id;  // one per processor instance, stable across restarts
+  std::string state_path;
+  size_t max_batch = 4096;
+  std::function<int64_t()> clock;  // stamps commands that arrive without a time
+  // How long the coordinator keeps a dead instance's transaction open (and
+  // so how long a successor may wait for it), and how soon the group
+  // notices a dead member.
+  std::chrono::milliseconds transaction_timeout{10000};
+  std::chrono::milliseconds session_timeout{6000};
+};
+
+class KafkaCommandProcessor {
+ public:
+  // Opens the store, catches up the governance stream, joins the group and
+  // starts processing. The topics must exist (the Ledger creates them).
+  static Result<std::unique_ptr<KafkaCommandProcessor>> Open(PersonalVault& vault,
+                                                             KafkaProcessorOptions options);
+  ~KafkaCommandProcessor();  // leaves the group; an open transaction is aborted
+  KafkaCommandProcessor(const KafkaCommandProcessor&) = delete;
+  KafkaCommandProcessor& operator=(const KafkaCommandProcessor&) = delete;
+
+  std::shared_ptr<const GovernanceState> governance() const { return core_->governance(); }
+  uint64_t commands_accepted() const { return core_->commands_accepted(); }
+  uint64_t commands_refused() const { return core_->commands_refused(); }
+  uint64_t transactions() const { return transactions_; }
+  // Command partitions this instance owns now.
+  std::set<int32_t> owned() const;
+  // The last error met (it retries), if any.
+  Status last_error() const;
+
+ private:
+  KafkaCommandProcessor(PersonalVault& vault, KafkaProcessorOptions options);
+  Status Connect();
+  void Run();
+  Status Rebuild(int32_t p, bool reseek);
+  Status ProcessBatch(std::vector<ConsumedRecord>& records);
+  void Fail(const Status& s, const std::set<int32_t>& partitions);
+  void SetError(const Status& s);
+
+  PersonalVault& vault_;
+  KafkaProcessorOptions options_;
+  std::unique_ptr<CommandCore> core_;
+  std::unique_ptr<KafkaLog> events_;    // read-only, this thread's own
+  std::unique_ptr<KafkaLog> outcomes_;  // read-only, this thread's own
+  std::unique_ptr<KafkaTransactionalProducer> producer_;
+  std::unique_ptr<KafkaGroupConsumer> consumer_;
+
+  // Processor thread only (the rebalance callback runs inside Poll).
+  std::set<int32_t> assigned_;
+  std::set<int32_t> fresh_;   // assigned, not yet rebuilt
+  std::set<int32_t> reseek_;  // rebuild, then read again from the committed offset
+
+  mutable std::mutex mu_;
+  std::set<int32_t> owned_;  // guarded by mu_: assigned and rebuilt
+  Status last_error_;        // guarded by mu_
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> transactions_{0};
+  std::thread thread_;
+};
+
+}  // namespace pl

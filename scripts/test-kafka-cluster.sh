@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The three-broker fault test (docs/kafka.md): starts the dev cluster
+# (replication 3, min.insync.replicas 2), runs the KafkaCluster* tests of
+# kafka_tests (one broker SIGKILLed under load, restarted), stops the cluster.
+#
+#   scripts/test-kafka-cluster.sh [BUILD_DIR]     (default: build)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+[ -x "$BUILD/tests/kafka_tests" ] || { echo "build kafka_tests first: ninja -C $BUILD kafka_tests" >&2; exit 1; }
+BS=$("$ROOT/scripts/kafka.sh" start-cluster | tail -1)
+trap '"$ROOT/scripts/kafka.sh" stop-cluster' EXIT
+KAFKA_CLUSTER_BOOTSTRAP=$BS KAFKA_BOOTSTRAP=${KAFKA_BOOTSTRAP:-$BS} \
+  "$BUILD/tests/kafka_tests" --gtest_filter='KafkaCluster*'

@@ -1,0 +1,29 @@
+// The EventLog conformance suite on the embedded log.
+#include <filesystem>
+#include <random>
+
+#include "events/embedded_log.h"
+#include "tests/events/event_log_conformance.h"
+
+namespace pl {
+namespace {
+
+struct EmbeddedTraits {
+  static std::string NewName() {
+    static std::mt19937_64 rng(std::random_device{}());
+    auto dir = std::filesystem::temp_directory_path() /
+               ("pl-conformance-" + std::to_string(rng()));
+    return dir.string();
+  }
+  static std::unique_ptr<EventLog> Open(const std::string& name, int32_t partitions) {
+    auto log = EmbeddedLog::Open({name, partitions, true});
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    if (!log.ok()) return nullptr;
+    return std::move(*log);
+  }
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Embedded, EventLogConformance, EmbeddedTraits);
+
+}  // namespace
+}  // namespace pl

@@ -1,0 +1,166 @@
+// The ledger on Kafka, end to end against a real broker: the workflow
+// through a Kafka-mode Ledger (its KafkaCommandProcessor and KafkaBackend),
+// refusals, repeats, a second instance taking over, and byte-identical
+// replay of the views.
+#include <gtest/gtest.h>
+
+#include "projections/projection_engine.h"
+#include "tests/kafka/kafka_env.h"
+
+namespace pl {
+namespace {
+
+using namespace kafkatest;
+
+constexpr const char* kKec = "31.74.10";
+
+Command Cmd(const std::string& id, const std::string& stream, Actor actor, Action action) {
+  Command c;
+  c.id = CommandId(id);
+  c.stream = StreamId(stream);
+  c.actor = std::move(actor);
+  c.action = std::move(action);
+  return c;
+}
+
+Actor Officer(const std::string& role, const std::string& jurisdiction = kKel) {
+  return {role + "@" + jurisdiction, role, jurisdiction};
+}
+
+void Enroll(Ledger& l, const std::string& role, const std::string& jurisdiction) {
+  Outcome o = l.ExecuteSync(Cmd("enroll-" + role, kGovernanceStream.str(), {"admin", "admin", ""},
+                                EnrollOfficer{role + "@" + jurisdiction, role, role, jurisdiction,
+                                              HashToken("token-" + role)}));
+  ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+  ASSERT_FALSE(o.refusal) << o.refusal->code << ": " << o.refusal->message;
+}
+
+TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("ledger");
+  const std::string permit = "permit-workflow-1";
+  auto a = Ledger::Open(KafkaLedger(TempDir("a"), Bootstrap(), prefix));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  Ledger& l = **a;
+  ASSERT_TRUE(l.governance()->charter) << "the charter was not adopted on first start";
+  for (const char* role : {"ptsp_officer", "ptsp_head", "lurah", "kelurahan_economy"})
+    Enroll(l, role, kKel);
+  Enroll(l, "kecamatan_umkm", kKec);
+
+  Outcome submitted = l.ExecuteSync(Cmd("submit-1", permit, {"applicant", "applicant", permit},
+                                        Application(HashToken("code-1"))));
+  ASSERT_TRUE(submitted.error.ok()) << submitted.error.ToString();
+  ASSERT_FALSE(submitted.refusal) << submitted.refusal->message;
+  EXPECT_EQ(submitted.status, "submitted");
+  ASSERT_EQ(submitted.events.size(), 1u);
+  ASSERT_TRUE(submitted.last);
+  EXPECT_EQ(submitted.last->partition, l.log().PartitionFor(permit));
+  // Read-your-writes: the views include the command when it is answered.
+  ASSERT_TRUE(l.queries().Permit(permit));
+  EXPECT_EQ(l.queries().Permit(permit)->version, 1u);
+
+  // A refusal: issuing before the survey.
+  Outcome early = l.ExecuteSync(Cmd("issue-early", permit, Officer("ptsp_head"), IssuePermit{}));
+  ASSERT_TRUE(early.error.ok());
+  ASSERT_TRUE(early.refusal);
+  EXPECT_TRUE(early.events.empty());
+  const std::string refusal_code = early.refusal->code;
+
+  struct Step { std::string id; Actor actor; Action action; std::string status; };
+  std::vector<Step> steps = {
+      {"verify-1", Officer("ptsp_officer"), VerifyDocuments{}, "documents_verified"},
+      {"survey-1", Officer("ptsp_officer"),
+       ScheduleSurvey{"2099-12-01", {"ptsp_officer@" + std::string(kKel)}}, "survey_scheduled"},
+      {"record-1", Officer("kelurahan_economy"), RecordSurvey{true, "fits"}, "surveyed"},
+      {"recommend-1", Officer("lurah"), Recommend{"REK-1"}, "recommended"},
+      {"issue-1", Officer("ptsp_head"), IssuePermit{}, "issued"}};
+  Outcome verified;
+  for (auto& s : steps) {
+    Outcome o = l.ExecuteSync(Cmd(s.id, permit, s.actor, s.action));
+    ASSERT_TRUE(o.error.ok()) << s.id << ": " << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << s.id << ": " << o.refusal->code << ": " << o.refusal->message;
+    EXPECT_EQ(o.status, s.status) << s.id;
+    EXPECT_FALSE(o.duplicate);
+    if (s.id == "verify-1") verified = o;
+  }
+  EXPECT_EQ(l.queries().Permit(permit)->status, PermitStatus::kIssued);
+
+  // Repeats return the first outcome and write nothing.
+  Outcome again = l.ExecuteSync(Cmd("verify-1", permit, Officer("ptsp_officer"), VerifyDocuments{}));
+  ASSERT_TRUE(again.error.ok());
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.version, verified.version);
+  ASSERT_EQ(again.events.size(), 1u);
+  EXPECT_EQ(Encode(again.events[0]), Encode(verified.events[0]));
+  Outcome refused_again =
+      l.ExecuteSync(Cmd("issue-early", permit, Officer("ptsp_head"), IssuePermit{}));
+  ASSERT_TRUE(refused_again.refusal);
+  EXPECT_TRUE(refused_again.duplicate);
+  EXPECT_EQ(refused_again.refusal->code, refusal_code);
+
+  // Replay: every view rebuilt from the event topic is byte-identical.
+  {
+    auto fresh = ProjectionEngine::Open(l.log(), AllProjections(),
+                                        {TempDir("replay") + "/views", 8192, true});
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_TRUE((*fresh)->CatchUp().ok());
+    EXPECT_EQ(ProjectionEngine::Digest((*fresh)->db()), ProjectionEngine::Digest(l.engine().db()));
+  }
+  auto events_before = EventsByCommand(Bootstrap(), prefix, 4);
+  a->reset();
+
+  // A second instance (fresh store) takes the partitions over: it rebuilds
+  // the permit from the event topic and the refusals from the outcome topic.
+  auto b = Ledger::Open(KafkaLedger(TempDir("b"), Bootstrap(), prefix));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  Outcome b_refused =
+      (*b)->ExecuteSync(Cmd("issue-early", permit, Officer("ptsp_head"), IssuePermit{}));
+  ASSERT_TRUE(b_refused.error.ok()) << b_refused.error.ToString();
+  ASSERT_TRUE(b_refused.refusal);
+  EXPECT_TRUE(b_refused.duplicate);
+  EXPECT_EQ(b_refused.refusal->code, refusal_code);
+  Outcome b_again =
+      (*b)->ExecuteSync(Cmd("verify-1", permit, Officer("ptsp_officer"), VerifyDocuments{}));
+  EXPECT_TRUE(b_again.duplicate);
+  ASSERT_EQ(b_again.events.size(), 1u);
+  EXPECT_EQ(Encode(b_again.events[0]), Encode(verified.events[0]));
+  Outcome revoke = (*b)->ExecuteSync(
+      Cmd("revoke-1", permit, Officer("ptsp_head"), Revoke{"closed down"}));
+  ASSERT_TRUE(revoke.error.ok());
+  ASSERT_FALSE(revoke.refusal) << revoke.refusal->code << ": " << revoke.refusal->message;
+  EXPECT_EQ(revoke.version, 7u);  // built on the state the first instance left
+  EXPECT_EQ((*b)->queries().Permit(permit)->status, PermitStatus::kRevoked);
+  auto events_after = EventsByCommand(Bootstrap(), prefix, 4);
+  EXPECT_EQ(events_after.size(), events_before.size() + 1);  // only revoke-1 is new
+  EXPECT_EQ(events_after["verify-1"], 1);
+  EXPECT_EQ(events_after.count("issue-early"), 0u);
+  EXPECT_EQ(events_after["revoke-1"], 1);
+}
+
+// Fault (a): the (single) broker killed with SIGKILL under load, restarted.
+TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("brokerkill");
+  const std::string tag = Unique("bk");
+  auto l = Ledger::Open(KafkaLedger(TempDir("bk"), Bootstrap(), prefix));
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  const int n = 600;
+  std::atomic<int> done{0}, done_at_kill{0};
+  std::thread chaos([&] {
+    while (done < n / 4) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh kill 1"), 0);
+    done_at_kill = done.load();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh restart 1 >/dev/null"), 0);
+  });
+  LoadResult load = RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8,
+                            &done);
+  chaos.join();
+  // Commands in flight wait for the broker (or time out and are retried
+  // with the same id); either way the kill happened mid-load.
+  EXPECT_LT(done_at_kill, n) << "the broker was killed after the load";
+  ExpectExactlyOnce(load, tag, n, Bootstrap(), prefix, 4, **l);
+}
+
+}  // namespace
+}  // namespace pl
