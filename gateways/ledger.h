@@ -8,14 +8,19 @@
 //   DIR/keys           the personal-data vault (outside the log)
 //   DIR/admin.token    the administrator's bearer token (0600)
 //   DIR/server.secret  the secret behind tracking codes (0600)
+//   DIR/transparency.key  the transparency log's checkpoint signing key (0600)
+//   DIR/transparency.pub  its public verifier key
+//   DIR/checkpoints    the signed checkpoints, append-only (not a view)
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "events/event_log.h"
 #include "events/personal_vault.h"
+#include "gateways/checkpoint_publisher.h"
 #include "projections/command_processor.h"
 #include "projections/projection_engine.h"
 #include "projections/view_queries.h"
@@ -28,6 +33,12 @@ struct LedgerOptions {
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
+  // The transparency log's origin and key name; default
+  // "permitledger.local/<kecamatan code of the charter>".
+  std::string transparency_origin;
+  // How often a checkpoint is signed while the log grows (0: only on demand
+  // and at shutdown). Checkpoints are published only when `follow` is set.
+  std::chrono::milliseconds checkpoint_interval{10000};
 };
 
 // The views every ledger maintains, in a fresh set.
@@ -45,6 +56,8 @@ class Ledger {
   CommandProcessor& processor() { return *processor_; }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
+  // The checkpoint publisher; null when the ledger does not follow its log.
+  CheckpointPublisher* transparency() { return publisher_.get(); }
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return options_.data_dir; }
   int64_t now() const { return options_.clock(); }
@@ -69,6 +82,7 @@ class Ledger {
   std::unique_ptr<CommandProcessor> processor_;
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;
+  std::unique_ptr<CheckpointPublisher> publisher_;
   std::string admin_token_;
   std::string secret_;
 };
