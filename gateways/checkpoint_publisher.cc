@@ -238,7 +238,9 @@ CheckpointPublisher::CheckpointPublisher(rocksdb::DB* views, CheckpointPublisher
                                          CheckpointSigner signer,
                                          std::unique_ptr<CheckpointLog> log)
     : views_(views), options_(std::move(options)), signer_(std::move(signer)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      node_cache_(TransparencyProjection::Tree().NodeKey(0, 0).substr(
+          0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 19)) {}
 
 CheckpointPublisher::~CheckpointPublisher() {
   {
@@ -246,13 +248,14 @@ CheckpointPublisher::~CheckpointPublisher() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
+  if (thread_.joinable()) thread_.join();
+  if (started_) {
     if (auto p = Publish(); !p.ok()) spdlog::error("checkpoint: {}", p.status().ToString());
   }
 }
 
 void CheckpointPublisher::Start() {
+  started_ = true;
   if (options_.interval.count() <= 0 || thread_.joinable()) return;
   thread_ = std::thread([this] { Run(); });
 }

@@ -33,6 +33,7 @@
 
 #include "events/result.h"
 #include "projections/checkpoint.h"
+#include "projections/rocksdb_key_reader.h"
 
 namespace rocksdb {
 class DB;
@@ -102,7 +103,8 @@ class CheckpointPublisher {
   // Stops the background thread; publishes a last checkpoint if the tree grew.
   ~CheckpointPublisher();
 
-  // Publishes every `interval` while the tree grows, on a background thread.
+  // Publishes every `interval` (if positive) while the tree grows, on a
+  // background thread, and once more at destruction. Call once.
   void Start();
 
   // Signs and stores a checkpoint of the current tree if it grew since the
@@ -112,6 +114,8 @@ class CheckpointPublisher {
   Result<StoredCheckpoint> Covering(uint64_t leaf);
 
   CheckpointLog& checkpoints() { return *log_; }
+  // The top of the tree, cached for the proofs served from these views.
+  const MerkleNodeCache& node_cache() const { return node_cache_; }
   const CheckpointSigner& signer() const { return signer_; }
   std::string verifier_key() const { return signer_.verifier_key(); }
 
@@ -128,10 +132,12 @@ class CheckpointPublisher {
   CheckpointPublisherOptions options_;
   CheckpointSigner signer_;
   std::unique_ptr<CheckpointLog> log_;
+  MerkleNodeCache node_cache_;
   std::mutex publish_mu_;  // one publication at a time
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
+  bool started_ = false;   // set by Start, before any thread
   std::thread thread_;
 };
 

@@ -223,7 +223,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     auto index = ParseDecimal(parts[3]);
     if (!index) return bad("the leaf index must be a decimal number, got \"" +
                            parts[3].substr(0, 40) + "\"");
-    RocksSnapshotReader reader(ledger_.engine().db());
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
     auto format = Param(target, "format");
@@ -252,7 +253,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
                                    "leaf index " + std::to_string(*index) +
                                        " is not below tree size " + std::to_string(*size)));
-    RocksSnapshotReader reader(ledger_.engine().db());
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
     auto root = tree.Root(reader, *size);
     if (!root.ok()) return fail(root.status());
@@ -277,7 +279,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
                                    "first tree size " + std::to_string(*first) +
                                        " exceeds second tree size " + std::to_string(*second)));
-    RocksSnapshotReader reader(ledger_.engine().db());
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
     auto root2 = tree.Root(reader, *second);
     if (!root2.ok()) return fail(root2.status());
@@ -304,7 +307,8 @@ void TransparencyGateway::AddProofs(json& history) {
   uint64_t max_leaf = 0;
   bool any = false;
   {
-    RocksSnapshotReader reader(ledger_.engine().db());
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
     for (const auto& e : events) {
       auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(stream),
                                                       e.value("seq", uint64_t{0}));
@@ -318,7 +322,8 @@ void TransparencyGateway::AddProofs(json& history) {
   if (!latest) return;
   auto cp = Open(*pub, latest->note);
   if (!cp.ok()) return;
-  RocksSnapshotReader reader(ledger_.engine().db());
+  RocksSnapshotReader snapshot(ledger_.engine().db());
+  CachingKeyReader reader(snapshot, pub->node_cache());
   for (size_t i = 0; i < events.size(); ++i) {
     if (!leaves[i]) continue;
     auto proof = TransparencyProjection::Tree().InclusionProof(reader, *leaves[i], cp->size);
@@ -335,7 +340,8 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   std::optional<IssuedLeaf> issued;
   std::optional<uint64_t> revoked;
   {
-    RocksSnapshotReader reader(ledger_.engine().db());
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
     auto i = TransparencyProjection::IssuedLeafOf(reader, permit_number);
     if (!i.ok()) return nullptr;
     issued = *i;
@@ -350,7 +356,8 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   auto cp_latest = Open(*pub, latest->note);
   if (!cp_issue.ok() || !cp_latest.ok()) return nullptr;
 
-  RocksSnapshotReader reader(ledger_.engine().db());
+  RocksSnapshotReader snapshot(ledger_.engine().db());
+  CachingKeyReader reader(snapshot, pub->node_cache());
   auto proof = LeafProof(reader, issued->leaf, cp_issue->size);
   if (!proof.ok()) return nullptr;
   json v = std::move(*proof);
