@@ -10,6 +10,7 @@
 #include "gateways/api_parse.h"
 #include "gateways/api_render.h"
 #include "gateways/static_files.h"
+#include "gateways/transparency_gateway.h"
 
 namespace pl {
 namespace {
@@ -170,6 +171,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
   const size_t n = parts.size();
+  if (n >= 2 && parts[1] == "transparency")
+    return TransparencyGateway(ledger_).Handle(*req, parts, who.kind == Principal::Kind::kAdmin,
+                                               respond);
 
   if (n == 2 && parts[1] == "officers") {
     if (method != http::verb::post) return wrong_method();
@@ -202,6 +206,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       return respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
     if (n == 3 && parts[2] == "register") return GetRegister(*req, respond);
     if (n == 4 && parts[2] == "verify") return GetVerify(*req, PercentDecode(parts[3]), respond);
+    if (n == 5 && parts[2] == "verify" && parts[4] == "qr")
+      return TransparencyGateway(ledger_).GetQr(*req, PercentDecode(parts[3]), respond);
   }
   return not_found();
 }
@@ -344,6 +350,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
                                  "permit " + permit_id + " is outside your jurisdiction"));
   if (history) {
     json j = {{"permit_id", permit_id}, {"events", ledger_.queries().History(permit_id)}};
+    TransparencyGateway(ledger_).AddProofs(j);
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
   const bool personal = who.kind == Principal::Kind::kApplicant ||
@@ -439,6 +446,7 @@ void ApiGateway::GetVerify(const HttpRequest& req, const std::string& number, Re
   auto charter = ledger_.queries().charter();
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);
+  if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number);
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

@@ -17,6 +17,7 @@
 #include "projections/command_processor.h"
 #include "projections/audit_projection.h"
 #include "projections/permit_views_projection.h"
+#include "projections/transparency_projection.h"
 
 namespace pl {
 namespace fs = std::filesystem;
@@ -86,6 +87,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
   p.push_back(std::make_unique<PermitViewsProjection>());
   p.push_back(std::make_unique<AuditProjection>());
+  p.push_back(std::make_unique<TransparencyProjection>());
   return p;
 }
 
@@ -117,11 +119,24 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
   if (options.follow) l->engine_->Start();
   if (Status s = l->Bootstrap(); !s.ok()) return s;
+  if (options.follow) {
+    std::string origin = options.transparency_origin;
+    if (origin.empty()) {
+      auto charter = l->queries_->charter();
+      origin = "permitledger.local/" + (charter ? charter->kecamatan_code : std::string("log"));
+    }
+    auto publisher = CheckpointPublisher::Open(
+        l->engine_->db(), {options.data_dir, origin, options.checkpoint_interval});
+    if (!publisher.ok()) return publisher.status();
+    l->publisher_ = std::move(*publisher);
+    l->publisher_->Start();
+  }
   return l;
 }
 
 Ledger::~Ledger() {
-  backend_.reset();  // stops deciding; queued commands were never acknowledged
+  publisher_.reset();  // its last checkpoint reads the views
+  backend_.reset();    // stops deciding; queued commands were never acknowledged
   engine_.reset();
 }
 

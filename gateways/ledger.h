@@ -17,6 +17,9 @@
 //   DIR/keys           the personal-data vault (outside the log)
 //   DIR/admin.token    the administrator's bearer token (0600)
 //   DIR/server.secret  the secret behind tracking codes (0600)
+//   DIR/transparency.key  the transparency log's checkpoint signing key (0600)
+//   DIR/transparency.pub  its public verifier key
+//   DIR/checkpoints    the signed checkpoints, append-only (not a view)
 #pragma once
 
 #include <chrono>
@@ -27,6 +30,7 @@
 
 #include "events/event_log.h"
 #include "events/personal_vault.h"
+#include "gateways/checkpoint_publisher.h"
 #include "projections/command_core.h"
 #include "projections/projection_engine.h"
 #include "projections/view_queries.h"
@@ -55,6 +59,12 @@ struct LedgerOptions {
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
   LedgerKafkaOptions kafka;
+  // The transparency log's origin and key name; default
+  // "permitledger.local/<kecamatan code of the charter>".
+  std::string transparency_origin;
+  // How often a checkpoint is signed while the log grows (0: only on demand
+  // and at shutdown). Checkpoints are published only when `follow` is set.
+  std::chrono::milliseconds checkpoint_interval{10000};
 };
 
 // Where a ledger's commands go. Submit calls `done` once the command is
@@ -89,6 +99,8 @@ class Ledger {
   uint64_t commands_refused() const { return backend_->commands_refused(); }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
+  // The checkpoint publisher; null when the ledger does not follow its log.
+  CheckpointPublisher* transparency() { return publisher_.get(); }
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return options_.data_dir; }
   int64_t now() const { return options_.clock(); }
@@ -117,6 +129,7 @@ class Ledger {
   std::unique_ptr<LedgerBackend> backend_;
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;
+  std::unique_ptr<CheckpointPublisher> publisher_;
   std::string admin_token_;
   std::string secret_;
 };

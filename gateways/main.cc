@@ -1,4 +1,4 @@
-// permitledger: the command-line tool (serve, demo, replay).
+// permitledger: the command-line tool (serve, demo, replay, audit, verify-permit).
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +11,7 @@
 
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
+#include "gateways/audit_cli.h"
 #include "gateways/demo.h"
 #include "gateways/http_server.h"
 #include "gateways/ledger.h"
@@ -117,6 +118,30 @@ int main(int argc, char** argv) {
   bool no_process = false;
   serve->add_flag("--kafka-gateway-only", no_process,
                   "with --kafka: answer HTTP but run no command processor in this process");
+  auto* audit = app.add_subcommand("audit", "check the log, its checkpoints and the views");
+  audit->require_subcommand(1);
+  std::string audit_key, trail_permit, trail_format = "csv";
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "recompute the Merkle tree from the log, check every checkpoint and every event");
+  audit_verify->add_option("--data", data, "data directory")->capture_default_str();
+  audit_verify->add_option("--key", audit_key,
+                           "the log's verifier key, or a file holding it (default: DATA/transparency.pub)");
+  auto* audit_replay = audit->add_subcommand("replay", "rebuild every view and compare digests");
+  audit_replay->add_option("--data", data, "data directory")->capture_default_str();
+  audit_replay->add_option("--output", replay_out, "where to build the fresh views");
+  auto* audit_trail = audit->add_subcommand("trail", "export a permit's history with its leaves");
+  audit_trail->add_option("permit", trail_permit, "permit id")->required();
+  audit_trail->add_option("--data", data, "data directory")->capture_default_str();
+  audit_trail->add_option("--format", trail_format, "csv or jsonl")
+      ->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
+
+  auto* verify_permit = app.add_subcommand(
+      "verify-permit", "check a saved /v1/public/verify answer offline: valid, revoked, expired or not genuine");
+  std::string vp_key, vp_checkpoint, vp_proof, vp_today;
+  verify_permit->add_option("--key", vp_key, "the log's verifier key, or a file holding it")->required();
+  verify_permit->add_option("--checkpoint", vp_checkpoint, "a signed checkpoint note (file)")->required();
+  verify_permit->add_option("--proof", vp_proof, "the saved JSON answer of /v1/public/verify (file)")->required();
+  verify_permit->add_option("--today", vp_today, "YYYY-MM-DD for the expiry check (default: today in Jakarta)");
 
   CLI11_PARSE(app, argc, argv);
   FinishKafkaOptions(kafka);
@@ -180,27 +205,70 @@ int main(int argc, char** argv) {
     });
   }
 
-  if (*replay) {
+  if (*replay || *audit_replay) {
     if (replay_out.empty()) replay_out = data + "/views.replay";
-    if (!std::filesystem::exists(std::filesystem::path(data) / (kafka.bootstrap.empty() ? "log" : "views")))
-      return Fail(Status("invalid_argument", "no ledger in " + data));
-    std::filesystem::remove_all(replay_out);
     kafka.process_commands = false;  // a replay decides nothing and joins no group
-    auto ledger = Ledger::Open(ledger_options(/*follow=*/false));
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto start = std::chrono::steady_clock::now();
-    auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),
-                                        {replay_out, 8192, /*bulk_load=*/true});
-    if (!fresh.ok()) return Fail(fresh.status());
-    auto n = (*fresh)->CatchUp();
-    if (!n.ok()) return Fail(n.status());
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::string live = ProjectionEngine::Digest((*ledger)->engine().db());
-    std::string rebuilt = ProjectionEngine::Digest((*fresh)->db());
-    std::cout << "replayed " << *n << " events in " << secs << " s into " << replay_out << "\n"
-              << "live views:    " << live << "\nrebuilt views: " << rebuilt << "\n"
-              << (live == rebuilt ? "identical\n" : "DIFFERENT\n");
-    return live == rebuilt ? 0 : 2;
+    auto r = ReplayViews(ledger_options(/*follow=*/false), replay_out);
+    if (!r.ok()) return Fail(r.status());
+    std::cout << "replayed " << r->events << " events in " << r->seconds << " s into " << replay_out
+              << "\n"
+              << "live views:    " << r->live << "\nrebuilt views: " << r->rebuilt << "\n"
+              << (r->identical() ? "identical\n" : "DIFFERENT\n");
+    return r->identical() ? 0 : 2;
+  }
+
+  // A key given as such, or the first line of a file holding it.
+  auto key_arg = [](const std::string& arg) {
+    if (!std::filesystem::exists(arg)) return arg;
+    std::ifstream in(arg);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  auto slurp = [](const std::string& path) -> std::optional<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+
+  if (*audit_verify) {
+    AuditOptions o;
+    o.data_dir = data;
+    if (!audit_key.empty()) o.verifier_key = key_arg(audit_key);
+    auto report = AuditVerify(o);
+    if (!report.ok()) return Fail(report.status());
+    PrintAuditReport(*report, std::cout);
+    return report->ok() ? 0 : 2;
+  }
+  if (*audit_trail) {
+    Status s = ExportTrail(data, trail_permit, trail_format, std::cout);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (*verify_permit) {
+    auto note = slurp(vp_checkpoint);
+    auto proof = slurp(vp_proof);
+    if (!note) return Fail(Status("invalid_argument", "cannot read " + vp_checkpoint));
+    if (!proof) return Fail(Status("invalid_argument", "cannot read " + vp_proof));
+    auto answer = nlohmann::json::parse(*proof, nullptr, false);
+    if (answer.is_discarded()) return Fail(Status("invalid_argument", vp_proof + " is not JSON"));
+    if (vp_today.empty()) {
+      // Jakarta (UTC+7) date, as permits are dated.
+      auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
+                                                     std::chrono::hours(7));
+      std::chrono::year_month_day ymd(t);
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+      vp_today = buf;
+    }
+    PermitCheck c = VerifyPermitOffline(key_arg(vp_key), *note, answer, vp_today);
+    std::cout << c.permit_number << ": " << VerdictName(c.verdict) << " (" << c.reason << ")\n";
+    switch (c.verdict) {
+      case PermitVerdict::kValid: return 0;
+      case PermitVerdict::kNotGenuine: return 2;
+      case PermitVerdict::kRevoked: return 3;
+      case PermitVerdict::kExpired: return 4;
+    }
   }
   return 0;
 }

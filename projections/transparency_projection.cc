@@ -31,6 +31,14 @@ std::string TransparencyProjection::EventKey(const StreamId& stream, uint64_t se
   return std::string(kPrefix) + "event/" + stream.str() + "/" + FixedHex64(seq);
 }
 
+std::string TransparencyProjection::PermitNumberKey(std::string_view permit_number) {
+  return std::string(kPrefix) + "permit-number/" + std::string(permit_number);
+}
+
+std::string TransparencyProjection::RevokedKey(const StreamId& stream) {
+  return std::string(kPrefix) + "revoked/" + stream.str();
+}
+
 Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event,
                                      ViewBatch& batch) {
   const std::string event_key = EventKey(event.stream, event.seq);
@@ -50,6 +58,11 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
   batch.Put(LeafKey(*index), raw.value);
   batch.Put(LeafEventKey(*index), FixedHex64(event.seq) + event.stream.str());
   batch.Put(event_key, FixedHex64(*index));
+  if (const auto* issued = std::get_if<PermitIssued>(&event.payload)) {
+    batch.Put(PermitNumberKey(issued->permit_number), FixedHex64(*index) + event.stream.str());
+  } else if (std::holds_alternative<PermitRevoked>(event.payload)) {
+    batch.Put(RevokedKey(event.stream), FixedHex64(*index));
+  }
   return Status::Ok();
 }
 
@@ -79,6 +92,26 @@ Result<std::string> TransparencyProjection::LeafData(const KeyReader& reader, ui
   auto v = reader.Get(LeafKey(index));
   if (!v) return NotFound("no leaf " + std::to_string(index) + " in the transparency log");
   return std::move(*v);
+}
+
+Result<IssuedLeaf> TransparencyProjection::IssuedLeafOf(const KeyReader& reader,
+                                                        std::string_view permit_number) {
+  const std::string key = PermitNumberKey(permit_number);
+  auto v = reader.Get(key);
+  if (!v) return NotFound("no permit " + std::string(permit_number) + " was issued in the log");
+  auto leaf = v->size() > 16 ? ParseFixedHex64(std::string_view(*v).substr(0, 16)) : std::nullopt;
+  if (!leaf) return Corrupt(key);
+  return IssuedLeaf{*leaf, StreamId(v->substr(16))};
+}
+
+Result<uint64_t> TransparencyProjection::RevokedLeafOf(const KeyReader& reader,
+                                                      const StreamId& stream) {
+  const std::string key = RevokedKey(stream);
+  auto v = reader.Get(key);
+  if (!v) return NotFound("permit " + stream.str() + " was not revoked");
+  auto leaf = ParseFixedHex64(*v);
+  if (!leaf) return Corrupt(key);
+  return *leaf;
 }
 
 }  // namespace pl

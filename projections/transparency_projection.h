@@ -7,7 +7,11 @@
 //   leaf/<index>            the leaf data, so anyone can fetch and rehash it
 //   leaf-event/<index>      the event the leaf is: <16 hex seq><stream id>
 //   event/<stream>/<seq>    the leaf index of an event (16 hex digits)
-// so a permit's history can carry each event's inclusion proof.
+//   permit-number/<number>  the leaf of the PermitIssued event of a permit
+//                           number: <16 hex leaf index><stream id>
+//   revoked/<stream>        the leaf of the stream's PermitRevoked event
+// so a permit's history can carry each event's inclusion proof, and a permit
+// number leads to the leaves that prove it was issued (and revoked).
 //
 // Applying an event that already has a leaf is a no-op when its bytes are
 // the same and fails with "conflicting_event" when they differ: the log
@@ -40,6 +44,12 @@ struct LeafEvent {
   bool operator==(const LeafEvent&) const = default;
 };
 
+// The issuing event of a permit number.
+struct IssuedLeaf {
+  uint64_t leaf = 0;
+  StreamId stream;
+};
+
 class TransparencyProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "transparency";
@@ -58,10 +68,18 @@ class TransparencyProjection final : public Projection {
   // The leaf data (canonical event bytes) at `index`; "not_found" beyond the log.
   static Result<std::string> LeafData(const KeyReader& reader, uint64_t index);
 
+  // The leaf of the PermitIssued event that issued `permit_number`;
+  // "not_found" if no such permit was issued.
+  static Result<IssuedLeaf> IssuedLeafOf(const KeyReader& reader, std::string_view permit_number);
+  // The leaf of the PermitRevoked event of `stream`; "not_found" if none.
+  static Result<uint64_t> RevokedLeafOf(const KeyReader& reader, const StreamId& stream);
+
   // Keys, for the documentation and for tests.
   static std::string LeafKey(uint64_t index);
   static std::string LeafEventKey(uint64_t index);
   static std::string EventKey(const StreamId& stream, uint64_t seq);
+  static std::string PermitNumberKey(std::string_view permit_number);
+  static std::string RevokedKey(const StreamId& stream);
 };
 
 }  // namespace pl

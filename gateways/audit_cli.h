@@ -1,0 +1,103 @@
+// The auditor's tools behind `permitledger audit ...` and
+// `permitledger verify-permit` (docs/transparency.md, "Auditing"):
+//
+//   AuditVerify     reads the whole event log once, streaming: recomputes
+//                   every leaf and the root, checks every stored checkpoint
+//                   (signature, root at its size, consistency with the one
+//                   before) and every stream against the domain rules (seq
+//                   contiguous, each event a legal transition by a role the
+//                   charter in force grants the action, in its jurisdiction).
+//   ReplayViews     rebuilds every view into a fresh store and compares
+//                   digests with the live views.
+//   ExportTrail     a permit's history with each event's leaf, as CSV or JSONL.
+//   VerifyPermitOffline  a bank's check of a saved /v1/public/verify answer
+//                   against the log's verifier key and a checkpoint.
+//
+// Memory: AuditVerify keeps O(log n) hashes for the tree and a few dozen
+// bytes per stream for the domain checks, never the events.
+//
+// These work on a data directory that no running ledger holds (stop the
+// server, or audit a copy: the RocksDB stores are locked while open).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/result.h"
+#include "gateways/ledger.h"
+#include "projections/merkle_hash.h"
+
+namespace pl {
+
+struct AuditProblem {
+  std::string kind;     // e.g. "corrupt_event", "checkpoint_root", "seq_gap"
+  std::string where;    // "partition 0 offset 12 leaf 12 stream P.. seq 3", "checkpoint 4 (size 120)"
+  std::string message;  // what is wrong, in words
+};
+
+struct AuditOptions {
+  std::string data_dir;
+  // The log's verifier key; empty: read DATA/transparency.pub. An auditor
+  // should pass the key published out of band.
+  std::string verifier_key;
+  size_t max_problems = 1000;  // kept in the report; all are counted
+  // Locate leaves that differ from the view store's (DATA/views), if present.
+  bool compare_views = true;
+};
+
+struct AuditReport {
+  uint64_t events = 0;
+  uint64_t streams = 0;
+  uint64_t checkpoints = 0;           // records in the checkpoint log
+  uint64_t checkpoints_verified = 0;  // signature, root and consistency all good
+  uint64_t views_compared = 0;        // leaves compared with the view store
+  Hash root{};                        // of the whole recomputed tree
+  double seconds = 0;
+  uint64_t problem_count = 0;
+  std::vector<AuditProblem> problems;  // the first max_problems
+  bool ok() const { return problem_count == 0; }
+};
+
+Result<AuditReport> AuditVerify(const AuditOptions& options);
+void PrintAuditReport(const AuditReport& report, std::ostream& out);
+
+struct ReplayResult {
+  uint64_t events = 0;
+  double seconds = 0;
+  std::string live, rebuilt;  // view store digests
+  bool identical() const { return live == rebuilt; }
+};
+// Rebuilds every view of the ledger in `data_dir` into `output` (a fresh
+// store; default DATA/views.replay) and compares digests with the live views.
+// `ledger` names the data directory (and, for a ledger on Kafka, the
+// cluster); its views are compared with a fresh replay into `output`.
+Result<ReplayResult> ReplayViews(LedgerOptions ledger, std::string output);
+
+// The history of one permit, oldest first, each event with its leaf index
+// and leaf hash: format "csv" or "jsonl".
+Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
+                   const std::string& format, std::ostream& out);
+
+enum class PermitVerdict { kValid, kRevoked, kExpired, kNotGenuine };
+const char* VerdictName(PermitVerdict v);
+
+struct PermitCheck {
+  PermitVerdict verdict = PermitVerdict::kNotGenuine;
+  std::string permit_number, valid_from, valid_until, origin;
+  uint64_t leaf = 0, tree_size = 0;
+  std::string reason;  // why, in words
+};
+// Checks a saved answer of GET /v1/public/verify/{number} offline:
+// `checkpoint_note` (obtained independently, e.g. from a witness) must
+// verify with `verifier_key` and be one of the answer's two checkpoints;
+// the issuing event must be included at the code's tree size, the latest
+// checkpoint must extend that one, a revocation (if shown) must be included
+// too. `today` is YYYY-MM-DD for the expiry check.
+PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view checkpoint_note,
+                                const nlohmann::json& answer, std::string_view today);
+
+}  // namespace pl

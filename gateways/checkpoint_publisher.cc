@@ -1,0 +1,298 @@
+#include "gateways/checkpoint_publisher.h"
+
+#include <fcntl.h>
+#include <rocksdb/db.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "projections/rocksdb_key_reader.h"
+#include "projections/transparency_projection.h"
+
+namespace pl {
+namespace fs = std::filesystem;
+namespace {
+
+Status IoError(const std::string& what, const std::string& path) {
+  return Status("checkpoint_store", what + " " + path + ": " + std::strerror(errno));
+}
+
+struct Parsed {
+  std::vector<StoredCheckpoint> records;
+  std::vector<uint64_t> offsets;  // of each note
+  uint64_t good_end = 0;          // bytes up to the end of the last whole record
+  std::optional<std::string> error;
+  bool torn = false;  // the file ends inside a record
+};
+
+bool ParseU64(std::string_view s, uint64_t& v) {
+  if (s.empty() || (s.size() > 1 && s[0] == '0')) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Parsed Parse(std::string_view data) {
+  Parsed out;
+  size_t pos = 0;
+  while (pos < data.size()) {
+    const std::string where =
+        "record " + std::to_string(out.records.size()) + " at byte " + std::to_string(pos);
+    size_t nl = data.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      out.torn = true;
+      out.error = where + ": incomplete header";
+      return out;
+    }
+    std::string_view header = data.substr(pos, nl - pos);
+    size_t sp = header.find(' ');
+    uint64_t size = 0, length = 0;
+    if (sp == std::string_view::npos || !ParseU64(header.substr(0, sp), size) ||
+        !ParseU64(header.substr(sp + 1), length) || length > (1 << 20)) {
+      out.error = where + ": malformed header";
+      return out;
+    }
+    if (data.size() - (nl + 1) < length) {
+      out.torn = true;
+      out.error = where + ": the file ends inside the note";
+      return out;
+    }
+    out.records.push_back(StoredCheckpoint{out.records.size(), size,
+                                           std::string(data.substr(nl + 1, length))});
+    out.offsets.push_back(nl + 1);
+    pos = nl + 1 + length;
+    out.good_end = pos;
+  }
+  return out;
+}
+
+Result<std::string> Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot read", path);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return s;
+}
+
+}  // namespace
+
+std::string CheckpointLog::FilePath(const std::string& dir) {
+  return (fs::path(dir) / "checkpoints.log").string();
+}
+
+Result<CheckpointLog::FileContents> CheckpointLog::ReadFile(const std::string& path) {
+  FileContents out;
+  if (!fs::exists(path)) return out;
+  auto data = Slurp(path);
+  if (!data.ok()) return data.status();
+  Parsed p = Parse(*data);
+  out.records = std::move(p.records);
+  out.error = std::move(p.error);
+  return out;
+}
+
+Result<std::unique_ptr<CheckpointLog>> CheckpointLog::Open(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status("checkpoint_store", "cannot create " + dir + ": " + ec.message());
+  const std::string path = FilePath(dir);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return IoError("cannot open", path);
+  auto data = Slurp(path);
+  if (!data.ok()) {
+    ::close(fd);
+    return data.status();
+  }
+  Parsed p = Parse(*data);
+  if (p.error && !p.torn) {
+    ::close(fd);
+    return Status("checkpoint_store", "the checkpoint log " + path + " is corrupt: " + *p.error);
+  }
+  if (p.torn) {
+    spdlog::warn("checkpoint log {}: cutting off a torn last record ({})", path, *p.error);
+    if (::ftruncate(fd, static_cast<off_t>(p.good_end)) != 0 || ::fsync(fd) != 0) {
+      Status s = IoError("cannot truncate", path);
+      ::close(fd);
+      return s;
+    }
+  }
+  std::vector<Entry> entries;
+  for (size_t i = 0; i < p.records.size(); ++i)
+    entries.push_back(Entry{p.records[i].size, p.offsets[i], p.records[i].note.size()});
+  return std::unique_ptr<CheckpointLog>(new CheckpointLog(fd, path, std::move(entries), p.good_end));
+}
+
+CheckpointLog::CheckpointLog(int fd, std::string path, std::vector<Entry> entries, uint64_t end)
+    : fd_(fd), path_(std::move(path)), entries_(std::move(entries)), end_(end) {}
+
+CheckpointLog::~CheckpointLog() { ::close(fd_); }
+
+Result<StoredCheckpoint> CheckpointLog::Append(uint64_t size, const std::string& note) {
+  std::lock_guard lock(mu_);
+  if (!entries_.empty() && size <= entries_.back().size)
+    return Status("checkpoint_store", "checkpoint size " + std::to_string(size) +
+                                          " does not exceed the latest " +
+                                          std::to_string(entries_.back().size));
+  std::string record = std::to_string(size) + " " + std::to_string(note.size()) + "\n";
+  const uint64_t note_offset = end_ + record.size();
+  record += note;
+  size_t done = 0;
+  while (done < record.size()) {
+    ssize_t n = ::pwrite(fd_, record.data() + done, record.size() - done,
+                         static_cast<off_t>(end_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status s = IoError("cannot append to", path_);
+      (void)::ftruncate(fd_, static_cast<off_t>(end_));
+      return s;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0) return IoError("cannot sync", path_);
+  end_ += record.size();
+  entries_.push_back(Entry{size, note_offset, note.size()});
+  return StoredCheckpoint{entries_.size() - 1, size, note};
+}
+
+std::string CheckpointLog::ReadNote(const Entry& e) const {
+  std::string note(e.length, '\0');
+  size_t done = 0;
+  while (done < e.length) {
+    ssize_t n = ::pread(fd_, note.data() + done, e.length - done,
+                        static_cast<off_t>(e.offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  note.resize(done);
+  return note;
+}
+
+StoredCheckpoint CheckpointLog::At(size_t i) const {
+  return StoredCheckpoint{i, entries_[i].size, ReadNote(entries_[i])};
+}
+
+size_t CheckpointLog::count() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+std::optional<StoredCheckpoint> CheckpointLog::Latest() const {
+  std::lock_guard lock(mu_);
+  if (entries_.empty()) return std::nullopt;
+  return At(entries_.size() - 1);
+}
+
+std::optional<StoredCheckpoint> CheckpointLog::AtSize(uint64_t size) const {
+  std::lock_guard lock(mu_);
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), size,
+                             [](const Entry& e, uint64_t s) { return e.size < s; });
+  if (it == entries_.end() || it->size != size) return std::nullopt;
+  return At(it - entries_.begin());
+}
+
+std::optional<StoredCheckpoint> CheckpointLog::FirstCovering(uint64_t leaf) const {
+  std::lock_guard lock(mu_);
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), leaf,
+                             [](uint64_t l, const Entry& e) { return l < e.size; });
+  if (it == entries_.end()) return std::nullopt;
+  return At(it - entries_.begin());
+}
+
+// ---------------------------------------------------------------------------
+
+std::string CheckpointPublisher::KeyPath(const std::string& data_dir) {
+  return (fs::path(data_dir) / "transparency.key").string();
+}
+std::string CheckpointPublisher::PublicKeyPath(const std::string& data_dir) {
+  return (fs::path(data_dir) / "transparency.pub").string();
+}
+std::string CheckpointPublisher::CheckpointDir(const std::string& data_dir) {
+  return (fs::path(data_dir) / "checkpoints").string();
+}
+
+Result<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Open(
+    rocksdb::DB* views, CheckpointPublisherOptions options) {
+  auto signer = CheckpointSigner::LoadOrCreate(KeyPath(options.data_dir), options.key_name);
+  if (!signer.ok()) return signer.status();
+  // The public half, for auditors and banks: rewritten when it differs.
+  const std::string pub = PublicKeyPath(options.data_dir);
+  const std::string vkey = signer->verifier_key() + "\n";
+  auto existing = Slurp(pub);
+  if (!existing.ok() || *existing != vkey) {
+    std::ofstream out(pub, std::ios::trunc);
+    out << vkey;
+    if (!out) return Status("checkpoint_store", "cannot write " + pub);
+  }
+  auto log = CheckpointLog::Open(CheckpointDir(options.data_dir));
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<CheckpointPublisher>(new CheckpointPublisher(
+      views, std::move(options), std::move(*signer), std::move(*log)));
+}
+
+CheckpointPublisher::CheckpointPublisher(rocksdb::DB* views, CheckpointPublisherOptions options,
+                                         CheckpointSigner signer,
+                                         std::unique_ptr<CheckpointLog> log)
+    : views_(views), options_(std::move(options)), signer_(std::move(signer)),
+      log_(std::move(log)),
+      node_cache_(TransparencyProjection::Tree().NodeKey(0, 0).substr(
+          0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 19)) {}
+
+CheckpointPublisher::~CheckpointPublisher() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (started_) {
+    if (auto p = Publish(); !p.ok()) spdlog::error("checkpoint: {}", p.status().ToString());
+  }
+}
+
+void CheckpointPublisher::Start() {
+  started_ = true;
+  if (options_.interval.count() <= 0 || thread_.joinable()) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void CheckpointPublisher::Run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, options_.interval, [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    if (auto p = Publish(); !p.ok()) spdlog::error("checkpoint: {}", p.status().ToString());
+    lock.lock();
+  }
+}
+
+Result<std::optional<StoredCheckpoint>> CheckpointPublisher::Publish() {
+  std::lock_guard lock(publish_mu_);
+  auto latest = log_->Latest();
+  RocksSnapshotReader reader(views_);
+  const MerkleTree& tree = TransparencyProjection::Tree();
+  auto size = tree.Size(reader);
+  if (!size.ok()) return size.status();
+  if (*size == 0 || (latest && latest->size >= *size)) return latest;
+  auto root = tree.Root(reader, *size);
+  if (!root.ok()) return root.status();
+  auto stored = log_->Append(*size, signer_.SignCheckpoint(*size, *root));
+  if (!stored.ok()) return stored.status();
+  spdlog::info("checkpoint {}: tree size {}", stored->number, *size);
+  return std::optional<StoredCheckpoint>(std::move(*stored));
+}
+
+Result<StoredCheckpoint> CheckpointPublisher::Covering(uint64_t leaf) {
+  if (auto c = log_->FirstCovering(leaf)) return *c;
+  auto p = Publish();
+  if (!p.ok()) return p.status();
+  if (auto c = log_->FirstCovering(leaf)) return *c;
+  return Status("not_found", "leaf " + std::to_string(leaf) + " is not in the log yet");
+}
+
+}  // namespace pl

@@ -1,0 +1,395 @@
+#include "gateways/transparency_gateway.h"
+
+#include <qrencode.h>
+
+#include <charconv>
+
+#include "projections/encoding.h"
+#include "projections/rocksdb_key_reader.h"
+#include "projections/transparency_projection.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+std::string B64(const Hash& h) { return Base64Encode(HashBytes(h)); }
+
+json HashArray(const std::vector<Hash>& hashes) {
+  json a = json::array();
+  for (const auto& h : hashes) a.push_back(B64(h));
+  return a;
+}
+
+// The raw value of query parameter `name`; nullopt when absent.
+std::optional<std::string> Param(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> ParseDecimal(std::string_view s) {
+  uint64_t v = 0;
+  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+HttpResponse Body(const HttpRequest& req, http::status status, const std::string& type,
+                  std::string body) {
+  HttpResponse res{status, req.version()};
+  res.set(http::field::content_type, type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+http::status StatusFor(const Status& s) {
+  if (s.code() == "out_of_range" || s.code() == "not_found") return http::status::not_found;
+  return http::status::internal_server_error;
+}
+
+// Size and root of a stored (self-signed) note.
+Result<Checkpoint> Open(const CheckpointPublisher& pub, const std::string& note) {
+  return VerifyCheckpoint(note, pub.verifier_key());
+}
+
+json CheckpointJson(const Checkpoint& c, const std::string& note) {
+  return {{"tree_size", c.size}, {"root", B64(c.root)}, {"note", note}};
+}
+
+// Leaf `index`: its data, hash and inclusion proof in the tree of `size`.
+Result<json> LeafProof(const KeyReader& reader, uint64_t index, uint64_t size) {
+  auto data = TransparencyProjection::LeafData(reader, index);
+  if (!data.ok()) return data.status();
+  auto proof = TransparencyProjection::Tree().InclusionProof(reader, index, size);
+  if (!proof.ok()) return proof.status();
+  return json{{"leaf_index", index},
+              {"leaf_data", Base64Encode(*data)},
+              {"leaf_hash", B64(HashLeaf(*data))},
+              {"tree_size", size},
+              {"inclusion_proof", HashArray(*proof)}};
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string s = Base64Encode(bytes);
+  while (!s.empty() && s.back() == '=') s.pop_back();
+  for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return s;
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  std::string s(text);
+  for (char c : s)
+    if (c == '+' || c == '/' || c == '=') return std::nullopt;
+  for (char& c : s) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (s.size() % 4) s.push_back('=');
+  return Base64Decode(s);
+}
+
+std::string FormatVerificationCode(const VerificationCode& c) {
+  return "v1." + Base64UrlEncode(c.permit_number) + "." + std::to_string(c.leaf) + "." +
+         std::to_string(c.size);
+}
+
+std::optional<VerificationCode> ParseVerificationCode(std::string_view text) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '.') {
+      parts.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (parts.size() != 4 || parts[0] != "v1") return std::nullopt;
+  auto number = Base64UrlDecode(parts[1]);
+  auto leaf = ParseDecimal(parts[2]);
+  auto size = ParseDecimal(parts[3]);
+  if (!number || number->empty() || !leaf || !size || *leaf >= *size) return std::nullopt;
+  return VerificationCode{*number, *leaf, *size};
+}
+
+std::string QrSvg(const std::string& text) {
+  QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!qr) return "";
+  const int w = qr->width, quiet = 4, total = w + 2 * quiet;
+  std::string path;
+  for (int y = 0; y < w; ++y) {
+    for (int x = 0; x < w; ++x) {
+      if (qr->data[y * w + x] & 1) {
+        // Runs of dark modules in a row become one rectangle.
+        int run = 1;
+        while (x + run < w && (qr->data[y * w + x + run] & 1)) ++run;
+        const std::string width = std::to_string(run);
+        path.append("M").append(std::to_string(x + quiet)).append(" ");
+        path.append(std::to_string(y + quiet)).append("h").append(width);
+        path.append("v1h-").append(width).append("z");
+        x += run - 1;
+      }
+    }
+  }
+  QRcode_free(qr);
+  const std::string t = std::to_string(total);
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + t + " " + t +
+         "\" width=\"" + std::to_string(total * 8) + "\" height=\"" + std::to_string(total * 8) +
+         "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + t + "\" height=\"" + t +
+         "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + path + "\"/>\n</svg>\n";
+}
+
+void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::string>& parts,
+                                 bool is_admin, const Respond& respond) {
+  const std::string_view target(req.target().data(), req.target().size());
+  auto bad = [&](const std::string& message) {
+    respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", message));
+  };
+  auto fail = [&](const Status& s) {
+    respond(ErrorResponse(req, StatusFor(s), s.code(), s.message()));
+  };
+  auto not_found = [&](const std::string& message) {
+    respond(ErrorResponse(req, http::status::not_found, "not_found", message));
+  };
+  // A decimal query parameter; false (after responding 400) when malformed.
+  auto number = [&](std::string_view name, std::optional<uint64_t>& out) {
+    auto raw = Param(target, name);
+    if (!raw) return true;
+    out = ParseDecimal(*raw);
+    if (!out) bad(std::string(name) + " must be a decimal number without leading zeroes, got \"" +
+                  raw->substr(0, 40) + "\"");
+    return out.has_value();
+  };
+  CheckpointPublisher* pub = ledger_.transparency();
+  if (!pub)
+    return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                 "this ledger publishes no checkpoints"));
+  const size_t n = parts.size();
+  const bool get = req.method() == http::verb::get;
+  auto wrong_method = [&] {
+    respond(ErrorResponse(req, http::status::method_not_allowed, "method_not_allowed",
+                          std::string(req.method_string()) + " is not allowed on " +
+                              std::string(target)));
+  };
+  // The latest checkpoint, publishing the first one if there is none yet.
+  auto latest = [&]() -> Result<StoredCheckpoint> {
+    if (auto c = pub->checkpoints().Latest()) return *c;
+    auto p = pub->Publish();
+    if (!p.ok()) return p.status();
+    if (!*p) return Status("not_found", "the transparency log is empty: no checkpoint yet");
+    return **p;
+  };
+
+  if (n == 3 && parts[2] == "checkpoint") {
+    if (req.method() == http::verb::post) {
+      if (!is_admin)
+        return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                     "only the administrator publishes checkpoints on demand"));
+      auto p = pub->Publish();
+      if (!p.ok()) return fail(p.status());
+      if (!*p) return not_found("the transparency log is empty: no checkpoint yet");
+      return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", (*p)->note));
+    }
+    if (!get) return wrong_method();
+    std::optional<uint64_t> size;
+    if (!number("size", size)) return;
+    if (size) {
+      auto c = pub->checkpoints().AtSize(*size);
+      if (!c) return not_found("no checkpoint was published for tree size " + std::to_string(*size));
+      return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", c->note));
+    }
+    auto c = latest();
+    if (!c.ok()) return fail(c.status());
+    return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", c->note));
+  }
+  if (!get) return wrong_method();
+  if (n == 3 && parts[2] == "key")
+    return respond(Body(req, http::status::ok, "text/plain; charset=utf-8",
+                        pub->verifier_key() + "\n"));
+  if (n == 4 && parts[2] == "leaves") {
+    auto index = ParseDecimal(parts[3]);
+    if (!index) return bad("the leaf index must be a decimal number, got \"" +
+                           parts[3].substr(0, 40) + "\"");
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
+    auto data = TransparencyProjection::LeafData(reader, *index);
+    if (!data.ok()) return fail(data.status());
+    auto format = Param(target, "format");
+    if (!format || *format == "raw")
+      return respond(Body(req, http::status::ok, "application/octet-stream", std::move(*data)));
+    if (*format != "json") return bad("format must be raw or json");
+    auto event = TransparencyProjection::EventAt(reader, *index);
+    if (!event.ok()) return fail(event.status());
+    json j = {{"leaf_index", *index},
+              {"leaf_data", Base64Encode(*data)},
+              {"leaf_hash", B64(HashLeaf(*data))},
+              {"stream", event->stream.str()},
+              {"seq", event->seq}};
+    return respond(JsonResponse(req, http::status::ok, j.dump()));
+  }
+  if (n == 4 && parts[2] == "proof" && parts[3] == "inclusion") {
+    std::optional<uint64_t> index, size;
+    if (!number("index", index) || !number("size", size)) return;
+    if (!index) return bad("index is required: the leaf index to prove");
+    if (!size) {
+      auto c = latest();
+      if (!c.ok()) return fail(c.status());
+      size = c->size;
+    }
+    if (*index >= *size)
+      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
+                                   "leaf index " + std::to_string(*index) +
+                                       " is not below tree size " + std::to_string(*size)));
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
+    const MerkleTree& tree = TransparencyProjection::Tree();
+    auto root = tree.Root(reader, *size);
+    if (!root.ok()) return fail(root.status());
+    auto proof = LeafProof(reader, *index, *size);
+    if (!proof.ok()) return fail(proof.status());
+    json j = std::move(*proof);
+    j["root"] = B64(*root);
+    auto c = pub->checkpoints().AtSize(*size);
+    j["checkpoint"] = c ? json(c->note) : json(nullptr);
+    return respond(JsonResponse(req, http::status::ok, j.dump()));
+  }
+  if (n == 4 && parts[2] == "proof" && parts[3] == "consistency") {
+    std::optional<uint64_t> first, second;
+    if (!number("first", first) || !number("second", second)) return;
+    if (!first) return bad("first is required: the tree size of the older checkpoint");
+    if (!second) {
+      auto c = latest();
+      if (!c.ok()) return fail(c.status());
+      second = c->size;
+    }
+    if (*first > *second)
+      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
+                                   "first tree size " + std::to_string(*first) +
+                                       " exceeds second tree size " + std::to_string(*second)));
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
+    const MerkleTree& tree = TransparencyProjection::Tree();
+    auto root2 = tree.Root(reader, *second);
+    if (!root2.ok()) return fail(root2.status());
+    auto root1 = tree.Root(reader, *first);
+    if (!root1.ok()) return fail(root1.status());
+    auto proof = tree.ConsistencyProof(reader, *first, *second);
+    if (!proof.ok()) return fail(proof.status());
+    json j = {{"first", *first},
+              {"second", *second},
+              {"first_root", B64(*root1)},
+              {"second_root", B64(*root2)},
+              {"consistency_proof", HashArray(*proof)}};
+    return respond(JsonResponse(req, http::status::ok, j.dump()));
+  }
+  not_found("no such resource: " + std::string(target));
+}
+
+void TransparencyGateway::AddProofs(json& history) {
+  CheckpointPublisher* pub = ledger_.transparency();
+  if (!pub || !history.contains("events")) return;
+  json& events = history["events"];
+  const std::string stream = history.value("permit_id", "");
+  std::vector<std::optional<uint64_t>> leaves;
+  uint64_t max_leaf = 0;
+  bool any = false;
+  {
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
+    for (const auto& e : events) {
+      auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(stream),
+                                                      e.value("seq", uint64_t{0}));
+      leaves.push_back(leaf.ok() ? std::optional<uint64_t>(*leaf) : std::nullopt);
+      if (leaf.ok()) max_leaf = std::max(max_leaf, *leaf), any = true;
+    }
+  }
+  if (!any) return;
+  if (auto c = pub->Covering(max_leaf); !c.ok()) return;
+  auto latest = pub->checkpoints().Latest();
+  if (!latest) return;
+  auto cp = Open(*pub, latest->note);
+  if (!cp.ok()) return;
+  RocksSnapshotReader snapshot(ledger_.engine().db());
+  CachingKeyReader reader(snapshot, pub->node_cache());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!leaves[i]) continue;
+    auto proof = TransparencyProjection::Tree().InclusionProof(reader, *leaves[i], cp->size);
+    if (!proof.ok()) continue;
+    events[i]["leaf_index"] = *leaves[i];
+    events[i]["inclusion_proof"] = HashArray(*proof);
+  }
+  history["checkpoint"] = CheckpointJson(*cp, latest->note);
+}
+
+json TransparencyGateway::Verification(const std::string& permit_number) {
+  CheckpointPublisher* pub = ledger_.transparency();
+  if (!pub) return nullptr;
+  std::optional<IssuedLeaf> issued;
+  std::optional<uint64_t> revoked;
+  {
+    RocksSnapshotReader snapshot(ledger_.engine().db());
+    CachingKeyReader reader(snapshot, pub->node_cache());
+    auto i = TransparencyProjection::IssuedLeafOf(reader, permit_number);
+    if (!i.ok()) return nullptr;
+    issued = *i;
+    auto r = TransparencyProjection::RevokedLeafOf(reader, issued->stream);
+    if (r.ok()) revoked = *r;
+  }
+  auto at_issue = pub->Covering(issued->leaf);
+  if (!at_issue.ok()) return nullptr;
+  if (revoked && !pub->Covering(*revoked).ok()) return nullptr;
+  auto latest = pub->checkpoints().Latest();
+  auto cp_issue = Open(*pub, at_issue->note);
+  auto cp_latest = Open(*pub, latest->note);
+  if (!cp_issue.ok() || !cp_latest.ok()) return nullptr;
+
+  RocksSnapshotReader snapshot(ledger_.engine().db());
+  CachingKeyReader reader(snapshot, pub->node_cache());
+  auto proof = LeafProof(reader, issued->leaf, cp_issue->size);
+  if (!proof.ok()) return nullptr;
+  json v = std::move(*proof);
+  v["code"] = FormatVerificationCode({permit_number, issued->leaf, cp_issue->size});
+  v["permit_number"] = permit_number;
+  v["checkpoint"] = at_issue->note;
+  v["verifier_key"] = pub->verifier_key();
+  auto consistency =
+      TransparencyProjection::Tree().ConsistencyProof(reader, cp_issue->size, cp_latest->size);
+  if (!consistency.ok()) return nullptr;
+  v["latest"] = {{"tree_size", cp_latest->size},
+                 {"checkpoint", latest->note},
+                 {"consistency_proof", HashArray(*consistency)}};
+  if (revoked) {
+    auto r = LeafProof(reader, *revoked, cp_latest->size);
+    if (!r.ok()) return nullptr;
+    v["revocation"] = std::move(*r);
+  }
+  return v;
+}
+
+void TransparencyGateway::GetQr(const HttpRequest& req, const std::string& permit_number,
+                                const Respond& respond) {
+  json v = Verification(permit_number);
+  if (v.is_null())
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
+                                 "the log has issued no permit " + permit_number));
+  std::string svg = QrSvg(v["code"].get<std::string>());
+  if (svg.empty())
+    return respond(ErrorResponse(req, http::status::internal_server_error, "internal",
+                                 "the verification code does not fit a QR code"));
+  respond(Body(req, http::status::ok, "image/svg+xml", std::move(svg)));
+}
+
+}  // namespace pl

@@ -1,0 +1,74 @@
+// The transparency log over HTTP (docs/api.md, docs/transparency.md):
+//
+//   GET  /v1/transparency/checkpoint[?size=N]   latest (or size N) signed note, text/plain
+//   POST /v1/transparency/checkpoint            admin: sign one now if the tree grew
+//   GET  /v1/transparency/key                   the verifier key, text/plain
+//   GET  /v1/transparency/leaves/{index}[?format=json]
+//   GET  /v1/transparency/proof/inclusion?index=I[&size=N]
+//   GET  /v1/transparency/proof/consistency?first=M[&second=N]
+//
+// plus the proofs that the permit history and public verification answers
+// carry, and the QR code of a permit's verification code. Every read goes
+// through one RocksDB snapshot of the view store, so a tree size and the
+// nodes it implies always agree.
+//
+// Verification code of an issued permit:
+//   v1.<base64url(permit number), no padding>.<leaf index>.<tree size>
+// where the leaf is the permit's PermitIssued event and the tree size that
+// of the first checkpoint including it (stable once published).
+//
+// Thread safety: stateless over the Ledger; callable from any thread.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateways/http_server.h"
+#include "gateways/ledger.h"
+
+namespace pl {
+
+struct VerificationCode {
+  std::string permit_number;
+  uint64_t leaf = 0;
+  uint64_t size = 0;
+  bool operator==(const VerificationCode&) const = default;
+};
+std::string FormatVerificationCode(const VerificationCode& code);
+std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
+
+// URL-safe base64 without padding (RFC 4648 §5), and back (strict).
+std::string Base64UrlEncode(std::string_view bytes);
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+
+// An SVG image of the QR code (error correction M) of `text`; empty if the
+// text cannot be encoded.
+std::string QrSvg(const std::string& text);
+
+class TransparencyGateway {
+ public:
+  explicit TransparencyGateway(Ledger& ledger) : ledger_(ledger) {}
+
+  // Serves /v1/transparency/...; `parts` are the path segments, `is_admin`
+  // whether the caller holds the administrator's token.
+  void Handle(const HttpRequest& req, const std::vector<std::string>& parts, bool is_admin,
+              const Respond& respond);
+  // Adds each event's "leaf_index" and "inclusion_proof" (against the latest
+  // checkpoint) and the "checkpoint" itself to a permit history answer
+  // {"permit_id", "events": [...]}.
+  void AddProofs(nlohmann::json& history);
+  // The "verification" block of an issued permit number: code, leaf, proof,
+  // checkpoint, and the revocation's proof if revoked. Null if the log has
+  // not issued that number.
+  nlohmann::json Verification(const std::string& permit_number);
+  // GET /v1/public/verify/{permit_number}/qr: image/svg+xml.
+  void GetQr(const HttpRequest& req, const std::string& permit_number, const Respond& respond);
+
+ private:
+  Ledger& ledger_;
+};
+
+}  // namespace pl

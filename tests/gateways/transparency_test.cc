@@ -1,0 +1,534 @@
+// The transparency log wired into the product: HTTP proofs checked with the
+// independent verifier, offline permit verification, and `audit verify`
+// finding (and locating) every kind of tampering with a copy of a ledger.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "events/embedded_log.h"
+#include "gateways/api_gateway.h"
+#include "gateways/audit_cli.h"
+#include "gateways/demo.h"
+#include "gateways/transparency_gateway.h"
+#include "projections/encoding.h"
+#include "projections/merkle_verify.h"
+#include "projections/transparency_projection.h"
+
+namespace pl {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+fs::path NewDir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() /
+               ("pl-transparency-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p;
+}
+
+LedgerOptions Options(const fs::path& dir) {
+  LedgerOptions o;
+  o.data_dir = dir.string();
+  o.transparency_origin = "test.example/log";
+  o.checkpoint_interval = std::chrono::milliseconds(0);
+  return o;
+}
+
+HttpResponse Call(ApiGateway& api, http::verb verb, const std::string& target,
+                  const std::string& token = "") {
+  HttpRequest req{verb, target, 11};
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  std::optional<HttpResponse> out;
+  api.Handle(std::move(req), [&](HttpResponse r) { out = std::move(r); });
+  EXPECT_TRUE(out.has_value()) << target;
+  return out ? std::move(*out) : HttpResponse{};
+}
+
+json Json(const HttpResponse& r) { return json::parse(r.body()); }
+
+std::string Encoded(const std::string& number) {
+  std::string out;
+  for (char c : number) out += c == '/' ? std::string("%2F") : std::string(1, c);
+  return out;
+}
+
+Hash H(const json& j) { return *HashFromBytes(*Base64Decode(j.get<std::string>())); }
+std::vector<Hash> Hs(const json& a) {
+  std::vector<Hash> out;
+  for (const auto& h : a) out.push_back(H(h));
+  return out;
+}
+
+// One small ledger for the whole suite: a demo history, a checkpoint, a few
+// more events (an enrolment, a revocation), and the final checkpoint.
+class TransparencyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = NewDir("ledger");
+    auto ledger = Ledger::Open(Options(dir_));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    auto demo = RunDemo(**ledger, {30, 4242, 180});
+    ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+    auto first = (*ledger)->transparency()->Publish();
+    ASSERT_TRUE(first.ok() && *first);
+    // More events after the first checkpoint.
+    Command enrol;
+    enrol.id = CommandId("test-enrol-extra");
+    enrol.stream = kGovernanceStream;
+    enrol.actor = {"admin", "admin", ""};
+    enrol.action = EnrollOfficer{"extra-officer", "Extra", "ptsp_officer", "31.74.10.1001",
+                                 HashToken("extra-token")};
+    ASSERT_FALSE((*ledger)->ExecuteSync(std::move(enrol)).refusal);
+    // Revoke one issued permit, keep the others valid.
+    auto issued = (*ledger)->queries().Register("", "", 500);
+    std::vector<std::string> numbers;
+    for (const auto& e : issued)
+      if (e["status"] == "issued") numbers.push_back(e["permit_number"]);
+    ASSERT_GE(numbers.size(), 2u);
+    valid_number_ = numbers[0];
+    revoked_number_ = numbers[1];
+    const std::string permit = revoked_number_.substr(revoked_number_.rfind('/') + 1);
+    auto state = (*ledger)->queries().Permit(permit);
+    ASSERT_TRUE(state);
+    std::string head;
+    for (const auto& [id, o] : (*ledger)->governance()->officers)
+      if (o.role == "ptsp_head" && o.jurisdiction == state->kelurahan) head = id;
+    Command revoke;
+    revoke.id = CommandId("test-revoke");
+    revoke.stream = StreamId(permit);
+    revoke.actor = {head, "ptsp_head", state->kelurahan};
+    revoke.action = Revoke{"test revocation"};
+    auto o = (*ledger)->ExecuteSync(std::move(revoke));
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+    events_ = (*ledger)->engine().events_applied();
+    admin_ = (*ledger)->admin_token();
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  // A copy of the ledger's data directory to tamper with.
+  static fs::path Copy(const std::string& name) {
+    fs::path to = NewDir(name);
+    fs::copy(dir_, to, fs::copy_options::recursive);
+    return to;
+  }
+
+  static inline fs::path dir_;
+  static inline std::string valid_number_, revoked_number_, admin_;
+  static inline uint64_t events_ = 0;
+};
+
+TEST_F(TransparencyTest, ReplayStaysByteIdentical) {
+  auto r = ReplayViews(LedgerOptions{dir_.string()}, (dir_ / "views.replay").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->events, events_);
+  EXPECT_TRUE(r->identical());
+  fs::remove_all(dir_ / "views.replay");
+}
+
+TEST_F(TransparencyTest, KeyFileIsPrivateAndNeverInTheViews) {
+  auto perms = fs::status(dir_ / "transparency.key").permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  std::ifstream in(dir_ / "transparency.key");
+  std::string key;
+  std::getline(in, key);
+  ASSERT_TRUE(key.starts_with("PRIVATE+KEY+test.example/log+"));
+  const std::string secret = key.substr(key.rfind('+') + 1);
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), (dir_ / "views").string(), &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    ASSERT_EQ(it->value().ToString().find(secret), std::string::npos) << it->key().ToString();
+}
+
+TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
+  auto ledger = Ledger::Open(Options(dir_));
+  ASSERT_TRUE(ledger.ok());
+  ApiGateway api(**ledger);
+  const std::string vkey = Call(api, http::verb::get, "/v1/transparency/key").body();
+  ASSERT_TRUE(vkey.starts_with("test.example/log+"));
+  auto latest = Call(api, http::verb::get, "/v1/transparency/checkpoint");
+  ASSERT_EQ(latest.result_int(), 200u);
+  auto cp = VerifyCheckpoint(latest.body(), vkey.substr(0, vkey.size() - 1));
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_EQ(cp->size, events_);
+  auto first = CheckpointLog::ReadFile(CheckpointLog::FilePath((dir_ / "checkpoints").string()));
+  ASSERT_TRUE(first.ok());
+  ASSERT_GE(first->records.size(), 2u);
+  const uint64_t old_size = first->records[0].size;
+  auto old_note = Call(api, http::verb::get,
+                       "/v1/transparency/checkpoint?size=" + std::to_string(old_size));
+  auto old_cp = VerifyCheckpoint(old_note.body(), vkey.substr(0, vkey.size() - 1));
+  ASSERT_TRUE(old_cp.ok());
+
+  for (uint64_t index : {uint64_t{0}, uint64_t{1}, cp->size / 2, cp->size - 1}) {
+    auto leaf = Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index));
+    ASSERT_EQ(leaf.result_int(), 200u);
+    EXPECT_EQ(leaf[http::field::content_type], "application/octet-stream");
+    auto leaf_json = Json(Call(api, http::verb::get,
+                               "/v1/transparency/leaves/" + std::to_string(index) + "?format=json"));
+    EXPECT_EQ(*Base64Decode(leaf_json["leaf_data"].get<std::string>()), leaf.body());
+    auto proof = Json(Call(api, http::verb::get,
+                           "/v1/transparency/proof/inclusion?index=" + std::to_string(index) +
+                               "&size=" + std::to_string(cp->size)));
+    EXPECT_TRUE(VerifyInclusion(HashLeaf(leaf.body()), index, cp->size,
+                                Hs(proof["inclusion_proof"]), cp->root)
+                    .ok())
+        << index;
+  }
+  auto consistency = Json(Call(api, http::verb::get,
+                               "/v1/transparency/proof/consistency?first=" +
+                                   std::to_string(old_size) + "&second=" + std::to_string(cp->size)));
+  EXPECT_TRUE(VerifyConsistency(old_size, cp->size, Hs(consistency["consistency_proof"]),
+                                old_cp->root, cp->root)
+                  .ok());
+
+  // Bad parameters and out of range.
+  auto expect = [&](const std::string& target, unsigned status) {
+    auto r = Call(api, http::verb::get, target);
+    EXPECT_EQ(r.result_int(), status) << target;
+    auto j = Json(r);
+    EXPECT_TRUE(j["error"]["code"].is_string() && j["error"]["message"].is_string()) << target;
+  };
+  expect("/v1/transparency/proof/inclusion?index=abc", 400);
+  expect("/v1/transparency/proof/inclusion?size=3", 400);
+  expect("/v1/transparency/proof/inclusion?index=-1", 400);
+  expect("/v1/transparency/proof/inclusion?index=5&size=5", 422);
+  expect("/v1/transparency/proof/inclusion?index=1&size=99999999", 404);
+  expect("/v1/transparency/proof/consistency?first=9&second=3", 422);
+  expect("/v1/transparency/proof/consistency?first=1&second=99999999", 404);
+  expect("/v1/transparency/leaves/x", 400);
+  expect("/v1/transparency/leaves/99999999", 404);
+  expect("/v1/transparency/checkpoint?size=7", 404);
+  expect("/v1/transparency/checkpoint?size=07", 400);
+  EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint").result_int(), 403u);
+  EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint", admin_).result_int(), 200u);
+}
+
+TEST_F(TransparencyTest, HistoryCarriesInclusionProofs) {
+  auto ledger = Ledger::Open(Options(dir_));
+  ASSERT_TRUE(ledger.ok());
+  ApiGateway api(**ledger);
+  const std::string permit = valid_number_.substr(valid_number_.rfind('/') + 1);
+  auto r = Call(api, http::verb::get, "/v1/permits/" + permit + "/history", admin_);
+  ASSERT_EQ(r.result_int(), 200u) << r.body();
+  auto j = Json(r);
+  const std::string vkey = (*ledger)->transparency()->verifier_key();
+  auto cp = VerifyCheckpoint(j["checkpoint"]["note"].get<std::string>(), vkey);
+  ASSERT_TRUE(cp.ok());
+  ASSERT_FALSE(j["events"].empty());
+  for (const auto& e : j["events"]) {
+    const uint64_t leaf = e["leaf_index"];
+    auto data = Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(leaf)).body();
+    auto event = Decode(data);
+    ASSERT_TRUE(event.ok());
+    EXPECT_EQ(event->stream.str(), permit);
+    EXPECT_EQ(event->seq, e["seq"].get<uint64_t>());
+    EXPECT_TRUE(VerifyInclusion(HashLeaf(data), leaf, cp->size, Hs(e["inclusion_proof"]), cp->root).ok());
+  }
+}
+
+TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
+  auto ledger = Ledger::Open(Options(dir_));
+  ASSERT_TRUE(ledger.ok());
+  ApiGateway api(**ledger);
+  const std::string vkey = (*ledger)->transparency()->verifier_key();
+  const std::string note = Call(api, http::verb::get, "/v1/transparency/checkpoint").body();
+
+  auto valid = Json(Call(api, http::verb::get, "/v1/public/verify/" + Encoded(valid_number_)));
+  ASSERT_TRUE(valid["verification"].is_object()) << valid.dump();
+  auto code = ParseVerificationCode(valid["verification"]["code"].get<std::string>());
+  ASSERT_TRUE(code);
+  EXPECT_EQ(code->permit_number, valid_number_);
+  auto c = VerifyPermitOffline(vkey, note, valid, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
+  // The code's own checkpoint is accepted too.
+  c = VerifyPermitOffline(vkey, valid["verification"]["checkpoint"].get<std::string>(), valid,
+                          "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, "2999-01-01").verdict, PermitVerdict::kExpired);
+
+  auto revoked = Json(Call(api, http::verb::get, "/v1/public/verify/" + Encoded(revoked_number_)));
+  ASSERT_TRUE(revoked["verification"].contains("revocation")) << revoked.dump();
+  c = VerifyPermitOffline(vkey, note, revoked, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kRevoked) << c.reason;
+
+  // Forgeries.
+  auto forged = valid;
+  forged["permit_number"] = revoked_number_;
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  forged = valid;
+  std::string data = *Base64Decode(forged["verification"]["leaf_data"].get<std::string>());
+  data[data.size() - 3] ^= 1;
+  forged["verification"]["leaf_data"] = Base64Encode(data);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  forged = valid;
+  forged["verification"]["inclusion_proof"][0] = Base64Encode(std::string(32, 'x'));
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  forged = revoked;
+  forged["verification"].erase("revocation");
+  forged["verification"]["leaf_index"] = valid["verification"]["leaf_index"];
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  std::array<uint8_t, 32> seed{};
+  auto other = CheckpointSigner::FromSeed("test.example/log", seed);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
+  auto unknown = Json(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE"));
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+
+  auto qr = Call(api, http::verb::get, "/v1/public/verify/" + Encoded(valid_number_) + "/qr");
+  ASSERT_EQ(qr.result_int(), 200u);
+  EXPECT_EQ(qr[http::field::content_type], "image/svg+xml");
+  EXPECT_TRUE(qr.body().find("<svg") != std::string::npos);
+  EXPECT_EQ(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE/qr").result_int(), 404u);
+}
+
+TEST(VerificationCode, RoundTrips) {
+  VerificationCode c{"IUMK/3174101002/2026/PDEMO100001", 41, 1200};
+  const std::string text = FormatVerificationCode(c);
+  EXPECT_EQ(text, "v1.SVVNSy8zMTc0MTAxMDAyLzIwMjYvUERFTU8xMDAwMDE.41.1200");
+  EXPECT_EQ(ParseVerificationCode(text), c);
+  EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.41.41"));   // leaf not in the tree
+  EXPECT_FALSE(ParseVerificationCode("v2.SVVNSy8.1.2"));
+  EXPECT_FALSE(ParseVerificationCode("v1.SVVN+y8.1.2"));
+  EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.01.2"));
+}
+
+// ---- audit verify against a tampered copy -----------------------------------
+
+std::string RecordKey(uint64_t offset) {
+  std::string k = "r";
+  for (int i = 3; i >= 0; --i) k.push_back(0);
+  for (int i = 7; i >= 0; --i) k.push_back(static_cast<char>((offset >> (8 * i)) & 0xff));
+  return k;
+}
+
+struct RawLog {
+  explicit RawLog(const fs::path& dir) {
+    rocksdb::DB* raw = nullptr;
+    auto s = rocksdb::DB::Open(rocksdb::Options(), (dir / "log").string(), &raw);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    db.reset(raw);
+  }
+  std::string Get(uint64_t offset) {
+    std::string v;
+    EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), RecordKey(offset), &v).ok()) << offset;
+    return v;
+  }
+  void Put(uint64_t offset, const std::string& v) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), RecordKey(offset), v).ok());
+  }
+  void Delete(uint64_t offset) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), RecordKey(offset)).ok());
+  }
+  // The event in a stored value: 4-byte key length, key, event bytes.
+  static Envelope EventOf(const std::string& v) {
+    size_t klen = (static_cast<uint8_t>(v[2]) << 8) | static_cast<uint8_t>(v[3]);
+    return *Decode(std::string_view(v).substr(4 + klen));
+  }
+  static std::string ValueOf(const Envelope& e) {
+    std::string key = e.stream.str();
+    std::string v;
+    for (int i = 3; i >= 0; --i) v.push_back(static_cast<char>((key.size() >> (8 * i)) & 0xff));
+    return v + key + Encode(e);
+  }
+  std::unique_ptr<rocksdb::DB> db;
+};
+
+class AuditTamperTest : public TransparencyTest {
+ protected:
+  static AuditReport Audit(const fs::path& dir) {
+    AuditOptions o;
+    o.data_dir = dir.string();
+    auto r = AuditVerify(o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : AuditReport{};
+  }
+  static bool Has(const AuditReport& r, const std::string& kind, const std::string& where_part) {
+    for (const auto& p : r.problems)
+      if (p.kind == kind && p.where.find(where_part) != std::string::npos) return true;
+    return false;
+  }
+  static std::string Dump(const AuditReport& r) {
+    std::ostringstream s;
+    PrintAuditReport(r, s);
+    return s.str();
+  }
+  // An offset in the middle of the log holding a permit event.
+  static uint64_t MiddlePermitEvent(RawLog& log) {
+    for (uint64_t off = events_ / 2;; ++off)
+      if (RawLog::EventOf(log.Get(off)).stream != kGovernanceStream) return off;
+  }
+};
+
+TEST_F(AuditTamperTest, PristineLogPasses) {
+  auto r = Audit(dir_);
+  EXPECT_TRUE(r.ok()) << Dump(r);
+  EXPECT_EQ(r.events, events_);
+  EXPECT_GE(r.checkpoints_verified, 2u);
+  EXPECT_EQ(r.checkpoints_verified, r.checkpoints);
+  EXPECT_EQ(r.views_compared, events_);
+}
+
+TEST_F(AuditTamperTest, ChangedEventBytes) {
+  fs::path copy = Copy("changed");
+  uint64_t k;
+  {
+    RawLog log(copy);
+    k = MiddlePermitEvent(log);
+    Envelope e = RawLog::EventOf(log.Get(k));
+    e.time_ms += 1;  // still decodes, still legal: only the hash tells
+    log.Put(k, RawLog::ValueOf(e));
+  }
+  auto r = Audit(copy);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(Has(r, "leaf_differs", "offset " + std::to_string(k) + " leaf " + std::to_string(k)))
+      << Dump(r);
+  EXPECT_TRUE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+
+  copy = Copy("garbled");
+  {
+    RawLog log(copy);
+    std::string v = log.Get(k);
+    log.Put(k, v.substr(0, v.size() / 2));
+  }
+  r = Audit(copy);
+  EXPECT_TRUE(Has(r, "corrupt_event", "offset " + std::to_string(k))) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, DroppedEvent) {
+  fs::path copy = Copy("dropped");
+  uint64_t k;
+  std::string stream;
+  {
+    RawLog log(copy);
+    k = MiddlePermitEvent(log);
+    stream = RawLog::EventOf(log.Get(k)).stream.str();
+    log.Delete(k);
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "offset_gap", "offset " + std::to_string(k + 1))) << Dump(r);
+  EXPECT_TRUE(Has(r, "leaf_differs", "leaf " + std::to_string(k))) << Dump(r);
+  EXPECT_TRUE(Has(r, "checkpoint_beyond_log", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, ReorderedEvents) {
+  fs::path copy = Copy("reordered");
+  uint64_t k;
+  {
+    RawLog log(copy);
+    k = MiddlePermitEvent(log);
+    std::string a = log.Get(k), b = log.Get(k + 1);
+    log.Put(k, b);
+    log.Put(k + 1, a);
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "leaf_differs", "offset " + std::to_string(k) + " leaf " + std::to_string(k)))
+      << Dump(r);
+  EXPECT_TRUE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, InsertedEvent) {
+  fs::path copy = Copy("inserted");
+  uint64_t k;
+  {
+    RawLog log(copy);
+    k = MiddlePermitEvent(log);
+    Envelope victim = RawLog::EventOf(log.Get(k));
+    for (uint64_t off = events_; off-- > k;) log.Put(off + 1, log.Get(off));
+    // A permit issued out of turn by a role the charter does not allow.
+    Envelope forged = victim;
+    forged.actor_id = "ptsp-bintaro";
+    forged.actor_role = "ptsp_officer";
+    forged.payload = PermitIssued{"IUMK/FORGED/2026/" + victim.stream.str(), "2026-01-01", "2031-01-01"};
+    log.Put(k, RawLog::ValueOf(forged));
+  }
+  auto r = Audit(copy);
+  const std::string at = "offset " + std::to_string(k) + " leaf " + std::to_string(k);
+  EXPECT_TRUE(Has(r, "leaf_differs", at)) << Dump(r);
+  EXPECT_TRUE(Has(r, "role_not_permitted", at)) << Dump(r);
+  EXPECT_TRUE(Has(r, "seq_repeated", at) || Has(r, "seq_repeated", "offset " + std::to_string(k + 1)))
+      << Dump(r);
+  EXPECT_TRUE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+
+  // Appended after the last checkpoint: the tree still extends every
+  // checkpoint, but the domain rules catch it.
+  copy = Copy("appended");
+  {
+    RawLog log(copy);
+    Envelope e = RawLog::EventOf(log.Get(MiddlePermitEvent(log)));
+    e.seq = 1;  // a second submission of an existing stream, by the administrator
+    e.actor_id = "admin";
+    e.actor_role = "admin";
+    ApplicationSubmitted a;
+    a.kelurahan = "31.74.10.1001";
+    a.business = {"Forged", "56103", "warung", 1, 1, 1, "owned"};
+    e.payload = a;
+    log.Put(events_, RawLog::ValueOf(e));
+  }
+  r = Audit(copy);
+  const std::string end = "offset " + std::to_string(events_);
+  EXPECT_TRUE(Has(r, "seq_repeated", end)) << Dump(r);
+  EXPECT_TRUE(Has(r, "transition_not_allowed", end)) << Dump(r);
+  EXPECT_TRUE(Has(r, "role_not_permitted", end)) << Dump(r);
+  EXPECT_FALSE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, ForgedCheckpoints) {
+  fs::path copy = Copy("forged");
+  const std::string file = CheckpointLog::FilePath((copy / "checkpoints").string());
+  auto before = CheckpointLog::ReadFile(file);
+  ASSERT_TRUE(before.ok());
+  const size_t n = before->records.size();
+  {
+    auto log = CheckpointLog::Open((copy / "checkpoints").string());
+    ASSERT_TRUE(log.ok());
+    // Signed by another key.
+    std::array<uint8_t, 32> seed{};
+    auto other = CheckpointSigner::FromSeed("test.example/log", seed);
+    ASSERT_TRUE((*log)->Append(events_ + 1, other->SignCheckpoint(events_ + 1, Hash{})).ok());
+    // Signed by the log's own (leaked) key, over a tree that is not the log's.
+    auto leaked = CheckpointSigner::LoadOrCreate((copy / "transparency.key").string(),
+                                                 "test.example/log");
+    ASSERT_TRUE(leaked.ok());
+    ASSERT_TRUE((*log)->Append(events_ + 2, leaked->SignCheckpoint(events_ + 2, Hash{})).ok());
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "checkpoint_signature", "checkpoint " + std::to_string(n) + " ")) << Dump(r);
+  EXPECT_TRUE(Has(r, "checkpoint_beyond_log", "checkpoint " + std::to_string(n + 1) + " "))
+      << Dump(r);
+  fs::remove_all(copy);
+
+  // A stored note whose root was edited after signing.
+  copy = Copy("edited");
+  {
+    std::ifstream in(CheckpointLog::FilePath((copy / "checkpoints").string()), std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string& note = before->records[0].note;
+    size_t at = all.find(note);
+    ASSERT_NE(at, std::string::npos);
+    // The root is the third line of the note: flip one base64 character.
+    size_t third = at;
+    for (int i = 0; i < 2; ++i) third = all.find('\n', third) + 1;
+    all[third] = all[third] == 'A' ? 'B' : 'A';
+    std::ofstream(CheckpointLog::FilePath((copy / "checkpoints").string()),
+                  std::ios::binary | std::ios::trunc) << all;
+  }
+  r = Audit(copy);
+  EXPECT_TRUE(Has(r, "checkpoint_signature", "checkpoint 0 ")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+}  // namespace
+}  // namespace pl
