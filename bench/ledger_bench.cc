@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <semaphore>
 #include <thread>
 
 #include "domain/decider.h"
@@ -97,20 +98,19 @@ struct Drive {
 // `window` commands in flight, and waits for all of them.
 Drive DriveCommands(Ledger& l, int first, int n, int window) {
   const Charter& c = *l.governance()->charter;
-  std::atomic<int64_t> in_flight{0};
+  std::counting_semaphore<> window_slots(window);
   std::atomic<uint64_t> refused{0}, errors{0}, done{0};
   uint64_t sent = 0;
   auto start = Clock::now();
   for (int i = first; i < first + n; ++i) {
     for (auto& cmd : HappyPath(i, c)) {
-      while (in_flight.load() >= window) std::this_thread::yield();
-      ++in_flight;
+      window_slots.acquire();  // at most `window` commands in flight
       ++sent;
       l.Submit(std::move(cmd), [&](Outcome o) {
         if (!o.error.ok()) ++errors;
         else if (o.refusal) ++refused;
         ++done;
-        --in_flight;
+        window_slots.release();
       });
     }
   }

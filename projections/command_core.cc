@@ -422,4 +422,14 @@ std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {
   return out;
 }
 
+Status CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
+  for (const auto& slot : plan.slots) {
+    if (!slot.pending) continue;
+    for (const auto& e : slot.out.events)
+      if (const auto* erased = std::get_if<PersonalDataErased>(&e.payload))
+        if (Status s = vault.Erase(erased->person_id); !s.ok()) return s;
+  }
+  return vault.Sync();
+}
+
 }  // namespace pl

@@ -79,6 +79,12 @@ class CommandCore {
     std::vector<std::pair<uint64_t, std::string>> gov_events;
   };
 
+  // Makes a batch's key material durable before its events are: keys of
+  // people sealed in it are synced, and the keys of people it erases are
+  // destroyed first (should the append then fail, the erasure stands and a
+  // retry records it).
+  static Status PrepareKeys(const Plan& plan, PersonalVault& vault);
+
   // Decides `cmds` in order. Commands repeating a decided command id get the
   // first outcome (read back from `log` for accepted ones). Events go to the
   // partition `log.PartitionFor(stream)`.

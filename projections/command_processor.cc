@@ -86,9 +86,7 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   CommandCore::Plan plan = core_->Decide(cmds, log_, vault_);
   std::vector<Offset> offsets;
   if (!plan.records.empty()) {
-    // Keys of people sealed in this batch must be durable before their
-    // ciphertext is.
-    Status synced = vault_.Sync();
+    Status synced = CommandCore::PrepareKeys(plan, vault_);
     Result<std::vector<Offset>> appended =
         synced.ok() ? log_.Append(plan.records) : Result<std::vector<Offset>>(synced);
     if (!appended.ok()) {

@@ -296,9 +296,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     if (s.code() != "aborted" && !tx.fatal()) tx.AbortTransaction();
     return fail(s);
   }
-  // Keys of people sealed in this batch must be durable before their
-  // ciphertext is.
-  if (Status s = vault_.Sync(); !s.ok()) {
+  if (Status s = CommandCore::PrepareKeys(plan, vault_); !s.ok()) {
     tx.AbortTransaction();
     return fail(s);
   }

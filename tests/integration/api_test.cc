@@ -267,6 +267,27 @@ TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
   }
 }
 
+TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
+  auto r = client_.Post("/v1/applications", Application("erase-1", kUlujami, "3174555566667777"));
+  ASSERT_EQ(r.status, 201);
+  std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
+  // A second application of the same person: erasure reaches both.
+  auto r2 = client_.Post("/v1/applications", Application("erase-2", kUlujami, "3174555566667777"));
+  std::string id2 = r2.json()["permit_id"];
+  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"], "3174555566667777");
+  auto e = Act(id, code, {{"action", "erase_personal_data"}, {"command_id", "erase-now"}});
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(e.json()["events"][0]["type"], "personal_data_erased");
+  for (const auto& pid : {id, id2}) {
+    auto view = client_.Get("/v1/permits/" + pid, Token("ptsp-ulujami"));
+    EXPECT_EQ(view.body.find("3174555566667777"), std::string::npos) << view.body;
+    EXPECT_EQ(view.json()["applicant"]["erased"], true) << view.body;
+  }
+  auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
+  EXPECT_EQ(history["events"].size(), 2u);
+  EXPECT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "after-erase"}}).status, 200);
+}
+
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   auto [id, code] = Submit("worklist-1");
   auto list = client_.Get("/v1/worklist", Token("ptsp-ulujami")).json();
