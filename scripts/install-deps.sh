@@ -23,3 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The web pages build with Node.js >= 20.19 and npm (Vite 7). Machines of this
+# project's kind come with Node.js 20; Debian 12's own nodejs (18) is only a
+# fallback that lets the rest of the build go on.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "no Node.js found: installing Debian's nodejs and npm"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
