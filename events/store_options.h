@@ -19,6 +19,8 @@ inline rocksdb::Options StoreOptions() {
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.whole_key_filtering = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.memtable_whole_key_filtering = true;  // misses skip the memtable's skip list too
+  o.memtable_prefix_bloom_size_ratio = 0.02;
   return o;
 }
 

@@ -197,7 +197,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 3 && parts[1] == "track") return GetTrack(*req, parts[2], respond);
   if (n == 2 && parts[1] == "worklist") return GetWorklist(*req, who, respond);
   if (n == 2 && parts[1] == "charter") {
-    auto c = ledger_.queries().charter();
+    auto c = ledger_.governance()->charter;
     if (!c) return not_found();
     return respond(JsonResponse(*req, http::status::ok, c->canonical_json));
   }
@@ -331,7 +331,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   if (who.kind == Principal::Kind::kAnonymous)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "reading a permit needs an officer token or the tracking code"));
-  auto charter = ledger_.queries().charter();
+  auto charter = ledger_.governance()->charter;
   auto state = ledger_.queries().Permit(permit_id);
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
@@ -360,7 +360,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
 }
 
 void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
-  auto charter = ledger_.queries().charter();
+  auto charter = ledger_.governance()->charter;
   auto permit = ledger_.queries().PermitByTracking(HashToken(PercentDecode(code)));
   auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
   if (!state || !charter)
@@ -374,7 +374,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   if (who.kind != Principal::Kind::kOfficer && who.kind != Principal::Kind::kAdmin)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "the worklist needs an officer token"));
-  auto charter = ledger_.queries().charter();
+  auto charter = ledger_.governance()->charter;
   if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
   const std::string& role = who.actor.role;
   // Statuses in which this role takes the next step; read-only roles see
@@ -433,7 +433,7 @@ void ApiGateway::GetRegister(const HttpRequest& req, Respond respond) {
   std::string kel = QueryParam(target, "kelurahan");
   std::string q = QueryParam(target, "q");
   auto entries = ledger_.queries().Register(kel, q, 500);
-  auto charter = ledger_.queries().charter();
+  auto charter = ledger_.governance()->charter;
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json items = json::array();
   for (auto& e : entries) items.push_back(RenderVerification(e["permit_number"], &e, today));
@@ -443,7 +443,7 @@ void ApiGateway::GetRegister(const HttpRequest& req, Respond respond) {
 
 void ApiGateway::GetVerify(const HttpRequest& req, const std::string& number, Respond respond) {
   auto entry = ledger_.queries().RegisterEntry(number);
-  auto charter = ledger_.queries().charter();
+  auto charter = ledger_.governance()->charter;
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);
   if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number);
