@@ -28,15 +28,10 @@ class OverlayBatch final : public ViewBatch {
     overlay_[std::string(key)] = std::string(value);
   }
   void Delete(std::string_view key) override { overlay_[std::string(key)] = std::nullopt; }
-  // Writes the final value of every touched key once, in key order.
+  // Writes the final value of every touched key once.
   void Fill(rocksdb::WriteBatch& batch) {
-    std::vector<const std::string*> keys;
-    keys.reserve(overlay_.size());
-    for (const auto& [k, v] : overlay_) keys.push_back(&k);
-    std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
-    for (const std::string* k : keys) {
-      const auto& v = overlay_[*k];
-      if (v) batch.Put(*k, *v); else batch.Delete(*k);
+    for (const auto& [k, v] : overlay_) {
+      if (v) batch.Put(k, *v); else batch.Delete(k);
     }
   }
 

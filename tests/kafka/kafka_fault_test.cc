@@ -72,7 +72,7 @@ TEST(KafkaLedgerFaults, ServeProcessKilledMidTransactionIsFencedAndReplaced) {
 
 TEST(KafkaClusterFaults, BrokerKilledOnThreeBrokerClusterLosesAndDuplicatesNothing) {
   const char* cluster = std::getenv("KAFKA_CLUSTER_BOOTSTRAP");
-  if (!cluster) GTEST_SKIP() << "KAFKA_CLUSTER_BOOTSTRAP is not set: run scripts/test-kafka-cluster.sh";
+  ASSERT_NE(cluster, nullptr) << "KAFKA_CLUSTER_BOOTSTRAP is not set: run scripts/test-kafka-cluster.sh";
   const std::string prefix = Unique("clusterkill");
   const std::string tag = Unique("ck");
   LedgerOptions o = KafkaLedger(TempDir("cluster"), cluster, prefix);
