@@ -12,7 +12,7 @@ DATA=$(mktemp -d /tmp/pl-http-bench.XXXXXX)
 PORT=${PORT:-18480}
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 "$BIN" demo --data "$DATA/d" --permits 2000 --no-serve >/dev/null
-"$BIN" serve --data "$DATA/d" --listen 127.0.0.1:$PORT --threads 1 >"$DATA/serve.log" 2>&1 &
+"$BIN" serve --data "$DATA/d" --listen 127.0.0.1:$PORT --threads "${SERVER_THREADS:-1}" >"$DATA/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.1; done
 TOKEN=$(cat "$DATA/d/admin.token")

@@ -237,7 +237,12 @@ int Replay(int argc, char** argv) {
   start = Clock::now();
   uint64_t applied = 0;
   {
-    auto engine = ProjectionEngine::Open(**log, AllProjections(), {out, 8192, true});
+    size_t batch = getenv("PL_BATCH") ? std::strtoul(getenv("PL_BATCH"), nullptr, 10) : 8192;
+    // PL_ONLY=<projection name> replays one projection alone (to see where time goes).
+    auto projections = AllProjections();
+    if (const char* only = getenv("PL_ONLY"))
+      std::erase_if(projections, [&](const auto& p) { return p->name() != only; });
+    auto engine = ProjectionEngine::Open(**log, std::move(projections), {out, batch, true});
     if (!engine.ok()) return 1;
     auto r = (*engine)->CatchUp();
     if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
