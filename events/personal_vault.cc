@@ -1,4 +1,5 @@
 #include "events/personal_vault.h"
+#include "events/hex.h"
 #include "events/store_options.h"
 
 #include <openssl/hmac.h>
@@ -8,15 +9,6 @@
 namespace pl {
 namespace {
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
 std::string RandomBytes(size_t n) {
   std::string s(n, '\0');
   randombytes_buf(s.data(), n);

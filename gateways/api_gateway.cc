@@ -93,6 +93,20 @@ std::string PermitIdFor(const std::string& command_id) {
   return id;
 }
 
+bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond) {
+  if (!o.error.ok()) {
+    respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                          o.error.message()));
+    return true;
+  }
+  if (o.refusal) {
+    respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
+                          o.refusal->message));
+    return true;
+  }
+  return false;
+}
+
 http::status RefusalStatus(const std::string& code) {
   if (code == "version_conflict" || code == "already_exists") return http::status::conflict;
   if (code == "role_not_permitted" || code == "outside_jurisdiction")
@@ -239,12 +253,7 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   std::string officer_id = e.officer_id;
   cmd.action = std::move(e);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
-    if (!o.error.ok())
-      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
-                                   o.error.message()));
-    if (o.refusal)
-      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
-                                   o.refusal->message));
+    if (RespondIfNotTaken(req, o, respond)) return;
     if (o.duplicate)
       return respond(ErrorResponse(req, http::status::conflict, "officer_exists",
                                    "this enrolment was already made; its token was shown once"));
@@ -275,12 +284,7 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   }
   cmd.action = std::move(parsed->submit);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
-    if (!o.error.ok())
-      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
-                                   o.error.message()));
-    if (o.refusal)
-      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
-                                   o.refusal->message));
+    if (RespondIfNotTaken(req, o, respond)) return;
     json j = {{"permit_id", permit_id},
               {"tracking_code", tracking_code},
               {"status", o.status},
@@ -309,12 +313,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   cmd.expected_version = parsed->expected_version;
   cmd.action = std::move(parsed->action);
   ledger_.Execute(std::move(cmd), [=, req = req](Outcome o) {
-    if (!o.error.ok())
-      return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
-                                   o.error.message()));
-    if (o.refusal)
-      return respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
-                                   o.refusal->message));
+    if (RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();
     for (const auto& e : o.events) events.push_back(ToJson(e));
     json j = {{"permit_id", permit_id},

@@ -57,6 +57,10 @@ class ApiGateway {
 // submission names the same permit.
 std::string PermitIdFor(const std::string& command_id);
 
+// Answers a command that was not taken (the log failed: 503; the domain
+// refused: its status and code) and returns true; false when it was taken.
+bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond);
+
 // The HTTP status of a domain refusal code.
 http::status RefusalStatus(const std::string& code);
 

@@ -1,4 +1,5 @@
 #include "gateways/ledger.h"
+#include "events/hex.h"
 
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -23,15 +24,6 @@ namespace pl {
 namespace fs = std::filesystem;
 namespace {
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
 
 // Reads a secret file, or creates it (mode 0600) with `make()`.
 Result<std::string> LoadOrCreateSecret(const fs::path& path, const std::function<std::string()>& make) {

@@ -48,20 +48,6 @@ void CommandProcessor::Submit(Command cmd, std::function<void(Outcome)> done) {
   cv_.notify_one();
 }
 
-Outcome CommandProcessor::Execute(Command cmd) {
-  std::mutex m;
-  std::condition_variable cv;
-  std::optional<Outcome> result;
-  Submit(std::move(cmd), [&](Outcome o) {
-    std::lock_guard lock(m);
-    result = std::move(o);
-    cv.notify_one();
-  });
-  std::unique_lock lock(m);
-  cv.wait(lock, [&] { return result.has_value(); });
-  return std::move(*result);
-}
-
 void CommandProcessor::Run() {
   std::vector<Item> items;
   for (;;) {

@@ -47,8 +47,6 @@ class CommandProcessor {
   // Queues a command; `done` is called once it is decided and, if accepted,
   // durably appended. A command with time_ms == 0 is stamped with the clock.
   void Submit(Command cmd, std::function<void(Outcome)> done);
-  // Submit and wait.
-  Outcome Execute(Command cmd);
 
   // The governance state (charter, officers) as of the last batch.
   std::shared_ptr<const GovernanceState> governance() const { return core_->governance(); }
