@@ -45,7 +45,8 @@ Command Submit(const std::string& tag, int i) {
   c.actor = {"applicant", "applicant", c.stream.str()};
   SubmitApplication s;
   s.kelurahan = "31.74.10.1002";
-  s.personal = {"3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
+  s.personal = {
+      "3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
   s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
   s.tracking_hash = HashToken("code-" + c.stream.str());
@@ -103,7 +104,10 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     for (int i = 0; i < raw_n; ++i)
       (*p)->Produce(raw_topic, i % partitions, "k" + std::to_string(i), value,
-                    [&](Status s, Offset) { if (!s.ok()) ++failed; cd.Done(); });
+                    [&](Status s, Offset) {
+                      if (!s.ok()) ++failed;
+                      cd.Done();
+                    });
     cd.Wait();
     raw_produce = raw_n / Secs(t0, Clock::now());
     if (failed) std::cerr << failed << " raw records failed\n";
@@ -120,12 +124,15 @@ int main(int argc, char** argv) {
     }
     raw_consume = got / Secs(t0, Clock::now());
   }
-  std::cout << "raw idempotent producer:     " << static_cast<int64_t>(raw_produce) << " records/s ("
-            << raw_n << " records of " << value.size() << " B, " << partitions << " partitions)\n"
-            << "raw read_committed consumer: " << static_cast<int64_t>(raw_consume) << " records/s\n";
+  std::cout << "raw idempotent producer:     " << static_cast<int64_t>(raw_produce)
+            << " records/s (" << raw_n << " records of " << value.size() << " B, " << partitions
+            << " partitions)\n"
+            << "raw read_committed consumer: " << static_cast<int64_t>(raw_consume)
+            << " records/s\n";
 
   // ---- the ledger: one instance, processor in-process
-  const std::string dir = (std::filesystem::temp_directory_path() / ("pl-kafka-bench-" + tag)).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("pl-kafka-bench-" + tag)).string();
   LedgerOptions lo;
   lo.data_dir = dir;
   lo.kafka.bootstrap = bs;
@@ -184,15 +191,16 @@ int main(int argc, char** argv) {
     auto events = l.log().EndOffset(PartitionId{0});
     (void)events;
     auto t0 = Clock::now();
-    auto fresh = ProjectionEngine::Open(l.log(), AllProjections(), {dir + "/views.replay", 8192, true});
+    auto fresh =
+        ProjectionEngine::Open(l.log(), AllProjections(), {dir + "/views.replay", 8192, true});
     auto n = (*fresh)->CatchUp();
     double secs = Secs(t0, Clock::now());
     if (!n.ok()) {
       std::cerr << n.status().ToString() << "\n";
       return 1;
     }
-    std::cout << "rebuild every view:          " << static_cast<int64_t>(*n / secs)
-              << " events/s (" << *n << " events in " << secs << " s, ratio to raw consumer "
+    std::cout << "rebuild every view:          " << static_cast<int64_t>(*n / secs) << " events/s ("
+              << *n << " events in " << secs << " s, ratio to raw consumer "
               << (*n / secs) / raw_consume << ")\n";
   }
   ledger->reset();

@@ -20,8 +20,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <string>
 #include <semaphore>
+#include <string>
 #include <thread>
 
 #include "domain/decider.h"
@@ -61,8 +61,10 @@ std::vector<Command> HappyPath(int i, const Charter& c) {
   s.kelurahan = code;
   char nik[32];
   std::snprintf(nik, sizeof nik, "3174%012d", i);
-  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "0812", "", ""};
-  s.business = {"Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};
+  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "0812", "",
+                ""};
+  s.business = {
+      "Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = c.required_documents;
   s.tracking_hash = HashToken(id);
   add("applicant", "applicant", s);
@@ -77,8 +79,10 @@ std::vector<Command> HappyPath(int i, const Charter& c) {
 void EnrolOfficers(Ledger& l) {
   const Charter& c = *l.governance()->charter;
   for (const auto& k : c.kelurahan) {
-    for (auto [prefix, role] : {std::pair{"ptsp-", "ptsp_officer"}, {"ekbang-", "kelurahan_economy"},
-                                {"lurah-", "lurah"}, {"head-", "ptsp_head"}}) {
+    for (auto [prefix, role] : {std::pair{"ptsp-", "ptsp_officer"},
+                                {"ekbang-", "kelurahan_economy"},
+                                {"lurah-", "lurah"},
+                                {"head-", "ptsp_head"}}) {
       Command cmd;
       cmd.id = CommandId(std::string("enrol-") + prefix + k.code);
       cmd.stream = kGovernanceStream;
@@ -107,8 +111,10 @@ Drive DriveCommands(Ledger& l, int first, int n, int window) {
       window_slots.acquire();  // at most `window` commands in flight
       ++sent;
       l.Submit(std::move(cmd), [&](Outcome o) {
-        if (!o.error.ok()) ++errors;
-        else if (o.refusal) ++refused;
+        if (!o.error.ok())
+          ++errors;
+        else if (o.refusal)
+          ++refused;
         ++done;
         window_slots.release();
       });
@@ -202,7 +208,8 @@ int Generate(int argc, char** argv) {
   auto start = Clock::now();
   for (int first = 0; first < permits; first += 100000) {
     Drive d = DriveCommands(**ledger, first, std::min(100000, permits - first), 20000);
-    if (d.errors) return std::fprintf(stderr, "%llu commands failed\n", (unsigned long long)d.errors), 1;
+    if (d.errors)
+      return std::fprintf(stderr, "%llu commands failed\n", (unsigned long long)d.errors), 1;
     std::fprintf(stderr, "  %d / %d permits\n", first + std::min(100000, permits - first), permits);
   }
   std::printf("generated %llu events in %.1f s into %s\n",

@@ -40,7 +40,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 double Sha256Rate() {
   std::string msg(200, 'x');
@@ -87,7 +89,8 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
     put(std::move(e));
   };
   gov(CharterAdopted{charter->version, charter->canonical_json});
-  const std::vector<std::string> roles = {"ptsp_officer", "ptsp_head", "kelurahan_economy", "lurah"};
+  const std::vector<std::string> roles = {"ptsp_officer", "ptsp_head", "kelurahan_economy",
+                                          "lurah"};
   for (const auto& k : charter->kelurahan)
     for (const auto& r : roles)
       gov(OfficerEnrolled{r + "-" + k.code, r, r, k.code, "hash-" + r + k.code});
@@ -111,18 +114,38 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
             ApplicationSubmitted a;
             a.kelurahan = k.code;
             a.applicant = {"person-" + std::to_string(rng() % 1000000000), cipher};
-            a.business = {"Warung Makan " + std::to_string(i), "56103", "warung makan",
-                          25000000, 180000000, 2, "owned"};
+            a.business = {"Warung Makan " + std::to_string(i),
+                          "56103",
+                          "warung makan",
+                          25000000,
+                          180000000,
+                          2,
+                          "owned"};
             a.documents = charter->required_documents;
             a.tracking_hash = std::string(64, 'a');
             e.payload = a;
             break;
           }
-          case 1: officer("ptsp_officer"); e.payload = DocumentsVerified{}; break;
-          case 2: officer("ptsp_officer"); e.payload = SurveyScheduled{"2026-12-01", {"ptsp_officer-" + k.code}}; break;
-          case 3: officer("kelurahan_economy"); e.payload = SurveyRecorded{true, "sesuai zonasi"}; break;
-          case 4: officer("lurah"); e.payload = Recommended{"REK-" + std::to_string(wave * 1000 + i)}; break;
-          case 5: officer("ptsp_head"); e.payload = PermitIssued{"IUMK/" + e.stream.str(), "2026-12-02", "2031-12-02"}; break;
+          case 1:
+            officer("ptsp_officer");
+            e.payload = DocumentsVerified{};
+            break;
+          case 2:
+            officer("ptsp_officer");
+            e.payload = SurveyScheduled{"2026-12-01", {"ptsp_officer-" + k.code}};
+            break;
+          case 3:
+            officer("kelurahan_economy");
+            e.payload = SurveyRecorded{true, "sesuai zonasi"};
+            break;
+          case 4:
+            officer("lurah");
+            e.payload = Recommended{"REK-" + std::to_string(wave * 1000 + i)};
+            break;
+          case 5:
+            officer("ptsp_head");
+            e.payload = PermitIssued{"IUMK/" + e.stream.str(), "2026-12-02", "2031-12-02"};
+            break;
         }
         put(std::move(e));
       }
@@ -136,9 +159,12 @@ int Main(int argc, char** argv) {
   uint64_t events = 1000000, proofs = 200000;
   std::string dir = "/tmp/pl-transparency-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--events")) events = std::stoull(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--proofs")) proofs = std::stoull(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--events"))
+      events = std::stoull(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--proofs"))
+      proofs = std::stoull(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      dir = argv[i + 1];
   }
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -208,7 +234,8 @@ int Main(int argc, char** argv) {
     proof_run(2);
 
     // Checkpoints every tenth of the log, signed and stored as the ledger does.
-    auto signer = CheckpointSigner::LoadOrCreate(CheckpointPublisher::KeyPath(dir), "bench.example/log");
+    auto signer =
+        CheckpointSigner::LoadOrCreate(CheckpointPublisher::KeyPath(dir), "bench.example/log");
     std::ofstream(CheckpointPublisher::PublicKeyPath(dir)) << signer->verifier_key() << "\n";
     auto cps = CheckpointLog::Open(CheckpointPublisher::CheckpointDir(dir));
     RocksSnapshotReader reader(db);

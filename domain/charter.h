@@ -51,10 +51,10 @@ struct Charter {
   std::string kecamatan_name;
   std::vector<Kelurahan> kelurahan;
   std::vector<Stakeholder> stakeholders;
-  std::map<std::string, RoleDef> roles;                        // role id -> definition
+  std::map<std::string, RoleDef> roles;                         // role id -> definition
   std::map<std::string, std::vector<std::string>> permissions;  // action -> roles allowed
   std::map<std::string, int> service_days;  // status name -> working days allowed in it
-  std::set<std::string> holidays;            // YYYY-MM-DD, Jakarta dates
+  std::set<std::string> holidays;           // YYYY-MM-DD, Jakarta dates
   Eligibility eligibility;
   int validity_years = 5;
   std::vector<std::string> required_documents;

@@ -8,26 +8,72 @@
 
 namespace pl {
 
-template <class A> void serialize(A& ar, Actor& a) { ar(a.id, a.role, a.jurisdiction); }
-template <class A> void serialize(A& ar, SubmitApplication& s) {
+template <class A>
+void serialize(A& ar, Actor& a) {
+  ar(a.id, a.role, a.jurisdiction);
+}
+template <class A>
+void serialize(A& ar, SubmitApplication& s) {
   ar(s.kelurahan, s.personal, s.sealed, s.business, s.documents, s.tracking_hash);
 }
-template <class A> void serialize(A&, VerifyDocuments&) {}
-template <class A> void serialize(A& ar, RequestCompletion& s) { ar(s.missing); }
-template <class A> void serialize(A& ar, CompleteDocuments& s) { ar(s.provided); }
-template <class A> void serialize(A& ar, ScheduleSurvey& s) { ar(s.date, s.team); }
-template <class A> void serialize(A& ar, RecordSurvey& s) { ar(s.zoning_compliant, s.notes); }
-template <class A> void serialize(A& ar, Recommend& s) { ar(s.letter_number); }
-template <class A> void serialize(A& ar, DeclineRecommendation& s) { ar(s.reason); }
-template <class A> void serialize(A&, IssuePermit&) {}
-template <class A> void serialize(A& ar, Reject& s) { ar(s.reason_code, s.reason); }
-template <class A> void serialize(A& ar, Withdraw& s) { ar(s.reason); }
-template <class A> void serialize(A& ar, Revoke& s) { ar(s.reason); }
-template <class A> void serialize(A& ar, GrantConsent& s) { ar(s.subscriber); }
-template <class A> void serialize(A& ar, WithdrawConsent& s) { ar(s.subscriber); }
-template <class A> void serialize(A& ar, ErasePersonalData& s) { ar(s.legal_basis); }
-template <class A> void serialize(A& ar, AdoptCharter& s) { ar(s.charter_json); }
-template <class A> void serialize(A& ar, EnrollOfficer& s) {
+template <class A>
+void serialize(A&, VerifyDocuments&) {}
+template <class A>
+void serialize(A& ar, RequestCompletion& s) {
+  ar(s.missing);
+}
+template <class A>
+void serialize(A& ar, CompleteDocuments& s) {
+  ar(s.provided);
+}
+template <class A>
+void serialize(A& ar, ScheduleSurvey& s) {
+  ar(s.date, s.team);
+}
+template <class A>
+void serialize(A& ar, RecordSurvey& s) {
+  ar(s.zoning_compliant, s.notes);
+}
+template <class A>
+void serialize(A& ar, Recommend& s) {
+  ar(s.letter_number);
+}
+template <class A>
+void serialize(A& ar, DeclineRecommendation& s) {
+  ar(s.reason);
+}
+template <class A>
+void serialize(A&, IssuePermit&) {}
+template <class A>
+void serialize(A& ar, Reject& s) {
+  ar(s.reason_code, s.reason);
+}
+template <class A>
+void serialize(A& ar, Withdraw& s) {
+  ar(s.reason);
+}
+template <class A>
+void serialize(A& ar, Revoke& s) {
+  ar(s.reason);
+}
+template <class A>
+void serialize(A& ar, GrantConsent& s) {
+  ar(s.subscriber);
+}
+template <class A>
+void serialize(A& ar, WithdrawConsent& s) {
+  ar(s.subscriber);
+}
+template <class A>
+void serialize(A& ar, ErasePersonalData& s) {
+  ar(s.legal_basis);
+}
+template <class A>
+void serialize(A& ar, AdoptCharter& s) {
+  ar(s.charter_json);
+}
+template <class A>
+void serialize(A& ar, EnrollOfficer& s) {
   ar(s.officer_id, s.name, s.role, s.jurisdiction, s.token_hash);
 }
 

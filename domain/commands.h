@@ -26,37 +26,66 @@ struct Actor {
 
 struct SubmitApplication {
   std::string kelurahan;
-  PersonalData personal;   // plain, for validation only; never stored
-  SealedPersonal sealed;   // the same data sealed by the processor's vault
+  PersonalData personal;  // plain, for validation only; never stored
+  SealedPersonal sealed;  // the same data sealed by the processor's vault
   Business business;
   std::vector<std::string> documents;
   std::string tracking_hash;
 };
 struct VerifyDocuments {};
-struct RequestCompletion { std::vector<std::string> missing; };
-struct CompleteDocuments { std::vector<std::string> provided; };
-struct ScheduleSurvey { std::string date; std::vector<std::string> team; };
-struct RecordSurvey { bool zoning_compliant = false; std::string notes; };
-struct Recommend { std::string letter_number; };
-struct DeclineRecommendation { std::string reason; };
+struct RequestCompletion {
+  std::vector<std::string> missing;
+};
+struct CompleteDocuments {
+  std::vector<std::string> provided;
+};
+struct ScheduleSurvey {
+  std::string date;
+  std::vector<std::string> team;
+};
+struct RecordSurvey {
+  bool zoning_compliant = false;
+  std::string notes;
+};
+struct Recommend {
+  std::string letter_number;
+};
+struct DeclineRecommendation {
+  std::string reason;
+};
 struct IssuePermit {};
-struct Reject { std::string reason_code; std::string reason; };
-struct Withdraw { std::string reason; };
-struct Revoke { std::string reason; };
-struct GrantConsent { std::string subscriber; };
-struct WithdrawConsent { std::string subscriber; };
-struct ErasePersonalData { std::string legal_basis; };
+struct Reject {
+  std::string reason_code;
+  std::string reason;
+};
+struct Withdraw {
+  std::string reason;
+};
+struct Revoke {
+  std::string reason;
+};
+struct GrantConsent {
+  std::string subscriber;
+};
+struct WithdrawConsent {
+  std::string subscriber;
+};
+struct ErasePersonalData {
+  std::string legal_basis;
+};
 // Governance stream.
-struct AdoptCharter { std::string charter_json; };
+struct AdoptCharter {
+  std::string charter_json;
+};
 struct EnrollOfficer {
   std::string officer_id, name, role, jurisdiction, token_hash;
 };
 
-using Action = std::variant<SubmitApplication, VerifyDocuments, RequestCompletion,
-                            CompleteDocuments, ScheduleSurvey, RecordSurvey, Recommend,
-                            DeclineRecommendation, IssuePermit, Reject, Withdraw, Revoke,
-                            GrantConsent, WithdrawConsent, ErasePersonalData, AdoptCharter,
-                            EnrollOfficer>;
+using Action =
+    std::variant<SubmitApplication, VerifyDocuments, RequestCompletion, CompleteDocuments,
+                 ScheduleSurvey, RecordSurvey, Recommend, DeclineRecommendation, IssuePermit,
+                 Reject, Withdraw, Revoke, GrantConsent, WithdrawConsent, ErasePersonalData,
+                 AdoptCharter, EnrollOfficer>;
 
 // The action's name in the API and the charter, e.g. "verify_documents",
 // "submit_application", "adopt_charter", "enroll_officer".

@@ -23,7 +23,7 @@ struct Refusal {
 };
 
 struct Decision {
-  std::vector<Envelope> events;   // fully formed envelopes: seq follows the state's version
+  std::vector<Envelope> events;  // fully formed envelopes: seq follows the state's version
   std::optional<Refusal> refusal;
   bool accepted() const { return !refusal.has_value(); }
 };
@@ -39,10 +39,11 @@ void EvolveGovernance(GovernanceState& state, const Envelope& event);
 
 // Where a permit stands for the people waiting on it.
 struct StageInfo {
-  std::string stage;                   // StatusName of the status
-  std::vector<std::string> next_actions;  // actions the charter allows from here (not withdraw/reject)
-  std::vector<std::string> next_roles;    // roles that take them
-  std::string due_date;                // YYYY-MM-DD, empty when the status has no service level
+  std::string stage;  // StatusName of the status
+  std::vector<std::string>
+      next_actions;  // actions the charter allows from here (not withdraw/reject)
+  std::vector<std::string> next_roles;  // roles that take them
+  std::string due_date;                 // YYYY-MM-DD, empty when the status has no service level
   int service_days = 0;
 };
 StageInfo Stage(const PermitState& state, const Charter& charter);

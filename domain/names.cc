@@ -32,17 +32,28 @@ const char* ActionName(const Action& a) {
 
 const char* StatusName(PermitStatus s) {
   switch (s) {
-    case PermitStatus::kNone: return "none";
-    case PermitStatus::kSubmitted: return "submitted";
-    case PermitStatus::kIncomplete: return "incomplete";
-    case PermitStatus::kDocumentsVerified: return "documents_verified";
-    case PermitStatus::kSurveyScheduled: return "survey_scheduled";
-    case PermitStatus::kSurveyed: return "surveyed";
-    case PermitStatus::kRecommended: return "recommended";
-    case PermitStatus::kIssued: return "issued";
-    case PermitStatus::kRejected: return "rejected";
-    case PermitStatus::kWithdrawn: return "withdrawn";
-    case PermitStatus::kRevoked: return "revoked";
+    case PermitStatus::kNone:
+      return "none";
+    case PermitStatus::kSubmitted:
+      return "submitted";
+    case PermitStatus::kIncomplete:
+      return "incomplete";
+    case PermitStatus::kDocumentsVerified:
+      return "documents_verified";
+    case PermitStatus::kSurveyScheduled:
+      return "survey_scheduled";
+    case PermitStatus::kSurveyed:
+      return "surveyed";
+    case PermitStatus::kRecommended:
+      return "recommended";
+    case PermitStatus::kIssued:
+      return "issued";
+    case PermitStatus::kRejected:
+      return "rejected";
+    case PermitStatus::kWithdrawn:
+      return "withdrawn";
+    case PermitStatus::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }

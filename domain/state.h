@@ -66,8 +66,8 @@ struct Officer {
 
 struct GovernanceState {
   uint64_t version = 0;
-  std::shared_ptr<const Charter> charter;  // null until a charter is adopted
-  std::map<std::string, Officer> officers;            // id -> officer
+  std::shared_ptr<const Charter> charter;               // null until a charter is adopted
+  std::map<std::string, Officer> officers;              // id -> officer
   std::map<std::string, std::string> officer_by_token;  // token hash -> id
 };
 

@@ -43,8 +43,8 @@ std::string Encode(const Envelope& e) {
   uint16_t type = static_cast<uint16_t>(e.type());
   uint16_t version = VersionOf(e.payload);
   std::string payload = std::visit([](const auto& p) { return WriteBinary(p); }, e.payload);
-  return WriteBinary(format, e.event_id, e.stream.str(), e.seq, e.time_ms, e.actor_id,
-                     e.actor_role, e.command_id.str(), type, version, payload);
+  return WriteBinary(format, e.event_id, e.stream.str(), e.seq, e.time_ms, e.actor_id, e.actor_role,
+                     e.command_id.str(), type, version, payload);
 }
 
 Result<Envelope> Decode(std::string_view bytes) {
@@ -60,15 +60,13 @@ Result<Envelope> Decode(std::string_view bytes) {
     std::string payload;
     ar(e.event_id, stream, e.seq, e.time_ms, e.actor_id, e.actor_role, command, type, version,
        payload);
-    if (ar.remaining() != 0)
-      return Status("corrupt_event", "trailing bytes after the envelope");
+    if (ar.remaining() != 0) return Status("corrupt_event", "trailing bytes after the envelope");
     e.stream = StreamId(std::move(stream));
     e.command_id = CommandId(std::move(command));
     ReadArchive ps(payload);
     auto decoded = DecodePayload(type, version, ps);
     if (!decoded.ok()) return decoded.status();
-    if (ps.remaining() != 0)
-      return Status("corrupt_event", "trailing bytes after the payload");
+    if (ps.remaining() != 0) return Status("corrupt_event", "trailing bytes after the payload");
     e.payload = std::move(decoded.value());
     return e;
   } catch (const std::exception& ex) {
@@ -78,23 +76,40 @@ Result<Envelope> Decode(std::string_view bytes) {
 
 const char* EventTypeName(EventType t) {
   switch (t) {
-    case EventType::kCharterAdopted: return "charter_adopted";
-    case EventType::kOfficerEnrolled: return "officer_enrolled";
-    case EventType::kApplicationSubmitted: return "application_submitted";
-    case EventType::kCompletionRequested: return "completion_requested";
-    case EventType::kDocumentsCompleted: return "documents_completed";
-    case EventType::kDocumentsVerified: return "documents_verified";
-    case EventType::kSurveyScheduled: return "survey_scheduled";
-    case EventType::kSurveyRecorded: return "survey_recorded";
-    case EventType::kRecommended: return "recommended";
-    case EventType::kRecommendationDeclined: return "recommendation_declined";
-    case EventType::kPermitIssued: return "permit_issued";
-    case EventType::kApplicationRejected: return "application_rejected";
-    case EventType::kApplicationWithdrawn: return "application_withdrawn";
-    case EventType::kPermitRevoked: return "permit_revoked";
-    case EventType::kConsentGranted: return "consent_granted";
-    case EventType::kConsentWithdrawn: return "consent_withdrawn";
-    case EventType::kPersonalDataErased: return "personal_data_erased";
+    case EventType::kCharterAdopted:
+      return "charter_adopted";
+    case EventType::kOfficerEnrolled:
+      return "officer_enrolled";
+    case EventType::kApplicationSubmitted:
+      return "application_submitted";
+    case EventType::kCompletionRequested:
+      return "completion_requested";
+    case EventType::kDocumentsCompleted:
+      return "documents_completed";
+    case EventType::kDocumentsVerified:
+      return "documents_verified";
+    case EventType::kSurveyScheduled:
+      return "survey_scheduled";
+    case EventType::kSurveyRecorded:
+      return "survey_recorded";
+    case EventType::kRecommended:
+      return "recommended";
+    case EventType::kRecommendationDeclined:
+      return "recommendation_declined";
+    case EventType::kPermitIssued:
+      return "permit_issued";
+    case EventType::kApplicationRejected:
+      return "application_rejected";
+    case EventType::kApplicationWithdrawn:
+      return "application_withdrawn";
+    case EventType::kPermitRevoked:
+      return "permit_revoked";
+    case EventType::kConsentGranted:
+      return "consent_granted";
+    case EventType::kConsentWithdrawn:
+      return "consent_withdrawn";
+    case EventType::kPersonalDataErased:
+      return "personal_data_erased";
   }
   return "unknown";
 }

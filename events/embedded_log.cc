@@ -1,9 +1,10 @@
 #include "events/embedded_log.h"
-#include "events/store_options.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
+
+#include "events/store_options.h"
 
 namespace pl {
 namespace {
@@ -42,8 +43,9 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &raw);
-  if (!s.ok()) return Status("log_unavailable", "cannot open the event log at " + options.path +
-                                                    ": " + s.ToString());
+  if (!s.ok())
+    return Status("log_unavailable",
+                  "cannot open the event log at " + options.path + ": " + s.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
 
   std::string stored;
@@ -60,8 +62,7 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   int32_t partitions = std::stoi(stored);
   if (partitions != options.partitions)
     return Status("invalid_argument", "the event log at " + options.path + " has " + stored +
-                                          " partitions, not " +
-                                          std::to_string(options.partitions));
+                                          " partitions, not " + std::to_string(options.partitions));
 
   // Recover each partition's end offset from its last record.
   std::vector<uint64_t> ends(partitions, 0);
@@ -153,11 +154,11 @@ Result<std::vector<LogRecord>> EmbeddedLog::Read(PartitionId p, Offset from, siz
   for (it->Seek(RecordKey(p.value, from.value)); it->Valid() && out.size() < max; it->Next()) {
     std::string_view k = it->key().ToStringView();
     std::string_view v = it->value().ToStringView();
-    if (v.size() < 4) return Status("corrupt_log", "short record in partition " +
-                                                       std::to_string(p.value));
+    if (v.size() < 4)
+      return Status("corrupt_log", "short record in partition " + std::to_string(p.value));
     size_t klen = GetBE(v, 0, 4);
-    if (v.size() < 4 + klen) return Status("corrupt_log", "short key in partition " +
-                                                              std::to_string(p.value));
+    if (v.size() < 4 + klen)
+      return Status("corrupt_log", "short key in partition " + std::to_string(p.value));
     out.push_back(LogRecord{p, Offset{GetBE(k, 5, 8)}, std::string(v.substr(4, klen)),
                             std::string(v.substr(4 + klen))});
   }

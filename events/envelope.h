@@ -17,13 +17,13 @@
 namespace pl {
 
 struct Envelope {
-  std::string event_id;   // "<stream>/<seq>": unique and stable
-  StreamId stream;        // permit id, or "governance"
-  uint64_t seq = 0;       // 1-based position within the stream (the stream's version)
-  int64_t time_ms = 0;    // milliseconds since the Unix epoch, UTC
-  std::string actor_id;   // officer id, "applicant", or "admin"
+  std::string event_id;  // "<stream>/<seq>": unique and stable
+  StreamId stream;       // permit id, or "governance"
+  uint64_t seq = 0;      // 1-based position within the stream (the stream's version)
+  int64_t time_ms = 0;   // milliseconds since the Unix epoch, UTC
+  std::string actor_id;  // officer id, "applicant", or "admin"
   std::string actor_role;
-  CommandId command_id;   // the command that caused this event
+  CommandId command_id;  // the command that caused this event
   Payload payload;
 
   EventType type() const { return TypeOf(payload); }

@@ -39,7 +39,10 @@ struct SealedPersonal {
   std::string person_id;   // pseudonym: HMAC of the NIK under the vault secret
   std::string ciphertext;  // nonce ‖ secretbox(PersonalData encoded)
   bool operator==(const SealedPersonal&) const = default;
-  template <class A> void serialize(A& ar) { ar(person_id, ciphertext); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person_id, ciphertext);
+  }
 };
 
 struct CharterAdopted {
@@ -47,7 +50,10 @@ struct CharterAdopted {
   static constexpr uint16_t kVersion = 1;
   uint32_t charter_version = 0;
   std::string charter_json;  // canonical JSON (sorted keys) of the charter
-  template <class A> void serialize(A& ar) { ar(charter_version, charter_json); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(charter_version, charter_json);
+  }
 };
 
 struct OfficerEnrolled {
@@ -58,7 +64,10 @@ struct OfficerEnrolled {
   std::string role;
   std::string jurisdiction;  // kelurahan code, or kecamatan code for kecamatan roles
   std::string token_hash;    // hex SHA-256 of the bearer token; the token is never stored
-  template <class A> void serialize(A& ar) { ar(officer_id, name, role, jurisdiction, token_hash); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(officer_id, name, role, jurisdiction, token_hash);
+  }
 };
 
 // The business. Public fields only: the premises of a micro business is
@@ -70,9 +79,10 @@ struct Business {
   int64_t capital = 0;      // rupiah, excluding land and buildings
   int64_t turnover = 0;     // rupiah per year
   int32_t workers = 0;
-  std::string premises;     // "owned" or "leased"
+  std::string premises;  // "owned" or "leased"
   bool operator==(const Business&) const = default;
-  template <class A> void serialize(A& ar) {
+  template <class A>
+  void serialize(A& ar) {
     ar(name, kbli, description, capital, turnover, workers, premises);
   }
 };
@@ -85,7 +95,8 @@ struct ApplicationSubmitted {
   Business business;
   std::vector<std::string> documents;  // documents handed in
   std::string tracking_hash;           // hex SHA-256 of the tracking code
-  template <class A> void serialize(A& ar) {
+  template <class A>
+  void serialize(A& ar) {
     ar(kelurahan, applicant, business, documents, tracking_hash);
   }
 };
@@ -94,28 +105,38 @@ struct CompletionRequested {
   static constexpr EventType kType = EventType::kCompletionRequested;
   static constexpr uint16_t kVersion = 1;
   std::vector<std::string> missing;
-  template <class A> void serialize(A& ar) { ar(missing); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(missing);
+  }
 };
 
 struct DocumentsCompleted {
   static constexpr EventType kType = EventType::kDocumentsCompleted;
   static constexpr uint16_t kVersion = 1;
   std::vector<std::string> provided;
-  template <class A> void serialize(A& ar) { ar(provided); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(provided);
+  }
 };
 
 struct DocumentsVerified {
   static constexpr EventType kType = EventType::kDocumentsVerified;
   static constexpr uint16_t kVersion = 1;
-  template <class A> void serialize(A&) {}
+  template <class A>
+  void serialize(A&) {}
 };
 
 struct SurveyScheduled {
   static constexpr EventType kType = EventType::kSurveyScheduled;
   static constexpr uint16_t kVersion = 1;
-  std::string date;  // YYYY-MM-DD
+  std::string date;               // YYYY-MM-DD
   std::vector<std::string> team;  // officer ids
-  template <class A> void serialize(A& ar) { ar(date, team); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(date, team);
+  }
 };
 
 struct SurveyRecorded {
@@ -123,21 +144,30 @@ struct SurveyRecorded {
   static constexpr uint16_t kVersion = 1;
   bool zoning_compliant = false;
   std::string notes;
-  template <class A> void serialize(A& ar) { ar(zoning_compliant, notes); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(zoning_compliant, notes);
+  }
 };
 
 struct Recommended {
   static constexpr EventType kType = EventType::kRecommended;
   static constexpr uint16_t kVersion = 1;
   std::string letter_number;
-  template <class A> void serialize(A& ar) { ar(letter_number); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(letter_number);
+  }
 };
 
 struct RecommendationDeclined {
   static constexpr EventType kType = EventType::kRecommendationDeclined;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
-  template <class A> void serialize(A& ar) { ar(reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(reason);
+  }
 };
 
 struct PermitIssued {
@@ -146,7 +176,10 @@ struct PermitIssued {
   std::string permit_number;
   std::string valid_from;   // YYYY-MM-DD (Jakarta date)
   std::string valid_until;  // YYYY-MM-DD
-  template <class A> void serialize(A& ar) { ar(permit_number, valid_from, valid_until); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(permit_number, valid_from, valid_until);
+  }
 };
 
 struct ApplicationRejected {
@@ -154,35 +187,50 @@ struct ApplicationRejected {
   static constexpr uint16_t kVersion = 1;
   std::string reason_code;
   std::string reason;
-  template <class A> void serialize(A& ar) { ar(reason_code, reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(reason_code, reason);
+  }
 };
 
 struct ApplicationWithdrawn {
   static constexpr EventType kType = EventType::kApplicationWithdrawn;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
-  template <class A> void serialize(A& ar) { ar(reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(reason);
+  }
 };
 
 struct PermitRevoked {
   static constexpr EventType kType = EventType::kPermitRevoked;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
-  template <class A> void serialize(A& ar) { ar(reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(reason);
+  }
 };
 
 struct ConsentGranted {
   static constexpr EventType kType = EventType::kConsentGranted;
   static constexpr uint16_t kVersion = 1;
   std::string subscriber;
-  template <class A> void serialize(A& ar) { ar(subscriber); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(subscriber);
+  }
 };
 
 struct ConsentWithdrawn {
   static constexpr EventType kType = EventType::kConsentWithdrawn;
   static constexpr uint16_t kVersion = 1;
   std::string subscriber;
-  template <class A> void serialize(A& ar) { ar(subscriber); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(subscriber);
+  }
 };
 
 struct PersonalDataErased {
@@ -190,15 +238,17 @@ struct PersonalDataErased {
   static constexpr uint16_t kVersion = 1;
   std::string person_id;
   std::string legal_basis;  // "applicant_request" or the legal order reference
-  template <class A> void serialize(A& ar) { ar(person_id, legal_basis); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person_id, legal_basis);
+  }
 };
 
-using Payload =
-    std::variant<CharterAdopted, OfficerEnrolled, ApplicationSubmitted, CompletionRequested,
-                 DocumentsCompleted, DocumentsVerified, SurveyScheduled, SurveyRecorded,
-                 Recommended, RecommendationDeclined, PermitIssued, ApplicationRejected,
-                 ApplicationWithdrawn, PermitRevoked, ConsentGranted, ConsentWithdrawn,
-                 PersonalDataErased>;
+using Payload = std::variant<CharterAdopted, OfficerEnrolled, ApplicationSubmitted,
+                             CompletionRequested, DocumentsCompleted, DocumentsVerified,
+                             SurveyScheduled, SurveyRecorded, Recommended, RecommendationDeclined,
+                             PermitIssued, ApplicationRejected, ApplicationWithdrawn, PermitRevoked,
+                             ConsentGranted, ConsentWithdrawn, PersonalDataErased>;
 
 inline EventType TypeOf(const Payload& p) {
   return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, p);

@@ -19,7 +19,9 @@ class StrongId {
   auto operator<=>(const StrongId&) const = default;
 
   template <class Archive>
-  void serialize(Archive& ar) { ar(v_); }
+  void serialize(Archive& ar) {
+    ar(v_);
+  }
 
  private:
   std::string v_;

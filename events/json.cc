@@ -12,12 +12,14 @@ json J(const CharterAdopted& e) {
   return {{"charter_version", e.charter_version}, {"charter", json::parse(e.charter_json)}};
 }
 json J(const OfficerEnrolled& e) {
-  return {{"officer_id", e.officer_id}, {"name", e.name}, {"role", e.role},
+  return {{"officer_id", e.officer_id},
+          {"name", e.name},
+          {"role", e.role},
           {"jurisdiction", e.jurisdiction}};
 }
 json J(const Business& b) {
-  return {{"name", b.name},         {"kbli", b.kbli},         {"description", b.description},
-          {"capital", b.capital},   {"turnover", b.turnover}, {"workers", b.workers},
+  return {{"name", b.name},        {"kbli", b.kbli},         {"description", b.description},
+          {"capital", b.capital},  {"turnover", b.turnover}, {"workers", b.workers},
           {"premises", b.premises}};
 }
 json J(const ApplicationSubmitted& e) {

@@ -78,8 +78,7 @@ void KafkaProducer::Produce(const std::string& topic, int32_t partition, std::st
       continue;
     }
     std::unique_ptr<Delivered> owned(cb);
-    (*owned)(KafkaStatus(err, "producing to " + topic + "/" + std::to_string(partition)),
-             Offset{});
+    (*owned)(KafkaStatus(err, "producing to " + topic + "/" + std::to_string(partition)), Offset{});
     return;
   }
 }

@@ -101,8 +101,8 @@ inline Status KafkaStatus(rd_kafka_resp_err_t err, const std::string& what) {
 // A configuration with the bootstrap servers, the caller's extra properties,
 // then ours (which win: they are what the guarantees rest on).
 inline Result<ConfPtr> MakeConf(const std::string& bootstrap,
-                         const std::map<std::string, std::string>& extra,
-                         std::initializer_list<std::pair<const char*, std::string>> ours) {
+                                const std::map<std::string, std::string>& extra,
+                                std::initializer_list<std::pair<const char*, std::string>> ours) {
   if (bootstrap.empty()) return Status("invalid_argument", "no Kafka bootstrap servers given");
   ConfPtr conf(rd_kafka_conf_new());
   char errstr[512];

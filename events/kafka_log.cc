@@ -2,8 +2,6 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "events/kafka_internal.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cinttypes>
@@ -11,6 +9,8 @@
 #include <mutex>
 #include <random>
 #include <thread>
+
+#include "events/kafka_internal.h"
 
 namespace pl {
 using namespace kafka_internal;
@@ -80,8 +80,8 @@ struct KafkaTransactionalProducer::Impl {
       }
       if (IsFatal(e.get())) return Fenced();
       if (rd_kafka_error_is_retriable(e.get()) && Clock::now() < deadline) continue;
-      return Status("unavailable", "could not abort the transaction (" + why + "): " +
-                                       rd_kafka_error_string(e.get()));
+      return Status("unavailable", "could not abort the transaction (" + why +
+                                       "): " + rd_kafka_error_string(e.get()));
     }
   }
 
@@ -134,9 +134,10 @@ Result<std::unique_ptr<KafkaTransactionalProducer>> KafkaTransactionalProducer::
     if (!e) break;
     if (rd_kafka_error_is_retriable(e.get()) && Clock::now() < deadline) continue;
     if (rd_kafka_error_is_fatal(e.get())) {
-      return Status("kafka_error", "init_transactions failed fatally (does the cluster "
-                                   "support transactions?): " +
-                                       std::string(rd_kafka_error_string(e.get())));
+      return Status("kafka_error",
+                    "init_transactions failed fatally (does the cluster "
+                    "support transactions?): " +
+                        std::string(rd_kafka_error_string(e.get())));
     }
     return impl->ErrorStatus(e.get(), "init_transactions for '" + transactional_id + "'");
   }
@@ -144,8 +145,9 @@ Result<std::unique_ptr<KafkaTransactionalProducer>> KafkaTransactionalProducer::
       new KafkaTransactionalProducer(std::move(impl)));
 }
 
-bool KafkaTransactionalProducer::fatal() const { return !impl_->fatal_msg.empty() ||
-                                                        !FatalError(impl_->rk).empty(); }
+bool KafkaTransactionalProducer::fatal() const {
+  return !impl_->fatal_msg.empty() || !FatalError(impl_->rk).empty();
+}
 
 Status KafkaTransactionalProducer::BeginTransaction() {
   Impl& s = *impl_;
@@ -172,12 +174,12 @@ Status KafkaTransactionalProducer::Produce(const std::string& topic, int32_t par
   s.errors.push_back(RD_KAFKA_RESP_ERR__IN_PROGRESS);
   auto tag = (uintptr_t{s.generation} << 32) | static_cast<uint32_t>(index);
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        s.rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(tag)),
-        RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(s.rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(tag)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {  // wait for the queue to drain
       rd_kafka_poll(s.rk, 50);
@@ -194,7 +196,8 @@ Status KafkaTransactionalProducer::SendOffsetsToTransaction(
     const ConsumerGroupMetadata& group, const std::vector<TopicPartitionOffset>& offsets) {
   Impl& s = *impl_;
   if (!s.fatal_msg.empty()) return s.Fenced();
-  if (!s.in_txn) return Status("invalid_argument", "SendOffsetsToTransaction outside a transaction");
+  if (!s.in_txn)
+    return Status("invalid_argument", "SendOffsetsToTransaction outside a transaction");
   ListPtr list = ToList(offsets);
   auto deadline = Clock::now() + s.timeout;
   for (;;) {
@@ -222,8 +225,8 @@ Result<std::vector<Offset>> KafkaTransactionalProducer::Flush() {
   out.reserve(s.offsets.size());
   for (size_t i = 0; i < s.errors.size(); ++i) {
     if (s.errors[i] != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return s.Abort("record " + std::to_string(i) + " not delivered: " +
-                     rd_kafka_err2str(s.errors[i]));
+      return s.Abort("record " + std::to_string(i) +
+                     " not delivered: " + rd_kafka_err2str(s.errors[i]));
     out.push_back(Offset{static_cast<uint64_t>(s.offsets[i])});
   }
   return out;
@@ -241,8 +244,8 @@ Result<std::vector<Offset>> KafkaTransactionalProducer::CommitTransaction() {
     return s.Abort(std::string("records not delivered in time: ") + rd_kafka_err2str(ferr));
   for (size_t i = 0; i < s.errors.size(); ++i) {
     if (s.errors[i] != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return s.Abort("record " + std::to_string(i) + " not delivered: " +
-                     rd_kafka_err2str(s.errors[i]));
+      return s.Abort("record " + std::to_string(i) +
+                     " not delivered: " + rd_kafka_err2str(s.errors[i]));
     }
   }
   for (;;) {
@@ -308,12 +311,16 @@ struct KafkaGroupConsumer::Impl {
     bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       if (self->on_rebalance) self->on_rebalance(Rebalance::kAssigned, FromList(parts));
-      if (cooperative) ErrorPtr(rd_kafka_incremental_assign(rk, parts));
-      else rd_kafka_assign(rk, parts);
+      if (cooperative)
+        ErrorPtr(rd_kafka_incremental_assign(rk, parts));
+      else
+        rd_kafka_assign(rk, parts);
     } else {
       if (self->on_rebalance) self->on_rebalance(Rebalance::kRevoked, FromList(parts));
-      if (cooperative) ErrorPtr(rd_kafka_incremental_unassign(rk, parts));
-      else rd_kafka_assign(rk, nullptr);
+      if (cooperative)
+        ErrorPtr(rd_kafka_incremental_unassign(rk, parts));
+      else
+        rd_kafka_assign(rk, nullptr);
     }
   }
 };
@@ -488,8 +495,8 @@ struct KafkaLog::Impl {
       if (!m) {
         if (Clock::now() >= deadline) {
           assigned = -1;
-          return Status("unavailable", "reading " + options.topic + "/" + std::to_string(p) +
-                                           " timed out");
+          return Status("unavailable",
+                        "reading " + options.topic + "/" + std::to_string(p) + " timed out");
         }
         continue;
       }
@@ -540,15 +547,13 @@ Result<TopicInfo> DescribeTopic(rd_kafka_t* rk, const std::string& topic, int ti
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
   rd_kafka_topic_destroy(rkt);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return KafkaStatus(err, "metadata of topic " + topic);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata of topic " + topic);
   TopicInfo info;
   for (int i = 0; i < md->topic_cnt; ++i) {
     const auto& t = md->topics[i];
     if (topic != t.topic) continue;
     if (t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) break;
-    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR &&
-        t.err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE) {
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR && t.err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE) {
       Status s = KafkaStatus(t.err, "metadata of topic " + topic);
       rd_kafka_metadata_destroy(md);
       return s;
@@ -613,8 +618,8 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
 
 // Refuses a topic that would not keep every event forever.
 Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
-  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
-                                                               o.topic.c_str());
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, o.topic.c_str());
   auto ev = AdminCall(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, Ms(o.timeout),
                       [&](rd_kafka_AdminOptions_t* opts, rd_kafka_queue_t* q) {
                         rd_kafka_DescribeConfigs(rk, &res, 1, opts, q);
@@ -702,8 +707,8 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
   for (;;) {
     Status s = CheckTopicConfig(impl->reader, options);
     if (s.ok()) break;
-    bool young = s.message().find("UNKNOWN_TOPIC_OR_PART") != std::string::npos ||
-                 s.code() == "unavailable";
+    bool young =
+        s.message().find("UNKNOWN_TOPIC_OR_PART") != std::string::npos || s.code() == "unavailable";
     if (!young || Clock::now() >= deadline) return s;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -725,8 +730,8 @@ Result<std::vector<Offset>> KafkaLog::Append(std::span<const AppendRecord> recor
   for (const auto& r : records) {
     if (r.partition.value < 0 || r.partition.value >= s.partitions)
       return Status("invalid_argument", "partition " + std::to_string(r.partition.value) +
-                                            " out of range [0, " +
-                                            std::to_string(s.partitions) + ")");
+                                            " out of range [0, " + std::to_string(s.partitions) +
+                                            ")");
   }
   if (records.empty()) return std::vector<Offset>{};
   Result<std::vector<Offset>> committed = [&]() -> Result<std::vector<Offset>> {
@@ -792,8 +797,8 @@ bool KafkaLog::WaitFor(PartitionId p, Offset from, std::chrono::milliseconds tim
       if (r.ok()) known_empty_to = end->value;
     }
     if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    deadline - Clock::now())));
+    std::this_thread::sleep_for(std::min(
+        pause, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }

@@ -24,10 +24,10 @@
 namespace pl {
 
 struct KafkaLogOptions {
-  std::string bootstrap_servers;  // "host:port[,host:port...]"
-  std::string topic;              // e.g. "permitledger.events"
-  int32_t partitions = 12;        // used to create the topic; checked if present
-  int16_t replication_factor = 1; // used only when creating the topic
+  std::string bootstrap_servers;   // "host:port[,host:port...]"
+  std::string topic;               // e.g. "permitledger.events"
+  int32_t partitions = 12;         // used to create the topic; checked if present
+  int16_t replication_factor = 1;  // used only when creating the topic
   int32_t min_insync_replicas = 1;
   // -1 (the default): records are kept forever, and a present topic with a
   // finite retention is refused. A positive value (milliseconds) is for
@@ -164,9 +164,10 @@ class KafkaGroupConsumer {
   using RebalanceCallback =
       std::function<void(Rebalance, const std::vector<TopicPartitionOffset>& partitions)>;
 
-  static Result<std::unique_ptr<KafkaGroupConsumer>> Create(
-      const KafkaClientOptions& options, const std::string& group_id,
-      const std::vector<std::string>& topics, RebalanceCallback on_rebalance = {});
+  static Result<std::unique_ptr<KafkaGroupConsumer>> Create(const KafkaClientOptions& options,
+                                                            const std::string& group_id,
+                                                            const std::vector<std::string>& topics,
+                                                            RebalanceCallback on_rebalance = {});
   ~KafkaGroupConsumer();  // leaves the group
 
   // Up to `max` records, waiting up to `timeout` for the first one. Serves

@@ -11,14 +11,17 @@
 namespace pl {
 
 struct PersonalData {
-  std::string nik;        // 16-digit national identity number (KTP)
+  std::string nik;  // 16-digit national identity number (KTP)
   std::string name;
-  std::string address;    // home address, usually the premises of the business
+  std::string address;  // home address, usually the premises of the business
   std::string phone;
   std::string kk_number;  // family card number
   std::string npwp;       // tax number, when held
   bool operator==(const PersonalData&) const = default;
-  template <class A> void serialize(A& ar) { ar(nik, name, address, phone, kk_number, npwp); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(nik, name, address, phone, kk_number, npwp);
+  }
 };
 
 std::string EncodePersonal(const PersonalData& p);

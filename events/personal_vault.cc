@@ -1,10 +1,11 @@
 #include "events/personal_vault.h"
-#include "events/hex.h"
-#include "events/store_options.h"
 
 #include <openssl/hmac.h>
 #include <rocksdb/db.h>
 #include <sodium.h>
+
+#include "events/hex.h"
+#include "events/store_options.h"
 
 namespace pl {
 namespace {
@@ -59,8 +60,7 @@ Result<std::string> PersonalVault::KeyFor(const std::string& person_id, bool cre
   auto s = db_->Get(rocksdb::ReadOptions(), PersonKey(person_id), &key);
   if (s.ok()) return key;
   if (!s.IsNotFound()) return Status("vault_unavailable", s.ToString());
-  if (!create)
-    return Status("erased", "the personal data of " + person_id + " has been erased");
+  if (!create) return Status("erased", "the personal data of " + person_id + " has been erased");
   // A person who was erased and applies again gets a fresh key: what was
   // sealed under the destroyed key stays unreadable.
   std::lock_guard lock(create_mu_);

@@ -37,8 +37,7 @@ std::vector<std::string> PathParts(std::string_view target) {
 std::string PercentDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
@@ -95,13 +94,13 @@ std::string PermitIdFor(const std::string& command_id) {
 
 bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond) {
   if (!o.error.ok()) {
-    respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
-                          o.error.message()));
+    respond(
+        ErrorResponse(req, http::status::service_unavailable, "unavailable", o.error.message()));
     return true;
   }
   if (o.refusal) {
-    respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code,
-                          o.refusal->message));
+    respond(
+        ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code, o.refusal->message));
     return true;
   }
   return false;
@@ -155,9 +154,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   auto req = std::make_shared<HttpRequest>(std::move(req_in));
   Respond respond = [this, respond_in = std::move(respond_in)](HttpResponse res) {
     unsigned code = res.result_int();
-    if (code < 400) ++responses_2xx_;
-    else if (code < 500) ++responses_4xx_;
-    else ++responses_5xx_;
+    if (code < 400)
+      ++responses_2xx_;
+    else if (code < 500)
+      ++responses_4xx_;
+    else
+      ++responses_5xx_;
     respond_in(std::move(res));
   };
   const auto parts = PathParts(SV(req->target()));
@@ -167,9 +169,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
                           "no such resource: " + std::string(req->target())));
   };
   auto wrong_method = [&] {
-    respond(ErrorResponse(*req, http::status::method_not_allowed, "method_not_allowed",
-                          std::string(req->method_string()) + " is not allowed on " +
-                              std::string(req->target())));
+    respond(ErrorResponse(
+        *req, http::status::method_not_allowed, "method_not_allowed",
+        std::string(req->method_string()) + " is not allowed on " + std::string(req->target())));
   };
 
   if (web_ && method == http::verb::get &&
@@ -242,12 +244,13 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   auto command_id = in.OptionalString("command_id", 128);
   in.RejectUnknown();
   if (!in.ok())
-    return respond(ErrorResponse(req, http::status::bad_request, in.error().code,
-                                 in.error().message));
+    return respond(
+        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
   const std::string token = RandomToken(24);
   e.token_hash = HashToken(token);
   Command cmd;
-  cmd.id = CommandId(command_id.value_or("enroll-" + e.officer_id + "-" + e.token_hash.substr(0, 8)));
+  cmd.id =
+      CommandId(command_id.value_or("enroll-" + e.officer_id + "-" + e.token_hash.substr(0, 8)));
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
   std::string officer_id = e.officer_id;
@@ -337,12 +340,17 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
                                  "there is no permit " + permit_id));
   bool allowed = false;
   switch (who.kind) {
-    case Principal::Kind::kAdmin: allowed = true; break;
-    case Principal::Kind::kApplicant: allowed = who.permit_id == permit_id; break;
+    case Principal::Kind::kAdmin:
+      allowed = true;
+      break;
+    case Principal::Kind::kApplicant:
+      allowed = who.permit_id == permit_id;
+      break;
     case Principal::Kind::kOfficer:
       allowed = charter->Covers(who.actor.role, who.actor.jurisdiction, state->kelurahan);
       break;
-    default: break;
+    default:
+      break;
   }
   if (!allowed)
     return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
@@ -380,9 +388,9 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   // every open application in their scope.
   const bool read_only = role == "kecamatan_monitor" || role == "auditor" || role == "admin";
   std::vector<PermitStatus> statuses;
-  for (auto s : {PermitStatus::kSubmitted, PermitStatus::kIncomplete,
-                 PermitStatus::kDocumentsVerified, PermitStatus::kSurveyScheduled,
-                 PermitStatus::kSurveyed, PermitStatus::kRecommended}) {
+  for (auto s :
+       {PermitStatus::kSubmitted, PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
+        PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed, PermitStatus::kRecommended}) {
     if (read_only) {
       statuses.push_back(s);
       continue;
@@ -421,9 +429,10 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
     return std::make_pair(key(a), a["permit_id"].get<std::string>()) <
            std::make_pair(key(b), b["permit_id"].get<std::string>());
   });
-  json j = {{"officer", {{"id", who.actor.id}, {"role", role}, {"jurisdiction", who.actor.jurisdiction}}},
-            {"read_only", read_only},
-            {"items", items}};
+  json j = {
+      {"officer", {{"id", who.actor.id}, {"role", role}, {"jurisdiction", who.actor.jurisdiction}}},
+      {"read_only", read_only},
+      {"items", items}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
@@ -457,11 +466,15 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
     out += name + labels + " " + std::to_string(v) + "\n";
   };
   line("permitledger_http_requests_total", "HTTP requests received.", "counter", "", requests_);
-  out += "# HELP permitledger_http_responses_total HTTP responses by status class.\n"
-         "# TYPE permitledger_http_responses_total counter\n";
-  out += "permitledger_http_responses_total{class=\"2xx\"} " + std::to_string(responses_2xx_) + "\n";
-  out += "permitledger_http_responses_total{class=\"4xx\"} " + std::to_string(responses_4xx_) + "\n";
-  out += "permitledger_http_responses_total{class=\"5xx\"} " + std::to_string(responses_5xx_) + "\n";
+  out +=
+      "# HELP permitledger_http_responses_total HTTP responses by status class.\n"
+      "# TYPE permitledger_http_responses_total counter\n";
+  out +=
+      "permitledger_http_responses_total{class=\"2xx\"} " + std::to_string(responses_2xx_) + "\n";
+  out +=
+      "permitledger_http_responses_total{class=\"4xx\"} " + std::to_string(responses_4xx_) + "\n";
+  out +=
+      "permitledger_http_responses_total{class=\"5xx\"} " + std::to_string(responses_5xx_) + "\n";
   line("permitledger_commands_accepted_total", "Commands the domain accepted.", "counter", "",
        ledger_.commands_accepted());
   line("permitledger_commands_refused_total", "Commands the domain refused.", "counter", "",
@@ -469,15 +482,17 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
   line("permitledger_projection_events_applied_total", "Events applied to the views.", "counter",
        "", ledger_.engine().events_applied());
   auto cps = ledger_.engine().checkpoints();
-  out += "# HELP permitledger_log_end_offset Next offset of each log partition.\n"
-         "# TYPE permitledger_log_end_offset gauge\n";
+  out +=
+      "# HELP permitledger_log_end_offset Next offset of each log partition.\n"
+      "# TYPE permitledger_log_end_offset gauge\n";
   for (size_t p = 0; p < cps.size(); ++p) {
     auto end = ledger_.log().EndOffset(PartitionId{static_cast<int32_t>(p)});
     out += "permitledger_log_end_offset{partition=\"" + std::to_string(p) + "\"} " +
            std::to_string(end.ok() ? end->value : 0) + "\n";
   }
-  out += "# HELP permitledger_projection_checkpoint Next offset the views will apply.\n"
-         "# TYPE permitledger_projection_checkpoint gauge\n";
+  out +=
+      "# HELP permitledger_projection_checkpoint Next offset the views will apply.\n"
+      "# TYPE permitledger_projection_checkpoint gauge\n";
   for (size_t p = 0; p < cps.size(); ++p)
     out += "permitledger_projection_checkpoint{partition=\"" + std::to_string(p) + "\"} " +
            std::to_string(cps[p]) + "\n";

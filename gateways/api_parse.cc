@@ -52,10 +52,11 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
   } else if (name == "withdraw_consent") {
     out.action = WithdrawConsent{in.String("subscriber", true, 64)};
   } else if (name == "erase_personal_data") {
-    out.action = ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("applicant_request")};
+    out.action =
+        ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("applicant_request")};
   } else {
-    error = {"unknown_action", "'" + name +
-                                   "' is not an action; see docs/api.md for the list of actions"};
+    error = {"unknown_action",
+             "'" + name + "' is not an action; see docs/api.md for the list of actions"};
     return std::nullopt;
   }
   in.RejectUnknown();
@@ -86,7 +87,8 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
   s.business.description = business.OptionalString("description", 500).value_or("");
   s.business.capital = business.Integer("capital");
   s.business.turnover = business.Integer("turnover");
-  s.business.workers = static_cast<int32_t>(std::clamp<int64_t>(business.Integer("workers"), -1, 1000000));
+  s.business.workers =
+      static_cast<int32_t>(std::clamp<int64_t>(business.Integer("workers"), -1, 1000000));
   s.business.premises = business.String("premises", true, 16);
   business.RejectUnknown();
   s.documents = in.Strings("documents", false);

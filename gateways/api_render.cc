@@ -131,8 +131,10 @@ nlohmann::json RenderVerification(const std::string& number, const nlohmann::jso
   if (!entry) return {{"permit_number", number}, {"result", "unknown"}};
   nlohmann::json j = *entry;
   std::string result = "valid";
-  if (j.value("status", "") == "revoked") result = "revoked";
-  else if (j.value("valid_until", "") < today) result = "expired";
+  if (j.value("status", "") == "revoked")
+    result = "revoked";
+  else if (j.value("valid_until", "") < today)
+    result = "expired";
   j["result"] = result;
   return j;
 }

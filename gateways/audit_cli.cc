@@ -28,23 +28,40 @@ namespace {
 // The action an event records, as the charter names it.
 const char* ActionOf(EventType t) {
   switch (t) {
-    case EventType::kApplicationSubmitted: return "submit_application";
-    case EventType::kCompletionRequested: return "request_completion";
-    case EventType::kDocumentsCompleted: return "complete_documents";
-    case EventType::kDocumentsVerified: return "verify_documents";
-    case EventType::kSurveyScheduled: return "schedule_survey";
-    case EventType::kSurveyRecorded: return "record_survey";
-    case EventType::kRecommended: return "recommend";
-    case EventType::kRecommendationDeclined: return "decline_recommendation";
-    case EventType::kPermitIssued: return "issue_permit";
-    case EventType::kApplicationRejected: return "reject";
-    case EventType::kApplicationWithdrawn: return "withdraw";
-    case EventType::kPermitRevoked: return "revoke";
-    case EventType::kConsentGranted: return "grant_consent";
-    case EventType::kConsentWithdrawn: return "withdraw_consent";
-    case EventType::kPersonalDataErased: return "erase_personal_data";
-    case EventType::kCharterAdopted: return "adopt_charter";
-    case EventType::kOfficerEnrolled: return "enroll_officer";
+    case EventType::kApplicationSubmitted:
+      return "submit_application";
+    case EventType::kCompletionRequested:
+      return "request_completion";
+    case EventType::kDocumentsCompleted:
+      return "complete_documents";
+    case EventType::kDocumentsVerified:
+      return "verify_documents";
+    case EventType::kSurveyScheduled:
+      return "schedule_survey";
+    case EventType::kSurveyRecorded:
+      return "record_survey";
+    case EventType::kRecommended:
+      return "recommend";
+    case EventType::kRecommendationDeclined:
+      return "decline_recommendation";
+    case EventType::kPermitIssued:
+      return "issue_permit";
+    case EventType::kApplicationRejected:
+      return "reject";
+    case EventType::kApplicationWithdrawn:
+      return "withdraw";
+    case EventType::kPermitRevoked:
+      return "revoke";
+    case EventType::kConsentGranted:
+      return "grant_consent";
+    case EventType::kConsentWithdrawn:
+      return "withdraw_consent";
+    case EventType::kPersonalDataErased:
+      return "erase_personal_data";
+    case EventType::kCharterAdopted:
+      return "adopt_charter";
+    case EventType::kOfficerEnrolled:
+      return "enroll_officer";
   }
   return "";
 }
@@ -153,10 +170,12 @@ void Auditor::LoadCheckpoints(const NoteVerifierKey& key, const std::string& vke
       continue;
     }
     if (cp->origin != key.name)
-      Problem("checkpoint_origin", where, "origin \"" + cp->origin + "\" is not the log's " + key.name);
+      Problem("checkpoint_origin", where,
+              "origin \"" + cp->origin + "\" is not the log's " + key.name);
     if (cp->size != r.size)
-      Problem("checkpoint_size", where, "the note says tree size " + std::to_string(cp->size) +
-                                            ", its record " + std::to_string(r.size));
+      Problem("checkpoint_size", where,
+              "the note says tree size " + std::to_string(cp->size) + ", its record " +
+                  std::to_string(r.size));
     if (previous && cp->size <= *previous)
       Problem("checkpoint_order", where,
               "tree size " + std::to_string(cp->size) + " does not exceed the previous " +
@@ -181,10 +200,12 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
     auto c = Charter::FromJson(a->charter_json);
     if (!c.ok()) Problem("invalid_charter", where, c.status().message());
   } else if (const auto* o = std::get_if<OfficerEnrolled>(&e.payload)) {
-    if (!gov_.charter) Problem("no_charter", where, "officer enrolled before any charter");
+    if (!gov_.charter)
+      Problem("no_charter", where, "officer enrolled before any charter");
     else if (!gov_.charter->roles.count(o->role))
-      Problem("unknown_role", where, "officer " + o->officer_id + " enrolled in role \"" + o->role +
-                                         "\", which the charter does not define");
+      Problem("unknown_role", where,
+              "officer " + o->officer_id + " enrolled in role \"" + o->role +
+                  "\", which the charter does not define");
     if (gov_.officers.count(o->officer_id))
       Problem("officer_exists", where, "officer " + o->officer_id + " enrolled twice");
   } else {
@@ -200,8 +221,8 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
   if (e.seq != st.seq + 1)
     Problem(e.seq <= st.seq ? "seq_repeated" : "seq_gap", where,
             std::string(type) + " has seq " + std::to_string(e.seq) + " but the stream is at " +
-                std::to_string(st.seq) + (e.seq <= st.seq ? " (repeated or reordered event)"
-                                                          : " (missing events)"));
+                std::to_string(st.seq) +
+                (e.seq <= st.seq ? " (repeated or reordered event)" : " (missing events)"));
   const std::string action = ActionOf(e.type());
   const Charter* charter = gov_.charter.get();
   if (!charter) {
@@ -223,11 +244,13 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
     if (const auto* s = std::get_if<ApplicationSubmitted>(&e.payload)) {
       kelurahan = s->kelurahan;
       if (!charter->FindKelurahan(kelurahan))
-        Problem("unknown_kelurahan", where, "kelurahan \"" + kelurahan + "\" is not in the charter");
+        Problem("unknown_kelurahan", where,
+                "kelurahan \"" + kelurahan + "\" is not in the charter");
     }
     if (e.actor_role == "applicant") {
       if (e.actor_id != "applicant")
-        Problem("outside_jurisdiction", where, "actor \"" + e.actor_id + "\" claims the applicant role");
+        Problem("outside_jurisdiction", where,
+                "actor \"" + e.actor_id + "\" claims the applicant role");
     } else {
       std::string jurisdiction;
       bool known = true;
@@ -242,7 +265,8 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
         }
       } else {
         known = false;
-        Problem("unknown_officer", where, "actor \"" + e.actor_id + "\" is not an enrolled officer");
+        Problem("unknown_officer", where,
+                "actor \"" + e.actor_id + "\" is not an enrolled officer");
       }
       if (known && !charter->Covers(e.actor_role, jurisdiction, kelurahan))
         Problem("outside_jurisdiction", where,
@@ -273,8 +297,8 @@ void Auditor::CheckConsistency() {
     const Pending& a = matched_[i - 1];
     const Pending& b = matched_[i];
     auto proof = TransparencyProjection::Tree().ConsistencyProof(reader, a.size, b.size);
-    Status s = proof.ok() ? VerifyConsistency(a.size, b.size, *proof, a.root, b.root)
-                          : proof.status();
+    Status s =
+        proof.ok() ? VerifyConsistency(a.size, b.size, *proof, a.root, b.root) : proof.status();
     if (!s.ok())
       Problem("checkpoint_consistency",
               "checkpoint " + std::to_string(b.number) + " (size " + std::to_string(b.size) + ")",
@@ -292,8 +316,8 @@ Status Auditor::Run() {
   auto key = ParseVerifierKey(vkey);
   if (!key.ok())
     return Status("invalid_key", "no usable verifier key (pass --key, or keep " +
-                                     CheckpointPublisher::PublicKeyPath(dir) + "): " +
-                                     key.status().message());
+                                     CheckpointPublisher::PublicKeyPath(dir) +
+                                     "): " + key.status().message());
   LoadCheckpoints(*key, vkey);
 
   if (options_.compare_views && fs::exists(fs::path(dir) / "views")) {
@@ -326,11 +350,12 @@ Status Auditor::Run() {
     if (batch->empty()) break;
     for (const LogRecord& r : *batch) {
       const uint64_t leaf = tree.size();
-      std::string where = "partition 0 offset " + std::to_string(r.offset.value) + " leaf " +
-                          std::to_string(leaf);
+      std::string where =
+          "partition 0 offset " + std::to_string(r.offset.value) + " leaf " + std::to_string(leaf);
       if (r.offset.value != offset)
-        Problem("offset_gap", where, "the log skips from offset " + std::to_string(offset) +
-                                         " to " + std::to_string(r.offset.value));
+        Problem("offset_gap", where,
+                "the log skips from offset " + std::to_string(offset) + " to " +
+                    std::to_string(r.offset.value));
       offset = r.offset.value + 1;
       const Hash leaf_hash = HashLeaf(r.value);
       tree.Append(leaf_hash);
@@ -343,8 +368,10 @@ Status Auditor::Run() {
           Problem("wrong_key", where, "the record is keyed \"" + r.key + "\"");
         if (event->event_id != event->stream.str() + "/" + std::to_string(event->seq))
           Problem("wrong_event_id", where, "event id \"" + event->event_id + "\"");
-        if (event->stream == kGovernanceStream) CheckGovernance(*event, where);
-        else CheckPermit(*event, where);
+        if (event->stream == kGovernanceStream)
+          CheckGovernance(*event, where);
+        else
+          CheckPermit(*event, where);
       }
       if (view_leaves && !view_diverged) {
         const std::string key = TransparencyProjection::Tree().NodeKey(0, leaf);
@@ -365,11 +392,13 @@ Status Auditor::Run() {
           matched_.push_back(p);
           last_good_size = p.size;
         } else {
-          Problem("checkpoint_root",
-                  "checkpoint " + std::to_string(p.number) + " (size " + std::to_string(p.size) + ")",
-                  "its root differs from the log's recomputed tree at that size: the log's leaves "
-                  "in [" + std::to_string(last_good_size) + ", " + std::to_string(p.size) +
-                      ") are not the ones signed");
+          Problem(
+              "checkpoint_root",
+              "checkpoint " + std::to_string(p.number) + " (size " + std::to_string(p.size) + ")",
+              "its root differs from the log's recomputed tree at that size: the log's leaves "
+              "in [" +
+                  std::to_string(last_good_size) + ", " + std::to_string(p.size) +
+                  ") are not the ones signed");
         }
       }
       while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < tree.size())
@@ -392,8 +421,7 @@ Status Auditor::Run() {
   report_.events = tree.size();
   report_.streams = streams_.size() + (gov_.version ? 1 : 0);
   report_.root = tree.Root();
-  report_.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return Status::Ok();
 }
 
@@ -432,7 +460,8 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
     return;
   }
   out << r.problem_count << " problem(s):\n";
-  for (const auto& p : r.problems) out << "  " << p.kind << " at " << p.where << ": " << p.message << "\n";
+  for (const auto& p : r.problems)
+    out << "  " << p.kind << " at " << p.where << ": " << p.message << "\n";
   if (r.problem_count > r.problems.size())
     out << "  ... and " << (r.problem_count - r.problems.size()) << " more\n";
 }
@@ -509,10 +538,14 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
 
 const char* VerdictName(PermitVerdict v) {
   switch (v) {
-    case PermitVerdict::kValid: return "valid";
-    case PermitVerdict::kRevoked: return "revoked";
-    case PermitVerdict::kExpired: return "expired";
-    case PermitVerdict::kNotGenuine: return "not genuine";
+    case PermitVerdict::kValid:
+      return "valid";
+    case PermitVerdict::kRevoked:
+      return "revoked";
+    case PermitVerdict::kExpired:
+      return "expired";
+    case PermitVerdict::kNotGenuine:
+      return "not genuine";
   }
   return "?";
 }
@@ -560,7 +593,8 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
   try {
     c.permit_number = answer.value("permit_number", "");
     auto given = VerifyCheckpoint(checkpoint_note, verifier_key);
-    if (!given.ok()) return fail("the checkpoint does not verify with the key: " + given.status().message());
+    if (!given.ok())
+      return fail("the checkpoint does not verify with the key: " + given.status().message());
     c.origin = given->origin;
     if (!answer.contains("verification") || !answer["verification"].is_object())
       return fail("the answer carries no verification: the log has not issued " + c.permit_number);
@@ -568,17 +602,21 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
     auto code = ParseVerificationCode(v.value("code", ""));
     if (!code) return fail("malformed verification code \"" + v.value("code", "") + "\"");
     if (code->permit_number != c.permit_number || v.value("permit_number", "") != c.permit_number)
-      return fail("the verification code is for " + code->permit_number + ", not " + c.permit_number);
-    if (v.value("leaf_index", uint64_t{0}) != code->leaf || v.value("tree_size", uint64_t{0}) != code->size)
+      return fail("the verification code is for " + code->permit_number + ", not " +
+                  c.permit_number);
+    if (v.value("leaf_index", uint64_t{0}) != code->leaf ||
+        v.value("tree_size", uint64_t{0}) != code->size)
       return fail("the proof is not for the code's leaf and tree size");
     c.leaf = code->leaf;
     c.tree_size = code->size;
     auto at_issue = VerifyCheckpoint(v.value("checkpoint", ""), verifier_key);
-    if (!at_issue.ok()) return fail("the code's checkpoint does not verify: " + at_issue.status().message());
+    if (!at_issue.ok())
+      return fail("the code's checkpoint does not verify: " + at_issue.status().message());
     if (at_issue->size != code->size) return fail("the code's checkpoint has another tree size");
     const auto& l = v.value("latest", nlohmann::json::object());
     auto latest = VerifyCheckpoint(l.value("checkpoint", ""), verifier_key);
-    if (!latest.ok()) return fail("the latest checkpoint does not verify: " + latest.status().message());
+    if (!latest.ok())
+      return fail("the latest checkpoint does not verify: " + latest.status().message());
     auto consistency = Hashes(l.value("consistency_proof", nlohmann::json()));
     if (!consistency) return fail("malformed consistency proof");
     if (Status s = VerifyConsistency(at_issue->size, latest->size, *consistency, at_issue->root,

@@ -34,8 +34,8 @@
 namespace pl {
 
 struct AuditProblem {
-  std::string kind;     // e.g. "corrupt_event", "checkpoint_root", "seq_gap"
-  std::string where;    // "partition 0 offset 12 leaf 12 stream P.. seq 3", "checkpoint 4 (size 120)"
+  std::string kind;   // e.g. "corrupt_event", "checkpoint_root", "seq_gap"
+  std::string where;  // "partition 0 offset 12 leaf 12 stream P.. seq 3", "checkpoint 4 (size 120)"
   std::string message;  // what is wrong, in words
 };
 

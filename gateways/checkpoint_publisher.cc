@@ -62,8 +62,8 @@ Parsed Parse(std::string_view data) {
       out.error = where + ": the file ends inside the note";
       return out;
     }
-    out.records.push_back(StoredCheckpoint{out.records.size(), size,
-                                           std::string(data.substr(nl + 1, length))});
+    out.records.push_back(
+        StoredCheckpoint{out.records.size(), size, std::string(data.substr(nl + 1, length))});
     out.offsets.push_back(nl + 1);
     pos = nl + 1 + length;
     out.good_end = pos;
@@ -123,7 +123,8 @@ Result<std::unique_ptr<CheckpointLog>> CheckpointLog::Open(const std::string& di
   std::vector<Entry> entries;
   for (size_t i = 0; i < p.records.size(); ++i)
     entries.push_back(Entry{p.records[i].size, p.offsets[i], p.records[i].note.size()});
-  return std::unique_ptr<CheckpointLog>(new CheckpointLog(fd, path, std::move(entries), p.good_end));
+  return std::unique_ptr<CheckpointLog>(
+      new CheckpointLog(fd, path, std::move(entries), p.good_end));
 }
 
 CheckpointLog::CheckpointLog(int fd, std::string path, std::vector<Entry> entries, uint64_t end)
@@ -142,8 +143,8 @@ Result<StoredCheckpoint> CheckpointLog::Append(uint64_t size, const std::string&
   record += note;
   size_t done = 0;
   while (done < record.size()) {
-    ssize_t n = ::pwrite(fd_, record.data() + done, record.size() - done,
-                         static_cast<off_t>(end_ + done));
+    ssize_t n =
+        ::pwrite(fd_, record.data() + done, record.size() - done, static_cast<off_t>(end_ + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       Status s = IoError("cannot append to", path_);
@@ -162,8 +163,8 @@ std::string CheckpointLog::ReadNote(const Entry& e) const {
   std::string note(e.length, '\0');
   size_t done = 0;
   while (done < e.length) {
-    ssize_t n = ::pread(fd_, note.data() + done, e.length - done,
-                        static_cast<off_t>(e.offset + done));
+    ssize_t n =
+        ::pread(fd_, note.data() + done, e.length - done, static_cast<off_t>(e.offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<size_t>(n);
@@ -230,14 +231,16 @@ Result<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Open(
   }
   auto log = CheckpointLog::Open(CheckpointDir(options.data_dir));
   if (!log.ok()) return log.status();
-  return std::unique_ptr<CheckpointPublisher>(new CheckpointPublisher(
-      views, std::move(options), std::move(*signer), std::move(*log)));
+  return std::unique_ptr<CheckpointPublisher>(
+      new CheckpointPublisher(views, std::move(options), std::move(*signer), std::move(*log)));
 }
 
 CheckpointPublisher::CheckpointPublisher(rocksdb::DB* views, CheckpointPublisherOptions options,
                                          CheckpointSigner signer,
                                          std::unique_ptr<CheckpointLog> log)
-    : views_(views), options_(std::move(options)), signer_(std::move(signer)),
+    : views_(views),
+      options_(std::move(options)),
+      signer_(std::move(signer)),
       log_(std::move(log)),
       node_cache_(TransparencyProjection::Tree().NodeKey(0, 0).substr(
           0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 19)) {}

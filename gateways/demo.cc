@@ -13,19 +13,27 @@ namespace {
 
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 
-const char* kFirst[] = {"Sari", "Budi", "Dewi", "Agus", "Rina", "Joko", "Wati", "Eko",
-                        "Lestari", "Hendra", "Yuni", "Rudi", "Ani", "Bambang", "Fitri", "Dedi"};
-const char* kLast[] = {"Rahayu", "Santoso", "Wijaya", "Pratama", "Kusuma", "Hidayat",
+const char* kFirst[] = {"Sari",    "Budi",   "Dewi", "Agus", "Rina", "Joko",    "Wati",  "Eko",
+                        "Lestari", "Hendra", "Yuni", "Rudi", "Ani",  "Bambang", "Fitri", "Dedi"};
+const char* kLast[] = {"Rahayu",  "Santoso", "Wijaya",  "Pratama", "Kusuma",  "Hidayat",
                        "Saputra", "Lestari", "Nugroho", "Permata", "Siregar", "Harahap"};
-struct Trade { const char* kbli; const char* kind; const char* name; };
+struct Trade {
+  const char* kbli;
+  const char* kind;
+  const char* name;
+};
 const Trade kTrades[] = {
-    {"56103", "warung makan", "Warung"},      {"47111", "toko kelontong", "Toko"},
-    {"96011", "laundry kiloan", "Laundry"},   {"10792", "kue basah", "Dapur Kue"},
-    {"14111", "konveksi rumahan", "Konveksi"}, {"95230", "servis sepatu", "Servis"},
-    {"47721", "toko jamu", "Jamu"},            {"56301", "kedai kopi", "Kedai Kopi"},
+    {"56103", "warung makan", "Warung"},
+    {"47111", "toko kelontong", "Toko"},
+    {"96011", "laundry kiloan", "Laundry"},
+    {"10792", "kue basah", "Dapur Kue"},
+    {"14111", "konveksi rumahan", "Konveksi"},
+    {"95230", "servis sepatu", "Servis"},
+    {"47721", "toko jamu", "Jamu"},
+    {"56301", "kedai kopi", "Kedai Kopi"},
 };
 const char* kStreets[] = {"Jl. Bintaro Permai", "Jl. Ciledug Raya", "Jl. Swadarma Raya",
-                          "Jl. Haji Saaba", "Jl. Menjangan", "Jl. Pesanggrahan Raya"};
+                          "Jl. Haji Saaba",     "Jl. Menjangan",    "Jl. Pesanggrahan Raya"};
 
 struct Step {
   int64_t time;
@@ -72,8 +80,8 @@ class Generator {
     const Kelurahan& k = c_.kelurahan[Pick(c_.kelurahan.size())];
     const std::string slug = Slug(k.name);
     const Trade& trade = kTrades[Pick(std::size(kTrades))];
-    std::string person = std::string(kFirst[Pick(std::size(kFirst))]) + " " +
-                         kLast[Pick(std::size(kLast))];
+    std::string person =
+        std::string(kFirst[Pick(std::size(kFirst))]) + " " + kLast[Pick(std::size(kLast))];
     std::string permit_id = "PDEMO" + std::to_string(100000 + i);
     const std::string code = tracking_code_(permit_id);
     result.tracking.emplace_back(permit_id, code);
@@ -154,8 +162,9 @@ class Generator {
     cmd("kepala-ptsp-" + slug, "ptsp_head", IssuePermit{});
     if (fate > 0.95) {
       t += (20 + Pick(30)) * kDay;
-      if (t < now_) cmd("kepala-ptsp-" + slug, "ptsp_head",
-                        Revoke{"the business no longer operates at the premises"});
+      if (t < now_)
+        cmd("kepala-ptsp-" + slug, "ptsp_head",
+            Revoke{"the business no longer operates at the premises"});
     }
   }
 
@@ -166,7 +175,9 @@ class Generator {
     for (auto& ch : s) ch = ch == ' ' ? '-' : static_cast<char>(std::tolower(ch));
     return s;
   }
-  int Pick(size_t n) { return static_cast<int>(std::uniform_int_distribution<size_t>(0, n - 1)(rng_)); }
+  int Pick(size_t n) {
+    return static_cast<int>(std::uniform_int_distribution<size_t>(0, n - 1)(rng_));
+  }
   double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
   std::string Digits(int n) {
     std::string s;

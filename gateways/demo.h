@@ -20,7 +20,7 @@ struct DemoOptions {
 };
 
 struct DemoResult {
-  std::map<std::string, std::string> officer_tokens;  // officer id -> token
+  std::map<std::string, std::string> officer_tokens;          // officer id -> token
   std::vector<std::pair<std::string, std::string>> tracking;  // permit id, tracking code
   int commands = 0;
   int refused = 0;

@@ -28,10 +28,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.body_limit);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -42,9 +41,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) {
       HttpRequest req = parser_->release();
       req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::payload_too_large, "body_too_large",
-                                 "the request body is larger than " +
-                                     std::to_string(options_.body_limit) + " bytes"));
+      return Write(ErrorResponse(
+          req, http::status::payload_too_large, "body_too_large",
+          "the request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
     }
     if (ec) {
       HttpRequest req;
@@ -63,11 +62,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(HttpResponse res) {
     res.prepare_payload();
     auto sp = std::make_shared<HttpResponse>(std::move(res));
-    http::async_write(stream_, *sp,
-                      [self = shared_from_this(), sp](beast::error_code ec, size_t) {
-                        if (ec || sp->need_eof()) return self->Close();
-                        self->Read();
-                      });
+    http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, size_t) {
+      if (ec || sp->need_eof()) return self->Close();
+      self->Read();
+    });
   }
 
   void Close() {
@@ -89,17 +87,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       : io(io), options(std::move(o)), handler(std::move(h)), acceptor(asio::make_strand(io)) {}
 
   void Accept() {
-    acceptor.async_accept(asio::make_strand(io),
-                          [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
-                            if (ec == asio::error::operation_aborted) return;
-                            if (!ec) {
-                              s.set_option(tcp::no_delay(true));
-                              std::make_shared<Session>(std::move(s), self->options,
-                                                        self->handler)
-                                  ->Start();
-                            }
-                            self->Accept();
-                          });
+    acceptor.async_accept(
+        asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+          if (ec == asio::error::operation_aborted) return;
+          if (!ec) {
+            s.set_option(tcp::no_delay(true));
+            std::make_shared<Session>(std::move(s), self->options, self->handler)->Start();
+          }
+          self->Accept();
+        });
   }
 
   asio::io_context& io;

@@ -82,8 +82,8 @@ int64_t JsonInput::Integer(const std::string& field, bool required) {
 std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
   const nlohmann::json* f = Field(field, false);
   if (!f) return std::nullopt;
-  if (!f->is_number_integer() || (f->is_number_integer() && f->get<int64_t>() < 0 &&
-                                  !f->is_number_unsigned())) {
+  if (!f->is_number_integer() ||
+      (f->is_number_integer() && f->get<int64_t>() < 0 && !f->is_number_unsigned())) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number of 0 or more");
     return std::nullopt;
   }
@@ -110,7 +110,8 @@ std::vector<std::string> JsonInput::Strings(const std::string& field, bool requi
   }
   for (const auto& e : *f) {
     if (!e.is_string() || e.get_ref<const std::string&>().size() > 200) {
-      Fail("wrong_type", "every item of '" + Name(field) + "' must be a string of at most 200 characters");
+      Fail("wrong_type",
+           "every item of '" + Name(field) + "' must be a string of at most 200 characters");
       return {};
     }
     out.push_back(e.get<std::string>());

@@ -63,8 +63,8 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   const int32_t partition = events_.PartitionFor(stream).value;
   {
     std::lock_guard lock(mu_);
-    waiters_.emplace(id, Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
-                                std::move(done)});
+    waiters_.emplace(
+        id, Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout, std::move(done)});
   }
   std::shared_ptr<KafkaProducer> producer;
   {
@@ -76,14 +76,14 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
     producer = producer_;
   }
   producer->Produce(options_.topics.commands, partition, stream, EncodeCommand(cmd),
-                     [this, id, stream](Status s, Offset) {
-                       if (s.ok()) return;
-                       Outcome o;
-                       o.command_id = CommandId(id);
-                       o.stream = stream;
-                       o.error = s;
-                       Complete(id, std::move(o));
-                     });
+                    [this, id, stream](Status s, Offset) {
+                      if (s.ok()) return;
+                      Outcome o;
+                      o.command_id = CommandId(id);
+                      o.stream = stream;
+                      o.error = s;
+                      Complete(id, std::move(o));
+                    });
 }
 
 // Answers every waiter of a command id (a command submitted twice at once
@@ -137,10 +137,10 @@ void KafkaBackend::ReadOutcomes() {
     for (auto& [id, done] : expired) {
       Outcome o;
       o.command_id = CommandId(id);
-      o.error = Status("unavailable",
-                       "no outcome for command " + id + " within " +
-                           std::to_string(options_.outcome_timeout.count()) +
-                           " ms; it may still be decided: retry with the same command id");
+      o.error =
+          Status("unavailable", "no outcome for command " + id + " within " +
+                                    std::to_string(options_.outcome_timeout.count()) +
+                                    " ms; it may still be decided: retry with the same command id");
       done(std::move(o));
     }
     if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {

@@ -1,5 +1,4 @@
 #include "gateways/ledger.h"
-#include "events/hex.h"
 
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -13,10 +12,11 @@
 #include <sstream>
 
 #include "events/embedded_log.h"
+#include "events/hex.h"
 #include "events/kafka_log.h"
 #include "gateways/kafka_backend.h"
-#include "projections/command_processor.h"
 #include "projections/audit_projection.h"
+#include "projections/command_processor.h"
 #include "projections/permit_views_projection.h"
 #include "projections/transparency_projection.h"
 
@@ -24,9 +24,9 @@ namespace pl {
 namespace fs = std::filesystem;
 namespace {
 
-
 // Reads a secret file, or creates it (mode 0600) with `make()`.
-Result<std::string> LoadOrCreateSecret(const fs::path& path, const std::function<std::string()>& make) {
+Result<std::string> LoadOrCreateSecret(const fs::path& path,
+                                       const std::function<std::string()>& make) {
   if (fs::exists(path)) {
     std::ifstream in(path);
     std::string s;
@@ -73,7 +73,9 @@ std::string RandomToken(size_t bytes) {
   return Hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes);
 }
 
-std::string DefaultCharterPath() { return std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json"; }
+std::string DefaultCharterPath() {
+  return std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json";
+}
 
 std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
@@ -89,7 +91,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
   std::error_code ec;
   fs::create_directories(options.data_dir, ec);
-  if (ec) return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
+  if (ec)
+    return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 
@@ -219,8 +222,8 @@ Status Ledger::OpenKafka() {
     gov_log = std::move(*gl);
   }
   KafkaBackend::Options bo{client, topics, k.partitions, k.outcome_timeout, options_.clock};
-  auto backend = KafkaBackend::Open(std::move(bo), *log_, std::move(processor),
-                                    std::move(gov_core), std::move(gov_log));
+  auto backend = KafkaBackend::Open(std::move(bo), *log_, std::move(processor), std::move(gov_core),
+                                    std::move(gov_log));
   if (!backend.ok()) return backend.status();
   backend_ = std::move(*backend);
   return Status::Ok();
@@ -229,7 +232,8 @@ Status Ledger::OpenKafka() {
 Status Ledger::Bootstrap() {
   if (backend_->governance()->charter) return Status::Ok();
   std::string text = ReadFile(options_.charter_path);
-  if (text.empty()) return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
+  if (text.empty())
+    return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
   Command cmd;
   cmd.id = CommandId("bootstrap-charter");
   cmd.stream = kGovernanceStream;
@@ -267,9 +271,8 @@ void Ledger::Execute(Command cmd, std::function<void(Outcome)> done) {
     if (!o.last || !options_.follow) return done(std::move(o));
     auto pos = *o.last;
     auto shared = std::make_shared<Outcome>(std::move(o));
-    engine_->WhenApplied(pos, [shared, done = std::move(done)]() mutable {
-      done(std::move(*shared));
-    });
+    engine_->WhenApplied(pos,
+                         [shared, done = std::move(done)]() mutable { done(std::move(*shared)); });
   });
 }
 

@@ -38,7 +38,7 @@
 namespace pl {
 
 struct LedgerKafkaOptions {
-  std::string bootstrap;  // "host:port[,...]"; empty: the embedded log
+  std::string bootstrap;                      // "host:port[,...]"; empty: the embedded log
   std::string topic_prefix = "permitledger";  // <prefix>.commands / .events / .outcomes
   int32_t partitions = 12;                    // of all three topics; fixed at creation
   int16_t replication_factor = 1;             // when creating topics (3 in production)
@@ -54,7 +54,7 @@ struct LedgerKafkaOptions {
 
 struct LedgerOptions {
   std::string data_dir = "./data";
-  std::string charter_path;        // adopted on first start; default: the shipped charter
+  std::string charter_path;  // adopted on first start; default: the shipped charter
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread

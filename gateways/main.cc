@@ -40,12 +40,17 @@ void AddKafkaOptions(CLI::App* cmd, LedgerKafkaOptions& k) {
   cmd->add_option("--kafka", k.bootstrap,
                   "run on Kafka: bootstrap servers HOST:PORT[,...] (default: the embedded log)");
   cmd->add_option("--kafka-topic-prefix", k.topic_prefix,
-                  "topics <prefix>.commands, .events, .outcomes")->capture_default_str();
-  cmd->add_option("--kafka-partitions", k.partitions, "partitions of the topics (fixed at creation)")
-      ->capture_default_str()->check(CLI::Range(1, 10000));
-  cmd->add_option("--kafka-replication", k.replication_factor,
-                  "replication factor of topics created (min.insync.replicas: one less, at least 1)")
-      ->capture_default_str()->check(CLI::Range(1, 16));
+                  "topics <prefix>.commands, .events, .outcomes")
+      ->capture_default_str();
+  cmd->add_option("--kafka-partitions", k.partitions,
+                  "partitions of the topics (fixed at creation)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option(
+         "--kafka-replication", k.replication_factor,
+         "replication factor of topics created (min.insync.replicas: one less, at least 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
 }
 
 void FinishKafkaOptions(LedgerKafkaOptions& k) {
@@ -61,7 +66,8 @@ int Fail(const Status& s) {
 int Serve(Ledger& ledger, const std::string& listen, const std::string& web, int threads,
           const std::function<void(unsigned short)>& on_ready) {
   HttpServerOptions o;
-  if (!ParseListen(listen, o)) return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
+  if (!ParseListen(listen, o))
+    return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
   boost::asio::io_context io(threads);
   ApiGateway api(ledger);
   StaticFiles pages(web);
@@ -96,22 +102,31 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--web", web, "directory of the web pages")->capture_default_str();
   serve->add_option("--charter", charter, "charter adopted on first start (default: shipped)");
-  serve->add_option("--threads", threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--threads", threads, "HTTP threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
 
   auto* demo = app.add_subcommand("demo", "generate a realistic demo history, then serve it");
   demo->add_option("--data", data, "data directory (must be new)")->capture_default_str();
   demo->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   demo->add_option("--web", web, "directory of the web pages")->capture_default_str();
-  demo->add_option("--permits", permits, "applications to generate")->capture_default_str()->check(CLI::Range(1, 1000000));
+  demo->add_option("--permits", permits, "applications to generate")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   demo->add_option("--seed", seed, "random seed")->capture_default_str();
-  demo->add_option("--threads", threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
+  demo->add_option("--threads", threads, "HTTP threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   bool no_serve = false;
   demo->add_flag("--no-serve", no_serve, "generate the history and exit");
 
-  auto* replay = app.add_subcommand("replay", "rebuild every view from the log into a fresh store and compare it with the live views");
+  auto* replay = app.add_subcommand(
+      "replay",
+      "rebuild every view from the log into a fresh store and compare it with the live views");
   replay->add_option("--data", data, "data directory")->capture_default_str();
   std::string replay_out;
-  replay->add_option("--output", replay_out, "where to build the fresh views (default: DATA/views.replay)");
+  replay->add_option("--output", replay_out,
+                     "where to build the fresh views (default: DATA/views.replay)");
 
   LedgerKafkaOptions kafka;
   for (auto* cmd : {serve, demo, replay}) AddKafkaOptions(cmd, kafka);
@@ -124,8 +139,9 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand(
       "verify", "recompute the Merkle tree from the log, check every checkpoint and every event");
   audit_verify->add_option("--data", data, "data directory")->capture_default_str();
-  audit_verify->add_option("--key", audit_key,
-                           "the log's verifier key, or a file holding it (default: DATA/transparency.pub)");
+  audit_verify->add_option(
+      "--key", audit_key,
+      "the log's verifier key, or a file holding it (default: DATA/transparency.pub)");
   auto* audit_replay = audit->add_subcommand("replay", "rebuild every view and compare digests");
   audit_replay->add_option("--data", data, "data directory")->capture_default_str();
   audit_replay->add_option("--output", replay_out, "where to build the fresh views");
@@ -133,15 +149,22 @@ int main(int argc, char** argv) {
   audit_trail->add_option("permit", trail_permit, "permit id")->required();
   audit_trail->add_option("--data", data, "data directory")->capture_default_str();
   audit_trail->add_option("--format", trail_format, "csv or jsonl")
-      ->capture_default_str()->check(CLI::IsMember({"csv", "jsonl"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "jsonl"}));
 
   auto* verify_permit = app.add_subcommand(
-      "verify-permit", "check a saved /v1/public/verify answer offline: valid, revoked, expired or not genuine");
+      "verify-permit",
+      "check a saved /v1/public/verify answer offline: valid, revoked, expired or not genuine");
   std::string vp_key, vp_checkpoint, vp_proof, vp_today;
-  verify_permit->add_option("--key", vp_key, "the log's verifier key, or a file holding it")->required();
-  verify_permit->add_option("--checkpoint", vp_checkpoint, "a signed checkpoint note (file)")->required();
-  verify_permit->add_option("--proof", vp_proof, "the saved JSON answer of /v1/public/verify (file)")->required();
-  verify_permit->add_option("--today", vp_today, "YYYY-MM-DD for the expiry check (default: today in Jakarta)");
+  verify_permit->add_option("--key", vp_key, "the log's verifier key, or a file holding it")
+      ->required();
+  verify_permit->add_option("--checkpoint", vp_checkpoint, "a signed checkpoint note (file)")
+      ->required();
+  verify_permit
+      ->add_option("--proof", vp_proof, "the saved JSON answer of /v1/public/verify (file)")
+      ->required();
+  verify_permit->add_option("--today", vp_today,
+                            "YYYY-MM-DD for the expiry check (default: today in Jakarta)");
 
   CLI11_PARSE(app, argc, argv);
   FinishKafkaOptions(kafka);
@@ -162,7 +185,8 @@ int main(int argc, char** argv) {
   }
 
   if (*demo) {
-    if (std::filesystem::exists(std::filesystem::path(data) / (kafka.bootstrap.empty() ? "log" : "views")))
+    if (std::filesystem::exists(std::filesystem::path(data) /
+                                (kafka.bootstrap.empty() ? "log" : "views")))
       return Fail(Status("invalid_argument", "the demo writes a new history: " + data +
                                                  " already holds a ledger; use another --data"));
     auto ledger = Ledger::Open(ledger_options(true));
@@ -179,15 +203,16 @@ int main(int argc, char** argv) {
         tracking[result->tracking[i].first] = result->tracking[i].second;
       j["tracking_codes"] = tracking;
       std::ofstream(tokens_path) << j.dump(2) << "\n";
-      std::filesystem::permissions(tokens_path, std::filesystem::perms::owner_read |
-                                                    std::filesystem::perms::owner_write);
+      std::filesystem::permissions(
+          tokens_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     }
     std::cout << "Demo history: " << permits << " applications, " << result->commands
               << " commands (" << result->refused << " refused by the rules), "
               << (*ledger)->engine().events_applied() << " events.\n";
     if (no_serve) return 0;
     return Serve(**ledger, listen, web, threads, [&](unsigned short port) {
-      std::string base = "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+      std::string base =
+          "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
       std::cout << "\nThe ledger is serving at " << base << "\n"
                 << "  web pages:          " << base << "/  " << base << "/track  " << base
                 << "/officer\n"
@@ -264,10 +289,14 @@ int main(int argc, char** argv) {
     PermitCheck c = VerifyPermitOffline(key_arg(vp_key), *note, answer, vp_today);
     std::cout << c.permit_number << ": " << VerdictName(c.verdict) << " (" << c.reason << ")\n";
     switch (c.verdict) {
-      case PermitVerdict::kValid: return 0;
-      case PermitVerdict::kNotGenuine: return 2;
-      case PermitVerdict::kRevoked: return 3;
-      case PermitVerdict::kExpired: return 4;
+      case PermitVerdict::kValid:
+        return 0;
+      case PermitVerdict::kNotGenuine:
+        return 2;
+      case PermitVerdict::kRevoked:
+        return 3;
+      case PermitVerdict::kExpired:
+        return 4;
     }
   }
   return 0;

@@ -146,10 +146,11 @@ std::string QrSvg(const std::string& text) {
   QRcode_free(qr);
   const std::string t = std::to_string(total);
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + t + " " + t +
-         "\" width=\"" + std::to_string(total * 8) + "\" height=\"" + std::to_string(total * 8) +
-         "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + t + "\" height=\"" + t +
-         "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + path + "\"/>\n</svg>\n";
+         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
+         t + " " + t + "\" width=\"" + std::to_string(total * 8) + "\" height=\"" +
+         std::to_string(total * 8) + "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + t +
+         "\" height=\"" + t + "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + path +
+         "\"/>\n</svg>\n";
 }
 
 void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::string>& parts,
@@ -169,8 +170,9 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     auto raw = Param(target, name);
     if (!raw) return true;
     out = ParseDecimal(*raw);
-    if (!out) bad(std::string(name) + " must be a decimal number without leading zeroes, got \"" +
-                  raw->substr(0, 40) + "\"");
+    if (!out)
+      bad(std::string(name) + " must be a decimal number without leading zeroes, got \"" +
+          raw->substr(0, 40) + "\"");
     return out.has_value();
   };
   CheckpointPublisher* pub = ledger_.transparency();
@@ -180,9 +182,9 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
   const size_t n = parts.size();
   const bool get = req.method() == http::verb::get;
   auto wrong_method = [&] {
-    respond(ErrorResponse(req, http::status::method_not_allowed, "method_not_allowed",
-                          std::string(req.method_string()) + " is not allowed on " +
-                              std::string(target)));
+    respond(ErrorResponse(
+        req, http::status::method_not_allowed, "method_not_allowed",
+        std::string(req.method_string()) + " is not allowed on " + std::string(target)));
   };
   // The latest checkpoint, publishing the first one if there is none yet.
   auto latest = [&]() -> Result<StoredCheckpoint> {
@@ -208,7 +210,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!number("size", size)) return;
     if (size) {
       auto c = pub->checkpoints().AtSize(*size);
-      if (!c) return not_found("no checkpoint was published for tree size " + std::to_string(*size));
+      if (!c)
+        return not_found("no checkpoint was published for tree size " + std::to_string(*size));
       return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", c->note));
     }
     auto c = latest();
@@ -217,12 +220,12 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
   }
   if (!get) return wrong_method();
   if (n == 3 && parts[2] == "key")
-    return respond(Body(req, http::status::ok, "text/plain; charset=utf-8",
-                        pub->verifier_key() + "\n"));
+    return respond(
+        Body(req, http::status::ok, "text/plain; charset=utf-8", pub->verifier_key() + "\n"));
   if (n == 4 && parts[2] == "leaves") {
     auto index = ParseDecimal(parts[3]);
-    if (!index) return bad("the leaf index must be a decimal number, got \"" +
-                           parts[3].substr(0, 40) + "\"");
+    if (!index)
+      return bad("the leaf index must be a decimal number, got \"" + parts[3].substr(0, 40) + "\"");
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->node_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);

@@ -46,7 +46,8 @@ struct CommandCore::Dedupe {
   std::string status;
   std::string code, message;
 
-  template <class A> void serialize(A& ar) {
+  template <class A>
+  void serialize(A& ar) {
     ar(kind, partition, first_offset, count, version, status, code, message);
   }
   std::string Encode() const { return WriteBinary(*this); }
@@ -90,8 +91,10 @@ Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path,
 }
 
 CommandCore::CommandCore(std::unique_ptr<rocksdb::DB> store, int32_t partitions)
-    : store_(std::move(store)), partitions_(partitions),
-      next_offsets_(partitions, 0), outcome_next_(partitions, 0) {}
+    : store_(std::move(store)),
+      partitions_(partitions),
+      next_offsets_(partitions, 0),
+      outcome_next_(partitions, 0) {}
 
 CommandCore::~CommandCore() = default;
 

@@ -35,14 +35,14 @@ class DB;
 namespace pl {
 
 struct Outcome {
-  Status error;                    // the ledger could not take the command (e.g. log down)
-  std::optional<Refusal> refusal;  // the domain refused it; nothing was written
-  bool duplicate = false;          // a repeat of an earlier command: its first outcome
-  std::vector<Envelope> events;    // the events the command produced
-  std::optional<LogPosition> last; // where its last event sits in the log
+  Status error;                     // the ledger could not take the command (e.g. log down)
+  std::optional<Refusal> refusal;   // the domain refused it; nothing was written
+  bool duplicate = false;           // a repeat of an earlier command: its first outcome
+  std::vector<Envelope> events;     // the events the command produced
+  std::optional<LogPosition> last;  // where its last event sits in the log
   std::string stream;
-  uint64_t version = 0;            // the stream's version after the command
-  std::string status;              // the permit's status after the command
+  uint64_t version = 0;  // the stream's version after the command
+  std::string status;    // the permit's status after the command
   CommandId command_id;
 };
 

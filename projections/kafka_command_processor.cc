@@ -17,15 +17,16 @@ KafkaTopics KafkaTopics::WithPrefix(const std::string& prefix) {
 Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
     PersonalVault& vault, KafkaProcessorOptions options) {
   if (options.group_id.empty() || options.transactional_id.empty())
-    return Status("invalid_argument", "the Kafka processor needs a group id and a transactional id");
+    return Status("invalid_argument",
+                  "the Kafka processor needs a group id and a transactional id");
   if (!options.clock) options.clock = SystemClockMs;
   std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
   const auto& o = k->options_;
   auto core = CommandCore::Open(o.state_path, o.partitions);
   if (!core.ok()) return core.status();
   k->core_ = std::move(*core);
-  for (auto [topic, slot] : {std::pair{o.topics.events, &k->events_},
-                             std::pair{o.topics.outcomes, &k->outcomes_}}) {
+  for (auto [topic, slot] :
+       {std::pair{o.topics.events, &k->events_}, std::pair{o.topics.outcomes, &k->outcomes_}}) {
     KafkaLogOptions lo;
     lo.bootstrap_servers = o.client.bootstrap_servers;
     lo.topic = topic;
@@ -79,8 +80,7 @@ Status KafkaCommandProcessor::Connect() {
           }
         }
         spdlog::info("processor {}: partitions {} {}", options_.transactional_id,
-                     r == KafkaGroupConsumer::Rebalance::kAssigned ? "assigned" : "revoked",
-                     [&] {
+                     r == KafkaGroupConsumer::Rebalance::kAssigned ? "assigned" : "revoked", [&] {
                        std::string s;
                        for (const auto& tp : parts) s += std::to_string(tp.partition) + " ";
                        return s;
@@ -181,7 +181,8 @@ void KafkaCommandProcessor::Run() {
     {
       std::lock_guard lock(mu_);
       for (auto& r : *polled)
-        if (owned_.count(r.partition) && !reseeked.count(r.partition) && !reseek_.count(r.partition))
+        if (owned_.count(r.partition) && !reseeked.count(r.partition) &&
+            !reseek_.count(r.partition))
           records.push_back(std::move(r));
     }
     if (records.empty()) {
@@ -241,9 +242,9 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       Outcome o;
       o.command_id = c->id;
       o.stream = c->stream.str();
-      o.error = Status("wrong_partition", "a command for stream " + o.stream +
-                                              " must be written to partition " +
-                                              std::to_string(events_->PartitionFor(o.stream).value));
+      o.error = Status("wrong_partition",
+                       "a command for stream " + o.stream + " must be written to partition " +
+                           std::to_string(events_->PartitionFor(o.stream).value));
       misplaced.emplace_back(r.partition, std::move(o));
       continue;
     }

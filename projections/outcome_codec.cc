@@ -20,9 +20,8 @@ std::string EncodeOutcome(const Outcome& o) {
     events.reserve(o.events.size());
     for (const auto& e : o.events) events.push_back(Encode(e));
     bool failed = !o.error.ok();
-    ar(format, o.command_id.str(), o.stream, o.duplicate, failed, o.error.code(),
-       o.error.message(), refused, code, message, o.version,
-       o.status, has_last, lp, lo, events);
+    ar(format, o.command_id.str(), o.stream, o.duplicate, failed, o.error.code(), o.error.message(),
+       refused, code, message, o.version, o.status, has_last, lp, lo, events);
   }
   return os.str();
 }
@@ -43,8 +42,8 @@ Result<Outcome> DecodeOutcome(std::string_view bytes) {
     std::vector<std::string> events;
     bool failed = false;
     std::string ecode, emessage;
-    ar(id, o.stream, o.duplicate, failed, ecode, emessage, refused, code, message, o.version, o.status, has_last, lp, lo,
-       events);
+    ar(id, o.stream, o.duplicate, failed, ecode, emessage, refused, code, message, o.version,
+       o.status, has_last, lp, lo, events);
     o.command_id = CommandId(id);
     if (failed) o.error = Status(ecode.empty() ? "unavailable" : ecode, emessage);
     if (refused) o.refusal = Refusal{code, message};

@@ -22,7 +22,10 @@ const Charter* PermitViewsProjection::CharterFrom(ViewBatch& batch) {
 void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int64_t delta) {
   auto v = batch.Get(key);
   int64_t n = (v ? std::stoll(*v) : 0) + delta;
-  if (n == 0) batch.Delete(key); else batch.Put(key, std::to_string(n));
+  if (n == 0)
+    batch.Delete(key);
+  else
+    batch.Put(key, std::to_string(n));
 }
 
 Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, ViewBatch& batch) {
@@ -48,8 +51,8 @@ Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, Vie
     before = std::move(*decoded);
   }
   if (event.seq != before.version + 1)
-    return Status("corrupt_log", "event " + event.event_id + " follows version " +
-                                     std::to_string(before.version));
+    return Status("corrupt_log",
+                  "event " + event.event_id + " follows version " + std::to_string(before.version));
   PermitState after = before;
   EvolvePermit(after, event);
   batch.Put(keys::Permit(id), EncodePermitState(after));

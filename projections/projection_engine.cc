@@ -1,5 +1,4 @@
 #include "projections/projection_engine.h"
-#include "events/store_options.h"
 
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
@@ -7,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <unordered_map>
+
+#include "events/store_options.h"
 
 namespace pl {
 namespace {
@@ -31,7 +32,10 @@ class OverlayBatch final : public ViewBatch {
   // Writes the final value of every touched key once.
   void Fill(rocksdb::WriteBatch& batch) {
     for (const auto& [k, v] : overlay_) {
-      if (v) batch.Put(k, *v); else batch.Delete(k);
+      if (v)
+        batch.Put(k, *v);
+      else
+        batch.Delete(k);
     }
   }
 
@@ -68,9 +72,10 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
 
 ProjectionEngine::ProjectionEngine(EventLog& log,
                                    std::vector<std::unique_ptr<Projection>> projections,
-                                   ProjectionEngineOptions options,
-                                   std::unique_ptr<rocksdb::DB> db)
-    : log_(log), projections_(std::move(projections)), options_(std::move(options)),
+                                   ProjectionEngineOptions options, std::unique_ptr<rocksdb::DB> db)
+    : log_(log),
+      projections_(std::move(projections)),
+      options_(std::move(options)),
       db_(std::move(db)) {}
 
 ProjectionEngine::~ProjectionEngine() {
@@ -92,9 +97,9 @@ Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
   for (const auto& r : *records) {
     auto event = Decode(r.value);
     if (!event.ok())
-      return Status(event.status().code(), "partition " + std::to_string(partition) +
-                                               " offset " + std::to_string(r.offset.value) +
-                                               ": " + event.status().message());
+      return Status(event.status().code(), "partition " + std::to_string(partition) + " offset " +
+                                               std::to_string(r.offset.value) + ": " +
+                                               event.status().message());
     for (auto& p : projections_) {
       Status s = p->Apply(r, *event, overlay);
       if (!s.ok()) return s;

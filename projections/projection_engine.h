@@ -76,9 +76,9 @@ class ProjectionEngine {
   std::unique_ptr<rocksdb::DB> db_;
 
   mutable std::mutex mu_;
-  std::vector<uint64_t> next_;  // guarded by mu_
+  std::vector<uint64_t> next_;                                                  // guarded by mu_
   std::multimap<std::pair<int32_t, uint64_t>, std::function<void()>> waiters_;  // guarded by mu_
-  Status last_error_;           // guarded by mu_
+  Status last_error_;                                                           // guarded by mu_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> applied_{0};
   std::thread thread_;

@@ -16,7 +16,8 @@ std::optional<std::string> RocksSnapshotReader::Get(std::string_view key) const 
   return std::nullopt;
 }
 
-std::optional<std::string> MerkleNodeCache::Get(const KeyReader& inner, std::string_view key) const {
+std::optional<std::string> MerkleNodeCache::Get(const KeyReader& inner,
+                                                std::string_view key) const {
   // Node keys: <prefix><2 hex digits of level>/<16 hex digits of index>.
   if (!key.starts_with(prefix_) || key.size() < prefix_.size() + 2) return inner.Get(key);
   const int level = std::stoi(std::string(key.substr(prefix_.size(), 2)), nullptr, 16);

@@ -105,7 +105,7 @@ Result<IssuedLeaf> TransparencyProjection::IssuedLeafOf(const KeyReader& reader,
 }
 
 Result<uint64_t> TransparencyProjection::RevokedLeafOf(const KeyReader& reader,
-                                                      const StreamId& stream) {
+                                                       const StreamId& stream) {
   const std::string key = RevokedKey(stream);
   auto v = reader.Get(key);
   if (!v) return NotFound("permit " + stream.str() + " was not revoked");

@@ -34,8 +34,8 @@ inline std::string RegisterByKelurahan(std::string_view kel, std::string_view nu
 // stats/<what>/<kelurahan>/<month>/<detail>: decimal counters.
 inline std::string Stat(std::string_view what, std::string_view kel, std::string_view month,
                         std::string_view detail) {
-  return "stats/" + std::string(what) + "/" + std::string(kel) + "/" + std::string(month) +
-         "/" + std::string(detail);
+  return "stats/" + std::string(what) + "/" + std::string(kel) + "/" + std::string(month) + "/" +
+         std::string(detail);
 }
 inline std::string CurrentStage(std::string_view kel, std::string_view stage) {
   return "stats/current/" + std::string(kel) + "/" + std::string(stage);

@@ -67,11 +67,11 @@ nlohmann::json Render(const AreaStats& a, const Charter& charter) {
     for (const auto& [stage, hist] : m.days) median[stage] = Median(hist);
     for (const auto& [stage, total] : m.sla_all) {
       int64_t ok = m.sla_ok.count(stage) ? m.sla_ok.at(stage) : 0;
-      sla[stage] = {{"on_time", ok},
-                    {"total", total},
-                    {"share", total ? static_cast<double>(ok) / total : 0.0},
-                    {"service_days", charter.service_days.count(stage)
-                                         ? charter.service_days.at(stage) : 0}};
+      sla[stage] = {
+          {"on_time", ok},
+          {"total", total},
+          {"share", total ? static_cast<double>(ok) / total : 0.0},
+          {"service_days", charter.service_days.count(stage) ? charter.service_days.at(stage) : 0}};
     }
     months.push_back({{"month", month},
                       {"entered", m.entered},
@@ -164,12 +164,18 @@ nlohmann::json ViewQueries::Stats() const {
     const std::string what(p[1]), kel(p[2]), month(p[3]), detail(p[4]);
     add(kel, [&](AreaStats& a) {
       MonthStats& m = a.months[month];
-      if (what == "entered") m.entered[detail] += n;
-      else if (what == "outcome") m.outcomes[detail] += n;
-      else if (what == "reason") m.reasons[detail] += n;
-      else if (what == "sla_ok") m.sla_ok[detail] += n;
-      else if (what == "sla_all") m.sla_all[detail] += n;
-      else if (what == "days" && p.size() == 6) m.days[detail][std::stoi(std::string(p[5]))] += n;
+      if (what == "entered")
+        m.entered[detail] += n;
+      else if (what == "outcome")
+        m.outcomes[detail] += n;
+      else if (what == "reason")
+        m.reasons[detail] += n;
+      else if (what == "sla_ok")
+        m.sla_ok[detail] += n;
+      else if (what == "sla_all")
+        m.sla_all[detail] += n;
+      else if (what == "days" && p.size() == 6)
+        m.days[detail][std::stoi(std::string(p[5]))] += n;
     });
     return true;
   });
@@ -197,8 +203,7 @@ std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const 
     auto v = Get(keys::RegisterEntry(number));
     if (!v) return true;
     auto j = nlohmann::json::parse(*v);
-    if (!needle.empty() &&
-        Lower(j.value("business_name", "")).find(needle) == std::string::npos &&
+    if (!needle.empty() && Lower(j.value("business_name", "")).find(needle) == std::string::npos &&
         Lower(number).find(needle) == std::string::npos)
       return true;
     out.push_back(std::move(j));
@@ -206,14 +211,12 @@ std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const 
   };
   if (!kel.empty()) {
     const std::string prefix = "register/kel/" + kel + "/";
-    Scan(db_, prefix, [&](std::string_view k, auto) {
-      return consider(std::string(k.substr(prefix.size())));
-    });
+    Scan(db_, prefix,
+         [&](std::string_view k, auto) { return consider(std::string(k.substr(prefix.size()))); });
   } else {
     const std::string prefix = "register/permit/";
-    Scan(db_, prefix, [&](std::string_view k, auto) {
-      return consider(std::string(k.substr(prefix.size())));
-    });
+    Scan(db_, prefix,
+         [&](std::string_view k, auto) { return consider(std::string(k.substr(prefix.size()))); });
   }
   return out;
 }

@@ -48,8 +48,8 @@ class ViewQueries {
 
   rocksdb::DB* db_;
   mutable std::mutex mu_;
-  mutable std::string charter_text_;                    // guarded by mu_
-  mutable std::shared_ptr<const Charter> charter_;      // guarded by mu_
+  mutable std::string charter_text_;                // guarded by mu_
+  mutable std::shared_ptr<const Charter> charter_;  // guarded by mu_
 };
 
 }  // namespace pl

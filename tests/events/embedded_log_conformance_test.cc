@@ -11,8 +11,7 @@ namespace {
 struct EmbeddedTraits {
   static std::string NewName() {
     static std::mt19937_64 rng(std::random_device{}());
-    auto dir = std::filesystem::temp_directory_path() /
-               ("pl-conformance-" + std::to_string(rng()));
+    auto dir = std::filesystem::temp_directory_path() / ("pl-conformance-" + std::to_string(rng()));
     return dir.string();
   }
   static std::unique_ptr<EventLog> Open(const std::string& name, int32_t partitions) {

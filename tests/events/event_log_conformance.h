@@ -58,9 +58,8 @@ TYPED_TEST_P(EventLogConformance, AppendReturnsOffsetsThatReadFinds) {
   auto log = this->Open(3);
   ASSERT_TRUE(log);
   EXPECT_EQ(log->partitions(), 3);
-  std::vector<AppendRecord> batch = {{PartitionId{0}, "a", "one"},
-                                     {PartitionId{1}, "b", "two"},
-                                     {PartitionId{0}, "a", "three"}};
+  std::vector<AppendRecord> batch = {
+      {PartitionId{0}, "a", "one"}, {PartitionId{1}, "b", "two"}, {PartitionId{0}, "a", "three"}};
   auto offsets = log->Append(batch);
   ASSERT_TRUE(offsets.ok()) << offsets.status().ToString();
   ASSERT_EQ(offsets->size(), 3u);
@@ -186,16 +185,19 @@ TYPED_TEST_P(EventLogConformance, StreamsMapToStablePartitionsAndGovernanceToZer
     EXPECT_EQ(p, log->PartitionFor(key));
   }
   // FNV-1a modulo the partition count: fixed forever (it places streams).
-  EXPECT_EQ(log->PartitionFor("permit-1").value, static_cast<int32_t>(
-      [] { uint32_t h = 2166136261u; for (unsigned char c : std::string("permit-1")) h = (h ^ c) * 16777619u; return h % 5; }()));
+  EXPECT_EQ(log->PartitionFor("permit-1").value, static_cast<int32_t>([] {
+              uint32_t h = 2166136261u;
+              for (unsigned char c : std::string("permit-1")) h = (h ^ c) * 16777619u;
+              return h % 5;
+            }()));
   EXPECT_FALSE(log->Read(PartitionId{5}, Offset{0}, 1).ok());
   EXPECT_FALSE(log->Append(std::vector<AppendRecord>{{PartitionId{9}, "k", "v"}}).ok());
 }
 
 REGISTER_TYPED_TEST_SUITE_P(EventLogConformance, AppendReturnsOffsetsThatReadFinds,
                             OffsetsIncreaseAndReadsResumeFromAnyRecord,
-                            BatchAcrossPartitionsIsVisibleAtOnce,
-                            WaitForTimesOutThenWakesOnAppend, ReopenSeesEverythingAndContinues,
+                            BatchAcrossPartitionsIsVisibleAtOnce, WaitForTimesOutThenWakesOnAppend,
+                            ReopenSeesEverythingAndContinues,
                             StreamsMapToStablePartitionsAndGovernanceToZero);
 
 }  // namespace pl

@@ -1,11 +1,12 @@
 // The ledger on one machine, in-process: the demo history through the real
 // processor, views against a replay, restart.
+#include "gateways/ledger.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "gateways/demo.h"
-#include "gateways/ledger.h"
 #include "projections/projection_engine.h"
 #include "projections/view_keys.h"
 
@@ -13,7 +14,8 @@ namespace pl {
 namespace {
 
 std::string FreshDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("pl-unit-" + name + "-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("pl-unit-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   return dir.string();
 }
@@ -38,7 +40,8 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     EXPECT_EQ(total, 60);
 
     // A replay from offset zero into a fresh store is byte-identical.
-    auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(), {dir + "/replay", 97, true});
+    auto fresh =
+        ProjectionEngine::Open((*ledger)->log(), AllProjections(), {dir + "/replay", 97, true});
     ASSERT_TRUE(fresh.ok());
     ASSERT_TRUE((*fresh)->CatchUp().ok());
     digest = ProjectionEngine::Digest((*ledger)->engine().db());

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 fs::path NewDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() /
-               ("pl-transparency-" + name + "-" + std::to_string(::getpid()));
+  fs::path p =
+      fs::temp_directory_path() / ("pl-transparency-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(p);
   return p;
 }
@@ -138,7 +138,8 @@ TEST_F(TransparencyTest, KeyFileIsPrivateAndNeverInTheViews) {
   ASSERT_TRUE(key.starts_with("PRIVATE+KEY+test.example/log+"));
   const std::string secret = key.substr(key.rfind('+') + 1);
   rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), (dir_ / "views").string(), &raw).ok());
+  ASSERT_TRUE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), (dir_ / "views").string(), &raw).ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next())
@@ -160,8 +161,8 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
   ASSERT_TRUE(first.ok());
   ASSERT_GE(first->records.size(), 2u);
   const uint64_t old_size = first->records[0].size;
-  auto old_note = Call(api, http::verb::get,
-                       "/v1/transparency/checkpoint?size=" + std::to_string(old_size));
+  auto old_note =
+      Call(api, http::verb::get, "/v1/transparency/checkpoint?size=" + std::to_string(old_size));
   auto old_cp = VerifyCheckpoint(old_note.body(), vkey.substr(0, vkey.size() - 1));
   ASSERT_TRUE(old_cp.ok());
 
@@ -169,8 +170,8 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
     auto leaf = Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index));
     ASSERT_EQ(leaf.result_int(), 200u);
     EXPECT_EQ(leaf[http::field::content_type], "application/octet-stream");
-    auto leaf_json = Json(Call(api, http::verb::get,
-                               "/v1/transparency/leaves/" + std::to_string(index) + "?format=json"));
+    auto leaf_json = Json(Call(
+        api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index) + "?format=json"));
     EXPECT_EQ(*Base64Decode(leaf_json["leaf_data"].get<std::string>()), leaf.body());
     auto proof = Json(Call(api, http::verb::get,
                            "/v1/transparency/proof/inclusion?index=" + std::to_string(index) +
@@ -180,9 +181,10 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
                     .ok())
         << index;
   }
-  auto consistency = Json(Call(api, http::verb::get,
-                               "/v1/transparency/proof/consistency?first=" +
-                                   std::to_string(old_size) + "&second=" + std::to_string(cp->size)));
+  auto consistency =
+      Json(Call(api, http::verb::get,
+                "/v1/transparency/proof/consistency?first=" + std::to_string(old_size) +
+                    "&second=" + std::to_string(cp->size)));
   EXPECT_TRUE(VerifyConsistency(old_size, cp->size, Hs(consistency["consistency_proof"]),
                                 old_cp->root, cp->root)
                   .ok());
@@ -223,12 +225,14 @@ TEST_F(TransparencyTest, HistoryCarriesInclusionProofs) {
   ASSERT_FALSE(j["events"].empty());
   for (const auto& e : j["events"]) {
     const uint64_t leaf = e["leaf_index"];
-    auto data = Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(leaf)).body();
+    auto data =
+        Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(leaf)).body();
     auto event = Decode(data);
     ASSERT_TRUE(event.ok());
     EXPECT_EQ(event->stream.str(), permit);
     EXPECT_EQ(event->seq, e["seq"].get<uint64_t>());
-    EXPECT_TRUE(VerifyInclusion(HashLeaf(data), leaf, cp->size, Hs(e["inclusion_proof"]), cp->root).ok());
+    EXPECT_TRUE(
+        VerifyInclusion(HashLeaf(data), leaf, cp->size, Hs(e["inclusion_proof"]), cp->root).ok());
   }
 }
 
@@ -260,26 +264,31 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   // Forgeries.
   auto forged = valid;
   forged["permit_number"] = revoked_number_;
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
   forged = valid;
   std::string data = *Base64Decode(forged["verification"]["leaf_data"].get<std::string>());
   data[data.size() - 3] ^= 1;
   forged["verification"]["leaf_data"] = Base64Encode(data);
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
   forged = valid;
   forged["verification"]["inclusion_proof"][0] = Base64Encode(std::string(32, 'x'));
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
   forged = revoked;
   forged["verification"].erase("revocation");
   forged["verification"]["leaf_index"] = valid["verification"]["leaf_index"];
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
   std::array<uint8_t, 32> seed{};
   auto other = CheckpointSigner::FromSeed("test.example/log", seed);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01").verdict,
             PermitVerdict::kNotGenuine);
   auto unknown = Json(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE"));
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01").verdict, PermitVerdict::kNotGenuine);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01").verdict,
+            PermitVerdict::kNotGenuine);
 
   auto qr = Call(api, http::verb::get, "/v1/public/verify/" + Encoded(valid_number_) + "/qr");
   ASSERT_EQ(qr.result_int(), 200u);
@@ -293,7 +302,7 @@ TEST(VerificationCode, RoundTrips) {
   const std::string text = FormatVerificationCode(c);
   EXPECT_EQ(text, "v1.SVVNSy8zMTc0MTAxMDAyLzIwMjYvUERFTU8xMDAwMDE.41.1200");
   EXPECT_EQ(ParseVerificationCode(text), c);
-  EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.41.41"));   // leaf not in the tree
+  EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.41.41"));  // leaf not in the tree
   EXPECT_FALSE(ParseVerificationCode("v2.SVVNSy8.1.2"));
   EXPECT_FALSE(ParseVerificationCode("v1.SVVN+y8.1.2"));
   EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.01.2"));
@@ -449,14 +458,16 @@ TEST_F(AuditTamperTest, InsertedEvent) {
     Envelope forged = victim;
     forged.actor_id = "ptsp-bintaro";
     forged.actor_role = "ptsp_officer";
-    forged.payload = PermitIssued{"IUMK/FORGED/2026/" + victim.stream.str(), "2026-01-01", "2031-01-01"};
+    forged.payload =
+        PermitIssued{"IUMK/FORGED/2026/" + victim.stream.str(), "2026-01-01", "2031-01-01"};
     log.Put(k, RawLog::ValueOf(forged));
   }
   auto r = Audit(copy);
   const std::string at = "offset " + std::to_string(k) + " leaf " + std::to_string(k);
   EXPECT_TRUE(Has(r, "leaf_differs", at)) << Dump(r);
   EXPECT_TRUE(Has(r, "role_not_permitted", at)) << Dump(r);
-  EXPECT_TRUE(Has(r, "seq_repeated", at) || Has(r, "seq_repeated", "offset " + std::to_string(k + 1)))
+  EXPECT_TRUE(Has(r, "seq_repeated", at) ||
+              Has(r, "seq_repeated", "offset " + std::to_string(k + 1)))
       << Dump(r);
   EXPECT_TRUE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
   fs::remove_all(copy);
@@ -499,8 +510,8 @@ TEST_F(AuditTamperTest, ForgedCheckpoints) {
     auto other = CheckpointSigner::FromSeed("test.example/log", seed);
     ASSERT_TRUE((*log)->Append(events_ + 1, other->SignCheckpoint(events_ + 1, Hash{})).ok());
     // Signed by the log's own (leaked) key, over a tree that is not the log's.
-    auto leaked = CheckpointSigner::LoadOrCreate((copy / "transparency.key").string(),
-                                                 "test.example/log");
+    auto leaked =
+        CheckpointSigner::LoadOrCreate((copy / "transparency.key").string(), "test.example/log");
     ASSERT_TRUE(leaked.ok());
     ASSERT_TRUE((*log)->Append(events_ + 2, leaked->SignCheckpoint(events_ + 2, Hash{})).ok());
   }
@@ -523,7 +534,8 @@ TEST_F(AuditTamperTest, ForgedCheckpoints) {
     for (int i = 0; i < 2; ++i) third = all.find('\n', third) + 1;
     all[third] = all[third] == 'A' ? 'B' : 'A';
     std::ofstream(CheckpointLog::FilePath((copy / "checkpoints").string()),
-                  std::ios::binary | std::ios::trunc) << all;
+                  std::ios::binary | std::ios::trunc)
+        << all;
   }
   r = Audit(copy);
   EXPECT_TRUE(Has(r, "checkpoint_signature", "checkpoint 0 ")) << Dump(r);

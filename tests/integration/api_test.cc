@@ -20,8 +20,9 @@ class ApiTest : public ::testing::Test {
     ledger_ = new LedgerProcess(*data_);
     HttpClient c(ledger_->port());
     auto enrol = [&](const std::string& id, const std::string& role, const std::string& kel) {
-      auto r = c.Post("/v1/officers", {{"id", id}, {"name", "Officer " + id}, {"role", role},
-                                       {"kelurahan", kel}}, ledger_->admin_token());
+      auto r = c.Post("/v1/officers",
+                      {{"id", id}, {"name", "Officer " + id}, {"role", role}, {"kelurahan", kel}},
+                      ledger_->admin_token());
       EXPECT_EQ(r.status, 201) << r.body;
       (*tokens_)[id] = r.json()["token"];
     };
@@ -56,13 +57,17 @@ class ApiTest : public ::testing::Test {
   uint64_t LogEnd() {
     auto m = client_.Get("/metrics").body;
     std::smatch match;
-    EXPECT_TRUE(std::regex_search(m, match, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));
+    EXPECT_TRUE(std::regex_search(
+        m, match, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));
     return std::stoull(match[1]);
   }
   // Takes an application of Ulujami to `documents_verified`.
   std::string Verified(const std::string& name) {
     auto [id, code] = Submit(name);
-    EXPECT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", name + "-v"}}).status, 200);
+    EXPECT_EQ(Act(id, Token("ptsp-ulujami"),
+                  {{"action", "verify_documents"}, {"command_id", name + "-v"}})
+                  .status,
+              200);
     return id;
   }
 
@@ -77,17 +82,25 @@ std::map<std::string, std::string>* ApiTest::tokens_;
 TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify) {
   auto [id, code] = Submit("happy-1");
   const auto officer = Token("ptsp-ulujami");
-  auto r = Act(id, officer, {{"action", "verify_documents"}, {"command_id", "h1"}, {"expected_version", 1}});
+  auto r = Act(id, officer,
+               {{"action", "verify_documents"}, {"command_id", "h1"}, {"expected_version", 1}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "documents_verified");
   EXPECT_EQ(r.json()["events"][0]["type"], "documents_verified");
-  r = Act(id, officer, {{"action", "schedule_survey"}, {"command_id", "h2"}, {"date", "2099-01-05"},
-                        {"team", {"ptsp-ulujami", "ekbang-ulujami"}}});
+  r = Act(id, officer,
+          {{"action", "schedule_survey"},
+           {"command_id", "h2"},
+           {"date", "2099-01-05"},
+           {"team", {"ptsp-ulujami", "ekbang-ulujami"}}});
   ASSERT_EQ(r.status, 200) << r.body;
-  r = Act(id, Token("ekbang-ulujami"), {{"action", "record_survey"}, {"command_id", "h3"},
-                                       {"zoning_compliant", true}, {"notes", "sesuai RDTR"}});
+  r = Act(id, Token("ekbang-ulujami"),
+          {{"action", "record_survey"},
+           {"command_id", "h3"},
+           {"zoning_compliant", true},
+           {"notes", "sesuai RDTR"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  r = Act(id, Token("lurah-ulujami"), {{"action", "recommend"}, {"command_id", "h4"}, {"letter_number", "12/REK/2026"}});
+  r = Act(id, Token("lurah-ulujami"),
+          {{"action", "recommend"}, {"command_id", "h4"}, {"letter_number", "12/REK/2026"}});
   ASSERT_EQ(r.status, 200) << r.body;
   r = Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "h5"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -117,7 +130,8 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
 
-  r = Act(id, Token("head-ulujami"), {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
+  r = Act(id, Token("head-ulujami"),
+          {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(client_.Get("/v1/public/verify/" + encoded).json()["result"], "revoked");
   EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing").json()["result"], "unknown");
@@ -131,13 +145,17 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
 
 TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
   auto [id, code] = Submit("incomplete-1");
-  auto r = Act(id, Token("ptsp-ulujami"), {{"action", "request_completion"}, {"command_id", "i1"}, {"missing", {"premises_proof"}}});
+  auto r = Act(
+      id, Token("ptsp-ulujami"),
+      {{"action", "request_completion"}, {"command_id", "i1"}, {"missing", {"premises_proof"}}});
   ASSERT_EQ(r.status, 200) << r.body;
   auto track = client_.Get("/v1/track/" + code).json();
   EXPECT_EQ(track["status"], "incomplete");
   EXPECT_EQ(track["missing"], json({"premises_proof"}));
   EXPECT_EQ(track["next_actions"], json({"complete_documents"}));
-  r = Act(id, code, {{"action", "complete_documents"}, {"command_id", "i2"}, {"provided", {"premises_proof"}}});
+  r = Act(
+      id, code,
+      {{"action", "complete_documents"}, {"command_id", "i2"}, {"provided", {"premises_proof"}}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "submitted");
   EXPECT_EQ(client_.Get("/v1/permits/" + id, code).json()["missing"], json::array());
@@ -150,12 +168,23 @@ TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
 
 TEST_F(ApiTest, ANonCompliantLocationCannotBeRecommended) {
   std::string id = Verified("zoning-1");
-  ASSERT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "schedule_survey"}, {"command_id", "z1"}, {"date", "2099-02-02"}, {"team", {"ekbang-ulujami"}}}).status, 200);
-  ASSERT_EQ(Act(id, Token("ekbang-ulujami"), {{"action", "record_survey"}, {"command_id", "z2"}, {"zoning_compliant", false}}).status, 200);
-  auto r = Act(id, Token("lurah-ulujami"), {{"action", "recommend"}, {"command_id", "z3"}, {"letter_number", "1"}});
+  ASSERT_EQ(Act(id, Token("ptsp-ulujami"),
+                {{"action", "schedule_survey"},
+                 {"command_id", "z1"},
+                 {"date", "2099-02-02"},
+                 {"team", {"ekbang-ulujami"}}})
+                .status,
+            200);
+  ASSERT_EQ(Act(id, Token("ekbang-ulujami"),
+                {{"action", "record_survey"}, {"command_id", "z2"}, {"zoning_compliant", false}})
+                .status,
+            200);
+  auto r = Act(id, Token("lurah-ulujami"),
+               {{"action", "recommend"}, {"command_id", "z3"}, {"letter_number", "1"}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.json()["error"]["code"], "zoning_non_compliant");
-  r = Act(id, Token("lurah-ulujami"), {{"action", "decline_recommendation"}, {"command_id", "z4"}, {"reason", "zona hijau"}});
+  r = Act(id, Token("lurah-ulujami"),
+          {{"action", "decline_recommendation"}, {"command_id", "z4"}, {"reason", "zona hijau"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "rejected");
 }
@@ -169,8 +198,10 @@ TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
   EXPECT_EQ(again.json()["tracking_code"], first["tracking_code"]);
   EXPECT_EQ(again.json()["duplicate"], true);
   std::string id = first["permit_id"];
-  auto a = Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
-  auto b = Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
+  auto a =
+      Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
+  auto b =
+      Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "rep-1"}});
   ASSERT_EQ(a.status, 200);
   ASSERT_EQ(b.status, 200);
   EXPECT_EQ(a.json()["events"], b.json()["events"]);
@@ -205,37 +236,78 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::vector<Case> cases = {
       {"malformed json", "POST", "/v1/applications", "{\"kelurahan\": ", "", 400, "malformed_json"},
       {"not an object", "POST", "/v1/applications", "[1,2]", "", 400, "malformed_json"},
-      {"unknown field", "POST", "/v1/applications", with([](json& j) { j["colour"] = "red"; }), "", 400, "unknown_field"},
-      {"unknown nested field", "POST", "/v1/applications", with([](json& j) { j["applicant"]["age"] = 40; }), "", 400, "unknown_field"},
-      {"wrong type", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = "banyak"; }), "", 400, "wrong_type"},
-      {"fractional rupiah", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = 10.5; }), "", 400, "wrong_type"},
-      {"missing field", "POST", "/v1/applications", with([](json& j) { j.erase("kelurahan"); }), "", 400, "missing_field"},
-      {"oversize body", "POST", "/v1/applications", with([](json& j) { j["business"]["description"] = std::string(100000, 'x'); }), "", 413, "body_too_large"},
-      {"invalid NIK", "POST", "/v1/applications", with([](json& j) { j["applicant"]["nik"] = "12345"; }), "", 422, "invalid_nik"},
-      {"invalid KBLI", "POST", "/v1/applications", with([](json& j) { j["business"]["kbli"] = "5610"; }), "", 422, "invalid_kbli"},
-      {"too much capital", "POST", "/v1/applications", with([](json& j) { j["business"]["capital"] = 500000001; }), "", 422, "ineligible_capital"},
-      {"too many workers", "POST", "/v1/applications", with([](json& j) { j["business"]["workers"] = 20; }), "", 422, "ineligible_workers"},
-      {"unknown kelurahan", "POST", "/v1/applications", with([](json& j) { j["kelurahan"] = "31.74.99.9999"; }), "", 422, "unknown_kelurahan"},
-      {"tracking code submits", "POST", "/v1/applications", with([](json&) {}), code, 403, "role_not_permitted"},
-      {"no token", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b1"})", "", 401, "unauthenticated"},
-      {"unknown token", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b1"})", "nope", 401, "unauthenticated"},
-      {"unknown action", "POST", "/v1/permits/" + id + "/actions", R"({"action":"approve","command_id":"b2"})", officer, 400, "unknown_action"},
-      {"action field of another action", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b3","reason":"x"})", officer, 400, "unknown_field"},
-      {"missing command id", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents"})", officer, 400, "missing_field"},
-      {"negative version", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b4","expected_version":-1,"date":"2099-01-01","team":["ekbang-ulujami"]})", officer, 400, "wrong_type"},
-      {"invalid transition", "POST", "/v1/permits/" + id + "/actions", R"({"action":"verify_documents","command_id":"b5"})", officer, 422, "transition_not_allowed"},
-      {"wrong role", "POST", "/v1/permits/" + id + "/actions", R"({"action":"issue_permit","command_id":"b6"})", officer, 403, "role_not_permitted"},
-      {"monitor writes", "POST", "/v1/permits/" + id + "/actions", R"({"action":"reject","command_id":"b7","reason_code":"x","reason":"y"})", Token("monitor"), 403, "role_not_permitted"},
-      {"wrong kelurahan", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b8","date":"2099-01-01","team":["ekbang-ulujami"]})", Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
-      {"stale version", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b9","expected_version":1,"date":"2099-01-01","team":["ekbang-ulujami"]})", officer, 409, "version_conflict"},
-      {"bad date", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b10","date":"2099-13-01","team":["ekbang-ulujami"]})", officer, 422, "invalid_date"},
-      {"unknown officer in team", "POST", "/v1/permits/" + id + "/actions", R"({"action":"schedule_survey","command_id":"b11","date":"2099-01-01","team":["ghost"]})", officer, 422, "unknown_officer"},
-      {"unknown permit", "POST", "/v1/permits/PNOPE/actions", R"({"action":"verify_documents","command_id":"b12"})", officer, 404, "unknown_permit"},
-      {"officer enrols officer", "POST", "/v1/officers", R"({"id":"x","name":"x","role":"lurah","kelurahan":"31.74.10.1003"})", officer, 403, "role_not_permitted"},
-      {"unknown role", "POST", "/v1/officers", R"({"id":"x","name":"x","role":"camat","kelurahan":"31.74.10.1003"})", ledger_->admin_token(), 422, "unknown_role"},
-      {"read outside jurisdiction", "GET", "/v1/permits/" + id, "", Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
+      {"unknown field", "POST", "/v1/applications", with([](json& j) { j["colour"] = "red"; }), "",
+       400, "unknown_field"},
+      {"unknown nested field", "POST", "/v1/applications",
+       with([](json& j) { j["applicant"]["age"] = 40; }), "", 400, "unknown_field"},
+      {"wrong type", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["capital"] = "banyak"; }), "", 400, "wrong_type"},
+      {"fractional rupiah", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["capital"] = 10.5; }), "", 400, "wrong_type"},
+      {"missing field", "POST", "/v1/applications", with([](json& j) { j.erase("kelurahan"); }), "",
+       400, "missing_field"},
+      {"oversize body", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["description"] = std::string(100000, 'x'); }), "", 413,
+       "body_too_large"},
+      {"invalid NIK", "POST", "/v1/applications",
+       with([](json& j) { j["applicant"]["nik"] = "12345"; }), "", 422, "invalid_nik"},
+      {"invalid KBLI", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["kbli"] = "5610"; }), "", 422, "invalid_kbli"},
+      {"too much capital", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["capital"] = 500000001; }), "", 422, "ineligible_capital"},
+      {"too many workers", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["workers"] = 20; }), "", 422, "ineligible_workers"},
+      {"unknown kelurahan", "POST", "/v1/applications",
+       with([](json& j) { j["kelurahan"] = "31.74.99.9999"; }), "", 422, "unknown_kelurahan"},
+      {"tracking code submits", "POST", "/v1/applications", with([](json&) {}), code, 403,
+       "role_not_permitted"},
+      {"no token", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"b1"})", "", 401, "unauthenticated"},
+      {"unknown token", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"b1"})", "nope", 401, "unauthenticated"},
+      {"unknown action", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"approve","command_id":"b2"})", officer, 400, "unknown_action"},
+      {"action field of another action", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"b3","reason":"x"})", officer, 400,
+       "unknown_field"},
+      {"missing command id", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents"})", officer, 400, "missing_field"},
+      {"negative version", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b4","expected_version":-1,"date":"2099-01-01","team":["ekbang-ulujami"]})",
+       officer, 400, "wrong_type"},
+      {"invalid transition", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"b5"})", officer, 422,
+       "transition_not_allowed"},
+      {"wrong role", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"issue_permit","command_id":"b6"})", officer, 403, "role_not_permitted"},
+      {"monitor writes", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"reject","command_id":"b7","reason_code":"x","reason":"y"})", Token("monitor"),
+       403, "role_not_permitted"},
+      {"wrong kelurahan", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b8","date":"2099-01-01","team":["ekbang-ulujami"]})",
+       Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
+      {"stale version", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b9","expected_version":1,"date":"2099-01-01","team":["ekbang-ulujami"]})",
+       officer, 409, "version_conflict"},
+      {"bad date", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b10","date":"2099-13-01","team":["ekbang-ulujami"]})",
+       officer, 422, "invalid_date"},
+      {"unknown officer in team", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b11","date":"2099-01-01","team":["ghost"]})",
+       officer, 422, "unknown_officer"},
+      {"unknown permit", "POST", "/v1/permits/PNOPE/actions",
+       R"({"action":"verify_documents","command_id":"b12"})", officer, 404, "unknown_permit"},
+      {"officer enrols officer", "POST", "/v1/officers",
+       R"({"id":"x","name":"x","role":"lurah","kelurahan":"31.74.10.1003"})", officer, 403,
+       "role_not_permitted"},
+      {"unknown role", "POST", "/v1/officers",
+       R"({"id":"x","name":"x","role":"camat","kelurahan":"31.74.10.1003"})",
+       ledger_->admin_token(), 422, "unknown_role"},
+      {"read outside jurisdiction", "GET", "/v1/permits/" + id, "", Token("ptsp-bintaro"), 403,
+       "outside_jurisdiction"},
       {"read without token", "GET", "/v1/permits/" + id, "", "", 401, "unauthenticated"},
-      {"unknown tracking code", "GET", "/v1/track/AAAAA-BBBBB", "", "", 404, "unknown_tracking_code"},
+      {"unknown tracking code", "GET", "/v1/track/AAAAA-BBBBB", "", "", 404,
+       "unknown_tracking_code"},
       {"wrong method", "DELETE", "/v1/permits/" + id, "", officer, 405, "method_not_allowed"},
       {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
   };
@@ -254,7 +326,8 @@ TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
   auto r = client_.Post("/v1/applications", Application("private-1", kUlujami, "3174999988887777"));
   ASSERT_EQ(r.status, 201);
   std::string id = r.json()["permit_id"];
-  EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["nik"], "3174999988887777");
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["nik"],
+            "3174999988887777");
   auto monitor_view = client_.Get("/v1/permits/" + id, Token("monitor"));
   EXPECT_EQ(monitor_view.status, 200);
   for (const auto& body : {monitor_view.body, client_.Get("/v1/public/stats").body,
@@ -274,7 +347,8 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   // A second application of the same person: erasure reaches both.
   auto r2 = client_.Post("/v1/applications", Application("erase-2", kUlujami, "3174555566667777"));
   std::string id2 = r2.json()["permit_id"];
-  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"], "3174555566667777");
+  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
+            "3174555566667777");
   auto e = Act(id, code, {{"action", "erase_personal_data"}, {"command_id", "erase-now"}});
   ASSERT_EQ(e.status, 200) << e.body;
   EXPECT_EQ(e.json()["events"][0]["type"], "personal_data_erased");
@@ -285,7 +359,10 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   }
   auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
   EXPECT_EQ(history["events"].size(), 2u);
-  EXPECT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "after-erase"}}).status, 200);
+  EXPECT_EQ(Act(id, Token("ptsp-ulujami"),
+                {{"action", "verify_documents"}, {"command_id", "after-erase"}})
+                .status,
+            200);
 }
 
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {

@@ -32,9 +32,10 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
   {
     LedgerProcess ledger(data);
     HttpClient admin(ledger.port());
-    auto r = admin.Post("/v1/officers", {{"id", "ptsp-ps"}, {"name", "Petugas"},
-                                         {"role", "ptsp_officer"}, {"kelurahan", kel}},
-                        ledger.admin_token());
+    auto r = admin.Post(
+        "/v1/officers",
+        {{"id", "ptsp-ps"}, {"name", "Petugas"}, {"role", "ptsp_officer"}, {"kelurahan", kel}},
+        ledger.admin_token());
     ASSERT_EQ(r.status, 201) << r.body;
     officer_token = r.json()["token"];
     governance_events = 2;  // the charter and this officer
@@ -56,9 +57,9 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
           if (a.status != 201) break;  // the server is gone
           ++acked;
           const std::string verify_cmd = app_cmd + "-verify";
-          auto v = c.Post("/v1/permits/" + permit + "/actions",
-                          {{"action", "verify_documents"}, {"command_id", verify_cmd}},
-                          officer_token);
+          auto v =
+              c.Post("/v1/permits/" + permit + "/actions",
+                     {{"action", "verify_documents"}, {"command_id", verify_cmd}}, officer_token);
           std::lock_guard lock(mu);
           attempts.push_back({permit, verify_cmd, v.status == 200});
           if (v.status != 200) break;
@@ -99,10 +100,12 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
     // Nothing else is in the log: every event belongs to a command we sent.
     auto metrics = c.Get("/metrics").body;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(metrics, m, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));
+    ASSERT_TRUE(std::regex_search(
+        metrics, m, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));
     EXPECT_EQ(std::stoull(m[1]), events + governance_events);
     // The views caught up with the log.
-    ASSERT_TRUE(std::regex_search(metrics, m, std::regex(R"(permitledger_projection_checkpoint\{partition="0"\} (\d+))")));
+    ASSERT_TRUE(std::regex_search(
+        metrics, m, std::regex(R"(permitledger_projection_checkpoint\{partition="0"\} (\d+))")));
     EXPECT_EQ(std::stoull(m[1]), events + governance_events);
     // Each permit's version is the count of its events.
     for (auto& [permit, history] : histories) {

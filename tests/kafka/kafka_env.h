@@ -27,9 +27,9 @@ inline std::string Bootstrap() {
   return bs ? bs : "";
 }
 
-#define PL_REQUIRE_KAFKA()                                                                    \
-  ASSERT_FALSE(::pl::kafkatest::Bootstrap().empty())                                          \
-      << "KAFKA_BOOTSTRAP is not set. These tests need a real Kafka broker: run "             \
+#define PL_REQUIRE_KAFKA()                                                        \
+  ASSERT_FALSE(::pl::kafkatest::Bootstrap().empty())                              \
+      << "KAFKA_BOOTSTRAP is not set. These tests need a real Kafka broker: run " \
          "`scripts/kafka.sh start` and then `KAFKA_BOOTSTRAP=127.0.0.1:19092 kafka_tests`."
 
 inline std::string Unique(const std::string& prefix) {
@@ -63,7 +63,8 @@ inline constexpr const char* kKel = "31.74.10.1002";
 inline SubmitApplication Application(const std::string& tracking_hash) {
   SubmitApplication s;
   s.kelurahan = kKel;
-  s.personal = {"3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
+  s.personal = {
+      "3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
   s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
   s.tracking_hash = tracking_hash;

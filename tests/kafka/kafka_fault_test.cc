@@ -21,10 +21,18 @@ namespace {
 using namespace kafkatest;
 
 pid_t SpawnServe(const std::string& prefix, const std::string& dir) {
-  std::vector<std::string> args = {PL_BINARY,   "serve",     "--kafka",
-                                   Bootstrap(), "--kafka-topic-prefix", prefix,
-                                   "--kafka-partitions", "4", "--data", dir,
-                                   "--listen",  "127.0.0.1:0"};
+  std::vector<std::string> args = {PL_BINARY,
+                                   "serve",
+                                   "--kafka",
+                                   Bootstrap(),
+                                   "--kafka-topic-prefix",
+                                   prefix,
+                                   "--kafka-partitions",
+                                   "4",
+                                   "--data",
+                                   dir,
+                                   "--listen",
+                                   "127.0.0.1:0"};
   pid_t pid = fork();
   if (pid == 0) {
     int fd = ::open((dir + "/serve.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -60,8 +68,8 @@ TEST(KafkaLedgerFaults, ServeProcessKilledMidTransactionIsFencedAndReplaced) {
     ::kill(pids[0], SIGKILL);
     waitpid(pids[0], nullptr, 0);
   });
-  LoadResult load = RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 16,
-                            &done);
+  LoadResult load =
+      RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 16, &done);
   chaos.join();
   ExpectExactlyOnce(load, tag, n, Bootstrap(), prefix, 4, **l);
   ::kill(pids[1], SIGTERM);
@@ -72,7 +80,8 @@ TEST(KafkaLedgerFaults, ServeProcessKilledMidTransactionIsFencedAndReplaced) {
 
 TEST(KafkaClusterFaults, BrokerKilledOnThreeBrokerClusterLosesAndDuplicatesNothing) {
   const char* cluster = std::getenv("KAFKA_CLUSTER_BOOTSTRAP");
-  ASSERT_NE(cluster, nullptr) << "KAFKA_CLUSTER_BOOTSTRAP is not set: run scripts/test-kafka-cluster.sh";
+  ASSERT_NE(cluster, nullptr)
+      << "KAFKA_CLUSTER_BOOTSTRAP is not set: run scripts/test-kafka-cluster.sh";
   const std::string prefix = Unique("clusterkill");
   const std::string tag = Unique("ck");
   LedgerOptions o = KafkaLedger(TempDir("cluster"), cluster, prefix);
@@ -88,8 +97,8 @@ TEST(KafkaClusterFaults, BrokerKilledOnThreeBrokerClusterLosesAndDuplicatesNothi
     std::this_thread::sleep_for(std::chrono::seconds(3));
     ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh restart 2 >/dev/null"), 0);
   });
-  LoadResult load = RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8,
-                            &done);
+  LoadResult load =
+      RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8, &done);
   chaos.join();
   ExpectExactlyOnce(load, tag, n, cluster, prefix, 4, **l);
 }

@@ -66,7 +66,12 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   EXPECT_TRUE(early.events.empty());
   const std::string refusal_code = early.refusal->code;
 
-  struct Step { std::string id; Actor actor; Action action; std::string status; };
+  struct Step {
+    std::string id;
+    Actor actor;
+    Action action;
+    std::string status;
+  };
   std::vector<Step> steps = {
       {"verify-1", Officer("ptsp_officer"), VerifyDocuments{}, "documents_verified"},
       {"survey-1", Officer("ptsp_officer"),
@@ -86,7 +91,8 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   EXPECT_EQ(l.queries().Permit(permit)->status, PermitStatus::kIssued);
 
   // Repeats return the first outcome and write nothing.
-  Outcome again = l.ExecuteSync(Cmd("verify-1", permit, Officer("ptsp_officer"), VerifyDocuments{}));
+  Outcome again =
+      l.ExecuteSync(Cmd("verify-1", permit, Officer("ptsp_officer"), VerifyDocuments{}));
   ASSERT_TRUE(again.error.ok());
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(again.version, verified.version);
@@ -124,8 +130,8 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   EXPECT_TRUE(b_again.duplicate);
   ASSERT_EQ(b_again.events.size(), 1u);
   EXPECT_EQ(Encode(b_again.events[0]), Encode(verified.events[0]));
-  Outcome revoke = (*b)->ExecuteSync(
-      Cmd("revoke-1", permit, Officer("ptsp_head"), Revoke{"closed down"}));
+  Outcome revoke =
+      (*b)->ExecuteSync(Cmd("revoke-1", permit, Officer("ptsp_head"), Revoke{"closed down"}));
   ASSERT_TRUE(revoke.error.ok());
   ASSERT_FALSE(revoke.refusal) << revoke.refusal->code << ": " << revoke.refusal->message;
   EXPECT_EQ(revoke.version, 7u);  // built on the state the first instance left
@@ -153,8 +159,8 @@ TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
     std::this_thread::sleep_for(std::chrono::seconds(3));
     ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh restart 1 >/dev/null"), 0);
   });
-  LoadResult load = RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8,
-                            &done);
+  LoadResult load =
+      RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8, &done);
   chaos.join();
   // Commands in flight wait for the broker (or time out and are retried
   // with the same id); either way the kill happened mid-load.

@@ -1,6 +1,8 @@
 // KafkaLog and the transactional clients against a real Kafka broker.
 // Start one with `scripts/kafka.sh start` and run with
 // KAFKA_BOOTSTRAP=127.0.0.1:19092.
+#include "events/kafka_log.h"
+
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
@@ -8,8 +10,6 @@
 #include <cstdlib>
 #include <random>
 #include <thread>
-
-#include "events/kafka_log.h"
 
 namespace pl {
 namespace {
@@ -499,7 +499,8 @@ TEST_F(KafkaTest, ConsumeProcessProduceCommitsOffsetsInTheTransaction) {
 
   // The committed one commits both.
   ASSERT_TRUE(pr.BeginTransaction().ok());
-  for (const auto& r : got) ASSERT_TRUE(pr.Produce(out, r.partition, r.key, "done:" + r.value).ok());
+  for (const auto& r : got)
+    ASSERT_TRUE(pr.Produce(out, r.partition, r.key, "done:" + r.value).ok());
   ASSERT_TRUE(pr.SendOffsetsToTransaction(c.GroupMetadata(), offsets).ok());
   auto done = pr.CommitTransaction();
   ASSERT_TRUE(done.ok()) << done.status().ToString();
@@ -550,8 +551,9 @@ TEST_F(KafkaTest, NewGroupMemberResumesFromTheTransactionallyCommittedOffset) {
     auto prod = KafkaTransactionalProducer::Create(Client(), Unique("txn"));
     ASSERT_TRUE(prod.ok());
     ASSERT_TRUE((*prod)->BeginTransaction().ok());
-    ASSERT_TRUE((*prod)->SendOffsetsToTransaction((*c)->GroupMetadata(),
-                                                  {{in, 0, second_offset + 1}}).ok());
+    ASSERT_TRUE((*prod)
+                    ->SendOffsetsToTransaction((*c)->GroupMetadata(), {{in, 0, second_offset + 1}})
+                    .ok());
     ASSERT_TRUE((*prod)->CommitTransaction().ok());
   }
   auto c = KafkaGroupConsumer::Create(Client(), group, {in});
