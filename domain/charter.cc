@@ -5,6 +5,7 @@
 
 #include "domain/calendar.h"
 #include "domain/state.h"
+#include "events/event_types.h"
 
 namespace pl {
 namespace {
@@ -97,12 +98,58 @@ bool IsStatusName(const std::string& s) {
   return false;
 }
 
+bool IsPermitEventName(const std::string& s) {
+  for (int t = static_cast<int>(EventType::kApplicationSubmitted);
+       t <= static_cast<int>(EventType::kPersonalDataErased); ++t) {
+    if (s == EventTypeName(static_cast<EventType>(t))) return true;
+  }
+  return false;
+}
+
+// "data_sharing": {"<subscriber id>": {"stakeholder", "consent_required",
+// "events": [...], "fields": [...]}, ...}
+void ParseDataSharing(const json& v, Charter& c) {
+  for (const auto& [id, def] : Object(v, "data_sharing").items()) {
+    auto path = "data_sharing." + id;
+    bool id_ok = !id.empty() && id.size() <= 64 && id.front() != '-' &&
+                 std::all_of(id.begin(), id.end(), [](char ch) {
+                   return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+                 });
+    if (!id_ok) {
+      Fail(path, "a subscriber id is 1 to 64 lower-case letters, digits and '-' (it names a "
+                 "Kafka topic and a URL)");
+    }
+    CheckKeys(def, path, {"stakeholder", "consent_required", "events", "fields"});
+    SubscriberPolicy s;
+    s.id = id;
+    s.stakeholder = Str(def["stakeholder"], path + ".stakeholder");
+    if (std::none_of(c.stakeholders.begin(), c.stakeholders.end(),
+                     [&](const Stakeholder& h) { return h.id == s.stakeholder; })) {
+      Fail(path + ".stakeholder", "\"" + s.stakeholder + "\" is not a stakeholder of the charter");
+    }
+    if (!def["consent_required"].is_boolean()) Fail(path + ".consent_required", "must be true or false");
+    s.consent_required = def["consent_required"].get<bool>();
+    for (auto& e : StrList(def["events"], path + ".events")) {
+      if (!IsPermitEventName(e)) Fail(path + ".events", "\"" + e + "\" is not a permit event type");
+      s.events.insert(std::move(e));
+    }
+    const auto& known = FeedFields();
+    for (auto& f : StrList(def["fields"], path + ".fields")) {
+      if (std::find(known.begin(), known.end(), f) == known.end()) {
+        Fail(path + ".fields", "\"" + f + "\" is not a feed field (docs/feeds.md lists them)");
+      }
+      s.fields.insert(std::move(f));
+    }
+    c.data_sharing.push_back(std::move(s));
+  }
+}
+
 void ParseInto(const json& doc, Charter& c) {
   CheckKeys(doc, "",
             {"charter_version", "name", "permit_type", "kecamatan", "kelurahan", "stakeholders",
              "roles", "permissions", "service_days", "holidays", "eligibility", "validity_years",
              "required_documents", "utc_offset_minutes"},
-            {"optional_documents"});
+            {"optional_documents", "data_sharing"});
   c.version = static_cast<uint32_t>(Int(doc["charter_version"], "charter_version", 1, UINT32_MAX));
   c.name = Str(doc["name"], "name");
   c.permit_type = Str(doc["permit_type"], "permit_type");
@@ -208,6 +255,7 @@ void ParseInto(const json& doc, Charter& c) {
   }
   c.utc_offset_minutes =
       static_cast<int>(Int(doc["utc_offset_minutes"], "utc_offset_minutes", -720, 840));
+  if (doc.contains("data_sharing")) ParseDataSharing(doc["data_sharing"], c);
 }
 
 }  // namespace
@@ -232,6 +280,13 @@ Result<Charter> Charter::FromJson(std::string_view text) {
 const Kelurahan* Charter::FindKelurahan(std::string_view code) const {
   for (const auto& k : kelurahan) {
     if (k.code == code) return &k;
+  }
+  return nullptr;
+}
+
+const SubscriberPolicy* Charter::FindSubscriber(std::string_view id) const {
+  for (const auto& s : data_sharing) {
+    if (s.id == id) return &s;
   }
   return nullptr;
 }
@@ -262,6 +317,16 @@ bool Charter::Covers(std::string_view role, std::string_view jurisdiction,
       return true;
   }
   return false;
+}
+
+const std::vector<std::string>& FeedFields() {
+  static const std::vector<std::string> kFields = {
+      "kelurahan",        "status",           "business_name",     "business_description",
+      "kbli",             "capital",          "turnover",          "permit_number",
+      "valid_from",       "valid_until",      "reason",            "applicant.nik",
+      "applicant.name",   "applicant.address", "applicant.phone",  "applicant.kk_number",
+      "applicant.npwp"};
+  return kFields;
 }
 
 const std::vector<std::string>& AllActions() {

@@ -43,6 +43,18 @@ struct Eligibility {
   int32_t max_workers = 0;
 };
 
+// What one subscriber of the feeds (docs/feeds.md) receives: which event
+// types, which fields, and whether the applicant must consent first.
+struct SubscriberPolicy {
+  std::string id;           // e.g. "bank-dki": lower case, digits and '-'
+  std::string stakeholder;  // the stakeholder it belongs to
+  bool consent_required = true;
+  std::set<std::string> events;  // event type names, e.g. "permit_issued"
+  std::set<std::string> fields;  // feed fields (FeedFields()), e.g. "applicant.name"
+  bool Receives(std::string_view event) const { return events.count(std::string(event)) > 0; }
+  bool Shares(std::string_view field) const { return fields.count(std::string(field)) > 0; }
+};
+
 struct Charter {
   uint32_t version = 0;
   std::string name;
@@ -61,6 +73,9 @@ struct Charter {
   // Documents an applicant may hand in but need not (e.g. "npwp", held only by
   // tax payers). The JSON key "optional_documents" may be omitted (empty).
   std::vector<std::string> optional_documents;
+  // The data-sharing policy, in the order of the document. The JSON key
+  // "data_sharing" may be omitted (no subscribers).
+  std::vector<SubscriberPolicy> data_sharing;
   int utc_offset_minutes = 420;  // Jakarta, WIB
   std::string canonical_json;    // the adopted text, keys sorted
 
@@ -70,6 +85,7 @@ struct Charter {
   static Result<Charter> FromJson(std::string_view json);
 
   const Kelurahan* FindKelurahan(std::string_view code) const;
+  const SubscriberPolicy* FindSubscriber(std::string_view id) const;
   bool RoleMay(std::string_view role, std::string_view action) const;
   // Whether `name` is a required or optional document of this charter.
   bool KnowsDocument(std::string_view name) const;
@@ -77,6 +93,10 @@ struct Charter {
   bool Covers(std::string_view role, std::string_view jurisdiction,
               std::string_view kelurahan) const;
 };
+
+// Every field a data-sharing policy may name: the permit's public fields,
+// then the applicant's personal fields ("applicant.<name>").
+const std::vector<std::string>& FeedFields();
 
 // Every action name the charter can grant, in workflow order.
 const std::vector<std::string>& AllActions();

@@ -143,15 +143,26 @@ Decision Handle(const Ctx& c, const Revoke& a) {
   return One(c, PermitRevoked{a.reason});
 }
 
+Decision UnknownSubscriber(const Ctx& c, const std::string& id) {
+  std::string known;
+  for (const auto& s : c.charter.data_sharing) known += (known.empty() ? "" : ", ") + s.id;
+  return Refuse("unknown_subscriber", "\"" + id + "\" is not a subscriber of charter version " +
+                                          std::to_string(c.charter.version) + " (subscribers: " +
+                                          (known.empty() ? "none" : known) + ")");
+}
+
 Decision Handle(const Ctx& c, const GrantConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name who receives the permit");
   if (c.state.consents.count(a.subscriber)) return NoOp();
+  if (!c.charter.FindSubscriber(a.subscriber)) return UnknownSubscriber(c, a.subscriber);
   return One(c, ConsentGranted{a.subscriber});
 }
 
 Decision Handle(const Ctx& c, const WithdrawConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name whose consent is withdrawn");
-  if (!c.state.consents.count(a.subscriber)) return NoOp();
+  if (!c.state.consents.count(a.subscriber)) {
+    return c.charter.FindSubscriber(a.subscriber) ? NoOp() : UnknownSubscriber(c, a.subscriber);
+  }
   return One(c, ConsentWithdrawn{a.subscriber});
 }
 

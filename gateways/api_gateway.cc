@@ -11,6 +11,7 @@
 #include "gateways/api_render.h"
 #include "gateways/static_files.h"
 #include "gateways/transparency_gateway.h"
+#include "projections/feed_projection.h"
 
 namespace pl {
 namespace {
@@ -184,9 +185,16 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (parts.size() == 1 && parts[0] == "metrics") return GetMetrics(*req, respond);
   if (parts.empty() || parts[0] != "v1") return not_found();
 
+  const size_t n = parts.size();
+  // A feed authenticates its subscriber itself: the subscriber token is no
+  // principal of the API.
+  if (n == 3 && parts[1] == "feeds") {
+    if (method != http::verb::get) return wrong_method();
+    return GetFeed(*req, parts[2], respond);
+  }
+
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
-  const size_t n = parts.size();
   if (n >= 2 && parts[1] == "transparency")
     return TransparencyGateway(ledger_).Handle(*req, parts, who.kind == Principal::Kind::kAdmin,
                                                respond);
@@ -209,7 +217,11 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     if (n == 4 && parts[3] == "history") return GetPermit(*req, who, parts[2], true, respond);
     return not_found();
   }
+  if (n == 2 && parts[1] == "charter" && method == http::verb::put)
+    return PutCharter(*req, who, respond);
   if (method != http::verb::get) return wrong_method();
+  if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
+    return GetFeedToken(*req, who, parts[2], respond);
   if (n == 3 && parts[1] == "track") return GetTrack(*req, parts[2], respond);
   if (n == 2 && parts[1] == "worklist") return GetWorklist(*req, who, respond);
   if (n == 2 && parts[1] == "charter") {
@@ -228,13 +240,105 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   return not_found();
 }
 
-void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {
-  if (who.kind == Principal::Kind::kAnonymous)
+namespace {
+
+// 401 for the anonymous, 403 for everyone but the administrator.
+bool RefuseUnlessAdmin(const HttpRequest& req, const Principal& who, const char* what,
+                       const Respond& respond) {
+  if (who.kind == Principal::Kind::kAdmin) return false;
+  if (who.kind == Principal::Kind::kAnonymous) {
+    respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                          std::string(what) + " needs the administrator's token"));
+  } else {
+    respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                          std::string("only the administrator may do this: ") + what));
+  }
+  return true;
+}
+
+}  // namespace
+
+void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "amending the charter", respond)) return;
+  // The body is the charter document itself; the domain parses and checks it
+  // (invalid_charter, stale_charter_version) and adopts it as an event.
+  std::string text = req.body();
+  Command cmd;
+  cmd.id = CommandId("charter-" + HashToken(text).substr(0, 32));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  cmd.action = AdoptCharter{std::move(text)};
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (RespondIfNotTaken(req, o, respond)) return;
+    auto c = ledger_.governance()->charter;
+    json j = {{"charter_version", c ? c->version : 0}, {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::ok, j.dump()));
+  });
+}
+
+void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
+                              const std::string& subscriber, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
+  auto c = ledger_.governance()->charter;
+  if (!c || !c->FindSubscriber(subscriber))
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_subscriber",
+                                 "\"" + subscriber +
+                                     "\" is not a subscriber of the data-sharing policy in force"));
+  json j = {{"subscriber", subscriber}, {"token", ledger_.SubscriberToken(subscriber)}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond) {
+  auto c = ledger_.governance()->charter;
+  if (!c || !c->FindSubscriber(subscriber))
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_subscriber",
+                                 "\"" + subscriber +
+                                     "\" is not a subscriber of the data-sharing policy in force"));
+  auto auth = req.find(http::field::authorization);
+  std::string_view given = auth == req.end() ? std::string_view() : SV(auth->value());
+  if (!given.starts_with("Bearer ") ||
+      (!ConstantTimeEqual(std::string(given.substr(7)), ledger_.SubscriberToken(subscriber)) &&
+       !ConstantTimeEqual(std::string(given.substr(7)), ledger_.admin_token())))
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
-                                 "enrolling an officer needs the administrator's token"));
-  if (who.kind != Principal::Kind::kAdmin)
-    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
-                                 "only the administrator enrols officers"));
+                                 "a feed needs 'Authorization: Bearer <token>' with the token of "
+                                 "subscriber \"" +
+                                     subscriber + "\" (the administrator hands it out)"));
+  // Resume position: the Last-Event-ID header (what EventSource sends on a
+  // reconnection), else ?after=; 0 starts at the beginning.
+  const std::string target(req.target());
+  std::string after_text = QueryParam(target, "after");
+  if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
+  std::string limit_text = QueryParam(target, "limit");
+  auto number = [](const std::string& t, uint64_t dflt) -> std::optional<uint64_t> {
+    if (t.empty()) return dflt;
+    if (t.size() > 19 || !std::all_of(t.begin(), t.end(), ::isdigit)) return std::nullopt;
+    return std::stoull(t);
+  };
+  auto after = number(after_text, 0);
+  auto limit = number(limit_text, kFeedPage);
+  if (!after || !limit || *limit == 0 || *limit > kFeedPage)
+    return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                 "Last-Event-ID (or ?after=) must be a message sequence number "
+                                 "and ?limit= a number from 1 to " +
+                                     std::to_string(kFeedPage)));
+  // One page per response; the stream then ends and EventSource reconnects
+  // after `retry` milliseconds with the last id it saw.
+  std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
+  for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, *after, *limit)) {
+    body += "id: " + std::to_string(m.seq) + "\ndata: " + RenderFeedMessage(m, ledger_.vault()) +
+            "\n\n";
+  }
+  HttpResponse res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  respond(std::move(res));
+}
+
+void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "enrolling an officer", respond)) return;
   JsonInput in = JsonInput::Parse(req.body());
   EnrollOfficer e;
   e.officer_id = in.String("id", true, 64);

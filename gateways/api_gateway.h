@@ -47,6 +47,14 @@ class ApiGateway {
   void GetRegister(const HttpRequest& req, Respond respond);
   void GetVerify(const HttpRequest& req, const std::string& number, Respond respond);
   void GetMetrics(const HttpRequest& req, Respond respond);
+  void PutCharter(const HttpRequest& req, const Principal& who, Respond respond);
+  void GetFeedToken(const HttpRequest& req, const Principal& who, const std::string& subscriber,
+                    Respond respond);
+  // Server-Sent Events: the subscriber's messages after Last-Event-ID.
+  void GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond);
+
+  static constexpr uint64_t kFeedPage = 1000;     // messages per response, at most
+  static constexpr int kFeedRetryMs = 2000;       // the client's reconnection delay
 
   Ledger& ledger_;
   const StaticFiles* web_ = nullptr;

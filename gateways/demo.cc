@@ -160,6 +160,14 @@ class Generator {
     cmd("lurah-" + slug, "lurah", Recommend{"123/" + std::to_string(i) + "/" + slug});
     if (!wait("recommended")) return;
     cmd("kepala-ptsp-" + slug, "ptsp_head", IssuePermit{});
+    // Half the owners let the bank see their permit (a loan); a few change
+    // their minds later.
+    if (c_.FindSubscriber("bank-dki") && fate > 0.5) {
+      t += Pick(3) * kDay + 3600 * 1000LL;
+      if (t < now_) cmd("applicant", "applicant", GrantConsent{"bank-dki"});
+      t += (5 + Pick(20)) * kDay;
+      if (fate > 0.9 && t < now_) cmd("applicant", "applicant", WithdrawConsent{"bank-dki"});
+    }
     if (fate > 0.95) {
       t += (20 + Pick(30)) * kDay;
       if (t < now_)

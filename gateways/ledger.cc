@@ -16,6 +16,7 @@
 #include "events/kafka_log.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
+#include "projections/feed_projection.h"
 #include "projections/command_processor.h"
 #include "projections/permit_views_projection.h"
 #include "projections/transparency_projection.h"
@@ -82,6 +83,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   p.push_back(std::make_unique<PermitViewsProjection>());
   p.push_back(std::make_unique<AuditProjection>());
   p.push_back(std::make_unique<TransparencyProjection>());
+  p.push_back(std::make_unique<FeedProjection>());
   return p;
 }
 
@@ -125,11 +127,21 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
     if (!publisher.ok()) return publisher.status();
     l->publisher_ = std::move(*publisher);
     l->publisher_->Start();
+    if (l->kafka() && options.kafka.publish_feeds) {
+      const auto& k = options.kafka;
+      FeedPublisherOptions fo;
+      fo.client = {k.bootstrap, std::chrono::milliseconds(30000), k.client_config};
+      fo.topic_prefix = k.topic_prefix;
+      fo.replication_factor = k.replication_factor;
+      fo.min_insync_replicas = k.min_insync_replicas;
+      l->feeds_ = std::make_unique<FeedPublisher>(*l, std::move(fo));
+    }
   }
   return l;
 }
 
 Ledger::~Ledger() {
+  feeds_.reset();      // reads the views and the vault
   publisher_.reset();  // its last checkpoint reads the views
   backend_.reset();    // stops deciding; queued commands were never acknowledged
   engine_.reset();
@@ -245,11 +257,23 @@ Status Ledger::Bootstrap() {
   return Status::Ok();
 }
 
-std::string Ledger::TrackingCode(const std::string& permit_id) const {
+std::string Ledger::Mac(std::string_view message) const {
   unsigned char mac[32];
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(permit_id.data()), permit_id.size(), mac, &len);
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  return std::string(reinterpret_cast<const char*>(mac), len);
+}
+
+std::string Ledger::SubscriberToken(const std::string& subscriber) const {
+  // A permit id never holds a NUL, so no tracking code is a subscriber token.
+  const std::string m = Mac(std::string("feed-subscriber") + '\0' + subscriber);
+  return "feed_" + Hex(reinterpret_cast<const unsigned char*>(m.data()), 20);
+}
+
+std::string Ledger::TrackingCode(const std::string& permit_id) const {
+  const std::string m = Mac(permit_id);
+  const auto* mac = reinterpret_cast<const unsigned char*>(m.data());
   // 20 characters of Crockford base32 (100 bits), grouped for reading aloud.
   static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   std::string code;

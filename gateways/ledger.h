@@ -31,6 +31,7 @@
 #include "events/event_log.h"
 #include "events/personal_vault.h"
 #include "gateways/checkpoint_publisher.h"
+#include "gateways/feed_publisher.h"
 #include "projections/command_core.h"
 #include "projections/projection_engine.h"
 #include "projections/view_queries.h"
@@ -45,6 +46,7 @@ struct LedgerKafkaOptions {
   int32_t min_insync_replicas = 1;            // when creating topics (2 in production)
   int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
   bool process_commands = true;  // run a command processor in this process
+  bool publish_feeds = true;     // copy the subscribers' feeds to their topics (docs/feeds.md)
   std::string group_id;          // default "<prefix>.processors"
   std::chrono::milliseconds outcome_timeout{30000};
   std::chrono::milliseconds transaction_timeout{10000};
@@ -101,6 +103,8 @@ class Ledger {
   const ViewQueries& queries() const { return *queries_; }
   // The checkpoint publisher; null when the ledger does not follow its log.
   CheckpointPublisher* transparency() { return publisher_.get(); }
+  // The Kafka feed publisher; null on the embedded log, or when not following.
+  FeedPublisher* feeds() { return feeds_.get(); }
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return options_.data_dir; }
   int64_t now() const { return options_.clock(); }
@@ -109,6 +113,9 @@ class Ledger {
   // secret, so a retried submission gets the same code and nobody without
   // the secret can guess one.
   std::string TrackingCode(const std::string& permit_id) const;
+  // The bearer token of a feed subscriber (docs/feeds.md): an HMAC of its id
+  // under the server secret, handed to the subscriber by the administrator.
+  std::string SubscriberToken(const std::string& subscriber) const;
 
   // Submits a command; `done` is called once it is decided and durable.
   void Submit(Command cmd, std::function<void(Outcome)> done);
@@ -122,6 +129,7 @@ class Ledger {
   Status Bootstrap();
   Status OpenEmbedded();
   Status OpenKafka();
+  std::string Mac(std::string_view message) const;  // HMAC-SHA-256 under the secret
 
   LedgerOptions options_;
   std::unique_ptr<EventLog> log_;
@@ -130,6 +138,7 @@ class Ledger {
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;
   std::unique_ptr<CheckpointPublisher> publisher_;
+  std::unique_ptr<FeedPublisher> feeds_;
   std::string admin_token_;
   std::string secret_;
 };

@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
   bool no_process = false;
   serve->add_flag("--kafka-gateway-only", no_process,
                   "with --kafka: answer HTTP but run no command processor in this process");
+  bool no_feeds = false;
+  serve->add_flag("--kafka-no-feeds", no_feeds,
+                  "with --kafka: do not copy the subscribers' feeds to their topics here");
   auto* audit = app.add_subcommand("audit", "check the log, its checkpoints and the views");
   audit->require_subcommand(1);
   std::string audit_key, trail_permit, trail_format = "csv";
@@ -169,6 +172,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   FinishKafkaOptions(kafka);
   kafka.process_commands = !no_process;
+  kafka.publish_feeds = !no_feeds;
   auto ledger_options = [&](bool follow) {
     LedgerOptions o{data, charter};
     o.follow = follow;

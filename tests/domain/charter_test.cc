@@ -37,6 +37,20 @@ TEST(Charter, DefaultCharterLoads) {
   EXPECT_TRUE(c->KnowsDocument("npwp"));
   EXPECT_TRUE(c->KnowsDocument("ktp"));
   EXPECT_FALSE(c->KnowsDocument("passport"));
+  ASSERT_EQ(c->data_sharing.size(), 2u);
+  const auto* bank = c->FindSubscriber("bank-dki");
+  ASSERT_NE(bank, nullptr);
+  EXPECT_EQ(bank->stakeholder, "bank_dki");
+  EXPECT_TRUE(bank->consent_required);
+  EXPECT_TRUE(bank->Receives("permit_issued"));
+  EXPECT_FALSE(bank->Receives("application_submitted"));
+  EXPECT_TRUE(bank->Shares("applicant.name"));
+  EXPECT_FALSE(bank->Shares("applicant.address"));
+  const auto* ministry = c->FindSubscriber("ministry-umkm");
+  ASSERT_NE(ministry, nullptr);
+  EXPECT_FALSE(ministry->consent_required);
+  for (const auto& f : ministry->fields) EXPECT_FALSE(f.starts_with("applicant.")) << f;
+  EXPECT_EQ(c->FindSubscriber("bank_dki"), nullptr);
 }
 
 TEST(Charter, CanonicalJsonIsSortedAndStable) {
@@ -138,6 +152,29 @@ TEST(Charter, RefusesWrongTypesAndValues) {
   ExpectRefused([](json& d) { d["required_documents"] = json::array(); }, "required_documents");
   ExpectRefused([](json& d) { d["required_documents"].push_back("ktp"); }, "required_documents[");
   ExpectRefused([](json& d) { d["optional_documents"].push_back("ktp"); }, "optional_documents");
+}
+
+TEST(Charter, RefusesABadDataSharingPolicy) {
+  ExpectRefused([](json& d) { d["data_sharing"] = json::array(); }, "data_sharing");
+  ExpectRefused([](json& d) { d["data_sharing"]["Bank DKI"] = d["data_sharing"]["bank-dki"]; },
+                "data_sharing.Bank DKI");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["topic"] = "x"; },
+                "data_sharing.bank-dki.topic");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"].erase("consent_required"); },
+                "data_sharing.bank-dki.consent_required");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["consent_required"] = "yes"; },
+                "data_sharing.bank-dki.consent_required");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["stakeholder"] = "bank_bri"; },
+                "data_sharing.bank-dki.stakeholder");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["events"].push_back("charter_adopted"); },
+                "data_sharing.bank-dki.events");
+  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["fields"].push_back("applicant.religion"); },
+                "data_sharing.bank-dki.fields");
+  json doc = json::parse(DefaultCharterText());
+  doc.erase("data_sharing");
+  auto c = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->data_sharing.empty());
 }
 
 TEST(Charter, RefusesUndefinedRolesAndUnknownActions) {

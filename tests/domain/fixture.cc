@@ -53,8 +53,8 @@ Action SampleAction(const std::string& a, const std::string& kelurahan) {
   if (a == "reject") return Reject{"duplicate", "a permit already exists for this business"};
   if (a == "withdraw") return Withdraw{"closing the business"};
   if (a == "revoke") return Revoke{"business closed"};
-  if (a == "grant_consent") return GrantConsent{"bank_dki"};
-  if (a == "withdraw_consent") return WithdrawConsent{"bank_dki"};
+  if (a == "grant_consent") return GrantConsent{"bank-dki"};
+  if (a == "withdraw_consent") return WithdrawConsent{"bank-dki"};
   if (a == "erase_personal_data") return ErasePersonalData{"court order 1/2026"};
   ADD_FAILURE() << "no sample for " << a;
   return VerifyDocuments{};

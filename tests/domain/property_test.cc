@@ -99,9 +99,9 @@ class Generator {
     } else if (auto* rs = std::get_if<RecordSurvey>(&a)) {
       rs->zoning_compliant = Chance(75);
     } else if (auto* g = std::get_if<GrantConsent>(&a)) {
-      g->subscriber = Chance(50) ? "bank_dki" : "kemenkop_ukm";
+      g->subscriber = Chance(50) ? "bank-dki" : "ministry-umkm";
     } else if (auto* w = std::get_if<WithdrawConsent>(&a)) {
-      w->subscriber = Chance(50) ? "bank_dki" : "kemenkop_ukm";
+      w->subscriber = Chance(50) ? "bank-dki" : "ministry-umkm";
     } else if (auto* e = std::get_if<ErasePersonalData>(&a)) {
       if (Chance(50)) e->legal_basis.clear();
     } else if (auto* sv = std::get_if<ScheduleSurvey>(&a)) {

@@ -157,20 +157,34 @@ TEST(Workflow, RevokeAnIssuedPermit) {
 TEST(Workflow, ConsentIsGrantedAndWithdrawnAndRepeatsAreNoOps) {
   PermitWorld w;
   w.AdvanceTo(S::kIssued);
-  auto d = w.Run(Applicant(), GrantConsent{"bank_dki"});
+  auto d = w.Run(Applicant(), GrantConsent{"bank-dki"});
   ASSERT_EQ(d.events.size(), 1u);
-  EXPECT_EQ(w.state.consents, std::set<std::string>{"bank_dki"});
+  EXPECT_EQ(w.state.consents, std::set<std::string>{"bank-dki"});
   const PermitState before = w.state;
-  d = w.Run(Applicant(), GrantConsent{"bank_dki"});
+  d = w.Run(Applicant(), GrantConsent{"bank-dki"});
   EXPECT_TRUE(d.accepted());
   EXPECT_TRUE(d.events.empty());
   EXPECT_EQ(w.state, before);
-  d = w.Run(Applicant(), WithdrawConsent{"bank_dki"});
+  d = w.Run(Applicant(), WithdrawConsent{"bank-dki"});
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_TRUE(w.state.consents.empty());
-  d = w.Run(Applicant(), WithdrawConsent{"bank_dki"});
+  d = w.Run(Applicant(), WithdrawConsent{"bank-dki"});
   EXPECT_TRUE(d.accepted());
   EXPECT_TRUE(d.events.empty());
+}
+
+TEST(Workflow, ConsentToASubscriberTheCharterDoesNotNameIsRefused) {
+  PermitWorld w;
+  w.AdvanceTo(S::kIssued);
+  const PermitState before = w.state;
+  auto d = w.Run(Applicant(), GrantConsent{"bank_dki"});
+  ASSERT_TRUE(d.refusal);
+  EXPECT_EQ(d.refusal->code, "unknown_subscriber");
+  EXPECT_NE(d.refusal->message.find("bank-dki"), std::string::npos) << d.refusal->message;
+  d = w.Run(Applicant(), WithdrawConsent{"nobody"});
+  ASSERT_TRUE(d.refusal);
+  EXPECT_EQ(d.refusal->code, "unknown_subscriber");
+  EXPECT_EQ(w.state, before);
 }
 
 TEST(Workflow, ConsentAndErasureInEveryStatus) {
@@ -178,13 +192,13 @@ TEST(Workflow, ConsentAndErasureInEveryStatus) {
     SCOPED_TRACE(StatusName(s));
     PermitWorld w;
     w.AdvanceTo(s);
-    EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"kemenkop_ukm"}));
+    EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"ministry-umkm"}));
     EXPECT_EQ(w.state.status, s);
   }
   PermitWorld w;
   w.AdvanceTo(S::kSubmitted);
   EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"changed my mind"}));
-  EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank_dki"}));
+  EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank-dki"}));
   EXPECT_ACCEPTED(w.Run(Applicant(), ErasePersonalData{}));
   EXPECT_EQ(w.state.status, S::kWithdrawn);
 }

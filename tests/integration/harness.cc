@@ -37,7 +37,8 @@ HttpClient::HttpClient(unsigned short port) : impl_(new Impl) { impl_->port = po
 HttpClient::~HttpClient() { delete impl_; }
 
 HttpResult HttpClient::Request(const std::string& method, const std::string& target,
-                               const std::string& body, const std::string& token) {
+                               const std::string& body, const std::string& token,
+                               const std::map<std::string, std::string>& headers) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     beast::error_code ec;
     if (!impl_->stream) {
@@ -53,6 +54,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    for (const auto& [name, value] : headers) req.set(name, value);
     if (!body.empty() || method == "POST") {
       req.set(http::field::content_type, "application/json");
       req.body() = body;

@@ -2,6 +2,7 @@
 // free loopback port, talks HTTP to it, and kills it.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ class HttpClient {
   explicit HttpClient(unsigned short port);
   ~HttpClient();
   HttpResult Request(const std::string& method, const std::string& target,
-                     const std::string& body = "", const std::string& token = "");
+                     const std::string& body = "", const std::string& token = "",
+                     const std::map<std::string, std::string>& headers = {});
   HttpResult Get(const std::string& target, const std::string& token = "") {
     return Request("GET", target, "", token);
   }

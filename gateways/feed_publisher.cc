@@ -1,0 +1,158 @@
+#include "gateways/feed_publisher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "gateways/ledger.h"
+#include "projections/feed_projection.h"
+
+namespace pl {
+
+struct FeedPublisher::Feed {
+  std::string subscriber;
+  std::string topic;
+  std::unique_ptr<KafkaLog> reader;  // the topic, read_committed (resume point)
+  std::unique_ptr<KafkaTransactionalProducer> producer;
+  uint64_t next = 0;  // next sequence number to publish; 0: not yet known
+  std::chrono::steady_clock::time_point retry_at{};
+};
+
+FeedPublisher::FeedPublisher(Ledger& ledger, FeedPublisherOptions options)
+    : ledger_(ledger), options_(std::move(options)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+FeedPublisher::~FeedPublisher() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+uint64_t FeedPublisher::published(const std::string& subscriber) const {
+  std::lock_guard lock(mu_);
+  auto it = published_.find(subscriber);
+  return it == published_.end() ? 0 : it->second;
+}
+
+// Fences older publishers, then finds the last message on the topic.
+Status FeedPublisher::Resume(Feed& feed) {
+  if (!feed.reader) {
+    KafkaLogOptions lo;
+    lo.bootstrap_servers = options_.client.bootstrap_servers;
+    lo.topic = feed.topic;
+    lo.partitions = 1;  // one total order per subscriber
+    lo.replication_factor = options_.replication_factor;
+    lo.min_insync_replicas = options_.min_insync_replicas;
+    lo.client_config = options_.client.client_config;
+    lo.timeout = options_.client.timeout;
+    auto log = KafkaLog::Open(lo);
+    if (!log.ok()) return log.status();
+    feed.reader = std::move(*log);
+  }
+  if (!feed.producer) {
+    auto p = KafkaTransactionalProducer::Create(options_.client, feed.topic + ".publisher");
+    if (!p.ok()) return p.status();
+    feed.producer = std::move(*p);
+  }
+  // The producer's start aborted any open transaction of an older
+  // publisher, so the end is stable. Walk back a window at a time until a
+  // committed message shows up (aborted batches and commit markers take
+  // offsets too).
+  auto end = feed.reader->EndOffset(PartitionId{0});
+  if (!end.ok()) return end.status();
+  const uint64_t window = 2 * options_.batch + 16;
+  uint64_t to = end->value;
+  uint64_t last_seq = 0;
+  while (to > 0 && last_seq == 0) {
+    uint64_t from = to > window ? to - window : 0;
+    uint64_t at = from;
+    while (at < to) {
+      auto records = feed.reader->Read(PartitionId{0}, Offset{at}, options_.batch);
+      if (!records.ok()) return records.status();
+      if (records->empty()) break;
+      for (const auto& r : *records) {
+        if (r.offset.value >= to) break;
+        auto m = nlohmann::json::parse(r.value, nullptr, false);
+        if (m.is_discarded() || !m.contains("seq") || !m["seq"].is_number_unsigned())
+          return Status("corrupt_feed", "offset " + std::to_string(r.offset.value) + " of " +
+                                            feed.topic + " is not a feed message");
+        last_seq = m["seq"].get<uint64_t>();
+      }
+      at = records->back().offset.value + 1;
+    }
+    to = from;
+  }
+  feed.next = last_seq + 1;
+  std::lock_guard lock(mu_);
+  published_[feed.subscriber] = last_seq;
+  return Status::Ok();
+}
+
+bool FeedPublisher::PublishSome(Feed& feed) {
+  if (std::chrono::steady_clock::now() < feed.retry_at) return false;
+  auto fail = [&](const Status& s) {
+    if (s.code() == "fenced") {
+      // Another process took the feed over. Take it back only after a
+      // while, in case that process has gone: either way the resume point
+      // comes from the topic, so nothing is published twice.
+      spdlog::warn("feed {}: another process publishes it now; trying again in 30 s ({})",
+                   feed.subscriber, s.message());
+      feed.retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    } else {
+      spdlog::warn("feed {}: {}; retrying in 2 s", feed.subscriber, s.ToString());
+      feed.retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
+    // The resume point is read again from the topic after any failure.
+    feed.producer.reset();
+    feed.next = 0;
+    return false;
+  };
+  if (feed.next == 0) {
+    if (auto s = Resume(feed); !s.ok()) return fail(s);
+  }
+  auto messages = FeedProjection::Read(ledger_.engine().db(), feed.subscriber, feed.next - 1,
+                                       options_.batch);
+  if (messages.empty()) return false;
+  if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
+  for (const auto& m : messages) {
+    const std::string value = RenderFeedMessage(m, ledger_.vault());
+    auto permit = nlohmann::json::parse(value)["permit_id"].get<std::string>();
+    if (auto s = feed.producer->Produce(feed.topic, 0, permit, value); !s.ok()) return fail(s);
+  }
+  auto committed = feed.producer->CommitTransaction();
+  if (!committed.ok()) return fail(committed.status());
+  feed.next = messages.back().seq + 1;
+  std::lock_guard lock(mu_);
+  published_[feed.subscriber] = messages.back().seq;
+  return true;
+}
+
+void FeedPublisher::Run() {
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (stopping_) return;
+    }
+    // The subscribers of the policy in force; a feed stays once started.
+    if (auto charter = ledger_.governance()->charter) {
+      for (const auto& sub : charter->data_sharing) {
+        if (feeds_.count(sub.id)) continue;
+        auto f = std::make_unique<Feed>();
+        f->subscriber = sub.id;
+        f->topic = Topic(options_.topic_prefix, sub.id);
+        feeds_.emplace(sub.id, std::move(f));
+      }
+    }
+    bool busy = false;
+    for (auto& [id, feed] : feeds_) busy |= PublishSome(*feed);
+    if (busy) continue;
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, options_.interval, [&] { return stopping_; });
+  }
+}
+
+}  // namespace pl

@@ -1,0 +1,199 @@
+#include "projections/feed_projection.h"
+
+#include <rocksdb/db.h>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/decider.h"
+#include "domain/state_codec.h"
+#include "events/json.h"
+#include "projections/encoding.h"
+
+namespace pl {
+namespace {
+
+using nlohmann::json;
+
+const std::string kCharterKey = "feeds/charter";
+std::string PermitKey(std::string_view id) { return "feeds/permit/" + std::string(id); }
+std::string SeqKey(std::string_view sub) { return "feeds/seq/" + std::string(sub); }
+std::string MsgPrefix(std::string_view sub) { return "feeds/msg/" + std::string(sub) + "/"; }
+
+constexpr std::string_view kApplicantPrefix = "applicant.";
+
+// The value of a public feed field in `s`, or null when the permit has none.
+json PermitField(const std::string& field, const PermitState& s) {
+  auto text = [](const std::string& v) { return v.empty() ? json() : json(v); };
+  if (field == "kelurahan") return s.kelurahan;
+  if (field == "status") return StatusName(s.status);
+  if (field == "business_name") return s.business.name;
+  if (field == "business_description") return text(s.business.description);
+  if (field == "kbli") return s.business.kbli;
+  if (field == "capital") return s.business.capital;
+  if (field == "turnover") return s.business.turnover;
+  if (field == "permit_number") return text(s.permit_number);
+  if (field == "valid_from") return text(s.valid_from);
+  if (field == "valid_until") return text(s.valid_until);
+  if (field == "reason") {
+    if (s.outcome_code.empty() && s.outcome_reason.empty()) return json();
+    return json{{"code", s.outcome_code}, {"text", s.outcome_reason}};
+  }
+  return json();
+}
+
+// Whether `sub` receives `event` of a permit now in state `s`.
+bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitState& s) {
+  if (!sub.Receives(EventTypeName(event.type()))) return false;
+  if (const auto* g = std::get_if<ConsentGranted>(&event.payload)) return g->subscriber == sub.id;
+  if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload)) {
+    return w->subscriber == sub.id;  // the last message before silence
+  }
+  return !sub.consent_required || s.consents.count(sub.id) > 0;
+}
+
+std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
+                     const Envelope& event, const PermitState& s) {
+  json m = {
+      {"schema_version", FeedProjection::kSchemaVersion},
+      {"subscriber", sub.id},
+      {"seq", seq},
+      {"event_id", event.event_id},
+      {"event_type", EventTypeName(event.type())},
+      {"occurred_at", IsoTime(event.time_ms)},
+      {"permit_id", event.stream.str()},
+      {"log_position", {{"partition", raw.partition.value}, {"offset", raw.offset.value}}},
+  };
+  // After a withdrawal or an erasure the subscriber learns only that it
+  // happened: nothing of the permit travels any more.
+  const bool bare = std::holds_alternative<ConsentWithdrawn>(event.payload) ||
+                    std::holds_alternative<PersonalDataErased>(event.payload);
+  if (bare) return json{{"message", m}}.dump();
+  json permit = json::object();
+  json reveal = json::array();
+  for (const auto& f : sub.fields) {
+    if (f.starts_with(kApplicantPrefix)) {
+      reveal.push_back(f.substr(kApplicantPrefix.size()));
+    } else if (auto v = PermitField(f, s); !v.is_null()) {
+      permit[f] = std::move(v);
+    }
+  }
+  m["permit"] = std::move(permit);
+  json stored = {{"message", m}};
+  if (!reveal.empty()) {
+    if (s.personal_erased) {
+      stored["message"]["applicant"] = {{"erased", true}};
+    } else {
+      stored["sealed"] = {{"person_id", s.applicant.person_id},
+                          {"ciphertext", Base64Encode(s.applicant.ciphertext)},
+                          {"fields", reveal}};
+    }
+  }
+  return stored.dump();
+}
+
+}  // namespace
+
+const Charter* FeedProjection::CharterFrom(ViewBatch& batch) {
+  if (!charter_) {
+    auto text = batch.Get(kCharterKey);
+    if (!text) return nullptr;
+    auto c = Charter::FromJson(*text);
+    if (!c.ok()) return nullptr;
+    charter_ = std::make_shared<Charter>(std::move(*c));
+  }
+  return charter_.get();
+}
+
+Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) {
+  if (event.stream == kGovernanceStream) {
+    if (const auto* adopted = std::get_if<CharterAdopted>(&event.payload)) {
+      auto c = Charter::FromJson(adopted->charter_json);
+      if (!c.ok()) return c.status();
+      batch.Put(kCharterKey, adopted->charter_json);
+      charter_ = std::make_shared<Charter>(std::move(*c));
+    }
+    return Status::Ok();
+  }
+  const Charter* charter = CharterFrom(batch);
+  if (!charter)
+    return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
+
+  const std::string id = event.stream.str();
+  PermitState s;
+  s.permit_id = id;
+  if (auto stored = batch.Get(PermitKey(id))) {
+    auto decoded = DecodePermitState(*stored);
+    if (!decoded.ok()) return decoded.status();
+    s = std::move(*decoded);
+  }
+  if (event.seq != s.version + 1)
+    return Status("corrupt_log",
+                  "event " + event.event_id + " follows version " + std::to_string(s.version));
+  EvolvePermit(s, event);
+  batch.Put(PermitKey(id), EncodePermitState(s));
+
+  for (const auto& sub : charter->data_sharing) {
+    if (!Receives(sub, event, s)) continue;
+    auto last = batch.Get(SeqKey(sub.id));
+    uint64_t seq = (last ? std::stoull(*last) : 0) + 1;
+    batch.Put(SeqKey(sub.id), std::to_string(seq));
+    batch.Put(MsgPrefix(sub.id) + FixedHex64(seq), Message(sub, seq, raw, event, s));
+  }
+  return Status::Ok();
+}
+
+std::vector<StoredFeedMessage> FeedProjection::Read(rocksdb::DB* db, const std::string& subscriber,
+                                                    uint64_t after, size_t limit) {
+  std::vector<StoredFeedMessage> out;
+  if (after == UINT64_MAX) return out;
+  const std::string prefix = MsgPrefix(subscriber);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix + FixedHex64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
+    auto key = it->key().ToStringView();
+    if (!key.starts_with(prefix)) break;
+    auto seq = ParseFixedHex64(key.substr(prefix.size()));
+    if (!seq) continue;
+    out.push_back({*seq, it->value().ToString()});
+  }
+  return out;
+}
+
+uint64_t FeedProjection::LastSeq(rocksdb::DB* db, const std::string& subscriber) {
+  std::string v;
+  if (!db->Get(rocksdb::ReadOptions(), SeqKey(subscriber), &v).ok()) return 0;
+  return std::stoull(v);
+}
+
+std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault) {
+  json doc = json::parse(stored.json);
+  json m = std::move(doc["message"]);
+  if (doc.contains("sealed")) {
+    const json& sealed = doc["sealed"];
+    SealedPersonal sp{sealed["person_id"].get<std::string>(),
+                      Base64Decode(sealed["ciphertext"].get<std::string>()).value_or("")};
+    auto data = vault.Unseal(sp);
+    if (!data.ok()) {
+      // "erased" once the key is destroyed; a key this instance does not
+      // hold (another instance's vault) is withheld as unavailable.
+      m["applicant"] = data.status().code() == "erased" ? json{{"erased", true}}
+                                                        : json{{"unavailable", true}};
+    } else {
+      json a = json::object();
+      for (const auto& f : sealed["fields"]) {
+        const std::string name = f.get<std::string>();
+        const std::string* v = name == "nik"         ? &data->nik
+                               : name == "name"      ? &data->name
+                               : name == "address"   ? &data->address
+                               : name == "phone"     ? &data->phone
+                               : name == "kk_number" ? &data->kk_number
+                               : name == "npwp"      ? &data->npwp
+                                                     : nullptr;
+        if (v && !v->empty()) a[name] = *v;
+      }
+      m["applicant"] = std::move(a);
+    }
+  }
+  return m.dump();
+}
+
+}  // namespace pl

@@ -1,0 +1,73 @@
+// FeedProjection: the fan-out of permit events to the subscribers of the
+// charter's data-sharing policy (docs/feeds.md).
+//
+// For every permit event and every subscriber of the policy in force it
+// decides whether the subscriber receives it (the event type is in its list;
+// if it needs consent, the applicant has consented to it, and a consent event
+// goes only to the subscriber it names; the withdrawal of consent is the one
+// message sent after it) and, if so, appends a message to the subscriber's
+// feed with the next sequence number (1, 2, ...). A message carries only the
+// fields the policy allows. The applicant's personal fields are kept sealed
+// with the person's key (as on the log) and opened only when the message is
+// read (RenderFeedMessage): after an erasure every read shows them erased.
+//
+// Keys, under "feeds/":
+//   charter                  the charter in force (its canonical JSON)
+//   permit/<permit id>       the permit's state, folded from its events
+//   seq/<subscriber>         the subscriber's last sequence number (decimal)
+//   msg/<subscriber>/<16 hex seq>  a stored message (JSON, see Stored below)
+//
+// Determinism: messages are numbered in Apply order; as for the transparency
+// log, a rebuild gives the same feeds when the engine feeds the events in
+// the same order (one partition, the default).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/charter.h"
+#include "events/personal_vault.h"
+#include "projections/projection.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace pl {
+
+// One message of a feed as stored: the message JSON without personal data,
+// and, when the policy shares personal fields, the sealed personal data and
+// the names of the fields to reveal.
+struct StoredFeedMessage {
+  uint64_t seq = 0;
+  std::string json;  // the stored document
+};
+
+class FeedProjection final : public Projection {
+ public:
+  static constexpr std::string_view kName = "feeds";
+  static constexpr int kSchemaVersion = 1;
+
+  std::string_view name() const override { return kName; }
+  Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
+
+  // Messages of `subscriber` with a sequence number above `after`, oldest
+  // first, at most `limit`.
+  static std::vector<StoredFeedMessage> Read(rocksdb::DB* db, const std::string& subscriber,
+                                             uint64_t after, size_t limit);
+  // The subscriber's last sequence number (0: no message yet).
+  static uint64_t LastSeq(rocksdb::DB* db, const std::string& subscriber);
+
+ private:
+  const Charter* CharterFrom(ViewBatch& batch);
+  std::shared_ptr<const Charter> charter_;
+};
+
+// The message a subscriber receives (docs/feeds.md): the stored message with
+// the allowed personal fields opened with `vault`, or {"erased": true} when
+// the person's key is gone.
+std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault);
+
+}  // namespace pl

@@ -1,0 +1,328 @@
+// The subscribers' feeds of the real binary over HTTP (docs/feeds.md): the
+// data-sharing policy of the charter, consent, the Server-Sent Events feed
+// and its resume position, erasure, and a policy changed by a charter event.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "harness.h"
+
+namespace pl::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kUlujami = "31.74.10.1003";
+
+// The messages of one SSE answer, in order: {id, data}.
+std::vector<std::pair<uint64_t, json>> ParseSse(const std::string& body) {
+  std::vector<std::pair<uint64_t, json>> out;
+  size_t at = 0;
+  while (at < body.size()) {
+    size_t end = body.find("\n\n", at);
+    if (end == std::string::npos) break;
+    std::string block = body.substr(at, end - at);
+    at = end + 2;
+    uint64_t id = 0;
+    json data;
+    size_t line_at = 0;
+    while (line_at <= block.size()) {
+      size_t nl = block.find('\n', line_at);
+      std::string line = block.substr(line_at, nl == std::string::npos ? nl : nl - line_at);
+      if (line.starts_with("id: ")) id = std::stoull(line.substr(4));
+      if (line.starts_with("data: ")) data = json::parse(line.substr(6));
+      if (nl == std::string::npos) break;
+      line_at = nl + 1;
+    }
+    if (id) out.emplace_back(id, std::move(data));
+  }
+  return out;
+}
+
+class FeedsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new std::string(TempDir("feeds"));
+    ledger_ = new LedgerProcess(*data_);
+    tokens_ = new std::map<std::string, std::string>;
+    HttpClient c(ledger_->port());
+    for (auto [id, role] : {std::pair{"ptsp", "ptsp_officer"}, std::pair{"head", "ptsp_head"},
+                            std::pair{"ekbang", "kelurahan_economy"}, std::pair{"lurah", "lurah"}}) {
+      auto r = c.Post("/v1/officers",
+                      {{"id", id}, {"name", "Officer"}, {"role", role}, {"kelurahan", kUlujami}},
+                      ledger_->admin_token());
+      ASSERT_EQ(r.status, 201) << r.body;
+      (*tokens_)[id] = r.json()["token"];
+    }
+    for (const char* sub : {"bank-dki", "ministry-umkm"}) {
+      auto r = c.Get(std::string("/v1/feeds/") + sub + "/token", ledger_->admin_token());
+      ASSERT_EQ(r.status, 200) << r.body;
+      (*tokens_)[sub] = r.json()["token"];
+    }
+  }
+  static void TearDownTestSuite() {
+    delete ledger_;
+    delete tokens_;
+    delete data_;
+  }
+
+  HttpClient client_{ledger_->port()};
+  std::string Token(const std::string& id) { return tokens_->at(id); }
+
+  HttpResult Act(const std::string& permit, const std::string& token, json body) {
+    static int n = 0;
+    body["command_id"] = "feeds-" + std::to_string(++n);
+    auto r = client_.Post("/v1/permits/" + permit + "/actions", body, token);
+    EXPECT_EQ(r.status, 200) << body.dump() << " -> " << r.body;
+    return r;
+  }
+  // Submits an application (a distinct NIK each) and takes it to `issued`.
+  // Returns {permit id, tracking code, nik}.
+  std::tuple<std::string, std::string, std::string> Issued(const std::string& name) {
+    static int n = 0;
+    std::string nik = "31740199000000" + std::to_string(10 + ++n);
+    auto r = client_.Post("/v1/applications", Application(name, kUlujami, nik));
+    EXPECT_EQ(r.status, 201) << r.body;
+    std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
+    Act(id, Token("ptsp"), {{"action", "verify_documents"}});
+    Act(id, Token("ptsp"),
+        {{"action", "schedule_survey"}, {"date", "2099-01-05"}, {"team", {"ptsp", "ekbang"}}});
+    Act(id, Token("ekbang"), {{"action", "record_survey"}, {"zoning_compliant", true}});
+    Act(id, Token("lurah"), {{"action", "recommend"}, {"letter_number", "7/REK/" + name}});
+    Act(id, Token("head"), {{"action", "issue_permit"}});
+    return {id, code, nik};
+  }
+  // Every message of a feed, read one page of `page` at a time, resuming
+  // each time with Last-Event-ID on a new connection.
+  std::vector<std::pair<uint64_t, json>> ReadFeed(const std::string& sub, size_t page = 1000) {
+    std::vector<std::pair<uint64_t, json>> all;
+    while (true) {
+      HttpClient fresh(ledger_->port());
+      std::string last = all.empty() ? "0" : std::to_string(all.back().first);
+      auto r = fresh.Request("GET", "/v1/feeds/" + sub + "?limit=" + std::to_string(page), "",
+                             Token(sub), {{"Last-Event-ID", last}});
+      EXPECT_EQ(r.status, 200) << r.body;
+      EXPECT_TRUE(r.body.starts_with("retry: ")) << r.body.substr(0, 100);
+      auto got = ParseSse(r.body);
+      if (got.empty()) return all;
+      all.insert(all.end(), got.begin(), got.end());
+    }
+  }
+  static std::vector<json> OfPermit(const std::vector<std::pair<uint64_t, json>>& feed,
+                                    const std::string& permit) {
+    std::vector<json> out;
+    for (const auto& [id, m] : feed)
+      if (m["permit_id"] == permit) out.push_back(m);
+    return out;
+  }
+  // The policy of the shipped charter.
+  static json Policy(const std::string& sub) {
+    std::ifstream in(PL_SOURCE_DIR "/charters/pesanggrahan.json");
+    return json::parse(in)["data_sharing"][sub];
+  }
+  // Every field of `m` is one the policy of its subscriber allows.
+  static void ExpectOnlyAllowedFields(const json& m) {
+    const json policy = Policy(m["subscriber"]);
+    std::set<std::string> allowed(policy["fields"].begin(), policy["fields"].end());
+    const std::set<std::string> envelope = {"schema_version", "subscriber", "seq",
+                                            "event_id",       "event_type", "occurred_at",
+                                            "permit_id",      "log_position", "permit",
+                                            "applicant"};
+    for (const auto& [k, v] : m.items()) EXPECT_TRUE(envelope.count(k)) << k;
+    const json permit = m.value("permit", json::object());
+    const json applicant = m.value("applicant", json::object());
+    for (const auto& [k, v] : permit.items())
+      EXPECT_TRUE(allowed.count(k)) << m["subscriber"] << " may not receive " << k;
+    for (const auto& [k, v] : applicant.items())
+      EXPECT_TRUE(k == "erased" || allowed.count("applicant." + k))
+          << m["subscriber"] << " may not receive applicant." << k;
+    std::set<std::string> events(policy["events"].begin(), policy["events"].end());
+    EXPECT_TRUE(events.count(m["event_type"])) << m.dump();
+  }
+
+  static std::string* data_;
+  static LedgerProcess* ledger_;
+  static std::map<std::string, std::string>* tokens_;
+};
+std::string* FeedsTest::data_;
+LedgerProcess* FeedsTest::ledger_;
+std::map<std::string, std::string>* FeedsTest::tokens_;
+
+TEST_F(FeedsTest, TheBankReceivesOnlyConsentedPermitsWithOnlyTheFieldsThePolicyAllows) {
+  auto [with, code, nik] = Issued("consented");
+  auto [without, code2, nik2] = Issued("not-consented");
+  Act(with, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(with, Token("head"), {{"action", "revoke"}, {"reason", "usaha tutup"}});
+  Act(without, Token("head"), {{"action", "revoke"}, {"reason", "usaha tutup"}});
+
+  auto bank = ReadFeed("bank-dki");
+  EXPECT_TRUE(OfPermit(bank, without).empty()) << "a permit without consent reached the bank";
+  auto mine = OfPermit(bank, with);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["event_type"], "consent_granted");
+  EXPECT_EQ(mine[0]["permit"]["status"], "issued");
+  EXPECT_FALSE(mine[0]["permit"]["permit_number"].get<std::string>().empty());
+  EXPECT_EQ(mine[0]["applicant"]["nik"], nik);
+  EXPECT_EQ(mine[0]["applicant"]["name"], "Sari Rahayu");
+  EXPECT_EQ(mine[1]["event_type"], "permit_revoked");
+  EXPECT_EQ(mine[1]["permit"]["reason"]["text"], "usaha tutup");
+  for (const auto& [id, m] : bank) {
+    ExpectOnlyAllowedFields(m);
+    EXPECT_EQ(m.dump().find("Jl. Mawar"), std::string::npos) << "the home address is not shared";
+  }
+
+  // The ministry needs no consent and receives no personal data.
+  auto ministry = ReadFeed("ministry-umkm");
+  std::vector<std::string> types;
+  for (const auto& m : OfPermit(ministry, without)) types.push_back(m["event_type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"application_submitted", "permit_issued",
+                                             "permit_revoked"}));
+  for (const auto& [id, m] : ministry) {
+    ExpectOnlyAllowedFields(m);
+    EXPECT_FALSE(m.contains("applicant")) << m.dump();
+    EXPECT_EQ(m.dump().find(nik2), std::string::npos);
+  }
+}
+
+TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
+  auto [id, code, nik] = Issued("withdrawn");
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
+  auto mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["event_type"], "consent_granted");
+  EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
+  EXPECT_FALSE(mine[1].contains("permit")) << "the withdrawal carries nothing of the permit";
+  EXPECT_FALSE(mine[1].contains("applicant"));
+  // Consent to a subscriber the policy does not name is refused.
+  auto r = client_.Post("/v1/permits/" + id + "/actions",
+                        {{"action", "grant_consent"}, {"subscriber", "bank-bri"}, {"command_id", "bri"}}, code);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "unknown_subscriber");
+}
+
+TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
+  for (int i = 0; i < 3; ++i) {
+    auto [id, code, nik] = Issued("resume-" + std::to_string(i));
+    Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  }
+  auto whole = ReadFeed("ministry-umkm");
+  auto paged = ReadFeed("ministry-umkm", 2);  // a new connection every two messages
+  ASSERT_GE(whole.size(), 9u);
+  ASSERT_EQ(paged.size(), whole.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(whole[i].first, i + 1) << "ids run 1, 2, 3, ... without a gap";
+    EXPECT_EQ(whole[i].second["seq"], i + 1);
+    EXPECT_EQ(paged[i], whole[i]);
+  }
+  // ?after= does what Last-Event-ID does, for clients that cannot set it.
+  auto r = client_.Get("/v1/feeds/ministry-umkm?after=" + std::to_string(whole.size() - 1),
+                       Token("ministry-umkm"));
+  auto last = ParseSse(r.body);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0], whole.back());
+}
+
+TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
+  auto status = [&](const std::string& target, const std::string& token,
+                    std::map<std::string, std::string> headers = {}) {
+    auto r = client_.Request("GET", target, "", token, headers);
+    return std::pair{r.status, r.json().is_object() ? r.json()["error"].value("code", "")
+                                                    : std::string()};
+  };
+  EXPECT_EQ(status("/v1/feeds/bank-dki", ""), (std::pair{401, std::string("unauthenticated")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki", Token("ministry-umkm")),
+            (std::pair{401, std::string("unauthenticated")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki", Token("ptsp")),
+            (std::pair{401, std::string("unauthenticated")}));
+  EXPECT_EQ(status("/v1/feeds/bank-bri", Token("bank-dki")),
+            (std::pair{404, std::string("unknown_subscriber")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki", Token("bank-dki"), {{"Last-Event-ID", "x1"}}),
+            (std::pair{400, std::string("invalid_parameter")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki?limit=0", Token("bank-dki")),
+            (std::pair{400, std::string("invalid_parameter")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki/token", Token("ptsp")),
+            (std::pair{403, std::string("role_not_permitted")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki/token", ""),
+            (std::pair{401, std::string("unauthenticated")}));
+  EXPECT_EQ(client_.Request("POST", "/v1/feeds/bank-dki", "{}", Token("bank-dki")).status, 405);
+}
+
+TEST_F(FeedsTest, ErasureShowsInEveryFeedMessageFromThenOn) {
+  auto [id, code, nik] = Issued("erased");
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
+  Act(id, code, {{"action", "erase_personal_data"}});
+  auto mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
+  EXPECT_EQ(mine[1]["event_type"], "personal_data_erased");
+  EXPECT_EQ(mine[1].dump().find(nik), std::string::npos);
+}
+
+// Runs last in this suite: it changes the charter in force.
+TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
+  std::ifstream in(PL_SOURCE_DIR "/charters/pesanggrahan.json");
+  json charter = json::parse(in);
+  const std::string admin = ledger_->admin_token();
+  // Refusals write nothing: an officer, a stale version, a bad policy.
+  EXPECT_EQ(client_.Request("PUT", "/v1/charter", charter.dump(), Token("head")).status, 403);
+  auto r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "stale_charter_version");
+  charter["charter_version"] = 2;
+  json bad = charter;
+  bad["data_sharing"]["ministry-umkm"]["fields"].push_back("applicant.religion");
+  r = client_.Request("PUT", "/v1/charter", bad.dump(), admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_charter");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("applicant.religion"),
+            std::string::npos);
+
+  // Version 2: the ministry no longer receives the capital.
+  auto& fields = charter["data_sharing"]["ministry-umkm"]["fields"];
+  fields.erase(std::find(fields.begin(), fields.end(), "capital"));
+  r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["charter_version"], 2);
+  EXPECT_EQ(client_.Get("/v1/charter").json()["charter_version"], 2);
+
+  auto before = ReadFeed("ministry-umkm");
+  auto [id, code, nik] = Issued("after-amendment");
+  auto after = OfPermit(ReadFeed("ministry-umkm"), id);
+  ASSERT_FALSE(after.empty());
+  for (const auto& m : after) EXPECT_FALSE(m["permit"].contains("capital")) << m.dump();
+  EXPECT_TRUE(before.front().second["permit"].contains("capital"))
+      << "messages before the amendment keep what the old policy shared";
+}
+
+TEST(FeedsDemo, LogsAndMetricsHoldNoPersonalDataAfterADemoRun) {
+  std::string data = TempDir("feeds-demo");
+  LedgerProcess demo(data, {"demo", "--permits", "60"});
+  HttpClient c(demo.port());
+  // The bank's feed (read as the administrator) reveals the personal data of
+  // the consented applicants: none of it may be anywhere else.
+  auto r = c.Get("/v1/feeds/bank-dki", demo.admin_token());
+  ASSERT_EQ(r.status, 200);
+  std::set<std::string> secrets;
+  for (const auto& [id, m] : ParseSse(r.body)) {
+    const json applicant = m.value("applicant", json::object());
+    for (const auto& [k, v] : applicant.items())
+      if (v.is_string()) secrets.insert(v.get<std::string>());
+  }
+  ASSERT_GE(secrets.size(), 6u) << "the demo grants the bank consent for some permits";
+  const std::string metrics = c.Get("/metrics").body;
+  const std::string log = ReadFile(demo.output_path());
+  const std::string stats = c.Get("/v1/public/stats").body;
+  const std::string reg = c.Get("/v1/public/register").body;
+  ASSERT_FALSE(log.empty());
+  for (const auto& s : secrets) {
+    for (const auto* where : {&metrics, &log, &stats, &reg})
+      EXPECT_EQ(where->find(s), std::string::npos) << "personal data \"" << s << "\" leaked";
+  }
+}
+
+}  // namespace
+}  // namespace pl::test
