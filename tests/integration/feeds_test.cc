@@ -3,6 +3,7 @@
 // and its resume position, erasure, and a policy changed by a charter event.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <set>
 
@@ -296,6 +297,51 @@ TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
   for (const auto& m : after) EXPECT_FALSE(m["permit"].contains("capital")) << m.dump();
   EXPECT_TRUE(before.front().second["permit"].contains("capital"))
       << "messages before the amendment keep what the old policy shared";
+}
+
+// Both halves of erasure: the fields are gone from every view, feed, export
+// and replay, while the log, its hashes and its signed checkpoints verify.
+TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
+  std::string data = TempDir("feeds-erasure");
+  const std::string nik = "3174012233445566";
+  std::string id;
+  std::string subscriber_token;
+  {
+    LedgerProcess ledger(data);
+    HttpClient c(ledger.port());
+    auto r = c.Post("/v1/applications", Application("erase-me", kUlujami, nik));
+    ASSERT_EQ(r.status, 201) << r.body;
+    id = r.json()["permit_id"];
+    std::string code = r.json()["tracking_code"];
+    auto act = [&](json body) {
+      auto a = c.Post("/v1/permits/" + id + "/actions", body, code);
+      ASSERT_EQ(a.status, 200) << a.body;
+    };
+    // The ministry needs no consent; the bank gets the permit with consent.
+    act({{"action", "grant_consent"}, {"subscriber", "bank-dki"}, {"command_id", "c1"}});
+    subscriber_token = c.Get("/v1/feeds/bank-dki/token", ledger.admin_token()).json()["token"];
+    ASSERT_NE(c.Get("/v1/feeds/bank-dki", subscriber_token).body.find(nik), std::string::npos);
+    // A checkpoint signed before the erasure.
+    ASSERT_EQ(c.Get("/v1/transparency/checkpoint").status, 200);
+    act({{"action", "erase_personal_data"}, {"command_id", "c2"}});
+    ASSERT_EQ(c.Get("/v1/transparency/checkpoint").status, 200);
+    ledger.Kill(SIGTERM);
+  }
+  std::string out;
+  EXPECT_EQ(RunLedger({"audit", "verify", "--data", data}, &out), 0) << out;
+  EXPECT_EQ(RunLedger({"replay", "--data", data}, &out), 0) << out;
+  EXPECT_NE(out.find("identical"), std::string::npos) << out;
+  EXPECT_EQ(RunLedger({"audit", "trail", id, "--data", data, "--format", "jsonl"}, &out), 0);
+  EXPECT_EQ(out.find(nik), std::string::npos) << out;
+
+  LedgerProcess again(data);
+  HttpClient c(again.port());
+  auto feed = ParseSse(c.Get("/v1/feeds/bank-dki", subscriber_token).body);
+  ASSERT_EQ(feed.size(), 2u);
+  EXPECT_EQ(feed[0].second["applicant"], (json{{"erased", true}}));
+  EXPECT_EQ(feed[1].second["event_type"], "personal_data_erased");
+  auto view = c.Get("/v1/permits/" + id, again.admin_token());
+  EXPECT_EQ(view.body.find(nik), std::string::npos) << view.body;
 }
 
 TEST(FeedsDemo, LogsAndMetricsHoldNoPersonalDataAfterADemoRun) {
