@@ -47,6 +47,10 @@ struct AuditOptions {
   size_t max_problems = 1000;  // kept in the report; all are counted
   // Locate leaves that differ from the view store's (DATA/views), if present.
   bool compare_views = true;
+  // Set bootstrap to audit the event topic of a ledger on Kafka instead of
+  // DATA/log (the checkpoints and views are still read from DATA). The tree
+  // is the log's order, defined for a topic of one partition.
+  LedgerKafkaOptions kafka;
 };
 
 struct AuditReport {

@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   audit_verify->add_option(
       "--key", audit_key,
       "the log's verifier key, or a file holding it (default: DATA/transparency.pub)");
+  AddKafkaOptions(audit_verify, kafka);
   auto* audit_replay = audit->add_subcommand("replay", "rebuild every view and compare digests");
   audit_replay->add_option("--data", data, "data directory")->capture_default_str();
   audit_replay->add_option("--output", replay_out, "where to build the fresh views");
@@ -263,6 +264,7 @@ int main(int argc, char** argv) {
   if (*audit_verify) {
     AuditOptions o;
     o.data_dir = data;
+    o.kafka = kafka;
     if (!audit_key.empty()) o.verifier_key = key_arg(audit_key);
     auto report = AuditVerify(o);
     if (!report.ok()) return Fail(report.status());

@@ -10,7 +10,8 @@ the ministry's topics with kcat and with Python's confluent-kafka
     sequence 1..N, and nothing after a withdrawal;
   - no message has a field the charter's data-sharing policy does not allow;
   - kcat, confluent-kafka and the SSE feed deliver the same messages in the
-    same order.
+    same order;
+  - `permitledger audit verify --kafka` passes on the event topic.
 
 Usage: kafka_feeds_test.py PERMITLEDGER_BINARY [BOOTSTRAP]
 (default: $KAFKA_BOOTSTRAP; start a broker with `scripts/kafka.sh start`)
@@ -181,6 +182,12 @@ def main():
     check(sse_messages == bank, "the SSE feed equals the Kafka topic")
 
     ledger.stop()
+    # The auditor's check of the whole history, read from the event topic.
+    audit = subprocess.run([BINARY, "audit", "verify", "--data", data, "--kafka", BOOTSTRAP,
+                            "--kafka-topic-prefix", PREFIX, "--kafka-partitions", "1"],
+                           capture_output=True, text=True, timeout=120)
+    check(audit.returncode == 0 and "OK: the log matches every checkpoint" in audit.stdout,
+          "audit verify --kafka passes: " + audit.stdout[-400:] + audit.stderr[-400:])
     log = open(os.path.join(data, "serve.log"), errors="replace").read()
     for i in range(6):
         check(f"31740188000000{10 + i}" not in log and f"Jl. Rahasia {i}" not in log,
