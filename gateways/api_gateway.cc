@@ -316,15 +316,29 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   };
   auto after = number(after_text, 0);
   auto limit = number(limit_text, kFeedPage);
-  if (!after || !limit || *limit == 0 || *limit > kFeedPage)
+  auto wait = number(QueryParam(target, "wait"), 0);
+  if (!after || !limit || *limit == 0 || *limit > kFeedPage || !wait || *wait > kFeedMaxWaitS)
     return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
-                                 "Last-Event-ID (or ?after=) must be a message sequence number "
-                                 "and ?limit= a number from 1 to " +
-                                     std::to_string(kFeedPage)));
+                                 "Last-Event-ID (or ?after=) must be a message sequence number, "
+                                 "?limit= a number from 1 to " +
+                                     std::to_string(kFeedPage) + " and ?wait= seconds up to " +
+                                     std::to_string(kFeedMaxWaitS)));
+  if (*wait == 0 || FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after)
+    return respond(FeedPage(req, subscriber, *after, *limit));
+  // Nothing new yet: the answer waits for the next message (long poll).
+  std::lock_guard lock(feed_mu_);
+  feed_waiters_.push_back({std::make_shared<HttpRequest>(req), subscriber, *after, *limit,
+                           std::chrono::steady_clock::now() + std::chrono::seconds(*wait),
+                           std::move(respond)});
+  if (!feed_thread_.joinable()) feed_thread_ = std::thread([this] { WatchFeeds(); });
+}
+
+HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& subscriber,
+                                  uint64_t after, uint64_t limit) {
   // One page per response; the stream then ends and EventSource reconnects
   // after `retry` milliseconds with the last id it saw.
   std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
-  for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, *after, *limit)) {
+  for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, after, limit)) {
     body += "id: " + std::to_string(m.seq) + "\ndata: " + RenderFeedMessage(m, ledger_.vault()) +
             "\n\n";
   }
@@ -334,7 +348,35 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
-  respond(std::move(res));
+  return res;
+}
+
+void ApiGateway::WatchFeeds() {
+  std::unique_lock lock(feed_mu_);
+  while (!feed_stopping_) {
+    feed_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<FeedWaiter> ready;
+    std::erase_if(feed_waiters_, [&](FeedWaiter& w) {
+      if (now < w.deadline &&
+          FeedProjection::LastSeq(ledger_.engine().db(), w.subscriber) <= w.after)
+        return false;
+      ready.push_back(std::move(w));
+      return true;
+    });
+    lock.unlock();
+    for (auto& w : ready) w.respond(FeedPage(*w.req, w.subscriber, w.after, w.limit));
+    lock.lock();
+  }
+}
+
+ApiGateway::~ApiGateway() {
+  {
+    std::lock_guard lock(feed_mu_);
+    feed_stopping_ = true;
+  }
+  feed_cv_.notify_all();
+  if (feed_thread_.joinable()) feed_thread_.join();
 }
 
 void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {

@@ -6,8 +6,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gateways/http_server.h"
 #include "gateways/ledger.h"
@@ -27,6 +32,7 @@ struct Principal {
 class ApiGateway {
  public:
   explicit ApiGateway(Ledger& ledger) : ledger_(ledger) {}
+  ~ApiGateway();  // drops feed requests still waiting
   void Handle(HttpRequest&& req, Respond respond);
   // Serves the web pages for every GET outside /v1/, /healthz and /metrics.
   void ServeWeb(const StaticFiles* web) { web_ = web; }
@@ -50,11 +56,29 @@ class ApiGateway {
   void PutCharter(const HttpRequest& req, const Principal& who, Respond respond);
   void GetFeedToken(const HttpRequest& req, const Principal& who, const std::string& subscriber,
                     Respond respond);
-  // Server-Sent Events: the subscriber's messages after Last-Event-ID.
+  // Server-Sent Events: the subscriber's messages after Last-Event-ID; with
+  // ?wait=S and nothing new, the answer waits up to S seconds for a message.
   void GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond);
+  HttpResponse FeedPage(const HttpRequest& req, const std::string& subscriber, uint64_t after,
+                        uint64_t limit);
+  void WatchFeeds();  // the thread that answers waiting feed requests
 
-  static constexpr uint64_t kFeedPage = 1000;     // messages per response, at most
-  static constexpr int kFeedRetryMs = 2000;       // the client's reconnection delay
+  struct FeedWaiter {
+    std::shared_ptr<const HttpRequest> req;
+    std::string subscriber;
+    uint64_t after, limit;
+    std::chrono::steady_clock::time_point deadline;
+    Respond respond;
+  };
+  std::mutex feed_mu_;
+  std::condition_variable feed_cv_;
+  std::vector<FeedWaiter> feed_waiters_;  // guarded by feed_mu_
+  bool feed_stopping_ = false;            // guarded by feed_mu_
+  std::thread feed_thread_;               // started with the first waiter
+
+  static constexpr uint64_t kFeedPage = 1000;  // messages per response, at most
+  static constexpr int kFeedRetryMs = 2000;    // the client's reconnection delay
+  static constexpr int kFeedMaxWaitS = 60;     // ?wait= at most
 
   Ledger& ledger_;
   const StaticFiles* web_ = nullptr;

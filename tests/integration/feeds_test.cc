@@ -6,6 +6,7 @@
 #include <csignal>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "harness.h"
 
@@ -224,6 +225,25 @@ TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
   auto last = ParseSse(r.body);
   ASSERT_EQ(last.size(), 1u);
   EXPECT_EQ(last[0], whole.back());
+}
+
+TEST_F(FeedsTest, AWaitingFeedRequestIsAnsweredByTheNextMessage) {
+  auto [id, code, nik] = Issued("long-poll");
+  const uint64_t last = ReadFeed("bank-dki").empty() ? 0 : ReadFeed("bank-dki").back().first;
+  HttpResult answer;
+  std::thread waiter([&] {
+    HttpClient c(ledger_->port());
+    answer = c.Request("GET", "/v1/feeds/bank-dki?wait=60", "", Token("bank-dki"),
+                       {{"Last-Event-ID", std::to_string(last)}});
+  });
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  waiter.join();
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  auto got = ParseSse(answer.body);
+  ASSERT_EQ(got.size(), 1u) << answer.body;
+  EXPECT_EQ(got[0].first, last + 1);
+  EXPECT_EQ(got[0].second["permit_id"], id);
+  EXPECT_EQ(client_.Get("/v1/feeds/bank-dki?wait=61", Token("bank-dki")).status, 400);
 }
 
 TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
