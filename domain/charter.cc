@@ -116,8 +116,9 @@ void ParseDataSharing(const json& v, Charter& c) {
                    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
                  });
     if (!id_ok) {
-      Fail(path, "a subscriber id is 1 to 64 lower-case letters, digits and '-' (it names a "
-                 "Kafka topic and a URL)");
+      Fail(path,
+           "a subscriber id is 1 to 64 lower-case letters, digits and '-' (it names a "
+           "Kafka topic and a URL)");
     }
     CheckKeys(def, path, {"stakeholder", "consent_required", "events", "fields"});
     SubscriberPolicy s;
@@ -127,7 +128,8 @@ void ParseDataSharing(const json& v, Charter& c) {
                      [&](const Stakeholder& h) { return h.id == s.stakeholder; })) {
       Fail(path + ".stakeholder", "\"" + s.stakeholder + "\" is not a stakeholder of the charter");
     }
-    if (!def["consent_required"].is_boolean()) Fail(path + ".consent_required", "must be true or false");
+    if (!def["consent_required"].is_boolean())
+      Fail(path + ".consent_required", "must be true or false");
     s.consent_required = def["consent_required"].get<bool>();
     for (auto& e : StrList(def["events"], path + ".events")) {
       if (!IsPermitEventName(e)) Fail(path + ".events", "\"" + e + "\" is not a permit event type");
@@ -320,12 +322,23 @@ bool Charter::Covers(std::string_view role, std::string_view jurisdiction,
 }
 
 const std::vector<std::string>& FeedFields() {
-  static const std::vector<std::string> kFields = {
-      "kelurahan",        "status",           "business_name",     "business_description",
-      "kbli",             "capital",          "turnover",          "permit_number",
-      "valid_from",       "valid_until",      "reason",            "applicant.nik",
-      "applicant.name",   "applicant.address", "applicant.phone",  "applicant.kk_number",
-      "applicant.npwp"};
+  static const std::vector<std::string> kFields = {"kelurahan",
+                                                   "status",
+                                                   "business_name",
+                                                   "business_description",
+                                                   "kbli",
+                                                   "capital",
+                                                   "turnover",
+                                                   "permit_number",
+                                                   "valid_from",
+                                                   "valid_until",
+                                                   "reason",
+                                                   "applicant.nik",
+                                                   "applicant.name",
+                                                   "applicant.address",
+                                                   "applicant.phone",
+                                                   "applicant.kk_number",
+                                                   "applicant.npwp"};
   return kFields;
 }
 

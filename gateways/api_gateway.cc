@@ -281,9 +281,9 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
   if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
   auto c = ledger_.governance()->charter;
   if (!c || !c->FindSubscriber(subscriber))
-    return respond(ErrorResponse(req, http::status::not_found, "unknown_subscriber",
-                                 "\"" + subscriber +
-                                     "\" is not a subscriber of the data-sharing policy in force"));
+    return respond(ErrorResponse(
+        req, http::status::not_found, "unknown_subscriber",
+        "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
   json j = {{"subscriber", subscriber}, {"token", ledger_.SubscriberToken(subscriber)}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
@@ -291,9 +291,9 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
 void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond) {
   auto c = ledger_.governance()->charter;
   if (!c || !c->FindSubscriber(subscriber))
-    return respond(ErrorResponse(req, http::status::not_found, "unknown_subscriber",
-                                 "\"" + subscriber +
-                                     "\" is not a subscriber of the data-sharing policy in force"));
+    return respond(ErrorResponse(
+        req, http::status::not_found, "unknown_subscriber",
+        "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
   auto auth = req.find(http::field::authorization);
   std::string_view given = auth == req.end() ? std::string_view() : SV(auth->value());
   if (!given.starts_with("Bearer ") ||

@@ -11,8 +11,8 @@
 #include "domain/decider.h"
 #include "domain/decider_util.h"
 #include "events/embedded_log.h"
-#include "events/kafka_log.h"
 #include "events/json.h"
+#include "events/kafka_log.h"
 #include "gateways/checkpoint_publisher.h"
 #include "gateways/ledger.h"
 #include "gateways/transparency_gateway.h"
@@ -311,7 +311,8 @@ void Auditor::CheckConsistency() {
 }
 
 Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
-  const std::string why = " (audit verify recomputes the tree of a one-partition log, in log order)";
+  const std::string why =
+      " (audit verify recomputes the tree of a one-partition log, in log order)";
   if (options_.kafka.bootstrap.empty()) {
     auto log = EmbeddedLog::Open({(fs::path(options_.data_dir) / "log").string(), 1, false});
     if (!log.ok()) return Status(log.status().code(), log.status().message() + why);
@@ -322,7 +323,8 @@ Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
     return Status("invalid_argument",
                   "--kafka-partitions is " + std::to_string(k.partitions) +
                       ": audit verify needs an event topic of one partition; pass "
-                      "--kafka-partitions 1 for it" + why);
+                      "--kafka-partitions 1 for it" +
+                      why);
   KafkaLogOptions lo;  // read-only: no transactional id
   lo.bootstrap_servers = k.bootstrap;
   lo.topic = KafkaTopics::WithPrefix(k.topic_prefix).events;

@@ -114,8 +114,8 @@ bool FeedPublisher::PublishSome(Feed& feed) {
   if (feed.next == 0) {
     if (auto s = Resume(feed); !s.ok()) return fail(s);
   }
-  auto messages = FeedProjection::Read(ledger_.engine().db(), feed.subscriber, feed.next - 1,
-                                       options_.batch);
+  auto messages =
+      FeedProjection::Read(ledger_.engine().db(), feed.subscriber, feed.next - 1, options_.batch);
   if (messages.empty()) return false;
   if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
   for (const auto& m : messages) {

@@ -16,8 +16,8 @@
 #include "events/kafka_log.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
-#include "projections/feed_projection.h"
 #include "projections/command_processor.h"
+#include "projections/feed_projection.h"
 #include "projections/permit_views_projection.h"
 #include "projections/transparency_projection.h"
 

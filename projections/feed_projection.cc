@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/decider.h"
-#include "domain/state_codec.h"
 #include "events/json.h"
 #include "projections/encoding.h"
 
@@ -14,7 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kCharterKey = "feeds/charter";
 std::string PermitKey(std::string_view id) { return "feeds/permit/" + std::string(id); }
 std::string SeqKey(std::string_view sub) { return "feeds/seq/" + std::string(sub); }
 std::string MsgPrefix(std::string_view sub) { return "feeds/msg/" + std::string(sub) + "/"; }
@@ -52,7 +49,7 @@ bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitSt
 }
 
 std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
-                     const Envelope& event, const PermitState& s) {
+                    const Envelope& event, const PermitState& s) {
   json m = {
       {"schema_version", FeedProjection::kSchemaVersion},
       {"subscriber", sub.id},
@@ -93,45 +90,14 @@ std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& 
 
 }  // namespace
 
-const Charter* FeedProjection::CharterFrom(ViewBatch& batch) {
-  if (!charter_) {
-    auto text = batch.Get(kCharterKey);
-    if (!text) return nullptr;
-    auto c = Charter::FromJson(*text);
-    if (!c.ok()) return nullptr;
-    charter_ = std::make_shared<Charter>(std::move(*c));
-  }
-  return charter_.get();
-}
-
 Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) {
-  if (event.stream == kGovernanceStream) {
-    if (const auto* adopted = std::get_if<CharterAdopted>(&event.payload)) {
-      auto c = Charter::FromJson(adopted->charter_json);
-      if (!c.ok()) return c.status();
-      batch.Put(kCharterKey, adopted->charter_json);
-      charter_ = std::make_shared<Charter>(std::move(*c));
-    }
-    return Status::Ok();
-  }
-  const Charter* charter = CharterFrom(batch);
+  if (event.stream == kGovernanceStream) return charter_.Observe(event, batch);
+  const Charter* charter = charter_.Get(batch);
   if (!charter)
     return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
-
-  const std::string id = event.stream.str();
-  PermitState s;
-  s.permit_id = id;
-  if (auto stored = batch.Get(PermitKey(id))) {
-    auto decoded = DecodePermitState(*stored);
-    if (!decoded.ok()) return decoded.status();
-    s = std::move(*decoded);
-  }
-  if (event.seq != s.version + 1)
-    return Status("corrupt_log",
-                  "event " + event.event_id + " follows version " + std::to_string(s.version));
-  EvolvePermit(s, event);
-  batch.Put(PermitKey(id), EncodePermitState(s));
-
+  auto fold = FoldPermit(batch, PermitKey(event.stream.str()), event);
+  if (!fold.ok()) return fold.status();
+  const PermitState& s = fold->after;
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;
     auto last = batch.Get(SeqKey(sub.id));
@@ -175,8 +141,8 @@ std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVau
     if (!data.ok()) {
       // "erased" once the key is destroyed; a key this instance does not
       // hold (another instance's vault) is withheld as unavailable.
-      m["applicant"] = data.status().code() == "erased" ? json{{"erased", true}}
-                                                        : json{{"unavailable", true}};
+      m["applicant"] =
+          data.status().code() == "erased" ? json{{"erased", true}} : json{{"unavailable", true}};
     } else {
       json a = json::object();
       for (const auto& f : sealed["fields"]) {

@@ -23,12 +23,12 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "domain/charter.h"
 #include "events/personal_vault.h"
+#include "projections/permit_fold.h"
 #include "projections/projection.h"
 
 namespace rocksdb {
@@ -61,8 +61,7 @@ class FeedProjection final : public Projection {
   static uint64_t LastSeq(rocksdb::DB* db, const std::string& subscriber);
 
  private:
-  const Charter* CharterFrom(ViewBatch& batch);
-  std::shared_ptr<const Charter> charter_;
+  CharterView charter_{"feeds/charter"};
 };
 
 // The message a subscriber receives (docs/feeds.md): the stored message with

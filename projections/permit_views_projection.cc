@@ -3,21 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/decider.h"
-#include "domain/state_codec.h"
 #include "projections/view_keys.h"
 
 namespace pl {
-
-const Charter* PermitViewsProjection::CharterFrom(ViewBatch& batch) {
-  if (!charter_) {
-    auto text = batch.Get(keys::Charter());
-    if (!text) return nullptr;
-    auto c = Charter::FromJson(*text);
-    if (!c.ok()) return nullptr;
-    charter_ = std::make_shared<Charter>(std::move(*c));
-  }
-  return charter_.get();
-}
 
 void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int64_t delta) {
   auto v = batch.Get(key);
@@ -29,33 +17,15 @@ void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int6
 }
 
 Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, ViewBatch& batch) {
-  if (event.stream == kGovernanceStream) {
-    if (const auto* adopted = std::get_if<CharterAdopted>(&event.payload)) {
-      auto c = Charter::FromJson(adopted->charter_json);
-      if (!c.ok()) return c.status();
-      batch.Put(keys::Charter(), adopted->charter_json);
-      charter_ = std::make_shared<Charter>(std::move(*c));
-    }
-    return Status::Ok();
-  }
-  const Charter* charter = CharterFrom(batch);
+  if (event.stream == kGovernanceStream) return charter_.Observe(event, batch);
+  const Charter* charter = charter_.Get(batch);
   if (!charter)
     return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
-
-  const std::string id = event.stream.str();
-  PermitState before;
-  before.permit_id = id;
-  if (auto stored = batch.Get(keys::Permit(id))) {
-    auto decoded = DecodePermitState(*stored);
-    if (!decoded.ok()) return decoded.status();
-    before = std::move(*decoded);
-  }
-  if (event.seq != before.version + 1)
-    return Status("corrupt_log",
-                  "event " + event.event_id + " follows version " + std::to_string(before.version));
-  PermitState after = before;
-  EvolvePermit(after, event);
-  batch.Put(keys::Permit(id), EncodePermitState(after));
+  auto fold = FoldPermit(batch, keys::Permit(event.stream.str()), event);
+  if (!fold.ok()) return fold.status();
+  const PermitState& before = fold->before;
+  const PermitState& after = fold->after;
+  const std::string& id = after.permit_id;
 
   if (before.status == PermitStatus::kNone && !after.tracking_hash.empty())
     batch.Put(keys::Track(after.tracking_hash), id);

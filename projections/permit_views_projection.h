@@ -12,7 +12,9 @@
 
 #include "domain/charter.h"
 #include "domain/state.h"
+#include "projections/permit_fold.h"
 #include "projections/projection.h"
+#include "projections/view_keys.h"
 
 namespace pl {
 
@@ -22,14 +24,13 @@ class PermitViewsProjection final : public Projection {
   Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
 
  private:
-  const Charter* CharterFrom(ViewBatch& batch);
   void Count(ViewBatch& batch, const std::string& key, int64_t delta);
   void UpdateStats(ViewBatch& batch, const Charter& charter, const PermitState& before,
                    const PermitState& after, const Envelope& event);
   void UpdateRegister(ViewBatch& batch, const Charter& charter, const PermitState& after,
                       const Envelope& event);
 
-  std::shared_ptr<const Charter> charter_;  // the adopted charter, cached
+  CharterView charter_{keys::Charter()};
 };
 
 }  // namespace pl

@@ -166,10 +166,12 @@ TEST(Charter, RefusesABadDataSharingPolicy) {
                 "data_sharing.bank-dki.consent_required");
   ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["stakeholder"] = "bank_bri"; },
                 "data_sharing.bank-dki.stakeholder");
-  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["events"].push_back("charter_adopted"); },
-                "data_sharing.bank-dki.events");
-  ExpectRefused([](json& d) { d["data_sharing"]["bank-dki"]["fields"].push_back("applicant.religion"); },
-                "data_sharing.bank-dki.fields");
+  ExpectRefused(
+      [](json& d) { d["data_sharing"]["bank-dki"]["events"].push_back("charter_adopted"); },
+      "data_sharing.bank-dki.events");
+  ExpectRefused(
+      [](json& d) { d["data_sharing"]["bank-dki"]["fields"].push_back("applicant.religion"); },
+      "data_sharing.bank-dki.fields");
   json doc = json::parse(DefaultCharterText());
   doc.erase("data_sharing");
   auto c = Charter::FromJson(doc.dump());

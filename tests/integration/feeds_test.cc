@@ -49,8 +49,9 @@ class FeedsTest : public ::testing::Test {
     ledger_ = new LedgerProcess(*data_);
     tokens_ = new std::map<std::string, std::string>;
     HttpClient c(ledger_->port());
-    for (auto [id, role] : {std::pair{"ptsp", "ptsp_officer"}, std::pair{"head", "ptsp_head"},
-                            std::pair{"ekbang", "kelurahan_economy"}, std::pair{"lurah", "lurah"}}) {
+    for (auto [id, role] :
+         {std::pair{"ptsp", "ptsp_officer"}, std::pair{"head", "ptsp_head"},
+          std::pair{"ekbang", "kelurahan_economy"}, std::pair{"lurah", "lurah"}}) {
       auto r = c.Post("/v1/officers",
                       {{"id", id}, {"name", "Officer"}, {"role", role}, {"kelurahan", kUlujami}},
                       ledger_->admin_token());
@@ -127,10 +128,9 @@ class FeedsTest : public ::testing::Test {
   static void ExpectOnlyAllowedFields(const json& m) {
     const json policy = Policy(m["subscriber"]);
     std::set<std::string> allowed(policy["fields"].begin(), policy["fields"].end());
-    const std::set<std::string> envelope = {"schema_version", "subscriber", "seq",
-                                            "event_id",       "event_type", "occurred_at",
-                                            "permit_id",      "log_position", "permit",
-                                            "applicant"};
+    const std::set<std::string> envelope = {
+        "schema_version", "subscriber", "seq",          "event_id", "event_type",
+        "occurred_at",    "permit_id",  "log_position", "permit",   "applicant"};
     for (const auto& [k, v] : m.items()) EXPECT_TRUE(envelope.count(k)) << k;
     const json permit = m.value("permit", json::object());
     const json applicant = m.value("applicant", json::object());
@@ -178,8 +178,8 @@ TEST_F(FeedsTest, TheBankReceivesOnlyConsentedPermitsWithOnlyTheFieldsThePolicyA
   auto ministry = ReadFeed("ministry-umkm");
   std::vector<std::string> types;
   for (const auto& m : OfPermit(ministry, without)) types.push_back(m["event_type"]);
-  EXPECT_EQ(types, (std::vector<std::string>{"application_submitted", "permit_issued",
-                                             "permit_revoked"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"application_submitted", "permit_issued", "permit_revoked"}));
   for (const auto& [id, m] : ministry) {
     ExpectOnlyAllowedFields(m);
     EXPECT_FALSE(m.contains("applicant")) << m.dump();
@@ -199,8 +199,9 @@ TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
   EXPECT_FALSE(mine[1].contains("permit")) << "the withdrawal carries nothing of the permit";
   EXPECT_FALSE(mine[1].contains("applicant"));
   // Consent to a subscriber the policy does not name is refused.
-  auto r = client_.Post("/v1/permits/" + id + "/actions",
-                        {{"action", "grant_consent"}, {"subscriber", "bank-bri"}, {"command_id", "bri"}}, code);
+  auto r = client_.Post(
+      "/v1/permits/" + id + "/actions",
+      {{"action", "grant_consent"}, {"subscriber", "bank-bri"}, {"command_id", "bri"}}, code);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "unknown_subscriber");
 }
@@ -250,8 +251,8 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
   auto status = [&](const std::string& target, const std::string& token,
                     std::map<std::string, std::string> headers = {}) {
     auto r = client_.Request("GET", target, "", token, headers);
-    return std::pair{r.status, r.json().is_object() ? r.json()["error"].value("code", "")
-                                                    : std::string()};
+    return std::pair{r.status,
+                     r.json().is_object() ? r.json()["error"].value("code", "") : std::string()};
   };
   EXPECT_EQ(status("/v1/feeds/bank-dki", ""), (std::pair{401, std::string("unauthenticated")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki", Token("ministry-umkm")),

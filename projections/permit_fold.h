@@ -1,0 +1,37 @@
+// What the permit projections share: the charter in force, kept under a key
+// of the projection's own, and the fold of a permit's state, stored under
+// another, one event at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "domain/state.h"
+#include "events/envelope.h"
+#include "events/result.h"
+#include "projections/projection.h"
+
+namespace pl {
+
+class CharterView {
+ public:
+  explicit CharterView(std::string key) : key_(std::move(key)) {}
+  // Keeps the charter of a CharterAdopted event; any other event: nothing.
+  Status Observe(const Envelope& event, ViewBatch& batch);
+  // The charter in force, or null before one was adopted.
+  const Charter* Get(ViewBatch& batch);
+
+ private:
+  std::string key_;
+  std::shared_ptr<const Charter> charter_;  // cached
+};
+
+struct PermitFold {
+  PermitState before, after;
+};
+
+// Loads the permit's state stored under `key`, checks that `event` is its
+// next event ("corrupt_log" otherwise), folds it in and stores the result.
+Result<PermitFold> FoldPermit(ViewBatch& batch, const std::string& key, const Envelope& event);
+
+}  // namespace pl
