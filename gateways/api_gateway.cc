@@ -258,6 +258,16 @@ bool RefuseUnlessAdmin(const HttpRequest& req, const Principal& who, const char*
 
 }  // namespace
 
+bool ApiGateway::RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
+                                         const Respond& respond) {
+  auto c = ledger_.governance()->charter;
+  if (c && c->FindSubscriber(subscriber)) return false;
+  respond(ErrorResponse(
+      req, http::status::not_found, "unknown_subscriber",
+      "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
+  return true;
+}
+
 void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "amending the charter", respond)) return;
   // The body is the charter document itself; the domain parses and checks it
@@ -279,21 +289,13 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
 void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
                               const std::string& subscriber, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
-  auto c = ledger_.governance()->charter;
-  if (!c || !c->FindSubscriber(subscriber))
-    return respond(ErrorResponse(
-        req, http::status::not_found, "unknown_subscriber",
-        "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
+  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
   json j = {{"subscriber", subscriber}, {"token", ledger_.SubscriberToken(subscriber)}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
 void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond) {
-  auto c = ledger_.governance()->charter;
-  if (!c || !c->FindSubscriber(subscriber))
-    return respond(ErrorResponse(
-        req, http::status::not_found, "unknown_subscriber",
-        "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
+  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
   auto auth = req.find(http::field::authorization);
   std::string_view given = auth == req.end() ? std::string_view() : SV(auth->value());
   if (!given.starts_with("Bearer ") ||
@@ -356,14 +358,13 @@ void ApiGateway::WatchFeeds() {
   while (!feed_stopping_) {
     feed_cv_.wait_for(lock, std::chrono::milliseconds(50));
     const auto now = std::chrono::steady_clock::now();
-    std::vector<FeedWaiter> ready;
-    std::erase_if(feed_waiters_, [&](FeedWaiter& w) {
-      if (now < w.deadline &&
-          FeedProjection::LastSeq(ledger_.engine().db(), w.subscriber) <= w.after)
-        return false;
-      ready.push_back(std::move(w));
-      return true;
-    });
+    std::vector<FeedWaiter> ready, waiting;
+    for (auto& w : feed_waiters_) {
+      const bool due = now >= w.deadline ||
+                       FeedProjection::LastSeq(ledger_.engine().db(), w.subscriber) > w.after;
+      (due ? ready : waiting).push_back(std::move(w));
+    }
+    feed_waiters_ = std::move(waiting);
     lock.unlock();
     for (auto& w : ready) w.respond(FeedPage(*w.req, w.subscriber, w.after, w.limit));
     lock.lock();

@@ -59,6 +59,9 @@ class ApiGateway {
   // Server-Sent Events: the subscriber's messages after Last-Event-ID; with
   // ?wait=S and nothing new, the answer waits up to S seconds for a message.
   void GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond);
+  // 404 unknown_subscriber unless the policy in force names `subscriber`.
+  bool RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
+                               const Respond& respond);
   HttpResponse FeedPage(const HttpRequest& req, const std::string& subscriber, uint64_t after,
                         uint64_t limit);
   void WatchFeeds();  // the thread that answers waiting feed requests
