@@ -10,7 +10,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   librocksdb-dev libcereal-dev libboost-dev libboost-system-dev
   librdkafka-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libssl-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev
+  libssl-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libjemalloc-dev
   clang-format wrk kcat python3 python3-confluent-kafka
   default-jre-headless maven chromium
 )
