@@ -1,6 +1,5 @@
 #include "events/personal_vault.h"
 
-#include <openssl/hmac.h>
 #include <rocksdb/db.h>
 #include <sodium.h>
 
@@ -48,24 +47,29 @@ PersonalVault::PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_k
 PersonalVault::~PersonalVault() = default;
 
 std::string PersonalVault::PersonId(const std::string& nik) const {
-  unsigned char mac[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), hmac_key_.data(), static_cast<int>(hmac_key_.size()),
-       reinterpret_cast<const unsigned char*>(nik.data()), nik.size(), mac, &len);
+  // HMAC-SHA-256 with libsodium: OpenSSL's HMAC() looks up and sets up a
+  // digest context on every call, and this runs once per application.
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(hmac_key_.data()),
+                              hmac_key_.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(nik.data()),
+                                nik.size());
+  crypto_auth_hmacsha256_final(&st, mac);
   return "person-" + Hex(mac, 16);
 }
 
 Result<std::string> PersonalVault::KeyFor(const std::string& person_id, bool create) {
   std::string key;
+  // Creating takes the lock first: one look-up, and no two keys for a person.
+  std::unique_lock<std::mutex> lock;
+  if (create) lock = std::unique_lock(create_mu_);
   auto s = db_->Get(rocksdb::ReadOptions(), PersonKey(person_id), &key);
   if (s.ok()) return key;
   if (!s.IsNotFound()) return Status("vault_unavailable", s.ToString());
   if (!create) return Status("erased", "the personal data of " + person_id + " has been erased");
   // A person who was erased and applies again gets a fresh key: what was
   // sealed under the destroyed key stays unreadable.
-  std::lock_guard lock(create_mu_);
-  s = db_->Get(rocksdb::ReadOptions(), PersonKey(person_id), &key);
-  if (s.ok()) return key;
   key = RandomBytes(crypto_secretbox_KEYBYTES);
   s = db_->Put(rocksdb::WriteOptions(), PersonKey(person_id), key);
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
