@@ -220,6 +220,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 2 && parts[1] == "charter" && method == http::verb::put)
     return PutCharter(*req, who, respond);
   if (method != http::verb::get) return wrong_method();
+  if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
+    return GetOfficerTrail(*req, who, parts[3], respond);
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return GetFeedToken(*req, who, parts[2], respond);
   if (n == 3 && parts[1] == "track") return GetTrack(*req, parts[2], respond);
@@ -510,6 +512,36 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   const bool personal = who.kind == Principal::Kind::kApplicant ||
                         (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
   json j = RenderPermit(*state, *charter, ledger_.now(), personal ? &ledger_.vault() : nullptr);
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
+                                 const std::string& officer_id, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "an officer's trail needs an auditor's, a monitor's or the "
+                                 "administrator's token"));
+  const bool allowed = who.kind == Principal::Kind::kAdmin ||
+                       (who.kind == Principal::Kind::kOfficer &&
+                        (who.actor.role == "auditor" || who.actor.role == "kecamatan_monitor" ||
+                         who.actor.id == officer_id));
+  if (!allowed)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "only auditors, kecamatan monitors and the administrator read "
+                                 "another officer's trail"));
+  const std::string target(req.target());
+  const std::string limit_text = QueryParam(target, "limit");
+  uint64_t limit = 500;
+  if (!limit_text.empty()) {
+    if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit) ||
+        (limit = std::stoull(limit_text)) == 0 || limit > 1000)
+      return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                   "?limit= must be a number from 1 to 1000"));
+  }
+  auto page = ledger_.queries().ActorTrail(officer_id, QueryParam(target, "after"), limit);
+  json j = {{"officer_id", officer_id},
+            {"events", std::move(page.events)},
+            {"next", page.next.empty() ? json(nullptr) : json(page.next)}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

@@ -49,6 +49,9 @@ class ApiGateway {
   void GetPermit(const HttpRequest& req, const Principal& who, const std::string& permit_id,
                  bool history, Respond respond);
   void GetTrack(const HttpRequest& req, const std::string& code, Respond respond);
+  // What one officer did, for auditors (GET /v1/audit/officers/{id}).
+  void GetOfficerTrail(const HttpRequest& req, const Principal& who, const std::string& officer_id,
+                       Respond respond);
   void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
   void GetRegister(const HttpRequest& req, Respond respond);
   void GetVerify(const HttpRequest& req, const std::string& number, Respond respond);

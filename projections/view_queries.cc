@@ -125,13 +125,28 @@ std::vector<nlohmann::json> ViewQueries::History(const std::string& stream) cons
   return out;
 }
 
-std::vector<std::string> ViewQueries::ActorTrail(const std::string& actor, size_t limit) const {
-  std::vector<std::string> out;
-  Scan(db_, keys::AuditOfficerPrefix(actor), [&](auto, std::string_view v) {
-    out.emplace_back(v);
-    return out.size() < limit;
-  });
-  return out;
+ViewQueries::ActorTrailPage ViewQueries::ActorTrail(const std::string& actor,
+                                                    const std::string& after, size_t limit) const {
+  ActorTrailPage page;
+  const std::string prefix = keys::AuditOfficerPrefix(actor);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(prefix + after);
+  if (!after.empty() && it->Valid() && it->key().ToStringView() == prefix + after) it->Next();
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (page.events.size() == limit) return page;  // more to come: `next` is set
+    // The value is the event id "<stream>/<seq>"; the event is in the
+    // permit's trail.
+    std::string_view id = it->value().ToStringView();
+    size_t slash = id.rfind('/');
+    if (slash == std::string_view::npos) continue;
+    auto seq = std::strtoull(std::string(id.substr(slash + 1)).c_str(), nullptr, 10);
+    auto event = Get(keys::AuditPermit(id.substr(0, slash), seq));
+    if (!event) continue;
+    page.events.push_back(nlohmann::json::parse(*event));
+    page.next = std::string(it->key().ToStringView().substr(prefix.size()));
+  }
+  page.next.clear();  // the end
+  return page;
 }
 
 std::vector<std::string> ViewQueries::Queue(const std::string& kel,

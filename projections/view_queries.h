@@ -31,8 +31,15 @@ class ViewQueries {
   std::optional<std::string> PermitByTracking(const std::string& tracking_hash) const;
   // The audit trail of one stream, oldest first, as event JSON.
   std::vector<nlohmann::json> History(const std::string& stream) const;
-  // Event ids an actor produced, oldest first (at most `limit`).
-  std::vector<std::string> ActorTrail(const std::string& actor_id, size_t limit) const;
+  // What an officer (or the administrator) did, oldest first: at most
+  // `limit` events (JSON, as in History) after the cursor `after` (empty:
+  // from the start); `next` is the cursor of the last one, empty at the end.
+  struct ActorTrailPage {
+    std::vector<nlohmann::json> events;
+    std::string next;
+  };
+  ActorTrailPage ActorTrail(const std::string& actor_id, const std::string& after,
+                            size_t limit) const;
   // Ids of the permits of a kelurahan that are in `status`.
   std::vector<std::string> Queue(const std::string& kelurahan, const std::string& status) const;
   // Public statistics per kelurahan and for the whole kecamatan (docs/api.md).

@@ -365,6 +365,38 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
             200);
 }
 
+TEST_F(ApiTest, AuditorsReadWhatAnOfficerDidPageByPage) {
+  Verified("trail-1");
+  Verified("trail-2");
+  const std::string path = "/v1/audit/officers/ptsp-ulujami";
+  auto all = client_.Get(path, Token("auditor"));
+  ASSERT_EQ(all.status, 200) << all.body;
+  auto events = all.json()["events"];
+  ASSERT_GE(events.size(), 2u);
+  for (const auto& e : events) EXPECT_EQ(e["actor_id"], "ptsp-ulujami") << e.dump();
+  EXPECT_TRUE(all.json()["next"].is_null());
+  // One at a time, following the cursor: the same events in the same order.
+  json paged = json::array();
+  std::string after;
+  for (int guard = 0; guard < 1000; ++guard) {
+    auto r =
+        client_.Get(path + "?limit=1" + (after.empty() ? "" : "&after=" + after), Token("monitor"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = r.json();
+    for (const auto& e : page["events"]) paged.push_back(e);
+    if (page["next"].is_null()) break;
+    after = std::regex_replace(page["next"].get<std::string>(), std::regex("/"), "%2F");
+  }
+  EXPECT_EQ(paged, events);
+  EXPECT_EQ(client_.Get(path, Token("ptsp-ulujami")).status, 200) << "one's own trail";
+  EXPECT_EQ(client_.Get(path, Token("ptsp-bintaro")).json()["error"]["code"], "role_not_permitted");
+  EXPECT_EQ(client_.Get(path).status, 401);
+  EXPECT_EQ(client_.Get(path + "?limit=0", Token("auditor")).status, 400);
+  auto nobody = client_.Get("/v1/audit/officers/nobody", Token("auditor"));
+  EXPECT_EQ(nobody.status, 200);
+  EXPECT_TRUE(nobody.json()["events"].empty());
+}
+
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   auto [id, code] = Submit("worklist-1");
   auto list = client_.Get("/v1/worklist", Token("ptsp-ulujami")).json();
