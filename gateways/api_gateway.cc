@@ -511,8 +511,9 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   }
   const bool personal = who.kind == Principal::Kind::kApplicant ||
                         (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
-  json j = RenderPermit(*state, *charter, ledger_.now(), personal ? &ledger_.vault() : nullptr);
-  respond(JsonResponse(req, http::status::ok, j.dump()));
+  respond(JsonResponse(req, http::status::ok,
+                       RenderPermit(*state, *charter, ledger_.now(),
+                                    personal ? &ledger_.vault() : nullptr)));
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
@@ -587,9 +588,9 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
-        json p = RenderPermit(*st, *charter, now, nullptr);
+        json p = RenderStage(*st, *charter, now);
         json item = {{"permit_id", id},
-                     {"status", p["status"]},
+                     {"status", StatusName(st->status)},
                      {"business_name", st->business.name},
                      {"kelurahan", kel.code},
                      {"kelurahan_name", kel.name},

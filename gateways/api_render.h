@@ -10,10 +10,14 @@
 
 namespace pl {
 
-// The officer's and auditor's view of a permit. Personal data is included
-// (decrypted) only when `with_personal` is set; once erased it shows as such.
-nlohmann::json RenderPermit(const PermitState& s, const Charter& charter, int64_t now_ms,
-                            const PersonalVault* vault_for_personal);
+// The officer's and auditor's view of a permit (GET /v1/permits/{id}), as
+// JSON text. Personal data is included (decrypted) only when a vault is
+// given; once erased it shows as such.
+std::string RenderPermit(const PermitState& s, const Charter& charter, int64_t now_ms,
+                         const PersonalVault* vault_for_personal);
+// Where a permit stands: stage, next_actions, next_roles, service_days,
+// due_date and overdue.
+nlohmann::json RenderStage(const PermitState& s, const Charter& charter, int64_t now_ms);
 // The applicant's view (GET /v1/track/{code}): stage, timeline, what is
 // missing, the next step and who takes it, the due date, the history.
 nlohmann::json RenderTracking(const PermitState& s, const Charter& charter, int64_t now_ms,

@@ -1,0 +1,107 @@
+// The permit answer (GET /v1/permits/{id}) is written directly as text; it
+// must be exactly what nlohmann would dump for the same document (sorted
+// keys, its escaping), in every status and for every reader.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "domain/decider.h"
+#include "gateways/api_render.h"
+#include "gateways/json_writer.h"
+#include "tests/domain/fixture.h"
+
+namespace pl::testing {
+namespace {
+
+using nlohmann::json;
+
+// Parses `text` and dumps it again: equal only if `text` is nlohmann's own
+// canonical form.
+void ExpectCanonical(const std::string& text) {
+  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(parsed.is_discarded()) << text;
+  EXPECT_EQ(parsed.dump(), text);
+}
+
+TEST(JsonWriter, WritesWhatNlohmannDumps) {
+  const std::string tricky = std::string("Warung \"Bu\" Sari\\\n\t\r\b\f") + '\x01' + '\x1f' +
+                             "\x7f caf\xc3\xa9 \xe2\x9c\x93 /";
+  JsonWriter w;
+  w.BeginObject().Key("a").BeginArray().EndArray();
+  w.Key("b").BeginObject().EndObject();
+  w.Key("c").BeginArray().Int(-5).Int(0).Bool(true).Null().String(tricky);
+  w.BeginObject().Key("x").Int(INT64_MAX).EndObject().EndArray();
+  w.Key("d").String("");
+  std::string text = w.EndObject().Take();
+  ExpectCanonical(text);
+  EXPECT_EQ(json::parse(text)["c"][4], tricky);
+}
+
+TEST(RenderPermit, IsNlohmannsCanonicalTextInEveryStatus) {
+  for (PermitStatus status :
+       {PermitStatus::kSubmitted, PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
+        PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed, PermitStatus::kRecommended,
+        PermitStatus::kIssued}) {
+    SCOPED_TRACE(StatusName(status));
+    PermitWorld w;
+    w.AdvanceTo(status);
+    w.state.business.name = "Kopi \"Kenangan\"\\\n";
+    w.state.consents = {"ministry-umkm", "bank-dki"};
+    const Charter& c = *w.gov.charter;
+    const std::string text = RenderPermit(w.state, c, w.now, nullptr);
+    ExpectCanonical(text);
+    json j = json::parse(text);
+    EXPECT_EQ(j["status"], StatusName(status));
+    EXPECT_EQ(j["version"], w.state.version);
+    EXPECT_EQ(j["business"]["name"], w.state.business.name);
+    EXPECT_EQ(j["applicant"], (json{{"person_id", w.state.applicant.person_id}}));
+    EXPECT_EQ(j["consents"], (json{"bank-dki", "ministry-umkm"}));
+    const StageInfo st = Stage(w.state, c);
+    EXPECT_EQ(j["next_actions"], st.next_actions);
+    EXPECT_EQ(j["due_date"], st.due_date.empty() ? json() : json(st.due_date));
+    EXPECT_EQ(j.contains("permit_number"), status == PermitStatus::kIssued);
+    EXPECT_EQ(j.contains("survey"), !w.state.survey_date.empty());
+  }
+  PermitWorld rejected;
+  rejected.AdvanceTo(PermitStatus::kSubmitted);
+  rejected.Run(Officer("ptsp_head"), Reject{"duplicate_application", "sudah punya"});
+  auto text = RenderPermit(rejected.state, *rejected.gov.charter, rejected.now, nullptr);
+  ExpectCanonical(text);
+  EXPECT_EQ(json::parse(text)["outcome"]["code"], "duplicate_application");
+}
+
+TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
+  const auto dir = std::filesystem::temp_directory_path() / "pl-render-vault";
+  std::filesystem::remove_all(dir);
+  auto vault = PersonalVault::Open(dir.string());
+  ASSERT_TRUE(vault.ok());
+  PermitWorld w;
+  w.AdvanceTo(PermitStatus::kSubmitted);
+  PersonalData p{"3174051234567890", "Sari \"Wulan\"", "Jl. Mawar 1", "0812", "3174", ""};
+  auto sealed = (*vault)->Seal(p);
+  ASSERT_TRUE(sealed.ok());
+  w.state.applicant = *sealed;
+  const Charter& c = *w.gov.charter;
+  std::string text = RenderPermit(w.state, c, w.now, vault->get());
+  ExpectCanonical(text);
+  json a = json::parse(text)["applicant"];
+  EXPECT_EQ(a["nik"], p.nik);
+  EXPECT_EQ(a["name"], p.name);
+  EXPECT_EQ(a["person_id"], sealed->person_id);
+  EXPECT_FALSE(a.contains("erased"));
+
+  ASSERT_TRUE((*vault)->Erase(sealed->person_id).ok());
+  text = RenderPermit(w.state, c, w.now, vault->get());
+  ExpectCanonical(text);
+  EXPECT_EQ(json::parse(text)["applicant"],
+            (json{{"erased", true}, {"person_id", sealed->person_id}}));
+  w.state.personal_erased = true;
+  text = RenderPermit(w.state, c, w.now, nullptr);
+  ExpectCanonical(text);
+  EXPECT_EQ(json::parse(text)["applicant"]["erased"], true);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pl::testing
