@@ -15,6 +15,7 @@ namespace pl {
 
 class JsonWriter {
  public:
+  JsonWriter() { out_.reserve(2048); }
   JsonWriter& BeginObject() { return Open('{'); }
   JsonWriter& EndObject() { return Close('}'); }
   JsonWriter& BeginArray() { return Open('['); }
@@ -78,7 +79,12 @@ class JsonWriter {
   void Quote(std::string_view s) {
     static const char* hex = "0123456789abcdef";
     out_.push_back('"');
-    for (unsigned char c : s) {
+    size_t run = 0;  // start of the characters that need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -88,15 +94,12 @@ class JsonWriter {
         case '\r': out_ += "\\r"; break;
         case '\t': out_ += "\\t"; break;
         default:
-          if (c < 0x20) {
-            out_ += "\\u00";
-            out_.push_back(hex[c >> 4]);
-            out_.push_back(hex[c & 15]);
-          } else {
-            out_.push_back(static_cast<char>(c));
-          }
+          out_ += "\\u00";
+          out_.push_back(hex[c >> 4]);
+          out_.push_back(hex[c & 15]);
       }
     }
+    out_.append(s.data() + run, s.size() - run);
     out_.push_back('"');
   }
 
