@@ -102,15 +102,8 @@ int32_t KafkaTopicReader::partitions() const { return impl_->partitions; }
 Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const KafkaClientOptions& options,
                                                                  const std::string& topic,
                                                                  std::vector<int64_t> from) {
-  auto conf = MakeConf(options.bootstrap_servers, options.client_config,
-                       {{"group.id", "pl-topic-reader-" + RandomSuffix()},
-                        {"isolation.level", "read_committed"},
-                        {"enable.auto.commit", "false"},
-                        {"enable.auto.offset.store", "false"},
-                        {"enable.partition.eof", "false"},
-                        {"auto.offset.reset", "earliest"},
-                        {"fetch.wait.max.ms", "10"},
-                        {"allow.auto.create.topics", "false"}});
+  auto conf = ReaderConf(options.bootstrap_servers, options.client_config, "pl-topic-reader",
+                         /*eof=*/false, "earliest", 10);
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
   auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));

@@ -122,6 +122,25 @@ inline Result<ConfPtr> MakeConf(const std::string& bootstrap,
   return conf;
 }
 
+// A consumer that reads partitions it assigns itself, read_committed, never
+// committing offsets (the group id is unique and unused). `eof`: report the
+// end of a partition; `reset`: where to start when an offset is out of range;
+// `fetch_wait_ms`: how long the broker may hold a fetch.
+inline Result<ConfPtr> ReaderConf(const std::string& bootstrap,
+                                  const std::map<std::string, std::string>& extra,
+                                  const std::string& name, bool eof, const char* reset,
+                                  int fetch_wait_ms) {
+  return MakeConf(bootstrap, extra,
+                  {{"group.id", name + "-" + RandomSuffix()},
+                   {"isolation.level", "read_committed"},
+                   {"enable.auto.commit", "false"},
+                   {"enable.auto.offset.store", "false"},
+                   {"enable.partition.eof", eof ? "true" : "false"},
+                   {"auto.offset.reset", reset},
+                   {"fetch.wait.max.ms", std::to_string(fetch_wait_ms)},
+                   {"allow.auto.create.topics", "false"}});
+}
+
 inline Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, ConfPtr conf) {
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);

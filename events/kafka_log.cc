@@ -663,15 +663,8 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
   auto impl = std::make_unique<Impl>();
   impl->options = options;
 
-  auto conf = MakeConf(options.bootstrap_servers, options.client_config,
-                       {{"group.id", "pl-kafkalog-reader-" + RandomSuffix()},
-                        {"isolation.level", "read_committed"},
-                        {"enable.auto.commit", "false"},
-                        {"enable.auto.offset.store", "false"},
-                        {"enable.partition.eof", "true"},
-                        {"auto.offset.reset", "error"},
-                        {"fetch.wait.max.ms", "50"},
-                        {"allow.auto.create.topics", "false"}});
+  auto conf = ReaderConf(options.bootstrap_servers, options.client_config, "pl-kafkalog-reader",
+                         /*eof=*/true, "error", 50);
   if (!conf.ok()) return conf.status();
   auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!rk.ok()) return rk.status();

@@ -119,8 +119,8 @@ bool FeedPublisher::PublishSome(Feed& feed) {
   if (messages.empty()) return false;
   if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
   for (const auto& m : messages) {
-    const std::string value = RenderFeedMessage(m, ledger_.vault());
-    auto permit = nlohmann::json::parse(value)["permit_id"].get<std::string>();
+    std::string permit;
+    const std::string value = RenderFeedMessage(m, ledger_.vault(), &permit);
     if (auto s = feed.producer->Produce(feed.topic, 0, permit, value); !s.ok()) return fail(s);
   }
   auto committed = feed.producer->CommitTransaction();

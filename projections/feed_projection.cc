@@ -130,9 +130,11 @@ uint64_t FeedProjection::LastSeq(rocksdb::DB* db, const std::string& subscriber)
   return std::stoull(v);
 }
 
-std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault) {
+std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
+                              std::string* permit_id) {
   json doc = json::parse(stored.json);
   json m = std::move(doc["message"]);
+  if (permit_id) *permit_id = m["permit_id"].get<std::string>();
   if (doc.contains("sealed")) {
     const json& sealed = doc["sealed"];
     SealedPersonal sp{sealed["person_id"].get<std::string>(),

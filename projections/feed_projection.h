@@ -67,6 +67,8 @@ class FeedProjection final : public Projection {
 // The message a subscriber receives (docs/feeds.md): the stored message with
 // the allowed personal fields opened with `vault`, or {"erased": true} when
 // the person's key is gone.
-std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault);
+// `permit_id`, when given, receives the message's permit (its Kafka key).
+std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
+                              std::string* permit_id = nullptr);
 
 }  // namespace pl
