@@ -21,6 +21,9 @@ class MapBatch final : public ViewBatch, public KeyReader {
   void Put(std::string_view key, std::string_view value) override {
     kv_.insert_or_assign(std::string(key), std::string(value));
   }
+  std::string& Edit(std::string_view key) override {
+    return kv_.try_emplace(std::string(key)).first->second;
+  }
   void Delete(std::string_view key) override {
     if (auto it = kv_.find(key); it != kv_.end()) kv_.erase(it);
   }

@@ -31,6 +31,10 @@ class ViewBatch {
   virtual std::optional<std::string> Get(std::string_view key) = 0;
   virtual void Put(std::string_view key, std::string_view value) = 0;
   virtual void Delete(std::string_view key) = 0;
+  // The pending value of `key` (the stored one, or empty if there is none),
+  // to change in place: the way to grow an append-only value without
+  // copying it. Valid until the next call on the batch.
+  virtual std::string& Edit(std::string_view key) = 0;
 };
 
 class Projection {

@@ -5,7 +5,9 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <unordered_map>
+#include <vector>
 
 #include "events/store_options.h"
 
@@ -29,19 +31,39 @@ class OverlayBatch final : public ViewBatch {
     overlay_[std::string(key)] = std::string(value);
   }
   void Delete(std::string_view key) override { overlay_[std::string(key)] = std::nullopt; }
-  // Writes the final value of every touched key once.
+  std::string& Edit(std::string_view key) override {
+    auto [it, inserted] = overlay_.try_emplace(std::string(key));
+    if (inserted) {
+      std::string v;
+      if (db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v).ok())
+        it->second = std::move(v);
+    }
+    if (!it->second) it->second.emplace();
+    return *it->second;
+  }
+  // Writes the final value of every touched key once, in key order: the
+  // memtable's skip list then inserts each key next to the previous one
+  // instead of searching for it from the top (a third of a replay's time,
+  // in random order).
   void Fill(rocksdb::WriteBatch& batch) {
-    for (const auto& [k, v] : overlay_) {
-      if (v)
-        batch.Put(k, *v);
+    std::vector<const Entry*> sorted;
+    sorted.reserve(overlay_.size());
+    for (const auto& e : overlay_) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    for (const Entry* e : sorted) {
+      if (e->second)
+        batch.Put(e->first, *e->second);
       else
-        batch.Delete(k);
+        batch.Delete(e->first);
     }
   }
 
  private:
+  using Map = std::unordered_map<std::string, std::optional<std::string>>;
+  using Entry = Map::value_type;
   rocksdb::DB* db_;
-  std::unordered_map<std::string, std::optional<std::string>> overlay_;
+  Map overlay_;
 };
 
 }  // namespace

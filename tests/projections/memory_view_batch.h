@@ -23,6 +23,10 @@ class MemoryViewBatch final : public ViewBatch, public KeyReader {
   void Put(std::string_view key, std::string_view value) override {
     kv_.insert_or_assign(std::string(key), std::string(value));
   }
+  std::string& Edit(std::string_view key) override {
+    ++gets_;
+    return kv_.try_emplace(std::string(key)).first->second;
+  }
   void Delete(std::string_view key) override {
     auto it = kv_.find(key);
     if (it != kv_.end()) kv_.erase(it);
