@@ -59,17 +59,26 @@ std::optional<std::string> HexDecode(std::string_view text) {
 }
 
 std::string FixedHex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kDigits[v & 15];
+  return out;
 }
 
+// Lowercase only, as HexDecode: keys and values are written that way.
 std::optional<uint64_t> ParseFixedHex64(std::string_view text) {
   if (text.size() != 16) return std::nullopt;
-  auto bytes = HexDecode(text);
-  if (!bytes) return std::nullopt;
   uint64_t v = 0;
-  for (unsigned char c : *bytes) v = v << 8 | c;
+  for (char c : text) {
+    int d;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else
+      return std::nullopt;
+    v = v << 4 | static_cast<uint64_t>(d);
+  }
   return v;
 }
 
