@@ -157,12 +157,15 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
 
 int Main(int argc, char** argv) {
   uint64_t events = 1000000, proofs = 200000;
+  bool append_only = false;  // --append-only 1: stop after the appends (for profiling)
   std::string dir = "/tmp/pl-transparency-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--events"))
       events = std::stoull(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--proofs"))
       proofs = std::stoull(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--append-only"))
+      append_only = std::strcmp(argv[i + 1], "0") != 0;
     else if (!std::strcmp(argv[i], "--dir"))
       dir = argv[i + 1];
   }
@@ -191,6 +194,7 @@ int Main(int argc, char** argv) {
     const double rate = *applied / secs;
     std::cout << "append leaves (projection):   " << static_cast<uint64_t>(rate) << " /s ("
               << *applied << " in " << secs << " s), " << rate / sha << " x SHA-256 rate\n";
+    if (append_only) return 0;
 
     // 3. Inclusion proofs, each through its own snapshot.
     rocksdb::DB* db = (*engine)->db();
@@ -199,8 +203,7 @@ int Main(int argc, char** argv) {
       size = *TransparencyProjection::Tree().Size(reader);
     }
     // The same cache of the tree's top levels the HTTP layer uses.
-    MerkleNodeCache cache(TransparencyProjection::Tree().NodeKey(0, 0).substr(
-        0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 19));
+    MerkleTileCache cache;
     auto proof_run = [&](int threads) {
       std::vector<std::thread> pool;
       std::atomic<uint64_t> done{0}, bad{0};

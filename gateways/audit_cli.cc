@@ -356,11 +356,13 @@ Status Auditor::Run() {
       views_.reset(raw);
   }
   std::unique_ptr<rocksdb::Iterator> view_leaves;
-  const std::string leaf_prefix = TransparencyProjection::Tree().NodeKey(0, 0).substr(
-      0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 16);
+  // The leaf hashes the view store recorded: the base nodes of band 0's tiles.
+  const MerkleTree& view_tree = TransparencyProjection::Tree();
+  constexpr uint64_t kWidth = MerkleTree::kTileWidth;
+  const std::string leaf_tiles = view_tree.TilePrefix() + "00/";
   if (views_) {
     view_leaves.reset(views_->NewIterator(rocksdb::ReadOptions()));
-    view_leaves->Seek(leaf_prefix);
+    view_leaves->Seek(leaf_tiles);
   }
   bool view_diverged = false;
 
@@ -403,16 +405,22 @@ Status Auditor::Run() {
           CheckPermit(*event, where);
       }
       if (view_leaves && !view_diverged) {
-        const std::string key = TransparencyProjection::Tree().NodeKey(0, leaf);
+        const std::string key = view_tree.TileKey(0, leaf / kWidth);
         if (view_leaves->Valid() && view_leaves->key().ToStringView() == key) {
-          ++report_.views_compared;
-          if (view_leaves->value().ToStringView() != HashBytes(leaf_hash)) {
-            view_diverged = true;
-            Problem("leaf_differs", where,
-                    "the event's leaf hash differs from the one the view store recorded for leaf " +
-                        std::to_string(leaf) + ": the log was changed at or before this position");
+          const auto recorded =
+              MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, leaf % kWidth);
+          if (recorded) {
+            ++report_.views_compared;
+            if (*recorded != leaf_hash) {
+              view_diverged = true;
+              Problem("leaf_differs", where,
+                      "the event's leaf hash differs from the one the view store recorded for "
+                      "leaf " +
+                          std::to_string(leaf) +
+                          ": the log was changed at or before this position");
+            }
           }
-          view_leaves->Next();
+          if (leaf % kWidth == kWidth - 1) view_leaves->Next();
         }
       }
       while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size == tree.size()) {
@@ -442,7 +450,9 @@ Status Auditor::Run() {
                 std::to_string(tree.size()) + ": signed events are missing from the log");
   }
   if (view_leaves && !view_diverged && view_leaves->Valid() &&
-      view_leaves->key().starts_with(leaf_prefix))
+      view_leaves->key().starts_with(leaf_tiles) &&
+      (view_leaves->key().ToStringView() != view_tree.TileKey(0, tree.size() / kWidth) ||
+       MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, tree.size() % kWidth)))
     Problem("log_shorter_than_views", "leaf " + std::to_string(tree.size()),
             "the view store holds leaves beyond the log's " + std::to_string(tree.size()));
   CheckConsistency();

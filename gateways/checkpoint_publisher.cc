@@ -242,8 +242,7 @@ CheckpointPublisher::CheckpointPublisher(rocksdb::DB* views, CheckpointPublisher
       options_(std::move(options)),
       signer_(std::move(signer)),
       log_(std::move(log)),
-      node_cache_(TransparencyProjection::Tree().NodeKey(0, 0).substr(
-          0, TransparencyProjection::Tree().NodeKey(0, 0).size() - 19)) {}
+      tile_cache_() {}
 
 CheckpointPublisher::~CheckpointPublisher() {
   {

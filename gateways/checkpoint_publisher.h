@@ -115,7 +115,7 @@ class CheckpointPublisher {
 
   CheckpointLog& checkpoints() { return *log_; }
   // The top of the tree, cached for the proofs served from these views.
-  const MerkleNodeCache& node_cache() const { return node_cache_; }
+  const MerkleTileCache& tile_cache() const { return tile_cache_; }
   const CheckpointSigner& signer() const { return signer_; }
   std::string verifier_key() const { return signer_.verifier_key(); }
 
@@ -132,7 +132,7 @@ class CheckpointPublisher {
   CheckpointPublisherOptions options_;
   CheckpointSigner signer_;
   std::unique_ptr<CheckpointLog> log_;
-  MerkleNodeCache node_cache_;
+  MerkleTileCache tile_cache_;
   std::mutex publish_mu_;  // one publication at a time
   std::mutex mu_;
   std::condition_variable cv_;

@@ -227,7 +227,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!index)
       return bad("the leaf index must be a decimal number, got \"" + parts[3].substr(0, 40) + "\"");
     RocksSnapshotReader snapshot(ledger_.engine().db());
-    CachingKeyReader reader(snapshot, pub->node_cache());
+    CachingKeyReader reader(snapshot, pub->tile_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
     auto format = Param(target, "format");
@@ -257,7 +257,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
                                    "leaf index " + std::to_string(*index) +
                                        " is not below tree size " + std::to_string(*size)));
     RocksSnapshotReader snapshot(ledger_.engine().db());
-    CachingKeyReader reader(snapshot, pub->node_cache());
+    CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
     auto root = tree.Root(reader, *size);
     if (!root.ok()) return fail(root.status());
@@ -283,7 +283,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
                                    "first tree size " + std::to_string(*first) +
                                        " exceeds second tree size " + std::to_string(*second)));
     RocksSnapshotReader snapshot(ledger_.engine().db());
-    CachingKeyReader reader(snapshot, pub->node_cache());
+    CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
     auto root2 = tree.Root(reader, *second);
     if (!root2.ok()) return fail(root2.status());
@@ -311,7 +311,7 @@ void TransparencyGateway::AddProofs(json& history) {
   bool any = false;
   {
     RocksSnapshotReader snapshot(ledger_.engine().db());
-    CachingKeyReader reader(snapshot, pub->node_cache());
+    CachingKeyReader reader(snapshot, pub->tile_cache());
     for (const auto& e : events) {
       auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(stream),
                                                       e.value("seq", uint64_t{0}));
@@ -326,7 +326,7 @@ void TransparencyGateway::AddProofs(json& history) {
   auto cp = Open(*pub, latest->note);
   if (!cp.ok()) return;
   RocksSnapshotReader snapshot(ledger_.engine().db());
-  CachingKeyReader reader(snapshot, pub->node_cache());
+  CachingKeyReader reader(snapshot, pub->tile_cache());
   for (size_t i = 0; i < events.size(); ++i) {
     if (!leaves[i]) continue;
     auto proof = TransparencyProjection::Tree().InclusionProof(reader, *leaves[i], cp->size);
@@ -344,7 +344,7 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   std::optional<uint64_t> revoked;
   {
     RocksSnapshotReader snapshot(ledger_.engine().db());
-    CachingKeyReader reader(snapshot, pub->node_cache());
+    CachingKeyReader reader(snapshot, pub->tile_cache());
     auto i = TransparencyProjection::IssuedLeafOf(reader, permit_number);
     if (!i.ok()) return nullptr;
     issued = *i;
@@ -360,7 +360,7 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   if (!cp_issue.ok() || !cp_latest.ok()) return nullptr;
 
   RocksSnapshotReader snapshot(ledger_.engine().db());
-  CachingKeyReader reader(snapshot, pub->node_cache());
+  CachingKeyReader reader(snapshot, pub->tile_cache());
   auto proof = LeafProof(reader, issued->leaf, cp_issue->size);
   if (!proof.ok()) return nullptr;
   json v = std::move(*proof);

@@ -14,6 +14,8 @@
 
 namespace pl {
 
+class MerkleTileCache;
+
 class KeyReader {
  public:
   KeyReader() = default;
@@ -23,6 +25,9 @@ class KeyReader {
 
   // The value stored under `key`, or nullopt if there is none.
   virtual std::optional<std::string> Get(std::string_view key) const = 0;
+  // The cache of Merkle tree tiles readers of this store share, if any
+  // (projections/merkle_tree.h).
+  virtual const MerkleTileCache* tile_cache() const { return nullptr; }
 };
 
 // Reads through a ViewBatch: its pending writes first, then the store.

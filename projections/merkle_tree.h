@@ -1,16 +1,21 @@
 // MerkleTree: an append-only RFC 6962 / RFC 9162 Merkle tree kept in a
 // key-value view, with the proofs an auditor checks against it.
 //
-// Storage (docs/transparency.md): for every complete perfect subtree the
-// store holds its hash under (level, index) — level 0 holds the leaf hashes,
-// node (l, i) covers leaves [i * 2^l, (i + 1) * 2^l). Nodes are written once
-// and never change. The tree size is stored too. Thus:
-//   - AppendLeaf writes the leaf hash and every subtree it completes:
-//     O(1) amortized reads and writes, O(log n) at worst;
-//   - the hash of any subtree a root or proof needs is either one stored node
-//     or, for the ragged right edge, a fold of at most log2(n) stored nodes,
-//     so Root, InclusionProof and ConsistencyProof cost O(log n) reads, for
-//     the current size and for any earlier size alike.
+// Storage (docs/transparency.md): the hashes of every complete perfect
+// subtree ("node (l, i)" covers leaves [i * 2^l, (i + 1) * 2^l); level 0 holds
+// the leaf hashes) are grouped in tiles of four levels. Tile (b, k) of band b
+// holds the nodes of levels 4b .. 4b+3 under node (4b+4, k): its 16 base
+// nodes (4b, 16k .. 16k+15) and the 8 + 4 + 2 nodes above them, 30 hashes at
+// most. A tile's value is its nodes in the order they complete, so it only
+// ever grows at its end and a node exists exactly when the value is long
+// enough to hold it. Nodes never change once written. Thus:
+//   - AppendLeaf extends one tile (every 16th leaf also the tile above, and
+//     so on): O(1) amortized reads and writes, and a batch of appends writes
+//     each touched tile once;
+//   - any node is one read of its tile, and a proof's path crosses one tile
+//     per band, so Root, InclusionProof and ConsistencyProof cost O(log n)
+//     reads (about log16 n for an inclusion proof), for the current size and
+//     for any earlier size alike.
 //
 // The tree never rebuilds anything from the leaves.
 //
@@ -23,8 +28,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "events/result.h"
@@ -34,8 +42,40 @@
 
 namespace pl {
 
+// A cache of Merkle tree tiles shared by the readers of one view store
+// (handed to the tree by a KeyReader's tile_cache()). Nodes never change
+// once written and a tile only grows, so a cached tile serves every node it
+// holds to every reader, whatever its snapshot; a reader that needs a node
+// the cached copy lacks reads the store and offers the longer tile. Only
+// tiles of band `min_band` and above are kept (one per 16^min_band leaves:
+// the top of the tree that every proof walks), at most `max_entries`.
+//
+// Thread safety: every member may be called from any thread.
+class MerkleTileCache {
+ public:
+  explicit MerkleTileCache(int min_band = 1, size_t max_entries = size_t{1} << 17)
+      : min_band_(min_band), max_entries_(max_entries) {}
+  bool Keeps(int band) const { return band >= min_band_; }
+  std::optional<std::string> Find(int band, uint64_t index) const;
+  // Keeps `tile` unless the cache holds a longer copy or is full.
+  void Offer(int band, uint64_t index, const std::string& tile) const;
+
+ private:
+  static uint64_t Key(int band, uint64_t index) {
+    return static_cast<uint64_t>(band) << 58 | index;
+  }
+  const int min_band_;
+  const size_t max_entries_;
+  mutable std::shared_mutex mu_;
+  mutable std::unordered_map<uint64_t, std::string> tiles_;  // guarded by mu_
+};
+
 class MerkleTree {
  public:
+  static constexpr int kTileHeight = 4;                   // levels per band
+  static constexpr uint64_t kTileWidth = 16;              // base nodes per tile
+  static constexpr size_t kFullTileBytes = 30 * kHashSize;  // 16 + 8 + 4 + 2 hashes
+
   // All keys live under `key_prefix`.
   explicit MerkleTree(std::string key_prefix = "transparency/tree/");
 
@@ -60,15 +100,20 @@ class MerkleTree {
   // to the tree of the first `n`: m <= n <= Size(). Empty when m == 0 or m == n.
   Result<std::vector<Hash>> ConsistencyProof(const KeyReader& reader, uint64_t m, uint64_t n) const;
 
-  // Keys, for the documentation and for tests.
+  // Keys, for the documentation, the node cache, the auditor and tests.
   std::string SizeKey() const;
-  std::string NodeKey(int level, uint64_t index) const;
+  std::string TilePrefix() const;  // every tile key starts with it
+  std::string TileKey(int band, uint64_t index) const;
+
+  // Node (level j of the tile, position `local` in it) of a tile's value, if
+  // the value holds it: e.g. TileNode(v, 0, 3) is the fourth base node.
+  static std::optional<Hash> TileNode(std::string_view tile, int j, uint64_t local);
 
  private:
-  Result<Hash> Node(const KeyReader& reader, int level, uint64_t index) const;
+  class Reader;
   // MTH(D[begin:end]) for a range the RFC recursion produces: `begin` is a
   // multiple of the largest power of two not above end - begin.
-  Result<Hash> RangeHash(const KeyReader& reader, uint64_t begin, uint64_t end) const;
+  Result<Hash> RangeHash(Reader& reader, uint64_t begin, uint64_t end) const;
   Status CheckSize(const KeyReader& reader, uint64_t size) const;
 
   std::string prefix_;

@@ -8,12 +8,11 @@
 #pragma once
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "projections/key_reader.h"
+#include "projections/merkle_tree.h"
 
 namespace rocksdb {
 class DB;
@@ -33,42 +32,17 @@ class RocksSnapshotReader final : public KeyReader {
   const rocksdb::Snapshot* snapshot_;
 };
 
-// A cache of Merkle tree nodes shared by readers of one view store. A node
-// is written once, when its subtree completes, and never changes, and a
-// proof only asks for nodes its tree size implies, so cached nodes are
-// valid for every snapshot that needs them. Only nodes at `min_level` and
-// above are kept (1/2^min_level of the leaves: the top of the tree that
-// every proof walks), at most `max_entries` of them.
-//
-// Thread safety: Get may be called from any thread.
-class MerkleNodeCache {
- public:
-  explicit MerkleNodeCache(std::string node_prefix, int min_level = 6,
-                           size_t max_entries = size_t{1} << 20)
-      : prefix_(std::move(node_prefix)), min_level_(min_level), max_entries_(max_entries) {}
-  // The value of `key` through the cache, reading `inner` on a miss.
-  std::optional<std::string> Get(const KeyReader& inner, std::string_view key) const;
-
- private:
-  const std::string prefix_;  // "<tree prefix>node/"
-  const int min_level_;
-  const size_t max_entries_;
-  mutable std::shared_mutex mu_;
-  mutable std::unordered_map<std::string, std::string> nodes_;  // guarded by mu_
-};
-
-// Reads through a MerkleNodeCache, then `inner`.
+// A KeyReader that hands the tree a shared tile cache.
 class CachingKeyReader final : public KeyReader {
  public:
-  CachingKeyReader(const KeyReader& inner, const MerkleNodeCache& cache)
+  CachingKeyReader(const KeyReader& inner, const MerkleTileCache& cache)
       : inner_(inner), cache_(cache) {}
-  std::optional<std::string> Get(std::string_view key) const override {
-    return cache_.Get(inner_, key);
-  }
+  std::optional<std::string> Get(std::string_view key) const override { return inner_.Get(key); }
+  const MerkleTileCache* tile_cache() const override { return &cache_; }
 
  private:
   const KeyReader& inner_;
-  const MerkleNodeCache& cache_;
+  const MerkleTileCache& cache_;
 };
 
 }  // namespace pl

@@ -17,13 +17,35 @@ const MerkleTree& TransparencyProjection::Tree() {
   return tree;
 }
 
-std::string TransparencyProjection::LeafKey(uint64_t index) {
-  return std::string(kPrefix) + "leaf/" + FixedHex64(index);
+std::string TransparencyProjection::LeavesKey(uint64_t index) {
+  return std::string(kPrefix) + "leaves/" + FixedHex64(index / kLeavesPerKey);
 }
 
-std::string TransparencyProjection::LeafEventKey(uint64_t index) {
-  return std::string(kPrefix) + "leaf-event/" + FixedHex64(index);
+namespace {
+
+// Leaf `index` in the value under LeavesKey(index): records of a 4-byte
+// big-endian length and the leaf data, one per leaf, in leaf order.
+std::optional<std::string_view> LeafInPack(std::string_view pack, uint64_t index) {
+  size_t at = 0;
+  for (uint64_t i = 0;; ++i) {
+    if (pack.size() - at < 4) return std::nullopt;
+    const auto* p = reinterpret_cast<const unsigned char*>(pack.data() + at);
+    const size_t len = (size_t{p[0]} << 24) | (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
+    if (pack.size() - at - 4 < len) return std::nullopt;
+    if (i == index % TransparencyProjection::kLeavesPerKey) return pack.substr(at + 4, len);
+    at += 4 + len;
+  }
 }
+
+void AppendToPack(std::string& pack, std::string_view data) {
+  const auto len = static_cast<uint32_t>(data.size());
+  const char header[4] = {static_cast<char>(len >> 24), static_cast<char>(len >> 16),
+                          static_cast<char>(len >> 8), static_cast<char>(len)};
+  pack.append(header, 4);
+  pack.append(data);
+}
+
+}  // namespace
 
 // The fixed-width suffix keeps keys unambiguous even for stream ids that
 // contain '/'.
@@ -45,8 +67,9 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
   if (auto existing = batch.Get(event_key)) {
     auto index = ParseFixedHex64(*existing);
     if (!index) return Corrupt(event_key);
-    auto data = batch.Get(LeafKey(*index));
-    if (!data) return Status("corrupt_view", "missing leaf " + LeafKey(*index));
+    BatchKeyReader reader(batch);
+    auto data = LeafData(reader, *index);
+    if (!data.ok()) return Status("corrupt_view", data.status().message());
     if (*data == raw.value) return Status::Ok();
     return Status("conflicting_event", "event " + event.event_id +
                                            " is already in the transparency log with "
@@ -55,8 +78,7 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
   }
   auto index = Tree().AppendLeaf(batch, raw.value);
   if (!index.ok()) return index.status();
-  batch.Put(LeafKey(*index), raw.value);
-  batch.Put(LeafEventKey(*index), FixedHex64(event.seq) + event.stream.str());
+  AppendToPack(batch.Edit(LeavesKey(*index)), raw.value);
   batch.Put(event_key, FixedHex64(*index));
   if (const auto* issued = std::get_if<PermitIssued>(&event.payload)) {
     batch.Put(PermitNumberKey(issued->permit_number), FixedHex64(*index) + event.stream.str());
@@ -80,18 +102,20 @@ Result<uint64_t> TransparencyProjection::LeafIndexOf(const KeyReader& reader,
 }
 
 Result<LeafEvent> TransparencyProjection::EventAt(const KeyReader& reader, uint64_t index) {
-  const std::string key = LeafEventKey(index);
-  auto v = reader.Get(key);
-  if (!v) return NotFound("no leaf " + std::to_string(index) + " in the transparency log");
-  auto seq = v->size() > 16 ? ParseFixedHex64(std::string_view(*v).substr(0, 16)) : std::nullopt;
-  if (!seq) return Corrupt(key);
-  return LeafEvent{StreamId(v->substr(16)), *seq};
+  auto data = LeafData(reader, index);
+  if (!data.ok()) return data.status();
+  auto event = Decode(*data);
+  if (!event.ok())
+    return Status("corrupt_view", "leaf " + std::to_string(index) + ": " + event.status().message());
+  return LeafEvent{event->stream, event->seq};
 }
 
 Result<std::string> TransparencyProjection::LeafData(const KeyReader& reader, uint64_t index) {
-  auto v = reader.Get(LeafKey(index));
-  if (!v) return NotFound("no leaf " + std::to_string(index) + " in the transparency log");
-  return std::move(*v);
+  const std::string key = LeavesKey(index);
+  auto pack = reader.Get(key);
+  auto leaf = pack ? LeafInPack(*pack, index) : std::nullopt;
+  if (!leaf) return NotFound("no leaf " + std::to_string(index) + " in the transparency log");
+  return std::string(*leaf);
 }
 
 Result<IssuedLeaf> TransparencyProjection::IssuedLeafOf(const KeyReader& reader,

@@ -4,8 +4,9 @@
 //
 // Besides the tree (projections/merkle_tree.h) it keeps, under
 // "transparency/" (docs/transparency.md):
-//   leaf/<index>            the leaf data, so anyone can fetch and rehash it
-//   leaf-event/<index>      the event the leaf is: <16 hex seq><stream id>
+//   leaves/<index / 16>     the leaf data of 16 leaves, so anyone can fetch
+//                           and rehash them: per leaf a 4-byte big-endian
+//                           length and the canonical event bytes
 //   event/<stream>/<seq>    the leaf index of an event (16 hex digits)
 //   permit-number/<number>  the leaf of the PermitIssued event of a permit
 //                           number: <16 hex leaf index><stream id>
@@ -63,7 +64,7 @@ class TransparencyProjection final : public Projection {
   // The leaf index of event (stream, seq); "not_found" if it has none.
   static Result<uint64_t> LeafIndexOf(const KeyReader& reader, const StreamId& stream,
                                       uint64_t seq);
-  // The event at leaf `index`; "not_found" beyond the log.
+  // The event at leaf `index` (read from its data); "not_found" beyond the log.
   static Result<LeafEvent> EventAt(const KeyReader& reader, uint64_t index);
   // The leaf data (canonical event bytes) at `index`; "not_found" beyond the log.
   static Result<std::string> LeafData(const KeyReader& reader, uint64_t index);
@@ -75,8 +76,8 @@ class TransparencyProjection final : public Projection {
   static Result<uint64_t> RevokedLeafOf(const KeyReader& reader, const StreamId& stream);
 
   // Keys, for the documentation and for tests.
-  static std::string LeafKey(uint64_t index);
-  static std::string LeafEventKey(uint64_t index);
+  static constexpr uint64_t kLeavesPerKey = 16;
+  static std::string LeavesKey(uint64_t index);  // the key holding leaf `index`
   static std::string EventKey(const StreamId& stream, uint64_t seq);
   static std::string PermitNumberKey(std::string_view permit_number);
   static std::string RevokedKey(const StreamId& stream);
