@@ -5,66 +5,13 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <unordered_map>
-#include <vector>
-
 #include "events/store_options.h"
+#include "projections/overlay_batch.h"
 
 namespace pl {
 namespace {
 
 std::string CheckpointKey(int32_t p) { return "checkpoint/" + std::to_string(p); }
-
-// Reads its own writes first, then the store. Writes go to one RocksDB batch.
-class OverlayBatch final : public ViewBatch {
- public:
-  explicit OverlayBatch(rocksdb::DB* db) : db_(db) {}
-  std::optional<std::string> Get(std::string_view key) override {
-    if (auto it = overlay_.find(std::string(key)); it != overlay_.end()) return it->second;
-    std::string v;
-    auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v);
-    if (s.ok()) return v;
-    return std::nullopt;
-  }
-  void Put(std::string_view key, std::string_view value) override {
-    overlay_[std::string(key)] = std::string(value);
-  }
-  void Delete(std::string_view key) override { overlay_[std::string(key)] = std::nullopt; }
-  std::string& Edit(std::string_view key) override {
-    auto [it, inserted] = overlay_.try_emplace(std::string(key));
-    if (inserted) {
-      std::string v;
-      if (db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v).ok())
-        it->second = std::move(v);
-    }
-    if (!it->second) it->second.emplace();
-    return *it->second;
-  }
-  // Writes the final value of every touched key once, in key order: the
-  // memtable's skip list then inserts each key next to the previous one
-  // instead of searching for it from the top (a third of a replay's time,
-  // in random order).
-  void Fill(rocksdb::WriteBatch& batch) {
-    std::vector<const Entry*> sorted;
-    sorted.reserve(overlay_.size());
-    for (const auto& e : overlay_) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Entry* a, const Entry* b) { return a->first < b->first; });
-    for (const Entry* e : sorted) {
-      if (e->second)
-        batch.Put(e->first, *e->second);
-      else
-        batch.Delete(e->first);
-    }
-  }
-
- private:
-  using Map = std::unordered_map<std::string, std::optional<std::string>>;
-  using Entry = Map::value_type;
-  rocksdb::DB* db_;
-  Map overlay_;
-};
 
 }  // namespace
 

@@ -76,9 +76,8 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
                                            "different bytes at leaf " +
                                            std::to_string(*index));
   }
-  auto index = Tree().AppendLeaf(batch, raw.value);
+  auto index = AppendLeaf(batch, raw.value);
   if (!index.ok()) return index.status();
-  AppendToPack(batch.Edit(LeavesKey(*index)), raw.value);
   batch.Put(event_key, FixedHex64(*index));
   if (const auto* issued = std::get_if<PermitIssued>(&event.payload)) {
     batch.Put(PermitNumberKey(issued->permit_number), FixedHex64(*index) + event.stream.str());
@@ -86,6 +85,12 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
     batch.Put(RevokedKey(event.stream), FixedHex64(*index));
   }
   return Status::Ok();
+}
+
+Result<uint64_t> TransparencyProjection::AppendLeaf(ViewBatch& batch, std::string_view data) {
+  auto index = Tree().AppendLeaf(batch, data);
+  if (index.ok()) AppendToPack(batch.Edit(LeavesKey(*index)), data);
+  return index;
 }
 
 Result<uint64_t> TransparencyProjection::LeafIndexOf(const KeyReader& reader,

@@ -60,6 +60,10 @@ class TransparencyProjection final : public Projection {
 
   // The log's tree, for roots and proofs.
   static const MerkleTree& Tree();
+  // Appends `data` as the next leaf: its hash to the tree, its bytes to the
+  // leaf data. Returns the leaf's index. (Apply's core, without the event
+  // index; the benchmark measures it alone.)
+  static Result<uint64_t> AppendLeaf(ViewBatch& batch, std::string_view data);
 
   // The leaf index of event (stream, seq); "not_found" if it has none.
   static Result<uint64_t> LeafIndexOf(const KeyReader& reader, const StreamId& stream,

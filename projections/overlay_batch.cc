@@ -1,0 +1,57 @@
+#include "projections/overlay_batch.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace pl {
+
+std::optional<std::string> OverlayBatch::Get(std::string_view key) {
+  if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v);
+  if (s.ok()) return v;
+  return std::nullopt;
+}
+
+void OverlayBatch::Put(std::string_view key, std::string_view value) {
+  if (auto it = overlay_.find(key); it != overlay_.end())
+    it->second.emplace(value);
+  else
+    overlay_.emplace(std::string(key), std::string(value));
+}
+
+void OverlayBatch::Delete(std::string_view key) {
+  if (auto it = overlay_.find(key); it != overlay_.end())
+    it->second.reset();
+  else
+    overlay_.emplace(std::string(key), std::nullopt);
+}
+
+std::string& OverlayBatch::Edit(std::string_view key) {
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) {
+    it = overlay_.try_emplace(std::string(key)).first;
+    std::string v;
+    if (db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v).ok())
+      it->second = std::move(v);
+  }
+  if (!it->second) it->second.emplace();
+  return *it->second;
+}
+
+void OverlayBatch::Fill(rocksdb::WriteBatch& batch) const {
+  using Entry = decltype(overlay_)::value_type;
+  std::vector<const Entry*> sorted;
+  sorted.reserve(overlay_.size());
+  for (const auto& e : overlay_) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Entry* a, const Entry* b) { return a->first < b->first; });
+  for (const Entry* e : sorted) {
+    if (e->second)
+      batch.Put(e->first, *e->second);
+    else
+      batch.Delete(e->first);
+  }
+}
+
+}  // namespace pl
