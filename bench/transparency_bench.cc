@@ -164,6 +164,7 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
 int Main(int argc, char** argv) {
   uint64_t events = 1000000, proofs = 200000;
   bool append_only = false;  // --append-only 1: stop after the appends (for profiling)
+  bool reuse = false;  // --reuse 1: keep the log and views of an earlier run, measure proofs only
   std::string dir = "/tmp/pl-transparency-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--events"))
@@ -172,10 +173,12 @@ int Main(int argc, char** argv) {
       proofs = std::stoull(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--append-only"))
       append_only = std::strcmp(argv[i + 1], "0") != 0;
+    else if (!std::strcmp(argv[i], "--reuse"))
+      reuse = std::strcmp(argv[i + 1], "0") != 0;
     else if (!std::strcmp(argv[i], "--dir"))
       dir = argv[i + 1];
   }
-  fs::remove_all(dir);
+  if (!reuse) fs::remove_all(dir);
   fs::create_directories(dir);
   const double sha = Sha256Rate();
   std::cout << "SHA-256, 200-byte messages:   " << static_cast<uint64_t>(sha) << " /s\n";
@@ -183,11 +186,11 @@ int Main(int argc, char** argv) {
   auto log = EmbeddedLog::Open({dir + "/log", 1, /*sync=*/false});
   if (!log.ok()) return std::cerr << log.status().ToString() << "\n", 1;
   auto t = Clock::now();
-  const uint64_t n = WriteLog(**log, events);
+  const uint64_t n = reuse ? 0 : WriteLog(**log, events);
   std::cout << "synthetic log:                " << n << " events written in " << Since(t) << " s\n";
 
   // 2a. Appending leaves to the tree and leaf data alone.
-  {
+  if (!reuse) {
     std::vector<std::string> leaves;
     leaves.reserve(n);
     for (uint64_t from = 0;;) {
@@ -269,6 +272,7 @@ int Main(int argc, char** argv) {
     };
     proof_run(1);
     proof_run(2);
+    if (reuse) return 0;
 
     // Checkpoints every tenth of the log, signed and stored as the ledger does.
     auto signer =

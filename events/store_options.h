@@ -1,16 +1,18 @@
 // The RocksDB options every store of the ledger starts from: created when
 // missing, two background threads (this is a 2-core machine), bloom filters
-// (most look-ups of command ids and keys are misses) and a shared-size block
-// cache.
+// (most look-ups of command ids and keys are misses) and, where a store asks
+// for one, a block cache of the given size.
 #pragma once
 
+#include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
 namespace pl {
 
-inline rocksdb::Options StoreOptions() {
+// `block_cache_bytes` 0: RocksDB's default block cache (8 MiB).
+inline rocksdb::Options StoreOptions(size_t block_cache_bytes = 0) {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.IncreaseParallelism(2);
@@ -18,6 +20,7 @@ inline rocksdb::Options StoreOptions() {
   rocksdb::BlockBasedTableOptions t;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.whole_key_filtering = true;
+  if (block_cache_bytes) t.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.memtable_whole_key_filtering = true;  // misses skip the memtable's skip list too
   o.memtable_prefix_bloom_size_ratio = 0.02;

@@ -18,7 +18,7 @@ std::string CheckpointKey(int32_t p) { return "checkpoint/" + std::to_string(p);
 Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionEngineOptions options) {
-  rocksdb::Options o = StoreOptions();
+  rocksdb::Options o = StoreOptions(options.block_cache_bytes);
   if (options.bulk_load) {
     o.write_buffer_size = 128 << 20;
     o.max_write_buffer_number = 4;
