@@ -74,7 +74,6 @@ class MerkleTree {
  public:
   static constexpr int kTileHeight = 4;                   // levels per band
   static constexpr uint64_t kTileWidth = 16;              // base nodes per tile
-  static constexpr size_t kFullTileBytes = 30 * kHashSize;  // 16 + 8 + 4 + 2 hashes
 
   // All keys live under `key_prefix`.
   explicit MerkleTree(std::string key_prefix = "transparency/tree/");
@@ -100,7 +99,7 @@ class MerkleTree {
   // to the tree of the first `n`: m <= n <= Size(). Empty when m == 0 or m == n.
   Result<std::vector<Hash>> ConsistencyProof(const KeyReader& reader, uint64_t m, uint64_t n) const;
 
-  // Keys, for the documentation, the node cache, the auditor and tests.
+  // Keys, for the documentation, the auditor and tests.
   std::string SizeKey() const;
   std::string TilePrefix() const;  // every tile key starts with it
   std::string TileKey(int band, uint64_t index) const;

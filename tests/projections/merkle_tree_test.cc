@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "projections/merkle_verify.h"
+#include "projections/rocksdb_key_reader.h"
 #include "tests/projections/memory_view_batch.h"
 #include "tests/projections/merkle_reference.h"
 #include "tests/projections/merkle_vectors.h"
@@ -162,6 +163,37 @@ TEST(MerkleTree, ProofsAndRootsCostLogarithmicReads) {
   f.store.ResetGets();
   f.Grow(5000 + 1024);
   EXPECT_LE(f.store.gets(), 2u * 1024 + 1024 / 15 + 16);
+}
+
+// The shared tile cache: a cached tile serves later and earlier tree sizes
+// alike, a cached copy older than the node a reader needs is read again from
+// the store, and a warm cache leaves a proof one tile read and the size.
+TEST(MerkleTree, TileCacheServesEverySizeAndRefreshesShortTiles) {
+  Fixture f;
+  MerkleTileCache cache(/*min_band=*/1);
+  CachingKeyReader cached(f.store, cache);
+  f.Grow(300);  // band 1: tile 1 holds 2 of 16 base nodes
+  for (uint64_t i = 0; i < 300; i += 7) ASSERT_TRUE(f.tree.InclusionProof(cached, i, 300).ok());
+  f.Grow(5000);  // the cached band-1 and band-2 tiles are now too short
+  auto same = [](const auto& through_cache, const auto& direct) {
+    ASSERT_TRUE(through_cache.ok()) << through_cache.status().ToString();
+    ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+    EXPECT_EQ(*through_cache, *direct);
+  };
+  for (uint64_t n : {300u, 301u, 4096u, 5000u}) {
+    same(f.tree.Root(cached, n), f.tree.Root(f.store, n));
+    for (uint64_t i : {uint64_t{0}, n / 3, n - 1}) {
+      SCOPED_TRACE(std::to_string(i) + " of " + std::to_string(n));
+      same(f.tree.InclusionProof(cached, i, n), f.tree.InclusionProof(f.store, i, n));
+      same(f.tree.ConsistencyProof(cached, i + 1, n), f.tree.ConsistencyProof(f.store, i + 1, n));
+    }
+  }
+  // Warm: the size, the leaf's band-0 tile, and the band-0 tile of the
+  // ragged right edge (4992..4999).
+  ASSERT_TRUE(f.tree.InclusionProof(cached, 1234, 5000).ok());
+  f.store.ResetGets();
+  ASSERT_TRUE(f.tree.InclusionProof(cached, 1234, 5000).ok());
+  EXPECT_LE(f.store.gets(), 3u);
 }
 
 TEST(MerkleTree, HundredThousandLeavesMatchTheRecursiveRoot) {
