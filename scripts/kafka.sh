@@ -195,8 +195,18 @@ launch() {  # slot cluster-id: starts the broker in the background (no wait)
     -Dlog4j.configuration="file:$dir/log4j.properties" -Dkafka.logs.dir="$dir" \
     -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
     >"$dir/stdout.log" 2>&1 </dev/null &
-  echo $! >"$dir/broker.pid"
-  log "started $slot (node $(slot_node "$slot"), pid $!, port $port)"
+  local pid=$!
+  echo "$pid" >"$dir/broker.pid"
+  # Until the child has exec'd java, its command line is still this
+  # script's and pid_of would call the broker dead: wait for the exec (or
+  # for the child to die) before anyone asks.
+  local i
+  for i in $(seq 100); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  log "started $slot (node $(slot_node "$slot"), pid $pid, port $port)"
 }
 
 check_alive() {  # slots...: fail early with the log tail when a broker died
