@@ -29,8 +29,8 @@
 #include <thread>
 
 #include "domain/charter.h"
-#include "events/store_options.h"
 #include "events/embedded_log.h"
+#include "events/store_options.h"
 #include "gateways/audit_cli.h"
 #include "gateways/checkpoint_publisher.h"
 #include "gateways/ledger.h"

@@ -241,8 +241,7 @@ CheckpointPublisher::CheckpointPublisher(rocksdb::DB* views, CheckpointPublisher
     : views_(views),
       options_(std::move(options)),
       signer_(std::move(signer)),
-      log_(std::move(log)),
-      tile_cache_() {}
+      log_(std::move(log)) {}
 
 CheckpointPublisher::~CheckpointPublisher() {
   {

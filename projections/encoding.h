@@ -23,4 +23,8 @@ std::optional<std::string> HexDecode(std::string_view text);
 std::string FixedHex64(uint64_t v);
 std::optional<uint64_t> ParseFixedHex64(std::string_view text);
 
+// A uint32 as 4 big-endian bytes (key ids, length prefixes), and back.
+void AppendBigEndian32(std::string& out, uint32_t v);
+uint32_t LoadBigEndian32(const unsigned char* bytes);
+
 }  // namespace pl

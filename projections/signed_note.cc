@@ -82,7 +82,7 @@ uint32_t Ed25519KeyId(std::string_view name, const Ed25519PublicKey& public_key)
   const Hash h = Sha256(
       {name, "\n", std::string_view(&type, 1),
        std::string_view(reinterpret_cast<const char*>(public_key.data()), public_key.size())});
-  return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 | uint32_t{h[3]};
+  return LoadBigEndian32(h.data());
 }
 
 Result<NoteVerifierKey> ParseVerifierKey(std::string_view vkey) {
@@ -122,7 +122,7 @@ std::string FormatVerifierKey(const NoteVerifierKey& key) {
 std::string FormatSignatureLine(std::string_view name, uint32_t key_id,
                                 std::span<const uint8_t, 64> signature) {
   std::string raw;
-  for (int shift = 24; shift >= 0; shift -= 8) raw.push_back(static_cast<char>(key_id >> shift));
+  AppendBigEndian32(raw, key_id);
   raw.append(reinterpret_cast<const char*>(signature.data()), signature.size());
   return std::string(kSignatureLinePrefix) + std::string(name) + " " + Base64Encode(raw) + "\n";
 }
@@ -161,8 +161,7 @@ Result<std::string> OpenNote(std::string_view note, const NoteVerifierKey& key) 
     auto sig = Base64Decode(line.substr(space + 1));
     if (!sig || sig->size() < 5) return Malformed("signature is not base64 of a key id and bytes");
     const auto* bytes = reinterpret_cast<const unsigned char*>(sig->data());
-    const uint32_t id = uint32_t{bytes[0]} << 24 | uint32_t{bytes[1]} << 16 |
-                        uint32_t{bytes[2]} << 8 | uint32_t{bytes[3]};
+    const uint32_t id = LoadBigEndian32(bytes);
     if (name != key.name || id != key.key_id) continue;  // someone else's signature
     if (sig->size() != 4 + crypto_sign_BYTES ||
         crypto_sign_verify_detached(bytes + 4, reinterpret_cast<const unsigned char*>(text.data()),

@@ -29,8 +29,7 @@ std::optional<std::string_view> LeafInPack(std::string_view pack, uint64_t index
   size_t at = 0;
   for (uint64_t i = 0;; ++i) {
     if (pack.size() - at < 4) return std::nullopt;
-    const auto* p = reinterpret_cast<const unsigned char*>(pack.data() + at);
-    const size_t len = (size_t{p[0]} << 24) | (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
+    const size_t len = LoadBigEndian32(reinterpret_cast<const unsigned char*>(pack.data() + at));
     if (pack.size() - at - 4 < len) return std::nullopt;
     if (i == index % TransparencyProjection::kLeavesPerKey) return pack.substr(at + 4, len);
     at += 4 + len;
@@ -38,10 +37,7 @@ std::optional<std::string_view> LeafInPack(std::string_view pack, uint64_t index
 }
 
 void AppendToPack(std::string& pack, std::string_view data) {
-  const auto len = static_cast<uint32_t>(data.size());
-  const char header[4] = {static_cast<char>(len >> 24), static_cast<char>(len >> 16),
-                          static_cast<char>(len >> 8), static_cast<char>(len)};
-  pack.append(header, 4);
+  AppendBigEndian32(pack, static_cast<uint32_t>(data.size()));
   pack.append(data);
 }
 
