@@ -52,12 +52,26 @@ KafkaCommandProcessor::~KafkaCommandProcessor() {
   if (thread_.joinable()) thread_.join();
 }
 
+// Two producers, used in turn: right after a commit the coordinator is
+// still writing that transaction's markers, and until it is done it refuses
+// the next transaction of the same transactional id (AddPartitionsToTxn:
+// CONCURRENT_TRANSACTIONS), which librdkafka retries 20 ms later. The other
+// id's transaction goes ahead at once; its records follow the first one's
+// in every partition. Both are initialized (which aborts whatever a previous
+// instance left open under either id) before any batch is processed.
 Status KafkaCommandProcessor::Connect() {
   KafkaClientOptions pc = options_.client;
   pc.client_config["transaction.timeout.ms"] = std::to_string(options_.transaction_timeout.count());
-  auto producer = KafkaTransactionalProducer::Create(pc, options_.transactional_id);
-  if (!producer.ok()) return producer.status();
-  producer_ = std::move(*producer);
+  for (size_t i = 0; i < producers_.size(); ++i) {
+    const std::string id =
+        i == 0 ? options_.transactional_id : options_.transactional_id + "." + std::to_string(i);
+    auto producer = KafkaTransactionalProducer::Create(pc, id);
+    if (!producer.ok()) {
+      for (auto& p : producers_) p.reset();
+      return producer.status();
+    }
+    producers_[i] = std::move(*producer);
+  }
   if (consumer_) return Status::Ok();
   KafkaClientOptions cc = options_.client;
   cc.client_config["session.timeout.ms"] = std::to_string(options_.session_timeout.count());
@@ -90,6 +104,12 @@ Status KafkaCommandProcessor::Connect() {
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(*consumer);
   return Status::Ok();
+}
+
+bool KafkaCommandProcessor::Connected() const {
+  for (const auto& p : producers_)
+    if (!p || p->fatal()) return false;
+  return true;
 }
 
 std::set<int32_t> KafkaCommandProcessor::owned() const {
@@ -137,8 +157,7 @@ Status KafkaCommandProcessor::Rebuild(int32_t p, bool reseek) {
 void KafkaCommandProcessor::Run() {
   auto last_gov = std::chrono::steady_clock::now();
   while (!stopping_) {
-    if (!producer_ || producer_->fatal()) {
-      producer_.reset();
+    if (!Connected()) {
       if (Status s = Connect(); !s.ok()) {
         SetError(s);
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -204,8 +223,8 @@ void KafkaCommandProcessor::Run() {
 // (init_transactions then completes or aborts what it left open).
 void KafkaCommandProcessor::Fail(const Status& s, const std::set<int32_t>& partitions) {
   core_->DropCache();
-  if (s.code() != "aborted" || producer_->fatal()) {
-    producer_.reset();
+  if (s.code() != "aborted" || !Connected()) {
+    for (auto& p : producers_) p.reset();
     if (Status c = Connect(); !c.ok()) SetError(c);
   }
   std::lock_guard lock(mu_);
@@ -259,7 +278,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     Fail(s, partitions);
     return s;
   };
-  KafkaTransactionalProducer& tx = *producer_;
+  KafkaTransactionalProducer& tx = *producers_[transactions_ % producers_.size()];
   if (Status s = tx.BeginTransaction(); !s.ok()) return fail(s);
   for (const auto& rec : plan.records) {
     if (Status s = tx.Produce(options_.topics.events, rec.partition.value, rec.key, rec.value);

@@ -25,6 +25,7 @@
 // called from any thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -48,7 +49,9 @@ struct KafkaProcessorOptions {
   KafkaTopics topics;
   int32_t partitions = 12;
   std::string group_id;          // the processors' consumer group
-  std::string transactional_id;  // one per processor instance, stable across restarts
+  // One per processor instance, stable across restarts; the second producer
+  // uses "<transactional_id>.1".
+  std::string transactional_id;
   std::string state_path;
   size_t max_batch = 4096;
   std::function<int64_t()> clock;  // stamps commands that arrive without a time
@@ -81,6 +84,7 @@ class KafkaCommandProcessor {
  private:
   KafkaCommandProcessor(PersonalVault& vault, KafkaProcessorOptions options);
   Status Connect();
+  bool Connected() const;
   void Run();
   Status Rebuild(int32_t p, bool reseek);
   Status ProcessBatch(std::vector<ConsumedRecord>& records);
@@ -92,7 +96,8 @@ class KafkaCommandProcessor {
   std::unique_ptr<CommandCore> core_;
   std::unique_ptr<KafkaLog> events_;    // read-only, this thread's own
   std::unique_ptr<KafkaLog> outcomes_;  // read-only, this thread's own
-  std::unique_ptr<KafkaTransactionalProducer> producer_;
+  // Used in turn, one transaction each (see Connect).
+  std::array<std::unique_ptr<KafkaTransactionalProducer>, 2> producers_;
   std::unique_ptr<KafkaGroupConsumer> consumer_;
 
   // Processor thread only (the rebalance callback runs inside Poll).
