@@ -433,11 +433,21 @@ struct KafkaLog::Impl {
 
   // A read_committed consumer without a group (the group.id is never used:
   // no subscribe, no commits). Read assigns it one partition at a time.
+  //
+  // A Read that stops at `max` keeps the partition assigned, so that the
+  // next Read continues the fetch (and trusts the stable end it already
+  // knows); a Read that reaches the stable end releases it. An idle reader
+  // then has no fetch parked on the broker, and the broker, which answers a
+  // connection's requests in order, answers the next ListOffsets at once
+  // instead of after the parked fetch.
   rd_kafka_t* reader = nullptr;
   std::mutex read_mu;
   int32_t assigned = -1;   // partition currently assigned, or -1
-  int64_t resume_lo = -1;  // a Read from any offset in [resume_lo, resume_hi]
-  int64_t resume_hi = -1;  // can continue the current fetch without reassigning
+  int64_t resume_at = -1;  // a Read from here continues the fetch of `assigned`
+  int64_t known_end = -1;  // the stable end of `assigned` its last Read saw
+  // Per partition: [first, second) holds no record a Read returns (only
+  // transaction markers), learnt when a Read reached the end there.
+  std::vector<std::pair<int64_t, int64_t>> no_records;
 
   std::mutex append_mu;
   std::unique_ptr<KafkaTransactionalProducer> producer;
@@ -469,32 +479,43 @@ struct KafkaLog::Impl {
     }
   }
 
+  void Unassign() {
+    if (assigned >= 0) rd_kafka_assign(reader, nullptr);
+    assigned = -1;
+  }
+
   Result<std::vector<LogRecord>> Read(int32_t p, int64_t from, size_t max) {
     std::vector<LogRecord> out;
     if (max == 0) return out;
-    auto lso = EndOffset(p);
-    if (!lso.ok()) return lso.status();
-    const int64_t end = static_cast<int64_t>(lso->value);
-    if (from >= end) return out;
-
-    std::lock_guard lock(read_mu);
-    if (!(assigned == p && from >= resume_lo && from <= resume_hi)) {
+    std::unique_lock lock(read_mu);
+    // Records below a stable end stay stable: resuming below the end the
+    // last Read saw needs no round trip.
+    int64_t end = assigned == p && from == resume_at ? known_end : -1;
+    if (end <= from) {
+      lock.unlock();
+      auto lso = EndOffset(p);
+      if (!lso.ok()) return lso.status();
+      end = static_cast<int64_t>(lso->value);
+      if (from >= end) return out;
+      lock.lock();
+      if (const auto [lo, hi] = no_records[p]; from >= lo && end <= hi) return out;
+    }
+    if (!(assigned == p && from == resume_at)) {
       ListPtr list(rd_kafka_topic_partition_list_new(1));
       rd_kafka_topic_partition_list_add(list.get(), options.topic.c_str(), p)->offset = from;
       assigned = -1;
       if (auto err = rd_kafka_assign(reader, list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
         return KafkaStatus(err, "assign " + options.topic + "/" + std::to_string(p));
       assigned = p;
-      resume_lo = resume_hi = from;
-    } else if (resume_hi >= end) {
-      return out;  // the fetcher already reached the end: [from, end) holds only markers
+      resume_at = from;
     }
+    known_end = end;
     auto deadline = Clock::now() + options.timeout;
     for (;;) {
       MessagePtr m(rd_kafka_consumer_poll(reader, std::min(100, RemainingMs(deadline))));
       if (!m) {
         if (Clock::now() >= deadline) {
-          assigned = -1;
+          Unassign();
           return Status("unavailable",
                         "reading " + options.topic + "/" + std::to_string(p) + " timed out");
         }
@@ -504,14 +525,15 @@ struct KafkaLog::Impl {
         // The fetcher reached the partition's stable end. An EOF from before
         // our end-offset snapshot is stale: keep going.
         if (m->partition == p && m->offset >= end) {
-          resume_hi = m->offset;
+          no_records[p] = {resume_at, m->offset};
+          Unassign();
           break;
         }
         continue;
       }
       if (m->err) {
         if (IsTransient(m->err) && Clock::now() < deadline) continue;
-        assigned = -1;
+        Unassign();
         return KafkaStatus(m->err, "reading " + options.topic + "/" + std::to_string(p));
       }
       if (m->partition != p || m->offset < from) continue;  // from an older assignment
@@ -521,8 +543,12 @@ struct KafkaLog::Impl {
       if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
       if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
       out.push_back(std::move(r));
-      resume_lo = resume_hi = m->offset + 1;
-      if (out.size() >= max || m->offset + 1 >= end) break;
+      resume_at = m->offset + 1;
+      if (m->offset + 1 >= end) {
+        Unassign();
+        break;
+      }
+      if (out.size() >= max) break;
     }
     return out;
   }
@@ -663,8 +689,11 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
   auto impl = std::make_unique<Impl>();
   impl->options = options;
 
+  // A Read ends on the end-of-partition signal whenever the stable end is
+  // a transaction marker (always, on a transactional topic), and the signal
+  // comes with the answer to a fetch the broker holds until it times out.
   auto conf = ReaderConf(options.bootstrap_servers, options.client_config, "pl-kafkalog-reader",
-                         /*eof=*/true, "error", 50);
+                         /*eof=*/true, "error", 5);
   if (!conf.ok()) return conf.status();
   auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!rk.ok()) return rk.status();
@@ -706,6 +735,7 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   impl->partitions = info->partitions;
+  impl->no_records.assign(info->partitions, {0, 0});
 
   if (!options.transactional_id.empty()) {
     KafkaClientOptions po{options.bootstrap_servers, options.timeout, options.client_config};
