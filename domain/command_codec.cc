@@ -1,10 +1,10 @@
 #include "domain/command_codec.h"
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <sstream>
+
+#include "events/binary_archive.h"
 
 namespace pl {
 
@@ -80,7 +80,7 @@ void serialize(A& ar, EnrollOfficer& s) {
 namespace {
 
 template <size_t I = 0>
-bool DecodeAction(uint32_t index, Action& out, cereal::PortableBinaryInputArchive& ar) {
+bool DecodeAction(uint32_t index, Action& out, ReadArchive& ar) {
   if constexpr (I == std::variant_size_v<Action>) {
     return false;
   } else {
@@ -95,22 +95,21 @@ bool DecodeAction(uint32_t index, Action& out, cereal::PortableBinaryInputArchiv
 }  // namespace
 
 std::string EncodeCommand(const Command& c) {
-  std::ostringstream os;
+  std::string out;
   {
-    cereal::PortableBinaryOutputArchive ar(os);
+    WriteArchive ar(out);
     Command& cmd = const_cast<Command&>(c);
     uint8_t format = kCommandFormat;
     uint32_t index = static_cast<uint32_t>(cmd.action.index());
     ar(format, cmd.id, cmd.stream, cmd.actor, cmd.expected_version, cmd.time_ms, index);
     std::visit([&](auto& a) { ar(a); }, cmd.action);
   }
-  return os.str();
+  return out;
 }
 
 Result<Command> DecodeCommand(std::string_view bytes) {
   try {
-    std::istringstream is{std::string(bytes)};
-    cereal::PortableBinaryInputArchive ar(is);
+    ReadArchive ar(bytes);
     uint8_t format = 0;
     ar(format);
     if (format != kCommandFormat)

@@ -1,17 +1,16 @@
 // The binary archives of every stored format (events, personal data, folded
 // states): cereal's portable binary layout, little-endian.
 //
-// WriteArchive is cereal's PortableBinaryOutputArchive pinned to
-// little-endian, so the same value gives the same bytes on every machine.
-// ReadArchive reads that layout straight from a byte range and checks every
-// length prefix against the bytes that remain, so malformed input fails with
-// an exception instead of asking for gigabytes of memory.
+// WriteArchive writes cereal's portable binary layout, little-endian (what
+// PortableBinaryOutputArchive writes with its default options, byte for
+// byte) straight into a string, without a stream; the same value gives the
+// same bytes on every machine. ReadArchive reads that layout straight from a byte range and checks
+// every length prefix against the bytes that remain, so malformed input fails with an exception
+// instead of asking for gigabytes of memory.
 #pragma once
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -39,6 +38,36 @@ class ReadArchive : public cereal::InputArchive<ReadArchive, cereal::AllowEmptyC
   size_t pos_ = 0;
 };
 
+class WriteArchive : public cereal::OutputArchive<WriteArchive, cereal::AllowEmptyClassElision> {
+ public:
+  // Appends to `out`, starting with the layout's endianness byte.
+  explicit WriteArchive(std::string& out) : OutputArchive(this), out_(out) {
+    out_.push_back(1);  // little-endian
+  }
+  void SaveBytes(const void* data, size_t n) { out_.append(static_cast<const char*>(data), n); }
+
+ private:
+  std::string& out_;
+};
+
+template <class T>
+inline std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_SAVE_FUNCTION_NAME(WriteArchive& ar,
+                                                                           const T& t) {
+  ar.SaveBytes(std::addressof(t), sizeof(t));
+}
+template <class T>
+inline void CEREAL_SERIALIZE_FUNCTION_NAME(WriteArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+template <class T>
+inline void CEREAL_SERIALIZE_FUNCTION_NAME(WriteArchive& ar, cereal::SizeTag<T>& t) {
+  ar(t.size);
+}
+template <class T>
+inline void CEREAL_SAVE_FUNCTION_NAME(WriteArchive& ar, const cereal::BinaryData<T>& bd) {
+  ar.SaveBytes(bd.data, static_cast<size_t>(bd.size));
+}
+
 template <class T>
 inline std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, T& t) {
   ar.LoadBytes(std::addressof(t), sizeof(t));
@@ -62,15 +91,13 @@ inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, cereal::BinaryData<T>& bd
 // Encodes values into canonical bytes.
 template <class... T>
 std::string WriteBinary(const T&... values) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(
-        os, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
-    ar(const_cast<T&>(values)...);
-  }
-  return os.str();
+  std::string out;
+  WriteArchive ar(out);
+  ar(const_cast<T&>(values)...);
+  return out;
 }
 
 }  // namespace pl
 
 CEREAL_REGISTER_ARCHIVE(pl::ReadArchive)
+CEREAL_REGISTER_ARCHIVE(pl::WriteArchive)

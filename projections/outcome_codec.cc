@@ -1,16 +1,16 @@
 #include "projections/outcome_codec.h"
 
-#include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <sstream>
+
+#include "events/binary_archive.h"
 
 namespace pl {
 
 std::string EncodeOutcome(const Outcome& o) {
-  std::ostringstream os;
+  std::string out;
   {
-    cereal::PortableBinaryOutputArchive ar(os);
+    WriteArchive ar(out);
     uint8_t format = kOutcomeFormat;
     bool refused = o.refusal.has_value(), has_last = o.last.has_value();
     std::string code = refused ? o.refusal->code : "", message = refused ? o.refusal->message : "";
@@ -23,13 +23,12 @@ std::string EncodeOutcome(const Outcome& o) {
     ar(format, o.command_id.str(), o.stream, o.duplicate, failed, o.error.code(), o.error.message(),
        refused, code, message, o.version, o.status, has_last, lp, lo, events);
   }
-  return os.str();
+  return out;
 }
 
 Result<Outcome> DecodeOutcome(std::string_view bytes) {
   try {
-    std::istringstream is{std::string(bytes)};
-    cereal::PortableBinaryInputArchive ar(is);
+    ReadArchive ar(bytes);
     uint8_t format = 0;
     ar(format);
     if (format != kOutcomeFormat)

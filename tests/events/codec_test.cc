@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <sstream>
+
+#include "events/binary_archive.h"
 #include "events/envelope.h"
 #include "events/json.h"
 #include "events/personal.h"
@@ -38,6 +44,38 @@ TEST(Codec, RoundTripsEveryFieldAndIsCanonical) {
   const auto& a = std::get<ApplicationSubmitted>(back->payload);
   EXPECT_EQ(a.business.capital, 25000000);
   EXPECT_EQ(a.applicant.ciphertext, std::string("\x00\x01\xff", 3));
+}
+
+// The event bytes are hashed into the transparency log: WriteBinary must
+// write exactly what cereal's own portable binary archive writes.
+template <class... T>
+std::string CerealPortableBinary(const T&... values) {
+  std::ostringstream os;
+  {
+    cereal::PortableBinaryOutputArchive ar(os);
+    ar(const_cast<T&>(values)...);
+  }
+  return os.str();
+}
+
+TEST(Codec, WriteBinaryIsCerealPortableBinaryByteForByte) {
+  Envelope e = Sample();
+  const auto& a = std::get<ApplicationSubmitted>(e.payload);
+  EXPECT_EQ(WriteBinary(a), CerealPortableBinary(a));
+  uint8_t u8 = 7;
+  int64_t i64 = -1764288000123;
+  bool yes = true;
+  double d = 0.5;
+  std::string bytes("\x00\x01\xff", 3);
+  std::vector<std::string> list = {"", "ktp", bytes};
+  EXPECT_EQ(WriteBinary(u8, i64, yes, d, bytes, list),
+            CerealPortableBinary(u8, i64, yes, d, bytes, list));
+  PersonalData p{"3174051234567890", "Sari", "Jl. Mawar 1", "0812", "", "npwp"};
+  EXPECT_EQ(WriteBinary(p), CerealPortableBinary(p));
+  // And a stored event still decodes to the same bytes.
+  auto back = Decode(Encode(e));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(Encode(*back), Encode(e));
 }
 
 TEST(Codec, RefusesTruncatedTrailingAndUnknownBytes) {
