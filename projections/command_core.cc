@@ -13,7 +13,7 @@
 namespace pl {
 namespace {
 
-// State store keys (docs/architecture.md):
+// State store keys:
 //   p/<stream>                 folded PermitState
 //   g/<seq, 20 digits>         governance events, to fold the charter and officers on open
 //   c/<partition>              next log offset to fold

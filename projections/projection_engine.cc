@@ -12,6 +12,7 @@ namespace pl {
 namespace {
 
 std::string CheckpointKey(int32_t p) { return "checkpoint/" + std::to_string(p); }
+constexpr const char* kFormatKey = "format";
 
 }  // namespace
 
@@ -28,6 +29,28 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   if (!s.ok())
     return Status("store_unavailable",
                   "cannot open the view store at " + options.path + ": " + s.ToString());
+  // Views are derived: a store of another layout is dropped and rebuilt.
+  if (std::string stored; !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() ||
+                          stored != kViewFormat) {
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
+    it->SeekToFirst();
+    const bool empty = !it->Valid();
+    it.reset();
+    if (!empty) {
+      spdlog::warn("view store {}: layout '{}' is not '{}': rebuilding every view from the log",
+                   options.path, stored, kViewFormat);
+      delete raw;
+      raw = nullptr;
+      if (s = rocksdb::DestroyDB(options.path, o); s.ok()) s = rocksdb::DB::Open(o, options.path, &raw);
+      if (!s.ok())
+        return Status("store_unavailable",
+                      "cannot recreate the view store at " + options.path + ": " + s.ToString());
+    }
+    if (s = raw->Put(rocksdb::WriteOptions(), kFormatKey, kViewFormat); !s.ok()) {
+      delete raw;
+      return Status("store_unavailable", s.ToString());
+    }
+  }
   std::unique_ptr<ProjectionEngine> e(new ProjectionEngine(
       log, std::move(projections), std::move(options), std::unique_ptr<rocksdb::DB>(raw)));
   e->next_.assign(log.partitions(), 0);

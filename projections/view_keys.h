@@ -1,4 +1,6 @@
-// Key layout of the view store (docs/architecture.md lists every prefix).
+// Key layout of the view store. Each projection owns the prefix of its name
+// (projections/projection.h); a change here is a change of
+// ProjectionEngine::kViewFormat.
 // Counters and sequence numbers are zero-padded so that keys sort in order.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "domain/state_codec.h"
+#include "projections/audit_projection.h"
 #include "projections/view_keys.h"
 
 namespace pl {
@@ -119,7 +120,7 @@ std::optional<std::string> ViewQueries::PermitByTracking(const std::string& hash
 std::vector<nlohmann::json> ViewQueries::History(const std::string& stream) const {
   std::vector<nlohmann::json> out;
   Scan(db_, keys::AuditPermitPrefix(stream), [&](auto, std::string_view v) {
-    out.push_back(nlohmann::json::parse(v));
+    if (auto j = AuditProjection::Render(v); j.ok()) out.push_back(std::move(*j));
     return true;
   });
   return out;
@@ -142,7 +143,9 @@ ViewQueries::ActorTrailPage ViewQueries::ActorTrail(const std::string& actor,
     auto seq = std::strtoull(std::string(id.substr(slash + 1)).c_str(), nullptr, 10);
     auto event = Get(keys::AuditPermit(id.substr(0, slash), seq));
     if (!event) continue;
-    page.events.push_back(nlohmann::json::parse(*event));
+    auto j = AuditProjection::Render(*event);
+    if (!j.ok()) continue;
+    page.events.push_back(std::move(*j));
     page.next = std::string(it->key().ToStringView().substr(prefix.size()));
   }
   page.next.clear();  // the end
