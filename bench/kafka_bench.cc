@@ -219,8 +219,8 @@ int main(int argc, char** argv) {
       }
     }
     read_rate = n / Secs(t0, Clock::now());
-    std::cout << "read the event topic:        " << static_cast<int64_t>(read_rate)
-              << " events/s (" << n << " events through KafkaLog::Read, ratio to raw consumer "
+    std::cout << "read the event topic:        " << static_cast<int64_t>(read_rate) << " events/s ("
+              << n << " events through KafkaLog::Read, ratio to raw consumer "
               << read_rate / raw_consume << ")\n";
   }
   {
