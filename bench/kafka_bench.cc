@@ -9,6 +9,9 @@
 //   scripts/kafka.sh start
 //   ninja -C build kafka_bench
 //   build/bench/kafka_bench 127.0.0.1:19092 [commands=100000] [rate=5000] [seconds=10]
+//
+// PL_NOFOLLOW=1 runs the ledger without its in-process view follower, to see
+// what the follower costs the processor's throughput and latency.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
   lo.kafka.topic_prefix = "bench." + tag;
   lo.kafka.partitions = partitions;
   lo.kafka.outcome_timeout = std::chrono::seconds(120);
+  if (getenv("PL_NOFOLLOW")) lo.follow = false;
   auto ledger = Ledger::Open(lo);
   if (!ledger.ok()) {
     std::cerr << ledger.status().ToString() << "\n";
