@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +42,16 @@ struct LogRecord {
   std::string value;
 };
 
+// A follower of every partition of a log: the records of all partitions as
+// they become visible, each partition's in offset order (partitions
+// interleave). Used from one thread.
+class LogTail {
+ public:
+  virtual ~LogTail() = default;
+  // Up to `max` records, waiting up to `timeout` for the first one.
+  virtual Result<std::vector<LogRecord>> Next(size_t max, std::chrono::milliseconds timeout) = 0;
+};
+
 class EventLog {
  public:
   EventLog() = default;
@@ -64,6 +75,11 @@ class EventLog {
   // timeout passes. Returns whether such a record exists.
   virtual bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) = 0;
 
+  // Follows every partition from `from` (the next offset of each). The
+  // default reads the partitions in turn and waits on partition 0 (which
+  // wakes at once on an append) for at most 20 ms; a log that can push
+  // records to its reader does better.
+  virtual Result<std::unique_ptr<LogTail>> Tail(std::vector<uint64_t> from);
   // The partition of a stream key: stable for the life of the log.
   PartitionId PartitionFor(std::string_view key) const;
 };

@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "events/kafka_clients.h"
 #include "events/kafka_internal.h"
 
 namespace pl {
@@ -804,6 +805,38 @@ Result<Offset> KafkaLog::EndOffset(PartitionId p) {
   if (p.value < 0 || p.value >= impl_->partitions)
     return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
   return impl_->EndOffset(p.value);
+}
+
+namespace {
+
+class KafkaTail final : public LogTail {
+ public:
+  explicit KafkaTail(std::unique_ptr<KafkaTopicReader> reader) : reader_(std::move(reader)) {}
+  Result<std::vector<LogRecord>> Next(size_t max, std::chrono::milliseconds timeout) override {
+    auto polled = reader_->Poll(timeout, max);
+    if (!polled.ok()) return polled.status();
+    std::vector<LogRecord> out;
+    out.reserve(polled->size());
+    for (auto& r : *polled)
+      out.push_back({PartitionId{r.partition}, Offset{static_cast<uint64_t>(r.offset)},
+                     std::move(r.key), std::move(r.value)});
+    return out;
+  }
+
+ private:
+  std::unique_ptr<KafkaTopicReader> reader_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<LogTail>> KafkaLog::Tail(std::vector<uint64_t> from) {
+  if (static_cast<int32_t>(from.size()) != impl_->partitions)
+    return Status("invalid_argument", "one start offset per partition expected");
+  const KafkaLogOptions& o = impl_->options;
+  auto reader = KafkaTopicReader::Open({o.bootstrap_servers, o.timeout, o.client_config}, o.topic,
+                                       std::vector<int64_t>(from.begin(), from.end()));
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<LogTail>(new KafkaTail(std::move(*reader)));
 }
 
 bool KafkaLog::WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) {

@@ -67,6 +67,10 @@ class KafkaLog : public EventLog {
   Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) override;
   Result<Offset> EndOffset(PartitionId p) override;
   bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) override;
+  // A read_committed consumer of its own with every partition assigned: the
+  // broker pushes each record as it becomes stable, with no ListOffsets and
+  // no reassignment per partition.
+  Result<std::unique_ptr<LogTail>> Tail(std::vector<uint64_t> from) override;
 
   const std::string& topic() const;
 

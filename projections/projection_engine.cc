@@ -30,8 +30,8 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     return Status("store_unavailable",
                   "cannot open the view store at " + options.path + ": " + s.ToString());
   // Views are derived: a store of another layout is dropped and rebuilt.
-  if (std::string stored; !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() ||
-                          stored != kViewFormat) {
+  if (std::string stored;
+      !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat) {
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
     it->SeekToFirst();
     const bool empty = !it->Valid();
@@ -41,7 +41,8 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
                    options.path, stored, kViewFormat);
       delete raw;
       raw = nullptr;
-      if (s = rocksdb::DestroyDB(options.path, o); s.ok()) s = rocksdb::DB::Open(o, options.path, &raw);
+      if (s = rocksdb::DestroyDB(options.path, o); s.ok())
+        s = rocksdb::DB::Open(o, options.path, &raw);
       if (!s.ok())
         return Status("store_unavailable",
                       "cannot recreate the view store at " + options.path + ": " + s.ToString());
@@ -84,9 +85,14 @@ Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
   }
   auto records = log_.Read(PartitionId{partition}, Offset{from}, options_.batch_events);
   if (!records.ok()) return records.status();
-  if (records->empty()) return size_t{0};
+  if (Status s = Apply(partition, *records); !s.ok()) return s;
+  return records->size();
+}
+
+Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> records) {
+  if (records.empty()) return Status::Ok();
   OverlayBatch overlay(db_.get());
-  for (const auto& r : *records) {
+  for (const auto& r : records) {
     auto event = Decode(r.value);
     if (!event.ok())
       return Status(event.status().code(), "partition " + std::to_string(partition) + " offset " +
@@ -97,7 +103,7 @@ Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
       if (!s.ok()) return s;
     }
   }
-  uint64_t next = records->back().offset.value + 1;
+  uint64_t next = records.back().offset.value + 1;
   rocksdb::WriteBatch batch;
   overlay.Fill(batch);
   batch.Put(CheckpointKey(partition), std::to_string(next));
@@ -109,9 +115,9 @@ Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
     std::lock_guard lock(mu_);
     next_[partition] = next;
   }
-  applied_ += records->size();
+  applied_ += records.size();
   Notify();
-  return records->size();
+  return Status::Ok();
 }
 
 Result<uint64_t> ProjectionEngine::CatchUp() {
@@ -131,27 +137,51 @@ void ProjectionEngine::Start() {
   thread_ = std::thread([this] { Follow(); });
 }
 
+// Follows the log's tail, applying what arrives partition by partition (in
+// runs of one partition's records, each committed with its checkpoint).
+// After an error the tail is opened again from the checkpoints, so nothing
+// is skipped and nothing applied twice.
 void ProjectionEngine::Follow() {
-  while (!stopping_) {
-    bool any = false;
-    for (int32_t p = 0; p < log_.partitions() && !stopping_; ++p) {
-      auto n = ApplyOnce(p);
-      if (!n.ok()) {
-        spdlog::error("projection engine: {}", n.status().ToString());
-        std::lock_guard lock(mu_);
-        last_error_ = n.status();
-        continue;
-      }
-      any = any || *n > 0;
-    }
-    if (any) continue;
-    uint64_t from;
+  std::unique_ptr<LogTail> tail;
+  auto fail = [&](const Status& s) {
+    spdlog::error("projection engine: {}", s.ToString());
     {
       std::lock_guard lock(mu_);
-      from = next_[0];
+      last_error_ = s;
     }
-    // Partition 0 wakes us at once; the others are polled every 20 ms.
-    log_.WaitFor(PartitionId{0}, Offset{from}, std::chrono::milliseconds(20));
+    tail.reset();
+    for (int i = 0; i < 10 && !stopping_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  while (!stopping_) {
+    if (!tail) {
+      auto opened = log_.Tail(checkpoints());
+      if (!opened.ok()) {
+        fail(opened.status());
+        continue;
+      }
+      tail = std::move(*opened);
+    }
+    auto records = tail->Next(options_.batch_events, std::chrono::milliseconds(100));
+    if (!records.ok()) {
+      fail(records.status());
+      continue;
+    }
+    // Group by partition, keeping each partition's order; drop what the
+    // views already hold.
+    std::map<int32_t, std::vector<LogRecord>> runs;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& r : *records)
+        if (r.offset.value >= next_[r.partition.value])
+          runs[r.partition.value].push_back(std::move(r));
+    }
+    for (auto& [p, run] : runs) {
+      if (Status s = Apply(p, run); !s.ok()) {
+        fail(s);
+        break;
+      }
+    }
   }
 }
 

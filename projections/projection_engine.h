@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,6 +76,9 @@ class ProjectionEngine {
   ProjectionEngine(EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
                    ProjectionEngineOptions options, std::unique_ptr<rocksdb::DB> db);
   Result<size_t> ApplyOnce(int32_t partition);
+  // Applies `records` (of one partition, in order, from its checkpoint on)
+  // in one batch with the new checkpoint.
+  Status Apply(int32_t partition, std::span<const LogRecord> records);
   void Follow();
   void Notify();
 

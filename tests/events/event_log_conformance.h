@@ -194,10 +194,55 @@ TYPED_TEST_P(EventLogConformance, StreamsMapToStablePartitionsAndGovernanceToZer
   EXPECT_FALSE(log->Append(std::vector<AppendRecord>{{PartitionId{9}, "k", "v"}}).ok());
 }
 
+TYPED_TEST_P(EventLogConformance, TailDeliversEveryPartitionInOrderFromWhereAsked) {
+  auto log = this->Open(3);
+  ASSERT_TRUE(log);
+  for (int round = 0; round < 2; ++round)
+    for (int32_t p = 0; p < 3; ++p)
+      ASSERT_TRUE(log->Append(this->Batch(p, "r" + std::to_string(round), 4)).ok());
+  // Everything after the first record of partition 1; all of 0 and 2.
+  const auto first1 = this->ReadAll(*log, 1).front().offset.value;
+  auto tail = log->Tail({0, first1 + 1, 0});
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  std::vector<std::vector<std::string>> seen(3);
+  std::vector<uint64_t> last(3, 0);
+  auto collect = [&](size_t want) {
+    size_t got = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (got < want && std::chrono::steady_clock::now() < deadline) {
+      auto r = (*tail)->Next(5, std::chrono::milliseconds(200));
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_LE(r->size(), 5u);
+      for (const auto& rec : *r) {
+        const int32_t p = rec.partition.value;
+        if (!seen[p].empty()) EXPECT_GT(rec.offset.value, last[p]);
+        last[p] = rec.offset.value;
+        seen[p].push_back(rec.value);
+        ++got;
+      }
+    }
+    EXPECT_EQ(got, want);
+  };
+  collect(23);
+  EXPECT_EQ(seen[0].size(), 8u);
+  ASSERT_EQ(seen[1].size(), 7u);
+  EXPECT_EQ(seen[1].front(), "r0-1");
+  EXPECT_EQ(seen[2].back(), "r1-3");
+  // Nothing more until something is appended; then exactly that.
+  auto none = (*tail)->Next(10, std::chrono::milliseconds(50));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(log->Append(this->Batch(2, "later", 2)).ok());
+  collect(2);
+  EXPECT_EQ(seen[2].back(), "later-1");
+  EXPECT_FALSE(log->Tail({0}).ok());  // one offset per partition
+}
+
 REGISTER_TYPED_TEST_SUITE_P(EventLogConformance, AppendReturnsOffsetsThatReadFinds,
                             OffsetsIncreaseAndReadsResumeFromAnyRecord,
                             BatchAcrossPartitionsIsVisibleAtOnce, WaitForTimesOutThenWakesOnAppend,
                             ReopenSeesEverythingAndContinues,
-                            StreamsMapToStablePartitionsAndGovernanceToZero);
+                            StreamsMapToStablePartitionsAndGovernanceToZero,
+                            TailDeliversEveryPartitionInOrderFromWhereAsked);
 
 }  // namespace pl
