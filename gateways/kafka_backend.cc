@@ -105,6 +105,7 @@ void KafkaBackend::Complete(const std::string& command_id, Outcome o) {
 
 void KafkaBackend::ReadOutcomes() {
   auto last_gov = std::chrono::steady_clock::now();
+  auto last_expiry_scan = last_gov;
   while (!stopping_) {
     auto records = outcomes_->Poll(std::chrono::milliseconds(50));
     if (!records.ok()) {
@@ -123,7 +124,10 @@ void KafkaBackend::ReadOutcomes() {
     }
     auto now = std::chrono::steady_clock::now();
     std::vector<std::pair<std::string, std::function<void(Outcome)>>> expired;
-    {
+    // Deadlines are seconds long: looking for expired waiters ten times a
+    // second is enough, and keeps a long queue of waiters off every poll.
+    if (now - last_expiry_scan >= std::chrono::milliseconds(100)) {
+      last_expiry_scan = now;
       std::lock_guard lock(mu_);
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (it->second.deadline <= now) {
