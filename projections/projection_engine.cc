@@ -176,12 +176,12 @@ void ProjectionEngine::Follow() {
         if (r.offset.value >= next_[r.partition.value])
           runs[r.partition.value].push_back(std::move(r));
     }
-    for (auto& [p, run] : runs) {
-      if (Status s = Apply(p, run); !s.ok()) {
-        fail(s);
-        break;
-      }
-    }
+    // A partition that fails does not hold the others back; the tail is
+    // reopened from the checkpoints to read it again.
+    Status failed;
+    for (auto& [p, run] : runs)
+      if (Status s = Apply(p, run); !s.ok()) failed = s;
+    if (!failed.ok()) fail(failed);
   }
 }
 
