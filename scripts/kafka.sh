@@ -197,6 +197,7 @@ launch() {  # slot cluster-id: starts the broker in the background (no wait)
     >"$dir/stdout.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$dir/broker.pid"
+  rm -f "$dir/killed"
   # Until the child has exec'd java, its command line is still this
   # script's and pid_of would call the broker dead: wait for the exec (or
   # for the child to die) before anyone asks.
@@ -272,7 +273,7 @@ stop_slots() {  # slots...: SIGTERM all, wait for a clean exit, SIGKILL straggle
       kill -TERM "$pid"; pids+=("$pid"); names+=("$s")
       log "stopping $s (pid $pid)"
     fi
-    rm -f "$(slot_dir "$s")/broker.pid.stale"
+    rm -f "$(slot_dir "$s")/broker.pid.stale" "$(slot_dir "$s")/killed"
   done
   local deadline=$((SECONDS + 60)) alive
   while :; do
@@ -291,17 +292,20 @@ stop_slots() {  # slots...: SIGTERM all, wait for a clean exit, SIGKILL straggle
 
 cluster_slots() { local i; for i in $(seq 1 $CLUSTER_N); do echo "cluster-$i"; done; }
 
-slot_for_n() {  # N -> slot: a cluster broker if the cluster is in use, else the single broker
+slot_for_n() {  # N -> slot: the cluster's broker N, or the single broker (N=1)
   local n=$1
   [[ "$n" =~ ^[0-9]+$ ]] || die "broker number expected, got '$n'"
-  if [ -d "$KDIR/cluster-$n" ] && { pid_of "cluster-$n" >/dev/null || any_cluster_running || ! pid_of single >/dev/null; } \
-     && [ "$n" -le $CLUSTER_N ] && [ "$n" -ge 1 ]; then
-    echo "cluster-$n"
-  elif [ "$n" = 1 ]; then
-    echo single
-  else
-    die "no broker $n (start-cluster starts brokers 1..$CLUSTER_N)"
-  fi
+  local c="cluster-$n"
+  [ "$n" -ge 1 ] && [ "$n" -le $CLUSTER_N ] || c=""
+  if [ -n "$c" ] && pid_of "$c" >/dev/null; then echo "$c"; return; fi
+  if [ "$n" = 1 ] && pid_of single >/dev/null; then echo single; return; fi
+  # Neither is running: the one `kill` left marked, else the set in use.
+  if [ -n "$c" ] && [ -f "$(slot_dir "$c")/killed" ]; then echo "$c"; return; fi
+  if [ "$n" = 1 ] && [ -f "$(slot_dir single)/killed" ]; then echo single; return; fi
+  if [ -n "$c" ] && any_cluster_running; then echo "$c"; return; fi
+  [ "$n" = 1 ] && { echo single; return; }
+  [ -n "$c" ] && { echo "$c"; return; }
+  die "no broker $n (start-cluster starts brokers 1..$CLUSTER_N)"
 }
 
 any_cluster_running() { local s; for s in $(cluster_slots); do pid_of "$s" >/dev/null && return 0; done; return 1; }
@@ -330,6 +334,7 @@ case $cmd in
     if pid=$(pid_of "$slot"); then kill -KILL "$pid"; log "killed $slot (pid $pid)"
       while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
       rm -f "$(slot_dir "$slot")/broker.pid"
+      touch "$(slot_dir "$slot")/killed"
     else log "$slot is not running"; fi ;;
   restart)
     slot=$(slot_for_n "${2:?usage: kafka.sh restart N}")
