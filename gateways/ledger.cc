@@ -295,8 +295,12 @@ void Ledger::Execute(Command cmd, std::function<void(Outcome)> done) {
     if (!o.last || !options_.follow) return done(std::move(o));
     auto pos = *o.last;
     auto shared = std::make_shared<Outcome>(std::move(o));
-    engine_->WhenApplied(pos,
-                         [shared, done = std::move(done)]() mutable { done(std::move(*shared)); });
+    // Read-your-writes, within reason: the command is durable already, so
+    // when the views cannot follow (the log unreachable) it is answered
+    // after the outcome timeout all the same.
+    engine_->WhenApplied(
+        pos, [shared, done = std::move(done)]() mutable { done(std::move(*shared)); },
+        std::chrono::steady_clock::now() + options_.kafka.outcome_timeout);
   });
 }
 

@@ -153,7 +153,13 @@ void ProjectionEngine::Follow() {
     for (int i = 0; i < 10 && !stopping_; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
+  auto last_expiry = std::chrono::steady_clock::now();
   while (!stopping_) {
+    // Waiters past their deadline are answered even while nothing applies.
+    if (auto now = std::chrono::steady_clock::now(); now - last_expiry >= std::chrono::seconds(1)) {
+      last_expiry = now;
+      Notify();
+    }
     if (!tail) {
       auto opened = log_.Tail(checkpoints());
       if (!opened.ok()) {
@@ -185,12 +191,13 @@ void ProjectionEngine::Follow() {
   }
 }
 
-void ProjectionEngine::WhenApplied(LogPosition position, std::function<void()> fn) {
+void ProjectionEngine::WhenApplied(LogPosition position, std::function<void()> fn,
+                                   std::chrono::steady_clock::time_point deadline) {
   {
     std::lock_guard lock(mu_);
     if (next_[position.partition.value] <= position.offset.value) {
       waiters_.emplace(std::make_pair(position.partition.value, position.offset.value),
-                       std::move(fn));
+                       Waiter{deadline, std::move(fn)});
       return;
     }
   }
@@ -199,11 +206,12 @@ void ProjectionEngine::WhenApplied(LogPosition position, std::function<void()> f
 
 void ProjectionEngine::Notify() {
   std::vector<std::function<void()>> ready;
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
     for (auto it = waiters_.begin(); it != waiters_.end();) {
-      if (next_[it->first.first] > it->first.second) {
-        ready.push_back(std::move(it->second));
+      if (next_[it->first.first] > it->first.second || it->second.deadline <= now) {
+        ready.push_back(std::move(it->second.fn));
         it = waiters_.erase(it);
       } else {
         ++it;

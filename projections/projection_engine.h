@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -57,9 +58,12 @@ class ProjectionEngine {
   // Follows the tail of the log on a background thread until destruction.
   void Start();
 
-  // Calls `fn` (on the engine's thread, or at once) when the views include
-  // the record at `offset` of `partition`.
-  void WhenApplied(LogPosition position, std::function<void()> fn);
+  // Calls `fn` once (on the engine's thread, or at once) when the views
+  // include the record at `offset` of `partition`, or at `deadline` if they
+  // do not by then (the log unreachable): a caller is never left waiting.
+  void WhenApplied(LogPosition position, std::function<void()> fn,
+                   std::chrono::steady_clock::time_point deadline =
+                       std::chrono::steady_clock::time_point::max());
   // The next offset to apply per partition.
   std::vector<uint64_t> checkpoints() const;
   uint64_t events_applied() const { return applied_; }
@@ -88,9 +92,13 @@ class ProjectionEngine {
   std::unique_ptr<rocksdb::DB> db_;
 
   mutable std::mutex mu_;
-  std::vector<uint64_t> next_;                                                  // guarded by mu_
-  std::multimap<std::pair<int32_t, uint64_t>, std::function<void()>> waiters_;  // guarded by mu_
-  Status last_error_;                                                           // guarded by mu_
+  std::vector<uint64_t> next_;  // guarded by mu_
+  struct Waiter {
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void()> fn;
+  };
+  std::multimap<std::pair<int32_t, uint64_t>, Waiter> waiters_;  // guarded by mu_
+  Status last_error_;                                            // guarded by mu_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> applied_{0};
   std::thread thread_;

@@ -3,10 +3,10 @@
 #include "gateways/ledger.h"
 
 #include <gtest/gtest.h>
-
 #include <rocksdb/db.h>
 
 #include <filesystem>
+#include <future>
 
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
@@ -110,6 +110,27 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
     EXPECT_EQ(s->status, PermitStatus::kWithdrawn);
     EXPECT_EQ(s->version, 2u);
   }
+  std::filesystem::remove_all(dir);
+}
+
+// A caller waiting for the views is answered at its deadline when the
+// record it waits for never arrives (on Kafka: the broker unreachable).
+TEST(Ledger, ViewWaitersAreAnsweredAtTheirDeadline) {
+  const std::string dir = FreshDir("deadline");
+  auto ledger = Ledger::Open({dir});
+  ASSERT_TRUE(ledger.ok());
+  std::promise<void> fired;
+  (*ledger)->engine().WhenApplied(
+      {PartitionId{0}, Offset{1'000'000}}, [&] { fired.set_value(); },
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+  EXPECT_EQ(fired.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  // No deadline: it waits for the record.
+  std::atomic<bool> waited_forever{true};
+  (*ledger)->engine().WhenApplied({PartitionId{0}, Offset{1'000'000}},
+                                  [&] { waited_forever = false; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // a deadline check or more
+  EXPECT_TRUE(waited_forever);
+  ledger->reset();
   std::filesystem::remove_all(dir);
 }
 
