@@ -16,13 +16,26 @@ scripts/kafka.sh start
 trap 'scripts/kafka.sh stop || true' EXIT
 export KAFKA_BOOTSTRAP=127.0.0.1:${KAFKA_PORT:-19092}
 
+mkdir -p artifacts
+# What failed, once more at the very end of the output (a failing test's
+# own output can run to thousands of lines of client logs).
+failures() {
+  echo "==== what failed ===="
+  cat "${BUILD_DIR:-build}/Testing/Temporary/LastTestsFailed.log" 2>/dev/null || true
+  for f in "${BUILD_DIR:-build}/Testing/Temporary/LastTest.log" artifacts/kafka-cluster.log; do
+    [ -f "$f" ] || continue
+    grep -v '^%[0-9]|' "$f" | grep -B2 -A8 -E ': Failure$|^\[  FAILED  \]' | head -150 || true
+  done
+}
+
 status=0
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 900 || status=1
 if [ -x scripts/test-kafka-cluster.sh ]; then
   scripts/kafka.sh stop
-  scripts/test-kafka-cluster.sh || status=1
+  scripts/test-kafka-cluster.sh 2>&1 | tee artifacts/kafka-cluster.log || status=1
 fi
 if [ -x scripts/test-web.sh ]; then
   scripts/test-web.sh || status=1
 fi
+[ $status -eq 0 ] || failures
 exit $status
