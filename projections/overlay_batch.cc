@@ -39,14 +39,23 @@ std::string& OverlayBatch::Edit(std::string_view key) {
   return *it->second;
 }
 
-void OverlayBatch::Fill(rocksdb::WriteBatch& batch) const {
-  using Entry = decltype(overlay_)::value_type;
-  std::vector<const Entry*> sorted;
-  sorted.reserve(overlay_.size());
-  for (const auto& e : overlay_) sorted.push_back(&e);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Entry* a, const Entry* b) { return a->first < b->first; });
-  for (const Entry* e : sorted) {
+void OverlayBatch::Sort() {
+  sorted_.clear();
+  sorted_.reserve(overlay_.size());
+  for (const auto& e : overlay_) sorted_.push_back(&e);
+  std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->first < b->first; });
+}
+
+void OverlayBatch::Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch* const> overlays) {
+  std::vector<const Map::value_type*> all;
+  for (OverlayBatch* o : overlays) {
+    if (o->sorted_.size() != o->overlay_.size()) o->Sort();
+    const size_t mid = all.size();
+    all.insert(all.end(), o->sorted_.begin(), o->sorted_.end());
+    std::inplace_merge(all.begin(), all.begin() + mid, all.end(),
+                       [](auto* a, auto* b) { return a->first < b->first; });
+  }
+  for (const auto* e : all) {
     if (e->second)
       batch.Put(e->first, *e->second);
     else

@@ -9,9 +9,11 @@
 #include <rocksdb/write_batch.h>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "projections/projection.h"
 
@@ -24,10 +26,18 @@ class OverlayBatch final : public ViewBatch {
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
   std::string& Edit(std::string_view key) override;
-  // In key order: the memtable's skip list then inserts each key next to
-  // the previous one instead of searching for it from the top (a third of
-  // a replay's time, in random order).
-  void Fill(rocksdb::WriteBatch& batch) const;
+  // Puts the touched keys in order (Fill's order); may run on another
+  // thread than Fill, and need not be called at all.
+  void Sort();
+  // Writes the final value of every key the overlays touched, in key order:
+  // the memtable's skip list then inserts each key next to the previous one
+  // instead of searching for it from the top (a third of a replay's time, in
+  // random order). The overlays must touch disjoint keys.
+  static void Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch* const> overlays);
+  void Fill(rocksdb::WriteBatch& batch) {
+    OverlayBatch* self = this;
+    Fill(batch, {&self, 1});
+  }
 
  private:
   // Looked up by string_view, without a temporary string.
@@ -35,8 +45,10 @@ class OverlayBatch final : public ViewBatch {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
+  using Map = std::unordered_map<std::string, std::optional<std::string>, Hash, std::equal_to<>>;
   rocksdb::DB* db_;
-  std::unordered_map<std::string, std::optional<std::string>, Hash, std::equal_to<>> overlay_;
+  Map overlay_;
+  std::vector<const Map::value_type*> sorted_;  // by Sort; stale once a key is added
 };
 
 }  // namespace pl

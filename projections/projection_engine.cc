@@ -5,11 +5,67 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <condition_variable>
+
 #include "events/store_options.h"
 #include "projections/overlay_batch.h"
 
 namespace pl {
+
+// Runs one job at a time on a thread of its own.
+class ProjectionEngine::Helper {
+ public:
+  Helper() : thread_([this] { Loop(); }) {}
+  ~Helper() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void Start(std::function<void()> job) {
+    {
+      std::lock_guard lock(mu_);
+      job_ = std::move(job);
+      done_ = false;
+    }
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return done_; });
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stopping_ || job_; });
+      if (!job_) return;
+      auto job = std::move(job_);
+      job_ = nullptr;
+      lock.unlock();
+      job();
+      lock.lock();
+      done_ = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<void()> job_;
+  bool done_ = true, stopping_ = false;
+  std::thread thread_;
+};
+
 namespace {
+
+// A batch this small is folded on the calling thread alone: handing it to
+// the helpers would cost more than it saves.
+constexpr size_t kParallelFrom = 32;
 
 std::string CheckpointKey(int32_t p) { return "checkpoint/" + std::to_string(p); }
 constexpr const char* kFormatKey = "format";
@@ -69,7 +125,15 @@ ProjectionEngine::ProjectionEngine(EventLog& log,
     : log_(log),
       projections_(std::move(projections)),
       options_(std::move(options)),
-      db_(std::move(db)) {}
+      db_(std::move(db)) {
+  // Round robin (AllProjections lists them so that the halves cost about
+  // the same).
+  const size_t n =
+      std::clamp<size_t>(options_.threads, 1, std::max<size_t>(1, projections_.size()));
+  groups_.resize(n);
+  for (size_t i = 0; i < projections_.size(); ++i) groups_[i % n].push_back(projections_[i].get());
+  for (size_t g = 1; g < n; ++g) helpers_.push_back(std::make_unique<Helper>());
+}
 
 ProjectionEngine::~ProjectionEngine() {
   stopping_ = true;
@@ -89,23 +153,51 @@ Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
   return records->size();
 }
 
+Status ProjectionEngine::ApplyGroup(size_t g, std::span<const LogRecord> records,
+                                    const std::vector<Envelope>& events, ViewBatch& overlay) {
+  for (size_t i = 0; i < records.size(); ++i)
+    for (Projection* p : groups_[g])
+      if (Status s = p->Apply(records[i], events[i], overlay); !s.ok()) return s;
+  return Status::Ok();
+}
+
 Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> records) {
   if (records.empty()) return Status::Ok();
-  OverlayBatch overlay(db_.get());
+  std::vector<Envelope> events;
+  events.reserve(records.size());
   for (const auto& r : records) {
     auto event = Decode(r.value);
     if (!event.ok())
       return Status(event.status().code(), "partition " + std::to_string(partition) + " offset " +
                                                std::to_string(r.offset.value) + ": " +
                                                event.status().message());
-    for (auto& p : projections_) {
-      Status s = p->Apply(r, *event, overlay);
-      if (!s.ok()) return s;
-    }
+    events.push_back(std::move(*event));
   }
+  // Each group folds the batch into an overlay of its own (the projections
+  // write disjoint keys), the helpers' groups on their threads.
+  const size_t n = records.size() >= kParallelFrom ? groups_.size() : 1;
+  std::vector<OverlayBatch> overlays(n, OverlayBatch(db_.get()));
+  std::vector<Status> status(groups_.size());
+  for (size_t g = 1; g < n; ++g)
+    helpers_[g - 1]->Start([&, g] {
+      status[g] = ApplyGroup(g, records, events, overlays[g]);
+      overlays[g].Sort();
+    });
+  if (n == 1) {
+    for (size_t g = 0; g < groups_.size() && status[0].ok(); ++g)
+      status[0] = ApplyGroup(g, records, events, overlays[0]);
+  } else {
+    status[0] = ApplyGroup(0, records, events, overlays[0]);
+  }
+  for (size_t g = 1; g < n; ++g) helpers_[g - 1]->Wait();
+  for (const Status& s : status)
+    if (!s.ok()) return s;
+
   uint64_t next = records.back().offset.value + 1;
   rocksdb::WriteBatch batch;
-  overlay.Fill(batch);
+  std::vector<OverlayBatch*> all;
+  for (auto& o : overlays) all.push_back(&o);
+  OverlayBatch::Fill(batch, all);
   batch.Put(CheckpointKey(partition), std::to_string(next));
   rocksdb::WriteOptions wo;
   wo.disableWAL = options_.bulk_load;

@@ -37,6 +37,10 @@ struct ProjectionEngineOptions {
   // The view store's block cache: the blocks every query reads again (the
   // Merkle tree's tiles for proofs, the permits of the status page).
   size_t block_cache_bytes = size_t{256} << 20;
+  // Threads that apply a batch: the projections are split among them (each
+  // writes keys of its own), and a batch of more than a few events is
+  // folded by all of them at once.
+  int threads = 2;
 };
 
 class ProjectionEngine {
@@ -83,11 +87,18 @@ class ProjectionEngine {
   // Applies `records` (of one partition, in order, from its checkpoint on)
   // in one batch with the new checkpoint.
   Status Apply(int32_t partition, std::span<const LogRecord> records);
+  // Folds `events` into `overlay` with the projections of group `g`.
+  Status ApplyGroup(size_t g, std::span<const LogRecord> records,
+                    const std::vector<Envelope>& events, ViewBatch& overlay);
   void Follow();
   void Notify();
 
+  class Helper;  // a thread that folds the other groups
+
   EventLog& log_;
   std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::vector<Projection*>> groups_;  // projections_ split for the threads
+  std::vector<std::unique_ptr<Helper>> helpers_;  // one per group but the first
   ProjectionEngineOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
 

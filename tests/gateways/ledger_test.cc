@@ -48,6 +48,14 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     ASSERT_TRUE((*fresh)->CatchUp().ok());
     digest = ProjectionEngine::Digest((*ledger)->engine().db());
     EXPECT_EQ(ProjectionEngine::Digest((*fresh)->db()), digest);
+    // So is one folded by a single thread (the replay above splits each
+    // batch of 97 events among two).
+    ProjectionEngineOptions one_thread{dir + "/replay1", 97, true};
+    one_thread.threads = 1;
+    auto single = ProjectionEngine::Open((*ledger)->log(), AllProjections(), one_thread);
+    ASSERT_TRUE(single.ok());
+    ASSERT_TRUE((*single)->CatchUp().ok());
+    EXPECT_EQ(ProjectionEngine::Digest((*single)->db()), digest);
   }
   // Reopening folds nothing twice: same views, same processor state.
   auto ledger = Ledger::Open({dir});
