@@ -10,7 +10,9 @@
 //       writes a log of about N events (the happy path, 6 events a permit)
 //   build/bench/ledger_bench replay --dir D
 //       rebuilds every view from that log into a fresh store, against a raw
-//       scan and decode of the same log; prints the peak resident memory
+//       scan and decode of the same log; prints the peak resident memory.
+//       PL_ONLY=<projection> replays one projection alone; PL_THREADS=<n>
+//       sets the threads that fold a batch; PL_BATCH=<n> the batch size.
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <sys/resource.h>
@@ -249,7 +251,10 @@ int Replay(int argc, char** argv) {
     auto projections = AllProjections();
     if (const char* only = getenv("PL_ONLY"))
       std::erase_if(projections, [&](const auto& p) { return p->name() != only; });
-    auto engine = ProjectionEngine::Open(**log, std::move(projections), {out, batch, true});
+    // PL_THREADS=<n>: threads that fold a batch (default: the engine's).
+    ProjectionEngineOptions options{out, batch, true};
+    if (const char* t = getenv("PL_THREADS")) options.threads = std::atoi(t);
+    auto engine = ProjectionEngine::Open(**log, std::move(projections), options);
     if (!engine.ok()) return 1;
     auto r = (*engine)->CatchUp();
     if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
