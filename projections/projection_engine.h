@@ -2,12 +2,16 @@
 // share one RocksDB view store.
 //
 // For each partition it reads from the stored checkpoint, decodes each event
-// once, lets every projection fold it into a shared ViewBatch, and commits
-// the batch together with the new checkpoint ("checkpoint/<partition>") in
-// one RocksDB write: a crash can neither skip nor double-apply an event.
+// once, lets every projection fold it into a ViewBatch, and commits the
+// batch together with the new checkpoint ("checkpoint/<partition>") in one
+// RocksDB write: a crash can neither skip nor double-apply an event. The
+// projections are split into groups (options.threads) that fold a batch at
+// the same time, each into a ViewBatch of its own.
 //
-// Thread safety: Start runs one follower thread; the read accessors and
-// WhenApplied may be called from any thread.
+// Thread safety: Start runs one follower thread, and each group but the
+// first has a helper thread (a projection is only ever called by one thread
+// at a time); the read accessors and WhenApplied may be called from any
+// thread.
 #pragma once
 
 #include <atomic>
