@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "events/thread_name.h"
 #include "projections/rocksdb_key_reader.h"
 #include "projections/transparency_projection.h"
 
@@ -258,7 +259,10 @@ CheckpointPublisher::~CheckpointPublisher() {
 void CheckpointPublisher::Start() {
   started_ = true;
   if (options_.interval.count() <= 0 || thread_.joinable()) return;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("pl-checkpoints");
+    Run();
+  });
 }
 
 void CheckpointPublisher::Run() {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events/thread_name.h"
 #include "gateways/ledger.h"
 #include "projections/feed_projection.h"
 
@@ -20,7 +21,10 @@ struct FeedPublisher::Feed {
 
 FeedPublisher::FeedPublisher(Ledger& ledger, FeedPublisherOptions options)
     : ledger_(ledger), options_(std::move(options)) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("pl-feed-pub");
+    Run();
+  });
 }
 
 FeedPublisher::~FeedPublisher() {

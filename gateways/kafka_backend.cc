@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/command_codec.h"
+#include "events/thread_name.h"
 #include "projections/outcome_codec.h"
 
 namespace pl {
@@ -24,7 +25,10 @@ Result<std::unique_ptr<KafkaBackend>> KafkaBackend::Open(
   b->outcomes_ = std::move(*reader);
   if (b->governance_core_)
     if (Status s = b->governance_core_->CatchUp(*b->governance_log_, 0); !s.ok()) return s;
-  b->reader_ = std::thread([p = b.get()] { p->ReadOutcomes(); });
+  b->reader_ = std::thread([p = b.get()] {
+    NameThisThread("pl-outcomes");
+    p->ReadOutcomes();
+  });
   return b;
 }
 

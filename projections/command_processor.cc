@@ -3,6 +3,8 @@
 #include <chrono>
 #include <optional>
 
+#include "events/thread_name.h"
+
 namespace pl {
 
 int64_t SystemClockMs() {
@@ -22,7 +24,10 @@ Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
     if (Status s = (*core)->CatchUp(log, p); !s.ok()) return s;
   std::unique_ptr<CommandProcessor> p(
       new CommandProcessor(log, vault, std::move(options), std::move(*core)));
-  p->thread_ = std::thread([q = p.get()] { q->Run(); });
+  p->thread_ = std::thread([q = p.get()] {
+    NameThisThread("pl-processor");
+    q->Run();
+  });
   return p;
 }
 

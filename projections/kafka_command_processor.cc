@@ -5,6 +5,7 @@
 #include <map>
 
 #include "domain/command_codec.h"
+#include "events/thread_name.h"
 #include "projections/command_processor.h"
 #include "projections/outcome_codec.h"
 
@@ -40,7 +41,10 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
   // The governance stream: charter and officers, before the first command.
   if (Status s = k->core_->CatchUp(*k->events_, 0); !s.ok()) return s;
   if (Status s = k->Connect(); !s.ok()) return s;
-  k->thread_ = std::thread([p = k.get()] { p->Run(); });
+  k->thread_ = std::thread([p = k.get()] {
+    NameThisThread("pl-processor");
+    p->Run();
+  });
   return k;
 }
 

@@ -9,6 +9,7 @@
 #include <condition_variable>
 
 #include "events/store_options.h"
+#include "events/thread_name.h"
 #include "projections/overlay_batch.h"
 
 namespace pl {
@@ -16,7 +17,11 @@ namespace pl {
 // Runs one job at a time on a thread of its own.
 class ProjectionEngine::Helper {
  public:
-  Helper() : thread_([this] { Loop(); }) {}
+  Helper()
+      : thread_([this] {
+          NameThisThread("pl-views-fold");
+          Loop();
+        }) {}
   ~Helper() {
     {
       std::lock_guard lock(mu_);
@@ -226,7 +231,10 @@ Result<uint64_t> ProjectionEngine::CatchUp() {
 }
 
 void ProjectionEngine::Start() {
-  thread_ = std::thread([this] { Follow(); });
+  thread_ = std::thread([this] {
+    NameThisThread("pl-views");
+    Follow();
+  });
 }
 
 // Follows the log's tail, applying what arrives partition by partition (in
