@@ -46,12 +46,12 @@ void OverlayBatch::Sort() {
   std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->first < b->first; });
 }
 
-void OverlayBatch::Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch* const> overlays) {
+void OverlayBatch::Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> overlays) {
   std::vector<const Map::value_type*> all;
-  for (OverlayBatch* o : overlays) {
-    if (o->sorted_.size() != o->overlay_.size()) o->Sort();
+  for (OverlayBatch& o : overlays) {
+    if (o.sorted_.size() != o.overlay_.size()) o.Sort();
     const size_t mid = all.size();
-    all.insert(all.end(), o->sorted_.begin(), o->sorted_.end());
+    all.insert(all.end(), o.sorted_.begin(), o.sorted_.end());
     std::inplace_merge(all.begin(), all.begin() + mid, all.end(),
                        [](auto* a, auto* b) { return a->first < b->first; });
   }

@@ -33,11 +33,8 @@ class OverlayBatch final : public ViewBatch {
   // the memtable's skip list then inserts each key next to the previous one
   // instead of searching for it from the top (a third of a replay's time, in
   // random order). The overlays must touch disjoint keys.
-  static void Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch* const> overlays);
-  void Fill(rocksdb::WriteBatch& batch) {
-    OverlayBatch* self = this;
-    Fill(batch, {&self, 1});
-  }
+  static void Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> overlays);
+  void Fill(rocksdb::WriteBatch& batch) { Fill(batch, {this, 1}); }
 
  private:
   // Looked up by string_view, without a temporary string.

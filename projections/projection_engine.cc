@@ -188,21 +188,17 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
       status[g] = ApplyGroup(g, records, events, overlays[g]);
       overlays[g].Sort();
     });
-  if (n == 1) {
-    for (size_t g = 0; g < groups_.size() && status[0].ok(); ++g)
-      status[0] = ApplyGroup(g, records, events, overlays[0]);
-  } else {
-    status[0] = ApplyGroup(0, records, events, overlays[0]);
-  }
+  // This thread folds the first group, and every group when alone.
+  const size_t here = n == 1 ? groups_.size() : 1;
+  for (size_t g = 0; g < here && status[0].ok(); ++g)
+    status[0] = ApplyGroup(g, records, events, overlays[0]);
   for (size_t g = 1; g < n; ++g) helpers_[g - 1]->Wait();
   for (const Status& s : status)
     if (!s.ok()) return s;
 
   uint64_t next = records.back().offset.value + 1;
   rocksdb::WriteBatch batch;
-  std::vector<OverlayBatch*> all;
-  for (auto& o : overlays) all.push_back(&o);
-  OverlayBatch::Fill(batch, all);
+  OverlayBatch::Fill(batch, overlays);
   batch.Put(CheckpointKey(partition), std::to_string(next));
   rocksdb::WriteOptions wo;
   wo.disableWAL = options_.bulk_load;
