@@ -1,19 +1,13 @@
 // The EventLog conformance suite on the embedded log.
-#include <filesystem>
-#include <random>
-
 #include "events/embedded_log.h"
 #include "tests/events/event_log_conformance.h"
+#include "tests/scratch.h"
 
 namespace pl {
 namespace {
 
 struct EmbeddedTraits {
-  static std::string NewName() {
-    static std::mt19937_64 rng(std::random_device{}());
-    auto dir = std::filesystem::temp_directory_path() / ("pl-conformance-" + std::to_string(rng()));
-    return dir.string();
-  }
+  static std::string NewName() { return ::pl::scratch::ScratchDir("conformance"); }
   static std::unique_ptr<EventLog> Open(const std::string& name, int32_t partitions) {
     auto log = EmbeddedLog::Open({name, partitions, true});
     EXPECT_TRUE(log.ok()) << log.status().ToString();

@@ -18,6 +18,7 @@ Usage: kafka_feeds_test.py PERMITLEDGER_BINARY [BOOTSTRAP]
 """
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -197,6 +198,7 @@ def main():
         return 1
     print(f"feeds on Kafka: bank {len(bank)} messages, ministry {len(ministry)} messages, "
           "kcat = confluent-kafka = SSE; all checks passed")
+    shutil.rmtree(data, ignore_errors=True)  # kept above, when a check failed
     return 0
 
 

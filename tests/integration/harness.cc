@@ -21,6 +21,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/scratch.h"
+
 namespace pl::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -78,14 +80,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   return {};
 }
 
-std::string TempDir(const std::string& name) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("pl-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+std::string TempDir(const std::string& name) { return pl::scratch::ScratchDir(name); }
 
 unsigned short FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

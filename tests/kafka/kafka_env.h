@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/scratch.h"
+
 #include "domain/commands.h"
 #include "events/envelope.h"
 #include "events/kafka_log.h"
@@ -41,11 +43,7 @@ inline std::string Unique(const std::string& prefix) {
   return prefix + "-" + run + "-" + std::to_string(++n);
 }
 
-inline std::string TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / Unique("pl-" + name);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+inline std::string TempDir(const std::string& name) { return ::pl::scratch::ScratchDir(name); }
 
 inline LedgerOptions KafkaLedger(const std::string& dir, const std::string& bootstrap,
                                  const std::string& prefix, int32_t partitions = 4) {

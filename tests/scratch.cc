@@ -1,0 +1,44 @@
+#include "tests/scratch.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+
+namespace pl::scratch {
+namespace {
+
+std::filesystem::path Root() {
+  static const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("pl-tests-" + std::to_string(::getpid()));
+  return root;
+}
+
+class RemoveScratchWhenPassed : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    if (!std::filesystem::exists(Root(), ec)) return;
+    if (::testing::UnitTest::GetInstance()->Passed())
+      std::filesystem::remove_all(Root(), ec);
+    else
+      std::cerr << "the failed tests' folders are kept in " << Root().string() << "\n";
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kCleanup =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratchWhenPassed);
+
+}  // namespace
+
+std::string ScratchDir(const std::string& name) {
+  static std::atomic<int> n{0};
+  auto dir = Root() / (name + "-" + std::to_string(++n));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+}  // namespace pl::scratch
