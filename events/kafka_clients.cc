@@ -46,7 +46,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaClientOp
                        {{"enable.idempotence", "true"},
                         {"acks", "all"},
                         {"max.in.flight.requests.per.connection", "5"},
-                        {"linger.ms", "1"}});
+                        {"linger.ms", kLingerMs}});
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
   impl->timeout = options.timeout;
@@ -103,7 +103,7 @@ Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const KafkaClie
                                                                  const std::string& topic,
                                                                  std::vector<int64_t> from) {
   auto conf = ReaderConf(options.bootstrap_servers, options.client_config, "pl-topic-reader",
-                         /*eof=*/false, "earliest", 10);
+                         /*eof=*/false, "earliest", 5);
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
   auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));

@@ -116,7 +116,7 @@ Result<std::unique_ptr<KafkaTransactionalProducer>> KafkaTransactionalProducer::
                         {"enable.idempotence", "true"},
                         {"acks", "all"},
                         {"max.in.flight.requests.per.connection", "5"},
-                        {"linger.ms", "1"},
+                        {"linger.ms", kLingerMs},
                         {"transaction.timeout.ms", TransactionTimeout(options)}});
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
@@ -340,7 +340,9 @@ Result<std::unique_ptr<KafkaGroupConsumer>> KafkaGroupConsumer::Create(
                         {"enable.auto.commit", "false"},
                         {"enable.auto.offset.store", "false"},
                         {"auto.offset.reset", "earliest"},
-                        {"enable.partition.eof", "false"}});
+                        {"enable.partition.eof", "false"},
+                        {"fetch.min.bytes", kFetchMinBytes},
+                        {"fetch.wait.max.ms", "5"}});
   if (!conf.ok()) return conf.status();
   auto impl = std::make_unique<Impl>();
   impl->timeout = options.timeout;
