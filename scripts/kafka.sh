@@ -7,7 +7,8 @@
 #   scripts/kafka.sh start-cluster    three brokers on 127.0.0.1:19192,19292,19392
 #   scripts/kafka.sh stop | stop-cluster
 #   scripts/kafka.sh kill N           SIGKILL broker N of the cluster (or the single broker, N=1)
-#   scripts/kafka.sh restart N        start broker N again (after kill, or stop it first)
+#   scripts/kafka.sh restart N        start broker N again (after kill, or stop it first),
+#                                     on the ports it had unless KAFKA_PORT is set
 #   scripts/kafka.sh status
 #
 # Environment: KAFKA_PORT, KAFKA_CONTROLLER_PORT (single broker),
@@ -339,6 +340,13 @@ case $cmd in
   restart)
     slot=$(slot_for_n "${2:?usage: kafka.sh restart N}")
     stop_slots "$slot"
+    # The single broker comes back on the ports it had, unless told others
+    # (a test that restarts it need not know them).
+    props="$(slot_dir single)/server.properties"
+    if [ "$slot" = single ] && [ -z "${KAFKA_PORT:-}" ] && [ -f "$props" ]; then
+      SINGLE_PORT=$(sed -n 's|^listeners=PLAINTEXT://[^:]*:\([0-9]*\),.*|\1|p' "$props")
+      SINGLE_CONTROLLER_PORT=$(sed -n 's|^listeners=.*CONTROLLER://[^:]*:\([0-9]*\).*|\1|p' "$props")
+    fi
     if [ "$slot" = single ]; then start_single
     else
       launch "$slot" "$(cluster_id "$KDIR/cluster.id")"

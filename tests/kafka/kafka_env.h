@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -15,12 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "tests/scratch.h"
-
 #include "domain/commands.h"
 #include "events/envelope.h"
 #include "events/kafka_log.h"
 #include "gateways/ledger.h"
+#include "tests/scratch.h"
 
 namespace pl::kafkatest {
 
