@@ -340,14 +340,15 @@ case $cmd in
   restart)
     slot=$(slot_for_n "${2:?usage: kafka.sh restart N}")
     stop_slots "$slot"
-    # The single broker comes back on the ports it had, unless told others
-    # (a test that restarts it need not know them).
-    props="$(slot_dir single)/server.properties"
-    if [ "$slot" = single ] && [ -z "${KAFKA_PORT:-}" ] && [ -f "$props" ]; then
-      SINGLE_PORT=$(sed -n 's|^listeners=PLAINTEXT://[^:]*:\([0-9]*\),.*|\1|p' "$props")
-      SINGLE_CONTROLLER_PORT=$(sed -n 's|^listeners=.*CONTROLLER://[^:]*:\([0-9]*\).*|\1|p' "$props")
-    fi
-    if [ "$slot" = single ]; then start_single
+    if [ "$slot" = single ]; then
+      # Back on the ports it had, unless told others (a test that restarts
+      # it need not know them).
+      props="$(slot_dir single)/server.properties"
+      if [ -z "${KAFKA_PORT:-}" ] && [ -f "$props" ]; then
+        SINGLE_PORT=$(sed -n 's|^listeners=PLAINTEXT://[^:]*:\([0-9]*\),.*|\1|p' "$props")
+        SINGLE_CONTROLLER_PORT=$(sed -n 's|^listeners=.*CONTROLLER://[^:]*:\([0-9]*\).*|\1|p' "$props")
+      fi
+      start_single
     else
       launch "$slot" "$(cluster_id "$KDIR/cluster.id")"
       deadline=$((SECONDS + START_TIMEOUT))
