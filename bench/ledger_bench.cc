@@ -11,7 +11,8 @@
 //   build/bench/ledger_bench replay --dir D
 //       rebuilds every view from that log into a fresh store, against a raw
 //       scan and decode of the same log; prints the peak resident memory.
-//       PL_ONLY=<projection> replays one projection alone; PL_THREADS=<n>
+//       PL_ONLY=<name>[,<name>...] replays those projections alone (the
+//       feeds need the status projection they follow); PL_THREADS=<n>
 //       sets the threads that fold a batch; PL_BATCH=<n> the batch size.
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -247,15 +248,19 @@ int Replay(int argc, char** argv) {
   uint64_t applied = 0;
   {
     size_t batch = getenv("PL_BATCH") ? std::strtoul(getenv("PL_BATCH"), nullptr, 10) : 8192;
-    // PL_ONLY=<projection name> replays one projection alone (to see where time goes).
+    // PL_ONLY=<name>[,<name>...] replays those projections alone (to see where time goes).
     auto projections = AllProjections();
-    if (const char* only = getenv("PL_ONLY"))
-      std::erase_if(projections, [&](const auto& p) { return p->name() != only; });
+    if (const char* only = getenv("PL_ONLY")) {
+      const std::string list = "," + std::string(only) + ",";
+      std::erase_if(projections, [&](const auto& p) {
+        return list.find("," + std::string(p->name()) + ",") == std::string::npos;
+      });
+    }
     // PL_THREADS=<n>: threads that fold a batch (default: the engine's).
     ProjectionEngineOptions options{out, batch, true};
     if (const char* t = getenv("PL_THREADS")) options.threads = std::atoi(t);
     auto engine = ProjectionEngine::Open(**log, std::move(projections), options);
-    if (!engine.ok()) return 1;
+    if (!engine.ok()) return std::fprintf(stderr, "%s\n", engine.status().ToString().c_str()), 1;
     auto r = (*engine)->CatchUp();
     if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
     applied = *r;

@@ -80,10 +80,12 @@ std::string DefaultCharterPath() {
 
 std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
-  p.push_back(std::make_unique<PermitViewsProjection>());
+  auto permits = std::make_unique<PermitViewsProjection>();
+  auto feeds = std::make_unique<FeedProjection>(*permits);
+  p.push_back(std::move(permits));
+  p.push_back(std::move(feeds));  // follows the permit views: their thread
   p.push_back(std::make_unique<AuditProjection>());
   p.push_back(std::make_unique<TransparencyProjection>());
-  p.push_back(std::make_unique<FeedProjection>());
   return p;
 }
 

@@ -12,7 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string PermitKey(std::string_view id) { return "feeds/permit/" + std::string(id); }
 std::string SeqKey(std::string_view sub) { return "feeds/seq/" + std::string(sub); }
 std::string MsgPrefix(std::string_view sub) { return "feeds/msg/" + std::string(sub) + "/"; }
 
@@ -95,8 +94,10 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   const Charter* charter = charter_.Get(batch);
   if (!charter)
     return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
-  auto fold = FoldPermit(batch, PermitKey(event.stream.str()), event);
-  if (!fold.ok()) return fold.status();
+  const PermitFold* fold = permits_.FoldOf(event);
+  if (!fold)
+    return Status("internal", "event " + event.event_id +
+                                  " reached the feeds before the permit views folded it");
   const PermitState& s = fold->after;
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;

@@ -11,9 +11,12 @@
 // with the person's key (as on the log) and opened only when the message is
 // read (RenderFeedMessage): after an erasure every read shows them erased.
 //
+// The permit's state after each event comes from the permit views, which
+// this projection follows (Projection::follows): the state is folded and
+// stored once, by them.
+//
 // Keys, under "feeds/":
 //   charter                  the charter in force (its canonical JSON)
-//   permit/<permit id>       the permit's state, folded from its events
 //   seq/<subscriber>         the subscriber's last sequence number (decimal)
 //   msg/<subscriber>/<16 hex seq>  a stored message (JSON, see Stored below)
 //
@@ -29,6 +32,7 @@
 #include "domain/charter.h"
 #include "events/personal_vault.h"
 #include "projections/permit_fold.h"
+#include "projections/permit_views_projection.h"
 #include "projections/projection.h"
 
 namespace rocksdb {
@@ -50,7 +54,10 @@ class FeedProjection final : public Projection {
   static constexpr std::string_view kName = "feeds";
   static constexpr int kSchemaVersion = 1;
 
+  explicit FeedProjection(const PermitViewsProjection& permits) : permits_(permits) {}
+
   std::string_view name() const override { return kName; }
+  std::string_view follows() const override { return PermitViewsProjection::kName; }
   Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
 
   // Messages of `subscriber` with a sequence number above `after`, oldest
@@ -61,6 +68,7 @@ class FeedProjection final : public Projection {
   static uint64_t LastSeq(rocksdb::DB* db, const std::string& subscriber);
 
  private:
+  const PermitViewsProjection& permits_;
   CharterView charter_{"feeds/charter"};
 };
 

@@ -16,15 +16,23 @@ void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int6
     batch.Put(key, std::to_string(n));
 }
 
+const PermitFold* PermitViewsProjection::FoldOf(const Envelope& event) const {
+  if (!last_ || last_->after.version != event.seq || last_->after.permit_id != event.stream.str())
+    return nullptr;
+  return &*last_;
+}
+
 Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, ViewBatch& batch) {
+  last_.reset();
   if (event.stream == kGovernanceStream) return charter_.Observe(event, batch);
   const Charter* charter = charter_.Get(batch);
   if (!charter)
     return Status("corrupt_log", "permit event " + event.event_id + " before any charter");
   auto fold = FoldPermit(batch, keys::Permit(event.stream.str()), event);
   if (!fold.ok()) return fold.status();
-  const PermitState& before = fold->before;
-  const PermitState& after = fold->after;
+  last_ = std::move(*fold);
+  const PermitState& before = last_->before;
+  const PermitState& after = last_->after;
   const std::string& id = after.permit_id;
 
   if (before.status == PermitStatus::kNone && !after.tracking_hash.empty())

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "domain/charter.h"
 #include "domain/state.h"
@@ -20,8 +21,15 @@ namespace pl {
 
 class PermitViewsProjection final : public Projection {
  public:
-  std::string_view name() const override { return "status"; }
+  static constexpr std::string_view kName = "status";
+
+  std::string_view name() const override { return kName; }
   Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) override;
+
+  // The permit's states before and after `event`, when `event` is the last
+  // one applied (null otherwise): what a projection that follows this one
+  // reads instead of folding the permit's state again.
+  const PermitFold* FoldOf(const Envelope& event) const;
 
  private:
   void Count(ViewBatch& batch, const std::string& key, int64_t delta);
@@ -31,6 +39,7 @@ class PermitViewsProjection final : public Projection {
                       const Envelope& event);
 
   CharterView charter_{keys::Charter()};
+  std::optional<PermitFold> last_;  // of the last event applied
 };
 
 }  // namespace pl

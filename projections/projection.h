@@ -51,6 +51,11 @@ class Projection {
   // Folds one event into the view. `raw` is the record as stored in the log
   // (the canonical event bytes are raw.value).
   virtual Status Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) = 0;
+
+  // The name of the projection whose work on the same event this one reads
+  // in memory (empty: none). The engine calls both on one thread, that one
+  // first for every event, and refuses to open without it.
+  virtual std::string_view follows() const { return {}; }
 };
 
 }  // namespace pl

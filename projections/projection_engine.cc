@@ -80,6 +80,15 @@ constexpr const char* kFormatKey = "format";
 Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionEngineOptions options) {
+  for (size_t i = 0; i < projections.size(); ++i) {
+    const std::string_view leader = projections[i]->follows();
+    if (!leader.empty() &&
+        std::none_of(projections.begin(), projections.begin() + i,
+                     [&](const auto& p) { return p->name() == leader; }))
+      return Status("invalid_argument", "projection '" + std::string(projections[i]->name()) +
+                                            "' follows '" + std::string(leader) +
+                                            "', which is not listed before it");
+  }
   rocksdb::Options o = StoreOptions(options.block_cache_bytes);
   if (options.bulk_load) {
     o.write_buffer_size = 128 << 20;
@@ -131,13 +140,29 @@ ProjectionEngine::ProjectionEngine(EventLog& log,
       projections_(std::move(projections)),
       options_(std::move(options)),
       db_(std::move(db)) {
-  // Round robin (AllProjections lists them so that the halves cost about
-  // the same).
-  const size_t n =
-      std::clamp<size_t>(options_.threads, 1, std::max<size_t>(1, projections_.size()));
-  groups_.resize(n);
-  for (size_t i = 0; i < projections_.size(); ++i) groups_[i % n].push_back(projections_[i].get());
-  for (size_t g = 1; g < n; ++g) helpers_.push_back(std::make_unique<Helper>());
+  // A projection stays with the one it follows, after it; each such run
+  // goes to the thread with the fewest projections so far (AllProjections
+  // lists them so that the halves cost about the same).
+  std::vector<std::vector<Projection*>> runs;
+  for (const auto& p : projections_) {
+    if (p->follows().empty()) {
+      runs.push_back({p.get()});
+      continue;
+    }
+    // Open checked that the leader is listed before.
+    auto leader = std::find_if(runs.begin(), runs.end(), [&](const auto& run) {
+      return std::any_of(run.begin(), run.end(),
+                         [&](Projection* q) { return q->name() == p->follows(); });
+    });
+    leader->push_back(p.get());
+  }
+  groups_.resize(std::clamp<size_t>(options_.threads, 1, std::max<size_t>(1, runs.size())));
+  for (const auto& run : runs) {
+    auto g = std::min_element(groups_.begin(), groups_.end(),
+                              [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    g->insert(g->end(), run.begin(), run.end());
+  }
+  for (size_t g = 1; g < groups_.size(); ++g) helpers_.push_back(std::make_unique<Helper>());
 }
 
 ProjectionEngine::~ProjectionEngine() {

@@ -6,7 +6,8 @@
 // batch together with the new checkpoint ("checkpoint/<partition>") in one
 // RocksDB write: a crash can neither skip nor double-apply an event. The
 // projections are split into groups (options.threads) that fold a batch at
-// the same time, each into a ViewBatch of its own.
+// the same time, each into a ViewBatch of its own; a projection that
+// follows another (Projection::follows) is in its group, after it.
 //
 // Thread safety: Start runs one follower thread, and each group but the
 // first has a helper thread (a projection is only ever called by one thread
@@ -52,7 +53,7 @@ class ProjectionEngine {
   // The layout of the views' keys and values. Bump it with any change to
   // what a projection stores: a store of another layout (or of none, from
   // before this key) is dropped on Open and rebuilt from the log.
-  static constexpr const char* kViewFormat = "2";
+  static constexpr const char* kViewFormat = "3";
 
   static Result<std::unique_ptr<ProjectionEngine>> Open(
       EventLog& log, std::vector<std::unique_ptr<Projection>> projections,

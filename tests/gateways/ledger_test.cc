@@ -56,6 +56,21 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     ASSERT_TRUE(single.ok());
     ASSERT_TRUE((*single)->CatchUp().ok());
     EXPECT_EQ(ProjectionEngine::Digest((*single)->db()), digest);
+    // And one with a thread per run of projections (the feeds stay on the
+    // permit views' thread, after them: they read the views' fold).
+    ProjectionEngineOptions many{dir + "/replay4", 97, true};
+    many.threads = 4;
+    auto spread = ProjectionEngine::Open((*ledger)->log(), AllProjections(), many);
+    ASSERT_TRUE(spread.ok());
+    ASSERT_TRUE((*spread)->CatchUp().ok());
+    EXPECT_EQ(ProjectionEngine::Digest((*spread)->db()), digest);
+    // The feeds without the permit views they follow: refused on open.
+    auto all = AllProjections();
+    std::erase_if(all, [](const auto& p) { return p->name() == "status"; });
+    auto orphan = ProjectionEngine::Open((*ledger)->log(), std::move(all),
+                                         {dir + "/replay-orphan", 97, true});
+    ASSERT_FALSE(orphan.ok());
+    EXPECT_EQ(orphan.status().code(), "invalid_argument");
   }
   // Reopening folds nothing twice: same views, same processor state.
   auto ledger = Ledger::Open({dir});
