@@ -39,7 +39,10 @@ bool ActionAllowedFrom(PermitStatus s, std::string_view a) {
 }
 
 std::string Rupiah(int64_t amount) {
-  std::string digits = std::to_string(amount < 0 ? -amount : amount);
+  // The magnitude in unsigned arithmetic: -amount overflows for INT64_MIN.
+  const uint64_t magnitude =
+      amount < 0 ? uint64_t{0} - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
+  std::string digits = std::to_string(magnitude);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';

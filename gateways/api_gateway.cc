@@ -163,6 +163,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       ++responses_5xx_;
     respond_in(std::move(res));
   };
+  // Paths are echoed in answers and used as keys: bytes that are not UTF-8,
+  // raw or percent-encoded, are refused before anything reads them.
+  if (const std::string_view target = SV(req->target()); !IsUtf8(target) ||
+                                                         !IsUtf8(PercentDecode(target)))
+    return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                                 "the request's path is not valid UTF-8 (after percent-decoding)"));
   const auto parts = PathParts(SV(req->target()));
   const auto method = req->method();
   auto not_found = [&] {

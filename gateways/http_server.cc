@@ -5,6 +5,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 
 namespace pl {
 namespace {
@@ -52,11 +55,26 @@ class Session : public std::enable_shared_from_this<Session> {
                                  "the HTTP request could not be parsed: " + ec.message()));
     }
     HttpRequest req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
     auto self = shared_from_this();
-    handler_(std::move(req), [self](HttpResponse res) {
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
-    });
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    try {
+      handler_(std::move(req), [self, answered](HttpResponse res) {
+        answered->store(true);
+        asio::post(self->stream_.get_executor(),
+                   [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+      });
+    } catch (const std::exception& e) {
+      // A handler's bug costs its request, not the server.
+      spdlog::error("http: a handler failed: {}", e.what());
+      if (answered->load()) return;
+      HttpRequest blank;
+      blank.version(version);
+      blank.keep_alive(keep_alive);
+      Write(ErrorResponse(blank, http::status::internal_server_error, "internal",
+                          "the server failed to answer this request; it was logged"));
+    }
   }
 
   void Write(HttpResponse res) {
@@ -151,7 +169,38 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message) {
   nlohmann::json j = {{"error", {{"code", code}, {"message", message}}}};
-  return JsonResponse(req, status, j.dump());
+  return JsonResponse(req, status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+bool IsUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    size_t len;
+    char32_t cp;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(end - p) < len) return false;
+    for (size_t i = 1; i < len; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (p[i] & 0x3F);
+    }
+    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += len;
+  }
+  return true;
 }
 
 }  // namespace pl

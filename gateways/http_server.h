@@ -42,8 +42,12 @@ class HttpServer {
 
 // A JSON response with the given status.
 HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std::string& body);
-// {"error": {"code", "message"}}
+// {"error": {"code", "message"}}; bytes of the message that are not UTF-8
+// (an echoed path, say) are replaced by U+FFFD.
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message);
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points past U+10FFFF).
+bool IsUtf8(std::string_view s);
 
 }  // namespace pl

@@ -64,6 +64,9 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = -1; }), "invalid_amount");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = -1; }), "invalid_amount");
+  // The most negative amount too (its magnitude does not fit an int64_t).
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = INT64_MIN; }), "invalid_amount");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = INT64_MIN; }), "invalid_amount");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.capital = s.business.turnover = 0; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.workers = 0; }), "invalid_workers");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.workers = 1; }));

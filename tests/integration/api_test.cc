@@ -310,6 +310,13 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "unknown_tracking_code"},
       {"wrong method", "DELETE", "/v1/permits/" + id, "", officer, 405, "method_not_allowed"},
       {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
+      // Inputs that once brought the server down.
+      {"most negative capital", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["capital"] = INT64_MIN; }), "", 422, "invalid_amount"},
+      {"percent-encoded path not UTF-8", "GET", "/%FF", "", "", 400, "malformed_request"},
+      {"permit number not UTF-8", "GET", "/v1/public/verify/%FF/qr", "", "", 400,
+       "malformed_request"},
+      {"raw path not UTF-8", "GET", "/v1/nope\xff", "", "", 400, "malformed_request"},
   };
   for (const auto& c : cases) {
     auto r = client_.Request(c.method, c.target, c.body, c.token);
@@ -320,6 +327,7 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   }
   EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
   EXPECT_EQ(client_.Get("/v1/permits/" + id, officer).json()["version"], 2);
+  EXPECT_EQ(client_.Get("/healthz").status, 200);
 }
 
 TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
