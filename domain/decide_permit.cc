@@ -206,12 +206,6 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                   "adopt one before permits can be processed");
   }
   const Charter& charter = *gov.charter;
-  if (cmd.expected_version && *cmd.expected_version != state.version) {
-    return Refuse("version_conflict",
-                  "permit " + cmd.stream.str() + " is at version " + std::to_string(state.version) +
-                      ", not the expected " + std::to_string(*cmd.expected_version) +
-                      "; someone acted on it meanwhile: reload it and try again");
-  }
   const auto* submit = std::get_if<SubmitApplication>(&cmd.action);
   if (submit && state.version > 0) {
     return Refuse("already_exists", "permit " + cmd.stream.str() + " already exists (status " +
@@ -219,6 +213,12 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
   }
   if (!submit && state.version == 0) {
     return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
+  }
+  if (cmd.expected_version && *cmd.expected_version != state.version) {
+    return Refuse("version_conflict",
+                  "permit " + cmd.stream.str() + " is at version " + std::to_string(state.version) +
+                      ", not the expected " + std::to_string(*cmd.expected_version) +
+                      "; someone acted on it meanwhile: reload it and try again");
   }
   const Actor& actor = cmd.actor;
   if (!charter.RoleMay(actor.role, action)) {

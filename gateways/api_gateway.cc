@@ -93,22 +93,45 @@ std::string PermitIdFor(const std::string& command_id) {
   return id;
 }
 
+// Whether `who` may read the permit in `state` (and its history).
+bool MayRead(const Principal& who, const PermitState& state, const Charter& charter) {
+  switch (who.kind) {
+    case Principal::Kind::kAdmin:
+      return true;
+    case Principal::Kind::kApplicant:
+      return who.permit_id == state.permit_id;
+    case Principal::Kind::kOfficer:
+      return charter.Covers(who.actor.role, who.actor.jurisdiction, state.kelurahan);
+    default:
+      return false;
+  }
+}
+
 bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond) {
+  if (o.error.code() == "outcome_unknown") {  // sent, but its outcome is late
+    respond(ErrorResponse(req, http::status::gateway_timeout, "outcome_unknown",
+                          o.error.message()));
+    return true;
+  }
   if (!o.error.ok()) {
     respond(
         ErrorResponse(req, http::status::service_unavailable, "unavailable", o.error.message()));
     return true;
   }
   if (o.refusal) {
-    respond(
-        ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code, o.refusal->message));
+    std::string message = o.refusal->message;
+    if (o.duplicate)
+      message += " (the answer to the first request with this command_id; to try again, send the "
+                 "request with a new command_id)";
+    respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code, message));
     return true;
   }
   return false;
 }
 
 http::status RefusalStatus(const std::string& code) {
-  if (code == "version_conflict" || code == "already_exists") return http::status::conflict;
+  if (code == "version_conflict" || code == "already_exists" || code == "officer_exists")
+    return http::status::conflict;
   if (code == "role_not_permitted" || code == "outside_jurisdiction")
     return http::status::forbidden;
   if (code == "unknown_permit") return http::status::not_found;
@@ -426,8 +449,15 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   if (!parsed) return respond(ErrorResponse(req, http::status::bad_request, err.code, err.message));
   const std::string command_id = parsed->command_id.value_or("app-" + RandomToken(16));
   const std::string permit_id = PermitIdFor(command_id);
-  const std::string tracking_code = ledger_.TrackingCode(permit_id);
-  parsed->submit.tracking_hash = HashToken(tracking_code);
+  // The code is bound to the request (who sent what, in canonical form), so
+  // that a repeat of the same request gets it again and another request
+  // with the same command_id does not.
+  json request = json::parse(req.body());
+  request.erase("command_id");
+  const std::string tracking_code =
+      ledger_.TrackingCode(permit_id, who.actor.id + '\0' + request.dump());
+  const std::string tracking_hash = HashToken(tracking_code);
+  parsed->submit.tracking_hash = tracking_hash;
   Command cmd;
   cmd.id = CommandId(command_id);
   cmd.stream = StreamId(permit_id);
@@ -443,6 +473,17 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   cmd.action = std::move(parsed->submit);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     if (RespondIfNotTaken(req, o, respond)) return;
+    if (o.duplicate) {
+      const auto* first = o.events.empty()
+                              ? nullptr
+                              : std::get_if<ApplicationSubmitted>(&o.events.front().payload);
+      if (!first || first->tracking_hash != tracking_hash)
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + command_id +
+                " was already used for another application; send this one with a new "
+                "command_id (or none)"));
+    }
     json j = {{"permit_id", permit_id},
               {"tracking_code", tracking_code},
               {"status", o.status},
@@ -470,7 +511,16 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   cmd.actor = who.actor;
   cmd.expected_version = parsed->expected_version;
   cmd.action = std::move(parsed->action);
-  ledger_.Execute(std::move(cmd), [=, req = req](Outcome o) {
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    // A repeat skips the decision, and with it the role and jurisdiction
+    // checks: its answer goes only to who may read the permit anyway.
+    if (o.duplicate && o.error.ok()) {
+      auto charter = ledger_.governance()->charter;
+      auto state = ledger_.queries().Permit(permit_id);
+      if (!charter || !state || !MayRead(who, *state, *charter))
+        return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
+                                     "permit " + permit_id + " is outside your jurisdiction"));
+    }
     if (RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();
     for (const auto& e : o.events) events.push_back(ToJson(e));
@@ -493,21 +543,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
-  bool allowed = false;
-  switch (who.kind) {
-    case Principal::Kind::kAdmin:
-      allowed = true;
-      break;
-    case Principal::Kind::kApplicant:
-      allowed = who.permit_id == permit_id;
-      break;
-    case Principal::Kind::kOfficer:
-      allowed = charter->Covers(who.actor.role, who.actor.jurisdiction, state->kelurahan);
-      break;
-    default:
-      break;
-  }
-  if (!allowed)
+  if (!MayRead(who, *state, *charter))
     return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                  "permit " + permit_id + " is outside your jurisdiction"));
   if (history) {

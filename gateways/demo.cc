@@ -205,7 +205,7 @@ Result<DemoResult> RunDemo(Ledger& ledger, const DemoOptions& options) {
   auto gov = ledger.governance();
   if (!gov->charter) return Status("no_charter", "the ledger has no charter");
   Generator g(*gov->charter, options, ledger.now());
-  g.tracking_code_ = [&](const std::string& id) { return ledger.TrackingCode(id); };
+  g.tracking_code_ = [&](const std::string& id) { return ledger.TrackingCode(id, "demo"); };
   g.EnrolOfficers();
   for (int i = 0; i < options.permits; ++i) g.Application(i);
   std::stable_sort(g.steps.begin(), g.steps.end(),

@@ -273,8 +273,9 @@ std::string Ledger::SubscriberToken(const std::string& subscriber) const {
   return "feed_" + Hex(reinterpret_cast<const unsigned char*>(m.data()), 20);
 }
 
-std::string Ledger::TrackingCode(const std::string& permit_id) const {
-  const std::string m = Mac(permit_id);
+std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view request) const {
+  const std::string m = Mac("tracking-code" + std::string(1, '\0') + permit_id + '\0' +
+                            std::string(request));
   const auto* mac = reinterpret_cast<const unsigned char*>(m.data());
   // 20 characters of Crockford base32 (100 bits), grouped for reading aloud.
   static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

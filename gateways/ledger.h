@@ -109,10 +109,11 @@ class Ledger {
   const std::string& data_dir() const { return options_.data_dir; }
   int64_t now() const { return options_.clock(); }
 
-  // The applicant's tracking code of a permit: an HMAC under the server
-  // secret, so a retried submission gets the same code and nobody without
-  // the secret can guess one.
-  std::string TrackingCode(const std::string& permit_id) const;
+  // The applicant's tracking code of a permit applied for with `request`
+  // (who sent what): an HMAC of both under the server secret, so the same
+  // request sent again gets the same code, another request under the same
+  // permit id does not, and nobody without the secret can guess one.
+  std::string TrackingCode(const std::string& permit_id, std::string_view request) const;
   // The bearer token of a feed subscriber (docs/feeds.md): an HMAC of its id
   // under the server secret, handed to the subscriber by the administrator.
   std::string SubscriberToken(const std::string& subscriber) const;

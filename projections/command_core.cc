@@ -34,6 +34,12 @@ std::string DedupeKey(const std::string& stream, const CommandId& id) {
   return k;
 }
 
+// A refusal on a stream that does not exist yet (an application refused
+// as invalid, an action on an unknown permit) is not remembered: nothing
+// exists to protect, and the command id stays free, for the corrected
+// application or for the application whose id it is.
+bool ForgetRefusal(const Outcome& o) { return o.refusal && o.version == 0; }
+
 }  // namespace
 
 struct CommandCore::Dedupe {
@@ -80,14 +86,18 @@ Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path,
     EvolveGovernance(*gov, *e);
   }
   c->gov_ = std::move(gov);
-  for (int32_t p = 0; p < partitions; ++p) {
-    std::string v;
-    if (c->store_->Get(rocksdb::ReadOptions(), CheckpointKey(p), &v).ok())
-      c->next_offsets_[p] = std::stoull(v);
-    if (c->store_->Get(rocksdb::ReadOptions(), OutcomeCheckpointKey(p), &v).ok())
-      c->outcome_next_[p] = std::stoull(v);
-  }
+  c->LoadCheckpoints();
   return c;
+}
+
+void CommandCore::LoadCheckpoints() {
+  for (int32_t p = 0; p < partitions_; ++p) {
+    std::string v;
+    next_offsets_[p] =
+        store_->Get(rocksdb::ReadOptions(), CheckpointKey(p), &v).ok() ? std::stoull(v) : 0;
+    outcome_next_[p] =
+        store_->Get(rocksdb::ReadOptions(), OutcomeCheckpointKey(p), &v).ok() ? std::stoull(v) : 0;
+  }
 }
 
 CommandCore::CommandCore(std::unique_ptr<rocksdb::DB> store, int32_t partitions)
@@ -172,7 +182,7 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
 
 Status CommandCore::FoldOutcome(int32_t p, uint64_t offset, const Outcome& o) {
   rocksdb::WriteBatch batch;
-  if (o.error.ok() && !o.duplicate && o.events.empty()) {
+  if (o.error.ok() && !o.duplicate && o.events.empty() && !ForgetRefusal(o)) {
     Dedupe d;
     d.kind = o.refusal ? Dedupe::kRefused : Dedupe::kNoop;
     d.version = o.version;
@@ -236,6 +246,11 @@ Outcome CommandCore::ReplayDuplicate(const Dedupe& d, const std::string& stream,
   auto records = log.Read(PartitionId{d.partition}, Offset{d.first_offset}, d.count);
   if (!records.ok()) {
     out.error = records.status();
+    return out;
+  }
+  if (records->size() < d.count) {  // (Kafka) its transaction's markers are still on their way
+    out.error = Status("unavailable",
+                       "the first outcome of this command is not readable yet; repeat the request");
     return out;
   }
   for (const auto& r : *records) {
@@ -356,8 +371,8 @@ void CommandCore::Place(Plan& plan, const std::vector<Offset>& offsets) const {
   }
 }
 
-void CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
-                         const std::vector<std::pair<int32_t, uint64_t>>& outcome_next) {
+Status CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
+                           const std::vector<std::pair<int32_t, uint64_t>>& outcome_next) {
   rocksdb::WriteBatch store_batch;
   if (!plan.records.empty()) {
     Place(plan, offsets);
@@ -383,6 +398,7 @@ void CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
   }
   for (auto& slot : plan.slots) {
     if (slot.same_as || slot.out.duplicate || !slot.out.error.ok() || slot.pending) continue;
+    if (ForgetRefusal(slot.out)) continue;
     Dedupe d;
     d.kind = slot.out.refusal ? Dedupe::kRefused : Dedupe::kNoop;
     d.version = slot.out.version;
@@ -394,6 +410,7 @@ void CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
     store_batch.Put(slot.dedupe_key, d.Encode());
   }
   for (auto& [stream, st] : plan.overlay) {
+    if (st.version == 0) continue;  // refused commands on a permit that does not exist
     store_batch.Put(StateKey(stream), EncodePermitState(st));
     if (cache_.size() > 200000) cache_.clear();
     cache_[stream] = st;
@@ -403,13 +420,19 @@ void CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
     outcome_next_[p] = std::max(outcome_next_[p], next);
     store_batch.Put(OutcomeCheckpointKey(p), std::to_string(outcome_next_[p]));
   }
-  // The log is the source of truth: should this write be lost, CatchUp
-  // folds the events again from the checkpoint.
-  (void)store_->Write(rocksdb::WriteOptions(), &store_batch);
+  // The log is the source of truth: should this write fail, the core goes
+  // back to the store's checkpoints and CatchUp folds the events again.
+  if (auto s = store_->Write(rocksdb::WriteOptions(), &store_batch); !s.ok()) {
+    LoadCheckpoints();
+    cache_.clear();
+    return Status("store_unavailable",
+                  "the processor's state store could not record a batch: " + s.ToString());
+  }
   if (plan.gov_next) {
     std::lock_guard lock(gov_mu_);
     gov_ = plan.gov_next;
   }
+  return Status::Ok();
 }
 
 std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {

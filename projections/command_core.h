@@ -96,8 +96,11 @@ class CommandCore {
   // The batch's records are durable at `offsets`: completes the outcomes and
   // records the states, command ids and checkpoints in the store.
   // `outcome_next` (partition, next offset) advances outcome checkpoints.
-  void Commit(Plan& plan, const std::vector<Offset>& offsets,
-              const std::vector<std::pair<int32_t, uint64_t>>& outcome_next = {});
+  // When the store cannot be written, the outcomes stand (the log has the
+  // events) but the core falls back to the store's checkpoints: the caller
+  // must CatchUp every partition it decides for before deciding again.
+  Status Commit(Plan& plan, const std::vector<Offset>& offsets,
+                const std::vector<std::pair<int32_t, uint64_t>>& outcome_next = {});
   // The batch was not written: forgets the states it built.
   void Abort(const Plan& plan);
   // The final outcome of every command of a committed (or event-less) plan.
@@ -114,6 +117,8 @@ class CommandCore {
   struct Dedupe;
   CommandCore(std::unique_ptr<rocksdb::DB> store, int32_t partitions);
   Result<PermitState> LoadState(const std::string& stream);
+  // The checkpoints as the store has them.
+  void LoadCheckpoints();
   Outcome ReplayDuplicate(const Dedupe& d, const std::string& stream, EventLog& log);
 
   std::unique_ptr<rocksdb::DB> store_;

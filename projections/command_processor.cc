@@ -3,6 +3,8 @@
 #include <chrono>
 #include <optional>
 
+#include <spdlog/spdlog.h>
+
 #include "events/thread_name.h"
 
 namespace pl {
@@ -74,6 +76,22 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   std::vector<Command> cmds;
   cmds.reserve(items.size());
   for (auto& item : items) cmds.push_back(std::move(item.cmd));
+  // Every command of the batch fails with `s`; nothing of it was written.
+  auto fail_all = [&](const Status& s) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      Outcome failed;
+      failed.error = s;
+      failed.stream = cmds[i].stream.str();
+      failed.command_id = cmds[i].id;
+      items[i].done(std::move(failed));
+    }
+  };
+  // After a failed store write the core is behind the log: it folds the
+  // missing events before deciding anything against its states.
+  for (int32_t p = 0; behind_ && p < log_.partitions(); ++p)
+    if (Status s = core_->CatchUp(log_, p); !s.ok()) return fail_all(s);
+  behind_ = false;
+
   CommandCore::Plan plan = core_->Decide(cmds, log_, vault_);
   std::vector<Offset> offsets;
   if (!plan.records.empty()) {
@@ -84,18 +102,15 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
       // Nothing of this batch is durable: every command in it fails, and the
       // states it built are dropped.
       core_->Abort(plan);
-      for (size_t i = 0; i < items.size(); ++i) {
-        Outcome failed;
-        failed.error = appended.status();
-        failed.stream = plan.slots[i].out.stream;
-        failed.command_id = plan.slots[i].out.command_id;
-        items[i].done(std::move(failed));
-      }
-      return;
+      return fail_all(appended.status());
     }
     offsets = std::move(*appended);
   }
-  core_->Commit(plan, offsets);
+  if (Status s = core_->Commit(plan, offsets); !s.ok()) {
+    // The events are durable: the outcomes stand.
+    spdlog::error("command processor: {}", s.ToString());
+    behind_ = true;
+  }
   std::vector<Outcome> outcomes = core_->Outcomes(plan);
   for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(outcomes[i]));
 }

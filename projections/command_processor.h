@@ -76,6 +76,7 @@ class CommandProcessor {
   std::condition_variable cv_;
   std::deque<Item> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
+  bool behind_ = false;     // the core must catch up (processor thread only)
   std::thread thread_;
 };
 

@@ -333,8 +333,13 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     uint64_t& next = outcome_next[outcome_partition[i]];
     next = std::max(next, (*committed)[n_events + i].value + 1);
   }
-  core_->Commit(plan, event_offsets, {outcome_next.begin(), outcome_next.end()});
   ++transactions_;
+  if (Status s = core_->Commit(plan, event_offsets, {outcome_next.begin(), outcome_next.end()});
+      !s.ok()) {
+    // The transaction stands; the partitions are rebuilt from the log.
+    Fail(s, partitions);
+    return s;
+  }
   return Status::Ok();
 }
 

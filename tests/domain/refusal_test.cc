@@ -35,6 +35,8 @@ TEST(Refusal, VersionConflict) {
 TEST(Refusal, AlreadyExistsAndUnknownPermit) {
   PermitWorld w;
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}), "unknown_permit");
+  // Whatever version the command expected: there is nothing to be at one.
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 1), "unknown_permit");
   w.AdvanceTo(S::kSubmitted);
   EXPECT_REFUSED(w.Try(Applicant(), GoodSubmission()), "already_exists");
 }

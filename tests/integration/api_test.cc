@@ -212,7 +212,50 @@ TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
   auto c = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
   auto d = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
   EXPECT_EQ(c.status, 403);
-  EXPECT_EQ(c.body, d.body);
+  EXPECT_EQ(d.status, 403);
+  EXPECT_EQ(c.json()["error"]["code"], d.json()["error"]["code"]);
+  const std::string repeated = d.json()["error"]["message"];
+  EXPECT_TRUE(repeated.starts_with(c.json()["error"]["message"].get<std::string>())) << repeated;
+  EXPECT_NE(repeated.find("new command_id"), std::string::npos) << repeated;
+}
+
+TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
+  auto [id, code] = Submit("reuse-app");
+  ASSERT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "ru-1"}})
+                .status,
+            200);
+  const uint64_t end = LogEnd();
+  // Another application under a command_id already used (it is on the
+  // public log): refused, and no tracking code of the first one leaks.
+  json other = Application("reuse-app", kBintaro, "3174019999999999");
+  other["applicant"]["name"] = "Someone Else";
+  auto r = client_.Post("/v1/applications", other);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  EXPECT_EQ(r.body.find(code), std::string::npos);
+  // The same application from an officer at the counter is another request.
+  r = client_.Post("/v1/applications", Application("reuse-app", kUlujami), Token("ptsp-ulujami"));
+  EXPECT_EQ(r.status, 409) << r.body;
+  // A repeated action answers only those who may read the permit.
+  json verify = {{"action", "verify_documents"}, {"command_id", "ru-1"}};
+  auto [other_id, other_code] = Submit("reuse-other");
+  for (const std::string& token : {Token("ptsp-bintaro"), other_code}) {
+    r = Act(id, token, verify);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "outside_jurisdiction");
+    EXPECT_EQ(r.body.find("documents_verified"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Act(id, Token("ptsp-ulujami"), verify).json()["duplicate"], true);
+  EXPECT_EQ(LogEnd(), end + 1);  // the second application only
+
+  // An application refused as invalid leaves its command_id free for the
+  // corrected one.
+  json typo = Application("typo-app", kUlujami, "31740");
+  r = client_.Post("/v1/applications", typo);
+  EXPECT_EQ(r.status, 422) << r.body;
+  r = client_.Post("/v1/applications", Application("typo-app", kUlujami));
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["duplicate"], false);
 }
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
