@@ -23,7 +23,8 @@ namespace pl {
 class KafkaProducer {
  public:
   // Called once per record: ok with the record's offset, or the error after
-  // librdkafka gave up (message.timeout.ms, default 30 s).
+  // librdkafka gave up (message.timeout.ms, librdkafka's default 300 s;
+  // a record that timed out may still have been written).
   using Delivered = std::function<void(Status, Offset)>;
 
   static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaClientOptions& options);

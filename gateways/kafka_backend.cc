@@ -60,6 +60,14 @@ uint64_t KafkaBackend::commands_refused() const {
   return processor_ ? processor_->commands_refused() : 0;
 }
 
+namespace {
+
+std::string WaiterKey(const std::string& stream, const std::string& command_id) {
+  return stream + '\0' + command_id;
+}
+
+}  // namespace
+
 void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   if (cmd.time_ms == 0 && options_.clock) cmd.time_ms = options_.clock();
   const std::string id = cmd.id.str();
@@ -67,8 +75,9 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   const int32_t partition = events_.PartitionFor(stream).value;
   {
     std::lock_guard lock(mu_);
-    waiters_.emplace(
-        id, Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout, std::move(done)});
+    waiters_.emplace(WaiterKey(stream, id),
+                     Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
+                            std::move(done)});
   }
   std::shared_ptr<KafkaProducer> producer;
   {
@@ -86,17 +95,18 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
                       o.command_id = CommandId(id);
                       o.stream = stream;
                       o.error = s;
-                      Complete(id, std::move(o));
+                      Complete(std::move(o));
                     });
 }
 
-// Answers every waiter of a command id (a command submitted twice at once
-// is answered twice by its first outcome).
-void KafkaBackend::Complete(const std::string& command_id, Outcome o) {
+// Answers every waiter of the outcome's command (a command submitted twice
+// at once is answered twice by its first outcome). A command is its stream
+// and its id: two permits may well see the same command id.
+void KafkaBackend::Complete(Outcome o) {
   std::vector<std::function<void(Outcome)>> ready;
   {
     std::lock_guard lock(mu_);
-    auto [b, e] = waiters_.equal_range(command_id);
+    auto [b, e] = waiters_.equal_range(WaiterKey(o.stream, o.command_id.str()));
     for (auto it = b; it != e; ++it) ready.push_back(std::move(it->second.done));
     waiters_.erase(b, e);
   }
@@ -122,8 +132,7 @@ void KafkaBackend::ReadOutcomes() {
           spdlog::error("outcome {}/{}: {}", r.partition, r.offset, o.status().ToString());
           continue;
         }
-        std::string id = o->command_id.str();
-        Complete(id, std::move(*o));
+        Complete(std::move(*o));
       }
     }
     auto now = std::chrono::steady_clock::now();
@@ -142,13 +151,16 @@ void KafkaBackend::ReadOutcomes() {
         }
       }
     }
-    for (auto& [id, done] : expired) {
+    for (auto& [key, done] : expired) {
+      const size_t nul = key.find('\0');
       Outcome o;
-      o.command_id = CommandId(id);
-      o.error =
-          Status("unavailable", "no outcome for command " + id + " within " +
-                                    std::to_string(options_.outcome_timeout.count()) +
-                                    " ms; it may still be decided: retry with the same command id");
+      o.stream = key.substr(0, nul);
+      o.command_id = CommandId(key.substr(nul + 1));
+      o.error = Status("outcome_unknown",
+                       "no outcome for command " + o.command_id.str() + " on " + o.stream +
+                           " within " + std::to_string(options_.outcome_timeout.count()) +
+                           " ms; it may still take effect: repeat it with the same command_id "
+                           "to learn its outcome");
       done(std::move(o));
     }
     if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {

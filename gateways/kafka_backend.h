@@ -54,7 +54,7 @@ class KafkaBackend final : public LedgerBackend {
   };
   KafkaBackend(Options options, EventLog& events) : options_(std::move(options)), events_(events) {}
   void ReadOutcomes();
-  void Complete(const std::string& command_id, Outcome o);
+  void Complete(Outcome o);
 
   Options options_;
   EventLog& events_;  // for PartitionFor
@@ -66,7 +66,7 @@ class KafkaBackend final : public LedgerBackend {
   std::unique_ptr<EventLog> governance_log_;
 
   std::mutex mu_;
-  std::unordered_multimap<std::string, Waiter> waiters_;  // guarded by mu_, by command id
+  std::unordered_multimap<std::string, Waiter> waiters_;  // guarded by mu_, by stream\0command id
   std::atomic<bool> stopping_{false};
   std::thread reader_;
 };

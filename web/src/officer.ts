@@ -759,7 +759,10 @@ async function submitAction(
     render();
     focusOn('#notice');
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 'network')) delete form.dataset.pendingCommand;
+    // The command may have been taken (a lost answer, a late outcome): a retry
+    // keeps its id, so it cannot act twice. Anything else was refused.
+    const unsure = e instanceof ApiError && ['network', 'outcome_unknown', 'unavailable'].includes(e.code);
+    if (!unsure) delete form.dataset.pendingCommand;
     if (e instanceof ApiError && e.code === 'version_conflict') {
       // Someone acted meanwhile: show the permit as it is now, with the refusal.
       await refreshPermit().catch(() => undefined);
