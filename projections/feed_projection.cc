@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <set>
+
 #include "events/json.h"
 #include "projections/encoding.h"
 
@@ -47,18 +50,24 @@ bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitSt
   return !sub.consent_required || s.consents.count(sub.id) > 0;
 }
 
-std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
-                    const Envelope& event, const PermitState& s) {
-  json m = {
+// What every message says: which event, of which permit, where in the log.
+json Header(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
+            const Envelope& event, const std::string& permit_id) {
+  return {
       {"schema_version", FeedProjection::kSchemaVersion},
       {"subscriber", sub.id},
       {"seq", seq},
       {"event_id", event.event_id},
       {"event_type", EventTypeName(event.type())},
       {"occurred_at", IsoTime(event.time_ms)},
-      {"permit_id", event.stream.str()},
+      {"permit_id", permit_id},
       {"log_position", {{"partition", raw.partition.value}, {"offset", raw.offset.value}}},
   };
+}
+
+std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
+                    const Envelope& event, const PermitState& s) {
+  json m = Header(sub, seq, raw, event, event.stream.str());
   // After a withdrawal or an erasure the subscriber learns only that it
   // happened: nothing of the permit travels any more.
   const bool bare = std::holds_alternative<ConsentWithdrawn>(event.payload) ||
@@ -87,6 +96,34 @@ std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& 
   return stored.dump();
 }
 
+// The person's key (feeds/person/<person id>): a line "<subscriber>\t<permit
+// id>" for each permit of the person whose applicant fields a subscriber
+// received, in the order it first did.
+std::string PersonKey(std::string_view person_id) {
+  return "feeds/person/" + std::string(person_id);
+}
+
+// Appends to `sub`'s feed the message that `message` writes for its next
+// sequence number.
+template <class MessageFn>
+void Append(ViewBatch& batch, const SubscriberPolicy& sub, MessageFn message) {
+  auto last = batch.Get(SeqKey(sub.id));
+  uint64_t seq = (last ? std::stoull(*last) : 0) + 1;
+  batch.Put(SeqKey(sub.id), std::to_string(seq));
+  batch.Put(MsgPrefix(sub.id) + FixedHex64(seq), message(seq));
+}
+
+// Whether a message to `sub` about permit `s` carries the applicant's
+// sealed fields (Message's "sealed").
+bool CarriesApplicant(const SubscriberPolicy& sub, const Envelope& event,
+                      const PermitState& s) {
+  if (s.personal_erased || std::holds_alternative<ConsentWithdrawn>(event.payload) ||
+      std::holds_alternative<PersonalDataErased>(event.payload))
+    return false;
+  return std::any_of(sub.fields.begin(), sub.fields.end(),
+                     [](const std::string& f) { return f.starts_with(kApplicantPrefix); });
+}
+
 }  // namespace
 
 Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBatch& batch) {
@@ -99,12 +136,41 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
     return Status("internal", "event " + event.event_id +
                                   " reached the feeds before the permit views folded it");
   const PermitState& s = fold->after;
+  const std::string& permit_id = event.stream.str();
+  std::set<std::string> told;  // subscribers told of this event about this permit
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;
-    auto last = batch.Get(SeqKey(sub.id));
-    uint64_t seq = (last ? std::stoull(*last) : 0) + 1;
-    batch.Put(SeqKey(sub.id), std::to_string(seq));
-    batch.Put(MsgPrefix(sub.id) + FixedHex64(seq), Message(sub, seq, raw, event, s));
+    Append(batch, sub, [&](uint64_t seq) { return Message(sub, seq, raw, event, s); });
+    told.insert(sub.id);
+    if (CarriesApplicant(sub, event, s)) {
+      std::string& people = batch.Edit(PersonKey(s.applicant.person_id));
+      const std::string line = sub.id + "\t" + permit_id + "\n";
+      if (("\n" + people).find("\n" + line) == std::string::npos) people += line;
+    }
+  }
+  // An erasure reaches every permit of the person (the key is the person's):
+  // each subscriber that holds applicant fields of any of them hears of it,
+  // once per such permit, whatever its consents now are.
+  if (const auto* erased = std::get_if<PersonalDataErased>(&event.payload)) {
+    const std::string key = PersonKey(erased->person_id);
+    auto people = batch.Get(key);
+    std::string_view rest = people ? std::string_view(*people) : std::string_view();
+    while (!rest.empty()) {
+      const std::string_view line = rest.substr(0, rest.find('\n'));
+      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+      const size_t tab = line.find('\t');
+      if (tab == std::string_view::npos)
+        return Status("corrupt_view", "malformed value under " + key);
+      const std::string sub_id(line.substr(0, tab)), held(line.substr(tab + 1));
+      if (held == permit_id && told.count(sub_id)) continue;
+      const auto sub = std::find_if(charter->data_sharing.begin(), charter->data_sharing.end(),
+                                    [&](const auto& p) { return p.id == sub_id; });
+      if (sub == charter->data_sharing.end()) continue;  // no longer in the policy
+      Append(batch, *sub, [&](uint64_t seq) {
+        return json{{"message", Header(*sub, seq, raw, event, held)}}.dump();
+      });
+    }
+    if (people) batch.Delete(key);
   }
   return Status::Ok();
 }

@@ -18,6 +18,10 @@
 // Keys, under "feeds/":
 //   charter                  the charter in force (its canonical JSON)
 //   seq/<subscriber>         the subscriber's last sequence number (decimal)
+//   person/<person id>       "<subscriber>\t<permit id>\n" per permit of the
+//                            person whose applicant fields the subscriber
+//                            received: whom an erasure must reach (removed
+//                            by the erasure)
 //   msg/<subscriber>/<16 hex seq>  a stored message (JSON, see Stored below)
 //
 // Determinism: messages are numbered in Apply order; as for the transparency

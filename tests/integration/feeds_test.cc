@@ -284,6 +284,28 @@ TEST_F(FeedsTest, ErasureShowsInEveryFeedMessageFromThenOn) {
   EXPECT_EQ(mine[1].dump().find(nik), std::string::npos);
 }
 
+TEST_F(FeedsTest, AnErasureThroughAnotherApplicationReachesWhoHoldsThePersonsData) {
+  auto [id, code, nik] = Issued("erased-elsewhere");
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
+  // The same person applies again, and erases through that application,
+  // which the bank never heard of.
+  auto r = client_.Post("/v1/applications", Application("erased-elsewhere-2", kUlujami, nik));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string second = r.json()["permit_id"], second_code = r.json()["tracking_code"];
+  Act(second, second_code, {{"action", "erase_personal_data"}});
+  auto mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
+  EXPECT_EQ(mine[1]["event_type"], "personal_data_erased");
+  EXPECT_EQ(mine[1]["permit_id"], id);
+  EXPECT_FALSE(mine[1].contains("permit"));
+  EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), second).empty());
+  // The ministry, which never received applicant fields, hears nothing of it.
+  for (const auto& m : OfPermit(ReadFeed("ministry-umkm"), id))
+    EXPECT_NE(m["event_type"], "personal_data_erased");
+}
+
 // Runs last in this suite: it changes the charter in force.
 TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
   std::ifstream in(PL_SOURCE_DIR "/charters/pesanggrahan.json");
