@@ -41,7 +41,10 @@ namespace pl {
 struct LedgerKafkaOptions {
   std::string bootstrap;                      // "host:port[,...]"; empty: the embedded log
   std::string topic_prefix = "permitledger";  // <prefix>.commands / .events / .outcomes
-  int32_t partitions = 12;                    // of all three topics; fixed at creation
+  // Of all three topics; fixed at creation. One: one total order of the
+  // events, so every instance's transparency log and feeds are the same
+  // (docs/kafka.md, "Partitions and order").
+  int32_t partitions = 1;
   int16_t replication_factor = 1;             // when creating topics (3 in production)
   int32_t min_insync_replicas = 1;            // when creating topics (2 in production)
   int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
