@@ -1,6 +1,7 @@
 #include "domain/charter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.h"
@@ -151,7 +152,7 @@ void ParseInto(const json& doc, Charter& c) {
             {"charter_version", "name", "permit_type", "kecamatan", "kelurahan", "stakeholders",
              "roles", "permissions", "service_days", "holidays", "eligibility", "validity_years",
              "required_documents", "utc_offset_minutes"},
-            {"optional_documents", "data_sharing"});
+            {"optional_documents", "data_sharing", "rejection_reasons"});
   c.version = static_cast<uint32_t>(Int(doc["charter_version"], "charter_version", 1, UINT32_MAX));
   c.name = Str(doc["name"], "name");
   c.permit_type = Str(doc["permit_type"], "permit_type");
@@ -255,12 +256,30 @@ void ParseInto(const json& doc, Charter& c) {
       }
     }
   }
+  c.rejection_reasons = Charter::kDefaultRejectionReasons;
+  if (doc.contains("rejection_reasons")) {
+    c.rejection_reasons = StrList(doc["rejection_reasons"], "rejection_reasons");
+    if (c.rejection_reasons.empty()) Fail("rejection_reasons", "must list at least one code");
+    for (const auto& r : c.rejection_reasons) {
+      const bool code = !r.empty() && r.size() <= 64 && std::islower(static_cast<unsigned char>(r[0])) &&
+                        std::all_of(r.begin(), r.end(), [](unsigned char ch) {
+                          return std::islower(ch) || std::isdigit(ch) || ch == '_';
+                        });
+      if (!code)
+        Fail("rejection_reasons",
+             "\"" + r + "\" is not a code: lower-case letters, digits and '_', at most 64");
+    }
+  }
   c.utc_offset_minutes =
       static_cast<int>(Int(doc["utc_offset_minutes"], "utc_offset_minutes", -720, 840));
   if (doc.contains("data_sharing")) ParseDataSharing(doc["data_sharing"], c);
 }
 
 }  // namespace
+
+const std::vector<std::string> Charter::kDefaultRejectionReasons = {
+    "incomplete_documents", "zoning", "ineligible", "duplicate_application",
+    "false_information"};
 
 Result<Charter> Charter::FromJson(std::string_view text) {
   json doc;

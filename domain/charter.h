@@ -73,6 +73,11 @@ struct Charter {
   // Documents an applicant may hand in but need not (e.g. "npwp", held only by
   // tax payers). The JSON key "optional_documents" may be omitted (empty).
   std::vector<std::string> optional_documents;
+  // The codes a rejection may give (they are counted on the public
+  // statistics, so no free text). The JSON key "rejection_reasons" may be
+  // omitted: kDefaultRejectionReasons.
+  std::vector<std::string> rejection_reasons;
+  static const std::vector<std::string> kDefaultRejectionReasons;
   // The data-sharing policy, in the order of the document. The JSON key
   // "data_sharing" may be omitted (no subscribers).
   std::vector<SubscriberPolicy> data_sharing;

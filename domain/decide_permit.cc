@@ -129,6 +129,12 @@ Decision Handle(const Ctx& c, const Reject& a) {
   if (a.reason_code.empty()) {
     return Missing("reason_code", "give a short code for the rejection, e.g. zoning");
   }
+  const auto& codes = c.charter.rejection_reasons;
+  if (std::find(codes.begin(), codes.end(), a.reason_code) == codes.end()) {
+    return Refuse("unknown_reason_code",
+                  "reason_code \"" + a.reason_code + "\" is not one of the charter's: " +
+                      JoinOrNobody(codes) + "; explain the case in reason");
+  }
   if (a.reason.empty()) return Missing("reason", "explain the rejection to the applicant");
   return One(c, ApplicationRejected{a.reason_code, a.reason});
 }

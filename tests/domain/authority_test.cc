@@ -22,7 +22,7 @@ PermitWorld InStatus(S s, const std::string& kel = kKel) {
       break;
     case S::kRejected:
       w.AdvanceTo(S::kSubmitted, kel);
-      w.Run(Officer("ptsp_head", kel), Reject{"x", "y"});
+      w.Run(Officer("ptsp_head", kel), Reject{"zoning", "y"});
       break;
     case S::kWithdrawn:
       w.AdvanceTo(S::kSubmitted, kel);

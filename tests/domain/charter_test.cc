@@ -32,6 +32,7 @@ TEST(Charter, DefaultCharterLoads) {
   EXPECT_EQ(c->validity_years, 5);
   EXPECT_EQ(c->required_documents.size(), 6u);
   EXPECT_EQ(c->optional_documents, std::vector<std::string>{"npwp"});
+  EXPECT_EQ(c->rejection_reasons, Charter::kDefaultRejectionReasons);
   EXPECT_EQ(c->utc_offset_minutes, 420);
   EXPECT_TRUE(c->holidays.count("2026-08-17"));
   EXPECT_TRUE(c->KnowsDocument("npwp"));
@@ -87,6 +88,18 @@ TEST(Charter, AllActionsInWorkflowOrder) {
   ASSERT_EQ(a.size(), 15u);
   EXPECT_EQ(a.front(), "submit_application");
   EXPECT_EQ(a.back(), "erase_personal_data");
+}
+
+TEST(Charter, RejectionReasonsAreTheCharterOnesOrTheDefaultOnes) {
+  json doc = json::parse(DefaultCharterText());
+  doc["rejection_reasons"] = {"zoning", "closed_area"};
+  auto c = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->rejection_reasons, (std::vector<std::string>{"zoning", "closed_area"}));
+  doc.erase("rejection_reasons");
+  c = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->rejection_reasons, Charter::kDefaultRejectionReasons);
 }
 
 // Edits the default charter and expects a refusal whose message names `key`.
@@ -152,6 +165,9 @@ TEST(Charter, RefusesWrongTypesAndValues) {
   ExpectRefused([](json& d) { d["required_documents"] = json::array(); }, "required_documents");
   ExpectRefused([](json& d) { d["required_documents"].push_back("ktp"); }, "required_documents[");
   ExpectRefused([](json& d) { d["optional_documents"].push_back("ktp"); }, "optional_documents");
+  ExpectRefused([](json& d) { d["rejection_reasons"] = json::array(); }, "rejection_reasons");
+  ExpectRefused([](json& d) { d["rejection_reasons"].push_back("Pak Budi lied"); },
+                "rejection_reasons");
 }
 
 TEST(Charter, RefusesABadDataSharingPolicy) {

@@ -50,7 +50,7 @@ Action SampleAction(const std::string& a, const std::string& kelurahan) {
   if (a == "recommend") return Recommend{"REK-1"};
   if (a == "decline_recommendation") return DeclineRecommendation{"not a business area"};
   if (a == "issue_permit") return IssuePermit{};
-  if (a == "reject") return Reject{"duplicate", "a permit already exists for this business"};
+  if (a == "reject") return Reject{"duplicate_application", "a permit already exists for this business"};
   if (a == "withdraw") return Withdraw{"closing the business"};
   if (a == "revoke") return Revoke{"business closed"};
   if (a == "grant_consent") return GrantConsent{"bank-dki"};

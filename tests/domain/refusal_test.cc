@@ -146,6 +146,9 @@ TEST(Refusal, ReasonsAreRequired) {
   EXPECT_REFUSED(w.Try(Officer("lurah"), DeclineRecommendation{""}), "missing_field");
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"", "why"}), "missing_field");
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"zoning", ""}), "missing_field");
+  // The code is one of the charter's (it is counted on the public page).
+  EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"budi_santoso_lied", "why"}),
+                 "unknown_reason_code");
   EXPECT_REFUSED(w.Try(Applicant(), Withdraw{""}), "missing_field");
   EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{""}), "missing_field");
   EXPECT_REFUSED(w.Try(Applicant(), WithdrawConsent{""}), "missing_field");
