@@ -13,6 +13,11 @@ bool AllDigits(std::string_view s, size_t n) {
   return true;
 }
 
+// Empty, or only spaces: nothing a clerk could read.
+bool Blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 Refusal R(std::string code, std::string message) { return {std::move(code), std::move(message)}; }
 
 }  // namespace
@@ -33,9 +38,12 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     return R("invalid_kbli",
              "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");
   }
-  if (b.name.empty()) return R("missing_field", "the business name (business.name) is empty");
-  if (s.personal.name.empty()) {
-    return R("missing_field", "the applicant's name (personal.name) is empty");
+  if (Blank(b.name)) return R("missing_field", "the business name (business.name) is empty");
+  if (Blank(s.personal.name)) {
+    return R("missing_field", "the applicant's name (applicant.name) is empty");
+  }
+  if (Blank(s.personal.address)) {
+    return R("missing_field", "the applicant's address (applicant.address) is empty");
   }
   if (b.capital < 0) {
     return R("invalid_amount", "business.capital must not be negative; got " + Rupiah(b.capital));

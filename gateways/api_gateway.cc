@@ -207,11 +207,20 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (web_ && method == http::verb::get &&
       (parts.empty() || (parts[0] != "v1" && parts[0] != "healthz" && parts[0] != "metrics")))
     return respond(web_->Serve(*req));
+  // A known resource read with another method than GET is 405; an unknown
+  // one is 404 whatever the method.
+  auto get = [&](auto&& handle) {
+    if (method != http::verb::get) return wrong_method();
+    handle();
+  };
   if (parts.size() == 1 && parts[0] == "healthz") {
-    json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
-    return respond(JsonResponse(*req, http::status::ok, j.dump()));
+    return get([&] {
+      json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
+      respond(JsonResponse(*req, http::status::ok, j.dump()));
+    });
   }
-  if (parts.size() == 1 && parts[0] == "metrics") return GetMetrics(*req, respond);
+  if (parts.size() == 1 && parts[0] == "metrics")
+    return get([&] { GetMetrics(*req, respond); });
   if (parts.empty() || parts[0] != "v1") return not_found();
 
   const size_t n = parts.size();
@@ -225,8 +234,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
   if (n >= 2 && parts[1] == "transparency")
-    return TransparencyGateway(ledger_).Handle(*req, parts, who.kind == Principal::Kind::kAdmin,
-                                               respond);
+    return TransparencyGateway(ledger_).Handle(
+        *req, parts,
+        who.kind == Principal::Kind::kAdmin       ? TransparencyGateway::Caller::kAdmin
+        : who.kind == Principal::Kind::kAnonymous ? TransparencyGateway::Caller::kAnonymous
+                                                  : TransparencyGateway::Caller::kOther,
+        respond);
 
   if (n == 2 && parts[1] == "officers") {
     if (method != http::verb::post) return wrong_method();
@@ -246,28 +259,30 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     if (n == 4 && parts[3] == "history") return GetPermit(*req, who, parts[2], true, respond);
     return not_found();
   }
-  if (n == 2 && parts[1] == "charter" && method == http::verb::put)
-    return PutCharter(*req, who, respond);
-  if (method != http::verb::get) return wrong_method();
-  if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
-    return GetOfficerTrail(*req, who, parts[3], respond);
-  if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
-    return GetFeedToken(*req, who, parts[2], respond);
-  if (n == 3 && parts[1] == "track") return GetTrack(*req, parts[2], respond);
-  if (n == 2 && parts[1] == "worklist") return GetWorklist(*req, who, respond);
   if (n == 2 && parts[1] == "charter") {
-    auto c = ledger_.governance()->charter;
-    if (!c) return not_found();
-    return respond(JsonResponse(*req, http::status::ok, c->canonical_json));
+    if (method == http::verb::put) return PutCharter(*req, who, respond);
+    return get([&] {
+      auto c = ledger_.governance()->charter;
+      if (!c) return not_found();
+      respond(JsonResponse(*req, http::status::ok, c->canonical_json));
+    });
   }
-  if (n >= 3 && parts[1] == "public") {
-    if (n == 3 && parts[2] == "stats")
-      return respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
-    if (n == 3 && parts[2] == "register") return GetRegister(*req, respond);
-    if (n == 4 && parts[2] == "verify") return GetVerify(*req, PercentDecode(parts[3]), respond);
-    if (n == 5 && parts[2] == "verify" && parts[4] == "qr")
-      return TransparencyGateway(ledger_).GetQr(*req, PercentDecode(parts[3]), respond);
-  }
+  if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
+    return get([&] { GetOfficerTrail(*req, who, parts[3], respond); });
+  if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
+    return get([&] { GetFeedToken(*req, who, parts[2], respond); });
+  if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });
+  if (n == 2 && parts[1] == "worklist") return get([&] { GetWorklist(*req, who, respond); });
+  if (n == 3 && parts[1] == "public" && parts[2] == "stats")
+    return get([&] {
+      respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
+    });
+  if (n == 3 && parts[1] == "public" && parts[2] == "register")
+    return get([&] { GetRegister(*req, respond); });
+  if (n == 4 && parts[1] == "public" && parts[2] == "verify")
+    return get([&] { GetVerify(*req, PercentDecode(parts[3]), respond); });
+  if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")
+    return get([&] { TransparencyGateway(ledger_).GetQr(*req, PercentDecode(parts[3]), respond); });
   return not_found();
 }
 
@@ -600,9 +615,13 @@ void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respo
 }
 
 void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respond respond) {
-  if (who.kind != Principal::Kind::kOfficer && who.kind != Principal::Kind::kAdmin)
+  if (who.kind == Principal::Kind::kAnonymous)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "the worklist needs an officer token"));
+  if (who.kind != Principal::Kind::kOfficer && who.kind != Principal::Kind::kAdmin)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "the worklist is the officers'; an applicant follows its "
+                                 "application at /v1/track/{tracking code}"));
   auto charter = ledger_.governance()->charter;
   if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
   const std::string& role = who.actor.role;

@@ -154,7 +154,7 @@ std::string QrSvg(const std::string& text) {
 }
 
 void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::string>& parts,
-                                 bool is_admin, const Respond& respond) {
+                                 Caller caller, const Respond& respond) {
   const std::string_view target(req.target().data(), req.target().size());
   auto bad = [&](const std::string& message) {
     respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", message));
@@ -197,7 +197,10 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
 
   if (n == 3 && parts[2] == "checkpoint") {
     if (req.method() == http::verb::post) {
-      if (!is_admin)
+      if (caller == Caller::kAnonymous)
+        return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                     "publishing a checkpoint needs the administrator's token"));
+      if (caller != Caller::kAdmin)
         return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
                                      "only the administrator publishes checkpoints on demand"));
       auto p = pub->Publish();

@@ -52,9 +52,10 @@ class TransparencyGateway {
  public:
   explicit TransparencyGateway(Ledger& ledger) : ledger_(ledger) {}
 
-  // Serves /v1/transparency/...; `parts` are the path segments, `is_admin`
-  // whether the caller holds the administrator's token.
-  void Handle(const HttpRequest& req, const std::vector<std::string>& parts, bool is_admin,
+  // Who calls: no token, the administrator's token, or another one.
+  enum class Caller { kAnonymous, kAdmin, kOther };
+  // Serves /v1/transparency/...; `parts` are the path segments.
+  void Handle(const HttpRequest& req, const std::vector<std::string>& parts, Caller caller,
               const Respond& respond);
   // Adds each event's "leaf_index" and "inclusion_proof" (against the latest
   // checkpoint) and the "checkpoint" itself to a permit history answer

@@ -64,6 +64,9 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610a"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = ""; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = "   "; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = " \t"; }), "missing_field");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.address = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = -1; }), "invalid_amount");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = -1; }), "invalid_amount");
   // The most negative amount too (its magnitude does not fit an int64_t).

@@ -210,7 +210,7 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
   expect("/v1/transparency/leaves/99999999", 404);
   expect("/v1/transparency/checkpoint?size=7", 404);
   expect("/v1/transparency/checkpoint?size=07", 400);
-  EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint").result_int(), 403u);
+  EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint").result_int(), 401u);
   EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint", admin_).result_int(), 200u);
 }
 

@@ -353,6 +353,12 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "unknown_tracking_code"},
       {"wrong method", "DELETE", "/v1/permits/" + id, "", officer, 405, "method_not_allowed"},
       {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
+      {"no such path, posted", "POST", "/v1/nothing-here", "{}", officer, 404, "not_found"},
+      {"health check posted", "POST", "/healthz", "{}", "", 405, "method_not_allowed"},
+      {"worklist with a tracking code", "GET", "/v1/worklist", "", code, 403,
+       "role_not_permitted"},
+      {"checkpoint published without token", "POST", "/v1/transparency/checkpoint", "", "", 401,
+       "unauthenticated"},
       // Inputs that once brought the server down.
       {"most negative capital", "POST", "/v1/applications",
        with([](json& j) { j["business"]["capital"] = INT64_MIN; }), "", 422, "invalid_amount"},
