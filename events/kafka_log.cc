@@ -455,12 +455,41 @@ struct KafkaLog::Impl {
   std::mutex append_mu;
   std::unique_ptr<KafkaTransactionalProducer> producer;
 
+  // A read_uncommitted consumer (no group use, never assigned) for high
+  // watermarks; made by the first Settle.
+  rd_kafka_t* uncommitted = nullptr;
+  std::mutex uncommitted_mu;
+
   ~Impl() {
     producer.reset();
     if (reader) {
       rd_kafka_consumer_close(reader);
       rd_kafka_destroy(reader);
     }
+    if (uncommitted) {
+      rd_kafka_consumer_close(uncommitted);
+      rd_kafka_destroy(uncommitted);
+    }
+  }
+
+  Result<int64_t> HighWatermark(int32_t p, Clock::time_point deadline) {
+    std::lock_guard lock(uncommitted_mu);
+    if (!uncommitted) {
+      auto conf = MakeConf(options.bootstrap_servers, options.client_config,
+                           {{"group.id", "pl-kafkalog-hw-" + RandomSuffix()},
+                            {"isolation.level", "read_uncommitted"},
+                            {"enable.auto.commit", "false"},
+                            {"allow.auto.create.topics", "false"}});
+      if (!conf.ok()) return conf.status();
+      auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));
+      if (!rk.ok()) return rk.status();
+      uncommitted = *rk;
+    }
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        uncommitted, options.topic.c_str(), p, &lo, &hi, std::max(1, RemainingMs(deadline)));
+    if (err) return KafkaStatus(err, "high watermark of " + options.topic + "/" + std::to_string(p));
+    return hi;
   }
 
   Result<Offset> EndOffset(int32_t p) {
@@ -801,6 +830,24 @@ Result<std::vector<LogRecord>> KafkaLog::Read(PartitionId p, Offset from, size_t
   if (p.value < 0 || p.value >= impl_->partitions)
     return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
   return impl_->Read(p.value, static_cast<int64_t>(from.value), max);
+}
+
+Status KafkaLog::Settle(PartitionId p, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    auto hw = impl_->HighWatermark(p.value, deadline);
+    auto lso = impl_->EndOffset(p.value);
+    if (hw.ok() && lso.ok() && static_cast<int64_t>(lso->value) >= *hw) return Status::Ok();
+    if (Clock::now() >= deadline) {
+      if (!hw.ok()) return hw.status();
+      if (!lso.ok()) return lso.status();
+      return Status("unavailable", impl_->options.topic + "/" + std::to_string(p.value) +
+                                       " has a transaction open since offset " +
+                                       std::to_string(lso->value) + " (high watermark " +
+                                       std::to_string(*hw) + ")");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 Result<Offset> KafkaLog::EndOffset(PartitionId p) {

@@ -66,6 +66,10 @@ class KafkaLog : public EventLog {
   Result<std::vector<Offset>> Append(std::span<const AppendRecord> records) override;
   Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) override;
   Result<Offset> EndOffset(PartitionId p) override;
+  // Waits until no transaction is open on partition `p` (its last stable
+  // offset has reached its high watermark): every record written to it so
+  // far is committed or aborted. "unavailable" after `timeout`.
+  Status Settle(PartitionId p, std::chrono::milliseconds timeout);
   bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) override;
   // A read_committed consumer of its own with every partition assigned: the
   // broker pushes each record as it becomes stable, with no ListOffsets and

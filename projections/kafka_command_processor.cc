@@ -138,6 +138,13 @@ void KafkaCommandProcessor::SetError(const Status& s) {
 Status KafkaCommandProcessor::Rebuild(int32_t p, bool reseek) {
   auto committed = consumer_->Committed({{options_.topics.commands, p, -1001}});
   if (!committed.ok()) return committed.status();
+  // The previous owner's last transaction may be committed while its
+  // markers are still on their way to this partition's event and outcome
+  // topics (the coordinator writes them partition by partition): fold only
+  // once every record there is decided, or the states would miss it.
+  for (KafkaLog* log : {events_.get(), outcomes_.get()})
+    if (Status s = log->Settle(PartitionId{p}, options_.transaction_timeout * 2); !s.ok())
+      return s;
   core_->DropCache();
   if (Status s = core_->CatchUp(*events_, p); !s.ok()) return s;
   for (;;) {

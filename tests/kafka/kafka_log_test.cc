@@ -242,6 +242,9 @@ TEST_F(KafkaTest, AbortedAndOpenTransactionsAreInvisible) {
   EXPECT_EQ(lso->value, lso_before->value);
   EXPECT_GT(hwm, int64_t(lso->value)) << "EndOffset must be the last stable offset";
   EXPECT_FALSE(log->WaitFor(PartitionId{0}, *lso, 300ms));
+  // Nor is the partition settled while it is open; the other one is.
+  EXPECT_EQ(log->Settle(PartitionId{0}, 300ms).code(), "unavailable");
+  EXPECT_TRUE(log->Settle(PartitionId{1}, 5s).ok());
 
   auto recs = log->Read(PartitionId{0}, Offset{0}, 100);
   ASSERT_TRUE(recs.ok()) << recs.status().ToString();
@@ -255,6 +258,7 @@ TEST_F(KafkaTest, AbortedAndOpenTransactionsAreInvisible) {
   auto c = (*prod)->CommitTransaction();
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(c->size(), 1u);
+  EXPECT_TRUE(log->Settle(PartitionId{0}, 5s).ok());
   EXPECT_TRUE(log->WaitFor(PartitionId{0}, *lso, 5s));
   recs = log->Read(PartitionId{0}, *lso, 100);
   ASSERT_TRUE(recs.ok());
