@@ -88,7 +88,7 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
   s.business.capital = business.Integer("capital");
   s.business.turnover = business.Integer("turnover");
   s.business.workers =
-      static_cast<int32_t>(std::clamp<int64_t>(business.Integer("workers"), -1, 1000000));
+      static_cast<int32_t>(business.Integer("workers", true, INT32_MIN, INT32_MAX));
   s.business.premises = business.String("premises", true, 16);
   business.RejectUnknown();
   s.documents = in.Strings("documents", false);

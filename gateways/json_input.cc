@@ -65,15 +65,20 @@ std::optional<std::string> JsonInput::OptionalString(const std::string& field, s
   return String(field, true, max_len);
 }
 
-int64_t JsonInput::Integer(const std::string& field, bool required) {
+int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min, int64_t max) {
   const nlohmann::json* f = Field(field, required);
   if (!f) return 0;
   if (!f->is_number_integer()) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number");
     return 0;
   }
-  if (f->is_number_unsigned() && f->get<uint64_t>() > INT64_MAX) {
+  if ((f->is_number_unsigned() && f->get<uint64_t>() > static_cast<uint64_t>(max)) ||
+      (!f->is_number_unsigned() && f->get<int64_t>() > max)) {
     Fail("wrong_type", "the field '" + Name(field) + "' is too large");
+    return 0;
+  }
+  if (!f->is_number_unsigned() && f->get<int64_t>() < min) {
+    Fail("wrong_type", "the field '" + Name(field) + "' is too small");
     return 0;
   }
   return f->get<int64_t>();

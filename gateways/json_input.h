@@ -26,7 +26,9 @@ class JsonInput {
 
   std::string String(const std::string& field, bool required = true, size_t max_len = 2000);
   std::optional<std::string> OptionalString(const std::string& field, size_t max_len = 2000);
-  int64_t Integer(const std::string& field, bool required = true);
+  // A whole number within [min, max] ("wrong_type" otherwise).
+  int64_t Integer(const std::string& field, bool required = true, int64_t min = INT64_MIN,
+                  int64_t max = INT64_MAX);
   std::optional<uint64_t> OptionalUnsigned(const std::string& field);
   bool Bool(const std::string& field, bool required = true);
   std::vector<std::string> Strings(const std::string& field, bool required = true);

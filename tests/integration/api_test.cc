@@ -360,6 +360,8 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"checkpoint published without token", "POST", "/v1/transparency/checkpoint", "", "", 401,
        "unauthenticated"},
       // Inputs that once brought the server down.
+      {"workers past 32 bits", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["workers"] = int64_t{1} << 40; }), "", 400, "wrong_type"},
       {"most negative capital", "POST", "/v1/applications",
        with([](json& j) { j["business"]["capital"] = INT64_MIN; }), "", 422, "invalid_amount"},
       {"percent-encoded path not UTF-8", "GET", "/%FF", "", "", 400, "malformed_request"},
