@@ -90,6 +90,8 @@ using Action =
 // The action's name in the API and the charter, e.g. "verify_documents",
 // "submit_application", "adopt_charter", "enroll_officer".
 const char* ActionName(const Action& a);
+// The action an event records, as the charter names it.
+const char* ActionOfEvent(EventType t);
 
 struct Command {
   CommandId id;

@@ -67,4 +67,44 @@ bool IsFinal(PermitStatus s) {
          s == PermitStatus::kRevoked;
 }
 
+const char* ActionOfEvent(EventType t) {
+  switch (t) {
+    case EventType::kApplicationSubmitted:
+      return "submit_application";
+    case EventType::kCompletionRequested:
+      return "request_completion";
+    case EventType::kDocumentsCompleted:
+      return "complete_documents";
+    case EventType::kDocumentsVerified:
+      return "verify_documents";
+    case EventType::kSurveyScheduled:
+      return "schedule_survey";
+    case EventType::kSurveyRecorded:
+      return "record_survey";
+    case EventType::kRecommended:
+      return "recommend";
+    case EventType::kRecommendationDeclined:
+      return "decline_recommendation";
+    case EventType::kPermitIssued:
+      return "issue_permit";
+    case EventType::kApplicationRejected:
+      return "reject";
+    case EventType::kApplicationWithdrawn:
+      return "withdraw";
+    case EventType::kPermitRevoked:
+      return "revoke";
+    case EventType::kConsentGranted:
+      return "grant_consent";
+    case EventType::kConsentWithdrawn:
+      return "withdraw_consent";
+    case EventType::kPersonalDataErased:
+      return "erase_personal_data";
+    case EventType::kCharterAdopted:
+      return "adopt_charter";
+    case EventType::kOfficerEnrolled:
+      return "enroll_officer";
+  }
+  return "";
+}
+
 }  // namespace pl

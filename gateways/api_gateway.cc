@@ -525,6 +525,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   cmd.stream = StreamId(permit_id);
   cmd.actor = who.actor;
   cmd.expected_version = parsed->expected_version;
+  const std::string action = ActionName(parsed->action);
   cmd.action = std::move(parsed->action);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     // A repeat skips the decision, and with it the role and jurisdiction
@@ -532,9 +533,19 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     if (o.duplicate && o.error.ok()) {
       auto charter = ledger_.governance()->charter;
       auto state = ledger_.queries().Permit(permit_id);
-      if (!charter || !state || !MayRead(who, *state, *charter))
+      if (charter && state && !MayRead(who, *state, *charter))
         return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                      "permit " + permit_id + " is outside your jurisdiction"));
+      // The first command's events say what it was and who sent it: another
+      // action or another sender under the same id is another request.
+      if (!o.events.empty() && (ActionOfEvent(o.events.front().type()) != action ||
+                                o.events.front().actor_id != who.actor.id))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + o.command_id.str() + " was already used on permit " + permit_id +
+                " for " + ActionOfEvent(o.events.front().type()) + " by " +
+                o.events.front().actor_id + "; send this " + action +
+                " with a new command_id"));
     }
     if (RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();

@@ -53,7 +53,7 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
     out.action = WithdrawConsent{in.String("subscriber", true, 64)};
   } else if (name == "erase_personal_data") {
     out.action =
-        ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("applicant_request")};
+        ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("")};
   } else {
     error = {"unknown_action",
              "'" + name + "' is not an action; see docs/api.md for the list of actions"};

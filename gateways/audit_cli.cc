@@ -27,47 +27,6 @@ namespace pl {
 namespace fs = std::filesystem;
 namespace {
 
-// The action an event records, as the charter names it.
-const char* ActionOf(EventType t) {
-  switch (t) {
-    case EventType::kApplicationSubmitted:
-      return "submit_application";
-    case EventType::kCompletionRequested:
-      return "request_completion";
-    case EventType::kDocumentsCompleted:
-      return "complete_documents";
-    case EventType::kDocumentsVerified:
-      return "verify_documents";
-    case EventType::kSurveyScheduled:
-      return "schedule_survey";
-    case EventType::kSurveyRecorded:
-      return "record_survey";
-    case EventType::kRecommended:
-      return "recommend";
-    case EventType::kRecommendationDeclined:
-      return "decline_recommendation";
-    case EventType::kPermitIssued:
-      return "issue_permit";
-    case EventType::kApplicationRejected:
-      return "reject";
-    case EventType::kApplicationWithdrawn:
-      return "withdraw";
-    case EventType::kPermitRevoked:
-      return "revoke";
-    case EventType::kConsentGranted:
-      return "grant_consent";
-    case EventType::kConsentWithdrawn:
-      return "withdraw_consent";
-    case EventType::kPersonalDataErased:
-      return "erase_personal_data";
-    case EventType::kCharterAdopted:
-      return "adopt_charter";
-    case EventType::kOfficerEnrolled:
-      return "enroll_officer";
-  }
-  return "";
-}
-
 // The Merkle tree of a stream of leaves in O(log n) memory: the roots of the
 // perfect subtrees the leaves so far make up (RFC 9162's compact range).
 class CompactRange {
@@ -226,7 +185,7 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
             std::string(type) + " has seq " + std::to_string(e.seq) + " but the stream is at " +
                 std::to_string(st.seq) +
                 (e.seq <= st.seq ? " (repeated or reordered event)" : " (missing events)"));
-  const std::string action = ActionOf(e.type());
+  const std::string action = ActionOfEvent(e.type());
   const Charter* charter = gov_.charter.get();
   if (!charter) {
     Problem("no_charter", where, std::string(type) + " before any charter was adopted");
@@ -544,8 +503,8 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   if (history.empty()) return Status("not_found", "there is no permit " + permit_id);
   RocksSnapshotReader reader((*ledger)->engine().db());
   if (format == "csv")
-    out << "seq,time,type,actor_id,actor_role,event_id,partition,offset,leaf_index,leaf_hash,"
-           "payload\n";
+    out << "seq,time,type,actor_id,actor_role,event_id,command_id,partition,offset,leaf_index,"
+           "leaf_hash,payload\n";
   for (auto& e : history) {
     const uint64_t seq = e.value("seq", uint64_t{0});
     auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(permit_id), seq);
@@ -567,6 +526,7 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
         << CsvField(JsonText(e.value("actor_id", nlohmann::json()))) << ","
         << CsvField(JsonText(e.value("actor_role", nlohmann::json()))) << ","
         << CsvField(JsonText(e.value("event_id", nlohmann::json()))) << ","
+        << CsvField(JsonText(e.value("command_id", nlohmann::json()))) << ","
         << JsonText(pos.value("partition", nlohmann::json())) << ","
         << JsonText(pos.value("offset", nlohmann::json())) << "," << JsonText(leaf_index) << ","
         << JsonText(leaf_hash) << "," << CsvField(JsonText(e.value("payload", nlohmann::json())))

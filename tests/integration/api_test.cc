@@ -246,6 +246,13 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
     EXPECT_EQ(r.body.find("documents_verified"), std::string::npos) << r.body;
   }
   EXPECT_EQ(Act(id, Token("ptsp-ulujami"), verify).json()["duplicate"], true);
+  // Another action, or another sender, under the id of a taken one.
+  r = Act(id, Token("ptsp-ulujami"),
+          {{"action", "request_completion"}, {"command_id", "ru-1"}, {"missing", {"kk"}}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  r = Act(id, Token("monitor"), verify);
+  EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(LogEnd(), end + 1);  // the second application only
 
   // An application refused as invalid leaves its command_id free for the
@@ -340,6 +347,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        officer, 422, "unknown_officer"},
       {"unknown permit", "POST", "/v1/permits/PNOPE/actions",
        R"({"action":"verify_documents","command_id":"b12"})", officer, 404, "unknown_permit"},
+      {"erasure by the administrator without its legal order", "POST",
+       "/v1/permits/" + id + "/actions", R"({"action":"erase_personal_data","command_id":"b13"})",
+       ledger_->admin_token(), 422, "missing_field"},
       {"officer enrols officer", "POST", "/v1/officers",
        R"({"id":"x","name":"x","role":"lurah","kelurahan":"31.74.10.1003"})", officer, 403,
        "role_not_permitted"},
