@@ -44,8 +44,7 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &raw);
   if (!s.ok())
-    return Status("log_unavailable",
-                  "cannot open the event log at " + options.path + ": " + s.ToString());
+    return Status("log_unavailable", OpenFailure("the event log", options.path, s));
   std::unique_ptr<rocksdb::DB> db(raw);
 
   std::string stored;

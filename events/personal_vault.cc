@@ -30,7 +30,7 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& pa
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
-  if (!s.ok()) return Status("vault_unavailable", "cannot open the key store: " + s.ToString());
+  if (!s.ok()) return Status("vault_unavailable", OpenFailure("the key store", path, s));
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string secret;
   s = db->Get(rocksdb::ReadOptions(), kSecretKey, &secret);

@@ -9,6 +9,8 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <string>
+
 namespace pl {
 
 // `block_cache_bytes` 0: RocksDB's default block cache (8 MiB).
@@ -25,6 +27,18 @@ inline rocksdb::Options StoreOptions(size_t block_cache_bytes = 0) {
   o.memtable_whole_key_filtering = true;  // misses skip the memtable's skip list too
   o.memtable_prefix_bloom_size_ratio = 0.02;
   return o;
+}
+
+// Why a store at `path` did not open, for a person to act on: RocksDB's
+// reason, and what to do when another process holds the store's lock (a
+// running server, while an offline tool is started on its directory).
+inline std::string OpenFailure(const std::string& what, const std::string& path,
+                               const rocksdb::Status& s) {
+  std::string m = "cannot open " + what + " at " + path + ": " + s.ToString();
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+    m += " (another process holds it, a running permitledger perhaps: stop it, or work on a "
+         "copy of the data directory)";
+  return m;
 }
 
 }  // namespace pl

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "domain/calendar.h"
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
 #include "gateways/audit_cli.h"
@@ -167,8 +168,14 @@ int main(int argc, char** argv) {
   verify_permit
       ->add_option("--proof", vp_proof, "the saved JSON answer of /v1/public/verify (file)")
       ->required();
-  verify_permit->add_option("--today", vp_today,
-                            "YYYY-MM-DD for the expiry check (default: today in Jakarta)");
+  verify_permit
+      ->add_option("--today", vp_today,
+                   "YYYY-MM-DD for the expiry check (default: today in Jakarta)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return ParseDate(v) ? std::string() : "not a date of the form YYYY-MM-DD: " + v;
+          },
+          "YYYY-MM-DD"));
 
   CLI11_PARSE(app, argc, argv);
   FinishKafkaOptions(kafka);

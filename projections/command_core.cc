@@ -76,7 +76,7 @@ Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path,
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok())
     return Status("store_unavailable",
-                  "cannot open the processor's state store at " + path + ": " + s.ToString());
+                  OpenFailure("the processor's state store", path, s));
   std::unique_ptr<CommandCore> c(new CommandCore(std::unique_ptr<rocksdb::DB>(raw), partitions));
   auto gov = std::make_shared<GovernanceState>();
   std::unique_ptr<rocksdb::Iterator> it(c->store_->NewIterator(rocksdb::ReadOptions()));

@@ -98,7 +98,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   auto s = rocksdb::DB::Open(o, options.path, &raw);
   if (!s.ok())
     return Status("store_unavailable",
-                  "cannot open the view store at " + options.path + ": " + s.ToString());
+                  OpenFailure("the view store", options.path, s));
   // Views are derived: a store of another layout is dropped and rebuilt.
   if (std::string stored;
       !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat) {
