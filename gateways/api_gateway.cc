@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "domain/decider.h"
+#include "events/utf8.h"
 #include "events/json.h"
 #include "gateways/api_parse.h"
 #include "gateways/api_render.h"

@@ -46,8 +46,5 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 // (an echoed path, say) are replaced by U+FFFD.
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message);
-// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
-// points past U+10FFFF).
-bool IsUtf8(std::string_view s);
 
 }  // namespace pl

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "events/utf8.h"
 #include "projections/encoding.h"
 #include "projections/merkle_hash.h"
 
@@ -19,39 +20,13 @@ constexpr size_t kMaxSignatures = 100;
 Status Malformed(std::string why) { return Status("malformed_note", std::move(why)); }
 Status InvalidKey(std::string why) { return Status("invalid_key", std::move(why)); }
 
-// Valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)
-// without ASCII control characters other than newline.
+// Valid UTF-8 (IsUtf8) without ASCII control characters other than newline.
 bool IsCleanUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    int len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
   }
-  return true;
+  return IsUtf8(s);
 }
 
 std::optional<uint32_t> ParseKeyId(std::string_view hex) {
