@@ -466,10 +466,7 @@ struct KafkaLog::Impl {
       rd_kafka_consumer_close(reader);
       rd_kafka_destroy(reader);
     }
-    if (uncommitted) {
-      rd_kafka_consumer_close(uncommitted);
-      rd_kafka_destroy(uncommitted);
-    }
+    if (uncommitted) rd_kafka_destroy(uncommitted);  // never subscribed nor assigned
   }
 
   Result<int64_t> HighWatermark(int32_t p, Clock::time_point deadline) {
@@ -488,7 +485,14 @@ struct KafkaLog::Impl {
     int64_t lo = 0, hi = 0;
     rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
         uncommitted, options.topic.c_str(), p, &lo, &hi, std::max(1, RemainingMs(deadline)));
-    if (err) return KafkaStatus(err, "high watermark of " + options.topic + "/" + std::to_string(p));
+    if (err) {
+      // This handle is never polled, so its metadata does not follow a
+      // leader that moved (NOT_LEADER_FOR_PARTITION ever after): the next
+      // query starts from a new one.
+      rd_kafka_destroy(uncommitted);
+      uncommitted = nullptr;
+      return KafkaStatus(err, "high watermark of " + options.topic + "/" + std::to_string(p));
+    }
     return hi;
   }
 
@@ -838,6 +842,7 @@ Status KafkaLog::Settle(PartitionId p, std::chrono::milliseconds timeout) {
     auto hw = impl_->HighWatermark(p.value, deadline);
     auto lso = impl_->EndOffset(p.value);
     if (hw.ok() && lso.ok() && static_cast<int64_t>(lso->value) >= *hw) return Status::Ok();
+    if (!hw.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a new leader
     if (Clock::now() >= deadline) {
       if (!hw.ok()) return hw.status();
       if (!lso.ok()) return lso.status();

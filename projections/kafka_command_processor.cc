@@ -195,6 +195,9 @@ void KafkaCommandProcessor::Run() {
         reseek = reseek_.count(p) > 0;
       }
       Status s = Rebuild(p, reseek);
+      if (!s.ok())
+        spdlog::warn("processor {}: partition {} not taken yet: {}", options_.transactional_id, p,
+                     s.ToString());
       std::lock_guard lock(mu_);
       if (!assigned_.count(p)) continue;
       if (reseek || !s.ok()) reseeked.insert(p);  // what was polled before is stale
