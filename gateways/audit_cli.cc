@@ -545,6 +545,8 @@ const char* VerdictName(PermitVerdict v) {
       return "expired";
     case PermitVerdict::kNotGenuine:
       return "not genuine";
+    case PermitVerdict::kCannotCheck:
+      return "cannot check";
   }
   return "?";
 }
@@ -589,11 +591,17 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
     c.reason = std::move(why);
     return c;
   };
+  auto cannot = [&](std::string why) {
+    c.verdict = PermitVerdict::kCannotCheck;
+    c.reason = std::move(why);
+    return c;
+  };
   try {
     c.permit_number = answer.value("permit_number", "");
     auto given = VerifyCheckpoint(checkpoint_note, verifier_key);
     if (!given.ok())
-      return fail("the checkpoint does not verify with the key: " + given.status().message());
+      return cannot("your checkpoint does not verify with your key (check both files): " +
+                    given.status().message());
     c.origin = given->origin;
     if (!answer.contains("verification") || !answer["verification"].is_object())
       return fail("the answer carries no verification: the log has not issued " + c.permit_number);
@@ -627,10 +635,10 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
                              : given->size == latest->size ? &*latest
                                                            : nullptr;
     if (!same)
-      return fail("the given checkpoint (size " + std::to_string(given->size) +
-                  ") is neither the code's (" + std::to_string(at_issue->size) +
-                  ") nor the answer's latest (" + std::to_string(latest->size) +
-                  "): fetch them together");
+      return cannot("your checkpoint (size " + std::to_string(given->size) +
+                    ") is neither the code's (" + std::to_string(at_issue->size) +
+                    ") nor the answer's latest (" + std::to_string(latest->size) +
+                    "): fetch the checkpoint and the answer together");
     if (same->root != given->root)
       return fail("the given checkpoint and the answer's sign different trees of size " +
                   std::to_string(given->size) + ": the log shows different histories");

@@ -86,7 +86,10 @@ Result<ReplayResult> ReplayViews(LedgerOptions ledger, std::string output);
 Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
                    const std::string& format, std::ostream& out);
 
-enum class PermitVerdict { kValid, kRevoked, kExpired, kNotGenuine };
+// kCannotCheck: the verifier's own key and checkpoint do not fit together or
+// with the answer (a setup mistake, or a checkpoint fetched apart from the
+// answer): nothing is said of the permit.
+enum class PermitVerdict { kValid, kRevoked, kExpired, kNotGenuine, kCannotCheck };
 const char* VerdictName(PermitVerdict v);
 
 struct PermitCheck {

@@ -310,6 +310,8 @@ int main(int argc, char** argv) {
         return 3;
       case PermitVerdict::kExpired:
         return 4;
+      case PermitVerdict::kCannotCheck:
+        return 5;
     }
   }
   return 0;

@@ -287,8 +287,14 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   std::array<uint8_t, 32> seed{};
   auto other = CheckpointSigner::FromSeed("test.example/log", seed);
   ASSERT_TRUE(other.ok());
+  // The verifier's own key and checkpoint do not fit: nothing is said of
+  // the permit.
   EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01").verdict,
-            PermitVerdict::kNotGenuine);
+            PermitVerdict::kCannotCheck);
+  EXPECT_EQ(VerifyPermitOffline("not a key", note, valid, "2000-01-01").verdict,
+            PermitVerdict::kCannotCheck);
+  EXPECT_EQ(VerifyPermitOffline(vkey, "not a note", valid, "2000-01-01").verdict,
+            PermitVerdict::kCannotCheck);
   auto unknown = Json(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE"));
   EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01").verdict,
             PermitVerdict::kNotGenuine);
