@@ -842,7 +842,6 @@ Status KafkaLog::Settle(PartitionId p, std::chrono::milliseconds timeout) {
     auto hw = impl_->HighWatermark(p.value, deadline);
     auto lso = impl_->EndOffset(p.value);
     if (hw.ok() && lso.ok() && static_cast<int64_t>(lso->value) >= *hw) return Status::Ok();
-    if (!hw.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a new leader
     if (Clock::now() >= deadline) {
       if (!hw.ok()) return hw.status();
       if (!lso.ok()) return lso.status();
@@ -851,7 +850,8 @@ Status KafkaLog::Settle(PartitionId p, std::chrono::milliseconds timeout) {
                                        std::to_string(lso->value) + " (high watermark " +
                                        std::to_string(*hw) + ")");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // After an error, time for a new leader to be known.
+    std::this_thread::sleep_for(std::chrono::milliseconds(hw.ok() ? 20 : 100));
   }
 }
 

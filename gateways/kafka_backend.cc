@@ -77,7 +77,7 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
     std::lock_guard lock(mu_);
     waiters_.emplace(WaiterKey(stream, id),
                      Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
-                            std::move(done)});
+                            std::move(done), stream, id});
   }
   std::shared_ptr<KafkaProducer> producer;
   {
@@ -136,7 +136,7 @@ void KafkaBackend::ReadOutcomes() {
       }
     }
     auto now = std::chrono::steady_clock::now();
-    std::vector<std::pair<std::string, std::function<void(Outcome)>>> expired;
+    std::vector<Waiter> expired;
     // Deadlines are seconds long: looking for expired waiters ten times a
     // second is enough, and keeps a long queue of waiters off every poll.
     if (now - last_expiry_scan >= std::chrono::milliseconds(100)) {
@@ -144,24 +144,23 @@ void KafkaBackend::ReadOutcomes() {
       std::lock_guard lock(mu_);
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (it->second.deadline <= now) {
-          expired.emplace_back(it->first, std::move(it->second.done));
+          expired.push_back(std::move(it->second));
           it = waiters_.erase(it);
         } else {
           ++it;
         }
       }
     }
-    for (auto& [key, done] : expired) {
-      const size_t nul = key.find('\0');
+    for (Waiter& w : expired) {
       Outcome o;
-      o.stream = key.substr(0, nul);
-      o.command_id = CommandId(key.substr(nul + 1));
+      o.stream = w.stream;
+      o.command_id = CommandId(w.command_id);
       o.error = Status("outcome_unknown",
                        "no outcome for command " + o.command_id.str() + " on " + o.stream +
                            " within " + std::to_string(options_.outcome_timeout.count()) +
                            " ms; it may still take effect: repeat it with the same command_id "
                            "to learn its outcome");
-      done(std::move(o));
+      w.done(std::move(o));
     }
     if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {
       if (Status s = governance_core_->CatchUp(*governance_log_, 0); !s.ok())

@@ -51,6 +51,7 @@ class KafkaBackend final : public LedgerBackend {
   struct Waiter {
     std::chrono::steady_clock::time_point deadline;
     std::function<void(Outcome)> done;
+    std::string stream, command_id;  // for the answer at the deadline
   };
   KafkaBackend(Options options, EventLog& events) : options_(std::move(options)), events_(events) {}
   void ReadOutcomes();

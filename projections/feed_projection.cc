@@ -137,11 +137,12 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
                                   " reached the feeds before the permit views folded it");
   const PermitState& s = fold->after;
   const std::string& permit_id = event.stream.str();
-  std::set<std::string> told;  // subscribers told of this event about this permit
+  const auto* erased = std::get_if<PersonalDataErased>(&event.payload);
+  std::set<std::string> told;  // of an erasure: who heard of it with this permit
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;
     Append(batch, sub, [&](uint64_t seq) { return Message(sub, seq, raw, event, s); });
-    told.insert(sub.id);
+    if (erased) told.insert(sub.id);
     if (CarriesApplicant(sub, event, s)) {
       std::string& people = batch.Edit(PersonKey(s.applicant.person_id));
       const std::string line = sub.id + "\t" + permit_id + "\n";
@@ -151,7 +152,7 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   // An erasure reaches every permit of the person (the key is the person's):
   // each subscriber that holds applicant fields of any of them hears of it,
   // once per such permit, whatever its consents now are.
-  if (const auto* erased = std::get_if<PersonalDataErased>(&event.payload)) {
+  if (erased) {
     const std::string key = PersonKey(erased->person_id);
     auto people = batch.Get(key);
     std::string_view rest = people ? std::string_view(*people) : std::string_view();
