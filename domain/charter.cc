@@ -6,6 +6,7 @@
 
 #include "domain/calendar.h"
 #include "domain/state.h"
+#include "events/strict_json.h"
 #include "events/event_types.h"
 
 namespace pl {
@@ -282,12 +283,10 @@ const std::vector<std::string> Charter::kDefaultRejectionReasons = {
     "false_information"};
 
 Result<Charter> Charter::FromJson(std::string_view text) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Status("invalid_charter", std::string("the charter is not valid JSON: ") + e.what());
-  }
+  auto parsed = ParseStrictJson(text);
+  if (!parsed.ok())
+    return Status("invalid_charter", "the charter " + parsed.status().message());
+  json doc = std::move(*parsed);
   Charter c;
   try {
     ParseInto(doc, c);

@@ -157,17 +157,31 @@ Decision UnknownSubscriber(const Ctx& c, const std::string& id) {
                                           (known.empty() ? "none" : known) + ")");
 }
 
+// A subscriber that receives what its policy lists without asking the
+// applicant: a consent to it would change nothing.
+Decision ConsentNotRequired(const std::string& id) {
+  return Refuse("consent_not_required",
+                "\"" + id + "\" receives what the data-sharing policy lists without the "
+                "applicant's consent: consenting to it, or withdrawing, changes nothing");
+}
+
 Decision Handle(const Ctx& c, const GrantConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name who receives the permit");
   if (c.state.consents.count(a.subscriber)) return NoOp();
-  if (!c.charter.FindSubscriber(a.subscriber)) return UnknownSubscriber(c, a.subscriber);
+  const SubscriberPolicy* sub = c.charter.FindSubscriber(a.subscriber);
+  if (!sub) return UnknownSubscriber(c, a.subscriber);
+  if (!sub->consent_required) return ConsentNotRequired(a.subscriber);
   return One(c, ConsentGranted{a.subscriber});
 }
 
+// A consent the permit holds can always be withdrawn, even from a subscriber
+// that a later charter dropped or no longer asks consent for.
 Decision Handle(const Ctx& c, const WithdrawConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name whose consent is withdrawn");
   if (!c.state.consents.count(a.subscriber)) {
-    return c.charter.FindSubscriber(a.subscriber) ? NoOp() : UnknownSubscriber(c, a.subscriber);
+    const SubscriberPolicy* sub = c.charter.FindSubscriber(a.subscriber);
+    if (!sub) return UnknownSubscriber(c, a.subscriber);
+    return sub->consent_required ? NoOp() : ConsentNotRequired(a.subscriber);
   }
   return One(c, ConsentWithdrawn{a.subscriber});
 }

@@ -388,7 +388,7 @@ HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& sub
   // after `retry` milliseconds with the last id it saw.
   std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
   for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, after, limit)) {
-    body += "id: " + std::to_string(m.seq) + "\ndata: " + RenderFeedMessage(m, ledger_.vault()) +
+    body += "id: " + std::to_string(m.seq) + "\ndata: " + RenderFeedMessage(m, ledger_.vault(), ledger_.queries()) +
             "\n\n";
   }
   HttpResponse res{http::status::ok, req.version()};
@@ -582,7 +582,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
                         (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
   respond(JsonResponse(req, http::status::ok,
                        RenderPermit(*state, *charter, ledger_.now(),
-                                    personal ? &ledger_.vault() : nullptr)));
+                                    personal ? &ledger_.vault() : nullptr,
+                                    ledger_.vault().IsErased(state->applicant.person_id))));
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,

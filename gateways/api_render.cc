@@ -37,7 +37,8 @@ nlohmann::json StageJson(const PermitState& s, const Charter& c, int64_t now_ms)
 }  // namespace
 
 std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
-                         const PersonalVault* vault) {
+                         const PersonalVault* vault, bool person_erased) {
+  const bool erased = s.personal_erased || person_erased;
   // Written directly, keys in sorted order: the same text as building the
   // document with nlohmann and dumping it (tests/gateways/render_test.cc),
   // at a fraction of the cost on the API's most read answer.
@@ -46,7 +47,7 @@ std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
   JsonWriter w;
   w.BeginObject().Key("applicant").BeginObject();
   std::optional<Result<PersonalData>> personal;
-  if (!s.personal_erased && vault) personal.emplace(vault->Unseal(s.applicant));
+  if (!erased && vault) personal.emplace(vault->Unseal(s.applicant));
   if (personal && personal->ok()) {
     const PersonalData& p = **personal;
     w.Key("address").String(p.address);
@@ -57,8 +58,7 @@ std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
     w.Key("person_id").String(s.applicant.person_id);
     w.Key("phone").String(p.phone);
   } else {
-    if (s.personal_erased || personal)
-      w.Key("erased").Bool(s.personal_erased || personal->status().code() == "erased");
+    if (erased || personal) w.Key("erased").Bool(erased || personal->status().code() == "erased");
     w.Key("person_id").String(s.applicant.person_id);
   }
   w.EndObject();
@@ -93,7 +93,7 @@ std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
   w.Key("overdue").Bool(!st.due_date.empty() && LocalDate(now_ms, c) > st.due_date);
   w.Key("permit_id").String(s.permit_id);
   if (!s.permit_number.empty()) w.Key("permit_number").String(s.permit_number);
-  w.Key("personal_data_erased").Bool(s.personal_erased);
+  w.Key("personal_data_erased").Bool(erased);
   if (!s.letter_number.empty()) w.Key("recommendation_letter").String(s.letter_number);
   w.Key("service_days").Int(st.service_days);
   w.Key("stage").String(st.stage);

@@ -12,9 +12,11 @@ namespace pl {
 
 // The officer's and auditor's view of a permit (GET /v1/permits/{id}), as
 // JSON text. Personal data is included (decrypted) only when a vault is
-// given; once erased it shows as such.
+// given; once erased it shows as such. `person_erased`: the person's key is
+// gone, whichever of their applications the erasure came through (the
+// permit's own events know only of an erasure through it).
 std::string RenderPermit(const PermitState& s, const Charter& charter, int64_t now_ms,
-                         const PersonalVault* vault_for_personal);
+                         const PersonalVault* vault_for_personal, bool person_erased = false);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
 // due_date and overdue.
 nlohmann::json RenderStage(const PermitState& s, const Charter& charter, int64_t now_ms);

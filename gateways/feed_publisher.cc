@@ -124,7 +124,7 @@ bool FeedPublisher::PublishSome(Feed& feed) {
   if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
   for (const auto& m : messages) {
     std::string permit;
-    const std::string value = RenderFeedMessage(m, ledger_.vault(), &permit);
+    const std::string value = RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), &permit);
     if (auto s = feed.producer->Produce(feed.topic, 0, permit, value); !s.ok()) return fail(s);
   }
   auto committed = feed.producer->CommitTransaction();

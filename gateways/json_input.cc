@@ -1,12 +1,15 @@
 #include "gateways/json_input.h"
 
+#include "events/strict_json.h"
+
 namespace pl {
 
 JsonInput JsonInput::Parse(const std::string& body) {
   auto error = std::make_shared<std::optional<InputError>>();
-  nlohmann::json v = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (v.is_discarded()) {
-    *error = InputError{"malformed_json", "the request body is not valid JSON"};
+  auto parsed = ParseStrictJson(body);
+  nlohmann::json v = parsed.ok() ? std::move(*parsed) : nlohmann::json();
+  if (!parsed.ok()) {
+    *error = InputError{"malformed_json", "the request body " + parsed.status().message()};
   } else if (!v.is_object()) {
     *error = InputError{"malformed_json", "the request body must be a JSON object"};
   }

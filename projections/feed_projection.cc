@@ -9,6 +9,7 @@
 
 #include "events/json.h"
 #include "projections/encoding.h"
+#include "projections/view_queries.h"
 
 namespace pl {
 namespace {
@@ -91,6 +92,8 @@ std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& 
       stored["sealed"] = {{"person_id", s.applicant.person_id},
                           {"ciphertext", Base64Encode(s.applicant.ciphertext)},
                           {"fields", reveal}};
+      // Opened only while the applicant still consents (RenderFeedMessage).
+      if (sub.consent_required) stored["sealed"]["consent"] = true;
     }
   }
   return stored.dump();
@@ -103,14 +106,31 @@ std::string PersonKey(std::string_view person_id) {
   return "feeds/person/" + std::string(person_id);
 }
 
-// Appends to `sub`'s feed the message that `message` writes for its next
-// sequence number.
+// Appends to the feed of `subscriber` the message that `message` writes for
+// its next sequence number.
 template <class MessageFn>
-void Append(ViewBatch& batch, const SubscriberPolicy& sub, MessageFn message) {
-  auto last = batch.Get(SeqKey(sub.id));
+void Append(ViewBatch& batch, const std::string& subscriber, MessageFn message) {
+  auto last = batch.Get(SeqKey(subscriber));
   uint64_t seq = (last ? std::stoull(*last) : 0) + 1;
-  batch.Put(SeqKey(sub.id), std::to_string(seq));
-  batch.Put(MsgPrefix(sub.id) + FixedHex64(seq), message(seq));
+  batch.Put(SeqKey(subscriber), std::to_string(seq));
+  batch.Put(MsgPrefix(subscriber) + FixedHex64(seq), message(seq));
+}
+
+// The bare message that tells `subscriber` (in the policy or dropped from
+// it since: it still holds what it received) of a withdrawal or an erasure
+// concerning `permit_id`. An erasure made through another application of
+// the same person names only the permit the subscriber holds: neither the
+// other application's event nor its place in the log.
+void AppendNotice(ViewBatch& batch, const std::string& subscriber, const LogRecord& raw,
+                  const Envelope& event, const std::string& permit_id) {
+  Append(batch, subscriber, [&](uint64_t seq) {
+    json m = Header(SubscriberPolicy{subscriber}, seq, raw, event, permit_id);
+    if (permit_id != event.stream.str()) {
+      m.erase("event_id");
+      m.erase("log_position");
+    }
+    return json{{"message", m}}.dump();
+  });
 }
 
 // Whether a message to `sub` about permit `s` carries the applicant's
@@ -141,7 +161,7 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   std::set<std::string> told;  // of an erasure: who heard of it with this permit
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;
-    Append(batch, sub, [&](uint64_t seq) { return Message(sub, seq, raw, event, s); });
+    Append(batch, sub.id, [&](uint64_t seq) { return Message(sub, seq, raw, event, s); });
     if (erased) told.insert(sub.id);
     if (CarriesApplicant(sub, event, s)) {
       std::string& people = batch.Edit(PersonKey(s.applicant.person_id));
@@ -149,9 +169,15 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
       if (("\n" + people).find("\n" + line) == std::string::npos) people += line;
     }
   }
+  // A withdrawal reaches its subscriber even after the policy dropped it:
+  // the consent was given while it was in, and it holds what it received.
+  if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload);
+      w && !charter->FindSubscriber(w->subscriber))
+    AppendNotice(batch, w->subscriber, raw, event, permit_id);
   // An erasure reaches every permit of the person (the key is the person's):
   // each subscriber that holds applicant fields of any of them hears of it,
-  // once per such permit, whatever its consents now are.
+  // once per such permit, whatever its consents now are and whether or not
+  // the policy still names it.
   if (erased) {
     const std::string key = PersonKey(erased->person_id);
     auto people = batch.Get(key);
@@ -164,12 +190,7 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
         return Status("corrupt_view", "malformed value under " + key);
       const std::string sub_id(line.substr(0, tab)), held(line.substr(tab + 1));
       if (held == permit_id && told.count(sub_id)) continue;
-      const auto sub = std::find_if(charter->data_sharing.begin(), charter->data_sharing.end(),
-                                    [&](const auto& p) { return p.id == sub_id; });
-      if (sub == charter->data_sharing.end()) continue;  // no longer in the policy
-      Append(batch, *sub, [&](uint64_t seq) {
-        return json{{"message", Header(*sub, seq, raw, event, held)}}.dump();
-      });
+      AppendNotice(batch, sub_id, raw, event, held);
     }
     if (people) batch.Delete(key);
   }
@@ -199,16 +220,25 @@ uint64_t FeedProjection::LastSeq(rocksdb::DB* db, const std::string& subscriber)
 }
 
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
-                              std::string* permit_id) {
+                              const ViewQueries& views, std::string* permit_id) {
   json doc = json::parse(stored.json);
   json m = std::move(doc["message"]);
-  if (permit_id) *permit_id = m["permit_id"].get<std::string>();
+  const std::string permit = m["permit_id"].get<std::string>();
+  if (permit_id) *permit_id = permit;
   if (doc.contains("sealed")) {
     const json& sealed = doc["sealed"];
     SealedPersonal sp{sealed["person_id"].get<std::string>(),
                       Base64Decode(sealed["ciphertext"].get<std::string>()).value_or("")};
     auto data = vault.Unseal(sp);
-    if (!data.ok()) {
+    auto consents = [&] {
+      auto state = views.Permit(permit);
+      return state && state->consents.count(m["subscriber"].get<std::string>()) > 0;
+    };
+    if (data.ok() && sealed.value("consent", false) && !consents()) {
+      // Shared under a consent the applicant has withdrawn since: no read
+      // after the withdrawal opens it (until the applicant consents again).
+      m["applicant"] = {{"consent_withdrawn", true}};
+    } else if (!data.ok()) {
       // "erased" once the key is destroyed; a key this instance does not
       // hold (another instance's vault) is withheld as unavailable.
       m["applicant"] =

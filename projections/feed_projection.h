@@ -9,7 +9,10 @@
 // feed with the next sequence number (1, 2, ...). A message carries only the
 // fields the policy allows. The applicant's personal fields are kept sealed
 // with the person's key (as on the log) and opened only when the message is
-// read (RenderFeedMessage): after an erasure every read shows them erased.
+// read (RenderFeedMessage): after an erasure every read shows them erased,
+// and after a withdrawal of the consent they were shared under, withheld.
+// A withdrawal, and an erasure, reach a subscriber that the policy has
+// dropped since it received the data.
 //
 // The permit's state after each event comes from the permit views, which
 // this projection follows (Projection::follows): the state is folded and
@@ -45,6 +48,8 @@ class DB;
 
 namespace pl {
 
+class ViewQueries;
+
 // One message of a feed as stored: the message JSON without personal data,
 // and, when the policy shares personal fields, the sealed personal data and
 // the names of the fields to reveal.
@@ -77,10 +82,11 @@ class FeedProjection final : public Projection {
 };
 
 // The message a subscriber receives (docs/feeds.md): the stored message with
-// the allowed personal fields opened with `vault`, or {"erased": true} when
-// the person's key is gone.
+// the allowed personal fields opened with `vault`; {"erased": true} when the
+// person's key is gone, {"consent_withdrawn": true} when they were shared
+// under a consent that the permit in `views` no longer holds.
 // `permit_id`, when given, receives the message's permit (its Kafka key).
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
-                              std::string* permit_id = nullptr);
+                              const ViewQueries& views, std::string* permit_id = nullptr);
 
 }  // namespace pl

@@ -118,6 +118,14 @@ TEST(Charter, RefusesMalformedJson) {
   EXPECT_EQ(c.status().code(), "invalid_charter");
   EXPECT_FALSE(Charter::FromJson("[]").ok());
   EXPECT_FALSE(Charter::FromJson("").ok());
+  // A key named twice (which nlohmann would read as its last value).
+  std::string twice = DefaultCharterText();
+  twice.insert(twice.find('{') + 1, "\"validity_years\": 50,");
+  c = Charter::FromJson(twice);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), "invalid_charter");
+  EXPECT_NE(c.status().message().find("'validity_years' twice"), std::string::npos)
+      << c.status().message();
 }
 
 TEST(Charter, RefusesUnknownAndMissingKeys) {

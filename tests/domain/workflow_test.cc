@@ -187,12 +187,25 @@ TEST(Workflow, ConsentToASubscriberTheCharterDoesNotNameIsRefused) {
   EXPECT_EQ(w.state, before);
 }
 
+TEST(Workflow, ConsentToASubscriberThatNeedsNoneIsRefused) {
+  PermitWorld w;
+  w.AdvanceTo(S::kIssued);
+  const PermitState before = w.state;
+  for (Action a : {Action{GrantConsent{"ministry-umkm"}}, Action{WithdrawConsent{"ministry-umkm"}}}) {
+    auto d = w.Run(Applicant(), a);
+    ASSERT_TRUE(d.refusal);
+    EXPECT_EQ(d.refusal->code, "consent_not_required");
+    EXPECT_NE(d.refusal->message.find("ministry-umkm"), std::string::npos) << d.refusal->message;
+  }
+  EXPECT_EQ(w.state, before);
+}
+
 TEST(Workflow, ConsentAndErasureInEveryStatus) {
   for (S s : {S::kSubmitted, S::kIncomplete, S::kSurveyed, S::kIssued}) {
     SCOPED_TRACE(StatusName(s));
     PermitWorld w;
     w.AdvanceTo(s);
-    EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"ministry-umkm"}));
+    EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank-dki"}));
     EXPECT_EQ(w.state.status, s);
   }
   PermitWorld w;

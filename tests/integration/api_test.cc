@@ -286,6 +286,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::vector<Case> cases = {
       {"malformed json", "POST", "/v1/applications", "{\"kelurahan\": ", "", 400, "malformed_json"},
       {"not an object", "POST", "/v1/applications", "[1,2]", "", 400, "malformed_json"},
+      {"a key twice", "POST", "/v1/applications",
+       "{\"kelurahan\":\"31.74.10.1001\"," + with([](json&) {}).substr(1), "", 400,
+       "malformed_json"},
       {"unknown field", "POST", "/v1/applications", with([](json& j) { j["colour"] = "red"; }), "",
        400, "unknown_field"},
       {"unknown nested field", "POST", "/v1/applications",

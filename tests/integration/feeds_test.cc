@@ -190,14 +190,24 @@ TEST_F(FeedsTest, TheBankReceivesOnlyConsentedPermitsWithOnlyTheFieldsThePolicyA
 TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
   auto [id, code, nik] = Issued("withdrawn");
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
   Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
   Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
   auto mine = OfPermit(ReadFeed("bank-dki"), id);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0]["event_type"], "consent_granted");
+  EXPECT_EQ(mine[0]["applicant"], (json{{"consent_withdrawn", true}}))
+      << "a message read again after the withdrawal no longer opens the personal data";
   EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
   EXPECT_FALSE(mine[1].contains("permit")) << "the withdrawal carries nothing of the permit";
   EXPECT_FALSE(mine[1].contains("applicant"));
+  // Consenting again opens them again, in the old message and the new one.
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(mine[0]["applicant"]["nik"], nik);
+  EXPECT_EQ(mine[2]["applicant"]["nik"], nik);
+  EXPECT_EQ(mine[2]["permit"]["status"], "revoked");
   // Consent to a subscriber the policy does not name is refused.
   auto r = client_.Post(
       "/v1/permits/" + id + "/actions",
@@ -300,7 +310,16 @@ TEST_F(FeedsTest, AnErasureThroughAnotherApplicationReachesWhoHoldsThePersonsDat
   EXPECT_EQ(mine[1]["event_type"], "personal_data_erased");
   EXPECT_EQ(mine[1]["permit_id"], id);
   EXPECT_FALSE(mine[1].contains("permit"));
+  // Nothing names the application the bank has no consent for: neither its
+  // event nor its place in the log.
+  EXPECT_FALSE(mine[1].contains("event_id")) << mine[1].dump();
+  EXPECT_FALSE(mine[1].contains("log_position")) << mine[1].dump();
+  EXPECT_EQ(mine[1].dump().find(second), std::string::npos) << mine[1].dump();
   EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), second).empty());
+  // The permit itself says so, though the erasure came through the other one.
+  auto permit = client_.Get("/v1/permits/" + id, Token("ptsp")).json();
+  EXPECT_EQ(permit["personal_data_erased"], true) << permit.dump();
+  EXPECT_EQ(permit["applicant"]["erased"], true) << permit.dump();
   // The ministry, which never received applicant fields, hears nothing of it.
   for (const auto& m : OfPermit(ReadFeed("ministry-umkm"), id))
     EXPECT_NE(m["event_type"], "personal_data_erased");
@@ -340,6 +359,37 @@ TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
   for (const auto& m : after) EXPECT_FALSE(m["permit"].contains("capital")) << m.dump();
   EXPECT_TRUE(before.front().second["permit"].contains("capital"))
       << "messages before the amendment keep what the old policy shared";
+}
+
+// Runs after the one above: it drops the bank from the policy and adds it back.
+TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsAndErasures) {
+  auto [withdrawn, code1, nik1] = Issued("dropped-withdrawn");
+  auto [erased, code2, nik2] = Issued("dropped-erased");
+  Act(withdrawn, code1, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(erased, code2, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  const std::string admin = ledger_->admin_token();
+  json charter = client_.Get("/v1/charter").json();
+  json with_bank = charter;
+  charter["charter_version"] = charter["charter_version"].get<int>() + 1;
+  charter["data_sharing"].erase("bank-dki");
+  auto r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  // While the bank is out of the policy: a withdrawal and an erasure.
+  Act(withdrawn, code1, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(erased, code2, {{"action", "erase_personal_data"}});
+  with_bank["charter_version"] = charter["charter_version"].get<int>() + 1;
+  r = client_.Request("PUT", "/v1/charter", with_bank.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  auto bank = ReadFeed("bank-dki");
+  auto w = OfPermit(bank, withdrawn);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[1]["event_type"], "consent_withdrawn");
+  EXPECT_EQ(w[0]["applicant"], (json{{"consent_withdrawn", true}}));
+  auto e = OfPermit(bank, erased);
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[1]["event_type"], "personal_data_erased");
+  EXPECT_EQ(e[0]["applicant"], (json{{"erased", true}}));
 }
 
 // Both halves of erasure: the fields are gone from every view, feed, export
