@@ -165,9 +165,14 @@ def main():
     check([m["seq"] for m in ministry] == list(range(1, len(ministry) + 1)),
           "ministry sequence numbers run 1..N, each once")
     for m in bank:
-        if m["event_type"] == "consent_granted":
+        # p4's consent was withdrawn at once: its message shows the name only
+        # if the publisher sent it before the withdrawal.
+        if m["event_type"] == "consent_granted" and m["applicant"] != {"consent_withdrawn": True}:
             check(m["applicant"]["name"].startswith("Pemilik"), "the bank sees the owner's name")
             check("address" not in m["applicant"], "the bank never sees the home address")
+    check(all(m["applicant"].get("name") for m in bank
+              if m["event_type"] == "consent_granted" and m["permit_id"] != p4),
+          "the bank sees the names it has consent for")
 
     # kcat, another client, sees the same committed messages in the same order.
     out = subprocess.run(["kcat", "-b", BOOTSTRAP, "-C", "-t", bank_topic, "-e", "-q",
@@ -180,7 +185,14 @@ def main():
     token = ledger.call("GET", "/v1/feeds/bank-dki/token", token=admin)["token"]
     sse = ledger.call("GET", "/v1/feeds/bank-dki", token=token, raw=True)
     sse_messages = [json.loads(line[6:]) for line in sse.splitlines() if line.startswith("data: ")]
-    check(sse_messages == bank, "the SSE feed equals the Kafka topic")
+    # Read now, after the withdrawal, p4's consent_granted message no longer
+    # opens the applicant's fields; everything else is what Kafka holds.
+    def withdrawn(m):
+        return m["permit_id"] == p4 and m["event_type"] == "consent_granted"
+    check([m for m in sse_messages if not withdrawn(m)] == [m for m in bank if not withdrawn(m)],
+          "the SSE feed equals the Kafka topic")
+    check([m["applicant"] for m in sse_messages if withdrawn(m)] == [{"consent_withdrawn": True}],
+          "a message read after the withdrawal of its consent withholds the applicant")
 
     ledger.stop()
     # The auditor's check of the whole history, read from the event topic.
@@ -239,7 +251,7 @@ def check_fields(m):
     for k in m.get("permit", {}):
         check(k in allowed, f"{m['subscriber']} may not receive {k}")
     for k in m.get("applicant", {}):
-        check(k == "erased" or "applicant." + k in allowed,
+        check(k in ("erased", "consent_withdrawn") or "applicant." + k in allowed,
               f"{m['subscriber']} may not receive applicant.{k}")
 
 
