@@ -110,6 +110,8 @@ StageInfo Stage(const PermitState& state, const Charter& charter) {
   std::set<std::string> roles;
   for (const auto& action : AllActions()) {
     if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
+    // After a survey that found the zoning not met, the Lurah can only decline.
+    if (action == "recommend" && state.zoning_compliant == false) continue;
     auto it = charter.permissions.find(action);
     if (it == charter.permissions.end() || it->second.empty()) continue;
     info.next_actions.push_back(action);

@@ -37,6 +37,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec) {
+    head_ = false;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return Close();
@@ -55,6 +56,11 @@ class Session : public std::enable_shared_from_this<Session> {
                                  "the HTTP request could not be parsed: " + ec.message()));
     }
     HttpRequest req = parser_->release();
+    // HEAD is answered as GET is, without the body (RFC 9110 9.3.2).
+    if (req.method() == http::verb::head) {
+      head_ = true;
+      req.method(http::verb::get);
+    }
     const bool keep_alive = req.keep_alive();
     const unsigned version = req.version();
     auto self = shared_from_this();
@@ -79,6 +85,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(HttpResponse res) {
     res.prepare_payload();
+    if (head_) res.body().clear();  // Content-Length stays the GET's
     auto sp = std::make_shared<HttpResponse>(std::move(res));
     http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, size_t) {
       if (ec || sp->need_eof()) return self->Close();
@@ -94,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  bool head_ = false;  // the request being answered is a HEAD
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
 };

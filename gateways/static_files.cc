@@ -127,8 +127,11 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
   const std::string etag = ETagOf(size, mtime);
   HttpResponse res{http::status::ok, req.version() ? req.version() : 11};
   res.keep_alive(req.keep_alive());
-  res.set(http::field::cache_control,
-          immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  // Pages are checked again at every visit and never stored: the officer's
+  // page shows personal data, which must not stay in a shared browser's cache.
+  res.set(http::field::cache_control, immutable ? "public, max-age=31536000, immutable"
+                                      : html    ? "no-store"
+                                                : "no-cache");
   res.set(http::field::etag, etag);
   res.set("X-Content-Type-Options", "nosniff");
   if (html) {

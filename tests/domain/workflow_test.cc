@@ -293,6 +293,15 @@ TEST(Stage, NextActionsRolesAndDueDate) {
   EXPECT_EQ(issued.service_days, 0);
 }
 
+TEST(Stage, AfterASurveyThatFoundTheZoningNotMetTheLurahCanOnlyDecline) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyScheduled);
+  w.Run(Officer("kelurahan_economy"), RecordSurvey{false, "zona hijau"});
+  ASSERT_EQ(w.state.status, S::kSurveyed);
+  EXPECT_EQ(Stage(w.state, *w.gov.charter).next_actions,
+            std::vector<std::string>{"decline_recommendation"});
+}
+
 TEST(Stage, IncompleteShowsApplicantAndOfficer) {
   PermitWorld w;
   w.AdvanceTo(S::kIncomplete);

@@ -141,6 +141,11 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   for (auto& k : stats["kelurahan"])
     if (k["code"] == kUlujami) found = k["by_stage"].value("revoked", 0) >= 1;
   EXPECT_TRUE(found) << stats.dump();
+  // HEAD answers as GET does, without the body.
+  auto head = client_.Request("HEAD", "/v1/public/stats", "", "");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty()) << head.body.substr(0, 80);
+  EXPECT_EQ(client_.Get("/healthz").status, 200) << "the connection goes on after a HEAD";
 }
 
 TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {

@@ -64,6 +64,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
     http::write(*impl_->stream, req, ec);
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
+    parser.skip(method == "HEAD");  // a HEAD answer has the GET's headers and no body
     if (!ec) http::read(*impl_->stream, impl_->buffer, parser, ec);
     if (ec) {  // the server closed a kept-alive connection: once more, fresh
       impl_->stream.reset();

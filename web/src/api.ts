@@ -160,6 +160,7 @@ export interface Charter {
   service_days: Record<string, number>;
   required_documents: string[];
   optional_documents?: string[];
+  rejection_reasons?: string[]; // absent: the ledger's five default codes
   utc_offset_minutes: number;
 }
 export interface ActionResult {

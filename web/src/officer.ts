@@ -1,5 +1,5 @@
 // The officer worklist (/officer): sign in with an officer token (kept in
-// sessionStorage), the queue from /v1/worklist, one application with its
+// sessionStorage, dropped after IDLE_MS without use), the queue from /v1/worklist, one application with its
 // history, and the actions the charter grants the officer's role. Every
 // action is sent with a fresh command_id and the expected_version; when the
 // ledger refuses, its error code and message are shown as they are.
@@ -9,6 +9,9 @@ import { t, term } from './i18n';
 import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
 
 const TOKEN_KEY = 'pl.officer.token';
+// A browser restores a tab's sessionStorage with the tab (reopened, or after
+// a restart with session restore): a token unused this long is dropped.
+const IDLE_MS = 30 * 60 * 1000;
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
 // Every permit action an officer form can send, in workflow order.
 const ACTIONS = [
@@ -27,7 +30,8 @@ const ACTIONS = [
   'withdraw_consent',
   'erase_personal_data',
 ];
-const REASON_CODES = ['incomplete_documents', 'zoning', 'ineligible', 'duplicate_application', 'false_information'];
+// The charter's rejection_reasons, when it lists none (Charter::kDefaultRejectionReasons).
+const DEFAULT_REASON_CODES = ['incomplete_documents', 'zoning', 'ineligible', 'duplicate_application', 'false_information'];
 
 interface State {
   token: string | null;
@@ -57,11 +61,33 @@ const st: State = {
   loading: false,
 };
 
+// The stored token, unless it has not been used for IDLE_MS.
 function readToken(): string | null {
   try {
-    return sessionStorage.getItem(TOKEN_KEY);
+    const kept = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as { token?: unknown; used?: unknown } | null;
+    if (kept && typeof kept.token === 'string' && typeof kept.used === 'number' && Date.now() - kept.used < IDLE_MS)
+      return kept.token;
+    forgetToken();
   } catch {
-    return null;
+    forgetToken();
+  }
+  return null;
+}
+
+// Keeps the token with the time of its last use.
+function keepToken(token: string): void {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, used: Date.now() }));
+  } catch {
+    /* kept in memory only */
+  }
+}
+
+function forgetToken(): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* nothing kept */
   }
 }
 
@@ -95,19 +121,13 @@ async function signIn(token: string): Promise<void> {
     st.token = token;
     st.worklist = wl;
     st.charter = charter;
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      /* kept in memory only */
-    }
+    keepToken(token);
   } catch (e) {
     st.signInError = e;
     st.token = null;
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      /* nothing kept */
-    }
+    // Only the ledger's refusal of the token drops it: after a network
+    // failure the sign-in form offers it again.
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) forgetToken();
   }
   render();
   if (st.token) {
@@ -120,11 +140,7 @@ async function signIn(token: string): Promise<void> {
 }
 
 function signOut(): void {
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    /* nothing kept */
-  }
+  forgetToken();
   Object.assign(st, { token: null, worklist: null, permit: null, history: [], error: null, notice: '', signInError: null });
   history.replaceState(null, '', location.pathname);
   render();
@@ -134,6 +150,7 @@ function signOut(): void {
 async function reloadWorklist(): Promise<void> {
   try {
     st.worklist = await api<Worklist>('/v1/worklist', { token: st.token! });
+    st.error = null;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signOut();
     st.error = e;
@@ -205,6 +222,8 @@ function renderSignIn(root: HTMLElement): void {
     'aria-describedby': 'token-error',
     class: 'mono',
   });
+  // A token kept through a failed sign-in (the ledger was unreachable).
+  input.value = readToken() ?? '';
   const err = h('p', { id: 'token-error', class: 'field-error', 'aria-live': 'assertive' });
   clear(
     root,
@@ -610,7 +629,7 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
           h('input', { id, name: f.name, type: 'text', list: `${id}-list`, maxlength: 64, autocomplete: 'off', 'aria-describedby': errId, required: true }),
-          h('datalist', { id: `${id}-list` }, REASON_CODES.map((c) => h('option', { value: c }, term('reason', c)))),
+          h('datalist', { id: `${id}-list` }, (st.charter?.rejection_reasons ?? DEFAULT_REASON_CODES).map((c) => h('option', { value: c }, term('reason', c)))),
           err,
         );
       case 'date':
@@ -755,7 +774,8 @@ async function submitAction(
     st.other = '';
     st.refusal = null;
     st.notice = t('off.done', { action: term('action', action), status: term('status', r.status), version: r.version });
-    await refreshPermit();
+    // The action is recorded whatever happens to the reload that follows.
+    await refreshPermit().catch(() => (st.notice += ` ${t('off.stale')}`));
     render();
     focusOn('#notice');
   } catch (e) {
@@ -782,6 +802,7 @@ async function submitAction(
 function render(): void {
   document.title = `${t('off.title')} — ${t('app.name')}`;
   const root = $('#officer');
+  if (st.token && st.worklist) keepToken(st.token); // in use: the idle time starts again
   if (st.token && !st.worklist && !st.signInError) return clear(root, h('p', { class: 'muted' }, t('loading')));
   if (!st.token || !st.worklist) return renderSignIn(root);
   if (st.permit || st.loading || (st.error && permitFromHash())) return renderDetail(root);

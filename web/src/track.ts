@@ -1,6 +1,8 @@
-// Applicant tracking (/track, /track?code=...): the stage on a timeline, what
-// is missing, the next step and who takes it, the due date and the history,
-// from GET /v1/track/{code}. No personal data is shown (the API sends none).
+// Applicant tracking (/track): the stage on a timeline, what is missing, the
+// next step and who takes it, the due date and the history, from
+// GET /v1/track/{code}. No personal data is shown (the API sends none).
+// The code is typed, never taken from a link: a browser keeps every address
+// it opened in its history, where the next user of the computer finds it.
 import './styles.css';
 import { api, type Tracking } from './api';
 import { t, term } from './i18n';
@@ -12,8 +14,11 @@ const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
 let data: Tracking | null = null;
 let error: unknown = null;
 
+// The code as the ledger writes it: upper case, four groups of five
+// joined by hyphens (typed with or without them, or with spaces).
 function normalize(code: string): string {
-  return code.trim().toUpperCase().replace(/\s+/g, '');
+  const bare = code.toUpperCase().replace(/[\s-]+/g, '');
+  return /^[0-9A-Z]{20}$/.test(bare) ? bare.match(/.{5}/g)!.join('-') : code.trim().toUpperCase();
 }
 
 async function lookup(raw: string): Promise<void> {
@@ -78,9 +83,9 @@ function lastReachedIndex(d: Tracking): number {
   };
   let best = 0;
   for (const s of d.history) if (s.type in byEvent) best = Math.max(best, byEvent[s.type]!);
-  // The step after the last one reached is where it stopped (an issued
-  // permit that is revoked stops on "issued" itself).
-  return d.status === 'revoked' ? 5 : Math.min(best + 1, 5);
+  // The step after the last one reached is where it stopped; a revoked
+  // permit went the whole way (the revocation is the outcome below).
+  return d.status === 'revoked' ? PATH.length : Math.min(best + 1, 5);
 }
 
 function stepDetails(s: Tracking['history'][number]): string {
@@ -160,9 +165,15 @@ function render(): void {
       d.permit_number
         ? h(
             'section',
-            { class: 'alert alert-ok', 'aria-label': t('track.permit') },
+            {
+              class: `alert ${d.status === 'revoked' ? 'alert-error' : 'alert-ok'} permit-box`,
+              'aria-label': t('track.permit'),
+              'data-permit-status': d.status,
+            },
             h('strong', {}, `${t('track.permit')}: `),
-            t('track.permit.text', { number: d.permit_number, until: fmtDate(d.valid_until) }),
+            d.status === 'revoked'
+              ? t('track.permit.revoked', { number: d.permit_number })
+              : t('track.permit.text', { number: d.permit_number, until: fmtDate(d.valid_until) }),
             ' ',
             h('a', { href: `/?verify=${encodeURIComponent(d.permit_number)}#verify` }, t('track.verify.link')),
           )
@@ -214,15 +225,14 @@ function main(): void {
     void lookup(($('#code') as HTMLInputElement).value);
   });
   render();
-  const params = new URLSearchParams(location.search);
-  const code = params.get('code');
-  if (code) {
-    // The code is a secret: keep it out of the address bar and the history.
+  if (new URLSearchParams(location.search).has('code')) {
+    // A code in a link is not used: the browser has already written the
+    // address into its history. Take it out of the address bar at least,
+    // and say why the applicant must type it.
     history.replaceState(null, '', location.pathname);
-    void lookup(code).then(() => (document.body.dataset.ready = 'true'));
-  } else {
-    document.body.dataset.ready = 'true';
+    clear($('#result'), h('p', { class: 'alert alert-info', id: 'no-code-links' }, t('track.nolinks')));
   }
+  document.body.dataset.ready = 'true';
 }
 
 main();

@@ -106,16 +106,20 @@ export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge badge-${kind}`, 'data-status': status }, term('status', status));
 }
 
-// The message for a failed request: the ledger's code and message.
+// The message for a failed request: the ledger's code and message (the
+// ledger writes English; a code the pages translate shows in the page's
+// language).
 export function errorBox(e: unknown): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
+    const key = `apierr.${e.code}`;
+    const local = t(key);
     return h(
       'div',
       { class: 'alert alert-error', role: 'alert', 'data-error-code': e.code },
       h('strong', {}, `${t('error.prefix')}: `),
       h('code', { class: 'error-code' }, e.code),
       ' ',
-      h('span', { class: 'error-message' }, e.message),
+      h('span', { class: 'error-message' }, local === key ? e.message : local),
     );
   }
   return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t('error.network'));

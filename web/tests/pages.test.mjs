@@ -189,7 +189,40 @@ describe('applicant tracking', () => {
     await page.context().close();
   });
 
-  test('/track?code= shows an open application with what is missing, the next step and its due date', async () => {
+  test('a revoked permit shows as revoked on /track, and its long number fits a 360 px phone', async () => {
+    // Issued through the API (its number carries a 13-character permit id), then revoked.
+    const app = await submitApplication(ledger.base, BINTARO, 'Toko Uji Cabut');
+    const steps = [
+      ['ptsp-bintaro', { action: 'verify_documents' }],
+      ['ptsp-bintaro', { action: 'schedule_survey', date: '2099-01-05', team: ['ekbang-bintaro'] }],
+      ['ekbang-bintaro', { action: 'record_survey', zoning_compliant: true }],
+      ['lurah-bintaro', { action: 'recommend', letter_number: '9/REK/2026' }],
+      ['kepala-ptsp-bintaro', { action: 'issue_permit' }],
+      ['kepala-ptsp-bintaro', { action: 'revoke', reason: 'usaha tutup' }],
+    ];
+    for (const [i, [officer, body]] of steps.entries()) {
+      const r = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
+        token: ledger.tokens.officers[officer],
+        method: 'POST',
+        body: { ...body, command_id: `rv-${app.permit_id}-${i}` },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    }
+    const code = app.tracking_code;
+    const page = await open('/track', { width: 360, height: 780 });
+    await page.fill('#code', code);
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card');
+    assert.equal(await page.$eval('.permit-box', (e) => e.dataset.permitStatus), 'revoked');
+    assert.ok(await page.$eval('.permit-box', (e) => e.classList.contains('alert-error')), 'not shown as a valid permit');
+    assert.equal(await page.$eval('[data-step="issued"]', (e) => e.className), 'step step-done', 'it was issued before');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('/track shows an open application with what is missing, the next step and its due date', async () => {
     // An open application that waits for documents.
     const app = await submitApplication(ledger.base, BINTARO, 'Warung Uji Lacak');
     const ptsp = ledger.tokens.officers['ptsp-bintaro'];
@@ -204,9 +237,16 @@ describe('applicant tracking', () => {
       [DESKTOP, 'track-desktop'],
       [PHONE, 'track-phone'],
     ]) {
+      // A code in a link is not used (the browser keeps the address in its
+      // history): the page says so and takes it out of the address bar.
       const page = await open(`/track?code=${encodeURIComponent(app.tracking_code)}`, viewport);
-      await page.waitForSelector('.track-card');
+      await page.waitForSelector('#no-code-links');
       assert.equal(new URL(page.url()).search, '', 'the code is taken out of the address bar');
+      assert.equal(await page.$('.track-card'), null, 'nothing is looked up from a link');
+      // Typed, with or without its hyphens, in lower case.
+      await page.fill('#code', app.tracking_code.replaceAll('-', '').toLowerCase());
+      await page.click('#track-form button[type=submit]');
+      await page.waitForSelector('.track-card');
       assert.equal(await page.$eval('.track-card', (e) => e.dataset.status), 'incomplete');
       assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['premises_proof']);
       assert.deepEqual(await page.$$eval('#next-actions li', (l) => l.map((x) => x.dataset.action)), want.next_actions);
@@ -410,7 +450,7 @@ describe('language, accessibility and serving', () => {
       const r = await get(path);
       assert.equal(r.status, 200, path);
       assert.match(r.headers.get('content-type'), /^text\/html/, path);
-      assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+      assert.equal(r.headers.get('cache-control'), 'no-store', path);
       assert.match(await r.text(), new RegExp(`assets/${file}-`), path);
       const again = await get(path, { headers: { 'If-None-Match': r.headers.get('etag') } });
       assert.equal(again.status, 304, `${path} revalidates`);
