@@ -119,10 +119,17 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (options.follow) l->engine_->Start();
   if (Status s = l->Bootstrap(); !s.ok()) return s;
   if (options.follow) {
+    // The log's name is fixed when its key is made: a later charter that
+    // renames the kecamatan does not rename the log (its checkpoints and
+    // every verifier key handed out name it).
     std::string origin = options.transparency_origin;
     if (origin.empty()) {
+      auto stored =
+          CheckpointSigner::StoredKeyName(CheckpointPublisher::KeyPath(options.data_dir));
+      if (!stored.ok()) return stored.status();
       auto charter = l->queries_->charter();
-      origin = "permitledger.local/" + (charter ? charter->kecamatan_code : std::string("log"));
+      origin = stored->value_or("permitledger.local/" +
+                                (charter ? charter->kecamatan_code : std::string("log")));
     }
     auto publisher = CheckpointPublisher::Open(
         l->engine_->db(), {options.data_dir, origin, options.checkpoint_interval});

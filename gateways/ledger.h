@@ -64,7 +64,8 @@ struct LedgerOptions {
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
   LedgerKafkaOptions kafka;
-  // The transparency log's origin and key name; default
+  // The transparency log's origin and key name; default: the name of the
+  // key in DATA/transparency.key, or for a new key
   // "permitledger.local/<kecamatan code of the charter>".
   std::string transparency_origin;
   // How often a checkpoint is signed while the log grows (0: only on demand

@@ -269,6 +269,19 @@ Result<CheckpointSigner> CheckpointSigner::LoadOrCreate(const std::string& path,
   return Status("key_file", "checkpoint key file " + path + " keeps changing");
 }
 
+Result<std::optional<std::string>> CheckpointSigner::StoredKeyName(const std::string& path) {
+  auto existing = ReadKeyFile(path);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value()) return std::optional<std::string>();
+  std::string contents = std::move(**existing);
+  if (!contents.empty() && contents.back() == '\n') contents.pop_back();
+  auto signer = FromPrivateKey(contents);
+  Wipe(contents);
+  if (!signer.ok())
+    return Status("invalid_key", "checkpoint key file " + path + " holds no usable key");
+  return std::optional<std::string>(signer->key_name());
+}
+
 Result<std::string> CheckpointSigner::SignNote(std::string_view text) const {
   if (!IsValidNoteText(text)) {
     return Status("malformed_note",

@@ -24,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "events/result.h"
@@ -57,6 +58,8 @@ class CheckpointSigner {
   // Loads the key for `key_name` from `path`, or creates a new random key
   // there (mode 0600, created atomically) if the file does not exist.
   static Result<CheckpointSigner> LoadOrCreate(const std::string& path, std::string_view key_name);
+  // The key name of the key file at `path`, or nullopt when there is none.
+  static Result<std::optional<std::string>> StoredKeyName(const std::string& path);
   // From a "PRIVATE+KEY+..." string.
   static Result<CheckpointSigner> FromPrivateKey(std::string_view private_key);
   // From a 32-byte Ed25519 seed (tests, known answers).

@@ -6,6 +6,8 @@
 #include <rocksdb/db.h>
 
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <future>
 
 #include "gateways/demo.h"
@@ -90,6 +92,43 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
   ledger = Ledger::Open({dir});
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ(ProjectionEngine::Digest((*ledger)->engine().db()), digest);
+  std::filesystem::remove_all(dir);
+}
+
+// The log's name is fixed with its key: a charter that renames the
+// kecamatan leaves it alone, and the ledger starts again.
+TEST(Ledger, ACharterThatRenamesTheKecamatanKeepsTheLogsName) {
+  const std::string dir = FreshDir("rename");
+  const std::string pub = CheckpointPublisher::PublicKeyPath(dir);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string key;
+  {
+    auto ledger = Ledger::Open({dir});
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    key = read(pub);
+    ASSERT_TRUE(key.starts_with("permitledger.local/31.74.10+")) << key;
+    nlohmann::json charter = nlohmann::json::parse(read(DefaultCharterPath()));
+    charter["charter_version"] = 2;
+    charter["kecamatan"]["code"] = "31.74.11";
+    for (auto& k : charter["kelurahan"])
+      k["code"] = "31.74.11" + k["code"].get<std::string>().substr(8);
+    Command cmd;
+    cmd.id = CommandId("rename");
+    cmd.stream = kGovernanceStream;
+    cmd.actor = {"admin", "admin", ""};
+    cmd.action = AdoptCharter{charter.dump()};
+    Outcome o = (*ledger)->ExecuteSync(cmd);
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->code << ": " << o.refusal->message;
+  }
+  auto again = Ledger::Open({dir});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->queries().charter()->kecamatan_code, "31.74.11");
+  EXPECT_EQ(read(pub), key);
+  again->reset();
   std::filesystem::remove_all(dir);
 }
 
