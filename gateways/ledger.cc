@@ -117,7 +117,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
   l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
   if (options.follow) l->engine_->Start();
-  if (Status s = l->Bootstrap(); !s.ok()) return s;
+  if (options.adopt_charter) {
+    if (Status s = l->Bootstrap(); !s.ok()) return s;
+  }
   if (options.follow) {
     // The log's name is fixed when its key is made: a later charter that
     // renames the kecamatan does not rename the log (its checkpoints and

@@ -63,6 +63,9 @@ struct LedgerOptions {
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
+  // Adopt `charter_path` when the log has no charter yet. The offline tools
+  // (replay, trail export) do not: they never write to the log.
+  bool adopt_charter = true;
   LedgerKafkaOptions kafka;
   // The transparency log's origin and key name; default: the name of the
   // key in DATA/transparency.key, or for a new key

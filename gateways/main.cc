@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   replay->add_option("--data", data, "data directory")->capture_default_str();
   std::string replay_out;
   replay->add_option("--output", replay_out,
-                     "where to build the fresh views (default: DATA/views.replay)");
+                     "where to build the fresh views, emptied first: a new directory or an "
+                     "earlier replay's (default: DATA/views.replay)");
 
   LedgerKafkaOptions kafka;
   for (auto* cmd : {serve, demo, replay}) AddKafkaOptions(cmd, kafka);

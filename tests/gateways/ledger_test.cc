@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <future>
 
+#include "events/embedded_log.h"
+#include "gateways/audit_cli.h"
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
 #include "projections/view_keys.h"
@@ -129,6 +131,24 @@ TEST(Ledger, ACharterThatRenamesTheKecamatanKeepsTheLogsName) {
   EXPECT_EQ((*again)->queries().charter()->kecamatan_code, "31.74.11");
   EXPECT_EQ(read(pub), key);
   again->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// The offline replay reads the log and never writes to it, not even the
+// charter a first start did not get to adopt.
+TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {
+  const std::string dir = FreshDir("no-charter");
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(EmbeddedLog::Open({dir + "/log"}).ok());  // a first start that died early
+  LedgerOptions lo;
+  lo.data_dir = dir;
+  auto r = ReplayViews(lo, "");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->events, 0u);
+  auto log = EmbeddedLog::Open({dir + "/log"});
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->EndOffset(PartitionId{0})->value, 0u);
+  log->reset();
   std::filesystem::remove_all(dir);
 }
 

@@ -120,6 +120,13 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
   std::string out;
   EXPECT_EQ(RunLedger({"replay", "--data", data}, &out), 0) << out;
   EXPECT_NE(out.find("identical"), std::string::npos) << out;
+  // A replay never writes over the ledger's own files.
+  for (const std::string& output : {data, data + "/log", data + "/..", data + "/keys/x"}) {
+    EXPECT_NE(RunLedger({"replay", "--data", data, "--output", output}, &out), 0) << output;
+    EXPECT_NE(out.find("would overwrite the ledger's own files"), std::string::npos) << out;
+  }
+  EXPECT_EQ(RunLedger({"replay", "--data", data}, &out), 0) << out;
+  EXPECT_NE(out.find("identical"), std::string::npos) << "the log is still there: " << out;
 }
 
 }  // namespace
