@@ -129,26 +129,11 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
     }
     std::unordered_map<std::string, Dedupe> dedupe;
     std::unordered_map<std::string, PermitState> touched;
-    for (const auto& r : *records) {
-      auto e = Decode(r.value);
-      if (!e.ok()) return e.status();
-      const std::string& stream = e->stream.str();
-      if (e->stream == kGovernanceStream) {
-        if (!gov) gov = std::make_shared<GovernanceState>(*governance());
-        EvolveGovernance(*gov, *e);
-        batch.Put(GovKey(e->seq), r.value);
-        continue;
-      }
-      auto it = touched.find(stream);
-      if (it == touched.end()) {
-        auto st = LoadState(stream);
-        if (!st.ok()) return st.status();
-        it = touched.emplace(stream, std::move(*st)).first;
-      }
-      PermitState& state = it->second;
-      if (e->seq <= state.version) continue;  // already folded (a store ahead of its checkpoint)
-      EvolvePermit(state, *e);
-      std::string dk = DedupeKey(stream, e->command_id);
+    // Records that the event at `r` came of its command (so that a repeat
+    // of the command answers with it), leaving `version` and `status`.
+    auto record = [&](const LogRecord& r, const Envelope& e, uint64_t version,
+                      std::string status) {
+      std::string dk = DedupeKey(e.stream.str(), e.command_id);
       auto [d, fresh] = dedupe.try_emplace(dk);
       if (fresh) {
         std::string old;
@@ -160,8 +145,31 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
         }
       }
       d->second.count++;
-      d->second.version = state.version;
-      d->second.status = StatusName(state.status);
+      d->second.version = version;
+      d->second.status = std::move(status);
+    };
+    for (const auto& r : *records) {
+      auto e = Decode(r.value);
+      if (!e.ok()) return e.status();
+      const std::string& stream = e->stream.str();
+      if (e->stream == kGovernanceStream) {
+        if (!gov) gov = std::make_shared<GovernanceState>(*governance());
+        if (e->seq <= gov->version) continue;  // already folded
+        EvolveGovernance(*gov, *e);
+        batch.Put(GovKey(e->seq), r.value);
+        record(r, *e, gov->version, "");
+        continue;
+      }
+      auto it = touched.find(stream);
+      if (it == touched.end()) {
+        auto st = LoadState(stream);
+        if (!st.ok()) return st.status();
+        it = touched.emplace(stream, std::move(*st)).first;
+      }
+      PermitState& state = it->second;
+      if (e->seq <= state.version) continue;  // already folded (a store ahead of its checkpoint)
+      EvolvePermit(state, *e);
+      record(r, *e, state.version, StatusName(state.status));
     }
     for (auto& [stream, state] : touched) {
       batch.Put(StateKey(stream), EncodePermitState(state));

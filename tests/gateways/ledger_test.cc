@@ -152,6 +152,37 @@ TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {
   std::filesystem::remove_all(dir);
 }
 
+// The processor's store is derived from the log: rebuilt from it (here from
+// scratch, as after a crash between the append and the store's write), a
+// repeated command of any stream answers its first outcome.
+TEST(Ledger, RepeatsAnswerTheirFirstOutcomeAfterTheStoreIsRebuiltFromTheLog) {
+  const std::string dir = FreshDir("rebuilt");
+  auto enrol = [] {
+    Command cmd;
+    cmd.id = CommandId("enrol-x");
+    cmd.stream = kGovernanceStream;
+    cmd.actor = {"admin", "admin", ""};
+    cmd.action = EnrollOfficer{"ptsp-x", "X", "ptsp_officer", "31.74.10.1003", HashToken("t")};
+    return cmd;
+  };
+  {
+    auto ledger = Ledger::Open({dir});
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    Outcome o = (*ledger)->ExecuteSync(enrol());
+    ASSERT_TRUE(o.error.ok() && !o.refusal && o.events.size() == 1u);
+  }
+  std::filesystem::remove_all(dir + "/state");
+  auto ledger = Ledger::Open({dir});
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  Outcome again = (*ledger)->ExecuteSync(enrol());
+  ASSERT_TRUE(again.error.ok()) << again.error.ToString();
+  EXPECT_FALSE(again.refusal) << again.refusal->code;
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.events.size(), 1u);
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
   const std::string dir = FreshDir("group");
   auto ledger = Ledger::Open({dir});
