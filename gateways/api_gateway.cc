@@ -440,20 +440,32 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   if (!in.ok())
     return respond(
         ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
-  const std::string token = RandomToken(24);
+  // With a command_id the token is bound to the request, so a retry (the
+  // answer was lost) gets it again; without one it is random, shown once.
+  std::string token = RandomToken(24);
+  if (command_id) {
+    json request = json::parse(req.body());
+    request.erase("command_id");
+    token = ledger_.OfficerToken(*command_id, who.actor.id + '\0' + request.dump());
+  }
   e.token_hash = HashToken(token);
   Command cmd;
   cmd.id =
       CommandId(command_id.value_or("enroll-" + e.officer_id + "-" + e.token_hash.substr(0, 8)));
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
-  std::string officer_id = e.officer_id;
+  std::string officer_id = e.officer_id, token_hash = e.token_hash;
   cmd.action = std::move(e);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     if (RespondIfNotTaken(req, o, respond)) return;
-    if (o.duplicate)
-      return respond(ErrorResponse(req, http::status::conflict, "officer_exists",
-                                   "this enrolment was already made; its token was shown once"));
+    if (o.duplicate) {
+      const auto* first =
+          o.events.size() == 1 ? std::get_if<OfficerEnrolled>(&o.events[0].payload) : nullptr;
+      if (!first || first->token_hash != token_hash)
+        return respond(ErrorResponse(req, http::status::conflict, "command_id_reused",
+                                     "this command_id enrolled an officer with another request "
+                                     "(or without a command_id): choose a new command_id"));
+    }
     json j = {{"officer_id", officer_id}, {"token", token}};
     respond(JsonResponse(req, http::status::created, j.dump()));
   });

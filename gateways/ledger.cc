@@ -282,6 +282,13 @@ std::string Ledger::SubscriberToken(const std::string& subscriber) const {
   return "feed_" + Hex(reinterpret_cast<const unsigned char*>(m.data()), 20);
 }
 
+std::string Ledger::OfficerToken(const std::string& command_id,
+                                 std::string_view request) const {
+  const std::string m =
+      Mac("officer-token" + std::string(1, '\0') + command_id + '\0' + std::string(request));
+  return Hex(reinterpret_cast<const unsigned char*>(m.data()), 24);
+}
+
 std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view request) const {
   const std::string m = Mac("tracking-code" + std::string(1, '\0') + permit_id + '\0' +
                             std::string(request));

@@ -121,6 +121,10 @@ class Ledger {
   // request sent again gets the same code, another request under the same
   // permit id does not, and nobody without the secret can guess one.
   std::string TrackingCode(const std::string& permit_id, std::string_view request) const;
+  // The token of an officer enrolled with `request` under `command_id`: an
+  // HMAC of both under the server secret, so that a retried enrolment (the
+  // answer was lost) gets the same token again, and nothing else does.
+  std::string OfficerToken(const std::string& command_id, std::string_view request) const;
   // The bearer token of a feed subscriber (docs/feeds.md): an HMAC of its id
   // under the server secret, handed to the subscriber by the administrator.
   std::string SubscriberToken(const std::string& subscriber) const;

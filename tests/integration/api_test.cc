@@ -224,6 +224,32 @@ TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
   EXPECT_NE(repeated.find("new command_id"), std::string::npos) << repeated;
 }
 
+TEST_F(ApiTest, ARetriedEnrolmentGetsTheSameTokenAndAnotherRequestUnderItsIdNone) {
+  json officer = {{"id", "ptsp-retry"},       {"name", "Officer"},
+                  {"role", "ptsp_officer"},   {"kelurahan", kUlujami},
+                  {"command_id", "enrol-retry"}};
+  auto first = client_.Post("/v1/officers", officer, ledger_->admin_token());
+  ASSERT_EQ(first.status, 201) << first.body;
+  const uint64_t end = LogEnd();
+  // The answer was lost: the same request again gets the same token.
+  auto again = client_.Post("/v1/officers", officer, ledger_->admin_token());
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["token"], first.json()["token"]);
+  EXPECT_EQ(client_.Get("/v1/worklist", first.json()["token"]).status, 200);
+  // Another request under the same command_id: no token.
+  officer["name"] = "Someone Else";
+  auto other = client_.Post("/v1/officers", officer, ledger_->admin_token());
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(other.json()["error"]["code"], "command_id_reused");
+  EXPECT_EQ(other.body.find(first.json()["token"].get<std::string>()), std::string::npos);
+  // The same officer id under a new command_id: it exists.
+  officer["command_id"] = "enrol-retry-2";
+  other = client_.Post("/v1/officers", officer, ledger_->admin_token());
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(other.json()["error"]["code"], "officer_exists");
+  EXPECT_EQ(LogEnd(), end);
+}
+
 TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   auto [id, code] = Submit("reuse-app");
   ASSERT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "ru-1"}})
