@@ -13,6 +13,7 @@
 
 #include "events/embedded_log.h"
 #include "events/hex.h"
+#include "events/secret_file.h"
 #include "events/kafka_log.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
@@ -36,15 +37,9 @@ Result<std::string> LoadOrCreateSecret(const fs::path& path,
     return s;
   }
   std::string s = make();
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << s << "\n";
-    if (!out) return Status("invalid_data_dir", "cannot write " + tmp.string());
-  }
-  ::chmod(tmp.c_str(), 0600);
-  fs::rename(tmp, path);
+  Status written = WriteNewSecretFile(path.string(), s + "\n");
+  if (written.code() == "key_exists") return LoadOrCreateSecret(path, make);  // another process's
+  if (!written.ok()) return Status("invalid_data_dir", written.message());
   return s;
 }
 

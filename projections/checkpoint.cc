@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "events/secret_file.h"
 #include "projections/encoding.h"
 
 namespace pl {
@@ -26,6 +27,7 @@ Status MalformedCheckpoint(std::string why) {
 Status KeyFileError(const std::string& path, const std::string& what) {
   return Status("key_file", what + " " + path + ": " + std::strerror(errno));
 }
+
 
 // Wipes a buffer holding key material when it goes out of scope.
 template <size_t N>
@@ -52,47 +54,6 @@ std::string FormatPrivateKey(std::string_view name, uint32_t key_id,
   return out;
 }
 
-Status WriteNewKeyFile(const std::string& path, const std::string& contents) {
-  // Written to a temporary file, then linked into place: the key file either
-  // does not exist or is complete, and an existing one is never replaced.
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return KeyFileError(tmp, "cannot create");
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Status s = KeyFileError(tmp, "cannot write");
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    Status s = KeyFileError(tmp, "cannot sync");
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  ::close(fd);
-  const int linked = ::link(tmp.c_str(), path.c_str());
-  const int link_errno = errno;
-  ::unlink(tmp.c_str());
-  if (linked != 0) {
-    errno = link_errno;
-    if (link_errno == EEXIST) return Status("key_exists", "key file appeared meanwhile");
-    return KeyFileError(path, "cannot create");
-  }
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
-}
 
 // Reads an existing key file; nullopt (with errno ENOENT) if there is none.
 Result<std::optional<std::string>> ReadKeyFile(const std::string& path) {
@@ -260,7 +221,7 @@ Result<CheckpointSigner> CheckpointSigner::LoadOrCreate(const std::string& path,
     auto signer = FromSeed(key_name, seed.bytes);
     if (!signer.ok()) return signer.status();
     std::string contents = FormatPrivateKey(key_name, signer->verifier_.key_id, seed.bytes) + "\n";
-    Status written = WriteNewKeyFile(path, contents);
+    Status written = WriteNewSecretFile(path, contents);
     Wipe(contents);
     if (written.ok()) return signer;
     if (written.code() != "key_exists") return written;
