@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "events/disk_space.h"
 #include "events/embedded_log.h"
 #include "events/hex.h"
 #include "events/secret_file.h"
@@ -92,6 +93,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   fs::create_directories(options.data_dir, ec);
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
+  if (!options.free_bytes) options.free_bytes = [d = options.data_dir] { return FreeBytes(d); };
+  if (Status room = CheckDiskReserve(options.free_bytes(), options.disk_reserve, options.data_dir);
+      !room.ok())
+    return room;
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 
@@ -178,7 +183,9 @@ Status Ledger::OpenEmbedded() {
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
   auto processor =
-      CommandProcessor::Open(*log_, *vault_, {(dir / "state").string(), 4096, options_.clock});
+      CommandProcessor::Open(*log_, *vault_,
+                             {(dir / "state").string(), 4096, options_.clock,
+                              options_.disk_reserve, options_.free_bytes});
   if (!processor.ok()) return processor.status();
   backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor));
   return Status::Ok();

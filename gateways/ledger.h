@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 
+#include "events/disk_space.h"
 #include "events/event_log.h"
 #include "events/personal_vault.h"
 #include "gateways/checkpoint_publisher.h"
@@ -63,6 +64,12 @@ struct LedgerOptions {
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
+  // The free space the ledger keeps on the data directory's disk: it does
+  // not start, and refuses commands (503, nothing written), with less
+  // (events/disk_space.h). `free_bytes` tells how much is free (default:
+  // statvfs of the data directory).
+  uint64_t disk_reserve = kDefaultDiskReserve;
+  std::function<uint64_t()> free_bytes;
   // Adopt `charter_path` when the log has no charter yet. The offline tools
   // (replay, trail export) do not: they never write to the log.
   bool adopt_charter = true;

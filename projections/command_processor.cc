@@ -1,5 +1,7 @@
 #include "projections/command_processor.h"
 
+#include "events/disk_space.h"
+
 #include <chrono>
 #include <optional>
 
@@ -20,6 +22,8 @@ Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
   auto core = CommandCore::Open(options.state_path, log.partitions());
   if (!core.ok()) return core.status();
   if (!options.clock) options.clock = SystemClockMs;
+  if (!options.free_bytes)
+    options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
   // Fold what the log holds past the store's checkpoints: events appended
   // before a crash that the store had not recorded yet.
   for (int32_t p = 0; p < log.partitions(); ++p)
@@ -91,6 +95,10 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   for (int32_t p = 0; behind_ && p < log_.partitions(); ++p)
     if (Status s = core_->CatchUp(log_, p); !s.ok()) return fail_all(s);
   behind_ = false;
+  if (Status room = CheckDiskReserve(options_.free_bytes(), options_.disk_reserve,
+                                     options_.state_path);
+      !room.ok())
+    return fail_all(room);
 
   CommandCore::Plan plan = core_->Decide(cmds, log_, vault_);
   std::vector<Offset> offsets;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <atomic>
 #include <future>
 
 #include "events/embedded_log.h"
@@ -179,6 +180,44 @@ TEST(Ledger, RepeatsAnswerTheirFirstOutcomeAfterTheStoreIsRebuiltFromTheLog) {
   EXPECT_FALSE(again.refusal) << again.refusal->code;
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(again.events.size(), 1u);
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// Below its disk reserve the ledger writes nothing: it does not start, and
+// it refuses commands until space is freed.
+TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
+  const std::string dir = FreshDir("disk");
+  auto free = std::make_shared<std::atomic<uint64_t>>(10ull << 20);
+  LedgerOptions lo;
+  lo.data_dir = dir;
+  lo.free_bytes = [free] { return free->load(); };
+  auto refused = Ledger::Open(lo);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "disk_full");
+  EXPECT_NE(refused.status().message().find("10 MiB free"), std::string::npos)
+      << refused.status().message();
+
+  free->store(1ull << 30);
+  auto ledger = Ledger::Open(lo);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  const uint64_t end = (*ledger)->log().EndOffset(PartitionId{0})->value;
+  auto enrol = [](const std::string& id) {
+    Command cmd;
+    cmd.id = CommandId(id);
+    cmd.stream = kGovernanceStream;
+    cmd.actor = {"admin", "admin", ""};
+    cmd.action = EnrollOfficer{id, "X", "ptsp_officer", "31.74.10.1003", HashToken(id)};
+    return cmd;
+  };
+  free->store(1ull << 20);
+  Outcome o = (*ledger)->ExecuteSync(enrol("disk-1"));
+  EXPECT_EQ(o.error.code(), "disk_full") << o.error.ToString();
+  EXPECT_EQ((*ledger)->log().EndOffset(PartitionId{0})->value, end);
+  free->store(1ull << 30);
+  o = (*ledger)->ExecuteSync(enrol("disk-1"));  // the same command, once space is back
+  EXPECT_TRUE(o.error.ok()) << o.error.ToString();
+  EXPECT_EQ(o.events.size(), 1u);
   ledger->reset();
   std::filesystem::remove_all(dir);
 }

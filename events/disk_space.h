@@ -1,0 +1,38 @@
+// Free space on the disk under the ledger's stores. RocksDB does not survive
+// a full disk gracefully (a failed write can end the process), so the
+// ledger keeps a reserve: it refuses to start, and refuses commands, while
+// less is free, and the stores never reach the disk's end.
+#pragma once
+
+#include <sys/statvfs.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "events/result.h"
+
+namespace pl {
+
+// What the ledger keeps free by default.
+inline constexpr uint64_t kDefaultDiskReserve = 64ull << 20;
+
+// Bytes an unprivileged process may still write on the file system of
+// `path` (the maximum when it cannot be told: an unknown is not a refusal).
+inline uint64_t FreeBytes(const std::string& path) {
+  struct statvfs s {};
+  if (::statvfs(path.c_str(), &s) != 0) return std::numeric_limits<uint64_t>::max();
+  return static_cast<uint64_t>(s.f_bavail) * s.f_frsize;
+}
+
+// Ok while at least `reserve` bytes are free; else code "disk_full" with
+// what to do.
+inline Status CheckDiskReserve(uint64_t free, uint64_t reserve, const std::string& path) {
+  if (free >= reserve) return Status::Ok();
+  return Status("disk_full", "the disk of " + path + " has " + std::to_string(free >> 20) +
+                                 " MiB free, less than the " + std::to_string(reserve >> 20) +
+                                 " MiB the ledger keeps in reserve: nothing was written; free "
+                                 "space there, then try again");
+}
+
+}  // namespace pl
