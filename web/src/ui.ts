@@ -175,7 +175,20 @@ export function mountChrome(page: Page, rerender: () => void): void {
   document.body.prepend(header);
   document.body.append(footer);
   applyStatic(document.body);
-  onLangChange(rerender);
+  // What the user typed survives the re-render: every field with an id
+  // gets its value (or check) back, and the focus returns to the switch.
+  onLangChange(() => {
+    const fields = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      'main input[id], main textarea[id], main select[id]',
+    )].map((el) => [el.id, el.value, el instanceof HTMLInputElement ? el.checked : false] as const);
+    rerender();
+    for (const [id, value, checked] of fields) {
+      const el = document.getElementById(id) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
+      if (!el || el.type === 'file') continue;
+      if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) el.checked = checked;
+      else el.value = value;
+    }
+  });
 }
 
 // A CSV file for download: rows of cells, quoted as RFC 4180 asks.

@@ -423,6 +423,14 @@ describe('language, accessibility and serving', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.getAttribute('html', 'lang'), 'id');
+    // What was typed survives the switch (the sign-in form is drawn again).
+    await page.goto(`${ledger.base}/officer`);
+    await page.waitForSelector('#token');
+    await page.fill('#token', 'half-typed');
+    await page.click('#lang-switch');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.inputValue('#token'), 'half-typed');
+    await page.click('#lang-switch');
     await page.context().close();
   });
 
