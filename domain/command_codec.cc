@@ -76,6 +76,10 @@ template <class A>
 void serialize(A& ar, EnrollOfficer& s) {
   ar(s.officer_id, s.name, s.role, s.jurisdiction, s.token_hash);
 }
+template <class A>
+void serialize(A& ar, RetireOfficer& s) {
+  ar(s.officer_id, s.reason);
+}
 
 namespace {
 

@@ -80,12 +80,15 @@ struct AdoptCharter {
 struct EnrollOfficer {
   std::string officer_id, name, role, jurisdiction, token_hash;
 };
+struct RetireOfficer {
+  std::string officer_id, reason;
+};
 
 using Action =
     std::variant<SubmitApplication, VerifyDocuments, RequestCompletion, CompleteDocuments,
                  ScheduleSurvey, RecordSurvey, Recommend, DeclineRecommendation, IssuePermit,
                  Reject, Withdraw, Revoke, GrantConsent, WithdrawConsent, ErasePersonalData,
-                 AdoptCharter, EnrollOfficer>;
+                 AdoptCharter, EnrollOfficer, RetireOfficer>;
 
 // The action's name in the API and the charter, e.g. "verify_documents",
 // "submit_application", "adopt_charter", "enroll_officer".

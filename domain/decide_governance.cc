@@ -1,4 +1,5 @@
-// Decide for the governance stream: adopting a charter, enrolling officers.
+// Decide for the governance stream: adopting a charter, enrolling and
+// retiring officers.
 // Only the admin role acts here.
 #include "domain/decider_util.h"
 
@@ -70,13 +71,27 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
   return d;
 }
 
+Decision Retire(const Command& cmd, const GovernanceState& gov, const RetireOfficer& a) {
+  if (a.officer_id.empty()) return Missing("officer_id", "name the officer to retire");
+  if (!gov.officers.count(a.officer_id)) {
+    return Refuse("unknown_officer", "no enrolled officer has the id \"" + a.officer_id +
+                                         "\" (retired already, or never enrolled)");
+  }
+  if (a.reason.empty())
+    return Missing("reason", "say why the officer is retired (moved post, left, token lost)");
+  Decision d;
+  Emit(d, cmd, gov.version, OfficerRetired{a.officer_id, a.reason});
+  return d;
+}
+
 }  // namespace
 
 Decision DecideGovernance(const Command& cmd, const GovernanceState& gov) {
   const std::string action = ActionName(cmd.action);
   const auto* adopt = std::get_if<AdoptCharter>(&cmd.action);
   const auto* enroll = std::get_if<EnrollOfficer>(&cmd.action);
-  if (!adopt && !enroll) {
+  const auto* retire = std::get_if<RetireOfficer>(&cmd.action);
+  if (!adopt && !enroll && !retire) {
     return Refuse("wrong_stream", action + " is a permit command, not a governance command");
   }
   if (cmd.stream != kGovernanceStream) {
@@ -93,7 +108,8 @@ Decision DecideGovernance(const Command& cmd, const GovernanceState& gov) {
     return Refuse("role_not_permitted",
                   "role \"" + cmd.actor.role + "\" may not " + action + "; only admin may");
   }
-  return adopt ? Adopt(cmd, gov, *adopt) : Enroll(cmd, gov, *enroll);
+  if (adopt) return Adopt(cmd, gov, *adopt);
+  return enroll ? Enroll(cmd, gov, *enroll) : Retire(cmd, gov, *retire);
 }
 
 }  // namespace pl

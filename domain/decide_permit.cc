@@ -26,10 +26,6 @@ Decision One(const Ctx& c, Payload p) {
 
 Decision NoOp() { return Decision{}; }
 
-Decision Missing(const std::string& field, const std::string& why) {
-  return Refuse("missing_field", field + " is empty: " + why);
-}
-
 std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
                                       const std::string& field, const Charter& charter) {
   for (const auto& d : docs) {
@@ -206,13 +202,17 @@ Decision Handle(const Ctx&, const AdoptCharter&) {
 Decision Handle(const Ctx&, const EnrollOfficer&) {
   return Refuse("wrong_stream", "enroll_officer is a governance command");
 }
+Decision Handle(const Ctx&, const RetireOfficer&) {
+  return Refuse("wrong_stream", "retire_officer is a governance command");
+}
 
 }  // namespace
 
 Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov) {
   const std::string action = ActionName(cmd.action);
   if (std::holds_alternative<AdoptCharter>(cmd.action) ||
-      std::holds_alternative<EnrollOfficer>(cmd.action)) {
+      std::holds_alternative<EnrollOfficer>(cmd.action) ||
+      std::holds_alternative<RetireOfficer>(cmd.action)) {
     return Refuse("wrong_stream", action + " is a governance command; send it to the \"" +
                                       kGovernanceStream.str() + "\" stream");
   }
@@ -260,6 +260,17 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     return Refuse("outside_jurisdiction",
                   "role \"" + actor.role + "\" of jurisdiction \"" + actor.jurisdiction +
                       "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");
+  }
+  // An officer acts only while enrolled, in the role and place enrolled in
+  // (a command sent before a retirement may be decided after it).
+  if (actor.role != "applicant" && actor.role != "admin") {
+    auto officer = gov.officers.find(actor.id);
+    if (officer == gov.officers.end() || officer->second.role != actor.role ||
+        officer->second.jurisdiction != actor.jurisdiction) {
+      return Refuse("officer_not_enrolled",
+                    "officer \"" + actor.id + "\" is not enrolled as " + actor.role + " of " +
+                        actor.jurisdiction + " (retired, or enrolled otherwise)");
+    }
   }
   if (!ActionAllowedFrom(state.status, action)) {
     return Refuse("transition_not_allowed", "permit " + cmd.stream.str() + " is " +

@@ -8,6 +8,10 @@ Decision Refuse(std::string code, std::string message) {
   return d;
 }
 
+Decision Missing(const std::string& field, const std::string& why) {
+  return Refuse("missing_field", field + " is empty: " + why);
+}
+
 void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload) {
   Envelope e;
   e.seq = version + d.events.size() + 1;

@@ -11,6 +11,8 @@ namespace pl {
 
 // A refused decision.
 Decision Refuse(std::string code, std::string message);
+// A refusal for a required field left empty (code missing_field).
+Decision Missing(const std::string& field, const std::string& why);
 
 // Appends an event caused by `cmd` to `d`, numbered after `version` and the
 // events already in `d`.

@@ -26,6 +26,7 @@ const char* ActionName(const Action& a) {
         if constexpr (std::is_same_v<T, ErasePersonalData>) return "erase_personal_data";
         if constexpr (std::is_same_v<T, AdoptCharter>) return "adopt_charter";
         if constexpr (std::is_same_v<T, EnrollOfficer>) return "enroll_officer";
+        if constexpr (std::is_same_v<T, RetireOfficer>) return "retire_officer";
       },
       a);
 }
@@ -103,6 +104,8 @@ const char* ActionOfEvent(EventType t) {
       return "adopt_charter";
     case EventType::kOfficerEnrolled:
       return "enroll_officer";
+    case EventType::kOfficerRetired:
+      return "retire_officer";
   }
   return "";
 }

@@ -80,6 +80,8 @@ const char* EventTypeName(EventType t) {
       return "charter_adopted";
     case EventType::kOfficerEnrolled:
       return "officer_enrolled";
+    case EventType::kOfficerRetired:
+      return "officer_retired";
     case EventType::kApplicationSubmitted:
       return "application_submitted";
     case EventType::kCompletionRequested:

@@ -15,6 +15,7 @@ enum class EventType : uint16_t {
   // Governance stream.
   kCharterAdopted = 1,
   kOfficerEnrolled = 2,
+  kOfficerRetired = 3,
   // Permit streams.
   kApplicationSubmitted = 10,
   kCompletionRequested = 11,
@@ -244,11 +245,25 @@ struct PersonalDataErased {
   }
 };
 
+// An officer leaves the service (or changes post, or lost the token): the
+// token no longer authenticates and the officer acts no more. The same id
+// may be enrolled again, with a new token.
+struct OfficerRetired {
+  static constexpr EventType kType = EventType::kOfficerRetired;
+  static constexpr uint16_t kVersion = 1;
+  std::string officer_id;
+  std::string reason;
+  template <class A>
+  void serialize(A& ar) {
+    ar(officer_id, reason);
+  }
+};
+
 using Payload = std::variant<CharterAdopted, OfficerEnrolled, ApplicationSubmitted,
                              CompletionRequested, DocumentsCompleted, DocumentsVerified,
                              SurveyScheduled, SurveyRecorded, Recommended, RecommendationDeclined,
                              PermitIssued, ApplicationRejected, ApplicationWithdrawn, PermitRevoked,
-                             ConsentGranted, ConsentWithdrawn, PersonalDataErased>;
+                             ConsentGranted, ConsentWithdrawn, PersonalDataErased, OfficerRetired>;
 
 inline EventType TypeOf(const Payload& p) {
   return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, p);

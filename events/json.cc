@@ -17,6 +17,7 @@ json J(const OfficerEnrolled& e) {
           {"role", e.role},
           {"jurisdiction", e.jurisdiction}};
 }
+json J(const OfficerRetired& e) { return {{"officer_id", e.officer_id}, {"reason", e.reason}}; }
 json J(const Business& b) {
   return {{"name", b.name},        {"kbli", b.kbli},         {"description", b.description},
           {"capital", b.capital},  {"turnover", b.turnover}, {"workers", b.workers},

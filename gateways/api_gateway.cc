@@ -133,7 +133,8 @@ bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& 
 http::status RefusalStatus(const std::string& code) {
   if (code == "version_conflict" || code == "already_exists" || code == "officer_exists")
     return http::status::conflict;
-  if (code == "role_not_permitted" || code == "outside_jurisdiction")
+  if (code == "role_not_permitted" || code == "outside_jurisdiction" ||
+      code == "officer_not_enrolled")
     return http::status::forbidden;
   if (code == "unknown_permit") return http::status::not_found;
   if (code == "no_charter") return http::status::service_unavailable;
@@ -245,6 +246,10 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 2 && parts[1] == "officers") {
     if (method != http::verb::post) return wrong_method();
     return PostOfficer(*req, who, respond);
+  }
+  if (n == 4 && parts[1] == "officers" && parts[3] == "retire") {
+    if (method != http::verb::post) return wrong_method();
+    return PostRetirement(*req, who, parts[2], respond);
   }
   if (n == 2 && parts[1] == "applications") {
     if (method != http::verb::post) return wrong_method();
@@ -468,6 +473,28 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
     }
     json j = {{"officer_id", officer_id}, {"token", token}};
     respond(JsonResponse(req, http::status::created, j.dump()));
+  });
+}
+
+void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
+                                const std::string& officer_id, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "retiring an officer", respond)) return;
+  JsonInput in = JsonInput::Parse(req.body());
+  RetireOfficer r{officer_id, in.String("reason", true, 500)};
+  auto command_id = in.OptionalString("command_id", 128);
+  in.RejectUnknown();
+  if (!in.ok())
+    return respond(
+        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+  Command cmd;
+  cmd.id = CommandId(command_id.value_or("retire-" + officer_id + "-" + RandomToken(8)));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  cmd.action = std::move(r);
+  ledger_.Execute(std::move(cmd), [=, req = req](Outcome o) {
+    if (RespondIfNotTaken(req, o, respond)) return;
+    json j = {{"officer_id", officer_id}, {"retired", true}, {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::ok, j.dump()));
   });
 }
 

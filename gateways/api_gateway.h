@@ -43,6 +43,8 @@ class ApiGateway {
   bool Authenticate(const HttpRequest& req, Principal& who, const Respond& respond);
 
   void PostOfficer(const HttpRequest& req, const Principal& who, Respond respond);
+  void PostRetirement(const HttpRequest& req, const Principal& who, const std::string& officer_id,
+                      Respond respond);
   void PostApplication(const HttpRequest& req, const Principal& who, Respond respond);
   void PostAction(const HttpRequest& req, const Principal& who, const std::string& permit_id,
                   Respond respond);

@@ -161,6 +161,9 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
   if (const auto* a = std::get_if<CharterAdopted>(&e.payload)) {
     auto c = Charter::FromJson(a->charter_json);
     if (!c.ok()) Problem("invalid_charter", where, c.status().message());
+  } else if (const auto* r = std::get_if<OfficerRetired>(&e.payload)) {
+    if (!gov_.officers.count(r->officer_id))
+      Problem("unknown_officer", where, "officer " + r->officer_id + " retired while not enrolled");
   } else if (const auto* o = std::get_if<OfficerEnrolled>(&e.payload)) {
     if (!gov_.charter)
       Problem("no_charter", where, "officer enrolled before any charter");

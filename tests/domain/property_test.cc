@@ -56,7 +56,9 @@ class Generator {
     std::string jur = JurisdictionFor(c_, role, Chance(70) ? permit_kel : Kelurahan());
     if (role == "applicant" && Chance(15)) jur = "p-other";
     if (Chance(5)) jur = "31.74.10";
-    return {role + "-actor", role, jur};
+    if (role == "applicant") return {"applicant", role, jur};
+    // An enrolled officer (the fixture's ids), now and then one never enrolled.
+    return Chance(3) ? Actor{"ghost", role, jur} : Officer(role, jur);
   }
 
   std::string Doc() {
@@ -79,7 +81,8 @@ class Generator {
     if (Chance(80)) {
       const auto& granted = c_.permissions.at(name);
       const std::string& role = granted[Pick(static_cast<int>(granted.size()))];
-      actor = {role + "-actor", role, JurisdictionFor(c_, role, Chance(90) ? kel : Kelurahan())};
+      const std::string jur = JurisdictionFor(c_, role, Chance(90) ? kel : Kelurahan());
+      actor = role == "applicant" ? Actor{"applicant", role, jur} : Officer(role, jur);
     }
     return {actor, RandomAction(name, kel)};
   }

@@ -237,5 +237,34 @@ TEST(Governance, EnrollOfficer) {
   EXPECT_EQ(gov.officer_by_token.at("t1"), "o1");
 }
 
+TEST(Governance, RetireOfficer) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSubmitted);
+  const Actor ptsp = Officer("ptsp_officer");
+  EXPECT_REFUSED(Gov(w.gov, Officer("ptsp_head"), RetireOfficer{ptsp.id, "pindah"}),
+                 "role_not_permitted");
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{"nobody", "pindah"}), "unknown_officer");
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{"", "pindah"}), "missing_field");
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, ""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Admin(), RetireOfficer{ptsp.id, "pindah"}), "wrong_stream");
+
+  Decision d = Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "pindah tugas"});
+  ASSERT_EQ(d.events.size(), 1u);
+  const auto& retired = std::get<OfficerRetired>(d.events[0].payload);
+  EXPECT_EQ(retired.officer_id, ptsp.id);
+  const std::string token = w.gov.officers.at(ptsp.id).token_hash;
+  EvolveGovernance(w.gov, d.events[0]);
+  EXPECT_FALSE(w.gov.officers.count(ptsp.id));
+  EXPECT_FALSE(w.gov.officer_by_token.count(token)) << "the token no longer authenticates";
+  // A command sent before the retirement and decided after it.
+  EXPECT_REFUSED(w.Try(ptsp, VerifyDocuments{}), "officer_not_enrolled");
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "again"}), "unknown_officer");
+  // The same id enrolled again (a new post, or a new token) acts again, in its new place only.
+  d = Gov(w.gov, Admin(), EnrollOfficer{ptsp.id, "Rina", "ptsp_officer", "31.74.10.1005", "t2"});
+  ASSERT_EQ(d.events.size(), 1u);
+  EvolveGovernance(w.gov, d.events[0]);
+  EXPECT_REFUSED(w.Try(ptsp, VerifyDocuments{}), "officer_not_enrolled");
+}
+
 }  // namespace
 }  // namespace pl::testing

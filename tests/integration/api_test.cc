@@ -250,6 +250,38 @@ TEST_F(ApiTest, ARetriedEnrolmentGetsTheSameTokenAndAnotherRequestUnderItsIdNone
   EXPECT_EQ(LogEnd(), end);
 }
 
+TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
+  const std::string admin = ledger_->admin_token();
+  json officer = {{"id", "ptsp-leaving"}, {"name", "Officer"}, {"role", "ptsp_officer"},
+                  {"kelurahan", kUlujami}};
+  auto enrolled = client_.Post("/v1/officers", officer, admin);
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body;
+  const std::string token = enrolled.json()["token"];
+  ASSERT_EQ(client_.Get("/v1/worklist", token).status, 200);
+  EXPECT_EQ(client_.Post("/v1/officers/ptsp-leaving/retire", {{"reason", "pindah"}}, token).status,
+            403);
+  EXPECT_EQ(client_.Post("/v1/officers/ptsp-leaving/retire", json::object(), admin).status, 400)
+      << "a retirement says why";
+  auto r = client_.Post("/v1/officers/ptsp-leaving/retire",
+                        {{"reason", "pindah tugas ke Bintaro"}, {"command_id", "retire-1"}}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["retired"], true);
+  EXPECT_EQ(client_.Get("/v1/worklist", token).status, 401);
+  r = client_.Post("/v1/officers/ptsp-leaving/retire",
+                   {{"reason", "pindah tugas ke Bintaro"}, {"command_id", "retire-1"}}, admin);
+  EXPECT_EQ(r.status, 200) << "a retried retirement answers its first outcome: " << r.body;
+  r = client_.Post("/v1/officers/ptsp-leaving/retire", {{"reason", "again"}}, admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "unknown_officer");
+  // Enrolled again, in the new post: a new token.
+  officer["kelurahan"] = kBintaro;
+  auto again = client_.Post("/v1/officers", officer, admin);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_NE(again.json()["token"], token);
+  EXPECT_EQ(client_.Get("/v1/worklist", again.json()["token"]).status, 200);
+  EXPECT_EQ(client_.Get("/v1/worklist", token).status, 401);
+}
+
 TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   auto [id, code] = Submit("reuse-app");
   ASSERT_EQ(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", "ru-1"}})
