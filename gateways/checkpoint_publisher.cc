@@ -38,6 +38,16 @@ bool ParseU64(std::string_view s, uint64_t& v) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
+// Whether `rest` can be the start of a single signed note: no line follows
+// its first signature line ("— " opens one).
+bool IsPrefixOfOneNote(std::string_view rest) {
+  static constexpr std::string_view kSignature = "\n\xE2\x80\x94 ";
+  const size_t sig = rest.find(kSignature);
+  if (sig == std::string_view::npos) return true;
+  const size_t end = rest.find('\n', sig + 1);
+  return end == std::string_view::npos || end + 1 == rest.size();
+}
+
 Parsed Parse(std::string_view data) {
   Parsed out;
   size_t pos = 0;
@@ -59,8 +69,12 @@ Parsed Parse(std::string_view data) {
       return out;
     }
     if (data.size() - (nl + 1) < length) {
-      out.torn = true;
-      out.error = where + ": the file ends inside the note";
+      // A crash mid-append leaves a prefix of one record: at most one
+      // signature line, and nothing after it. More than that is a damaged
+      // record in the middle (its length changed), not a torn tail.
+      out.torn = IsPrefixOfOneNote(data.substr(nl + 1));
+      out.error = where + (out.torn ? ": the file ends inside the note"
+                                    : ": its length runs over the records after it");
       return out;
     }
     out.records.push_back(
@@ -219,6 +233,21 @@ std::string CheckpointPublisher::CheckpointDir(const std::string& data_dir) {
 
 Result<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Open(
     rocksdb::DB* views, CheckpointPublisherOptions options) {
+  // A new key is made only for a log that has signed nothing yet: a lost key
+  // is restored, not silently replaced (every verification code handed out
+  // names the old one).
+  if (!fs::exists(KeyPath(options.data_dir))) {
+    auto earlier = CheckpointLog::ReadFile(CheckpointLog::FilePath(CheckpointDir(options.data_dir)));
+    if (!earlier.ok()) return earlier.status();
+    if (!earlier->records.empty())
+      return Status("checkpoint_key_missing",
+                    KeyPath(options.data_dir) + " is missing, but " +
+                        std::to_string(earlier->records.size()) + " checkpoints in " +
+                        CheckpointDir(options.data_dir) +
+                        " were signed with it: restore the key from a backup (to start a new "
+                        "key instead, move the checkpoints away; the verification codes "
+                        "handed out so far then stop resolving)");
+  }
   auto signer = CheckpointSigner::LoadOrCreate(KeyPath(options.data_dir), options.key_name);
   if (!signer.ok()) return signer.status();
   // The public half, for auditors and banks: rewritten when it differs.
@@ -276,6 +305,34 @@ void CheckpointPublisher::Run() {
   }
 }
 
+Status CheckpointPublisher::CheckConsistent() const {
+  auto latest = log_->Latest();
+  if (!latest) return Status::Ok();
+  RocksSnapshotReader reader(views_);
+  const MerkleTree& tree = TransparencyProjection::Tree();
+  auto size = tree.Size(reader);
+  if (!size.ok()) return size.status();
+  const std::string which = "checkpoint " + std::to_string(latest->number) + " (tree size " +
+                            std::to_string(latest->size) + ")";
+  if (*size < latest->size)
+    return Status("log_inconsistent",
+                  "the log holds " + std::to_string(*size) + " events but " + which +
+                      " was signed over more: the log has lost events (restored from an older "
+                      "backup?). Nothing is signed until the log is restored in full.");
+  auto signed_cp = VerifyCheckpoint(latest->note, signer_.verifier_key());
+  if (!signed_cp.ok())
+    return Status("log_inconsistent", which + " does not verify with this ledger's key: " +
+                                          signed_cp.status().message());
+  auto root = tree.Root(reader, latest->size);
+  if (!root.ok()) return root.status();
+  if (*root != signed_cp->root)
+    return Status("log_inconsistent",
+                  "the log's first " + std::to_string(latest->size) + " events do not hash to " +
+                      which + ": the log's history was changed. Nothing is signed until the "
+                      "log is restored.");
+  return Status::Ok();
+}
+
 Result<std::optional<StoredCheckpoint>> CheckpointPublisher::Publish() {
   std::lock_guard lock(publish_mu_);
   auto latest = log_->Latest();
@@ -283,7 +340,10 @@ Result<std::optional<StoredCheckpoint>> CheckpointPublisher::Publish() {
   const MerkleTree& tree = TransparencyProjection::Tree();
   auto size = tree.Size(reader);
   if (!size.ok()) return size.status();
-  if (*size == 0 || (latest && latest->size >= *size)) return latest;
+  if (*size == 0 || (latest && latest->size == *size)) return latest;
+  // A new head only extends the latest: never sign a history that
+  // contradicts an earlier signature.
+  if (Status s = CheckConsistent(); !s.ok()) return s;
   auto root = tree.Root(reader, *size);
   if (!root.ok()) return root.status();
   auto stored = log_->Append(*size, signer_.SignCheckpoint(*size, *root));

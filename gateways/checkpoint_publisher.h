@@ -109,7 +109,12 @@ class CheckpointPublisher {
 
   // Signs and stores a checkpoint of the current tree if it grew since the
   // latest checkpoint; returns the latest checkpoint (nullopt: empty tree).
+  // Refuses (CheckConsistent) to sign a tree that does not extend it.
   Result<std::optional<StoredCheckpoint>> Publish();
+  // Ok when the tree extends the latest checkpoint: at least as many leaves,
+  // and its first ones hash to the signed root. Else "log_inconsistent":
+  // the log lost events or was changed since that checkpoint was signed.
+  Status CheckConsistent() const;
   // The first checkpoint covering `leaf`, publishing one if none does yet.
   Result<StoredCheckpoint> Covering(uint64_t leaf);
 

@@ -136,6 +136,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
     auto publisher = CheckpointPublisher::Open(
         l->engine_->db(), {options.data_dir, origin, options.checkpoint_interval});
     if (!publisher.ok()) return publisher.status();
+    // A log that lost events or changed since its last signed checkpoint is
+    // not served: its proofs would contradict what it signed before.
+    if (Status s = (*publisher)->CheckConsistent(); !s.ok()) return s;
     l->publisher_ = std::move(*publisher);
     l->publisher_->Start();
     if (l->kafka() && options.kafka.publish_feeds) {

@@ -505,6 +505,76 @@ TEST_F(AuditTamperTest, InsertedEvent) {
   fs::remove_all(copy);
 }
 
+// The server never serves, or signs over, a log that contradicts its own
+// signed checkpoints, never cuts off signed checkpoints behind a damaged
+// one, and never replaces a lost signing key by itself.
+TEST_F(AuditTamperTest, TheLedgerRefusesToStartOnWhatContradictsItsCheckpoints) {
+  auto refused = [](const fs::path& dir) {
+    auto l = Ledger::Open(Options(dir));
+    return l.ok() ? std::string("started") : l.status().code() + ": " + l.status().message();
+  };
+  {  // The log lost its tail (an older backup restored), the views rebuilt.
+    fs::path copy = Copy("rolled-back");
+    {
+      RawLog log(copy);
+      for (uint64_t off = events_ - 3; off < events_; ++off) log.Delete(off);
+    }
+    fs::remove_all(copy / "views");
+    fs::remove_all(copy / "state");
+    const std::string why = refused(copy);
+    EXPECT_TRUE(why.starts_with("log_inconsistent")) << why;
+    EXPECT_NE(why.find("lost events"), std::string::npos) << why;
+    fs::remove_all(copy);
+  }
+  {  // An event changed, the views rebuilt: same size, another root.
+    fs::path copy = Copy("rewritten");
+    {
+      RawLog log(copy);
+      const uint64_t k = MiddlePermitEvent(log);
+      Envelope e = RawLog::EventOf(log.Get(k));
+      e.time_ms += 1;
+      log.Put(k, RawLog::ValueOf(e));
+    }
+    fs::remove_all(copy / "views");
+    const std::string why = refused(copy);
+    EXPECT_TRUE(why.starts_with("log_inconsistent")) << why;
+    EXPECT_NE(why.find("history was changed"), std::string::npos) << why;
+    fs::remove_all(copy);
+  }
+  {  // The signing key lost.
+    fs::path copy = Copy("no-key");
+    fs::remove(copy / "transparency.key");
+    const std::string why = refused(copy);
+    EXPECT_TRUE(why.starts_with("checkpoint_key_missing")) << why;
+    EXPECT_FALSE(fs::exists(copy / "transparency.key")) << "no new key was made";
+    fs::remove_all(copy);
+  }
+  {  // A damaged length in the middle of the checkpoint file.
+    fs::path copy = Copy("damaged");
+    const std::string file = CheckpointLog::FilePath((copy / "checkpoints").string());
+    std::string all;
+    {
+      std::ifstream in(file, std::ios::binary);
+      all.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto records = CheckpointLog::ReadFile(file);
+    ASSERT_TRUE(records.ok());
+    ASSERT_GE(records->records.size(), 2u);
+    const size_t sp = all.find(' ');  // the first record's header: "<size> <length>\n"
+    all.replace(sp + 1, all.find('\n') - sp - 1, "99999");
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << all;
+    const std::string why = refused(copy);
+    EXPECT_TRUE(why.starts_with("checkpoint_store")) << why;
+    EXPECT_NE(why.find("corrupt"), std::string::npos) << why;
+    EXPECT_EQ(fs::file_size(file), all.size()) << "no signed checkpoint was cut off";
+    fs::remove_all(copy);
+  }
+  // And the pristine copy starts.
+  fs::path copy = Copy("pristine");
+  EXPECT_EQ(refused(copy), "started");
+  fs::remove_all(copy);
+}
+
 TEST_F(AuditTamperTest, ForgedCheckpoints) {
   fs::path copy = Copy("forged");
   const std::string file = CheckpointLog::FilePath((copy / "checkpoints").string());
