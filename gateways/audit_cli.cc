@@ -98,9 +98,13 @@ class Auditor {
 
  private:
   struct Pending {  // a signed checkpoint awaiting its size in the stream
-    uint64_t number, size;
+    std::string label;  // "checkpoint 3 (size 645)", or "held checkpoint 1 (size 645)"
+    uint64_t size;
     Hash root;
   };
+  // Checks one signed note and queues it for its size (nullopt: refused).
+  void Queue(const std::string& where, const std::string& note, std::optional<uint64_t> stored_size,
+             const NoteVerifierKey& key, const std::string& vkey);
   void LoadCheckpoints(const NoteVerifierKey& key, const std::string& vkey);
   void CheckGovernance(const Envelope& e, const std::string& where);
   void CheckPermit(const Envelope& e, const std::string& where);
@@ -125,28 +129,43 @@ void Auditor::LoadCheckpoints(const NoteVerifierKey& key, const std::string& vke
   for (const auto& r : file->records) {
     const std::string where =
         "checkpoint " + std::to_string(r.number) + " (size " + std::to_string(r.size) + ")";
-    auto cp = VerifyCheckpoint(r.note, vkey);
-    if (!cp.ok()) {
-      Problem("checkpoint_signature", where,
-              cp.status().code() + ": " + cp.status().message() + " (key " + key.name + ")");
-      continue;
-    }
-    if (cp->origin != key.name)
-      Problem("checkpoint_origin", where,
-              "origin \"" + cp->origin + "\" is not the log's " + key.name);
-    if (cp->size != r.size)
-      Problem("checkpoint_size", where,
-              "the note says tree size " + std::to_string(cp->size) + ", its record " +
-                  std::to_string(r.size));
-    if (previous && cp->size <= *previous)
+    const size_t queued = pending_.size();
+    Queue(where, r.note, r.size, key, vkey);
+    if (pending_.size() == queued) continue;
+    const uint64_t size = pending_.back().size;
+    if (previous && size <= *previous)
       Problem("checkpoint_order", where,
-              "tree size " + std::to_string(cp->size) + " does not exceed the previous " +
+              "tree size " + std::to_string(size) + " does not exceed the previous " +
                   std::to_string(*previous) + ": checkpoints must only grow");
-    previous = cp->size;
-    pending_.push_back({r.number, cp->size, cp->root});
+    previous = size;
   }
+  // The checkpoints the auditor kept: the log must extend every one of them
+  // (the server's own file could have been rolled back with the log).
+  for (size_t i = 0; i < options_.held_checkpoints.size(); ++i)
+    Queue("held checkpoint " + std::to_string(i + 1), options_.held_checkpoints[i], std::nullopt,
+          key, vkey);
+  report_.held_checkpoints = options_.held_checkpoints.size();
   std::stable_sort(pending_.begin(), pending_.end(),
                    [](const Pending& a, const Pending& b) { return a.size < b.size; });
+}
+
+void Auditor::Queue(const std::string& where, const std::string& note,
+                    std::optional<uint64_t> stored_size, const NoteVerifierKey& key,
+                    const std::string& vkey) {
+  auto cp = VerifyCheckpoint(note, vkey);
+  if (!cp.ok())
+    return Problem("checkpoint_signature", where,
+                   cp.status().code() + ": " + cp.status().message() + " (key " + key.name + ")");
+  if (cp->origin != key.name)
+    Problem("checkpoint_origin", where,
+            "origin \"" + cp->origin + "\" is not the log's " + key.name);
+  if (stored_size && cp->size != *stored_size)
+    Problem("checkpoint_size", where,
+            "the note says tree size " + std::to_string(cp->size) + ", its record " +
+                std::to_string(*stored_size));
+  const std::string label =
+      stored_size ? where : where + " (size " + std::to_string(cp->size) + ")";
+  pending_.push_back({label, cp->size, cp->root});
 }
 
 void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
@@ -265,10 +284,8 @@ void Auditor::CheckConsistency() {
     Status s =
         proof.ok() ? VerifyConsistency(a.size, b.size, *proof, a.root, b.root) : proof.status();
     if (!s.ok())
-      Problem("checkpoint_consistency",
-              "checkpoint " + std::to_string(b.number) + " (size " + std::to_string(b.size) + ")",
-              "the view store proves no consistency with checkpoint " + std::to_string(a.number) +
-                  " (size " + std::to_string(a.size) + "): " + s.message());
+      Problem("checkpoint_consistency", b.label,
+              "the view store proves no consistency with " + a.label + ": " + s.message());
   }
 }
 
@@ -392,8 +409,7 @@ Status Auditor::Run() {
           last_good_size = p.size;
         } else {
           Problem(
-              "checkpoint_root",
-              "checkpoint " + std::to_string(p.number) + " (size " + std::to_string(p.size) + ")",
+              "checkpoint_root", p.label,
               "its root differs from the log's recomputed tree at that size: the log's leaves "
               "in [" +
                   std::to_string(last_good_size) + ", " + std::to_string(p.size) +
@@ -406,8 +422,7 @@ Status Auditor::Run() {
   }
   for (; next_checkpoint < pending_.size(); ++next_checkpoint) {
     const Pending& p = pending_[next_checkpoint];
-    Problem("checkpoint_beyond_log",
-            "checkpoint " + std::to_string(p.number) + " (size " + std::to_string(p.size) + ")",
+    Problem("checkpoint_beyond_log", p.label,
             "it signs " + std::to_string(p.size) + " leaves but the log holds only " +
                 std::to_string(tree.size()) + ": signed events are missing from the log");
   }
@@ -419,6 +434,7 @@ Status Auditor::Run() {
             "the view store holds leaves beyond the log's " + std::to_string(tree.size()));
   CheckConsistency();
   report_.checkpoints_verified = matched_.size();
+  for (const auto& m : matched_) report_.covered = std::max(report_.covered, m.size);
   report_.events = tree.size();
   report_.streams = streams_.size() + (gov_.version ? 1 : 0);
   report_.root = tree.Root();
@@ -451,11 +467,23 @@ Result<AuditReport> AuditVerify(const AuditOptions& options) {
 void PrintAuditReport(const AuditReport& r, std::ostream& out) {
   out << "events:      " << r.events << " in " << r.streams << " streams\n"
       << "root:        " << Base64Encode(HashBytes(r.root)) << " (size " << r.events << ")\n"
-      << "checkpoints: " << r.checkpoints_verified << " of " << r.checkpoints
-      << " verified (signature, root at their size, consistency)\n";
+      << "checkpoints: " << r.checkpoints_verified << " of " << r.checkpoints + r.held_checkpoints
+      << " verified (signature, root at their size, consistency)"
+      << (r.held_checkpoints ? ", " + std::to_string(r.held_checkpoints) + " of them held by you"
+                             : std::string())
+      << "\n";
+  if (r.covered < r.events)
+    out << "uncovered:   the last " << (r.events - r.covered)
+        << " events are under no verified checkpoint (signed later, or not yet)\n";
   if (r.views_compared) out << "views:       " << r.views_compared << " leaves compared\n";
   out << "time:        " << r.seconds << " s ("
       << (r.seconds > 0 ? static_cast<uint64_t>(r.events / r.seconds) : 0) << " events/s)\n";
+  if (r.ok() && !r.vouched()) {
+    out << "NOT VOUCHED FOR: every event follows the charter, but no signed checkpoint covers "
+           "the log, so a log rewritten with its checkpoint file would pass too. Pass the "
+           "checkpoints you kept (--checkpoint FILE).\n";
+    return;
+  }
   if (r.ok()) {
     out << "OK: the log matches every checkpoint and every event follows the charter\n";
     return;
@@ -704,7 +732,9 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
     c.verdict = PermitVerdict::kValid;
     c.reason = "issued " + c.valid_from + ", valid until " + c.valid_until + ", leaf " +
                std::to_string(c.leaf) + " of " + c.origin + " at tree size " +
-               std::to_string(c.tree_size);
+               std::to_string(c.tree_size) +
+               "; this answer names no revocation (trust that only for an answer you fetched "
+               "from the ledger yourself)";
     return c;
   } catch (const nlohmann::json::exception& e) {
     return fail(std::string("malformed answer: ") + e.what());

@@ -44,6 +44,10 @@ struct AuditOptions {
   // The log's verifier key; empty: read DATA/transparency.pub. An auditor
   // should pass the key published out of band.
   std::string verifier_key;
+  // Signed checkpoints the auditor kept (the notes' text, e.g. answers of
+  // GET /v1/transparency/checkpoint saved over time): the log must extend
+  // each, whatever the data directory's own checkpoint file says.
+  std::vector<std::string> held_checkpoints;
   size_t max_problems = 1000;  // kept in the report; all are counted
   // Locate leaves that differ from the view store's (DATA/views), if present.
   bool compare_views = true;
@@ -57,13 +61,18 @@ struct AuditReport {
   uint64_t events = 0;
   uint64_t streams = 0;
   uint64_t checkpoints = 0;           // records in the checkpoint log
+  uint64_t held_checkpoints = 0;      // passed by the auditor (AuditOptions)
   uint64_t checkpoints_verified = 0;  // signature, root and consistency all good
+  uint64_t covered = 0;               // leaves under the largest verified checkpoint
   uint64_t views_compared = 0;        // leaves compared with the view store
   Hash root{};                        // of the whole recomputed tree
   double seconds = 0;
   uint64_t problem_count = 0;
   std::vector<AuditProblem> problems;  // the first max_problems
   bool ok() const { return problem_count == 0; }
+  // Whether any signature vouches for the log: without one, a log rewritten
+  // together with its checkpoint file would pass every other check.
+  bool vouched() const { return checkpoints_verified > 0 || events == 0; }
 };
 
 Result<AuditReport> AuditVerify(const AuditOptions& options);

@@ -147,6 +147,10 @@ int main(int argc, char** argv) {
   audit_verify->add_option(
       "--key", audit_key,
       "the log's verifier key, or a file holding it (default: DATA/transparency.pub)");
+  std::vector<std::string> audit_held;
+  audit_verify->add_option("--checkpoint", audit_held,
+                           "a signed checkpoint you kept (a file; repeatable): the log must "
+                           "extend it");
   AddKafkaOptions(audit_verify, kafka);
   auto* audit_replay = audit->add_subcommand("replay", "rebuild every view and compare digests");
   audit_replay->add_option("--data", data, "data directory")->capture_default_str();
@@ -256,11 +260,13 @@ int main(int argc, char** argv) {
   }
 
   // A key given as such, or the first line of a file holding it.
-  auto key_arg = [](const std::string& arg) {
-    if (!std::filesystem::exists(arg)) return arg;
+  // A verifier key ("<name>+<id>+<key>": it holds '+'), or a file holding
+  // one; nullopt for a file that cannot be read.
+  auto key_arg = [](const std::string& arg) -> std::optional<std::string> {
+    if (!std::filesystem::exists(arg) && arg.find('+') != std::string::npos) return arg;
     std::ifstream in(arg);
     std::string line;
-    std::getline(in, line);
+    if (!in || !std::getline(in, line)) return std::nullopt;
     return line;
   };
   auto slurp = [](const std::string& path) -> std::optional<std::string> {
@@ -273,11 +279,20 @@ int main(int argc, char** argv) {
     AuditOptions o;
     o.data_dir = data;
     o.kafka = kafka;
-    if (!audit_key.empty()) o.verifier_key = key_arg(audit_key);
+    if (!audit_key.empty()) {
+      auto key = key_arg(audit_key);
+      if (!key) return Fail(Status("invalid_argument", "cannot read the key file " + audit_key));
+      o.verifier_key = *key;
+    }
+    for (const auto& file : audit_held) {
+      auto note = slurp(file);
+      if (!note) return Fail(Status("invalid_argument", "cannot read " + file));
+      o.held_checkpoints.push_back(*note);
+    }
     auto report = AuditVerify(o);
     if (!report.ok()) return Fail(report.status());
     PrintAuditReport(*report, std::cout);
-    return report->ok() ? 0 : 2;
+    return !report->ok() ? 2 : report->vouched() ? 0 : 3;
   }
   if (*audit_trail) {
     Status s = ExportTrail(data, trail_permit, trail_format, std::cout);
@@ -300,7 +315,9 @@ int main(int argc, char** argv) {
                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
       vp_today = buf;
     }
-    PermitCheck c = VerifyPermitOffline(key_arg(vp_key), *note, answer, vp_today);
+    auto key = key_arg(vp_key);
+    if (!key) return Fail(Status("invalid_argument", "cannot read the key file " + vp_key));
+    PermitCheck c = VerifyPermitOffline(*key, *note, answer, vp_today);
     std::cout << c.permit_number << ": " << VerdictName(c.verdict) << " (" << c.reason << ")\n";
     switch (c.verdict) {
       case PermitVerdict::kValid:

@@ -575,6 +575,43 @@ TEST_F(AuditTamperTest, TheLedgerRefusesToStartOnWhatContradictsItsCheckpoints) 
   fs::remove_all(copy);
 }
 
+// A log changed together with its checkpoint file passes every check the
+// data directory alone allows: the report says nothing vouches for it, and
+// the checkpoints the auditor kept catch it.
+TEST_F(AuditTamperTest, ACheckpointTheAuditorKeptCatchesALogRewrittenWithItsCheckpoints) {
+  auto kept = CheckpointLog::ReadFile(CheckpointLog::FilePath((dir_ / "checkpoints").string()));
+  ASSERT_TRUE(kept.ok());
+  ASSERT_FALSE(kept->records.empty());
+  const std::string held = kept->records.back().note;
+  fs::path copy = Copy("rewritten-with-checkpoints");
+  {
+    RawLog log(copy);
+    const uint64_t k = MiddlePermitEvent(log);
+    Envelope e = RawLog::EventOf(log.Get(k));
+    e.time_ms += 1;
+    log.Put(k, RawLog::ValueOf(e));
+  }
+  fs::remove_all(copy / "checkpoints");
+  fs::remove_all(copy / "views");
+  auto r = Audit(copy);
+  EXPECT_TRUE(r.ok()) << Dump(r);
+  EXPECT_FALSE(r.vouched());
+  EXPECT_NE(Dump(r).find("NOT VOUCHED FOR"), std::string::npos) << Dump(r);
+  AuditOptions o;
+  o.data_dir = copy.string();
+  std::getline(std::ifstream(dir_ / "transparency.pub"), o.verifier_key);
+  o.held_checkpoints = {held};
+  auto caught = AuditVerify(o);
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_TRUE(Has(*caught, "checkpoint_root", "held checkpoint 1")) << Dump(*caught);
+  // The pristine log extends the same held checkpoint.
+  o.data_dir = dir_.string();
+  auto pristine = AuditVerify(o);
+  ASSERT_TRUE(pristine.ok());
+  EXPECT_TRUE(pristine->ok() && pristine->vouched()) << Dump(*pristine);
+  fs::remove_all(copy);
+}
+
 TEST_F(AuditTamperTest, ForgedCheckpoints) {
   fs::path copy = Copy("forged");
   const std::string file = CheckpointLog::FilePath((copy / "checkpoints").string());
