@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.h"
@@ -44,8 +45,15 @@ void CheckKeys(const json& obj, const std::string& path,
 std::string Str(const json& v, const std::string& path) {
   if (!v.is_string()) Fail(path, "must be a string");
   auto s = v.get<std::string>();
-  if (s.empty()) Fail(path, "must not be empty");
+  if (std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isspace(ch); }))
+    Fail(path, "must not be empty");
   return s;
+}
+
+// A code made of `allowed` characters only (e.g. digits and '.').
+void CheckCode(const std::string& s, const std::string& path, std::string_view what,
+               const std::function<bool(unsigned char)>& allowed) {
+  if (!std::all_of(s.begin(), s.end(), allowed)) Fail(path, "\"" + s + "\" is not " + std::string(what));
 }
 
 int64_t Int(const json& v, const std::string& path, int64_t min, int64_t max) {
@@ -96,6 +104,14 @@ Scope ParseScope(const json& v, const std::string& path) {
 bool IsStatusName(const std::string& s) {
   for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i) {
     if (s == StatusName(static_cast<PermitStatus>(i))) return true;
+  }
+  return false;
+}
+
+bool IsOpenStatusName(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i) {
+    const auto status = static_cast<PermitStatus>(i);
+    if (s == StatusName(status)) return IsOpen(status);
   }
   return false;
 }
@@ -157,11 +173,17 @@ void ParseInto(const json& doc, Charter& c) {
   c.version = static_cast<uint32_t>(Int(doc["charter_version"], "charter_version", 1, UINT32_MAX));
   c.name = Str(doc["name"], "name");
   c.permit_type = Str(doc["permit_type"], "permit_type");
+  // It opens every permit number ("IUMK/<kelurahan>/<year>/<id>").
+  CheckCode(c.permit_type, "permit_type", "a code of letters, digits, '_' and '-'",
+            [](unsigned char ch) { return std::isalnum(ch) || ch == '_' || ch == '-'; });
 
   const auto& kec = doc["kecamatan"];
   CheckKeys(kec, "kecamatan", {"code", "name"});
   c.kecamatan_code = Str(kec["code"], "kecamatan.code");
   c.kecamatan_name = Str(kec["name"], "kecamatan.name");
+  auto digits_and_dots = [](unsigned char ch) { return std::isdigit(ch) || ch == '.'; };
+  CheckCode(c.kecamatan_code, "kecamatan.code", "a region code of digits and dots",
+            digits_and_dots);
 
   const auto& kels = Array(doc["kelurahan"], "kelurahan");
   if (kels.empty()) Fail("kelurahan", "must list at least one kelurahan");
@@ -169,9 +191,13 @@ void ParseInto(const json& doc, Charter& c) {
     auto path = "kelurahan[" + std::to_string(i) + "]";
     CheckKeys(kels[i], path, {"code", "name"});
     Kelurahan k{Str(kels[i]["code"], path + ".code"), Str(kels[i]["name"], path + ".name")};
-    if (k.code.rfind(c.kecamatan_code + ".", 0) != 0) {
+    if (k.code.rfind(c.kecamatan_code + ".", 0) != 0 ||
+        k.code.size() == c.kecamatan_code.size() + 1) {
       Fail(path + ".code", "\"" + k.code + "\" is not inside kecamatan " + c.kecamatan_code);
     }
+    CheckCode(k.code.substr(c.kecamatan_code.size() + 1), path + ".code",
+              "a kelurahan code: the kecamatan code, '.', then digits",
+              [](unsigned char ch) { return std::isdigit(ch); });
     if (c.FindKelurahan(k.code)) Fail(path + ".code", "repeats \"" + k.code + "\"");
     c.kelurahan.push_back(std::move(k));
   }
@@ -181,9 +207,14 @@ void ParseInto(const json& doc, Charter& c) {
   for (const auto& [id, def] : roles.items()) {
     auto path = "roles." + id;
     CheckKeys(def, path, {"name", "scope"});
+    if (id.empty()) Fail(path, "a role needs an id");
     c.roles[id] =
         RoleDef{Str(def["name"], path + ".name"), ParseScope(def["scope"], path + ".scope")};
   }
+  // The administrator adopts charters, enrols officers and erases on a legal
+  // order anywhere: the ledger's own role.
+  if (auto admin = c.roles.find("admin"); admin == c.roles.end() || admin->second.scope != Scope::kAll)
+    Fail("roles.admin", "must be defined, with scope \"all\"");
 
   const auto& holders = Array(doc["stakeholders"], "stakeholders");
   for (size_t i = 0; i < holders.size(); ++i) {
@@ -219,21 +250,31 @@ void ParseInto(const json& doc, Charter& c) {
       Fail("permissions." + action,
            "is missing (every action must be listed; [] grants it to nobody)");
     }
+    // A step nobody may take would leave permits waiting in it for ever;
+    // only consent may be given to nobody (when no subscriber asks for it).
+    const bool consent = action == "grant_consent" || action == "withdraw_consent";
+    if (!consent && c.permissions[action].empty())
+      Fail("permissions." + action, "grants it to nobody: permits would wait for it for ever");
   }
+  if (c.permissions["grant_consent"].empty() != c.permissions["withdraw_consent"].empty())
+    Fail("permissions.withdraw_consent",
+         "a consent that may be given must be one that may be withdrawn (and the other way)");
 
   const auto& days = Object(doc["service_days"], "service_days");
   for (const auto& [status, n] : days.items()) {
     auto path = "service_days." + status;
     if (!IsStatusName(status) || status == "none")
       Fail(path, "\"" + status + "\" is not a permit status");
+    if (!IsOpenStatusName(status))
+      Fail(path, "\"" + status + "\" is a final status: nothing is due in it");
     c.service_days[status] = static_cast<int>(Int(n, path, 0, 365));
   }
 
   auto holidays = StrList(doc["holidays"], "holidays");
   for (size_t i = 0; i < holidays.size(); ++i) {
-    if (!ParseDate(holidays[i])) {
+    if (!ParseDate(holidays[i]) || holidays[i] < "1900" || holidays[i] > "2200") {
       Fail("holidays[" + std::to_string(i) + "]",
-           "\"" + holidays[i] + "\" is not a YYYY-MM-DD date");
+           "\"" + holidays[i] + "\" is not a YYYY-MM-DD date between 1900 and 2200");
     }
     c.holidays.insert(holidays[i]);
   }

@@ -15,7 +15,24 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                                                " is not newer than the adopted version " +
                                                std::to_string(current) +
                                                "; a new charter must have charter_version " +
-                                               std::to_string(current + 1) + " or more");
+                                               std::to_string(current + 1));
+  }
+  if (current && parsed->version != current + 1) {
+    return Refuse("invalid_charter", "charter_version " + std::to_string(parsed->version) +
+                                         " skips versions: the next charter is version " +
+                                         std::to_string(current + 1));
+  }
+  // Permits, officers and statistics name their kelurahan: one with a
+  // history stays in the charter (its name may change, its code may not).
+  if (gov.charter) {
+    for (const auto& k : gov.charter->kelurahan) {
+      if (!parsed->FindKelurahan(k.code))
+        return Refuse("kelurahan_removed",
+                      "charter_version " + std::to_string(parsed->version) + " drops kelurahan " +
+                          k.name + " (" + k.code +
+                          "): a kelurahan stays in the charter once adopted, with the same code "
+                          "(its name may change)");
+    }
   }
   Decision d;
   Emit(d, cmd, gov.version, CharterAdopted{parsed->version, parsed->canonical_json});

@@ -333,6 +333,17 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     if (RespondIfNotTaken(req, o, respond)) return;
     auto c = ledger_.governance()->charter;
+    const auto* adopted =
+        o.events.size() == 1 ? std::get_if<CharterAdopted>(&o.events[0].payload) : nullptr;
+    // The same document again: fine while it is in force; after a newer one
+    // it would read as a rollback that did nothing.
+    if (o.duplicate && adopted && c && adopted->charter_version != c->version)
+      return respond(ErrorResponse(
+          req, http::status::unprocessable_entity, "stale_charter_version",
+          "this document is charter version " + std::to_string(adopted->charter_version) +
+              ", adopted before; version " + std::to_string(c->version) +
+              " is in force. To go back to it, adopt its content as version " +
+              std::to_string(c->version + 1)));
     json j = {{"charter_version", c ? c->version : 0}, {"duplicate", o.duplicate}};
     respond(JsonResponse(req, http::status::ok, j.dump()));
   });

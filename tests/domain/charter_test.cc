@@ -215,9 +215,29 @@ TEST(Charter, RefusesUndefinedRolesAndUnknownActions) {
   ExpectRefused([](json& d) { d["stakeholders"][1]["id"] = d["stakeholders"][0]["id"]; },
                 "stakeholders[1].id");
   ExpectRefused([](json& d) { d["roles"] = json::object(); }, "roles");
+  // A step granted to nobody would leave permits waiting in it for ever.
+  ExpectRefused([](json& d) { d["permissions"]["issue_permit"] = json::array(); },
+                "permissions.issue_permit");
+  // Consent may be granted to nobody, if it may be withdrawn by nobody too.
+  ExpectRefused([](json& d) { d["permissions"]["withdraw_consent"] = json::array(); },
+                "permissions.withdraw_consent");
   json doc = json::parse(DefaultCharterText());
-  doc["permissions"]["revoke"] = json::array();  // granted to nobody: allowed
+  doc["permissions"]["grant_consent"] = json::array();
+  doc["permissions"]["withdraw_consent"] = json::array();
   EXPECT_TRUE(Charter::FromJson(doc.dump()).ok());
+  // The administrator's role is the ledger's own.
+  ExpectRefused([](json& d) { d["roles"]["admin"]["scope"] = "kelurahan"; }, "roles.admin");
+}
+
+TEST(Charter, RefusesWhatWouldLeavePermitsOrNumbersAmbiguous) {
+  ExpectRefused([](json& d) { d["service_days"]["issued"] = 5; }, "service_days.issued");
+  ExpectRefused([](json& d) { d["service_days"]["rejected"] = 5; }, "service_days.rejected");
+  ExpectRefused([](json& d) { d["name"] = "   "; }, "name");
+  ExpectRefused([](json& d) { d["permit_type"] = "IUMK/2"; }, "permit_type");
+  ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = "31.74.10."; }, "kelurahan[0].code");
+  ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = "31.74.10.10/1"; }, "kelurahan[0].code");
+  ExpectRefused([](json& d) { d["kecamatan"]["code"] = "31-74"; }, "kecamatan.code");
+  ExpectRefused([](json& d) { d["holidays"].push_back("0000-01-01"); }, "holidays");
 }
 
 }  // namespace

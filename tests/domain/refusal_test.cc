@@ -189,8 +189,15 @@ TEST(Governance, AdoptCharter) {
   EXPECT_EQ(gov.version, 1u);
   EXPECT_EQ(gov.charter->kelurahan.size(), 5u);
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(1)}), "stale_charter_version");
-  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}, 0), "version_conflict");
-  EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}, 1));
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(2)}, 0), "version_conflict");
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}), "invalid_charter");  // a gap
+  EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{CharterV(2)}, 1));
+  // A kelurahan, once adopted, stays (its name may change).
+  auto doc = nlohmann::json::parse(CharterV(2));
+  doc["kelurahan"][0]["name"] = "Pesanggrahan Baru";
+  EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{doc.dump()}));
+  doc["kelurahan"].erase(doc["kelurahan"].begin() + 4);
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "kelurahan_removed");
 }
 
 TEST(Governance, EnrollOfficer) {

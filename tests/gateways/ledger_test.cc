@@ -98,38 +98,27 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
   std::filesystem::remove_all(dir);
 }
 
-// The log's name is fixed with its key: a charter that renames the
-// kecamatan leaves it alone, and the ledger starts again.
-TEST(Ledger, ACharterThatRenamesTheKecamatanKeepsTheLogsName) {
-  const std::string dir = FreshDir("rename");
+// The log's name is fixed with its key: started once under a name, the
+// ledger keeps it when started again without one (the default would be
+// "permitledger.local/<kecamatan of the charter>").
+TEST(Ledger, TheLogKeepsTheNameItsKeyWasMadeWith) {
+  const std::string dir = FreshDir("origin");
   const std::string pub = CheckpointPublisher::PublicKeyPath(dir);
   auto read = [](const std::string& path) {
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
-  std::string key;
   {
-    auto ledger = Ledger::Open({dir});
+    LedgerOptions lo;
+    lo.data_dir = dir;
+    lo.transparency_origin = "ledger.example/pesanggrahan";
+    auto ledger = Ledger::Open(lo);
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-    key = read(pub);
-    ASSERT_TRUE(key.starts_with("permitledger.local/31.74.10+")) << key;
-    nlohmann::json charter = nlohmann::json::parse(read(DefaultCharterPath()));
-    charter["charter_version"] = 2;
-    charter["kecamatan"]["code"] = "31.74.11";
-    for (auto& k : charter["kelurahan"])
-      k["code"] = "31.74.11" + k["code"].get<std::string>().substr(8);
-    Command cmd;
-    cmd.id = CommandId("rename");
-    cmd.stream = kGovernanceStream;
-    cmd.actor = {"admin", "admin", ""};
-    cmd.action = AdoptCharter{charter.dump()};
-    Outcome o = (*ledger)->ExecuteSync(cmd);
-    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
-    ASSERT_FALSE(o.refusal) << o.refusal->code << ": " << o.refusal->message;
   }
+  const std::string key = read(pub);
+  ASSERT_TRUE(key.starts_with("ledger.example/pesanggrahan+")) << key;
   auto again = Ledger::Open({dir});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ((*again)->queries().charter()->kecamatan_code, "31.74.11");
   EXPECT_EQ(read(pub), key);
   again->reset();
   std::filesystem::remove_all(dir);

@@ -377,6 +377,10 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsAndEra
   // While the bank is out of the policy: a withdrawal and an erasure.
   Act(withdrawn, code1, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
   Act(erased, code2, {{"action", "erase_personal_data"}});
+  // Sending the older document again is no rollback: it says so.
+  r = client_.Request("PUT", "/v1/charter", with_bank.dump(), admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "stale_charter_version");
   with_bank["charter_version"] = charter["charter_version"].get<int>() + 1;
   r = client_.Request("PUT", "/v1/charter", with_bank.dump(), admin);
   ASSERT_EQ(r.status, 200) << r.body;
