@@ -16,13 +16,13 @@ sys_days LocalDay(int64_t time_ms, const Charter& charter) {
   return floor<days>(local);
 }
 
+}  // namespace
+
 bool IsWorkingDay(sys_days d, const Charter& charter) {
   std::chrono::weekday wd{d};
   if (wd == std::chrono::Saturday || wd == std::chrono::Sunday) return false;
   return !charter.holidays.count(FormatDate(d));
 }
-
-}  // namespace
 
 std::optional<sys_days> ParseDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;

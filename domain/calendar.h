@@ -14,4 +14,8 @@ namespace pl {
 std::optional<std::chrono::sys_days> ParseDate(std::string_view s);
 std::string FormatDate(std::chrono::sys_days d);
 
+struct Charter;
+// Neither a Saturday, a Sunday nor one of the charter's holidays.
+bool IsWorkingDay(std::chrono::sys_days d, const Charter& charter);
+
 }  // namespace pl

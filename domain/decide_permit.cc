@@ -57,9 +57,21 @@ Decision Handle(const Ctx& c, const RequestCompletion& a) {
 
 Decision Handle(const Ctx& c, const CompleteDocuments& a) {
   if (a.provided.empty()) return Missing("provided", "name the documents handed in");
-  if (auto r = CheckDocuments(a.provided, "provided", c.charter)) {
-    return Refuse(r->code, r->message);
-  }
+  // A document asked for stays acceptable even if a later charter dropped it.
+  std::vector<std::string> others;
+  for (const auto& d : a.provided)
+    if (std::find(c.state.missing.begin(), c.state.missing.end(), d) == c.state.missing.end())
+      others.push_back(d);
+  if (auto r = CheckDocuments(others, "provided", c.charter)) return Refuse(r->code, r->message);
+  std::string still;
+  for (const auto& m : c.state.missing)
+    if (std::find(a.provided.begin(), a.provided.end(), m) == a.provided.end())
+      still += (still.empty() ? "" : ", ") + m;
+  if (!still.empty())
+    return Refuse("documents_still_missing",
+                  "still missing: " + still +
+                      "; the application goes back to the PTSP officer once every document "
+                      "asked for is handed in");
   return One(c, DocumentsCompleted{a.provided});
 }
 
@@ -74,11 +86,24 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
     return Refuse("invalid_date",
                   "survey date " + a.date + " is in the past; today is " + today + " (Jakarta)");
   }
+  if (!IsWorkingDay(*day, c.charter)) {
+    return Refuse("invalid_date", "survey date " + a.date +
+                                      " is not a working day (a weekend or a holiday of the "
+                                      "charter); choose a working day");
+  }
   if (a.team.empty()) return Missing("team", "name at least one enrolled officer for the survey");
   for (const auto& id : a.team) {
-    if (!c.gov.officers.count(id)) {
+    auto officer = c.gov.officers.find(id);
+    if (officer == c.gov.officers.end()) {
       return Refuse("unknown_officer", "survey team member \"" + id +
                                            "\" is not an enrolled officer; enroll them first");
+    }
+    if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction,
+                          c.state.kelurahan)) {
+      return Refuse("outside_jurisdiction",
+                    "survey team member \"" + id + "\" (" + officer->second.role + " of " +
+                        officer->second.jurisdiction + ") does not work in kelurahan " +
+                        c.state.kelurahan);
     }
   }
   return One(c, SurveyScheduled{a.date, a.team});

@@ -146,7 +146,7 @@ class Generator {
     if (!wait("documents_verified")) return;
     if (fate < 0.14) return cmd("applicant", "applicant", Withdraw{"pindah lokasi usaha"});
     cmd("ptsp-" + slug, "ptsp_officer",
-        ScheduleSurvey{LocalDate(t + 2 * kDay, c_),
+        ScheduleSurvey{AddWorkingDays(t, 2, c_),
                        {"ptsp-" + slug, "ekbang-" + slug, "umkm-kecamatan"}});
     if (!wait("survey_scheduled")) return;
     const bool compliant = fate >= 0.24;

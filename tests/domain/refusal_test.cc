@@ -112,6 +112,14 @@ TEST(Refusal, RequestAndCompleteDocuments) {
   EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk"}}));
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{}), "missing_field");
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"selfie"}}), "unknown_document");
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"npwp"}}), "documents_still_missing");
+  // What was asked for is accepted even after a charter that no longer names it.
+  auto doc = nlohmann::json::parse(DefaultCharterText());
+  auto& required = doc["required_documents"];
+  required.erase(std::find(required.begin(), required.end(), "kk"));
+  doc["charter_version"] = 2;
+  w.gov.charter = std::make_shared<const Charter>(*Charter::FromJson(doc.dump()));
+  EXPECT_ACCEPTED(w.Try(Applicant(), CompleteDocuments{{"kk"}}));
 }
 
 TEST(Refusal, ScheduleSurvey) {
@@ -128,6 +136,12 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {}}), "missing_field");
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1002", "x"}}),
                  "unknown_officer");
+  // A weekend (2026-03-14 is a Saturday) is no working day.
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-14", team}), "invalid_date");
+  // Every member works in the permit's kelurahan.
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1005"}}),
+                 "outside_jurisdiction");
+  EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}}));
 }
 
 TEST(Refusal, RecommendNeedsZoningComplianceAndALetter) {

@@ -57,7 +57,8 @@ TEST(Workflow, IncompleteAndCompletedAgain) {
   EXPECT_EQ(w.state.stage_entered_ms, w.now);
 
   w.now += 3600000;
-  d = w.Run(Applicant(), CompleteDocuments{{"npwp"}});
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"npwp"}}), "documents_still_missing");
+  d = w.Run(Applicant(), CompleteDocuments{{"npwp", "kk"}});
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.events[0].seq, 3u);
   EXPECT_EQ(w.state.status, S::kSubmitted);
