@@ -306,8 +306,10 @@ describe('officer worklist', () => {
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
     const still = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(still.version, 2, 'nothing was sent');
-    // A valid survey date (next year, surely a future date) goes through.
-    const date = `${new Date().getFullYear() + 1}-01-15`;
+    // A valid survey date (a working day next year, surely in the future) goes through.
+    const day = new Date(Date.UTC(new Date().getFullYear() + 1, 0, 15));
+    while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+    const date = day.toISOString().slice(0, 10);
     await page.fill(`${form} input[name=date]`, date);
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
     await page.click(`${form} button[type=submit]`);
