@@ -688,22 +688,21 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   auto charter = ledger_.governance()->charter;
   if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
   const std::string& role = who.actor.role;
-  // Statuses in which this role takes the next step; read-only roles see
-  // every open application in their scope.
-  const bool read_only = role == "kecamatan_monitor" || role == "auditor" || role == "admin";
+  // Statuses in which this role takes the next step (as the charter says);
+  // a role that takes none of the workflow's steps (monitors, auditors, the
+  // administrator, ...) reads every open application in its scope.
+  static constexpr PermitStatus kOpen[] = {
+      PermitStatus::kSubmitted,       PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
+      PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed,   PermitStatus::kRecommended};
   std::vector<PermitStatus> statuses;
-  for (auto s :
-       {PermitStatus::kSubmitted, PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
-        PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed, PermitStatus::kRecommended}) {
-    if (read_only) {
-      statuses.push_back(s);
-      continue;
-    }
+  for (auto s : kOpen) {
     PermitState probe;
     probe.status = s;
     auto roles = Stage(probe, *charter).next_roles;
     if (std::find(roles.begin(), roles.end(), role) != roles.end()) statuses.push_back(s);
   }
+  const bool read_only = statuses.empty();
+  if (read_only) statuses.assign(std::begin(kOpen), std::end(kOpen));
   json items = json::array();
   const int64_t now = ledger_.now();
   for (const auto& kel : charter->kelurahan) {
