@@ -382,6 +382,16 @@ class AuditTamperTest : public TransparencyTest {
     for (uint64_t off = events_ / 2;; ++off)
       if (RawLog::EventOf(log.Get(off)).stream != kGovernanceStream) return off;
   }
+  // Changes the time of that event by a millisecond: it still decodes and
+  // is still legal, only the hash tells. Returns its offset.
+  static uint64_t ShiftMiddleEvent(const fs::path& copy) {
+    RawLog log(copy);
+    const uint64_t k = MiddlePermitEvent(log);
+    Envelope e = RawLog::EventOf(log.Get(k));
+    e.time_ms += 1;
+    log.Put(k, RawLog::ValueOf(e));
+    return k;
+  }
 };
 
 TEST_F(AuditTamperTest, PristineLogPasses) {
@@ -395,14 +405,7 @@ TEST_F(AuditTamperTest, PristineLogPasses) {
 
 TEST_F(AuditTamperTest, ChangedEventBytes) {
   fs::path copy = Copy("changed");
-  uint64_t k;
-  {
-    RawLog log(copy);
-    k = MiddlePermitEvent(log);
-    Envelope e = RawLog::EventOf(log.Get(k));
-    e.time_ms += 1;  // still decodes, still legal: only the hash tells
-    log.Put(k, RawLog::ValueOf(e));
-  }
+  const uint64_t k = ShiftMiddleEvent(copy);
   auto r = Audit(copy);
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(Has(r, "leaf_differs", "offset " + std::to_string(k) + " leaf " + std::to_string(k)))
@@ -528,13 +531,7 @@ TEST_F(AuditTamperTest, TheLedgerRefusesToStartOnWhatContradictsItsCheckpoints) 
   }
   {  // An event changed, the views rebuilt: same size, another root.
     fs::path copy = Copy("rewritten");
-    {
-      RawLog log(copy);
-      const uint64_t k = MiddlePermitEvent(log);
-      Envelope e = RawLog::EventOf(log.Get(k));
-      e.time_ms += 1;
-      log.Put(k, RawLog::ValueOf(e));
-    }
+    ShiftMiddleEvent(copy);
     fs::remove_all(copy / "views");
     const std::string why = refused(copy);
     EXPECT_TRUE(why.starts_with("log_inconsistent")) << why;
@@ -584,13 +581,7 @@ TEST_F(AuditTamperTest, ACheckpointTheAuditorKeptCatchesALogRewrittenWithItsChec
   ASSERT_FALSE(kept->records.empty());
   const std::string held = kept->records.back().note;
   fs::path copy = Copy("rewritten-with-checkpoints");
-  {
-    RawLog log(copy);
-    const uint64_t k = MiddlePermitEvent(log);
-    Envelope e = RawLog::EventOf(log.Get(k));
-    e.time_ms += 1;
-    log.Put(k, RawLog::ValueOf(e));
-  }
+  ShiftMiddleEvent(copy);
   fs::remove_all(copy / "checkpoints");
   fs::remove_all(copy / "views");
   auto r = Audit(copy);
