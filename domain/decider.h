@@ -46,7 +46,16 @@ struct StageInfo {
   std::string due_date;                 // YYYY-MM-DD, empty when the status has no service level
   int service_days = 0;
 };
-StageInfo Stage(const PermitState& state, const Charter& charter);
+// Next actions and roles from `charter`; the service level (and so the due
+// date, counted on `charter`'s calendar) from `levels`.
+StageInfo Stage(const PermitState& state, const Charter& charter, const Charter& levels);
+StageInfo Stage(const PermitState& state, const Charter& charter);  // levels: charter
+// The stage as its people see it: the charter in force now, and the service
+// level of the charter in force when the stage was entered (an amendment
+// does not move a due date already promised). `gov.charter` must be set.
+StageInfo Stage(const PermitState& state, const GovernanceState& gov);
+// The charter whose service levels applied when `state` entered its stage.
+const Charter& ServiceLevelsFor(const PermitState& state, const GovernanceState& gov);
 
 // Working-day arithmetic on Jakarta dates (UTC offset from the charter):
 // the date `days` working days after the date of `time_ms`, skipping

@@ -94,7 +94,10 @@ void EvolveGovernance(GovernanceState& g, const Envelope& e) {
     // Decide only emits charters that parse; an unparsable one (a corrupt or
     // hand-written log) leaves the previous charter in force.
     auto parsed = Charter::FromJson(p->charter_json);
-    if (parsed.ok()) g.charter = std::make_shared<const Charter>(std::move(parsed).value());
+    if (parsed.ok()) {
+      g.charter = std::make_shared<const Charter>(std::move(parsed).value());
+      g.adopted[e.time_ms] = g.charter;
+    }
   } else if (const auto* p = std::get_if<OfficerEnrolled>(&e.payload)) {
     g.officers[p->officer_id] =
         Officer{p->officer_id, p->name, p->role, p->jurisdiction, p->token_hash};
@@ -107,7 +110,21 @@ void EvolveGovernance(GovernanceState& g, const Envelope& e) {
   }
 }
 
+const Charter& ServiceLevelsFor(const PermitState& state, const GovernanceState& gov) {
+  auto in_force = gov.adopted.upper_bound(state.stage_entered_ms);
+  if (in_force == gov.adopted.begin()) return *gov.charter;  // entered before any charter
+  return *std::prev(in_force)->second;
+}
+
+StageInfo Stage(const PermitState& state, const GovernanceState& gov) {
+  return Stage(state, *gov.charter, ServiceLevelsFor(state, gov));
+}
+
 StageInfo Stage(const PermitState& state, const Charter& charter) {
+  return Stage(state, charter, charter);
+}
+
+StageInfo Stage(const PermitState& state, const Charter& charter, const Charter& levels) {
   static const std::set<std::string> kSideActions = {
       "reject", "withdraw", "revoke", "grant_consent", "withdraw_consent", "erase_personal_data"};
   StageInfo info;
@@ -123,8 +140,8 @@ StageInfo Stage(const PermitState& state, const Charter& charter) {
     roles.insert(it->second.begin(), it->second.end());
   }
   info.next_roles.assign(roles.begin(), roles.end());
-  auto days = charter.service_days.find(info.stage);
-  if (days != charter.service_days.end()) {
+  auto days = levels.service_days.find(info.stage);
+  if (days != levels.service_days.end()) {
     info.service_days = days->second;
     info.due_date = AddWorkingDays(state.stage_entered_ms, days->second, charter);
   }

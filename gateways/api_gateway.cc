@@ -615,7 +615,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   if (who.kind == Principal::Kind::kAnonymous)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "reading a permit needs an officer token or the tracking code"));
-  auto charter = ledger_.governance()->charter;
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
   auto state = ledger_.queries().Permit(permit_id);
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
@@ -631,7 +632,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   const bool personal = who.kind == Principal::Kind::kApplicant ||
                         (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
   respond(JsonResponse(req, http::status::ok,
-                       RenderPermit(*state, *charter, ledger_.now(),
+                       RenderPermit(*state, *gov, ledger_.now(),
                                     personal ? &ledger_.vault() : nullptr,
                                     ledger_.vault().IsErased(state->applicant.person_id))));
 }
@@ -667,13 +668,14 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
 }
 
 void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
-  auto charter = ledger_.governance()->charter;
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
   auto permit = ledger_.queries().PermitByTracking(HashToken(PercentDecode(code)));
   auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",
                                  "no application has this tracking code; check it and try again"));
-  json j = RenderTracking(*state, *charter, ledger_.now(), ledger_.queries().History(*permit));
+  json j = RenderTracking(*state, *gov, ledger_.now(), ledger_.queries().History(*permit));
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
@@ -685,7 +687,8 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
     return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
                                  "the worklist is the officers'; an applicant follows its "
                                  "application at /v1/track/{tracking code}"));
-  auto charter = ledger_.governance()->charter;
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
   if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
   const std::string& role = who.actor.role;
   // Statuses in which this role takes the next step (as the charter says);
@@ -711,7 +714,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
-        json p = RenderStage(*st, *charter, now);
+        json p = RenderStage(*st, *gov, now);
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},
                      {"business_name", st->business.name},

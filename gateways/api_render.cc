@@ -18,8 +18,9 @@ nlohmann::json RoleNames(const std::vector<std::string>& roles, const Charter& c
   return out;
 }
 
-nlohmann::json StageJson(const PermitState& s, const Charter& c, int64_t now_ms) {
-  StageInfo st = Stage(s, c);
+nlohmann::json StageJson(const PermitState& s, const GovernanceState& gov, int64_t now_ms) {
+  const Charter& c = *gov.charter;
+  StageInfo st = Stage(s, gov);
   nlohmann::json j = {{"stage", st.stage},
                       {"next_actions", st.next_actions},
                       {"next_roles", RoleNames(st.next_roles, c)},
@@ -36,14 +37,15 @@ nlohmann::json StageJson(const PermitState& s, const Charter& c, int64_t now_ms)
 
 }  // namespace
 
-std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
+std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                          const PersonalVault* vault, bool person_erased) {
   const bool erased = s.personal_erased || person_erased;
   // Written directly, keys in sorted order: the same text as building the
   // document with nlohmann and dumping it (tests/gateways/render_test.cc),
   // at a fraction of the cost on the API's most read answer.
+  const Charter& c = *gov.charter;
   const Kelurahan* kel = c.FindKelurahan(s.kelurahan);
-  const StageInfo st = Stage(s, c);
+  const StageInfo st = Stage(s, gov);
   JsonWriter w;
   w.BeginObject().Key("applicant").BeginObject();
   std::optional<Result<PersonalData>> personal;
@@ -115,12 +117,13 @@ std::string RenderPermit(const PermitState& s, const Charter& c, int64_t now_ms,
   return w.EndObject().Take();
 }
 
-nlohmann::json RenderStage(const PermitState& s, const Charter& c, int64_t now_ms) {
-  return StageJson(s, c, now_ms);
+nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms) {
+  return StageJson(s, gov, now_ms);
 }
 
-nlohmann::json RenderTracking(const PermitState& s, const Charter& c, int64_t now_ms,
+nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                               const std::vector<nlohmann::json>& history) {
+  const Charter& c = *gov.charter;
   const Kelurahan* kel = c.FindKelurahan(s.kelurahan);
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& e : history) {
@@ -143,7 +146,7 @@ nlohmann::json RenderTracking(const PermitState& s, const Charter& c, int64_t no
                       {"missing", s.missing},
                       {"history", steps},
                       {"consents", s.consents}};
-  j.update(StageJson(s, c, now_ms));
+  j.update(StageJson(s, gov, now_ms));
   if (!s.survey_date.empty()) j["survey_date"] = s.survey_date;
   if (!s.permit_number.empty()) {
     j["permit_number"] = s.permit_number;

@@ -15,14 +15,14 @@ namespace pl {
 // given; once erased it shows as such. `person_erased`: the person's key is
 // gone, whichever of their applications the erasure came through (the
 // permit's own events know only of an erasure through it).
-std::string RenderPermit(const PermitState& s, const Charter& charter, int64_t now_ms,
+std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                          const PersonalVault* vault_for_personal, bool person_erased = false);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
 // due_date and overdue.
-nlohmann::json RenderStage(const PermitState& s, const Charter& charter, int64_t now_ms);
+nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms);
 // The applicant's view (GET /v1/track/{code}): stage, timeline, what is
 // missing, the next step and who takes it, the due date, the history.
-nlohmann::json RenderTracking(const PermitState& s, const Charter& charter, int64_t now_ms,
+nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                               const std::vector<nlohmann::json>& history);
 // Public verification of a permit number: valid, revoked, expired or unknown.
 nlohmann::json RenderVerification(const std::string& number, const nlohmann::json* entry,

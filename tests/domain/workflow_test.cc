@@ -1,5 +1,7 @@
 // Every transition of the permit workflow: given events, when command, then
 // events, and the state Evolve folds from them.
+#include <nlohmann/json.hpp>
+
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -292,6 +294,32 @@ TEST(Stage, NextActionsRolesAndDueDate) {
   EXPECT_TRUE(issued.next_roles.empty());
   EXPECT_EQ(issued.due_date, "");
   EXPECT_EQ(issued.service_days, 0);
+}
+
+// A due date, once promised, is the service level in force when the stage
+// was entered: amending the charter does not move it (nor hide a delay).
+TEST(Stage, AnAmendedServiceLevelAppliesToStagesEnteredAfterIt) {
+  PermitWorld w;
+  w.now = Jakarta(2026, 3, 5);  // Thursday
+  w.AdvanceTo(S::kSubmitted);
+  ASSERT_EQ(Stage(w.state, w.gov).due_date, "2026-03-09");  // 2 working days
+  auto doc = nlohmann::json::parse(DefaultCharterText());
+  doc["charter_version"] = 2;
+  doc["service_days"]["submitted"] = 10;
+  auto d = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{doc.dump()}, Jakarta(2026, 3, 6)), w.gov);
+  ASSERT_EQ(d.events.size(), 1u);
+  EvolveGovernance(w.gov, d.events[0]);
+  StageInfo before = Stage(w.state, w.gov);
+  EXPECT_EQ(before.due_date, "2026-03-09");
+  EXPECT_EQ(before.service_days, 2);
+  PermitWorld later;
+  later.gov = w.gov;
+  later.now = Jakarta(2026, 3, 9);  // Monday, under version 2
+  later.AdvanceTo(S::kSubmitted);
+  StageInfo after = Stage(later.state, later.gov);
+  EXPECT_EQ(after.service_days, 10);
+  EXPECT_EQ(after.due_date, "2026-03-25");  // past Nyepi and Idul Fitri (19-20 March)
 }
 
 TEST(Stage, AfterASurveyThatFoundTheZoningNotMetTheLurahCanOnlyDecline) {

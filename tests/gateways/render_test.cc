@@ -49,7 +49,7 @@ TEST(RenderPermit, IsNlohmannsCanonicalTextInEveryStatus) {
     w.state.business.name = "Kopi \"Kenangan\"\\\n";
     w.state.consents = {"ministry-umkm", "bank-dki"};
     const Charter& c = *w.gov.charter;
-    const std::string text = RenderPermit(w.state, c, w.now, nullptr);
+    const std::string text = RenderPermit(w.state, w.gov, w.now, nullptr);
     ExpectCanonical(text);
     json j = json::parse(text);
     EXPECT_EQ(j["status"], StatusName(status));
@@ -66,7 +66,7 @@ TEST(RenderPermit, IsNlohmannsCanonicalTextInEveryStatus) {
   PermitWorld rejected;
   rejected.AdvanceTo(PermitStatus::kSubmitted);
   rejected.Run(Officer("ptsp_head"), Reject{"duplicate_application", "sudah punya"});
-  auto text = RenderPermit(rejected.state, *rejected.gov.charter, rejected.now, nullptr);
+  auto text = RenderPermit(rejected.state, rejected.gov, rejected.now, nullptr);
   ExpectCanonical(text);
   EXPECT_EQ(json::parse(text)["outcome"]["code"], "duplicate_application");
 }
@@ -83,7 +83,7 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   ASSERT_TRUE(sealed.ok());
   w.state.applicant = *sealed;
   const Charter& c = *w.gov.charter;
-  std::string text = RenderPermit(w.state, c, w.now, vault->get());
+  std::string text = RenderPermit(w.state, w.gov, w.now, vault->get());
   ExpectCanonical(text);
   json a = json::parse(text)["applicant"];
   EXPECT_EQ(a["nik"], p.nik);
@@ -92,12 +92,12 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   EXPECT_FALSE(a.contains("erased"));
 
   ASSERT_TRUE((*vault)->Erase(sealed->person_id).ok());
-  text = RenderPermit(w.state, c, w.now, vault->get());
+  text = RenderPermit(w.state, w.gov, w.now, vault->get());
   ExpectCanonical(text);
   EXPECT_EQ(json::parse(text)["applicant"],
             (json{{"erased", true}, {"person_id", sealed->person_id}}));
   w.state.personal_erased = true;
-  text = RenderPermit(w.state, c, w.now, nullptr);
+  text = RenderPermit(w.state, w.gov, w.now, nullptr);
   ExpectCanonical(text);
   EXPECT_EQ(json::parse(text)["applicant"]["erased"], true);
   std::filesystem::remove_all(dir);
