@@ -203,13 +203,23 @@ void ParseInto(const json& doc, Charter& c) {
   }
 
   const auto& roles = Object(doc["roles"], "roles");
+  bool declared_personal_data = false;
   if (roles.empty()) Fail("roles", "must define at least one role");
   for (const auto& [id, def] : roles.items()) {
     auto path = "roles." + id;
-    CheckKeys(def, path, {"name", "scope"});
+    CheckKeys(def, path, {"name", "scope"}, {"personal_data"});
     if (id.empty()) Fail(path, "a role needs an id");
     c.roles[id] =
         RoleDef{Str(def["name"], path + ".name"), ParseScope(def["scope"], path + ".scope")};
+    if (def.contains("personal_data")) {
+      if (!def["personal_data"].is_boolean()) Fail(path + ".personal_data", "must be true or false");
+      c.roles[id].personal_data = def["personal_data"].get<bool>();
+      declared_personal_data = true;
+    }
+  }
+  if (!declared_personal_data) {
+    for (const auto& r : Charter::kLegacyPersonalDataRoles)
+      if (auto it = c.roles.find(r); it != c.roles.end()) it->second.personal_data = true;
   }
   // The administrator adopts charters, enrols officers and erases on a legal
   // order anywhere: the ledger's own role.
@@ -318,6 +328,9 @@ void ParseInto(const json& doc, Charter& c) {
 }
 
 }  // namespace
+
+const std::vector<std::string> Charter::kLegacyPersonalDataRoles = {
+    "ptsp_officer", "ptsp_head", "kelurahan_economy", "lurah", "kecamatan_umkm"};
 
 const std::vector<std::string> Charter::kDefaultRejectionReasons = {
     "incomplete_documents", "zoning", "ineligible", "duplicate_application",

@@ -22,6 +22,11 @@ enum class Scope { kKelurahan, kKecamatan, kAll };
 struct RoleDef {
   std::string name;  // human name, e.g. "Petugas UP PTSP Kelurahan"
   Scope scope = Scope::kKelurahan;
+  // Whether officers of this role see the applicant's personal data (NIK,
+  // name, address, phone, KK, NPWP) of permits in their jurisdiction. The
+  // JSON key "personal_data" may be omitted; when no role of a charter has
+  // it (charters written before it), kLegacyPersonalDataRoles have it.
+  bool personal_data = false;
 };
 
 struct Kelurahan {
@@ -78,6 +83,9 @@ struct Charter {
   // omitted: kDefaultRejectionReasons.
   std::vector<std::string> rejection_reasons;
   static const std::vector<std::string> kDefaultRejectionReasons;
+  // The roles that handle applications in the first charters, which did not
+  // say who sees personal data (RoleDef::personal_data).
+  static const std::vector<std::string> kLegacyPersonalDataRoles;
   // The data-sharing policy, in the order of the document. The JSON key
   // "data_sharing" may be omitted (no subscribers).
   std::vector<SubscriberPolicy> data_sharing;

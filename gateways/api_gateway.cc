@@ -73,10 +73,6 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
 }
 
 // Roles that handle applications and so see the applicant's personal data.
-bool SeesPersonalData(const std::string& role) {
-  return role == "ptsp_officer" || role == "ptsp_head" || role == "kelurahan_economy" ||
-         role == "lurah" || role == "kecamatan_umkm";
-}
 
 }  // namespace
 
@@ -630,7 +626,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
   const bool personal = who.kind == Principal::Kind::kApplicant ||
-                        (who.kind == Principal::Kind::kOfficer && SeesPersonalData(who.actor.role));
+                        (who.kind == Principal::Kind::kOfficer && charter->roles.count(who.actor.role) &&
+                         charter->roles.at(who.actor.role).personal_data);
   respond(JsonResponse(req, http::status::ok,
                        RenderPermit(*state, *gov, ledger_.now(),
                                     personal ? &ledger_.vault() : nullptr,

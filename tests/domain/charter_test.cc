@@ -229,6 +229,34 @@ TEST(Charter, RefusesUndefinedRolesAndUnknownActions) {
   ExpectRefused([](json& d) { d["roles"]["admin"]["scope"] = "kelurahan"; }, "roles.admin");
 }
 
+TEST(Charter, SaysWhichRolesSeePersonalData) {
+  auto shipped = Charter::FromJson(DefaultCharterText());
+  ASSERT_TRUE(shipped.ok());
+  EXPECT_TRUE(shipped->roles.at("ptsp_officer").personal_data);
+  EXPECT_TRUE(shipped->roles.at("kecamatan_umkm").personal_data);
+  EXPECT_FALSE(shipped->roles.at("kecamatan_monitor").personal_data);
+  EXPECT_FALSE(shipped->roles.at("auditor").personal_data);
+  // A charter that says it of one role says it of every role.
+  json doc = json::parse(DefaultCharterText());
+  for (auto& [id, def] : doc["roles"].items()) def.erase("personal_data");
+  doc["roles"]["auditor"]["personal_data"] = true;
+  auto one = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_TRUE(one->roles.at("auditor").personal_data);
+  EXPECT_FALSE(one->roles.at("ptsp_officer").personal_data);
+  // One that says it of none (written before the key): the roles that
+  // handle applications, as before.
+  doc["roles"]["auditor"].erase("personal_data");
+  auto legacy = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(legacy.ok());
+  for (const auto& [id, def] : legacy->roles)
+    EXPECT_EQ(def.personal_data, std::count(Charter::kLegacyPersonalDataRoles.begin(),
+                                            Charter::kLegacyPersonalDataRoles.end(), id) == 1)
+        << id;
+  ExpectRefused([](json& d) { d["roles"]["lurah"]["personal_data"] = "yes"; },
+                "roles.lurah.personal_data");
+}
+
 TEST(Charter, RefusesWhatWouldLeavePermitsOrNumbersAmbiguous) {
   ExpectRefused([](json& d) { d["service_days"]["issued"] = 5; }, "service_days.issued");
   ExpectRefused([](json& d) { d["service_days"]["rejected"] = 5; }, "service_days.rejected");
