@@ -7,8 +7,8 @@
 
 #include "domain/calendar.h"
 #include "domain/state.h"
-#include "events/strict_json.h"
 #include "events/event_types.h"
+#include "events/strict_json.h"
 
 namespace pl {
 namespace {
@@ -53,7 +53,8 @@ std::string Str(const json& v, const std::string& path) {
 // A code made of `allowed` characters only (e.g. digits and '.').
 void CheckCode(const std::string& s, const std::string& path, std::string_view what,
                const std::function<bool(unsigned char)>& allowed) {
-  if (!std::all_of(s.begin(), s.end(), allowed)) Fail(path, "\"" + s + "\" is not " + std::string(what));
+  if (!std::all_of(s.begin(), s.end(), allowed))
+    Fail(path, "\"" + s + "\" is not " + std::string(what));
 }
 
 int64_t Int(const json& v, const std::string& path, int64_t min, int64_t max) {
@@ -212,7 +213,8 @@ void ParseInto(const json& doc, Charter& c) {
     c.roles[id] =
         RoleDef{Str(def["name"], path + ".name"), ParseScope(def["scope"], path + ".scope")};
     if (def.contains("personal_data")) {
-      if (!def["personal_data"].is_boolean()) Fail(path + ".personal_data", "must be true or false");
+      if (!def["personal_data"].is_boolean())
+        Fail(path + ".personal_data", "must be true or false");
       c.roles[id].personal_data = def["personal_data"].get<bool>();
       declared_personal_data = true;
     }
@@ -223,7 +225,8 @@ void ParseInto(const json& doc, Charter& c) {
   }
   // The administrator adopts charters, enrols officers and erases on a legal
   // order anywhere: the ledger's own role.
-  if (auto admin = c.roles.find("admin"); admin == c.roles.end() || admin->second.scope != Scope::kAll)
+  if (auto admin = c.roles.find("admin");
+      admin == c.roles.end() || admin->second.scope != Scope::kAll)
     Fail("roles.admin", "must be defined, with scope \"all\"");
 
   const auto& holders = Array(doc["stakeholders"], "stakeholders");
@@ -313,7 +316,8 @@ void ParseInto(const json& doc, Charter& c) {
     c.rejection_reasons = StrList(doc["rejection_reasons"], "rejection_reasons");
     if (c.rejection_reasons.empty()) Fail("rejection_reasons", "must list at least one code");
     for (const auto& r : c.rejection_reasons) {
-      const bool code = !r.empty() && r.size() <= 64 && std::islower(static_cast<unsigned char>(r[0])) &&
+      const bool code = !r.empty() && r.size() <= 64 &&
+                        std::islower(static_cast<unsigned char>(r[0])) &&
                         std::all_of(r.begin(), r.end(), [](unsigned char ch) {
                           return std::islower(ch) || std::isdigit(ch) || ch == '_';
                         });
@@ -333,13 +337,11 @@ const std::vector<std::string> Charter::kLegacyPersonalDataRoles = {
     "ptsp_officer", "ptsp_head", "kelurahan_economy", "lurah", "kecamatan_umkm"};
 
 const std::vector<std::string> Charter::kDefaultRejectionReasons = {
-    "incomplete_documents", "zoning", "ineligible", "duplicate_application",
-    "false_information"};
+    "incomplete_documents", "zoning", "ineligible", "duplicate_application", "false_information"};
 
 Result<Charter> Charter::FromJson(std::string_view text) {
   auto parsed = ParseStrictJson(text);
-  if (!parsed.ok())
-    return Status("invalid_charter", "the charter " + parsed.status().message());
+  if (!parsed.ok()) return Status("invalid_charter", "the charter " + parsed.status().message());
   json doc = std::move(*parsed);
   Charter c;
   try {

@@ -11,11 +11,10 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
   if (!parsed.ok()) return Refuse("invalid_charter", parsed.status().message());
   uint32_t current = gov.charter ? gov.charter->version : 0;
   if (parsed->version <= current) {
-    return Refuse("stale_charter_version", "charter_version " + std::to_string(parsed->version) +
-                                               " is not newer than the adopted version " +
-                                               std::to_string(current) +
-                                               "; a new charter must have charter_version " +
-                                               std::to_string(current + 1));
+    return Refuse("stale_charter_version",
+                  "charter_version " + std::to_string(parsed->version) +
+                      " is not newer than the adopted version " + std::to_string(current) +
+                      "; a new charter must have charter_version " + std::to_string(current + 1));
   }
   if (current && parsed->version != current + 1) {
     return Refuse("invalid_charter", "charter_version " + std::to_string(parsed->version) +

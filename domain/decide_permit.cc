@@ -98,8 +98,7 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
       return Refuse("unknown_officer", "survey team member \"" + id +
                                            "\" is not an enrolled officer; enroll them first");
     }
-    if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction,
-                          c.state.kelurahan)) {
+    if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction, c.state.kelurahan)) {
       return Refuse("outside_jurisdiction",
                     "survey team member \"" + id + "\" (" + officer->second.role + " of " +
                         officer->second.jurisdiction + ") does not work in kelurahan " +
@@ -152,9 +151,9 @@ Decision Handle(const Ctx& c, const Reject& a) {
   }
   const auto& codes = c.charter.rejection_reasons;
   if (std::find(codes.begin(), codes.end(), a.reason_code) == codes.end()) {
-    return Refuse("unknown_reason_code",
-                  "reason_code \"" + a.reason_code + "\" is not one of the charter's: " +
-                      JoinOrNobody(codes) + "; explain the case in reason");
+    return Refuse("unknown_reason_code", "reason_code \"" + a.reason_code +
+                                             "\" is not one of the charter's: " +
+                                             JoinOrNobody(codes) + "; explain the case in reason");
   }
   if (a.reason.empty()) return Missing("reason", "explain the rejection to the applicant");
   return One(c, ApplicationRejected{a.reason_code, a.reason});
@@ -182,8 +181,9 @@ Decision UnknownSubscriber(const Ctx& c, const std::string& id) {
 // applicant: a consent to it would change nothing.
 Decision ConsentNotRequired(const std::string& id) {
   return Refuse("consent_not_required",
-                "\"" + id + "\" receives what the data-sharing policy lists without the "
-                "applicant's consent: consenting to it, or withdrawing, changes nothing");
+                "\"" + id +
+                    "\" receives what the data-sharing policy lists without the "
+                    "applicant's consent: consenting to it, or withdrawing, changes nothing");
 }
 
 Decision Handle(const Ctx& c, const GrantConsent& a) {
@@ -292,9 +292,9 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     auto officer = gov.officers.find(actor.id);
     if (officer == gov.officers.end() || officer->second.role != actor.role ||
         officer->second.jurisdiction != actor.jurisdiction) {
-      return Refuse("officer_not_enrolled",
-                    "officer \"" + actor.id + "\" is not enrolled as " + actor.role + " of " +
-                        actor.jurisdiction + " (retired, or enrolled otherwise)");
+      return Refuse("officer_not_enrolled", "officer \"" + actor.id + "\" is not enrolled as " +
+                                                actor.role + " of " + actor.jurisdiction +
+                                                " (retired, or enrolled otherwise)");
     }
   }
   if (!ActionAllowedFrom(state.status, action)) {

@@ -66,7 +66,7 @@ struct Officer {
 
 struct GovernanceState {
   uint64_t version = 0;
-  std::shared_ptr<const Charter> charter;               // null until a charter is adopted
+  std::shared_ptr<const Charter> charter;  // null until a charter is adopted
   // Every charter adopted, by the time of its adoption (ms): a stage is due
   // by the service level in force when it was entered.
   std::map<int64_t, std::shared_ptr<const Charter>> adopted;

@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "domain/decider.h"
-#include "events/utf8.h"
 #include "events/json.h"
+#include "events/utf8.h"
 #include "gateways/api_parse.h"
 #include "gateways/api_render.h"
 #include "gateways/static_files.h"
@@ -72,8 +72,6 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// Roles that handle applications and so see the applicant's personal data.
-
 }  // namespace
 
 // Permit ids: "P" and 12 Crockford base32 characters of SHA-256(command id),
@@ -106,8 +104,8 @@ bool MayRead(const Principal& who, const PermitState& state, const Charter& char
 
 bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond) {
   if (o.error.code() == "outcome_unknown") {  // sent, but its outcome is late
-    respond(ErrorResponse(req, http::status::gateway_timeout, "outcome_unknown",
-                          o.error.message()));
+    respond(
+        ErrorResponse(req, http::status::gateway_timeout, "outcome_unknown", o.error.message()));
     return true;
   }
   if (!o.error.ok()) {
@@ -118,8 +116,9 @@ bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& 
   if (o.refusal) {
     std::string message = o.refusal->message;
     if (o.duplicate)
-      message += " (the answer to the first request with this command_id; to try again, send the "
-                 "request with a new command_id)";
+      message +=
+          " (the answer to the first request with this command_id; to try again, send the "
+          "request with a new command_id)";
     respond(ErrorResponse(req, RefusalStatus(o.refusal->code), o.refusal->code, message));
     return true;
   }
@@ -186,8 +185,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   };
   // Paths are echoed in answers and used as keys: bytes that are not UTF-8,
   // raw or percent-encoded, are refused before anything reads them.
-  if (const std::string_view target = SV(req->target()); !IsUtf8(target) ||
-                                                         !IsUtf8(PercentDecode(target)))
+  if (const std::string_view target = SV(req->target());
+      !IsUtf8(target) || !IsUtf8(PercentDecode(target)))
     return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
                                  "the request's path is not valid UTF-8 (after percent-decoding)"));
   const auto parts = PathParts(SV(req->target()));
@@ -217,8 +216,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       respond(JsonResponse(*req, http::status::ok, j.dump()));
     });
   }
-  if (parts.size() == 1 && parts[0] == "metrics")
-    return get([&] { GetMetrics(*req, respond); });
+  if (parts.size() == 1 && parts[0] == "metrics") return get([&] { GetMetrics(*req, respond); });
   if (parts.empty() || parts[0] != "v1") return not_found();
 
   const size_t n = parts.size();
@@ -276,9 +274,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });
   if (n == 2 && parts[1] == "worklist") return get([&] { GetWorklist(*req, who, respond); });
   if (n == 3 && parts[1] == "public" && parts[2] == "stats")
-    return get([&] {
-      respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
-    });
+    return get(
+        [&] { respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump())); });
   if (n == 3 && parts[1] == "public" && parts[2] == "register")
     return get([&] { GetRegister(*req, respond); });
   if (n == 4 && parts[1] == "public" && parts[2] == "verify")
@@ -400,8 +397,8 @@ HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& sub
   // after `retry` milliseconds with the last id it saw.
   std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
   for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, after, limit)) {
-    body += "id: " + std::to_string(m.seq) + "\ndata: " + RenderFeedMessage(m, ledger_.vault(), ledger_.queries()) +
-            "\n\n";
+    body += "id: " + std::to_string(m.seq) +
+            "\ndata: " + RenderFeedMessage(m, ledger_.vault(), ledger_.queries()) + "\n\n";
   }
   HttpResponse res{http::status::ok, req.version()};
   res.set(http::field::content_type, "text/event-stream; charset=utf-8");
@@ -536,15 +533,14 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     if (RespondIfNotTaken(req, o, respond)) return;
     if (o.duplicate) {
-      const auto* first = o.events.empty()
-                              ? nullptr
-                              : std::get_if<ApplicationSubmitted>(&o.events.front().payload);
+      const auto* first =
+          o.events.empty() ? nullptr : std::get_if<ApplicationSubmitted>(&o.events.front().payload);
       if (!first || first->tracking_hash != tracking_hash)
-        return respond(ErrorResponse(
-            req, http::status::conflict, "command_id_reused",
-            "command_id " + command_id +
-                " was already used for another application; send this one with a new "
-                "command_id (or none)"));
+        return respond(
+            ErrorResponse(req, http::status::conflict, "command_id_reused",
+                          "command_id " + command_id +
+                              " was already used for another application; send this one with a new "
+                              "command_id (or none)"));
     }
     json j = {{"permit_id", permit_id},
               {"tracking_code", tracking_code},
@@ -591,8 +587,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
             req, http::status::conflict, "command_id_reused",
             "command_id " + o.command_id.str() + " was already used on permit " + permit_id +
                 " for " + ActionOfEvent(o.events.front().type()) + " by " +
-                o.events.front().actor_id + "; send this " + action +
-                " with a new command_id"));
+                o.events.front().actor_id + "; send this " + action + " with a new command_id"));
     }
     if (RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();
@@ -625,13 +620,14 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
     TransparencyGateway(ledger_).AddProofs(j);
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
-  const bool personal = who.kind == Principal::Kind::kApplicant ||
-                        (who.kind == Principal::Kind::kOfficer && charter->roles.count(who.actor.role) &&
-                         charter->roles.at(who.actor.role).personal_data);
-  respond(JsonResponse(req, http::status::ok,
-                       RenderPermit(*state, *gov, ledger_.now(),
-                                    personal ? &ledger_.vault() : nullptr,
-                                    ledger_.vault().IsErased(state->applicant.person_id))));
+  const bool personal =
+      who.kind == Principal::Kind::kApplicant ||
+      (who.kind == Principal::Kind::kOfficer && charter->roles.count(who.actor.role) &&
+       charter->roles.at(who.actor.role).personal_data);
+  respond(
+      JsonResponse(req, http::status::ok,
+                   RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,
+                                ledger_.vault().IsErased(state->applicant.person_id))));
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,

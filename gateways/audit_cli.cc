@@ -97,7 +97,7 @@ class Auditor {
   AuditReport& report() { return report_; }
 
  private:
-  struct Pending {  // a signed checkpoint awaiting its size in the stream
+  struct Pending {      // a signed checkpoint awaiting its size in the stream
     std::string label;  // "checkpoint 3 (size 645)", or "held checkpoint 1 (size 645)"
     uint64_t size;
     Hash root;
@@ -408,12 +408,11 @@ Status Auditor::Run() {
           matched_.push_back(p);
           last_good_size = p.size;
         } else {
-          Problem(
-              "checkpoint_root", p.label,
-              "its root differs from the log's recomputed tree at that size: the log's leaves "
-              "in [" +
-                  std::to_string(last_good_size) + ", " + std::to_string(p.size) +
-                  ") are not the ones signed");
+          Problem("checkpoint_root", p.label,
+                  "its root differs from the log's recomputed tree at that size: the log's leaves "
+                  "in [" +
+                      std::to_string(last_good_size) + ", " + std::to_string(p.size) +
+                      ") are not the ones signed");
         }
       }
       while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < tree.size())
@@ -505,13 +504,15 @@ Status CheckReplayOutput(const fs::path& data_dir, const fs::path& output) {
   std::error_code ec;
   const fs::path data = fs::weakly_canonical(data_dir, ec);
   const fs::path out = fs::weakly_canonical(output, ec);
-  if (ec) return Status("invalid_argument", "cannot resolve " + output.string() + ": " + ec.message());
+  if (ec)
+    return Status("invalid_argument", "cannot resolve " + output.string() + ": " + ec.message());
   auto inside = [](const fs::path& child, const fs::path& parent) {
     auto [p, c] = std::mismatch(parent.begin(), parent.end(), child.begin(), child.end());
     return p == parent.end();
   };
-  const bool ledger_files = inside(data, out) ||
-                            (inside(out, data) && *out.lexically_relative(data).begin() != "views.replay");
+  const bool ledger_files =
+      inside(data, out) ||
+      (inside(out, data) && *out.lexically_relative(data).begin() != "views.replay");
   if (ledger_files)
     return Status("invalid_argument",
                   "--output " + output.string() + " would overwrite the ledger's own files in " +

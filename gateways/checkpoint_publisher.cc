@@ -237,7 +237,8 @@ Result<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Open(
   // is restored, not silently replaced (every verification code handed out
   // names the old one).
   if (!fs::exists(KeyPath(options.data_dir))) {
-    auto earlier = CheckpointLog::ReadFile(CheckpointLog::FilePath(CheckpointDir(options.data_dir)));
+    auto earlier =
+        CheckpointLog::ReadFile(CheckpointLog::FilePath(CheckpointDir(options.data_dir)));
     if (!earlier.ok()) return earlier.status();
     if (!earlier->records.empty())
       return Status("checkpoint_key_missing",
@@ -328,7 +329,8 @@ Status CheckpointPublisher::CheckConsistent() const {
   if (*root != signed_cp->root)
     return Status("log_inconsistent",
                   "the log's first " + std::to_string(latest->size) + " events do not hash to " +
-                      which + ": the log's history was changed. Nothing is signed until the "
+                      which +
+                      ": the log's history was changed. Nothing is signed until the "
                       "log is restored.");
   return Status::Ok();
 }

@@ -1,13 +1,13 @@
 #include "gateways/http_server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
-
-#include <atomic>
 
 namespace pl {
 namespace {
@@ -177,8 +177,8 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message) {
   nlohmann::json j = {{"error", {{"code", code}, {"message", message}}}};
-  return JsonResponse(req, status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return JsonResponse(req, status,
+                      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
-
 
 }  // namespace pl

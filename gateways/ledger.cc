@@ -14,8 +14,8 @@
 #include "events/disk_space.h"
 #include "events/embedded_log.h"
 #include "events/hex.h"
-#include "events/secret_file.h"
 #include "events/kafka_log.h"
+#include "events/secret_file.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
 #include "projections/command_processor.h"
@@ -126,8 +126,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
     // every verifier key handed out name it).
     std::string origin = options.transparency_origin;
     if (origin.empty()) {
-      auto stored =
-          CheckpointSigner::StoredKeyName(CheckpointPublisher::KeyPath(options.data_dir));
+      auto stored = CheckpointSigner::StoredKeyName(CheckpointPublisher::KeyPath(options.data_dir));
       if (!stored.ok()) return stored.status();
       auto charter = l->queries_->charter();
       origin = stored->value_or("permitledger.local/" +
@@ -185,10 +184,9 @@ Status Ledger::OpenEmbedded() {
   auto log = EmbeddedLog::Open({(dir / "log").string(), options_.partitions, true});
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
-  auto processor =
-      CommandProcessor::Open(*log_, *vault_,
-                             {(dir / "state").string(), 4096, options_.clock,
-                              options_.disk_reserve, options_.free_bytes});
+  auto processor = CommandProcessor::Open(
+      *log_, *vault_,
+      {(dir / "state").string(), 4096, options_.clock, options_.disk_reserve, options_.free_bytes});
   if (!processor.ok()) return processor.status();
   backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor));
   return Status::Ok();
@@ -287,16 +285,15 @@ std::string Ledger::SubscriberToken(const std::string& subscriber) const {
   return "feed_" + Hex(reinterpret_cast<const unsigned char*>(m.data()), 20);
 }
 
-std::string Ledger::OfficerToken(const std::string& command_id,
-                                 std::string_view request) const {
+std::string Ledger::OfficerToken(const std::string& command_id, std::string_view request) const {
   const std::string m =
       Mac("officer-token" + std::string(1, '\0') + command_id + '\0' + std::string(request));
   return Hex(reinterpret_cast<const unsigned char*>(m.data()), 24);
 }
 
 std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view request) const {
-  const std::string m = Mac("tracking-code" + std::string(1, '\0') + permit_id + '\0' +
-                            std::string(request));
+  const std::string m =
+      Mac("tracking-code" + std::string(1, '\0') + permit_id + '\0' + std::string(request));
   const auto* mac = reinterpret_cast<const unsigned char*>(m.data());
   // 20 characters of Crockford base32 (100 bits), grouped for reading aloud.
   static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

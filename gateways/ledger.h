@@ -46,8 +46,8 @@ struct LedgerKafkaOptions {
   // events, so every instance's transparency log and feeds are the same
   // (docs/kafka.md, "Partitions and order").
   int32_t partitions = 1;
-  int16_t replication_factor = 1;             // when creating topics (3 in production)
-  int32_t min_insync_replicas = 1;            // when creating topics (2 in production)
+  int16_t replication_factor = 1;   // when creating topics (3 in production)
+  int32_t min_insync_replicas = 1;  // when creating topics (2 in production)
   int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
   bool process_commands = true;  // run a command processor in this process
   bool publish_feeds = true;     // copy the subscribers' feeds to their topics (docs/feeds.md)

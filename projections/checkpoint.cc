@@ -28,7 +28,6 @@ Status KeyFileError(const std::string& path, const std::string& what) {
   return Status("key_file", what + " " + path + ": " + std::strerror(errno));
 }
 
-
 // Wipes a buffer holding key material when it goes out of scope.
 template <size_t N>
 struct Wiped {
@@ -53,7 +52,6 @@ std::string FormatPrivateKey(std::string_view name, uint32_t key_id,
   Wipe(raw);
   return out;
 }
-
 
 // Reads an existing key file; nullopt (with errno ENOENT) if there is none.
 Result<std::optional<std::string>> ReadKeyFile(const std::string& path) {

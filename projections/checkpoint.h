@@ -22,9 +22,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
-#include <optional>
 #include <string_view>
 
 #include "events/result.h"

@@ -75,8 +75,7 @@ Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path,
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok())
-    return Status("store_unavailable",
-                  OpenFailure("the processor's state store", path, s));
+    return Status("store_unavailable", OpenFailure("the processor's state store", path, s));
   std::unique_ptr<CommandCore> c(new CommandCore(std::unique_ptr<rocksdb::DB>(raw), partitions));
   auto gov = std::make_shared<GovernanceState>();
   std::unique_ptr<rocksdb::Iterator> it(c->store_->NewIterator(rocksdb::ReadOptions()));
@@ -131,8 +130,7 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
     std::unordered_map<std::string, PermitState> touched;
     // Records that the event at `r` came of its command (so that a repeat
     // of the command answers with it), leaving `version` and `status`.
-    auto record = [&](const LogRecord& r, const Envelope& e, uint64_t version,
-                      std::string status) {
+    auto record = [&](const LogRecord& r, const Envelope& e, uint64_t version, std::string status) {
       std::string dk = DedupeKey(e.stream.str(), e.command_id);
       auto [d, fresh] = dedupe.try_emplace(dk);
       if (fresh) {

@@ -1,12 +1,11 @@
 #include "projections/command_processor.h"
 
-#include "events/disk_space.h"
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <optional>
 
-#include <spdlog/spdlog.h>
-
+#include "events/disk_space.h"
 #include "events/thread_name.h"
 
 namespace pl {
@@ -95,8 +94,8 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   for (int32_t p = 0; behind_ && p < log_.partitions(); ++p)
     if (Status s = core_->CatchUp(log_, p); !s.ok()) return fail_all(s);
   behind_ = false;
-  if (Status room = CheckDiskReserve(options_.free_bytes(), options_.disk_reserve,
-                                     options_.state_path);
+  if (Status room =
+          CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
       !room.ok())
     return fail_all(room);
 

@@ -2,9 +2,8 @@
 
 #include <rocksdb/db.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "events/json.h"
@@ -52,8 +51,8 @@ bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitSt
 }
 
 // What every message says: which event, of which permit, where in the log.
-json Header(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
-            const Envelope& event, const std::string& permit_id) {
+json Header(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw, const Envelope& event,
+            const std::string& permit_id) {
   return {
       {"schema_version", FeedProjection::kSchemaVersion},
       {"subscriber", sub.id},
@@ -135,8 +134,7 @@ void AppendNotice(ViewBatch& batch, const std::string& subscriber, const LogReco
 
 // Whether a message to `sub` about permit `s` carries the applicant's
 // sealed fields (Message's "sealed").
-bool CarriesApplicant(const SubscriberPolicy& sub, const Envelope& event,
-                      const PermitState& s) {
+bool CarriesApplicant(const SubscriberPolicy& sub, const Envelope& event, const PermitState& s) {
   if (s.personal_erased || std::holds_alternative<ConsentWithdrawn>(event.payload) ||
       std::holds_alternative<PersonalDataErased>(event.payload))
     return false;

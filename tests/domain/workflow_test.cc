@@ -194,7 +194,8 @@ TEST(Workflow, ConsentToASubscriberThatNeedsNoneIsRefused) {
   PermitWorld w;
   w.AdvanceTo(S::kIssued);
   const PermitState before = w.state;
-  for (Action a : {Action{GrantConsent{"ministry-umkm"}}, Action{WithdrawConsent{"ministry-umkm"}}}) {
+  for (Action a :
+       {Action{GrantConsent{"ministry-umkm"}}, Action{WithdrawConsent{"ministry-umkm"}}}) {
     auto d = w.Run(Applicant(), a);
     ASSERT_TRUE(d.refusal);
     EXPECT_EQ(d.refusal->code, "consent_not_required");

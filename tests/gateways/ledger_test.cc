@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <atomic>
 #include <future>
+#include <nlohmann/json.hpp>
 
 #include "events/embedded_log.h"
 #include "gateways/audit_cli.h"

@@ -225,8 +225,10 @@ TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
 }
 
 TEST_F(ApiTest, ARetriedEnrolmentGetsTheSameTokenAndAnotherRequestUnderItsIdNone) {
-  json officer = {{"id", "ptsp-retry"},       {"name", "Officer"},
-                  {"role", "ptsp_officer"},   {"kelurahan", kUlujami},
+  json officer = {{"id", "ptsp-retry"},
+                  {"name", "Officer"},
+                  {"role", "ptsp_officer"},
+                  {"kelurahan", kUlujami},
                   {"command_id", "enrol-retry"}};
   auto first = client_.Post("/v1/officers", officer, ledger_->admin_token());
   ASSERT_EQ(first.status, 201) << first.body;
@@ -252,7 +254,9 @@ TEST_F(ApiTest, ARetriedEnrolmentGetsTheSameTokenAndAnotherRequestUnderItsIdNone
 
 TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   const std::string admin = ledger_->admin_token();
-  json officer = {{"id", "ptsp-leaving"}, {"name", "Officer"}, {"role", "ptsp_officer"},
+  json officer = {{"id", "ptsp-leaving"},
+                  {"name", "Officer"},
+                  {"role", "ptsp_officer"},
                   {"kelurahan", kUlujami}};
   auto enrolled = client_.Post("/v1/officers", officer, admin);
   ASSERT_EQ(enrolled.status, 201) << enrolled.body;
@@ -431,8 +435,7 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
       {"no such path, posted", "POST", "/v1/nothing-here", "{}", officer, 404, "not_found"},
       {"health check posted", "POST", "/healthz", "{}", "", 405, "method_not_allowed"},
-      {"worklist with a tracking code", "GET", "/v1/worklist", "", code, 403,
-       "role_not_permitted"},
+      {"worklist with a tracking code", "GET", "/v1/worklist", "", code, 403, "role_not_permitted"},
       {"checkpoint published without token", "POST", "/v1/transparency/checkpoint", "", "", 401,
        "unauthenticated"},
       // Inputs that once brought the server down.
