@@ -380,6 +380,11 @@ bool Charter::KnowsDocument(std::string_view name) const {
              optional_documents.end();
 }
 
+bool Charter::SeesPersonalData(const std::string& role) const {
+  auto it = roles.find(role);
+  return it != roles.end() && it->second.personal_data;
+}
+
 bool Charter::Covers(std::string_view role, std::string_view jurisdiction,
                      std::string_view kel) const {
   auto it = roles.find(std::string(role));

@@ -103,6 +103,9 @@ struct Charter {
   // Whether `name` is a required or optional document of this charter.
   bool KnowsDocument(std::string_view name) const;
   // Whether an actor of `role` with `jurisdiction` may act in `kelurahan`.
+  // Whether officers of `role` see the applicant's personal data
+  // (RoleDef::personal_data); false for a role the charter does not define.
+  bool SeesPersonalData(const std::string& role) const;
   bool Covers(std::string_view role, std::string_view jurisdiction,
               std::string_view kelurahan) const;
 };

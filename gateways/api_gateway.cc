@@ -72,6 +72,15 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// Who sent what, in canonical form and without its command_id: a secret
+// derived from it (a tracking code, an officer's token) is given again to the
+// same request sent again, and to no other. The body was parsed before.
+std::string RequestFingerprint(const HttpRequest& req, const Principal& who) {
+  json request = json::parse(req.body());
+  request.erase("command_id");
+  return who.actor.id + '\0' + request.dump();
+}
+
 }  // namespace
 
 // Permit ids: "P" and 12 Crockford base32 characters of SHA-256(command id),
@@ -453,9 +462,7 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   // answer was lost) gets it again; without one it is random, shown once.
   std::string token = RandomToken(24);
   if (command_id) {
-    json request = json::parse(req.body());
-    request.erase("command_id");
-    token = ledger_.OfficerToken(*command_id, who.actor.id + '\0' + request.dump());
+    token = ledger_.OfficerToken(*command_id, RequestFingerprint(req, who));
   }
   e.token_hash = HashToken(token);
   Command cmd;
@@ -511,10 +518,7 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   // The code is bound to the request (who sent what, in canonical form), so
   // that a repeat of the same request gets it again and another request
   // with the same command_id does not.
-  json request = json::parse(req.body());
-  request.erase("command_id");
-  const std::string tracking_code =
-      ledger_.TrackingCode(permit_id, who.actor.id + '\0' + request.dump());
+  const std::string tracking_code = ledger_.TrackingCode(permit_id, RequestFingerprint(req, who));
   const std::string tracking_hash = HashToken(tracking_code);
   parsed->submit.tracking_hash = tracking_hash;
   Command cmd;
@@ -622,8 +626,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   }
   const bool personal =
       who.kind == Principal::Kind::kApplicant ||
-      (who.kind == Principal::Kind::kOfficer && charter->roles.count(who.actor.role) &&
-       charter->roles.at(who.actor.role).personal_data);
+      (who.kind == Principal::Kind::kOfficer && charter->SeesPersonalData(who.actor.role));
   respond(
       JsonResponse(req, http::status::ok,
                    RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,

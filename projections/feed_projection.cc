@@ -51,11 +51,11 @@ bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitSt
 }
 
 // What every message says: which event, of which permit, where in the log.
-json Header(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw, const Envelope& event,
-            const std::string& permit_id) {
+json Header(const std::string& subscriber, uint64_t seq, const LogRecord& raw,
+            const Envelope& event, const std::string& permit_id) {
   return {
       {"schema_version", FeedProjection::kSchemaVersion},
-      {"subscriber", sub.id},
+      {"subscriber", subscriber},
       {"seq", seq},
       {"event_id", event.event_id},
       {"event_type", EventTypeName(event.type())},
@@ -67,7 +67,7 @@ json Header(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw, con
 
 std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
                     const Envelope& event, const PermitState& s) {
-  json m = Header(sub, seq, raw, event, event.stream.str());
+  json m = Header(sub.id, seq, raw, event, event.stream.str());
   // After a withdrawal or an erasure the subscriber learns only that it
   // happened: nothing of the permit travels any more.
   const bool bare = std::holds_alternative<ConsentWithdrawn>(event.payload) ||
@@ -123,7 +123,7 @@ void Append(ViewBatch& batch, const std::string& subscriber, MessageFn message) 
 void AppendNotice(ViewBatch& batch, const std::string& subscriber, const LogRecord& raw,
                   const Envelope& event, const std::string& permit_id) {
   Append(batch, subscriber, [&](uint64_t seq) {
-    json m = Header(SubscriberPolicy{subscriber}, seq, raw, event, permit_id);
+    json m = Header(subscriber, seq, raw, event, permit_id);
     if (permit_id != event.stream.str()) {
       m.erase("event_id");
       m.erase("log_position");
@@ -227,16 +227,19 @@ std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVau
     const json& sealed = doc["sealed"];
     SealedPersonal sp{sealed["person_id"].get<std::string>(),
                       Base64Decode(sealed["ciphertext"].get<std::string>()).value_or("")};
-    auto data = vault.Unseal(sp);
     auto consents = [&] {
       auto state = views.Permit(permit);
       return state && state->consents.count(m["subscriber"].get<std::string>()) > 0;
     };
-    if (data.ok() && sealed.value("consent", false) && !consents()) {
+    if (!vault.IsErased(sp.person_id) && sealed.value("consent", false) && !consents()) {
       // Shared under a consent the applicant has withdrawn since: no read
-      // after the withdrawal opens it (until the applicant consents again).
+      // after the withdrawal opens it (until the applicant consents again),
+      // and it is not even decrypted.
       m["applicant"] = {{"consent_withdrawn", true}};
-    } else if (!data.ok()) {
+      return m.dump();
+    }
+    auto data = vault.Unseal(sp);
+    if (!data.ok()) {
       // "erased" once the key is destroyed; a key this instance does not
       // hold (another instance's vault) is withheld as unavailable.
       m["applicant"] =
