@@ -652,9 +652,16 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o.topic.c_str(), o.partitions,
                                                   o.replication_factor, errstr, sizeof errstr);
   if (!nt) return Status("invalid_argument", std::string("topic ") + o.topic + ": " + errstr);
-  rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(o.retention_ms).c_str());
-  rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");
-  rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
+  if (o.compacted) {
+    rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+    rd_kafka_NewTopic_set_config(nt, "segment.ms", "3600000");
+    rd_kafka_NewTopic_set_config(nt, "min.cleanable.dirty.ratio", "0.01");
+    rd_kafka_NewTopic_set_config(nt, "delete.retention.ms", "86400000");
+  } else {
+    rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(o.retention_ms).c_str());
+    rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");
+    rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
+  }
   rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
                                std::to_string(o.min_insync_replicas).c_str());
   auto ev = AdminCall(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, Ms(o.timeout),
@@ -706,6 +713,14 @@ Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
                           "; an event topic must keep every record forever "
                           "(cleanup.policy=delete, retention.ms=-1, retention.bytes=-1)");
       };
+      if (o.compacted) {
+        if (name == "cleanup.policy" && value != "compact")
+          return Status("topic_mismatch",
+                        "topic " + o.topic + " has cleanup.policy=" + value +
+                            "; the vault's key topic must be compacted and never expire "
+                            "(cleanup.policy=compact): expired keys would lose personal data");
+        continue;
+      }
       if (name == "cleanup.policy" && value.find("compact") != std::string::npos)
         return refuse("compaction would drop events");
       if (o.retention_ms == -1 && (name == "retention.ms" || name == "retention.bytes") &&

@@ -34,6 +34,11 @@ struct KafkaLogOptions {
   // transient topics such as the command topic: used when creating the
   // topic; a present topic's retention is then not checked.
   int64_t retention_ms = -1;
+  // A compacted topic (the vault's key topic, events/vault_share.h) instead:
+  // created with cleanup.policy=compact (and segments rolled hourly, so that
+  // a destroyed key leaves the broker's disks within hours); a present topic
+  // must be compacted and nothing else (deletion would expire keys).
+  bool compacted = false;
   // Required for Append. One live writer per id: opening a second KafkaLog (or
   // KafkaTransactionalProducer) with the same id fences this one, whose
   // Append then fails with code "fenced". Empty: a read-only log.

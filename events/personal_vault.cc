@@ -19,13 +19,50 @@ rocksdb::WriteOptions Synced() {
   wo.sync = true;
   return wo;
 }
+std::string HmacSha256(const std::string& key, std::string_view message) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
+}
+
 const char kSecretKey[] = "s/hmac";
-std::string PersonKey(const std::string& id) { return "k/" + id; }
+// A person's keys: "k/<person>/<key id>" (or "k/<person>", a key made
+// before key ids existed); "e/<person>": the person was erased.
+std::string PersonPrefix(const std::string& person) { return "k/" + person; }
+std::string StoreKey(const std::string& person, const std::string& key_id) {
+  return key_id.empty() ? PersonPrefix(person) : PersonPrefix(person) + "/" + key_id;
+}
 std::string ErasedKey(const std::string& id) { return "e/" + id; }
+
+// The person and key id of a store key under "k/".
+std::optional<std::pair<std::string, std::string>> ParseStoreKey(std::string_view k) {
+  if (!k.starts_with("k/")) return std::nullopt;
+  k.remove_prefix(2);
+  auto slash = k.find('/');
+  if (slash == std::string_view::npos) return std::pair{std::string(k), std::string()};
+  return std::pair{std::string(k.substr(0, slash)), std::string(k.substr(slash + 1))};
+}
 
 }  // namespace
 
 Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& path) {
+  return OpenStore(path, nullptr, "");
+}
+
+Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenShared(const std::string& path,
+                                                                 const std::string& secret) {
+  if (secret.size() < 16) return Status("invalid_argument", "the shared vault secret is too short");
+  const std::string hmac = HmacSha256(secret, "permitledger vault: person ids");
+  return OpenStore(path, &hmac, HmacSha256(secret, "permitledger vault: key wrapping"));
+}
+
+Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::string& path,
+                                                                const std::string* derived_hmac,
+                                                                std::string wrap_key) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
@@ -35,94 +72,160 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& pa
   std::string secret;
   s = db->Get(rocksdb::ReadOptions(), kSecretKey, &secret);
   if (s.IsNotFound()) {
-    secret = RandomBytes(32);
+    secret = derived_hmac ? *derived_hmac : RandomBytes(32);
     s = db->Put(Synced(), kSecretKey, secret);
+  } else if (s.ok() && derived_hmac && secret != *derived_hmac) {
+    return Status("vault_secret_mismatch",
+                  "the key store " + path +
+                      " was made under another secret than this data directory's "
+                      "server.secret (or by an embedded ledger), so its person ids would not "
+                      "match the other instances'. Put back the server.secret it was made "
+                      "with, or move the key store away: it is then fetched again from the "
+                      "cluster's key topic");
   }
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
-  return std::unique_ptr<PersonalVault>(new PersonalVault(std::move(db), std::move(secret)));
+  return std::unique_ptr<PersonalVault>(
+      new PersonalVault(std::move(db), std::move(secret), std::move(wrap_key)));
 }
 
-PersonalVault::PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key)
-    : db_(std::move(db)), hmac_key_(std::move(hmac_key)) {}
+PersonalVault::PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key,
+                             std::string wrap_key)
+    : db_(std::move(db)), hmac_key_(std::move(hmac_key)), wrap_key_(std::move(wrap_key)) {}
 PersonalVault::~PersonalVault() = default;
 
 std::string PersonalVault::PersonId(const std::string& nik) const {
   // HMAC-SHA-256 with libsodium: OpenSSL's HMAC() looks up and sets up a
   // digest context on every call, and this runs once per application.
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(hmac_key_.data()),
-                              hmac_key_.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(nik.data()),
-                                nik.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return "person-" + Hex(mac, 16);
+  const std::string mac = HmacSha256(hmac_key_, nik);
+  return "person-" + Hex(reinterpret_cast<const unsigned char*>(mac.data()), 16);
 }
 
-Result<std::string> PersonalVault::KeyFor(const std::string& person_id, bool create) {
-  std::string key;
-  // Creating takes the lock first: one look-up, and no two keys for a person.
-  std::unique_lock<std::mutex> lock;
-  if (create) lock = std::unique_lock(create_mu_);
-  auto s = db_->Get(rocksdb::ReadOptions(), PersonKey(person_id), &key);
-  if (s.ok()) return key;
-  if (!s.IsNotFound()) return Status("vault_unavailable", s.ToString());
-  if (!create) return Status("erased", "the personal data of " + person_id + " has been erased");
-  // A person who was erased and applies again gets a fresh key: what was
-  // sealed under the destroyed key stays unreadable.
-  key = RandomBytes(crypto_secretbox_KEYBYTES);
-  s = db_->Put(rocksdb::WriteOptions(), PersonKey(person_id), key);
-  if (!s.ok()) return Status("vault_unavailable", s.ToString());
-  unsynced_ = true;
-  return key;
+std::vector<VaultKey> PersonalVault::KeysOf(const std::string& person_id) const {
+  std::vector<VaultKey> keys;
+  const std::string prefix = PersonPrefix(person_id);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto parsed = ParseStoreKey(it->key().ToStringView());
+    if (!parsed || parsed->first != person_id) continue;
+    keys.push_back({person_id, parsed->second, it->value().ToString()});
+  }
+  return keys;
 }
 
-Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data) {
+std::map<std::string, VaultKey> PersonalVault::AllKeys() const {
+  std::map<std::string, VaultKey> keys;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("k/"); it->Valid() && it->key().starts_with("k/"); it->Next()) {
+    auto parsed = ParseStoreKey(it->key().ToStringView());
+    if (!parsed) continue;
+    VaultKey k{parsed->first, parsed->second, it->value().ToString()};
+    keys.emplace(k.Name(), std::move(k));
+  }
+  return keys;
+}
+
+Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
+                                           std::vector<VaultKey>* staged) {
   std::string id = PersonId(data.nik);
-  auto key = KeyFor(id, /*create=*/true);
-  if (!key.ok()) return key.status();
+  std::string key;
+  {
+    // One look-up and, for a new person, one new key (not two) at a time.
+    std::lock_guard lock(create_mu_);
+    if (auto held = KeysOf(id); !held.empty()) {
+      key = held.front().key;
+    } else if (auto it = staged ? std::find_if(staged->begin(), staged->end(),
+                                               [&](const VaultKey& k) { return k.person_id == id; })
+                                : std::vector<VaultKey>::iterator{};
+               staged && it != staged->end()) {
+      key = it->key;
+    } else {
+      // A person who was erased and applies again gets a fresh key: what was
+      // sealed under the destroyed key stays unreadable.
+      VaultKey fresh{id, Hex(reinterpret_cast<const unsigned char*>(RandomBytes(8).data()), 8),
+                     RandomBytes(crypto_secretbox_KEYBYTES)};
+      key = fresh.key;
+      if (staged) {
+        staged->push_back(std::move(fresh));
+      } else {
+        auto s = db_->Put(rocksdb::WriteOptions(), StoreKey(id, fresh.key_id), fresh.key);
+        if (!s.ok()) return Status("vault_unavailable", s.ToString());
+        unsynced_ = true;
+      }
+    }
+  }
   std::string plain = EncodePersonal(data);
   std::string out = RandomBytes(crypto_secretbox_NONCEBYTES);
   out.resize(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
   crypto_secretbox_easy(reinterpret_cast<unsigned char*>(out.data()) + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
                         reinterpret_cast<const unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(key->data()));
+                        reinterpret_cast<const unsigned char*>(key.data()));
   sodium_memzero(plain.data(), plain.size());
   return SealedPersonal{id, std::move(out)};
 }
 
+Status PersonalVault::Store(const std::vector<VaultKey>& keys, bool sync) {
+  if (keys.empty()) return Status::Ok();
+  rocksdb::WriteBatch b;
+  for (const auto& k : keys) b.Put(StoreKey(k.person_id, k.key_id), k.key);
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  auto s = db_->Write(wo, &b);
+  if (!s.ok()) return Status("vault_unavailable", "cannot store keys: " + s.ToString());
+  if (!sync) unsynced_ = true;
+  return Status::Ok();
+}
+
 Result<PersonalData> PersonalVault::Unseal(const SealedPersonal& sealed) const {
-  std::string key;
-  auto s = db_->Get(rocksdb::ReadOptions(), PersonKey(sealed.person_id), &key);
-  if (s.IsNotFound())
+  auto erased = [&] {
     return Status("erased", "the personal data of " + sealed.person_id + " has been erased");
-  if (!s.ok()) return Status("vault_unavailable", s.ToString());
+  };
+  const std::vector<VaultKey> keys = KeysOf(sealed.person_id);
+  if (keys.empty()) {
+    // A shared vault may not have received a new person's key yet.
+    if (!wrap_key_.empty() && !IsErased(sealed.person_id))
+      return Status("key_unavailable",
+                    "the key of " + sealed.person_id + " has not reached this instance yet");
+    return erased();
+  }
   const size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
   if (sealed.ciphertext.size() < overhead)
     return Status("corrupt_personal_data", "sealed personal data is too short");
   std::string plain(sealed.ciphertext.size() - overhead, '\0');
   const auto* c = reinterpret_cast<const unsigned char*>(sealed.ciphertext.data());
-  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                 c + crypto_secretbox_NONCEBYTES,
-                                 sealed.ciphertext.size() - crypto_secretbox_NONCEBYTES, c,
-                                 reinterpret_cast<const unsigned char*>(key.data())) != 0) {
-    if (IsErased(sealed.person_id))  // sealed under a key destroyed since
-      return Status("erased", "the personal data of " + sealed.person_id + " has been erased");
-    return Status("corrupt_personal_data", "sealed personal data failed authentication");
+  for (const auto& k : keys) {
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                   c + crypto_secretbox_NONCEBYTES,
+                                   sealed.ciphertext.size() - crypto_secretbox_NONCEBYTES, c,
+                                   reinterpret_cast<const unsigned char*>(k.key.data())) == 0)
+      return DecodePersonal(plain);
   }
-  return DecodePersonal(plain);
+  if (IsErased(sealed.person_id)) return erased();  // sealed under a key destroyed since
+  if (!wrap_key_.empty())
+    return Status("key_unavailable",
+                  "the key of " + sealed.person_id + " has not reached this instance yet");
+  return Status("corrupt_personal_data", "sealed personal data failed authentication");
 }
 
 Status PersonalVault::Erase(const std::string& person_id) {
+  std::vector<std::string> names;
+  for (const auto& k : KeysOf(person_id)) names.push_back(StoreKey(person_id, k.key_id));
+  return EraseNames(person_id, names);
+}
+
+Status PersonalVault::EraseKey(const std::string& person_id, const std::string& key_id) {
+  return EraseNames(person_id, {StoreKey(person_id, key_id)});
+}
+
+Status PersonalVault::EraseNames(const std::string& person_id,
+                                 const std::vector<std::string>& names) {
   rocksdb::WriteBatch b;
-  b.Delete(PersonKey(person_id));
+  for (const auto& n : names) b.Delete(n);
   b.Put(ErasedKey(person_id), "");
-  auto wo = Synced();
-  auto s = db_->Write(wo, &b);
+  auto s = db_->Write(Synced(), &b);
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
   // Compact so that no SST file or WAL segment keeps the destroyed key.
-  std::string begin = PersonKey(person_id), end = PersonKey(person_id) + '\xff';
+  std::string begin = PersonPrefix(person_id), end = PersonPrefix(person_id) + '\xff';
   rocksdb::Slice b1(begin), e1(end);
   db_->Flush(rocksdb::FlushOptions());
   db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
@@ -142,6 +245,53 @@ Status PersonalVault::Sync() {
 bool PersonalVault::IsErased(const std::string& person_id) const {
   std::string v;
   return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id), &v).ok();
+}
+
+std::string PersonalVault::Wrap(const VaultKey& key) const {
+  // XChaCha20-Poly1305 with the key's name as associated data: a wrapped
+  // key opens only under the name it was written with.
+  const std::string name = key.Name();
+  std::string out = RandomBytes(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  out.resize(out.size() + key.key.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned long long len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      reinterpret_cast<unsigned char*>(out.data()) + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+      &len, reinterpret_cast<const unsigned char*>(key.key.data()), key.key.size(),
+      reinterpret_cast<const unsigned char*>(name.data()), name.size(), nullptr,
+      reinterpret_cast<const unsigned char*>(out.data()),
+      reinterpret_cast<const unsigned char*>(wrap_key_.data()));
+  return out;
+}
+
+Result<VaultKey> PersonalVault::Unwrap(const std::string& name, const std::string& wrapped) const {
+  auto slash = name.find('/');
+  if (slash == std::string::npos || wrapped.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                                                         crypto_aead_xchacha20poly1305_ietf_ABYTES)
+    return Status("corrupt_key", "the key record " + name + " is malformed");
+  const size_t n = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  VaultKey k{name.substr(0, slash), name.substr(slash + 1), std::string()};
+  k.key.resize(wrapped.size() - n - crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned long long len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(k.key.data()), &len, nullptr,
+          reinterpret_cast<const unsigned char*>(wrapped.data()) + n, wrapped.size() - n,
+          reinterpret_cast<const unsigned char*>(name.data()), name.size(),
+          reinterpret_cast<const unsigned char*>(wrapped.data()),
+          reinterpret_cast<const unsigned char*>(wrap_key_.data())) != 0)
+    return Status("vault_secret_mismatch",
+                  "the key " + name +
+                      " was wrapped under another secret: this instance's server.secret differs "
+                      "from the other instances' (copy theirs into the data directory)");
+  return k;
+}
+
+std::string PersonalVault::SecretFingerprint() const {
+  unsigned char out[8];
+  const std::string label = "permitledger vault: fingerprint";
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(label.data()),
+                     label.size(), reinterpret_cast<const unsigned char*>(wrap_key_.data()),
+                     wrap_key_.size());
+  return Hex(out, sizeof out);
 }
 
 }  // namespace pl

@@ -6,13 +6,28 @@
 // it away: every copy of the ciphertext becomes unreadable, while hashes over
 // the ciphertext still verify.
 //
+// A person may hold more than one key (each with an id of its own): two
+// ledger instances on Kafka may each make one for the same new person at
+// the same moment. Unseal tries each key of the person; Erase destroys all.
+//
+// Two kinds of vault:
+//   Open: a vault of its own (the embedded ledger): a random HMAC secret
+//     kept in the store.
+//   OpenShared: one of several instances' copies of the same vault (the
+//     ledger on Kafka, events/vault_share.h): the HMAC secret and the key
+//     that wraps keys for the shared key topic are derived from a secret
+//     every instance holds (DATA/server.secret), so that a NIK gives the
+//     same person id everywhere and keys travel wrapped.
+//
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "events/event_types.h"
 #include "events/personal.h"
@@ -24,33 +39,71 @@ class DB;
 
 namespace pl {
 
+// One key of one person.
+struct VaultKey {
+  std::string person_id;
+  std::string key_id;  // 16 hex digits, random; empty for a key made before ids existed
+  std::string key;     // 32 bytes
+  // "<person_id>/<key_id>": the key's name in the store and on the key topic.
+  std::string Name() const { return person_id + "/" + key_id; }
+  bool operator==(const VaultKey&) const = default;
+};
+
 class PersonalVault {
  public:
   static Result<std::unique_ptr<PersonalVault>> Open(const std::string& path);
+  // A copy of a vault shared by instances that all hold `shared_secret`.
+  // Refuses ("vault_secret_mismatch") a store made under another secret.
+  static Result<std::unique_ptr<PersonalVault>> OpenShared(const std::string& path,
+                                                           const std::string& shared_secret);
   ~PersonalVault();
   PersonalVault(const PersonalVault&) = delete;
   PersonalVault& operator=(const PersonalVault&) = delete;
 
   // The pseudonymous person id of a NIK (stable for this vault).
   std::string PersonId(const std::string& nik) const;
-  // Seals `data` under the key of its person, creating the key on first use.
-  // A key created here is durable only after Sync(): call it before the
-  // sealed data is made durable anywhere (the processor does, once a batch).
-  Result<SealedPersonal> Seal(const PersonalData& data);
+  // Seals `data` under a key of its person. A person without a key gets a
+  // new one: added to `staged` when given (the caller stores it with Store
+  // once the sealed data is to be written, or drops it), else stored here
+  // at once, durable only after Sync(). A key already in `staged` is used.
+  Result<SealedPersonal> Seal(const PersonalData& data, std::vector<VaultKey>* staged = nullptr);
+  // Stores keys (made by Seal, or received from another instance); `sync`
+  // makes them durable before returning.
+  Status Store(const std::vector<VaultKey>& keys, bool sync);
   // Makes every key created so far durable (one fsync), if any is pending.
   Status Sync();
   // Opens sealed data. Fails with code "erased" once the person was erased.
   Result<PersonalData> Unseal(const SealedPersonal& sealed) const;
-  // Destroys the person's key. Idempotent.
+  // The keys of a person held here.
+  std::vector<VaultKey> KeysOf(const std::string& person_id) const;
+  // Every key held here, by name.
+  std::map<std::string, VaultKey> AllKeys() const;
+  // Destroys the person's keys (all of them, or the one named `key_id`).
+  // Idempotent.
   Status Erase(const std::string& person_id);
+  Status EraseKey(const std::string& person_id, const std::string& key_id);
   bool IsErased(const std::string& person_id) const;
 
+  // Shared vaults only. A key as it travels on the key topic: sealed under
+  // the wrapping key (derived from the shared secret).
+  std::string Wrap(const VaultKey& key) const;
+  // The key named `name` ("<person_id>/<key_id>") from its wrapped form;
+  // "vault_secret_mismatch" when it was wrapped under another secret.
+  Result<VaultKey> Unwrap(const std::string& name, const std::string& wrapped) const;
+  // A fingerprint of the shared secret (16 hex digits): instances that hold
+  // the same secret have the same one.
+  std::string SecretFingerprint() const;
+
  private:
-  PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key);
-  Result<std::string> KeyFor(const std::string& person_id, bool create);
+  PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key, std::string wrap_key);
+  static Result<std::unique_ptr<PersonalVault>> OpenStore(const std::string& path,
+                                                          const std::string* derived_hmac,
+                                                          std::string wrap_key);
+  Status EraseNames(const std::string& person_id, const std::vector<std::string>& names);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string hmac_key_;
+  std::string wrap_key_;  // empty for a vault of its own
   std::mutex create_mu_;  // serializes key creation
   std::atomic<bool> unsynced_{false};
 };

@@ -62,6 +62,9 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
   } else {
     if (erased || personal) w.Key("erased").Bool(erased || personal->status().code() == "erased");
     w.Key("person_id").String(s.applicant.person_id);
+    // On Kafka: the key has not reached this instance yet (events/vault_share.h).
+    if (!erased && personal && personal->status().code() == "key_unavailable")
+      w.Key("unavailable").Bool(true);
   }
   w.EndObject();
   w.Key("business").BeginObject();

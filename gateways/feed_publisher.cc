@@ -17,7 +17,18 @@ struct FeedPublisher::Feed {
   std::unique_ptr<KafkaTransactionalProducer> producer;
   uint64_t next = 0;  // next sequence number to publish; 0: not yet known
   std::chrono::steady_clock::time_point retry_at{};
+  // The message held back since `held_since` because its applicant's key
+  // had not reached this instance's vault yet (0: none).
+  uint64_t held_seq = 0;
+  std::chrono::steady_clock::time_point held_since{};
 };
+
+namespace {
+// How long a message waits for its applicant's key before it is published
+// with the applicant's data "unavailable" (the key follows the event by
+// milliseconds; a published message is never published again).
+constexpr auto kKeyWait = std::chrono::seconds(60);
+}  // namespace
 
 FeedPublisher::FeedPublisher(Ledger& ledger, FeedPublisherOptions options)
     : ledger_(ledger), options_(std::move(options)) {
@@ -121,12 +132,34 @@ bool FeedPublisher::PublishSome(Feed& feed) {
   auto messages =
       FeedProjection::Read(ledger_.engine().db(), feed.subscriber, feed.next - 1, options_.batch);
   if (messages.empty()) return false;
-  if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
+  std::vector<std::pair<std::string, std::string>> out;  // permit, message
   for (const auto& m : messages) {
     std::string permit;
-    const std::string value = RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), &permit);
-    if (auto s = feed.producer->Produce(feed.topic, 0, permit, value); !s.ok()) return fail(s);
+    bool key_pending = false;
+    std::string value =
+        RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), &permit, &key_pending);
+    if (key_pending) {
+      const auto now = std::chrono::steady_clock::now();
+      if (feed.held_seq != m.seq) {
+        feed.held_seq = m.seq;
+        feed.held_since = now;
+      }
+      if (now - feed.held_since < kKeyWait) break;  // the key is on its way
+      spdlog::warn(
+          "feed {}: message {}: the applicant's key did not reach this instance in {} s; "
+          "published without the applicant's data",
+          feed.subscriber, m.seq, kKeyWait.count());
+    }
+    out.emplace_back(std::move(permit), std::move(value));
   }
+  if (out.empty()) {
+    feed.retry_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+    return false;
+  }
+  messages.resize(out.size());
+  if (auto s = feed.producer->BeginTransaction(); !s.ok()) return fail(s);
+  for (const auto& [permit, value] : out)
+    if (auto s = feed.producer->Produce(feed.topic, 0, permit, value); !s.ok()) return fail(s);
   auto committed = feed.producer->CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
   feed.next = messages.back().seq + 1;

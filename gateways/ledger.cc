@@ -107,7 +107,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (!secret.ok()) return secret.status();
   l->secret_ = *secret;
 
-  auto vault = PersonalVault::Open((dir / "keys").string());
+  // On Kafka every instance holds a copy of one vault (events/vault_share.h).
+  auto vault = l->kafka() ? PersonalVault::OpenShared((dir / "keys").string(), l->secret_)
+                          : PersonalVault::Open((dir / "keys").string());
   if (!vault.ok()) return vault.status();
   l->vault_ = std::move(*vault);
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
@@ -210,6 +212,17 @@ Status Ledger::OpenKafka() {
     lo.client_config = k.client_config;
     return KafkaLog::Open(lo);
   };
+  // The vault's keys first: the processor publishes keys, and the views
+  // open what they seal.
+  VaultShareOptions vo;
+  vo.client = client;
+  vo.topic = topics.keys;
+  vo.replication_factor = k.replication_factor;
+  vo.min_insync_replicas = k.min_insync_replicas;
+  vo.settle_timeout = k.transaction_timeout * 2;
+  auto share = VaultShare::Open(*vault_, std::move(vo));
+  if (!share.ok()) return share.status();
+  vault_share_ = std::move(*share);
   auto commands = open_topic(topics.commands, k.command_retention_ms);
   if (!commands.ok()) return commands.status();
   auto outcomes = open_topic(topics.outcomes, -1);

@@ -14,7 +14,8 @@
 //   DIR/state          the command processor's state store
 //   DIR/instance.id    this instance's name in the processor group (Kafka mode)
 //   DIR/views          the view store of the projections
-//   DIR/keys           the personal-data vault (outside the log)
+//   DIR/keys           the personal-data vault (outside the log; on Kafka a copy
+//                      of the one vault on the key topic, events/vault_share.h)
 //   DIR/admin.token    the administrator's bearer token (0600)
 //   DIR/server.secret  the secret behind tracking codes (0600)
 //   DIR/transparency.key  the transparency log's checkpoint signing key (0600)
@@ -31,6 +32,7 @@
 #include "events/disk_space.h"
 #include "events/event_log.h"
 #include "events/personal_vault.h"
+#include "events/vault_share.h"
 #include "gateways/checkpoint_publisher.h"
 #include "gateways/feed_publisher.h"
 #include "projections/command_core.h"
@@ -153,6 +155,7 @@ class Ledger {
   LedgerOptions options_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<PersonalVault> vault_;
+  std::unique_ptr<VaultShare> vault_share_;  // Kafka mode: keeps vault_ one with the others'
   std::unique_ptr<LedgerBackend> backend_;
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;

@@ -301,11 +301,12 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
 
     Decision decision;
     const bool governance_cmd = cmd.stream == kGovernanceStream;
+    const size_t keys_before = plan.new_keys.size();
     if (governance_cmd) {
       decision = DecideGovernance(cmd, *gov_cur);
     } else {
       if (auto* submit = std::get_if<SubmitApplication>(&cmd.action)) {
-        auto sealed = vault.Seal(submit->personal);
+        auto sealed = vault.Seal(submit->personal, &plan.new_keys);
         if (!sealed.ok()) {
           slot.out.error = sealed.status();
           continue;
@@ -317,6 +318,7 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
         auto st = LoadState(stream);
         if (!st.ok()) {
           slot.out.error = st.status();
+          plan.new_keys.resize(keys_before);
           continue;
         }
         it = plan.overlay.emplace(stream, std::move(*st)).first;
@@ -335,6 +337,7 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
       }
     };
     if (!decision.accepted()) {
+      plan.new_keys.resize(keys_before);  // sealed nothing that will be written
       slot.out.refusal = decision.refusal;
       ++refused_;
       settle();
@@ -351,6 +354,11 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
     PartitionId partition = log.PartitionFor(stream);
     for (const auto& e : slot.out.events) {
       plan.records.push_back(AppendRecord{partition, stream, Encode(e)});
+      if (const auto* erased = std::get_if<PersonalDataErased>(&e.payload)) {
+        plan.erased.push_back(erased->person_id);
+        std::erase_if(plan.new_keys,
+                      [&](const VaultKey& k) { return k.person_id == erased->person_id; });
+      }
       if (governance_cmd) {
         if (!plan.gov_next) plan.gov_next = std::make_shared<GovernanceState>(*gov_cur);
         EvolveGovernance(*plan.gov_next, e);
@@ -455,13 +463,9 @@ std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {
 }
 
 Status CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
-  for (const auto& slot : plan.slots) {
-    if (!slot.pending) continue;
-    for (const auto& e : slot.out.events)
-      if (const auto* erased = std::get_if<PersonalDataErased>(&e.payload))
-        if (Status s = vault.Erase(erased->person_id); !s.ok()) return s;
-  }
-  return vault.Sync();
+  for (const auto& person : plan.erased)
+    if (Status s = vault.Erase(person); !s.ok()) return s;
+  return vault.Store(plan.new_keys, /*sync=*/true);
 }
 
 }  // namespace pl

@@ -77,12 +77,16 @@ class CommandCore {
     std::unordered_map<std::string, PermitState> overlay;
     std::shared_ptr<GovernanceState> gov_next;
     std::vector<std::pair<uint64_t, std::string>> gov_events;
+    // Keys of people first sealed by the batch's accepted commands (not
+    // stored yet), and the people its erasures erase.
+    std::vector<VaultKey> new_keys;
+    std::vector<std::string> erased;
   };
 
-  // Makes a batch's key material durable before its events are: keys of
-  // people sealed in it are synced, and the keys of people it erases are
-  // destroyed first (should the append then fail, the erasure stands and a
-  // retry records it).
+  // Makes a batch's key material durable before its events are: the keys of
+  // people it erases are destroyed (should the append then fail, the
+  // erasure stands and a retry records it), and its new keys are stored,
+  // synced.
   static Status PrepareKeys(const Plan& plan, PersonalVault& vault);
 
   // Decides `cmds` in order. Commands repeating a decided command id get the

@@ -218,7 +218,7 @@ uint64_t FeedProjection::LastSeq(rocksdb::DB* db, const std::string& subscriber)
 }
 
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
-                              const ViewQueries& views, std::string* permit_id) {
+                              const ViewQueries& views, std::string* permit_id, bool* key_pending) {
   json doc = json::parse(stored.json);
   json m = std::move(doc["message"]);
   const std::string permit = m["permit_id"].get<std::string>();
@@ -241,7 +241,8 @@ std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVau
     auto data = vault.Unseal(sp);
     if (!data.ok()) {
       // "erased" once the key is destroyed; a key this instance does not
-      // hold (another instance's vault) is withheld as unavailable.
+      // hold yet (on Kafka it follows the event) is withheld as unavailable.
+      if (key_pending && data.status().code() == "key_unavailable") *key_pending = true;
       m["applicant"] =
           data.status().code() == "erased" ? json{{"erased", true}} : json{{"unavailable", true}};
     } else {

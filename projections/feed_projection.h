@@ -85,8 +85,12 @@ class FeedProjection final : public Projection {
 // the allowed personal fields opened with `vault`; {"erased": true} when the
 // person's key is gone, {"consent_withdrawn": true} when they were shared
 // under a consent that the permit in `views` no longer holds.
-// `permit_id`, when given, receives the message's permit (its Kafka key).
+// `permit_id`, when given, receives the message's permit (its Kafka key);
+// `key_pending`, when given, whether the applicant's fields show as
+// {"unavailable": true} because the person's key has not reached this
+// instance's vault yet (Kafka; read the message again shortly).
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
-                              const ViewQueries& views, std::string* permit_id = nullptr);
+                              const ViewQueries& views, std::string* permit_id = nullptr,
+                              bool* key_pending = nullptr);
 
 }  // namespace pl

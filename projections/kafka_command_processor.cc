@@ -6,13 +6,14 @@
 
 #include "domain/command_codec.h"
 #include "events/thread_name.h"
+#include "events/vault_share.h"
 #include "projections/command_processor.h"
 #include "projections/outcome_codec.h"
 
 namespace pl {
 
 KafkaTopics KafkaTopics::WithPrefix(const std::string& prefix) {
-  return {prefix + ".commands", prefix + ".events", prefix + ".outcomes"};
+  return {prefix + ".commands", prefix + ".events", prefix + ".outcomes", prefix + ".keys"};
 }
 
 Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
@@ -143,8 +144,7 @@ Status KafkaCommandProcessor::Rebuild(int32_t p, bool reseek) {
   // topics (the coordinator writes them partition by partition): fold only
   // once every record there is decided, or the states would miss it.
   for (KafkaLog* log : {events_.get(), outcomes_.get()})
-    if (Status s = log->Settle(PartitionId{p}, options_.transaction_timeout * 2); !s.ok())
-      return s;
+    if (Status s = log->Settle(PartitionId{p}, options_.transaction_timeout * 2); !s.ok()) return s;
   core_->DropCache();
   if (Status s = core_->CatchUp(*events_, p); !s.ok()) return s;
   for (;;) {
@@ -324,18 +324,36 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       return fail(s);
     }
   }
+  // Every instance's vault learns the batch's keys from the key topic: they
+  // are there exactly when the events sealed under them are.
+  for (const auto& k : KeyTopicRecords(vault_, plan.new_keys, plan.erased)) {
+    const std::string_view value =
+        k.value.empty() ? std::string_view() : std::string_view(k.value);  // null: a tombstone
+    if (Status s = tx.Produce(options_.topics.keys, 0, k.name, value); !s.ok()) {
+      tx.AbortTransaction();
+      return fail(s);
+    }
+  }
   std::vector<TopicPartitionOffset> consumed;
   for (auto [p, next] : next_offset) consumed.push_back({options_.topics.commands, p, next});
   if (Status s = tx.SendOffsetsToTransaction(consumer_->GroupMetadata(), consumed); !s.ok()) {
     if (s.code() != "aborted" && !tx.fatal()) tx.AbortTransaction();
     return fail(s);
   }
-  if (Status s = CommandCore::PrepareKeys(plan, vault_); !s.ok()) {
-    tx.AbortTransaction();
-    return fail(s);
+  // Erasures stand here even if the transaction then fails (a retry records
+  // them); new keys are kept only once their data is committed (one kept
+  // from a failed batch would never reach the key topic).
+  for (const auto& person : plan.erased) {
+    if (Status s = vault_.Erase(person); !s.ok()) {
+      tx.AbortTransaction();
+      return fail(s);
+    }
   }
   auto committed = tx.CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
+  // Lost only with this process (the key topic has them; the vault fetches
+  // them again on start-up and from its follower meanwhile).
+  if (Status s = vault_.Store(plan.new_keys, /*sync=*/false); !s.ok()) SetError(s);
   const size_t n_events = plan.records.size();
   std::vector<Offset> event_offsets(committed->begin(), committed->begin() + n_events);
   std::map<int32_t, uint64_t> outcome_next;

@@ -15,11 +15,12 @@
 // Kafka transaction, produces the events, produces an outcome per command
 // (acceptance, refusal, repeat, or error) and commits its input offsets with
 // the group metadata (KIP-447: a zombie that lost its partitions is fenced
-// by the group generation). Only once the transaction commits does it record
-// the batch in its store. On any failure the batch is forgotten, the
-// partitions are rebuilt from the topics, and the commands are read again
-// from the group's committed offsets: the transaction either happened, and
-// the rebuild folds it, or did not, and the commands are decided anew.
+// by the group generation), with the batch's new personal-data keys and the
+// tombstones of the keys it destroys on the key topic (events/vault_share.h). Only once the
+// transaction commits does it record the batch in its store. On any failure the batch is forgotten,
+// the partitions are rebuilt from the topics, and the commands are read again from the group's
+// committed offsets: the transaction either happened, and the rebuild folds it, or did not, and the
+// commands are decided anew.
 //
 // Thread safety: one internal thread does everything; the accessors may be
 // called from any thread.
@@ -39,8 +40,9 @@
 namespace pl {
 
 struct KafkaTopics {
-  std::string commands, events, outcomes;
-  // "<prefix>.commands", "<prefix>.events", "<prefix>.outcomes".
+  std::string commands, events, outcomes, keys;
+  // "<prefix>.commands", "<prefix>.events", "<prefix>.outcomes" and the
+  // vault's key topic "<prefix>.keys" (events/vault_share.h).
   static KafkaTopics WithPrefix(const std::string& prefix);
 };
 
@@ -48,7 +50,7 @@ struct KafkaProcessorOptions {
   KafkaClientOptions client;
   KafkaTopics topics;
   int32_t partitions = 12;
-  std::string group_id;          // the processors' consumer group
+  std::string group_id;  // the processors' consumer group
   // One per processor instance, stable across restarts; the second producer
   // uses "<transactional_id>.1".
   std::string transactional_id;

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -43,8 +45,20 @@ inline std::string Unique(const std::string& prefix) {
 
 inline std::string TempDir(const std::string& name) { return ::pl::scratch::ScratchDir(name); }
 
+// Instances of one ledger on Kafka share DATA/server.secret (docs/kafka.md):
+// writes the one of the ledger on topics `prefix` into `dir`.
+inline void SeedSecret(const std::string& dir, const std::string& prefix) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/server.secret";
+  if (std::filesystem::exists(path)) return;
+  std::ofstream(path) << HashToken("test secret of " + prefix) << "\n";
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 inline LedgerOptions KafkaLedger(const std::string& dir, const std::string& bootstrap,
                                  const std::string& prefix, int32_t partitions = 4) {
+  SeedSecret(dir, prefix);
   LedgerOptions o;
   o.data_dir = dir;
   o.kafka.bootstrap = bootstrap;

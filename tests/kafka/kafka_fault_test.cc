@@ -21,6 +21,7 @@ namespace {
 using namespace kafkatest;
 
 pid_t SpawnServe(const std::string& prefix, const std::string& dir) {
+  SeedSecret(dir, prefix);
   std::vector<std::string> args = {PL_BINARY,
                                    "serve",
                                    "--kafka",

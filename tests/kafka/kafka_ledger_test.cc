@@ -149,13 +149,13 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   // partitions applied in either order give the transparency log another
   // leaf order than a replay's, docs/kafka.md.)
   std::promise<Outcome> on_x, on_y;
-  for (auto [stream, promise] : {std::pair{"permit-same-id-x", &on_x},
-                                 std::pair{"permit-same-id-y", &on_y}})
+  for (auto [stream, promise] :
+       {std::pair{"permit-same-id-x", &on_x}, std::pair{"permit-same-id-y", &on_y}})
     (*b)->Execute(Cmd("same-id", stream, {"applicant", "applicant", stream},
-                  Application(HashToken(std::string("code-") + stream))),
-              [promise](Outcome o) { promise->set_value(std::move(o)); });
-  for (auto [stream, promise] : {std::pair{"permit-same-id-x", &on_x},
-                                 std::pair{"permit-same-id-y", &on_y}}) {
+                      Application(HashToken(std::string("code-") + stream))),
+                  [promise](Outcome o) { promise->set_value(std::move(o)); });
+  for (auto [stream, promise] :
+       {std::pair{"permit-same-id-x", &on_x}, std::pair{"permit-same-id-y", &on_y}}) {
     Outcome o = promise->get_future().get();
     ASSERT_TRUE(o.error.ok()) << stream << ": " << o.error.ToString();
     EXPECT_FALSE(o.duplicate) << stream;
@@ -163,6 +163,109 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
     ASSERT_EQ(o.events.size(), 1u) << stream;
     EXPECT_EQ(o.events[0].stream.str(), stream);
   }
+}
+
+// One vault for every instance (events/vault_share.h): personal data sealed
+// by one instance opens on another, an erasure destroys the key everywhere,
+// an instance away during an erasure destroys the key when it comes back,
+// and an instance with another server.secret is refused.
+TEST(KafkaLedger, InstancesShareOneVault) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("vault");
+  auto a = Ledger::Open(KafkaLedger(TempDir("va"), Bootstrap(), prefix, 1));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  LedgerOptions bo = KafkaLedger(TempDir("vb"), Bootstrap(), prefix, 1);
+  bo.kafka.process_commands = false;  // everything it opens, the other one sealed
+  auto b = Ledger::Open(bo);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+
+  auto submit = [&](const std::string& permit, const std::string& nik) {
+    Command c = Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
+                    Application(HashToken("code-" + permit)));
+    std::get<SubmitApplication>(c.action).personal.nik = nik;
+    Outcome o = (*a)->ExecuteSync(std::move(c));
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+  };
+  auto erase = [&](const std::string& permit) {
+    Outcome o = (*a)->ExecuteSync(
+        Cmd("erase-" + permit, permit, {"applicant", "applicant", permit}, ErasePersonalData{}));
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+  };
+  // What `l` makes of the permit's personal data: "ok", or the code of the
+  // vault's refusal; polled until it is `want` (views and keys follow).
+  auto opens = [](Ledger& l, const std::string& permit, const std::string& want,
+                  std::chrono::milliseconds wait = std::chrono::seconds(20)) {
+    std::string got = "no permit";
+    for (auto end = std::chrono::steady_clock::now() + wait;;) {
+      if (auto st = l.queries().Permit(permit)) {
+        auto data = l.vault().Unseal(st->applicant);
+        got = data.ok() ? "ok" : data.status().code();
+        if (data.ok()) EXPECT_EQ(data->name, "Sari Wulandari");
+      }
+      if (got == want || std::chrono::steady_clock::now() > end) return got;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+
+  submit("permit-vault-1", "3174050000000001");
+  submit("permit-vault-2", "3174050000000002");
+  EXPECT_EQ(opens(**b, "permit-vault-1", "ok"), "ok");
+  EXPECT_EQ(opens(**b, "permit-vault-2", "ok"), "ok");
+  erase("permit-vault-1");
+  EXPECT_EQ(opens(**a, "permit-vault-1", "erased", {}), "erased");
+  EXPECT_EQ(opens(**b, "permit-vault-1", "erased"), "erased");
+  EXPECT_EQ(opens(**b, "permit-vault-2", "ok", {}), "ok");
+
+  // Away during an erasure and a new application: on its return it has
+  // the one and not the other, before it serves anything.
+  b->reset();
+  erase("permit-vault-2");
+  submit("permit-vault-3", "3174050000000003");
+  b = Ledger::Open(bo);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(opens(**b, "permit-vault-2", "erased", {}), "erased");
+  EXPECT_EQ(opens(**b, "permit-vault-3", "ok", {}), "ok");
+
+  // The key topic keeps the one live key, wrapped, and tombstones.
+  KafkaLogOptions lo;
+  lo.bootstrap_servers = Bootstrap();
+  lo.topic = prefix + ".keys";
+  lo.partitions = 1;
+  lo.compacted = true;
+  auto keys = KafkaLog::Open(lo);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  std::map<std::string, std::string> live;
+  int tombstones = 0;
+  for (uint64_t from = 0;;) {
+    auto records = (*keys)->Read(PartitionId{0}, Offset{from}, 1000);
+    ASSERT_TRUE(records.ok());
+    if (records->empty()) break;
+    for (const auto& r : *records) {
+      from = r.offset.value + 1;
+      if (r.key.starts_with("check/")) continue;
+      if (r.value.empty()) {
+        ++tombstones;
+        live.erase(r.key);
+      } else {
+        live[r.key] = r.value;
+        EXPECT_EQ(r.value.find("3174050000000003"), std::string::npos);
+      }
+    }
+  }
+  EXPECT_EQ(tombstones, 2);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_TRUE(live.begin()->first.starts_with(
+      (*a)->queries().Permit("permit-vault-3")->applicant.person_id + "/"));
+
+  // Another secret: refused, with what to do.
+  const std::string c_dir = TempDir("vc");
+  std::ofstream(c_dir + "/server.secret") << HashToken("another secret") << "\n";
+  auto c = Ledger::Open(KafkaLedger(c_dir, Bootstrap(), prefix, 1));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), "vault_secret_mismatch") << c.status().ToString();
+  EXPECT_NE(c.status().message().find("copy server.secret"), std::string::npos);
 }
 
 // Fault (a): the (single) broker killed with SIGKILL under load, restarted.

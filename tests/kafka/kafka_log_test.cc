@@ -391,6 +391,21 @@ TEST_F(KafkaTest, CompactedOrExpiringTopicIsRefused) {
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), "topic_mismatch");
   EXPECT_NE(log.status().message().find("compact"), std::string::npos);
+
+  // The other way round: the vault's key topic must be compacted only (a
+  // topic that deletes would expire keys), and is created so.
+  KafkaLogOptions keys = Options(Unique("deleting"), 1);
+  ASSERT_TRUE(KafkaLog::Open(keys).ok());  // created with cleanup.policy=delete
+  keys.compacted = true;
+  auto refused = KafkaLog::Open(keys);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "topic_mismatch");
+  EXPECT_NE(refused.status().message().find("cleanup.policy=delete"), std::string::npos);
+  keys.topic = Unique("keys");
+  ASSERT_TRUE(KafkaLog::Open(keys).ok()) << "a new key topic is created compacted";
+  EXPECT_TRUE(KafkaLog::Open(keys).ok()) << "and accepted as such";
+  keys.compacted = false;
+  EXPECT_EQ(KafkaLog::Open(keys).status().code(), "topic_mismatch");
 }
 
 TEST_F(KafkaTest, SecondWriterWithSameTransactionalIdFencesTheFirst) {

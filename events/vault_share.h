@@ -1,0 +1,87 @@
+// VaultShare: one personal-data vault for every instance of a ledger on
+// Kafka (docs/kafka.md, "The vault on Kafka").
+//
+// Each instance keeps a copy of the vault (DATA/keys, a PersonalVault opened
+// with OpenShared under DATA/server.secret). The copies meet on a compacted,
+// one-partition key topic, "<prefix>.keys":
+//   "<person_id>/<key_id>"  a person's key, wrapped under a key derived from
+//                           the shared secret (PersonalVault::Wrap);
+//   the same name, no value a tombstone: the key was destroyed (erasure);
+//   "check/<fingerprint>"   the fingerprint of the secret that wraps keys.
+// The command processor writes a batch's new keys and the tombstones of the
+// keys of the people it erases in the same Kafka transaction as the batch's
+// events (KeyTopicRecords), so a key is on the topic exactly when data
+// sealed under it is on the event topic. Compaction then removes destroyed
+// keys from the brokers' disks (segments roll hourly; a tombstone is kept a
+// day after its key is cleaned away).
+//
+// Thread safety: the follower runs on a thread of its own; KeyTopicRecords
+// may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/kafka_log.h"
+#include "events/personal_vault.h"
+
+namespace pl {
+
+struct VaultShareOptions {
+  KafkaClientOptions client;
+  std::string topic;  // "<prefix>.keys"
+  int16_t replication_factor = 1;
+  int32_t min_insync_replicas = 1;
+  // How long to wait at start-up for transactions still open on the topic.
+  std::chrono::milliseconds settle_timeout{20000};
+};
+
+// One record of the key topic; `value` empty: a tombstone.
+struct KeyTopicRecord {
+  std::string name;
+  std::string value;
+};
+
+// The key topic's records for a batch: each new key, wrapped, and a
+// tombstone for each key the vault holds of each erased person.
+std::vector<KeyTopicRecord> KeyTopicRecords(const PersonalVault& vault,
+                                            const std::vector<VaultKey>& new_keys,
+                                            const std::vector<std::string>& erased);
+
+class VaultShare {
+ public:
+  // Creates or checks the key topic. Refuses ("vault_secret_mismatch") an
+  // instance whose secret is not the cluster's: the first check record on
+  // the topic names the cluster's (an empty topic gets this instance's).
+  // Then makes the vault hold exactly the topic's live keys (keys destroyed
+  // while this instance was away are destroyed here too; keys it never saw
+  // are stored) and follows the topic from there on.
+  static Result<std::unique_ptr<VaultShare>> Open(PersonalVault& vault, VaultShareOptions options);
+  ~VaultShare();  // stops following
+  VaultShare(const VaultShare&) = delete;
+  VaultShare& operator=(const VaultShare&) = delete;
+
+  // Key records applied by the follower since start (for tests and metrics).
+  uint64_t applied() const { return applied_; }
+
+ private:
+  VaultShare(PersonalVault& vault, VaultShareOptions options, std::unique_ptr<KafkaLog> log)
+      : vault_(vault), options_(std::move(options)), log_(std::move(log)) {}
+  Status CheckSecret();
+  Status Reconcile();
+  void Follow();
+  Status Apply(const LogRecord& r);
+
+  PersonalVault& vault_;
+  VaultShareOptions options_;
+  std::unique_ptr<KafkaLog> log_;
+  uint64_t next_ = 0;  // the next offset to read
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> applied_{0};
+  std::thread thread_;
+};
+
+}  // namespace pl

@@ -1,0 +1,124 @@
+// The personal-data vault: keys staged until stored, several keys for one
+// person, the shared vault's derived secrets, wrapping for the key topic.
+#include "events/personal_vault.h"
+
+#include <gtest/gtest.h>
+
+#include "events/vault_share.h"
+#include "tests/scratch.h"
+
+namespace pl {
+namespace {
+
+PersonalData Person(const std::string& nik) {
+  return {nik, "Sari Wulandari", "Jl. Mawar 1", "0812", "3174050101010001", ""};
+}
+
+std::unique_ptr<PersonalVault> Shared(const std::string& name, const std::string& secret) {
+  auto v = PersonalVault::OpenShared(scratch::ScratchDir(name), secret);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? std::move(*v) : nullptr;
+}
+
+TEST(PersonalVault, StagedKeysAreStoredOnlyWhenAsked) {
+  auto v = PersonalVault::Open(scratch::ScratchDir("vault-staged"));
+  ASSERT_TRUE(v.ok());
+  std::vector<VaultKey> staged;
+  auto a = (*v)->Seal(Person("3174050000000001"), &staged);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(staged.size(), 1u);
+  EXPECT_EQ(staged[0].person_id, a->person_id);
+  // The same person again in the batch: the staged key, not a second one.
+  auto again = (*v)->Seal(Person("3174050000000001"), &staged);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(staged.size(), 1u);
+  EXPECT_FALSE((*v)->Unseal(*a).ok());  // not stored yet
+  ASSERT_TRUE((*v)->Store(staged, true).ok());
+  auto opened = (*v)->Unseal(*again);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->name, "Sari Wulandari");
+  // Now held: a later seal stages nothing.
+  std::vector<VaultKey> later;
+  ASSERT_TRUE((*v)->Seal(Person("3174050000000001"), &later).ok());
+  EXPECT_TRUE(later.empty());
+}
+
+TEST(PersonalVault, SharedCopiesAgreeOnPersonsAndOpenEachOthersKeys) {
+  auto a = Shared("vault-shared-a", "a secret every instance holds");
+  auto b = Shared("vault-shared-b", "a secret every instance holds");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->PersonId("3174050000000001"), b->PersonId("3174050000000001"));
+  EXPECT_EQ(a->SecretFingerprint(), b->SecretFingerprint());
+
+  // Both make a key for the same new person at once (two instances, two
+  // partitions): each copy ends up with both, and each opens both seals.
+  std::vector<VaultKey> ka, kb;
+  auto sa = a->Seal(Person("3174050000000001"), &ka);
+  auto sb = b->Seal(Person("3174050000000001"), &kb);
+  ASSERT_TRUE(sa.ok() && sb.ok());
+  ASSERT_EQ(ka.size(), 1u);
+  ASSERT_EQ(kb.size(), 1u);
+  EXPECT_NE(ka[0].key_id, kb[0].key_id);
+  EXPECT_EQ(b->Unseal(*sa).status().code(), "key_unavailable");  // not arrived yet
+  for (auto* v : {a.get(), b.get()}) {
+    for (const auto& staged : {ka, kb})
+      for (const auto& rec : KeyTopicRecords(*a, staged, {})) {  // through the key topic
+        auto k = v->Unwrap(rec.name, rec.value);
+        ASSERT_TRUE(k.ok()) << k.status().ToString();
+        ASSERT_TRUE(v->Store({*k}, false).ok());
+      }
+    EXPECT_TRUE(v->Unseal(*sa).ok());
+    EXPECT_TRUE(v->Unseal(*sb).ok());
+    EXPECT_EQ(v->KeysOf(sa->person_id).size(), 2u);
+  }
+
+  // An erasure's tombstones name every key of the person; erasing destroys
+  // them all.
+  auto records = KeyTopicRecords(*a, {}, {sa->person_id});
+  ASSERT_EQ(records.size(), 2u);
+  for (const auto& r : records) EXPECT_TRUE(r.value.empty());
+  ASSERT_TRUE(a->Erase(sa->person_id).ok());
+  EXPECT_EQ(a->Unseal(*sa).status().code(), "erased");
+  EXPECT_EQ(a->Unseal(*sb).status().code(), "erased");
+  EXPECT_TRUE(a->IsErased(sa->person_id));
+  // One key destroyed by its tombstone: the other still opens its seal.
+  ASSERT_TRUE(b->EraseKey(kb[0].person_id, kb[0].key_id).ok());
+  EXPECT_TRUE(b->Unseal(*sa).ok());
+  EXPECT_EQ(b->Unseal(*sb).status().code(), "erased");
+}
+
+TEST(PersonalVault, WrappedKeysOpenOnlyUnderTheirSecretAndName) {
+  auto a = Shared("vault-wrap-a", "the cluster's secret");
+  auto other = Shared("vault-wrap-b", "another secret of a cluster");
+  ASSERT_TRUE(a && other);
+  EXPECT_NE(a->SecretFingerprint(), other->SecretFingerprint());
+  std::vector<VaultKey> staged;
+  ASSERT_TRUE(a->Seal(Person("3174050000000001"), &staged).ok());
+  const VaultKey& k = staged.at(0);
+  const std::string wrapped = a->Wrap(k);
+  EXPECT_EQ(wrapped.find(k.key), std::string::npos);
+  auto back = a->Unwrap(k.Name(), wrapped);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, k);
+  EXPECT_EQ(other->Unwrap(k.Name(), wrapped).status().code(), "vault_secret_mismatch");
+  // Bound to its name: it does not open as another person's key.
+  EXPECT_FALSE(a->Unwrap("person-0000/" + k.key_id, wrapped).ok());
+  EXPECT_FALSE(a->Unwrap("no-slash", wrapped).ok());
+}
+
+TEST(PersonalVault, SharedOpenRefusesAStoreMadeUnderAnotherSecret) {
+  const std::string own = scratch::ScratchDir("vault-own");
+  ASSERT_TRUE(PersonalVault::Open(own).ok());
+  auto refused = PersonalVault::OpenShared(own, "a secret every instance holds");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "vault_secret_mismatch");
+
+  const std::string shared = scratch::ScratchDir("vault-shared-once");
+  ASSERT_TRUE(PersonalVault::OpenShared(shared, "the first secret of the cluster").ok());
+  EXPECT_TRUE(PersonalVault::OpenShared(shared, "the first secret of the cluster").ok());
+  EXPECT_EQ(PersonalVault::OpenShared(shared, "a second secret of the cluster").status().code(),
+            "vault_secret_mismatch");
+}
+
+}  // namespace
+}  // namespace pl
