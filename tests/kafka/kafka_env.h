@@ -159,7 +159,8 @@ inline std::map<std::string, int> EventsByCommand(const std::string& bootstrap,
 }
 
 // Every acknowledged command appears exactly once on the event topic and in
-// the views, and no other application does.
+// the views, and no other application does; and every applicant's personal
+// data opens with the vault of `views` (whichever instance sealed it).
 inline void ExpectExactlyOnce(const LoadResult& load, const std::string& tag, int n,
                               const std::string& bootstrap, const std::string& prefix,
                               int32_t partitions, Ledger& views) {
@@ -179,6 +180,15 @@ inline void ExpectExactlyOnce(const LoadResult& load, const std::string& tag, in
     auto st = views.queries().Permit(permit);
     ASSERT_TRUE(st.has_value()) << permit << " missing from the views";
     EXPECT_EQ(st->version, 1u) << permit;
+    // Its key follows the event on the key topic.
+    auto data = views.vault().Unseal(st->applicant);
+    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         !data.ok() && data.status().code() == "key_unavailable" &&
+         std::chrono::steady_clock::now() < end;
+         data = views.vault().Unseal(st->applicant))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(data.ok()) << permit << ": " << data.status().ToString();
+    EXPECT_EQ(data->name, "Sari Wulandari");
   }
 }
 
