@@ -5,6 +5,7 @@
 #include <map>
 
 #include "domain/command_codec.h"
+#include "events/disk_space.h"
 #include "events/thread_name.h"
 #include "events/vault_share.h"
 #include "projections/command_processor.h"
@@ -22,6 +23,8 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
     return Status("invalid_argument",
                   "the Kafka processor needs a group id and a transactional id");
   if (!options.clock) options.clock = SystemClockMs;
+  if (!options.free_bytes)
+    options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
   std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
   const auto& o = k->options_;
   auto core = CommandCore::Open(o.state_path, o.partitions);
@@ -264,7 +267,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   }
   std::vector<Command> cmds;
   std::vector<int32_t> cmd_partition;
-  std::vector<std::pair<int32_t, Outcome>> misplaced;
+  std::vector<std::pair<int32_t, Outcome>> not_decided;
   for (const auto& r : records) {
     auto c = DecodeCommand(r.value);
     if (!c.ok()) {  // cannot even be answered: skipped (its offset is committed)
@@ -278,7 +281,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       o.error = Status("wrong_partition",
                        "a command for stream " + o.stream + " must be written to partition " +
                            std::to_string(events_->PartitionFor(o.stream).value));
-      misplaced.emplace_back(r.partition, std::move(o));
+      not_decided.emplace_back(r.partition, std::move(o));
       continue;
     }
     if (c->time_ms == 0) c->time_ms = options_.clock();
@@ -286,6 +289,22 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     cmd_partition.push_back(r.partition);
   }
 
+  // Short of disk: every command is answered with the error, nothing is
+  // decided (the state store could not record it).
+  if (Status room =
+          CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
+      !room.ok()) {
+    SetError(room);
+    for (size_t i = 0; i < cmds.size(); ++i) {
+      Outcome o;
+      o.command_id = cmds[i].id;
+      o.stream = cmds[i].stream.str();
+      o.error = room;
+      not_decided.emplace_back(cmd_partition[i], std::move(o));
+    }
+    cmds.clear();
+    cmd_partition.clear();
+  }
   CommandCore::Plan plan = core_->Decide(cmds, *events_, vault_);
   auto fail = [&](const Status& s) {
     core_->Abort(plan);
@@ -318,7 +337,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       return fail(s);
     }
   }
-  for (const auto& [p, o] : misplaced) {
+  for (const auto& [p, o] : not_decided) {
     if (Status s = produce_outcome(p, o); !s.ok()) {
       tx.AbortTransaction();
       return fail(s);

@@ -62,6 +62,12 @@ struct KafkaProcessorOptions {
   // notices a dead member.
   std::chrono::milliseconds transaction_timeout{10000};
   std::chrono::milliseconds session_timeout{6000};
+  // Commands are answered with error "disk_full" (nothing written, offsets
+  // committed: a retry with the same command id is decided anew) while
+  // fewer than `disk_reserve` bytes are free under `state_path`
+  // (events/disk_space.h); `free_bytes` (default FreeBytes) tells how many.
+  uint64_t disk_reserve = 0;
+  std::function<uint64_t()> free_bytes;
 };
 
 class KafkaCommandProcessor {

@@ -268,6 +268,36 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_NE(c.status().message().find("copy server.secret"), std::string::npos);
 }
 
+// Short of disk under the processor's store: commands are answered with
+// "disk_full" and nothing is written; the same command id is decided once
+// there is room again.
+TEST(KafkaLedger, FullDiskRefusesCommandsAndWritesNothing) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("disk");
+  std::atomic<uint64_t> free{uint64_t{1} << 30};
+  LedgerOptions o = KafkaLedger(TempDir("disk"), Bootstrap(), prefix, 1);
+  o.free_bytes = [&free] { return free.load(); };
+  auto l = Ledger::Open(o);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  auto submit = [&] {
+    return (*l)->ExecuteSync(Cmd("submit-full", "permit-full-1",
+                                 {"applicant", "applicant", "permit-full-1"},
+                                 Application(HashToken("code-full"))));
+  };
+  free = 1 << 20;
+  Outcome refused = submit();
+  EXPECT_EQ(refused.error.code(), "disk_full") << refused.error.ToString();
+  EXPECT_NE(refused.error.message().find("nothing was written"), std::string::npos);
+  EXPECT_TRUE(refused.events.empty());
+  EXPECT_FALSE((*l)->queries().Permit("permit-full-1"));
+  free = uint64_t{1} << 30;
+  Outcome taken = submit();
+  ASSERT_TRUE(taken.error.ok()) << taken.error.ToString();
+  ASSERT_FALSE(taken.refusal) << taken.refusal->message;
+  EXPECT_FALSE(taken.duplicate);
+  EXPECT_EQ(EventsByCommand(Bootstrap(), prefix, 1)["submit-full"], 1);
+}
+
 // Fault (a): the (single) broker killed with SIGKILL under load, restarted.
 TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
   PL_REQUIRE_KAFKA();
