@@ -125,33 +125,22 @@ std::map<std::string, VaultKey> PersonalVault::AllKeys() const {
 }
 
 Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
-                                           std::vector<VaultKey>* staged) {
+                                           std::vector<VaultKey>& staged) {
   std::string id = PersonId(data.nik);
   std::string key;
-  {
-    // One look-up and, for a new person, one new key (not two) at a time.
-    std::lock_guard lock(create_mu_);
-    if (auto held = KeysOf(id); !held.empty()) {
-      key = held.front().key;
-    } else if (auto it = staged ? std::find_if(staged->begin(), staged->end(),
-                                               [&](const VaultKey& k) { return k.person_id == id; })
-                                : std::vector<VaultKey>::iterator{};
-               staged && it != staged->end()) {
-      key = it->key;
-    } else {
-      // A person who was erased and applies again gets a fresh key: what was
-      // sealed under the destroyed key stays unreadable.
-      VaultKey fresh{id, Hex(reinterpret_cast<const unsigned char*>(RandomBytes(8).data()), 8),
-                     RandomBytes(crypto_secretbox_KEYBYTES)};
-      key = fresh.key;
-      if (staged) {
-        staged->push_back(std::move(fresh));
-      } else {
-        auto s = db_->Put(rocksdb::WriteOptions(), StoreKey(id, fresh.key_id), fresh.key);
-        if (!s.ok()) return Status("vault_unavailable", s.ToString());
-        unsynced_ = true;
-      }
-    }
+  if (auto held = KeysOf(id); !held.empty()) {
+    key = held.front().key;
+  } else if (auto it = std::find_if(staged.begin(), staged.end(),
+                                    [&](const VaultKey& k) { return k.person_id == id; });
+             it != staged.end()) {
+    key = it->key;
+  } else {
+    // A person who was erased and applies again gets a fresh key: what was
+    // sealed under the destroyed key stays unreadable.
+    const std::string key_id = RandomBytes(8);
+    staged.push_back({id, Hex(reinterpret_cast<const unsigned char*>(key_id.data()), 8),
+                      RandomBytes(crypto_secretbox_KEYBYTES)});
+    key = staged.back().key;
   }
   std::string plain = EncodePersonal(data);
   std::string out = RandomBytes(crypto_secretbox_NONCEBYTES);
@@ -172,7 +161,6 @@ Status PersonalVault::Store(const std::vector<VaultKey>& keys, bool sync) {
   wo.sync = sync;
   auto s = db_->Write(wo, &b);
   if (!s.ok()) return Status("vault_unavailable", "cannot store keys: " + s.ToString());
-  if (!sync) unsynced_ = true;
   return Status::Ok();
 }
 
@@ -229,16 +217,6 @@ Status PersonalVault::EraseNames(const std::string& person_id,
   rocksdb::Slice b1(begin), e1(end);
   db_->Flush(rocksdb::FlushOptions());
   db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
-  return Status::Ok();
-}
-
-Status PersonalVault::Sync() {
-  if (!unsynced_.exchange(false)) return Status::Ok();
-  auto s = db_->SyncWAL();
-  if (!s.ok()) {
-    unsynced_ = true;
-    return Status("vault_unavailable", "cannot make the key store durable: " + s.ToString());
-  }
   return Status::Ok();
 }
 

@@ -22,10 +22,8 @@
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
-#include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,16 +60,14 @@ class PersonalVault {
 
   // The pseudonymous person id of a NIK (stable for this vault).
   std::string PersonId(const std::string& nik) const;
-  // Seals `data` under a key of its person. A person without a key gets a
-  // new one: added to `staged` when given (the caller stores it with Store
-  // once the sealed data is to be written, or drops it), else stored here
-  // at once, durable only after Sync(). A key already in `staged` is used.
-  Result<SealedPersonal> Seal(const PersonalData& data, std::vector<VaultKey>* staged = nullptr);
-  // Stores keys (made by Seal, or received from another instance); `sync`
+  // Seals `data` under a key of its person. A person without one gets a new
+  // key, added to `staged` (a key already there is used): the caller stores
+  // the staged keys (Store) before the sealed data is written anywhere, or
+  // drops them.
+  Result<SealedPersonal> Seal(const PersonalData& data, std::vector<VaultKey>& staged);
+  // Stores keys (staged by Seal, or received from another instance); `sync`
   // makes them durable before returning.
   Status Store(const std::vector<VaultKey>& keys, bool sync);
-  // Makes every key created so far durable (one fsync), if any is pending.
-  Status Sync();
   // Opens sealed data. Fails with code "erased" once the person was erased.
   Result<PersonalData> Unseal(const SealedPersonal& sealed) const;
   // The keys of a person held here.
@@ -104,8 +100,6 @@ class PersonalVault {
   std::unique_ptr<rocksdb::DB> db_;
   std::string hmac_key_;
   std::string wrap_key_;  // empty for a vault of its own
-  std::mutex create_mu_;  // serializes key creation
-  std::atomic<bool> unsynced_{false};
 };
 
 }  // namespace pl

@@ -306,7 +306,7 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
       decision = DecideGovernance(cmd, *gov_cur);
     } else {
       if (auto* submit = std::get_if<SubmitApplication>(&cmd.action)) {
-        auto sealed = vault.Seal(submit->personal, &plan.new_keys);
+        auto sealed = vault.Seal(submit->personal, plan.new_keys);
         if (!sealed.ok()) {
           slot.out.error = sealed.status();
           continue;

@@ -24,12 +24,12 @@ TEST(PersonalVault, StagedKeysAreStoredOnlyWhenAsked) {
   auto v = PersonalVault::Open(scratch::ScratchDir("vault-staged"));
   ASSERT_TRUE(v.ok());
   std::vector<VaultKey> staged;
-  auto a = (*v)->Seal(Person("3174050000000001"), &staged);
+  auto a = (*v)->Seal(Person("3174050000000001"), staged);
   ASSERT_TRUE(a.ok());
   ASSERT_EQ(staged.size(), 1u);
   EXPECT_EQ(staged[0].person_id, a->person_id);
   // The same person again in the batch: the staged key, not a second one.
-  auto again = (*v)->Seal(Person("3174050000000001"), &staged);
+  auto again = (*v)->Seal(Person("3174050000000001"), staged);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(staged.size(), 1u);
   EXPECT_FALSE((*v)->Unseal(*a).ok());  // not stored yet
@@ -39,7 +39,7 @@ TEST(PersonalVault, StagedKeysAreStoredOnlyWhenAsked) {
   EXPECT_EQ(opened->name, "Sari Wulandari");
   // Now held: a later seal stages nothing.
   std::vector<VaultKey> later;
-  ASSERT_TRUE((*v)->Seal(Person("3174050000000001"), &later).ok());
+  ASSERT_TRUE((*v)->Seal(Person("3174050000000001"), later).ok());
   EXPECT_TRUE(later.empty());
 }
 
@@ -53,8 +53,8 @@ TEST(PersonalVault, SharedCopiesAgreeOnPersonsAndOpenEachOthersKeys) {
   // Both make a key for the same new person at once (two instances, two
   // partitions): each copy ends up with both, and each opens both seals.
   std::vector<VaultKey> ka, kb;
-  auto sa = a->Seal(Person("3174050000000001"), &ka);
-  auto sb = b->Seal(Person("3174050000000001"), &kb);
+  auto sa = a->Seal(Person("3174050000000001"), ka);
+  auto sb = b->Seal(Person("3174050000000001"), kb);
   ASSERT_TRUE(sa.ok() && sb.ok());
   ASSERT_EQ(ka.size(), 1u);
   ASSERT_EQ(kb.size(), 1u);
@@ -93,7 +93,7 @@ TEST(PersonalVault, WrappedKeysOpenOnlyUnderTheirSecretAndName) {
   ASSERT_TRUE(a && other);
   EXPECT_NE(a->SecretFingerprint(), other->SecretFingerprint());
   std::vector<VaultKey> staged;
-  ASSERT_TRUE(a->Seal(Person("3174050000000001"), &staged).ok());
+  ASSERT_TRUE(a->Seal(Person("3174050000000001"), staged).ok());
   const VaultKey& k = staged.at(0);
   const std::string wrapped = a->Wrap(k);
   EXPECT_EQ(wrapped.find(k.key), std::string::npos);

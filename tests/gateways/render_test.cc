@@ -79,8 +79,10 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   PermitWorld w;
   w.AdvanceTo(PermitStatus::kSubmitted);
   PersonalData p{"3174051234567890", "Sari \"Wulan\"", "Jl. Mawar 1", "0812", "3174", ""};
-  auto sealed = (*vault)->Seal(p);
+  std::vector<VaultKey> staged;
+  auto sealed = (*vault)->Seal(p, staged);
   ASSERT_TRUE(sealed.ok());
+  ASSERT_TRUE((*vault)->Store(staged, true).ok());
   w.state.applicant = *sealed;
   const Charter& c = *w.gov.charter;
   std::string text = RenderPermit(w.state, w.gov, w.now, vault->get());
@@ -100,6 +102,29 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   text = RenderPermit(w.state, w.gov, w.now, nullptr);
   ExpectCanonical(text);
   EXPECT_EQ(json::parse(text)["applicant"]["erased"], true);
+  std::filesystem::remove_all(dir);
+}
+
+// On Kafka a permit's events can reach an instance before its applicant's
+// key does: the answer says so, and that the data is not erased.
+TEST(RenderPermit, SaysWhenTheKeyHasNotArrivedYet) {
+  const auto dir = std::filesystem::temp_directory_path() / "pl-render-shared-vault";
+  std::filesystem::remove_all(dir);
+  auto vault = PersonalVault::OpenShared(dir.string(), "the secret of every instance");
+  ASSERT_TRUE(vault.ok());
+  PermitWorld w;
+  w.AdvanceTo(PermitStatus::kSubmitted);
+  std::vector<VaultKey> staged;
+  auto sealed = (*vault)->Seal({"3174051234567890", "Sari", "Jl. Mawar 1", "0812", "", ""}, staged);
+  ASSERT_TRUE(sealed.ok());
+  w.state.applicant = *sealed;
+  std::string text = RenderPermit(w.state, w.gov, w.now, vault->get());
+  ExpectCanonical(text);
+  EXPECT_EQ(json::parse(text)["applicant"],
+            (json{{"erased", false}, {"person_id", sealed->person_id}, {"unavailable", true}}));
+  ASSERT_TRUE((*vault)->Store(staged, false).ok());  // it arrives
+  EXPECT_EQ(json::parse(RenderPermit(w.state, w.gov, w.now, vault->get()))["applicant"]["name"],
+            "Sari");
   std::filesystem::remove_all(dir);
 }
 
