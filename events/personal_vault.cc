@@ -80,8 +80,9 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::strin
                       " was made under another secret than this data directory's "
                       "server.secret (or by an embedded ledger), so its person ids would not "
                       "match the other instances'. Put back the server.secret it was made "
-                      "with, or move the key store away: it is then fetched again from the "
-                      "cluster's key topic");
+                      "with. (A copy of the shared vault can also be moved away: the instance "
+                      "then fetches every key again from the cluster's key topic. A store made "
+                      "by an embedded ledger holds keys found nowhere else: keep it.)");
   }
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
   return std::unique_ptr<PersonalVault>(
