@@ -656,7 +656,9 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
     rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
     rd_kafka_NewTopic_set_config(nt, "segment.ms", "3600000");
     rd_kafka_NewTopic_set_config(nt, "min.cleanable.dirty.ratio", "0.01");
-    rd_kafka_NewTopic_set_config(nt, "delete.retention.ms", "86400000");
+    // Tombstones for good (a century): they name the destroyed keys, which
+    // an instance away for any time must learn of.
+    rd_kafka_NewTopic_set_config(nt, "delete.retention.ms", "3153600000000");
   } else {
     rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(o.retention_ms).c_str());
     rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");

@@ -36,7 +36,19 @@ std::string PersonPrefix(const std::string& person) { return "k/" + person; }
 std::string StoreKey(const std::string& person, const std::string& key_id) {
   return key_id.empty() ? PersonPrefix(person) : PersonPrefix(person) + "/" + key_id;
 }
+// "e/<person>": some key of the person was destroyed; "e/<person>/<key id>":
+// that key was.
 std::string ErasedKey(const std::string& id) { return "e/" + id; }
+std::string ErasedKey(const std::string& person, const std::string& key_id) {
+  return "e/" + person + "/" + key_id;
+}
+constexpr size_t kKeyIdBytes = 8;                    // the nonce's first bytes
+std::string KeyIdBytes(const std::string& key_id) {  // 16 hex digits
+  std::string raw;
+  for (size_t i = 0; i + 1 < key_id.size(); i += 2)
+    raw.push_back(static_cast<char>(std::stoi(key_id.substr(i, 2), nullptr, 16)));
+  return raw;
+}
 
 // The person and key id of a store key under "k/".
 std::optional<std::pair<std::string, std::string>> ParseStoreKey(std::string_view k) {
@@ -101,7 +113,7 @@ std::string PersonalVault::PersonId(const std::string& nik) const {
   return "person-" + Hex(reinterpret_cast<const unsigned char*>(mac.data()), 16);
 }
 
-std::vector<VaultKey> PersonalVault::KeysOf(const std::string& person_id) const {
+Result<std::vector<VaultKey>> PersonalVault::KeysOf(const std::string& person_id) const {
   std::vector<VaultKey> keys;
   const std::string prefix = PersonPrefix(person_id);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -110,10 +122,11 @@ std::vector<VaultKey> PersonalVault::KeysOf(const std::string& person_id) const 
     if (!parsed || parsed->first != person_id) continue;
     keys.push_back({person_id, parsed->second, it->value().ToString()});
   }
+  if (!it->status().ok()) return Status("vault_unavailable", it->status().ToString());
   return keys;
 }
 
-std::map<std::string, VaultKey> PersonalVault::AllKeys() const {
+Result<std::map<std::string, VaultKey>> PersonalVault::AllKeys() const {
   std::map<std::string, VaultKey> keys;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("k/"); it->Valid() && it->key().starts_with("k/"); it->Next()) {
@@ -122,42 +135,44 @@ std::map<std::string, VaultKey> PersonalVault::AllKeys() const {
     VaultKey k{parsed->first, parsed->second, it->value().ToString()};
     keys.emplace(k.Name(), std::move(k));
   }
+  if (!it->status().ok()) return Status("vault_unavailable", it->status().ToString());
   return keys;
 }
 
 Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
                                            std::vector<VaultKey>& staged) {
   std::string id = PersonId(data.nik);
-  std::string key;
-  if (auto held = KeysOf(id); !held.empty()) {
-    key = held.front().key;
-  } else if (auto it = std::find_if(staged.begin(), staged.end(),
-                                    [&](const VaultKey& k) { return k.person_id == id; });
-             it != staged.end()) {
-    key = it->key;
-  } else {
-    // A person who was erased and applies again gets a fresh key: what was
-    // sealed under the destroyed key stays unreadable.
-    const std::string key_id = RandomBytes(8);
-    staged.push_back({id, Hex(reinterpret_cast<const unsigned char*>(key_id.data()), 8),
-                      RandomBytes(crypto_secretbox_KEYBYTES)});
-    key = staged.back().key;
+  // A key of its own for the batch's data of this person: never one held
+  // already, which an erasure (here, or decided by another instance and on
+  // its way) may be destroying.
+  auto it = std::find_if(staged.begin(), staged.end(),
+                         [&](const VaultKey& k) { return k.person_id == id; });
+  if (it == staged.end()) {
+    staged.push_back({id, std::string(), RandomBytes(crypto_secretbox_KEYBYTES)});
+    it = staged.end() - 1;
+    const std::string raw_id = RandomBytes(kKeyIdBytes);
+    it->key_id = Hex(reinterpret_cast<const unsigned char*>(raw_id.data()), kKeyIdBytes);
   }
+  // nonce = the key's id (8 bytes) ‖ 16 random bytes.
+  std::string out = KeyIdBytes(it->key_id) + RandomBytes(crypto_secretbox_NONCEBYTES - kKeyIdBytes);
   std::string plain = EncodePersonal(data);
-  std::string out = RandomBytes(crypto_secretbox_NONCEBYTES);
   out.resize(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
   crypto_secretbox_easy(reinterpret_cast<unsigned char*>(out.data()) + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
                         reinterpret_cast<const unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(key.data()));
+                        reinterpret_cast<const unsigned char*>(it->key.data()));
   sodium_memzero(plain.data(), plain.size());
   return SealedPersonal{id, std::move(out)};
 }
 
 Status PersonalVault::Store(const std::vector<VaultKey>& keys, bool sync) {
-  if (keys.empty()) return Status::Ok();
   rocksdb::WriteBatch b;
-  for (const auto& k : keys) b.Put(StoreKey(k.person_id, k.key_id), k.key);
+  for (const auto& k : keys) {
+    // A destroyed key is not brought back (a copy of it still on its way).
+    if (!k.key_id.empty() && IsErasedKey(k.person_id, k.key_id)) continue;
+    b.Put(StoreKey(k.person_id, k.key_id), k.key);
+  }
+  if (b.Count() == 0) return Status::Ok();
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   auto s = db_->Write(wo, &b);
@@ -165,51 +180,80 @@ Status PersonalVault::Store(const std::vector<VaultKey>& keys, bool sync) {
   return Status::Ok();
 }
 
+namespace {
+
+// The key id a seal names in its nonce.
+std::string SealKeyId(const SealedPersonal& sealed) {
+  if (sealed.ciphertext.size() < kKeyIdBytes) return std::string();
+  return Hex(reinterpret_cast<const unsigned char*>(sealed.ciphertext.data()), kKeyIdBytes);
+}
+
+std::optional<PersonalData> OpenSealed(const SealedPersonal& sealed, const std::string& key) {
+  const size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+  std::string plain(sealed.ciphertext.size() - overhead, '\0');
+  const auto* c = reinterpret_cast<const unsigned char*>(sealed.ciphertext.data());
+  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                 c + crypto_secretbox_NONCEBYTES,
+                                 sealed.ciphertext.size() - crypto_secretbox_NONCEBYTES, c,
+                                 reinterpret_cast<const unsigned char*>(key.data())) != 0)
+    return std::nullopt;
+  auto data = DecodePersonal(plain);
+  sodium_memzero(plain.data(), plain.size());
+  if (!data.ok()) return std::nullopt;
+  return std::move(*data);
+}
+
+}  // namespace
+
 Result<PersonalData> PersonalVault::Unseal(const SealedPersonal& sealed) const {
   auto erased = [&] {
     return Status("erased", "the personal data of " + sealed.person_id + " has been erased");
   };
-  const std::vector<VaultKey> keys = KeysOf(sealed.person_id);
-  if (keys.empty()) {
-    // A shared vault may not have received a new person's key yet.
-    if (!wrap_key_.empty() && !IsErased(sealed.person_id))
-      return Status("key_unavailable",
-                    "the key of " + sealed.person_id + " has not reached this instance yet");
-    return erased();
-  }
-  const size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
-  if (sealed.ciphertext.size() < overhead)
+  if (sealed.ciphertext.empty()) return erased();  // dropped by the permit's erasure
+  if (sealed.ciphertext.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
     return Status("corrupt_personal_data", "sealed personal data is too short");
-  std::string plain(sealed.ciphertext.size() - overhead, '\0');
-  const auto* c = reinterpret_cast<const unsigned char*>(sealed.ciphertext.data());
-  for (const auto& k : keys) {
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                   c + crypto_secretbox_NONCEBYTES,
-                                   sealed.ciphertext.size() - crypto_secretbox_NONCEBYTES, c,
-                                   reinterpret_cast<const unsigned char*>(k.key.data())) == 0)
-      return DecodePersonal(plain);
+  // The key its nonce names.
+  const std::string key_id = SealKeyId(sealed);
+  std::string key;
+  auto s = db_->Get(rocksdb::ReadOptions(), StoreKey(sealed.person_id, key_id), &key);
+  if (!s.ok() && !s.IsNotFound()) return Status("vault_unavailable", s.ToString());
+  if (s.ok()) {
+    if (auto data = OpenSealed(sealed, key)) return std::move(*data);
+    return Status("corrupt_personal_data", "sealed personal data failed authentication");
   }
-  if (IsErased(sealed.person_id)) return erased();  // sealed under a key destroyed since
+  if (IsErasedKey(sealed.person_id, key_id)) return erased();
+  // Sealed before key ids existed: one of the person's keys, if any.
+  auto keys = KeysOf(sealed.person_id);
+  if (!keys.ok()) return keys.status();
+  for (const auto& k : *keys)
+    if (auto data = OpenSealed(sealed, k.key)) return std::move(*data);
+  // A shared vault has not received its key yet (it holds no data sealed
+  // before key ids existed).
   if (!wrap_key_.empty())
     return Status("key_unavailable",
                   "the key of " + sealed.person_id + " has not reached this instance yet");
+  if (IsErased(sealed) || keys->empty()) return erased();
   return Status("corrupt_personal_data", "sealed personal data failed authentication");
 }
 
 Status PersonalVault::Erase(const std::string& person_id) {
-  std::vector<std::string> names;
-  for (const auto& k : KeysOf(person_id)) names.push_back(StoreKey(person_id, k.key_id));
-  return EraseNames(person_id, names);
+  auto keys = KeysOf(person_id);
+  if (!keys.ok()) return keys.status();
+  std::vector<std::string> ids;
+  for (const auto& k : *keys) ids.push_back(k.key_id);
+  return EraseIds(person_id, ids);
 }
 
 Status PersonalVault::EraseKey(const std::string& person_id, const std::string& key_id) {
-  return EraseNames(person_id, {StoreKey(person_id, key_id)});
+  return EraseIds(person_id, {key_id});
 }
 
-Status PersonalVault::EraseNames(const std::string& person_id,
-                                 const std::vector<std::string>& names) {
+Status PersonalVault::EraseIds(const std::string& person_id, const std::vector<std::string>& ids) {
   rocksdb::WriteBatch b;
-  for (const auto& n : names) b.Delete(n);
+  for (const auto& id : ids) {
+    b.Delete(StoreKey(person_id, id));
+    if (!id.empty()) b.Put(ErasedKey(person_id, id), "");
+  }
   b.Put(ErasedKey(person_id), "");
   auto s = db_->Write(Synced(), &b);
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
@@ -221,9 +265,22 @@ Status PersonalVault::EraseNames(const std::string& person_id,
   return Status::Ok();
 }
 
-bool PersonalVault::IsErased(const std::string& person_id) const {
+bool PersonalVault::IsErasedKey(const std::string& person_id, const std::string& key_id) const {
   std::string v;
-  return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id), &v).ok();
+  return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id, key_id), &v).ok();
+}
+
+bool PersonalVault::IsErased(const SealedPersonal& sealed) const {
+  if (sealed.ciphertext.empty()) return true;  // dropped by the permit's erasure
+  const std::string key_id = SealKeyId(sealed);
+  if (IsErasedKey(sealed.person_id, key_id)) return true;
+  if (!wrap_key_.empty()) return false;  // its key held, or on its way
+  // Sealed before key ids existed (its nonce names no key held here): the
+  // person's erasure erased it.
+  std::string v;
+  auto& db = *db_;
+  return !db.Get(rocksdb::ReadOptions(), StoreKey(sealed.person_id, key_id), &v).ok() &&
+         db.Get(rocksdb::ReadOptions(), ErasedKey(sealed.person_id), &v).ok();
 }
 
 std::string PersonalVault::Wrap(const VaultKey& key) const {

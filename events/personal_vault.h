@@ -1,14 +1,16 @@
 // PersonalVault: the key store beside the ledger that makes erasure possible
-// on an immutable log (crypto-shredding). Each person (identified by a
-// pseudonym derived from the NIK with a secret HMAC key) has a random 256-bit
-// key; personal data is sealed with XSalsa20-Poly1305 (libsodium secretbox)
-// before it reaches the log. Erasing a person destroys the key and compacts
-// it away: every copy of the ciphertext becomes unreadable, while hashes over
-// the ciphertext still verify.
-//
-// A person may hold more than one key (each with an id of its own): two
-// ledger instances on Kafka may each make one for the same new person at
-// the same moment. Unseal tries each key of the person; Erase destroys all.
+// on an immutable log (crypto-shredding). Each person is identified by a
+// pseudonym derived from the NIK with a secret HMAC key. Personal data is
+// sealed with XSalsa20-Poly1305 (libsodium secretbox) before it reaches the
+// log, under a random 256-bit key made for it: one per person and batch of
+// commands, so an application never shares a key with one an erasure
+// decided elsewhere may be destroying. The first 8 bytes of the nonce are
+// the key's id (data sealed before key ids existed has a random nonce, and
+// is opened by trying each key of the person). Erasing a person destroys
+// every key of the person and compacts them away: every copy of the
+// ciphertext becomes unreadable, while hashes over the ciphertext still
+// verify. A destroyed key's id stays marked, so "erased" and "not here yet"
+// (a shared vault's key still on its way) are told apart.
 //
 // Two kinds of vault:
 //   Open: a vault of its own (the embedded ledger): a random HMAC secret
@@ -68,17 +70,21 @@ class PersonalVault {
   // Stores keys (staged by Seal, or received from another instance); `sync`
   // makes them durable before returning.
   Status Store(const std::vector<VaultKey>& keys, bool sync);
-  // Opens sealed data. Fails with code "erased" once the person was erased.
+  // Opens sealed data. Fails with code "erased" once its key was destroyed,
+  // "key_unavailable" when a shared vault has not received its key yet.
   Result<PersonalData> Unseal(const SealedPersonal& sealed) const;
   // The keys of a person held here.
-  std::vector<VaultKey> KeysOf(const std::string& person_id) const;
+  Result<std::vector<VaultKey>> KeysOf(const std::string& person_id) const;
   // Every key held here, by name.
-  std::map<std::string, VaultKey> AllKeys() const;
+  Result<std::map<std::string, VaultKey>> AllKeys() const;
   // Destroys the person's keys (all of them, or the one named `key_id`).
-  // Idempotent.
+  // Idempotent. A destroyed key is never stored again.
   Status Erase(const std::string& person_id);
   Status EraseKey(const std::string& person_id, const std::string& key_id);
-  bool IsErased(const std::string& person_id) const;
+  // Whether the key `sealed` was sealed under has been destroyed.
+  bool IsErased(const SealedPersonal& sealed) const;
+  // Whether the key named `name` ("<person_id>/<key_id>") has been destroyed.
+  bool IsErasedKey(const std::string& person_id, const std::string& key_id) const;
 
   // Shared vaults only. A key as it travels on the key topic: sealed under
   // the wrapping key (derived from the shared secret).
@@ -95,7 +101,7 @@ class PersonalVault {
   static Result<std::unique_ptr<PersonalVault>> OpenStore(const std::string& path,
                                                           const std::string* derived_hmac,
                                                           std::string wrap_key);
-  Status EraseNames(const std::string& person_id, const std::vector<std::string>& names);
+  Status EraseIds(const std::string& person_id, const std::vector<std::string>& key_ids);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string hmac_key_;

@@ -13,17 +13,27 @@ namespace pl {
 namespace {
 
 constexpr std::string_view kCheckPrefix = "check/";
+// Appended now and then so that the topic's active segment rolls and the
+// cleaner can drop destroyed keys even when no key is written.
+constexpr std::string_view kRollKey = "roll";
+constexpr auto kRollEvery = std::chrono::minutes(30);
+bool IsKeyRecord(const std::string& name) {
+  return !name.starts_with(kCheckPrefix) && name != kRollKey;
+}
 constexpr PartitionId kPartition{0};
 
 }  // namespace
 
-std::vector<KeyTopicRecord> KeyTopicRecords(const PersonalVault& vault,
-                                            const std::vector<VaultKey>& new_keys,
-                                            const std::vector<std::string>& erased) {
+Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
+                                                    const std::vector<VaultKey>& new_keys,
+                                                    const std::vector<std::string>& erased) {
   std::vector<KeyTopicRecord> out;
   for (const auto& k : new_keys) out.push_back({k.Name(), vault.Wrap(k)});
-  for (const auto& person : erased)
-    for (const auto& k : vault.KeysOf(person)) out.push_back({k.Name(), std::string()});
+  for (const auto& person : erased) {
+    auto keys = vault.KeysOf(person);
+    if (!keys.ok()) return keys.status();
+    for (const auto& k : *keys) out.push_back({k.Name(), std::string()});
+  }
   return out;
 }
 
@@ -40,7 +50,10 @@ Result<std::unique_ptr<VaultShare>> VaultShare::Open(PersonalVault& vault,
   lo.client_config = options.client.client_config;
   auto log = KafkaLog::Open(lo);
   if (!log.ok()) return log.status();
-  std::unique_ptr<VaultShare> share(new VaultShare(vault, std::move(options), std::move(*log)));
+  auto producer = KafkaProducer::Create(options.client);
+  if (!producer.ok()) return producer.status();
+  std::unique_ptr<VaultShare> share(
+      new VaultShare(vault, std::move(options), std::move(*log), std::move(*producer)));
   if (Status s = share->CheckSecret(); !s.ok()) return s;
   if (Status s = share->Reconcile(); !s.ok()) return s;
   share->thread_ = std::thread([s = share.get()] {
@@ -73,12 +86,7 @@ Status VaultShare::CheckSecret() {
   auto first = first_check();
   if (!first.ok()) return first.status();
   if (first->empty()) {
-    auto producer = KafkaProducer::Create(options_.client);
-    if (!producer.ok()) return producer.status();
-    std::promise<Status> sent;
-    (*producer)->Produce(options_.topic, kPartition.value, mine, "1",
-                         [&sent](Status s, Offset) { sent.set_value(std::move(s)); });
-    if (Status s = sent.get_future().get(); !s.ok()) return s;
+    if (Status s = ProduceAndWait(mine, "1"); !s.ok()) return s;
     first = first_check();
     if (!first.ok()) return first.status();
   }
@@ -92,12 +100,19 @@ Status VaultShare::CheckSecret() {
   return Status::Ok();
 }
 
-// Makes the vault hold exactly the topic's live keys, then follows from the
-// end of what was read.
+Status VaultShare::ProduceAndWait(std::string_view key, std::string_view value) {
+  std::promise<Status> sent;
+  producer_->Produce(options_.topic, kPartition.value, key, value,
+                     [&sent](Status s, Offset) { sent.set_value(std::move(s)); });
+  return sent.get_future().get();
+}
+
+// Brings the vault up to the topic: stores the live keys it lacks and
+// destroys the keys the topic has a tombstone for (tombstones are kept
+// forever, so an instance away for any time learns every erasure). A held
+// key the topic has neither is kept: a topic lost or recreated must not
+// take the keys with it.
 Status VaultShare::Reconcile() {
-  // Keys of a transaction still open are not readable yet; wait for it, so
-  // that a key missing from the topic is one that was destroyed.
-  const bool settled = log_->Settle(kPartition, options_.settle_timeout).ok();
   std::map<std::string, std::string> live;  // name -> wrapped key
   std::set<std::string> destroyed;          // names with a tombstone
   for (;;) {
@@ -106,53 +121,55 @@ Status VaultShare::Reconcile() {
     if (records->empty()) break;
     for (const auto& r : *records) {
       next_ = r.offset.value + 1;
-      if (r.key.starts_with(kCheckPrefix)) continue;
+      if (!IsKeyRecord(r.key)) continue;
       if (r.value.empty()) {
         live.erase(r.key);
         destroyed.insert(r.key);
       } else {
         live[r.key] = r.value;
-        destroyed.erase(r.key);
       }
     }
   }
+  auto held = vault_.AllKeys();
+  if (!held.ok()) return held.status();
   std::vector<VaultKey> missing;
-  std::map<std::string, VaultKey> held = vault_.AllKeys();
   for (const auto& [name, wrapped] : live) {
+    if (destroyed.count(name)) continue;  // a key is never made twice
     auto k = vault_.Unwrap(name, wrapped);
     if (!k.ok()) return k.status();
-    auto it = held.find(name);
-    if (it == held.end() || it->second.key != k->key) missing.push_back(std::move(*k));
+    if (!held->count(name)) missing.push_back(std::move(*k));
   }
   if (Status s = vault_.Store(missing, /*sync=*/true); !s.ok()) return s;
-  size_t gone = 0;
-  for (const auto& [name, k] : held) {
-    if (live.count(name)) continue;
-    // Destroyed while this instance was away (its tombstone may be
-    // compacted away by now). Without a settled topic only a tombstone
-    // proves it: a key of a transaction still open would be lost here.
-    if (!settled && !destroyed.count(name)) continue;
-    if (Status s = vault_.EraseKey(k.person_id, k.key_id); !s.ok()) return s;
-    ++gone;
+  size_t gone = 0, unknown = 0;
+  for (const auto& [name, k] : *held) {
+    if (destroyed.count(name)) {
+      if (Status s = vault_.EraseKey(k.person_id, k.key_id); !s.ok()) return s;
+      ++gone;
+    } else if (!live.count(name)) {
+      ++unknown;
+    }
   }
-  if (!settled)
-    spdlog::warn(
-        "vault: {} still had an open transaction after {} ms; keys missing from it "
-        "are kept until it ends",
-        options_.topic, options_.settle_timeout.count());
+  for (const auto& name : destroyed) {  // also those never held here
+    auto slash = name.find('/');
+    if (slash != std::string::npos &&
+        !vault_.IsErasedKey(name.substr(0, slash), name.substr(slash + 1)))
+      if (Status s = vault_.EraseKey(name.substr(0, slash), name.substr(slash + 1)); !s.ok())
+        return s;
+  }
   spdlog::info("vault: {} live keys on {}; {} fetched, {} destroyed here", live.size(),
                options_.topic, missing.size(), gone);
+  if (unknown)
+    spdlog::warn("vault: {} keys held here are not on {} (a topic lost or recreated?); kept",
+                 unknown, options_.topic);
   return Status::Ok();
 }
 
 Status VaultShare::Apply(const LogRecord& r) {
-  if (r.key.starts_with(kCheckPrefix)) return Status::Ok();
+  if (!IsKeyRecord(r.key)) return Status::Ok();
   ++applied_;
-  if (r.value.empty()) {
-    auto slash = r.key.find('/');
-    if (slash == std::string::npos) return Status("corrupt_key", "tombstone " + r.key);
-    return vault_.EraseKey(r.key.substr(0, slash), r.key.substr(slash + 1));
-  }
+  auto slash = r.key.find('/');
+  if (slash == std::string::npos) return Status("corrupt_key", "key record " + r.key);
+  if (r.value.empty()) return vault_.EraseKey(r.key.substr(0, slash), r.key.substr(slash + 1));
   auto k = vault_.Unwrap(r.key, r.value);
   if (!k.ok()) return k.status();
   return vault_.Store({*k}, /*sync=*/false);
@@ -160,7 +177,14 @@ Status VaultShare::Apply(const LogRecord& r) {
 
 void VaultShare::Follow() {
   std::unique_ptr<LogTail> tail;
+  auto rolled = std::chrono::steady_clock::now();
   while (!stopping_) {
+    if (std::chrono::steady_clock::now() - rolled > kRollEvery) {
+      rolled = std::chrono::steady_clock::now();
+      if (Status s = ProduceAndWait(kRollKey, std::to_string(rolled.time_since_epoch().count()));
+          !s.ok())
+        spdlog::warn("vault: {}: {}", options_.topic, s.ToString());
+    }
     if (!tail) {
       auto t = log_->Tail({next_});
       if (!t.ok()) {
@@ -178,9 +202,17 @@ void VaultShare::Follow() {
       continue;
     }
     for (const auto& r : *records) {
-      // A record that cannot be applied is skipped (and said so): the rest
-      // of the vault stays current.
-      if (Status s = Apply(r); !s.ok())
+      Status s = Apply(r);
+      if (!s.ok() && s.code() == "vault_unavailable") {
+        // The store failed: the same record again, from the topic.
+        spdlog::warn("vault: key record at {}: {}; retrying", r.offset.value, s.ToString());
+        tail.reset();
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        break;
+      }
+      // A record that cannot be opened (corrupt, another secret) is
+      // skipped, and said so: the rest of the vault stays current.
+      if (!s.ok())
         spdlog::error("vault: key record {} at {}: {}", r.key, r.offset.value, s.ToString());
       next_ = r.offset.value + 1;
     }

@@ -12,8 +12,9 @@
 // keys of the people it erases in the same Kafka transaction as the batch's
 // events (KeyTopicRecords), so a key is on the topic exactly when data
 // sealed under it is on the event topic. Compaction then removes destroyed
-// keys from the brokers' disks (segments roll hourly; a tombstone is kept a
-// day after its key is cleaned away).
+// keys from the brokers' disks: segments roll hourly (a "roll" record every
+// 30 minutes makes sure of it on a quiet topic), and tombstones are kept
+// for good, so that an instance away for any time learns every erasure.
 //
 // Thread safety: the follower runs on a thread of its own; KeyTopicRecords
 // may be called from any thread.
@@ -25,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "events/kafka_clients.h"
 #include "events/kafka_log.h"
 #include "events/personal_vault.h"
 
@@ -35,8 +37,6 @@ struct VaultShareOptions {
   std::string topic;  // "<prefix>.keys"
   int16_t replication_factor = 1;
   int32_t min_insync_replicas = 1;
-  // How long to wait at start-up for transactions still open on the topic.
-  std::chrono::milliseconds settle_timeout{20000};
 };
 
 // One record of the key topic; `value` empty: a tombstone.
@@ -47,18 +47,19 @@ struct KeyTopicRecord {
 
 // The key topic's records for a batch: each new key, wrapped, and a
 // tombstone for each key the vault holds of each erased person.
-std::vector<KeyTopicRecord> KeyTopicRecords(const PersonalVault& vault,
-                                            const std::vector<VaultKey>& new_keys,
-                                            const std::vector<std::string>& erased);
+Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
+                                                    const std::vector<VaultKey>& new_keys,
+                                                    const std::vector<std::string>& erased);
 
 class VaultShare {
  public:
   // Creates or checks the key topic. Refuses ("vault_secret_mismatch") an
   // instance whose secret is not the cluster's: the first check record on
   // the topic names the cluster's (an empty topic gets this instance's).
-  // Then makes the vault hold exactly the topic's live keys (keys destroyed
-  // while this instance was away are destroyed here too; keys it never saw
-  // are stored) and follows the topic from there on.
+  // Then brings the vault up to the topic (keys destroyed while this
+  // instance was away are destroyed here too; keys it never saw are stored;
+  // keys the topic does not know are kept, with a warning) and follows the
+  // topic from there on.
   static Result<std::unique_ptr<VaultShare>> Open(PersonalVault& vault, VaultShareOptions options);
   ~VaultShare();  // stops following
   VaultShare(const VaultShare&) = delete;
@@ -68,8 +69,13 @@ class VaultShare {
   uint64_t applied() const { return applied_; }
 
  private:
-  VaultShare(PersonalVault& vault, VaultShareOptions options, std::unique_ptr<KafkaLog> log)
-      : vault_(vault), options_(std::move(options)), log_(std::move(log)) {}
+  VaultShare(PersonalVault& vault, VaultShareOptions options, std::unique_ptr<KafkaLog> log,
+             std::unique_ptr<KafkaProducer> producer)
+      : vault_(vault),
+        options_(std::move(options)),
+        log_(std::move(log)),
+        producer_(std::move(producer)) {}
+  Status ProduceAndWait(std::string_view key, std::string_view value);
   Status CheckSecret();
   Status Reconcile();
   void Follow();
@@ -78,7 +84,8 @@ class VaultShare {
   PersonalVault& vault_;
   VaultShareOptions options_;
   std::unique_ptr<KafkaLog> log_;
-  uint64_t next_ = 0;  // the next offset to read
+  std::unique_ptr<KafkaProducer> producer_;  // check and roll records
+  uint64_t next_ = 0;                        // the next offset to read
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> applied_{0};
   std::thread thread_;

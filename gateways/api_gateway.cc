@@ -630,7 +630,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   respond(
       JsonResponse(req, http::status::ok,
                    RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,
-                                ledger_.vault().IsErased(state->applicant.person_id))));
+                                ledger_.vault().IsErased(state->applicant))));
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,

@@ -219,7 +219,6 @@ Status Ledger::OpenKafka() {
   vo.topic = topics.keys;
   vo.replication_factor = k.replication_factor;
   vo.min_insync_replicas = k.min_insync_replicas;
-  vo.settle_timeout = k.transaction_timeout * 2;
   auto share = VaultShare::Open(*vault_, std::move(vo));
   if (!share.ok()) return share.status();
   vault_share_ = std::move(*share);

@@ -231,7 +231,7 @@ std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVau
       auto state = views.Permit(permit);
       return state && state->consents.count(m["subscriber"].get<std::string>()) > 0;
     };
-    if (!vault.IsErased(sp.person_id) && sealed.value("consent", false) && !consents()) {
+    if (!vault.IsErased(sp) && sealed.value("consent", false) && !consents()) {
       // Shared under a consent the applicant has withdrawn since: no read
       // after the withdrawal opens it (until the applicant consents again),
       // and it is not even decrypted.

@@ -344,8 +344,14 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     }
   }
   // Every instance's vault learns the batch's keys from the key topic: they
-  // are there exactly when the events sealed under them are.
-  for (const auto& k : KeyTopicRecords(vault_, plan.new_keys, plan.erased)) {
+  // are there exactly when the events sealed under them are, and so are the
+  // tombstones of the keys the batch's erasures destroy.
+  auto key_records = KeyTopicRecords(vault_, plan.new_keys, plan.erased);
+  if (!key_records.ok()) {
+    tx.AbortTransaction();
+    return fail(key_records.status());
+  }
+  for (const auto& k : *key_records) {
     const std::string_view value =
         k.value.empty() ? std::string_view() : std::string_view(k.value);  // null: a tombstone
     if (Status s = tx.Produce(options_.topics.keys, 0, k.name, value); !s.ok()) {
@@ -359,19 +365,18 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     if (s.code() != "aborted" && !tx.fatal()) tx.AbortTransaction();
     return fail(s);
   }
-  // Erasures stand here even if the transaction then fails (a retry records
-  // them); new keys are kept only once their data is committed (one kept
-  // from a failed batch would never reach the key topic).
-  for (const auto& person : plan.erased) {
-    if (Status s = vault_.Erase(person); !s.ok()) {
-      tx.AbortTransaction();
-      return fail(s);
-    }
-  }
   auto committed = tx.CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
-  // Lost only with this process (the key topic has them; the vault fetches
-  // them again on start-up and from its follower meanwhile).
+  // This instance's copy of the vault, at once (its follower reads the same
+  // records; a crash here is made good on start-up from the topic). Keys are
+  // destroyed only once their tombstones are committed: a batch that fails
+  // is decided again, and its erasures must again find the keys to name.
+  for (const auto& k : *key_records) {
+    if (!k.value.empty()) continue;
+    const auto slash = k.name.find('/');
+    if (Status s = vault_.EraseKey(k.name.substr(0, slash), k.name.substr(slash + 1)); !s.ok())
+      SetError(s);
+  }
   if (Status s = vault_.Store(plan.new_keys, /*sync=*/false); !s.ok()) SetError(s);
   const size_t n_events = plan.records.size();
   std::vector<Offset> event_offsets(committed->begin(), committed->begin() + n_events);
