@@ -608,6 +608,8 @@ const char* VerdictName(PermitVerdict v) {
       return "revoked";
     case PermitVerdict::kExpired:
       return "expired";
+    case PermitVerdict::kNotYetValid:
+      return "not yet valid";
     case PermitVerdict::kNotGenuine:
       return "not genuine";
     case PermitVerdict::kCannotCheck:
@@ -728,6 +730,11 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
     if (c.valid_until < today) {
       c.verdict = PermitVerdict::kExpired;
       c.reason = "valid until " + c.valid_until;
+      return c;
+    }
+    if (today < c.valid_from) {
+      c.verdict = PermitVerdict::kNotYetValid;
+      c.reason = "valid from " + c.valid_from + " (asked for " + std::string(today) + ")";
       return c;
     }
     c.verdict = PermitVerdict::kValid;

@@ -98,7 +98,7 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
 // kCannotCheck: the verifier's own key and checkpoint do not fit together or
 // with the answer (a setup mistake, or a checkpoint fetched apart from the
 // answer): nothing is said of the permit.
-enum class PermitVerdict { kValid, kRevoked, kExpired, kNotGenuine, kCannotCheck };
+enum class PermitVerdict { kValid, kRevoked, kExpired, kNotYetValid, kNotGenuine, kCannotCheck };
 const char* VerdictName(PermitVerdict v);
 
 struct PermitCheck {

@@ -327,6 +327,7 @@ int main(int argc, char** argv) {
       case PermitVerdict::kRevoked:
         return 3;
       case PermitVerdict::kExpired:
+      case PermitVerdict::kNotYetValid:  // not valid on the day asked either
         return 4;
       case PermitVerdict::kCannotCheck:
         return 5;

@@ -252,11 +252,16 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   ASSERT_TRUE(code);
   EXPECT_EQ(code->permit_number, valid_number_);
   auto c = VerifyPermitOffline(vkey, note, valid, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kNotYetValid) << c.reason;  // the day asked is before it
+  const std::string issued = c.valid_from;
+  ASSERT_FALSE(issued.empty());
+  c = VerifyPermitOffline(vkey, note, valid, issued);
   EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
   // The code's own checkpoint is accepted too.
   c = VerifyPermitOffline(vkey, valid["verification"]["checkpoint"].get<std::string>(), valid,
-                          "2000-01-01");
+                          issued);
   EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, c.valid_until).verdict, PermitVerdict::kValid);
   EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, "2999-01-01").verdict, PermitVerdict::kExpired);
 
   auto revoked = Json(Call(api, http::verb::get, "/v1/public/verify/" + Encoded(revoked_number_)));
