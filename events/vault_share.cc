@@ -181,9 +181,13 @@ void VaultShare::Follow() {
   while (!stopping_) {
     if (std::chrono::steady_clock::now() - rolled > kRollEvery) {
       rolled = std::chrono::steady_clock::now();
-      if (Status s = ProduceAndWait(kRollKey, std::to_string(rolled.time_since_epoch().count()));
-          !s.ok())
-        spdlog::warn("vault: {}: {}", options_.topic, s.ToString());
+      producer_->Produce(options_.topic, kPartition.value, kRollKey,
+                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count()),
+                         [topic = options_.topic](Status s, Offset) {
+                           if (!s.ok()) spdlog::warn("vault: {}: {}", topic, s.ToString());
+                         });
     }
     if (!tail) {
       auto t = log_->Tail({next_});
