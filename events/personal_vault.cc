@@ -113,8 +113,14 @@ std::string PersonalVault::PersonId(const std::string& nik) const {
   return "person-" + Hex(reinterpret_cast<const unsigned char*>(mac.data()), 16);
 }
 
-Result<std::vector<VaultKey>> PersonalVault::KeysOf(const std::string& person_id) const {
+Result<std::vector<VaultKey>> PersonalVault::KeysOf(const std::string& person_id, bool held) const {
   std::vector<VaultKey> keys;
+  if (held) {
+    std::lock_guard lock(mu_);
+    for (auto it = held_.lower_bound(person_id + "/");
+         it != held_.end() && it->second.person_id == person_id; ++it)
+      keys.push_back(it->second);
+  }
   const std::string prefix = PersonPrefix(person_id);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -165,9 +171,25 @@ Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
   return SealedPersonal{id, std::move(out)};
 }
 
+void PersonalVault::Hold(const std::vector<VaultKey>& keys) {
+  std::lock_guard lock(mu_);
+  for (const auto& k : keys)
+    if (!IsErasedKey(k.person_id, k.key_id)) held_.emplace(k.Name(), k);
+}
+
+std::optional<std::string> PersonalVault::HeldKey(const std::string& person_id,
+                                                  const std::string& key_id) const {
+  std::lock_guard lock(mu_);
+  auto it = held_.find(person_id + "/" + key_id);
+  if (it == held_.end()) return std::nullopt;
+  return it->second.key;
+}
+
 Status PersonalVault::Store(const std::vector<VaultKey>& keys, bool sync) {
+  std::lock_guard lock(mu_);
   rocksdb::WriteBatch b;
   for (const auto& k : keys) {
+    held_.erase(k.Name());
     // A destroyed key is not brought back (a copy of it still on its way).
     if (!k.key_id.empty() && IsErasedKey(k.person_id, k.key_id)) continue;
     b.Put(StoreKey(k.person_id, k.key_id), k.key);
@@ -217,6 +239,12 @@ Result<PersonalData> PersonalVault::Unseal(const SealedPersonal& sealed) const {
   std::string key;
   auto s = db_->Get(rocksdb::ReadOptions(), StoreKey(sealed.person_id, key_id), &key);
   if (!s.ok() && !s.IsNotFound()) return Status("vault_unavailable", s.ToString());
+  if (s.IsNotFound()) {
+    if (auto held = HeldKey(sealed.person_id, key_id)) {
+      key = std::move(*held);
+      s = rocksdb::Status::OK();
+    }
+  }
   if (s.ok()) {
     if (auto data = OpenSealed(sealed, key)) return std::move(*data);
     return Status("corrupt_personal_data", "sealed personal data failed authentication");
@@ -239,26 +267,34 @@ Result<PersonalData> PersonalVault::Unseal(const SealedPersonal& sealed) const {
 Status PersonalVault::Erase(const std::string& person_id) {
   auto keys = KeysOf(person_id);
   if (!keys.ok()) return keys.status();
-  std::vector<std::string> ids;
-  for (const auto& k : *keys) ids.push_back(k.key_id);
-  return EraseIds(person_id, ids);
+  std::vector<std::pair<std::string, std::string>> ids;
+  for (const auto& k : *keys) ids.emplace_back(person_id, k.key_id);
+  if (ids.empty()) ids.emplace_back(person_id, std::string());  // marks the person all the same
+  return EraseKeys(ids);
 }
 
 Status PersonalVault::EraseKey(const std::string& person_id, const std::string& key_id) {
-  return EraseIds(person_id, {key_id});
+  return EraseKeys({{person_id, key_id}});
 }
 
-Status PersonalVault::EraseIds(const std::string& person_id, const std::vector<std::string>& ids) {
+Status PersonalVault::EraseKeys(const std::vector<std::pair<std::string, std::string>>& ids) {
+  if (ids.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
   rocksdb::WriteBatch b;
-  for (const auto& id : ids) {
-    b.Delete(StoreKey(person_id, id));
-    if (!id.empty()) b.Put(ErasedKey(person_id, id), "");
+  for (const auto& [person, id] : ids) {
+    held_.erase(person + "/" + id);
+    b.Delete(StoreKey(person, id));
+    if (!id.empty()) b.Put(ErasedKey(person, id), "");
+    b.Put(ErasedKey(person), "");
   }
-  b.Put(ErasedKey(person_id), "");
   auto s = db_->Write(Synced(), &b);
   if (!s.ok()) return Status("vault_unavailable", s.ToString());
-  // Compact so that no SST file or WAL segment keeps the destroyed key.
-  std::string begin = PersonPrefix(person_id), end = PersonPrefix(person_id) + '\xff';
+  // Compact so that no SST file or WAL segment keeps a destroyed key.
+  std::string begin = "k/", end = "k0";
+  if (ids.size() == 1) {
+    begin = PersonPrefix(ids[0].first);
+    end = begin + '\xff';
+  }
   rocksdb::Slice b1(begin), e1(end);
   db_->Flush(rocksdb::FlushOptions());
   db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
@@ -275,12 +311,16 @@ bool PersonalVault::IsErased(const SealedPersonal& sealed) const {
   const std::string key_id = SealKeyId(sealed);
   if (IsErasedKey(sealed.person_id, key_id)) return true;
   if (!wrap_key_.empty()) return false;  // its key held, or on its way
-  // Sealed before key ids existed (its nonce names no key held here): the
-  // person's erasure erased it.
   std::string v;
-  auto& db = *db_;
-  return !db.Get(rocksdb::ReadOptions(), StoreKey(sealed.person_id, key_id), &v).ok() &&
-         db.Get(rocksdb::ReadOptions(), ErasedKey(sealed.person_id), &v).ok();
+  if (db_->Get(rocksdb::ReadOptions(), StoreKey(sealed.person_id, key_id), &v).ok()) return false;
+  // Sealed before key ids existed (its nonce names no key): erased when the
+  // person was and none of the person's keys left opens it.
+  if (!db_->Get(rocksdb::ReadOptions(), ErasedKey(sealed.person_id), &v).ok()) return false;
+  auto keys = KeysOf(sealed.person_id);
+  if (!keys.ok()) return false;
+  for (const auto& k : *keys)
+    if (OpenSealed(sealed, k.key)) return false;
+  return true;
 }
 
 std::string PersonalVault::Wrap(const VaultKey& key) const {
@@ -301,8 +341,9 @@ std::string PersonalVault::Wrap(const VaultKey& key) const {
 
 Result<VaultKey> PersonalVault::Unwrap(const std::string& name, const std::string& wrapped) const {
   auto slash = name.find('/');
-  if (slash == std::string::npos || wrapped.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-                                                         crypto_aead_xchacha20poly1305_ietf_ABYTES)
+  if (slash == std::string::npos || slash + 1 == name.size() ||
+      wrapped.size() <
+          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
     return Status("corrupt_key", "the key record " + name + " is malformed");
   const size_t n = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   VaultKey k{name.substr(0, slash), name.substr(slash + 1), std::string()};

@@ -26,6 +26,8 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,19 +70,26 @@ class PersonalVault {
   // drops them.
   Result<SealedPersonal> Seal(const PersonalData& data, std::vector<VaultKey>& staged);
   // Stores keys (staged by Seal, or received from another instance); `sync`
-  // makes them durable before returning.
+  // makes them durable before returning. A destroyed key is skipped.
   Status Store(const std::vector<VaultKey>& keys, bool sync);
+  // Holds keys in memory only, until Store stores them (or an erasure
+  // destroys them): a shared vault's keys that its own processor committed,
+  // usable at once while they travel the key topic to the store.
+  void Hold(const std::vector<VaultKey>& keys);
   // Opens sealed data. Fails with code "erased" once its key was destroyed,
   // "key_unavailable" when a shared vault has not received its key yet.
   Result<PersonalData> Unseal(const SealedPersonal& sealed) const;
-  // The keys of a person held here.
-  Result<std::vector<VaultKey>> KeysOf(const std::string& person_id) const;
+  // The keys of a person held here (stored, and with `held` those held in
+  // memory too).
+  Result<std::vector<VaultKey>> KeysOf(const std::string& person_id, bool held = true) const;
   // Every key held here, by name.
   Result<std::map<std::string, VaultKey>> AllKeys() const;
   // Destroys the person's keys (all of them, or the one named `key_id`).
   // Idempotent. A destroyed key is never stored again.
   Status Erase(const std::string& person_id);
   Status EraseKey(const std::string& person_id, const std::string& key_id);
+  // EraseKey for many keys at once (one write, one compaction).
+  Status EraseKeys(const std::vector<std::pair<std::string, std::string>>& person_and_key_ids);
   // Whether the key `sealed` was sealed under has been destroyed.
   bool IsErased(const SealedPersonal& sealed) const;
   // Whether the key named `name` ("<person_id>/<key_id>") has been destroyed.
@@ -101,7 +110,10 @@ class PersonalVault {
   static Result<std::unique_ptr<PersonalVault>> OpenStore(const std::string& path,
                                                           const std::string* derived_hmac,
                                                           std::string wrap_key);
-  Status EraseIds(const std::string& person_id, const std::vector<std::string>& key_ids);
+  std::optional<std::string> HeldKey(const std::string& person_id, const std::string& key_id) const;
+
+  mutable std::mutex mu_;                 // orders Store, Hold and erasures
+  std::map<std::string, VaultKey> held_;  // by name; guarded by mu_
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string hmac_key_;

@@ -17,23 +17,30 @@ constexpr std::string_view kCheckPrefix = "check/";
 // cleaner can drop destroyed keys even when no key is written.
 constexpr std::string_view kRollKey = "roll";
 constexpr auto kRollEvery = std::chrono::minutes(30);
+constexpr std::string_view kErasePrefix = "erase/";
 bool IsKeyRecord(const std::string& name) {
-  return !name.starts_with(kCheckPrefix) && name != kRollKey;
+  return !name.starts_with(kCheckPrefix) && !name.starts_with(kErasePrefix) && name != kRollKey;
 }
+// The person of a key's name ("<person_id>/<key_id>").
+std::string PersonOf(const std::string& name) { return name.substr(0, name.find('/')); }
 constexpr PartitionId kPartition{0};
 
 }  // namespace
 
 Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<VaultKey>& new_keys,
-                                                    const std::vector<std::string>& erased) {
+                                                    const std::vector<std::string>& erased,
+                                                    const std::vector<VaultKey>& dropped) {
   std::vector<KeyTopicRecord> out;
   for (const auto& k : new_keys) out.push_back({k.Name(), vault.Wrap(k)});
+  for (const auto& k : dropped) out.push_back({k.Name(), std::string()});
   for (const auto& person : erased) {
     auto keys = vault.KeysOf(person);
     if (!keys.ok()) return keys.status();
-    for (const auto& k : *keys) out.push_back({k.Name(), std::string()});
+    for (const auto& k : *keys)
+      if (!k.key_id.empty()) out.push_back({k.Name(), std::string()});
   }
+  for (const auto& person : erased) out.push_back({std::string(kErasePrefix) + person, "1"});
   return out;
 }
 
@@ -114,13 +121,26 @@ Status VaultShare::ProduceAndWait(std::string_view key, std::string_view value) 
 // take the keys with it.
 Status VaultShare::Reconcile() {
   std::map<std::string, std::string> live;  // name -> wrapped key
-  std::set<std::string> destroyed;          // names with a tombstone
+  std::set<std::string> destroyed;          // names with a tombstone, or before an erasure
+  std::vector<std::string> missed;          // destroyed by an erasure record, no tombstone
   for (;;) {
     auto records = log_->Read(kPartition, Offset{next_}, 1000);
     if (!records.ok()) return records.status();
     if (records->empty()) break;
     for (const auto& r : *records) {
       next_ = r.offset.value + 1;
+      if (r.key.starts_with(kErasePrefix)) {
+        // Every key of the person before it is destroyed; one still live
+        // here missed its tombstone.
+        const std::string person = r.key.substr(kErasePrefix.size());
+        for (auto it = live.lower_bound(person + "/");
+             it != live.end() && PersonOf(it->first) == person;) {
+          destroyed.insert(it->first);
+          missed.push_back(it->first);
+          it = live.erase(it);
+        }
+        continue;
+      }
       if (!IsKeyRecord(r.key)) continue;
       if (r.value.empty()) {
         live.erase(r.key);
@@ -140,22 +160,24 @@ Status VaultShare::Reconcile() {
     if (!held->count(name)) missing.push_back(std::move(*k));
   }
   if (Status s = vault_.Store(missing, /*sync=*/true); !s.ok()) return s;
+  // Destroyed here: held keys destroyed on the topic, and the markers of
+  // every destroyed key (so a late copy stays out, and its data reads as
+  // erased), in one write.
+  std::vector<std::pair<std::string, std::string>> to_erase;
   size_t gone = 0, unknown = 0;
   for (const auto& [name, k] : *held) {
     if (destroyed.count(name)) {
-      if (Status s = vault_.EraseKey(k.person_id, k.key_id); !s.ok()) return s;
       ++gone;
     } else if (!live.count(name)) {
       ++unknown;
     }
   }
-  for (const auto& name : destroyed) {  // also those never held here
-    auto slash = name.find('/');
-    if (slash != std::string::npos &&
-        !vault_.IsErasedKey(name.substr(0, slash), name.substr(slash + 1)))
-      if (Status s = vault_.EraseKey(name.substr(0, slash), name.substr(slash + 1)); !s.ok())
-        return s;
+  for (const auto& name : destroyed) {
+    const std::string person = PersonOf(name), id = name.substr(person.size() + 1);
+    if (held->count(name) || !vault_.IsErasedKey(person, id)) to_erase.emplace_back(person, id);
   }
+  if (Status s = vault_.EraseKeys(to_erase); !s.ok()) return s;
+  for (const auto& name : missed) Tombstone(name);
   spdlog::info("vault: {} live keys on {}; {} fetched, {} destroyed here", live.size(),
                options_.topic, missing.size(), gone);
   if (unknown)
@@ -164,7 +186,26 @@ Status VaultShare::Reconcile() {
   return Status::Ok();
 }
 
+void VaultShare::Tombstone(const std::string& name) {
+  producer_->Produce(options_.topic, kPartition.value, name, std::string_view(),
+                     [topic = options_.topic](Status s, Offset) {
+                       if (!s.ok()) spdlog::warn("vault: {}: {}", topic, s.ToString());
+                     });
+}
+
 Status VaultShare::Apply(const LogRecord& r) {
+  if (r.key.starts_with(kErasePrefix)) {
+    // The keys of the person stored here all come before it on the topic
+    // (this follower stored them; keys the processor committed since are
+    // only held in memory): those its transaction did not name go now.
+    auto keys = vault_.KeysOf(r.key.substr(kErasePrefix.size()), /*held=*/false);
+    if (!keys.ok()) return keys.status();
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& k : *keys) ids.emplace_back(k.person_id, k.key_id);
+    if (Status s = vault_.EraseKeys(ids); !s.ok()) return s;
+    for (const auto& k : *keys) Tombstone(k.Name());
+    return Status::Ok();
+  }
   if (!IsKeyRecord(r.key)) return Status::Ok();
   ++applied_;
   auto slash = r.key.find('/');

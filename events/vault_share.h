@@ -7,7 +7,13 @@
 //   "<person_id>/<key_id>"  a person's key, wrapped under a key derived from
 //                           the shared secret (PersonalVault::Wrap);
 //   the same name, no value a tombstone: the key was destroyed (erasure);
-//   "check/<fingerprint>"   the fingerprint of the secret that wraps keys.
+//   "erase/<person_id>"     the person was erased: every key of the person
+//                           before it on the topic is destroyed, also one
+//                           the deciding instance had not received yet (an
+//                           instance that holds such a key destroys it and
+//                           writes its tombstone);
+//   "check/<fingerprint>"   the fingerprint of the secret that wraps keys;
+//   "roll"                  a time, now and then (see below).
 // The command processor writes a batch's new keys and the tombstones of the
 // keys of the people it erases in the same Kafka transaction as the batch's
 // events (KeyTopicRecords), so a key is on the topic exactly when data
@@ -45,11 +51,14 @@ struct KeyTopicRecord {
   std::string value;
 };
 
-// The key topic's records for a batch: each new key, wrapped, and a
-// tombstone for each key the vault holds of each erased person.
+// The key topic's records for a batch: each new key, wrapped; a tombstone
+// for each key the vault holds of each erased person and for each dropped
+// key (sealed under in the batch before its person was erased); and an
+// erasure record "erase/<person_id>" for each erased person, last.
 Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<VaultKey>& new_keys,
-                                                    const std::vector<std::string>& erased);
+                                                    const std::vector<std::string>& erased,
+                                                    const std::vector<VaultKey>& dropped = {});
 
 class VaultShare {
  public:
@@ -76,6 +85,7 @@ class VaultShare {
         log_(std::move(log)),
         producer_(std::move(producer)) {}
   Status ProduceAndWait(std::string_view key, std::string_view value);
+  void Tombstone(const std::string& name);  // without waiting
   Status CheckSecret();
   Status Reconcile();
   void Follow();

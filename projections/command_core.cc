@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cereal/types/string.hpp>
 #include <sstream>
 
@@ -356,8 +357,11 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
       plan.records.push_back(AppendRecord{partition, stream, Encode(e)});
       if (const auto* erased = std::get_if<PersonalDataErased>(&e.payload)) {
         plan.erased.push_back(erased->person_id);
-        std::erase_if(plan.new_keys,
-                      [&](const VaultKey& k) { return k.person_id == erased->person_id; });
+        auto of_person = std::stable_partition(
+            plan.new_keys.begin(), plan.new_keys.end(),
+            [&](const VaultKey& k) { return k.person_id != erased->person_id; });
+        plan.dropped_keys.insert(plan.dropped_keys.end(), of_person, plan.new_keys.end());
+        plan.new_keys.erase(of_person, plan.new_keys.end());
       }
       if (governance_cmd) {
         if (!plan.gov_next) plan.gov_next = std::make_shared<GovernanceState>(*gov_cur);
@@ -465,6 +469,9 @@ std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {
 Status CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
   for (const auto& person : plan.erased)
     if (Status s = vault.Erase(person); !s.ok()) return s;
+  std::vector<std::pair<std::string, std::string>> dropped;
+  for (const auto& k : plan.dropped_keys) dropped.emplace_back(k.person_id, k.key_id);
+  if (Status s = vault.EraseKeys(dropped); !s.ok()) return s;
   return vault.Store(plan.new_keys, /*sync=*/true);
 }
 

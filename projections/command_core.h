@@ -77,10 +77,12 @@ class CommandCore {
     std::unordered_map<std::string, PermitState> overlay;
     std::shared_ptr<GovernanceState> gov_next;
     std::vector<std::pair<uint64_t, std::string>> gov_events;
-    // Keys of people first sealed by the batch's accepted commands (not
-    // stored yet), and the people its erasures erase.
+    // The keys the batch's accepted commands sealed under (not stored yet),
+    // the people its erasures erase, and the keys of the batch it sealed
+    // under before erasing the person (never stored; marked destroyed).
     std::vector<VaultKey> new_keys;
     std::vector<std::string> erased;
+    std::vector<VaultKey> dropped_keys;
   };
 
   // Makes a batch's key material durable before its events are: the keys of

@@ -346,7 +346,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   // Every instance's vault learns the batch's keys from the key topic: they
   // are there exactly when the events sealed under them are, and so are the
   // tombstones of the keys the batch's erasures destroy.
-  auto key_records = KeyTopicRecords(vault_, plan.new_keys, plan.erased);
+  auto key_records = KeyTopicRecords(vault_, plan.new_keys, plan.erased, plan.dropped_keys);
   if (!key_records.ok()) {
     tx.AbortTransaction();
     return fail(key_records.status());
@@ -367,17 +367,19 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   }
   auto committed = tx.CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
-  // This instance's copy of the vault, at once (its follower reads the same
-  // records; a crash here is made good on start-up from the topic). Keys are
+  // This instance's copy of the vault, at once: the destroyed keys go, and
+  // the new ones are held in memory until its follower stores them from the
+  // topic (so that every key it stores comes before any erasure record it
+  // applies later; a crash loses nothing the topic does not have). Keys are
   // destroyed only once their tombstones are committed: a batch that fails
   // is decided again, and its erasures must again find the keys to name.
+  std::vector<std::pair<std::string, std::string>> destroyed;
   for (const auto& k : *key_records) {
-    if (!k.value.empty()) continue;
     const auto slash = k.name.find('/');
-    if (Status s = vault_.EraseKey(k.name.substr(0, slash), k.name.substr(slash + 1)); !s.ok())
-      SetError(s);
+    if (k.value.empty()) destroyed.emplace_back(k.name.substr(0, slash), k.name.substr(slash + 1));
   }
-  if (Status s = vault_.Store(plan.new_keys, /*sync=*/false); !s.ok()) SetError(s);
+  if (Status s = vault_.EraseKeys(destroyed); !s.ok()) SetError(s);
+  vault_.Hold(plan.new_keys);
   const size_t n_events = plan.records.size();
   std::vector<Offset> event_offsets(committed->begin(), committed->begin() + n_events);
   std::map<int32_t, uint64_t> outcome_next;

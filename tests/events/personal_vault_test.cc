@@ -112,8 +112,10 @@ TEST(PersonalVault, SharedCopiesAgreeOnPersonsAndOpenEachOthersKeys) {
   // them all.
   auto records = KeyTopicRecords(*a, {}, {sa->person_id});
   ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->size(), 2u);
-  for (const auto& r : *records) EXPECT_TRUE(r.value.empty());
+  ASSERT_EQ(records->size(), 3u);
+  EXPECT_TRUE((*records)[0].value.empty());
+  EXPECT_TRUE((*records)[1].value.empty());
+  EXPECT_EQ((*records)[2].name, "erase/" + sa->person_id);  // last: after the tombstones
   ASSERT_TRUE(a->Erase(sa->person_id).ok());
   EXPECT_EQ(a->Unseal(*sa).status().code(), "erased");
   EXPECT_EQ(a->Unseal(*sb).status().code(), "erased");
@@ -122,6 +124,35 @@ TEST(PersonalVault, SharedCopiesAgreeOnPersonsAndOpenEachOthersKeys) {
   ASSERT_TRUE(b->EraseKey(kb[0].person_id, kb[0].key_id).ok());
   EXPECT_TRUE(b->Unseal(*sa).ok());
   EXPECT_EQ(b->Unseal(*sb).status().code(), "erased");
+}
+
+// The keys a shared vault's own processor committed are held in memory
+// until its follower stores them from the key topic; an erasure destroys
+// them either way, and a store after it does not bring them back.
+TEST(PersonalVault, HeldKeysOpenUntilStoredAndDieWithTheirPerson) {
+  auto v = Shared("vault-held", "a secret every instance holds");
+  ASSERT_TRUE(v);
+  std::vector<VaultKey> batch;
+  auto sealed = v->Seal(Person("3174050000000009"), batch);
+  ASSERT_TRUE(sealed.ok());
+  v->Hold(batch);
+  EXPECT_TRUE(v->Unseal(*sealed).ok());
+  EXPECT_EQ(v->KeysOf(sealed->person_id)->size(), 1u);
+  EXPECT_TRUE(v->KeysOf(sealed->person_id, /*held=*/false)->empty());
+  ASSERT_TRUE(v->Store(batch, false).ok());  // the follower's copy
+  EXPECT_EQ(v->KeysOf(sealed->person_id, /*held=*/false)->size(), 1u);
+  EXPECT_EQ(v->KeysOf(sealed->person_id)->size(), 1u);
+
+  std::vector<VaultKey> later;
+  auto again = v->Seal(Person("3174050000000009"), later);
+  ASSERT_TRUE(again.ok());
+  v->Hold(later);
+  ASSERT_TRUE(v->Erase(sealed->person_id).ok());
+  EXPECT_EQ(v->Unseal(*sealed).status().code(), "erased");
+  EXPECT_EQ(v->Unseal(*again).status().code(), "erased");
+  ASSERT_TRUE(v->Store(later, false).ok());  // a late copy from the topic
+  EXPECT_EQ(v->Unseal(*again).status().code(), "erased");
+  EXPECT_TRUE(v->KeysOf(sealed->person_id)->empty());
 }
 
 TEST(PersonalVault, WrappedKeysOpenOnlyUnderTheirSecretAndName) {
