@@ -173,8 +173,14 @@ Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
 
 void PersonalVault::Hold(const std::vector<VaultKey>& keys) {
   std::lock_guard lock(mu_);
-  for (const auto& k : keys)
-    if (!IsErasedKey(k.person_id, k.key_id)) held_.emplace(k.Name(), k);
+  std::string v;
+  for (const auto& k : keys) {
+    // Not when the follower stored it already (it is then never dropped).
+    if (IsErasedKey(k.person_id, k.key_id) ||
+        db_->Get(rocksdb::ReadOptions(), StoreKey(k.person_id, k.key_id), &v).ok())
+      continue;
+    held_.emplace(k.Name(), k);
+  }
 }
 
 std::optional<std::string> PersonalVault::HeldKey(const std::string& person_id,

@@ -142,6 +142,8 @@ TEST(PersonalVault, HeldKeysOpenUntilStoredAndDieWithTheirPerson) {
   ASSERT_TRUE(v->Store(batch, false).ok());  // the follower's copy
   EXPECT_EQ(v->KeysOf(sealed->person_id, /*held=*/false)->size(), 1u);
   EXPECT_EQ(v->KeysOf(sealed->person_id)->size(), 1u);
+  v->Hold(batch);  // the follower was first: nothing left in memory
+  EXPECT_EQ(v->KeysOf(sealed->person_id)->size(), 1u);
 
   std::vector<VaultKey> later;
   auto again = v->Seal(Person("3174050000000009"), later);
