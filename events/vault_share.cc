@@ -122,7 +122,7 @@ Status VaultShare::ProduceAndWait(std::string_view key, std::string_view value) 
 Status VaultShare::Reconcile() {
   std::map<std::string, std::string> live;  // name -> wrapped key
   std::set<std::string> destroyed;          // names with a tombstone, or before an erasure
-  std::vector<std::string> missed;          // destroyed by an erasure record, no tombstone
+  std::set<std::string> missed;             // destroyed by an erasure record, no tombstone yet
   for (;;) {
     auto records = log_->Read(kPartition, Offset{next_}, 1000);
     if (!records.ok()) return records.status();
@@ -136,7 +136,7 @@ Status VaultShare::Reconcile() {
         for (auto it = live.lower_bound(person + "/");
              it != live.end() && PersonOf(it->first) == person;) {
           destroyed.insert(it->first);
-          missed.push_back(it->first);
+          missed.insert(it->first);
           it = live.erase(it);
         }
         continue;
@@ -145,6 +145,7 @@ Status VaultShare::Reconcile() {
       if (r.value.empty()) {
         live.erase(r.key);
         destroyed.insert(r.key);
+        missed.erase(r.key);  // another instance wrote it
       } else {
         live[r.key] = r.value;
       }
