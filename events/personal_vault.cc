@@ -3,6 +3,8 @@
 #include <rocksdb/db.h>
 #include <sodium.h>
 
+#include <set>
+
 #include "events/hex.h"
 #include "events/store_options.h"
 
@@ -285,25 +287,28 @@ Status PersonalVault::EraseKey(const std::string& person_id, const std::string& 
 
 Status PersonalVault::EraseKeys(const std::vector<std::pair<std::string, std::string>>& ids) {
   if (ids.empty()) return Status::Ok();
-  std::lock_guard lock(mu_);
-  rocksdb::WriteBatch b;
-  for (const auto& [person, id] : ids) {
-    held_.erase(person + "/" + id);
-    b.Delete(StoreKey(person, id));
-    if (!id.empty()) b.Put(ErasedKey(person, id), "");
-    b.Put(ErasedKey(person), "");
+  {
+    std::lock_guard lock(mu_);
+    rocksdb::WriteBatch b;
+    for (const auto& [person, id] : ids) {
+      held_.erase(person + "/" + id);
+      b.Delete(StoreKey(person, id));
+      if (!id.empty()) b.Put(ErasedKey(person, id), "");
+      b.Put(ErasedKey(person), "");
+    }
+    auto s = db_->Write(Synced(), &b);
+    if (!s.ok()) return Status("vault_unavailable", s.ToString());
   }
-  auto s = db_->Write(Synced(), &b);
-  if (!s.ok()) return Status("vault_unavailable", s.ToString());
-  // Compact so that no SST file or WAL segment keeps a destroyed key.
-  std::string begin = "k/", end = "k0";
-  if (ids.size() == 1) {
-    begin = PersonPrefix(ids[0].first);
-    end = begin + '\xff';
-  }
-  rocksdb::Slice b1(begin), e1(end);
+  // Compact so that no SST file or WAL segment keeps a destroyed key (the
+  // persons' own ranges, outside the lock).
   db_->Flush(rocksdb::FlushOptions());
-  db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
+  std::set<std::string> people;
+  for (const auto& [person, id] : ids) people.insert(person);
+  for (const auto& person : people) {
+    std::string begin = PersonPrefix(person), end = PersonPrefix(person) + '\xff';
+    rocksdb::Slice b1(begin), e1(end);
+    db_->CompactRange(rocksdb::CompactRangeOptions(), &b1, &e1);
+  }
   return Status::Ok();
 }
 

@@ -32,7 +32,6 @@ Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<std::string>& erased,
                                                     const std::vector<VaultKey>& dropped) {
   std::vector<KeyTopicRecord> out;
-  for (const auto& k : new_keys) out.push_back({k.Name(), vault.Wrap(k)});
   for (const auto& k : dropped) out.push_back({k.Name(), std::string()});
   for (const auto& person : erased) {
     auto keys = vault.KeysOf(person);
@@ -41,6 +40,9 @@ Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
       if (!k.key_id.empty()) out.push_back({k.Name(), std::string()});
   }
   for (const auto& person : erased) out.push_back({std::string(kErasePrefix) + person, "1"});
+  // Last: a new key of an erased person was sealed after the erasure (keys
+  // sealed before it are dropped), so it must not come before its record.
+  for (const auto& k : new_keys) out.push_back({k.Name(), vault.Wrap(k)});
   return out;
 }
 
@@ -189,8 +191,11 @@ Status VaultShare::Reconcile() {
 
 void VaultShare::Tombstone(const std::string& name) {
   producer_->Produce(options_.topic, kPartition.value, name, std::string_view(),
-                     [topic = options_.topic](Status s, Offset) {
-                       if (!s.ok()) spdlog::warn("vault: {}: {}", topic, s.ToString());
+                     [this, name](Status s, Offset) {
+                       if (s.ok()) return;
+                       spdlog::warn("vault: tombstone {}: {}; will retry", name, s.ToString());
+                       std::lock_guard lock(retry_mu_);
+                       retry_.insert(name);
                      });
 }
 
@@ -220,7 +225,17 @@ Status VaultShare::Apply(const LogRecord& r) {
 void VaultShare::Follow() {
   std::unique_ptr<LogTail> tail;
   auto rolled = std::chrono::steady_clock::now();
+  auto retried = std::chrono::steady_clock::now();
   while (!stopping_) {
+    if (std::chrono::steady_clock::now() - retried > std::chrono::seconds(5)) {
+      retried = std::chrono::steady_clock::now();
+      std::set<std::string> again;
+      {
+        std::lock_guard lock(retry_mu_);
+        again.swap(retry_);
+      }
+      for (const auto& name : again) Tombstone(name);
+    }
     if (std::chrono::steady_clock::now() - rolled > kRollEvery) {
       rolled = std::chrono::steady_clock::now();
       producer_->Produce(options_.topic, kPartition.value, kRollKey,

@@ -28,6 +28,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,10 +53,10 @@ struct KeyTopicRecord {
   std::string value;
 };
 
-// The key topic's records for a batch: each new key, wrapped; a tombstone
-// for each key the vault holds of each erased person and for each dropped
-// key (sealed under in the batch before its person was erased); and an
-// erasure record "erase/<person_id>" for each erased person, last.
+// The key topic's records for a batch, in this order: a tombstone for each
+// dropped key (sealed under in the batch before its person was erased) and
+// for each key the vault holds of each erased person; an erasure record
+// "erase/<person_id>" for each erased person; each new key, wrapped.
 Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<VaultKey>& new_keys,
                                                     const std::vector<std::string>& erased,
@@ -93,8 +95,11 @@ class VaultShare {
 
   PersonalVault& vault_;
   VaultShareOptions options_;
+  // Before producer_: its last callbacks (in its destructor) use them.
+  std::mutex retry_mu_;
+  std::set<std::string> retry_;  // tombstones whose sending failed; guarded by retry_mu_
   std::unique_ptr<KafkaLog> log_;
-  std::unique_ptr<KafkaProducer> producer_;  // check and roll records
+  std::unique_ptr<KafkaProducer> producer_;  // check, roll and missed keys' tombstone records
   uint64_t next_ = 0;                        // the next offset to read
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> applied_{0};

@@ -115,7 +115,17 @@ TEST(PersonalVault, SharedCopiesAgreeOnPersonsAndOpenEachOthersKeys) {
   ASSERT_EQ(records->size(), 3u);
   EXPECT_TRUE((*records)[0].value.empty());
   EXPECT_TRUE((*records)[1].value.empty());
-  EXPECT_EQ((*records)[2].name, "erase/" + sa->person_id);  // last: after the tombstones
+  EXPECT_EQ((*records)[2].name, "erase/" + sa->person_id);  // after the tombstones
+  // A re-application of the erased person in the same batch: its new key
+  // comes after the erasure record, which destroys only what precedes it.
+  std::vector<VaultKey> again;
+  ASSERT_TRUE(a->Seal(Person("3174050000000001"), again).ok());
+  auto with_new = KeyTopicRecords(*a, again, {sa->person_id});
+  ASSERT_TRUE(with_new.ok());
+  ASSERT_EQ(with_new->size(), 4u);
+  EXPECT_EQ((*with_new)[2].name, "erase/" + sa->person_id);
+  EXPECT_EQ((*with_new)[3].name, again[0].Name());
+  EXPECT_FALSE((*with_new)[3].value.empty());
   ASSERT_TRUE(a->Erase(sa->person_id).ok());
   EXPECT_EQ(a->Unseal(*sa).status().code(), "erased");
   EXPECT_EQ(a->Unseal(*sb).status().code(), "erased");
