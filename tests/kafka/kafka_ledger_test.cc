@@ -296,6 +296,68 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_NE(c.status().message().find("copy server.secret"), std::string::npos);
 }
 
+// An erasure and a new application of the same person decided in one batch
+// (both waited on the command topic while no processor ran): the new
+// application's key follows the erasure record on the key topic, so it
+// survives on every instance, and after a restart.
+TEST(KafkaLedger, ReapplicationInTheErasuresBatchSurvives) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("reapply");
+  const std::string nik = "3174050000000077";
+  LedgerOptions ao = KafkaLedger(TempDir("ra"), Bootstrap(), prefix, 1);
+  auto submit_cmd = [&](const std::string& permit) {
+    Command c = Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
+                    Application(HashToken("code-" + permit)));
+    std::get<SubmitApplication>(c.action).personal.nik = nik;
+    return c;
+  };
+  SealedPersonal old_data;
+  {
+    auto a = Ledger::Open(ao);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    Outcome o = (*a)->ExecuteSync(submit_cmd("permit-reapply-x"));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
+    old_data = (*a)->queries().Permit("permit-reapply-x")->applicant;
+  }
+  LedgerOptions go = KafkaLedger(TempDir("rg"), Bootstrap(), prefix, 1);
+  go.kafka.process_commands = false;
+  auto g = Ledger::Open(go);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  std::promise<Outcome> erased, applied;
+  (*g)->Submit(Cmd("erase-x", "permit-reapply-x", {"applicant", "applicant", "permit-reapply-x"},
+                   ErasePersonalData{}),
+               [&](Outcome o) { erased.set_value(std::move(o)); });
+  (*g)->Submit(submit_cmd("permit-reapply-y"), [&](Outcome o) { applied.set_value(std::move(o)); });
+  auto a = Ledger::Open(ao);  // takes both from the command topic at once
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  for (auto* p : {&erased, &applied}) {
+    Outcome o = p->get_future().get();
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+  }
+  auto check = [&](Ledger& l) {
+    std::optional<PermitState> y;
+    auto data = Result<PersonalData>(Status("no_permit", "not in the views yet"));
+    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+         std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+      y = l.queries().Permit("permit-reapply-y");
+      if (!y) continue;
+      data = l.vault().Unseal(y->applicant);
+      if (data.ok() || data.status().code() != "key_unavailable") break;
+    }
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    EXPECT_EQ(data->nik, nik);
+    EXPECT_EQ(l.vault().Unseal(old_data).status().code(), "erased");
+  };
+  check(**a);
+  check(**g);
+  a->reset();
+  a = Ledger::Open(ao);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  check(**a);
+}
+
 // Short of disk under the processor's store: commands are answered with
 // "disk_full" and nothing is written; the same command id is decided once
 // there is room again.
