@@ -351,13 +351,12 @@ std::string PersonalVault::Wrap(const VaultKey& key) const {
 }
 
 Result<VaultKey> PersonalVault::Unwrap(const std::string& name, const std::string& wrapped) const {
-  auto slash = name.find('/');
-  if (slash == std::string::npos || slash + 1 == name.size() ||
-      wrapped.size() <
-          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+  auto named = VaultKey::FromName(name);
+  if (!named || wrapped.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                                     crypto_aead_xchacha20poly1305_ietf_ABYTES)
     return Status("corrupt_key", "the key record " + name + " is malformed");
   const size_t n = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  VaultKey k{name.substr(0, slash), name.substr(slash + 1), std::string()};
+  VaultKey& k = *named;
   k.key.resize(wrapped.size() - n - crypto_aead_xchacha20poly1305_ietf_ABYTES);
   unsigned long long len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(

@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "events/event_types.h"
@@ -48,6 +49,14 @@ struct VaultKey {
   std::string key;     // 32 bytes
   // "<person_id>/<key_id>": the key's name in the store and on the key topic.
   std::string Name() const { return person_id + "/" + key_id; }
+  // The person and key id a name gives (no key); nullopt for a name that is
+  // not "<person_id>/<key_id>".
+  static std::optional<VaultKey> FromName(std::string_view name) {
+    const auto slash = name.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size())
+      return std::nullopt;
+    return VaultKey{std::string(name.substr(0, slash)), std::string(name.substr(slash + 1)), {}};
+  }
   bool operator==(const VaultKey&) const = default;
 };
 

@@ -176,8 +176,9 @@ Status VaultShare::Reconcile() {
     }
   }
   for (const auto& name : destroyed) {
-    const std::string person = PersonOf(name), id = name.substr(person.size() + 1);
-    if (held->count(name) || !vault_.IsErasedKey(person, id)) to_erase.emplace_back(person, id);
+    auto k = VaultKey::FromName(name);
+    if (k && (held->count(name) || !vault_.IsErasedKey(k->person_id, k->key_id)))
+      to_erase.emplace_back(k->person_id, k->key_id);
   }
   if (Status s = vault_.EraseKeys(to_erase); !s.ok()) return s;
   for (const auto& name : missed) Tombstone(name);
@@ -214,9 +215,9 @@ Status VaultShare::Apply(const LogRecord& r) {
   }
   if (!IsKeyRecord(r.key)) return Status::Ok();
   ++applied_;
-  auto slash = r.key.find('/');
-  if (slash == std::string::npos) return Status("corrupt_key", "key record " + r.key);
-  if (r.value.empty()) return vault_.EraseKey(r.key.substr(0, slash), r.key.substr(slash + 1));
+  auto named = VaultKey::FromName(r.key);
+  if (!named) return Status("corrupt_key", "key record " + r.key);
+  if (r.value.empty()) return vault_.EraseKey(named->person_id, named->key_id);
   auto k = vault_.Unwrap(r.key, r.value);
   if (!k.ok()) return k.status();
   return vault_.Store({*k}, /*sync=*/false);

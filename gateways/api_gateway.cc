@@ -460,10 +460,9 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
         ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
   // With a command_id the token is bound to the request, so a retry (the
   // answer was lost) gets it again; without one it is random, shown once.
-  std::string token = RandomToken(24);
-  if (command_id) {
-    token = ledger_.OfficerToken(*command_id, RequestFingerprint(req, who));
-  }
+  const std::string token = command_id
+                                ? ledger_.OfficerToken(*command_id, RequestFingerprint(req, who))
+                                : RandomToken(24);
   e.token_hash = HashToken(token);
   Command cmd;
   cmd.id =

@@ -374,10 +374,9 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   // destroyed only once their tombstones are committed: a batch that fails
   // is decided again, and its erasures must again find the keys to name.
   std::vector<std::pair<std::string, std::string>> destroyed;
-  for (const auto& k : *key_records) {
-    const auto slash = k.name.find('/');
-    if (k.value.empty()) destroyed.emplace_back(k.name.substr(0, slash), k.name.substr(slash + 1));
-  }
+  for (const auto& k : *key_records)
+    if (auto named = VaultKey::FromName(k.name); named && k.value.empty())
+      destroyed.emplace_back(named->person_id, named->key_id);
   if (Status s = vault_.EraseKeys(destroyed); !s.ok()) SetError(s);
   vault_.Hold(plan.new_keys);
   const size_t n_events = plan.records.size();
