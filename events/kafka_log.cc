@@ -299,8 +299,10 @@ struct KafkaGroupConsumer::Impl {
   std::chrono::milliseconds timeout{30000};
   RebalanceCallback on_rebalance;
   bool closed = false;
+  QueuePtr deleting;  // the queue of the unanswered DeleteRecords request, if any
 
   ~Impl() {
+    deleting.reset();  // before the client it belongs to
     if (!rk) return;
     if (!closed) rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
@@ -422,6 +424,41 @@ ConsumerGroupMetadata KafkaGroupConsumer::GroupMetadata() {
   return ConsumerGroupMetadata(rd_kafka_consumer_group_metadata(impl_->rk));
 }
 
+bool KafkaGroupConsumer::StartDeleteBefore(const std::vector<TopicPartitionOffset>& offsets) {
+  if (impl_->deleting || offsets.empty()) return false;
+  ListPtr list = ToList(offsets);
+  rd_kafka_DeleteRecords_t* del = rd_kafka_DeleteRecords_new(list.get());
+  rd_kafka_AdminOptions_t* opts =
+      rd_kafka_AdminOptions_new(impl_->rk, RD_KAFKA_ADMIN_OP_DELETERECORDS);
+  char errstr[512];
+  rd_kafka_AdminOptions_set_request_timeout(opts, Ms(impl_->timeout), errstr, sizeof errstr);
+  rd_kafka_AdminOptions_set_operation_timeout(opts, Ms(impl_->timeout), errstr, sizeof errstr);
+  impl_->deleting.reset(rd_kafka_queue_new(impl_->rk));
+  rd_kafka_DeleteRecords(impl_->rk, &del, 1, opts, impl_->deleting.get());
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_DeleteRecords_destroy(del);
+  return true;
+}
+
+std::optional<Status> KafkaGroupConsumer::DeleteAnswer() {
+  if (!impl_->deleting) return std::nullopt;
+  EventPtr ev(rd_kafka_queue_poll(impl_->deleting.get(), 0));
+  if (!ev) return std::nullopt;
+  impl_->deleting.reset();
+  if (rd_kafka_event_error(ev.get()))
+    return KafkaStatus(rd_kafka_event_error(ev.get()),
+                       std::string("deleting records: ") + rd_kafka_event_error_string(ev.get()));
+  const rd_kafka_DeleteRecords_result_t* res = rd_kafka_event_DeleteRecords_result(ev.get());
+  const rd_kafka_topic_partition_list_t* parts =
+      res ? rd_kafka_DeleteRecords_result_offsets(res) : nullptr;
+  for (int i = 0; parts && i < parts->cnt; ++i)
+    if (parts->elems[i].err)
+      return KafkaStatus(parts->elems[i].err, std::string("deleting records of ") +
+                                                  parts->elems[i].topic + "/" +
+                                                  std::to_string(parts->elems[i].partition));
+  return Status::Ok();
+}
+
 void KafkaGroupConsumer::Close() {
   if (impl_->closed) return;
   rd_kafka_consumer_close(impl_->rk);
@@ -496,23 +533,31 @@ struct KafkaLog::Impl {
     return hi;
   }
 
-  Result<Offset> EndOffset(int32_t p) {
+  // The partition's first offset and its end: under
+  // isolation.level=read_committed the end is the last stable offset
+  // (librdkafka >= 1.7.1 sends the isolation level in ListOffsets).
+  Result<std::pair<Offset, Offset>> Watermarks(int32_t p) {
     int64_t lo = 0, hi = 0;
     auto deadline = Clock::now() + options.timeout;
     for (;;) {
-      // Under isolation.level=read_committed this is the last stable offset
-      // (librdkafka >= 1.7.1 sends the isolation level in ListOffsets).
       rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
           reader, options.topic.c_str(), p, &lo, &hi, std::max(1, RemainingMs(deadline)));
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Offset{static_cast<uint64_t>(hi)};
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return std::pair{Offset{static_cast<uint64_t>(lo)}, Offset{static_cast<uint64_t>(hi)}};
       // Open saw the topic: an unknown topic here is a broker's stale metadata.
       if ((IsTransient(err) || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) &&
           Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         continue;
       }
-      return KafkaStatus(err, "end offset of " + options.topic + "/" + std::to_string(p));
+      return KafkaStatus(err, "watermarks of " + options.topic + "/" + std::to_string(p));
     }
+  }
+
+  Result<Offset> EndOffset(int32_t p) {
+    auto w = Watermarks(p);
+    if (!w.ok()) return w.status();
+    return w->second;
   }
 
   void Unassign() {
@@ -662,6 +707,10 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   } else {
     rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(o.retention_ms).c_str());
     rd_kafka_NewTopic_set_config(nt, "retention.bytes", "-1");
+    // A transient topic rolls its segments hourly: records deleted before
+    // their time (the command topic's decided commands) leave the disks
+    // with their segment.
+    if (o.retention_ms != -1) rd_kafka_NewTopic_set_config(nt, "segment.ms", "3600000");
     rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
   }
   rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
@@ -876,6 +925,14 @@ Result<Offset> KafkaLog::EndOffset(PartitionId p) {
   if (p.value < 0 || p.value >= impl_->partitions)
     return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
   return impl_->EndOffset(p.value);
+}
+
+Result<Offset> KafkaLog::StartOffset(PartitionId p) {
+  if (p.value < 0 || p.value >= impl_->partitions)
+    return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
+  auto w = impl_->Watermarks(p.value);
+  if (!w.ok()) return w.status();
+  return w->first;
 }
 
 namespace {

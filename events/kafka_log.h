@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,8 @@ struct KafkaLogOptions {
   // -1 (the default): records are kept forever, and a present topic with a
   // finite retention is refused. A positive value (milliseconds) is for
   // transient topics such as the command topic: used when creating the
-  // topic; a present topic's retention is then not checked.
+  // topic (with segments rolled hourly, so that records deleted sooner
+  // leave the disks); a present topic's retention is then not checked.
   int64_t retention_ms = -1;
   // A compacted topic (the vault's key topic, events/vault_share.h) instead:
   // created with cleanup.policy=compact (and segments rolled hourly, so that
@@ -71,6 +73,9 @@ class KafkaLog : public EventLog {
   Result<std::vector<Offset>> Append(std::span<const AppendRecord> records) override;
   Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) override;
   Result<Offset> EndOffset(PartitionId p) override;
+  // The first offset the partition still holds (its low watermark): records
+  // before it were deleted (by retention, or by DeleteRecords).
+  Result<Offset> StartOffset(PartitionId p);
   // Waits until no transaction is open on partition `p` (its last stable
   // offset has reached its high watermark): every record written to it so
   // far is committed or aborted. "unavailable" after `timeout`.
@@ -196,6 +201,15 @@ class KafkaGroupConsumer {
   Status Seek(const std::string& topic, int32_t partition, int64_t offset);
   std::vector<TopicPartitionOffset> Assignment();
   ConsumerGroupMetadata GroupMetadata();
+  // Starts a request that deletes every record before `offsets` (Kafka's
+  // DeleteRecords: each partition's log start moves up to its offset, never
+  // down; the bytes leave the broker's disks with their segment). Does not
+  // wait. One at a time: false, and nothing started, while the previous one
+  // is unanswered.
+  bool StartDeleteBefore(const std::vector<TopicPartitionOffset>& offsets);
+  // The answer to the request started last, once, when it has come (ok, or
+  // the first partition's failure); nothing otherwise.
+  std::optional<Status> DeleteAnswer();
   // Leaves the group (revoking the assignment through the callback).
   void Close();
 

@@ -248,6 +248,7 @@ Status Ledger::OpenKafka() {
     po.clock = options_.clock;
     po.transaction_timeout = k.transaction_timeout;
     po.session_timeout = k.session_timeout;
+    po.delete_decided_every = k.delete_decided_every;
     po.disk_reserve = options_.disk_reserve;
     po.free_bytes = options_.free_bytes;
     auto p = KafkaCommandProcessor::Open(*vault_, std::move(po));

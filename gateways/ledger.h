@@ -50,7 +50,11 @@ struct LedgerKafkaOptions {
   int32_t partitions = 1;
   int16_t replication_factor = 1;   // when creating topics (3 in production)
   int32_t min_insync_replicas = 1;  // when creating topics (2 in production)
+  // Commands are deleted from their topic once decided, every
+  // `delete_decided_every` (KafkaProcessorOptions); the retention is for
+  // those no processor decided.
   int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
+  std::chrono::milliseconds delete_decided_every{10000};
   bool process_commands = true;  // run a command processor in this process
   bool publish_feeds = true;     // copy the subscribers' feeds to their topics (docs/feeds.md)
   std::string group_id;          // default "<prefix>.processors"

@@ -184,6 +184,7 @@ void KafkaCommandProcessor::Run() {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
+    DeleteDecided();
     // Partitions gained, or to be read again after a failed batch.
     std::set<int32_t> todo, reseeked;
     {
@@ -233,6 +234,32 @@ void KafkaCommandProcessor::Run() {
     if (Status s = ProcessBatch(records); !s.ok()) SetError(s);
   }
   consumer_->Close();
+}
+
+// A decided command is in the events and outcomes of a committed
+// transaction, with its offset: nothing reads it again (a rebuild reads the
+// event and outcome topics; a new owner starts at the group's committed
+// offset, never below this instance's). Deleting it keeps the applicant's
+// personal data, which travels in the clear in the command, off the broker
+// once it is sealed in the events (docs/kafka.md).
+void KafkaCommandProcessor::DeleteDecided() {
+  if (auto answer = consumer_->DeleteAnswer(); answer && !answer->ok()) {
+    spdlog::warn("processor {}: decided commands not deleted yet: {}", options_.transactional_id,
+                 answer->ToString());
+    deleted_.clear();  // asked again next time
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (options_.delete_decided_every.count() <= 0 || decided_ == deleted_ ||
+      now - last_delete_ < options_.delete_decided_every)
+    return;
+  std::vector<TopicPartitionOffset> before;
+  for (auto [p, next] : decided_)
+    if (auto it = deleted_.find(p); it == deleted_.end() || it->second != next)
+      before.push_back({options_.topics.commands, p, next});
+  if (consumer_->StartDeleteBefore(before)) {
+    deleted_ = decided_;
+    last_delete_ = now;
+  }
 }
 
 // Forgets a failed batch: the partitions are rebuilt and read again from the
@@ -367,6 +394,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   }
   auto committed = tx.CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
+  for (auto [p, next] : next_offset) decided_[p] = std::max(decided_[p], next);
   // This instance's copy of the vault, at once: the destroyed keys go, and
   // the new ones are held in memory until its follower stores them from the
   // topic (so that every key it stores comes before any erasure record it

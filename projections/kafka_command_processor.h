@@ -17,7 +17,9 @@
 // the group metadata (KIP-447: a zombie that lost its partitions is fenced
 // by the group generation), with the batch's new personal-data keys and the
 // tombstones of the keys it destroys on the key topic (events/vault_share.h). Only once the
-// transaction commits does it record the batch in its store. On any failure the batch is forgotten,
+// transaction commits does it record the batch in its store, and, every
+// `delete_decided_every`, it deletes the decided commands from the command
+// topic (DeleteRecords up to its committed offsets). On any failure the batch is forgotten,
 // the partitions are rebuilt from the topics, and the commands are read again from the group's
 // committed offsets: the transaction either happened, and the rebuild folds it, or did not, and the
 // commands are decided anew.
@@ -29,6 +31,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -68,6 +71,11 @@ struct KafkaProcessorOptions {
   // (events/disk_space.h); `free_bytes` (default FreeBytes) tells how many.
   uint64_t disk_reserve = 0;
   std::function<uint64_t()> free_bytes;
+  // How often the commands this instance decided are deleted from the
+  // command topic (they carry an applicant's personal data in the clear,
+  // and the events are the record); zero: never, the topic's retention
+  // alone.
+  std::chrono::milliseconds delete_decided_every{10000};
 };
 
 class KafkaCommandProcessor {
@@ -98,6 +106,7 @@ class KafkaCommandProcessor {
   Status ProcessBatch(std::vector<ConsumedRecord>& records);
   void Fail(const Status& s, const std::set<int32_t>& partitions);
   void SetError(const Status& s);
+  void DeleteDecided();
 
   PersonalVault& vault_;
   KafkaProcessorOptions options_;
@@ -112,6 +121,11 @@ class KafkaCommandProcessor {
   std::set<int32_t> assigned_;
   std::set<int32_t> fresh_;   // assigned, not yet rebuilt
   std::set<int32_t> reseek_;  // rebuild, then read again from the committed offset
+  // Per command partition: the offset before which this instance decided
+  // every command (its last committed input offset), and up to where it
+  // asked the broker to delete them.
+  std::map<int32_t, int64_t> decided_, deleted_;
+  std::chrono::steady_clock::time_point last_delete_{};
 
   mutable std::mutex mu_;
   std::set<int32_t> owned_;  // guarded by mu_: assigned and rebuilt

@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "events/kafka_clients.h"
 #include "projections/projection_engine.h"
 #include "tests/kafka/kafka_env.h"
 
@@ -37,11 +38,52 @@ void Enroll(Ledger& l, const std::string& role, const std::string& jurisdiction)
   ASSERT_FALSE(o.refusal) << o.refusal->code << ": " << o.refusal->message;
 }
 
+// Whether every command written to the command topic of `prefix` was
+// deleted (the topic had some, and holds none now, nor can a reader from
+// offset 0 find one) within 20 s.
+void ExpectCommandsDeleted(const std::string& prefix, int32_t partitions) {
+  KafkaLogOptions o;
+  o.bootstrap_servers = Bootstrap();
+  o.topic = prefix + ".commands";
+  o.partitions = partitions;
+  o.retention_ms = LedgerKafkaOptions().command_retention_ms;
+  auto log = KafkaLog::Open(o);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  uint64_t written = 0;
+  bool emptied = false;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       !emptied && std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+    emptied = true;
+    written = 0;
+    for (int32_t p = 0; p < partitions; ++p) {
+      auto first = (*log)->StartOffset(PartitionId{p});
+      auto stop = (*log)->EndOffset(PartitionId{p});
+      ASSERT_TRUE(first.ok() && stop.ok());
+      written += stop->value;
+      if (first->value != stop->value) emptied = false;
+    }
+  }
+  EXPECT_GT(written, 0u);
+  EXPECT_TRUE(emptied) << "decided commands are still on " << o.topic;
+  auto reader = KafkaTopicReader::Open({Bootstrap(), std::chrono::seconds(30), {}}, o.topic,
+                                       std::vector<int64_t>(partitions, 0));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto records = (*reader)->Poll(std::chrono::seconds(2));
+  ASSERT_TRUE(records.ok());
+  EXPECT_TRUE(records->empty()) << records->size() << " commands can still be read";
+}
+
 TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("ledger");
   const std::string permit = "permit-workflow-1";
-  auto a = Ledger::Open(KafkaLedger(TempDir("a"), Bootstrap(), prefix));
+  auto options = [&](const std::string& dir) {
+    LedgerOptions o = KafkaLedger(TempDir(dir), Bootstrap(), prefix);
+    o.kafka.delete_decided_every = std::chrono::milliseconds(50);
+    return o;
+  };
+  auto a = Ledger::Open(options("a"));
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   Ledger& l = **a;
   ASSERT_TRUE(l.governance()->charter) << "the charter was not adopted on first start";
@@ -115,11 +157,14 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
     EXPECT_EQ(ProjectionEngine::Digest((*fresh)->db()), ProjectionEngine::Digest(l.engine().db()));
   }
   auto events_before = EventsByCommand(Bootstrap(), prefix, 4);
+  // Decided commands (an applicant's data in the clear) leave the command
+  // topic; what follows needs none of them.
+  ExpectCommandsDeleted(prefix, 4);
   a->reset();
 
   // A second instance (fresh store) takes the partitions over: it rebuilds
   // the permit from the event topic and the refusals from the outcome topic.
-  auto b = Ledger::Open(KafkaLedger(TempDir("b"), Bootstrap(), prefix));
+  auto b = Ledger::Open(options("b"));
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   Outcome b_refused =
       (*b)->ExecuteSync(Cmd("issue-early", permit, Officer("ptsp_head"), IssuePermit{}));
@@ -163,6 +208,7 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
     ASSERT_EQ(o.events.size(), 1u) << stream;
     EXPECT_EQ(o.events[0].stream.str(), stream);
   }
+  ExpectCommandsDeleted(prefix, 4);  // also those the second instance decided
 }
 
 // One vault for every instance (events/vault_share.h): personal data sealed
