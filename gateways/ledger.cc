@@ -249,6 +249,7 @@ Status Ledger::OpenKafka() {
     po.transaction_timeout = k.transaction_timeout;
     po.session_timeout = k.session_timeout;
     po.delete_decided_every = k.delete_decided_every;
+    po.before_commit = k.before_commit;
     po.disk_reserve = options_.disk_reserve;
     po.free_bytes = options_.free_bytes;
     auto p = KafkaCommandProcessor::Open(*vault_, std::move(po));

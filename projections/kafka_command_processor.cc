@@ -71,9 +71,7 @@ Status KafkaCommandProcessor::Connect() {
   KafkaClientOptions pc = options_.client;
   pc.client_config["transaction.timeout.ms"] = std::to_string(options_.transaction_timeout.count());
   for (size_t i = 0; i < producers_.size(); ++i) {
-    const std::string id =
-        i == 0 ? options_.transactional_id : options_.transactional_id + "." + std::to_string(i);
-    auto producer = KafkaTransactionalProducer::Create(pc, id);
+    auto producer = KafkaTransactionalProducer::Create(pc, ProducerId(i));
     if (!producer.ok()) {
       for (auto& p : producers_) p.reset();
       return producer.status();
@@ -112,6 +110,10 @@ Status KafkaCommandProcessor::Connect() {
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(*consumer);
   return Status::Ok();
+}
+
+std::string KafkaCommandProcessor::ProducerId(size_t i) const {
+  return i == 0 ? options_.transactional_id : options_.transactional_id + "." + std::to_string(i);
 }
 
 bool KafkaCommandProcessor::Connected() const {
@@ -392,6 +394,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
     if (s.code() != "aborted" && !tx.fatal()) tx.AbortTransaction();
     return fail(s);
   }
+  if (options_.before_commit) options_.before_commit(ProducerId(transactions_ % producers_.size()));
   auto committed = tx.CommitTransaction();
   if (!committed.ok()) return fail(committed.status());
   for (auto [p, next] : next_offset) decided_[p] = std::max(decided_[p], next);

@@ -76,6 +76,9 @@ struct KafkaProcessorOptions {
   // and the events are the record); zero: never, the topic's retention
   // alone.
   std::chrono::milliseconds delete_decided_every{10000};
+  // Fault injection, for tests only: called on the processor's thread just
+  // before each commit, with the transaction's transactional id.
+  std::function<void(const std::string& transactional_id)> before_commit;
 };
 
 class KafkaCommandProcessor {
@@ -101,6 +104,7 @@ class KafkaCommandProcessor {
   KafkaCommandProcessor(PersonalVault& vault, KafkaProcessorOptions options);
   Status Connect();
   bool Connected() const;
+  std::string ProducerId(size_t i) const;  // the transactional id of producers_[i]
   void Run();
   Status Rebuild(int32_t p, bool reseek);
   Status ProcessBatch(std::vector<ConsumedRecord>& records);

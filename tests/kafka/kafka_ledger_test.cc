@@ -74,6 +74,45 @@ void ExpectCommandsDeleted(const std::string& prefix, int32_t partitions) {
   EXPECT_TRUE(records->empty()) << records->size() << " commands can still be read";
 }
 
+// The vault's key topic of `prefix`, read to its end: the keys it keeps
+// (name to wrapped key) and how many tombstones it holds.
+struct KeyTopic {
+  std::map<std::string, std::string> live;
+  int tombstones = 0;
+  std::set<std::string> LivePeople() const {
+    std::set<std::string> people;
+    for (const auto& [name, wrapped] : live) people.insert(name.substr(0, name.find('/')));
+    return people;
+  }
+};
+
+KeyTopic ReadKeyTopic(const std::string& prefix) {
+  KafkaLogOptions lo;
+  lo.bootstrap_servers = Bootstrap();
+  lo.topic = prefix + ".keys";
+  lo.partitions = 1;
+  lo.compacted = true;
+  auto keys = KafkaLog::Open(lo);
+  EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+  KeyTopic topic;
+  for (uint64_t from = 0; keys.ok();) {
+    auto records = (*keys)->Read(PartitionId{0}, Offset{from}, 1000);
+    EXPECT_TRUE(records.ok());
+    if (!records.ok() || records->empty()) break;
+    for (const auto& r : *records) {
+      from = r.offset.value + 1;
+      if (r.key.starts_with("check/") || r.key.starts_with("erase/") || r.key == "roll") continue;
+      if (r.value.empty()) {
+        ++topic.tombstones;
+        topic.live.erase(r.key);
+      } else {
+        topic.live[r.key] = r.value;
+      }
+    }
+  }
+  return topic;
+}
+
 TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("ledger");
@@ -302,34 +341,9 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_EQ(opens(**b, "permit-vault-1", "erased", {}), "erased");
 
   // The key topic keeps the one live key, wrapped, and tombstones.
-  KafkaLogOptions lo;
-  lo.bootstrap_servers = Bootstrap();
-  lo.topic = prefix + ".keys";
-  lo.partitions = 1;
-  lo.compacted = true;
-  auto keys = KafkaLog::Open(lo);
-  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  std::map<std::string, std::string> live;
-  int tombstones = 0;
-  for (uint64_t from = 0;;) {
-    auto records = (*keys)->Read(PartitionId{0}, Offset{from}, 1000);
-    ASSERT_TRUE(records.ok());
-    if (records->empty()) break;
-    for (const auto& r : *records) {
-      from = r.offset.value + 1;
-      if (r.key.starts_with("check/") || r.key.starts_with("erase/") || r.key == "roll") continue;
-      if (r.value.empty()) {
-        ++tombstones;
-        live.erase(r.key);
-      } else {
-        live[r.key] = r.value;
-      }
-    }
-  }
-  EXPECT_EQ(tombstones, 3);  // the first person's two keys (one from b), the second's
-  std::set<std::string> live_people;
-  for (const auto& [name, wrapped] : live) live_people.insert(name.substr(0, name.find('/')));
-  EXPECT_EQ(live_people,
+  KeyTopic keys = ReadKeyTopic(prefix);
+  EXPECT_EQ(keys.tombstones, 3);  // the first person's two keys (one from b), the second's
+  EXPECT_EQ(keys.LivePeople(),
             (std::set<std::string>{(*a)->queries().Permit("permit-vault-3")->applicant.person_id,
                                    (*a)->queries().Permit("permit-vault-4")->applicant.person_id}));
 
@@ -402,6 +416,86 @@ TEST(KafkaLedger, ReapplicationInTheErasuresBatchSurvives) {
   a = Ledger::Open(ao);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   check(**a);
+}
+
+// A commit that fails (the transaction fenced just before it: another
+// producer took its transactional id) leaves nothing behind: the batch (an
+// erasure, and a new application of another person) is decided again, each
+// command once; the erasure destroys the key it named, on this instance and
+// on one that starts later, and the new application opens everywhere.
+TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("fenced");
+  LedgerOptions ao = KafkaLedger(TempDir("fa"), Bootstrap(), prefix, 1);
+  SealedPersonal erased_data;
+  {
+    auto a = Ledger::Open(ao);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    Outcome o = (*a)->ExecuteSync(SubmitCommand("fenced", 1));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
+    erased_data = (*a)->queries().Permit(o.stream)->applicant;
+  }
+  // Both commands wait on the command topic while no processor runs, so that
+  // the first batch holds both. (The gateway is gone before the processor
+  // comes: no other instance holds the first key, nor can destroy it.)
+  Command erase = Cmd("erase-fenced-1", "permit-fenced-1",
+                      {"applicant", "applicant", "permit-fenced-1"}, ErasePersonalData{});
+  Command reapply = SubmitCommand("fenced", 2);
+  std::get<SubmitApplication>(reapply.action).personal.nik = "3174050000000088";
+  {
+    LedgerOptions go = KafkaLedger(TempDir("fg"), Bootstrap(), prefix, 1);
+    go.kafka.process_commands = false;
+    auto g = Ledger::Open(go);
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    (*g)->Submit(erase, [](Outcome) {});
+    (*g)->Submit(reapply, [](Outcome) {});
+  }  // its producer delivers both on the way out
+
+  std::atomic<int> fenced{0};
+  std::unique_ptr<KafkaTransactionalProducer> fencer;
+  ao.kafka.before_commit = [&](const std::string& transactional_id) {
+    if (fenced++ > 0) return;
+    auto p = KafkaTransactionalProducer::Create({Bootstrap(), std::chrono::seconds(30), {}},
+                                                transactional_id);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    fencer = std::move(*p);
+  };
+  auto a = Ledger::Open(ao);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  // Sent again: answered with the batch's outcome (the gateway waits for the
+  // command id), or as a repeat.
+  for (const Command& c : {erase, reapply}) {
+    Outcome o = (*a)->ExecuteSync(c);
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+  }
+  EXPECT_GE(fenced.load(), 2) << "the batch was not committed again after the fenced commit";
+  auto events = EventsByCommand(Bootstrap(), prefix, 1);
+  EXPECT_EQ(events["erase-fenced-1"], 1);
+  EXPECT_EQ(events["app-fenced-2"], 1);
+  // The erased key's tombstone came with the erasure: only the new
+  // application's key lives on the key topic.
+  KeyTopic keys = ReadKeyTopic(prefix);
+  EXPECT_EQ(keys.LivePeople(),
+            std::set<std::string>{(*a)->queries().Permit("permit-fenced-2")->applicant.person_id});
+  auto check = [&](Ledger& l) {
+    auto data = Result<PersonalData>(Status("no_permit", "not in the views yet"));
+    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+         std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+      auto y = l.queries().Permit("permit-fenced-2");
+      if (!y) continue;
+      data = l.vault().Unseal(y->applicant);
+      if (data.ok() || data.status().code() != "key_unavailable") break;
+    }
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    EXPECT_EQ(data->nik, "3174050000000088");
+    EXPECT_EQ(l.vault().Unseal(erased_data).status().code(), "erased");
+  };
+  check(**a);
+  auto later = Ledger::Open(KafkaLedger(TempDir("fl"), Bootstrap(), prefix, 1));
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  check(**later);
 }
 
 // Short of disk under the processor's store: commands are answered with
