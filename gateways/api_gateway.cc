@@ -238,13 +238,19 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
 
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
-  if (n >= 2 && parts[1] == "transparency")
+  if (n >= 2 && parts[1] == "transparency") {
+    auto may_read = [&](const StreamId& stream) {
+      auto charter = ledger_.governance()->charter;
+      auto state = ledger_.queries().Permit(stream.str());
+      return charter && state && MayRead(who, *state, *charter);
+    };
     return TransparencyGateway(ledger_).Handle(
         *req, parts,
         who.kind == Principal::Kind::kAdmin       ? TransparencyGateway::Caller::kAdmin
         : who.kind == Principal::Kind::kAnonymous ? TransparencyGateway::Caller::kAnonymous
                                                   : TransparencyGateway::Caller::kOther,
-        respond);
+        may_read, respond);
+  }
 
   if (n == 2 && parts[1] == "officers") {
     if (method != http::verb::post) return wrong_method();

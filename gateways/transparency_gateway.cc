@@ -153,8 +153,14 @@ std::string QrSvg(const std::string& text) {
          "\"/>\n</svg>\n";
 }
 
+bool TransparencyGateway::LeafIsPublic(const Envelope& event) {
+  return event.stream == kGovernanceStream || std::holds_alternative<PermitIssued>(event.payload) ||
+         std::holds_alternative<PermitRevoked>(event.payload);
+}
+
 void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::string>& parts,
-                                 Caller caller, const Respond& respond) {
+                                 Caller caller, const MayReadPermit& may_read,
+                                 const Respond& respond) {
   const std::string_view target(req.target().data(), req.target().size());
   auto bad = [&](const std::string& message) {
     respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", message));
@@ -185,6 +191,12 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     respond(ErrorResponse(
         req, http::status::method_not_allowed, "method_not_allowed",
         std::string(req.method_string()) + " is not allowed on " + std::string(target)));
+  };
+  // Whether the caller may read the data of a leaf, decoded from it (a
+  // corrupt leaf: nobody).
+  auto readable = [&](const std::string& data) {
+    auto event = Decode(data);
+    return event.ok() && (LeafIsPublic(*event) || may_read(event->stream));
   };
   // The latest checkpoint, publishing the first one if there is none yet.
   auto latest = [&]() -> Result<StoredCheckpoint> {
@@ -233,6 +245,20 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     CachingKeyReader reader(snapshot, pub->tile_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
+    if (!readable(*data)) {
+      const std::string why = "the data of leaf " + std::to_string(*index) +
+                              " is an event of a permit's history, which may carry an "
+                              "applicant's data; its hash and inclusion proof are public "
+                              "(/v1/transparency/proof/inclusion?index=" +
+                              std::to_string(*index) + ")";
+      if (caller == Caller::kAnonymous)
+        return respond(ErrorResponse(req, http::status::unauthorized, "leaf_not_public",
+                                     why + "; its data needs the token of an officer of the "
+                                           "permit's kelurahan, a monitor, an auditor, or the "
+                                           "applicant's tracking code"));
+      return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
+                                   why + "; the permit is outside your jurisdiction"));
+    }
     auto format = Param(target, "format");
     if (!format || *format == "raw")
       return respond(Body(req, http::status::ok, "application/octet-stream", std::move(*data)));
@@ -267,6 +293,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     auto proof = LeafProof(reader, *index, *size);
     if (!proof.ok()) return fail(proof.status());
     json j = std::move(*proof);
+    if (!readable(*Base64Decode(j["leaf_data"].get<std::string>()))) j["leaf_data"] = nullptr;
     j["root"] = B64(*root);
     auto c = pub->checkpoints().AtSize(*size);
     j["checkpoint"] = c ? json(c->note) : json(nullptr);

@@ -8,7 +8,15 @@
 //   GET  /v1/transparency/proof/consistency?first=M[&second=N]
 //
 // plus the proofs that the permit history and public verification answers
-// carry, and the QR code of a permit's verification code. Every read goes
+// carry, and the QR code of a permit's verification code.
+//
+// Every leaf's hash and proofs are public. Its data (the event's bytes) is
+// public for the events anyone may see (LeafIsPublic); any other leaf is an
+// event of a permit's history (an applicant's pseudonym and sealed data,
+// survey notes, reasons), whose data only a caller who may read that
+// history gets: 401 "leaf_not_public" without a token, 403
+// "outside_jurisdiction" with another's, and `leaf_data` null in its
+// inclusion proof. Every read goes
 // through one RocksDB snapshot of the view store, so a tree size and the
 // nodes it implies always agree.
 //
@@ -21,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -54,9 +63,15 @@ class TransparencyGateway {
 
   // Who calls: no token, the administrator's token, or another one.
   enum class Caller { kAnonymous, kAdmin, kOther };
+  // Whether the caller may read the history of permit `stream`.
+  using MayReadPermit = std::function<bool(const StreamId& stream)>;
   // Serves /v1/transparency/...; `parts` are the path segments.
   void Handle(const HttpRequest& req, const std::vector<std::string>& parts, Caller caller,
-              const Respond& respond);
+              const MayReadPermit& may_read, const Respond& respond);
+  // Whether anyone may read the data of the leaf of `event`: the governance
+  // stream (charters, officers) and the permit_issued and permit_revoked
+  // events, which the public register and verification answers show.
+  static bool LeafIsPublic(const Envelope& event);
   // Adds each event's "leaf_index" and "inclusion_proof" (against the latest
   // checkpoint) and the "checkpoint" itself to a permit history answer
   // {"permit_id", "events": [...]}.

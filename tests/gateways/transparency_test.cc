@@ -170,11 +170,13 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
   ASSERT_TRUE(old_cp.ok());
 
   for (uint64_t index : {uint64_t{0}, uint64_t{1}, cp->size / 2, cp->size - 1}) {
-    auto leaf = Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index));
+    auto leaf =
+        Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index), admin_);
     ASSERT_EQ(leaf.result_int(), 200u);
     EXPECT_EQ(leaf[http::field::content_type], "application/octet-stream");
-    auto leaf_json = Json(Call(
-        api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(index) + "?format=json"));
+    auto leaf_json =
+        Json(Call(api, http::verb::get,
+                  "/v1/transparency/leaves/" + std::to_string(index) + "?format=json", admin_));
     EXPECT_EQ(*Base64Decode(leaf_json["leaf_data"].get<std::string>()), leaf.body());
     auto proof = Json(Call(api, http::verb::get,
                            "/v1/transparency/proof/inclusion?index=" + std::to_string(index) +
@@ -214,6 +216,67 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
   EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint", admin_).result_int(), 200u);
 }
 
+// The data of a leaf of a permit's history (here an application, with the
+// applicant's pseudonym and sealed data) goes only to whoever may read the
+// history; its hash and proof are public, and so are the leaves that the
+// register and the verification answers show.
+TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
+  auto ledger = Ledger::Open(Options(dir_));
+  ASSERT_TRUE(ledger.ok());
+  ApiGateway api(**ledger);
+  const std::string officer = "extra-token";  // ptsp_officer of 31.74.10.1001
+  std::string inside, outside;
+  for (const auto& e : (*ledger)->queries().Register("", "", 500)) {
+    const std::string number = e["permit_number"];
+    std::string& slot = e["kelurahan"] == "31.74.10.1001" ? inside : outside;
+    slot = number.substr(number.rfind('/') + 1);
+  }
+  ASSERT_FALSE(inside.empty());
+  ASSERT_FALSE(outside.empty());
+  const auto cp = VerifyCheckpoint(Call(api, http::verb::get, "/v1/transparency/checkpoint").body(),
+                                   (*ledger)->transparency()->verifier_key());
+  ASSERT_TRUE(cp.ok());
+  for (const std::string& permit : {inside, outside}) {
+    auto history = Json(Call(api, http::verb::get, "/v1/permits/" + permit + "/history", admin_));
+    for (const auto& e : history["events"]) {
+      const std::string leaf =
+          "/v1/transparency/leaves/" + std::to_string(e["leaf_index"].get<uint64_t>());
+      const bool is_public = e["type"] == "permit_issued" || e["type"] == "permit_revoked";
+      auto anonymous = Call(api, http::verb::get, leaf);
+      auto as_officer = Call(api, http::verb::get, leaf + "?format=json", officer);
+      auto as_admin = Call(api, http::verb::get, leaf, admin_);
+      ASSERT_EQ(as_admin.result_int(), 200u) << leaf;
+      if (is_public) {
+        EXPECT_EQ(anonymous.result_int(), 200u) << leaf;
+        EXPECT_EQ(as_officer.result_int(), 200u) << leaf;
+        continue;
+      }
+      EXPECT_EQ(anonymous.result_int(), 401u) << leaf;
+      EXPECT_EQ(Json(anonymous)["error"]["code"], "leaf_not_public");
+      EXPECT_EQ(Json(Call(api, http::verb::get, leaf + "?format=json"))["error"]["code"],
+                "leaf_not_public");
+      if (permit == inside) {
+        EXPECT_EQ(as_officer.result_int(), 200u) << leaf;
+      } else {
+        EXPECT_EQ(as_officer.result_int(), 403u) << leaf;
+        EXPECT_EQ(Json(as_officer)["error"]["code"], "outside_jurisdiction");
+      }
+      // The proof: public, with the hash and without the data.
+      auto proof = Json(Call(api, http::verb::get,
+                             "/v1/transparency/proof/inclusion?index=" +
+                                 std::to_string(e["leaf_index"].get<uint64_t>()) +
+                                 "&size=" + std::to_string(cp->size)));
+      EXPECT_TRUE(proof["leaf_data"].is_null());
+      EXPECT_EQ(H(proof["leaf_hash"]), HashLeaf(as_admin.body()));
+      EXPECT_TRUE(VerifyInclusion(H(proof["leaf_hash"]), e["leaf_index"].get<uint64_t>(), cp->size,
+                                  Hs(proof["inclusion_proof"]), cp->root)
+                      .ok());
+    }
+  }
+  // The first leaves are the charter and the officers: public.
+  EXPECT_EQ(Call(api, http::verb::get, "/v1/transparency/leaves/0").result_int(), 200u);
+}
+
 TEST_F(TransparencyTest, HistoryCarriesInclusionProofs) {
   auto ledger = Ledger::Open(Options(dir_));
   ASSERT_TRUE(ledger.ok());
@@ -229,7 +292,8 @@ TEST_F(TransparencyTest, HistoryCarriesInclusionProofs) {
   for (const auto& e : j["events"]) {
     const uint64_t leaf = e["leaf_index"];
     auto data =
-        Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(leaf)).body();
+        Call(api, http::verb::get, "/v1/transparency/leaves/" + std::to_string(leaf), admin_)
+            .body();
     auto event = Decode(data);
     ASSERT_TRUE(event.ok());
     EXPECT_EQ(event->stream.str(), permit);
