@@ -192,11 +192,13 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
         req, http::status::method_not_allowed, "method_not_allowed",
         std::string(req.method_string()) + " is not allowed on " + std::string(target)));
   };
-  // Whether the caller may read the data of a leaf, decoded from it (a
-  // corrupt leaf: nobody).
-  auto readable = [&](const std::string& data) {
+  // Whether the caller may read the data of a leaf (decoded from it).
+  auto readable = [&](const std::string& data) -> Result<bool> {
     auto event = Decode(data);
-    return event.ok() && (LeafIsPublic(*event) || may_read(event->stream));
+    if (!event.ok())
+      return Status("corrupt_view",
+                    "a leaf of the log does not decode: " + event.status().message());
+    return caller == Caller::kAdmin || LeafIsPublic(*event) || may_read(event->stream);
   };
   // The latest checkpoint, publishing the first one if there is none yet.
   auto latest = [&]() -> Result<StoredCheckpoint> {
@@ -245,17 +247,19 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     CachingKeyReader reader(snapshot, pub->tile_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
-    if (!readable(*data)) {
+    auto allowed = readable(*data);
+    if (!allowed.ok()) return fail(allowed.status());
+    if (!*allowed) {
       const std::string why = "the data of leaf " + std::to_string(*index) +
                               " is an event of a permit's history, which may carry an "
                               "applicant's data; its hash and inclusion proof are public "
                               "(/v1/transparency/proof/inclusion?index=" +
                               std::to_string(*index) + ")";
       if (caller == Caller::kAnonymous)
-        return respond(ErrorResponse(req, http::status::unauthorized, "leaf_not_public",
+        return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                      why + "; its data needs the token of an officer of the "
-                                           "permit's kelurahan, a monitor, an auditor, or the "
-                                           "applicant's tracking code"));
+                                           "permit's kelurahan, a monitor, an auditor or the "
+                                           "administrator, or the applicant's tracking code"));
       return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                    why + "; the permit is outside your jurisdiction"));
     }
@@ -293,7 +297,9 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     auto proof = LeafProof(reader, *index, *size);
     if (!proof.ok()) return fail(proof.status());
     json j = std::move(*proof);
-    if (!readable(*Base64Decode(j["leaf_data"].get<std::string>()))) j["leaf_data"] = nullptr;
+    auto allowed = readable(*Base64Decode(j["leaf_data"].get<std::string>()));
+    if (!allowed.ok()) return fail(allowed.status());
+    if (!*allowed) j["leaf_data"] = nullptr;
     j["root"] = B64(*root);
     auto c = pub->checkpoints().AtSize(*size);
     j["checkpoint"] = c ? json(c->note) : json(nullptr);

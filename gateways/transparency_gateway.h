@@ -14,11 +14,12 @@
 // public for the events anyone may see (LeafIsPublic); any other leaf is an
 // event of a permit's history (an applicant's pseudonym and sealed data,
 // survey notes, reasons), whose data only a caller who may read that
-// history gets: 401 "leaf_not_public" without a token, 403
-// "outside_jurisdiction" with another's, and `leaf_data` null in its
-// inclusion proof. Every read goes
-// through one RocksDB snapshot of the view store, so a tree size and the
-// nodes it implies always agree.
+// history (and the administrator) gets: 401 "unauthenticated" without a
+// token, 403 "outside_jurisdiction" with another's, and `leaf_data` null in
+// its inclusion proof.
+//
+// Every read goes through one RocksDB snapshot of the view store, so a tree
+// size and the nodes it implies always agree.
 //
 // Verification code of an issued permit:
 //   v1.<base64url(permit number), no padding>.<leaf index>.<tree size>

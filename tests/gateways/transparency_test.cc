@@ -73,6 +73,8 @@ class TransparencyTest : public ::testing::Test {
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
     auto demo = RunDemo(**ledger, {30, 4242, 180});
     ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+    ASSERT_FALSE(demo->tracking.empty());
+    tracking_ = demo->tracking.front();
     auto first = (*ledger)->transparency()->Publish();
     ASSERT_TRUE(first.ok() && *first);
     // More events after the first checkpoint.
@@ -118,6 +120,7 @@ class TransparencyTest : public ::testing::Test {
 
   static inline fs::path dir_;
   static inline std::string valid_number_, revoked_number_, admin_;
+  static inline std::pair<std::string, std::string> tracking_;  // a permit id, its tracking code
   static inline uint64_t events_ = 0;
 };
 
@@ -233,10 +236,13 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
   }
   ASSERT_FALSE(inside.empty());
   ASSERT_FALSE(outside.empty());
+  const auto& [own, tracking_code] = tracking_;  // the applicant of `own`
+  const std::string revoked = revoked_number_.substr(revoked_number_.rfind('/') + 1);
   const auto cp = VerifyCheckpoint(Call(api, http::verb::get, "/v1/transparency/checkpoint").body(),
                                    (*ledger)->transparency()->verifier_key());
   ASSERT_TRUE(cp.ok());
-  for (const std::string& permit : {inside, outside}) {
+  int withheld = 0, shown = 0;
+  for (const std::string& permit : {inside, outside, own, revoked}) {
     auto history = Json(Call(api, http::verb::get, "/v1/permits/" + permit + "/history", admin_));
     for (const auto& e : history["events"]) {
       const std::string leaf =
@@ -245,17 +251,23 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
       auto anonymous = Call(api, http::verb::get, leaf);
       auto as_officer = Call(api, http::verb::get, leaf + "?format=json", officer);
       auto as_admin = Call(api, http::verb::get, leaf, admin_);
+      auto as_applicant = Call(api, http::verb::get, leaf, tracking_code);
       ASSERT_EQ(as_admin.result_int(), 200u) << leaf;
       if (is_public) {
+        ++shown;
         EXPECT_EQ(anonymous.result_int(), 200u) << leaf;
+        EXPECT_EQ(anonymous.body(), as_admin.body());
         EXPECT_EQ(as_officer.result_int(), 200u) << leaf;
         continue;
       }
+      ++withheld;
+      EXPECT_EQ(as_applicant.result_int(), permit == own ? 200u : 403u) << leaf;
       EXPECT_EQ(anonymous.result_int(), 401u) << leaf;
-      EXPECT_EQ(Json(anonymous)["error"]["code"], "leaf_not_public");
-      EXPECT_EQ(Json(Call(api, http::verb::get, leaf + "?format=json"))["error"]["code"],
-                "leaf_not_public");
-      if (permit == inside) {
+      EXPECT_EQ(Json(anonymous)["error"]["code"], "unauthenticated");
+      EXPECT_NE(Json(anonymous)["error"]["message"].get<std::string>().find("proof/inclusion"),
+                std::string::npos);
+      EXPECT_EQ(Call(api, http::verb::get, leaf + "?format=json").result_int(), 401u);
+      if ((*ledger)->queries().Permit(permit)->kelurahan == "31.74.10.1001") {
         EXPECT_EQ(as_officer.result_int(), 200u) << leaf;
       } else {
         EXPECT_EQ(as_officer.result_int(), 403u) << leaf;
@@ -273,6 +285,8 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
                       .ok());
     }
   }
+  EXPECT_GE(shown, 3);  // the issuances, the revocation
+  EXPECT_GE(withheld, 4);
   // The first leaves are the charter and the officers: public.
   EXPECT_EQ(Call(api, http::verb::get, "/v1/transparency/leaves/0").result_int(), 200u);
 }
