@@ -451,7 +451,8 @@ std::optional<Status> KafkaGroupConsumer::DeleteAnswer() {
   const rd_kafka_DeleteRecords_result_t* res = rd_kafka_event_DeleteRecords_result(ev.get());
   const rd_kafka_topic_partition_list_t* parts =
       res ? rd_kafka_DeleteRecords_result_offsets(res) : nullptr;
-  for (int i = 0; parts && i < parts->cnt; ++i)
+  if (!parts) return Status("kafka_error", "deleting records: the answer names no partition");
+  for (int i = 0; i < parts->cnt; ++i)
     if (parts->elems[i].err)
       return KafkaStatus(parts->elems[i].err, std::string("deleting records of ") +
                                                   parts->elems[i].topic + "/" +

@@ -162,11 +162,15 @@ Status KafkaCommandProcessor::Rebuild(int32_t p, bool reseek) {
       if (Status s = core_->FoldOutcome(p, r.offset.value, *o); !s.ok()) return s;
     }
   }
+  const int64_t committed_offset = (*committed)[0].offset;
   if (reseek) {
-    int64_t from = (*committed)[0].offset;
-    if (from < 0) from = -2;  // RD_KAFKA_OFFSET_BEGINNING: nothing committed yet
+    // RD_KAFKA_OFFSET_BEGINNING (-2) when nothing was committed yet.
+    const int64_t from = committed_offset < 0 ? -2 : committed_offset;
     if (Status s = consumer_->Seek(options_.topics.commands, p, from); !s.ok()) return s;
   }
+  // Every command before the group's offset is decided: deleted with ours,
+  // also those a previous owner decided and had no time to delete.
+  if (committed_offset > 0) decided_[p] = std::max(decided_[p], committed_offset);
   return Status::Ok();
 }
 
@@ -246,9 +250,10 @@ void KafkaCommandProcessor::Run() {
 // once it is sealed in the events (docs/kafka.md).
 void KafkaCommandProcessor::DeleteDecided() {
   if (auto answer = consumer_->DeleteAnswer(); answer && !answer->ok()) {
-    spdlog::warn("processor {}: decided commands not deleted yet: {}", options_.transactional_id,
-                 answer->ToString());
-    deleted_.clear();  // asked again next time
+    SetError(Status(answer->code(), "decided commands not deleted yet (asked again in " +
+                                        std::to_string(options_.delete_decided_every.count()) +
+                                        " ms): " + answer->message()));
+    deleted_.clear();
   }
   const auto now = std::chrono::steady_clock::now();
   if (options_.delete_decided_every.count() <= 0 || decided_ == deleted_ ||
