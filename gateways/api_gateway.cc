@@ -412,8 +412,13 @@ HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& sub
   // after `retry` milliseconds with the last id it saw.
   std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
   for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, after, limit)) {
-    body += "id: " + std::to_string(m.seq) +
-            "\ndata: " + RenderFeedMessage(m, ledger_.vault(), ledger_.queries()) + "\n\n";
+    bool key_pending = false;
+    std::string data =
+        RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), nullptr, &key_pending);
+    // The page ends before a message whose applicant's key is on its way;
+    // the client asks again after `retry`.
+    if (key_pending && key_wait_.Hold(subscriber, m.seq, KeyWait::Clock::now())) break;
+    body += "id: " + std::to_string(m.seq) + "\ndata: " + data + "\n\n";
   }
   HttpResponse res{http::status::ok, req.version()};
   res.set(http::field::content_type, "text/event-stream; charset=utf-8");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateways/http_server.h"
+#include "gateways/key_wait.h"
 #include "gateways/ledger.h"
 
 namespace pl {
@@ -81,6 +82,7 @@ class ApiGateway {
   std::mutex feed_mu_;
   std::condition_variable feed_cv_;
   std::vector<FeedWaiter> feed_waiters_;  // guarded by feed_mu_
+  KeyWait key_wait_;                      // SSE pages hold back messages whose key is on its way
   bool feed_stopping_ = false;            // guarded by feed_mu_
   std::thread feed_thread_;               // started with the first waiter
 

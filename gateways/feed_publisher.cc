@@ -17,18 +17,7 @@ struct FeedPublisher::Feed {
   std::unique_ptr<KafkaTransactionalProducer> producer;
   uint64_t next = 0;  // next sequence number to publish; 0: not yet known
   std::chrono::steady_clock::time_point retry_at{};
-  // The message held back since `held_since` because its applicant's key
-  // had not reached this instance's vault yet (0: none).
-  uint64_t held_seq = 0;
-  std::chrono::steady_clock::time_point held_since{};
 };
-
-namespace {
-// How long a message waits for its applicant's key before it is published
-// with the applicant's data "unavailable" (the key follows the event by
-// milliseconds; a published message is never published again).
-constexpr auto kKeyWait = std::chrono::seconds(60);
-}  // namespace
 
 FeedPublisher::FeedPublisher(Ledger& ledger, FeedPublisherOptions options)
     : ledger_(ledger), options_(std::move(options)) {
@@ -138,17 +127,14 @@ bool FeedPublisher::PublishSome(Feed& feed) {
     bool key_pending = false;
     std::string value =
         RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), &permit, &key_pending);
+    // A published message is never published again: it waits for its key.
     if (key_pending) {
-      const auto now = std::chrono::steady_clock::now();
-      if (feed.held_seq != m.seq) {
-        feed.held_seq = m.seq;
-        feed.held_since = now;
-      }
-      if (now - feed.held_since < kKeyWait) break;  // the key is on its way
+      if (key_wait_.Hold(feed.subscriber, m.seq, KeyWait::Clock::now())) break;
       spdlog::warn(
           "feed {}: message {}: the applicant's key did not reach this instance in {} s; "
           "published without the applicant's data",
-          feed.subscriber, m.seq, kKeyWait.count());
+          feed.subscriber, m.seq,
+          std::chrono::duration_cast<std::chrono::seconds>(key_wait_.limit()).count());
     }
     out.emplace_back(std::move(permit), std::move(value));
   }

@@ -26,6 +26,7 @@
 
 #include "events/kafka_log.h"
 #include "events/personal_vault.h"
+#include "gateways/key_wait.h"
 
 namespace pl {
 
@@ -65,6 +66,7 @@ class FeedPublisher {
   Ledger& ledger_;
   FeedPublisherOptions options_;
   std::map<std::string, std::unique_ptr<Feed>> feeds_;  // by subscriber; publisher thread only
+  KeyWait key_wait_;
   mutable std::mutex mu_;
   std::map<std::string, uint64_t> published_;  // guarded by mu_
   std::condition_variable wake_;

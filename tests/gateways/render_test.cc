@@ -9,6 +9,7 @@
 #include "domain/decider.h"
 #include "gateways/api_render.h"
 #include "gateways/json_writer.h"
+#include "gateways/key_wait.h"
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -126,6 +127,24 @@ TEST(RenderPermit, SaysWhenTheKeyHasNotArrivedYet) {
   EXPECT_EQ(json::parse(RenderPermit(w.state, w.gov, w.now, vault->get()))["applicant"]["name"],
             "Sari");
   std::filesystem::remove_all(dir);
+}
+
+// A feed message whose key is on its way is held back up to the limit,
+// counted from the first time it was asked for, per feed and message.
+TEST(KeyWait, HoldsAMessageUntilItsLimitThenLetsItGo) {
+  using namespace std::chrono_literals;
+  KeyWait wait(60s);
+  const auto t0 = KeyWait::Clock::now();
+  EXPECT_TRUE(wait.Hold("bank-dki", 7, t0));
+  EXPECT_TRUE(wait.Hold("bank-dki", 7, t0 + 59s));
+  EXPECT_FALSE(wait.Hold("bank-dki", 7, t0 + 60s));
+  EXPECT_TRUE(wait.Hold("bank-dki", 8, t0 + 60s));       // the next message: its own wait
+  EXPECT_TRUE(wait.Hold("ministry-umkm", 7, t0 + 60s));  // another feed: its own wait
+  EXPECT_FALSE(wait.Hold("bank-dki", 8, t0 + 120s));
+  // Many messages: those long past their limit are forgotten, the others kept.
+  for (uint64_t seq = 100; seq < 1200; ++seq) wait.Hold("bank-dki", seq, t0 + 200s);
+  EXPECT_TRUE(wait.Hold("bank-dki", 1199, t0 + 250s));
+  EXPECT_TRUE(wait.Hold("bank-dki", 7, t0 + 250s));  // forgotten: asked anew
 }
 
 }  // namespace
