@@ -110,7 +110,10 @@ class KafkaCommandProcessor {
   Status ProcessBatch(std::vector<ConsumedRecord>& records);
   void Fail(const Status& s, const std::set<int32_t>& partitions);
   void SetError(const Status& s);
-  void DeleteDecided();
+  // Asks the brokers to delete the decided commands, every
+  // `delete_decided_every` (or at once).
+  void DeleteDecided(bool at_once = false);
+  void DeleteDecidedBeforeLeaving();
 
   PersonalVault& vault_;
   KafkaProcessorOptions options_;
@@ -130,6 +133,7 @@ class KafkaCommandProcessor {
   // asked the broker to delete them.
   std::map<int32_t, int64_t> decided_, deleted_;
   std::chrono::steady_clock::time_point last_delete_{};
+  bool delete_pending_ = false;  // a request unanswered
 
   mutable std::mutex mu_;
   std::set<int32_t> owned_;  // guarded by mu_: assigned and rebuilt
