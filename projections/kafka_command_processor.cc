@@ -249,42 +249,50 @@ void KafkaCommandProcessor::Run() {
 // offset, never below this instance's). Deleting it keeps the applicant's
 // personal data, which travels in the clear in the command, off the broker
 // once it is sealed in the events (docs/kafka.md).
-void KafkaCommandProcessor::DeleteDecided(bool at_once) {
-  if (auto answer = consumer_->DeleteAnswer()) {
-    delete_pending_ = false;
-    if (!answer->ok()) {
-      SetError(Status(answer->code(), "decided commands not deleted yet (asked again in " +
-                                          std::to_string(options_.delete_decided_every.count()) +
-                                          " ms): " + answer->message()));
-      deleted_.clear();
-    }
+void KafkaCommandProcessor::DeleteDecided() {
+  PollDeleteAnswer();
+  if (options_.delete_decided_every.count() > 0 &&
+      std::chrono::steady_clock::now() - last_delete_ >= options_.delete_decided_every)
+    StartDelete();
+}
+
+void KafkaCommandProcessor::PollDeleteAnswer() {
+  auto answer = consumer_->DeleteAnswer();
+  if (!answer) return;
+  delete_pending_ = false;
+  if (!answer->ok()) {
+    SetError(Status(answer->code(), "decided commands not deleted yet (asked again in " +
+                                        std::to_string(options_.delete_decided_every.count()) +
+                                        " ms): " + answer->message()));
+    deleted_.clear();
   }
-  const auto now = std::chrono::steady_clock::now();
-  if (options_.delete_decided_every.count() <= 0 || decided_ == deleted_ ||
-      (!at_once && now - last_delete_ < options_.delete_decided_every))
-    return;
+}
+
+bool KafkaCommandProcessor::StartDelete() {
   std::vector<TopicPartitionOffset> before;
   for (auto [p, next] : decided_)
     if (auto it = deleted_.find(p); it == deleted_.end() || it->second != next)
       before.push_back({options_.topics.commands, p, next});
-  if (consumer_->StartDeleteBefore(before)) {
-    delete_pending_ = true;
-    deleted_ = decided_;
-    last_delete_ = now;
-  }
+  if (!consumer_->StartDeleteBefore(before)) return false;  // nothing new, or one in flight
+  delete_pending_ = true;
+  deleted_ = decided_;
+  last_delete_ = std::chrono::steady_clock::now();
+  return true;
 }
 
 // On the way out: what this instance decided since its last request (a
-// successor would delete it only once it owns the partition), waited for
-// up to 2 s.
+// successor would delete it only once it owns the partition), waiting up
+// to 2 s for the request in flight and for this one.
 void KafkaCommandProcessor::DeleteDecidedBeforeLeaving() {
   if (options_.delete_decided_every.count() <= 0) return;
-  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-       std::chrono::steady_clock::now() < end;
-       std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
-    DeleteDecided(/*at_once=*/true);
-    if (decided_ == deleted_ && !delete_pending_) return;
-  }
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  auto await = [&] {
+    for (PollDeleteAnswer(); delete_pending_ && std::chrono::steady_clock::now() < end;
+         PollDeleteAnswer())
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  await();
+  if (!delete_pending_ && StartDelete()) await();
 }
 
 // Forgets a failed batch: the partitions are rebuilt and read again from the

@@ -111,9 +111,11 @@ class KafkaCommandProcessor {
   void Fail(const Status& s, const std::set<int32_t>& partitions);
   void SetError(const Status& s);
   // Asks the brokers to delete the decided commands, every
-  // `delete_decided_every` (or at once).
-  void DeleteDecided(bool at_once = false);
+  // `delete_decided_every`, and once more on the way out.
+  void DeleteDecided();
   void DeleteDecidedBeforeLeaving();
+  void PollDeleteAnswer();
+  bool StartDelete();  // whether a request was started
 
   PersonalVault& vault_;
   KafkaProcessorOptions options_;
