@@ -396,9 +396,14 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                  "?limit= a number from 1 to " +
                                      std::to_string(kFeedPage) + " and ?wait= seconds up to " +
                                      std::to_string(kFeedMaxWaitS)));
-  if (*wait == 0 || FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after)
-    return respond(FeedPage(req, subscriber, *after, *limit));
-  // Nothing new yet: the answer waits for the next message (long poll).
+  if (*wait == 0) return respond(FeedPage(req, subscriber, *after, *limit));
+  if (FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after) {
+    size_t messages = 0;
+    HttpResponse page = FeedPage(req, subscriber, *after, *limit, &messages);
+    if (messages > 0) return respond(std::move(page));
+  }
+  // Nothing new yet (or the next message waits for its key): the answer
+  // waits for the next message (long poll).
   std::lock_guard lock(feed_mu_);
   feed_waiters_.push_back({std::make_shared<HttpRequest>(req), subscriber, *after, *limit,
                            std::chrono::steady_clock::now() + std::chrono::seconds(*wait),
@@ -407,7 +412,8 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
 }
 
 HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& subscriber,
-                                  uint64_t after, uint64_t limit) {
+                                  uint64_t after, uint64_t limit, size_t* messages) {
+  if (messages) *messages = 0;
   // One page per response; the stream then ends and EventSource reconnects
   // after `retry` milliseconds with the last id it saw.
   std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
@@ -419,6 +425,7 @@ HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& sub
     // the client asks again after `retry`.
     if (key_pending && key_wait_.Hold(subscriber, m.seq, KeyWait::Clock::now())) break;
     body += "id: " + std::to_string(m.seq) + "\ndata: " + data + "\n\n";
+    if (messages) ++*messages;
   }
   HttpResponse res{http::status::ok, req.version()};
   res.set(http::field::content_type, "text/event-stream; charset=utf-8");
@@ -442,8 +449,17 @@ void ApiGateway::WatchFeeds() {
     }
     feed_waiters_ = std::move(waiting);
     lock.unlock();
-    for (auto& w : ready) w.respond(FeedPage(*w.req, w.subscriber, w.after, w.limit));
+    std::vector<FeedWaiter> again;  // the next message waits for its key
+    for (auto& w : ready) {
+      size_t messages = 0;
+      HttpResponse page = FeedPage(*w.req, w.subscriber, w.after, w.limit, &messages);
+      if (messages == 0 && now < w.deadline)
+        again.push_back(std::move(w));
+      else
+        w.respond(std::move(page));
+    }
     lock.lock();
+    for (auto& w : again) feed_waiters_.push_back(std::move(w));
   }
 }
 

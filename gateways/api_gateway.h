@@ -68,8 +68,10 @@ class ApiGateway {
   // 404 unknown_subscriber unless the policy in force names `subscriber`.
   bool RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
                                const Respond& respond);
+  // One page of a feed; `messages`, when given, receives how many it holds
+  // (none while the next message waits for its key).
   HttpResponse FeedPage(const HttpRequest& req, const std::string& subscriber, uint64_t after,
-                        uint64_t limit);
+                        uint64_t limit, size_t* messages = nullptr);
   void WatchFeeds();  // the thread that answers waiting feed requests
 
   struct FeedWaiter {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,6 +24,10 @@ class KeyWait {
   using Clock = std::chrono::steady_clock;
   // The key follows the event by milliseconds; a minute is a broken instance.
   static constexpr Clock::duration kDefaultLimit = std::chrono::seconds(60);
+  // How long, and how many, messages are remembered: one asked for again
+  // within that time is not held back a second time.
+  static constexpr Clock::duration kRemember = std::chrono::hours(1);
+  static constexpr size_t kMaxRemembered = 100000;
 
   explicit KeyWait(Clock::duration limit = kDefaultLimit) : limit_(limit) {}
 
@@ -30,20 +35,24 @@ class KeyWait {
   // still held back: until `limit` after the first time it was asked.
   bool Hold(const std::string& feed, uint64_t seq, Clock::time_point now) {
     std::lock_guard lock(mu_);
-    if (held_.size() > 1024) {  // forget the messages long past their limit
-      for (auto it = held_.begin(); it != held_.end();)
-        it = now - it->second > 2 * limit_ ? held_.erase(it) : std::next(it);
+    while (!order_.empty() &&
+           (order_.size() >= kMaxRemembered || now - since_.at(order_.front()) > kRemember)) {
+      since_.erase(order_.front());
+      order_.pop_front();
     }
-    auto [it, fresh] = held_.try_emplace({feed, seq}, now);
+    auto [it, fresh] = since_.try_emplace({feed, seq}, now);
+    if (fresh) order_.push_back(it->first);
     return now - it->second < limit_;
   }
 
   Clock::duration limit() const { return limit_; }
 
  private:
+  using Message = std::pair<std::string, uint64_t>;  // feed, seq
   const Clock::duration limit_;
   std::mutex mu_;
-  std::map<std::pair<std::string, uint64_t>, Clock::time_point> held_;  // since when
+  std::map<Message, Clock::time_point> since_;  // first asked for
+  std::deque<Message> order_;                   // the same, oldest first
 };
 
 }  // namespace pl

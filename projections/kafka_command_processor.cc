@@ -239,8 +239,10 @@ void KafkaCommandProcessor::Run() {
     }
     if (Status s = ProcessBatch(records); !s.ok()) SetError(s);
   }
-  DeleteDecidedBeforeLeaving();
+  // The partitions go to a successor first; the client stays usable for
+  // the last deletion until it is destroyed.
   consumer_->Close();
+  DeleteDecidedBeforeLeaving();
 }
 
 // A decided command is in the events and outcomes of a committed
@@ -252,7 +254,8 @@ void KafkaCommandProcessor::Run() {
 void KafkaCommandProcessor::DeleteDecided() {
   PollDeleteAnswer();
   if (options_.delete_decided_every.count() > 0 &&
-      std::chrono::steady_clock::now() - last_delete_ >= options_.delete_decided_every)
+      (!last_delete_ ||
+       std::chrono::steady_clock::now() - *last_delete_ >= options_.delete_decided_every))
     StartDelete();
 }
 

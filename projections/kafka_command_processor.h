@@ -33,6 +33,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -134,7 +135,7 @@ class KafkaCommandProcessor {
   // every command (its last committed input offset), and up to where it
   // asked the broker to delete them.
   std::map<int32_t, int64_t> decided_, deleted_;
-  std::chrono::steady_clock::time_point last_delete_{};
+  std::optional<std::chrono::steady_clock::time_point> last_delete_;
   bool delete_pending_ = false;  // a request unanswered
 
   mutable std::mutex mu_;
