@@ -263,6 +263,7 @@ void VaultShare::Follow() {
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
+    if (!records->empty() && options_.before_apply) options_.before_apply();
     for (const auto& r : *records) {
       Status s = Apply(r);
       if (!s.ok() && s.code() == "vault_unavailable") {

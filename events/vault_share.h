@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -45,6 +46,9 @@ struct VaultShareOptions {
   std::string topic;  // "<prefix>.keys"
   int16_t replication_factor = 1;
   int32_t min_insync_replicas = 1;
+  // Fault injection, for tests only: called on the follower's thread before
+  // it applies records it read (a late key: block here).
+  std::function<void()> before_apply;
 };
 
 // One record of the key topic; `value` empty: a tombstone.

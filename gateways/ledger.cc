@@ -219,6 +219,7 @@ Status Ledger::OpenKafka() {
   vo.topic = topics.keys;
   vo.replication_factor = k.replication_factor;
   vo.min_insync_replicas = k.min_insync_replicas;
+  vo.before_apply = k.before_key_apply;
   auto share = VaultShare::Open(*vault_, std::move(vo));
   if (!share.ok()) return share.status();
   vault_share_ = std::move(*share);

@@ -55,8 +55,10 @@ struct LedgerKafkaOptions {
   // those no processor decided.
   int64_t command_retention_ms = 7LL * 24 * 3600 * 1000;
   std::chrono::milliseconds delete_decided_every{10000};
-  // Fault injection, for tests only (KafkaProcessorOptions::before_commit).
+  // Fault injection, for tests only (KafkaProcessorOptions::before_commit,
+  // VaultShareOptions::before_apply).
   std::function<void(const std::string& transactional_id)> before_commit;
+  std::function<void()> before_key_apply;
   bool process_commands = true;  // run a command processor in this process
   bool publish_feeds = true;     // copy the subscribers' feeds to their topics (docs/feeds.md)
   std::string group_id;          // default "<prefix>.processors"

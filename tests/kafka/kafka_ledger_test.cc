@@ -7,6 +7,8 @@
 #include <future>
 
 #include "events/kafka_clients.h"
+#include "gateways/api_gateway.h"
+#include "projections/feed_projection.h"
 #include "projections/projection_engine.h"
 #include "tests/kafka/kafka_env.h"
 
@@ -506,6 +508,65 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
   auto later = Ledger::Open(KafkaLedger(TempDir("fl"), Bootstrap(), prefix, 1));
   ASSERT_TRUE(later.ok()) << later.status().ToString();
   check(**later);
+}
+
+// On Kafka an instance's views can hold a feed message before its vault
+// holds the applicant's key (it comes through the key topic): the SSE feed
+// holds the message back until the key is there, rather than sending it
+// with the applicant "unavailable".
+TEST(KafkaLedger, AFeedMessageWaitsForItsKeyOnAnotherInstance) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("keywait");
+  LedgerOptions ao = KafkaLedger(TempDir("ka"), Bootstrap(), prefix, 1);
+  ao.kafka.publish_feeds = false;
+  auto a = Ledger::Open(ao);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  std::atomic<bool> late{false};  // while set, b's vault takes no key
+  LedgerOptions bo = KafkaLedger(TempDir("kb"), Bootstrap(), prefix, 1);
+  bo.kafka.process_commands = false;
+  bo.kafka.publish_feeds = false;
+  bo.kafka.before_key_apply = [&late] {
+    while (late) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  auto b = Ledger::Open(bo);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  late = true;
+
+  const std::string permit = "permit-keywait-1";
+  Command submit = SubmitCommand("keywait", 1);
+  const std::string nik = std::get<SubmitApplication>(submit.action).personal.nik;
+  for (Command c : {submit, Cmd("consent-keywait-1", permit, {"applicant", "applicant", permit},
+                                GrantConsent{"bank-dki"})}) {
+    Outcome o = (*a)->ExecuteSync(c);
+    ASSERT_TRUE(o.error.ok()) << o.error.ToString();
+    ASSERT_FALSE(o.refusal) << o.refusal->code << ": " << o.refusal->message;
+  }
+  // b's views hold the bank's message (consent_granted, with the applicant).
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       FeedProjection::LastSeq((*b)->engine().db(), "bank-dki") < 1 &&
+       std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_GE(FeedProjection::LastSeq((*b)->engine().db(), "bank-dki"), 1u);
+
+  ApiGateway api(**b);
+  auto read = [&] {
+    HttpRequest req{http::verb::get, "/v1/feeds/bank-dki?after=0", 11};
+    req.set(http::field::authorization, "Bearer " + (*b)->SubscriberToken("bank-dki"));
+    std::optional<HttpResponse> res;
+    api.Handle(std::move(req), [&](HttpResponse r) { res = std::move(r); });
+    EXPECT_TRUE(res && res->result_int() == 200u);
+    return res ? res->body() : std::string();
+  };
+  const std::string held = read();
+  EXPECT_EQ(held.find("id: "), std::string::npos) << "sent before its key arrived: " << held;
+  late = false;  // the key arrives
+  std::string body;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       body.find("id: ") == std::string::npos && std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(std::chrono::milliseconds(20)))
+    body = read();
+  EXPECT_NE(body.find("\"nik\":\"" + nik + "\""), std::string::npos) << body;
+  EXPECT_EQ(body.find("unavailable"), std::string::npos) << body;
 }
 
 // Short of disk under the processor's store: commands are answered with
