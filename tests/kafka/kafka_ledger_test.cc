@@ -531,6 +531,10 @@ TEST(KafkaLedger, AFeedMessageWaitsForItsKeyOnAnotherInstance) {
   auto b = Ledger::Open(bo);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   late = true;
+  struct Release {  // before b closes, whatever fails: its follower must not stay blocked
+    std::atomic<bool>& late;
+    ~Release() { late = false; }
+  } release{late};
 
   const std::string permit = "permit-keywait-1";
   Command submit = SubmitCommand("keywait", 1);
