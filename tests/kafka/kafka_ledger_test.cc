@@ -364,6 +364,24 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_NE(c.status().message().find("copy server.secret"), std::string::npos);
 }
 
+// On `l`: the applicant's data of `permit` opens (once the key reached the
+// instance) and is `nik`'s, and `erased` (another application's) is erased.
+void ExpectReapplied(Ledger& l, const std::string& permit, const std::string& nik,
+                     const SealedPersonal& erased) {
+  auto data = Result<PersonalData>(Status("no_permit", "not in the views yet"));
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+    auto state = l.queries().Permit(permit);
+    if (!state) continue;
+    data = l.vault().Unseal(state->applicant);
+    if (data.ok() || data.status().code() != "key_unavailable") break;
+  }
+  ASSERT_TRUE(data.ok()) << permit << ": " << data.status().ToString();
+  EXPECT_EQ(data->nik, nik);
+  EXPECT_EQ(l.vault().Unseal(erased).status().code(), "erased");
+}
+
 // An erasure and a new application of the same person decided in one batch
 // (both waited on the command topic while no processor ran): the new
 // application's key follows the erasure record on the key topic, so it
@@ -403,21 +421,7 @@ TEST(KafkaLedger, ReapplicationInTheErasuresBatchSurvives) {
     ASSERT_TRUE(o.error.ok()) << o.error.ToString();
     ASSERT_FALSE(o.refusal) << o.refusal->message;
   }
-  auto check = [&](Ledger& l) {
-    std::optional<PermitState> y;
-    auto data = Result<PersonalData>(Status("no_permit", "not in the views yet"));
-    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-         std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
-      y = l.queries().Permit("permit-reapply-y");
-      if (!y) continue;
-      data = l.vault().Unseal(y->applicant);
-      if (data.ok() || data.status().code() != "key_unavailable") break;
-    }
-    ASSERT_TRUE(data.ok()) << data.status().ToString();
-    EXPECT_EQ(data->nik, nik);
-    EXPECT_EQ(l.vault().Unseal(old_data).status().code(), "erased");
-  };
+  auto check = [&](Ledger& l) { ExpectReapplied(l, "permit-reapply-y", nik, old_data); };
   check(**a);
   check(**g);
   a->reset();
@@ -491,18 +495,7 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
   EXPECT_EQ(keys.LivePeople(),
             std::set<std::string>{(*a)->queries().Permit("permit-fenced-2")->applicant.person_id});
   auto check = [&](Ledger& l) {
-    auto data = Result<PersonalData>(Status("no_permit", "not in the views yet"));
-    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-         std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
-      auto y = l.queries().Permit("permit-fenced-2");
-      if (!y) continue;
-      data = l.vault().Unseal(y->applicant);
-      if (data.ok() || data.status().code() != "key_unavailable") break;
-    }
-    ASSERT_TRUE(data.ok()) << data.status().ToString();
-    EXPECT_EQ(data->nik, "3174050000000088");
-    EXPECT_EQ(l.vault().Unseal(erased_data).status().code(), "erased");
+    ExpectReapplied(l, "permit-fenced-2", "3174050000000088", erased_data);
   };
   check(**a);
   auto later = Ledger::Open(KafkaLedger(TempDir("fl"), Bootstrap(), prefix, 1));
