@@ -71,17 +71,23 @@ json CheckpointJson(const Checkpoint& c, const std::string& note) {
   return {{"tree_size", c.size}, {"root", B64(c.root)}, {"note", note}};
 }
 
-// Leaf `index`: its data, hash and inclusion proof in the tree of `size`.
-Result<json> LeafProof(const KeyReader& reader, uint64_t index, uint64_t size) {
-  auto data = TransparencyProjection::LeafData(reader, index);
-  if (!data.ok()) return data.status();
+// Leaf `index`, whose data is `data`: its data (if `show_data`), hash and
+// inclusion proof in the tree of `size`.
+Result<json> LeafProof(const KeyReader& reader, uint64_t index, uint64_t size,
+                       const std::string& data, bool show_data = true) {
   auto proof = TransparencyProjection::Tree().InclusionProof(reader, index, size);
   if (!proof.ok()) return proof.status();
   return json{{"leaf_index", index},
-              {"leaf_data", Base64Encode(*data)},
-              {"leaf_hash", B64(HashLeaf(*data))},
+              {"leaf_data", show_data ? json(Base64Encode(data)) : json(nullptr)},
+              {"leaf_hash", B64(HashLeaf(data))},
               {"tree_size", size},
               {"inclusion_proof", HashArray(*proof)}};
+}
+
+Result<json> LeafProof(const KeyReader& reader, uint64_t index, uint64_t size) {
+  auto data = TransparencyProjection::LeafData(reader, index);
+  if (!data.ok()) return data.status();
+  return LeafProof(reader, index, size, *data);
 }
 
 }  // namespace
@@ -294,12 +300,13 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     const MerkleTree& tree = TransparencyProjection::Tree();
     auto root = tree.Root(reader, *size);
     if (!root.ok()) return fail(root.status());
-    auto proof = LeafProof(reader, *index, *size);
+    auto data = TransparencyProjection::LeafData(reader, *index);
+    if (!data.ok()) return fail(data.status());
+    auto allowed = readable(*data);
+    if (!allowed.ok()) return fail(allowed.status());
+    auto proof = LeafProof(reader, *index, *size, *data, *allowed);
     if (!proof.ok()) return fail(proof.status());
     json j = std::move(*proof);
-    auto allowed = readable(*Base64Decode(j["leaf_data"].get<std::string>()));
-    if (!allowed.ok()) return fail(allowed.status());
-    if (!*allowed) j["leaf_data"] = nullptr;
     j["root"] = B64(*root);
     auto c = pub->checkpoints().AtSize(*size);
     j["checkpoint"] = c ? json(c->note) : json(nullptr);
