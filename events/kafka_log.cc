@@ -1,6 +1,7 @@
 #include "events/kafka_log.h"
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -693,6 +694,9 @@ Result<EventPtr> AdminCall(rd_kafka_t* rk, rd_kafka_admin_op_t op, int timeout_m
   return ev;
 }
 
+// The segment.ms of a topic whose records leave before their retention.
+constexpr int64_t kHourlySegmentsMs = 3600000;
+
 Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   char errstr[512];
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o.topic.c_str(), o.partitions,
@@ -700,7 +704,7 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   if (!nt) return Status("invalid_argument", std::string("topic ") + o.topic + ": " + errstr);
   if (o.compacted) {
     rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
-    rd_kafka_NewTopic_set_config(nt, "segment.ms", "3600000");
+    rd_kafka_NewTopic_set_config(nt, "segment.ms", std::to_string(kHourlySegmentsMs).c_str());
     rd_kafka_NewTopic_set_config(nt, "min.cleanable.dirty.ratio", "0.01");
     // Tombstones for good (a century): they name the destroyed keys, which
     // an instance away for any time must learn of.
@@ -711,7 +715,8 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
     // A transient topic rolls its segments hourly: records deleted before
     // their time (the command topic's decided commands) leave the disks
     // with their segment.
-    if (o.retention_ms != -1) rd_kafka_NewTopic_set_config(nt, "segment.ms", "3600000");
+    if (o.retention_ms != -1)
+      rd_kafka_NewTopic_set_config(nt, "segment.ms", std::to_string(kHourlySegmentsMs).c_str());
     rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
   }
   rd_kafka_NewTopic_set_config(nt, "min.insync.replicas",
@@ -737,8 +742,17 @@ Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o) {
   return Status::Ok();
 }
 
-// Refuses a topic that would not keep every event forever.
-Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
+// What a topic's configuration says beyond the broker's defaults.
+struct TopicConfig {
+  int64_t segment_ms = -1;  // in force, whatever its source; -1: not reported
+  std::vector<std::pair<std::string, std::string>> own;  // set on the topic itself
+  bool own_hidden = false;  // a setting of the topic's own whose value the broker hides
+};
+
+// Refuses a topic that would not keep every event forever; returns its
+// configuration.
+Result<TopicConfig> CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
+  TopicConfig config;
   rd_kafka_ConfigResource_t* res =
       rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, o.topic.c_str());
   auto ev = AdminCall(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, Ms(o.timeout),
@@ -759,6 +773,13 @@ Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
       std::string name = rd_kafka_ConfigEntry_name(entries[j]);
       const char* v = rd_kafka_ConfigEntry_value(entries[j]);
       std::string value = v ? v : "";
+      if (rd_kafka_ConfigEntry_source(entries[j]) == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG) {
+        if (v)
+          config.own.emplace_back(name, value);
+        else
+          config.own_hidden = true;
+      }
+      if (name == "segment.ms" && v) config.segment_ms = std::strtoll(v, nullptr, 10);
       auto refuse = [&](const std::string& why) {
         return Status("topic_mismatch",
                       "topic " + o.topic + " has " + name + "=" + value + ": " + why +
@@ -780,7 +801,47 @@ Status CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
         return refuse("events would expire");
     }
   }
-  return Status::Ok();
+  return config;
+}
+
+// A topic whose records leave before their segment expires (the command
+// topic's decided commands, the key topic's destroyed keys) rolls its
+// segments hourly, so that their bytes leave the disks. A topic created
+// before this was so, or by someone else, is set so here, keeping every
+// other setting of its own (AlterConfigs replaces them all); where the
+// ledger may not (no AlterConfigs right, a hidden setting), it says how.
+void RollSegmentsHourly(rd_kafka_t* rk, const KafkaLogOptions& o, const TopicConfig& config) {
+  if (config.segment_ms >= 0 && config.segment_ms <= kHourlySegmentsMs) return;
+  auto advise = [&](const std::string& why) {
+    spdlog::warn(
+        "topic {} rolls its segments every {} ms, so records deleted sooner stay on the "
+        "brokers' disks until then; {}. Set it with: kafka-configs.sh --bootstrap-server {} "
+        "--alter --entity-type topics --entity-name {} --add-config segment.ms={}",
+        o.topic, config.segment_ms, why, o.bootstrap_servers, o.topic, kHourlySegmentsMs);
+  };
+  if (config.own_hidden) return advise("the ledger cannot keep a hidden setting of the topic");
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, o.topic.c_str());
+  for (const auto& [name, value] : config.own)
+    if (name != "segment.ms") rd_kafka_ConfigResource_set_config(res, name.c_str(), value.c_str());
+  rd_kafka_ConfigResource_set_config(res, "segment.ms", std::to_string(kHourlySegmentsMs).c_str());
+  auto ev = AdminCall(rk, RD_KAFKA_ADMIN_OP_ALTERCONFIGS, Ms(o.timeout),
+                      [&](rd_kafka_AdminOptions_t* opts, rd_kafka_queue_t* q) {
+                        rd_kafka_AlterConfigs(rk, &res, 1, opts, q);
+                      });
+  rd_kafka_ConfigResource_destroy(res);
+  if (!ev.ok()) return advise("setting it failed: " + ev.status().message());
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** rs =
+      rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev->get()), &n);
+  for (size_t i = 0; i < n; ++i)
+    if (rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(rs[i]))
+      return advise(std::string("setting it failed: ") + rd_kafka_err2name(err) + ": " +
+                    (rd_kafka_ConfigResource_error_string(rs[i])
+                         ? rd_kafka_ConfigResource_error_string(rs[i])
+                         : rd_kafka_err2str(err)));
+  spdlog::info("topic {}: segment.ms set to {} (was {})", o.topic, kHourlySegmentsMs,
+               config.segment_ms);
 }
 
 }  // namespace
@@ -830,8 +891,13 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
   // In a cluster, a broker can answer DescribeConfigs before it has learnt
   // of a topic created a moment ago: retry that until the deadline.
   for (;;) {
-    Status s = CheckTopicConfig(impl->reader, options);
-    if (s.ok()) break;
+    auto config = CheckTopicConfig(impl->reader, options);
+    if (config.ok()) {
+      if (options.compacted || options.retention_ms != -1)
+        RollSegmentsHourly(impl->reader, options, *config);
+      break;
+    }
+    const Status& s = config.status();
     bool young =
         s.message().find("UNKNOWN_TOPIC_OR_PART") != std::string::npos || s.code() == "unavailable";
     if (!young || Clock::now() >= deadline) return s;

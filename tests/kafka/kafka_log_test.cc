@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -64,6 +65,69 @@ std::vector<AppendRecord> Records(int32_t partition, const std::string& prefix, 
     v.push_back({PartitionId{partition}, prefix + "-key", prefix + "-" + std::to_string(i)});
   return v;
 }
+
+// An admin client for the tests that change topics behind the ledger's back.
+struct Admin {
+  Admin() {
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", Bootstrap().c_str(), err, sizeof err);
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    q = rd_kafka_queue_new(rk);
+  }
+  ~Admin() {
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+  }
+  // Creates a topic of one partition with these settings; true on success.
+  bool CreateTopic(const std::string& topic,
+                   const std::vector<std::pair<std::string, std::string>>& config) {
+    char err[512];
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), 1, 1, err, sizeof err);
+    for (const auto& [k, v] : config) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+    rd_kafka_CreateTopics(rk, &nt, 1, nullptr, q);
+    rd_kafka_NewTopic_destroy(nt);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 20000);
+    if (!ev) return false;
+    size_t n = 0;
+    auto** res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    bool ok = n == 1 && rd_kafka_topic_result_error(res[0]) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_event_destroy(ev);
+    return ok;
+  }
+  // The settings in force on a topic (empty if it cannot be described
+  // within 10 s: a broker may not know a topic created a moment ago).
+  std::map<std::string, std::string> Config(const std::string& topic) {
+    std::map<std::string, std::string> out;
+    for (int i = 0; i < 100 && (out = DescribeOnce(topic)).empty(); ++i)
+      std::this_thread::sleep_for(100ms);
+    return out;
+  }
+  std::map<std::string, std::string> DescribeOnce(const std::string& topic) {
+    std::map<std::string, std::string> out;
+    rd_kafka_ConfigResource_t* res =
+        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    rd_kafka_DescribeConfigs(rk, &res, 1, nullptr, q);
+    rd_kafka_ConfigResource_destroy(res);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 20000);
+    if (!ev) return out;
+    size_t nres = 0;
+    auto** rs =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nres);
+    for (size_t i = 0; i < nres; ++i) {
+      if (rd_kafka_ConfigResource_error(rs[i])) break;
+      size_t n = 0;
+      auto** entries = rd_kafka_ConfigResource_configs(rs[i], &n);
+      for (size_t j = 0; j < n; ++j)
+        if (const char* v = rd_kafka_ConfigEntry_value(entries[j]))
+          out[rd_kafka_ConfigEntry_name(entries[j])] = v;
+    }
+    rd_kafka_event_destroy(ev);
+    return out;
+  }
+  rd_kafka_t* rk;
+  rd_kafka_queue_t* q;
+};
 
 // The high watermark as a read_uncommitted client sees it (includes records
 // of open and aborted transactions), to contrast with EndOffset.
@@ -368,24 +432,7 @@ TEST_F(KafkaTest, TopicWithOtherPartitionCountIsRefused) {
 TEST_F(KafkaTest, CompactedOrExpiringTopicIsRefused) {
   const std::string topic = Unique("compacted");
   // Create the topic behind the ledger's back, as compacted.
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", Bootstrap().c_str(), err, sizeof err);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), 1, 1, err, sizeof err);
-  rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
-  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, &nt, 1, nullptr, q);
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 20000);
-  ASSERT_NE(ev, nullptr);
-  size_t n = 0;
-  auto** res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-  ASSERT_EQ(n, 1u);
-  EXPECT_EQ(rd_kafka_topic_result_error(res[0]), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_event_destroy(ev);
-  rd_kafka_queue_destroy(q);
-  rd_kafka_NewTopic_destroy(nt);
-  rd_kafka_destroy(rk);
+  ASSERT_TRUE(Admin().CreateTopic(topic, {{"cleanup.policy", "compact"}}));
 
   auto log = KafkaLog::Open(Options(topic, 1));
   ASSERT_FALSE(log.ok());
@@ -406,6 +453,39 @@ TEST_F(KafkaTest, CompactedOrExpiringTopicIsRefused) {
   EXPECT_TRUE(KafkaLog::Open(keys).ok()) << "and accepted as such";
   keys.compacted = false;
   EXPECT_EQ(KafkaLog::Open(keys).status().code(), "topic_mismatch");
+}
+
+// A command topic (records deleted before their retention) or a key topic
+// made before the ledger rolled their segments hourly, or by an operator,
+// is set so at start-up, keeping the topic's other settings.
+TEST_F(KafkaTest, TransientAndKeyTopicsAreMadeToRollSegmentsHourly) {
+  Admin admin;
+  const std::string commands = Unique("old-commands");
+  ASSERT_TRUE(admin.CreateTopic(commands,
+                                {{"retention.ms", "604800000"}, {"max.message.bytes", "2000000"}}));
+  ASSERT_EQ(admin.Config(commands)["segment.ms"], "604800000") << "the broker's default";
+  KafkaLogOptions o = Options(commands, 1);
+  o.retention_ms = 604800000;
+  ASSERT_TRUE(MustOpen(o));
+  auto config = admin.Config(commands);
+  EXPECT_EQ(config["segment.ms"], "3600000");
+  EXPECT_EQ(config["retention.ms"], "604800000");
+  EXPECT_EQ(config["max.message.bytes"], "2000000");
+
+  const std::string keys = Unique("old-keys");
+  ASSERT_TRUE(admin.CreateTopic(keys, {{"cleanup.policy", "compact"}}));
+  KafkaLogOptions k = Options(keys, 1);
+  k.compacted = true;
+  ASSERT_TRUE(MustOpen(k));
+  config = admin.Config(keys);
+  EXPECT_EQ(config["segment.ms"], "3600000");
+  EXPECT_EQ(config["cleanup.policy"], "compact");
+
+  // An event topic keeps whatever segments it has: its records never leave.
+  const std::string events = Unique("old-events");
+  ASSERT_TRUE(admin.CreateTopic(events, {{"retention.ms", "-1"}, {"retention.bytes", "-1"}}));
+  ASSERT_TRUE(MustOpen(Options(events, 1)));
+  EXPECT_EQ(admin.Config(events)["segment.ms"], "604800000");
 }
 
 TEST_F(KafkaTest, SecondWriterWithSameTransactionalIdFencesTheFirst) {
