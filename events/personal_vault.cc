@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <sodium.h>
 
+#include <filesystem>
 #include <set>
 
 #include "events/hex.h"
@@ -78,6 +79,15 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::strin
                                                                 const std::string* derived_hmac,
                                                                 std::string wrap_key) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
+  // The store holds the keys in the clear (and the secret of the person
+  // ids): its folder is the owner's alone, whatever the umask made it.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (!ec) fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec)
+    return Status("vault_unavailable", "cannot make the key store " + path +
+                                           " readable by its owner alone: " + ec.message());
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);

@@ -90,7 +90,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (!options.clock) options.clock = SystemClock;
   if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
   std::error_code ec;
-  fs::create_directories(options.data_dir, ec);
+  // A new data directory is the owner's alone (it holds the keys, the
+  // secrets and the sealed personal data); an existing one keeps its mode.
+  if (!fs::exists(options.data_dir, ec) && fs::create_directories(options.data_dir, ec))
+    fs::permissions(options.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
   if (!options.free_bytes) options.free_bytes = [d = options.data_dir] { return FreeBytes(d); };

@@ -124,6 +124,32 @@ TEST(Ledger, TheLogKeepsTheNameItsKeyWasMadeWith) {
   std::filesystem::remove_all(dir);
 }
 
+// The data directory a ledger makes, and its key store always, are the
+// owner's alone: the keys open every applicant's personal data.
+TEST(Ledger, ItsNewDataDirectoryAndItsKeysAreTheOwnersAlone) {
+  namespace fs = std::filesystem;
+  const std::string dir = FreshDir("private");
+  const auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
+  {
+    auto ledger = Ledger::Open({dir});
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  EXPECT_EQ(mode(dir), fs::perms::owner_all);
+  EXPECT_EQ(mode(fs::path(dir) / "keys"), fs::perms::owner_all);
+  // A directory made by someone else keeps its mode; the key store is
+  // made private again.
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  fs::permissions(fs::path(dir) / "keys",
+                  fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+  {
+    auto ledger = Ledger::Open({dir});
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  EXPECT_EQ(mode(dir), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  EXPECT_EQ(mode(fs::path(dir) / "keys"), fs::perms::owner_all);
+  fs::remove_all(dir);
+}
+
 // The offline replay reads the log and never writes to it, not even the
 // charter a first start did not get to adopt.
 TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {

@@ -211,6 +211,8 @@ const id: Dict = {
   'off.field.notes': 'Catatan (opsional)',
   'off.field.letter': 'Nomor surat rekomendasi',
   'off.field.reason': 'Alasan',
+  'off.hint.public_reason':
+    'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, NIK, atau kontak seseorang.',
   'off.field.reason_code': 'Kode alasan',
   'off.field.subscriber': 'Pelanggan (mis. bank-dki)',
   'off.field.legal': 'Dasar hukum (opsional)',
@@ -425,6 +427,8 @@ const en: Dict = {
   'off.field.notes': 'Notes (optional)',
   'off.field.letter': 'Recommendation letter number',
   'off.field.reason': 'Reason',
+  'off.hint.public_reason':
+    "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, NIK or contact.",
   'off.field.reason_code': 'Reason code',
   'off.field.subscriber': 'Subscriber (e.g. bank-dki)',
   'off.field.legal': 'Legal basis (optional)',

@@ -540,6 +540,7 @@ interface FieldSpec {
   kind: 'docs' | 'date' | 'text' | 'textarea' | 'bool' | 'team' | 'reason_code';
   label: string;
   required: boolean;
+  hint?: string; // shown under the label, and read with the field
 }
 
 function fieldsOf(action: string): FieldSpec[] {
@@ -562,8 +563,10 @@ function fieldsOf(action: string): FieldSpec[] {
       return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true }];
     case 'decline_recommendation':
     case 'withdraw':
-    case 'revoke':
       return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true }];
+    case 'revoke':
+      // The revocation event is public on the transparency log, forever.
+      return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true, hint: t('off.hint.public_reason') }];
     case 'reject':
       return [
         { name: 'reason_code', kind: 'reason_code', label: t('off.field.reason_code'), required: true },
@@ -615,14 +618,17 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
           h('label', { class: 'check' }, h('input', { type: 'radio', name: `${id}-r`, value: 'false' }), ` ${t('no')}`),
           err,
         );
-      case 'textarea':
+      case 'textarea': {
+        const hintId = `${id}-hint`;
         return h(
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
-          h('textarea', { id, name: f.name, rows: 2, maxlength: 2000, 'aria-describedby': errId, required: f.required }),
+          f.hint ? h('p', { id: hintId, class: 'hint' }, f.hint) : null,
+          h('textarea', { id, name: f.name, rows: 2, maxlength: 2000, 'aria-describedby': f.hint ? `${hintId} ${errId}` : errId, required: f.required }),
           err,
         );
+      }
       case 'reason_code':
         return h(
           'div',

@@ -372,6 +372,11 @@ describe('officer worklist', () => {
     assert.equal(await head.$('#actions form[data-action="revoke"]'), null, 'revoke is offered for issued permits only');
     await head.click('#other-actions summary');
     await head.selectOption('#other-action', 'revoke');
+    // The reason of a revocation is public forever: the form says so, and
+    // the field is described by it for a screen reader.
+    const hint = await head.$eval('#other-form textarea[name=reason]', (e) =>
+      e.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+    assert.match(hint, /Publik.*NIK/);
     // Required field first.
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     assert.equal(await head.getAttribute('#other-form textarea[name=reason]', 'aria-invalid'), 'true');
