@@ -528,8 +528,22 @@ void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
   cmd.action = std::move(r);
-  ledger_.Execute(std::move(cmd), [=, req = req](Outcome o) {
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     if (RespondIfNotTaken(req, o, respond)) return;
+    // A repeat answers "retired" only if its first request retired this
+    // officer (or changed nothing and the officer is gone): an id used for
+    // anything else would tell the administrator a token is revoked that
+    // still works.
+    if (o.duplicate) {
+      const auto* first =
+          o.events.size() == 1 ? std::get_if<OfficerRetired>(&o.events[0].payload) : nullptr;
+      const bool gone = !ledger_.governance()->officers.count(officer_id);
+      if (first ? first->officer_id != officer_id : (!o.events.empty() || !gone))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + o.command_id.str() + " was already used for another request; officer " +
+                officer_id + " is not retired by it: send again with a new command_id"));
+    }
     json j = {{"officer_id", officer_id}, {"retired", true}, {"duplicate", o.duplicate}};
     respond(JsonResponse(req, http::status::ok, j.dump()));
   });

@@ -213,11 +213,13 @@ TEST_F(ApiTest, ARepeatedCommandWritesNothingAndReturnsTheFirstOutcome) {
   EXPECT_EQ(b.json()["version"], 2);
   EXPECT_EQ(b.json()["duplicate"], true);
   EXPECT_EQ(LogEnd(), end + 1);
-  // A refused command is refused again the same way.
-  auto c = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
-  auto d = Act(id, Token("ptsp-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
-  EXPECT_EQ(c.status, 403);
-  EXPECT_EQ(d.status, 403);
+  // A refused command is refused again the same way, by its first answer
+  // (the permit may have moved on meanwhile).
+  auto c = Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
+  auto d = Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "rep-2"}});
+  EXPECT_EQ(c.status, 422);
+  EXPECT_EQ(d.status, 422);
+  EXPECT_EQ(c.json()["error"]["code"], "transition_not_allowed");
   EXPECT_EQ(c.json()["error"]["code"], d.json()["error"]["code"]);
   const std::string repeated = d.json()["error"]["message"];
   EXPECT_TRUE(repeated.starts_with(c.json()["error"]["message"].get<std::string>())) << repeated;
@@ -277,6 +279,24 @@ TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   r = client_.Post("/v1/officers/ptsp-leaving/retire", {{"reason", "again"}}, admin);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "unknown_officer");
+  // The command_id of that retirement, or of an enrolment, sent to retire
+  // another officer: refused, and that officer's token still works.
+  json staying = {{"id", "ptsp-staying"},
+                  {"name", "Officer"},
+                  {"role", "ptsp_officer"},
+                  {"kelurahan", kUlujami},
+                  {"command_id", "enrol-staying"}};
+  auto stays = client_.Post("/v1/officers", staying, admin);
+  ASSERT_EQ(stays.status, 201) << stays.body;
+  const uint64_t end = LogEnd();
+  for (const char* used : {"retire-1", "enrol-staying"}) {
+    r = client_.Post("/v1/officers/ptsp-staying/retire",
+                     {{"reason", "pindah"}, {"command_id", used}}, admin);
+    EXPECT_EQ(r.status, 409) << used << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "command_id_reused") << used;
+  }
+  EXPECT_EQ(client_.Get("/v1/worklist", stays.json()["token"]).status, 200);
+  EXPECT_EQ(LogEnd(), end);
   // Enrolled again, in the new post: a new token.
   officer["kelurahan"] = kBintaro;
   auto again = client_.Post("/v1/officers", officer, admin);
@@ -330,6 +350,20 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   r = client_.Post("/v1/applications", Application("typo-app", kUlujami));
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["duplicate"], false);
+
+  // A refusal of its sender (another kelurahan's officer, another
+  // applicant's tracking code) does not take the command_id from the
+  // officer it was meant for.
+  auto [meant, meant_code] = Submit("meant-app");
+  json meant_verify = {{"action", "verify_documents"}, {"command_id", "meant-1"}};
+  for (const std::string& token : {Token("ptsp-bintaro"), other_code}) {
+    r = Act(meant, token, meant_verify);
+    EXPECT_EQ(r.status, 403) << r.body;
+  }
+  r = Act(meant, Token("ptsp-ulujami"), meant_verify);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["duplicate"], false);
+  EXPECT_EQ(r.json()["status"], "documents_verified");
 }
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
