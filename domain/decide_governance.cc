@@ -1,6 +1,9 @@
 // Decide for the governance stream: adopting a charter, enrolling and
 // retiring officers.
 // Only the admin role acts here.
+#include <algorithm>
+#include <cctype>
+
 #include "domain/decider_util.h"
 
 namespace pl {
@@ -71,6 +74,16 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
       break;
   }
   if (a.officer_id.empty()) return Refuse("missing_field", "officer_id is empty");
+  // The id goes into paths (/v1/officers/{id}/retire, the audit trail's)
+  // and into tokens' lists as it is: only characters that need no escaping.
+  if (a.officer_id.size() > 64 ||
+      !std::all_of(a.officer_id.begin(), a.officer_id.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '@';
+      }))
+    return Refuse("invalid_officer_id",
+                  "an officer id is 1 to 64 letters (a-z, A-Z), digits, '.', '_', '-' or '@' "
+                  "(it appears in web addresses such as /v1/officers/{id}/retire); choose "
+                  "another id");
   if (gov.officers.count(a.officer_id)) {
     return Refuse("officer_exists", "officer \"" + a.officer_id + "\" is already enrolled");
   }

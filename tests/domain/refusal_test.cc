@@ -236,6 +236,12 @@ TEST(Governance, EnrollOfficer) {
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "BPK", "t1"}));
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
+  for (const std::string& id : std::vector<std::string>{
+           "a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é", std::string(65, 'a')})
+    EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}),
+                   "invalid_officer_id");
+  EXPECT_ACCEPTED(
+      Gov(gov, Admin(), EnrollOfficer{"lurah.ulujami_2-b@x", "Budi", "lurah", kKel, "t1"}));
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"lurah@31.74.10.1002", "B", "lurah", kKel, "t"}),
                  "officer_exists");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, ""}),
