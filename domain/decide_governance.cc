@@ -93,7 +93,7 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                                       gov.officer_by_token.at(a.token_hash) +
                                       "\"; issue a fresh token");
   }
-  if (a.name.empty()) return Refuse("missing_field", "the officer's name is empty");
+  if (Blank(a.name)) return Refuse("missing_field", "the officer's name is empty");
   Decision d;
   Emit(d, cmd, gov.version,
        OfficerEnrolled{a.officer_id, a.name, a.role, a.jurisdiction, a.token_hash});
@@ -106,7 +106,7 @@ Decision Retire(const Command& cmd, const GovernanceState& gov, const RetireOffi
     return Refuse("unknown_officer", "no enrolled officer has the id \"" + a.officer_id +
                                          "\" (retired already, or never enrolled)");
   }
-  if (a.reason.empty())
+  if (Blank(a.reason))
     return Missing("reason", "say why the officer is retired (moved post, left, token lost)");
   Decision d;
   Emit(d, cmd, gov.version, OfficerRetired{a.officer_id, a.reason});

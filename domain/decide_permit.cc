@@ -118,14 +118,14 @@ Decision Handle(const Ctx& c, const Recommend& a) {
                   "the site survey found the premises do not fit the zoning plan; the Lurah may "
                   "only decline the recommendation (decline_recommendation)");
   }
-  if (a.letter_number.empty()) {
+  if (Blank(a.letter_number)) {
     return Missing("letter_number", "give the number of the recommendation letter");
   }
   return One(c, Recommended{a.letter_number});
 }
 
 Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
-  if (a.reason.empty()) return Missing("reason", "say why the recommendation is declined");
+  if (Blank(a.reason)) return Missing("reason", "say why the recommendation is declined");
   return One(c, RecommendationDeclined{a.reason});
 }
 
@@ -146,7 +146,7 @@ Decision Handle(const Ctx& c, const IssuePermit&) {
 }
 
 Decision Handle(const Ctx& c, const Reject& a) {
-  if (a.reason_code.empty()) {
+  if (Blank(a.reason_code)) {
     return Missing("reason_code", "give a short code for the rejection, e.g. zoning");
   }
   const auto& codes = c.charter.rejection_reasons;
@@ -155,17 +155,17 @@ Decision Handle(const Ctx& c, const Reject& a) {
                                              "\" is not one of the charter's: " +
                                              JoinOrNobody(codes) + "; explain the case in reason");
   }
-  if (a.reason.empty()) return Missing("reason", "explain the rejection to the applicant");
+  if (Blank(a.reason)) return Missing("reason", "explain the rejection to the applicant");
   return One(c, ApplicationRejected{a.reason_code, a.reason});
 }
 
 Decision Handle(const Ctx& c, const Withdraw& a) {
-  if (a.reason.empty()) return Missing("reason", "say why the application is withdrawn");
+  if (Blank(a.reason)) return Missing("reason", "say why the application is withdrawn");
   return One(c, ApplicationWithdrawn{a.reason});
 }
 
 Decision Handle(const Ctx& c, const Revoke& a) {
-  if (a.reason.empty()) return Missing("reason", "say why the permit is revoked");
+  if (Blank(a.reason)) return Missing("reason", "say why the permit is revoked");
   return One(c, PermitRevoked{a.reason});
 }
 
@@ -210,7 +210,7 @@ Decision Handle(const Ctx& c, const WithdrawConsent& a) {
 Decision Handle(const Ctx& c, const ErasePersonalData& a) {
   if (c.state.personal_erased) return NoOp();
   std::string basis = a.legal_basis;
-  if (basis.empty()) {
+  if (Blank(basis)) {
     if (c.cmd.actor.role != "applicant") {
       return Missing("legal_basis",
                      "an erasure not asked by the applicant needs the reference "

@@ -13,11 +13,6 @@ bool AllDigits(std::string_view s, size_t n) {
   return true;
 }
 
-// Empty, or only spaces: nothing a clerk could read.
-bool Blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
 Refusal R(std::string code, std::string message) { return {std::move(code), std::move(message)}; }
 
 }  // namespace

@@ -12,6 +12,8 @@ Decision Missing(const std::string& field, const std::string& why) {
   return Refuse("missing_field", field + " is empty: " + why);
 }
 
+bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload) {
   Envelope e;
   e.seq = version + d.events.size() + 1;

@@ -13,6 +13,8 @@ namespace pl {
 Decision Refuse(std::string code, std::string message);
 // A refusal for a required field left empty (code missing_field).
 Decision Missing(const std::string& field, const std::string& why);
+// Empty, or only spaces: nothing a clerk could read (a required text).
+bool Blank(std::string_view s);
 
 // Appends an event caused by `cmd` to `d`, numbered after `version` and the
 // events already in `d`.

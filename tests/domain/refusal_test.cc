@@ -155,6 +155,7 @@ TEST(Refusal, RecommendNeedsZoningComplianceAndALetter) {
   PermitWorld ok;
   ok.AdvanceTo(S::kSurveyed);
   EXPECT_REFUSED(ok.Try(Officer("lurah"), Recommend{""}), "missing_field");
+  EXPECT_REFUSED(ok.Try(Officer("lurah"), Recommend{"  "}), "missing_field");
 }
 
 TEST(Refusal, ReasonsAreRequired) {
@@ -163,6 +164,8 @@ TEST(Refusal, ReasonsAreRequired) {
   EXPECT_REFUSED(w.Try(Officer("lurah"), DeclineRecommendation{""}), "missing_field");
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"", "why"}), "missing_field");
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"zoning", ""}), "missing_field");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"zoning", " \n"}), "missing_field");
+  EXPECT_REFUSED(w.Try(Officer("lurah"), DeclineRecommendation{"\t"}), "missing_field");
   // The code is one of the charter's (it is counted on the public page).
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), Reject{"budi_santoso_lied", "why"}),
                  "unknown_reason_code");
@@ -172,6 +175,7 @@ TEST(Refusal, ReasonsAreRequired) {
   PermitWorld issued;
   issued.AdvanceTo(S::kIssued);
   EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{""}), "missing_field");
+  EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{"   "}), "missing_field");
 }
 
 // Governance stream.
@@ -273,6 +277,7 @@ TEST(Governance, RetireOfficer) {
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{"nobody", "pindah"}), "unknown_officer");
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{"", "pindah"}), "missing_field");
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, ""}), "missing_field");
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "  "}), "missing_field");
   EXPECT_REFUSED(w.Try(Admin(), RetireOfficer{ptsp.id, "pindah"}), "wrong_stream");
 
   Decision d = Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "pindah tugas"});
