@@ -40,4 +40,12 @@ inline bool IsUtf8(std::string_view s) {
   return true;
 }
 
+// The number of code points of well-formed UTF-8 `s` (what a clerk counts
+// as characters), not of its bytes.
+inline size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace pl

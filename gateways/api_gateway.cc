@@ -697,6 +697,10 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
                                    "?limit= must be a number from 1 to 1000"));
   }
   auto page = ledger_.queries().ActorTrail(officer_id, QueryParam(target, "after"), limit);
+  if (page.unknown_cursor)
+    return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                 "?after= must be the \"next\" of an earlier page of officer " +
+                                     officer_id + "'s trail (or left out for the first page)"));
   json j = {{"officer_id", officer_id},
             {"events", std::move(page.events)},
             {"next", page.next.empty() ? json(nullptr) : json(page.next)}};

@@ -1,6 +1,7 @@
 #include "gateways/json_input.h"
 
 #include "events/strict_json.h"
+#include "events/utf8.h"
 
 namespace pl {
 
@@ -52,7 +53,7 @@ std::string JsonInput::String(const std::string& field, bool required, size_t ma
     return "";
   }
   const auto& s = f->get_ref<const std::string&>();
-  if (s.size() > max_len) {
+  if (s.size() > max_len && Utf8Length(s) > max_len) {
     Fail("field_too_long", "the field '" + Name(field) + "' is longer than " +
                                std::to_string(max_len) + " characters");
     return "";
@@ -72,7 +73,10 @@ int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min,
   const nlohmann::json* f = Field(field, required);
   if (!f) return 0;
   if (!f->is_number_integer()) {
-    Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number");
+    Fail("wrong_type",
+         "the field '" + Name(field) + "' must be a whole number" +
+             (f->is_number_float() ? ", written without a decimal point or exponent (e.g. 25000000)"
+                                   : ""));
     return 0;
   }
   if ((f->is_number_unsigned() && f->get<uint64_t>() > static_cast<uint64_t>(max)) ||

@@ -132,7 +132,15 @@ ViewQueries::ActorTrailPage ViewQueries::ActorTrail(const std::string& actor,
   const std::string prefix = keys::AuditOfficerPrefix(actor);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   it->Seek(prefix + after);
-  if (!after.empty() && it->Valid() && it->key().ToStringView() == prefix + after) it->Next();
+  if (!after.empty()) {
+    // A cursor names the last event of a page; anything else would read
+    // as the end of the trail.
+    if (!it->Valid() || it->key().ToStringView() != prefix + after) {
+      page.unknown_cursor = true;
+      return page;
+    }
+    it->Next();
+  }
   for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (page.events.size() == limit) return page;  // more to come: `next` is set
     // The value is the event id "<stream>/<seq>"; the event is in the

@@ -37,6 +37,7 @@ class ViewQueries {
   struct ActorTrailPage {
     std::vector<nlohmann::json> events;
     std::string next;
+    bool unknown_cursor = false;  // `after` is not a `next` this gave
   };
   ActorTrailPage ActorTrail(const std::string& actor_id, const std::string& after,
                             size_t limit) const;

@@ -494,6 +494,23 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   EXPECT_EQ(client_.Get("/healthz").status, 200);
 }
 
+// Length limits count characters, as a clerk does, not bytes.
+TEST_F(ApiTest, TextLimitsCountCharacters) {
+  json app = Application("chars-1", kUlujami);
+  std::string e_acute;
+  for (int i = 0; i < 200; ++i) e_acute += "\u00e9";
+  app["business"]["name"] = e_acute;  // 200 characters, 400 bytes
+  auto r = client_.Post("/v1/applications", app);
+  EXPECT_EQ(r.status, 201) << r.body;
+  app["command_id"] = "chars-2";
+  app["business"]["name"] = e_acute + "\u00e9";
+  r = client_.Post("/v1/applications", app);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "field_too_long");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("200 characters"),
+            std::string::npos);
+}
+
 TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
   auto r = client_.Post("/v1/applications", Application("private-1", kUlujami, "3174999988887777"));
   ASSERT_EQ(r.status, 201);
@@ -564,6 +581,12 @@ TEST_F(ApiTest, AuditorsReadWhatAnOfficerDidPageByPage) {
   EXPECT_EQ(client_.Get(path, Token("ptsp-bintaro")).json()["error"]["code"], "role_not_permitted");
   EXPECT_EQ(client_.Get(path).status, 401);
   EXPECT_EQ(client_.Get(path + "?limit=0", Token("auditor")).status, 400);
+  // A cursor it never gave is an error, not the end of the trail.
+  for (const char* bad : {"zzz", "1", "%2F"}) {
+    auto r = client_.Get(path + "?after=" + bad, Token("auditor"));
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << bad;
+  }
   auto nobody = client_.Get("/v1/audit/officers/nobody", Token("auditor"));
   EXPECT_EQ(nobody.status, 200);
   EXPECT_TRUE(nobody.json()["events"].empty());
