@@ -1,5 +1,8 @@
 #include "gateways/json_input.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "events/strict_json.h"
 #include "events/utf8.h"
 
@@ -53,6 +56,19 @@ std::string JsonInput::String(const std::string& field, bool required, size_t ma
     return "";
   }
   const auto& s = f->get_ref<const std::string&>();
+  // Control characters (a NUL, an escape) are nothing a clerk typed; line
+  // breaks and tabs are, in notes and reasons.
+  if (auto c = std::find_if(s.begin(), s.end(),
+                            [](unsigned char c) {
+                              return (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F;
+                            });
+      c != s.end()) {
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(*c));
+    Fail("invalid_text",
+         "the field '" + Name(field) + "' holds the control character " + code + "; remove it");
+    return "";
+  }
   if (s.size() > max_len && Utf8Length(s) > max_len) {
     Fail("field_too_long", "the field '" + Name(field) + "' is longer than " +
                                std::to_string(max_len) + " characters");
