@@ -230,19 +230,26 @@ int main(int argc, char** argv) {
     return Serve(**ledger, listen, web, threads, [&](unsigned short port) {
       std::string base =
           "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+      // The secrets stay in the tokens file: the commands read them from it.
+      auto from_tokens = [&](const std::string& group, const std::string& key) {
+        return "$(python3 -c \"import json;print(json.load(open('" + tokens_path + "'))['" + group +
+               "']['" + key + "'])\")";
+      };
       std::cout << "\nThe ledger is serving at " << base << "\n"
                 << "  web pages:          " << base << "/  " << base << "/track  " << base
                 << "/officer\n"
                 << "  public statistics:  curl " << base << "/v1/public/stats\n"
                 << "  public register:    curl '" << base << "/v1/public/register?q=warung'\n"
-                << "  track an application (code in " << tokens_path << "):\n"
+                << "  track an application:\n"
                 << "                      curl " << base << "/v1/track/"
-                << result->tracking.front().second << "\n"
+                << from_tokens("tracking_codes", result->tracking.front().first) << "\n"
                 << "  an officer's worklist:\n"
-                << "                      curl -H 'Authorization: Bearer "
-                << result->officer_tokens.begin()->second << "' " << base << "/v1/worklist\n"
+                << "                      curl -H \"Authorization: Bearer "
+                << from_tokens("officers", result->officer_tokens.begin()->first) << "\" " << base
+                << "/v1/worklist\n"
                 << "  metrics:            curl " << base << "/metrics\n"
-                << "Officer and admin tokens: " << tokens_path << ". Ctrl-C stops.\n"
+                << "Officer and admin tokens, tracking codes: " << tokens_path
+                << " (never printed). Ctrl-C stops.\n"
                 << std::flush;
     });
   }
