@@ -258,7 +258,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   }
   if (n == 4 && parts[1] == "officers" && parts[3] == "retire") {
     if (method != http::verb::post) return wrong_method();
-    return PostRetirement(*req, who, parts[2], respond);
+    return PostRetirement(*req, who, PercentDecode(parts[2]), respond);
   }
   if (n == 2 && parts[1] == "applications") {
     if (method != http::verb::post) return wrong_method();
@@ -283,7 +283,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     });
   }
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
-    return get([&] { GetOfficerTrail(*req, who, parts[3], respond); });
+    return get([&] { GetOfficerTrail(*req, who, PercentDecode(parts[3]), respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get([&] { GetFeedToken(*req, who, parts[2], respond); });
   if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });

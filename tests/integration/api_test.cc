@@ -297,6 +297,17 @@ TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   }
   EXPECT_EQ(client_.Get("/v1/worklist", stays.json()["token"]).status, 200);
   EXPECT_EQ(LogEnd(), end);
+  // An id with an '@', in a path encoded as a browser encodes it.
+  json at = {{"id", "ptsp@ulujami"},
+             {"name", "Officer"},
+             {"role", "ptsp_officer"},
+             {"kelurahan", kUlujami}};
+  ASSERT_EQ(client_.Post("/v1/officers", at, admin).status, 201);
+  EXPECT_EQ(client_.Get("/v1/audit/officers/ptsp%40ulujami", admin).json()["officer_id"],
+            "ptsp@ulujami");
+  r = client_.Post("/v1/officers/ptsp%40ulujami/retire", {{"reason", "pindah"}}, admin);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["officer_id"], "ptsp@ulujami");
   // Enrolled again, in the new post: a new token.
   officer["kelurahan"] = kBintaro;
   auto again = client_.Post("/v1/officers", officer, admin);
