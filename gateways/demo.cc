@@ -201,6 +201,10 @@ class Generator {
 
 }  // namespace
 
+int64_t DemoCharterTime(int64_t now_ms, const DemoOptions& options) {
+  return now_ms - (options.days_back + 3) * kDay;
+}
+
 Result<DemoResult> RunDemo(Ledger& ledger, const DemoOptions& options) {
   auto gov = ledger.governance();
   if (!gov->charter) return Status("no_charter", "the ledger has no charter");

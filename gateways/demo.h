@@ -19,6 +19,10 @@ struct DemoOptions {
   int days_back = 180;  // the history starts this many days before now
 };
 
+// When a demo ledger adopts its charter: before the history RunDemo
+// generates (officers are enrolled two days before its first application).
+int64_t DemoCharterTime(int64_t now_ms, const DemoOptions& options);
+
 struct DemoResult {
   std::map<std::string, std::string> officer_tokens;          // officer id -> token
   std::vector<std::pair<std::string, std::string>> tracking;  // permit id, tracking code

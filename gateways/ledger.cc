@@ -284,6 +284,7 @@ Status Ledger::Bootstrap() {
   cmd.id = CommandId("bootstrap-charter");
   cmd.stream = kGovernanceStream;
   cmd.actor = {"admin", "admin", ""};
+  cmd.time_ms = options_.charter_time_ms;  // 0: the processor's clock
   cmd.action = AdoptCharter{text};
   Outcome o = ExecuteSync(std::move(cmd));
   if (!o.error.ok()) return o.error;

@@ -83,6 +83,10 @@ struct LedgerOptions {
   // Adopt `charter_path` when the log has no charter yet. The offline tools
   // (replay, trail export) do not: they never write to the log.
   bool adopt_charter = true;
+  // When that first charter is adopted (ms since the epoch; 0: now). The
+  // demo dates it before its generated history (DemoCharterTime), so that
+  // its permits' stages fall under it, as they would have.
+  int64_t charter_time_ms = 0;
   LedgerKafkaOptions kafka;
   // The transparency log's origin and key name; default: the name of the
   // key in DATA/transparency.key, or for a new key

@@ -206,9 +206,15 @@ int main(int argc, char** argv) {
                                 (kafka.bootstrap.empty() ? "log" : "views")))
       return Fail(Status("invalid_argument", "the demo writes a new history: " + data +
                                                  " already holds a ledger; use another --data"));
-    auto ledger = Ledger::Open(ledger_options(true));
+    const DemoOptions demo_options{permits, seed};
+    LedgerOptions lo = ledger_options(true);
+    lo.charter_time_ms = DemoCharterTime(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count(),
+                                         demo_options);
+    auto ledger = Ledger::Open(lo);
     if (!ledger.ok()) return Fail(ledger.status());
-    auto result = RunDemo(**ledger, {permits, seed});
+    auto result = RunDemo(**ledger, demo_options);
     if (!result.ok()) return Fail(result.status());
     // Tokens go to a file for the person running the demo, never to the log.
     const std::string tokens_path = data + "/demo-tokens.json";

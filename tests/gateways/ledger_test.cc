@@ -20,6 +20,12 @@
 namespace pl {
 namespace {
 
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string FreshDir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() /
              ("pl-unit-" + name + "-" + std::to_string(::getpid()));
@@ -95,6 +101,52 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
   ledger = Ledger::Open({dir});
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ(ProjectionEngine::Digest((*ledger)->engine().db()), digest);
+  std::filesystem::remove_all(dir);
+}
+
+// The demo adopts its charter before the history it generates, so that its
+// permits' stages fall under it: an amendment then leaves their due dates
+// where they were (as for permits made live), instead of applying to
+// stages that seemed older than any charter.
+TEST(Ledger, TheDemosCharterPrecedesItsHistoryAndAnAmendmentMovesNoDueDate) {
+  const std::string dir = FreshDir("demo-charter");
+  const DemoOptions demo{80, 11};
+  LedgerOptions lo;
+  lo.data_dir = dir;
+  lo.charter_time_ms = DemoCharterTime(SystemNowMs(), demo);
+  auto ledger = Ledger::Open(lo);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  ASSERT_TRUE(RunDemo(**ledger, demo).ok());
+  auto gov = (*ledger)->governance();
+  ASSERT_EQ(gov->adopted.size(), 1u);
+  EXPECT_EQ(gov->adopted.begin()->first, lo.charter_time_ms);
+
+  std::map<std::string, std::string> due;  // open permits' due dates
+  for (int i = 0; i < demo.permits; ++i) {
+    const std::string id = "PDEMO" + std::to_string(100000 + i);
+    auto state = (*ledger)->queries().Permit(id);
+    ASSERT_TRUE(state) << id;
+    EXPECT_GE(state->stage_entered_ms, lo.charter_time_ms) << id;
+    if (auto d = Stage(*state, *gov).due_date; !d.empty()) due[id] = d;
+  }
+  ASSERT_FALSE(due.empty());
+
+  // Version 2 makes every service level 30 working days.
+  auto amended = nlohmann::json::parse(gov->charter->canonical_json);
+  amended["charter_version"] = 2;
+  for (auto& [stage, days] : amended["service_days"].items()) days = 30;
+  Command cmd;
+  cmd.id = CommandId("amend-service-levels");
+  cmd.stream = kGovernanceStream;
+  cmd.actor = {"admin", "admin", ""};
+  cmd.action = AdoptCharter{amended.dump()};
+  Outcome o = (*ledger)->ExecuteSync(std::move(cmd));
+  ASSERT_TRUE(o.error.ok() && !o.refusal) << (o.refusal ? o.refusal->message : o.error.message());
+  gov = (*ledger)->governance();
+  ASSERT_EQ(gov->charter->version, 2u);
+  for (const auto& [id, date] : due)
+    EXPECT_EQ(Stage(*(*ledger)->queries().Permit(id), *gov).due_date, date) << id;
+  ledger->reset();
   std::filesystem::remove_all(dir);
 }
 
