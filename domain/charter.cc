@@ -261,7 +261,8 @@ void ParseInto(const json& doc, Charter& c) {
   for (const auto& action : actions) {
     if (!c.permissions.count(action)) {
       Fail("permissions." + action,
-           "is missing (every action must be listed; [] grants it to nobody)");
+           "is missing: list every action with the roles that may take it (only "
+           "grant_consent and withdraw_consent may be [], granted to nobody)");
     }
     // A step nobody may take would leave permits waiting in it for ever;
     // only consent may be given to nobody (when no subscriber asks for it).
@@ -279,7 +280,9 @@ void ParseInto(const json& doc, Charter& c) {
     if (!IsStatusName(status) || status == "none")
       Fail(path, "\"" + status + "\" is not a permit status");
     if (!IsOpenStatusName(status))
-      Fail(path, "\"" + status + "\" is a final status: nothing is due in it");
+      Fail(path, "\"" + status +
+                     "\" has no service level: nothing is due once a permit is issued, "
+                     "rejected, withdrawn or revoked");
     c.service_days[status] = static_cast<int>(Int(n, path, 0, 365));
   }
 

@@ -175,7 +175,8 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
     return true;
   }
   respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
-                        "the token is not known: check the officer token or tracking code"));
+                        "the token is not known: check the officer token or tracking code "
+                        "(a subscriber's feed token reads only GET /v1/feeds/{subscriber})"));
   return false;
 }
 
