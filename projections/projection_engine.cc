@@ -82,9 +82,8 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     ProjectionEngineOptions options) {
   for (size_t i = 0; i < projections.size(); ++i) {
     const std::string_view leader = projections[i]->follows();
-    if (!leader.empty() &&
-        std::none_of(projections.begin(), projections.begin() + i,
-                     [&](const auto& p) { return p->name() == leader; }))
+    if (!leader.empty() && std::none_of(projections.begin(), projections.begin() + i,
+                                        [&](const auto& p) { return p->name() == leader; }))
       return Status("invalid_argument", "projection '" + std::string(projections[i]->name()) +
                                             "' follows '" + std::string(leader) +
                                             "', which is not listed before it");
@@ -96,9 +95,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   }
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &raw);
-  if (!s.ok())
-    return Status("store_unavailable",
-                  OpenFailure("the view store", options.path, s));
+  if (!s.ok()) return Status("store_unavailable", OpenFailure("the view store", options.path, s));
   // Views are derived: a store of another layout is dropped and rebuilt.
   if (std::string stored;
       !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat) {
@@ -208,27 +205,46 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
   const size_t n = records.size() >= kParallelFrom ? groups_.size() : 1;
   std::vector<OverlayBatch> overlays(n, OverlayBatch(db_.get()));
   std::vector<Status> status(groups_.size());
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = options_.bulk_load;
+  // A replay into a fresh store (no WAL: a crash loses it whole anyway)
+  // lets each helper write its own keys, in parallel with the others'
+  // folding and writing, instead of handing them to this thread to write
+  // in one atomic batch.
+  const bool write_apart = options_.bulk_load;
+  auto write = [&](rocksdb::WriteBatch& batch) {
+    auto s = db_->Write(wo, &batch);
+    return s.ok() ? Status::Ok() : Status("store_unavailable", s.ToString());
+  };
   for (size_t g = 1; g < n; ++g)
     helpers_[g - 1]->Start([&, g] {
       status[g] = ApplyGroup(g, records, events, overlays[g]);
       overlays[g].Sort();
+      if (write_apart && status[g].ok()) {
+        rocksdb::WriteBatch own;
+        overlays[g].Fill(own);
+        status[g] = write(own);
+      }
     });
   // This thread folds the first group, and every group when alone.
   const size_t here = n == 1 ? groups_.size() : 1;
   for (size_t g = 0; g < here && status[0].ok(); ++g)
     status[0] = ApplyGroup(g, records, events, overlays[0]);
+  rocksdb::WriteBatch batch;
+  if (write_apart && status[0].ok()) {
+    overlays[0].Fill(batch);
+    status[0] = write(batch);
+    batch.Clear();
+  }
   for (size_t g = 1; g < n; ++g) helpers_[g - 1]->Wait();
   for (const Status& s : status)
     if (!s.ok()) return s;
 
+  // The checkpoint, with the views' writes or (written apart) after them.
   uint64_t next = records.back().offset.value + 1;
-  rocksdb::WriteBatch batch;
-  OverlayBatch::Fill(batch, overlays);
+  if (!write_apart) OverlayBatch::Fill(batch, overlays);
   batch.Put(CheckpointKey(partition), std::to_string(next));
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = options_.bulk_load;
-  auto s = db_->Write(wo, &batch);
-  if (!s.ok()) return Status("store_unavailable", s.ToString());
+  if (Status s = write(batch); !s.ok()) return s;
   {
     std::lock_guard lock(mu_);
     next_[partition] = next;

@@ -38,7 +38,10 @@ namespace pl {
 struct ProjectionEngineOptions {
   std::string path;
   size_t batch_events = 8192;  // events per committed batch, at most
-  bool bulk_load = false;      // a replay into a fresh store: no WAL, flushed at the end
+  // A replay into a fresh store: no WAL, each folding thread writes its own
+  // keys (a batch is not atomic: a crash loses the store whole anyway),
+  // flushed at the end.
+  bool bulk_load = false;
   // The view store's block cache: the blocks every query reads again (the
   // Merkle tree's tiles for proofs, the permits of the status page).
   size_t block_cache_bytes = size_t{256} << 20;
