@@ -120,7 +120,7 @@ CommandCore::~CommandCore() = default;
 // Folds everything the log holds past the store's checkpoint: events
 // appended before a crash that the store had not recorded yet, or (Kafka)
 // events another processor wrote while it owned the partition.
-Status CommandCore::CatchUp(EventLog& log, int32_t p, std::vector<std::string>* erased) {
+Status CommandCore::CatchUp(EventLog& log, int32_t p) {
   auto end = log.EndOffset(PartitionId{p});
   if (!end.ok()) return end.status();
   if (next_offsets_[p] >= end->value) return Status::Ok();
@@ -177,8 +177,6 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p, std::vector<std::string>* 
       PermitState& state = it->second;
       if (e->seq <= state.version) continue;  // already folded (a store ahead of its checkpoint)
       EvolvePermit(state, *e);
-      if (const auto* gone = std::get_if<PersonalDataErased>(&e->payload); gone && erased)
-        erased->push_back(gone->person_id);
       record(r, *e, state.version, StatusName(state.status));
     }
     for (auto& [stream, state] : touched) {
@@ -478,15 +476,12 @@ std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {
 }
 
 Status CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
-  return vault.Store(plan.new_keys, /*sync=*/true);
-}
-
-Status CommandCore::DestroyKeys(const Plan& plan, PersonalVault& vault) {
   for (const auto& person : plan.erased)
     if (Status s = vault.Erase(person); !s.ok()) return s;
   std::vector<std::pair<std::string, std::string>> dropped;
   for (const auto& k : plan.dropped_keys) dropped.emplace_back(k.person_id, k.key_id);
-  return vault.EraseKeys(dropped);
+  if (Status s = vault.EraseKeys(dropped); !s.ok()) return s;
+  return vault.Store(plan.new_keys, /*sync=*/true);
 }
 
 }  // namespace pl

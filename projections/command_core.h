@@ -54,10 +54,7 @@ class CommandCore {
   CommandCore& operator=(const CommandCore&) = delete;
 
   // Folds what partition `p` of `log` holds past the store's checkpoint.
-  // `erased` (if given) receives the person ids of the erasures folded: an
-  // embedded processor destroys their keys (again: it may have stopped
-  // between an erasure's append and its keys' destruction).
-  Status CatchUp(EventLog& log, int32_t p, std::vector<std::string>* erased = nullptr);
+  Status CatchUp(EventLog& log, int32_t p);
   // Records what a refused or no-op command did, from an outcome record at
   // `offset` of partition `p` of the outcome topic (Kafka mode: refusals
   // leave no event, so a new owner of a partition learns them here).
@@ -88,15 +85,11 @@ class CommandCore {
     std::vector<VaultKey> dropped_keys;
   };
 
-  // Before a batch's events are appended: its new keys are stored, synced
-  // (every event sealed under a key is openable once durable).
+  // Makes a batch's key material durable before its events are: the keys of
+  // people it erases are destroyed (should the append then fail, the
+  // erasure stands and a retry records it), and its new keys are stored,
+  // synced.
   static Status PrepareKeys(const Plan& plan, PersonalVault& vault);
-  // After they are durable: the keys of the people it erases are destroyed.
-  // Never before: an erasure whose append fails changes nothing, and no key
-  // is destroyed without its erasure on the log. An erasure appended whose
-  // keys were not destroyed (a crash, a failure) is folded again by
-  // CatchUp, which names the person.
-  static Status DestroyKeys(const Plan& plan, PersonalVault& vault);
 
   // Decides `cmds` in order. Commands repeating a decided command id get the
   // first outcome (read back from `log` for accepted ones). Events go to the

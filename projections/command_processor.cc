@@ -23,11 +23,12 @@ Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
   if (!options.clock) options.clock = SystemClockMs;
   if (!options.free_bytes)
     options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
-  std::unique_ptr<CommandProcessor> p(
-      new CommandProcessor(log, vault, std::move(options), std::move(*core)));
   // Fold what the log holds past the store's checkpoints: events appended
   // before a crash that the store had not recorded yet.
-  if (Status s = p->CatchUp(); !s.ok()) return s;
+  for (int32_t p = 0; p < log.partitions(); ++p)
+    if (Status s = (*core)->CatchUp(log, p); !s.ok()) return s;
+  std::unique_ptr<CommandProcessor> p(
+      new CommandProcessor(log, vault, std::move(options), std::move(*core)));
   p->thread_ = std::thread([q = p.get()] {
     NameThisThread("pl-processor");
     q->Run();
@@ -90,10 +91,9 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   };
   // After a failed store write the core is behind the log: it folds the
   // missing events before deciding anything against its states.
-  if (behind_) {
-    if (Status s = CatchUp(); !s.ok()) return fail_all(s);
-    behind_ = false;
-  }
+  for (int32_t p = 0; behind_ && p < log_.partitions(); ++p)
+    if (Status s = core_->CatchUp(log_, p); !s.ok()) return fail_all(s);
+  behind_ = false;
   if (Status room =
           CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
       !room.ok())
@@ -113,33 +113,13 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
     }
     offsets = std::move(*appended);
   }
-  // The events are durable: the outcomes stand. The erased people's keys
-  // go now; should that fail, the store is left behind the log, and the
-  // next batch's catch-up folds the erasures again and destroys them.
-  Status s = CommandCore::DestroyKeys(plan, vault_);
-  if (s.ok()) {
-    s = core_->Commit(plan, offsets);
-  } else {
-    core_->Place(plan, offsets);
-    core_->Abort(plan);
-  }
-  if (!s.ok()) {
+  if (Status s = core_->Commit(plan, offsets); !s.ok()) {
+    // The events are durable: the outcomes stand.
     spdlog::error("command processor: {}", s.ToString());
     behind_ = true;
   }
   std::vector<Outcome> outcomes = core_->Outcomes(plan);
   for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(outcomes[i]));
-}
-
-// Folds every partition's events past the store's checkpoints, and
-// destroys the keys of the people they erase.
-Status CommandProcessor::CatchUp() {
-  std::vector<std::string> erased;
-  for (int32_t p = 0; p < log_.partitions(); ++p)
-    if (Status s = core_->CatchUp(log_, p, &erased); !s.ok()) return s;
-  for (const auto& person : erased)
-    if (Status s = vault_.Erase(person); !s.ok()) return s;
-  return Status::Ok();
 }
 
 }  // namespace pl

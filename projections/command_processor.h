@@ -71,7 +71,6 @@ class CommandProcessor {
                    std::unique_ptr<CommandCore> core);
   void Run();
   void ProcessBatch(std::vector<Item>& items);
-  Status CatchUp();
 
   EventLog& log_;
   PersonalVault& vault_;
