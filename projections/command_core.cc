@@ -38,17 +38,8 @@ std::string DedupeKey(const std::string& stream, const CommandId& id) {
 // A refusal on a stream that does not exist yet (an application refused
 // as invalid, an action on an unknown permit) is not remembered: nothing
 // exists to protect, and the command id stays free, for the corrected
-// application or for the application whose id it is. Nor is a refusal of
-// the sender (a role, a jurisdiction or an enrolment it lacks): it says
-// nothing of the permit, and remembered it would hand its answer to the
-// officer the command id was meant for, and grow the store with requests
-// that changed nothing.
-bool ForgetRefusal(const Outcome& o) {
-  if (!o.refusal) return false;
-  const std::string& code = o.refusal->code;
-  return o.version == 0 || code == "role_not_permitted" || code == "outside_jurisdiction" ||
-         code == "officer_not_enrolled";
-}
+// application or for the application whose id it is.
+bool ForgetRefusal(const Outcome& o) { return o.refusal && o.version == 0; }
 
 }  // namespace
 
