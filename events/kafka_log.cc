@@ -747,7 +747,16 @@ struct TopicConfig {
   int64_t segment_ms = -1;  // in force, whatever its source; -1: not reported
   std::vector<std::pair<std::string, std::string>> own;  // set on the topic itself
   bool own_hidden = false;  // a setting of the topic's own whose value the broker hides
+  // The settings the ledger relies on (cleanup, retention), in force.
+  std::vector<std::pair<std::string, std::string>> relied_on;
+  bool sources_known = true;  // false: the broker did not say where a setting comes from
 };
+
+// What a topic must keep whatever else changes: kept explicitly by an
+// alteration, even were the broker to report them as defaults.
+constexpr const char* kReliedOn[] = {"cleanup.policy",      "retention.ms",
+                                     "retention.bytes",     "delete.retention.ms",
+                                     "min.insync.replicas", "min.cleanable.dirty.ratio"};
 
 // Refuses a topic that would not keep every event forever; returns its
 // configuration.
@@ -773,11 +782,16 @@ Result<TopicConfig> CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o) {
       std::string name = rd_kafka_ConfigEntry_name(entries[j]);
       const char* v = rd_kafka_ConfigEntry_value(entries[j]);
       std::string value = v ? v : "";
-      if (rd_kafka_ConfigEntry_source(entries[j]) == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG) {
+      const rd_kafka_ConfigSource_t source = rd_kafka_ConfigEntry_source(entries[j]);
+      if (source == RD_KAFKA_CONFIG_SOURCE_UNKNOWN_CONFIG) config.sources_known = false;
+      if (source == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG) {
         if (v)
           config.own.emplace_back(name, value);
         else
           config.own_hidden = true;
+      } else if (v && std::find(std::begin(kReliedOn), std::end(kReliedOn), name) !=
+                          std::end(kReliedOn)) {
+        config.relied_on.emplace_back(name, value);
       }
       if (name == "segment.ms" && v) config.segment_ms = std::strtoll(v, nullptr, 10);
       auto refuse = [&](const std::string& why) {
@@ -820,10 +834,14 @@ void RollSegmentsHourly(rd_kafka_t* rk, const KafkaLogOptions& o, const TopicCon
         o.topic, config.segment_ms, why, o.bootstrap_servers, o.topic, kHourlySegmentsMs);
   };
   if (config.own_hidden) return advise("the ledger cannot keep a hidden setting of the topic");
+  if (!config.sources_known)
+    return advise("the broker does not say which settings are the topic's own, to keep them");
   rd_kafka_ConfigResource_t* res =
       rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, o.topic.c_str());
-  for (const auto& [name, value] : config.own)
-    if (name != "segment.ms") rd_kafka_ConfigResource_set_config(res, name.c_str(), value.c_str());
+  for (const auto* settings : {&config.own, &config.relied_on})
+    for (const auto& [name, value] : *settings)
+      if (name != "segment.ms")
+        rd_kafka_ConfigResource_set_config(res, name.c_str(), value.c_str());
   rd_kafka_ConfigResource_set_config(res, "segment.ms", std::to_string(kHourlySegmentsMs).c_str());
   auto ev = AdminCall(rk, RD_KAFKA_ADMIN_OP_ALTERCONFIGS, Ms(o.timeout),
                       [&](rd_kafka_AdminOptions_t* opts, rd_kafka_queue_t* q) {
