@@ -36,14 +36,16 @@ std::vector<std::string> PathParts(std::string_view target) {
   return parts;
 }
 
-std::string PercentDecode(std::string_view s) {
+// Percent-decoding; `+` is a space only in a query string (in a path it
+// is itself).
+std::string PercentDecode(std::string_view s, bool plus_is_space = true) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
-    } else if (s[i] == '+') {
+    } else if (s[i] == '+' && plus_is_space) {
       out.push_back(' ');
     } else {
       out.push_back(s[i]);
@@ -51,6 +53,8 @@ std::string PercentDecode(std::string_view s) {
   }
   return out;
 }
+
+std::string PathDecode(std::string_view segment) { return PercentDecode(segment, false); }
 
 std::string QueryParam(std::string_view target, std::string_view name) {
   auto q = target.find('?');
@@ -259,7 +263,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   }
   if (n == 4 && parts[1] == "officers" && parts[3] == "retire") {
     if (method != http::verb::post) return wrong_method();
-    return PostRetirement(*req, who, PercentDecode(parts[2]), respond);
+    return PostRetirement(*req, who, PathDecode(parts[2]), respond);
   }
   if (n == 2 && parts[1] == "applications") {
     if (method != http::verb::post) return wrong_method();
@@ -284,7 +288,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     });
   }
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
-    return get([&] { GetOfficerTrail(*req, who, PercentDecode(parts[3]), respond); });
+    return get([&] { GetOfficerTrail(*req, who, PathDecode(parts[3]), respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get([&] { GetFeedToken(*req, who, parts[2], respond); });
   if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });
@@ -295,9 +299,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 3 && parts[1] == "public" && parts[2] == "register")
     return get([&] { GetRegister(*req, respond); });
   if (n == 4 && parts[1] == "public" && parts[2] == "verify")
-    return get([&] { GetVerify(*req, PercentDecode(parts[3]), respond); });
+    return get([&] { GetVerify(*req, PathDecode(parts[3]), respond); });
   if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")
-    return get([&] { TransparencyGateway(ledger_).GetQr(*req, PercentDecode(parts[3]), respond); });
+    return get([&] { TransparencyGateway(ledger_).GetQr(*req, PathDecode(parts[3]), respond); });
   return not_found();
 }
 
@@ -711,7 +715,7 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
 void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
   auto gov = ledger_.governance();
   auto charter = gov->charter;
-  auto permit = ledger_.queries().PermitByTracking(HashToken(PercentDecode(code)));
+  auto permit = ledger_.queries().PermitByTracking(HashToken(PathDecode(code)));
   auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",

@@ -48,6 +48,20 @@ JsonInput JsonInput::Object(const std::string& field, bool required) {
   return JsonInput(f ? *f : nlohmann::json::object(), Name(field), error_);
 }
 
+// Control characters (a NUL, an escape) are nothing a clerk typed; line
+// breaks and tabs are, in notes and reasons.
+bool JsonInput::CheckText(const std::string& field, const std::string& s) {
+  auto c = std::find_if(s.begin(), s.end(), [](unsigned char c) {
+    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F;
+  });
+  if (c == s.end()) return true;
+  char code[8];
+  std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(*c));
+  Fail("invalid_text",
+       "the field '" + Name(field) + "' holds the control character " + code + "; remove it");
+  return false;
+}
+
 std::string JsonInput::String(const std::string& field, bool required, size_t max_len) {
   const nlohmann::json* f = Field(field, required);
   if (!f) return "";
@@ -56,19 +70,7 @@ std::string JsonInput::String(const std::string& field, bool required, size_t ma
     return "";
   }
   const auto& s = f->get_ref<const std::string&>();
-  // Control characters (a NUL, an escape) are nothing a clerk typed; line
-  // breaks and tabs are, in notes and reasons.
-  if (auto c = std::find_if(s.begin(), s.end(),
-                            [](unsigned char c) {
-                              return (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F;
-                            });
-      c != s.end()) {
-    char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(*c));
-    Fail("invalid_text",
-         "the field '" + Name(field) + "' holds the control character " + code + "; remove it");
-    return "";
-  }
+  if (!CheckText(field, s)) return "";
   if (s.size() > max_len && Utf8Length(s) > max_len) {
     Fail("field_too_long", "the field '" + Name(field) + "' is longer than " +
                                std::to_string(max_len) + " characters");
@@ -137,11 +139,12 @@ std::vector<std::string> JsonInput::Strings(const std::string& field, bool requi
     return out;
   }
   for (const auto& e : *f) {
-    if (!e.is_string() || e.get_ref<const std::string&>().size() > 200) {
+    if (!e.is_string() || Utf8Length(e.get_ref<const std::string&>()) > 200) {
       Fail("wrong_type",
            "every item of '" + Name(field) + "' must be a string of at most 200 characters");
       return {};
     }
+    if (!CheckText(field, e.get_ref<const std::string&>())) return {};
     out.push_back(e.get<std::string>());
   }
   return out;

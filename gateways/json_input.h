@@ -44,6 +44,8 @@ class JsonInput {
       : value_(std::move(value)), path_(std::move(path)), error_(std::move(error)) {}
   const nlohmann::json* Field(const std::string& field, bool required);
   void Fail(std::string code, std::string message);
+  // False (and fails invalid_text) when `s` holds a control character.
+  bool CheckText(const std::string& field, const std::string& s);
   std::string Name(const std::string& field) const;
 
   nlohmann::json value_;
