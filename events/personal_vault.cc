@@ -291,6 +291,36 @@ Status PersonalVault::Erase(const std::string& person_id) {
   return EraseKeys(ids);
 }
 
+// "p/<stream>/<seq>": a pending erasure, its keys as "<person>/<key id>" lines.
+Status PersonalVault::AddPendingErasure(const std::string& id, const KeyIds& keys) {
+  std::string v;
+  for (const auto& [person, key] : keys) v += person + "/" + key + "\n";
+  auto s = db_->Put(Synced(), "p/" + id, v);
+  return s.ok() ? Status::Ok() : Status("vault_unavailable", s.ToString());
+}
+
+Result<std::map<std::string, PersonalVault::KeyIds>> PersonalVault::PendingErasures() const {
+  std::map<std::string, KeyIds> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("p/"); it->Valid() && it->key().starts_with("p/"); it->Next()) {
+    KeyIds& keys = out[std::string(it->key().ToStringView().substr(2))];
+    std::string_view v = it->value().ToStringView();
+    for (size_t nl; (nl = v.find('\n')) != std::string_view::npos; v.remove_prefix(nl + 1)) {
+      std::string_view line = v.substr(0, nl);
+      const size_t slash = line.find('/');
+      if (slash == std::string_view::npos) continue;
+      keys.emplace_back(std::string(line.substr(0, slash)), std::string(line.substr(slash + 1)));
+    }
+  }
+  if (!it->status().ok()) return Status("vault_unavailable", it->status().ToString());
+  return out;
+}
+
+Status PersonalVault::RemovePendingErasure(const std::string& id) {
+  auto s = db_->Delete(Synced(), "p/" + id);
+  return s.ok() ? Status::Ok() : Status("vault_unavailable", s.ToString());
+}
+
 Status PersonalVault::EraseKey(const std::string& person_id, const std::string& key_id) {
   return EraseKeys({{person_id, key_id}});
 }

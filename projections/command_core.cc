@@ -466,13 +466,41 @@ std::vector<Outcome> CommandCore::Outcomes(const Plan& plan) const {
   return out;
 }
 
-Status CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
-  for (const auto& person : plan.erased)
-    if (Status s = vault.Erase(person); !s.ok()) return s;
-  std::vector<std::pair<std::string, std::string>> dropped;
-  for (const auto& k : plan.dropped_keys) dropped.emplace_back(k.person_id, k.key_id);
-  if (Status s = vault.EraseKeys(dropped); !s.ok()) return s;
-  return vault.Store(plan.new_keys, /*sync=*/true);
+Result<std::vector<std::string>> CommandCore::PrepareKeys(const Plan& plan, PersonalVault& vault) {
+  // Named before the batch's new keys are stored: a key made for the
+  // person after the erasure (a new application in the same batch) is not
+  // the erasure's.
+  std::vector<std::string> pending;
+  for (const auto& slot : plan.slots) {
+    if (!slot.pending) continue;
+    for (const auto& e : slot.out.events) {
+      const auto* erased = std::get_if<PersonalDataErased>(&e.payload);
+      if (!erased) continue;
+      auto stored = vault.KeysOf(erased->person_id, /*held=*/false);
+      if (!stored.ok()) return stored.status();
+      PersonalVault::KeyIds keys{{erased->person_id, std::string()}};  // marks the person
+      for (const auto& k : *stored) keys.emplace_back(k.person_id, k.key_id);
+      for (const auto& k : plan.dropped_keys)
+        if (k.person_id == erased->person_id) keys.emplace_back(k.person_id, k.key_id);
+      pending.push_back(e.event_id);
+      if (Status s = vault.AddPendingErasure(e.event_id, keys); !s.ok()) return s;
+    }
+  }
+  if (Status s = vault.Store(plan.new_keys, /*sync=*/true); !s.ok()) return s;
+  return pending;
+}
+
+Status CommandCore::ResolvePendingErasure(PersonalVault& vault, const std::string& id,
+                                          const PersonalVault::KeyIds& keys,
+                                          const Result<PermitState>& state) {
+  // The event id is "<stream>/<seq>": on the log if the permit reached that
+  // version erased (nothing else takes the version before this runs).
+  const size_t slash = id.rfind('/');
+  const uint64_t seq =
+      slash == std::string::npos ? 0 : std::strtoull(id.c_str() + slash + 1, nullptr, 10);
+  if (state.ok() && seq > 0 && state->version >= seq && state->personal_erased)
+    if (Status s = vault.EraseKeys(keys); !s.ok()) return s;
+  return vault.RemovePendingErasure(id);
 }
 
 }  // namespace pl

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -23,12 +24,12 @@ Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
   if (!options.clock) options.clock = SystemClockMs;
   if (!options.free_bytes)
     options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
-  // Fold what the log holds past the store's checkpoints: events appended
-  // before a crash that the store had not recorded yet.
-  for (int32_t p = 0; p < log.partitions(); ++p)
-    if (Status s = (*core)->CatchUp(log, p); !s.ok()) return s;
   std::unique_ptr<CommandProcessor> p(
       new CommandProcessor(log, vault, std::move(options), std::move(*core)));
+  // Fold what the log holds past the store's checkpoints (events appended
+  // before a crash that the store had not recorded yet), and finish the
+  // erasures decided before it.
+  if (Status s = p->CatchUp(); !s.ok()) return s;
   p->thread_ = std::thread([q = p.get()] {
     NameThisThread("pl-processor");
     q->Run();
@@ -89,11 +90,12 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
       items[i].done(std::move(failed));
     }
   };
-  // After a failed store write the core is behind the log: it folds the
+  // After a failed write the core may be behind the log: it folds the
   // missing events before deciding anything against its states.
-  for (int32_t p = 0; behind_ && p < log_.partitions(); ++p)
-    if (Status s = core_->CatchUp(log_, p); !s.ok()) return fail_all(s);
-  behind_ = false;
+  if (behind_) {
+    if (Status s = CatchUp(); !s.ok()) return fail_all(s);
+    behind_ = false;
+  }
   if (Status room =
           CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
       !room.ok())
@@ -101,25 +103,55 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
 
   CommandCore::Plan plan = core_->Decide(cmds, log_, vault_);
   std::vector<Offset> offsets;
+  std::vector<std::string> erasures;
   if (!plan.records.empty()) {
-    Status synced = CommandCore::PrepareKeys(plan, vault_);
+    auto prepared = CommandCore::PrepareKeys(plan, vault_);
     Result<std::vector<Offset>> appended =
-        synced.ok() ? log_.Append(plan.records) : Result<std::vector<Offset>>(synced);
+        prepared.ok() ? log_.Append(plan.records) : Result<std::vector<Offset>>(prepared.status());
     if (!appended.ok()) {
-      // Nothing of this batch is durable: every command in it fails, and the
-      // states it built are dropped.
+      // Every command of the batch fails, and the states it built are
+      // dropped. Nothing of it should be durable; should some be all the
+      // same (an answer lost), the next batch's catch-up finds it, and
+      // finishes its erasures or forgets them.
       core_->Abort(plan);
+      behind_ = true;
       return fail_all(appended.status());
     }
     offsets = std::move(*appended);
+    erasures = std::move(*prepared);
   }
-  if (Status s = core_->Commit(plan, offsets); !s.ok()) {
-    // The events are durable: the outcomes stand.
+  // The events are durable: the outcomes stand, and the erased people's
+  // keys go (should that fail, the next batch's catch-up destroys them).
+  Status s = core_->Commit(plan, offsets);
+  if (s.ok() && !erasures.empty()) s = ResolveErasures(erasures);
+  if (!s.ok()) {
     spdlog::error("command processor: {}", s.ToString());
     behind_ = true;
   }
   std::vector<Outcome> outcomes = core_->Outcomes(plan);
   for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(outcomes[i]));
+}
+
+// Folds every partition's events past the store's checkpoints, then
+// settles the erasures named before a stop or a failure.
+Status CommandProcessor::CatchUp() {
+  for (int32_t p = 0; p < log_.partitions(); ++p)
+    if (Status s = core_->CatchUp(log_, p); !s.ok()) return s;
+  return ResolveErasures({});
+}
+
+// The pending erasures `ids` (all of them when empty), against the states
+// as they are now: those on the log destroy their keys, the others are
+// forgotten.
+Status CommandProcessor::ResolveErasures(const std::vector<std::string>& ids) {
+  auto pending = vault_.PendingErasures();
+  if (!pending.ok()) return pending.status();
+  for (const auto& [id, keys] : *pending) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    auto state = core_->State(StreamId(id.substr(0, id.rfind('/'))));
+    if (Status s = CommandCore::ResolvePendingErasure(vault_, id, keys, state); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace pl

@@ -71,6 +71,8 @@ class CommandProcessor {
                    std::unique_ptr<CommandCore> core);
   void Run();
   void ProcessBatch(std::vector<Item>& items);
+  Status CatchUp();
+  Status ResolveErasures(const std::vector<std::string>& ids);
 
   EventLog& log_;
   PersonalVault& vault_;
