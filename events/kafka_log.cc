@@ -828,10 +828,13 @@ void RollSegmentsHourly(rd_kafka_t* rk, const KafkaLogOptions& o, const TopicCon
   if (config.segment_ms >= 0 && config.segment_ms <= kHourlySegmentsMs) return;
   auto advise = [&](const std::string& why) {
     spdlog::warn(
-        "topic {} rolls its segments every {} ms, so records deleted sooner stay on the "
+        "topic {} rolls its segments every {}, so records deleted sooner stay on the "
         "brokers' disks until then; {}. Set it with: kafka-configs.sh --bootstrap-server {} "
         "--alter --entity-type topics --entity-name {} --add-config segment.ms={}",
-        o.topic, config.segment_ms, why, o.bootstrap_servers, o.topic, kHourlySegmentsMs);
+        o.topic,
+        config.segment_ms < 0 ? std::string("(unreported) ms")
+                              : std::to_string(config.segment_ms) + " ms",
+        why, o.bootstrap_servers, o.topic, kHourlySegmentsMs);
   };
   if (config.own_hidden) return advise("the ledger cannot keep a hidden setting of the topic");
   if (!config.sources_known)

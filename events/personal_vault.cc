@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <set>
@@ -84,10 +85,15 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::strin
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(path, ec);
-  if (!ec) fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
-    return Status("vault_unavailable", "cannot make the key store " + path +
-                                           " readable by its owner alone: " + ec.message());
+    return Status("vault_unavailable", "cannot create the key store " + path + ": " + ec.message());
+  // A folder of another owner (a mounted volume) cannot be changed: said,
+  // not refused.
+  if (fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace, ec); ec)
+    spdlog::warn(
+        "the key store {} could not be made readable by its owner alone ({}): check "
+        "that nobody else may read it",
+        path, ec.message());
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
