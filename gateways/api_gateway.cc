@@ -209,6 +209,14 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",
                           "no such resource: " + std::string(req->target())));
   };
+  // An empty segment ("/v1/permits//actions": a permit id left out) names
+  // no resource; it is not read as the path without it.
+  if (const std::string_view path = SV(req->target()).substr(0, SV(req->target()).find('?'));
+      path.substr(0, path.size() - (path.ends_with('/') ? 1 : 0)).find("//") !=
+      std::string_view::npos)
+    return respond(ErrorResponse(
+        *req, http::status::not_found, "not_found",
+        "no such resource: " + std::string(req->target()) + " (a part of the path is empty)"));
   auto wrong_method = [&] {
     respond(ErrorResponse(
         *req, http::status::method_not_allowed, "method_not_allowed",
@@ -702,6 +710,13 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
                                    "?limit= must be a number from 1 to 1000"));
   }
   auto page = ledger_.queries().ActorTrail(officer_id, QueryParam(target, "after"), limit);
+  // A retired officer is no longer enrolled but keeps its trail; an id that
+  // was never enrolled and never acted is most likely mistyped.
+  if (page.events.empty() && !page.unknown_cursor && officer_id != "admin" &&
+      !ledger_.governance()->officers.contains(officer_id))
+    return respond(ErrorResponse(
+        req, http::status::not_found, "unknown_officer",
+        "no officer \"" + officer_id + "\" is enrolled or has acted: check the officer id"));
   if (page.unknown_cursor)
     return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
                                  "?after= must be the \"next\" of an earlier page of officer " +
@@ -791,8 +806,16 @@ void ApiGateway::GetRegister(const HttpRequest& req, Respond respond) {
   const std::string target(req.target());
   std::string kel = QueryParam(target, "kelurahan");
   std::string q = QueryParam(target, "q");
-  auto entries = ledger_.queries().Register(kel, q, 500);
   auto charter = ledger_.governance()->charter;
+  if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
+    std::string known;
+    for (const auto& k : charter->kelurahan)
+      known += (known.empty() ? "" : ", ") + k.code + " (" + k.name + ")";
+    return respond(
+        ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
+                      "?kelurahan= must be the code of a kelurahan of the charter: " + known));
+  }
+  auto entries = ledger_.queries().Register(kel, q, 500);
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json items = json::array();
   for (auto& e : entries) items.push_back(RenderVerification(e["permit_number"], &e, today));

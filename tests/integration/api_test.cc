@@ -471,6 +471,10 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"wrong method", "DELETE", "/v1/permits/" + id, "", officer, 405, "method_not_allowed"},
       {"no such path", "GET", "/v2/everything", "", "", 404, "not_found"},
       {"no such path, posted", "POST", "/v1/nothing-here", "{}", officer, 404, "not_found"},
+      {"permit id left out", "POST", "/v1/permits//actions",
+       R"({"action":"verify_documents","command_id":"b15"})", officer, 404, "not_found"},
+      {"register of an unknown kelurahan", "GET", "/v1/public/register?kelurahan=31.74.99.9999", "",
+       "", 400, "unknown_kelurahan"},
       {"health check posted", "POST", "/healthz", "{}", "", 405, "method_not_allowed"},
       {"worklist with a tracking code", "GET", "/v1/worklist", "", code, 403, "role_not_permitted"},
       {"checkpoint published without token", "POST", "/v1/transparency/checkpoint", "", "", 401,
@@ -590,9 +594,31 @@ TEST_F(ApiTest, AuditorsReadWhatAnOfficerDidPageByPage) {
     EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
     EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << bad;
   }
+  // An id never enrolled (mistyped): said so, not an empty trail.
   auto nobody = client_.Get("/v1/audit/officers/nobody", Token("auditor"));
-  EXPECT_EQ(nobody.status, 200);
-  EXPECT_TRUE(nobody.json()["events"].empty());
+  EXPECT_EQ(nobody.status, 404) << nobody.body;
+  EXPECT_EQ(nobody.json()["error"]["code"], "unknown_officer");
+  // An officer who acted and retired keeps its trail.
+  const std::string admin = ledger_->admin_token();
+  auto enrolled = client_.Post("/v1/officers",
+                               {{"id", "ptsp-trail"},
+                                {"name", "Officer"},
+                                {"role", "ptsp_officer"},
+                                {"kelurahan", kUlujami}},
+                               admin);
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body;
+  EXPECT_EQ(client_.Get("/v1/audit/officers/ptsp-trail", admin).status, 200)
+      << "enrolled, not acted yet: an empty trail";
+  auto [permit, _] = Submit("trail-3");
+  auto acted = client_.Post("/v1/permits/" + permit + "/actions",
+                            {{"action", "verify_documents"}, {"command_id", "trail-3-verify"}},
+                            enrolled.json()["token"]);
+  ASSERT_EQ(acted.status, 200) << acted.body;
+  ASSERT_EQ(client_.Post("/v1/officers/ptsp-trail/retire", {{"reason", "pensiun"}}, admin).status,
+            200);
+  auto retired = client_.Get("/v1/audit/officers/ptsp-trail", Token("auditor"));
+  ASSERT_EQ(retired.status, 200) << retired.body;
+  EXPECT_EQ(retired.json()["events"].size(), 1u) << retired.body;
 }
 
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
