@@ -13,7 +13,8 @@
 //       scan and decode of the same log; prints the peak resident memory.
 //       PL_ONLY=<name>[,<name>...] replays those projections alone (the
 //       feeds need the status projection they follow); PL_THREADS=<n>
-//       sets the threads that fold a batch; PL_BATCH=<n> the batch size.
+//       sets the threads that fold a batch; PL_BATCH=<n> the batch size;
+//       PL_DIGEST=1 prints the digest of the rebuilt views (after timing).
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <sys/resource.h>
@@ -266,6 +267,14 @@ int Replay(int argc, char** argv) {
     applied = *r;
   }  // includes the final flush
   double views_s = Seconds(start);
+  // PL_DIGEST=1: the digest of the rebuilt views, to compare two builds'.
+  if (getenv("PL_DIGEST")) {
+    rocksdb::DB* db = nullptr;
+    if (auto s = rocksdb::DB::OpenForReadOnly(rocksdb::Options(), out, &db); !s.ok())
+      return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+    std::printf("views digest: %s\n", ProjectionEngine::Digest(db).c_str());
+    delete db;
+  }
   std::filesystem::remove_all(out);
   std::printf("log: %llu events, %.1f MiB\n", (unsigned long long)n, bytes / 1048576.0);
   std::printf("raw scan and decode: %.0f events/s\n", n / raw_s);

@@ -4,7 +4,7 @@
 
 #include "domain/decider.h"
 #include "events/json.h"
-#include "gateways/json_writer.h"
+#include "events/json_writer.h"
 
 namespace pl {
 namespace {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "events/json.h"
+#include "events/json_writer.h"
 #include "projections/encoding.h"
 #include "projections/view_queries.h"
 
@@ -20,24 +21,26 @@ std::string MsgPrefix(std::string_view sub) { return "feeds/msg/" + std::string(
 
 constexpr std::string_view kApplicantPrefix = "applicant.";
 
-// The value of a public feed field in `s`, or null when the permit has none.
-json PermitField(const std::string& field, const PermitState& s) {
-  auto text = [](const std::string& v) { return v.empty() ? json() : json(v); };
-  if (field == "kelurahan") return s.kelurahan;
-  if (field == "status") return StatusName(s.status);
-  if (field == "business_name") return s.business.name;
-  if (field == "business_description") return text(s.business.description);
-  if (field == "kbli") return s.business.kbli;
-  if (field == "capital") return s.business.capital;
-  if (field == "turnover") return s.business.turnover;
-  if (field == "permit_number") return text(s.permit_number);
-  if (field == "valid_from") return text(s.valid_from);
-  if (field == "valid_until") return text(s.valid_until);
-  if (field == "reason") {
-    if (s.outcome_code.empty() && s.outcome_reason.empty()) return json();
-    return json{{"code", s.outcome_code}, {"text", s.outcome_reason}};
+// Writes the public feed field `field` of the permit in state `s` as a key
+// and its value, unless the permit has none.
+void PermitField(JsonWriter& w, const std::string& field, const PermitState& s) {
+  auto text = [&](const std::string& v) {
+    if (!v.empty()) w.Key(field).String(v);
+  };
+  if (field == "kelurahan") w.Key(field).String(s.kelurahan);
+  if (field == "status") w.Key(field).String(StatusName(s.status));
+  if (field == "business_name") w.Key(field).String(s.business.name);
+  if (field == "business_description") text(s.business.description);
+  if (field == "kbli") w.Key(field).String(s.business.kbli);
+  if (field == "capital") w.Key(field).Int(s.business.capital);
+  if (field == "turnover") w.Key(field).Int(s.business.turnover);
+  if (field == "permit_number") text(s.permit_number);
+  if (field == "valid_from") text(s.valid_from);
+  if (field == "valid_until") text(s.valid_until);
+  if (field == "reason" && !(s.outcome_code.empty() && s.outcome_reason.empty())) {
+    w.Key(field).BeginObject();
+    w.Key("code").String(s.outcome_code).Key("text").String(s.outcome_reason).EndObject();
   }
-  return json();
 }
 
 // Whether `sub` receives `event` of a permit now in state `s`.
@@ -50,52 +53,78 @@ bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitSt
   return !sub.consent_required || s.consents.count(sub.id) > 0;
 }
 
-// What every message says: which event, of which permit, where in the log.
-json Header(const std::string& subscriber, uint64_t seq, const LogRecord& raw,
-            const Envelope& event, const std::string& permit_id) {
-  return {
-      {"schema_version", FeedProjection::kSchemaVersion},
-      {"subscriber", subscriber},
-      {"seq", seq},
-      {"event_id", event.event_id},
-      {"event_type", EventTypeName(event.type())},
-      {"occurred_at", IsoTime(event.time_ms)},
-      {"permit_id", permit_id},
-      {"log_position", {{"partition", raw.partition.value}, {"offset", raw.offset.value}}},
-  };
+// Messages are written as JSON text directly (events/json_writer.h), each
+// object's keys in sorted order: the bytes nlohmann::json::dump() gives.
+//
+// What every message says: which event, of which permit, where in the log
+// (`located`: the event's id and place; false for a notice about another
+// permit), and `between`, called where its keys sort, for what follows.
+template <class Between>
+void Header(JsonWriter& w, const std::string& subscriber, uint64_t seq, const LogRecord& raw,
+            const Envelope& event, const std::string& permit_id, bool located, Between between) {
+  between(w, "applicant");
+  if (located) w.Key("event_id").String(event.event_id);
+  w.Key("event_type").String(EventTypeName(event.type()));
+  if (located)
+    w.Key("log_position")
+        .BeginObject()
+        .Key("offset")
+        .UInt(raw.offset.value)
+        .Key("partition")
+        .Int(raw.partition.value)
+        .EndObject();
+  w.Key("occurred_at").String(IsoTime(event.time_ms));
+  between(w, "permit");
+  w.Key("permit_id").String(permit_id);
+  w.Key("schema_version").Int(FeedProjection::kSchemaVersion);
+  w.Key("seq").UInt(seq);
+  w.Key("subscriber").String(subscriber);
 }
 
 std::string Message(const SubscriberPolicy& sub, uint64_t seq, const LogRecord& raw,
                     const Envelope& event, const PermitState& s) {
-  json m = Header(sub.id, seq, raw, event, event.stream.str());
+  JsonWriter w(1024);
+  w.BeginObject().Key("message").BeginObject();
   // After a withdrawal or an erasure the subscriber learns only that it
   // happened: nothing of the permit travels any more.
   const bool bare = std::holds_alternative<ConsentWithdrawn>(event.payload) ||
                     std::holds_alternative<PersonalDataErased>(event.payload);
-  if (bare) return json{{"message", m}}.dump();
-  json permit = json::object();
-  json reveal = json::array();
-  for (const auto& f : sub.fields) {
-    if (f.starts_with(kApplicantPrefix)) {
-      reveal.push_back(f.substr(kApplicantPrefix.size()));
-    } else if (auto v = PermitField(f, s); !v.is_null()) {
-      permit[f] = std::move(v);
-    }
+  if (bare) {
+    Header(w, sub.id, seq, raw, event, event.stream.str(), true, [](JsonWriter&, auto) {});
+    return w.EndObject().EndObject().Take();
   }
-  m["permit"] = std::move(permit);
-  json stored = {{"message", m}};
-  if (!reveal.empty()) {
-    if (s.personal_erased) {
-      stored["message"]["applicant"] = {{"erased", true}};
-    } else {
-      stored["sealed"] = {{"person_id", s.applicant.person_id},
-                          {"ciphertext", Base64Encode(s.applicant.ciphertext)},
-                          {"fields", reveal}};
-      // Opened only while the applicant still consents (RenderFeedMessage).
-      if (sub.consent_required) stored["sealed"]["consent"] = true;
-    }
+  std::vector<std::string_view> reveal;
+  for (const auto& f : sub.fields)
+    if (f.starts_with(kApplicantPrefix))
+      reveal.push_back(std::string_view(f).substr(kApplicantPrefix.size()));
+  const bool erased = !reveal.empty() && s.personal_erased;
+  Header(w, sub.id, seq, raw, event, event.stream.str(), true,
+         [&](JsonWriter& w, std::string_view where) {
+           if (where == "applicant" && erased)
+             w.Key("applicant").BeginObject().Key("erased").Bool(true).EndObject();
+           if (where != "permit") return;
+           std::vector<const std::string*> fields;
+           for (const auto& f : sub.fields)
+             if (!f.starts_with(kApplicantPrefix)) fields.push_back(&f);
+           std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return *a < *b; });
+           fields.erase(
+               std::unique(fields.begin(), fields.end(), [](auto* a, auto* b) { return *a == *b; }),
+               fields.end());
+           w.Key("permit").BeginObject();
+           for (const std::string* f : fields) PermitField(w, *f, s);
+           w.EndObject();
+         });
+  w.EndObject();
+  if (!reveal.empty() && !erased) {
+    w.Key("sealed").BeginObject();
+    w.Key("ciphertext").String(Base64Encode(s.applicant.ciphertext));
+    // Opened only while the applicant still consents (RenderFeedMessage).
+    if (sub.consent_required) w.Key("consent").Bool(true);
+    w.Key("fields").StringArray(reveal);
+    w.Key("person_id").String(s.applicant.person_id);
+    w.EndObject();
   }
-  return stored.dump();
+  return w.EndObject().Take();
 }
 
 // The person's key (feeds/person/<person id>): a line "<subscriber>\t<permit
@@ -123,12 +152,11 @@ void Append(ViewBatch& batch, const std::string& subscriber, MessageFn message) 
 void AppendNotice(ViewBatch& batch, const std::string& subscriber, const LogRecord& raw,
                   const Envelope& event, const std::string& permit_id) {
   Append(batch, subscriber, [&](uint64_t seq) {
-    json m = Header(subscriber, seq, raw, event, permit_id);
-    if (permit_id != event.stream.str()) {
-      m.erase("event_id");
-      m.erase("log_position");
-    }
-    return json{{"message", m}}.dump();
+    JsonWriter w(512);
+    w.BeginObject().Key("message").BeginObject();
+    Header(w, subscriber, seq, raw, event, permit_id, permit_id == event.stream.str(),
+           [](JsonWriter&, auto) {});
+    return w.EndObject().EndObject().Take();
   });
 }
 

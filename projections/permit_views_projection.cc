@@ -1,8 +1,7 @@
 #include "projections/permit_views_projection.h"
 
-#include <nlohmann/json.hpp>
-
 #include "domain/decider.h"
+#include "events/json_writer.h"
 #include "projections/view_keys.h"
 
 namespace pl {
@@ -79,19 +78,27 @@ void PermitViewsProjection::UpdateRegister(ViewBatch& batch, const Charter& char
   const bool revoked = std::holds_alternative<PermitRevoked>(event.payload);
   if (!issued && !revoked) return;
   const Kelurahan* kel = charter.FindKelurahan(after.kelurahan);
-  nlohmann::json entry = {
-      {"permit_number", after.permit_number},
-      {"business_name", after.business.name},
-      {"business_type", after.business.description},
-      {"kbli", after.business.kbli},
-      {"kelurahan", after.kelurahan},
-      {"kelurahan_name", kel ? kel->name : after.kelurahan},
-      {"issued_on", after.valid_from},
-      {"valid_until", after.valid_until},
-      {"status", revoked ? "revoked" : "issued"},
-  };
-  if (revoked) entry["revoked_on"] = LocalDate(event.time_ms, charter);
-  batch.Put(keys::RegisterEntry(after.permit_number), entry.dump());
+  // Keys in sorted order: the bytes nlohmann::json::dump() gives.
+  JsonWriter entry(512);
+  entry.BeginObject()
+      .Key("business_name")
+      .String(after.business.name)
+      .Key("business_type")
+      .String(after.business.description)
+      .Key("issued_on")
+      .String(after.valid_from)
+      .Key("kbli")
+      .String(after.business.kbli)
+      .Key("kelurahan")
+      .String(after.kelurahan)
+      .Key("kelurahan_name")
+      .String(kel ? kel->name : after.kelurahan)
+      .Key("permit_number")
+      .String(after.permit_number);
+  if (revoked) entry.Key("revoked_on").String(LocalDate(event.time_ms, charter));
+  entry.Key("status").String(revoked ? "revoked" : "issued");
+  entry.Key("valid_until").String(after.valid_until).EndObject();
+  batch.Put(keys::RegisterEntry(after.permit_number), entry.Take());
   batch.Put(keys::RegisterByKelurahan(after.kelurahan, after.permit_number), "");
 }
 

@@ -5,16 +5,22 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <algorithm>
 #include <string>
 #include <string_view>
 
 namespace pl::keys {
 
 inline std::string Pad(uint64_t v, int width = 20) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%0*llu", width, static_cast<unsigned long long>(v));
-  return buf;
+  char digits[20];  // UINT64_MAX has 20
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  std::string out(static_cast<size_t>(std::max(width, n)), '0');
+  for (int i = 0; i < n; ++i) out[out.size() - 1 - i] = digits[i];
+  return out;
 }
 
 // Permit views (PermitViewsProjection).

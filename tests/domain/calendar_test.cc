@@ -1,4 +1,5 @@
 // Working-day arithmetic on Jakarta dates.
+#include "domain/calendar.h"
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -17,6 +18,11 @@ TEST(Calendar, LocalDateIsJakartaDate) {
   EXPECT_EQ(LocalDate(Jakarta(2026, 1, 1, 0, 0), c), "2026-01-01");
   EXPECT_EQ(LocalDate(Jakarta(2026, 1, 1, 0, 0) - 1, c), "2025-12-31");
   EXPECT_EQ(LocalDate(0, c), "1970-01-01");
+}
+
+TEST(Calendar, DatesAreWrittenWithFourDigitYearsAndRoundTrip) {
+  for (const char* d : {"0001-01-01", "0999-09-09", "1970-01-01", "2026-12-31", "9999-12-31"})
+    EXPECT_EQ(FormatDate(*ParseDate(d)), d);
 }
 
 TEST(Calendar, SkipsWeekends) {

@@ -8,7 +8,7 @@
 
 #include "domain/decider.h"
 #include "gateways/api_render.h"
-#include "gateways/json_writer.h"
+#include "events/json_writer.h"
 #include "gateways/key_wait.h"
 #include "tests/domain/fixture.h"
 
@@ -85,7 +85,6 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   ASSERT_TRUE(sealed.ok());
   ASSERT_TRUE((*vault)->Store(staged, true).ok());
   w.state.applicant = *sealed;
-  const Charter& c = *w.gov.charter;
   std::string text = RenderPermit(w.state, w.gov, w.now, vault->get());
   ExpectCanonical(text);
   json a = json::parse(text)["applicant"];

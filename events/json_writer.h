@@ -1,5 +1,5 @@
-// A minimal JSON text writer for the hottest answers (GET /v1/permits/{id}):
-// it appends to one string, with no intermediate tree. Its output is what
+// A minimal JSON text writer for the hottest paths (GET /v1/permits/{id},
+// the feeds' messages): it appends to one string, with no intermediate tree. Its output is what
 // nlohmann::json::dump() gives for the same document, provided the caller
 // writes each object's keys in sorted order (nlohmann's objects are sorted
 // maps): compact, strings escaped the same way (\" \\ \b \f \n \r \t, other
@@ -15,7 +15,7 @@ namespace pl {
 
 class JsonWriter {
  public:
-  JsonWriter() { out_.reserve(2048); }
+  explicit JsonWriter(size_t reserve = 2048) { out_.reserve(reserve); }
   JsonWriter& BeginObject() { return Open('{'); }
   JsonWriter& EndObject() { return Close('}'); }
   JsonWriter& BeginArray() { return Open('['); }
@@ -33,6 +33,11 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& Int(int64_t v) {
+    Separate();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  JsonWriter& UInt(uint64_t v) {
     Separate();
     out_ += std::to_string(v);
     return *this;
