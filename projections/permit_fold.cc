@@ -28,16 +28,16 @@ const Charter* CharterView::Get(ViewBatch& batch) {
 
 Result<PermitFold> FoldPermit(ViewBatch& batch, const std::string& key, const Envelope& event) {
   PermitFold f;
-  f.before.permit_id = event.stream.str();
+  f.after.permit_id = event.stream.str();
   if (auto stored = batch.Get(key)) {
     auto decoded = DecodePermitState(*stored);
     if (!decoded.ok()) return decoded.status();
-    f.before = std::move(*decoded);
+    f.after = std::move(*decoded);
   }
-  if (event.seq != f.before.version + 1)
+  if (event.seq != f.after.version + 1)
     return Status("corrupt_log", "event " + event.event_id + " follows version " +
-                                     std::to_string(f.before.version));
-  f.after = f.before;
+                                     std::to_string(f.after.version));
+  f.before = {f.after.status, f.after.kelurahan, f.after.stage_entered_ms};
   EvolvePermit(f.after, event);
   batch.Put(key, EncodePermitState(f.after));
   return f;

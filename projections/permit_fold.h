@@ -27,7 +27,14 @@ class CharterView {
 };
 
 struct PermitFold {
-  PermitState before, after;
+  // What the views need of the state before the event (not a copy of it:
+  // one event at a time, that copy cost more than the decode).
+  struct Before {
+    PermitStatus status = PermitStatus::kNone;
+    std::string kelurahan;
+    int64_t stage_entered_ms = 0;
+  } before;
+  PermitState after;
 };
 
 // Loads the permit's state stored under `key`, checks that `event` is its

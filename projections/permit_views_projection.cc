@@ -7,12 +7,12 @@
 namespace pl {
 
 void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int64_t delta) {
-  auto v = batch.Get(key);
-  int64_t n = (v ? std::stoll(*v) : 0) + delta;
+  std::string& v = batch.Edit(key);  // one look-up, no copy
+  const int64_t n = (v.empty() ? 0 : std::stoll(v)) + delta;
   if (n == 0)
     batch.Delete(key);
   else
-    batch.Put(key, std::to_string(n));
+    v = std::to_string(n);
 }
 
 const PermitFold* PermitViewsProjection::FoldOf(const Envelope& event) const {
@@ -30,7 +30,7 @@ Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, Vie
   auto fold = FoldPermit(batch, keys::Permit(event.stream.str()), event);
   if (!fold.ok()) return fold.status();
   last_ = std::move(*fold);
-  const PermitState& before = last_->before;
+  const PermitFold::Before& before = last_->before;
   const PermitState& after = last_->after;
   const std::string& id = after.permit_id;
 
@@ -47,7 +47,7 @@ Status PermitViewsProjection::Apply(const LogRecord&, const Envelope& event, Vie
 }
 
 void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter,
-                                        const PermitState& before, const PermitState& after,
+                                        const PermitFold::Before& before, const PermitState& after,
                                         const Envelope& event) {
   if (before.status == after.status) return;
   const std::string& kel = after.kelurahan;

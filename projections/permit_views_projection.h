@@ -33,7 +33,7 @@ class PermitViewsProjection final : public Projection {
 
  private:
   void Count(ViewBatch& batch, const std::string& key, int64_t delta);
-  void UpdateStats(ViewBatch& batch, const Charter& charter, const PermitState& before,
+  void UpdateStats(ViewBatch& batch, const Charter& charter, const PermitFold::Before& before,
                    const PermitState& after, const Envelope& event);
   void UpdateRegister(ViewBatch& batch, const Charter& charter, const PermitState& after,
                       const Envelope& event);
