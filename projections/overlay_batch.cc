@@ -46,6 +46,13 @@ void OverlayBatch::Sort() {
   std::sort(sorted_.begin(), sorted_.end(), [](auto* a, auto* b) { return a->first < b->first; });
 }
 
+size_t OverlayBatch::Bytes(std::span<const OverlayBatch> overlays) {
+  size_t n = 0;
+  for (const OverlayBatch& o : overlays)
+    for (const auto& [key, value] : o.overlay_) n += key.size() + (value ? value->size() : 0) + 12;
+  return n;
+}
+
 void OverlayBatch::Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> overlays) {
   std::vector<const Map::value_type*> all;
   for (OverlayBatch& o : overlays) {

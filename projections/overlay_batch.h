@@ -34,6 +34,9 @@ class OverlayBatch final : public ViewBatch {
   // instead of searching for it from the top (a third of a replay's time, in
   // random order). The overlays must touch disjoint keys.
   static void Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> overlays);
+  // About the bytes Fill writes, to reserve a write batch's buffer at once
+  // instead of growing (copying) it as it fills.
+  static size_t Bytes(std::span<const OverlayBatch> overlays);
   void Fill(rocksdb::WriteBatch& batch) { Fill(batch, {this, 1}); }
 
  private:

@@ -221,7 +221,7 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
       status[g] = ApplyGroup(g, records, events, overlays[g]);
       overlays[g].Sort();
       if (write_apart && status[g].ok()) {
-        rocksdb::WriteBatch own;
+        rocksdb::WriteBatch own(OverlayBatch::Bytes({&overlays[g], 1}));
         overlays[g].Fill(own);
         status[g] = write(own);
       }
@@ -230,11 +230,10 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
   const size_t here = n == 1 ? groups_.size() : 1;
   for (size_t g = 0; g < here && status[0].ok(); ++g)
     status[0] = ApplyGroup(g, records, events, overlays[0]);
-  rocksdb::WriteBatch batch;
   if (write_apart && status[0].ok()) {
-    overlays[0].Fill(batch);
-    status[0] = write(batch);
-    batch.Clear();
+    rocksdb::WriteBatch own(OverlayBatch::Bytes({overlays.data(), 1}));
+    overlays[0].Fill(own);
+    status[0] = write(own);
   }
   for (size_t g = 1; g < n; ++g) helpers_[g - 1]->Wait();
   for (const Status& s : status)
@@ -242,6 +241,7 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
 
   // The checkpoint, with the views' writes or (written apart) after them.
   uint64_t next = records.back().offset.value + 1;
+  rocksdb::WriteBatch batch(write_apart ? 0 : OverlayBatch::Bytes(overlays));
   if (!write_apart) OverlayBatch::Fill(batch, overlays);
   batch.Put(CheckpointKey(partition), std::to_string(next));
   if (Status s = write(batch); !s.ok()) return s;
