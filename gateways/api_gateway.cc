@@ -211,9 +211,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   };
   // An empty segment ("/v1/permits//actions": a permit id left out) names
   // no resource; it is not read as the path without it.
-  if (const std::string_view path = SV(req->target()).substr(0, SV(req->target()).find('?'));
-      path.substr(0, path.size() - (path.ends_with('/') ? 1 : 0)).find("//") !=
-      std::string_view::npos)
+  if (SV(req->target()).substr(0, SV(req->target()).find('?')).find("//") != std::string_view::npos)
     return respond(ErrorResponse(
         *req, http::status::not_found, "not_found",
         "no such resource: " + std::string(req->target()) + " (a part of the path is empty)"));

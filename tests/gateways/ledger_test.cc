@@ -71,6 +71,22 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
       ASSERT_TRUE((*other)->CatchUp().ok());
       EXPECT_EQ(ProjectionEngine::Digest((*other)->db()), digest) << threads << " threads";
     }
+    // The JSON the views store (feed messages, register entries) is
+    // canonical: what nlohmann's dump() writes for it (sorted keys).
+    int checked = 0, sealed = 0;
+    std::unique_ptr<rocksdb::Iterator> it(
+        (*ledger)->engine().db()->NewIterator(rocksdb::ReadOptions()));
+    for (const char* prefix : {"feeds/msg/", "register/permit/"}) {
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        const std::string v = it->value().ToString();
+        EXPECT_EQ(nlohmann::json::parse(v).dump(), v) << it->key().ToString();
+        ++checked;
+        sealed += v.find("\"sealed\"") != std::string::npos;
+      }
+    }
+    EXPECT_GT(checked, 60);
+    EXPECT_GT(sealed, 0) << "no message carried sealed applicant fields";
+    it.reset();
     // The feeds without the permit views they follow: refused on open.
     auto all = AllProjections();
     std::erase_if(all, [](const auto& p) { return p->name() == "status"; });

@@ -473,6 +473,7 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"no such path, posted", "POST", "/v1/nothing-here", "{}", officer, 404, "not_found"},
       {"permit id left out", "POST", "/v1/permits//actions",
        R"({"action":"verify_documents","command_id":"b15"})", officer, 404, "not_found"},
+      {"empty part at the end", "GET", "/v1/permits/" + id + "//", "", officer, 404, "not_found"},
       {"register of an unknown kelurahan", "GET", "/v1/public/register?kelurahan=31.74.99.9999", "",
        "", 400, "unknown_kelurahan"},
       {"health check posted", "POST", "/healthz", "{}", "", 405, "method_not_allowed"},
