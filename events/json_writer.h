@@ -1,8 +1,8 @@
 // A minimal JSON text writer for the hottest paths (GET /v1/permits/{id},
-// the feeds' messages): it appends to one string, with no intermediate tree. Its output is what
-// nlohmann::json::dump() gives for the same document, provided the caller
-// writes each object's keys in sorted order (nlohmann's objects are sorted
-// maps): compact, strings escaped the same way (\" \\ \b \f \n \r \t, other
+// the views' feed messages and register entries): it appends to one string,
+// with no intermediate tree. Its output is what nlohmann::json::dump() gives
+// for the same document, provided the caller writes each object's keys in
+// sorted order (nlohmann's objects are sorted maps): compact, strings escaped the same way (\" \\ \b \f \n \r \t, other
 // control characters as \u00xx, everything else as is).
 #pragma once
 

@@ -27,8 +27,8 @@ class CharterView {
 };
 
 struct PermitFold {
-  // What the views need of the state before the event (not a copy of it:
-  // one event at a time, that copy cost more than the decode).
+  // What the views need of the state before the event (not a copy of the
+  // whole state, which cost a replay about as much as decoding it).
   struct Before {
     PermitStatus status = PermitStatus::kNone;
     std::string kelurahan;
