@@ -331,7 +331,7 @@ Status PersonalVault::EraseKey(const std::string& person_id, const std::string& 
   return EraseKeys({{person_id, key_id}});
 }
 
-Status PersonalVault::EraseKeys(const std::vector<std::pair<std::string, std::string>>& ids) {
+Status PersonalVault::EraseKeys(const KeyIds& ids) {
   if (ids.empty()) return Status::Ok();
   {
     std::lock_guard lock(mu_);

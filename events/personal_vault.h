@@ -97,14 +97,14 @@ class PersonalVault {
   // Idempotent. A destroyed key is never stored again.
   Status Erase(const std::string& person_id);
   Status EraseKey(const std::string& person_id, const std::string& key_id);
+  using KeyIds = std::vector<std::pair<std::string, std::string>>;  // person, key id
   // EraseKey for many keys at once (one write, one compaction).
-  Status EraseKeys(const std::vector<std::pair<std::string, std::string>>& person_and_key_ids);
+  Status EraseKeys(const KeyIds& person_and_key_ids);
   // An erasure decided and not yet known to be on the log: the keys it is
   // to destroy, named (synced) before its append, so that a processor that
   // stops in between destroys exactly those once it finds the erasure on
   // the log, and none if it does not. `id` names the erasure event
   // ("<stream>/<seq>").
-  using KeyIds = std::vector<std::pair<std::string, std::string>>;  // person, key id
   Status AddPendingErasure(const std::string& id, const KeyIds& keys);
   Result<std::map<std::string, KeyIds>> PendingErasures() const;
   Status RemovePendingErasure(const std::string& id);

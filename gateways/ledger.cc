@@ -51,11 +51,6 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-int64_t SystemClock() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::string HashToken(const std::string& token) {
@@ -87,7 +82,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
-  if (!options.clock) options.clock = SystemClock;
+  if (!options.clock) options.clock = SystemClockMs;
   if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
   std::error_code ec;
   // A new data directory is the owner's alone (it holds the keys, the

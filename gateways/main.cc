@@ -17,6 +17,7 @@
 #include "gateways/http_server.h"
 #include "gateways/ledger.h"
 #include "gateways/static_files.h"
+#include "projections/command_processor.h"
 
 namespace {
 
@@ -208,10 +209,7 @@ int main(int argc, char** argv) {
                                                  " already holds a ledger; use another --data"));
     const DemoOptions demo_options{permits, seed};
     LedgerOptions lo = ledger_options(true);
-    lo.charter_time_ms = DemoCharterTime(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count(),
-                                         demo_options);
+    lo.charter_time_ms = DemoCharterTime(SystemClockMs(), demo_options);
     auto ledger = Ledger::Open(lo);
     if (!ledger.ok()) return Fail(ledger.status());
     auto result = RunDemo(**ledger, demo_options);

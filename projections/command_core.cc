@@ -491,15 +491,17 @@ Result<std::vector<std::string>> CommandCore::PrepareKeys(const Plan& plan, Pers
 }
 
 Status CommandCore::ResolvePendingErasure(PersonalVault& vault, const std::string& id,
-                                          const PersonalVault::KeyIds& keys,
-                                          const Result<PermitState>& state) {
-  // The event id is "<stream>/<seq>": on the log if the permit reached that
-  // version erased (nothing else takes the version before this runs).
+                                          const PersonalVault::KeyIds& keys) {
+  // On the log if the permit reached the event's version erased (nothing
+  // else takes that version before this runs).
   const size_t slash = id.rfind('/');
   const uint64_t seq =
       slash == std::string::npos ? 0 : std::strtoull(id.c_str() + slash + 1, nullptr, 10);
-  if (state.ok() && seq > 0 && state->version >= seq && state->personal_erased)
-    if (Status s = vault.EraseKeys(keys); !s.ok()) return s;
+  if (seq > 0) {
+    auto state = State(StreamId(id.substr(0, slash)));
+    if (state.ok() && state->version >= seq && state->personal_erased)
+      if (Status s = vault.EraseKeys(keys); !s.ok()) return s;
+  }
   return vault.RemovePendingErasure(id);
 }
 

@@ -88,14 +88,15 @@ class CommandCore {
   // Makes a batch's key material durable before its events are: its new
   // keys are stored, synced, and the keys its erasures are to destroy are
   // named in the vault (PersonalVault::AddPendingErasure). Returns the
-  // pending erasures' ids, for DestroyKeys once the events are durable.
+  // pending erasures' ids, for ResolvePendingErasure once the events are
+  // durable.
   static Result<std::vector<std::string>> PrepareKeys(const Plan& plan, PersonalVault& vault);
   // After the events are durable (or found on the log after a stop):
-  // destroys the keys of the pending erasure `id` if `state` (the permit's,
-  // caught up with the log) holds the erasure, and forgets the erasure.
-  static Status ResolvePendingErasure(PersonalVault& vault, const std::string& id,
-                                      const PersonalVault::KeyIds& keys,
-                                      const Result<PermitState>& state);
+  // destroys the keys of the pending erasure `id` ("<stream>/<seq>") if
+  // the permit's state, caught up with the log, holds the erasure, and
+  // forgets the erasure.
+  Status ResolvePendingErasure(PersonalVault& vault, const std::string& id,
+                               const PersonalVault::KeyIds& keys);
 
   // Decides `cmds` in order. Commands repeating a decided command id get the
   // first outcome (read back from `log` for accepted ones). Events go to the

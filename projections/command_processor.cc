@@ -148,8 +148,7 @@ Status CommandProcessor::ResolveErasures(const std::vector<std::string>& ids) {
   if (!pending.ok()) return pending.status();
   for (const auto& [id, keys] : *pending) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-    auto state = core_->State(StreamId(id.substr(0, id.rfind('/'))));
-    if (Status s = CommandCore::ResolvePendingErasure(vault_, id, keys, state); !s.ok()) return s;
+    if (Status s = core_->ResolvePendingErasure(vault_, id, keys); !s.ok()) return s;
   }
   return Status::Ok();
 }
