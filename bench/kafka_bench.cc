@@ -2,9 +2,10 @@
 // measured in the same run (docs/performance.md, "Kafka"):
 //   raw:  an idempotent producer, a read_committed consumer;
 //   ledger: validated commands through the exactly-once processor (one
-//           transaction per batch: events, outcomes, offsets), p50/p99
-//           command-to-acknowledgement latency at a fixed rate, and the
-//           rebuild of every view from the event topic.
+//           transaction per batch: events, outcomes, offsets), new
+//           applications alone and the whole workflow (bench/workload.h);
+//           p50/p99 command-to-acknowledgement latency at a fixed rate, for
+//           each; and the rebuild of every view from the event topic.
 //
 //   scripts/kafka.sh start
 //   ninja -C build kafka_bench
@@ -22,6 +23,7 @@
 #include <random>
 #include <thread>
 
+#include "bench/workload.h"
 #include "events/kafka_clients.h"
 #include "events/kafka_log.h"
 #include "gateways/ledger.h"
@@ -164,6 +166,10 @@ int main(int argc, char** argv) {
   }
 
   // Throughput: everything submitted at once (the processor batches).
+  // First applications alone, each of a new person (the costliest command:
+  // a new vault key, sealed personal data, every view gains keys), then the
+  // workflow as ledger_bench drives it on the embedded log: each permit's
+  // application and the five actions to its issuance.
   double throughput;
   {
     Countdown cd(commands);
@@ -181,10 +187,20 @@ int main(int argc, char** argv) {
   std::cout << "exactly-once processor:      " << static_cast<int64_t>(throughput)
             << " commands/s (" << commands << " validated submit_application, "
             << "ratio to raw producer " << throughput / raw_produce << ")\n";
+  bench::EnrolOfficers(l);
+  const Charter& charter = *l.governance()->charter;
+  {
+    bench::Drive d = bench::DriveCommands(l, 0, commands / 6, 20000, "wf-" + tag + "-");
+    if (d.errors || d.refused)
+      std::cerr << d.errors << " commands failed, " << d.refused << " refused\n";
+    std::cout << "exactly-once processor:      " << static_cast<int64_t>(d.commands / d.seconds)
+              << " commands/s (" << d.commands << " commands of the workflow, 6 a permit, "
+              << "ratio to raw producer " << d.commands / d.seconds / raw_produce << ")\n";
+  }
 
   // Latency at a fixed rate: submit -> outcome read back by the gateway.
-  {
-    const int n = rate * seconds;
+  auto latency = [&](const char* what, std::vector<Command> cmds) {
+    const int n = static_cast<int>(cmds.size());
     std::vector<double> lat(n);
     Countdown cd(n);
     auto t0 = Clock::now();
@@ -192,15 +208,37 @@ int main(int argc, char** argv) {
       auto due = t0 + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate));
       std::this_thread::sleep_until(due);
       auto sent = Clock::now();
-      l.Submit(Submit(tag + "-lat", i), [&, i, sent](Outcome) {
+      l.Submit(std::move(cmds[i]), [&, i, sent](Outcome) {
         lat[i] = Secs(sent, Clock::now()) * 1000;
         cd.Done();
       });
     }
     cd.Wait();
     std::sort(lat.begin(), lat.end());
-    std::cout << "latency at " << rate << "/s for " << seconds << " s: p50 " << lat[n / 2]
-              << " ms, p99 " << lat[n * 99 / 100] << " ms, max " << lat.back() << " ms\n";
+    std::cout << "latency at " << rate << "/s for " << seconds << " s (" << what << "): p50 "
+              << lat[n / 2] << " ms, p99 " << lat[n * 99 / 100] << " ms, max " << lat.back()
+              << " ms\n";
+  };
+  {
+    std::vector<Command> cmds;
+    for (int i = 0; i < rate * seconds; ++i) cmds.push_back(Submit(tag + "-lat", i));
+    latency("applications", std::move(cmds));
+  }
+  {
+    // Waves of a thousand permits, one step of each at a time: a permit's
+    // next action comes 1,000 commands after its last, as officers work
+    // through their queues.
+    const int wave = 1000, n = rate * seconds;
+    std::vector<Command> cmds;
+    for (int first = 0; static_cast<int>(cmds.size()) < n; first += wave) {
+      std::vector<std::vector<Command>> paths;
+      for (int i = first; i < first + wave; ++i)
+        paths.push_back(bench::HappyPath(i, charter, "wf-lat-" + tag + "-"));
+      for (size_t step = 0; step < paths[0].size(); ++step)
+        for (auto& path : paths) cmds.push_back(std::move(path[step]));
+    }
+    cmds.resize(n);
+    latency("the workflow", std::move(cmds));
   }
 
   // Replay, as `permitledger replay` does it in a process of its own: the

@@ -28,13 +28,14 @@
 #include <string>
 #include <thread>
 
-#include "domain/decider.h"
+#include "bench/workload.h"
 #include "events/embedded_log.h"
 #include "gateways/ledger.h"
 #include "projections/projection_engine.h"
 
 namespace {
 using namespace pl;
+using namespace pl::bench;
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
@@ -45,87 +46,6 @@ long PeakRssMiB() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss / 1024;
-}
-
-// The commands of permit i along the happy path; officers of kelurahan k.
-std::vector<Command> HappyPath(int i, const Charter& c) {
-  const Kelurahan& k = c.kelurahan[i % c.kelurahan.size()];
-  const std::string id = "PB" + std::to_string(i);
-  const std::string code = k.code;
-  std::vector<Command> out;
-  auto add = [&](const std::string& actor, const std::string& role, Action a) {
-    Command cmd;
-    cmd.id = CommandId(id + "-" + std::to_string(out.size()));
-    cmd.stream = StreamId(id);
-    cmd.actor = {actor, role, role == "applicant" ? id : code};
-    cmd.action = std::move(a);
-    out.push_back(std::move(cmd));
-  };
-  SubmitApplication s;
-  s.kelurahan = code;
-  char nik[32];
-  std::snprintf(nik, sizeof nik, "3174%012d", i);
-  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "0812", "",
-                ""};
-  s.business = {
-      "Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};
-  s.documents = c.required_documents;
-  s.tracking_hash = HashToken(id);
-  add("applicant", "applicant", s);
-  add("ptsp-" + code, "ptsp_officer", VerifyDocuments{});
-  add("ptsp-" + code, "ptsp_officer", ScheduleSurvey{"2099-01-05", {"ekbang-" + code}});
-  add("ekbang-" + code, "kelurahan_economy", RecordSurvey{true, "sesuai"});
-  add("lurah-" + code, "lurah", Recommend{"REK/" + std::to_string(i)});
-  add("head-" + code, "ptsp_head", IssuePermit{});
-  return out;
-}
-
-void EnrolOfficers(Ledger& l) {
-  const Charter& c = *l.governance()->charter;
-  for (const auto& k : c.kelurahan) {
-    for (auto [prefix, role] : {std::pair{"ptsp-", "ptsp_officer"},
-                                {"ekbang-", "kelurahan_economy"},
-                                {"lurah-", "lurah"},
-                                {"head-", "ptsp_head"}}) {
-      Command cmd;
-      cmd.id = CommandId(std::string("enrol-") + prefix + k.code);
-      cmd.stream = kGovernanceStream;
-      cmd.actor = {"admin", "admin", ""};
-      cmd.action = EnrollOfficer{prefix + k.code, role, role, k.code, HashToken(prefix + k.code)};
-      l.ExecuteSync(cmd);
-    }
-  }
-}
-
-struct Drive {
-  uint64_t commands = 0, refused = 0, errors = 0;
-  double seconds = 0;
-};
-
-// Submits the happy paths of permits [first, first+n) keeping at most
-// `window` commands in flight, and waits for all of them.
-Drive DriveCommands(Ledger& l, int first, int n, int window) {
-  const Charter& c = *l.governance()->charter;
-  std::counting_semaphore<> window_slots(window);
-  std::atomic<uint64_t> refused{0}, errors{0}, done{0};
-  uint64_t sent = 0;
-  auto start = Clock::now();
-  for (int i = first; i < first + n; ++i) {
-    for (auto& cmd : HappyPath(i, c)) {
-      window_slots.acquire();  // at most `window` commands in flight
-      ++sent;
-      l.Submit(std::move(cmd), [&](Outcome o) {
-        if (!o.error.ok())
-          ++errors;
-        else if (o.refusal)
-          ++refused;
-        ++done;
-        window_slots.release();
-      });
-    }
-  }
-  while (done.load() < sent) std::this_thread::sleep_for(std::chrono::microseconds(200));
-  return {sent, refused, errors, Seconds(start)};
 }
 
 // RocksDB's own rate of synced write batches of `records` records of
