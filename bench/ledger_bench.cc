@@ -19,14 +19,11 @@
 #include <rocksdb/write_batch.h>
 #include <sys/resource.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <semaphore>
 #include <string>
-#include <thread>
 
 #include "bench/workload.h"
 #include "events/embedded_log.h"
