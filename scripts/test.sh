@@ -10,6 +10,8 @@ ROOT=$(pwd)
 scripts/install-deps.sh
 [ -x scripts/build-web.sh ] && scripts/build-web.sh
 BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh
+# The benchmarks are run on demand, never here; they must still build.
+BUILD_DIR=${BUILD_DIR:-build} scripts/build.sh --target benchmarks
 
 scripts/kafka.sh fetch
 scripts/kafka.sh start
