@@ -95,6 +95,16 @@ struct Admin {
     rd_kafka_event_destroy(ev);
     return ok;
   }
+  // The settings in force on a topic once `name` has `value` (or after
+  // 10 s): the controller answers an alteration before the broker that
+  // describes the topic has applied it.
+  std::map<std::string, std::string> ConfigOnce(const std::string& topic, const std::string& name,
+                                                const std::string& value) {
+    std::map<std::string, std::string> out;
+    for (int i = 0; i < 100 && (out = Config(topic))[name] != value; ++i)
+      std::this_thread::sleep_for(100ms);
+    return out;
+  }
   // The settings in force on a topic (empty if it cannot be described
   // within 10 s: a broker may not know a topic created a moment ago).
   std::map<std::string, std::string> Config(const std::string& topic) {
@@ -467,17 +477,18 @@ TEST_F(KafkaTest, TransientAndKeyTopicsAreMadeToRollSegmentsHourly) {
   KafkaLogOptions o = Options(commands, 1);
   o.retention_ms = 604800000;
   ASSERT_TRUE(MustOpen(o));
-  auto config = admin.Config(commands);
+  auto config = admin.ConfigOnce(commands, "segment.ms", "3600000");
   EXPECT_EQ(config["segment.ms"], "3600000");
   EXPECT_EQ(config["retention.ms"], "604800000");
   EXPECT_EQ(config["max.message.bytes"], "2000000");
 
   const std::string keys = Unique("old-keys");
   ASSERT_TRUE(admin.CreateTopic(keys, {{"cleanup.policy", "compact"}}));
+  ASSERT_EQ(admin.ConfigOnce(keys, "cleanup.policy", "compact")["segment.ms"], "604800000");
   KafkaLogOptions k = Options(keys, 1);
   k.compacted = true;
   ASSERT_TRUE(MustOpen(k));
-  config = admin.Config(keys);
+  config = admin.ConfigOnce(keys, "segment.ms", "3600000");
   EXPECT_EQ(config["segment.ms"], "3600000");
   EXPECT_EQ(config["cleanup.policy"], "compact");
 
