@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds the ledger with Ninja into ./build (or $BUILD_DIR).
+# Extra arguments go to `cmake --build`, e.g. `--target permitledger`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 [ -x scripts/build-web.sh ] && scripts/build-web.sh
-scripts/build.sh permitledger
+scripts/build.sh --target permitledger
 DATA=${DEMO_DATA:-./demo-data}
 rm -rf "$DATA"
 exec build/gateways/permitledger demo --data "$DATA" --listen "${LISTEN:-127.0.0.1:8080}" \

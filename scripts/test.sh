@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what is
 # missing, builds, starts a real Kafka 3.9 broker on loopback, runs every
-# test binary through ctest (and the browser tests of the web pages), and
-# stops the broker again.
+# test binary through ctest (and the browser tests of the web pages, and
+# the demo command of the README), and stops the broker again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -39,5 +39,7 @@ fi
 if [ -x scripts/test-web.sh ]; then
   scripts/test-web.sh || status=1
 fi
+# The README's first command, as a newcomer runs it.
+scripts/test-demo.sh || status=1
 [ $status -eq 0 ] || failures
 exit $status

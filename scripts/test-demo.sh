@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The README's first command as a newcomer runs it: scripts/demo.sh (which
+# installs, builds and serves the demo), on a free loopback port and a data
+# directory of its own. Checks that it serves the demo history (health, the
+# public register and statistics, an applicant's tracking page, the public
+# web page), then stops it. Exits non-zero, with the demo's output, if not.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+WORK=$(mktemp -d /tmp/pl-demo-test.XXXXXX)
+B=http://127.0.0.1:$PORT
+LISTEN=127.0.0.1:$PORT DEMO_DATA=$WORK/data PERMITS=${PERMITS:-60} \
+  setsid "$ROOT/scripts/demo.sh" > "$WORK/demo.log" 2>&1 &
+PID=$!
+stop() {
+  kill -- -$PID 2>/dev/null || kill $PID 2>/dev/null || true
+  wait $PID 2>/dev/null || true
+}
+fail() {
+  echo "test-demo: $*" >&2
+  echo "---- scripts/demo.sh said:" >&2
+  tail -40 "$WORK/demo.log" >&2
+  stop
+  rm -rf "$WORK"
+  exit 1
+}
+
+# Installing and building may take a while on a fresh machine.
+for _ in $(seq 1 900); do
+  curl -sf "$B/healthz" > /dev/null && break
+  kill -0 $PID 2> /dev/null || fail "scripts/demo.sh stopped before serving"
+  sleep 1
+done
+curl -sf "$B/healthz" > /dev/null || fail "nothing served on $B within 15 minutes"
+
+grep -q "The ledger is serving at $B" "$WORK/demo.log" || fail "the demo did not say where to look"
+python3 - "$B" "$WORK/data/demo-tokens.json" << 'EOF' || fail "the demo does not serve its history"
+import json, sys, urllib.request
+
+base, tokens_path = sys.argv[1], sys.argv[2]
+
+def get(path):
+    with urllib.request.urlopen(base + path, timeout=10) as r:
+        assert r.status == 200, (path, r.status)
+        return r.read().decode()
+
+register = json.loads(get("/v1/public/register"))
+assert register["count"] > 0, register
+stats = json.loads(get("/v1/public/stats"))
+assert stats, "no statistics"
+tokens = json.load(open(tokens_path))
+permit, code = sorted(tokens["tracking_codes"].items())[0]
+track = json.loads(get("/v1/track/" + code))
+assert track.get("permit_id") == permit, track
+page = get("/")
+assert "<html" in page.lower(), page[:200]
+print(f"test-demo: {register['count']} permits on the public register, "
+      f"{permit} tracked at stage {track.get('status')}, the public page served")
+EOF
+stop
+rm -rf "$WORK"
+echo "test-demo: scripts/demo.sh works"
