@@ -93,12 +93,18 @@ int main(int argc, char** argv) {
   const int32_t partitions = 12;
   const std::string tag = Tag();
   KafkaClientOptions client{bs, std::chrono::seconds(30), {}};
+  auto log_options = [&](const std::string& topic) {
+    KafkaLogOptions o;
+    o.bootstrap_servers = bs;
+    o.topic = topic;
+    o.partitions = partitions;
+    return o;
+  };
 
   // ---- raw idempotent producer: records like commands (~330 bytes)
   const std::string raw_topic = "bench.raw." + tag;
   {
-    KafkaLogOptions o{bs, raw_topic, partitions};
-    if (auto t = KafkaLog::Open(o); !t.ok()) {
+    if (auto t = KafkaLog::Open(log_options(raw_topic)); !t.ok()) {
       std::cerr << t.status().ToString() << "\n";
       return 1;
     }
@@ -248,7 +254,7 @@ int main(int argc, char** argv) {
   const std::string events_topic = KafkaTopics::WithPrefix(lo.kafka.topic_prefix).events;
   ledger->reset();
   auto open_events = [&]() -> std::unique_ptr<KafkaLog> {
-    auto log = KafkaLog::Open(KafkaLogOptions{bs, events_topic, partitions});
+    auto log = KafkaLog::Open(log_options(events_topic));
     if (!log.ok()) {
       std::cerr << log.status().ToString() << "\n";
       std::exit(1);

@@ -75,8 +75,7 @@ double RawSyncedRecordsPerSecond(const std::string& dir, int records, int bytes,
 // The ledger the benchmarks write through: no view follower (the replay is
 // measured apart), no disk reserve check.
 LedgerOptions BenchOptions(const std::string& dir) {
-  LedgerOptions o;
-  o.data_dir = dir;
+  LedgerOptions o = LedgerOptions::At(dir);
   o.follow = false;
   o.disk_reserve = 0;
   return o;

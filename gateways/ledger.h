@@ -95,6 +95,13 @@ struct LedgerOptions {
   // How often a checkpoint is signed while the log grows (0: only on demand
   // and at shutdown). Checkpoints are published only when `follow` is set.
   std::chrono::milliseconds checkpoint_interval{10000};
+
+  // The defaults, on the data directory `dir`.
+  static LedgerOptions At(std::string dir) {
+    LedgerOptions o;
+    o.data_dir = std::move(dir);
+    return o;
+  }
 };
 
 // Where a ledger's commands go. Submit calls `done` once the command is

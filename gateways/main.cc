@@ -188,7 +188,8 @@ int main(int argc, char** argv) {
   kafka.process_commands = !no_process;
   kafka.publish_feeds = !no_feeds;
   auto ledger_options = [&](bool follow) {
-    LedgerOptions o{data, charter};
+    LedgerOptions o = LedgerOptions::At(data);
+    o.charter_path = charter;
     o.follow = follow;
     o.kafka = kafka;
     return o;

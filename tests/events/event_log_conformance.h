@@ -215,7 +215,9 @@ TYPED_TEST_P(EventLogConformance, TailDeliversEveryPartitionInOrderFromWhereAske
       EXPECT_LE(r->size(), 5u);
       for (const auto& rec : *r) {
         const int32_t p = rec.partition.value;
-        if (!seen[p].empty()) EXPECT_GT(rec.offset.value, last[p]);
+        if (!seen[p].empty()) {
+          EXPECT_GT(rec.offset.value, last[p]);
+        }
         last[p] = rec.offset.value;
         seen[p].push_back(rec.value);
         ++got;

@@ -38,7 +38,7 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
   std::string digest;
   uint64_t events = 0;
   {
-    auto ledger = Ledger::Open({dir});
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
     auto demo = RunDemo(**ledger, {60, 7});
     ASSERT_TRUE(demo.ok()) << demo.status().ToString();
@@ -96,7 +96,7 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     EXPECT_EQ(orphan.status().code(), "invalid_argument");
   }
   // Reopening folds nothing twice: same views, same processor state.
-  auto ledger = Ledger::Open({dir});
+  auto ledger = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ((*ledger)->log().EndOffset(PartitionId{0})->value, events);
   EXPECT_EQ(ProjectionEngine::Digest((*ledger)->engine().db()), digest);
@@ -114,7 +114,7 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "format", "1").ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "audit/permit/stray", "{}").ok());
   }
-  ledger = Ledger::Open({dir});
+  ledger = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ(ProjectionEngine::Digest((*ledger)->engine().db()), digest);
   std::filesystem::remove_all(dir);
@@ -185,7 +185,7 @@ TEST(Ledger, TheLogKeepsTheNameItsKeyWasMadeWith) {
   }
   const std::string key = read(pub);
   ASSERT_TRUE(key.starts_with("ledger.example/pesanggrahan+")) << key;
-  auto again = Ledger::Open({dir});
+  auto again = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(read(pub), key);
   again->reset();
@@ -199,7 +199,7 @@ TEST(Ledger, ItsNewDataDirectoryAndItsKeysAreTheOwnersAlone) {
   const std::string dir = FreshDir("private");
   const auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
   {
-    auto ledger = Ledger::Open({dir});
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   }
   EXPECT_EQ(mode(dir), fs::perms::owner_all);
@@ -210,7 +210,7 @@ TEST(Ledger, ItsNewDataDirectoryAndItsKeysAreTheOwnersAlone) {
   fs::permissions(fs::path(dir) / "keys",
                   fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
   {
-    auto ledger = Ledger::Open({dir});
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   }
   EXPECT_EQ(mode(dir), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
@@ -250,13 +250,13 @@ TEST(Ledger, RepeatsAnswerTheirFirstOutcomeAfterTheStoreIsRebuiltFromTheLog) {
     return cmd;
   };
   {
-    auto ledger = Ledger::Open({dir});
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
     Outcome o = (*ledger)->ExecuteSync(enrol());
     ASSERT_TRUE(o.error.ok() && !o.refusal && o.events.size() == 1u);
   }
   std::filesystem::remove_all(dir + "/state");
-  auto ledger = Ledger::Open({dir});
+  auto ledger = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   Outcome again = (*ledger)->ExecuteSync(enrol());
   ASSERT_TRUE(again.error.ok()) << again.error.ToString();
@@ -307,7 +307,7 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
 
 TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
   const std::string dir = FreshDir("group");
-  auto ledger = Ledger::Open({dir});
+  auto ledger = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(ledger.ok());
   Ledger& l = **ledger;
   // 200 applications submitted at once, each followed by a withdrawal.
@@ -348,7 +348,7 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
 // record it waits for never arrives (on Kafka: the broker unreachable).
 TEST(Ledger, ViewWaitersAreAnsweredAtTheirDeadline) {
   const std::string dir = FreshDir("deadline");
-  auto ledger = Ledger::Open({dir});
+  auto ledger = Ledger::Open(LedgerOptions::At(dir));
   ASSERT_TRUE(ledger.ok());
   std::promise<void> fired;
   (*ledger)->engine().WhenApplied(

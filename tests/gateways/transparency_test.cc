@@ -125,7 +125,7 @@ class TransparencyTest : public ::testing::Test {
 };
 
 TEST_F(TransparencyTest, ReplayStaysByteIdentical) {
-  auto r = ReplayViews(LedgerOptions{dir_.string()}, (dir_ / "views.replay").string());
+  auto r = ReplayViews(LedgerOptions::At(dir_.string()), (dir_ / "views.replay").string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->events, events_);
   EXPECT_TRUE(r->identical());

@@ -98,7 +98,9 @@ KeyTopic ReadKeyTopic(const std::string& prefix) {
   EXPECT_TRUE(keys.ok()) << keys.status().ToString();
   // A transaction's markers reach its partitions one by one: the key
   // records of a batch whose outcomes are out may not be readable yet.
-  if (keys.ok()) EXPECT_TRUE((*keys)->Settle(PartitionId{0}, std::chrono::seconds(20)).ok());
+  if (keys.ok()) {
+    EXPECT_TRUE((*keys)->Settle(PartitionId{0}, std::chrono::seconds(20)).ok());
+  }
   KeyTopic topic;
   for (uint64_t from = 0; keys.ok();) {
     auto records = (*keys)->Read(PartitionId{0}, Offset{from}, 1000);
@@ -301,7 +303,9 @@ TEST(KafkaLedger, InstancesShareOneVault) {
         if (!sealed.count(permit)) sealed[permit] = st->applicant;
         auto data = l.vault().Unseal(sealed[permit]);
         got = data.ok() ? "ok" : data.status().code();
-        if (data.ok()) EXPECT_EQ(data->name, "Sari Wulandari");
+        if (data.ok()) {
+          EXPECT_EQ(data->name, "Sari Wulandari");
+        }
       }
       if (got == want || std::chrono::steady_clock::now() > end) return got;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
