@@ -1,6 +1,9 @@
 // The ledger on one local Kafka broker, beside raw librdkafka figures
 // measured in the same run (docs/performance.md, "Kafka"):
-//   raw:  an idempotent producer, a read_committed consumer;
+//   raw:  an idempotent producer, a read_committed consumer, and the
+//         latency of an exactly-once pipe of plain clients at the same rate
+//         (consume, copy in one transaction with the offsets, read back
+//         read_committed): the floor of the ledger's latency on this broker;
 //   ledger: validated commands through the exactly-once processor (one
 //           transaction per batch: events, outcomes, offsets), new
 //           applications alone and the whole workflow (bench/workload.h);
@@ -14,11 +17,14 @@
 // PL_NOFOLLOW=1 runs the ledger without its in-process view follower, to see
 // what the follower costs the processor's throughput and latency.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -78,6 +84,124 @@ struct Countdown {
     cv.wait(l, [&] { return left <= 0; });
   }
 };
+
+struct Latency {
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+Latency Percentiles(std::vector<double> ms) {
+  if (ms.empty()) return {};
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back()};
+}
+
+// The machine's own floor for the latency figure: an exactly-once pipe of
+// plain clients with the ledger's settings and no ledger work. Records of
+// 330 B are produced at `rate` per second (idempotent producer) to one
+// topic; one thread reads it in a consumer group and, per poll, copies what
+// it got to a second topic in ONE transaction with its input offsets (two
+// transactional producers in turn, as the processor); a read_committed
+// reader of the second topic times each record from its send.
+Latency RawPipeLatency(const KafkaClientOptions& client,
+                       const std::function<KafkaLogOptions(const std::string&)>& log_options,
+                       const std::string& tag, int32_t partitions, int rate, int seconds) {
+  const std::string in = "bench.pipe-in." + tag, out = "bench.pipe-out." + tag;
+  for (const auto& t : {in, out})
+    if (auto log = KafkaLog::Open(log_options(t)); !log.ok()) {
+      std::cerr << log.status().ToString() << "\n";
+      std::exit(1);
+    }
+  auto consumer = KafkaGroupConsumer::Create(client, "bench.pipe." + tag, {in});
+  std::array<std::unique_ptr<KafkaTransactionalProducer>, 2> tx;
+  for (size_t i = 0; i < tx.size(); ++i) {
+    auto p =
+        KafkaTransactionalProducer::Create(client, "bench.pipe." + tag + "." + std::to_string(i));
+    if (!p.ok() || !consumer.ok()) {
+      std::cerr << (p.ok() ? consumer.status() : p.status()).ToString() << "\n";
+      std::exit(1);
+    }
+    tx[i] = std::move(*p);
+  }
+  auto reader = KafkaTopicReader::Open(client, out);
+  auto producer = KafkaProducer::Create(client);
+  if (!reader.ok() || !producer.ok()) {
+    std::cerr << "raw pipe clients failed\n";
+    std::exit(1);
+  }
+  std::atomic<bool> stop{false};
+  std::thread pipe([&] {
+    for (uint64_t batches = 0; !stop;) {
+      auto polled = (*consumer)->Poll(std::chrono::milliseconds(20), 4096);
+      if (!polled.ok() || polled->empty()) continue;
+      KafkaTransactionalProducer& t = *tx[batches++ % tx.size()];
+      std::map<int32_t, int64_t> next;
+      Status s = t.BeginTransaction();
+      for (const auto& r : *polled) {
+        if (s.ok()) s = t.Produce(out, r.partition, r.key, r.value);
+        next[r.partition] = std::max(next[r.partition], r.offset + 1);
+      }
+      std::vector<TopicPartitionOffset> offsets;
+      for (auto [p, o] : next) offsets.push_back({in, p, o});
+      if (s.ok()) s = t.SendOffsetsToTransaction((*consumer)->GroupMetadata(), offsets);
+      if (s.ok())
+        if (auto committed = t.CommitTransaction(); !committed.ok()) s = committed.status();
+      if (!s.ok()) {
+        std::cerr << "raw pipe: " << s.ToString() << "\n";
+        std::exit(1);
+      }
+    }
+  });
+  const int n = rate * seconds;
+  std::vector<std::atomic<int64_t>> sent(n);  // ns since the clock's epoch
+  auto stamp = [&](int i) { sent[i] = Clock::now().time_since_epoch().count(); };
+  auto since = [&](int i) {
+    return (Clock::now().time_since_epoch().count() - sent[i].load()) / 1e6;  // ms
+  };
+  std::vector<double> ms;
+  ms.reserve(n);
+  // Received: the index in the record's first bytes (n and above: warm-up).
+  int warm = 0;
+  auto receive = [&](int want, int want_warm, std::chrono::seconds patience) {
+    for (auto end = Clock::now() + patience;
+         (static_cast<int>(ms.size()) < want || warm < want_warm) && Clock::now() < end;) {
+      auto recs = (*reader)->Poll(std::chrono::milliseconds(100), 10000);
+      if (!recs.ok()) continue;
+      for (const auto& r : *recs) {
+        const int i = std::atoi(r.value.c_str());
+        if (i < n)
+          ms.push_back(since(i));
+        else
+          ++warm;
+      }
+    }
+  };
+  const std::string pad(320, 'x');
+  // Warm-up, as the ledger's: the group joined, and both producers'
+  // transactions through every partition (the first transaction to touch a
+  // fresh partition waits for it).
+  for (int round = 0; round < 4; ++round) {
+    for (int32_t p = 0; p < partitions; ++p)
+      (*producer)->Produce(in, p, "warm", std::to_string(n + p) + " " + pad, [](Status, Offset) {});
+    receive(0, (round + 1) * partitions, std::chrono::seconds(60));
+  }
+  std::thread feed([&] {
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      std::this_thread::sleep_until(t0 +
+                                    std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate)));
+      stamp(i);
+      (*producer)->Produce(in, i % partitions, "k" + std::to_string(i),
+                           std::to_string(i) + " " + pad, [](Status, Offset) {});
+    }
+  });
+  receive(n, 0, std::chrono::seconds(seconds + 60));
+  feed.join();
+  stop = true;
+  pipe.join();
+  if (static_cast<int>(ms.size()) < n)
+    std::cerr << "raw pipe: " << n - ms.size() << " records lost\n";
+  return Percentiles(std::move(ms));
+}
 
 }  // namespace
 
@@ -144,6 +268,10 @@ int main(int argc, char** argv) {
             << " partitions)\n"
             << "raw read_committed consumer: " << static_cast<int64_t>(raw_consume)
             << " records/s\n";
+  const Latency raw_latency = RawPipeLatency(client, log_options, tag, partitions, rate, seconds);
+  std::cout << "raw exactly-once pipe at " << rate << "/s for " << seconds << " s: p50 "
+            << raw_latency.p50 << " ms, p99 " << raw_latency.p99 << " ms, max " << raw_latency.max
+            << " ms\n";
 
   // ---- the ledger: one instance, processor in-process
   const std::string dir =
@@ -220,10 +348,10 @@ int main(int argc, char** argv) {
       });
     }
     cd.Wait();
-    std::sort(lat.begin(), lat.end());
+    const Latency l = Percentiles(std::move(lat));
     std::cout << "latency at " << rate << "/s for " << seconds << " s (" << what << "): p50 "
-              << lat[n / 2] << " ms, p99 " << lat[n * 99 / 100] << " ms, max " << lat.back()
-              << " ms\n";
+              << l.p50 << " ms, p99 " << l.p99 << " ms, max " << l.max
+              << " ms (p99 ratio to the raw pipe " << l.p99 / raw_latency.p99 << ")\n";
   };
   {
     std::vector<Command> cmds;
