@@ -3,7 +3,8 @@
 # installs, builds and serves the demo), on a free loopback port and a data
 # directory of its own. Checks that it serves the demo history (health, the
 # public register and statistics, an applicant's tracking page, the public
-# web page), then stops it. Exits non-zero, with the demo's output, if not.
+# web page) and that the README's tour runs against it as written, then
+# stops it. Exits non-zero, with the demo's output, if not.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -57,6 +58,23 @@ assert "<html" in page.lower(), page[:200]
 print(f"test-demo: {register['count']} permits on the public register, "
       f"{permit} tracked at stage {track.get('status')}, the public page served")
 EOF
+
+# The README's tour, as written there, against this demo.
+sed -n '/^## A tour/,/^## /p' "$ROOT/README.md" | sed -n '/^B=http/,/^```$/p' | grep -v '^```' |
+  sed -e "s|http://127.0.0.1:8080|$B|" -e "s|demo-data/|$WORK/data/|g" > "$WORK/tour.sh"
+[ -s "$WORK/tour.sh" ] || fail "no tour found in the README"
+(cd "$WORK" && bash -e tour.sh) > "$WORK/tour.out" 2>&1 || {
+  cat "$WORK/tour.out" >&2
+  fail "the README's tour failed"
+}
+for want in 'HTTP/1.1 200 OK' '"type":"documents_verified"' '"next_actions"' 'id: 1' \
+  '"officer_id":"ptsp-ulujami-2","token"' '"retired":true'; do
+  grep -qF "$want" "$WORK/tour.out" || {
+    cat "$WORK/tour.out" >&2
+    fail "the README's tour did not answer with $want"
+  }
+done
+echo "test-demo: the README's tour answers as it says"
 stop
 rm -rf "$WORK"
 echo "test-demo: scripts/demo.sh works"
