@@ -85,6 +85,16 @@ struct Countdown {
   }
 };
 
+// Calls `send(i)` for i in [0, n) at `rate` per second from now.
+void Paced(int n, int rate, const std::function<void(int)>& send) {
+  const auto t0 = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    std::this_thread::sleep_until(t0 +
+                                  std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate)));
+    send(i);
+  }
+}
+
 struct Latency {
   double p50 = 0, p99 = 0, max = 0;
 };
@@ -185,14 +195,11 @@ Latency RawPipeLatency(const KafkaClientOptions& client,
     receive(0, (round + 1) * partitions, std::chrono::seconds(60));
   }
   std::thread feed([&] {
-    auto t0 = Clock::now();
-    for (int i = 0; i < n; ++i) {
-      std::this_thread::sleep_until(t0 +
-                                    std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate)));
+    Paced(n, rate, [&](int i) {
       stamp(i);
       (*producer)->Produce(in, i % partitions, "k" + std::to_string(i),
                            std::to_string(i) + " " + pad, [](Status, Offset) {});
-    }
+    });
   });
   receive(n, 0, std::chrono::seconds(seconds + 60));
   feed.join();
@@ -337,16 +344,13 @@ int main(int argc, char** argv) {
     const int n = static_cast<int>(cmds.size());
     std::vector<double> lat(n);
     Countdown cd(n);
-    auto t0 = Clock::now();
-    for (int i = 0; i < n; ++i) {
-      auto due = t0 + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate));
-      std::this_thread::sleep_until(due);
+    Paced(n, rate, [&](int i) {
       auto sent = Clock::now();
       l.Submit(std::move(cmds[i]), [&, i, sent](Outcome) {
         lat[i] = Secs(sent, Clock::now()) * 1000;
         cd.Done();
       });
-    }
+    });
     cd.Wait();
     const Latency l = Percentiles(std::move(lat));
     std::cout << "latency at " << rate << "/s for " << seconds << " s (" << what << "): p50 "

@@ -59,8 +59,7 @@ inline void SeedSecret(const std::string& dir, const std::string& prefix) {
 inline LedgerOptions KafkaLedger(const std::string& dir, const std::string& bootstrap,
                                  const std::string& prefix, int32_t partitions = 4) {
   SeedSecret(dir, prefix);
-  LedgerOptions o;
-  o.data_dir = dir;
+  LedgerOptions o = LedgerOptions::At(dir);
   o.kafka.bootstrap = bootstrap;
   o.kafka.topic_prefix = prefix;
   o.kafka.partitions = partitions;
