@@ -590,6 +590,17 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
     if (o.duplicate) {
       const auto* first =
           o.events.empty() ? nullptr : std::get_if<ApplicationSubmitted>(&o.events.front().payload);
+      // Once the applicant's data is erased, no answer may depend on it:
+      // comparing the request with the first one would tell whoever holds
+      // the command_id whether the personal fields they guessed match.
+      const auto state = first ? ledger_.queries().Permit(permit_id) : std::nullopt;
+      if (first && (ledger_.vault().IsErased(first->applicant) ||
+                    (state && state->personal_erased)))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + command_id +
+                " belongs to an application whose personal data was erased; send a new "
+                "application with a new command_id (or none)"));
       if (!first || first->tracking_hash != tracking_hash)
         return respond(
             ErrorResponse(req, http::status::conflict, "command_id_reused",

@@ -556,6 +556,20 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   }
   auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
   EXPECT_EQ(history["events"].size(), 2u);
+  // The applications sent again under their command_ids, with the erased
+  // fields guessed right or wrong: the same refusal either way, so the
+  // answer tells nothing of what was erased, and no tracking code.
+  for (const char* command_id : {"erase-1", "erase-2"}) {
+    auto right = client_.Post("/v1/applications",
+                              Application(command_id, kUlujami, "3174555566667777"));
+    auto wrong = client_.Post("/v1/applications",
+                              Application(command_id, kUlujami, "3174555566660000"));
+    EXPECT_EQ(right.status, 409) << right.body;
+    EXPECT_EQ(right.json()["error"]["code"], "command_id_reused");
+    EXPECT_NE(right.body.find("erased"), std::string::npos) << right.body;
+    EXPECT_EQ(right.body, wrong.body);
+    EXPECT_EQ(right.body.find(code), std::string::npos);
+  }
   EXPECT_EQ(Act(id, Token("ptsp-ulujami"),
                 {{"action", "verify_documents"}, {"command_id", "after-erase"}})
                 .status,
