@@ -645,15 +645,15 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
       if (charter && state && !MayRead(who, *state, *charter))
         return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                      "permit " + permit_id + " is outside your jurisdiction"));
-      // The first command's events say what it was and who sent it: another
-      // action or another sender under the same id is another request.
-      if (!o.events.empty() && (ActionOfEvent(o.events.front().type()) != action ||
-                                o.events.front().actor_id != who.actor.id))
+      // Another action or another sender under the same id is another
+      // request, whether the first was taken or refused (a refusal of one
+      // officer does not answer the officer the command was meant for).
+      if (!o.sender.empty() && (o.action != action || o.sender != who.actor.id))
         return respond(ErrorResponse(
             req, http::status::conflict, "command_id_reused",
             "command_id " + o.command_id.str() + " was already used on permit " + permit_id +
-                " for " + ActionOfEvent(o.events.front().type()) + " by " +
-                o.events.front().actor_id + "; send this " + action + " with a new command_id"));
+                " for " + o.action + " by " + o.sender + (o.refusal ? ", and refused" : "") +
+                "; send this " + action + " with a new command_id"));
     }
     if (RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();

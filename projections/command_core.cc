@@ -52,17 +52,32 @@ struct CommandCore::Dedupe {
   uint64_t version = 0;
   std::string status;
   std::string code, message;
+  std::string sender, action;  // refusals and no-ops; records before them end at `message`
 
-  template <class A>
-  void serialize(A& ar) {
-    ar(kind, partition, first_offset, count, version, status, code, message);
+  // What a refused or no-op command did: there is no event to point at.
+  static Dedupe Unwritten(const Outcome& o) {
+    Dedupe d;
+    d.kind = o.refusal ? kRefused : kNoop;
+    d.version = o.version;
+    d.status = o.status;
+    if (o.refusal) {
+      d.code = o.refusal->code;
+      d.message = o.refusal->message;
+    }
+    d.sender = o.sender;
+    d.action = o.action;
+    return d;
   }
-  std::string Encode() const { return WriteBinary(*this); }
+  std::string Encode() const {
+    return WriteBinary(kind, partition, first_offset, count, version, status, code, message,
+                       sender, action);
+  }
   static std::optional<Dedupe> Decode(const std::string& s) {
     try {
       ReadArchive ar(s);
       Dedupe d;
-      ar(d);
+      ar(d.kind, d.partition, d.first_offset, d.count, d.version, d.status, d.code, d.message);
+      if (ar.remaining() > 0) ar(d.sender, d.action);
       return d;
     } catch (...) {
       return std::nullopt;
@@ -189,17 +204,8 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
 
 Status CommandCore::FoldOutcome(int32_t p, uint64_t offset, const Outcome& o) {
   rocksdb::WriteBatch batch;
-  if (o.error.ok() && !o.duplicate && o.events.empty() && !ForgetRefusal(o)) {
-    Dedupe d;
-    d.kind = o.refusal ? Dedupe::kRefused : Dedupe::kNoop;
-    d.version = o.version;
-    d.status = o.status;
-    if (o.refusal) {
-      d.code = o.refusal->code;
-      d.message = o.refusal->message;
-    }
-    batch.Put(DedupeKey(o.stream, o.command_id), d.Encode());
-  }
+  if (o.error.ok() && !o.duplicate && o.events.empty() && !ForgetRefusal(o))
+    batch.Put(DedupeKey(o.stream, o.command_id), Dedupe::Unwritten(o).Encode());
   outcome_next_[p] = std::max(outcome_next_[p], offset + 1);
   batch.Put(OutcomeCheckpointKey(p), std::to_string(outcome_next_[p]));
   if (auto s = store_->Write(rocksdb::WriteOptions(), &batch); !s.ok())
@@ -245,6 +251,8 @@ Outcome CommandCore::ReplayDuplicate(const Dedupe& d, const std::string& stream,
   out.stream = stream;
   out.version = d.version;
   out.status = d.status;
+  out.sender = d.sender;
+  out.action = d.action;
   if (d.kind == Dedupe::kRefused) {
     out.refusal = Refusal{d.code, d.message};
     return out;
@@ -268,6 +276,10 @@ Outcome CommandCore::ReplayDuplicate(const Dedupe& d, const std::string& stream,
     }
     out.events.push_back(std::move(*e));
     out.last = LogPosition{r.partition, r.offset};
+  }
+  if (!out.events.empty()) {  // its first event says who sent it, and what for
+    out.sender = out.events.front().actor_id;
+    out.action = ActionOfEvent(out.events.front().type());
   }
   return out;
 }
@@ -299,6 +311,8 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
       }
     }
     batch_commands[slot.dedupe_key] = i;
+    slot.out.sender = cmd.actor.id;
+    slot.out.action = ActionName(cmd.action);
 
     Decision decision;
     const bool governance_cmd = cmd.stream == kGovernanceStream;
@@ -417,15 +431,7 @@ Status CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
   for (auto& slot : plan.slots) {
     if (slot.same_as || slot.out.duplicate || !slot.out.error.ok() || slot.pending) continue;
     if (ForgetRefusal(slot.out)) continue;
-    Dedupe d;
-    d.kind = slot.out.refusal ? Dedupe::kRefused : Dedupe::kNoop;
-    d.version = slot.out.version;
-    d.status = slot.out.status;
-    if (slot.out.refusal) {
-      d.code = slot.out.refusal->code;
-      d.message = slot.out.refusal->message;
-    }
-    store_batch.Put(slot.dedupe_key, d.Encode());
+    store_batch.Put(slot.dedupe_key, Dedupe::Unwritten(slot.out).Encode());
   }
   for (auto& [stream, st] : plan.overlay) {
     if (st.version == 0) continue;  // refused commands on a permit that does not exist

@@ -44,6 +44,12 @@ struct Outcome {
   uint64_t version = 0;  // the stream's version after the command
   std::string status;    // the permit's status after the command
   CommandId command_id;
+  // Who sent the command, and what it asked (`verify_documents`): a refusal
+  // or a no-op leaves no event to say so, and a repeat of its command id by
+  // another sender, or for another action, is another request. Empty for a
+  // refusal remembered before they were kept.
+  std::string sender;
+  std::string action;
 };
 
 class CommandCore {

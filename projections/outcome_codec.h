@@ -5,8 +5,10 @@
 // cereal portable binary: a format byte (1), command id, stream, duplicate
 // (bool), error (presence byte, code, message), refusal (presence byte,
 // code, message), version (u64), status, last event position (presence
-// byte, partition i32, offset u64), and the command's events, each as its
-// canonical envelope bytes (events/envelope.h). An error outcome (the
+// byte, partition i32, offset u64), the command's events, each as its
+// canonical envelope bytes (events/envelope.h), then (format 2) the sender
+// and the action (`Outcome::sender`, `Outcome::action`). Format 1, without
+// the last two, is still read (as unknown sender). An error outcome (the
 // ledger could not take the command, e.g. the vault failed) is not
 // remembered: the same command id may be retried.
 #pragma once
@@ -18,7 +20,7 @@
 
 namespace pl {
 
-inline constexpr uint8_t kOutcomeFormat = 1;
+inline constexpr uint8_t kOutcomeFormat = 2;
 
 std::string EncodeOutcome(const Outcome& o);
 Result<Outcome> DecodeOutcome(std::string_view bytes);

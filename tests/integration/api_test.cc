@@ -353,6 +353,26 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(LogEnd(), end + 1);  // the second application only
 
+  // A refusal answers again only its own sender's same action: the officer
+  // the command was meant for is told the id is taken, not another's
+  // refusal, and takes the action under a new id.
+  auto [wrong_id, wrong_code] = Submit("reuse-refused");
+  json misrouted = {{"action", "verify_documents"}, {"command_id", "ru-refused"}};
+  r = Act(wrong_id, Token("head-ulujami"), misrouted);
+  EXPECT_EQ(r.json()["error"]["code"], "role_not_permitted") << r.body;
+  r = Act(wrong_id, Token("head-ulujami"), misrouted);
+  EXPECT_EQ(r.json()["error"]["code"], "role_not_permitted") << "its repeat: " << r.body;
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("new command_id"),
+            std::string::npos);
+  r = Act(wrong_id, Token("ptsp-ulujami"), misrouted);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  EXPECT_NE(r.body.find("head-ulujami, and refused"), std::string::npos) << r.body;
+  r = Act(wrong_id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "ru-refused"}});
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused") << "another action: " << r.body;
+  misrouted["command_id"] = "ru-right";
+  EXPECT_EQ(Act(wrong_id, Token("ptsp-ulujami"), misrouted).status, 200);
+
   // An application refused as invalid leaves its command_id free for the
   // corrected one.
   json typo = Application("typo-app", kUlujami, "31740");

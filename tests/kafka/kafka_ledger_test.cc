@@ -218,6 +218,10 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   ASSERT_TRUE(b_refused.refusal);
   EXPECT_TRUE(b_refused.duplicate);
   EXPECT_EQ(b_refused.refusal->code, refusal_code);
+  // Its sender, learnt from the outcome topic: a repeat by another is
+  // another request (the gateway answers 409 command_id_reused).
+  EXPECT_EQ(b_refused.sender, Officer("ptsp_head").id);
+  EXPECT_EQ(b_refused.action, "issue_permit");
   Outcome b_again =
       (*b)->ExecuteSync(Cmd("verify-1", permit, Officer("ptsp_officer"), VerifyDocuments{}));
   EXPECT_TRUE(b_again.duplicate);

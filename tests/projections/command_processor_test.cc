@@ -9,9 +9,16 @@
 #include <future>
 #include <sstream>
 
+#include <rocksdb/db.h>
+
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include "events/binary_archive.h"
 #include "events/embedded_log.h"
 #include "events/personal_vault.h"
 #include "gateways/ledger.h"
+#include "projections/outcome_codec.h"
 #include "tests/scratch.h"
 
 namespace pl {
@@ -61,6 +68,26 @@ Command Cmd(const std::string& id, const StreamId& stream, Actor actor, Action a
   return c;
 }
 
+const Actor kAdmin{"admin", "admin", ""};
+
+Outcome AdoptDefaultCharter(CommandProcessor& p) {
+  std::ifstream in(DefaultCharterPath());
+  std::stringstream charter;
+  charter << in.rdbuf();
+  return Decide(p, Cmd("charter", kGovernanceStream, kAdmin, AdoptCharter{charter.str()}));
+}
+
+// A complete application of the charter's first kelurahan.
+SubmitApplication Application(const CommandProcessor& p) {
+  SubmitApplication s;
+  s.kelurahan = p.governance()->charter->kelurahan.front().code;
+  s.personal = {"3174010101900001", "Sari Rahayu", "Jl. Mawar 1", "081234567890", "", ""};
+  s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
+  s.documents = p.governance()->charter->required_documents;
+  s.tracking_hash = "tracking-hash";
+  return s;
+}
+
 TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReopening) {
   const std::string dir = scratch::ScratchDir("erasure-order");
   auto log = EmbeddedLog::Open({dir + "/log"});
@@ -78,21 +105,10 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
   auto processor = open();
   ASSERT_TRUE(processor);
 
-  std::ifstream in(DefaultCharterPath());
-  std::stringstream charter;
-  charter << in.rdbuf();
-  const Actor admin{"admin", "admin", ""};
-  ASSERT_TRUE(
-      Decide(*processor, Cmd("charter", kGovernanceStream, admin, AdoptCharter{charter.str()}))
-          .error.ok());
+  ASSERT_TRUE(AdoptDefaultCharter(*processor).error.ok());
   const StreamId permit("PERASE0000001");
   const Actor applicant{"applicant", "applicant", permit.str()};
-  SubmitApplication s;
-  s.kelurahan = processor->governance()->charter->kelurahan.front().code;
-  s.personal = {"3174010101900001", "Sari Rahayu", "Jl. Mawar 1", "081234567890", "", ""};
-  s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
-  s.documents = processor->governance()->charter->required_documents;
-  s.tracking_hash = "tracking-hash";
+  SubmitApplication s = Application(*processor);
   Outcome submitted = Decide(*processor, Cmd("apply", permit, applicant, s));
   ASSERT_TRUE(submitted.error.ok() && !submitted.refusal)
       << (submitted.refusal ? submitted.refusal->message : submitted.error.ToString());
@@ -144,6 +160,110 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
   ASSERT_TRUE(processor);
   EXPECT_FALSE((*vault)->Unseal(later).ok()) << "the opening processor left the keys";
   EXPECT_TRUE((*vault)->PendingErasures()->empty());
+}
+
+// A refused command is remembered with who sent it and what it asked, so
+// that a repeat under its id by another sender is known as another request;
+// a refusal remembered before senders were kept is still answered.
+TEST(CommandProcessor, ARefusalIsRememberedWithItsSenderAcrossReopening) {
+  const std::string dir = scratch::ScratchDir("refusal-sender");
+  auto log = EmbeddedLog::Open({dir + "/log"});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto vault = PersonalVault::Open(dir + "/keys");
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+  ProcessorOptions options;
+  options.state_path = dir + "/state";
+  auto open = [&] {
+    auto p = CommandProcessor::Open(**log, **vault, options);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p.ok() ? std::move(*p) : nullptr;
+  };
+  auto processor = open();
+  ASSERT_TRUE(processor);
+  ASSERT_TRUE(AdoptDefaultCharter(*processor).error.ok());
+  const StreamId permit("PREFUSED00001");
+  const std::string kel = processor->governance()->charter->kelurahan.front().code;
+  ASSERT_FALSE(Decide(*processor, Cmd("apply", permit, {"applicant", "applicant", permit.str()},
+                                      Application(*processor)))
+                   .refusal);
+  const Actor head{"head-1", "ptsp_head", kel}, officer{"ptsp-1", "ptsp_officer", kel};
+  for (const Actor& a : {head, officer})
+    ASSERT_FALSE(Decide(*processor, Cmd("enrol-" + a.id, kGovernanceStream, kAdmin,
+                                        EnrollOfficer{a.id, a.id, a.role, kel, "hash-" + a.id}))
+                     .refusal);
+
+  Outcome first = Decide(*processor, Cmd("verify", permit, head, VerifyDocuments{}));
+  ASSERT_TRUE(first.refusal);
+  EXPECT_EQ(first.refusal->code, "role_not_permitted");
+  EXPECT_EQ(first.sender, "head-1");
+  EXPECT_EQ(first.action, "verify_documents");
+  auto repeat_from = [&](const Actor& who) {
+    Outcome o = Decide(*processor, Cmd("verify", permit, who, VerifyDocuments{}));
+    EXPECT_TRUE(o.duplicate);
+    EXPECT_TRUE(o.refusal);
+    EXPECT_EQ(o.sender, "head-1") << "the first sender, whoever repeats";
+    EXPECT_EQ(o.action, "verify_documents");
+  };
+  repeat_from(officer);
+  processor.reset();
+  processor = open();
+  ASSERT_TRUE(processor);
+  repeat_from(head);
+
+  // A refusal remembered in the record of earlier versions (no sender).
+  processor.reset();
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), options.state_path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const std::string old = WriteBinary(uint8_t{1}, int32_t{0}, uint64_t{0}, uint64_t{0},
+                                        uint64_t{1}, std::string("submitted"),
+                                        std::string("role_not_permitted"), std::string("earlier"));
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "d/" + permit.str() + '\0' + "old", old).ok());
+  }
+  processor = open();
+  ASSERT_TRUE(processor);
+  Outcome earlier = Decide(*processor, Cmd("old", permit, officer, VerifyDocuments{}));
+  EXPECT_TRUE(earlier.duplicate);
+  ASSERT_TRUE(earlier.refusal);
+  EXPECT_EQ(earlier.refusal->message, "earlier");
+  EXPECT_EQ(earlier.sender, "");
+  // The officer it was meant for takes the action under a new id.
+  Outcome taken = Decide(*processor, Cmd("verify-2", permit, officer, VerifyDocuments{}));
+  EXPECT_FALSE(taken.refusal) << taken.refusal->message;
+  EXPECT_EQ(taken.events.size(), 1u);
+}
+
+// Outcomes on the outcome topic carry their sender (format 2); those of
+// format 1, written before, are read as of an unknown sender.
+TEST(OutcomeCodec, CarriesTheSenderAndReadsTheFormerFormat) {
+  Outcome o;
+  o.command_id = CommandId("c-1");
+  o.stream = "P1";
+  o.refusal = Refusal{"role_not_permitted", "not yours"};
+  o.version = 3;
+  o.status = "submitted";
+  o.sender = "head-1";
+  o.action = "verify_documents";
+  auto back = DecodeOutcome(EncodeOutcome(o));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->sender, "head-1");
+  EXPECT_EQ(back->action, "verify_documents");
+  EXPECT_EQ(back->refusal->message, "not yours");
+  EXPECT_EQ(back->version, 3u);
+
+  const std::string v1 = WriteBinary(
+      uint8_t{1}, std::string("c-1"), std::string("P1"), false, false, std::string(),
+      std::string(), true, std::string("role_not_permitted"), std::string("not yours"),
+      uint64_t{3}, std::string("submitted"), false, int32_t{0}, uint64_t{0},
+      std::vector<std::string>{});
+  auto former = DecodeOutcome(v1);
+  ASSERT_TRUE(former.ok()) << former.status().ToString();
+  EXPECT_EQ(former->command_id.str(), "c-1");
+  EXPECT_EQ(former->refusal->code, "role_not_permitted");
+  EXPECT_EQ(former->sender, "");
+  EXPECT_FALSE(DecodeOutcome(std::string(1, '\1') + std::string(1, '\3')).ok())
+      << "an unknown format";
 }
 
 }  // namespace
