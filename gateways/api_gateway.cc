@@ -21,21 +21,6 @@ using json = nlohmann::json;
 
 std::string_view SV(boost::beast::string_view v) { return {v.data(), v.size()}; }
 
-std::vector<std::string> PathParts(std::string_view target) {
-  std::vector<std::string> parts;
-  auto q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return parts;
-}
-
 // Percent-decoding; `+` is a space only in a query string (in a path it
 // is itself).
 std::string PercentDecode(std::string_view s, bool plus_is_space = true) {
@@ -54,7 +39,23 @@ std::string PercentDecode(std::string_view s, bool plus_is_space = true) {
   return out;
 }
 
-std::string PathDecode(std::string_view segment) { return PercentDecode(segment, false); }
+// The path's segments, each percent-decoded (a segment is the same
+// resource whether its characters are sent as they are or encoded, as a
+// browser encodes `@` in an officer id); a `%2F` stays inside its segment.
+std::vector<std::string> PathParts(std::string_view target) {
+  std::vector<std::string> parts;
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) parts.push_back(PercentDecode(path.substr(i, j - i), /*plus_is_space=*/false));
+    i = j;
+  }
+  return parts;
+}
 
 std::string QueryParam(std::string_view target, std::string_view name) {
   auto q = target.find('?');
@@ -269,7 +270,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   }
   if (n == 4 && parts[1] == "officers" && parts[3] == "retire") {
     if (method != http::verb::post) return wrong_method();
-    return PostRetirement(*req, who, PathDecode(parts[2]), respond);
+    return PostRetirement(*req, who, parts[2], respond);
   }
   if (n == 2 && parts[1] == "applications") {
     if (method != http::verb::post) return wrong_method();
@@ -294,7 +295,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     });
   }
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
-    return get([&] { GetOfficerTrail(*req, who, PathDecode(parts[3]), respond); });
+    return get([&] { GetOfficerTrail(*req, who, parts[3], respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get([&] { GetFeedToken(*req, who, parts[2], respond); });
   if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });
@@ -305,9 +306,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   if (n == 3 && parts[1] == "public" && parts[2] == "register")
     return get([&] { GetRegister(*req, respond); });
   if (n == 4 && parts[1] == "public" && parts[2] == "verify")
-    return get([&] { GetVerify(*req, PathDecode(parts[3]), respond); });
+    return get([&] { GetVerify(*req, parts[3], respond); });
   if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")
-    return get([&] { TransparencyGateway(ledger_).GetQr(*req, PathDecode(parts[3]), respond); });
+    return get([&] { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
   return not_found();
 }
 
@@ -739,7 +740,7 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
 void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
   auto gov = ledger_.governance();
   auto charter = gov->charter;
-  auto permit = ledger_.queries().PermitByTracking(HashToken(PathDecode(code)));
+  auto permit = ledger_.queries().PermitByTracking(HashToken(code));
   auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",

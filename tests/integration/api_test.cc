@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "events/hex.h"
 #include "harness.h"
 
 namespace pl::test {
@@ -117,6 +118,14 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   ASSERT_EQ(history["events"].size(), 6u);
   EXPECT_EQ(history["events"][4]["actor_id"], "lurah-ulujami");
   EXPECT_EQ(history["events"][4]["actor_role"], "lurah");
+
+  // A segment sent percent-encoded names the same resource (P is %50).
+  EXPECT_EQ(client_.Get("/v1/permits/%50" + id.substr(1), officer).json(), permit);
+  EXPECT_EQ(client_.Get("/v1/permits/%50" + id.substr(1) + "/history", Token("auditor")).json(),
+            history);
+  const std::string first = "%" + Hex(reinterpret_cast<const unsigned char*>(code.data()), 1);
+  EXPECT_EQ(client_.Get("/v1/track/" + first + code.substr(1)).json(),
+            client_.Get("/v1/track/" + code).json());
 
   auto track = client_.Get("/v1/track/" + code).json();
   EXPECT_EQ(track["status"], "issued");
