@@ -602,6 +602,18 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
             "command_id " + command_id +
                 " belongs to an application whose personal data was erased; send a new "
                 "application with a new command_id (or none)"));
+      // The tracking code is given again only to a retry soon after the
+      // application (its answer was lost on the way). The command_id is in
+      // the permit's history, which officers, monitors and auditors read:
+      // later, the same body sent again would hand them the applicant's
+      // code, and a guessed one would tell whether personal fields match.
+      if (first && ledger_.now() - o.events.front().time_ms > kApplicationRetryMs)
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + command_id + " was used for an application more than " +
+                std::to_string(kApplicationRetryMs / 60000) +
+                " minutes ago; its tracking code is given again only to a retry within that "
+                "time. Send a new application with a new command_id (or none)"));
       if (!first || first->tracking_hash != tracking_hash)
         return respond(
             ErrorResponse(req, http::status::conflict, "command_id_reused",

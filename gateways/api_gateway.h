@@ -32,6 +32,10 @@ struct Principal {
 
 class ApiGateway {
  public:
+  // How long after an application a repeat of it (same command_id, same
+  // request) gets its tracking code again (docs/api.md).
+  static constexpr int64_t kApplicationRetryMs = 10 * 60 * 1000;
+
   explicit ApiGateway(Ledger& ledger) : ledger_(ledger) {}
   ~ApiGateway();  // drops feed requests still waiting
   void Handle(HttpRequest&& req, Respond respond);

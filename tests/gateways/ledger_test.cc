@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/embedded_log.h"
+#include "gateways/api_gateway.h"
 #include "gateways/audit_cli.h"
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
@@ -361,6 +362,58 @@ TEST(Ledger, ViewWaitersAreAnsweredAtTheirDeadline) {
                                   [&] { waited_forever = false; });
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // a deadline check or more
   EXPECT_TRUE(waited_forever);
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// An application's repeat gets its tracking code again only soon after the
+// application (its answer was lost); later the command_id, which readers of
+// the permit's history see, answers 409 whatever the body, so that neither
+// the code nor whether guessed personal fields match is told.
+TEST(Ledger, AnApplicationsRepeatGetsItsTrackingCodeOnlySoonAfter) {
+  const std::string dir = FreshDir("retry-window");
+  std::atomic<int64_t> now = SystemNowMs();
+  LedgerOptions options = LedgerOptions::At(dir);
+  options.clock = [&] { return now.load(); };
+  auto ledger = Ledger::Open(options);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  ApiGateway api(**ledger);
+  auto post = [&](const std::string& nik) {
+    nlohmann::json body = {
+        {"command_id", "retry-app"},
+        {"kelurahan", "31.74.10.1003"},
+        {"applicant",
+         {{"nik", nik}, {"name", "Sari Rahayu"}, {"address", "Jl. Mawar 1"}, {"phone", "0812345678"}}},
+        {"business",
+         {{"name", "Warung Bu Sari"},
+          {"kbli", "56103"},
+          {"description", "warung makan"},
+          {"capital", 25000000},
+          {"turnover", 180000000},
+          {"workers", 2},
+          {"premises", "owned"}}},
+        {"documents", {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"}}};
+    HttpRequest req{http::verb::post, "/v1/applications", 11};
+    req.body() = body.dump();
+    req.prepare_payload();
+    std::promise<HttpResponse> answered;  // once the views hold the command
+    api.Handle(std::move(req), [&](HttpResponse r) { answered.set_value(std::move(r)); });
+    return answered.get_future().get();
+  };
+  auto first = post("3174010101900001");
+  ASSERT_EQ(first.result_int(), 201u) << first.body();
+  const std::string code = nlohmann::json::parse(first.body())["tracking_code"];
+  now += ApiGateway::kApplicationRetryMs - 1000;
+  auto retry = post("3174010101900001");
+  ASSERT_EQ(retry.result_int(), 201u) << retry.body();
+  EXPECT_EQ(nlohmann::json::parse(retry.body())["tracking_code"], code);
+  EXPECT_EQ(post("3174010101900002").result_int(), 409u) << "another request";
+  now += 2000;
+  auto late = post("3174010101900001"), guessed = post("3174010101900002");
+  EXPECT_EQ(late.result_int(), 409u) << late.body();
+  EXPECT_EQ(nlohmann::json::parse(late.body())["error"]["code"], "command_id_reused");
+  EXPECT_EQ(late.body().find(code), std::string::npos);
+  EXPECT_EQ(late.body(), guessed.body()) << "the answer tells nothing of the fields";
   ledger->reset();
   std::filesystem::remove_all(dir);
 }
