@@ -55,7 +55,7 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
   switch (role->second.scope) {
     case Scope::kKelurahan:
       if (!charter.FindKelurahan(a.jurisdiction)) {
-        return Refuse("outside_jurisdiction",
+        return Refuse("unknown_kelurahan",
                       "role \"" + a.role + "\" works in one kelurahan; jurisdiction \"" +
                           a.jurisdiction + "\" is not a kelurahan code of kecamatan " +
                           charter.kecamatan_code);
@@ -63,7 +63,7 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
       break;
     case Scope::kKecamatan:
       if (a.jurisdiction != charter.kecamatan_code) {
-        return Refuse("outside_jurisdiction", "role \"" + a.role +
+        return Refuse("invalid_jurisdiction", "role \"" + a.role +
                                                   "\" works for the kecamatan; its jurisdiction "
                                                   "must be \"" +
                                                   charter.kecamatan_code + "\", not \"" +
@@ -84,6 +84,15 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                   "an officer id is 1 to 64 letters (a-z, A-Z), digits, '.', '_', '-' or '@' "
                   "(it appears in web addresses such as /v1/officers/{id}/retire); choose "
                   "another id");
+  // The ids that actors other than officers act under: an officer enrolled
+  // as one would share their audit trail and their commands' repeats.
+  if (a.officer_id == "admin" || a.officer_id == "applicant" ||
+      a.officer_id.find_first_not_of('.') == std::string::npos)
+    return Refuse("invalid_officer_id",
+                  "\"" + a.officer_id +
+                      "\" cannot be an officer id (the administrator and applicants act under "
+                      "\"admin\" and \"applicant\"; an id of dots only reads as a path); "
+                      "choose another id");
   if (gov.officers.count(a.officer_id)) {
     return Refuse("officer_exists", "officer \"" + a.officer_id + "\" is already enrolled");
   }

@@ -14,6 +14,26 @@ Decision Missing(const std::string& field, const std::string& why) {
 
 bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
+bool HoldsIdentityNumber(std::string_view s) {
+  auto digit = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  int run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (digit(i)) {
+      if (++run >= 10) return true;
+    } else if (!((s[i] == ' ' || s[i] == '-') && run > 0 && digit(i + 1))) {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+Decision IdentityNumberIn(const std::string& field, const std::string& where) {
+  return Refuse("personal_data_in_text",
+                "the " + field + " is published (" + where +
+                    ") and may not hold an identity or phone number (10 or more digits in a "
+                    "row); write it without the number");
+}
+
 void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload) {
   Envelope e;
   e.seq = version + d.events.size() + 1;

@@ -16,6 +16,14 @@ Decision Missing(const std::string& field, const std::string& why);
 // Empty, or only spaces: nothing a clerk could read (a required text).
 bool Blank(std::string_view s);
 
+// Whether `s` holds a run of 10 or more digits, single spaces or hyphens
+// between them allowed ("3174 0101 9000 0001", "0812-3456-7890"): a NIK, a
+// KK or NPWP number, a phone number. Amounts ("Rp 2.500.000.000") are not.
+bool HoldsIdentityNumber(std::string_view s);
+// The refusal of a text that is published (`where`) holding one
+// (code personal_data_in_text).
+Decision IdentityNumberIn(const std::string& field, const std::string& where);
+
 // Appends an event caused by `cmd` to `d`, numbered after `version` and the
 // events already in `d`.
 void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload);

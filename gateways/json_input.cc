@@ -48,15 +48,23 @@ JsonInput JsonInput::Object(const std::string& field, bool required) {
   return JsonInput(f ? *f : nlohmann::json::object(), Name(field), error_);
 }
 
-// Control characters (a NUL, an escape) are nothing a clerk typed; line
-// breaks and tabs are, in notes and reasons.
+// Control characters (a NUL, an escape, the C1 controls U+0080-U+009F that
+// terminals read as escapes) are nothing a clerk typed; line breaks and
+// tabs are, in notes and reasons. `s` is valid UTF-8 (the JSON parser's).
 bool JsonInput::CheckText(const std::string& field, const std::string& s) {
-  auto c = std::find_if(s.begin(), s.end(), [](unsigned char c) {
-    return (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F;
-  });
-  if (c == s.end()) return true;
+  int control = -1;  // the code point of the first one
+  for (size_t i = 0; i < s.size() && control < 0; ++i) {
+    const unsigned char c = s[i];
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
+      control = c;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      control = static_cast<unsigned char>(s[i + 1]);
+    }
+  }
+  if (control < 0) return true;
   char code[8];
-  std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(*c));
+  std::snprintf(code, sizeof code, "U+%04X", control);
   Fail("invalid_text",
        "the field '" + Name(field) + "' holds the control character " + code + "; remove it");
   return false;

@@ -178,6 +178,25 @@ TEST(Refusal, ReasonsAreRequired) {
   EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{"   "}), "missing_field");
 }
 
+// Published reasons hold no identity or phone number; dates, letter numbers
+// and amounts are fine.
+TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
+  PermitWorld issued;
+  issued.AdvanceTo(S::kIssued);
+  for (const char* text : {"dicabut: NIK 3174015708900001", "pemilik 0812-3456-7890",
+                           "KK 3174 0101 0101 0001", "npwp 012345678901000"})
+    EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{text}), "personal_data_in_text");
+  PermitWorld open;
+  open.AdvanceTo(S::kSurveyed);
+  EXPECT_REFUSED(open.Try(Officer("ptsp_head"), Reject{"zoning", "hubungi 081234567890"}),
+                 "personal_data_in_text");
+  EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
+  for (const char* text : {"usaha tutup sejak 2026-11-30, surat 12/REK/2026",
+                           "modal Rp 25.000.000.000 melebihi batas", "Rp 2,500,000,000",
+                           "123456789 pelanggaran"})
+    EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
+}
+
 // Governance stream.
 
 Decision Gov(const GovernanceState& gov, Actor actor, Action a,
@@ -231,17 +250,18 @@ TEST(Governance, EnrollOfficer) {
                    "unknown_role");
   }
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKec, "t1"}),
-                 "outside_jurisdiction");
+                 "unknown_kelurahan");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", "31.74.10.1099", "t1"}),
-                 "outside_jurisdiction");
+                 "unknown_kelurahan");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", kKel, "t1"}),
-                 "outside_jurisdiction");
+                 "invalid_jurisdiction");
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", kKec, "t1"}));
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "BPK", "t1"}));
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
   for (const std::string& id : std::vector<std::string>{
-           "a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é", std::string(65, 'a')})
+           "a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é", std::string(65, 'a'),
+           "admin", "applicant", ".", ".."})
     EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}),
                    "invalid_officer_id");
   EXPECT_ACCEPTED(
