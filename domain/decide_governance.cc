@@ -140,7 +140,7 @@ Decision DecideGovernance(const Command& cmd, const GovernanceState& gov) {
     return Refuse("version_conflict", "the governance stream is at version " +
                                           std::to_string(gov.version) + ", not the expected " +
                                           std::to_string(*cmd.expected_version) +
-                                          "; reload it and try again");
+                                          StaleVersionAdvice(gov.version, *cmd.expected_version));
   }
   if (cmd.actor.role != "admin") {
     return Refuse("role_not_permitted",

@@ -264,10 +264,10 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
   }
   if (cmd.expected_version && *cmd.expected_version != state.version) {
-    return Refuse("version_conflict",
-                  "permit " + cmd.stream.str() + " is at version " + std::to_string(state.version) +
-                      ", not the expected " + std::to_string(*cmd.expected_version) +
-                      "; someone acted on it meanwhile: reload it and try again");
+    return Refuse("version_conflict", "permit " + cmd.stream.str() + " is at version " +
+                                          std::to_string(state.version) + ", not the expected " +
+                                          std::to_string(*cmd.expected_version) +
+                                          StaleVersionAdvice(state.version, *cmd.expected_version));
   }
   const Actor& actor = cmd.actor;
   if (!charter.RoleMay(actor.role, action)) {

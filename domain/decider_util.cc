@@ -14,6 +14,12 @@ Decision Missing(const std::string& field, const std::string& why) {
 
 bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
+std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
+  if (expected > version) return ": it has not reached that version; check the number sent";
+  return "; someone acted on it meanwhile: reload it, and send the action again with a new "
+         "command_id";
+}
+
 bool HoldsIdentityNumber(std::string_view s) {
   auto digit = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
   int run = 0;

@@ -16,6 +16,11 @@ Decision Missing(const std::string& field, const std::string& why);
 // Empty, or only spaces: nothing a clerk could read (a required text).
 bool Blank(std::string_view s);
 
+// What a clerk does about a version_conflict: a version the stream has not
+// reached is a wrong number; an older one means someone acted meanwhile.
+// The refusal is remembered under the command id, so a retry needs a new one.
+std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
+
 // Whether `s` holds a run of 10 or more digits, single spaces or hyphens
 // between them allowed ("3174 0101 9000 0001", "0812-3456-7890"): a NIK, a
 // KK or NPWP number, a phone number. Amounts ("Rp 2.500.000.000") are not.

@@ -595,8 +595,8 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
       // comparing the request with the first one would tell whoever holds
       // the command_id whether the personal fields they guessed match.
       const auto state = first ? ledger_.queries().Permit(permit_id) : std::nullopt;
-      if (first && (ledger_.vault().IsErased(first->applicant) ||
-                    (state && state->personal_erased)))
+      if (first &&
+          (ledger_.vault().IsErased(first->applicant) || (state && state->personal_erased)))
         return respond(ErrorResponse(
             req, http::status::conflict, "command_id_reused",
             "command_id " + command_id +

@@ -1,6 +1,7 @@
 #include "gateways/json_input.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "events/strict_json.h"
@@ -98,6 +99,11 @@ std::optional<std::string> JsonInput::OptionalString(const std::string& field, s
 int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min, int64_t max) {
   const nlohmann::json* f = Field(field, required);
   if (!f) return 0;
+  // A whole number past 64 bits reaches here as a floating-point one.
+  if (f->is_number_float() && std::abs(f->get<double>()) >= 9.2e18) {
+    Fail("wrong_type", "the field '" + Name(field) + "' is too large");
+    return 0;
+  }
   if (!f->is_number_integer()) {
     Fail("wrong_type",
          "the field '" + Name(field) + "' must be a whole number" +
@@ -120,6 +126,10 @@ int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min,
 std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
   const nlohmann::json* f = Field(field, false);
   if (!f) return std::nullopt;
+  if (f->is_number_float() && f->get<double>() >= 1.8e19) {
+    Fail("wrong_type", "the field '" + Name(field) + "' is too large");
+    return std::nullopt;
+  }
   if (!f->is_number_integer() ||
       (f->is_number_integer() && f->get<int64_t>() < 0 && !f->is_number_unsigned())) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number of 0 or more");

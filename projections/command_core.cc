@@ -69,8 +69,8 @@ struct CommandCore::Dedupe {
     return d;
   }
   std::string Encode() const {
-    return WriteBinary(kind, partition, first_offset, count, version, status, code, message,
-                       sender, action);
+    return WriteBinary(kind, partition, first_offset, count, version, status, code, message, sender,
+                       action);
   }
   static std::optional<Dedupe> Decode(const std::string& s) {
     try {

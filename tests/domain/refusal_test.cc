@@ -191,9 +191,9 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   EXPECT_REFUSED(open.Try(Officer("ptsp_head"), Reject{"zoning", "hubungi 081234567890"}),
                  "personal_data_in_text");
   EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
-  for (const char* text : {"usaha tutup sejak 2026-11-30, surat 12/REK/2026",
-                           "modal Rp 25.000.000.000 melebihi batas", "Rp 2,500,000,000",
-                           "123456789 pelanggaran"})
+  for (const char* text :
+       {"usaha tutup sejak 2026-11-30, surat 12/REK/2026", "modal Rp 25.000.000.000 melebihi batas",
+        "Rp 2,500,000,000", "123456789 pelanggaran"})
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
 }
 
@@ -259,9 +259,9 @@ TEST(Governance, EnrollOfficer) {
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "BPK", "t1"}));
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
-  for (const std::string& id : std::vector<std::string>{
-           "a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é", std::string(65, 'a'),
-           "admin", "applicant", ".", ".."})
+  for (const std::string& id :
+       std::vector<std::string>{"a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é",
+                                std::string(65, 'a'), "admin", "applicant", ".", ".."})
     EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}),
                    "invalid_officer_id");
   EXPECT_ACCEPTED(

@@ -377,7 +377,8 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
   EXPECT_NE(r.body.find("head-ulujami, and refused"), std::string::npos) << r.body;
-  r = Act(wrong_id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "ru-refused"}});
+  r = Act(wrong_id, Token("head-ulujami"),
+          {{"action", "issue_permit"}, {"command_id", "ru-refused"}});
   EXPECT_EQ(r.json()["error"]["code"], "command_id_reused") << "another action: " << r.body;
   misrouted["command_id"] = "ru-right";
   EXPECT_EQ(Act(wrong_id, Token("ptsp-ulujami"), misrouted).status, 200);
@@ -537,6 +538,20 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
     EXPECT_EQ(j["error"]["code"], c.code) << c.name << ": " << r.body;
     EXPECT_FALSE(j["error"].value("message", "").empty()) << c.name;
   }
+  // The messages say what to do: a whole number past 64 bits is too large
+  // (not a fraction); an older version needs a reload and a new command_id
+  // (the refusal is remembered under this one), a later one is a wrong number.
+  std::string huge = Application("b-huge", kUlujami).dump();
+  huge.replace(huge.find("25000000"), 8, "1000000000000000000000000000000");
+  auto r = client_.Request("POST", "/v1/applications", huge, "");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("too large"), std::string::npos) << r.body;
+  r = Act(id, officer,
+          {{"action", "verify_documents"}, {"command_id", "b-v1"}, {"expected_version", 1}});
+  EXPECT_NE(r.body.find("with a new command_id"), std::string::npos) << r.body;
+  r = Act(id, officer,
+          {{"action", "verify_documents"}, {"command_id", "b-v9"}, {"expected_version", 9}});
+  EXPECT_NE(r.body.find("has not reached"), std::string::npos) << r.body;
   EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
   EXPECT_EQ(client_.Get("/v1/permits/" + id, officer).json()["version"], 2);
   EXPECT_EQ(client_.Get("/healthz").status, 200);
@@ -600,10 +615,10 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   // fields guessed right or wrong: the same refusal either way, so the
   // answer tells nothing of what was erased, and no tracking code.
   for (const char* command_id : {"erase-1", "erase-2"}) {
-    auto right = client_.Post("/v1/applications",
-                              Application(command_id, kUlujami, "3174555566667777"));
-    auto wrong = client_.Post("/v1/applications",
-                              Application(command_id, kUlujami, "3174555566660000"));
+    auto right =
+        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174555566667777"));
+    auto wrong =
+        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174555566660000"));
     EXPECT_EQ(right.status, 409) << right.body;
     EXPECT_EQ(right.json()["error"]["code"], "command_id_reused");
     EXPECT_NE(right.body.find("erased"), std::string::npos) << right.body;

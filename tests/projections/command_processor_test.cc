@@ -4,15 +4,13 @@
 #include "projections/command_processor.h"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <future>
-#include <sstream>
-
 #include <rocksdb/db.h>
 
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
+#include <fstream>
+#include <future>
+#include <sstream>
 
 #include "events/binary_archive.h"
 #include "events/embedded_log.h"
@@ -253,10 +251,9 @@ TEST(OutcomeCodec, CarriesTheSenderAndReadsTheFormerFormat) {
   EXPECT_EQ(back->version, 3u);
 
   const std::string v1 = WriteBinary(
-      uint8_t{1}, std::string("c-1"), std::string("P1"), false, false, std::string(),
-      std::string(), true, std::string("role_not_permitted"), std::string("not yours"),
-      uint64_t{3}, std::string("submitted"), false, int32_t{0}, uint64_t{0},
-      std::vector<std::string>{});
+      uint8_t{1}, std::string("c-1"), std::string("P1"), false, false, std::string(), std::string(),
+      true, std::string("role_not_permitted"), std::string("not yours"), uint64_t{3},
+      std::string("submitted"), false, int32_t{0}, uint64_t{0}, std::vector<std::string>{});
   auto former = DecodeOutcome(v1);
   ASSERT_TRUE(former.ok()) << former.status().ToString();
   EXPECT_EQ(former->command_id.str(), "c-1");
