@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "events/result.h"
+#include "events/utf8.h"
 
 namespace pl {
 
@@ -42,7 +43,10 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
     return true;
   };
   json doc = json::parse(text, check, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Status("malformed_json", "is not valid JSON");
+  if (doc.is_discarded())
+    return Status("malformed_json", IsUtf8(text) ? "is not valid JSON"
+                                                 : "is not valid JSON (its text is not UTF-8: "
+                                                   "send it encoded as UTF-8)");
   if (!repeated.empty())
     return Status("malformed_json", "names the key '" + repeated + "' twice in one object");
   return doc;

@@ -202,8 +202,9 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   // raw or percent-encoded, are refused before anything reads them.
   if (const std::string_view target = SV(req->target());
       !IsUtf8(target) || !IsUtf8(PercentDecode(target)))
-    return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
-                                 "the request's path is not valid UTF-8 (after percent-decoding)"));
+    return respond(
+        ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                      "the request's path or query is not valid UTF-8 (after percent-decoding)"));
   const auto parts = PathParts(SV(req->target()));
   const auto method = req->method();
   auto not_found = [&] {
@@ -402,12 +403,17 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   auto after = number(after_text, 0);
   auto limit = number(limit_text, kFeedPage);
   auto wait = number(QueryParam(target, "wait"), 0);
-  if (!after || !limit || *limit == 0 || *limit > kFeedPage || !wait || *wait > kFeedMaxWaitS)
-    return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
-                                 "Last-Event-ID (or ?after=) must be a message sequence number, "
-                                 "?limit= a number from 1 to " +
-                                     std::to_string(kFeedPage) + " and ?wait= seconds up to " +
-                                     std::to_string(kFeedMaxWaitS)));
+  auto invalid = [&](const std::string& what) {
+    respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", what));
+  };
+  if (!after)
+    return invalid("Last-Event-ID (or ?after=) must be a message sequence number, got \"" +
+                   after_text.substr(0, 40) + "\"");
+  if (!limit || *limit == 0 || *limit > kFeedPage)
+    return invalid("?limit= must be a number from 1 to " + std::to_string(kFeedPage) + ", got \"" +
+                   limit_text.substr(0, 40) + "\"");
+  if (!wait || *wait > kFeedMaxWaitS)
+    return invalid("?wait= must be seconds from 0 to " + std::to_string(kFeedMaxWaitS));
   if (*wait == 0) return respond(FeedPage(req, subscriber, *after, *limit));
   if (FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after) {
     size_t messages = 0;

@@ -546,6 +546,11 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   auto r = client_.Request("POST", "/v1/applications", huge, "");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("too large"), std::string::npos) << r.body;
+  std::string latin1 = Application("b-latin1", kUlujami).dump();
+  latin1.replace(latin1.find("Sari Rahayu"), 11, "Sar\xe9");  // é in Latin-1
+  r = client_.Request("POST", "/v1/applications", latin1, "");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("not UTF-8"), std::string::npos) << r.body;
   r = Act(id, officer,
           {{"action", "verify_documents"}, {"command_id", "b-v1"}, {"expected_version", 1}});
   EXPECT_NE(r.body.find("with a new command_id"), std::string::npos) << r.body;

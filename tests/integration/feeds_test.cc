@@ -275,6 +275,14 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
             (std::pair{400, std::string("invalid_parameter")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki?limit=0", Token("bank-dki")),
             (std::pair{400, std::string("invalid_parameter")}));
+  // Each message names the parameter that is wrong.
+  for (auto [target, names] : {std::pair{"/v1/feeds/bank-dki?after=x", "Last-Event-ID"},
+                               std::pair{"/v1/feeds/bank-dki?limit=x", "?limit="},
+                               std::pair{"/v1/feeds/bank-dki?wait=x", "?wait="}}) {
+    const std::string message =
+        client_.Get(target, Token("bank-dki")).json()["error"].value("message", "");
+    EXPECT_TRUE(message.starts_with(names)) << target << ": " << message;
+  }
   EXPECT_EQ(status("/v1/feeds/bank-dki/token", Token("ptsp")),
             (std::pair{403, std::string("role_not_permitted")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki/token", ""),
