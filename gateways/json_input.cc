@@ -124,6 +124,14 @@ int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min,
 }
 
 std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
+  // Left out is no value; a null is a mistake (for expected_version it would
+  // silently turn the version check off).
+  if (value_.is_object() && value_.contains(field) && value_[field].is_null()) {
+    seen_.insert(field);
+    Fail("wrong_type", "the field '" + Name(field) +
+                           "' must be a whole number of 0 or more, or left out; not null");
+    return std::nullopt;
+  }
   const nlohmann::json* f = Field(field, false);
   if (!f) return std::nullopt;
   if (f->is_number_float() && f->get<double>() >= 1.8e19) {
