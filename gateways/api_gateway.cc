@@ -77,6 +77,23 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// The reason of an action whose reason leaves the kelurahan (rejection,
+// withdrawal, revocation), or null.
+const std::string* PublishedReason(const Action& a) {
+  if (const auto* r = std::get_if<Reject>(&a)) return &r->reason;
+  if (const auto* w = std::get_if<Withdraw>(&a)) return &w->reason;
+  if (const auto* v = std::get_if<Revoke>(&a)) return &v->reason;
+  return nullptr;
+}
+
+// Whether `text` holds `name` (ASCII letters compared without case).
+bool Mentions(std::string_view text, std::string_view name) {
+  if (name.size() < 3) return false;
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  return std::search(text.begin(), text.end(), name.begin(), name.end(),
+                     [&](char a, char b) { return lower(a) == lower(b); }) != text.end();
+}
+
 // Who sent what, in canonical form and without its command_id: a secret
 // derived from it (a tracking code, an officer's token) is given again to the
 // same request sent again, and to no other. The body was parsed before.
@@ -114,6 +131,14 @@ bool MayRead(const Principal& who, const PermitState& state, const Charter& char
     default:
       return false;
   }
+}
+
+// Whether `who` sees the applicant's personal data on that permit: the
+// applicant, and officers of the roles the charter shows it to.
+bool SeesApplicant(const Principal& who, const PermitState& state, const Charter& charter) {
+  return MayRead(who, state, charter) &&
+         (who.kind == Principal::Kind::kApplicant ||
+          (who.kind == Principal::Kind::kOfficer && charter.SeesPersonalData(who.actor.role)));
 }
 
 bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& respond) {
@@ -648,6 +673,23 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
+  // A published reason naming the applicant (the domain refuses identity
+  // numbers; it never sees names in the clear, this gateway can).
+  // Checked only for those who see the applicant's name anyway: to anyone
+  // else the answer would tell whether a guessed name is the applicant's.
+  if (const std::string* reason = PublishedReason(parsed->action)) {
+    auto charter = ledger_.governance()->charter;
+    auto state = ledger_.queries().Permit(permit_id);
+    auto personal =
+        charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)
+            ? ledger_.vault().Unseal(state->applicant)
+            : Result<PersonalData>(Status("not_shown", ""));
+    if (personal.ok() && Mentions(*reason, personal->name))
+      return respond(ErrorResponse(
+          req, http::status::unprocessable_entity, "personal_data_in_text",
+          "the reason is published (to the ministry's feed; a revocation's on the public "
+          "verification page too) and may not name the applicant; write it without the name"));
+  }
   Command cmd;
   cmd.id = parsed->command_id;
   cmd.stream = StreamId(permit_id);
@@ -705,9 +747,7 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
     TransparencyGateway(ledger_).AddProofs(j);
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
-  const bool personal =
-      who.kind == Principal::Kind::kApplicant ||
-      (who.kind == Principal::Kind::kOfficer && charter->SeesPersonalData(who.actor.role));
+  const bool personal = SeesApplicant(who, *state, *charter);
   respond(
       JsonResponse(req, http::status::ok,
                    RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,
