@@ -673,22 +673,21 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
-  // A published reason naming the applicant (the domain refuses identity
-  // numbers; it never sees names in the clear, this gateway can).
-  // Checked only for those who see the applicant's name anyway: to anyone
+  // A published reason may not name the applicant. The domain refuses
+  // identity numbers but never sees names in the clear; this gateway opens
+  // the name, and compares only for senders who see it anyway: to anyone
   // else the answer would tell whether a guessed name is the applicant's.
   if (const std::string* reason = PublishedReason(parsed->action)) {
     auto charter = ledger_.governance()->charter;
     auto state = ledger_.queries().Permit(permit_id);
-    auto personal =
-        charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)
-            ? ledger_.vault().Unseal(state->applicant)
-            : Result<PersonalData>(Status("not_shown", ""));
-    if (personal.ok() && Mentions(*reason, personal->name))
-      return respond(ErrorResponse(
-          req, http::status::unprocessable_entity, "personal_data_in_text",
-          "the reason is published (to the ministry's feed; a revocation's on the public "
-          "verification page too) and may not name the applicant; write it without the name"));
+    if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
+      auto personal = ledger_.vault().Unseal(state->applicant);
+      if (personal.ok() && Mentions(*reason, personal->name))
+        return respond(ErrorResponse(
+            req, http::status::unprocessable_entity, "personal_data_in_text",
+            "the reason is published (to the ministry's feed; a revocation's on the public "
+            "verification page too) and may not name the applicant; write it without the name"));
+    }
   }
   Command cmd;
   cmd.id = parsed->command_id;
