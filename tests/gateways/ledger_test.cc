@@ -17,6 +17,7 @@
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
 #include "projections/view_keys.h"
+#include "tests/application_json.h"
 
 namespace pl {
 namespace {
@@ -379,23 +380,7 @@ TEST(Ledger, AnApplicationsRepeatGetsItsTrackingCodeOnlySoonAfter) {
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   ApiGateway api(**ledger);
   auto post = [&](const std::string& nik) {
-    nlohmann::json body = {
-        {"command_id", "retry-app"},
-        {"kelurahan", "31.74.10.1003"},
-        {"applicant",
-         {{"nik", nik},
-          {"name", "Sari Rahayu"},
-          {"address", "Jl. Mawar 1"},
-          {"phone", "0812345678"}}},
-        {"business",
-         {{"name", "Warung Bu Sari"},
-          {"kbli", "56103"},
-          {"description", "warung makan"},
-          {"capital", 25000000},
-          {"turnover", 180000000},
-          {"workers", 2},
-          {"premises", "owned"}}},
-        {"documents", {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"}}};
+    const nlohmann::json body = test::Application("retry-app", "31.74.10.1003", nik);
     HttpRequest req{http::verb::post, "/v1/applications", 11};
     req.body() = body.dump();
     req.prepare_payload();

@@ -166,25 +166,4 @@ std::string LedgerProcess::admin_token() const {
   return t;
 }
 
-nlohmann::json Application(const std::string& command_id, const std::string& kel,
-                           const std::string& nik) {
-  return {{"command_id", command_id},
-          {"kelurahan", kel},
-          {"applicant",
-           {{"nik", nik},
-            {"name", "Sari Rahayu"},
-            {"address", "Jl. Mawar 1, Ulujami"},
-            {"phone", "081234567890"},
-            {"kk_number", "3174010101010001"}}},
-          {"business",
-           {{"name", "Warung Bu Sari"},
-            {"kbli", "56103"},
-            {"description", "warung makan"},
-            {"capital", 25000000},
-            {"turnover", 180000000},
-            {"workers", 2},
-            {"premises", "owned"}}},
-          {"documents", {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"}}};
-}
-
 }  // namespace pl::test

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/application_json.h"
+
 namespace pl::test {
 
 struct HttpResult {
@@ -60,9 +62,5 @@ unsigned short FreePort();
 // Runs the binary with arguments to completion; returns its exit code and output.
 int RunLedger(const std::vector<std::string>& args, std::string* output = nullptr);
 std::string ReadFile(const std::string& path);
-
-// A valid application body for kelurahan `kel`.
-nlohmann::json Application(const std::string& command_id, const std::string& kel,
-                           const std::string& nik = "3174012345678901");
 
 }  // namespace pl::test

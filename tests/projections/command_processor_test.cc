@@ -66,6 +66,17 @@ Command Cmd(const std::string& id, const StreamId& stream, Actor actor, Action a
   return c;
 }
 
+// A processor whose state store is `dir`/state; null (and a failure) if it
+// does not open.
+std::unique_ptr<CommandProcessor> OpenProcessor(EventLog& log, PersonalVault& vault,
+                                                const std::string& dir) {
+  ProcessorOptions options;
+  options.state_path = dir + "/state";
+  auto p = CommandProcessor::Open(log, vault, options);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return p.ok() ? std::move(*p) : nullptr;
+}
+
 const Actor kAdmin{"admin", "admin", ""};
 
 Outcome AdoptDefaultCharter(CommandProcessor& p) {
@@ -93,13 +104,7 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
   auto vault = PersonalVault::Open(dir + "/keys");
   ASSERT_TRUE(vault.ok()) << vault.status().ToString();
   FaultyLog faulty(**log);
-  auto open = [&] {
-    ProcessorOptions options;
-    options.state_path = dir + "/state";
-    auto p = CommandProcessor::Open(faulty, **vault, options);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return p.ok() ? std::move(*p) : nullptr;
-  };
+  auto open = [&] { return OpenProcessor(faulty, **vault, dir); };
   auto processor = open();
   ASSERT_TRUE(processor);
 
@@ -169,13 +174,7 @@ TEST(CommandProcessor, ARefusalIsRememberedWithItsSenderAcrossReopening) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   auto vault = PersonalVault::Open(dir + "/keys");
   ASSERT_TRUE(vault.ok()) << vault.status().ToString();
-  ProcessorOptions options;
-  options.state_path = dir + "/state";
-  auto open = [&] {
-    auto p = CommandProcessor::Open(**log, **vault, options);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return p.ok() ? std::move(*p) : nullptr;
-  };
+  auto open = [&] { return OpenProcessor(**log, **vault, dir); };
   auto processor = open();
   ASSERT_TRUE(processor);
   ASSERT_TRUE(AdoptDefaultCharter(*processor).error.ok());
@@ -212,7 +211,7 @@ TEST(CommandProcessor, ARefusalIsRememberedWithItsSenderAcrossReopening) {
   processor.reset();
   {
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), options.state_path, &raw).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir + "/state", &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     const std::string old = WriteBinary(uint8_t{1}, int32_t{0}, uint64_t{0}, uint64_t{0},
                                         uint64_t{1}, std::string("submitted"),
