@@ -12,6 +12,7 @@
 #include "gateways/api_render.h"
 #include "gateways/static_files.h"
 #include "gateways/transparency_gateway.h"
+#include "gateways/url.h"
 #include "projections/feed_projection.h"
 
 namespace pl {
@@ -20,58 +21,6 @@ namespace {
 using json = nlohmann::json;
 
 std::string_view SV(boost::beast::string_view v) { return {v.data(), v.size()}; }
-
-// Percent-decoding; `+` is a space only in a query string (in a path it
-// is itself).
-std::string PercentDecode(std::string_view s, bool plus_is_space = true) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else if (s[i] == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-// The path's segments, each percent-decoded (a segment is the same
-// resource whether its characters are sent as they are or encoded, as a
-// browser encodes `@` in an officer id); a `%2F` stays inside its segment.
-std::vector<std::string> PathParts(std::string_view target) {
-  std::vector<std::string> parts;
-  auto q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.push_back(PercentDecode(path.substr(i, j - i), /*plus_is_space=*/false));
-    i = j;
-  }
-  return parts;
-}
-
-std::string QueryParam(std::string_view target, std::string_view name) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return "";
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query = query.substr(amp + 1);
-  }
-  return "";
-}
 
 bool ConstantTimeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -225,54 +174,67 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   };
   // Paths are echoed in answers and used as keys: bytes that are not UTF-8,
   // raw or percent-encoded, are refused before anything reads them.
-  if (const std::string_view target = SV(req->target());
-      !IsUtf8(target) || !IsUtf8(PercentDecode(target)))
+  const std::string_view target = SV(req->target());
+  const auto decoded = PercentDecode(target, /*plus_is_space=*/true);
+  if (!decoded)
+    return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                                 "the request's path or query has a malformed percent-escape: "
+                                 "write % as %25, and any other escape as % and two hex digits"));
+  if (!IsUtf8(target) || !IsUtf8(*decoded))
     return respond(
         ErrorResponse(*req, http::status::bad_request, "malformed_request",
                       "the request's path or query is not valid UTF-8 (after percent-decoding)"));
-  const auto parts = PathParts(SV(req->target()));
+  const auto parts = *PathParts(target);
   const auto method = req->method();
   auto not_found = [&] {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",
-                          "no such resource: " + std::string(req->target())));
+                          "no such resource: " + std::string(target)));
   };
   // An empty segment ("/v1/permits//actions": a permit id left out) names
   // no resource; it is not read as the path without it.
-  if (SV(req->target()).substr(0, SV(req->target()).find('?')).find("//") != std::string_view::npos)
+  if (target.substr(0, target.find('?')).find("//") != std::string_view::npos)
     return respond(ErrorResponse(
         *req, http::status::not_found, "not_found",
-        "no such resource: " + std::string(req->target()) + " (a part of the path is empty)"));
-  auto wrong_method = [&] {
-    respond(ErrorResponse(
-        *req, http::status::method_not_allowed, "method_not_allowed",
-        std::string(req->method_string()) + " is not allowed on " + std::string(req->target())));
-  };
-
+        "no such resource: " + std::string(target) + " (a part of the path is empty)"));
   if (web_ && method == http::verb::get &&
       (parts.empty() || (parts[0] != "v1" && parts[0] != "healthz" && parts[0] != "metrics")))
     return respond(web_->Serve(*req));
-  // A known resource read with another method than GET is 405; an unknown
-  // one is 404 whatever the method.
-  auto get = [&](auto&& handle) {
-    if (method != http::verb::get) return wrong_method();
-    handle();
+
+  // A known resource asked with another method than its own is 405 (with
+  // Allow); an unknown one is 404 whatever the method. A query naming a
+  // parameter the resource does not take is 400.
+  auto wrong_method = [&](const char* allow) { respond(MethodNotAllowed(*req, allow)); };
+  auto query = [&](std::initializer_list<std::string_view> takes) -> std::optional<Query> {
+    auto q = Query::Parse(target, takes);
+    if (q.ok()) return std::move(*q);
+    respond(
+        ErrorResponse(*req, http::status::bad_request, q.status().code(), q.status().message()));
+    return std::nullopt;
+  };
+  auto get = [&](std::initializer_list<std::string_view> takes, auto&& handle) {
+    if (method != http::verb::get) return wrong_method("GET");
+    if (auto q = query(takes)) handle(*q);
+  };
+  auto post = [&](auto&& handle) {
+    if (method != http::verb::post) return wrong_method("POST");
+    if (query({})) handle();
   };
   if (parts.size() == 1 && parts[0] == "healthz") {
-    return get([&] {
+    return get({}, [&](const Query&) {
       json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
       respond(JsonResponse(*req, http::status::ok, j.dump()));
     });
   }
-  if (parts.size() == 1 && parts[0] == "metrics") return get([&] { GetMetrics(*req, respond); });
+  if (parts.size() == 1 && parts[0] == "metrics")
+    return get({}, [&](const Query&) { GetMetrics(*req, respond); });
   if (parts.empty() || parts[0] != "v1") return not_found();
 
   const size_t n = parts.size();
   // A feed authenticates its subscriber itself: the subscriber token is no
   // principal of the API.
-  if (n == 3 && parts[1] == "feeds") {
-    if (method != http::verb::get) return wrong_method();
-    return GetFeed(*req, parts[2], respond);
-  }
+  if (n == 3 && parts[1] == "feeds")
+    return get({"after", "limit", "wait"},
+               [&](const Query& q) { GetFeed(*req, parts[2], q, respond); });
 
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
@@ -290,51 +252,49 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
         may_read, respond);
   }
 
-  if (n == 2 && parts[1] == "officers") {
-    if (method != http::verb::post) return wrong_method();
-    return PostOfficer(*req, who, respond);
-  }
-  if (n == 4 && parts[1] == "officers" && parts[3] == "retire") {
-    if (method != http::verb::post) return wrong_method();
-    return PostRetirement(*req, who, parts[2], respond);
-  }
-  if (n == 2 && parts[1] == "applications") {
-    if (method != http::verb::post) return wrong_method();
-    return PostApplication(*req, who, respond);
-  }
-  if (n >= 3 && parts[1] == "permits") {
-    if (n == 4 && parts[3] == "actions") {
-      if (method != http::verb::post) return wrong_method();
-      return PostAction(*req, who, parts[2], respond);
-    }
-    if (method != http::verb::get) return wrong_method();
-    if (n == 3) return GetPermit(*req, who, parts[2], false, respond);
-    if (n == 4 && parts[3] == "history") return GetPermit(*req, who, parts[2], true, respond);
-    return not_found();
-  }
+  if (n == 2 && parts[1] == "officers") return post([&] { PostOfficer(*req, who, respond); });
+  if (n == 4 && parts[1] == "officers" && parts[3] == "retire")
+    return post([&] { PostRetirement(*req, who, parts[2], respond); });
+  if (n == 2 && parts[1] == "applications")
+    return post([&] { PostApplication(*req, who, respond); });
+  if (n == 4 && parts[1] == "permits" && parts[3] == "actions")
+    return post([&] { PostAction(*req, who, parts[2], respond); });
+  if (n == 3 && parts[1] == "permits")
+    return get({}, [&](const Query&) { GetPermit(*req, who, parts[2], false, respond); });
+  if (n == 4 && parts[1] == "permits" && parts[3] == "history")
+    return get({}, [&](const Query&) { GetPermit(*req, who, parts[2], true, respond); });
   if (n == 2 && parts[1] == "charter") {
-    if (method == http::verb::put) return PutCharter(*req, who, respond);
-    return get([&] {
+    if (method == http::verb::put) {
+      if (query({})) PutCharter(*req, who, respond);
+      return;
+    }
+    if (method != http::verb::get) return wrong_method("GET, PUT");
+    return get({}, [&](const Query&) {
       auto c = ledger_.governance()->charter;
       if (!c) return not_found();
       respond(JsonResponse(*req, http::status::ok, c->canonical_json));
     });
   }
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
-    return get([&] { GetOfficerTrail(*req, who, parts[3], respond); });
+    return get({"after", "limit"},
+               [&](const Query& q) { GetOfficerTrail(*req, who, parts[3], q, respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
-    return get([&] { GetFeedToken(*req, who, parts[2], respond); });
-  if (n == 3 && parts[1] == "track") return get([&] { GetTrack(*req, parts[2], respond); });
-  if (n == 2 && parts[1] == "worklist") return get([&] { GetWorklist(*req, who, respond); });
+    return get({}, [&](const Query&) { GetFeedToken(*req, who, parts[2], respond); });
+  if (n == 3 && parts[1] == "track")
+    return get({}, [&](const Query&) { GetTrack(*req, parts[2], respond); });
+  if (n == 2 && parts[1] == "worklist")
+    return get({}, [&](const Query&) { GetWorklist(*req, who, respond); });
   if (n == 3 && parts[1] == "public" && parts[2] == "stats")
-    return get(
-        [&] { respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump())); });
+    return get({}, [&](const Query&) {
+      respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
+    });
   if (n == 3 && parts[1] == "public" && parts[2] == "register")
-    return get([&] { GetRegister(*req, respond); });
+    return get({"kelurahan", "q"}, [&](const Query& q) { GetRegister(*req, q, respond); });
   if (n == 4 && parts[1] == "public" && parts[2] == "verify")
-    return get([&] { GetVerify(*req, parts[3], respond); });
+    return get({}, [&](const Query&) { GetVerify(*req, parts[3], respond); });
   if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")
-    return get([&] { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
+    return get({},
+               [&](const Query&) { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
   return not_found();
 }
 
@@ -403,7 +363,8 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
-void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond) {
+void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
+                         Respond respond) {
   if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
   auto auth = req.find(http::field::authorization);
   std::string_view given = auth == req.end() ? std::string_view() : SV(auth->value());
@@ -416,10 +377,9 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                      subscriber + "\" (the administrator hands it out)"));
   // Resume position: the Last-Event-ID header (what EventSource sends on a
   // reconnection), else ?after=; 0 starts at the beginning.
-  const std::string target(req.target());
-  std::string after_text = QueryParam(target, "after");
+  std::string after_text = query.Value("after");
   if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
-  std::string limit_text = QueryParam(target, "limit");
+  std::string limit_text = query.Value("limit");
   auto number = [](const std::string& t, uint64_t dflt) -> std::optional<uint64_t> {
     if (t.empty()) return dflt;
     if (t.size() > 19 || !std::all_of(t.begin(), t.end(), ::isdigit)) return std::nullopt;
@@ -427,7 +387,7 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   };
   auto after = number(after_text, 0);
   auto limit = number(limit_text, kFeedPage);
-  auto wait = number(QueryParam(target, "wait"), 0);
+  auto wait = number(query.Value("wait"), 0);
   auto invalid = [&](const std::string& what) {
     respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", what));
   };
@@ -754,7 +714,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
-                                 const std::string& officer_id, Respond respond) {
+                                 const std::string& officer_id, const Query& query,
+                                 Respond respond) {
   if (who.kind == Principal::Kind::kAnonymous)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "an officer's trail needs an auditor's, a monitor's or the "
@@ -767,8 +728,7 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
     return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
                                  "only auditors, kecamatan monitors and the administrator read "
                                  "another officer's trail"));
-  const std::string target(req.target());
-  const std::string limit_text = QueryParam(target, "limit");
+  const std::string limit_text = query.Value("limit");
   uint64_t limit = 500;
   if (!limit_text.empty()) {
     if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit) ||
@@ -776,7 +736,7 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
       return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
                                    "?limit= must be a number from 1 to 1000"));
   }
-  auto page = ledger_.queries().ActorTrail(officer_id, QueryParam(target, "after"), limit);
+  auto page = ledger_.queries().ActorTrail(officer_id, query.Value("after"), limit);
   // A retired officer is no longer enrolled but keeps its trail; an id that
   // was never enrolled and never acted is most likely mistyped.
   if (page.events.empty() && !page.unknown_cursor && officer_id != "admin" &&
@@ -869,10 +829,9 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
-void ApiGateway::GetRegister(const HttpRequest& req, Respond respond) {
-  const std::string target(req.target());
-  std::string kel = QueryParam(target, "kelurahan");
-  std::string q = QueryParam(target, "q");
+void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond respond) {
+  std::string kel = query.Value("kelurahan");
+  std::string q = query.Value("q");
   auto charter = ledger_.governance()->charter;
   if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
     std::string known;

@@ -20,6 +20,7 @@
 
 namespace pl {
 
+class Query;
 class StaticFiles;
 
 // Who is calling, from the bearer token.
@@ -58,9 +59,9 @@ class ApiGateway {
   void GetTrack(const HttpRequest& req, const std::string& code, Respond respond);
   // What one officer did, for auditors (GET /v1/audit/officers/{id}).
   void GetOfficerTrail(const HttpRequest& req, const Principal& who, const std::string& officer_id,
-                       Respond respond);
+                       const Query& query, Respond respond);
   void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
-  void GetRegister(const HttpRequest& req, Respond respond);
+  void GetRegister(const HttpRequest& req, const Query& query, Respond respond);
   void GetVerify(const HttpRequest& req, const std::string& number, Respond respond);
   void GetMetrics(const HttpRequest& req, Respond respond);
   void PutCharter(const HttpRequest& req, const Principal& who, Respond respond);
@@ -68,7 +69,8 @@ class ApiGateway {
                     Respond respond);
   // Server-Sent Events: the subscriber's messages after Last-Event-ID; with
   // ?wait=S and nothing new, the answer waits up to S seconds for a message.
-  void GetFeed(const HttpRequest& req, const std::string& subscriber, Respond respond);
+  void GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
+               Respond respond);
   // 404 unknown_subscriber unless the policy in force names `subscriber`.
   bool RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
                                const Respond& respond);

@@ -181,4 +181,12 @@ HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const st
                       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+HttpResponse MethodNotAllowed(const HttpRequest& req, const char* allow) {
+  HttpResponse res = ErrorResponse(req, http::status::method_not_allowed, "method_not_allowed",
+                                   std::string(req.method_string()) + " is not allowed on " +
+                                       std::string(req.target()) + "; it allows " + allow);
+  res.set(http::field::allow, allow);
+  return res;
+}
+
 }  // namespace pl

@@ -46,5 +46,8 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 // (an echoed path, say) are replaced by U+FFFD.
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message);
+// 405 "method_not_allowed" for a resource that allows the methods `allow`
+// ("GET, POST"), also sent as its Allow header.
+HttpResponse MethodNotAllowed(const HttpRequest& req, const char* allow);
 
 }  // namespace pl

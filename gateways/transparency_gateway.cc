@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "gateways/url.h"
 #include "projections/encoding.h"
 #include "projections/rocksdb_key_reader.h"
 #include "projections/transparency_projection.h"
@@ -19,23 +20,6 @@ json HashArray(const std::vector<Hash>& hashes) {
   json a = json::array();
   for (const auto& h : hashes) a.push_back(B64(h));
   return a;
-}
-
-// The raw value of query parameter `name`; nullopt when absent.
-std::optional<std::string> Param(std::string_view target, std::string_view name) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query = query.substr(amp + 1);
-  }
-  return std::nullopt;
 }
 
 std::optional<uint64_t> ParseDecimal(std::string_view s) {
@@ -177,9 +161,32 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
   auto not_found = [&](const std::string& message) {
     respond(ErrorResponse(req, http::status::not_found, "not_found", message));
   };
+  auto wrong_method = [&](const char* allow) { respond(MethodNotAllowed(req, allow)); };
+  // The query of the resource routed to, once `takes` has read it.
+  std::optional<Query> query;
+  // Whether the query names only parameters in `names`; false after
+  // answering 400.
+  auto takes = [&](std::initializer_list<std::string_view> names) {
+    auto q = Query::Parse(target, names);
+    if (!q.ok()) {
+      respond(
+          ErrorResponse(req, http::status::bad_request, q.status().code(), q.status().message()));
+      return false;
+    }
+    query = std::move(*q);
+    return true;
+  };
+  // Whether the request is a GET taking `names`; false after answering.
+  auto get_taking = [&](std::initializer_list<std::string_view> names) {
+    if (req.method() != http::verb::get) {
+      wrong_method("GET");
+      return false;
+    }
+    return takes(names);
+  };
   // A decimal query parameter; false (after responding 400) when malformed.
   auto number = [&](std::string_view name, std::optional<uint64_t>& out) {
-    auto raw = Param(target, name);
+    auto raw = query->Get(name);
     if (!raw) return true;
     out = ParseDecimal(*raw);
     if (!out)
@@ -192,12 +199,6 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
                                  "this ledger publishes no checkpoints"));
   const size_t n = parts.size();
-  const bool get = req.method() == http::verb::get;
-  auto wrong_method = [&] {
-    respond(ErrorResponse(
-        req, http::status::method_not_allowed, "method_not_allowed",
-        std::string(req.method_string()) + " is not allowed on " + std::string(target)));
-  };
   // Whether the caller may read the data of a leaf (decoded from it).
   auto readable = [&](const std::string& data) -> Result<bool> {
     auto event = Decode(data);
@@ -217,6 +218,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
 
   if (n == 3 && parts[2] == "checkpoint") {
     if (req.method() == http::verb::post) {
+      if (!takes({})) return;
       if (caller == Caller::kAnonymous)
         return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                      "publishing a checkpoint needs the administrator's token"));
@@ -228,7 +230,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       if (!*p) return not_found("the transparency log is empty: no checkpoint yet");
       return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", (*p)->note));
     }
-    if (!get) return wrong_method();
+    if (req.method() != http::verb::get) return wrong_method("GET, POST");
+    if (!takes({"size"})) return;
     std::optional<uint64_t> size;
     if (!number("size", size)) return;
     if (size) {
@@ -241,11 +244,13 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!c.ok()) return fail(c.status());
     return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", c->note));
   }
-  if (!get) return wrong_method();
-  if (n == 3 && parts[2] == "key")
+  if (n == 3 && parts[2] == "key") {
+    if (!get_taking({})) return;
     return respond(
         Body(req, http::status::ok, "text/plain; charset=utf-8", pub->verifier_key() + "\n"));
+  }
   if (n == 4 && parts[2] == "leaves") {
+    if (!get_taking({"format"})) return;
     auto index = ParseDecimal(parts[3]);
     if (!index)
       return bad("the leaf index must be a decimal number, got \"" + parts[3].substr(0, 40) + "\"");
@@ -269,7 +274,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                    why + "; the permit is outside your jurisdiction"));
     }
-    auto format = Param(target, "format");
+    auto format = query->Get("format");
     if (!format || *format == "raw")
       return respond(Body(req, http::status::ok, "application/octet-stream", std::move(*data)));
     if (*format != "json") return bad("format must be raw or json");
@@ -283,6 +288,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
   if (n == 4 && parts[2] == "proof" && parts[3] == "inclusion") {
+    if (!get_taking({"index", "size"})) return;
     std::optional<uint64_t> index, size;
     if (!number("index", index) || !number("size", size)) return;
     if (!index) return bad("index is required: the leaf index to prove");
@@ -313,6 +319,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
   if (n == 4 && parts[2] == "proof" && parts[3] == "consistency") {
+    if (!get_taking({"first", "second"})) return;
     std::optional<uint64_t> first, second;
     if (!number("first", first) || !number("second", second)) return;
     if (!first) return bad("first is required: the tree size of the older checkpoint");

@@ -540,6 +540,23 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"permit number not UTF-8", "GET", "/v1/public/verify/%FF/qr", "", "", 400,
        "malformed_request"},
       {"raw path not UTF-8", "GET", "/v1/nope\xff", "", "", 400, "malformed_request"},
+      // A query is read against what its resource takes, and escapes strictly.
+      {"mistyped query parameter", "GET", "/v1/public/register?kelurahn=31.74.10.1003", "", "", 400,
+       "invalid_query"},
+      {"query parameter twice", "GET", "/v1/public/register?q=a&q=b", "", "", 400, "invalid_query"},
+      {"query on a command", "POST", "/v1/applications?dry_run=1",
+       Application("b-query", kUlujami).dump(), "", 400, "invalid_query"},
+      {"mistyped proof parameter", "GET", "/v1/transparency/proof/inclusion?index=0&sise=1", "", "",
+       400, "invalid_query"},
+      {"query on the verifier key", "GET", "/v1/transparency/key?x", "", "", 400, "invalid_query"},
+      {"malformed escape in a query", "GET", "/v1/public/register?q=50%", "", "", 400,
+       "malformed_request"},
+      {"malformed escape in a path", "GET", "/v1/permits/P%G1", "", officer, 400,
+       "malformed_request"},
+      {"a permit's unknown part, posted", "POST", "/v1/permits/" + id + "/notes", "{}", officer,
+       404, "not_found"},
+      {"key posted", "POST", "/v1/transparency/key", "", ledger_->admin_token(), 405,
+       "method_not_allowed"},
   };
   for (const auto& c : cases) {
     auto r = client_.Request(c.method, c.target, c.body, c.token);
@@ -567,6 +584,14 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   r = Act(id, officer,
           {{"action", "verify_documents"}, {"command_id", "b-v9"}, {"expected_version", 9}});
   EXPECT_NE(r.body.find("has not reached"), std::string::npos) << r.body;
+  // A 405 names what the resource allows; a query's refusal, what it takes.
+  r = client_.Request("DELETE", "/v1/charter", "", officer);
+  EXPECT_EQ(r.headers["allow"], "GET, PUT") << r.body;
+  EXPECT_NE(r.body.find("it allows GET, PUT"), std::string::npos) << r.body;
+  EXPECT_EQ(client_.Request("PUT", "/v1/transparency/checkpoint").headers["allow"], "GET, POST");
+  r = client_.Get("/v1/audit/officers/ptsp-ulujami?limt=5", Token("auditor"));
+  EXPECT_EQ(r.json()["error"]["message"],
+            "unknown query parameter \"limt\" (this resource takes after, limit)");
   EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
   EXPECT_EQ(client_.Get("/v1/permits/" + id, officer).json()["version"], 2);
   EXPECT_EQ(client_.Get("/healthz").status, 200);

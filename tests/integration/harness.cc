@@ -72,7 +72,12 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
       return {};
     }
     auto res = parser.release();
-    HttpResult out{static_cast<int>(res.result_int()), res.body()};
+    HttpResult out{static_cast<int>(res.result_int()), res.body(), {}};
+    for (const auto& field : res) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string(field.value());
+    }
     if (!res.keep_alive()) impl_->stream.reset();
     return out;
   }

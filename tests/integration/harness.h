@@ -14,6 +14,7 @@ namespace pl::test {
 struct HttpResult {
   int status = 0;  // 0: the connection failed
   std::string body;
+  std::map<std::string, std::string> headers;  // names in lower case
   nlohmann::json json() const {
     return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   }
