@@ -147,7 +147,8 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
     who.actor = {officer.id, officer.role, officer.jurisdiction};
     return true;
   }
-  if (auto permit = ledger_.queries().PermitByTracking(hash)) {
+  if (auto permit =
+          ledger_.queries().PermitByTracking(HashToken(Ledger::NormalizeTrackingCode(token)))) {
     who.kind = Principal::Kind::kApplicant;
     who.permit_id = *permit;
     who.actor = {"applicant", "applicant", *permit};
@@ -757,7 +758,7 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
 void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
   auto gov = ledger_.governance();
   auto charter = gov->charter;
-  auto permit = ledger_.queries().PermitByTracking(HashToken(code));
+  auto permit = ledger_.queries().PermitByTracking(HashToken(Ledger::NormalizeTrackingCode(code)));
   auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -305,6 +306,22 @@ std::string Ledger::OfficerToken(const std::string& command_id, std::string_view
   const std::string m =
       Mac("officer-token" + std::string(1, '\0') + command_id + '\0' + std::string(request));
   return Hex(reinterpret_cast<const unsigned char*>(m.data()), 24);
+}
+
+std::string Ledger::NormalizeTrackingCode(std::string_view typed) {
+  static const std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string bare;
+  for (unsigned char c : typed) {
+    if (c == ' ' || c == '-' || c == '\t') continue;
+    c = static_cast<unsigned char>(std::toupper(c));
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    if (alphabet.find(static_cast<char>(c)) == std::string_view::npos) return std::string(typed);
+    bare.push_back(static_cast<char>(c));
+  }
+  if (bare.size() != 20) return std::string(typed);
+  for (size_t at : {15, 10, 5}) bare.insert(at, 1, '-');
+  return bare;
 }
 
 std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view request) const {

@@ -149,6 +149,12 @@ class Ledger {
   // request sent again gets the same code, another request under the same
   // permit id does not, and nobody without the secret can guess one.
   std::string TrackingCode(const std::string& permit_id, std::string_view request) const;
+  // A tracking code as an applicant may type or read it aloud, written as
+  // TrackingCode writes it: case, spaces and hyphens do not matter, and the
+  // letters Crockford's base32 leaves out read as the digits they look like
+  // (O as 0; I and L as 1). Anything that is not then twenty characters of
+  // the alphabet is returned as it was given (and matches no code).
+  static std::string NormalizeTrackingCode(std::string_view typed);
   // The token of an officer enrolled with `request` under `command_id`: an
   // HMAC of both under the server secret, so that a retried enrolment (the
   // answer was lost) gets the same token again, and nothing else does.

@@ -130,6 +130,15 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   auto track = client_.Get("/v1/track/" + code).json();
   EXPECT_EQ(track["status"], "issued");
   EXPECT_EQ(track["permit_number"], number);
+  // The code as an applicant types it: lower case, without its hyphens or
+  // with spaces, an O for a 0; as a token too.
+  std::string typed;
+  for (char c : code)
+    if (c != '-') typed.push_back(static_cast<char>(c == '0' ? 'o' : std::tolower(c)));
+  EXPECT_EQ(client_.Get("/v1/track/" + typed).json(), track);
+  EXPECT_EQ(client_.Get("/v1/track/%20" + typed.substr(0, 10) + "%20" + typed.substr(10)).json(),
+            track);
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, typed).json()["status"], "issued");
   EXPECT_EQ(track["history"].size(), 6u);
 
   std::string encoded = std::regex_replace(number, std::regex("/"), "%2F");

@@ -15,10 +15,11 @@ let data: Tracking | null = null;
 let error: unknown = null;
 
 // The code as the ledger writes it: upper case, four groups of five
-// joined by hyphens (typed with or without them, or with spaces).
+// joined by hyphens (typed with or without them, or with spaces), O read
+// as 0 and I or L as 1 (letters the code never holds), as the ledger reads it.
 function normalize(code: string): string {
-  const bare = code.toUpperCase().replace(/[\s-]+/g, '');
-  return /^[0-9A-Z]{20}$/.test(bare) ? bare.match(/.{5}/g)!.join('-') : code.trim().toUpperCase();
+  const bare = code.toUpperCase().replace(/[\s-]+/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{20}$/.test(bare) ? bare.match(/.{5}/g)!.join('-') : code.trim().toUpperCase();
 }
 
 async function lookup(raw: string): Promise<void> {
