@@ -12,7 +12,36 @@ Decision Missing(const std::string& field, const std::string& why) {
   return Refuse("missing_field", field + " is empty: " + why);
 }
 
-bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+namespace {
+
+// The length of the blank character at `s[i]` (ASCII white space, or a
+// Unicode space or invisible mark: U+00A0, U+00AD, U+1680, U+180E,
+// U+2000-U+200F, U+2028-U+202F, U+205F-U+2064, U+3000, U+FEFF); 0 if
+// none. `s` is UTF-8.
+size_t BlankAt(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  const unsigned char c = at(0);
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
+  if (c == 0xC2) return at(1) == 0xA0 || at(1) == 0xAD ? 2 : 0;
+  const unsigned char b = at(1), d = at(2);
+  const bool blank =
+      (c == 0xE1 && ((b == 0x9A && d == 0x80) || (b == 0xA0 && d == 0x8E))) ||
+      (c == 0xE2 && b == 0x80 && ((d >= 0x80 && d <= 0x8F) || (d >= 0xA8 && d <= 0xAF))) ||
+      (c == 0xE2 && b == 0x81 && d >= 0x9F && d <= 0xA4) || (c == 0xE3 && b == 0x80 && d == 0x80) ||
+      (c == 0xEF && b == 0xBB && d == 0xBF);
+  return blank ? 3 : 0;
+}
+
+}  // namespace
+
+bool Blank(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = BlankAt(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
   if (expected > version) return ": it has not reached that version; check the number sent";

@@ -66,6 +66,14 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = "   "; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = " \t"; }), "missing_field");
+  // Invisible to a clerk as well: no-break, zero-width and ideographic
+  // spaces, a byte order mark, a soft hyphen.
+  for (const char* invisible :
+       {"\u00a0", "\u200b\u200c\u200d", " \u2060\ufeff ", "\u3000", "\u00ad", "\u202f\u205f"}) {
+    SCOPED_TRACE(invisible);
+    EXPECT_REFUSED(SubmitWith([&](auto& s) { s.personal.name = invisible; }), "missing_field");
+  }
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.name = "\u200bWarung \u00a0Sari"; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.address = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = -1; }), "invalid_amount");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = -1; }), "invalid_amount");
