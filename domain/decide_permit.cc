@@ -52,6 +52,7 @@ Decision Handle(const Ctx& c, const VerifyDocuments&) { return One(c, DocumentsV
 Decision Handle(const Ctx& c, const RequestCompletion& a) {
   if (a.missing.empty()) return Missing("missing", "name the documents the applicant must bring");
   if (auto r = CheckDocuments(a.missing, "missing", c.charter)) return Refuse(r->code, r->message);
+  if (auto r = CheckOnceEach(a.missing, "missing")) return Refuse(r->code, r->message);
   return One(c, CompletionRequested{a.missing});
 }
 
@@ -63,6 +64,7 @@ Decision Handle(const Ctx& c, const CompleteDocuments& a) {
     if (std::find(c.state.missing.begin(), c.state.missing.end(), d) == c.state.missing.end())
       others.push_back(d);
   if (auto r = CheckDocuments(others, "provided", c.charter)) return Refuse(r->code, r->message);
+  if (auto r = CheckOnceEach(a.provided, "provided")) return Refuse(r->code, r->message);
   std::string still;
   for (const auto& m : c.state.missing)
     if (std::find(a.provided.begin(), a.provided.end(), m) == a.provided.end())
@@ -92,6 +94,7 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                                       "charter); choose a working day");
   }
   if (a.team.empty()) return Missing("team", "name at least one enrolled officer for the survey");
+  if (auto r = CheckOnceEach(a.team, "team")) return Refuse(r->code, r->message);
   for (const auto& id : a.team) {
     auto officer = c.gov.officers.find(id);
     if (officer == c.gov.officers.end()) {

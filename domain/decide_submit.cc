@@ -76,6 +76,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     return R("missing_field",
              "sealed.person_id is empty: the applicant's personal data was not sealed");
   }
+  if (auto r = CheckOnceEach(s.documents, "documents")) return r;
   for (const auto& d : s.documents) {
     if (!c.KnowsDocument(d)) {
       return R("unknown_document",

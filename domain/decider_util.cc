@@ -1,5 +1,7 @@
 #include "domain/decider_util.h"
 
+#include <algorithm>
+
 namespace pl {
 
 Decision Refuse(std::string code, std::string message) {
@@ -117,6 +119,15 @@ std::string JoinOrNobody(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
   return out;
+}
+
+std::optional<Refusal> CheckOnceEach(const std::vector<std::string>& list,
+                                     const std::string& field) {
+  for (auto it = list.begin(); it != list.end(); ++it)
+    if (std::find(list.begin(), it, *it) != it)
+      return Refusal{"duplicate_entry",
+                     field + " names \"" + *it + "\" more than once; name each only once"};
+  return std::nullopt;
 }
 
 }  // namespace pl

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/decider.h"
 
@@ -40,6 +41,11 @@ bool ActionAllowedFrom(PermitStatus status, std::string_view action);
 
 // Field validation of an application against the charter (unknown_kelurahan,
 // invalid_nik, ..., ineligible_*). nullopt when valid.
+// A refusal (duplicate_entry) when the list `field` names an entry twice:
+// a clerk's slip (a document ticked twice, an officer picked twice) that
+// would otherwise be written into the history.
+std::optional<Refusal> CheckOnceEach(const std::vector<std::string>& list,
+                                     const std::string& field);
 std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& charter);
 
 // "Rp 2,500,000,000"

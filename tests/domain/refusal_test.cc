@@ -91,6 +91,10 @@ TEST(Refusal, SubmissionFields) {
                  "unknown_document");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.push_back("npwp"); }));
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.clear(); }));
+  EXPECT_REFUSED(SubmitWith([](auto& s) {
+                   s.documents = {"npwp", "ktp", "npwp"};
+                 }),
+                 "duplicate_entry");
 }
 
 TEST(Refusal, EligibilityLimitsAcceptedAtTheLimitRefusedOneOver) {
@@ -117,7 +121,10 @@ TEST(Refusal, RequestAndCompleteDocuments) {
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{}), "missing_field");
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"kk", "selfie"}}),
                  "unknown_document");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"kk", "kk"}}),
+                 "duplicate_entry");
   EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk"}}));
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"kk", "npwp", "kk"}}), "duplicate_entry");
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{}), "missing_field");
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"selfie"}}), "unknown_document");
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"npwp"}}), "documents_still_missing");
@@ -144,6 +151,10 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {}}), "missing_field");
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1002", "x"}}),
                  "unknown_officer");
+  const Decision refused = w.Try(officer, ScheduleSurvey{"2026-03-11", {team[0], team[0]}});
+  EXPECT_REFUSED(refused, "duplicate_entry");
+  EXPECT_EQ(refused.refusal->message,
+            "team names \"ptsp_officer@31.74.10.1002\" more than once; name each only once");
   // A weekend (2026-03-14 is a Saturday) is no working day.
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-14", team}), "invalid_date");
   // Every member works in the permit's kelurahan.
