@@ -14,6 +14,9 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+// The request line and headers together (the URL included).
+constexpr size_t kHeaderLimit = 16 * 1024;
 using tcp = asio::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -29,7 +32,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(kHeaderLimit);
     stream_.expires_after(std::chrono::seconds(60));
     http::async_read(
         stream_, buffer_, *parser_,
@@ -48,6 +51,14 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(ErrorResponse(
           req, http::status::payload_too_large, "body_too_large",
           "the request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
+    }
+    if (ec == http::error::header_limit) {
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(
+          req, http::status::request_header_fields_too_large, "request_too_large",
+          "the request's URL and headers are larger than " + std::to_string(kHeaderLimit / 1024) +
+              " KiB: shorten the URL (a search text, say) or the headers"));
     }
     if (ec) {
       HttpRequest req;

@@ -463,6 +463,8 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"oversize body", "POST", "/v1/applications",
        with([](json& j) { j["business"]["description"] = std::string(100000, 'x'); }), "", 413,
        "body_too_large"},
+      {"oversize URL", "GET", "/v1/public/register?q=" + std::string(20000, 'w'), "", "", 431,
+       "request_too_large"},
       {"invalid NIK", "POST", "/v1/applications",
        with([](json& j) { j["applicant"]["nik"] = "12345"; }), "", 422, "invalid_nik"},
       {"invalid KBLI", "POST", "/v1/applications",
