@@ -51,20 +51,20 @@ Decision Handle(const Ctx& c, const VerifyDocuments&) { return One(c, DocumentsV
 
 Decision Handle(const Ctx& c, const RequestCompletion& a) {
   if (a.missing.empty()) return Missing("missing", "name the documents the applicant must bring");
-  if (auto r = CheckDocuments(a.missing, "missing", c.charter)) return Refuse(r->code, r->message);
   if (auto r = CheckOnceEach(a.missing, "missing")) return Refuse(r->code, r->message);
+  if (auto r = CheckDocuments(a.missing, "missing", c.charter)) return Refuse(r->code, r->message);
   return One(c, CompletionRequested{a.missing});
 }
 
 Decision Handle(const Ctx& c, const CompleteDocuments& a) {
   if (a.provided.empty()) return Missing("provided", "name the documents handed in");
+  if (auto r = CheckOnceEach(a.provided, "provided")) return Refuse(r->code, r->message);
   // A document asked for stays acceptable even if a later charter dropped it.
   std::vector<std::string> others;
   for (const auto& d : a.provided)
     if (std::find(c.state.missing.begin(), c.state.missing.end(), d) == c.state.missing.end())
       others.push_back(d);
   if (auto r = CheckDocuments(others, "provided", c.charter)) return Refuse(r->code, r->message);
-  if (auto r = CheckOnceEach(a.provided, "provided")) return Refuse(r->code, r->message);
   std::string still;
   for (const auto& m : c.state.missing)
     if (std::find(a.provided.begin(), a.provided.end(), m) == a.provided.end())

@@ -1,6 +1,7 @@
 // Validation of a new application: the fields a clerk checks at the counter,
 // and the charter's eligibility limits.
 #include "domain/decider_util.h"
+#include "events/utf8.h"
 
 namespace pl {
 namespace {
@@ -26,8 +27,12 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                                       c.kecamatan_code + ")");
   }
   if (!AllDigits(s.personal.nik, 16)) {
-    return R("invalid_nik", "the NIK must be exactly 16 digits as printed on the KTP; got " +
-                                std::to_string(s.personal.nik.size()) + " characters");
+    // The NIK itself is not echoed: an answer may be logged or shown.
+    const size_t n = Utf8Length(s.personal.nik);
+    return R("invalid_nik",
+             "the NIK must be exactly 16 digits as printed on the KTP; got " +
+                 (n == 16 ? std::string("16 characters, not all of them digits")
+                          : std::to_string(n) + (n == 1 ? " character" : " characters")));
   }
   if (!AllDigits(b.kbli, 5)) {
     return R("invalid_kbli",

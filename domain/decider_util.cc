@@ -1,6 +1,8 @@
 #include "domain/decider_util.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 namespace pl {
 
@@ -16,31 +18,38 @@ Decision Missing(const std::string& field, const std::string& why) {
 
 namespace {
 
-// The length of the blank character at `s[i]` (ASCII white space, or a
-// Unicode space or invisible mark: U+00A0, U+00AD, U+1680, U+180E,
-// U+2000-U+200F, U+2028-U+202F, U+205F-U+2064, U+3000, U+FEFF); 0 if
-// none. `s` is UTF-8.
-size_t BlankAt(std::string_view s, size_t i) {
-  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
-  const unsigned char c = at(0);
-  if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
-  if (c == 0xC2) return at(1) == 0xA0 || at(1) == 0xAD ? 2 : 0;
-  const unsigned char b = at(1), d = at(2);
-  const bool blank =
-      (c == 0xE1 && ((b == 0x9A && d == 0x80) || (b == 0xA0 && d == 0x8E))) ||
-      (c == 0xE2 && b == 0x80 && ((d >= 0x80 && d <= 0x8F) || (d >= 0xA8 && d <= 0xAF))) ||
-      (c == 0xE2 && b == 0x81 && d >= 0x9F && d <= 0xA4) || (c == 0xE3 && b == 0x80 && d == 0x80) ||
-      (c == 0xEF && b == 0xBB && d == 0xBF);
-  return blank ? 3 : 0;
+// Characters that show nothing on their own: white space (ASCII and
+// Unicode), the default-ignorable code points (zero-width and joining
+// marks, directional marks, variation selectors, the byte order mark, tag
+// characters, the soft hyphen, Hangul fillers), the blank Braille
+// pattern, and combining marks (with nothing to combine with).
+bool Invisible(uint32_t cp) {
+  static constexpr std::pair<uint32_t, uint32_t> kRanges[] = {
+      {0x0009, 0x000D}, {0x0020, 0x0020},   {0x0085, 0x0085},   {0x00A0, 0x00A0},
+      {0x00AD, 0x00AD}, {0x0300, 0x036F},   {0x061C, 0x061C},   {0x115F, 0x1160},
+      {0x1680, 0x1680}, {0x17B4, 0x17B5},   {0x180B, 0x180F},   {0x1AB0, 0x1AFF},
+      {0x1DC0, 0x1DFF}, {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},
+      {0x20D0, 0x20FF}, {0x2800, 0x2800},   {0x3000, 0x3000},   {0x3164, 0x3164},
+      {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},   {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},
+      {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+  };
+  for (const auto& [lo, hi] : kRanges)
+    if (cp >= lo && cp <= hi) return true;
+  return false;
 }
 
 }  // namespace
 
 bool Blank(std::string_view s) {
+  // `s` is well-formed UTF-8 (the JSON parser's, or the log's).
   for (size_t i = 0; i < s.size();) {
-    const size_t n = BlankAt(s, i);
-    if (n == 0) return false;
-    i += n;
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (!Invisible(cp)) return false;
+    i += len;
   }
   return true;
 }

@@ -14,8 +14,9 @@ namespace pl {
 Decision Refuse(std::string code, std::string message);
 // A refusal for a required field left empty (code missing_field).
 Decision Missing(const std::string& field, const std::string& why);
-// Empty, or only spaces (ASCII or Unicode, no-break, zero-width and other
-// invisible marks): nothing a clerk could read (a required text).
+// Empty, or only characters that show nothing on their own (spaces of any
+// kind, zero-width and other invisible marks, fillers, combining marks):
+// nothing a clerk could read (a required text).
 bool Blank(std::string_view s);
 
 // What a clerk does about a version_conflict: a version the stream has not

@@ -197,9 +197,6 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return respond(ErrorResponse(
         *req, http::status::not_found, "not_found",
         "no such resource: " + std::string(target) + " (a part of the path is empty)"));
-  if (web_ && method == http::verb::get &&
-      (parts.empty() || (parts[0] != "v1" && parts[0] != "healthz" && parts[0] != "metrics")))
-    return respond(web_->Serve(*req));
 
   // A known resource asked with another method than its own is 405 (with
   // Allow); an unknown one is 404 whatever the method. A query naming a
@@ -213,13 +210,21 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return std::nullopt;
   };
   auto get = [&](std::initializer_list<std::string_view> takes, auto&& handle) {
-    if (method != http::verb::get) return wrong_method("GET");
+    if (method != http::verb::get) return wrong_method("GET, HEAD");
     if (auto q = query(takes)) handle(*q);
   };
   auto post = [&](auto&& handle) {
     if (method != http::verb::post) return wrong_method("POST");
     if (query({})) handle();
   };
+  // A web page takes its own query (the page's script reads it).
+  if (web_ &&
+      (parts.empty() || (parts[0] != "v1" && parts[0] != "healthz" && parts[0] != "metrics"))) {
+    HttpResponse page = web_->Serve(*req);
+    if (method == http::verb::get || page.result() == http::status::not_found)
+      return respond(std::move(page));
+    return wrong_method("GET, HEAD");
+  }
   if (parts.size() == 1 && parts[0] == "healthz") {
     return get({}, [&](const Query&) {
       json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
@@ -269,7 +274,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       if (query({})) PutCharter(*req, who, respond);
       return;
     }
-    if (method != http::verb::get) return wrong_method("GET, PUT");
+    if (method != http::verb::get) return wrong_method("GET, HEAD, PUT");
     return get({}, [&](const Query&) {
       auto c = ledger_.governance()->charter;
       if (!c) return not_found();

@@ -179,7 +179,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
   // Whether the request is a GET taking `names`; false after answering.
   auto get_taking = [&](std::initializer_list<std::string_view> names) {
     if (req.method() != http::verb::get) {
-      wrong_method("GET");
+      wrong_method("GET, HEAD");
       return false;
     }
     return takes(names);
@@ -230,7 +230,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       if (!*p) return not_found("the transparency log is empty: no checkpoint yet");
       return respond(Body(req, http::status::ok, "text/plain; charset=utf-8", (*p)->note));
     }
-    if (req.method() != http::verb::get) return wrong_method("GET, POST");
+    if (req.method() != http::verb::get) return wrong_method("GET, HEAD, POST");
     if (!takes({"size"})) return;
     std::optional<uint64_t> size;
     if (!number("size", size)) return;

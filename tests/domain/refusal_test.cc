@@ -60,6 +60,12 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "317405123456789"; }), "invalid_nik");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "31740512345678901"; }), "invalid_nik");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "317405123456789X"; }), "invalid_nik");
+  // The message counts characters, not bytes, and does not echo the NIK.
+  EXPECT_EQ(SubmitWith([](auto& s) { s.personal.nik = "3174012345678\u00e9"; }).refusal->message,
+            "the NIK must be exactly 16 digits as printed on the KTP; got 14 characters");
+  EXPECT_EQ(SubmitWith([](auto& s) { s.personal.nik = "317405123456789X"; }).refusal->message,
+            "the NIK must be exactly 16 digits as printed on the KTP; got 16 characters, not all "
+            "of them digits");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610a"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = ""; }), "missing_field");
@@ -67,13 +73,16 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.name = "   "; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = " \t"; }), "missing_field");
   // Invisible to a clerk as well: no-break, zero-width and ideographic
-  // spaces, a byte order mark, a soft hyphen.
+  // spaces, a byte order mark, a soft hyphen, the blank Braille pattern,
+  // Hangul fillers, a tag space, a combining mark with nothing to combine.
   for (const char* invisible :
-       {"\u00a0", "\u200b\u200c\u200d", " \u2060\ufeff ", "\u3000", "\u00ad", "\u202f\u205f"}) {
+       {"\u00a0", "\u200b\u200c\u200d", " \u2060\ufeff ", "\u3000", "\u00ad", "\u202f\u205f",
+        "\u2800", "\u3164", "\uffa0", "\u034f", "\U000E0020", "\u0301", "\u115f\u1160"}) {
     SCOPED_TRACE(invisible);
     EXPECT_REFUSED(SubmitWith([&](auto& s) { s.personal.name = invisible; }), "missing_field");
   }
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.name = "\u200bWarung \u00a0Sari"; }));
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.personal.name = "E\u0301di \u4e2d"; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.address = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.capital = -1; }), "invalid_amount");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.turnover = -1; }), "invalid_amount");
@@ -122,6 +131,8 @@ TEST(Refusal, RequestAndCompleteDocuments) {
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"kk", "selfie"}}),
                  "unknown_document");
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"kk", "kk"}}),
+                 "duplicate_entry");
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), RequestCompletion{{"selfie", "selfie"}}),
                  "duplicate_entry");
   EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk"}}));
   EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"kk", "npwp", "kk"}}), "duplicate_entry");

@@ -597,9 +597,10 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   EXPECT_NE(r.body.find("has not reached"), std::string::npos) << r.body;
   // A 405 names what the resource allows; a query's refusal, what it takes.
   r = client_.Request("DELETE", "/v1/charter", "", officer);
-  EXPECT_EQ(r.headers["allow"], "GET, PUT") << r.body;
-  EXPECT_NE(r.body.find("it allows GET, PUT"), std::string::npos) << r.body;
-  EXPECT_EQ(client_.Request("PUT", "/v1/transparency/checkpoint").headers["allow"], "GET, POST");
+  EXPECT_EQ(r.headers["allow"], "GET, HEAD, PUT") << r.body;
+  EXPECT_NE(r.body.find("it allows GET, HEAD, PUT"), std::string::npos) << r.body;
+  EXPECT_EQ(client_.Request("PUT", "/v1/transparency/checkpoint").headers["allow"],
+            "GET, HEAD, POST");
   r = client_.Get("/v1/audit/officers/ptsp-ulujami?limt=5", Token("auditor"));
   EXPECT_EQ(r.json()["error"]["message"],
             "unknown query parameter \"limt\" (this resource takes after, limit)");

@@ -481,6 +481,11 @@ describe('language, accessibility and serving', () => {
     const missing = await get('/nope.png');
     assert.equal(missing.status, 404);
     assert.equal((await missing.json()).error.code, 'not_found');
+    // A page is read, not posted to: 405 naming what it allows; a missing one is 404 whatever the method.
+    const posted = await get('/track', { method: 'POST', body: '{}' });
+    assert.equal(posted.status, 405);
+    assert.equal(posted.headers.get('allow'), 'GET, HEAD');
+    assert.equal((await get('/nope.png', { method: 'POST', body: '{}' })).status, 404);
     for (const bad of ['/../CMakeLists.txt', '/assets/..%2f..%2fCMakeLists.txt', '/%2e%2e/CMakeLists.txt', '/.hidden']) {
       const r = await get(bad);
       assert.ok(r.status === 400 || r.status === 404, `${bad}: ${r.status}`);
