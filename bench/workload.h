@@ -43,7 +43,11 @@ inline std::vector<Command> HappyPath(int i, const Charter& c, const std::string
   s.tracking_hash = HashToken(id);
   add("applicant", "applicant", s);
   add("ptsp-" + code, "ptsp_officer", VerifyDocuments{});
-  add("ptsp-" + code, "ptsp_officer", ScheduleSurvey{"2099-01-05", {"ekbang-" + code}});
+  // A working day a week ahead: the ledger decides on its own clock.
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  add("ptsp-" + code, "ptsp_officer",
+      ScheduleSurvey{AddWorkingDays(now.count(), 5, c), {"ekbang-" + code}});
   add("ekbang-" + code, "kelurahan_economy", RecordSurvey{true, "sesuai"});
   add("lurah-" + code, "lurah", Recommend{"REK/" + std::to_string(i)});
   add("head-" + code, "ptsp_head", IssuePermit{});

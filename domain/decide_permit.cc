@@ -10,6 +10,9 @@
 namespace pl {
 namespace {
 
+// How far ahead a survey may be scheduled: a date past it is a mistyped year.
+constexpr int kSurveyHorizonDays = 366;
+
 // What every action handler sees.
 struct Ctx {
   const Command& cmd;
@@ -87,6 +90,10 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
   if (a.date < today) {
     return Refuse("invalid_date",
                   "survey date " + a.date + " is in the past; today is " + today + " (Jakarta)");
+  }
+  if (*day > *ParseDate(today) + std::chrono::days(kSurveyHorizonDays)) {
+    return Refuse("invalid_date", "survey date " + a.date + " is more than a year after today (" +
+                                      today + ", Jakarta); check the year");
   }
   if (!IsWorkingDay(*day, c.charter)) {
     return Refuse("invalid_date", "survey date " + a.date +

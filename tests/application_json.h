@@ -1,9 +1,16 @@
 // A valid application body (POST /v1/applications) for kelurahan `kel`,
-// shared by the tests that drive the API in process and over HTTP.
+// and a date a survey may be scheduled on, shared by the tests that drive
+// the API in process, over HTTP and on Kafka.
 #pragma once
 
+#include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+
+#include "domain/charter.h"
+#include "domain/decider.h"
 
 namespace pl::test {
 
@@ -26,6 +33,19 @@ inline nlohmann::json Application(const std::string& command_id, const std::stri
             {"workers", 2},
             {"premises", "owned"}}},
           {"documents", {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"}}};
+}
+
+// A working day a week from now in Jakarta under the shipped charter: a
+// survey date schedule_survey accepts today (not past, not a weekend or
+// holiday, within the year ahead it allows).
+inline std::string SurveyDate() {
+  std::ifstream in(std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto charter = Charter::FromJson(text.str());
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return AddWorkingDays(now.count(), 5, *charter);
 }
 
 }  // namespace pl::test

@@ -45,7 +45,7 @@ Action SampleAction(const std::string& a, const std::string& kelurahan) {
   if (a == "verify_documents") return VerifyDocuments{};
   if (a == "request_completion") return RequestCompletion{{"kk"}};
   if (a == "complete_documents") return CompleteDocuments{{"kk"}};
-  if (a == "schedule_survey") return ScheduleSurvey{"2027-12-01", {"ptsp_officer@" + kelurahan}};
+  if (a == "schedule_survey") return ScheduleSurvey{"2026-12-01", {"ptsp_officer@" + kelurahan}};
   if (a == "record_survey") return RecordSurvey{true, "fits"};
   if (a == "recommend") return Recommend{"REK-1"};
   if (a == "decline_recommendation") return DeclineRecommendation{"not a business area"};

@@ -166,6 +166,13 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_REFUSED(refused, "duplicate_entry");
   EXPECT_EQ(refused.refusal->message,
             "team names \"ptsp_officer@31.74.10.1002\" more than once; name each only once");
+  // A year ahead at most (2027-03-09 is a Tuesday): a later date is a mistyped year.
+  EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2027-03-09", team}));
+  const Decision far = w.Try(officer, ScheduleSurvey{"2062-03-10", team});
+  EXPECT_REFUSED(far, "invalid_date");
+  EXPECT_EQ(far.refusal->message,
+            "survey date 2062-03-10 is more than a year after today (2026-03-10, Jakarta); check "
+            "the year");
   // A weekend (2026-03-14 is a Saturday) is no working day.
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-14", team}), "invalid_date");
   // Every member works in the permit's kelurahan.

@@ -16,6 +16,7 @@ the ministry's topics with kcat and with Python's confluent-kafka
 Usage: kafka_feeds_test.py PERMITLEDGER_BINARY [BOOTSTRAP]
 (default: $KAFKA_BOOTSTRAP; start a broker with `scripts/kafka.sh start`)
 """
+import datetime
 import json
 import os
 import shutil
@@ -87,6 +88,16 @@ class Ledger:
             text = r.read().decode()
             return text if raw else json.loads(text)
 
+    def survey_date(self):
+        """A working day a week ahead in Jakarta under the ledger's charter:
+        a survey date schedule_survey accepts today."""
+        charter = self.call("GET", "/v1/charter")
+        day = (datetime.datetime.now(datetime.timezone.utc) +
+               datetime.timedelta(minutes=charter["utc_offset_minutes"], days=7)).date()
+        while day.weekday() >= 5 or day.isoformat() in charter["holidays"]:
+            day += datetime.timedelta(days=1)
+        return day.isoformat()
+
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
@@ -126,9 +137,10 @@ def main():
             "documents": ["form", "undertaking", "ktp", "kk", "premises_photo",
                           "premises_proof"]})
         permits.append((r["permit_id"], r["tracking_code"]))
+    survey_date = ledger.survey_date()
     for pid, _ in permits:
         act(pid, tokens["ptsp"], {"action": "verify_documents"})
-        act(pid, tokens["ptsp"], {"action": "schedule_survey", "date": "2099-01-05",
+        act(pid, tokens["ptsp"], {"action": "schedule_survey", "date": survey_date,
                                   "team": ["ptsp", "ekbang"]})
         act(pid, tokens["ekbang"], {"action": "record_survey", "zoning_compliant": True})
         act(pid, tokens["lurah"], {"action": "recommend", "letter_number": "1/REK/" + pid})

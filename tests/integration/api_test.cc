@@ -91,7 +91,7 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   r = Act(id, officer,
           {{"action", "schedule_survey"},
            {"command_id", "h2"},
-           {"date", "2099-01-05"},
+           {"date", SurveyDate()},
            {"team", {"ptsp-ulujami", "ekbang-ulujami"}}});
   ASSERT_EQ(r.status, 200) << r.body;
   r = Act(id, Token("ekbang-ulujami"),
@@ -194,7 +194,7 @@ TEST_F(ApiTest, ANonCompliantLocationCannotBeRecommended) {
   ASSERT_EQ(Act(id, Token("ptsp-ulujami"),
                 {{"action", "schedule_survey"},
                  {"command_id", "z1"},
-                 {"date", "2099-02-02"},
+                 {"date", SurveyDate()},
                  {"team", {"ekbang-ulujami"}}})
                 .status,
             200);
@@ -489,7 +489,7 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"missing command id", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"verify_documents"})", officer, 400, "missing_field"},
       {"negative version", "POST", "/v1/permits/" + id + "/actions",
-       R"({"action":"schedule_survey","command_id":"b4","expected_version":-1,"date":"2099-01-01","team":["ekbang-ulujami"]})",
+       R"({"action":"schedule_survey","command_id":"b4","expected_version":-1,"date":"2026-01-05","team":["ekbang-ulujami"]})",
        officer, 400, "wrong_type"},
       {"invalid transition", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"verify_documents","command_id":"b5"})", officer, 422,
@@ -508,11 +508,18 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"stale version", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"schedule_survey","command_id":"b9","expected_version":1,"date":"2099-01-01","team":["ekbang-ulujami"]})",
        officer, 409, "version_conflict"},
+      {"survey date with a mistyped year", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"schedule_survey","command_id":"b19","date":"2099-01-05","team":["ekbang-ulujami"]})",
+       officer, 422, "invalid_date"},
       {"bad date", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"schedule_survey","command_id":"b10","date":"2099-13-01","team":["ekbang-ulujami"]})",
        officer, 422, "invalid_date"},
       {"unknown officer in team", "POST", "/v1/permits/" + id + "/actions",
-       R"({"action":"schedule_survey","command_id":"b11","date":"2099-01-01","team":["ghost"]})",
+       json{{"action", "schedule_survey"},
+            {"command_id", "b11"},
+            {"date", SurveyDate()},
+            {"team", {"ghost"}}}
+           .dump(),
        officer, 422, "unknown_officer"},
       {"unknown permit", "POST", "/v1/permits/PNOPE/actions",
        R"({"action":"verify_documents","command_id":"b12"})", officer, 404, "unknown_permit"},

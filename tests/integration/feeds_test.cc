@@ -90,7 +90,7 @@ class FeedsTest : public ::testing::Test {
     std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
     Act(id, Token("ptsp"), {{"action", "verify_documents"}});
     Act(id, Token("ptsp"),
-        {{"action", "schedule_survey"}, {"date", "2099-01-05"}, {"team", {"ptsp", "ekbang"}}});
+        {{"action", "schedule_survey"}, {"date", SurveyDate()}, {"team", {"ptsp", "ekbang"}}});
     Act(id, Token("ekbang"), {{"action", "record_survey"}, {"zoning_compliant", true}});
     Act(id, Token("lurah"), {{"action", "recommend"}, {"letter_number", "7/REK/" + name}});
     Act(id, Token("head"), {{"action", "issue_permit"}});

@@ -10,6 +10,7 @@
 #include "gateways/api_gateway.h"
 #include "projections/feed_projection.h"
 #include "projections/projection_engine.h"
+#include "tests/application_json.h"
 #include "tests/kafka/kafka_env.h"
 
 namespace pl {
@@ -168,7 +169,8 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   std::vector<Step> steps = {
       {"verify-1", Officer("ptsp_officer"), VerifyDocuments{}, "documents_verified"},
       {"survey-1", Officer("ptsp_officer"),
-       ScheduleSurvey{"2099-12-01", {"ptsp_officer@" + std::string(kKel)}}, "survey_scheduled"},
+       ScheduleSurvey{test::SurveyDate(), {"ptsp_officer@" + std::string(kKel)}},
+       "survey_scheduled"},
       {"record-1", Officer("kelurahan_economy"), RecordSurvey{true, "fits"}, "surveyed"},
       {"recommend-1", Officer("lurah"), Recommend{"REK-1"}, "recommended"},
       {"issue-1", Officer("ptsp_head"), IssuePermit{}, "issued"}};

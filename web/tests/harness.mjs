@@ -127,6 +127,17 @@ export async function api(base, path, { token, method = 'GET', body } = {}) {
   return { status: r.status, headers: r.headers, json: await r.json().catch(() => null) };
 }
 
+// A working day a week ahead in Jakarta under the ledger's charter: a survey
+// date schedule_survey accepts today.
+export async function surveyDate(base) {
+  const charter = (await api(base, '/v1/charter')).json;
+  const day = new Date(Date.now() + charter.utc_offset_minutes * 60000);
+  day.setUTCDate(day.getUTCDate() + 7);
+  while ([0, 6].includes(day.getUTCDay()) || charter.holidays.includes(day.toISOString().slice(0, 10)))
+    day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
 let apps = 0;
 // A fresh application through the real API, as the applicant would submit it.
 export async function submitApplication(base, kelurahan, businessName) {

@@ -2,7 +2,7 @@
 //   node --test tests/   (scripts/test-web.sh builds the pages first)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { api, DESKTOP, newPage, PHONE, shot, startBrowser, startLedger, submitApplication } from './harness.mjs';
+import { api, DESKTOP, newPage, PHONE, shot, startBrowser, startLedger, submitApplication, surveyDate } from './harness.mjs';
 
 const BINTARO = '31.74.10.1001';
 const TIMED = ['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended'];
@@ -194,7 +194,7 @@ describe('applicant tracking', () => {
     const app = await submitApplication(ledger.base, BINTARO, 'Toko Uji Cabut');
     const steps = [
       ['ptsp-bintaro', { action: 'verify_documents' }],
-      ['ptsp-bintaro', { action: 'schedule_survey', date: '2099-01-05', team: ['ekbang-bintaro'] }],
+      ['ptsp-bintaro', { action: 'schedule_survey', date: await surveyDate(ledger.base), team: ['ekbang-bintaro'] }],
       ['ekbang-bintaro', { action: 'record_survey', zoning_compliant: true }],
       ['lurah-bintaro', { action: 'recommend', letter_number: '9/REK/2026' }],
       ['kepala-ptsp-bintaro', { action: 'issue_permit' }],
@@ -306,10 +306,8 @@ describe('officer worklist', () => {
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
     const still = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(still.version, 2, 'nothing was sent');
-    // A valid survey date (a working day next year, surely in the future) goes through.
-    const day = new Date(Date.UTC(new Date().getFullYear() + 1, 0, 15));
-    while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
-    const date = day.toISOString().slice(0, 10);
+    // A valid survey date (a working day a week ahead) goes through.
+    const date = await surveyDate(ledger.base);
     await page.fill(`${form} input[name=date]`, date);
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
     await page.click(`${form} button[type=submit]`);
