@@ -221,6 +221,7 @@ const id: Dict = {
   'v.date': 'Tulis tanggal sebagai TTTT-BB-HH, misalnya 2026-12-03.',
   'v.date.real': 'Tanggal ini tidak ada di kalender.',
   'v.date.past': 'Tanggal survei tidak boleh sebelum hari ini ({today}).',
+  'v.date.far': 'Tanggal survei lebih dari setahun setelah hari ini ({today}); periksa tahunnya.',
   'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, atau tanda hubung.',
   'v.fix': 'Periksa isian yang ditandai.',
 };
@@ -437,6 +438,7 @@ const en: Dict = {
   'v.date': 'Write the date as YYYY-MM-DD, e.g. 2026-12-03.',
   'v.date.real': 'This date is not on the calendar.',
   'v.date.past': 'The survey date may not be before today ({today}).',
+  'v.date.far': 'The survey date is more than a year after today ({today}); check the year.',
   'v.team': 'Officer IDs hold only letters, digits, dots, underscores or hyphens.',
   'v.fix': 'Check the marked fields.',
 };

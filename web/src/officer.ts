@@ -717,6 +717,7 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
         else if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) errors.push([f.name, t('v.date')]);
         else if (!realDate(v)) errors.push([f.name, t('v.date.real')]);
         else if (v < today) errors.push([f.name, t('v.date.past', { today })]);
+        else if (daysBetween(today, v) > 366) errors.push([f.name, t('v.date.far', { today })]);
         body[f.name] = v;
         break;
       }
@@ -736,6 +737,11 @@ function realDate(v: string): boolean {
   const [y, m, d] = v.split('-').map(Number);
   const dt = new Date(Date.UTC(y!, m! - 1, d!));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m! - 1 && dt.getUTCDate() === d;
+}
+
+// Days from one YYYY-MM-DD date to another (as the ledger counts its survey horizon).
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000;
 }
 
 async function submitAction(

@@ -304,6 +304,11 @@ describe('officer worklist', () => {
     await page.click(`${form} button[type=submit]`);
     assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
+    // A mistyped year is caught before sending too.
+    await page.fill(`${form} input[name=date]`, '2099-01-05');
+    await page.fill(`${form} input[name=team]`, 'ptsp-bintaro');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
     const still = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(still.version, 2, 'nothing was sent');
     // A valid survey date (a working day a week ahead) goes through.
