@@ -5,7 +5,8 @@
 // two spellings of a target name different things. A query is read against
 // the parameters its resource takes: a parameter the resource does not take
 // or one given twice is refused (400 "invalid_query") rather than ignored,
-// so a mistyped `?limt=5` is not silently a request without a limit.
+// so a mistyped `?limt=5` is not silently a request without a limit; so is
+// a control character (a NUL, say) in a name or a value.
 #pragma once
 
 #include <initializer_list>
@@ -32,9 +33,9 @@ std::optional<std::vector<std::string>> PathParts(std::string_view target);
 class Query {
  public:
   // The query of `target` (after `?`), percent-decoded, when it names only
-  // parameters in `takes`, each at most once. Refused with code
-  // "invalid_query" and a message naming the parameter and what the
-  // resource takes.
+  // parameters in `takes`, each at most once, without control characters.
+  // Refused with code "invalid_query" and a message naming the parameter
+  // and what the resource takes.
   static Result<Query> Parse(std::string_view target,
                              std::initializer_list<std::string_view> takes);
 

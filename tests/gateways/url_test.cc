@@ -54,6 +54,11 @@ TEST(Url, AQueryNamesOnlyWhatItsResourceTakesOnceEach) {
   EXPECT_EQ(refusal("/r?a=1&a=1", {"a"}),
             "the query parameter \"a\" is given more than once: give it once");
   EXPECT_NE(refusal("/r?a=50%", {"a"}).find("malformed percent-escape"), std::string::npos);
+  EXPECT_EQ(refusal("/r?a=x%00y", {"a"}),
+            "the query parameter \"a=x%00y\" holds the control character U+0000; remove it");
+  EXPECT_NE(refusal("/r?a=%C2%85", {"a"}).find("U+0085"), std::string::npos);
+  EXPECT_NE(refusal("/r?a=%7F", {"a"}).find("U+007F"), std::string::npos);
+  EXPECT_TRUE(Query::Parse("/r?a=%C2%A0%E2%80%8B", {"a"}).ok()) << "not controls";
   EXPECT_NE(refusal("/r?" + std::string(100, 'z'), {"a"}).find(std::string(40, 'z') + "...\""),
             std::string::npos);
 }

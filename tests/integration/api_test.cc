@@ -562,6 +562,8 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"mistyped query parameter", "GET", "/v1/public/register?kelurahn=31.74.10.1003", "", "", 400,
        "invalid_query"},
       {"query parameter twice", "GET", "/v1/public/register?q=a&q=b", "", "", 400, "invalid_query"},
+      {"control character in a query", "GET", "/v1/public/register?q=%00", "", "", 400,
+       "invalid_query"},
       {"query on a command", "POST", "/v1/applications?dry_run=1",
        Application("b-query", kUlujami).dump(), "", 400, "invalid_query"},
       {"mistyped proof parameter", "GET", "/v1/transparency/proof/inclusion?index=0&sise=1", "", "",
