@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace pl {
@@ -46,6 +49,26 @@ inline size_t Utf8Length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// The first control character of well-formed UTF-8 `s` (C0, DEL, or a
+// C1 control U+0080-U+009F, which terminals read as escapes) as "U+XXXX";
+// nullopt when there is none. Line breaks and tabs count only when
+// `line_breaks_too`.
+inline std::optional<std::string> FirstControl(std::string_view s, bool line_breaks_too) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    const bool line = c == '\n' || c == '\r' || c == '\t';
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F)
+      c = static_cast<unsigned char>(s[i + 1]);
+    else if ((c >= 0x20 && c != 0x7F) || (line && !line_breaks_too))
+      continue;
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", c);
+    return code;
+  }
+  return std::nullopt;
 }
 
 }  // namespace pl

@@ -53,21 +53,10 @@ JsonInput JsonInput::Object(const std::string& field, bool required) {
 // terminals read as escapes) are nothing a clerk typed; line breaks and
 // tabs are, in notes and reasons. `s` is valid UTF-8 (the JSON parser's).
 bool JsonInput::CheckText(const std::string& field, const std::string& s) {
-  int control = -1;  // the code point of the first one
-  for (size_t i = 0; i < s.size() && control < 0; ++i) {
-    const unsigned char c = s[i];
-    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
-      control = c;
-    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-      control = static_cast<unsigned char>(s[i + 1]);
-    }
-  }
-  if (control < 0) return true;
-  char code[8];
-  std::snprintf(code, sizeof code, "U+%04X", control);
+  const auto code = FirstControl(s, /*line_breaks_too=*/false);
+  if (!code) return true;
   Fail("invalid_text",
-       "the field '" + Name(field) + "' holds the control character " + code + "; remove it");
+       "the field '" + Name(field) + "' holds the control character " + *code + "; remove it");
   return false;
 }
 

@@ -1,7 +1,8 @@
 #include "gateways/url.h"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "events/utf8.h"
 
 namespace pl {
 namespace {
@@ -16,22 +17,6 @@ int HexDigit(char c) {
 // At most this much of a name a caller sent is echoed in a message.
 std::string Echo(std::string_view s) {
   return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 40)) + "...";
-}
-
-// The first control character in `s` (C0, DEL, or a C1 control in UTF-8),
-// as "U+XXXX"; nullopt when there is none.
-std::optional<std::string> ControlIn(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F)
-      c = static_cast<unsigned char>(s[i + 1]);
-    else if (c >= 0x20 && c != 0x7F)
-      continue;
-    char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", c);
-    return code;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -94,7 +79,7 @@ Result<Query> Query::Parse(std::string_view target, std::initializer_list<std::s
                       "the query parameter \"" + Echo(pair) +
                           "\" has a malformed percent-escape: write % as %25, and any "
                           "other escape as % and two hex digits");
-      if (auto c = ControlIn(*name + *value))
+      if (auto c = FirstControl(*name + *value, /*line_breaks_too=*/true))
         return Status("invalid_query", "the query parameter \"" + Echo(pair) +
                                            "\" holds the control character " + *c + "; remove it");
       if (std::find(takes.begin(), takes.end(), *name) == takes.end())
