@@ -516,6 +516,18 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
         return respond(ErrorResponse(req, http::status::conflict, "command_id_reused",
                                      "this command_id enrolled an officer with another request "
                                      "(or without a command_id): choose a new command_id"));
+      // The token this request got once has been retired since: giving it
+      // again would hand out a token that is refused. (A governance state
+      // that has not reached the enrolment yet, on Kafka, cannot tell.)
+      const auto gov = ledger_.governance();
+      const auto it = gov->officers.find(officer_id);
+      if (gov->version >= o.events[0].seq &&
+          (it == gov->officers.end() || it->second.token_hash != token_hash))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "enrolment_retired",
+            "this request enrolled officer " + officer_id +
+                " before, and that enrolment has been retired since: its token no longer "
+                "works. To enrol the officer again, send the request with a new command_id"));
     }
     json j = {{"officer_id", officer_id}, {"token", token}};
     respond(JsonResponse(req, http::status::created, j.dump()));

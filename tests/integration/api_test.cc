@@ -326,6 +326,19 @@ TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   r = client_.Post("/v1/officers/ptsp%40ulujami/retire", {{"reason", "pindah"}}, admin);
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["officer_id"], "ptsp@ulujami");
+  // The enrolment's request sent again after the retirement: not its old
+  // token, which no longer works.
+  json retried = staying;
+  ASSERT_EQ(client_.Post("/v1/officers/ptsp-staying/retire", {{"reason", "pindah"}}, admin).status,
+            200);
+  r = client_.Post("/v1/officers", retried, admin);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "enrolment_retired");
+  EXPECT_EQ(r.body.find(stays.json()["token"].get<std::string>()), std::string::npos);
+  retried["command_id"] = "enrol-staying-2";
+  r = client_.Post("/v1/officers", retried, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(client_.Get("/v1/worklist", r.json()["token"]).status, 200);
   // Enrolled again, in the new post: a new token.
   officer["kelurahan"] = kBintaro;
   auto again = client_.Post("/v1/officers", officer, admin);
