@@ -10,6 +10,7 @@
 #include "events/utf8.h"
 #include "gateways/api_parse.h"
 #include "gateways/api_render.h"
+#include "gateways/crockford.h"
 #include "gateways/static_files.h"
 #include "gateways/transparency_gateway.h"
 #include "gateways/url.h"
@@ -59,13 +60,7 @@ std::string RequestFingerprint(const HttpRequest& req, const Principal& who) {
 std::string PermitIdFor(const std::string& command_id) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(command_id.data()), command_id.size(), md);
-  static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::string id = "P";
-  for (int i = 0; i < 12; ++i) {
-    int bit = i * 5;
-    id.push_back(alphabet[((md[bit / 8] << 8 | md[bit / 8 + 1]) >> (11 - bit % 8)) & 31]);
-  }
-  return id;
+  return "P" + Crockford32(md, 12);
 }
 
 // Whether `who` may read the permit in `state` (and its history).

@@ -17,6 +17,7 @@
 #include "events/hex.h"
 #include "events/kafka_log.h"
 #include "events/secret_file.h"
+#include "gateways/crockford.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
 #include "projections/command_processor.h"
@@ -27,6 +28,12 @@
 namespace pl {
 namespace fs = std::filesystem;
 namespace {
+
+// A tracking code's 20 characters in groups of five, for reading aloud.
+std::string GroupedCode(std::string code) {
+  for (size_t at : {15, 10, 5}) code.insert(at, 1, '-');
+  return code;
+}
 
 // Reads a secret file, or creates it (mode 0600) with `make()`.
 Result<std::string> LoadOrCreateSecret(const fs::path& path,
@@ -309,19 +316,17 @@ std::string Ledger::OfficerToken(const std::string& command_id, std::string_view
 }
 
 std::string Ledger::NormalizeTrackingCode(std::string_view typed) {
-  static const std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   std::string bare;
   for (unsigned char c : typed) {
     if (c == ' ' || c == '-' || c == '\t') continue;
     c = static_cast<unsigned char>(std::toupper(c));
     if (c == 'O') c = '0';
     if (c == 'I' || c == 'L') c = '1';
-    if (alphabet.find(static_cast<char>(c)) == std::string_view::npos) return std::string(typed);
+    if (kCrockford32.find(static_cast<char>(c)) == std::string_view::npos)
+      return std::string(typed);
     bare.push_back(static_cast<char>(c));
   }
-  if (bare.size() != 20) return std::string(typed);
-  for (size_t at : {15, 10, 5}) bare.insert(at, 1, '-');
-  return bare;
+  return bare.size() == 20 ? GroupedCode(std::move(bare)) : std::string(typed);
 }
 
 std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view request) const {
@@ -329,15 +334,7 @@ std::string Ledger::TrackingCode(const std::string& permit_id, std::string_view 
       Mac("tracking-code" + std::string(1, '\0') + permit_id + '\0' + std::string(request));
   const auto* mac = reinterpret_cast<const unsigned char*>(m.data());
   // 20 characters of Crockford base32 (100 bits), grouped for reading aloud.
-  static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::string code;
-  for (int i = 0; i < 20; ++i) {
-    int bit = i * 5;
-    int v = ((mac[bit / 8] << 8 | mac[bit / 8 + 1]) >> (11 - bit % 8)) & 31;
-    if (i && i % 5 == 0) code.push_back('-');
-    code.push_back(alphabet[v]);
-  }
-  return code;
+  return GroupedCode(Crockford32(mac, 20));
 }
 
 void Ledger::Submit(Command cmd, std::function<void(Outcome)> done) {

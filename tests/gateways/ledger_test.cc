@@ -406,6 +406,13 @@ TEST(Ledger, AnApplicationsRepeatGetsItsTrackingCodeOnlySoonAfter) {
   std::filesystem::remove_all(dir);
 }
 
+// Permit ids are derived from the application's command id: a retry sent
+// after an upgrade must still name the same permit, so the derivation is
+// pinned (SHA-256 of the id, its first 60 bits in Crockford base32).
+TEST(Ledger, APermitIdIsDerivedFromTheCommandIdAsEver) {
+  EXPECT_EQ(PermitIdFor("app-1"), "PBTVYE9F6QB23");
+}
+
 TEST(Ledger, ATrackingCodeIsReadAsTyped) {
   const std::string code = "0A1B2-C3D4E-F5G6H-J7K8M";
   for (const char* typed :
