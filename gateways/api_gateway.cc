@@ -184,25 +184,21 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   const auto method = req->method();
   auto not_found = [&] {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",
-                          "no such resource: " + std::string(target)));
+                          "no such resource: " + std::string(PathOf(target))));
   };
   // An empty segment ("/v1/permits//actions": a permit id left out) names
   // no resource; it is not read as the path without it.
-  if (target.substr(0, target.find('?')).find("//") != std::string_view::npos)
+  if (PathOf(target).find("//") != std::string_view::npos)
     return respond(ErrorResponse(
         *req, http::status::not_found, "not_found",
-        "no such resource: " + std::string(target) + " (a part of the path is empty)"));
+        "no such resource: " + std::string(PathOf(target)) + " (a part of the path is empty)"));
 
   // A known resource asked with another method than its own is 405 (with
   // Allow); an unknown one is 404 whatever the method. A query naming a
   // parameter the resource does not take is 400.
   auto wrong_method = [&](const char* allow) { respond(MethodNotAllowed(*req, allow)); };
-  auto query = [&](std::initializer_list<std::string_view> takes) -> std::optional<Query> {
-    auto q = Query::Parse(target, takes);
-    if (q.ok()) return std::move(*q);
-    respond(
-        ErrorResponse(*req, http::status::bad_request, q.status().code(), q.status().message()));
-    return std::nullopt;
+  auto query = [&](std::initializer_list<std::string_view> takes) {
+    return QueryOrRefuse(*req, takes, respond);
   };
   auto get = [&](std::initializer_list<std::string_view> takes, auto&& handle) {
     if (method != http::verb::get) return wrong_method("GET, HEAD");

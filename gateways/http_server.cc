@@ -192,10 +192,20 @@ HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const st
                       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+std::optional<Query> QueryOrRefuse(const HttpRequest& req,
+                                   std::initializer_list<std::string_view> takes,
+                                   const Respond& respond) {
+  auto q = Query::Parse(std::string_view(req.target().data(), req.target().size()), takes);
+  if (q.ok()) return std::move(*q);
+  respond(ErrorResponse(req, http::status::bad_request, q.status().code(), q.status().message()));
+  return std::nullopt;
+}
+
 HttpResponse MethodNotAllowed(const HttpRequest& req, const char* allow) {
+  const std::string_view target(req.target().data(), req.target().size());
   HttpResponse res = ErrorResponse(req, http::status::method_not_allowed, "method_not_allowed",
                                    std::string(req.method_string()) + " is not allowed on " +
-                                       std::string(req.target()) + "; it allows " + allow);
+                                       std::string(PathOf(target)) + "; it allows " + allow);
   res.set(http::field::allow, allow);
   return res;
 }

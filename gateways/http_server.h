@@ -8,8 +8,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include "gateways/url.h"
 
 namespace pl {
 
@@ -46,6 +51,11 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 // (an echoed path, say) are replaced by U+FFFD.
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message);
+// The request's query read against the parameters its resource takes
+// (Query::Parse); nullopt after answering 400 "invalid_query".
+std::optional<Query> QueryOrRefuse(const HttpRequest& req,
+                                   std::initializer_list<std::string_view> takes,
+                                   const Respond& respond);
 // 405 "method_not_allowed" for a resource that allows the methods `allow`
 // ("GET, POST"), also sent as its Allow header.
 HttpResponse MethodNotAllowed(const HttpRequest& req, const char* allow);

@@ -94,7 +94,7 @@ StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
 HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
   std::string_view target(req.target().data(), req.target().size());
   std::string path;
-  if (!DecodePath(target.substr(0, target.find('?')), path))
+  if (!DecodePath(PathOf(target), path))
     return ErrorResponse(req, http::status::bad_request, "malformed_request",
                          "the path has a malformed %-escape");
   const std::string rel = RelativeFile(path);

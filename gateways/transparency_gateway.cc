@@ -167,14 +167,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
   // Whether the query names only parameters in `names`; false after
   // answering 400.
   auto takes = [&](std::initializer_list<std::string_view> names) {
-    auto q = Query::Parse(target, names);
-    if (!q.ok()) {
-      respond(
-          ErrorResponse(req, http::status::bad_request, q.status().code(), q.status().message()));
-      return false;
-    }
-    query = std::move(*q);
-    return true;
+    query = QueryOrRefuse(req, names, respond);
+    return query.has_value();
   };
   // Whether the request is a GET taking `names`; false after answering.
   auto get_taking = [&](std::initializer_list<std::string_view> names) {
@@ -348,7 +342,7 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
               {"consistency_proof", HashArray(*proof)}};
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
-  not_found("no such resource: " + std::string(target));
+  not_found("no such resource: " + std::string(PathOf(target)));
 }
 
 void TransparencyGateway::AddProofs(json& history) {

@@ -40,7 +40,7 @@ std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space)
 
 std::optional<std::vector<std::string>> PathParts(std::string_view target) {
   std::vector<std::string> parts;
-  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view path = PathOf(target);
   size_t i = 0;
   while (i < path.size()) {
     while (i < path.size() && path[i] == '/') ++i;

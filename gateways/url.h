@@ -20,6 +20,12 @@
 
 namespace pl {
 
+// The target without its query: what a message about the resource names
+// (a query is the client's, and may be long).
+inline std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
 // `s` with its %XX escapes decoded (and `+` as a space when
 // `plus_is_space`, as in a query); nullopt when an escape is malformed.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);

@@ -623,6 +623,11 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   EXPECT_NE(r.body.find("it allows GET, HEAD, PUT"), std::string::npos) << r.body;
   EXPECT_EQ(client_.Request("PUT", "/v1/transparency/checkpoint").headers["allow"],
             "GET, HEAD, POST");
+  // They name the path, not the query the client sent with it.
+  r = client_.Get("/v1/nowhere?code=ABCDE-FGHJK", "");
+  EXPECT_EQ(r.json()["error"]["message"], "no such resource: /v1/nowhere");
+  r = client_.Request("DELETE", "/v1/charter?x=1", "", officer);
+  EXPECT_EQ(r.body.find("x=1"), std::string::npos) << r.body;
   r = client_.Get("/v1/audit/officers/ptsp-ulujami?limt=5", Token("auditor"));
   EXPECT_EQ(r.json()["error"]["message"],
             "unknown query parameter \"limt\" (this resource takes after, limit)");
