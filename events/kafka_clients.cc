@@ -64,14 +64,10 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaClientOp
 bool KafkaProducer::fatal() const { return !FatalError(impl_->rk).empty(); }
 
 void KafkaProducer::Produce(const std::string& topic, int32_t partition, std::string_view key,
-                            std::string_view value, Delivered done) {
+                            std::string_view value, Delivered done, std::string_view request) {
   auto* cb = new Delivered(std::move(done));
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        impl_->rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(cb), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = ProduceRecord(impl_->rk, topic, partition, key, value, request, cb);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {  // the poller drains it
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -160,13 +156,7 @@ Result<std::vector<ConsumedRecord>> KafkaTopicReader::Poll(std::chrono::millisec
         return Status("kafka_error", "reader failed fatally: " + f);
       continue;
     }
-    ConsumedRecord r;
-    r.topic = rd_kafka_topic_name(m->rkt);
-    r.partition = m->partition;
-    r.offset = m->offset;
-    if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
-    out.push_back(std::move(r));
+    out.push_back(ToConsumedRecord(*m));
   }
   return out;
 }

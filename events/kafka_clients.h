@@ -30,9 +30,10 @@ class KafkaProducer {
   static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaClientOptions& options);
   ~KafkaProducer();  // waits up to the options' timeout for queued records
 
-  // Enqueues a record for an explicit partition.
+  // Enqueues a record for an explicit partition (with the kRequestHeader
+  // header when `request` is given).
   void Produce(const std::string& topic, int32_t partition, std::string_view key,
-               std::string_view value, Delivered done);
+               std::string_view value, Delivered done, std::string_view request = {});
   // Whether the producer hit a fatal error (it can never send again; make a
   // new one).
   bool fatal() const;

@@ -93,6 +93,48 @@ inline bool IsTransient(rd_kafka_resp_err_t err) {
   }
 }
 
+// rd_kafka_producev of one record, copied, for an explicit partition; with
+// the kRequestHeader header when `request` is not empty.
+inline rd_kafka_resp_err_t ProduceRecord(rd_kafka_t* rk, const std::string& topic,
+                                         int32_t partition, std::string_view key,
+                                         std::string_view value, std::string_view request,
+                                         void* opaque) {
+  if (request.empty())
+    return rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                             RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                             RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(opaque),
+                             RD_KAFKA_V_END);
+  rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
+  rd_kafka_header_add(headers, kRequestHeader, -1, request.data(),
+                      static_cast<ssize_t>(request.size()));
+  rd_kafka_resp_err_t err =
+      rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+                        RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(headers);  // else the record's
+  return err;
+}
+
+// A consumed message as a ConsumedRecord.
+inline ConsumedRecord ToConsumedRecord(const rd_kafka_message_t& m) {
+  ConsumedRecord r;
+  r.topic = rd_kafka_topic_name(m.rkt);
+  r.partition = m.partition;
+  r.offset = m.offset;
+  if (m.key) r.key.assign(static_cast<const char*>(m.key), m.key_len);
+  if (m.payload) r.value.assign(static_cast<const char*>(m.payload), m.len);
+  rd_kafka_headers_t* headers = nullptr;
+  const void* v = nullptr;
+  size_t n = 0;
+  if (rd_kafka_message_headers(&m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      rd_kafka_header_get_last(headers, kRequestHeader, &v, &n) == RD_KAFKA_RESP_ERR_NO_ERROR && v)
+    r.request.assign(static_cast<const char*>(v), n);
+  return r;
+}
+
 inline Status KafkaStatus(rd_kafka_resp_err_t err, const std::string& what) {
   std::string msg = what + ": " + rd_kafka_err2str(err) + " (" + rd_kafka_err2name(err) + ")";
   return Status(IsTransient(err) ? "unavailable" : "kafka_error", std::move(msg));

@@ -166,7 +166,8 @@ Status KafkaTransactionalProducer::BeginTransaction() {
 }
 
 Status KafkaTransactionalProducer::Produce(const std::string& topic, int32_t partition,
-                                           std::string_view key, std::string_view value) {
+                                           std::string_view key, std::string_view value,
+                                           std::string_view request) {
   Impl& s = *impl_;
   if (!s.fatal_msg.empty()) return s.Fenced();
   if (!s.in_txn) return Status("invalid_argument", "Produce outside a transaction");
@@ -177,11 +178,7 @@ Status KafkaTransactionalProducer::Produce(const std::string& topic, int32_t par
   auto tag = (uintptr_t{s.generation} << 32) | static_cast<uint32_t>(index);
   for (;;) {
     rd_kafka_resp_err_t err =
-        rd_kafka_producev(s.rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(tag)), RD_KAFKA_V_END);
+        ProduceRecord(s.rk, topic, partition, key, value, request, reinterpret_cast<void*>(tag));
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {  // wait for the queue to drain
       rd_kafka_poll(s.rk, 50);
@@ -377,13 +374,7 @@ Result<std::vector<ConsumedRecord>> KafkaGroupConsumer::Poll(std::chrono::millis
         return Status("kafka_error", "consumer failed fatally: " + f);
       continue;  // transient, or reported by librdkafka's log; it retries
     }
-    ConsumedRecord r;
-    r.topic = rd_kafka_topic_name(m->rkt);
-    r.partition = m->partition;
-    r.offset = m->offset;
-    if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
-    out.push_back(std::move(r));
+    out.push_back(ToConsumedRecord(*m));
   }
   return out;
 }

@@ -135,9 +135,10 @@ class KafkaTransactionalProducer {
   ~KafkaTransactionalProducer();
 
   Status BeginTransaction();
-  // Enqueues one record of the current transaction for an explicit partition.
+  // Enqueues one record of the current transaction for an explicit
+  // partition (with the kRequestHeader header when `request` is given).
   Status Produce(const std::string& topic, int32_t partition, std::string_view key,
-                 std::string_view value);
+                 std::string_view value, std::string_view request = {});
   // Adds consumer offsets (the next offsets to consume) to the transaction:
   // they are committed for the group if and only if the transaction commits.
   Status SendOffsetsToTransaction(const ConsumerGroupMetadata& group,
@@ -163,12 +164,20 @@ class KafkaTransactionalProducer {
   std::unique_ptr<Impl> impl_;
 };
 
+// The record header that names the request a command came from: a
+// gateway sets it (random, one per submission) on the command, and the
+// processor copies it onto the command's outcome, so that a request is
+// answered by its own command's outcome even when another request, on this
+// instance or another, sent the same command id at the same time.
+inline constexpr const char* kRequestHeader = "pl-request";
+
 struct ConsumedRecord {
   std::string topic;
   int32_t partition = 0;
   int64_t offset = 0;
   std::string key;
   std::string value;
+  std::string request;  // the kRequestHeader header ("" when absent)
 };
 
 // A consumer-group member: subscribe, isolation.level=read_committed, no

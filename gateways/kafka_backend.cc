@@ -2,11 +2,28 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <random>
+
 #include "domain/command_codec.h"
 #include "events/thread_name.h"
 #include "projections/outcome_codec.h"
 
 namespace pl {
+
+namespace {
+
+std::string RandomPrefix() {
+  std::random_device rd;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08x%08x-", rd(), rd());
+  return buf;
+}
+
+}  // namespace
+
+KafkaBackend::KafkaBackend(Options options, EventLog& events)
+    : options_(std::move(options)), events_(events), request_prefix_(RandomPrefix()) {}
 
 Result<std::unique_ptr<KafkaBackend>> KafkaBackend::Open(
     Options options, EventLog& events, std::unique_ptr<KafkaCommandProcessor> processor,
@@ -73,11 +90,12 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   const std::string id = cmd.id.str();
   const std::string stream = cmd.stream.str();
   const int32_t partition = events_.PartitionFor(stream).value;
+  const std::string request = request_prefix_ + std::to_string(++requests_);
   {
     std::lock_guard lock(mu_);
     waiters_.emplace(WaiterKey(stream, id),
                      Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
-                            std::move(done), stream, id});
+                            std::move(done), stream, id, request});
   }
   std::shared_ptr<KafkaProducer> producer;
   {
@@ -88,27 +106,37 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
     }
     producer = producer_;
   }
-  producer->Produce(options_.topics.commands, partition, stream, EncodeCommand(cmd),
-                    [this, id, stream](Status s, Offset) {
-                      if (s.ok()) return;
-                      Outcome o;
-                      o.command_id = CommandId(id);
-                      o.stream = stream;
-                      o.error = s;
-                      Complete(std::move(o));
-                    });
+  producer->Produce(
+      options_.topics.commands, partition, stream, EncodeCommand(cmd),
+      [this, id, stream, request](Status s, Offset) {
+        if (s.ok()) return;
+        Outcome o;
+        o.command_id = CommandId(id);
+        o.stream = stream;
+        o.error = s;
+        Complete(std::move(o), request);
+      },
+      request);
 }
 
-// Answers every waiter of the outcome's command (a command submitted twice
-// at once is answered twice by its first outcome). A command is its stream
-// and its id: two permits may well see the same command id.
-void KafkaBackend::Complete(Outcome o) {
+// A command is its stream and its id: two permits may well see the same
+// command id. Two requests that send the same command at once, here or on
+// another instance, are each answered by the outcome of their own record
+// (the first decided, the other its duplicate), so neither is told what the
+// other's command did as if it were its own.
+void KafkaBackend::Complete(Outcome o, std::string_view request) {
   std::vector<std::function<void(Outcome)>> ready;
   {
     std::lock_guard lock(mu_);
     auto [b, e] = waiters_.equal_range(WaiterKey(o.stream, o.command_id.str()));
-    for (auto it = b; it != e; ++it) ready.push_back(std::move(it->second.done));
-    waiters_.erase(b, e);
+    for (auto it = b; it != e;) {
+      if (!request.empty() && it->second.request != request) {
+        ++it;
+        continue;
+      }
+      ready.push_back(std::move(it->second.done));
+      it = waiters_.erase(it);
+    }
   }
   for (size_t i = 0; i < ready.size(); ++i) {
     Outcome copy = o;
@@ -132,7 +160,7 @@ void KafkaBackend::ReadOutcomes() {
           spdlog::error("outcome {}/{}: {}", r.partition, r.offset, o.status().ToString());
           continue;
         }
-        Complete(std::move(*o));
+        Complete(std::move(*o), r.request);
       }
     }
     auto now = std::chrono::steady_clock::now();

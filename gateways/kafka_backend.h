@@ -52,10 +52,14 @@ class KafkaBackend final : public LedgerBackend {
     std::chrono::steady_clock::time_point deadline;
     std::function<void(Outcome)> done;
     std::string stream, command_id;  // for the answer at the deadline
+    std::string request;             // the command record's kRequestHeader
   };
-  KafkaBackend(Options options, EventLog& events) : options_(std::move(options)), events_(events) {}
+  KafkaBackend(Options options, EventLog& events);
   void ReadOutcomes();
-  void Complete(Outcome o);
+  // Answers the waiter of the outcome's command that sent `request` (the
+  // outcome record's kRequestHeader); every waiter of the command when the
+  // record names none (a processor of a version before the header).
+  void Complete(Outcome o, std::string_view request);
 
   Options options_;
   EventLog& events_;  // for PartitionFor
@@ -69,6 +73,8 @@ class KafkaBackend final : public LedgerBackend {
   std::mutex mu_;
   std::unordered_multimap<std::string, Waiter> waiters_;  // guarded by mu_, by stream\0command id
   std::atomic<bool> stopping_{false};
+  const std::string request_prefix_;  // random per instance: request ids unique across instances
+  std::atomic<uint64_t> requests_{0};
   std::thread reader_;
 };
 

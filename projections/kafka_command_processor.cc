@@ -328,9 +328,15 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       return s;
     }
   }
+  // Each command's partition and the request that sent it (copied onto its
+  // outcome: the gateway answers that request with it).
+  struct From {
+    int32_t partition;
+    std::string request;
+  };
   std::vector<Command> cmds;
-  std::vector<int32_t> cmd_partition;
-  std::vector<std::pair<int32_t, Outcome>> not_decided;
+  std::vector<From> cmd_from;
+  std::vector<std::pair<From, Outcome>> not_decided;
   for (const auto& r : records) {
     auto c = DecodeCommand(r.value);
     if (!c.ok()) {  // cannot even be answered: skipped (its offset is committed)
@@ -344,12 +350,12 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       o.error = Status("wrong_partition",
                        "a command for stream " + o.stream + " must be written to partition " +
                            std::to_string(events_->PartitionFor(o.stream).value));
-      not_decided.emplace_back(r.partition, std::move(o));
+      not_decided.emplace_back(From{r.partition, r.request}, std::move(o));
       continue;
     }
     if (c->time_ms == 0) c->time_ms = options_.clock();
     cmds.push_back(std::move(*c));
-    cmd_partition.push_back(r.partition);
+    cmd_from.push_back({r.partition, r.request});
   }
 
   // Short of disk: every command is answered with the error, nothing is
@@ -363,10 +369,10 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
       o.command_id = cmds[i].id;
       o.stream = cmds[i].stream.str();
       o.error = room;
-      not_decided.emplace_back(cmd_partition[i], std::move(o));
+      not_decided.emplace_back(std::move(cmd_from[i]), std::move(o));
     }
     cmds.clear();
-    cmd_partition.clear();
+    cmd_from.clear();
   }
   CommandCore::Plan plan = core_->Decide(cmds, *events_, vault_);
   auto fail = [&](const Status& s) {
@@ -390,12 +396,13 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   }
   std::vector<Outcome> outcomes = core_->Outcomes(plan);
   std::vector<int32_t> outcome_partition;
-  auto produce_outcome = [&](int32_t p, const Outcome& o) {
-    outcome_partition.push_back(p);
-    return tx.Produce(options_.topics.outcomes, p, o.command_id.str(), EncodeOutcome(o));
+  auto produce_outcome = [&](const From& from, const Outcome& o) {
+    outcome_partition.push_back(from.partition);
+    return tx.Produce(options_.topics.outcomes, from.partition, o.command_id.str(),
+                      EncodeOutcome(o), from.request);
   };
   for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (Status s = produce_outcome(cmd_partition[i], outcomes[i]); !s.ok()) {
+    if (Status s = produce_outcome(cmd_from[i], outcomes[i]); !s.ok()) {
       tx.AbortTransaction();
       return fail(s);
     }

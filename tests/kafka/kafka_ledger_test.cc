@@ -271,6 +271,54 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
 // (and a new application of the same person is not erased), an instance
 // away during an erasure destroys the key when it comes back, and an
 // instance with another server.secret is refused.
+// Two requests sending one command id at the same moment, through two
+// instances or one: each is answered by its own command's outcome (the
+// first decided, the other its duplicate, naming the first's action), never
+// by the other's as if it were its own.
+TEST(KafkaLedger, RequestsRacingWithOneCommandIdGetTheirOwnOutcomes) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("race");
+  auto a = Ledger::Open(KafkaLedger(TempDir("ra"), Bootstrap(), prefix, 1));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  LedgerOptions bo = KafkaLedger(TempDir("rb"), Bootstrap(), prefix, 1);
+  bo.kafka.process_commands = false;  // a gateway: every answer comes off the topic
+  auto b = Ledger::Open(bo);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  Enroll(**a, "ptsp_officer", kKel);
+
+  // Sends both commands before either can be decided; their outcomes.
+  auto race = [](Ledger& x, Command cx, Ledger& y, Command cy) {
+    std::promise<Outcome> px, py;
+    x.Submit(std::move(cx), [&](Outcome o) { px.set_value(std::move(o)); });
+    y.Submit(std::move(cy), [&](Outcome o) { py.set_value(std::move(o)); });
+    return std::pair{px.get_future().get(), py.get_future().get()};
+  };
+  for (int round = 0; round < 3; ++round) {
+    const std::string permit = "permit-race-" + std::to_string(round);
+    Outcome submitted =
+        (*a)->ExecuteSync(Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
+                              Application(HashToken("code-" + permit))));
+    ASSERT_TRUE(submitted.error.ok() && !submitted.refusal);
+    // Round 0: another action through each instance; 1: both through the
+    // gateway; 2: the same command twice.
+    Ledger& first = round == 1 ? **b : **a;
+    Command verify = Cmd("race-" + permit, permit, Officer("ptsp_officer"), VerifyDocuments{});
+    Command other = round == 2 ? verify
+                               : Cmd("race-" + permit, permit, Officer("ptsp_officer"),
+                                     RequestCompletion{{"kk"}});
+    auto [x, y] = race(first, verify, **b, other);
+    ASSERT_TRUE(x.error.ok() && y.error.ok()) << x.error.ToString() << y.error.ToString();
+    EXPECT_NE(x.duplicate, y.duplicate) << "round " << round << ": one decided, one repeated";
+    const Outcome& decided = x.duplicate ? y : x;
+    const Outcome& repeat = x.duplicate ? x : y;
+    EXPECT_EQ(decided.action, x.duplicate ? (round == 2 ? "verify_documents" : "request_completion")
+                                          : "verify_documents")
+        << "round " << round << ": a request answered with the other's command";
+    EXPECT_EQ(repeat.action, decided.action) << "a repeat names the first command's action";
+    EXPECT_EQ(repeat.events.size(), decided.events.size());
+  }
+}
+
 TEST(KafkaLedger, InstancesShareOneVault) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("vault");
