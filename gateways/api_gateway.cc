@@ -858,8 +858,19 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
-void ApiGateway::GetVerify(const HttpRequest& req, const std::string& number, Respond respond) {
+void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Respond respond) {
+  // Permit numbers are written in capitals; a clerk may type them in any
+  // case (the register's search does not mind either).
+  std::string number = typed;
   auto entry = ledger_.queries().RegisterEntry(number);
+  if (!entry) {
+    std::transform(number.begin(), number.end(), number.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (auto upper = ledger_.queries().RegisterEntry(number))
+      entry = std::move(upper);
+    else
+      number = typed;
+  }
   auto charter = ledger_.governance()->charter;
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);

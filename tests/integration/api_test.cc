@@ -145,6 +145,10 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   auto verify = client_.Get("/v1/public/verify/" + encoded).json();
   EXPECT_EQ(verify["result"], "valid");
   EXPECT_EQ(verify["business_name"], "Warung Bu Sari");
+  // Typed in small letters, as a bank clerk may: the same permit, named as issued.
+  std::string lower = encoded;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  EXPECT_EQ(client_.Get("/v1/public/verify/" + lower).json(), verify);
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
 
