@@ -415,7 +415,8 @@ function renderDetail(root: HTMLElement): void {
         p.permit_number ? fact(t('off.permit'), h('span', { class: 'mono' }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`)) : null,
         p.outcome ? fact(t('off.outcome'), `${term('reason', p.outcome.code)} — ${p.outcome.reason}`) : null,
       ),
-      st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
+      // tabindex -1: focus moves here after an action (a p takes no focus otherwise).
+      st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice', tabindex: '-1' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
       st.worklist!.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : actionsPanel(p),
       h(
         'div',
@@ -805,7 +806,10 @@ async function submitAction(
     }
     button.disabled = false;
     button.textContent = label;
-    clear(result, errorBox(e));
+    const box = errorBox(e);
+    box.tabIndex = -1; // the button lost focus while disabled: the refusal takes it
+    clear(result, box);
+    box.focus();
   }
 }
 

@@ -293,6 +293,7 @@ describe('officer worklist', () => {
     await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
     await page.waitForSelector('#detail[data-status="documents_verified"]');
     assert.match(await page.textContent('#notice'), /versi 2|version 2/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice', 'focus moves to the outcome');
     // The ledger agrees.
     const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(p.status, 'documents_verified');
@@ -386,6 +387,7 @@ describe('officer worklist', () => {
     await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     await head.waitForSelector('#other-form [data-error-code="transition_not_allowed"]');
+    assert.equal(await head.evaluate(() => document.activeElement?.dataset.errorCode), 'transition_not_allowed', 'focus moves to the refusal');
     assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'incomplete');
     assertNoProblems(head);
     await head.context().close();
