@@ -50,7 +50,22 @@ Decision Handle(const Ctx& c, const SubmitApplication& a) {
              ApplicationSubmitted{a.kelurahan, a.sealed, a.business, a.documents, a.tracking_hash});
 }
 
-Decision Handle(const Ctx& c, const VerifyDocuments&) { return One(c, DocumentsVerified{}); }
+// Documents are verified when every one the charter requires was handed in
+// (with the application, or since, through complete_documents).
+Decision Handle(const Ctx& c, const VerifyDocuments&) {
+  std::vector<std::string> lacking;
+  for (const auto& d : c.charter.required_documents)
+    if (std::find(c.state.documents.begin(), c.state.documents.end(), d) == c.state.documents.end())
+      lacking.push_back(d);
+  if (!lacking.empty()) {
+    std::string list;
+    for (const auto& d : lacking) list += (list.empty() ? "" : ", ") + d;
+    return Refuse("documents_missing",
+                  "the application lacks required documents (" + list +
+                      "): ask the applicant for them with request_completion, then verify");
+  }
+  return One(c, DocumentsVerified{});
+}
 
 Decision Handle(const Ctx& c, const RequestCompletion& a) {
   if (a.missing.empty()) return Missing("missing", "name the documents the applicant must bring");

@@ -124,6 +124,20 @@ TEST(Refusal, EligibilityLimitsAcceptedAtTheLimitRefusedOneOver) {
   EXPECT_NE(d.refusal->message.find("19"), std::string::npos);
 }
 
+TEST(Refusal, DocumentsAreVerifiedOnlyOnceEveryRequiredOneIsHandedIn) {
+  PermitWorld w;
+  SubmitApplication s = GoodSubmission();
+  std::erase(s.documents, "kk");
+  std::erase(s.documents, "ktp");
+  ASSERT_TRUE(w.Run(Applicant(), s).accepted());
+  Decision d = w.Try(Officer("ptsp_officer"), VerifyDocuments{});
+  EXPECT_REFUSED(d, "documents_missing");
+  EXPECT_NE(d.refusal->message.find("(ktp, kk)"), std::string::npos) << d.refusal->message;
+  EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk", "ktp"}}));
+  EXPECT_ACCEPTED(w.Run(Applicant(), CompleteDocuments{{"kk", "ktp"}}));
+  EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), VerifyDocuments{}));
+}
+
 TEST(Refusal, RequestAndCompleteDocuments) {
   PermitWorld w;
   w.AdvanceTo(S::kSubmitted);
