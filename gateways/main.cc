@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "domain/calendar.h"
@@ -64,20 +66,27 @@ int Fail(const Status& s) {
   return 1;
 }
 
-// Serves the API until SIGINT or SIGTERM.
-int Serve(Ledger& ledger, const std::string& listen, const std::string& web, int threads,
+// Serves the API over the ledger `open` gives until SIGINT or SIGTERM. The
+// address is taken first: a busy port is refused before the ledger opens
+// (on Kafka, before it joins the processors' group or copies the vault).
+int Serve(const std::string& listen, const std::string& web, int threads,
+          const std::function<Result<Ledger*>()>& open,
           const std::function<void(unsigned short)>& on_ready) {
   HttpServerOptions o;
   if (!ParseListen(listen, o))
     return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
   boost::asio::io_context io(threads);
-  ApiGateway api(ledger);
   StaticFiles pages(web);
-  api.ServeWeb(&pages);
+  // Set before the io_context runs, so before any request is handled.
+  std::unique_ptr<ApiGateway> api;
   HttpServer server(io, o, [&api](HttpRequest&& req, Respond respond) {
-    api.Handle(std::move(req), std::move(respond));
+    api->Handle(std::move(req), std::move(respond));
   });
   if (std::string err = server.Listen(); !err.empty()) return Fail(Status("listen_failed", err));
+  auto ledger = open();
+  if (!ledger.ok()) return Fail(ledger.status());
+  api = std::make_unique<ApiGateway>(**ledger);
+  api->ServeWeb(&pages);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](auto, int) { io.stop(); });
   spdlog::info("permitledger listening on http://{}:{}", o.host, server.port());
@@ -197,10 +206,17 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   if (*serve) {
-    auto ledger = Ledger::Open(ledger_options(true));
-    if (!ledger.ok()) return Fail(ledger.status());
-    spdlog::info("data in {}; administrator token in {}/admin.token", data, data);
-    return Serve(**ledger, listen, web, threads, nullptr);
+    std::unique_ptr<Ledger> ledger;
+    return Serve(
+        listen, web, threads,
+        [&]() -> Result<Ledger*> {
+          auto opened = Ledger::Open(ledger_options(true));
+          if (!opened.ok()) return opened.status();
+          ledger = std::move(*opened);
+          spdlog::info("data in {}; administrator token in {}/admin.token", data, data);
+          return ledger.get();
+        },
+        nullptr);
   }
 
   if (*demo) {
@@ -209,17 +225,21 @@ int main(int argc, char** argv) {
       return Fail(Status("invalid_argument", "the demo writes a new history: " + data +
                                                  " already holds a ledger; use another --data"));
     const DemoOptions demo_options{permits, seed};
-    LedgerOptions lo = ledger_options(true);
-    lo.charter_time_ms = DemoCharterTime(SystemClockMs(), demo_options);
-    auto ledger = Ledger::Open(lo);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto result = RunDemo(**ledger, demo_options);
-    if (!result.ok()) return Fail(result.status());
-    // Tokens go to a file for the person running the demo, never to the log.
     const std::string tokens_path = data + "/demo-tokens.json";
-    {
-      nlohmann::json j = {{"admin", (*ledger)->admin_token()},
-                          {"officers", result->officer_tokens}};
+    std::unique_ptr<Ledger> ledger;
+    std::optional<DemoResult> result;
+    // Opens the ledger and writes the demo history into it.
+    auto make = [&]() -> Result<Ledger*> {
+      LedgerOptions lo = ledger_options(true);
+      lo.charter_time_ms = DemoCharterTime(SystemClockMs(), demo_options);
+      auto opened = Ledger::Open(lo);
+      if (!opened.ok()) return opened.status();
+      ledger = std::move(*opened);
+      auto ran = RunDemo(*ledger, demo_options);
+      if (!ran.ok()) return ran.status();
+      result = std::move(*ran);
+      // Tokens go to a file for the person running the demo, never to the log.
+      nlohmann::json j = {{"admin", ledger->admin_token()}, {"officers", result->officer_tokens}};
       nlohmann::json tracking = nlohmann::json::object();
       for (size_t i = 0; i < result->tracking.size() && i < 20; ++i)
         tracking[result->tracking[i].first] = result->tracking[i].second;
@@ -227,12 +247,16 @@ int main(int argc, char** argv) {
       std::ofstream(tokens_path) << j.dump(2) << "\n";
       std::filesystem::permissions(
           tokens_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+      std::cout << "Demo history: " << permits << " applications, " << result->commands
+                << " commands (" << result->refused << " refused by the rules), "
+                << ledger->engine().events_applied() << " events.\n";
+      return ledger.get();
+    };
+    if (no_serve) {
+      auto made = make();
+      return made.ok() ? 0 : Fail(made.status());
     }
-    std::cout << "Demo history: " << permits << " applications, " << result->commands
-              << " commands (" << result->refused << " refused by the rules), "
-              << (*ledger)->engine().events_applied() << " events.\n";
-    if (no_serve) return 0;
-    return Serve(**ledger, listen, web, threads, [&](unsigned short port) {
+    return Serve(listen, web, threads, make, [&](unsigned short port) {
       std::string base =
           "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
       // The secrets stay in the tokens file: the commands read them from it.

@@ -1,6 +1,7 @@
 // The HTTP API of the real binary, as clerks, applicants and the public use it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "events/hex.h"
@@ -786,6 +787,20 @@ TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   auto bintaro = client_.Get("/v1/worklist", Token("ptsp-bintaro")).json();
   for (auto& item : bintaro["items"]) EXPECT_EQ(item["kelurahan"], kBintaro);
   EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
+}
+
+// A second server on an address in use is refused before it opens (or
+// creates) a ledger: on Kafka it would have joined the processors' group.
+TEST(Serve, ABusyAddressIsRefusedBeforeTheLedgerOpens) {
+  LedgerProcess first(TempDir("busy-first"));
+  const std::string second = TempDir("busy-second") + "/data";
+  std::string out;
+  EXPECT_EQ(RunLedger({"serve", "--data", second, "--listen",
+                       "127.0.0.1:" + std::to_string(first.port())},
+                      &out),
+            1);
+  EXPECT_NE(out.find("listen_failed"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(second)) << "the ledger was opened: " << out;
 }
 
 }  // namespace
