@@ -31,9 +31,19 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   return parts;
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+// `s` as a search compares it: ASCII letters in lower case, each run of
+// white space one space, none at the ends ("KEDAI  kopi " is "kedai kopi").
+std::string Folded(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isspace(c)) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(static_cast<char>(std::tolower(c)));
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 // Median of a histogram of whole working days.
@@ -224,13 +234,13 @@ nlohmann::json ViewQueries::Stats() const {
 std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const std::string& q,
                                                   size_t limit) const {
   std::vector<nlohmann::json> out;
-  const std::string needle = Lower(q);
+  const std::string needle = Folded(q);
   auto consider = [&](const std::string& number) {
     auto v = Get(keys::RegisterEntry(number));
     if (!v) return true;
     auto j = nlohmann::json::parse(*v);
-    if (!needle.empty() && Lower(j.value("business_name", "")).find(needle) == std::string::npos &&
-        Lower(number).find(needle) == std::string::npos)
+    if (!needle.empty() && Folded(j.value("business_name", "")).find(needle) == std::string::npos &&
+        Folded(number).find(needle) == std::string::npos)
       return true;
     out.push_back(std::move(j));
     return out.size() < limit;

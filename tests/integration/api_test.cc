@@ -152,6 +152,9 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_EQ(client_.Get("/v1/public/verify/" + lower).json(), verify);
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
+  // White space as typed does not matter: "BU  sari " finds it too.
+  EXPECT_EQ(client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=BU%20%20sari%20").json(),
+            reg);
 
   r = Act(id, Token("head-ulujami"),
           {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
