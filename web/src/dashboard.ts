@@ -487,6 +487,9 @@ async function runVerify(): Promise<void> {
   if (!number) {
     input.setAttribute('aria-invalid', 'true');
     clear(err, t('verify.required'));
+    lastVerified = null; // the result shown answered another number
+    verifyError = null;
+    clear($('#verify-result'));
     input.focus();
     return;
   }

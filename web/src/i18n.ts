@@ -30,6 +30,8 @@ const id: Dict = {
 
   // Dashboard
   'dash.title': 'Kinerja layanan izin IUMK',
+  'dash.charts': 'Grafik kinerja',
+  'off.everywhere': 'semua wilayah',
   'dash.lead':
     'Berapa lama setiap tahap berlangsung, berapa yang selesai tepat waktu, dan apa hasilnya — untuk seluruh kecamatan dan setiap kelurahan. Angka dihitung langsung dari ledger.',
   'dash.area': 'Wilayah',
@@ -250,6 +252,8 @@ const en: Dict = {
   'days': '{n} working days',
 
   'dash.title': 'How the IUMK permit service performs',
+  'dash.charts': 'Performance charts',
+  'off.everywhere': 'all areas',
   'dash.lead':
     'How long each stage takes, how many finish on time, and what comes out — for the whole kecamatan and for each kelurahan. Computed live from the ledger.',
   'dash.area': 'Area',

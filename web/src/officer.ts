@@ -105,6 +105,7 @@ const role = () => st.worklist?.officer.role ?? '';
 const mayTake = (action: string) => (st.charter?.permissions[action] ?? []).includes(role());
 
 function placeName(code: string): string {
+  if (code === '*') return t('off.everywhere'); // an auditor's: every kelurahan
   const c = st.charter;
   if (!c) return code;
   if (code === c.kecamatan.code) return `Kecamatan ${c.kecamatan.name}`;

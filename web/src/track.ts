@@ -33,6 +33,10 @@ async function lookup(raw: string): Promise<void> {
   if (problem) {
     input.setAttribute('aria-invalid', 'true');
     clear(err, problem);
+    // The result shown was another code's: it no longer answers what was typed.
+    data = null;
+    error = null;
+    clear($('#result'));
     input.focus();
     return;
   }
