@@ -170,8 +170,21 @@ void FeedPublisher::Run() {
         feeds_.emplace(sub.id, std::move(f));
       }
     }
+    const bool mine = !options_.may_publish || options_.may_publish();
+    if (mine != publishing_) {
+      spdlog::info(mine ? "feeds: this instance publishes them now"
+                        : "feeds: another instance publishes them (this one stands by)");
+      publishing_ = mine;
+    }
     bool busy = false;
-    for (auto& [id, feed] : feeds_) busy |= PublishSome(*feed);
+    for (auto& [id, feed] : feeds_) {
+      if (mine) {
+        busy |= PublishSome(*feed);
+      } else if (feed->producer) {  // handed over: the next publisher resumes from the topic
+        feed->producer.reset();
+        feed->next = 0;
+      }
+    }
     if (busy) continue;
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, options_.interval, [&] { return stopping_; });

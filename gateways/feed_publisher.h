@@ -11,13 +11,17 @@
 //     publisher reads the last committed message (read_committed) and goes on
 //     from the sequence number after it. A batch of messages is one
 //     transaction, so it is on the topic entirely or not at all.
-// A publisher fenced by another process leaves that feed to it for 30 s,
-// then takes it back (in case the other has gone) from the topic's end.
+// Of several instances, the one whose processor owns command partition 0
+// publishes (`may_publish`); the others stand by, and the next owner of
+// that partition takes the feeds over (fencing the last). A publisher
+// fenced all the same leaves that feed for 30 s, then takes it back from
+// the topic's end if it still may.
 //
 // Thread safety: the constructor starts one thread; the destructor stops it.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +43,8 @@ struct FeedPublisherOptions {
   int32_t min_insync_replicas = 1;
   size_t batch = 500;  // messages per transaction, at most
   std::chrono::milliseconds interval{200};
+  // Whether this instance is the one to publish now; empty: always.
+  std::function<bool()> may_publish;
 };
 
 class FeedPublisher {
@@ -70,7 +76,8 @@ class FeedPublisher {
   mutable std::mutex mu_;
   std::map<std::string, uint64_t> published_;  // guarded by mu_
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  bool stopping_ = false;    // guarded by mu_
+  bool publishing_ = false;  // publisher thread only: whether may_publish said so last
   std::thread thread_;
 };
 

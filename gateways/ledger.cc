@@ -155,6 +155,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
       fo.topic_prefix = k.topic_prefix;
       fo.replication_factor = k.replication_factor;
       fo.min_insync_replicas = k.min_insync_replicas;
+      // One instance publishes: the owner of command partition 0 (there is
+      // one at a time; an instance that decides nothing never publishes).
+      fo.may_publish = [kafka = static_cast<KafkaBackend*>(l->backend_.get())] {
+        return kafka->processor() && kafka->processor()->owned().contains(0);
+      };
       l->feeds_ = std::make_unique<FeedPublisher>(*l, std::move(fo));
     }
   }
@@ -162,7 +167,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
 }
 
 Ledger::~Ledger() {
-  feeds_.reset();      // reads the views and the vault
+  feeds_.reset();      // reads the views, the vault and (may_publish) the backend
   publisher_.reset();  // its last checkpoint reads the views
   backend_.reset();    // stops deciding; queued commands were never acknowledged
   engine_.reset();

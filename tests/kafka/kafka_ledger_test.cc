@@ -266,25 +266,33 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   ExpectCommandsDeleted(prefix, 4);
 }
 
-// One vault for every instance (events/vault_share.h): personal data sealed
-// by one instance opens on another, an erasure destroys the key everywhere
-// (and a new application of the same person is not erased), an instance
-// away during an erasure destroys the key when it comes back, and an
-// instance with another server.secret is refused.
+// One ledger on Kafka (one partition) as two instances: `decider` decides
+// the commands, `gateway` only serves (process_commands off): everything it
+// answers or opens comes from the decider through the topics.
+struct TwoInstances {
+  std::unique_ptr<Ledger> decider, gateway;
+};
+TwoInstances OpenTwoInstances(const std::string& prefix) {
+  TwoInstances t;
+  auto a = Ledger::Open(KafkaLedger(TempDir(prefix + "-a"), Bootstrap(), prefix, 1));
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  LedgerOptions bo = KafkaLedger(TempDir(prefix + "-b"), Bootstrap(), prefix, 1);
+  bo.kafka.process_commands = false;
+  auto b = Ledger::Open(bo);
+  EXPECT_TRUE(b.ok()) << b.status().ToString();
+  if (a.ok() && b.ok()) t = {std::move(*a), std::move(*b)};
+  return t;
+}
+
 // Two requests sending one command id at the same moment, through two
 // instances or one: each is answered by its own command's outcome (the
 // first decided, the other its duplicate, naming the first's action), never
 // by the other's as if it were its own.
 TEST(KafkaLedger, RequestsRacingWithOneCommandIdGetTheirOwnOutcomes) {
   PL_REQUIRE_KAFKA();
-  const std::string prefix = Unique("race");
-  auto a = Ledger::Open(KafkaLedger(TempDir("ra"), Bootstrap(), prefix, 1));
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  LedgerOptions bo = KafkaLedger(TempDir("rb"), Bootstrap(), prefix, 1);
-  bo.kafka.process_commands = false;  // a gateway: every answer comes off the topic
-  auto b = Ledger::Open(bo);
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
-  Enroll(**a, "ptsp_officer", kKel);
+  auto [a, b] = OpenTwoInstances(Unique("race"));  // b: every answer comes off the topic
+  ASSERT_TRUE(a && b);
+  Enroll(*a, "ptsp_officer", kKel);
 
   // Sends both commands before either can be decided; their outcomes.
   auto race = [](Ledger& x, Command cx, Ledger& y, Command cy) {
@@ -296,17 +304,17 @@ TEST(KafkaLedger, RequestsRacingWithOneCommandIdGetTheirOwnOutcomes) {
   for (int round = 0; round < 3; ++round) {
     const std::string permit = "permit-race-" + std::to_string(round);
     Outcome submitted =
-        (*a)->ExecuteSync(Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
-                              Application(HashToken("code-" + permit))));
+        a->ExecuteSync(Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
+                           Application(HashToken("code-" + permit))));
     ASSERT_TRUE(submitted.error.ok() && !submitted.refusal);
     // Round 0: another action through each instance; 1: both through the
     // gateway; 2: the same command twice.
-    Ledger& first = round == 1 ? **b : **a;
+    Ledger& first = round == 1 ? *b : *a;
     Command verify = Cmd("race-" + permit, permit, Officer("ptsp_officer"), VerifyDocuments{});
     Command other = round == 2 ? verify
                                : Cmd("race-" + permit, permit, Officer("ptsp_officer"),
                                      RequestCompletion{{"kk"}});
-    auto [x, y] = race(first, verify, **b, other);
+    auto [x, y] = race(first, verify, *b, other);
     ASSERT_TRUE(x.error.ok() && y.error.ok()) << x.error.ToString() << y.error.ToString();
     EXPECT_NE(x.duplicate, y.duplicate) << "round " << round << ": one decided, one repeated";
     const Outcome& decided = x.duplicate ? y : x;
@@ -319,6 +327,31 @@ TEST(KafkaLedger, RequestsRacingWithOneCommandIdGetTheirOwnOutcomes) {
   }
 }
 
+// Of two instances, the one whose processor owns command partition 0
+// publishes the feeds; the other stands by instead of fencing it again and
+// again.
+TEST(KafkaLedger, OneInstancePublishesTheFeeds) {
+  PL_REQUIRE_KAFKA();
+  auto [a, b] = OpenTwoInstances(Unique("onepub"));  // b decides nothing: never the publisher
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->feeds() && b->feeds());
+  for (int i = 1; i <= 3; ++i) {
+    Outcome o = a->ExecuteSync(SubmitCommand("onepub", i));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
+  }
+  // The ministry's feed carries every application.
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       a->feeds()->published("ministry-umkm") < 3 && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(a->feeds()->published("ministry-umkm"), 3u);
+  EXPECT_EQ(b->feeds()->published("ministry-umkm"), 0u);
+}
+
+// One vault for every instance (events/vault_share.h): personal data sealed
+// by one instance opens on another, an erasure destroys the key everywhere
+// (and a new application of the same person is not erased), an instance
+// away during an erasure destroys the key when it comes back, and an
+// instance with another server.secret is refused.
 TEST(KafkaLedger, InstancesShareOneVault) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("vault");
