@@ -57,13 +57,10 @@ Decision Handle(const Ctx& c, const VerifyDocuments&) {
   for (const auto& d : c.charter.required_documents)
     if (std::find(c.state.documents.begin(), c.state.documents.end(), d) == c.state.documents.end())
       lacking.push_back(d);
-  if (!lacking.empty()) {
-    std::string list;
-    for (const auto& d : lacking) list += (list.empty() ? "" : ", ") + d;
+  if (!lacking.empty())
     return Refuse("documents_missing",
-                  "the application lacks required documents (" + list +
+                  "the application lacks required documents (" + JoinOrNobody(lacking) +
                       "): ask the applicant for them with request_completion, then verify");
-  }
   return One(c, DocumentsVerified{});
 }
 

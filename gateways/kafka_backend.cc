@@ -2,28 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <random>
-
 #include "domain/command_codec.h"
 #include "events/thread_name.h"
+#include "gateways/ledger.h"
 #include "projections/outcome_codec.h"
 
 namespace pl {
 
-namespace {
-
-std::string RandomPrefix() {
-  std::random_device rd;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%08x%08x-", rd(), rd());
-  return buf;
-}
-
-}  // namespace
-
 KafkaBackend::KafkaBackend(Options options, EventLog& events)
-    : options_(std::move(options)), events_(events), request_prefix_(RandomPrefix()) {}
+    : options_(std::move(options)), events_(events), request_prefix_(RandomToken(8) + "-") {}
 
 Result<std::unique_ptr<KafkaBackend>> KafkaBackend::Open(
     Options options, EventLog& events, std::unique_ptr<KafkaCommandProcessor> processor,
