@@ -22,6 +22,44 @@ const id: Dict = {
   'error.prefix': 'Ledger menolak',
   'apierr.unknown_tracking_code':
     'Tidak ada permohonan dengan kode lacak ini. Periksa kode pada tanda terima permohonan Anda.',
+  // The ledger's refusals the pages can meet, in Bahasa Indonesia; the
+  // ledger's own (English) message follows as the detail.
+  'apierr.unauthenticated': 'Token petugas tidak dikenal. Masuk lagi dengan token yang diberikan admin.',
+  'apierr.officer_not_enrolled': 'Petugas ini sudah tidak terdaftar. Minta admin mendaftarkan Anda kembali dengan token baru.',
+  'apierr.role_not_permitted':
+    'Menurut piagam, peran Anda tidak boleh mengambil tindakan ini. Serahkan kepada petugas dengan peran yang berwenang.',
+  'apierr.outside_jurisdiction':
+    'Permohonan ini di luar wilayah tugas Anda. Petugas kelurahan tempat usaha yang menanganinya.',
+  'apierr.unknown_permit': 'Tidak ada permohonan dengan nomor ini. Periksa nomor permohonan.',
+  'apierr.version_conflict':
+    'Petugas lain sudah bertindak atas permohonan ini lebih dahulu. Status terbaru ditampilkan; periksa, lalu ulangi bila masih perlu.',
+  'apierr.command_id_reused': 'Tindakan ini sudah pernah dikirim dengan isi lain. Muat ulang halaman, lalu ulangi.',
+  'apierr.transition_not_allowed':
+    'Tindakan ini tidak dapat diambil pada status permohonan sekarang. Muat ulang halaman untuk melihat status terbaru.',
+  'apierr.zoning_non_compliant':
+    'Survei mencatat lokasi tidak sesuai zonasi, jadi rekomendasi tidak dapat diberikan. Pilih "Tolak rekomendasi" dengan alasannya.',
+  'apierr.documents_missing':
+    'Dokumen wajib belum lengkap, jadi dokumen belum dapat diverifikasi. Pilih "Minta kelengkapan dokumen".',
+  'apierr.documents_still_missing': 'Masih ada dokumen yang kurang. Centang semua dokumen yang diminta dan sudah diserahkan.',
+  'apierr.unknown_document': 'Dokumen itu tidak dikenal piagam. Pilih dari daftar dokumen.',
+  'apierr.unknown_reason_code': 'Kode alasan itu tidak ada dalam piagam. Pilih alasan dari daftar.',
+  'apierr.invalid_date': 'Tanggal survei tidak berlaku atau sudah lewat. Tulis tanggal hari ini atau sesudahnya (TTTT-BB-HH).',
+  'apierr.unknown_officer': 'Salah satu anggota tim bukan petugas terdaftar. Periksa ID petugas.',
+  'apierr.missing_field': 'Ada isian wajib yang kosong. Lengkapi isian itu.',
+  'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
+  'apierr.invalid_text': 'Teksnya memuat karakter yang tidak diterima. Ketik ulang isian tanpa karakter khusus.',
+  'apierr.personal_data_in_text':
+    'Teks ini dipublikasikan dan tidak boleh memuat NIK atau nomor telepon. Tulis alasannya tanpa data pribadi.',
+  'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
+  'apierr.unavailable': 'Ledger sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
+  'apierr.outcome_unknown':
+    'Hasil tindakan belum diketahui; mungkin sudah tercatat. Tekan tombol yang sama lagi untuk mengetahui hasilnya (tidak tercatat dua kali).',
+  'apierr.consent_not_required': 'Penerima ini mendapat data menurut kebijakan berbagi data tanpa perlu persetujuan.',
+  'apierr.invalid_parameter': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
+  'apierr.invalid_query': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
+  'apierr.unknown_kelurahan': 'Kelurahan itu tidak ada dalam piagam. Pilih dari daftar kelurahan.',
+  'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami ledger. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'error.detail': 'Rincian dari ledger',
   'none': '—',
   'yes': 'Ya',
   'no': 'Tidak',
@@ -215,7 +253,8 @@ const id: Dict = {
   'off.field.reason': 'Alasan',
   'off.hint.public_reason':
     'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, NIK, atau kontak seseorang.',
-  'off.field.reason_code': 'Kode alasan',
+  'off.field.reason_code': 'Alasan penolakan',
+  'off.field.reason_code.choose': '— pilih alasan —',
   'off.field.subscriber': 'Pelanggan (mis. bank-dki)',
   'off.field.legal': 'Dasar hukum (opsional)',
   'v.required': 'Wajib diisi.',
@@ -245,6 +284,7 @@ const en: Dict = {
   'error.prefix': 'The ledger refused',
   'apierr.unknown_tracking_code':
     'No application has this tracking code. Check the code on your application receipt.',
+  'error.detail': 'The ledger’s detail',
   'none': '—',
   'yes': 'Yes',
   'no': 'No',
@@ -434,7 +474,8 @@ const en: Dict = {
   'off.field.reason': 'Reason',
   'off.hint.public_reason':
     "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, NIK or contact.",
-  'off.field.reason_code': 'Reason code',
+  'off.field.reason_code': 'Ground for rejection',
+  'off.field.reason_code.choose': '— choose a ground —',
   'off.field.subscriber': 'Subscriber (e.g. bank-dki)',
   'off.field.legal': 'Legal basis (optional)',
   'v.required': 'Required.',

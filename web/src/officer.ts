@@ -636,8 +636,12 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
-          h('input', { id, name: f.name, type: 'text', list: `${id}-list`, maxlength: 64, autocomplete: 'off', 'aria-describedby': errId, required: true }),
-          h('datalist', { id: `${id}-list` }, (st.charter?.rejection_reasons ?? DEFAULT_REASON_CODES).map((c) => h('option', { value: c }, term('reason', c)))),
+          h(
+            'select',
+            { id, name: f.name, 'aria-describedby': errId, required: true },
+            h('option', { value: '' }, t('off.field.reason_code.choose')),
+            (st.charter?.rejection_reasons ?? DEFAULT_REASON_CODES).map((c) => h('option', { value: c }, term('reason', c))),
+          ),
           err,
         );
       case 'date':
@@ -724,7 +728,7 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
         break;
       }
       default: {
-        const el = box.querySelector('input, textarea') as HTMLInputElement | HTMLTextAreaElement;
+        const el = box.querySelector('input, textarea, select') as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
         const v = el.value.trim();
         if (f.required && !v) errors.push([f.name, t('v.required')]);
         if (v) body[f.name] = v;
@@ -762,7 +766,7 @@ async function submitAction(
   if (errors.length) {
     for (const [name, msg] of errors) {
       const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
-      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea')!;
+      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
       target.setAttribute('aria-invalid', 'true');
       clear(box.querySelector('.field-error')!, msg);
     }

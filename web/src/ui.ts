@@ -106,20 +106,27 @@ export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge badge-${kind}`, 'data-status': status }, term('status', status));
 }
 
-// The message for a failed request: the ledger's code and message (the
-// ledger writes English; a code the pages translate shows in the page's
-// language).
+// Codes that mean the page sent what the ledger does not take: one text
+// for them all (the detail names the field).
+const REQUEST_CODES = new Set(['malformed_json', 'wrong_type', 'unknown_field', 'malformed_request', 'request_too_large', 'method_not_allowed', 'not_found']);
+
+// The message for a failed request: the ledger's code, the page's own text
+// for it where the page's language has one, and the ledger's (English)
+// message as the detail, since it names the specifics (which document,
+// which status); otherwise the ledger's message alone.
 export function errorBox(e: unknown): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
-    const key = `apierr.${e.code}`;
+    const key = REQUEST_CODES.has(e.code) ? 'apierr.request' : `apierr.${e.code}`;
     const local = t(key);
+    const own = local !== key;
     return h(
       'div',
       { class: 'alert alert-error', role: 'alert', 'data-error-code': e.code },
       h('strong', {}, `${t('error.prefix')}: `),
       h('code', { class: 'error-code' }, e.code),
       ' ',
-      h('span', { class: 'error-message' }, local === key ? e.message : local),
+      h('span', { class: 'error-message' }, own ? local : e.message),
+      own && e.message ? h('small', { class: 'error-detail' }, `${t('error.detail')}: `, h('span', { lang: 'en' }, e.message)) : null,
     );
   }
   return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t('error.network'));

@@ -346,7 +346,9 @@ describe('officer worklist', () => {
     await page.selectOption('#other-action', 'issue_permit');
     await page.click('#other-form form[data-action="issue_permit"] button[type=submit]');
     await page.waitForSelector('#other-form [data-error-code="role_not_permitted"]');
-    const msg = await page.textContent('#other-form [data-error-code] .error-message');
+    // In the page's language, with the ledger's own message as the detail.
+    assert.match(await page.textContent('#other-form [data-error-code] .error-message'), /peran Anda tidak boleh/);
+    const msg = await page.textContent('#other-form [data-error-code] .error-detail span');
     const direct = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
       token: ledger.tokens.officers['ptsp-bintaro'],
       method: 'POST',
@@ -389,6 +391,16 @@ describe('officer worklist', () => {
     await head.waitForSelector('#other-form [data-error-code="transition_not_allowed"]');
     assert.equal(await head.evaluate(() => document.activeElement?.dataset.errorCode), 'transition_not_allowed', 'focus moves to the refusal');
     assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'incomplete');
+    // A rejection's ground is chosen from the charter's list, not typed.
+    const reject = '#actions form[data-action="reject"]';
+    const grounds = await head.$$eval(`${reject} select[name=reason_code] option`, (os) => os.map((o) => o.value));
+    assert.deepEqual(grounds.slice(1), (await api(ledger.base, '/v1/charter')).json.rejection_reasons);
+    await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
+    await head.click(`${reject} button[type=submit]`);
+    assert.equal(await head.getAttribute(`${reject} select[name=reason_code]`, 'aria-invalid'), 'true', 'no ground chosen');
+    await head.selectOption(`${reject} select[name=reason_code]`, 'incomplete_documents');
+    await head.click(`${reject} button[type=submit]`);
+    await head.waitForSelector('#detail[data-status="rejected"]');
     assertNoProblems(head);
     await head.context().close();
   });
