@@ -5,7 +5,7 @@ import './styles.css';
 import { api, type AreaStats, type RegisterEntry, type Stats } from './api';
 import { chartCard, COLORS, destroyCharts, type Series } from './charts';
 import { t, term } from './i18n';
-import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, mountChrome, statusBadge } from './ui';
+import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, jakartaToday, mountChrome, statusBadge } from './ui';
 
 export const ALL_STAGES = [
   'submitted',
@@ -72,7 +72,10 @@ function renderFilters(): void {
   if (!s) return clear(box);
   const a = areaStats()!;
   const months = a.months.map((m) => m.month).sort().reverse();
-  if (!months.includes(state.month)) state.month = months[0] ?? '';
+  // The month running now has few finished stages early on: the page opens
+  // on the latest whole month, and names the running one as such.
+  const running = jakartaToday().slice(0, 7);
+  if (!months.includes(state.month)) state.month = months.find((m) => m < running) ?? months[0] ?? '';
   const areaSel = h(
     'select',
     {
@@ -98,7 +101,7 @@ function renderFilters(): void {
         $('#month').focus();
       },
     },
-    months.map((m) => h('option', { value: m }, fmtMonth(m))),
+    months.map((m) => h('option', { value: m }, m === running ? t('dash.month.running', { month: fmtMonth(m) }) : fmtMonth(m))),
   );
   monthSel.value = state.month;
   clear(
