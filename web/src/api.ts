@@ -161,6 +161,7 @@ export interface Charter {
   required_documents: string[];
   optional_documents?: string[];
   rejection_reasons?: string[]; // absent: the ledger's five default codes
+  holidays: string[]; // YYYY-MM-DD, besides Saturdays and Sundays
   utc_offset_minutes: number;
 }
 export interface ActionResult {

@@ -43,7 +43,8 @@ const id: Dict = {
   'apierr.documents_still_missing': 'Masih ada dokumen yang kurang. Centang semua dokumen yang diminta dan sudah diserahkan.',
   'apierr.unknown_document': 'Dokumen itu tidak dikenal piagam. Pilih dari daftar dokumen.',
   'apierr.unknown_reason_code': 'Kode alasan itu tidak ada dalam piagam. Pilih alasan dari daftar.',
-  'apierr.invalid_date': 'Tanggal survei tidak berlaku atau sudah lewat. Tulis tanggal hari ini atau sesudahnya (TTTT-BB-HH).',
+  'apierr.invalid_date':
+    'Tanggal survei tidak berlaku. Pilih hari kerja (bukan akhir pekan atau hari libur) mulai hari ini, paling lambat setahun lagi (TTTT-BB-HH).',
   'apierr.unknown_officer': 'Salah satu anggota tim bukan petugas terdaftar. Periksa ID petugas.',
   'apierr.missing_field': 'Ada isian wajib yang kosong. Lengkapi isian itu.',
   'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
@@ -264,6 +265,7 @@ const id: Dict = {
   'v.date.real': 'Tanggal ini tidak ada di kalender.',
   'v.date.past': 'Tanggal survei tidak boleh sebelum hari ini ({today}).',
   'v.date.far': 'Tanggal survei lebih dari setahun setelah hari ini ({today}); periksa tahunnya.',
+  'v.date.workday': 'Tanggal survei harus hari kerja: bukan Sabtu, Minggu, atau hari libur dalam piagam.',
   'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, atau tanda hubung.',
   'v.fix': 'Periksa isian yang ditandai.',
 };
@@ -486,6 +488,7 @@ const en: Dict = {
   'v.date.real': 'This date is not on the calendar.',
   'v.date.past': 'The survey date may not be before today ({today}).',
   'v.date.far': 'The survey date is more than a year after today ({today}); check the year.',
+  'v.date.workday': 'The survey date must be a working day: not a Saturday, Sunday or a holiday of the charter.',
   'v.team': 'Officer IDs hold only letters, digits, dots, underscores or hyphens.',
   'v.fix': 'Check the marked fields.',
 };

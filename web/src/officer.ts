@@ -724,6 +724,7 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
         else if (!realDate(v)) errors.push([f.name, t('v.date.real')]);
         else if (v < today) errors.push([f.name, t('v.date.past', { today })]);
         else if (daysBetween(today, v) > 366) errors.push([f.name, t('v.date.far', { today })]);
+        else if (!workingDay(v)) errors.push([f.name, t('v.date.workday')]);
         body[f.name] = v;
         break;
       }
@@ -737,6 +738,14 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
   }
   void action;
   return { body, errors };
+}
+
+// A working day of the charter's calendar (the ledger refuses a survey on
+// another day).
+function workingDay(v: string): boolean {
+  const [y, m, d] = v.split('-').map(Number);
+  const weekday = new Date(Date.UTC(y!, m! - 1, d!)).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !(st.charter?.holidays ?? []).includes(v);
 }
 
 function realDate(v: string): boolean {

@@ -314,6 +314,13 @@ describe('officer worklist', () => {
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro');
     await page.click(`${form} button[type=submit]`);
     assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
+    // So is a Saturday: the survey is held on a working day.
+    const saturday = new Date(Date.now() + 7 * 3600e3);
+    do saturday.setUTCDate(saturday.getUTCDate() + 1);
+    while (saturday.getUTCDay() !== 6);
+    await page.fill(`${form} input[name=date]`, saturday.toISOString().slice(0, 10));
+    await page.click(`${form} button[type=submit]`);
+    assert.match(await page.textContent(`${form} [data-field="date"] .field-error`), /hari kerja/);
     const still = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(still.version, 2, 'nothing was sent');
     // A valid survey date (a working day a week ahead) goes through.
