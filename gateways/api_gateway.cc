@@ -750,9 +750,11 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
   // was never enrolled and never acted is most likely mistyped.
   if (page.events.empty() && !page.unknown_cursor && officer_id != "admin" &&
       !ledger_.governance()->officers.contains(officer_id))
-    return respond(ErrorResponse(
-        req, http::status::not_found, "unknown_officer",
-        "no officer \"" + officer_id + "\" is enrolled or has acted: check the officer id"));
+    return respond(
+        ErrorResponse(req, http::status::not_found, "unknown_officer",
+                      "no officer \"" + officer_id +
+                          "\" is enrolled now or has ever acted: check the officer id (an "
+                          "officer retired without acting has no trail)"));
   if (page.unknown_cursor)
     return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
                                  "?after= must be the \"next\" of an earlier page of officer " +

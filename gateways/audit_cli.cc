@@ -292,9 +292,15 @@ void Auditor::CheckConsistency() {
 Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
   const std::string why =
       " (audit verify recomputes the tree of a one-partition log, in log order)";
+  // The reason is told where the log's partitions are what refused it, not
+  // where the log could not be opened at all (held by a server, say).
+  auto refused = [&](const Status& s) {
+    const bool partitions = s.code() == "invalid_argument" || s.code() == "topic_mismatch";
+    return Status(s.code(), s.message() + (partitions ? why : ""));
+  };
   if (options_.kafka.bootstrap.empty()) {
     auto log = EmbeddedLog::Open({(fs::path(options_.data_dir) / "log").string(), 1, false});
-    if (!log.ok()) return Status(log.status().code(), log.status().message() + why);
+    if (!log.ok()) return refused(log.status());
     return std::unique_ptr<EventLog>(std::move(*log));
   }
   const auto& k = options_.kafka;
@@ -310,7 +316,7 @@ Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
   lo.partitions = 1;
   lo.client_config = k.client_config;
   auto log = KafkaLog::Open(lo);
-  if (!log.ok()) return Status(log.status().code(), log.status().message() + why);
+  if (!log.ok()) return refused(log.status());
   return std::unique_ptr<EventLog>(std::move(*log));
 }
 
