@@ -145,20 +145,7 @@ Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const KafkaClie
 
 Result<std::vector<ConsumedRecord>> KafkaTopicReader::Poll(std::chrono::milliseconds timeout,
                                                            size_t max) {
-  std::vector<ConsumedRecord> out;
-  int wait = Ms(timeout);
-  while (out.size() < max) {
-    MessagePtr m(rd_kafka_consumer_poll(impl_->rk, wait));
-    if (!m) break;
-    wait = 0;
-    if (m->err) {
-      if (std::string f = FatalError(impl_->rk); !f.empty())
-        return Status("kafka_error", "reader failed fatally: " + f);
-      continue;
-    }
-    out.push_back(ToConsumedRecord(*m));
-  }
-  return out;
+  return PollRecords(impl_->rk, timeout, max, "reader");
 }
 
 }  // namespace pl

@@ -227,4 +227,27 @@ inline std::string FatalError(rd_kafka_t* rk) {
   return std::string(rd_kafka_err2name(err)) + ": " + buf;
 }
 
+// Up to `max` records of a consumer, waiting up to `timeout` for the first
+// only. A record's error is skipped (transient, or reported by librdkafka's
+// log; it retries) unless the client failed fatally: then kafka_error,
+// naming `who`.
+inline Result<std::vector<ConsumedRecord>> PollRecords(rd_kafka_t* rk,
+                                                       std::chrono::milliseconds timeout,
+                                                       size_t max, const char* who) {
+  std::vector<ConsumedRecord> out;
+  int wait = Ms(timeout);
+  while (out.size() < max) {
+    MessagePtr m(rd_kafka_consumer_poll(rk, wait));
+    if (!m) break;
+    wait = 0;
+    if (m->err) {
+      if (std::string f = FatalError(rk); !f.empty())
+        return Status("kafka_error", std::string(who) + " failed fatally: " + f);
+      continue;
+    }
+    out.push_back(ToConsumedRecord(*m));
+  }
+  return out;
+}
+
 }  // namespace pl::kafka_internal

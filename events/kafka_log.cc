@@ -363,20 +363,7 @@ Result<std::unique_ptr<KafkaGroupConsumer>> KafkaGroupConsumer::Create(
 
 Result<std::vector<ConsumedRecord>> KafkaGroupConsumer::Poll(std::chrono::milliseconds timeout,
                                                              size_t max) {
-  std::vector<ConsumedRecord> out;
-  int wait = Ms(timeout);
-  while (out.size() < max) {
-    MessagePtr m(rd_kafka_consumer_poll(impl_->rk, wait));
-    if (!m) break;
-    wait = 0;  // only wait for the first record
-    if (m->err) {
-      if (std::string f = FatalError(impl_->rk); !f.empty())
-        return Status("kafka_error", "consumer failed fatally: " + f);
-      continue;  // transient, or reported by librdkafka's log; it retries
-    }
-    out.push_back(ToConsumedRecord(*m));
-  }
-  return out;
+  return PollRecords(impl_->rk, timeout, max, "consumer");
 }
 
 Status KafkaGroupConsumer::CommitOffsets(const std::vector<TopicPartitionOffset>& offsets) {
