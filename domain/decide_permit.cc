@@ -178,20 +178,21 @@ Decision Handle(const Ctx& c, const Reject& a) {
                                              JoinOrNobody(codes) + "; explain the case in reason");
   }
   if (Blank(a.reason)) return Missing("reason", "explain the rejection to the applicant");
-  if (HoldsIdentityNumber(a.reason)) return IdentityNumberIn("reason", "to the ministry's feed");
+  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
   return One(c, ApplicationRejected{a.reason_code, a.reason});
 }
 
 Decision Handle(const Ctx& c, const Withdraw& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the application is withdrawn");
-  if (HoldsIdentityNumber(a.reason)) return IdentityNumberIn("reason", "to the ministry's feed");
+  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
   return One(c, ApplicationWithdrawn{a.reason});
 }
 
 Decision Handle(const Ctx& c, const Revoke& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the permit is revoked");
-  if (HoldsIdentityNumber(a.reason))
-    return IdentityNumberIn("reason", "on the public verification page and the ministry's feed");
+  if (auto r = PersonalDataIn(a.reason, "reason",
+                              "on the public verification page and the ministry's feed"))
+    return *r;
   return One(c, PermitRevoked{a.reason});
 }
 

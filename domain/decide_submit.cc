@@ -39,6 +39,13 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
              "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");
   }
   if (Blank(b.name)) return R("missing_field", "the business name (business.name) is empty");
+  // Both are public: the register, the verification page and the feeds.
+  for (const auto& [text, field] :
+       {std::pair{&b.name, "business name (business.name)"},
+        std::pair{&b.description, "business description (business.description)"}}) {
+    if (auto r = PersonalDataIn(*text, field, "in the public register and the feeds"))
+      return r->refusal;
+  }
   if (Blank(s.personal.name)) {
     return R("missing_field", "the applicant's name (applicant.name) is empty");
   }

@@ -1,8 +1,11 @@
 #include "domain/decider_util.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace pl {
 
@@ -60,24 +63,143 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
          "command_id";
 }
 
+namespace {
+
+// The code points of `s` (well-formed UTF-8).
+std::vector<uint32_t> CodePoints(std::string_view s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+// The value of a decimal digit of any script (ASCII, fullwidth, Arabic,
+// Devanagari, ..., the mathematical ones, super- and subscripts), or -1.
+int DigitValue(uint32_t cp) {
+  static constexpr uint32_t kZeros[] = {
+      0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6,  0x0A66,  0x0AE6,  0x0B66,  0x0BE6, 0x0C66,
+      0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20,  0x1040,  0x1090,  0x17E0,  0x1810, 0x1946,
+      0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40,  0x1C50,  0x2080,  0xA620,  0xA8D0, 0xA900,
+      0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6};
+  for (uint32_t zero : kZeros)
+    if (cp >= zero && cp < zero + 10) return static_cast<int>(cp - zero);
+  if (cp == 0x2070) return 0;
+  if (cp == 0x00B9) return 1;
+  if (cp == 0x00B2 || cp == 0x00B3) return static_cast<int>(cp - 0x00B0);
+  if (cp >= 0x2074 && cp <= 0x2079) return static_cast<int>(cp - 0x2070);
+  return -1;
+}
+
+// What may stand between the digits of one number as people write them:
+// spaces, dots, dashes, brackets and the plus of a country code.
+bool NumberSeparator(uint32_t cp) {
+  switch (cp) {
+    case ' ':
+    case '\t':
+    case '-':
+    case '.':
+    case '(':
+    case ')':
+    case '+':
+    case 0x00A0:
+    case 0x2009:
+    case 0x202F:
+    case 0x3000:
+    case 0xFF0D:
+    case 0xFF0E:
+      return true;
+    default:
+      return cp >= 0x2010 && cp <= 0x2015;  // hyphens and dashes
+  }
+}
+
+}  // namespace
+
 bool HoldsIdentityNumber(std::string_view s) {
-  auto digit = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
-  int run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (digit(i)) {
-      if (++run >= 10) return true;
-    } else if (!((s[i] == ' ' || s[i] == '-') && run > 0 && digit(i + 1))) {
-      run = 0;
+  const std::vector<uint32_t> cps = CodePoints(s);
+  // A run: groups of digits, one to three separators between groups
+  // ("0812 - 7777").
+  std::vector<size_t> groups;  // digits in each group of the run
+  bool dots_only = true;       // every gap a single '.' (the shape of an amount)
+  size_t gap = 0;              // separators since the last digit
+  bool gap_is_dot = false;
+  auto run_is_number = [&] {
+    size_t digits = 0;
+    for (size_t g : groups) digits += g;
+    if (digits < 10) return false;
+    // "2.500.000.000": thousands grouped by dots is an amount.
+    const bool amount =
+        dots_only && groups.size() > 1 && groups[0] <= 3 &&
+        std::all_of(groups.begin() + 1, groups.end(), [](size_t g) { return g == 3; });
+    return !amount;
+  };
+  auto end_run = [&] {
+    bool number = run_is_number();
+    groups.clear();
+    dots_only = true;
+    return number;
+  };
+  for (uint32_t cp : cps) {
+    if (DigitValue(cp) >= 0) {
+      if (groups.empty() || gap > 0) {
+        if (!groups.empty() && !(gap == 1 && gap_is_dot)) dots_only = false;
+        groups.push_back(0);
+      }
+      ++groups.back();
+      gap = 0;
+    } else if (NumberSeparator(cp) && !groups.empty() && gap < 3) {
+      gap_is_dot = gap == 0 && (cp == '.' || cp == 0xFF0E);
+      ++gap;
+    } else {
+      if (end_run()) return true;
+      gap = 0;
     }
+  }
+  return end_run();
+}
+
+bool HoldsEmailAddress(std::string_view s) {
+  auto local = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
+           c == '+' || c == '-';
+  };
+  auto label = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; };
+  for (size_t at = s.find('@'); at != std::string_view::npos; at = s.find('@', at + 1)) {
+    if (at == 0 || !local(s[at - 1])) continue;
+    // name@host.tld: a label, then at least one dot and another label.
+    size_t i = at + 1, labels = 0;
+    while (i < s.size() && label(s[i])) {
+      while (i < s.size() && label(s[i])) ++i;
+      ++labels;
+      if (i + 1 < s.size() && s[i] == '.' && label(s[i + 1]))
+        ++i;
+      else
+        break;
+    }
+    if (labels >= 2) return true;
   }
   return false;
 }
 
-Decision IdentityNumberIn(const std::string& field, const std::string& where) {
-  return Refuse("personal_data_in_text",
-                "the " + field + " is published (" + where +
-                    ") and may not hold an identity or phone number (10 or more digits in a "
-                    "row); write it without the number");
+std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
+                                       const std::string& where) {
+  if (HoldsIdentityNumber(text))
+    return Refuse("personal_data_in_text",
+                  "the " + field + " is published (" + where +
+                      ") and may not hold an identity or phone number (10 or more digits, "
+                      "however spaced, dotted or dashed); write it without the number");
+  if (HoldsEmailAddress(text))
+    return Refuse("personal_data_in_text", "the " + field + " is published (" + where +
+                                               ") and may not hold an e-mail address; write "
+                                               "it without the address");
+  return std::nullopt;
 }
 
 void Emit(Decision& d, const Command& cmd, uint64_t version, Payload payload) {

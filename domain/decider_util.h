@@ -24,13 +24,18 @@ bool Blank(std::string_view s);
 // The refusal is remembered under the command id, so a retry needs a new one.
 std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 
-// Whether `s` holds a run of 10 or more digits, single spaces or hyphens
-// between them allowed ("3174 0101 9000 0001", "0812-3456-7890"): a NIK, a
-// KK or NPWP number, a phone number. Amounts ("Rp 2.500.000.000") are not.
+// Whether `s` holds a number of 10 or more digits of any script, however
+// written: spaced, dotted, dashed or bracketed ("3174 0101 9000 0001",
+// "3174.0101.9000.0001", "(021) 5555-1234", "+62 812 7777 6666"): a NIK, a
+// KK or NPWP number, a phone number. Amounts grouped by dots in thousands
+// ("Rp 2.500.000.000") are not; a comma, a slash or a letter ends a number.
 bool HoldsIdentityNumber(std::string_view s);
-// The refusal of a text that is published (`where`) holding one
-// (code personal_data_in_text).
-Decision IdentityNumberIn(const std::string& field, const std::string& where);
+// Whether `s` holds an e-mail address (name@host.tld).
+bool HoldsEmailAddress(std::string_view s);
+// The refusal (code personal_data_in_text) of a text that is published
+// (`where`) holding either, naming `field`; nullopt when it holds neither.
+std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
+                                       const std::string& where);
 
 // Appends an event caused by `cmd` to `d`, numbered after `version` and the
 // events already in `d`.

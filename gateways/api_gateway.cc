@@ -36,12 +36,33 @@ const std::string* PublishedReason(const Action& a) {
   return nullptr;
 }
 
-// Whether `text` holds `name` (ASCII letters compared without case).
+// The words of `s`: runs of letters (ASCII letters lower-cased; any
+// non-ASCII byte counts as a letter, so words of other scripts stay whole).
+std::vector<std::string> Words(std::string_view s) {
+  std::vector<std::string> words(1);
+  for (unsigned char c : s) {
+    if (std::isalpha(c) || c >= 0x80) {
+      words.back() += static_cast<char>(std::tolower(c));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+// Whether `text` names the person called `name`: every word of the name (of
+// two letters or more) is a word of the text, in any order and however
+// spaced or punctuated ("Santoso, Budi", "budi  santoso"). A one-word name
+// of fewer than three letters is not looked for.
 bool Mentions(std::string_view text, std::string_view name) {
-  if (name.size() < 3) return false;
-  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
-  return std::search(text.begin(), text.end(), name.begin(), name.end(),
-                     [&](char a, char b) { return lower(a) == lower(b); }) != text.end();
+  std::vector<std::string> wanted = Words(name);
+  std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
+  if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
+  const std::vector<std::string> have = Words(text);
+  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return std::find(have.begin(), have.end(), w) != have.end();
+  });
 }
 
 // Who sent what, in canonical form and without its command_id: a secret

@@ -100,6 +100,12 @@ TEST(Refusal, SubmissionFields) {
                  "unknown_document");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.push_back("npwp"); }));
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.documents.clear(); }));
+  // The business name and description are public (the register, the feeds).
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.description = "warung, hub 0812-7777-6666"; }),
+                 "personal_data_in_text");
+  EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = "Toko Ani (ani.w@gmail.com)"; }),
+                 "personal_data_in_text");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.description = "kue basah, 24 jam"; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) {
                    s.documents = {"npwp", "ktp", "npwp"};
                  }),
@@ -229,8 +235,8 @@ TEST(Refusal, ReasonsAreRequired) {
   EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{"   "}), "missing_field");
 }
 
-// Published reasons hold no identity or phone number; dates, letter numbers
-// and amounts are fine.
+// Published reasons hold no identity or phone number and no e-mail address;
+// dates, letter numbers and amounts are fine.
 TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   PermitWorld issued;
   issued.AdvanceTo(S::kIssued);
@@ -242,10 +248,24 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   EXPECT_REFUSED(open.Try(Officer("ptsp_head"), Reject{"zoning", "hubungi 081234567890"}),
                  "personal_data_in_text");
   EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
+  // However the number is written: dotted, bracketed, with a country code,
+  // in fullwidth or Arabic-Indic digits, or mixed; and e-mail addresses.
+  for (const char* text :
+       {"NIK 3174.0123.4567.8955", "telp (021) 5555-1234", "hub +62 812 7777 6666",
+        "NIK \uff13\uff11\uff17\uff14\uff10\uff11\uff15\uff17\uff10\uff18\uff19\uff10",
+        "\u0663\u0661\u0667\u0664\u0660\u0661\u0665\u0667\u0660\u0668", "3174.0123 4567-8955",
+        "3174 \u2013 0123 \u2013 4567", "surel ani.w@gmail.com", "kirim ke a@b.co.id"}) {
+    SCOPED_TRACE(text);
+    EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{text}), "personal_data_in_text");
+  }
   for (const char* text :
        {"usaha tutup sejak 2026-11-30, surat 12/REK/2026", "modal Rp 25.000.000.000 melebihi batas",
-        "Rp 2,500,000,000", "123456789 pelanggaran"})
+        "Rp 2,500,000,000", "123456789 pelanggaran", "surat 503/1.824.3/2026 tanggal 2026-11-30",
+        "survei 2026-12-01, 2026-12-08", "omzet Rp 2.500.000.000,00 per tahun",
+        "lihat @kelurahan_ulujami"}) {
+    SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
+  }
 }
 
 // Governance stream.
