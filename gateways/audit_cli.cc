@@ -447,16 +447,6 @@ Status Auditor::Run() {
   return Status::Ok();
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string JsonText(const nlohmann::json& j) {
   return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump();
 }
@@ -556,6 +546,21 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   r.live = ProjectionEngine::Digest((*ledger)->engine().db());
   r.rebuilt = ProjectionEngine::Digest((*fresh)->db());
   return r;
+}
+
+std::string CsvField(const std::string& text) {
+  // A cell a spreadsheet would read as a formula (a command id is anyone's
+  // choice, an applicant's too) starts with an apostrophe: shown as text.
+  const bool formula =
+      !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+  const std::string s = formula ? "'" + text : text;
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 Status ExportTrail(const std::string& data_dir, const std::string& permit_id,

@@ -90,6 +90,10 @@ struct ReplayResult {
 // cluster); its views are compared with a fresh replay into `output`.
 Result<ReplayResult> ReplayViews(LedgerOptions ledger, std::string output);
 
+// One CSV cell: quoted when it holds a comma, quote or line break; one a
+// spreadsheet would take for a formula (starting with = + - @, a tab or a
+// carriage return) is prefixed with an apostrophe.
+std::string CsvField(const std::string& text);
 // The history of one permit, oldest first, each event with its leaf index
 // and leaf hash: format "csv" or "jsonl".
 Status ExportTrail(const std::string& data_dir, const std::string& permit_id,

@@ -7,8 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/decider.h"
-#include "gateways/api_render.h"
 #include "events/json_writer.h"
+#include "gateways/api_render.h"
+#include "gateways/audit_cli.h"
 #include "gateways/key_wait.h"
 #include "tests/domain/fixture.h"
 
@@ -154,3 +155,20 @@ TEST(KeyWait, HoldsAMessageUntilItsLimitThenLetsItGo) {
 
 }  // namespace
 }  // namespace pl::testing
+
+// The audit trail's CSV: a cell a spreadsheet would run as a formula (a
+// command id is anyone's choice) is text; quotes and commas are quoted.
+TEST(CsvField, QuotesAndNeutralisesFormulas) {
+  using pl::CsvField;
+  EXPECT_EQ(CsvField("c-1"), "c-1");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"https://x\",\"Buka\")"),
+            "\"'=HYPERLINK(\"\"https://x\"\",\"\"Buka\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("-1+1"), "'-1+1");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("\tx"), "'\tx");
+  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+}
