@@ -65,6 +65,19 @@ bool Mentions(std::string_view text, std::string_view name) {
   });
 }
 
+// Answers 409 command_id_reused (and says true) when `o` repeats a command
+// id whose first request was the same action with other fields than this
+// request's (`digest`, ActionDigest): that is another request, not a retry.
+bool RefuseReusedId(const HttpRequest& req, const Outcome& o, const std::string& digest,
+                    const Respond& respond) {
+  if (!o.duplicate || !o.error.ok() || o.digest.empty() || o.digest == digest) return false;
+  respond(ErrorResponse(req, http::status::conflict, "command_id_reused",
+                        "command_id " + o.command_id.str() + " was already used for " + o.action +
+                            " with other fields" + (o.refusal ? ", and refused" : "") +
+                            "; this is another request: send it with a new command_id"));
+  return true;
+}
+
 // Who sent what, in canonical form and without its command_id: a secret
 // derived from it (a tracking code, an officer's token) is given again to the
 // same request sent again, and to no other. The body was parsed before.
@@ -519,8 +532,9 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   cmd.actor = who.actor;
   std::string officer_id = e.officer_id, token_hash = e.token_hash;
   cmd.action = std::move(e);
+  const std::string digest = ActionDigest(cmd.action);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
-    if (RespondIfNotTaken(req, o, respond)) return;
+    if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
     if (o.duplicate) {
       const auto* first =
           o.events.size() == 1 ? std::get_if<OfficerEnrolled>(&o.events[0].payload) : nullptr;
@@ -561,8 +575,9 @@ void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
   cmd.action = std::move(r);
+  const std::string digest = ActionDigest(cmd.action);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
-    if (RespondIfNotTaken(req, o, respond)) return;
+    if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
     // A repeat answers "retired" only if its first request retired this
     // officer (or changed nothing and the officer is gone): an id used for
     // anything else would tell the administrator a token is revoked that
@@ -685,6 +700,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   cmd.actor = who.actor;
   cmd.expected_version = parsed->expected_version;
   const std::string action = ActionName(parsed->action);
+  const std::string digest = ActionDigest(parsed->action);
   cmd.action = std::move(parsed->action);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
     // A repeat skips the decision, and with it the role and jurisdiction
@@ -705,7 +721,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
                 " for " + o.action + " by " + o.sender + (o.refusal ? ", and refused" : "") +
                 "; send this " + action + " with a new command_id"));
     }
-    if (RespondIfNotTaken(req, o, respond)) return;
+    if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();
     for (const auto& e : o.events) events.push_back(ToJson(e));
     json j = {{"permit_id", permit_id},

@@ -7,9 +7,11 @@
 #include <cereal/types/string.hpp>
 #include <sstream>
 
+#include "domain/command_codec.h"
 #include "domain/state_codec.h"
 #include "events/binary_archive.h"
 #include "events/store_options.h"
+#include "projections/merkle_hash.h"
 
 namespace pl {
 namespace {
@@ -43,6 +45,14 @@ bool ForgetRefusal(const Outcome& o) { return o.refusal && o.version == 0; }
 
 }  // namespace
 
+std::string ActionDigest(const Action& action) {
+  if (std::holds_alternative<SubmitApplication>(action)) return "";
+  Command only;  // the action alone: no id, stream, actor or time
+  only.action = action;
+  const Hash h = Sha256({EncodeCommand(only)});
+  return std::string(reinterpret_cast<const char*>(h.data()), 16);
+}
+
 struct CommandCore::Dedupe {
   enum Kind : uint8_t { kAccepted = 0, kRefused = 1, kNoop = 2 };
   uint8_t kind = kAccepted;
@@ -53,6 +63,7 @@ struct CommandCore::Dedupe {
   std::string status;
   std::string code, message;
   std::string sender, action;  // refusals and no-ops; records before them end at `message`
+  std::string digest;          // Outcome::digest; records before it end at `action`
 
   // What a refused or no-op command did: there is no event to point at.
   static Dedupe Unwritten(const Outcome& o) {
@@ -66,11 +77,12 @@ struct CommandCore::Dedupe {
     }
     d.sender = o.sender;
     d.action = o.action;
+    d.digest = o.digest;
     return d;
   }
   std::string Encode() const {
     return WriteBinary(kind, partition, first_offset, count, version, status, code, message, sender,
-                       action);
+                       action, digest);
   }
   static std::optional<Dedupe> Decode(const std::string& s) {
     try {
@@ -78,6 +90,7 @@ struct CommandCore::Dedupe {
       Dedupe d;
       ar(d.kind, d.partition, d.first_offset, d.count, d.version, d.status, d.code, d.message);
       if (ar.remaining() > 0) ar(d.sender, d.action);
+      if (ar.remaining() > 0) ar(d.digest);
       return d;
     } catch (...) {
       return std::nullopt;
@@ -253,6 +266,7 @@ Outcome CommandCore::ReplayDuplicate(const Dedupe& d, const std::string& stream,
   out.status = d.status;
   out.sender = d.sender;
   out.action = d.action;
+  out.digest = d.digest;
   if (d.kind == Dedupe::kRefused) {
     out.refusal = Refusal{d.code, d.message};
     return out;
@@ -313,6 +327,7 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
     batch_commands[slot.dedupe_key] = i;
     slot.out.sender = cmd.actor.id;
     slot.out.action = ActionName(cmd.action);
+    slot.out.digest = ActionDigest(cmd.action);
 
     Decision decision;
     const bool governance_cmd = cmd.stream == kGovernanceStream;
@@ -416,6 +431,7 @@ Status CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
       d.count = slot.out.events.size();
       d.version = slot.out.version;
       d.status = slot.out.status;
+      d.digest = slot.out.digest;
       store_batch.Put(slot.dedupe_key, d.Encode());
     }
     std::vector<int64_t> next(partitions_, -1);

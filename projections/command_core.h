@@ -50,7 +50,18 @@ struct Outcome {
   // refusal remembered before they were kept.
   std::string sender;
   std::string action;
+  // ActionDigest of what it asked: a repeat of its command id with another
+  // digest (the same action with other fields) is another request. Empty
+  // for an application, and where it is not known (recorded before digests
+  // were kept, or, on Kafka, rebuilt from the event topic by a new owner).
+  std::string digest;
 };
+
+// The first 16 bytes of SHA-256 of an action's canonical fields (its index
+// and fields as on the command topic), or "" for submit_application: its
+// fields are personal data, and a hash of them could be matched against
+// guesses (a NIK has few enough values to try them all).
+std::string ActionDigest(const Action& action);
 
 class CommandCore {
  public:

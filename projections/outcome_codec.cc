@@ -21,7 +21,8 @@ std::string EncodeOutcome(const Outcome& o) {
     for (const auto& e : o.events) events.push_back(Encode(e));
     bool failed = !o.error.ok();
     ar(format, o.command_id.str(), o.stream, o.duplicate, failed, o.error.code(), o.error.message(),
-       refused, code, message, o.version, o.status, has_last, lp, lo, events, o.sender, o.action);
+       refused, code, message, o.version, o.status, has_last, lp, lo, events, o.sender, o.action,
+       o.digest);
   }
   return out;
 }
@@ -31,7 +32,7 @@ Result<Outcome> DecodeOutcome(std::string_view bytes) {
     ReadArchive ar(bytes);
     uint8_t format = 0;
     ar(format);
-    if (format != 1 && format != kOutcomeFormat)
+    if (format < 1 || format > kOutcomeFormat)
       return Status("corrupt_outcome", "unknown outcome format " + std::to_string(format));
     Outcome o;
     std::string id, code, message;
@@ -44,6 +45,7 @@ Result<Outcome> DecodeOutcome(std::string_view bytes) {
     ar(id, o.stream, o.duplicate, failed, ecode, emessage, refused, code, message, o.version,
        o.status, has_last, lp, lo, events);
     if (format >= 2) ar(o.sender, o.action);
+    if (format >= 3) ar(o.digest);
     o.command_id = CommandId(id);
     if (failed) o.error = Status(ecode.empty() ? "unavailable" : ecode, emessage);
     if (refused) o.refusal = Refusal{code, message};

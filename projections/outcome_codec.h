@@ -7,8 +7,9 @@
 // code, message), version (u64), status, last event position (presence
 // byte, partition i32, offset u64), the command's events, each as its
 // canonical envelope bytes (events/envelope.h), then (format 2) the sender
-// and the action (`Outcome::sender`, `Outcome::action`). Format 1, without
-// the last two, is still read (as unknown sender). An error outcome (the
+// and the action (`Outcome::sender`, `Outcome::action`), then (format 3)
+// the action's digest (`Outcome::digest`). Formats 1 and 2, without the
+// last fields, are still read (as unknown sender, unknown digest). An error outcome (the
 // ledger could not take the command, e.g. the vault failed) is not
 // remembered: the same command id may be retried.
 #pragma once
@@ -20,7 +21,7 @@
 
 namespace pl {
 
-inline constexpr uint8_t kOutcomeFormat = 2;
+inline constexpr uint8_t kOutcomeFormat = 3;
 
 std::string EncodeOutcome(const Outcome& o);
 Result<Outcome> DecodeOutcome(std::string_view bytes);

@@ -421,6 +421,39 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   r = client_.Post("/v1/applications", Application("typo-app", kUlujami));
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["duplicate"], false);
+
+  // The same action with other fields under a used id is another request,
+  // taken or refused: not answered as if it had been done.
+  r = Act(id, Token("ptsp-ulujami"),
+          {{"action", "request_completion"}, {"command_id", "ru-fields"}, {"missing", {"kk"}}});
+  EXPECT_EQ(r.json()["error"]["code"], "transition_not_allowed") << r.body;
+  r = Act(id, Token("ptsp-ulujami"),
+          {{"action", "request_completion"}, {"command_id", "ru-fields"}, {"missing", {"ktp"}}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  EXPECT_NE(r.body.find("other fields, and refused"), std::string::npos) << r.body;
+  const std::string date = SurveyDate();
+  json survey = {{"action", "schedule_survey"},
+                 {"command_id", "ru-survey"},
+                 {"date", date},
+                 {"team", {"ekbang-ulujami"}}};
+  ASSERT_EQ(Act(id, Token("ptsp-ulujami"), survey).status, 200);
+  EXPECT_EQ(Act(id, Token("ptsp-ulujami"), survey).json()["duplicate"], true);
+  survey["team"] = {"ptsp-ulujami"};
+  r = Act(id, Token("ptsp-ulujami"), survey);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  // An administrator's refused retirement does not answer a retirement of
+  // another officer under its id.
+  const std::string admin = ledger_->admin_token();
+  r = client_.Post("/v1/officers/nobody/retire", {{"reason", "x"}, {"command_id", "ru-retire"}},
+                   admin);
+  EXPECT_EQ(r.json()["error"]["code"], "unknown_officer") << r.body;
+  r = client_.Post("/v1/officers/ptsp-bintaro/retire",
+                   {{"reason", "pindah"}, {"command_id", "ru-retire"}}, admin);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "command_id_reused");
+  EXPECT_EQ(client_.Get("/v1/worklist", Token("ptsp-bintaro")).status, 200);
 }
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {

@@ -231,9 +231,10 @@ TEST(CommandProcessor, ARefusalIsRememberedWithItsSenderAcrossReopening) {
   EXPECT_EQ(taken.events.size(), 1u);
 }
 
-// Outcomes on the outcome topic carry their sender (format 2); those of
-// format 1, written before, are read as of an unknown sender.
-TEST(OutcomeCodec, CarriesTheSenderAndReadsTheFormerFormat) {
+// Outcomes on the outcome topic carry their sender (format 2) and digest
+// (format 3); those of format 1, written before, are read as of an unknown
+// sender and digest.
+TEST(OutcomeCodec, CarriesTheSenderAndDigestAndReadsTheFormerFormat) {
   Outcome o;
   o.command_id = CommandId("c-1");
   o.stream = "P1";
@@ -242,10 +243,12 @@ TEST(OutcomeCodec, CarriesTheSenderAndReadsTheFormerFormat) {
   o.status = "submitted";
   o.sender = "head-1";
   o.action = "verify_documents";
+  o.digest = ActionDigest(VerifyDocuments{});
   auto back = DecodeOutcome(EncodeOutcome(o));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->sender, "head-1");
   EXPECT_EQ(back->action, "verify_documents");
+  EXPECT_EQ(back->digest, o.digest);
   EXPECT_EQ(back->refusal->message, "not yours");
   EXPECT_EQ(back->version, 3u);
 
@@ -258,8 +261,20 @@ TEST(OutcomeCodec, CarriesTheSenderAndReadsTheFormerFormat) {
   EXPECT_EQ(former->command_id.str(), "c-1");
   EXPECT_EQ(former->refusal->code, "role_not_permitted");
   EXPECT_EQ(former->sender, "");
+  EXPECT_EQ(former->digest, "");
   EXPECT_FALSE(DecodeOutcome(std::string(1, '\1') + std::string(1, '\3')).ok())
       << "an unknown format";
+}
+
+// The digest tells the same action with other fields apart, and keeps no
+// trace of an application's personal fields.
+TEST(ActionDigest, SameFieldsSameDigestOtherFieldsAnother) {
+  const ScheduleSurvey a{"2026-12-08", {"ekbang-1"}};
+  EXPECT_EQ(ActionDigest(a), ActionDigest(ScheduleSurvey{"2026-12-08", {"ekbang-1"}}));
+  EXPECT_EQ(ActionDigest(a).size(), 16u);
+  EXPECT_NE(ActionDigest(a), ActionDigest(ScheduleSurvey{"2026-12-09", {"ekbang-1"}}));
+  EXPECT_NE(ActionDigest(Withdraw{"pindah"}), ActionDigest(Revoke{"pindah"}));
+  EXPECT_EQ(ActionDigest(SubmitApplication{}), "");
 }
 
 }  // namespace
