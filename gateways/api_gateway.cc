@@ -65,6 +65,17 @@ bool Mentions(std::string_view text, std::string_view name) {
   });
 }
 
+// The token of an Authorization header "Bearer <token>" (the scheme in any
+// case, RFC 9110 11.1), or nullopt.
+std::optional<std::string> BearerToken(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+    return std::nullopt;
+  return std::string(header.substr(kScheme.size()));
+}
+
 // Answers 409 command_id_reused (and says true) when `o` repeats a command
 // id whose first request was the same action with other fields than this
 // request's (`digest`, ActionDigest): that is another request, not a retry.
@@ -156,13 +167,13 @@ http::status RefusalStatus(const std::string& code) {
 bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Respond& respond) {
   auto it = req.find(http::field::authorization);
   if (it == req.end()) return true;
-  std::string_view v = SV(it->value());
-  if (!v.starts_with("Bearer ") || v.size() <= 7) {
+  const auto bearer = BearerToken(SV(it->value()));
+  if (!bearer) {
     respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                           "the Authorization header must be 'Bearer <token>'"));
     return false;
   }
-  std::string token(v.substr(7));
+  const std::string& token = *bearer;
   if (ConstantTimeEqual(token, ledger_.admin_token())) {
     who.kind = Principal::Kind::kAdmin;
     who.actor = {"admin", "admin", ""};
@@ -220,12 +231,15 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",
                           "no such resource: " + std::string(PathOf(target))));
   };
-  // An empty segment ("/v1/permits//actions": a permit id left out) names
-  // no resource; it is not read as the path without it.
-  if (PathOf(target).find("//") != std::string_view::npos)
-    return respond(ErrorResponse(
+  // An empty segment ("/v1/permits//actions": a permit id left out; a
+  // trailing "/" of the API) names no resource; it is not read as the path
+  // without it.
+  auto empty_part = [&] {
+    respond(ErrorResponse(
         *req, http::status::not_found, "not_found",
         "no such resource: " + std::string(PathOf(target)) + " (a part of the path is empty)"));
+  };
+  if (PathOf(target).find("//") != std::string_view::npos) return empty_part();
 
   // A known resource asked with another method than its own is 405 (with
   // Allow); an unknown one is 404 whatever the method. A query naming a
@@ -250,6 +264,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       return respond(std::move(page));
     return wrong_method("GET, HEAD");
   }
+  if (PathOf(target).size() > 1 && PathOf(target).ends_with('/')) return empty_part();
   if (parts.size() == 1 && parts[0] == "healthz") {
     return get({}, [&](const Query&) {
       json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
@@ -398,10 +413,9 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                          Respond respond) {
   if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
   auto auth = req.find(http::field::authorization);
-  std::string_view given = auth == req.end() ? std::string_view() : SV(auth->value());
-  if (!given.starts_with("Bearer ") ||
-      (!ConstantTimeEqual(std::string(given.substr(7)), ledger_.SubscriberToken(subscriber)) &&
-       !ConstantTimeEqual(std::string(given.substr(7)), ledger_.admin_token())))
+  const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
+  if (!given || (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber)) &&
+                 !ConstantTimeEqual(*given, ledger_.admin_token())))
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "a feed needs 'Authorization: Bearer <token>' with the token of "
                                  "subscriber \"" +

@@ -34,6 +34,30 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.body_limit);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(std::chrono::seconds(60));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" waits for a 100 Continue
+  // before it sends the body (RFC 9110 10.1.1); a body over the limit was
+  // refused with the header already (its Content-Length).
+  void OnHeader(beast::error_code ec) {
+    if (ec || parser_->is_done()) return OnRead(ec);
+    const auto& header = parser_->get();
+    auto expect = header.find(http::field::expect);
+    if (expect == header.end() || !beast::iequals(expect->value(), "100-continue"))
+      return ReadBody();
+    auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                    header.version());
+    http::async_write(stream_, *go_on,
+                      [self = shared_from_this(), go_on](beast::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        self->ReadBody();
+                      });
+  }
+
+  void ReadBody() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -67,6 +91,14 @@ class Session : public std::enable_shared_from_this<Session> {
                                  "the HTTP request could not be parsed: " + ec.message()));
     }
     HttpRequest req = parser_->release();
+    // The absolute form of a target (RFC 9112 3.2.2, what a proxy sends):
+    // the resource is what follows the authority.
+    if (const std::string_view t(req.target().data(), req.target().size());
+        t.starts_with("http://") || t.starts_with("https://")) {
+      const size_t from = t.find_first_of("/?", t.find("//") + 2);
+      const std::string_view rest = from == t.npos ? std::string_view("/") : t.substr(from);
+      req.target(rest.starts_with('?') ? "/" + std::string(rest) : std::string(rest));
+    }
     // HEAD is answered as GET is, without the body (RFC 9110 9.3.2).
     if (req.method() == http::verb::head) {
       head_ = true;

@@ -1,5 +1,9 @@
 // The HTTP API of the real binary, as clerks, applicants and the public use it.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <regex>
@@ -456,6 +460,66 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   EXPECT_EQ(client_.Get("/v1/worklist", Token("ptsp-bintaro")).status, 200);
 }
 
+// One exchange on a fresh connection: sends `head`, then (when given) waits
+// for the interim answer and sends `body`; returns all that came back.
+std::string RawExchange(unsigned short port, const std::string& head, const std::string& body = "",
+                        std::string* interim = nullptr) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+  auto receive = [&](bool until_blank_line) {
+    std::string got;
+    char buf[4096];
+    while (!until_blank_line || got.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+  };
+  ::send(fd, head.data(), head.size(), 0);
+  if (interim) {
+    *interim = receive(true);
+    ::send(fd, body.data(), body.size(), 0);
+  }
+  std::string rest = receive(false);
+  ::close(fd);
+  return rest;
+}
+
+// What HTTP clients send beside the usual: a lower-case auth scheme, the
+// absolute form of a target (a proxy's), a client that waits for
+// "100 Continue" before its body (curl, .NET, Java do for large bodies).
+TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
+  auto r = client_.Request("GET", "/v1/worklist", "", "",
+                           {{"Authorization", "bearer " + Token("ptsp-ulujami")}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::string answer =
+      RawExchange(ledger_->port(),
+                  "GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << answer;
+  EXPECT_NE(answer.find("\"status\":\"ok\""), std::string::npos) << answer;
+  std::string interim;
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                       "Expect: 100-continue\r\nConnection: close\r\n\r\n",
+                       "{}", &interim);
+  EXPECT_EQ(interim.substr(0, 21), "HTTP/1.1 100 Continue") << interim;
+  EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find("missing_field"), std::string::npos) << answer;
+  // A body over the limit is refused on its Content-Length, without a
+  // "100 Continue" that would have the client send it.
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
+                       "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
+}
+
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::string id = Verified("bad-input");
   auto [_, code] = Submit("bad-input-2");
@@ -601,6 +665,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"permit id left out", "POST", "/v1/permits//actions",
        R"({"action":"verify_documents","command_id":"b15"})", officer, 404, "not_found"},
       {"empty part at the end", "GET", "/v1/permits/" + id + "//", "", officer, 404, "not_found"},
+      {"trailing slash", "GET", "/v1/permits/" + id + "/", "", officer, 404, "not_found"},
+      {"trailing slash on a command", "POST", "/v1/officers/ptsp-bintaro/retire/",
+       R"({"reason":"pindah"})", ledger_->admin_token(), 404, "not_found"},
       {"register of an unknown kelurahan", "GET", "/v1/public/register?kelurahan=31.74.99.9999", "",
        "", 400, "unknown_kelurahan"},
       {"health check posted", "POST", "/healthz", "{}", "", 405, "method_not_allowed"},
