@@ -292,9 +292,13 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       size = c->size;
     }
     if (*index >= *size)
-      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
-                                   "leaf index " + std::to_string(*index) +
-                                       " is not below tree size " + std::to_string(*size)));
+      return respond(ErrorResponse(
+          req, http::status::unprocessable_entity, "out_of_range",
+          "leaf index " + std::to_string(*index) + " is not below tree size " +
+              std::to_string(*size) +
+              (query->Get("size") ? ""
+                                  : " (the latest checkpoint's; a newer leaf is in the "
+                                    "next one, signed within seconds: ask again then)")));
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
