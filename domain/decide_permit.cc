@@ -127,6 +127,9 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                         c.state.kelurahan);
     }
   }
+  if (c.state.status == PermitStatus::kSurveyScheduled && a.date == c.state.survey_date &&
+      a.team == c.state.survey_team)
+    return NoOp();  // rescheduled to what it is
   return One(c, SurveyScheduled{a.date, a.team});
 }
 

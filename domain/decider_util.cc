@@ -220,7 +220,8 @@ bool ActionAllowedFrom(PermitStatus s, std::string_view a) {
   if (a == "submit_application") return s == S::kNone;
   if (a == "verify_documents" || a == "request_completion") return s == S::kSubmitted;
   if (a == "complete_documents") return s == S::kIncomplete;
-  if (a == "schedule_survey") return s == S::kDocumentsVerified;
+  // Again while scheduled: a new date or team (rain, a team member away).
+  if (a == "schedule_survey") return s == S::kDocumentsVerified || s == S::kSurveyScheduled;
   if (a == "record_survey") return s == S::kSurveyScheduled;
   if (a == "recommend" || a == "decline_recommendation") return s == S::kSurveyed;
   if (a == "issue_permit") return s == S::kRecommended;

@@ -54,7 +54,10 @@ void EvolvePermit(PermitState& s, const Envelope& e) {
         } else if constexpr (std::is_same_v<T, SurveyScheduled>) {
           s.survey_date = p.date;
           s.survey_team = p.team;
-          Enter(s, PermitStatus::kSurveyScheduled, t);
+          // A survey rescheduled stays in its stage: the stage's service
+          // level still counts from the first scheduling.
+          if (s.status != PermitStatus::kSurveyScheduled)
+            Enter(s, PermitStatus::kSurveyScheduled, t);
         } else if constexpr (std::is_same_v<T, SurveyRecorded>) {
           s.zoning_compliant = p.zoning_compliant;
           Enter(s, PermitStatus::kSurveyed, t);
@@ -134,6 +137,8 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
     if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
     // After a survey that found the zoning not met, the Lurah can only decline.
     if (action == "recommend" && state.zoning_compliant == false) continue;
+    // A scheduled survey may be rescheduled, but its next step is the survey.
+    if (action == "schedule_survey" && state.status == PermitStatus::kSurveyScheduled) continue;
     auto it = charter.permissions.find(action);
     if (it == charter.permissions.end() || it->second.empty()) continue;
     info.next_actions.push_back(action);

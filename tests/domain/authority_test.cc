@@ -45,7 +45,8 @@ std::optional<S> Target(const std::string& a, S from) {
   if (a == "verify_documents") return S::kDocumentsVerified;
   if (a == "request_completion") return S::kIncomplete;
   if (a == "complete_documents") return S::kSubmitted;
-  if (a == "schedule_survey") return S::kSurveyScheduled;
+  if (a == "schedule_survey")
+    return from == S::kSurveyScheduled ? std::nullopt : std::optional(S::kSurveyScheduled);
   if (a == "record_survey") return S::kSurveyed;
   if (a == "recommend") return S::kRecommended;
   if (a == "decline_recommendation" || a == "reject") return S::kRejected;
@@ -63,7 +64,7 @@ bool Allowed(const std::string& a, S s) {
       {"verify_documents", {S::kSubmitted}},
       {"request_completion", {S::kSubmitted}},
       {"complete_documents", {S::kIncomplete}},
-      {"schedule_survey", {S::kDocumentsVerified}},
+      {"schedule_survey", {S::kDocumentsVerified, S::kSurveyScheduled}},  // again: rescheduled
       {"record_survey", {S::kSurveyScheduled}},
       {"recommend", {S::kSurveyed}},
       {"decline_recommendation", {S::kSurveyed}},

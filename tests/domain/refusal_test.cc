@@ -201,6 +201,36 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}}));
 }
 
+// A scheduled survey is moved to another day or team by scheduling it
+// again, under the same rules; it stays in its stage, whose service level
+// still counts from the first scheduling; the same date and team again
+// change nothing.
+TEST(Refusal, ASurveyIsRescheduledWithoutRestartingItsStage) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyScheduled);
+  const int64_t entered = w.state.stage_entered_ms;
+  const uint64_t version = w.state.version;
+  const StageInfo before = Stage(w.state, *w.gov.charter);
+  EXPECT_EQ(std::count(before.next_actions.begin(), before.next_actions.end(), "schedule_survey"),
+            0)
+      << "the next step is the survey";
+  Actor officer = Officer("ptsp_officer");
+  const std::vector<std::string> team = w.state.survey_team;
+  EXPECT_TRUE(w.Run(officer, ScheduleSurvey{w.state.survey_date, team}).events.empty());
+  w.now += 3600 * 1000;
+  const std::string later = AddWorkingDays(w.now, 5, *w.gov.charter);
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-01", team}), "invalid_date");
+  EXPECT_REFUSED(w.Try(Officer("lurah"), ScheduleSurvey{later, team}), "role_not_permitted");
+  ASSERT_EQ(w.Run(officer, ScheduleSurvey{later, team}).events.size(), 1u);
+  EXPECT_EQ(w.state.status, S::kSurveyScheduled);
+  EXPECT_EQ(w.state.survey_date, later);
+  EXPECT_EQ(w.state.version, version + 1);
+  EXPECT_EQ(w.state.stage_entered_ms, entered);
+  EXPECT_EQ(Stage(w.state, *w.gov.charter).due_date, before.due_date);
+  EXPECT_ACCEPTED(w.Run(Officer("kelurahan_economy"), RecordSurvey{true, ""}));
+  EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{later, team}), "transition_not_allowed");
+}
+
 TEST(Refusal, RecommendNeedsZoningComplianceAndALetter) {
   PermitWorld w;
   w.AdvanceTo(S::kSurveyScheduled);

@@ -501,9 +501,12 @@ function eventDetail(e: LedgerEvent): string {
 // --- Actions -------------------------------------------------------------------
 
 function actionsPanel(p: Permit): HTMLElement {
-  // The next workflow steps the role may take, plus reject/withdraw while
-  // open and revoke once issued, where the charter grants them.
+  // The next workflow steps the role may take, plus rescheduling a
+  // scheduled survey, reject/withdraw while open and revoke once issued,
+  // where the charter grants them.
   const primary = p.next_actions.filter(mayTake);
+  // A scheduled survey may be moved to another day or team.
+  if (p.status === 'survey_scheduled' && mayTake('schedule_survey')) primary.push('schedule_survey');
   for (const x of ['reject', 'withdraw']) if (OPEN.has(p.status) && mayTake(x)) primary.push(x);
   if (p.status === 'issued' && mayTake('revoke')) primary.push('revoke');
   const otherSel = h(

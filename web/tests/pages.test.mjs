@@ -329,6 +329,13 @@ describe('officer worklist', () => {
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector('#detail[data-status="survey_scheduled"]');
+    // The scheduled survey can be moved: the same form, another team.
+    await page.fill(`${form} input[name=date]`, date);
+    await page.fill(`${form} input[name=team]`, 'ekbang-bintaro');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.match(/versi 4|version 4/));
+    const moved = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.deepEqual([moved.status, moved.survey.team], ['survey_scheduled', ['ekbang-bintaro']]);
     assertNoProblems(page);
     await page.context().close();
 
