@@ -61,7 +61,7 @@ EOF
 
 # The README's tour, as written there, against this demo.
 sed -n '/^## A tour/,/^## /p' "$ROOT/README.md" | sed -n '/^B=http/,/^```$/p' | grep -v '^```' |
-  sed -e "s|http://127.0.0.1:8080|$B|" -e "s|demo-data/|$WORK/data/|g" > "$WORK/tour.sh"
+  sed -e "s|http://127.0.0.1:8080|$B|" -e "s|demo-data/|$WORK/data/|g" -e "s|D=demo-data|D=$WORK/data|" > "$WORK/tour.sh"
 [ -s "$WORK/tour.sh" ] || fail "no tour found in the README"
 (cd "$WORK" && bash -e tour.sh) > "$WORK/tour.out" 2>&1 || {
   cat "$WORK/tour.out" >&2
