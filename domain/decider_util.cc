@@ -21,6 +21,21 @@ Decision Missing(const std::string& field, const std::string& why) {
 
 namespace {
 
+// The code points of `s` (well-formed UTF-8).
+std::vector<uint32_t> CodePoints(std::string_view s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
 // Characters that show nothing on their own: white space (ASCII and
 // Unicode), the default-ignorable code points (zero-width and joining
 // marks, directional marks, variation selectors, the byte order mark, tag
@@ -45,16 +60,8 @@ bool Invisible(uint32_t cp) {
 
 bool Blank(std::string_view s) {
   // `s` is well-formed UTF-8 (the JSON parser's, or the log's).
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len && i + k < s.size(); ++k)
-      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    if (!Invisible(cp)) return false;
-    i += len;
-  }
-  return true;
+  const std::vector<uint32_t> cps = CodePoints(s);
+  return std::all_of(cps.begin(), cps.end(), Invisible);
 }
 
 std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
@@ -64,21 +71,6 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
 }
 
 namespace {
-
-// The code points of `s` (well-formed UTF-8).
-std::vector<uint32_t> CodePoints(std::string_view s) {
-  std::vector<uint32_t> out;
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len && i + k < s.size(); ++k)
-      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
-  }
-  return out;
-}
 
 // The value of a decimal digit of any script (ASCII, fullwidth, Arabic,
 // Devanagari, ..., the mathematical ones, super- and subscripts), or -1.
