@@ -9,6 +9,7 @@ import {
   CategoryScale,
   Chart,
   type ChartConfiguration,
+  type Scale,
   Legend,
   LinearScale,
   LineController,
@@ -25,6 +26,26 @@ Chart.defaults.font.family =
 Chart.defaults.color = '#3d4a5c';
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.animation = false;
+
+// The category axis of a horizontal bar chart: on a narrow chart (a phone)
+// a long label ("Direkomendasikan Lurah") goes on two lines instead of being
+// cut at the card's edge.
+export const wrappedCategoryAxis = {
+  ticks: {
+    autoSkip: false, // every category named, even when the lines are tight
+    callback(this: Scale, value: string | number): string | string[] {
+      const label = this.getLabelForValue(Number(value));
+      if (this.chart.width >= 480 || label.length <= 14) return label;
+      const lines: string[] = [];
+      for (const word of label.split(' ')) {
+        const last = lines.length - 1;
+        if (last >= 0 && lines[last]!.length + 1 + word.length <= 14) lines[last] += ` ${word}`;
+        else lines.push(word);
+      }
+      return lines;
+    },
+  },
+};
 
 export const COLORS = {
   primary: '#0f4c81',

@@ -3,7 +3,7 @@
 // Public data only: no personal data reaches this page.
 import './styles.css';
 import { api, type AreaStats, type RegisterEntry, type Stats } from './api';
-import { chartCard, COLORS, destroyCharts, type Series } from './charts';
+import { chartCard, COLORS, destroyCharts, type Series, wrappedCategoryAxis } from './charts';
 import { t, term } from './i18n';
 import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, jakartaToday, mountChrome, statusBadge } from './ui';
 
@@ -173,7 +173,7 @@ function renderCharts(): void {
     config: (labels, series) => ({
       type: 'bar',
       data: { labels, datasets: [{ label: series[0]!.label, data: series[0]!.data, backgroundColor: stageKeys.map((k) => STAGE_COLORS[k]!), borderRadius: 4 }] },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: wrappedCategoryAxis } },
     }),
   });
 
@@ -321,7 +321,7 @@ function renderCharts(): void {
     config: (labels, series) => ({
       type: 'bar',
       data: { labels, datasets: [{ label: series[0]!.label, data: series[0]!.data, backgroundColor: COLORS.bad, borderRadius: 4 }] },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: wrappedCategoryAxis } },
     }),
   });
 
@@ -354,7 +354,7 @@ function renderCharts(): void {
           },
         ],
       },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } } } },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } }, y: wrappedCategoryAxis } },
     }),
   });
 
