@@ -41,15 +41,23 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   if (options.partitions < 1)
     return Status("invalid_argument", "an embedded log needs at least one partition");
   rocksdb::Options o = StoreOptions();
+  // Acknowledged records were synced: only a record being written when the
+  // power went can be torn, at the tail, and it was never acknowledged. A
+  // damaged record before intact ones (a failing disk, an edit) stops the
+  // opening, with the write-ahead log left as it is, instead of RocksDB's
+  // default of dropping it and every record after it.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(o, options.path, &raw);
-  if (!s.ok())
-    return Status("log_unavailable", OpenFailure("the event log", options.path, s));
+  auto s = options.read_only ? rocksdb::DB::OpenForReadOnly(o, options.path, &raw)
+                             : rocksdb::DB::Open(o, options.path, &raw);
+  if (!s.ok()) return Status("log_unavailable", OpenFailure("the event log", options.path, s));
   std::unique_ptr<rocksdb::DB> db(raw);
 
   std::string stored;
   s = db->Get(rocksdb::ReadOptions(), kPartitionsKey, &stored);
-  if (s.IsNotFound()) {
+  if (s.IsNotFound() && options.read_only) {
+    return Status("log_unavailable", "the event log at " + options.path + " holds nothing");
+  } else if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     s = db->Put(wo, kPartitionsKey, std::to_string(options.partitions));
@@ -73,8 +81,10 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
       ends[p] = GetBE(it->key().ToStringView(), 5, 8) + 1;
     }
   }
-  return std::unique_ptr<EmbeddedLog>(
+  auto log = std::unique_ptr<EmbeddedLog>(
       new EmbeddedLog(std::move(db), partitions, options.sync, std::move(ends)));
+  log->read_only_ = options.read_only;
+  return log;
 }
 
 EmbeddedLog::EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bool sync,
@@ -84,6 +94,7 @@ EmbeddedLog::EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bo
 EmbeddedLog::~EmbeddedLog() = default;
 
 Result<std::vector<Offset>> EmbeddedLog::Append(std::span<const AppendRecord> records) {
+  if (read_only_) return Status("read_only", "this event log was opened for reading only");
   for (const auto& r : records)
     if (r.partition.value < 0 || r.partition.value >= partitions_)
       return Status("invalid_argument", "no partition " + std::to_string(r.partition.value));

@@ -26,6 +26,9 @@ struct EmbeddedLogOptions {
   std::string path;
   int32_t partitions = 1;  // fixed when the log is created; checked on reopen
   bool sync = true;        // false only for benchmarks of the unsynced rate
+  // Opened without writing anything, not even RocksDB's recovery (for an
+  // auditor's reading); Append is refused.
+  bool read_only = false;
 };
 
 class EmbeddedLog final : public EventLog {
@@ -47,6 +50,7 @@ class EmbeddedLog final : public EventLog {
   std::unique_ptr<rocksdb::DB> db_;
   const int32_t partitions_;
   const bool sync_;
+  bool read_only_ = false;
 
   std::mutex mu_;
   std::condition_variable cv_;  // signalled when a group commit finishes

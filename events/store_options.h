@@ -38,6 +38,9 @@ inline std::string OpenFailure(const std::string& what, const std::string& path,
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
     m += " (another process holds it, a running permitledger perhaps: stop it, or work on a "
          "copy of the data directory)";
+  if (s.IsCorruption())
+    m += " (the store's files are damaged: nothing was changed in them; restore the data "
+         "directory from a backup, and keep this copy for an audit)";
   return m;
 }
 

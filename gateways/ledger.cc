@@ -119,7 +119,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (!vault.ok()) return vault.status();
   l->vault_ = std::move(*vault);
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
-  auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), {(dir / "views").string()});
+  ProjectionEngineOptions views{(dir / "views").string()};
+  views.refuse_ahead_of_log = !l->kafka();
+  auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), views);
   if (!engine.ok()) return engine.status();
   l->engine_ = std::move(*engine);
   if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();

@@ -98,14 +98,15 @@ struct CommandCore::Dedupe {
   }
 };
 
-Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path,
-                                                       int32_t partitions) {
+Result<std::unique_ptr<CommandCore>> CommandCore::Open(const std::string& path, int32_t partitions,
+                                                       bool refuse_ahead_of_log) {
   rocksdb::Options o = StoreOptions();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok())
     return Status("store_unavailable", OpenFailure("the processor's state store", path, s));
   std::unique_ptr<CommandCore> c(new CommandCore(std::unique_ptr<rocksdb::DB>(raw), partitions));
+  c->refuse_ahead_of_log_ = refuse_ahead_of_log;
   auto gov = std::make_shared<GovernanceState>();
   std::unique_ptr<rocksdb::Iterator> it(c->store_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("g/"); it->Valid() && it->key().starts_with("g/"); it->Next()) {
@@ -142,6 +143,16 @@ CommandCore::~CommandCore() = default;
 Status CommandCore::CatchUp(EventLog& log, int32_t p) {
   auto end = log.EndOffset(PartitionId{p});
   if (!end.ok()) return end.status();
+  // A state folded from records the log no longer holds: deciding on it
+  // would contradict the log (see ProjectionEngine::Open).
+  if (refuse_ahead_of_log_ && next_offsets_[p] > end->value)
+    return Status("log_inconsistent",
+                  "the event log ends at offset " + std::to_string(end->value) + " of partition " +
+                      std::to_string(p) + ", but the processor's state was folded from " +
+                      std::to_string(next_offsets_[p]) +
+                      " of its records: records were lost from the log. Restore the log in full; "
+                      "to go on from what it holds, move the processor's state (DATA/state) away "
+                      "(it is rebuilt from the log)");
   if (next_offsets_[p] >= end->value) return Status::Ok();
   std::shared_ptr<GovernanceState> gov;
   while (next_offsets_[p] < end->value) {

@@ -65,7 +65,10 @@ std::string ActionDigest(const Action& action);
 
 class CommandCore {
  public:
-  static Result<std::unique_ptr<CommandCore>> Open(const std::string& path, int32_t partitions);
+  // `refuse_ahead_of_log`: see ProjectionEngineOptions (true for the
+  // embedded log, whose end offsets are exact).
+  static Result<std::unique_ptr<CommandCore>> Open(const std::string& path, int32_t partitions,
+                                                   bool refuse_ahead_of_log = false);
   ~CommandCore();
   CommandCore(const CommandCore&) = delete;
   CommandCore& operator=(const CommandCore&) = delete;
@@ -153,6 +156,7 @@ class CommandCore {
 
   std::unique_ptr<rocksdb::DB> store_;
   const int32_t partitions_;
+  bool refuse_ahead_of_log_ = false;
   mutable std::mutex gov_mu_;
   std::shared_ptr<const GovernanceState> gov_;          // guarded by gov_mu_
   std::unordered_map<std::string, PermitState> cache_;  // processor thread only

@@ -19,7 +19,7 @@ int64_t SystemClockMs() {
 Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
                                                                  PersonalVault& vault,
                                                                  ProcessorOptions options) {
-  auto core = CommandCore::Open(options.state_path, log.partitions());
+  auto core = CommandCore::Open(options.state_path, log.partitions(), /*refuse_ahead_of_log=*/true);
   if (!core.ok()) return core.status();
   if (!options.clock) options.clock = SystemClockMs;
   if (!options.free_bytes)

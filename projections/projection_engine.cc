@@ -126,6 +126,20 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     std::string v;
     if (e->db_->Get(rocksdb::ReadOptions(), CheckpointKey(p), &v).ok())
       e->next_[p] = std::stoull(v);
+    // Views ahead of their log: records the views were built from are gone
+    // from it. New events would take their offsets and be skipped as
+    // applied, so nothing is served until someone decides.
+    if (!e->options_.refuse_ahead_of_log) continue;
+    auto end = log.EndOffset(PartitionId{p});
+    if (!end.ok()) return end.status();
+    if (e->next_[p] > end->value)
+      return Status("log_inconsistent",
+                    "the event log ends at offset " + std::to_string(end->value) +
+                        " of partition " + std::to_string(p) + ", but the views at " +
+                        options.path + " were built from " + std::to_string(e->next_[p]) +
+                        " of its records: records were lost from the log (a damaged disk, or a "
+                        "log restored from an older copy). Restore the log in full; to serve "
+                        "only what it holds, move the views away (they are rebuilt from it)");
   }
   return e;
 }

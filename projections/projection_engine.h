@@ -49,6 +49,11 @@ struct ProjectionEngineOptions {
   // writes keys of its own), and a batch of more than a few events is
   // folded by all of them at once.
   int threads = 2;
+  // The log's end offsets are exact (the embedded log): a store whose
+  // checkpoint is past one was built from records the log lost, and is
+  // refused (log_inconsistent). Not on Kafka, where the end a reader is
+  // told can lag behind a leader change for a moment.
+  bool refuse_ahead_of_log = false;
 };
 
 class ProjectionEngine {

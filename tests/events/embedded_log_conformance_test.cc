@@ -1,4 +1,7 @@
 // The EventLog conformance suite on the embedded log.
+#include <filesystem>
+#include <fstream>
+
 #include "events/embedded_log.h"
 #include "tests/events/event_log_conformance.h"
 #include "tests/scratch.h"
@@ -17,6 +20,50 @@ struct EmbeddedTraits {
 };
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Embedded, EventLogConformance, EmbeddedTraits);
+
+// A damaged record before intact ones stops the opening, the files left as
+// they are (RocksDB's default would drop it and every record after it); an
+// auditor's read-only opening writes nothing and refuses appends.
+TEST(EmbeddedLog, ADamagedRecordStopsTheOpeningAndChangesNothing) {
+  const std::string dir = ::pl::scratch::ScratchDir("damaged-log");
+  {
+    auto log = EmbeddedLog::Open({dir, 1, true});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    for (int i = 0; i < 60; ++i) {
+      AppendRecord r{PartitionId{0}, "k", std::string(200, static_cast<char>('a' + i % 26))};
+      ASSERT_TRUE((*log)->Append({&r, 1}).ok());
+    }
+  }
+  {
+    EmbeddedLogOptions ro{dir, 1, true};
+    ro.read_only = true;
+    auto log = EmbeddedLog::Open(ro);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_EQ((*log)->EndOffset(PartitionId{0})->value, 60u);
+    AppendRecord r{PartitionId{0}, "k", "v"};
+    EXPECT_EQ((*log)->Append({&r, 1}).status().code(), "read_only");
+  }
+  // The records are in the write-ahead log (no flush happened): damage one
+  // a third of the way in.
+  std::string wal;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    if (f.path().extension() == ".log" && std::filesystem::file_size(f.path()) > 10000)
+      wal = f.path().string();
+  ASSERT_FALSE(wal.empty());
+  const auto size = std::filesystem::file_size(wal);
+  {
+    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 3));
+    f.put('\x7f');
+  }
+  auto damaged = EmbeddedLog::Open({dir, 1, true});
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.status().code(), "log_unavailable");
+  EXPECT_NE(damaged.status().message().find("damaged"), std::string::npos)
+      << damaged.status().message();
+  EXPECT_EQ(std::filesystem::file_size(wal), size) << "the write-ahead log is left as it was";
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace pl

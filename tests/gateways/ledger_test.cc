@@ -269,6 +269,52 @@ TEST(Ledger, RepeatsAnswerTheirFirstOutcomeAfterTheStoreIsRebuiltFromTheLog) {
   std::filesystem::remove_all(dir);
 }
 
+// A log that lost records its views and processor were built from (a
+// damaged disk, a log restored from an older copy) is not served: new
+// events would take the lost offsets and be skipped as applied. Each store
+// built from more says so; with them moved away, the signed checkpoint
+// still does (transparency.md).
+TEST(Ledger, ALogShorterThanItsViewsIsRefusedNotServed) {
+  const std::string dir = FreshDir("lost-records");
+  auto enrol = [](const std::string& id) {
+    Command cmd;
+    cmd.id = CommandId("enrol-" + id);
+    cmd.stream = kGovernanceStream;
+    cmd.actor = {"admin", "admin", ""};
+    cmd.action = EnrollOfficer{id, "X", "ptsp_officer", "31.74.10.1003", HashToken(id)};
+    return cmd;
+  };
+  LedgerOptions lo = LedgerOptions::At(dir);
+  {
+    auto ledger = Ledger::Open(lo);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ASSERT_TRUE((*ledger)->ExecuteSync(enrol("a")).error.ok());
+  }
+  std::filesystem::copy(dir + "/log", dir + "/log.older", std::filesystem::copy_options::recursive);
+  {
+    auto ledger = Ledger::Open(lo);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ASSERT_TRUE((*ledger)->ExecuteSync(enrol("b")).error.ok());
+  }
+  std::filesystem::remove_all(dir + "/log");
+  std::filesystem::rename(dir + "/log.older", dir + "/log");
+  auto refused = Ledger::Open(lo);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("processor's state"), std::string::npos);
+  std::filesystem::rename(dir + "/state", dir + "/state.moved");
+  refused = Ledger::Open(lo);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("the views"), std::string::npos);
+  std::filesystem::rename(dir + "/views", dir + "/views.moved");
+  refused = Ledger::Open(lo);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("signed"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 // Below its disk reserve the ledger writes nothing: it does not start, and
 // it refuses commands until space is freed.
 TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
