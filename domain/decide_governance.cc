@@ -24,6 +24,14 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                                          " skips versions: the next charter is version " +
                                          std::to_string(current + 1));
   }
+  // Due dates already promised were counted in the kecamatan's time zone.
+  if (gov.charter && parsed->utc_offset_minutes != gov.charter->utc_offset_minutes)
+    return Refuse("invalid_charter",
+                  "utc_offset_minutes " + std::to_string(parsed->utc_offset_minutes) +
+                      " differs from the adopted " +
+                      std::to_string(gov.charter->utc_offset_minutes) +
+                      ": the kecamatan's time zone is fixed once adopted (the due dates and "
+                      "survey dates already given were counted in it)");
   // Permits, officers and statistics name their kelurahan: one with a
   // history stays in the charter (its name may change, its code may not).
   if (gov.charter) {

@@ -127,9 +127,13 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                         c.state.kelurahan);
     }
   }
+  auto sorted = [](std::vector<std::string> team) {
+    std::sort(team.begin(), team.end());
+    return team;
+  };
   if (c.state.status == PermitStatus::kSurveyScheduled && a.date == c.state.survey_date &&
-      a.team == c.state.survey_team)
-    return NoOp();  // rescheduled to what it is
+      sorted(a.team) == sorted(c.state.survey_team))
+    return NoOp();  // rescheduled to what it is (the team in any order)
   return One(c, SurveyScheduled{a.date, a.team});
 }
 
@@ -218,9 +222,9 @@ Decision ConsentNotRequired(const std::string& id) {
 
 Decision Handle(const Ctx& c, const GrantConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name who receives the permit");
-  if (c.state.consents.count(a.subscriber)) return NoOp();
   const SubscriberPolicy* sub = c.charter.FindSubscriber(a.subscriber);
-  if (!sub) return UnknownSubscriber(c, a.subscriber);
+  if (!sub) return UnknownSubscriber(c, a.subscriber);  // even if consented before it was dropped
+  if (c.state.consents.count(a.subscriber)) return NoOp();
   if (!sub->consent_required) return ConsentNotRequired(a.subscriber);
   return One(c, ConsentGranted{a.subscriber});
 }

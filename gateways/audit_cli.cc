@@ -299,7 +299,9 @@ Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
     return Status(s.code(), s.message() + (partitions ? why : ""));
   };
   if (options_.kafka.bootstrap.empty()) {
-    auto log = EmbeddedLog::Open({(fs::path(options_.data_dir) / "log").string(), 1, false});
+    EmbeddedLogOptions lo{(fs::path(options_.data_dir) / "log").string(), 1, false};
+    lo.read_only = true;  // an audit changes nothing it audits
+    auto log = EmbeddedLog::Open(lo);
     if (!log.ok()) return refused(log.status());
     return std::unique_ptr<EventLog>(std::move(*log));
   }
@@ -370,8 +372,10 @@ Status Auditor::Run() {
           "partition 0 offset " + std::to_string(r.offset.value) + " leaf " + std::to_string(leaf);
       if (dense && r.offset.value != offset)
         Problem("offset_gap", where,
-                "the log skips from offset " + std::to_string(offset) + " to " +
-                    std::to_string(r.offset.value));
+                "the log has no record at offset " + std::to_string(offset) +
+                    (r.offset.value - 1 > offset ? " to " + std::to_string(r.offset.value - 1)
+                                                 : std::string()) +
+                    "; the next one is at offset " + std::to_string(r.offset.value));
       offset = r.offset.value + 1;
       const Hash leaf_hash = HashLeaf(r.value);
       tree.Append(leaf_hash);

@@ -227,6 +227,10 @@ TEST(Refusal, ASurveyIsRescheduledWithoutRestartingItsStage) {
   EXPECT_EQ(w.state.version, version + 1);
   EXPECT_EQ(w.state.stage_entered_ms, entered);
   EXPECT_EQ(Stage(w.state, *w.gov.charter).due_date, before.due_date);
+  // The same team in another order is the same team.
+  ASSERT_GE(team.size(), 2u);
+  const std::vector<std::string> reversed(team.rbegin(), team.rend());
+  EXPECT_TRUE(w.Run(officer, ScheduleSurvey{later, reversed}).events.empty());
   EXPECT_ACCEPTED(w.Run(Officer("kelurahan_economy"), RecordSurvey{true, ""}));
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{later, team}), "transition_not_allowed");
 }
@@ -336,6 +340,26 @@ TEST(Governance, AdoptCharter) {
   EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{doc.dump()}));
   doc["kelurahan"].erase(doc["kelurahan"].begin() + 4);
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "kelurahan_removed");
+  // Nor does its time zone change: promised dates were counted in it.
+  doc = nlohmann::json::parse(CharterV(2));
+  doc["utc_offset_minutes"] = -720;
+  EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "invalid_charter");
+}
+
+// Consent is granted only to a subscriber of the policy in force, even one
+// the permit consented to before the policy dropped it.
+TEST(Refusal, ConsentToASubscriberThePolicyDroppedIsRefused) {
+  PermitWorld w;
+  w.AdvanceTo(S::kIssued);
+  ASSERT_EQ(w.Run(Applicant(), GrantConsent{"bank-dki"}).events.size(), 1u);
+  EXPECT_TRUE(w.Run(Applicant(), GrantConsent{"bank-dki"}).events.empty()) << "held already";
+  auto doc = nlohmann::json::parse(DefaultCharterText());
+  doc["data_sharing"].erase("bank-dki");
+  doc["charter_version"] = 2;
+  w.gov.charter = std::make_shared<const Charter>(*Charter::FromJson(doc.dump()));
+  EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{"bank-dki"}), "unknown_subscriber");
+  EXPECT_EQ(w.Run(Applicant(), WithdrawConsent{"bank-dki"}).events.size(), 1u)
+      << "a consent held can always be withdrawn";
 }
 
 TEST(Governance, EnrollOfficer) {
