@@ -231,14 +231,28 @@ nlohmann::json ViewQueries::Stats() const {
           {"charter_version", c->version}};
 }
 
+namespace {
+
+// A register entry names its kelurahan as the charter did at issuance; it
+// is shown under the name of the charter in force, as the other views are.
+nlohmann::json Entry(const std::string& stored, const Charter* charter) {
+  auto j = nlohmann::json::parse(stored);
+  if (const Kelurahan* k = charter ? charter->FindKelurahan(j.value("kelurahan", "")) : nullptr)
+    j["kelurahan_name"] = k->name;
+  return j;
+}
+
+}  // namespace
+
 std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const std::string& q,
                                                   size_t limit) const {
   std::vector<nlohmann::json> out;
   const std::string needle = Folded(q);
+  const auto c = charter();
   auto consider = [&](const std::string& number) {
     auto v = Get(keys::RegisterEntry(number));
     if (!v) return true;
-    auto j = nlohmann::json::parse(*v);
+    auto j = Entry(*v, c.get());
     if (!needle.empty() && Folded(j.value("business_name", "")).find(needle) == std::string::npos &&
         Folded(number).find(needle) == std::string::npos)
       return true;
@@ -260,7 +274,7 @@ std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const 
 std::optional<nlohmann::json> ViewQueries::RegisterEntry(const std::string& number) const {
   auto v = Get(keys::RegisterEntry(number));
   if (!v) return std::nullopt;
-  return nlohmann::json::parse(*v);
+  return Entry(*v, charter().get());
 }
 
 }  // namespace pl

@@ -149,10 +149,13 @@ TEST(Ledger, TheDemosCharterPrecedesItsHistoryAndAnAmendmentMovesNoDueDate) {
   }
   ASSERT_FALSE(due.empty());
 
-  // Version 2 makes every service level 30 working days.
+  // Version 2 makes every service level 30 working days, and renames a
+  // kelurahan.
   auto amended = nlohmann::json::parse(gov->charter->canonical_json);
   amended["charter_version"] = 2;
   for (auto& [stage, days] : amended["service_days"].items()) days = 30;
+  const std::string renamed = amended["kelurahan"][0]["code"];
+  amended["kelurahan"][0]["name"] = "Nama Baru";
   Command cmd;
   cmd.id = CommandId("amend-service-levels");
   cmd.stream = kGovernanceStream;
@@ -164,6 +167,13 @@ TEST(Ledger, TheDemosCharterPrecedesItsHistoryAndAnAmendmentMovesNoDueDate) {
   ASSERT_EQ(gov->charter->version, 2u);
   for (const auto& [id, date] : due)
     EXPECT_EQ(Stage(*(*ledger)->queries().Permit(id), *gov).due_date, date) << id;
+  // The register names the kelurahan as the charter in force does, like
+  // every other view.
+  const auto entries = (*ledger)->queries().Register(renamed, "", 500);
+  ASSERT_FALSE(entries.empty());
+  for (const auto& e : entries) EXPECT_EQ(e["kelurahan_name"], "Nama Baru") << e.dump();
+  const std::string number = entries.front()["permit_number"];
+  EXPECT_EQ((*(*ledger)->queries().RegisterEntry(number))["kelurahan_name"], "Nama Baru");
   ledger->reset();
   std::filesystem::remove_all(dir);
 }
