@@ -1,8 +1,10 @@
 #include "events/embedded_log.h"
 
+#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
 #include "events/store_options.h"
 
@@ -37,6 +39,22 @@ struct EmbeddedLog::Pending {
   bool done = false;
 };
 
+namespace {
+
+// Whether another process holds the POSIX write lock of `lock_file`.
+bool HeldByAnotherProcess(const std::string& lock_file) {
+  const int fd = ::open(lock_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions& options) {
   if (options.partitions < 1)
     return Status("invalid_argument", "an embedded log needs at least one partition");
@@ -47,6 +65,14 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   // opening, with the write-ahead log left as it is, instead of RocksDB's
   // default of dropping it and every record after it.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // A read-only opening takes no lock: a log a server is writing to is
+  // refused as a read-write opening would refuse it (RocksDB's LOCK file
+  // holds a POSIX write lock while a process has the store open).
+  if (options.read_only && HeldByAnotherProcess(options.path + "/LOCK"))
+    return Status("log_unavailable",
+                  "cannot open the event log at " + options.path +
+                      ": another process holds it, a running permitledger perhaps: stop it, or "
+                      "work on a copy of the data directory");
   rocksdb::DB* raw = nullptr;
   auto s = options.read_only ? rocksdb::DB::OpenForReadOnly(o, options.path, &raw)
                              : rocksdb::DB::Open(o, options.path, &raw);

@@ -460,6 +460,20 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   EXPECT_EQ(client_.Get("/v1/worklist", Token("ptsp-bintaro")).status, 200);
 }
 
+// The offline tools read the data directory of a stopped server (or a copy):
+// with the server running they refuse, saying so, rather than audit a log
+// that moves under them. The audit opens it read-only, which takes no lock.
+TEST_F(ApiTest, OfflineToolsRefuseTheDirectoryOfARunningServer) {
+  for (const std::vector<std::string>& tool :
+       {std::vector<std::string>{"audit", "verify", "--data", *data_},
+        std::vector<std::string>{"replay", "--data", *data_}}) {
+    std::string out;
+    EXPECT_NE(RunLedger(tool, &out), 0) << tool[0];
+    EXPECT_NE(out.find("another process holds it"), std::string::npos) << out;
+  }
+  EXPECT_EQ(client_.Get("/healthz").status, 200);
+}
+
 // One exchange on a fresh connection: sends `head`, then (when given) waits
 // for the interim answer and sends `body`; returns all that came back.
 std::string RawExchange(unsigned short port, const std::string& head, const std::string& body = "",
