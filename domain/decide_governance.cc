@@ -32,6 +32,16 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                       std::to_string(gov.charter->utc_offset_minutes) +
                       ": the kecamatan's time zone is fixed once adopted (the due dates and "
                       "survey dates already given were counted in it)");
+  // An enrolled officer's role stays defined: without it the officer could
+  // neither act nor read, and every refusal would name the wrong cause.
+  std::string stranded;
+  for (const auto& [id, officer] : gov.officers)
+    if (!parsed->roles.contains(officer.role))
+      stranded += (stranded.empty() ? "" : ", ") + id + " (" + officer.role + ")";
+  if (!stranded.empty())
+    return Refuse("invalid_charter", "charter_version " + std::to_string(parsed->version) +
+                                         " drops the role of enrolled officers: " + stranded +
+                                         "; retire them first, or keep their role");
   // Permits, officers and statistics name their kelurahan: one with a
   // history stays in the charter (its name may change, its code may not).
   if (gov.charter) {

@@ -340,6 +340,23 @@ TEST(Governance, AdoptCharter) {
   EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{doc.dump()}));
   doc["kelurahan"].erase(doc["kelurahan"].begin() + 4);
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "kelurahan_removed");
+  // Nor a role an enrolled officer holds.
+  GovernanceState staffed = DefaultGovernance();
+  doc = nlohmann::json::parse(staffed.charter->canonical_json);
+  doc["charter_version"] = staffed.charter->version + 1;
+  doc["roles"].erase("kecamatan_umkm");
+  for (auto& [action, roles] : doc["permissions"].items())
+    roles.erase(std::remove(roles.begin(), roles.end(), "kecamatan_umkm"), roles.end());
+  for (auto& st : doc["stakeholders"])
+    if (st.contains("roles"))
+      st["roles"].erase(std::remove(st["roles"].begin(), st["roles"].end(), "kecamatan_umkm"),
+                        st["roles"].end());
+  const Decision dropped = Gov(staffed, Admin(), AdoptCharter{doc.dump()});
+  EXPECT_REFUSED(dropped, "invalid_charter");
+  EXPECT_NE(dropped.refusal->message.find("drops the role of enrolled officers"), std::string::npos)
+      << dropped.refusal->message;
+  std::erase_if(staffed.officers, [](const auto& o) { return o.second.role == "kecamatan_umkm"; });
+  EXPECT_ACCEPTED(Gov(staffed, Admin(), AdoptCharter{doc.dump()}));
   // Nor does its time zone change: promised dates were counted in it.
   doc = nlohmann::json::parse(CharterV(2));
   doc["utc_offset_minutes"] = -720;
