@@ -535,6 +535,7 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   fs::remove_all(output);
   lo.follow = false;
   lo.adopt_charter = false;
+  lo.read_only_log = true;
   lo.kafka.process_commands = false;
   auto ledger = Ledger::Open(lo);
   if (!ledger.ok()) return ledger.status();
@@ -577,6 +578,7 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   lo.data_dir = data_dir;
   lo.follow = false;
   lo.adopt_charter = false;
+  lo.read_only_log = true;
   auto ledger = Ledger::Open(lo);
   if (!ledger.ok()) return ledger.status();
   auto history = (*ledger)->queries().History(permit_id);

@@ -196,7 +196,9 @@ class EmbeddedBackend final : public LedgerBackend {
 
 Status Ledger::OpenEmbedded() {
   const fs::path dir(options_.data_dir);
-  auto log = EmbeddedLog::Open({(dir / "log").string(), options_.partitions, true});
+  EmbeddedLogOptions lo{(dir / "log").string(), options_.partitions, true};
+  lo.read_only = options_.read_only_log;
+  auto log = EmbeddedLog::Open(lo);
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
   auto processor = CommandProcessor::Open(
