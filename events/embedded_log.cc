@@ -107,15 +107,17 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
       ends[p] = GetBE(it->key().ToStringView(), 5, 8) + 1;
     }
   }
-  auto log = std::unique_ptr<EmbeddedLog>(
-      new EmbeddedLog(std::move(db), partitions, options.sync, std::move(ends)));
-  log->read_only_ = options.read_only;
-  return log;
+  return std::unique_ptr<EmbeddedLog>(
+      new EmbeddedLog(std::move(db), partitions, options.sync, options.read_only, std::move(ends)));
 }
 
 EmbeddedLog::EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bool sync,
-                         std::vector<uint64_t> ends)
-    : db_(std::move(db)), partitions_(partitions), sync_(sync), ends_(std::move(ends)) {}
+                         bool read_only, std::vector<uint64_t> ends)
+    : db_(std::move(db)),
+      partitions_(partitions),
+      sync_(sync),
+      read_only_(read_only),
+      ends_(std::move(ends)) {}
 
 EmbeddedLog::~EmbeddedLog() = default;
 

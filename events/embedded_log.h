@@ -44,13 +44,13 @@ class EmbeddedLog final : public EventLog {
 
  private:
   struct Pending;
-  EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bool sync,
+  EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bool sync, bool read_only,
               std::vector<uint64_t> ends);
 
   std::unique_ptr<rocksdb::DB> db_;
   const int32_t partitions_;
   const bool sync_;
-  bool read_only_ = false;
+  const bool read_only_;
 
   std::mutex mu_;
   std::condition_variable cv_;  // signalled when a group commit finishes

@@ -84,4 +84,18 @@ class EventLog {
   PartitionId PartitionFor(std::string_view key) const;
 };
 
+// The refusal (log_inconsistent) of a store derived from the log (`store`,
+// "the views at DIR") that was built from `built` records of partition `p`
+// while the log now ends at `end`: records were lost from the log, and new
+// ones would take their offsets. `remedy`: what moving the store away does.
+inline Status LogLostRecords(const std::string& store, int32_t p, uint64_t built, uint64_t end,
+                             const std::string& remedy) {
+  return Status("log_inconsistent",
+                "the event log ends at offset " + std::to_string(end) + " of partition " +
+                    std::to_string(p) + ", but " + store + " " + std::to_string(built) +
+                    " of its records: records were lost from the log (a damaged disk, or a log "
+                    "restored from an older copy). Restore the log in full; " +
+                    remedy);
+}
+
 }  // namespace pl

@@ -146,13 +146,9 @@ Status CommandCore::CatchUp(EventLog& log, int32_t p) {
   // A state folded from records the log no longer holds: deciding on it
   // would contradict the log (see ProjectionEngine::Open).
   if (refuse_ahead_of_log_ && next_offsets_[p] > end->value)
-    return Status("log_inconsistent",
-                  "the event log ends at offset " + std::to_string(end->value) + " of partition " +
-                      std::to_string(p) + ", but the processor's state was folded from " +
-                      std::to_string(next_offsets_[p]) +
-                      " of its records: records were lost from the log. Restore the log in full; "
-                      "to go on from what it holds, move the processor's state (DATA/state) away "
-                      "(it is rebuilt from the log)");
+    return LogLostRecords("the processor's state was folded from", p, next_offsets_[p], end->value,
+                          "to go on from what it holds, move the processor's state (DATA/state) "
+                          "away (it is rebuilt from the log)");
   if (next_offsets_[p] >= end->value) return Status::Ok();
   std::shared_ptr<GovernanceState> gov;
   while (next_offsets_[p] < end->value) {

@@ -133,13 +133,10 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     auto end = log.EndOffset(PartitionId{p});
     if (!end.ok()) return end.status();
     if (e->next_[p] > end->value)
-      return Status("log_inconsistent",
-                    "the event log ends at offset " + std::to_string(end->value) +
-                        " of partition " + std::to_string(p) + ", but the views at " +
-                        options.path + " were built from " + std::to_string(e->next_[p]) +
-                        " of its records: records were lost from the log (a damaged disk, or a "
-                        "log restored from an older copy). Restore the log in full; to serve "
-                        "only what it holds, move the views away (they are rebuilt from it)");
+      return LogLostRecords("the views at " + options.path + " were built from", p, e->next_[p],
+                            end->value,
+                            "to serve only what it holds, move the views away (they are "
+                            "rebuilt from it)");
   }
   return e;
 }

@@ -746,15 +746,20 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
 // A working day of the charter's calendar (the ledger refuses a survey on
 // another day).
 function workingDay(v: string): boolean {
-  const [y, m, d] = v.split('-').map(Number);
-  const weekday = new Date(Date.UTC(y!, m! - 1, d!)).getUTCDay();
+  const weekday = utcDate(v).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !(st.charter?.holidays ?? []).includes(v);
 }
 
 function realDate(v: string): boolean {
   const [y, m, d] = v.split('-').map(Number);
-  const dt = new Date(Date.UTC(y!, m! - 1, d!));
+  const dt = utcDate(v);
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m! - 1 && dt.getUTCDate() === d;
+}
+
+// A YYYY-MM-DD date at 00:00 UTC (out-of-range parts roll over).
+function utcDate(v: string): Date {
+  const [y, m, d] = v.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d!));
 }
 
 // Days from one YYYY-MM-DD date to another (as the ledger counts its survey horizon).
