@@ -155,6 +155,7 @@ Decision Handle(const Ctx& c, const Recommend& a) {
 
 Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the recommendation is declined");
+  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
   return One(c, RecommendationDeclined{a.reason});
 }
 

@@ -31,6 +31,7 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
 // withdrawal, revocation), or null.
 const std::string* PublishedReason(const Action& a) {
   if (const auto* r = std::get_if<Reject>(&a)) return &r->reason;
+  if (const auto* d = std::get_if<DeclineRecommendation>(&a)) return &d->reason;
   if (const auto* w = std::get_if<Withdraw>(&a)) return &w->reason;
   if (const auto* v = std::get_if<Revoke>(&a)) return &v->reason;
   return nullptr;

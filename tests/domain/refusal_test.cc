@@ -282,6 +282,8 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   EXPECT_REFUSED(open.Try(Officer("ptsp_head"), Reject{"zoning", "hubungi 081234567890"}),
                  "personal_data_in_text");
   EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
+  EXPECT_REFUSED(open.Try(Officer("lurah"), DeclineRecommendation{"NIK 3174015708900001"}),
+                 "personal_data_in_text");
   // However the number is written: dotted, bracketed, with a country code,
   // in fullwidth or Arabic-Indic digits, or mixed; and e-mail addresses.
   for (const char* text :

@@ -187,6 +187,37 @@ TEST_F(FeedsTest, TheBankReceivesOnlyConsentedPermitsWithOnlyTheFieldsThePolicyA
   }
 }
 
+// A Lurah's decline closes the application as rejected: the ministry,
+// which follows every application to its outcome, hears of it with the
+// reason, and the reason, published so, may not name the applicant.
+TEST_F(FeedsTest, ADeclinedRecommendationReachesTheMinistryWithItsReason) {
+  auto r = client_.Post("/v1/applications", Application("declined", kUlujami, "3174019900000099"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = r.json()["permit_id"];
+  Act(id, Token("ptsp"), {{"action", "verify_documents"}});
+  Act(id, Token("ptsp"),
+      {{"action", "schedule_survey"}, {"date", SurveyDate()}, {"team", {"ptsp", "ekbang"}}});
+  Act(id, Token("ekbang"), {{"action", "record_survey"}, {"zoning_compliant", false}});
+  auto named = client_.Post("/v1/permits/" + id + "/actions",
+                            {{"action", "decline_recommendation"},
+                             {"command_id", "decline-named"},
+                             {"reason", "ibu Sari Rahayu berdagang di jalur hijau"}},
+                            Token("lurah"));
+  EXPECT_EQ(named.status, 422) << named.body;
+  EXPECT_EQ(named.json()["error"]["code"], "personal_data_in_text");
+  Act(id, Token("lurah"),
+      {{"action", "decline_recommendation"}, {"reason", "lokasi di jalur hijau (RDTR)"}});
+
+  auto mine = OfPermit(ReadFeed("ministry-umkm"), id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["event_type"], "application_submitted");
+  EXPECT_EQ(mine[1]["event_type"], "recommendation_declined");
+  EXPECT_EQ(mine[1]["permit"]["status"], "rejected");
+  EXPECT_EQ(mine[1]["permit"]["reason"],
+            (json{{"code", "recommendation_declined"}, {"text", "lokasi di jalur hijau (RDTR)"}}));
+  for (const auto& m : mine) ExpectOnlyAllowedFields(m);
+}
+
 TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
   auto [id, code, nik] = Issued("withdrawn");
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
