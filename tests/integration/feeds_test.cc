@@ -247,6 +247,23 @@ TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
   EXPECT_EQ(r.json()["error"]["code"], "unknown_subscriber");
 }
 
+// The one message after a withdrawal: the bank still holds what it received
+// under the consent, so it hears of an erasure, with nothing of the permit.
+TEST_F(FeedsTest, AnErasureAfterAWithdrawalStillReachesTheBank) {
+  auto [id, code, nik] = Issued("withdrawn-erased");
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
+  Act(id, code, {{"action", "erase_personal_data"}});
+  auto mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
+  EXPECT_EQ(mine[2]["event_type"], "personal_data_erased");
+  EXPECT_FALSE(mine[2].contains("permit"));
+  EXPECT_FALSE(mine[2].contains("applicant"));
+  EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
+}
+
 TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
   for (int i = 0; i < 3; ++i) {
     auto [id, code, nik] = Issued("resume-" + std::to_string(i));
