@@ -667,8 +667,15 @@ Result<Envelope> ProvenEvent(const nlohmann::json& leaf, const Checkpoint& cp) {
 
 }  // namespace
 
-PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view checkpoint_note,
-                                const nlohmann::json& answer, std::string_view today) {
+Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
+                                        std::string_view checkpoint_note,
+                                        const nlohmann::json& answer, std::string_view today) {
+  if (!answer.is_object() || !answer.contains("permit_number") ||
+      !answer["permit_number"].is_string() || !answer.contains("result") ||
+      !answer["result"].is_string())
+    return Status("invalid_argument",
+                  "this is not a saved answer of GET /v1/public/verify/{permit number} (it has no "
+                  "permit_number and result): save that answer and check it");
   PermitCheck c;
   auto fail = [&](std::string why) {
     c.verdict = PermitVerdict::kNotGenuine;
@@ -687,8 +694,11 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
       return cannot("your checkpoint does not verify with your key (check both files): " +
                     given.status().message());
     c.origin = given->origin;
+    if (answer["result"] == "unknown") return fail("the log has not issued " + c.permit_number);
     if (!answer.contains("verification") || !answer["verification"].is_object())
-      return fail("the answer carries no verification: the log has not issued " + c.permit_number);
+      return cannot(
+          "the answer holds no proof: no signed checkpoint covered the permit yet when "
+          "it was saved; save the answer again in a minute");
     const auto& v = answer["verification"];
     auto code = ParseVerificationCode(v.value("code", ""));
     if (!code) return fail("malformed verification code \"" + v.value("code", "") + "\"");
@@ -758,6 +768,7 @@ PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view 
     c.reason = "issued " + c.valid_from + ", valid until " + c.valid_until + ", leaf " +
                std::to_string(c.leaf) + " of " + c.origin + " at tree size " +
                std::to_string(c.tree_size) +
+               " (the number and these dates are signed; the answer's business name is not)"
                "; this answer names no revocation (trust that only for an answer you fetched "
                "from the ledger yourself)";
     return c;

@@ -116,8 +116,11 @@ struct PermitCheck {
 // verify with `verifier_key` and be one of the answer's two checkpoints;
 // the issuing event must be included at the code's tree size, the latest
 // checkpoint must extend that one, a revocation (if shown) must be included
-// too. `today` is YYYY-MM-DD for the expiry check.
-PermitCheck VerifyPermitOffline(std::string_view verifier_key, std::string_view checkpoint_note,
-                                const nlohmann::json& answer, std::string_view today);
+// too. `today` is YYYY-MM-DD for the expiry check. A JSON document that is
+// not such an answer at all (no permit_number and result) is
+// "invalid_argument": nothing is said of any permit.
+Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
+                                        std::string_view checkpoint_note,
+                                        const nlohmann::json& answer, std::string_view today);
 
 }  // namespace pl

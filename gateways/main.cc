@@ -353,7 +353,10 @@ int main(int argc, char** argv) {
     }
     auto key = key_arg(vp_key);
     if (!key) return Fail(Status("invalid_argument", "cannot read the key file " + vp_key));
-    PermitCheck c = VerifyPermitOffline(*key, *note, answer, vp_today);
+    auto checked = VerifyPermitOffline(*key, *note, answer, vp_today);
+    if (!checked.ok())
+      return Fail(Status(checked.status().code(), vp_proof + ": " + checked.status().message()));
+    const PermitCheck& c = *checked;
     std::cout << c.permit_number << ": " << VerdictName(c.verdict) << " (" << c.reason << ")\n";
     switch (c.verdict) {
       case PermitVerdict::kValid:

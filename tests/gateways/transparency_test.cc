@@ -329,58 +329,72 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   auto code = ParseVerificationCode(valid["verification"]["code"].get<std::string>());
   ASSERT_TRUE(code);
   EXPECT_EQ(code->permit_number, valid_number_);
-  auto c = VerifyPermitOffline(vkey, note, valid, "2000-01-01");
+  PermitCheck c = *VerifyPermitOffline(vkey, note, valid, "2000-01-01");
   EXPECT_EQ(c.verdict, PermitVerdict::kNotYetValid) << c.reason;  // the day asked is before it
   const std::string issued = c.valid_from;
   ASSERT_FALSE(issued.empty());
-  c = VerifyPermitOffline(vkey, note, valid, issued);
+  c = *VerifyPermitOffline(vkey, note, valid, issued);
   EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
   // The code's own checkpoint is accepted too.
-  c = VerifyPermitOffline(vkey, valid["verification"]["checkpoint"].get<std::string>(), valid,
-                          issued);
+  c = *VerifyPermitOffline(vkey, valid["verification"]["checkpoint"].get<std::string>(), valid,
+                           issued);
   EXPECT_EQ(c.verdict, PermitVerdict::kValid) << c.reason;
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, c.valid_until).verdict, PermitVerdict::kValid);
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, "2999-01-01").verdict, PermitVerdict::kExpired);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, c.valid_until)->verdict, PermitVerdict::kValid);
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, valid, "2999-01-01")->verdict, PermitVerdict::kExpired);
 
   auto revoked = Json(Call(api, http::verb::get, "/v1/public/verify/" + Encoded(revoked_number_)));
   ASSERT_TRUE(revoked["verification"].contains("revocation")) << revoked.dump();
-  c = VerifyPermitOffline(vkey, note, revoked, "2000-01-01");
+  c = *VerifyPermitOffline(vkey, note, revoked, "2000-01-01");
   EXPECT_EQ(c.verdict, PermitVerdict::kRevoked) << c.reason;
 
   // Forgeries.
   auto forged = valid;
   forged["permit_number"] = revoked_number_;
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
   forged = valid;
   std::string data = *Base64Decode(forged["verification"]["leaf_data"].get<std::string>());
   data[data.size() - 3] ^= 1;
   forged["verification"]["leaf_data"] = Base64Encode(data);
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
   forged = valid;
   forged["verification"]["inclusion_proof"][0] = Base64Encode(std::string(32, 'x'));
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
   forged = revoked;
   forged["verification"].erase("revocation");
   forged["verification"]["leaf_index"] = valid["verification"]["leaf_index"];
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
   std::array<uint8_t, 32> seed{};
   auto other = CheckpointSigner::FromSeed("test.example/log", seed);
   ASSERT_TRUE(other.ok());
   // The verifier's own key and checkpoint do not fit: nothing is said of
   // the permit.
-  EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01")->verdict,
             PermitVerdict::kCannotCheck);
-  EXPECT_EQ(VerifyPermitOffline("not a key", note, valid, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline("not a key", note, valid, "2000-01-01")->verdict,
             PermitVerdict::kCannotCheck);
-  EXPECT_EQ(VerifyPermitOffline(vkey, "not a note", valid, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, "not a note", valid, "2000-01-01")->verdict,
             PermitVerdict::kCannotCheck);
   auto unknown = Json(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE"));
-  EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01").verdict,
+  EXPECT_EQ(VerifyPermitOffline(vkey, note, unknown, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
+  // An answer saved before a checkpoint covered the permit: not a forgery,
+  // nothing to check yet.
+  auto early = valid;
+  early["verification"] = nullptr;
+  c = *VerifyPermitOffline(vkey, note, early, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kCannotCheck);
+  EXPECT_NE(c.reason.find("save the answer again"), std::string::npos) << c.reason;
+  // A file that is no such answer: an error, and nothing said of a permit.
+  for (const json& other : {json::object(), json::array(), json{{"error", {{"code", "x"}}}},
+                            json{{"permit_number", 7}, {"result", "valid"}}}) {
+    auto r = VerifyPermitOffline(vkey, note, other, "2000-01-01");
+    ASSERT_FALSE(r.ok()) << other.dump();
+    EXPECT_EQ(r.status().code(), "invalid_argument");
+  }
 
   auto qr = Call(api, http::verb::get, "/v1/public/verify/" + Encoded(valid_number_) + "/qr");
   ASSERT_EQ(qr.result_int(), 200u);
