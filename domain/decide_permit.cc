@@ -53,10 +53,7 @@ Decision Handle(const Ctx& c, const SubmitApplication& a) {
 // Documents are verified when every one the charter requires was handed in
 // (with the application, or since, through complete_documents).
 Decision Handle(const Ctx& c, const VerifyDocuments&) {
-  std::vector<std::string> lacking;
-  for (const auto& d : c.charter.required_documents)
-    if (std::find(c.state.documents.begin(), c.state.documents.end(), d) == c.state.documents.end())
-      lacking.push_back(d);
+  const std::vector<std::string> lacking = LackingDocuments(c.state, c.charter);
   if (!lacking.empty())
     return Refuse("documents_missing",
                   "the application lacks required documents (" + JoinOrNobody(lacking) +
@@ -121,10 +118,12 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                                            "\" is not an enrolled officer; enroll them first");
     }
     if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction, c.state.kelurahan)) {
-      return Refuse("outside_jurisdiction",
+      return Refuse("team_outside_jurisdiction",
                     "survey team member \"" + id + "\" (" + officer->second.role + " of " +
                         officer->second.jurisdiction + ") does not work in kelurahan " +
-                        c.state.kelurahan);
+                        c.state.kelurahan +
+                        "; name officers of that kelurahan (or of its "
+                        "kecamatan, in a role that covers it)");
     }
   }
   auto sorted = [](std::vector<std::string> team) {
@@ -138,6 +137,9 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
 }
 
 Decision Handle(const Ctx& c, const RecordSurvey& a) {
+  if (auto r = PersonalDataIn(a.notes, "survey note",
+                              "is kept in the permit's history, which monitors and auditors read,"))
+    return *r;
   return One(c, SurveyRecorded{a.zoning_compliant, a.notes});
 }
 
@@ -155,7 +157,8 @@ Decision Handle(const Ctx& c, const Recommend& a) {
 
 Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the recommendation is declined");
-  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
+  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+    return *r;
   return One(c, RecommendationDeclined{a.reason});
 }
 
@@ -186,20 +189,23 @@ Decision Handle(const Ctx& c, const Reject& a) {
                                              JoinOrNobody(codes) + "; explain the case in reason");
   }
   if (Blank(a.reason)) return Missing("reason", "explain the rejection to the applicant");
-  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
+  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+    return *r;
   return One(c, ApplicationRejected{a.reason_code, a.reason});
 }
 
 Decision Handle(const Ctx& c, const Withdraw& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the application is withdrawn");
-  if (auto r = PersonalDataIn(a.reason, "reason", "to the ministry's feed")) return *r;
+  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+    return *r;
   return One(c, ApplicationWithdrawn{a.reason});
 }
 
 Decision Handle(const Ctx& c, const Revoke& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the permit is revoked");
   if (auto r = PersonalDataIn(a.reason, "reason",
-                              "on the public verification page and the ministry's feed"))
+                              "is published (on the public verification page and the ministry's "
+                              "feed)"))
     return *r;
   return One(c, PermitRevoked{a.reason});
 }

@@ -43,7 +43,8 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   for (const auto& [text, field] :
        {std::pair{&b.name, "business name (business.name)"},
         std::pair{&b.description, "business description (business.description)"}}) {
-    if (auto r = PersonalDataIn(*text, field, "in the public register and the feeds"))
+    if (auto r =
+            PersonalDataIn(*text, field, "is published (in the public register and the feeds)"))
       return r->refusal;
   }
   if (Blank(s.personal.name)) {

@@ -45,7 +45,15 @@ struct StageInfo {
   std::vector<std::string> next_roles;  // roles that take them
   std::string due_date;                 // YYYY-MM-DD, empty when the status has no service level
   int service_days = 0;
+  // The documents the applicant still has to bring: those the charter
+  // requires and the application lacks while it is submitted (the officer
+  // asks for them with request_completion, the next step then), the ones
+  // asked for while it is incomplete.
+  std::vector<std::string> missing;
 };
+// The documents `charter` requires that `state` was not handed, in the
+// charter's order.
+std::vector<std::string> LackingDocuments(const PermitState& state, const Charter& charter);
 // Next actions and roles from `charter`; the service level (and so the due
 // date, counted on `charter`'s calendar) from `levels`.
 StageInfo Stage(const PermitState& state, const Charter& charter, const Charter& levels);

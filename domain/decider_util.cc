@@ -184,12 +184,12 @@ std::optional<Decision> PersonalDataIn(const std::string& text, const std::strin
                                        const std::string& where) {
   if (HoldsIdentityNumber(text))
     return Refuse("personal_data_in_text",
-                  "the " + field + " is published (" + where +
-                      ") and may not hold an identity or phone number (10 or more digits, "
+                  "the " + field + " " + where +
+                      " and may not hold an identity or phone number (10 or more digits, "
                       "however spaced, dotted or dashed); write it without the number");
   if (HoldsEmailAddress(text))
-    return Refuse("personal_data_in_text", "the " + field + " is published (" + where +
-                                               ") and may not hold an e-mail address; write "
+    return Refuse("personal_data_in_text", "the " + field + " " + where +
+                                               " and may not hold an e-mail address; write "
                                                "it without the address");
   return std::nullopt;
 }

@@ -32,8 +32,9 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 bool HoldsIdentityNumber(std::string_view s);
 // Whether `s` holds an e-mail address (name@host.tld).
 bool HoldsEmailAddress(std::string_view s);
-// The refusal (code personal_data_in_text) of a text that is published
-// (`where`) holding either, naming `field`; nullopt when it holds neither.
+// The refusal (code personal_data_in_text) of a text that others read
+// (`where`: "is published (...)") holding either, naming `field`; nullopt
+// when it holds neither.
 std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
                                        const std::string& where);
 

@@ -127,11 +127,21 @@ StageInfo Stage(const PermitState& state, const Charter& charter) {
   return Stage(state, charter, charter);
 }
 
+std::vector<std::string> LackingDocuments(const PermitState& state, const Charter& charter) {
+  std::vector<std::string> lacking;
+  for (const auto& d : charter.required_documents)
+    if (std::find(state.documents.begin(), state.documents.end(), d) == state.documents.end())
+      lacking.push_back(d);
+  return lacking;
+}
+
 StageInfo Stage(const PermitState& state, const Charter& charter, const Charter& levels) {
   static const std::set<std::string> kSideActions = {
       "reject", "withdraw", "revoke", "grant_consent", "withdraw_consent", "erase_personal_data"};
   StageInfo info;
   info.stage = StatusName(state.status);
+  info.missing =
+      state.status == PermitStatus::kSubmitted ? LackingDocuments(state, charter) : state.missing;
   std::set<std::string> roles;
   for (const auto& action : AllActions()) {
     if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
@@ -139,6 +149,9 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
     if (action == "recommend" && state.zoning_compliant == false) continue;
     // A scheduled survey may be rescheduled, but its next step is the survey.
     if (action == "schedule_survey" && state.status == PermitStatus::kSurveyScheduled) continue;
+    // Documents are verified once every required one is in: until then the
+    // officer asks for the rest.
+    if (action == "verify_documents" && !info.missing.empty()) continue;
     auto it = charter.permissions.find(action);
     if (it == charter.permissions.end() || it->second.empty()) continue;
     info.next_actions.push_back(action);

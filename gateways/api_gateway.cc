@@ -29,12 +29,26 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
 
 // The reason of an action whose reason leaves the kelurahan (rejection,
 // withdrawal, revocation), or null.
-const std::string* PublishedReason(const Action& a) {
-  if (const auto* r = std::get_if<Reject>(&a)) return &r->reason;
-  if (const auto* d = std::get_if<DeclineRecommendation>(&a)) return &d->reason;
-  if (const auto* w = std::get_if<Withdraw>(&a)) return &w->reason;
-  if (const auto* v = std::get_if<Revoke>(&a)) return &v->reason;
-  return nullptr;
+// A text of an action that people who may not see the applicant read, and
+// who they are (the start of a refusal's message).
+struct SharedText {
+  const std::string* text;
+  const char* read_by;
+};
+std::optional<SharedText> SharedTextOf(const Action& a) {
+  constexpr const char* kFeed = "the reason is published (to the ministry's feed)";
+  if (const auto* r = std::get_if<Reject>(&a)) return SharedText{&r->reason, kFeed};
+  if (const auto* d = std::get_if<DeclineRecommendation>(&a)) return SharedText{&d->reason, kFeed};
+  if (const auto* w = std::get_if<Withdraw>(&a)) return SharedText{&w->reason, kFeed};
+  if (const auto* v = std::get_if<Revoke>(&a))
+    return SharedText{&v->reason,
+                      "the reason is published (on the public verification page, forever, and "
+                      "to the ministry's feed)"};
+  if (const auto* s = std::get_if<RecordSurvey>(&a))
+    return SharedText{&s->notes,
+                      "the survey note is kept in the permit's history, which monitors and "
+                      "auditors read,"};
+  return std::nullopt;
 }
 
 // The words of `s`: runs of letters (ASCII letters lower-cased; any
@@ -693,20 +707,21 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
-  // A published reason may not name the applicant. The domain refuses
-  // identity numbers but never sees names in the clear; this gateway opens
-  // the name, and compares only for senders who see it anyway: to anyone
-  // else the answer would tell whether a guessed name is the applicant's.
-  if (const std::string* reason = PublishedReason(parsed->action)) {
+  // A published reason, or a survey note, may not name the applicant. The
+  // domain refuses identity numbers but never sees names in the clear; this
+  // gateway opens the name, and compares only for senders who see it
+  // anyway: to anyone else the answer would tell whether a guessed name is
+  // the applicant's.
+  if (auto shared = SharedTextOf(parsed->action)) {
     auto charter = ledger_.governance()->charter;
     auto state = ledger_.queries().Permit(permit_id);
     if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
       auto personal = ledger_.vault().Unseal(state->applicant);
-      if (personal.ok() && Mentions(*reason, personal->name))
+      if (personal.ok() && Mentions(*shared->text, personal->name))
         return respond(ErrorResponse(
             req, http::status::unprocessable_entity, "personal_data_in_text",
-            "the reason is published (to the ministry's feed; a revocation's on the public "
-            "verification page too) and may not name the applicant; write it without the name"));
+            std::string(shared->read_by) + " and may not name the applicant; write it without "
+                                           "the name"));
     }
   }
   Command cmd;

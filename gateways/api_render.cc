@@ -22,6 +22,7 @@ nlohmann::json StageJson(const PermitState& s, const GovernanceState& gov, int64
   const Charter& c = *gov.charter;
   StageInfo st = Stage(s, gov);
   nlohmann::json j = {{"stage", st.stage},
+                      {"missing", st.missing},
                       {"next_actions", st.next_actions},
                       {"next_roles", RoleNames(st.next_roles, c)},
                       {"service_days", st.service_days}};
@@ -82,7 +83,7 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
   st.due_date.empty() ? w.Null() : w.String(st.due_date);
   w.Key("kelurahan").String(s.kelurahan);
   w.Key("kelurahan_name").String(kel ? kel->name : s.kelurahan);
-  w.Key("missing").StringArray(s.missing);
+  w.Key("missing").StringArray(st.missing);
   w.Key("next_actions").StringArray(st.next_actions);
   w.Key("next_roles").BeginArray();
   for (const auto& r : st.next_roles) {
@@ -146,7 +147,6 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
                       {"kelurahan_name", kel ? kel->name : s.kelurahan},
                       {"submitted_at", IsoTime(s.submitted_ms)},
                       {"stage_entered_at", IsoTime(s.stage_entered_ms)},
-                      {"missing", s.missing},
                       {"history", steps},
                       {"consents", s.consents}};
   j.update(StageJson(s, gov, now_ms));

@@ -95,7 +95,12 @@ void PermitViewsProjection::UpdateRegister(ViewBatch& batch, const Charter& char
       .String(kel ? kel->name : after.kelurahan)
       .Key("permit_number")
       .String(after.permit_number);
-  if (revoked) entry.Key("revoked_on").String(LocalDate(event.time_ms, charter));
+  // The ground of a revocation is public, as its event on the transparency
+  // log is (the domain refuses personal data in it).
+  if (revoked) {
+    entry.Key("revocation_reason").String(after.outcome_reason);
+    entry.Key("revoked_on").String(LocalDate(event.time_ms, charter));
+  }
   entry.Key("status").String(revoked ? "revoked" : "issued");
   entry.Key("valid_until").String(after.valid_until).EndObject();
   batch.Put(keys::RegisterEntry(after.permit_number), entry.Take());

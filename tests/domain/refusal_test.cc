@@ -197,7 +197,7 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-14", team}), "invalid_date");
   // Every member works in the permit's kelurahan.
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1005"}}),
-                 "outside_jurisdiction");
+                 "team_outside_jurisdiction");
   EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}}));
 }
 
@@ -284,6 +284,15 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
   EXPECT_REFUSED(open.Try(Officer("lurah"), DeclineRecommendation{"NIK 3174015708900001"}),
                  "personal_data_in_text");
+  // A survey's notes are read by monitors and auditors, who may not see
+  // personal data.
+  PermitWorld scheduled;
+  scheduled.AdvanceTo(S::kSurveyScheduled);
+  EXPECT_REFUSED(scheduled.Try(Officer("kelurahan_economy"),
+                               RecordSurvey{true, "hubungi pemilik di 0812 3456 7890"}),
+                 "personal_data_in_text");
+  EXPECT_ACCEPTED(
+      scheduled.Try(Officer("kelurahan_economy"), RecordSurvey{true, "lokasi sesuai, 2 lantai"}));
   // However the number is written: dotted, bracketed, with a country code,
   // in fullwidth or Arabic-Indic digits, or mixed; and e-mail addresses.
   for (const char* text :

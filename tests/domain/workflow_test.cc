@@ -332,6 +332,28 @@ TEST(Stage, AfterASurveyThatFoundTheZoningNotMetTheLurahCanOnlyDecline) {
             std::vector<std::string>{"decline_recommendation"});
 }
 
+// An application handed in without every required document shows what it
+// lacks, and its next step is to ask for them, not a verification the
+// ledger would refuse; once asked, the list is what was asked for.
+TEST(Stage, ASubmissionLackingDocumentsShowsThemAndAsksForThem) {
+  PermitWorld w;
+  SubmitApplication lacking = GoodSubmission();
+  lacking.documents = {"form", "undertaking", "ktp"};
+  w.Run(Applicant(), lacking);
+  ASSERT_EQ(w.state.status, S::kSubmitted);
+  StageInfo s = Stage(w.state, *w.gov.charter);
+  EXPECT_EQ(s.missing, (std::vector<std::string>{"kk", "premises_photo", "premises_proof"}));
+  EXPECT_EQ(s.next_actions, std::vector<std::string>{"request_completion"});
+  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}), "documents_missing");
+  w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk", "premises_photo"}});
+  EXPECT_EQ(Stage(w.state, *w.gov.charter).missing,
+            (std::vector<std::string>{"kk", "premises_photo"}));
+  w.Run(Applicant(), CompleteDocuments{{"kk", "premises_photo", "premises_proof"}});
+  s = Stage(w.state, *w.gov.charter);
+  EXPECT_TRUE(s.missing.empty());
+  EXPECT_EQ(s.next_actions, (std::vector<std::string>{"verify_documents", "request_completion"}));
+}
+
 TEST(Stage, IncompleteShowsApplicantAndOfficer) {
   PermitWorld w;
   w.AdvanceTo(S::kIncomplete);

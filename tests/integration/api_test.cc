@@ -163,7 +163,10 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   r = Act(id, Token("head-ulujami"),
           {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(client_.Get("/v1/public/verify/" + encoded).json()["result"], "revoked");
+  auto revoked = client_.Get("/v1/public/verify/" + encoded).json();
+  EXPECT_EQ(revoked["result"], "revoked");
+  EXPECT_EQ(revoked["revocation_reason"], "usaha tutup") << "the ground is public";
+  EXPECT_TRUE(revoked["revoked_on"].is_string());
   EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing").json()["result"], "unknown");
 
   auto stats = client_.Get("/v1/public/stats").json();
@@ -194,6 +197,15 @@ TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "submitted");
   EXPECT_EQ(client_.Get("/v1/permits/" + id, code).json()["missing"], json::array());
+  // Handed in without every required document: the views say which, and
+  // the officer's next step is to ask for them.
+  json lacking = Application("incomplete-3", kUlujami);
+  lacking["documents"] = {"form", "undertaking", "ktp"};
+  auto sent = client_.Post("/v1/applications", lacking);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  track = client_.Get("/v1/track/" + sent.json()["tracking_code"].get<std::string>()).json();
+  EXPECT_EQ(track["missing"], json({"kk", "premises_photo", "premises_proof"}));
+  EXPECT_EQ(track["next_actions"], json({"request_completion"}));
   // Another applicant's code does not reach this permit.
   auto [other, other_code] = Submit("incomplete-2");
   r = Act(id, other_code, {{"action", "withdraw"}, {"command_id", "i3"}, {"reason", "x"}});
@@ -586,6 +598,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"b19","reason_code":"zoning","reason":"ditolak: RAHAYU,\tSari tidak hadir"})",
        Token("head-ulujami"), 422, "personal_data_in_text"},
+      {"survey note naming the applicant", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"record_survey","command_id":"b20","zoning_compliant":true,"notes":"bertemu Sari Rahayu di lokasi"})",
+       Token("ptsp-ulujami"), 422, "personal_data_in_text"},
       {"the same from a monitor, who does not see the name: no oracle", "POST",
        "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"b18","reason_code":"zoning","reason":"ditolak, ibu sari rahayu tidak hadir"})",
