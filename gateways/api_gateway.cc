@@ -27,8 +27,6 @@ bool ConstantTimeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// The reason of an action whose reason leaves the kelurahan (rejection,
-// withdrawal, revocation), or null.
 // A text of an action that people who may not see the applicant read, and
 // who they are (the start of a refusal's message).
 struct SharedText {
