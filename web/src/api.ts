@@ -47,6 +47,8 @@ export interface RegisterEntry {
   valid_until?: string;
   status?: string;
   result: 'valid' | 'revoked' | 'expired' | 'unknown';
+  revoked_on?: string; // YYYY-MM-DD, a revoked permit's
+  revocation_reason?: string; // the public ground of the revocation
 }
 export interface RoleRef {
   role: string;

@@ -414,14 +414,14 @@ function renderRegister(): void {
   if (!reg.items) return clear(out, h('p', { class: 'muted' }, t('loading')));
   clear(status, reg.count >= 500 ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
   if (reg.items.length === 0) return clear(out, h('p', { class: 'empty' }, t('register.empty')));
-  const cols: Array<[string, (e: RegisterEntry) => Node | string]> = [
+  const cols: Array<[string, (e: RegisterEntry) => Node | string | Node[]]> = [
     [t('col.number'), (e) => h('button', { type: 'button', class: 'link-button mono', title: t('verify.button'), onclick: () => verify(e.permit_number) }, e.permit_number)],
     [t('col.business'), (e) => e.business_name ?? ''],
     [t('col.type'), (e) => `${e.business_type ?? ''}${e.kbli ? ` (KBLI ${e.kbli})` : ''}`],
     [t('col.kelurahan'), (e) => e.kelurahan_name ?? ''],
     [t('col.issued'), (e) => fmtDate(e.issued_on)],
     [t('col.valid_until'), (e) => fmtDate(e.valid_until)],
-    [t('col.status'), (e) => resultBadge(e.result)],
+    [t('col.status'), (e) => statusCell(e)],
   ];
   clear(
     out,
@@ -455,17 +455,25 @@ function renderRegister(): void {
               id: 'reg-more',
               onclick: () => {
                 const first = reg.shown;
-                reg.shown += PAGE * 2;
+                reg.shown += PAGE;
                 renderRegister();
                 // Keep the keyboard where the new rows start.
                 document.querySelectorAll<HTMLElement>('#register-table tbody tr button')[first]?.focus();
               },
             },
-            t('register.more', { n: Math.min(PAGE * 2, reg.items.length - reg.shown) }),
+            t('register.more', { n: Math.min(PAGE, reg.items.length - reg.shown) }),
           ),
         )
       : null,
   );
+}
+
+// A register row's status: the badge, and a revoked permit's revocation date.
+function statusCell(e: RegisterEntry): Node[] {
+  const out: Node[] = [resultBadge(e.result)];
+  if (e.result === 'revoked' && e.revoked_on)
+    out.push(h('span', { class: 'revoked-on muted small', 'data-revoked-on': e.revoked_on }, ` ${t('register.revoked_on', { date: fmtDate(e.revoked_on) })}`));
+  return out;
 }
 
 function resultBadge(result: string): HTMLElement {
@@ -519,6 +527,7 @@ function renderVerify(): void {
     business: v.business_name ?? '',
     kelurahan: v.kelurahan_name ?? '',
     until: fmtDate(v.valid_until),
+    revoked: fmtDate(v.revoked_on),
   });
   const details =
     v.result === 'unknown'
@@ -532,6 +541,13 @@ function renderVerify(): void {
           h('div', {}, h('dt', {}, t('col.issued')), h('dd', {}, fmtDate(v.issued_on))),
           h('div', {}, h('dt', {}, t('col.valid_until')), h('dd', {}, fmtDate(v.valid_until))),
           h('div', {}, h('dt', {}, t('col.status')), h('dd', {}, statusBadge(v.status ?? 'issued'))),
+          v.result === 'revoked'
+            ? h('div', {}, h('dt', {}, t('verify.revoked_on')), h('dd', { id: 'verify-revoked-on', 'data-date': v.revoked_on ?? '' }, fmtDate(v.revoked_on)))
+            : null,
+          // The ground is the officer's own text (published), in the language it was written in.
+          v.result === 'revoked' && v.revocation_reason
+            ? h('div', {}, h('dt', {}, t('verify.revocation_reason')), h('dd', { id: 'verify-revocation-reason' }, v.revocation_reason))
+            : null,
         );
   clear(
     out,

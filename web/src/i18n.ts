@@ -50,7 +50,7 @@ const id: Dict = {
   'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
   'apierr.invalid_text': 'Teksnya memuat karakter yang tidak diterima. Ketik ulang isian tanpa karakter khusus.',
   'apierr.personal_data_in_text':
-    'Teks ini dipublikasikan dan tidak boleh memuat NIK atau nomor telepon. Tulis alasannya tanpa data pribadi.',
+    'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, maupun nama pemohon. Tulis ulang tanpa data pribadi.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
   'apierr.unavailable': 'Ledger sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
   'apierr.outcome_unknown':
@@ -60,6 +60,38 @@ const id: Dict = {
   'apierr.invalid_query': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
   'apierr.unknown_kelurahan': 'Kelurahan itu tidak ada dalam piagam. Pilih dari daftar kelurahan.',
   'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami ledger. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.team_outside_jurisdiction':
+    'Ada anggota tim survei yang tidak bertugas di kelurahan permohonan ini. Isi tim dengan petugas kelurahan ini (rincian menyebut siapa).',
+  'apierr.duplicate_entry':
+    'Ada isian yang disebut dua kali (misalnya anggota tim yang sama, atau dokumen yang sama). Hapus yang berulang, lalu kirim lagi.',
+  'apierr.already_exists': 'Permohonan ini sudah tercatat. Cari di antrean atau buka dengan ID-nya; jangan mengajukan ulang.',
+  'apierr.unknown_action': 'Ledger tidak mengenal tindakan ini. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.wrong_stream': 'Perintah dikirim ke catatan ledger yang salah. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.no_charter': 'Belum ada piagam layanan yang berlaku, jadi ledger belum menerima tindakan. Minta admin menetapkan piagam.',
+  'apierr.invalid_nik': 'NIK harus tepat 16 angka. Periksa NIK pada KTP pemohon.',
+  'apierr.invalid_kbli': 'Kode KBLI harus tepat 5 angka. Periksa kode KBLI usaha.',
+  'apierr.invalid_amount': 'Modal dan omzet tidak boleh negatif. Periksa jumlahnya (dalam rupiah).',
+  'apierr.invalid_workers': 'Tenaga kerja minimal 1 orang. Periksa jumlah tenaga kerja.',
+  'apierr.invalid_premises': 'Tempat usaha harus "milik sendiri" atau "sewa". Pilih salah satu.',
+  'apierr.ineligible_capital':
+    'Modal usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+  'apierr.ineligible_turnover':
+    'Omzet usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+  'apierr.ineligible_workers':
+    'Jumlah tenaga kerja melebihi batas dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+  'apierr.unknown_subscriber': 'Penerima data itu tidak ada dalam kebijakan berbagi data piagam. Periksa ID penerima (mis. bank-dki).',
+  'apierr.invalid_charter': 'Dokumen piagam tidak berlaku; rincian menyebut bagiannya. Perbaiki bagian itu, lalu kirim lagi.',
+  'apierr.stale_charter_version': 'Versi piagam harus lebih tinggi dari versi yang berlaku. Naikkan charter_version, lalu kirim lagi.',
+  'apierr.kelurahan_removed': 'Piagam baru tidak boleh menghapus kelurahan atau mengubah kodenya. Pertahankan semua kelurahan.',
+  'apierr.unknown_role': 'Peran itu tidak ada dalam piagam, atau bukan peran petugas. Pilih peran petugas dari piagam.',
+  'apierr.invalid_jurisdiction': 'Wilayah tugas tidak cocok dengan peran: peran kecamatan memakai kode kecamatan. Periksa wilayah tugasnya.',
+  'apierr.invalid_officer_id':
+    'ID petugas hanya boleh berisi huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64), dan bukan admin atau applicant. Ganti ID-nya.',
+  'apierr.officer_exists': 'Petugas dengan ID ini sudah terdaftar. Pakai ID lain, atau pensiunkan petugas itu lebih dahulu.',
+  'apierr.token_in_use': 'Token ini sudah dipakai petugas lain. Buat token baru.',
+  'apierr.enrolment_retired':
+    'Petugas ini sudah dipensiunkan setelah pendaftaran itu, jadi token lamanya tidak berlaku. Daftarkan lagi dengan command_id baru.',
+  'apierr.out_of_range': 'Nomor yang diminta berada di luar log transparansi. Periksa nomornya.',
   'error.detail': 'Rincian dari ledger',
   'none': '—',
   'yes': 'Ya',
@@ -147,7 +179,10 @@ const id: Dict = {
   'result.expired': 'Masa berlaku habis',
   'result.unknown': 'Tidak terdaftar',
   'result.valid.text': 'Izin {number} terdaftar atas usaha "{business}" di Kelurahan {kelurahan}, berlaku sampai {until}.',
-  'result.revoked.text': 'Izin {number} ("{business}") telah dicabut dan tidak berlaku lagi.',
+  'result.revoked.text': 'Izin {number} ("{business}") telah dicabut pada {revoked} dan tidak berlaku lagi.',
+  'verify.revoked_on': 'Dicabut pada',
+  'verify.revocation_reason': 'Dasar pencabutan',
+  'register.revoked_on': 'pada {date}',
   'result.expired.text': 'Izin {number} ("{business}") masa berlakunya habis pada {until}.',
   'result.unknown.text': 'Nomor {number} tidak ada dalam daftar izin. Periksa penulisannya.',
 
@@ -203,7 +238,8 @@ const id: Dict = {
   'off.queue': 'Antrean',
   'off.queue.count': '{n} permohonan menunggu',
   'off.queue.empty': 'Tidak ada permohonan yang menunggu tindakan Anda.',
-  'off.open.id': 'Buka permohonan dengan ID',
+  'off.open.id': 'Buka permohonan dengan ID atau nomor izin',
+  'off.open.hint': 'ID permohonan (mis. P74JG76A1GQ9W) atau nomor izin (mis. IUMK/3174101001/2026/P74JG76A1GQ9W).',
   'off.open.button': 'Buka',
   'off.refresh': 'Muat ulang',
   'col.permit': 'ID permohonan',
@@ -248,6 +284,7 @@ const id: Dict = {
   'off.field.missing': 'Dokumen yang kurang',
   'off.field.provided': 'Dokumen yang diserahkan',
   'off.field.date': 'Tanggal survei (TTTT-BB-HH)',
+  'off.field.date.placeholder': 'TTTT-BB-HH',
   'off.field.team': 'Tim survei (ID petugas, pisahkan dengan koma)',
   'off.field.zoning': 'Lokasi sesuai zonasi (RDTR)?',
   'off.field.notes': 'Catatan (opsional)',
@@ -255,6 +292,16 @@ const id: Dict = {
   'off.field.reason': 'Alasan',
   'off.hint.public_reason':
     'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, NIK, atau kontak seseorang.',
+  'off.hint.published_reason':
+    'Dipublikasikan (umpan data kementerian): tulis alasannya saja, jangan nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+  'off.hint.notes':
+    'Disimpan dalam riwayat yang dibaca pemantau dan auditor: jangan tulis nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+  'off.confirm.title': 'Tindakan ini tidak dapat dibatalkan',
+  'off.confirm.text': 'Anda akan mengirim "{action}" untuk {what}. Setelah tercatat, tindakan ini tidak dapat dibatalkan. Lanjutkan?',
+  'off.confirm.application': 'permohonan {id} ("{business}")',
+  'off.confirm.permit': 'izin {number} ("{business}")',
+  'off.confirm.yes': 'Ya, {action}',
+  'off.confirm.no': 'Batal',
   'off.field.reason_code': 'Alasan penolakan',
   'off.field.reason_code.choose': '— pilih alasan —',
   'off.field.subscriber': 'Pelanggan (mis. bank-dki)',
@@ -287,6 +334,74 @@ const en: Dict = {
   'error.prefix': 'The ledger refused',
   'apierr.unknown_tracking_code':
     'No application has this tracking code. Check the code on your application receipt.',
+  'apierr.unauthenticated': 'Unknown officer token. Sign in again with the token the administrator gave you.',
+  'apierr.officer_not_enrolled': 'This officer is no longer enrolled. Ask the administrator to enrol you again with a new token.',
+  'apierr.role_not_permitted':
+    'Under the charter your role may not take this action. Hand it to an officer in a role that may.',
+  'apierr.outside_jurisdiction':
+    'This application is outside your jurisdiction. The officers of the kelurahan of the business handle it.',
+  'apierr.unknown_permit': 'There is no application with this ID. Check the application ID (or the permit number).',
+  'apierr.version_conflict':
+    'Another officer acted on this application first. Its current state is shown; check it, then repeat the action if it is still needed.',
+  'apierr.command_id_reused': 'This action was sent before with other contents. Reload the page, then repeat it.',
+  'apierr.transition_not_allowed':
+    'This action cannot be taken in the application’s current status. Reload the page to see its current status.',
+  'apierr.zoning_non_compliant':
+    'The survey found the location outside the zoning, so no recommendation can be given. Choose "Decline to recommend" with the reason.',
+  'apierr.documents_missing':
+    'Required documents are missing, so the documents cannot be verified yet. Choose "Request missing documents".',
+  'apierr.documents_still_missing': 'Documents are still missing. Tick every document that was asked for and handed in.',
+  'apierr.unknown_document': 'The charter does not know that document. Choose from the list of documents.',
+  'apierr.unknown_reason_code': 'That ground is not in the charter. Choose a ground from the list.',
+  'apierr.invalid_date':
+    'The survey date is not valid. Choose a working day (not a weekend or a holiday) from today, at most a year ahead (YYYY-MM-DD).',
+  'apierr.unknown_officer': 'A team member is not an enrolled officer. Check the officer IDs.',
+  'apierr.team_outside_jurisdiction':
+    'A survey team member does not work in this application’s kelurahan. Name officers of this kelurahan (the detail says who).',
+  'apierr.duplicate_entry':
+    'An entry is named twice (the same team member, say, or the same document). Remove the repeat, then send again.',
+  'apierr.missing_field': 'A required field is empty. Fill it in.',
+  'apierr.field_too_long': 'The text is too long. Shorten it.',
+  'apierr.invalid_text': 'The text holds characters that are not accepted. Type it again without special characters.',
+  'apierr.personal_data_in_text':
+    'Others read this text: reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever) and survey notes are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address and not the applicant’s name. Write it again without personal data.',
+  'apierr.body_too_large': 'Too much to send. Shorten the text.',
+  'apierr.unavailable': 'The ledger cannot record right now; nothing was recorded. Try again in a moment (repeating is safe).',
+  'apierr.outcome_unknown':
+    'The outcome is not known yet; the action may have been recorded. Press the same button again to learn it (it is not recorded twice).',
+  'apierr.consent_not_required': 'This subscriber receives the data under the data-sharing policy without consent.',
+  'apierr.invalid_parameter': 'The search is not valid. Check what you entered.',
+  'apierr.invalid_query': 'The search is not valid. Check what you entered.',
+  'apierr.unknown_kelurahan': 'That kelurahan is not in the charter. Choose from the list of kelurahan.',
+  'apierr.already_exists': 'This application is recorded already. Find it in the queue or open it by its ID; do not submit it again.',
+  'apierr.unknown_action': 'The ledger does not know this action. Reload the page; if it happens again, tell the administrator.',
+  'apierr.wrong_stream': 'The command went to the wrong ledger record. Reload the page; if it happens again, tell the administrator.',
+  'apierr.no_charter': 'No service charter is in force yet, so the ledger takes no actions. Ask the administrator to adopt one.',
+  'apierr.invalid_nik': 'A NIK is exactly 16 digits. Check the NIK on the applicant’s KTP.',
+  'apierr.invalid_kbli': 'A KBLI code is exactly 5 digits. Check the business’s KBLI code.',
+  'apierr.invalid_amount': 'Capital and turnover may not be negative. Check the amounts (in rupiah).',
+  'apierr.invalid_workers': 'A business has at least 1 worker. Check the number of workers.',
+  'apierr.invalid_premises': 'The premises are either "owned" or "leased". Choose one.',
+  'apierr.ineligible_capital':
+    'The capital is above the charter’s limit for micro and small businesses, so no IUMK can be given. Refer the applicant to the right permit.',
+  'apierr.ineligible_turnover':
+    'The turnover is above the charter’s limit for micro and small businesses, so no IUMK can be given. Refer the applicant to the right permit.',
+  'apierr.ineligible_workers':
+    'The number of workers is above the charter’s limit, so no IUMK can be given. Refer the applicant to the right permit.',
+  'apierr.unknown_subscriber': 'The charter’s data-sharing policy has no such subscriber. Check the subscriber ID (e.g. bank-dki).',
+  'apierr.invalid_charter': 'The charter document is not valid; the detail names the part. Fix it, then send it again.',
+  'apierr.stale_charter_version': 'The charter version must be above the one in force. Raise charter_version, then send it again.',
+  'apierr.kelurahan_removed': 'A new charter may not drop a kelurahan or change its code. Keep every kelurahan.',
+  'apierr.unknown_role': 'The charter has no such officer role. Choose an officer role of the charter.',
+  'apierr.invalid_jurisdiction': 'The jurisdiction does not fit the role: kecamatan roles take the kecamatan code. Check the jurisdiction.',
+  'apierr.invalid_officer_id':
+    'An officer ID holds only letters, digits, dots, underscores, hyphens or @ (at most 64), and is not admin or applicant. Choose another ID.',
+  'apierr.officer_exists': 'An officer with this ID is enrolled already. Use another ID, or retire that officer first.',
+  'apierr.token_in_use': 'Another officer has this token already. Make a new token.',
+  'apierr.enrolment_retired':
+    'This officer was retired after that enrolment, so the old token no longer works. Enrol again with a new command_id.',
+  'apierr.out_of_range': 'That number is beyond the transparency log. Check the number.',
+  'apierr.request': 'The page sent a request the ledger does not understand. Reload the page; if it happens again, tell the administrator.',
   'error.detail': 'The ledger’s detail',
   'none': '—',
   'yes': 'Yes',
@@ -372,7 +487,10 @@ const en: Dict = {
   'result.expired': 'Expired',
   'result.unknown': 'Not registered',
   'result.valid.text': 'Permit {number} is registered to the business "{business}" in Kelurahan {kelurahan}, valid until {until}.',
-  'result.revoked.text': 'Permit {number} ("{business}") has been revoked and is no longer valid.',
+  'result.revoked.text': 'Permit {number} ("{business}") was revoked on {revoked} and is no longer valid.',
+  'verify.revoked_on': 'Revoked on',
+  'verify.revocation_reason': 'Ground for revocation',
+  'register.revoked_on': 'on {date}',
   'result.expired.text': 'Permit {number} ("{business}") expired on {until}.',
   'result.unknown.text': 'Number {number} is not in the register. Check how it is written.',
 
@@ -426,7 +544,8 @@ const en: Dict = {
   'off.queue': 'Queue',
   'off.queue.count': '{n} applications waiting',
   'off.queue.empty': 'No application is waiting for your action.',
-  'off.open.id': 'Open an application by ID',
+  'off.open.id': 'Open an application by ID or permit number',
+  'off.open.hint': 'An application ID (e.g. P74JG76A1GQ9W) or a permit number (e.g. IUMK/3174101001/2026/P74JG76A1GQ9W).',
   'off.open.button': 'Open',
   'off.refresh': 'Reload',
   'col.permit': 'Application ID',
@@ -471,6 +590,7 @@ const en: Dict = {
   'off.field.missing': 'Missing documents',
   'off.field.provided': 'Documents handed in',
   'off.field.date': 'Survey date (YYYY-MM-DD)',
+  'off.field.date.placeholder': 'YYYY-MM-DD',
   'off.field.team': 'Survey team (officer IDs, comma-separated)',
   'off.field.zoning': 'Does the location fit the zoning (RDTR)?',
   'off.field.notes': 'Notes (optional)',
@@ -478,6 +598,16 @@ const en: Dict = {
   'off.field.reason': 'Reason',
   'off.hint.public_reason':
     "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, NIK or contact.",
+  'off.hint.published_reason':
+    "Published (the ministry's data feed): write the reason only, never the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+  'off.hint.notes':
+    "Kept in the history that monitors and auditors read: never write the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+  'off.confirm.title': 'This cannot be undone',
+  'off.confirm.text': 'You are about to send "{action}" for {what}. Once recorded, it cannot be undone. Go ahead?',
+  'off.confirm.application': 'application {id} ("{business}")',
+  'off.confirm.permit': 'permit {number} ("{business}")',
+  'off.confirm.yes': 'Yes, {action}',
+  'off.confirm.no': 'Cancel',
   'off.field.reason_code': 'Ground for rejection',
   'off.field.reason_code.choose': '— choose a ground —',
   'off.field.subscriber': 'Subscriber (e.g. bank-dki)',

@@ -1,8 +1,9 @@
 // The officer worklist (/officer): sign in with an officer token (kept in
 // sessionStorage, dropped after IDLE_MS without use), the queue from /v1/worklist, one application with its
 // history, and the actions the charter grants the officer's role. Every
-// action is sent with a fresh command_id and the expected_version; when the
-// ledger refuses, its error code and message are shown as they are.
+// action is sent with a fresh command_id and the expected_version (one that
+// cannot be undone once the officer confirms it); when the ledger refuses,
+// its error code and message are shown as they are.
 import './styles.css';
 import { api, ApiError, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
@@ -30,6 +31,9 @@ const ACTIONS = [
   'withdraw_consent',
   'erase_personal_data',
 ];
+// Actions that cannot be undone once recorded: the page asks to confirm them,
+// naming the permit and the action, before sending.
+const IRREVERSIBLE = new Set(['issue_permit', 'reject', 'revoke', 'decline_recommendation', 'withdraw', 'erase_personal_data']);
 // The charter's rejection_reasons, when it lists none (Charter::kDefaultRejectionReasons).
 const DEFAULT_REASON_CODES = ['incomplete_documents', 'zoning', 'ineligible', 'duplicate_application', 'false_information'];
 
@@ -44,6 +48,7 @@ interface State {
   notice: string; // the last action's outcome, announced
   other: string; // the action chosen under "other actions"
   refusal: unknown; // a version conflict, shown above the refreshed actions
+  formError: { form: string; error: unknown } | null; // a refusal shown in its form (kept through a language switch)
   loading: boolean;
 }
 
@@ -58,6 +63,7 @@ const st: State = {
   notice: '',
   other: '',
   refusal: null,
+  formError: null,
   loading: false,
 };
 
@@ -163,6 +169,7 @@ async function openPermit(id: string, focus = true): Promise<void> {
   st.notice = '';
   st.other = '';
   st.refusal = null;
+  st.formError = null;
   st.loading = true;
   if (location.hash !== `#permit=${id}`) history.pushState(null, '', `#permit=${encodeURIComponent(id)}`);
   render();
@@ -192,6 +199,14 @@ async function refreshPermit(): Promise<void> {
   ]);
   st.permit = p;
   st.history = hist.events;
+}
+
+// The permit ID in what was typed: an ID, or a permit number
+// (IUMK/<kelurahan>/<year>/<permit ID>), whose last part is the ID; spaces
+// anywhere and the case do not matter.
+function permitIdOf(typed: string): string {
+  const parts = typed.replace(/\s+/g, '').split('/').filter(Boolean);
+  return (parts.at(-1) ?? '').toUpperCase();
 }
 
 function permitFromHash(): string | null {
@@ -285,11 +300,25 @@ function renderQueue(root: HTMLElement): void {
       novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
-        const v = ($('#open-id') as HTMLInputElement).value.trim().toUpperCase();
-        if (v) void openPermit(v);
+        const input = $('#open-id') as HTMLInputElement;
+        const v = permitIdOf(input.value);
+        if (!v) {
+          input.setAttribute('aria-invalid', 'true');
+          clear($('#open-id-error'), t('v.required'));
+          input.focus();
+          return;
+        }
+        void openPermit(v);
       },
     },
-    h('div', { class: 'field field-grow' }, h('label', { for: 'open-id' }, t('off.open.id')), h('input', { id: 'open-id', type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false' })),
+    h(
+      'div',
+      { class: 'field field-grow' },
+      h('label', { for: 'open-id' }, t('off.open.id')),
+      h('input', { id: 'open-id', type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'open-id-hint open-id-error' }),
+      h('p', { id: 'open-id-hint', class: 'hint' }, t('off.open.hint')),
+      h('p', { id: 'open-id-error', class: 'field-error', 'aria-live': 'assertive' }),
+    ),
     h('button', { type: 'submit', class: 'btn btn-secondary' }, t('off.open.button')),
   );
   const table = items.length
@@ -451,7 +480,9 @@ function renderDetail(root: HTMLElement): void {
           'section',
           {},
           h('h3', {}, t('off.missing')),
-          p.missing.length ? h('ul', { class: 'doc-list' }, p.missing.map((d) => h('li', {}, term('doc', d)))) : h('p', { class: 'muted' }, t('track.missing.none')),
+          p.missing.length
+            ? h('ul', { class: 'doc-list', id: 'missing' }, p.missing.map((d) => h('li', { 'data-doc': d }, term('doc', d))))
+            : h('p', { class: 'muted', id: 'missing' }, t('track.missing.none')),
           p.survey
             ? h(
                 'p',
@@ -473,13 +504,21 @@ function renderDetail(root: HTMLElement): void {
             'li',
             { 'data-type': e.type },
             h('p', { class: 'history-title' }, term('event', e.type)),
-            h('p', { class: 'muted' }, `${fmtTime(e.time)} · ${e.actor_id} (${term('role', e.actor_role)}) · #${e.seq}${e.log_position ? ` · log ${e.log_position.partition}:${e.log_position.offset}` : ''}`),
+            h('p', { class: 'muted' }, `${fmtTime(e.time)} · `, actor(e), ` · #${e.seq}${e.log_position ? ` · log ${e.log_position.partition}:${e.log_position.offset}` : ''}`),
             eventDetail(e) ? h('p', { class: 'history-detail' }, eventDetail(e)) : null,
           ),
         ),
       ),
     ),
   );
+}
+
+// Who acted: the officer's ID and the name of the role (its ID in the title);
+// the applicant and the administrator act under their role's ID, so the
+// name alone says it.
+function actor(e: LedgerEvent): Array<Node | string> {
+  const name = h('span', { class: 'actor-role', title: e.actor_role, 'data-role': e.actor_role }, term('role', e.actor_role));
+  return e.actor_id === e.actor_role ? [name] : [`${e.actor_id} (`, name, ')'];
 }
 
 function eventDetail(e: LedgerEvent): string {
@@ -515,6 +554,7 @@ function actionsPanel(p: Permit): HTMLElement {
       id: 'other-action',
       onchange: (e: Event) => {
         st.other = (e.target as HTMLSelectElement).value;
+        if (st.formError?.form.startsWith('other-')) st.formError = null;
         const box = $('#other-form');
         clear(box, st.other ? actionForm(p, st.other, 'other') : null);
       },
@@ -562,20 +602,22 @@ function fieldsOf(action: string): FieldSpec[] {
     case 'record_survey':
       return [
         { name: 'zoning_compliant', kind: 'bool', label: t('off.field.zoning'), required: true },
-        { name: 'notes', kind: 'textarea', label: t('off.field.notes'), required: false },
+        // Kept in the history monitors and auditors read: no personal data.
+        { name: 'notes', kind: 'textarea', label: t('off.field.notes'), required: false, hint: t('off.hint.notes') },
       ];
     case 'recommend':
       return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true }];
     case 'decline_recommendation':
     case 'withdraw':
-      return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true }];
+      // Published to the ministry's feed: no personal data.
+      return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true, hint: t('off.hint.published_reason') }];
     case 'revoke':
       // The revocation event is public on the transparency log, forever.
       return [{ name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true, hint: t('off.hint.public_reason') }];
     case 'reject':
       return [
         { name: 'reason_code', kind: 'reason_code', label: t('off.field.reason_code'), required: true },
-        { name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true },
+        { name: 'reason', kind: 'textarea', label: t('off.field.reason'), required: true, hint: t('off.hint.published_reason') },
       ];
     case 'grant_consent':
     case 'withdraw_consent':
@@ -598,7 +640,9 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
     const req = f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null;
     switch (f.kind) {
       case 'docs': {
-        const preset = new Set(action === 'complete_documents' ? p.missing : []);
+        // Ticked to start with: the documents the ledger lists as missing
+        // (those to ask for, or those asked for and now handed in).
+        const preset = new Set(action === 'complete_documents' || action === 'request_completion' ? p.missing : []);
         return h(
           'fieldset',
           { class: 'field checks', id, 'data-field': f.name, 'aria-describedby': errId },
@@ -652,7 +696,7 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
-          h('input', { id, name: f.name, type: 'text', inputmode: 'numeric', placeholder: 'YYYY-MM-DD', maxlength: 10, autocomplete: 'off', 'aria-describedby': errId, required: true, class: 'mono' }),
+          h('input', { id, name: f.name, type: 'text', inputmode: 'numeric', placeholder: t('off.field.date.placeholder'), maxlength: 10, autocomplete: 'off', 'aria-describedby': errId, required: true, class: 'mono' }),
           err,
         );
       case 'team': {
@@ -670,13 +714,17 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
         );
     }
   });
+  const key = `${where}-${action}`;
   const result = h('div', { class: 'action-result', 'aria-live': 'assertive' });
+  // A refusal shown before a re-render (a language switch), in the new language.
+  if (st.formError?.form === key) result.append(refusalBox(st.formError.error));
   const button = h('button', { type: 'submit', class: `btn ${['reject', 'revoke', 'decline_recommendation', 'withdraw'].includes(action) ? 'btn-danger' : 'btn-primary'}` }, term('action', action));
   const form = h(
     'form',
     {
       class: 'action-form',
       'data-action': action,
+      'data-form': key,
       novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
@@ -779,6 +827,7 @@ async function submitAction(
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
   form.querySelectorAll('.field-error').forEach((el) => clear(el));
   clear(result);
+  st.formError = null;
   const { body, errors } = collect(form, action, fields);
   if (errors.length) {
     for (const [name, msg] of errors) {
@@ -792,6 +841,66 @@ async function submitAction(
     (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
     return;
   }
+  if (IRREVERSIBLE.has(action)) return askConfirm(form, p, action, body, button, result);
+  await send(form, p, action, body, button, result);
+}
+
+// An action that cannot be undone is sent only once confirmed: the form
+// shows what is about to happen to which permit, with "Ya" and "Batal"
+// (the form's own button is hidden meanwhile). Editing a field cancels the
+// confirmation, so what is sent is what was confirmed.
+function askConfirm(form: HTMLFormElement, p: Permit, action: string, body: Record<string, unknown>, button: HTMLButtonElement, result: HTMLElement): void {
+  form.querySelector('.confirm-box')?.remove();
+  const name = term('action', action);
+  const what = p.permit_number
+    ? t('off.confirm.permit', { number: p.permit_number, business: p.business.name })
+    : t('off.confirm.application', { id: p.permit_id, business: p.business.name });
+  const base = `confirm-${form.dataset.form}`;
+  const done = (focusButton: boolean) => {
+    form.removeEventListener('input', onEdit);
+    box.remove();
+    button.hidden = false;
+    if (focusButton) button.focus();
+  };
+  const onEdit = () => done(false);
+  const box = h(
+    'div',
+    { class: 'confirm-box', role: 'group', 'aria-labelledby': `${base}-title`, 'aria-describedby': `${base}-text`, 'data-confirm': action },
+    h('p', { id: `${base}-title` }, h('strong', {}, t('off.confirm.title'))),
+    h('p', { id: `${base}-text` }, t('off.confirm.text', { action: name, what })),
+    h(
+      'div',
+      { class: 'confirm-buttons' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-danger confirm-yes',
+          onclick: () => {
+            done(false);
+            void send(form, p, action, body, button, result);
+          },
+        },
+        t('off.confirm.yes', { action: name.charAt(0).toLocaleLowerCase() + name.slice(1) }),
+      ),
+      h('button', { type: 'button', class: 'btn btn-secondary confirm-no', onclick: () => done(true) }, t('off.confirm.no')),
+    ),
+  );
+  form.addEventListener('input', onEdit);
+  button.hidden = true;
+  button.after(box);
+  // The safe choice takes the focus; the group's title and text are read with it.
+  box.querySelector<HTMLElement>('.confirm-no')!.focus();
+}
+
+// A refusal in its form: it takes the focus (the button lost it while disabled).
+function refusalBox(e: unknown): HTMLElement {
+  const box = errorBox(e);
+  box.tabIndex = -1;
+  return box;
+}
+
+async function send(form: HTMLFormElement, p: Permit, action: string, body: Record<string, unknown>, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
   // A retry after a network failure reuses the command id, so the ledger
   // does not take the same step twice.
   const id = form.dataset.pendingCommand ?? commandId();
@@ -808,6 +917,7 @@ async function submitAction(
     delete form.dataset.pendingCommand;
     st.other = '';
     st.refusal = null;
+    st.formError = null;
     st.notice = t('off.done', { action: term('action', action), status: term('status', r.status), version: r.version });
     // The action is recorded whatever happens to the reload that follows.
     await refreshPermit().catch(() => (st.notice += ` ${t('off.stale')}`));
@@ -828,8 +938,9 @@ async function submitAction(
     }
     button.disabled = false;
     button.textContent = label;
-    const box = errorBox(e);
-    box.tabIndex = -1; // the button lost focus while disabled: the refusal takes it
+    // Kept in the state, so that a re-render (a language switch) shows it again.
+    st.formError = { form: form.dataset.form!, error: e };
+    const box = refusalBox(e);
     clear(result, box);
     box.focus();
   }

@@ -60,15 +60,17 @@ function timeline(d: Tracking): HTMLElement {
   const at = d.status === 'incomplete' ? 0 : PATH.indexOf(d.status);
   const final = ['rejected', 'withdrawn', 'revoked'].includes(d.status);
   const lastOpen = final ? lastReachedIndex(d) : at;
+  // On the detour: still waiting for documents, or closed while it waited.
+  const detour = d.status === 'incomplete' || (final && statusBeforeClosing(d) === 'incomplete');
   const steps = PATH.map((s, i) => {
     let st: 'done' | 'current' | 'todo' | 'stopped' = 'todo';
     if (final) st = i < lastOpen ? 'done' : i === lastOpen ? 'stopped' : 'todo';
     else if (i < at) st = 'done';
     else if (i === at) st = d.status === 'issued' ? 'done' : 'current';
-    const label = i === 0 && d.status === 'incomplete' ? term('status', 'incomplete') : term('status', s);
+    const label = i === 0 && detour ? term('status', 'incomplete') : term('status', s);
     return h(
       'li',
-      { class: `step step-${st}`, 'data-step': s, 'aria-current': st === 'current' ? 'step' : null },
+      { class: `step step-${st}`, 'data-step': s, 'data-detour': i === 0 && detour ? 'incomplete' : null, 'aria-current': st === 'current' ? 'step' : null },
       h('span', { class: 'step-dot', 'aria-hidden': 'true' }, st === 'done' ? '✓' : st === 'stopped' ? '✕' : String(i + 1)),
       h('span', { class: 'step-label' }, label, h('span', { class: 'sr-only' }, ` (${t(`step.${st}`)})`)),
     );
@@ -76,8 +78,31 @@ function timeline(d: Tracking): HTMLElement {
   return h('ol', { class: 'timeline', 'aria-label': t('track.timeline') }, steps);
 }
 
-// For a closed application: the index of the furthest path step it reached.
+// The status an application had when it was closed (rejected or withdrawn),
+// replayed from its history.
+function statusBeforeClosing(d: Tracking): string {
+  const after: Record<string, string> = {
+    application_submitted: 'submitted',
+    completion_requested: 'incomplete',
+    documents_completed: 'submitted',
+    documents_verified: 'documents_verified',
+    survey_scheduled: 'survey_scheduled',
+    survey_recorded: 'surveyed',
+    recommended: 'recommended',
+    permit_issued: 'issued',
+  };
+  let status = 'submitted';
+  for (const s of d.history) {
+    if (s.type in after) status = after[s.type]!;
+    else if (['application_rejected', 'application_withdrawn', 'recommendation_declined', 'permit_revoked'].includes(s.type)) break;
+  }
+  return status;
+}
+
+// For a closed application: the index of the path step where it stopped.
 function lastReachedIndex(d: Tracking): number {
+  // Closed while documents were missing: it stopped on the detour, at the first step.
+  if (d.status !== 'revoked' && statusBeforeClosing(d) === 'incomplete') return 0;
   const byEvent: Record<string, number> = {
     application_submitted: 0,
     documents_verified: 1,
@@ -127,7 +152,10 @@ function render(): void {
           : h('span', { class: 'badge badge-ok' }, t('track.ontrack')),
       )
     : t('track.due.none');
-  const applicantNext = d.next_roles.some((r) => r.role === 'applicant') && d.status === 'incomplete';
+  // Documents are missing (asked for, or not yet asked for while submitted):
+  // the applicant can bring them.
+  const applicantNext =
+    (d.status === 'incomplete' && d.next_roles.some((r) => r.role === 'applicant')) || (d.status === 'submitted' && d.missing.length > 0);
   const next =
     d.next_actions.length === 0
       ? h('p', {}, t('track.next.none'))

@@ -1,8 +1,10 @@
 // The three pages in a real browser against the real ledger binary.
 //   node --test tests/   (scripts/test-web.sh builds the pages first)
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { api, DESKTOP, newPage, PHONE, shot, startBrowser, startLedger, submitApplication, surveyDate } from './harness.mjs';
+import { api, DESKTOP, newPage, PHONE, repo, shot, startBrowser, startLedger, submitApplication, surveyDate } from './harness.mjs';
 
 const BINTARO = '31.74.10.1001';
 const TIMED = ['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended'];
@@ -29,6 +31,53 @@ async function open(path, viewport = DESKTOP) {
 
 function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page logged errors');
+}
+
+// An action through the real API, as an officer.
+async function act(permitId, officer, body) {
+  const r = await api(ledger.base, `/v1/permits/${permitId}/actions`, {
+    token: ledger.tokens.officers[officer],
+    method: 'POST',
+    body: { ...body, command_id: `t-${permitId}-${body.action}-${Math.random().toString(36).slice(2)}` },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json;
+}
+
+// A permit issued through the API in Bintaro: {permit_id, tracking_code, permit_number}.
+async function issuedPermit(name) {
+  const app = await submitApplication(ledger.base, BINTARO, name);
+  await act(app.permit_id, 'ptsp-bintaro', { action: 'verify_documents' });
+  await act(app.permit_id, 'ptsp-bintaro', { action: 'schedule_survey', date: await surveyDate(ledger.base), team: ['ekbang-bintaro'] });
+  await act(app.permit_id, 'ekbang-bintaro', { action: 'record_survey', zoning_compliant: true });
+  await act(app.permit_id, 'lurah-bintaro', { action: 'recommend', letter_number: '9/REK/2026' });
+  const issued = await act(app.permit_id, 'kepala-ptsp-bintaro', { action: 'issue_permit' });
+  return { ...app, permit_number: issued.events[0].payload.permit_number };
+}
+
+// An application in Bintaro that hands in only some of the required documents.
+async function submitLacking(businessName, documents) {
+  const r = await api(ledger.base, '/v1/applications', {
+    method: 'POST',
+    body: {
+      command_id: `web-lacking-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      kelurahan: BINTARO,
+      applicant: { nik: '3174011203850007', name: 'Uji Coba', address: 'Jl. Contoh 1' },
+      business: { name: businessName, kbli: '56103', description: 'warung makan', capital: 20000000, turnover: 150000000, workers: 2, premises: 'owned' },
+      documents,
+    },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json;
+}
+
+// A date as the pages write it (ui.ts fmtDate), in the page's language.
+function pageDate(page, ymd) {
+  return page.evaluate((d) => {
+    const [y, m, day] = d.split('-').map(Number);
+    const locale = document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID';
+    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, day)));
+  }, ymd);
 }
 
 // The numbers a chart card shows, from its data attributes and its table.
@@ -128,10 +177,12 @@ describe('public dashboard', () => {
     const page = await open('/');
     await page.waitForSelector('#register-table tbody tr');
     const rows = () => page.$$eval('#register-table tbody tr', (rs) => rs.length);
+    // Ten rows at a time, as docs/web.md says.
     assert.equal(await rows(), Math.min(10, reg.items.length));
     if (reg.items.length > 10) {
+      assert.match(await page.textContent('#reg-more'), new RegExp(`Tampilkan ${Math.min(10, reg.items.length - 10)} lagi`));
       await page.click('#reg-more');
-      assert.equal(await rows(), Math.min(30, reg.items.length));
+      assert.equal(await rows(), Math.min(20, reg.items.length));
     }
     await page.fill('#reg-q', entry.business_name);
     await page.waitForFunction(
@@ -195,23 +246,8 @@ describe('applicant tracking', () => {
 
   test('a revoked permit shows as revoked on /track, and its long number fits a 360 px phone', async () => {
     // Issued through the API (its number carries a 13-character permit id), then revoked.
-    const app = await submitApplication(ledger.base, BINTARO, 'Toko Uji Cabut');
-    const steps = [
-      ['ptsp-bintaro', { action: 'verify_documents' }],
-      ['ptsp-bintaro', { action: 'schedule_survey', date: await surveyDate(ledger.base), team: ['ekbang-bintaro'] }],
-      ['ekbang-bintaro', { action: 'record_survey', zoning_compliant: true }],
-      ['lurah-bintaro', { action: 'recommend', letter_number: '9/REK/2026' }],
-      ['kepala-ptsp-bintaro', { action: 'issue_permit' }],
-      ['kepala-ptsp-bintaro', { action: 'revoke', reason: 'usaha tutup' }],
-    ];
-    for (const [i, [officer, body]] of steps.entries()) {
-      const r = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
-        token: ledger.tokens.officers[officer],
-        method: 'POST',
-        body: { ...body, command_id: `rv-${app.permit_id}-${i}` },
-      });
-      assert.equal(r.status, 200, JSON.stringify(r.json));
-    }
+    const app = await issuedPermit('Toko Uji Cabut');
+    await act(app.permit_id, 'kepala-ptsp-bintaro', { action: 'revoke', reason: 'usaha tutup' });
     const code = app.tracking_code;
     const page = await open('/track', { width: 360, height: 780 });
     await page.fill('#code', code);
@@ -261,6 +297,30 @@ describe('applicant tracking', () => {
       await page.context().close();
     }
   });
+
+  test('/track lists the documents lacking from submission on; rejected while they were asked for, it stopped at "Dokumen kurang"', async () => {
+    const app = await submitLacking('Warung Uji Kurang', ['form', 'undertaking', 'ktp', 'kk']);
+    const page = await open('/track');
+    await page.fill('#code', app.tracking_code);
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card[data-status="submitted"]');
+    // Submitted, not yet asked for: the charter's documents it lacks, asked for next.
+    assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['premises_photo', 'premises_proof']);
+    assert.deepEqual(await page.$$eval('#next-actions li', (l) => l.map((x) => x.dataset.action)), ['request_completion']);
+    // Asked for, then rejected while waiting for them.
+    await act(app.permit_id, 'ptsp-bintaro', { action: 'request_completion', missing: ['premises_photo', 'premises_proof'] });
+    await act(app.permit_id, 'kepala-ptsp-bintaro', { action: 'reject', reason_code: 'incomplete_documents', reason: 'dokumen tidak dilengkapi' });
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card[data-status="rejected"]');
+    const steps = await page.$$eval('.timeline li', (ls) =>
+      ls.map((l) => ({ step: l.dataset.step, cls: l.className, detour: l.dataset.detour ?? '', label: l.querySelector('.step-label').textContent })),
+    );
+    assert.deepEqual(steps[0], { step: 'submitted', cls: 'step step-stopped', detour: 'incomplete', label: 'Dokumen kurang (berhenti di sini)' });
+    assert.deepEqual(steps.slice(1).map((x) => x.cls), Array(5).fill('step step-todo'), 'no later step was reached');
+    assert.ok(!steps.some((x) => x.label === 'Dokumen terverifikasi (berhenti di sini)'));
+    assertNoProblems(page);
+    await page.context().close();
+  });
 });
 
 async function signIn(page, officer) {
@@ -302,8 +362,21 @@ describe('officer worklist', () => {
     const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(p.status, 'documents_verified');
     assert.equal(await page.$$eval('#history li', (l) => l.length), 2);
+    // Who acted, by the role's name (its ID in the title), not the raw role ID.
+    const who = async (type) =>
+      page.$eval(`#history li[data-type="${type}"] .muted`, (e) => ({ text: e.textContent, title: e.querySelector('.actor-role')?.title }));
+    const byApplicant = await who('application_submitted');
+    assert.match(byApplicant.text, / · Pemohon · #1/);
+    assert.doesNotMatch(byApplicant.text, /applicant/);
+    assert.equal(byApplicant.title, 'applicant');
+    const byOfficer = await who('documents_verified');
+    assert.match(byOfficer.text, / · ptsp-bintaro \(Petugas UP PTSP Kelurahan\) · #2/);
+    assert.equal(byOfficer.title, 'ptsp_officer');
     // The next form validates before sending: a malformed date, an empty team.
     const form = '#actions form[data-action="schedule_survey"]';
+    // The date's placeholder is written as its label says, in the page's language.
+    assert.equal(await page.getAttribute(`${form} input[name=date]`, 'placeholder'), 'TTTT-BB-HH');
+    assert.match(await page.textContent(`${form} [data-field="date"] label`), /TTTT-BB-HH/);
     await page.fill(`${form} input[name=date]`, '03-12-2026');
     await page.fill(`${form} input[name=team]`, '');
     await page.click(`${form} button[type=submit]`);
@@ -325,6 +398,16 @@ describe('officer worklist', () => {
     assert.equal(still.version, 2, 'nothing was sent');
     // A valid survey date (a working day a week ahead) goes through.
     const date = await surveyDate(ledger.base);
+    // The ledger refuses a team member of another kelurahan, and one named twice: the page says what to do.
+    await page.fill(`${form} input[name=date]`, date);
+    await page.fill(`${form} input[name=team]`, 'ekbang-pesanggrahan');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [data-error-code="team_outside_jurisdiction"]`);
+    assert.match(await page.textContent(`${form} [data-error-code] .error-message`), /tidak bertugas di kelurahan.*petugas kelurahan ini/);
+    await page.fill(`${form} input[name=team]`, 'ekbang-bintaro, ekbang-bintaro');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [data-error-code="duplicate_entry"]`);
+    assert.match(await page.textContent(`${form} [data-error-code] .error-message`), /disebut dua kali.*Hapus yang berulang/);
     await page.fill(`${form} input[name=date]`, date);
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
     await page.click(`${form} button[type=submit]`);
@@ -363,10 +446,21 @@ describe('officer worklist', () => {
     await page.click('#other-actions summary');
     await page.selectOption('#other-action', 'issue_permit');
     await page.click('#other-form form[data-action="issue_permit"] button[type=submit]');
+    // Issuing cannot be undone: the page asks first, naming the application and the action.
+    const ask = await page.textContent('#other-form form[data-action="issue_permit"] .confirm-box');
+    assert.ok(ask.includes(app.permit_id) && ask.includes('Terbitkan izin') && ask.includes('Toko Uji Penolakan'), ask);
+    await page.click('#other-form .confirm-yes');
     await page.waitForSelector('#other-form [data-error-code="role_not_permitted"]');
     // In the page's language, with the ledger's own message as the detail.
     assert.match(await page.textContent('#other-form [data-error-code] .error-message'), /peran Anda tidak boleh/);
     const msg = await page.textContent('#other-form [data-error-code] .error-detail span');
+    // Switching the language keeps the refusal, with the page's own explanation in the new language.
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    assert.match(await page.textContent('#other-form [data-error-code="role_not_permitted"] .error-message'), /your role may not take this action/);
+    assert.equal(await page.textContent('#other-form [data-error-code] .error-detail span'), msg);
+    await page.click('#lang-switch');
+    assert.match(await page.textContent('#other-form [data-error-code="role_not_permitted"] .error-message'), /peran Anda tidak boleh/);
     const direct = await api(ledger.base, `/v1/permits/${app.permit_id}/actions`, {
       token: ledger.tokens.officers['ptsp-bintaro'],
       method: 'POST',
@@ -406,6 +500,7 @@ describe('officer worklist', () => {
     assert.equal(await head.getAttribute('#other-form textarea[name=reason]', 'aria-invalid'), 'true');
     await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
+    await head.click('#other-form .confirm-yes');
     await head.waitForSelector('#other-form [data-error-code="transition_not_allowed"]');
     assert.equal(await head.evaluate(() => document.activeElement?.dataset.errorCode), 'transition_not_allowed', 'focus moves to the refusal');
     assert.equal(await head.$eval('#detail', (e) => e.dataset.status), 'incomplete');
@@ -413,14 +508,65 @@ describe('officer worklist', () => {
     const reject = '#actions form[data-action="reject"]';
     const grounds = await head.$$eval(`${reject} select[name=reason_code] option`, (os) => os.map((o) => o.value));
     assert.deepEqual(grounds.slice(1), (await api(ledger.base, '/v1/charter')).json.rejection_reasons);
-    await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
+    // The ground is published: the applicant's name in it is refused, and the page says what may not be written.
+    await head.fill(`${reject} textarea[name=reason]`, 'Uji Coba tidak melengkapi berkas');
     await head.click(`${reject} button[type=submit]`);
     assert.equal(await head.getAttribute(`${reject} select[name=reason_code]`, 'aria-invalid'), 'true', 'no ground chosen');
+    assert.equal(await head.$(`${reject} .confirm-box`), null, 'nothing to confirm before the form is valid');
     await head.selectOption(`${reject} select[name=reason_code]`, 'incomplete_documents');
     await head.click(`${reject} button[type=submit]`);
+    // Rejecting cannot be undone: confirm first. "Batal" sends nothing.
+    assert.match(await head.textContent(`${reject} .confirm-box`), new RegExp(`Tolak permohonan.*${app.permit_id}`));
+    assert.equal(await head.evaluate(() => document.activeElement?.className), 'btn btn-secondary confirm-no', 'the safe choice has the focus');
+    assert.equal(await head.isVisible(`${reject} button[type=submit]`), false);
+    await head.click(`${reject} .confirm-no`);
+    assert.equal(await head.$(`${reject} .confirm-box`), null);
+    assert.equal(await head.evaluate(() => document.activeElement?.type), 'submit', 'back on the form’s button');
+    const version = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['kepala-ptsp-bintaro'] })).json.version;
+    assert.equal(await head.$eval('#detail', (e) => Number(e.dataset.version)), version, 'nothing was sent');
+    await head.click(`${reject} button[type=submit]`);
+    await head.click(`${reject} .confirm-yes`);
+    await head.waitForSelector(`${reject} [data-error-code="personal_data_in_text"]`);
+    const said = await head.textContent(`${reject} [data-error-code] .error-message`);
+    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    // Editing a field while asked to confirm withdraws the question.
+    await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
+    await head.click(`${reject} button[type=submit]`);
+    await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi sampai batas waktu');
+    assert.equal(await head.$(`${reject} .confirm-box`), null);
+    await head.click(`${reject} button[type=submit]`);
+    await head.click(`${reject} .confirm-yes`);
     await head.waitForSelector('#detail[data-status="rejected"]');
+    assert.equal(
+      (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['kepala-ptsp-bintaro'] })).json.outcome.reason,
+      'berkas tidak dilengkapi sampai batas waktu',
+    );
     assertNoProblems(head);
     await head.context().close();
+  });
+
+  test('an application lacking documents: the officer sees which, and the request for them starts with them ticked', async () => {
+    const app = await submitLacking('Toko Uji Berkas', ['form', 'undertaking', 'ktp', 'premises_photo']);
+    const page = await open('/officer');
+    await signIn(page, 'ptsp-bintaro');
+    await page.fill('#open-id', app.permit_id);
+    await page.click('#open-form button[type=submit]');
+    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"][data-status="submitted"]`);
+    assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['kk', 'premises_proof']);
+    assert.equal(await page.$('#actions form[data-action="verify_documents"]'), null, 'the ledger offers no verification while documents lack');
+    const form = '#actions form[data-action="request_completion"]';
+    assert.deepEqual(await page.$$eval(`${form} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('#detail[data-status="incomplete"]');
+    const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.deepEqual(p.missing, ['kk', 'premises_proof'], 'asked for what was lacking');
+    // Handing them in starts with the same documents ticked.
+    assert.deepEqual(
+      await page.$$eval('#actions form[data-action="complete_documents"] input[type=checkbox]:checked', (l) => l.map((x) => x.value)),
+      ['kk', 'premises_proof'],
+    );
+    assertNoProblems(page);
+    await page.context().close();
   });
 
   test('a monitor gets a read-only view', async () => {
@@ -445,7 +591,89 @@ describe('officer worklist', () => {
   });
 });
 
+describe('revocation', () => {
+  test('the head opens an issued permit by its number, revokes it once confirmed, and the dashboard shows when and why', async () => {
+    const permit = await issuedPermit('Kios Uji Dicabut');
+    const head = await open('/officer');
+    await signIn(head, 'kepala-ptsp-bintaro');
+    // By its permit number, typed in small letters with spaces around: the ID is its last part.
+    await head.fill('#open-id', `  ${permit.permit_number.toLowerCase()} `);
+    await head.click('#open-form button[type=submit]');
+    await head.waitForSelector(`#detail[data-permit="${permit.permit_id}"][data-status="issued"]`);
+    const form = '#actions form[data-action="revoke"]';
+    const ground = 'usaha berhenti beroperasi';
+    await head.fill(`${form} textarea[name=reason]`, ground);
+    await head.click(`${form} button[type=submit]`);
+    // The question names the permit by its number, and the action.
+    const ask = await head.textContent(`${form} .confirm-box`);
+    assert.ok(ask.includes(permit.permit_number) && ask.includes('Cabut izin') && /tidak dapat dibatalkan/.test(ask), ask);
+    await head.click(`${form} .confirm-no`);
+    const still = (await api(ledger.base, `/v1/permits/${permit.permit_id}`, { token: ledger.tokens.officers['kepala-ptsp-bintaro'] })).json;
+    assert.equal(still.status, 'issued', 'cancelled: nothing was sent');
+    await head.click(`${form} button[type=submit]`);
+    await head.click(`${form} .confirm-yes`);
+    await head.waitForSelector('#detail[data-status="revoked"]');
+    assertNoProblems(head);
+    await head.context().close();
+
+    // The public verification says when and on what ground.
+    const v = (await api(ledger.base, `/v1/public/verify/${encodeURIComponent(permit.permit_number)}`)).json;
+    assert.deepEqual([v.result, v.revocation_reason], ['revoked', ground]);
+    const dash = await open(`/?verify=${encodeURIComponent(permit.permit_number)}`);
+    await dash.waitForSelector('#verify-result .verify-revoked #verify-revocation-reason');
+    const date = await pageDate(dash, v.revoked_on);
+    assert.equal(await dash.textContent('#verify-revoked-on'), date);
+    assert.equal(await dash.$eval('#verify-revoked-on', (e) => e.dataset.date), v.revoked_on);
+    assert.equal(await dash.textContent('#verify-revocation-reason'), ground);
+    assert.match(await dash.textContent('#verify-result .verify-card'), new RegExp(`telah dicabut pada ${date}`));
+    // The register row shows the revocation date; its number verifies it again.
+    await dash.fill('#verify-number', '');
+    await dash.click('#verify-form button[type=submit]');
+    assert.equal(await dash.$('#verify-result .verify-card'), null);
+    await dash.fill('#reg-q', 'Kios Uji Dicabut');
+    const row = `#register-table tr[data-permit-number="${permit.permit_number}"]`;
+    await dash.waitForSelector(`${row} .revoked-on`);
+    assert.equal(await dash.$eval(`${row} .revoked-on`, (e) => e.dataset.revokedOn), v.revoked_on);
+    assert.equal((await dash.textContent(`${row} .revoked-on`)).trim(), `pada ${date}`);
+    await dash.click(`${row} button`);
+    await dash.waitForSelector('#verify-result #verify-revocation-reason');
+    assert.equal(await dash.textContent('#verify-revoked-on'), date);
+    // In English too.
+    await dash.click('#lang-switch');
+    assert.equal(await dash.textContent('#verify-revoked-on'), await pageDate(dash, v.revoked_on));
+    assert.match(await dash.textContent('#verify-result .verify-card'), /was revoked on .*Ground for revocation/);
+    assertNoProblems(dash);
+    await dash.context().close();
+  });
+});
+
 describe('language, accessibility and serving', () => {
+  test('every refusal code of docs/charter.md and docs/api.md has the page’s own text, in both languages', () => {
+    const codes = new Set();
+    const charter = readFileSync(join(repo, 'docs', 'charter.md'), 'utf8');
+    const refusals = charter.slice(charter.indexOf('## Refusals'), charter.indexOf('## The clock'));
+    for (const m of refusals.matchAll(/^\| `([a-z_]+)` \|/gm)) codes.add(m[1]);
+    for (const m of refusals.matchAll(/`([a-z_]+)` —/g)) codes.add(m[1]);
+    const apiDoc = readFileSync(join(repo, 'docs', 'api.md'), 'utf8');
+    for (const row of apiDoc.split('\n').filter((l) => /^\| \d{3} \|/.test(l)))
+      for (const m of row.split('|').at(-2).matchAll(/`([a-z_]+)`/g)) codes.add(m[1]);
+    for (const c of ['team_outside_jurisdiction', 'duplicate_entry', 'personal_data_in_text', 'wrong_stream', 'unknown_action', 'outcome_unknown'])
+      assert.ok(codes.has(c), `${c} read from the docs`);
+    // The codes that mean the page sent a malformed request share one text (ui.ts).
+    const ui = readFileSync(join(repo, 'web', 'src', 'ui.ts'), 'utf8');
+    const shared = new Set([...ui.match(/const REQUEST_CODES = new Set\(\[([^\]]+)\]/)[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]));
+    const i18n = readFileSync(join(repo, 'web', 'src', 'i18n.ts'), 'utf8');
+    const texts = (dict) => {
+      const start = i18n.indexOf(`const ${dict}: Dict = {`);
+      return new Set([...i18n.slice(start, i18n.indexOf('\n};', start)).matchAll(/'apierr\.([a-z_]+)'/g)].map((m) => m[1]));
+    };
+    const [id, en] = [texts('id'), texts('en')];
+    assert.ok(id.has('request') && en.has('request'));
+    assert.deepEqual([...codes].filter((c) => !shared.has(c) && !id.has(c)), [], 'codes without an Indonesian text');
+    assert.deepEqual([...codes].filter((c) => !shared.has(c) && !en.has(c)), [], 'codes without an English text');
+    assert.deepEqual([...id].filter((c) => !en.has(c)), [], 'Indonesian texts without an English one');
+  });
+
   test('Bahasa Indonesia by default; English one click away, and kept', async () => {
     const page = await open('/');
     assert.equal(await page.getAttribute('html', 'lang'), 'id');
