@@ -1,6 +1,7 @@
 #include "events/event_log.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace pl {
 namespace {
@@ -51,6 +52,16 @@ PartitionId EventLog::PartitionFor(std::string_view key) const {
   uint32_t h = 2166136261u;  // FNV-1a, fixed forever: it places streams
   for (unsigned char c : key) h = (h ^ c) * 16777619u;
   return PartitionId{static_cast<int32_t>(h % static_cast<uint32_t>(partitions()))};
+}
+
+Result<Offset> EventLog::EndOffsetReaching(PartitionId p, uint64_t at_least) {
+  const auto deadline = std::chrono::steady_clock::now() + end_offset_lag();
+  for (;;) {
+    auto end = EndOffset(p);
+    if (!end.ok() || end->value >= at_least || std::chrono::steady_clock::now() >= deadline)
+      return end;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
 }
 
 }  // namespace pl

@@ -71,6 +71,20 @@ class EventLog {
   // The offset just past the last visible record of partition `p`.
   virtual Result<Offset> EndOffset(PartitionId p) = 0;
 
+  // How long an end offset told to a reader may stay behind records read
+  // before (a leader changing hands on Kafka); zero when it is exact.
+  virtual std::chrono::milliseconds end_offset_lag() const { return {}; }
+  // Why a store built from this log could hold more records than the log,
+  // and what brings them back: the start of a log_inconsistent refusal.
+  virtual std::string LostRecordsCause() const {
+    return "records were lost from the log (a damaged disk, or a log restored from an older "
+           "copy). Restore the log in full";
+  }
+  // EndOffset, asked again for up to end_offset_lag() while it is below
+  // `at_least`: the end a store built from `at_least` records is compared
+  // with.
+  Result<Offset> EndOffsetReaching(PartitionId p, uint64_t at_least);
+
   // Blocks until partition `p` has a visible record at or after `from`, or the
   // timeout passes. Returns whether such a record exists.
   virtual bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) = 0;
@@ -84,18 +98,16 @@ class EventLog {
   PartitionId PartitionFor(std::string_view key) const;
 };
 
-// The refusal (log_inconsistent) of a store derived from the log (`store`,
+// The refusal (log_inconsistent) of a store derived from `log` (`store`,
 // "the views at DIR") that was built from `built` records of partition `p`
 // while the log now ends at `end`: records were lost from the log, and new
 // ones would take their offsets. `remedy`: what moving the store away does.
-inline Status LogLostRecords(const std::string& store, int32_t p, uint64_t built, uint64_t end,
-                             const std::string& remedy) {
+inline Status LogLostRecords(const EventLog& log, const std::string& store, int32_t p,
+                             uint64_t built, uint64_t end, const std::string& remedy) {
   return Status("log_inconsistent",
                 "the event log ends at offset " + std::to_string(end) + " of partition " +
                     std::to_string(p) + ", but " + store + " " + std::to_string(built) +
-                    " of its records: records were lost from the log (a damaged disk, or a log "
-                    "restored from an older copy). Restore the log in full; " +
-                    remedy);
+                    " of its records: " + log.LostRecordsCause() + "; " + remedy);
 }
 
 }  // namespace pl

@@ -621,6 +621,15 @@ KafkaLog::~KafkaLog() = default;
 int32_t KafkaLog::partitions() const { return impl_->partitions; }
 const std::string& KafkaLog::topic() const { return impl_->options.topic; }
 
+std::chrono::milliseconds KafkaLog::end_offset_lag() const { return std::chrono::seconds(10); }
+
+std::string KafkaLog::LostRecordsCause() const {
+  return "the topic " + impl_->options.topic + " at " + impl_->options.bootstrap_servers +
+         " holds fewer records than were read from it, so it is not the topic this instance "
+         "was built from (another cluster or --kafka-topic-prefix than before, or a topic "
+         "deleted and made again). Start it with the cluster and prefix it was built from";
+}
+
 namespace {
 
 struct TopicInfo {

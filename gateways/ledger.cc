@@ -120,7 +120,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   l->vault_ = std::move(*vault);
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
   ProjectionEngineOptions views{(dir / "views").string()};
-  views.refuse_ahead_of_log = !l->kafka();
+  views.refuse_ahead_of_log = true;
   auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), views);
   if (!engine.ok()) return engine.status();
   l->engine_ = std::move(*engine);

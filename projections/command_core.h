@@ -66,7 +66,8 @@ std::string ActionDigest(const Action& action);
 class CommandCore {
  public:
   // `refuse_ahead_of_log`: see ProjectionEngineOptions (true for the
-  // embedded log, whose end offsets are exact).
+  // processors, which decide on the state; a Kafka gateway's copy of the
+  // governance state decides nothing).
   static Result<std::unique_ptr<CommandCore>> Open(const std::string& path, int32_t partitions,
                                                    bool refuse_ahead_of_log = false);
   ~CommandCore();

@@ -27,7 +27,7 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
     options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
   std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
   const auto& o = k->options_;
-  auto core = CommandCore::Open(o.state_path, o.partitions);
+  auto core = CommandCore::Open(o.state_path, o.partitions, /*refuse_ahead_of_log=*/true);
   if (!core.ok()) return core.status();
   k->core_ = std::move(*core);
   for (auto [topic, slot] :

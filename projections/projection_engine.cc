@@ -130,11 +130,11 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     // from it. New events would take their offsets and be skipped as
     // applied, so nothing is served until someone decides.
     if (!e->options_.refuse_ahead_of_log) continue;
-    auto end = log.EndOffset(PartitionId{p});
+    auto end = log.EndOffsetReaching(PartitionId{p}, e->next_[p]);
     if (!end.ok()) return end.status();
     if (e->next_[p] > end->value)
-      return LogLostRecords("the views at " + options.path + " were built from", p, e->next_[p],
-                            end->value,
+      return LogLostRecords(log, "the views at " + options.path + " were built from", p,
+                            e->next_[p], end->value,
                             "to serve only what it holds, move the views away (they are "
                             "rebuilt from it)");
   }

@@ -49,10 +49,10 @@ struct ProjectionEngineOptions {
   // writes keys of its own), and a batch of more than a few events is
   // folded by all of them at once.
   int threads = 2;
-  // The log's end offsets are exact (the embedded log): a store whose
-  // checkpoint is past one was built from records the log lost, and is
-  // refused (log_inconsistent). Not on Kafka, where the end a reader is
-  // told can lag behind a leader change for a moment.
+  // A store whose checkpoint is past the log's end (asked again for as
+  // long as the log's end may lag: EventLog::end_offset_lag) was built from
+  // records the log does not hold, and is refused (log_inconsistent): new
+  // events would take their offsets and be skipped as applied.
   bool refuse_ahead_of_log = false;
 };
 

@@ -687,6 +687,31 @@ TEST(KafkaLedger, FullDiskRefusesCommandsAndWritesNothing) {
   EXPECT_EQ(EventsByCommand(Bootstrap(), prefix, 1)["submit-full"], 1);
 }
 
+// An instance pointed at other topics than the ones it was built from
+// (another prefix here; topics deleted and made again alike) refuses to
+// start: its processor state and views are past those topics' end, and new
+// events would take offsets it holds as decided and applied.
+TEST(KafkaLedger, AnInstanceOnOtherTopicsThanItWasBuiltFromRefusesToStart) {
+  PL_REQUIRE_KAFKA();
+  LedgerOptions o = KafkaLedger(TempDir("moved"), Bootstrap(), Unique("moved"), 1);
+  {
+    auto l = Ledger::Open(o);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    Outcome taken = (*l)->ExecuteSync(Cmd("submit-moved", "permit-moved-1",
+                                          {"applicant", "applicant", "permit-moved-1"},
+                                          Application(HashToken("code-moved"))));
+    ASSERT_TRUE(taken.error.ok()) << taken.error.ToString();
+    ASSERT_FALSE(taken.refusal) << taken.refusal->message;
+  }
+  o.kafka.topic_prefix = Unique("elsewhere");
+  auto moved = Ledger::Open(o);
+  ASSERT_FALSE(moved.ok()) << "an instance built from other topics started";
+  EXPECT_EQ(moved.status().code(), "log_inconsistent") << moved.status().ToString();
+  EXPECT_NE(moved.status().message().find(o.kafka.topic_prefix + ".events"), std::string::npos)
+      << moved.status().message();
+  EXPECT_NE(moved.status().message().find("--kafka-topic-prefix"), std::string::npos);
+}
+
 // Fault (a): the (single) broker killed with SIGKILL under load, restarted.
 TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
   PL_REQUIRE_KAFKA();
