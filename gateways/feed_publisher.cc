@@ -17,6 +17,10 @@ struct FeedPublisher::Feed {
   std::unique_ptr<KafkaTransactionalProducer> producer;
   uint64_t next = 0;  // next sequence number to publish; 0: not yet known
   std::chrono::steady_clock::time_point retry_at{};
+  // A standby's watch (Orphaned): the topic's end when last seen to move.
+  uint64_t watched_end = UINT64_MAX;
+  std::chrono::steady_clock::time_point watched_since{}, watch_next{};
+  bool adopted = false;  // published here, no publisher being in sight
 };
 
 FeedPublisher::FeedPublisher(Ledger& ledger, FeedPublisherOptions options)
@@ -42,8 +46,7 @@ uint64_t FeedPublisher::published(const std::string& subscriber) const {
   return it == published_.end() ? 0 : it->second;
 }
 
-// Fences older publishers, then finds the last message on the topic.
-Status FeedPublisher::Resume(Feed& feed) {
+Status FeedPublisher::OpenReader(Feed& feed) {
   if (!feed.reader) {
     KafkaLogOptions lo;
     lo.bootstrap_servers = options_.client.bootstrap_servers;
@@ -57,15 +60,30 @@ Status FeedPublisher::Resume(Feed& feed) {
     if (!log.ok()) return log.status();
     feed.reader = std::move(*log);
   }
+  return Status::Ok();
+}
+
+// Fences older publishers, then finds the last message on the topic.
+Status FeedPublisher::Resume(Feed& feed) {
+  if (Status s = OpenReader(feed); !s.ok()) return s;
   if (!feed.producer) {
     auto p = KafkaTransactionalProducer::Create(options_.client, feed.topic + ".publisher");
     if (!p.ok()) return p.status();
     feed.producer = std::move(*p);
   }
   // The producer's start aborted any open transaction of an older
-  // publisher, so the end is stable. Walk back a window at a time until a
-  // committed message shows up (aborted batches and commit markers take
-  // offsets too).
+  // publisher, so the end is stable.
+  auto last_seq = LastSeqOnTopic(feed);
+  if (!last_seq.ok()) return last_seq.status();
+  feed.next = *last_seq + 1;
+  std::lock_guard lock(mu_);
+  published_[feed.subscriber] = *last_seq;
+  return Status::Ok();
+}
+
+// Walks back a window at a time until a committed message shows up
+// (aborted batches and commit markers take offsets too).
+Result<uint64_t> FeedPublisher::LastSeqOnTopic(Feed& feed) {
   auto end = feed.reader->EndOffset(PartitionId{0});
   if (!end.ok()) return end.status();
   const uint64_t window = 2 * options_.batch + 16;
@@ -90,16 +108,33 @@ Status FeedPublisher::Resume(Feed& feed) {
     }
     to = from;
   }
-  feed.next = last_seq + 1;
-  std::lock_guard lock(mu_);
-  published_[feed.subscriber] = last_seq;
-  return Status::Ok();
+  return last_seq;
+}
+
+bool FeedPublisher::Orphaned(Feed& feed) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < feed.watch_next) return false;
+  feed.watch_next = now + std::min<std::chrono::milliseconds>(options_.takeover_after / 3,
+                                                              std::chrono::seconds(10));
+  if (!OpenReader(feed).ok()) return false;
+  auto end = feed.reader->EndOffset(PartitionId{0});
+  if (!end.ok()) return false;
+  if (end->value != feed.watched_end) {  // it moves: someone publishes it
+    feed.watched_end = end->value;
+    feed.watched_since = now;
+    return false;
+  }
+  if (now - feed.watched_since < options_.takeover_after) return false;
+  auto last = LastSeqOnTopic(feed);
+  if (!last.ok()) return false;
+  return !FeedProjection::Read(ledger_.engine().db(), feed.subscriber, *last, 1).empty();
 }
 
 bool FeedPublisher::PublishSome(Feed& feed) {
   if (std::chrono::steady_clock::now() < feed.retry_at) return false;
   auto fail = [&](const Status& s) {
     if (s.code() == "fenced") {
+      feed.adopted = false;  // its publisher is back
       // Another process took the feed over. Take it back only after a
       // while, in case that process has gone: either way the resume point
       // comes from the topic, so nothing is published twice.
@@ -178,12 +213,22 @@ void FeedPublisher::Run() {
     }
     bool busy = false;
     for (auto& [id, feed] : feeds_) {
-      if (mine) {
+      if (!mine && !feed->adopted && Orphaned(*feed)) {
+        spdlog::warn(
+            "feed {}: its topic has not moved for {} s while this instance holds messages past "
+            "its end: no instance publishes it (the owner of command partition 0 runs with "
+            "--kafka-no-feeds, or decides nothing); this instance publishes it",
+            id, std::chrono::duration_cast<std::chrono::seconds>(options_.takeover_after).count());
+        feed->adopted = true;
+      }
+      if (mine || feed->adopted) {
         busy |= PublishSome(*feed);
       } else if (feed->producer) {  // handed over: the next publisher resumes from the topic
         feed->producer.reset();
         feed->next = 0;
       }
+      if (mine) feed->adopted = false;
+      if (mine || feed->adopted) feed->watched_end = UINT64_MAX;  // watched afresh on standby
     }
     if (busy) continue;
     std::unique_lock lock(mu_);

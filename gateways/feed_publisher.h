@@ -15,7 +15,11 @@
 // publishes (`may_publish`); the others stand by, and the next owner of
 // that partition takes the feeds over (fencing the last). A publisher
 // fenced all the same leaves that feed for 30 s, then takes it back from
-// the topic's end if it still may.
+// the topic's end if it still may. A standby watches each feed's topic: one
+// that has not moved for `takeover_after` while this instance holds
+// messages past its end has no publisher (the owner of partition 0 runs
+// without feeds, or decides nothing), and this instance publishes it until
+// another fences it.
 //
 // Thread safety: the constructor starts one thread; the destructor stops it.
 #pragma once
@@ -45,6 +49,9 @@ struct FeedPublisherOptions {
   std::chrono::milliseconds interval{200};
   // Whether this instance is the one to publish now; empty: always.
   std::function<bool()> may_publish;
+  // How long a standby lets a feed's topic stand still, with messages to
+  // publish, before it publishes that feed itself.
+  std::chrono::milliseconds takeover_after{30000};
 };
 
 class FeedPublisher {
@@ -68,6 +75,12 @@ class FeedPublisher {
   // was to do.
   bool PublishSome(Feed& feed);
   Status Resume(Feed& feed);
+  // Opens the topic's reader, once.
+  Status OpenReader(Feed& feed);
+  // The seq of the last committed message on the topic (0: none).
+  Result<uint64_t> LastSeqOnTopic(Feed& feed);
+  // A standby's watch of `feed`'s topic: whether it has no publisher.
+  bool Orphaned(Feed& feed);
 
   Ledger& ledger_;
   FeedPublisherOptions options_;

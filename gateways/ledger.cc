@@ -158,10 +158,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
       fo.replication_factor = k.replication_factor;
       fo.min_insync_replicas = k.min_insync_replicas;
       // One instance publishes: the owner of command partition 0 (there is
-      // one at a time; an instance that decides nothing never publishes).
+      // one at a time), or, when that one publishes nothing, a standby.
       fo.may_publish = [kafka = static_cast<KafkaBackend*>(l->backend_.get())] {
         return kafka->processor() && kafka->processor()->owned().contains(0);
       };
+      fo.takeover_after = k.feeds_takeover_after;
       l->feeds_ = std::make_unique<FeedPublisher>(*l, std::move(fo));
     }
   }

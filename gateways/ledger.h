@@ -61,7 +61,10 @@ struct LedgerKafkaOptions {
   std::function<void()> before_key_apply;
   bool process_commands = true;  // run a command processor in this process
   bool publish_feeds = true;     // copy the subscribers' feeds to their topics (docs/feeds.md)
-  std::string group_id;          // default "<prefix>.processors"
+  // A feed whose topic stood still this long while this instance holds
+  // messages past its end is published here (FeedPublisherOptions).
+  std::chrono::milliseconds feeds_takeover_after{30000};
+  std::string group_id;  // default "<prefix>.processors"
   std::chrono::milliseconds outcome_timeout{30000};
   std::chrono::milliseconds transaction_timeout{10000};
   std::chrono::milliseconds session_timeout{6000};

@@ -347,6 +347,32 @@ TEST(KafkaLedger, OneInstancePublishesTheFeeds) {
   EXPECT_EQ(b->feeds()->published("ministry-umkm"), 0u);
 }
 
+// The owner of command partition 0 elects the publisher, but runs without
+// feeds: a standby that sees a feed's topic stand still while it holds
+// messages past its end publishes that feed (before, nobody did).
+TEST(KafkaLedger, AStandbyPublishesTheFeedsTheOwnerOfPartitionZeroDoesNot) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("orphan");
+  LedgerOptions ao = KafkaLedger(TempDir("orphan-a"), Bootstrap(), prefix, 1);
+  ao.kafka.publish_feeds = false;
+  auto a = Ledger::Open(ao);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  LedgerOptions bo = KafkaLedger(TempDir("orphan-b"), Bootstrap(), prefix, 1);
+  bo.kafka.process_commands = false;  // never the owner of a partition
+  bo.kafka.feeds_takeover_after = std::chrono::seconds(2);
+  auto b = Ledger::Open(bo);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE((*b)->feeds());
+  for (int i = 1; i <= 3; ++i) {
+    Outcome o = (*a)->ExecuteSync(SubmitCommand("orphan", i));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
+  }
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+       (*b)->feeds()->published("ministry-umkm") < 3 && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ((*b)->feeds()->published("ministry-umkm"), 3u);
+}
+
 // One vault for every instance (events/vault_share.h): personal data sealed
 // by one instance opens on another, an erasure destroys the key everywhere
 // (and a new application of the same person is not erased), an instance
