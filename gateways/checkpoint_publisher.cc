@@ -322,8 +322,13 @@ Status CheckpointPublisher::CheckConsistent() const {
                       "backup?). Nothing is signed until the log is restored in full.");
   auto signed_cp = VerifyCheckpoint(latest->note, signer_.verifier_key());
   if (!signed_cp.ok())
-    return Status("log_inconsistent", which + " does not verify with this ledger's key: " +
-                                          signed_cp.status().message());
+    return Status("log_inconsistent",
+                  which + " does not verify with this ledger's key (transparency.key): " +
+                      signed_cp.status().message() +
+                      ". If the key was replaced on purpose (on Kafka, by the first instance's, "
+                      "as docs/kafka.md says), move DATA/checkpoints away: the ledger signs its "
+                      "checkpoints again with this key; otherwise restore the key they were "
+                      "signed with");
   auto root = tree.Root(reader, latest->size);
   if (!root.ok()) return root.status();
   if (*root != signed_cp->root)

@@ -3,6 +3,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <cctype>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "events/disk_space.h"
 #include "events/embedded_log.h"
@@ -126,6 +128,19 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   l->engine_ = std::move(*engine);
   if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
   l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
+  // On Kafka with one partition the instances share one log key
+  // (docs/kafka.md, "Several instances"): one joining topics that hold a
+  // charter already, without the key of the instance before it, is about to
+  // make a key of its own.
+  if (l->kafka() && options.kafka.partitions == 1 && options.follow && l->queries_->charter() &&
+      !fs::exists(CheckpointPublisher::KeyPath(options.data_dir)))
+    spdlog::warn(
+        "transparency: {} is missing while the topics already hold a ledger: this instance makes "
+        "a key of its own, and banks checking its checkpoints against the first instance's key "
+        "read them as not genuine. Stop it, copy transparency.key and transparency.pub from the "
+        "first instance into {}, move {} away, and start it again (docs/kafka.md)",
+        CheckpointPublisher::KeyPath(options.data_dir), options.data_dir,
+        CheckpointPublisher::CheckpointDir(options.data_dir));
   if (options.follow) l->engine_->Start();
   if (options.adopt_charter) {
     if (Status s = l->Bootstrap(); !s.ok()) return s;
@@ -299,10 +314,23 @@ Status Ledger::Bootstrap() {
   cmd.actor = {"admin", "admin", ""};
   cmd.time_ms = options_.charter_time_ms;  // 0: the processor's clock
   cmd.action = AdoptCharter{text};
-  Outcome o = ExecuteSync(std::move(cmd));
-  if (!o.error.ok()) return o.error;
-  if (o.refusal) return Status(o.refusal->code, o.refusal->message);
-  return Status::Ok();
+  // Instances starting together on new topics all send it: one is decided,
+  // the others are repeats, whose first outcome may not be readable at once.
+  // A repeat under the same command id never adopts a second charter.
+  for (int attempt = 1;; ++attempt) {
+    Outcome o = ExecuteSync(cmd);
+    if (o.refusal) return Status(o.refusal->code, o.refusal->message);
+    if (o.error.ok() || backend_->governance()->charter) return Status::Ok();
+    if (kafka() && !options_.kafka.process_commands && o.error.code() == "outcome_unknown")
+      return Status("outcome_unknown",
+                    "no command processor adopted the charter on these topics, and this instance "
+                    "runs none (--kafka-gateway-only): start an instance that processes "
+                    "commands first (" +
+                        o.error.message() + ")");
+    if (o.error.code() != "unavailable" || attempt == 5) return o.error;
+    spdlog::info("adopting the charter: {}; repeating it", o.error.message());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 std::string Ledger::Mac(std::string_view message) const {

@@ -140,17 +140,24 @@ CommandCore::~CommandCore() = default;
 // Folds everything the log holds past the store's checkpoint: events
 // appended before a crash that the store had not recorded yet, or (Kafka)
 // events another processor wrote while it owned the partition.
-Status CommandCore::CatchUp(EventLog& log, int32_t p) {
-  auto end = refuse_ahead_of_log_ ? log.EndOffsetReaching(PartitionId{p}, next_offsets_[p])
-                                  : log.EndOffset(PartitionId{p});
+Status CommandCore::CheckNotAhead(EventLog& log, int32_t p) {
+  auto end = log.EndOffsetReaching(PartitionId{p}, next_offsets_[p]);
   if (!end.ok()) return end.status();
   // A state folded from records the log does not hold: deciding on it
   // would contradict the log (see ProjectionEngine::Open).
-  if (refuse_ahead_of_log_ && next_offsets_[p] > end->value)
+  if (next_offsets_[p] > end->value)
     return LogLostRecords(log, "the processor's state was folded from", p, next_offsets_[p],
                           end->value,
                           "to go on from what it holds, move the processor's state (DATA/state) "
                           "away (it is rebuilt from the log)");
+  return Status::Ok();
+}
+
+Status CommandCore::CatchUp(EventLog& log, int32_t p) {
+  if (refuse_ahead_of_log_)
+    if (Status s = CheckNotAhead(log, p); !s.ok()) return s;
+  auto end = log.EndOffset(PartitionId{p});
+  if (!end.ok()) return end.status();
   if (next_offsets_[p] >= end->value) return Status::Ok();
   std::shared_ptr<GovernanceState> gov;
   while (next_offsets_[p] < end->value) {

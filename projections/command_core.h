@@ -65,14 +65,20 @@ std::string ActionDigest(const Action& action);
 
 class CommandCore {
  public:
-  // `refuse_ahead_of_log`: see ProjectionEngineOptions (true for the
-  // processors, which decide on the state; a Kafka gateway's copy of the
-  // governance state decides nothing).
+  // `refuse_ahead_of_log`: CatchUp checks CheckNotAhead first (the
+  // embedded processor, whose log's end is exact at every moment).
   static Result<std::unique_ptr<CommandCore>> Open(const std::string& path, int32_t partitions,
                                                    bool refuse_ahead_of_log = false);
   ~CommandCore();
   CommandCore(const CommandCore&) = delete;
   CommandCore& operator=(const CommandCore&) = delete;
+
+  // Refuses (log_inconsistent) a state folded from more records of
+  // partition `p` than `log` holds, the log's end asked again for as long as
+  // it may lag (see ProjectionEngineOptions::refuse_ahead_of_log). On Kafka
+  // it is checked once, at start: right after a commit, the partition's end
+  // stays below its records until the transaction's markers are written.
+  Status CheckNotAhead(EventLog& log, int32_t p);
 
   // Folds what partition `p` of `log` holds past the store's checkpoint.
   Status CatchUp(EventLog& log, int32_t p);

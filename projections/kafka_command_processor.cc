@@ -27,7 +27,7 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
     options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
   std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
   const auto& o = k->options_;
-  auto core = CommandCore::Open(o.state_path, o.partitions, /*refuse_ahead_of_log=*/true);
+  auto core = CommandCore::Open(o.state_path, o.partitions);
   if (!core.ok()) return core.status();
   k->core_ = std::move(*core);
   for (auto [topic, slot] :
@@ -42,6 +42,10 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
     if (!log.ok()) return log.status();
     *slot = std::move(*log);
   }
+  // A state folded from other topics than these is refused before anything
+  // is decided on it (another cluster or prefix, or topics made again).
+  for (int32_t p = 0; p < o.partitions; ++p)
+    if (Status s = k->core_->CheckNotAhead(*k->events_, p); !s.ok()) return s;
   // The governance stream: charter and officers, before the first command.
   if (Status s = k->core_->CatchUp(*k->events_, 0); !s.ok()) return s;
   if (Status s = k->Connect(); !s.ok()) return s;
