@@ -874,6 +874,13 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
 
   const int timeout_ms = Ms(options.timeout);
   auto info = DescribeTopic(impl->reader, options.topic, timeout_ms);
+  // The first request to the cluster: its failure is most often a wrong
+  // address or brokers not running, which the operator fixes.
+  if (!info.ok() && info.status().code() == "unavailable")
+    return Status("unavailable", "cannot reach the Kafka cluster at " + options.bootstrap_servers +
+                                     " (" + info.status().message() +
+                                     "): check the address given (--kafka) and that the brokers "
+                                     "run and are reachable from here");
   if (!info.ok()) return info.status();
   if (!info->exists) {
     if (Status s = CreateTopic(impl->reader, options); !s.ok()) return s;
