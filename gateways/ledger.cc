@@ -108,6 +108,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 
+  const bool had_admin_token = fs::exists(dir / "admin.token");
   auto admin = LoadOrCreateSecret(dir / "admin.token", [] { return RandomToken(24); });
   if (!admin.ok()) return admin.status();
   l->admin_token_ = *admin;
@@ -128,11 +129,17 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   l->engine_ = std::move(*engine);
   if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
   l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
-  // On Kafka with one partition the instances share one log key
-  // (docs/kafka.md, "Several instances"): one joining topics that hold a
-  // charter already, without the key of the instance before it, is about to
-  // make a key of its own.
-  if (l->kafka() && options.kafka.partitions == 1 && options.follow && l->queries_->charter() &&
+  // On Kafka the instances share one admin token and, with one partition,
+  // one log key (docs/kafka.md, "Several instances"): one joining topics
+  // that hold a charter already without them made its own.
+  const bool joining = l->kafka() && l->queries_->charter();
+  if (joining && !had_admin_token)
+    spdlog::warn(
+        "{} was made here while the topics already hold a ledger: the other instances' "
+        "administrator token is refused here, and this one there. Copy admin.token from the first "
+        "instance into {} and start this one again (docs/kafka.md)",
+        (dir / "admin.token").string(), options.data_dir);
+  if (joining && options.kafka.partitions == 1 && options.follow &&
       !fs::exists(CheckpointPublisher::KeyPath(options.data_dir)))
     spdlog::warn(
         "transparency: {} is missing while the topics already hold a ledger: this instance makes "
