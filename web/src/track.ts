@@ -101,21 +101,13 @@ function statusBeforeClosing(d: Tracking): string {
 
 // For a closed application: the index of the path step where it stopped.
 function lastReachedIndex(d: Tracking): number {
+  // A revoked permit went the whole way (the revocation is the outcome below).
+  if (d.status === 'revoked') return PATH.length;
+  const before = statusBeforeClosing(d);
   // Closed while documents were missing: it stopped on the detour, at the first step.
-  if (d.status !== 'revoked' && statusBeforeClosing(d) === 'incomplete') return 0;
-  const byEvent: Record<string, number> = {
-    application_submitted: 0,
-    documents_verified: 1,
-    survey_scheduled: 2,
-    survey_recorded: 3,
-    recommended: 4,
-    permit_issued: 5,
-  };
-  let best = 0;
-  for (const s of d.history) if (s.type in byEvent) best = Math.max(best, byEvent[s.type]!);
-  // The step after the last one reached is where it stopped; a revoked
-  // permit went the whole way (the revocation is the outcome below).
-  return d.status === 'revoked' ? PATH.length : Math.min(best + 1, 5);
+  if (before === 'incomplete') return 0;
+  // The step after the last one reached is where it stopped.
+  return Math.min(PATH.indexOf(before) + 1, PATH.length - 1);
 }
 
 function stepDetails(s: Tracking['history'][number]): string {
