@@ -3,11 +3,14 @@
 # installs, builds and serves the demo), on a free loopback port and a data
 # directory of its own. Checks that it serves the demo history (health, the
 # public register and statistics, an applicant's tracking page, the public
-# web page) and that the README's tour runs against it as written, then
-# stops it. Exits non-zero, with the demo's output, if not.
+# web page) and that the README's tour runs against it as written (twice:
+# it says it may be run again on the same demo) and takes its application to
+# an issued permit on the public register, then stops it. Exits non-zero,
+# with the demo's output, if not. TEST_DEMO_PORT picks the port (default: a
+# free one).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=${TEST_DEMO_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORK=$(mktemp -d /tmp/pl-demo-test.XXXXXX)
 B=http://127.0.0.1:$PORT
 LISTEN=127.0.0.1:$PORT DEMO_DATA=$WORK/data PERMITS=${PERMITS:-60} \
@@ -59,20 +62,52 @@ print(f"test-demo: {register['count']} permits on the public register, "
       f"{permit} tracked at stage {track.get('status')}, the public page served")
 EOF
 
-# The README's tour, as written there, against this demo.
+# The README's tour, as written there, against this demo; then, in the
+# tour's shell, that its application was issued and is on the public
+# register and the verification page.
 sed -n '/^## A tour/,/^## /p' "$ROOT/README.md" | sed -n '/^B=http/,/^```$/p' | grep -v '^```' |
   sed -e "s|http://127.0.0.1:8080|$B|" -e "s|demo-data/|$WORK/data/|g" -e "s|D=demo-data|D=$WORK/data|" > "$WORK/tour.sh"
 [ -s "$WORK/tour.sh" ] || fail "no tour found in the README"
-(cd "$WORK" && bash -e tour.sh) > "$WORK/tour.out" 2>&1 || {
-  cat "$WORK/tour.out" >&2
-  fail "the README's tour failed"
-}
-for want in 'HTTP/1.1 200 OK' '"type":"documents_verified"' '"next_actions"' 'id: 1' \
-  '"officer_id":"ptsp-ulujami-2","token"' '"retired":true'; do
-  grep -qF "$want" "$WORK/tour.out" || {
+cat >> "$WORK/tour.sh" << 'EOF'
+
+# test-demo: the permit the tour applied for.
+python3 - "$B" "$ID" "$T" << 'PY'
+import json, sys, urllib.parse, urllib.request
+
+base, permit, token = sys.argv[1:]
+
+def get(path, token=None):
+    req = urllib.request.Request(base + path)
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+state = get("/v1/permits/" + permit, token)
+assert state["status"] == "issued", f"{permit} is {state['status']}, not issued"
+number = state["permit_number"]
+register = get("/v1/public/register?q=" + urllib.parse.quote(permit))
+assert [i["permit_number"] for i in register["items"]] == [number], register
+assert register["items"][0]["status"] == "issued", register
+verify = get("/v1/public/verify/" + urllib.parse.quote(number, safe=""))
+assert verify["result"] == "valid" and verify["verification"], verify
+print(f"test-demo: {number} issued, on the public register, verifiable")
+PY
+EOF
+for run in 1 2; do
+  (cd "$WORK" && bash -e tour.sh) > "$WORK/tour.out" 2>&1 || {
     cat "$WORK/tour.out" >&2
-    fail "the README's tour did not answer with $want"
+    fail "the README's tour failed (run $run)"
   }
+  for want in 'HTTP/1.1 200 OK' '"type":"documents_verified"' '"type":"survey_scheduled"' \
+    '"type":"survey_recorded"' '"type":"recommended"' '"type":"permit_issued"' \
+    '"status":"issued"' '"next_actions"' 'id: 1' '"officer_id":"ptsp-ulujami-2","token"' \
+    '"retired":true' 'issued, on the public register, verifiable'; do
+    grep -qF "$want" "$WORK/tour.out" || {
+      cat "$WORK/tour.out" >&2
+      fail "the README's tour did not answer with $want (run $run)"
+    }
+  done
 done
 echo "test-demo: the README's tour answers as it says"
 stop
