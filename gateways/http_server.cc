@@ -7,7 +7,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 namespace pl {
 namespace {
@@ -21,8 +23,11 @@ using tcp = asio::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+  // `slot`: the client address's count of open connections, released with
+  // the session.
+  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler,
+          std::shared_ptr<void> slot)
+      : stream_(std::move(socket)), options_(options), handler_(handler), slot_(std::move(slot)) {}
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
@@ -91,6 +96,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                  "the HTTP request could not be parsed: " + ec.message()));
     }
     HttpRequest req = parser_->release();
+    // Two credentials: which one is meant is anyone's guess.
+    if (req.count(http::field::authorization) > 1) {
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "the request has more than one Authorization header; send one"));
+    }
     // The absolute form of a target (RFC 9112 3.2.2, what a proxy sends):
     // the resource is what follows the authority.
     if (const std::string_view t(req.target().data(), req.target().size());
@@ -147,6 +158,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;  // the request being answered is a HEAD
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
+  std::shared_ptr<void> slot_;
 };
 
 }  // namespace
@@ -160,17 +172,51 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
           if (ec == asio::error::operation_aborted) return;
           if (!ec) {
-            s.set_option(tcp::no_delay(true));
-            std::make_shared<Session>(std::move(s), self->options, self->handler)->Start();
+            if (auto slot = self->Slot(s)) {
+              s.set_option(tcp::no_delay(true));
+              std::make_shared<Session>(std::move(s), self->options, self->handler, std::move(slot))
+                  ->Start();
+            } else {
+              beast::error_code ignored;
+              s.close(ignored);  // over the client's share
+            }
           }
           self->Accept();
         });
+  }
+
+  // A place for one more connection of the client `s` comes from, released
+  // when the returned pointer goes; null when the client holds its share.
+  std::shared_ptr<void> Slot(const tcp::socket& s) {
+    beast::error_code ec;
+    const std::string client = s.remote_endpoint(ec).address().to_string();
+    if (ec) return nullptr;
+    std::lock_guard lock(mu);
+    size_t& n = open[client];
+    if (n >= options.max_connections_per_client) {
+      if (!warned.exchange(true))
+        spdlog::warn(
+            "http: client {} holds {} connections, the most one client may; further "
+            "ones are closed (--max-connections-per-client)",
+            client, n);
+      return nullptr;
+    }
+    ++n;
+    // Points at the server (never deleted through it): only its release counts.
+    return std::shared_ptr<void>(this, [self = shared_from_this(), client](void*) {
+      std::lock_guard lock(self->mu);
+      if (auto it = self->open.find(client); it != self->open.end() && --it->second == 0)
+        self->open.erase(it);
+    });
   }
 
   asio::io_context& io;
   HttpServerOptions options;
   HttpHandler handler;
   tcp::acceptor acceptor;
+  std::mutex mu;
+  std::unordered_map<std::string, size_t> open;  // connections by client address; guarded by mu
+  std::atomic<bool> warned{false};
 };
 
 HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, HttpHandler handler)

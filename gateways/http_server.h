@@ -28,6 +28,10 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   size_t body_limit = 64 * 1024;  // bytes; larger bodies get 413
+  // Connections one client address may hold open at once; more are closed
+  // as they come (a client holding thousands open, idle or sending its
+  // headers slowly, would starve everyone else).
+  size_t max_connections_per_client = 256;
 };
 
 class HttpServer {

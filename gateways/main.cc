@@ -69,10 +69,11 @@ int Fail(const Status& s) {
 // Serves the API over the ledger `open` gives until SIGINT or SIGTERM. The
 // address is taken first: a busy port is refused before the ledger opens
 // (on Kafka, before it joins the processors' group or copies the vault).
-int Serve(const std::string& listen, const std::string& web, int threads,
+int Serve(const std::string& listen, const std::string& web, int threads, size_t per_client,
           const std::function<Result<Ledger*>()>& open,
           const std::function<void(unsigned short)>& on_ready) {
   HttpServerOptions o;
+  o.max_connections_per_client = per_client;
   if (!ParseListen(listen, o))
     return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
   boost::asio::io_context io(threads);
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data = "./data", listen = "127.0.0.1:8080", charter, web = DefaultWebDir();
   int threads = 2, permits = 250;
+  size_t per_client = HttpServerOptions().max_connections_per_client;
   uint32_t seed = 20261127;
 
   auto* serve = app.add_subcommand("serve", "serve the HTTP API over the ledger in --data");
@@ -116,6 +118,12 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "HTTP threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--max-connections-per-client", per_client,
+                   "connections one client address may hold open (behind a reverse proxy, "
+                   "raise it: every client is the proxy)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
 
   auto* demo = app.add_subcommand("demo", "generate a realistic demo history, then serve it");
   demo->add_option("--data", data, "data directory (must be new)")->capture_default_str();
@@ -128,6 +136,10 @@ int main(int argc, char** argv) {
   demo->add_option("--threads", threads, "HTTP threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  demo->add_option("--max-connections-per-client", per_client,
+                   "connections one client address may hold open")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   bool no_serve = false;
   demo->add_flag("--no-serve", no_serve, "generate the history and exit");
 
@@ -208,7 +220,7 @@ int main(int argc, char** argv) {
   if (*serve) {
     std::unique_ptr<Ledger> ledger;
     return Serve(
-        listen, web, threads,
+        listen, web, threads, per_client,
         [&]() -> Result<Ledger*> {
           auto opened = Ledger::Open(ledger_options(true));
           if (!opened.ok()) return opened.status();
@@ -256,7 +268,7 @@ int main(int argc, char** argv) {
       auto made = make();
       return made.ok() ? 0 : Fail(made.status());
     }
-    return Serve(listen, web, threads, make, [&](unsigned short port) {
+    return Serve(listen, web, threads, per_client, make, [&](unsigned short port) {
       std::string base =
           "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
       // The secrets stay in the tokens file: the commands read them from it.
