@@ -9,6 +9,7 @@
 #include "domain/state.h"
 #include "events/event_types.h"
 #include "events/strict_json.h"
+#include "events/utf8.h"
 
 namespace pl {
 namespace {
@@ -342,12 +343,43 @@ const std::vector<std::string> Charter::kLegacyPersonalDataRoles = {
 const std::vector<std::string> Charter::kDefaultRejectionReasons = {
     "incomplete_documents", "zoning", "ineligible", "duplicate_application", "false_information"};
 
-Result<Charter> Charter::FromJson(std::string_view text) {
+namespace {
+
+// Every name and text of a charter is shown on pages, in feeds and on the
+// public log: no control characters, and no longer than a name needs.
+constexpr size_t kMaxCharterText = 200;
+
+void CheckTexts(const json& j, const std::string& path) {
+  auto check = [](const std::string& s, const std::string& where) {
+    if (std::any_of(s.begin(), s.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7F; }))
+      Fail(where,
+           "holds a control character (a line break, a tab, NUL, ...); write it on one "
+           "line without them");
+    if (Utf8Length(s) > kMaxCharterText)
+      Fail(where, "is " + std::to_string(Utf8Length(s)) + " characters long; at most " +
+                      std::to_string(kMaxCharterText));
+  };
+  if (j.is_string()) return check(j.get_ref<const std::string&>(), path);
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) CheckTexts(j[i], path + "[" + std::to_string(i) + "]");
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      const std::string at = path.empty() ? k : path + "." + k;
+      check(k, at + " (the key)");
+      CheckTexts(v, at);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
   auto parsed = ParseStrictJson(text);
   if (!parsed.ok()) return Status("invalid_charter", "the charter " + parsed.status().message());
   json doc = std::move(*parsed);
   Charter c;
   try {
+    if (check_texts) CheckTexts(doc, "");
     ParseInto(doc, c);
   } catch (const CharterError& e) {
     return Status("invalid_charter", e.message);

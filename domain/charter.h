@@ -94,8 +94,10 @@ struct Charter {
 
   // Parses and validates a charter document. Refuses (code "invalid_charter")
   // unknown keys, missing keys, roles in permissions that are not defined,
-  // and unknown actions.
-  static Result<Charter> FromJson(std::string_view json);
+  // and unknown actions; with `check_texts` (a charter proposed for
+  // adoption, not one on the log already) also any key or text holding a
+  // control character or longer than 200 characters.
+  static Result<Charter> FromJson(std::string_view json, bool check_texts = false);
 
   const Kelurahan* FindKelurahan(std::string_view code) const;
   const SubscriberPolicy* FindSubscriber(std::string_view id) const;

@@ -10,7 +10,7 @@ namespace pl {
 namespace {
 
 Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharter& a) {
-  auto parsed = Charter::FromJson(a.charter_json);
+  auto parsed = Charter::FromJson(a.charter_json, /*check_texts=*/true);
   if (!parsed.ok()) return Refuse("invalid_charter", parsed.status().message());
   uint32_t current = gov.charter ? gov.charter->version : 0;
   if (parsed->version <= current) {
@@ -104,8 +104,13 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                   "another id");
   // The ids that actors other than officers act under: an officer enrolled
   // as one would share their audit trail and their commands' repeats.
-  if (a.officer_id == "admin" || a.officer_id == "applicant" ||
-      a.officer_id.find_first_not_of('.') == std::string::npos)
+  auto lower = [](std::string id) {
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return id;
+  };
+  const std::string id = lower(a.officer_id);
+  if (id == "admin" || id == "applicant" || id.find_first_not_of('.') == std::string::npos)
     return Refuse("invalid_officer_id",
                   "\"" + a.officer_id +
                       "\" cannot be an officer id (the administrator and applicants act under "
@@ -114,6 +119,14 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
   if (gov.officers.count(a.officer_id)) {
     return Refuse("officer_exists", "officer \"" + a.officer_id + "\" is already enrolled");
   }
+  // Ids that differ in letter case only would read as one officer in the
+  // audit trails and the public log.
+  for (const auto& [other, officer] : gov.officers)
+    if (lower(other) == id)
+      return Refuse("officer_exists", "officer \"" + other + "\" is already enrolled, and \"" +
+                                          a.officer_id +
+                                          "\" differs from it in letter case only; choose "
+                                          "another id");
   if (a.token_hash.empty()) return Refuse("missing_field", "token_hash is empty");
   if (gov.officer_by_token.count(a.token_hash)) {
     return Refuse("token_in_use", "that token already belongs to officer \"" +
@@ -135,6 +148,9 @@ Decision Retire(const Command& cmd, const GovernanceState& gov, const RetireOffi
   }
   if (Blank(a.reason))
     return Missing("reason", "say why the officer is retired (moved post, left, token lost)");
+  if (auto r = PersonalDataIn(a.reason, "reason",
+                              "is published (in the public transparency log, for good)"))
+    return *r;
   Decision d;
   Emit(d, cmd, gov.version, OfficerRetired{a.officer_id, a.reason});
   return d;

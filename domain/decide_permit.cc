@@ -46,6 +46,10 @@ std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
 
 Decision Handle(const Ctx& c, const SubmitApplication& a) {
   if (auto r = ValidateSubmission(a, c.charter)) return Refuse(r->code, r->message);
+  if (MentionsName(c.cmd.id.str(), a.personal.name))
+    return Refuse("personal_data_in_text",
+                  "the command_id is kept in the permit's history and may not hold the "
+                  "applicant's name; use a random id such as a UUID");
   return One(c,
              ApplicationSubmitted{a.kelurahan, a.sealed, a.business, a.documents, a.tracking_hash});
 }
@@ -250,16 +254,25 @@ Decision Handle(const Ctx& c, const WithdrawConsent& a) {
 
 Decision Handle(const Ctx& c, const ErasePersonalData& a) {
   if (c.state.personal_erased) return NoOp();
+  // The applicant's tracking code proves this one application, not the
+  // person: anyone may apply under another's NIK. So an applicant erases
+  // the application; every application of the person is erased by the
+  // administrator, who checks the identity and cites the legal order.
+  const bool applicant = c.cmd.actor.role == "applicant";
   std::string basis = a.legal_basis;
   if (Blank(basis)) {
-    if (c.cmd.actor.role != "applicant") {
+    if (!applicant) {
       return Missing("legal_basis",
                      "an erasure not asked by the applicant needs the reference "
                      "of its legal order");
     }
     basis = "applicant_request";
   }
-  return One(c, PersonalDataErased{c.state.applicant.person_id, basis});
+  if (auto r = PersonalDataIn(basis, "legal_basis", "stays in the permit's history for good,"))
+    return *r;
+  return One(c, PersonalDataErased{
+                    c.state.applicant.person_id, basis,
+                    applicant ? PersonalDataErased::kApplication : PersonalDataErased::kPerson});
 }
 
 Decision Handle(const Ctx&, const AdoptCharter&) {
@@ -300,12 +313,6 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
   if (!submit && state.version == 0) {
     return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
   }
-  if (cmd.expected_version && *cmd.expected_version != state.version) {
-    return Refuse("version_conflict", "permit " + cmd.stream.str() + " is at version " +
-                                          std::to_string(state.version) + ", not the expected " +
-                                          std::to_string(*cmd.expected_version) +
-                                          StaleVersionAdvice(state.version, *cmd.expected_version));
-  }
   const Actor& actor = cmd.actor;
   if (!charter.RoleMay(actor.role, action)) {
     auto it = charter.permissions.find(action);
@@ -337,6 +344,13 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                                                 actor.role + " of " + actor.jurisdiction +
                                                 " (retired, or enrolled otherwise)");
     }
+  }
+  // After who may act: the answer tells the permit's version.
+  if (cmd.expected_version && *cmd.expected_version != state.version) {
+    return Refuse("version_conflict", "permit " + cmd.stream.str() + " is at version " +
+                                          std::to_string(state.version) + ", not the expected " +
+                                          std::to_string(*cmd.expected_version) +
+                                          StaleVersionAdvice(state.version, *cmd.expected_version));
   }
   if (!ActionAllowedFrom(state.status, action)) {
     return Refuse("transition_not_allowed", "permit " + cmd.stream.str() + " is " +

@@ -50,6 +50,16 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   if (Blank(s.personal.name)) {
     return R("missing_field", "the applicant's name (applicant.name) is empty");
   }
+  for (const auto& [text, field] :
+       {std::pair{&b.name, "business name (business.name)"},
+        std::pair{&b.description, "business description (business.description)"}}) {
+    if (MentionsName(*text, s.personal.name))
+      return R("personal_data_in_text",
+               std::string("the ") + field +
+                   " is published (in the public register and the feeds) and may not hold the "
+                   "applicant's full name, which no public view shows; a first name or a trade "
+                   "name will do (\"Warung Bu Sari\")");
+  }
   if (Blank(s.personal.address)) {
     return R("missing_field", "the applicant's address (applicant.address) is empty");
   }

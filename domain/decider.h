@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/commands.h"
@@ -36,6 +37,14 @@ Decision DecideGovernance(const Command& cmd, const GovernanceState& gov);
 
 void EvolvePermit(PermitState& state, const Envelope& event);
 void EvolveGovernance(GovernanceState& state, const Envelope& event);
+
+// Whether `text` names the person called `name`: every word of the name (of
+// two letters or more) is a word of the text, in any order and however
+// spaced or punctuated ("Santoso, Budi", "budi  santoso", a no-break or
+// zero-width space between them), or the name's words run together in one
+// word ("BudiSantoso"). A one-word name of fewer than three letters is not
+// looked for.
+bool MentionsName(std::string_view text, std::string_view name);
 
 // Where a permit stands for the people waiting on it.
 struct StageInfo {

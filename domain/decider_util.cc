@@ -90,25 +90,33 @@ int DigitValue(uint32_t cp) {
 }
 
 // What may stand between the digits of one number as people write them:
-// spaces, dots, dashes, brackets and the plus of a country code.
+// spaces (of any width, zero-width ones too), dots, commas, slashes,
+// underscores, dashes, brackets and the plus of a country code.
 bool NumberSeparator(uint32_t cp) {
   switch (cp) {
     case ' ':
     case '\t':
+    case '\n':
+    case '\r':
     case '-':
     case '.':
     case '(':
     case ')':
     case '+':
+    case '/':
+    case '_':
+    case ',':
     case 0x00A0:
-    case 0x2009:
+    case 0x2060:  // word joiner
+    case 0xFEFF:  // zero-width no-break space
     case 0x202F:
     case 0x3000:
     case 0xFF0D:
     case 0xFF0E:
       return true;
     default:
-      return cp >= 0x2010 && cp <= 0x2015;  // hyphens and dashes
+      return (cp >= 0x2000 && cp <= 0x200D) ||  // spaces of every width, zero-width ones
+             (cp >= 0x2010 && cp <= 0x2015);    // hyphens and dashes
   }
 }
 
@@ -117,16 +125,21 @@ bool NumberSeparator(uint32_t cp) {
 bool HoldsIdentityNumber(std::string_view s) {
   const std::vector<uint32_t> cps = CodePoints(s);
   // A run: groups of digits, one to three separators between groups
-  // ("0812 - 7777").
+  // ("0812 - 7777"). A slash, comma or underscore joins two groups only
+  // standing alone between them ("3174/0112/3456/7890"), and a run it joins
+  // is a number only from 15 digits (a NIK, KK or NPWP): letter numbers
+  // ("503/1.824.3/2026") and lists of dates ("2026-12-01, 2026-12-08") are not.
+  auto weak = [](uint32_t cp) { return cp == '/' || cp == ',' || cp == '_'; };
   std::vector<size_t> groups;  // digits in each group of the run
   bool dots_only = true;       // every gap a single '.' (the shape of an amount)
+  bool weak_run = false;       // a weak separator joined two of its groups
   size_t gap = 0;              // separators since the last digit
-  bool gap_is_dot = false;
+  bool gap_is_dot = false, gap_weak = false;
   auto run_is_number = [&] {
     size_t digits = 0;
     for (size_t g : groups) digits += g;
-    if (digits < 10) return false;
-    // "2.500.000.000": thousands grouped by dots is an amount.
+    if (digits < (weak_run ? 15u : 10u)) return false;
+    // "2.500.000.000", "2,500,000,000": thousands grouped is an amount.
     const bool amount =
         dots_only && groups.size() > 1 && groups[0] <= 3 &&
         std::all_of(groups.begin() + 1, groups.end(), [](size_t g) { return g == 3; });
@@ -136,25 +149,105 @@ bool HoldsIdentityNumber(std::string_view s) {
     bool number = run_is_number();
     groups.clear();
     dots_only = true;
+    weak_run = false;
     return number;
   };
   for (uint32_t cp : cps) {
     if (DigitValue(cp) >= 0) {
+      if (!groups.empty() && gap > 0 && gap_weak) {
+        if (gap > 1) {  // "01, 2026": the comma ends the number
+          if (end_run()) return true;
+        } else {
+          weak_run = true;
+        }
+      }
       if (groups.empty() || gap > 0) {
         if (!groups.empty() && !(gap == 1 && gap_is_dot)) dots_only = false;
         groups.push_back(0);
       }
       ++groups.back();
       gap = 0;
+      gap_weak = false;
     } else if (NumberSeparator(cp) && !groups.empty() && gap < 3) {
-      gap_is_dot = gap == 0 && (cp == '.' || cp == 0xFF0E);
+      gap_is_dot = gap == 0 && (cp == '.' || cp == ',' || cp == 0xFF0E);
+      gap_weak = gap_weak || weak(cp);
       ++gap;
     } else {
       if (end_run()) return true;
       gap = 0;
+      gap_weak = false;
     }
   }
   return end_run();
+}
+
+namespace {
+
+// Zero-width characters: inside a word they hide nothing ("Bu\u200Bdi").
+bool ZeroWidth(uint32_t cp) {
+  return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
+// Part of a word: an ASCII letter, or a character past ASCII that is
+// neither blank nor punctuation (so words of any script stay whole).
+bool WordCharacter(uint32_t cp) {
+  if (cp < 0x80) return std::isalpha(static_cast<int>(cp)) != 0;
+  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false;  // Latin-1 signs and punctuation
+  if (Invisible(cp)) return false;
+  return !(cp >= 0x2000 && cp <= 0x2BFF) && !(cp >= 0x3000 && cp <= 0x303F) &&
+         !(cp >= 0xFF00 && cp <= 0xFF20);
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(std::tolower(static_cast<int>(cp)));
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// The words of `s`, ASCII letters lower-cased.
+std::vector<std::string> Words(std::string_view s) {
+  std::vector<std::string> words(1);
+  for (uint32_t cp : CodePoints(s)) {
+    if (ZeroWidth(cp)) continue;
+    if (WordCharacter(cp)) {
+      AppendUtf8(words.back(), cp);
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+}  // namespace
+
+bool MentionsName(std::string_view text, std::string_view name) {
+  std::vector<std::string> wanted = Words(name);
+  std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
+  if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
+  const std::vector<std::string> have = Words(text);
+  if (std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+        return std::find(have.begin(), have.end(), w) != have.end();
+      }))
+    return true;
+  if (wanted.size() < 2) return false;
+  // Written as one word ("BudiSantoso", "budi_santoso" is two words).
+  std::string joined;
+  for (const auto& w : wanted) joined += w;
+  return std::any_of(have.begin(), have.end(),
+                     [&](const std::string& w) { return w.find(joined) != std::string::npos; });
 }
 
 bool HoldsEmailAddress(std::string_view s) {
@@ -186,7 +279,7 @@ std::optional<Decision> PersonalDataIn(const std::string& text, const std::strin
     return Refuse("personal_data_in_text",
                   "the " + field + " " + where +
                       " and may not hold an identity or phone number (10 or more digits, "
-                      "however spaced, dotted or dashed); write it without the number");
+                      "however spaced or separated); write it without the number");
   if (HoldsEmailAddress(text))
     return Refuse("personal_data_in_text", "the " + field + " " + where +
                                                " and may not hold an e-mail address; write "

@@ -25,10 +25,12 @@ bool Blank(std::string_view s);
 std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 
 // Whether `s` holds a number of 10 or more digits of any script, however
-// written: spaced, dotted, dashed or bracketed ("3174 0101 9000 0001",
-// "3174.0101.9000.0001", "(021) 5555-1234", "+62 812 7777 6666"): a NIK, a
-// KK or NPWP number, a phone number. Amounts grouped by dots in thousands
-// ("Rp 2.500.000.000") are not; a comma, a slash or a letter ends a number.
+// written: spaced (with spaces of any width, zero-width ones, line breaks),
+// dotted, dashed or bracketed ("3174 0101 9000 0001", "3174.0101.9000.0001",
+// "(021) 5555-1234", "+62 812 7777 6666"): a NIK, a KK or NPWP number, a
+// phone number; or of 15 or more digits in groups joined by single slashes,
+// commas or underscores ("3174/0101/9000/0001"). Amounts grouped in
+// thousands ("Rp 2.500.000.000") are not; a letter ends a number.
 bool HoldsIdentityNumber(std::string_view s);
 // Whether `s` holds an e-mail address (name@host.tld).
 bool HoldsEmailAddress(std::string_view s);

@@ -17,12 +17,28 @@ Result<Payload> DecodeAs(ReadArchive& ar) {
 }
 
 // Upcasters: a payload written with an older schema version is read into
-// the current struct here. Every event type is still at version 1.
+// the current struct here (docs/events.md, "Schema versions").
+template <class T>
+Status UnknownVersion(uint16_t version) {
+  return Status("corrupt_event", "unknown schema version " + std::to_string(version) +
+                                     " for event type " + EventTypeName(T::kType));
+}
+
 template <class T>
 Result<Payload> DecodeVersioned(uint16_t version, ReadArchive& is) {
   if (version == T::kVersion) return DecodeAs<T>(is);
-  return Status("corrupt_event", "unknown schema version " + std::to_string(version) +
-                                     " for event type " + EventTypeName(T::kType));
+  return UnknownVersion<T>(version);
+}
+
+// Version 1 had no scope: every erasure reached the person.
+template <>
+Result<Payload> DecodeVersioned<PersonalDataErased>(uint16_t version, ReadArchive& is) {
+  if (version == PersonalDataErased::kVersion) return DecodeAs<PersonalDataErased>(is);
+  if (version != 1) return UnknownVersion<PersonalDataErased>(version);
+  PersonalDataErased e;
+  is(e.person_id, e.legal_basis);
+  e.scope = PersonalDataErased::kPerson;
+  return Payload{std::move(e)};
 }
 
 template <size_t I = 0>

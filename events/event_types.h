@@ -234,14 +234,23 @@ struct ConsentWithdrawn {
   }
 };
 
+// What an erasure reaches. An applicant, who proves only the one
+// application its tracking code opens, erases that application's personal
+// data; the administrator, on a legal order after checking the person's
+// identity, erases every application of the person (its every key).
+// Version 1 had no scope: every erasure then reached the person.
 struct PersonalDataErased {
   static constexpr EventType kType = EventType::kPersonalDataErased;
-  static constexpr uint16_t kVersion = 1;
+  static constexpr uint16_t kVersion = 2;
+  static constexpr const char* kApplication = "application";
+  static constexpr const char* kPerson = "person";
   std::string person_id;
-  std::string legal_basis;  // "applicant_request" or the legal order reference
+  std::string legal_basis;      // "applicant_request" or the legal order reference
+  std::string scope = kPerson;  // kApplication or kPerson
+  bool person_wide() const { return scope != kApplication; }
   template <class A>
   void serialize(A& ar) {
-    ar(person_id, legal_basis);
+    ar(person_id, legal_basis, scope);
   }
 };
 

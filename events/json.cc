@@ -51,7 +51,7 @@ json J(const PermitRevoked& e) { return {{"reason", e.reason}}; }
 json J(const ConsentGranted& e) { return {{"subscriber", e.subscriber}}; }
 json J(const ConsentWithdrawn& e) { return {{"subscriber", e.subscriber}}; }
 json J(const PersonalDataErased& e) {
-  return {{"person_id", e.person_id}, {"legal_basis", e.legal_basis}};
+  return {{"person_id", e.person_id}, {"legal_basis", e.legal_basis}, {"scope", e.scope}};
 }
 
 }  // namespace

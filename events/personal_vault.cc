@@ -166,17 +166,14 @@ Result<std::map<std::string, VaultKey>> PersonalVault::AllKeys() const {
 Result<SealedPersonal> PersonalVault::Seal(const PersonalData& data,
                                            std::vector<VaultKey>& staged) {
   std::string id = PersonId(data.nik);
-  // A key of its own for the batch's data of this person: never one held
-  // already, which an erasure (here, or decided by another instance and on
-  // its way) may be destroying.
-  auto it = std::find_if(staged.begin(), staged.end(),
-                         [&](const VaultKey& k) { return k.person_id == id; });
-  if (it == staged.end()) {
-    staged.push_back({id, std::string(), RandomBytes(crypto_secretbox_KEYBYTES)});
-    it = staged.end() - 1;
-    const std::string raw_id = RandomBytes(kKeyIdBytes);
-    it->key_id = Hex(reinterpret_cast<const unsigned char*>(raw_id.data()), kKeyIdBytes);
-  }
+  // A key of its own for each application: never one held already, which
+  // an erasure (here, or decided by another instance and on its way) may be
+  // destroying, and never one another application shares, so that its
+  // applicant's erasure reaches it alone.
+  staged.push_back({id, std::string(), RandomBytes(crypto_secretbox_KEYBYTES)});
+  auto it = staged.end() - 1;
+  const std::string raw_id = RandomBytes(kKeyIdBytes);
+  it->key_id = Hex(reinterpret_cast<const unsigned char*>(raw_id.data()), kKeyIdBytes);
   // nonce = the key's id (8 bytes) ‖ 16 random bytes.
   std::string out = KeyIdBytes(it->key_id) + RandomBytes(crypto_secretbox_NONCEBYTES - kKeyIdBytes);
   std::string plain = EncodePersonal(data);
@@ -361,6 +358,10 @@ Status PersonalVault::EraseKeys(const KeyIds& ids) {
 bool PersonalVault::IsErasedKey(const std::string& person_id, const std::string& key_id) const {
   std::string v;
   return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id, key_id), &v).ok();
+}
+
+VaultKey PersonalVault::KeyOf(const SealedPersonal& sealed) {
+  return VaultKey{sealed.person_id, SealKeyId(sealed), {}};
 }
 
 bool PersonalVault::IsErased(const SealedPersonal& sealed) const {

@@ -2,12 +2,13 @@
 // on an immutable log (crypto-shredding). Each person is identified by a
 // pseudonym derived from the NIK with a secret HMAC key. Personal data is
 // sealed with XSalsa20-Poly1305 (libsodium secretbox) before it reaches the
-// log, under a random 256-bit key made for it: one per person and batch of
-// commands, so an application never shares a key with one an erasure
+// log, under a random 256-bit key made for it: one per application, so an
+// application never shares a key with another, nor with one an erasure
 // decided elsewhere may be destroying. The first 8 bytes of the nonce are
 // the key's id (data sealed before key ids existed has a random nonce, and
-// is opened by trying each key of the person). Erasing a person destroys
-// every key of the person and compacts them away: every copy of the
+// is opened by trying each key of the person). Erasing an application
+// destroys its key, erasing a person every key of the person, and both
+// compact them away: every copy of the
 // ciphertext becomes unreadable, while hashes over the ciphertext still
 // verify. A destroyed key's id stays marked, so "erased" and "not here yet"
 // (a shared vault's key still on its way) are told apart.
@@ -73,10 +74,9 @@ class PersonalVault {
 
   // The pseudonymous person id of a NIK (stable for this vault).
   std::string PersonId(const std::string& nik) const;
-  // Seals `data` under a key of its person. A person without one gets a new
-  // key, added to `staged` (a key already there is used): the caller stores
-  // the staged keys (Store) before the sealed data is written anywhere, or
-  // drops them.
+  // Seals `data` (one application's) under a new key of its person, added
+  // to `staged`: the caller stores the staged keys (Store) before the sealed
+  // data is written anywhere, or drops them.
   Result<SealedPersonal> Seal(const PersonalData& data, std::vector<VaultKey>& staged);
   // Stores keys (staged by Seal, or received from another instance); `sync`
   // makes them durable before returning. A destroyed key is skipped.
@@ -110,6 +110,9 @@ class PersonalVault {
   Status RemovePendingErasure(const std::string& id);
   // Whether the key `sealed` was sealed under has been destroyed.
   bool IsErased(const SealedPersonal& sealed) const;
+  // The key `sealed` was sealed under ("<person_id>/<key_id>", no key); for
+  // data sealed before key ids existed, a key id that names no key.
+  static VaultKey KeyOf(const SealedPersonal& sealed);
   // Whether the key named `name` ("<person_id>/<key_id>") has been destroyed.
   bool IsErasedKey(const std::string& person_id, const std::string& key_id) const;
 

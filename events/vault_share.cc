@@ -30,9 +30,11 @@ constexpr PartitionId kPartition{0};
 Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<VaultKey>& new_keys,
                                                     const std::vector<std::string>& erased,
-                                                    const std::vector<VaultKey>& dropped) {
+                                                    const std::vector<VaultKey>& dropped,
+                                                    const std::vector<VaultKey>& erased_keys) {
   std::vector<KeyTopicRecord> out;
   for (const auto& k : dropped) out.push_back({k.Name(), std::string()});
+  for (const auto& k : erased_keys) out.push_back({k.Name(), std::string()});
   for (const auto& person : erased) {
     auto keys = vault.KeysOf(person);
     if (!keys.ok()) return keys.status();

@@ -15,7 +15,8 @@
 //   "check/<fingerprint>"   the fingerprint of the secret that wraps keys;
 //   "roll"                  a time, now and then (see below).
 // The command processor writes a batch's new keys and the tombstones of the
-// keys of the people it erases in the same Kafka transaction as the batch's
+// keys it erases (an application's, or every key of a person) in the same
+// Kafka transaction as the batch's
 // events (KeyTopicRecords), so a key is on the topic exactly when data
 // sealed under it is on the event topic. Compaction then removes destroyed
 // keys from the brokers' disks: segments roll hourly (a "roll" record every
@@ -58,13 +59,15 @@ struct KeyTopicRecord {
 };
 
 // The key topic's records for a batch, in this order: a tombstone for each
-// dropped key (sealed under in the batch before its person was erased) and
-// for each key the vault holds of each erased person; an erasure record
-// "erase/<person_id>" for each erased person; each new key, wrapped.
+// dropped key (sealed under in the batch before it was erased), for each
+// key of an erased application (`erased_keys`) and for each key the vault
+// holds of each erased person; an erasure record "erase/<person_id>" for
+// each erased person; each new key, wrapped.
 Result<std::vector<KeyTopicRecord>> KeyTopicRecords(const PersonalVault& vault,
                                                     const std::vector<VaultKey>& new_keys,
                                                     const std::vector<std::string>& erased,
-                                                    const std::vector<VaultKey>& dropped = {});
+                                                    const std::vector<VaultKey>& dropped = {},
+                                                    const std::vector<VaultKey>& erased_keys = {});
 
 class VaultShare {
  public:

@@ -46,36 +46,21 @@ std::optional<SharedText> SharedTextOf(const Action& a) {
     return SharedText{&s->notes,
                       "the survey note is kept in the permit's history, which monitors and "
                       "auditors read,"};
+  if (const auto* e = std::get_if<ErasePersonalData>(&a))
+    return SharedText{&e->legal_basis,
+                      "the legal basis stays in the permit's history for good (the erasure "
+                      "does not reach it),"};
   return std::nullopt;
 }
 
-// The words of `s`: runs of letters (ASCII letters lower-cased; any
-// non-ASCII byte counts as a letter, so words of other scripts stay whole).
-std::vector<std::string> Words(std::string_view s) {
-  std::vector<std::string> words(1);
-  for (unsigned char c : s) {
-    if (std::isalpha(c) || c >= 0x80) {
-      words.back() += static_cast<char>(std::tolower(c));
-    } else if (!words.back().empty()) {
-      words.emplace_back();
-    }
-  }
-  if (words.back().empty()) words.pop_back();
-  return words;
-}
-
-// Whether `text` names the person called `name`: every word of the name (of
-// two letters or more) is a word of the text, in any order and however
-// spaced or punctuated ("Santoso, Budi", "budi  santoso"). A one-word name
-// of fewer than three letters is not looked for.
-bool Mentions(std::string_view text, std::string_view name) {
-  std::vector<std::string> wanted = Words(name);
-  std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
-  if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
-  const std::vector<std::string> have = Words(text);
-  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-    return std::find(have.begin(), have.end(), w) != have.end();
-  });
+// Why `who` may not read the permit: whose it is, and where `who` works
+// (an applicant's tracking code opens its own application only).
+std::string OutsideJurisdiction(const Principal& who, const std::string& permit_id,
+                                const PermitState& state) {
+  if (who.kind == Principal::Kind::kApplicant)
+    return "permit " + permit_id + " is not the application this tracking code opens";
+  return "permit " + permit_id + " is of kelurahan " + state.kelurahan + "; your role " +
+         who.actor.role + " covers " + who.actor.jurisdiction;
 }
 
 // The token of an Authorization header "Bearer <token>" (the scheme in any
@@ -390,8 +375,22 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
   // The body is the charter document itself; the domain parses and checks it
   // (invalid_charter, stale_charter_version) and adopts it as an event.
   std::string text = req.body();
+  // The charter in force sent again (a retry whose answer was lost, say):
+  // nothing to adopt.
+  const auto in_force = ledger_.governance()->charter;
+  if (auto same = Charter::FromJson(text);
+      in_force && same.ok() && same->canonical_json == in_force->canonical_json)
+    return respond(
+        JsonResponse(req, http::status::ok,
+                     json{{"charter_version", in_force->version}, {"duplicate", true}}.dump()));
+  // The implicit command id names the document and the version in force: a
+  // retry is answered as the first request was, while the same document
+  // sent after the charter moved on is decided afresh (its first answer
+  // would name a version that is no longer the next).
   Command cmd;
-  cmd.id = CommandId("charter-" + HashToken(text).substr(0, 32));
+  cmd.id = CommandId(
+      "charter-" +
+      HashToken(text + "\n" + std::to_string(in_force ? in_force->version : 0)).substr(0, 32));
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
   cmd.action = AdoptCharter{std::move(text)};
@@ -546,6 +545,8 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   if (!in.ok())
     return respond(
         ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
+    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
   // With a command_id the token is bound to the request, so a retry (the
   // answer was lost) gets it again; without one it is random, shown once.
   const std::string token = command_id
@@ -597,6 +598,8 @@ void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
   if (!in.ok())
     return respond(
         ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
+    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
   Command cmd;
   cmd.id = CommandId(command_id.value_or("retire-" + officer_id + "-" + RandomToken(8)));
   cmd.stream = kGovernanceStream;
@@ -715,7 +718,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     auto state = ledger_.queries().Permit(permit_id);
     if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
       auto personal = ledger_.vault().Unseal(state->applicant);
-      if (personal.ok() && Mentions(*shared->text, personal->name))
+      if (personal.ok() && MentionsName(*shared->text, personal->name))
         return respond(ErrorResponse(
             req, http::status::unprocessable_entity, "personal_data_in_text",
             std::string(shared->read_by) + " and may not name the applicant; write it without "
@@ -738,7 +741,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
       auto state = ledger_.queries().Permit(permit_id);
       if (charter && state && !MayRead(who, *state, *charter))
         return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
-                                     "permit " + permit_id + " is outside your jurisdiction"));
+                                     OutsideJurisdiction(who, permit_id, *state)));
       // Another action or another sender under the same id is another
       // request, whether the first was taken or refused (a refusal of one
       // officer does not answer the officer the command was meant for).
@@ -752,6 +755,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
     json events = json::array();
     for (const auto& e : o.events) events.push_back(ToJson(e));
+    if (who.kind == Principal::Kind::kApplicant) DropPersonIds(events);
     json j = {{"permit_id", permit_id},
               {"status", o.status},
               {"version", o.version},
@@ -774,9 +778,10 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
                                  "there is no permit " + permit_id));
   if (!MayRead(who, *state, *charter))
     return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
-                                 "permit " + permit_id + " is outside your jurisdiction"));
+                                 OutsideJurisdiction(who, permit_id, *state)));
   if (history) {
     json j = {{"permit_id", permit_id}, {"events", ledger_.queries().History(permit_id)}};
+    if (who.kind == Principal::Kind::kApplicant) DropPersonIds(j["events"]);
     TransparencyGateway(ledger_).AddProofs(j);
     return respond(JsonResponse(req, http::status::ok, j.dump()));
   }
@@ -784,7 +789,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   respond(
       JsonResponse(req, http::status::ok,
                    RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,
-                                ledger_.vault().IsErased(state->applicant))));
+                                ledger_.vault().IsErased(state->applicant),
+                                who.kind != Principal::Kind::kApplicant)));
 }
 
 void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,

@@ -1,6 +1,37 @@
 #include "gateways/api_parse.h"
 
+#include <algorithm>
+
 namespace pl {
+
+std::optional<InputError> CommandIdError(const std::string& id) {
+  if (id.empty()) return InputError{"missing_field", "the field 'command_id' must not be empty"};
+  if (!std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7F; }))
+    return InputError{"invalid_text",
+                      "the field 'command_id' must be printable ASCII characters without spaces "
+                      "(a UUID will do)"};
+  // A NIK (or a KK number, or a new NPWP, which is the NIK): 16 digits, the
+  // province first (11..94), then at 7..12 a date (the day plus 40 for a
+  // woman). Millisecond timestamps (13 digits) and UUIDs (at most 12 in a
+  // row) are never one.
+  auto nik_shaped = [](std::string_view d) {
+    auto num = [&](size_t at) { return (d[at] - '0') * 10 + (d[at + 1] - '0'); };
+    const int province = num(0), day = num(6) % 40, month = num(8);
+    return province >= 11 && province <= 94 && day >= 1 && day <= 31 && num(6) <= 71 &&
+           month >= 1 && month <= 12;
+  };
+  for (size_t i = 0; i < id.size();) {
+    size_t j = i;
+    while (j < id.size() && id[j] >= '0' && id[j] <= '9') ++j;
+    if (j - i == 16 && nik_shaped(std::string_view(id).substr(i, 16)))
+      return InputError{"invalid_text",
+                        "the field 'command_id' is kept in the permit's history (and, for an "
+                        "issuance or a revocation, on the public log) and may not hold a NIK or "
+                        "KK number; use a random id such as a UUID"};
+    i = j > i ? j : i + 1;
+  }
+  return std::nullopt;
+}
 
 std::optional<ParsedAction> ParseAction(const std::string& body, InputError& error) {
   JsonInput in = JsonInput::Parse(body);
@@ -12,8 +43,8 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
     error = in.error();
     return std::nullopt;
   }
-  if (out.command_id.empty()) {
-    error = {"missing_field", "the field 'command_id' must not be empty"};
+  if (auto bad = CommandIdError(out.command_id.str())) {
+    error = *bad;
     return std::nullopt;
   }
   if (name == "verify_documents") {
@@ -52,11 +83,14 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
   } else if (name == "withdraw_consent") {
     out.action = WithdrawConsent{in.String("subscriber", true, 64)};
   } else if (name == "erase_personal_data") {
-    out.action =
-        ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("")};
+    out.action = ErasePersonalData{in.OptionalString("legal_basis", 200).value_or("")};
   } else {
     error = {"unknown_action",
-             "'" + name + "' is not an action; see docs/api.md for the list of actions"};
+             "'" + name +
+                 "' is not an action; the actions on a permit are verify_documents, "
+                 "request_completion, complete_documents, schedule_survey, record_survey, "
+                 "recommend, decline_recommendation, issue_permit, reject, withdraw, revoke, "
+                 "grant_consent, withdraw_consent and erase_personal_data (docs/api.md)"};
     return std::nullopt;
   }
   in.RejectUnknown();
@@ -97,8 +131,8 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
     error = in.error();
     return std::nullopt;
   }
-  if (out.command_id && out.command_id->empty()) {
-    error = {"missing_field", "the field 'command_id' must not be empty when given"};
+  if (auto bad = out.command_id ? CommandIdError(*out.command_id) : std::nullopt) {
+    error = *bad;
     return std::nullopt;
   }
   return out;

@@ -38,8 +38,18 @@ nlohmann::json StageJson(const PermitState& s, const GovernanceState& gov, int64
 
 }  // namespace
 
+void DropPersonIds(nlohmann::json& events) {
+  for (auto& e : events) {
+    auto payload = e.find("payload");
+    if (payload == e.end() || !payload->is_object()) continue;
+    payload->erase("person_id");
+    if (auto a = payload->find("applicant"); a != payload->end() && a->is_object())
+      a->erase("person_id");
+  }
+}
+
 std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
-                         const PersonalVault* vault, bool person_erased) {
+                         const PersonalVault* vault, bool person_erased, bool person_id) {
   const bool erased = s.personal_erased || person_erased;
   // Written directly, keys in sorted order: the same text as building the
   // document with nlohmann and dumping it (tests/gateways/render_test.cc),
@@ -58,11 +68,11 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
     w.Key("name").String(p.name);
     w.Key("nik").String(p.nik);
     w.Key("npwp").String(p.npwp);
-    w.Key("person_id").String(s.applicant.person_id);
+    if (person_id) w.Key("person_id").String(s.applicant.person_id);
     w.Key("phone").String(p.phone);
   } else {
     if (erased || personal) w.Key("erased").Bool(erased || personal->status().code() == "erased");
-    w.Key("person_id").String(s.applicant.person_id);
+    if (person_id) w.Key("person_id").String(s.applicant.person_id);
     // On Kafka: the key has not reached this instance yet (events/vault_share.h).
     if (!erased && personal && personal->status().code() == "key_unavailable")
       w.Key("unavailable").Bool(true);
@@ -136,8 +146,9 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
                      {"actor_role", e["actor_role"]},
                      {"seq", e["seq"]},
                      {"details", e["payload"]}});
-    // The applicant's own sealed data is not echoed back.
+    // The applicant's own sealed data is not echoed back, nor its pseudonym.
     steps.back()["details"].erase("applicant");
+    steps.back()["details"].erase("person_id");
   }
   nlohmann::json j = {{"permit_id", s.permit_id},
                       {"status", StatusName(s.status)},

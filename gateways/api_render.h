@@ -12,11 +12,18 @@ namespace pl {
 
 // The officer's and auditor's view of a permit (GET /v1/permits/{id}), as
 // JSON text. Personal data is included (decrypted) only when a vault is
-// given; once erased it shows as such. `person_erased`: the person's key is
-// gone, whichever of their applications the erasure came through (the
-// permit's own events know only of an erasure through it).
+// given; once erased it shows as such. `person_erased`: the application's
+// key is gone, whichever of the person's applications the erasure came
+// through (the permit's own events know only of an erasure through it).
+// `person_id`: whether the applicant's pseudonym is shown (not to the
+// applicant: anyone may apply under a guessed NIK and compare the
+// pseudonym with one a permit shows).
 std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
-                         const PersonalVault* vault_for_personal, bool person_erased = false);
+                         const PersonalVault* vault_for_personal, bool person_erased = false,
+                         bool person_id = true);
+// Removes the applicant's pseudonym from events as ToJson renders them
+// (for the applicant's eyes; see RenderPermit).
+void DropPersonIds(nlohmann::json& events);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
 // due_date and overdue.
 nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms);

@@ -401,12 +401,20 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
     for (const auto& e : slot.out.events) {
       plan.records.push_back(AppendRecord{partition, stream, Encode(e)});
       if (const auto* erased = std::get_if<PersonalDataErased>(&e.payload)) {
-        plan.erased.push_back(erased->person_id);
-        auto of_person = std::stable_partition(
-            plan.new_keys.begin(), plan.new_keys.end(),
-            [&](const VaultKey& k) { return k.person_id != erased->person_id; });
-        plan.dropped_keys.insert(plan.dropped_keys.end(), of_person, plan.new_keys.end());
-        plan.new_keys.erase(of_person, plan.new_keys.end());
+        // The person's keys, or the one this application was sealed under
+        // (read before the erasure clears the permit's sealed data).
+        const VaultKey own = PersonalVault::KeyOf(plan.overlay[stream].applicant);
+        if (erased->person_wide())
+          plan.erased.push_back(erased->person_id);
+        else
+          plan.erased_keys.emplace(e.event_id, own);
+        auto of_erased = std::stable_partition(
+            plan.new_keys.begin(), plan.new_keys.end(), [&](const VaultKey& k) {
+              return erased->person_wide() ? k.person_id != erased->person_id
+                                           : k.Name() != own.Name();
+            });
+        plan.dropped_keys.insert(plan.dropped_keys.end(), of_erased, plan.new_keys.end());
+        plan.new_keys.erase(of_erased, plan.new_keys.end());
       }
       if (governance_cmd) {
         if (!plan.gov_next) plan.gov_next = std::make_shared<GovernanceState>(*gov_cur);
@@ -516,10 +524,20 @@ Result<std::vector<std::string>> CommandCore::PrepareKeys(const Plan& plan, Pers
       if (!erased) continue;
       auto stored = vault.KeysOf(erased->person_id, /*held=*/false);
       if (!stored.ok()) return stored.status();
-      PersonalVault::KeyIds keys{{erased->person_id, std::string()}};  // marks the person
-      for (const auto& k : *stored) keys.emplace_back(k.person_id, k.key_id);
-      for (const auto& k : plan.dropped_keys)
-        if (k.person_id == erased->person_id) keys.emplace_back(k.person_id, k.key_id);
+      PersonalVault::KeyIds keys;
+      if (erased->person_wide()) {
+        keys.emplace_back(erased->person_id, std::string());  // marks the person
+        for (const auto& k : *stored) keys.emplace_back(k.person_id, k.key_id);
+        for (const auto& k : plan.dropped_keys)
+          if (k.person_id == erased->person_id) keys.emplace_back(k.person_id, k.key_id);
+      } else {
+        const VaultKey& own = plan.erased_keys.at(e.event_id);
+        keys.emplace_back(own.person_id, own.key_id);
+        // Data sealed before key ids existed is under the person's one key:
+        // erasing it reaches every such application of the person.
+        for (const auto& k : *stored)
+          if (k.key_id.empty()) keys.emplace_back(k.person_id, k.key_id);
+      }
       pending.push_back(e.event_id);
       if (Status s = vault.AddPendingErasure(e.event_id, keys); !s.ok()) return s;
     }

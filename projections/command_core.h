@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -105,10 +106,13 @@ class CommandCore {
     std::shared_ptr<GovernanceState> gov_next;
     std::vector<std::pair<uint64_t, std::string>> gov_events;
     // The keys the batch's accepted commands sealed under (not stored yet),
-    // the people its erasures erase, and the keys of the batch it sealed
-    // under before erasing the person (never stored; marked destroyed).
+    // the people its erasures erase, the keys of the applications its
+    // applicants' erasures erase (by the erasure's event id), and the keys
+    // of the batch it sealed under before erasing them (never stored;
+    // marked destroyed).
     std::vector<VaultKey> new_keys;
     std::vector<std::string> erased;
+    std::map<std::string, VaultKey> erased_keys;
     std::vector<VaultKey> dropped_keys;
   };
 

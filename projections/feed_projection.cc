@@ -200,14 +200,15 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload);
       w && !charter->FindSubscriber(w->subscriber))
     AppendNotice(batch, w->subscriber, raw, event, permit_id);
-  // An erasure reaches every permit of the person (the key is the person's):
-  // each subscriber that holds applicant fields of any of them hears of it,
+  // An erasure reaches this permit, or every permit of the person: each
+  // subscriber that holds applicant fields of one it reaches hears of it,
   // once per such permit, whatever its consents now are and whether or not
   // the policy still names it.
   if (erased) {
     const std::string key = PersonKey(erased->person_id);
     auto people = batch.Get(key);
     std::string_view rest = people ? std::string_view(*people) : std::string_view();
+    std::string kept;  // the lines of the person's permits the erasure does not reach
     while (!rest.empty()) {
       const std::string_view line = rest.substr(0, rest.find('\n'));
       rest.remove_prefix(std::min(rest.size(), line.size() + 1));
@@ -215,10 +216,17 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
       if (tab == std::string_view::npos)
         return Status("corrupt_view", "malformed value under " + key);
       const std::string sub_id(line.substr(0, tab)), held(line.substr(tab + 1));
+      if (!erased->person_wide() && held != permit_id) {
+        kept.append(line).append("\n");
+        continue;
+      }
       if (held == permit_id && told.count(sub_id)) continue;
       AppendNotice(batch, sub_id, raw, event, held);
     }
-    if (people) batch.Delete(key);
+    if (!kept.empty())
+      batch.Put(key, kept);
+    else if (people)
+      batch.Delete(key);
   }
   return Status::Ok();
 }

@@ -420,7 +420,10 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   // Every instance's vault learns the batch's keys from the key topic: they
   // are there exactly when the events sealed under them are, and so are the
   // tombstones of the keys the batch's erasures destroy.
-  auto key_records = KeyTopicRecords(vault_, plan.new_keys, plan.erased, plan.dropped_keys);
+  std::vector<VaultKey> erased_keys;
+  for (const auto& [event_id, key] : plan.erased_keys) erased_keys.push_back(key);
+  auto key_records =
+      KeyTopicRecords(vault_, plan.new_keys, plan.erased, plan.dropped_keys, erased_keys);
   if (!key_records.ok()) {
     tx.AbortTransaction();
     return fail(key_records.status());

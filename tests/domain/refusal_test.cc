@@ -106,6 +106,18 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = "Toko Ani (ani.w@gmail.com)"; }),
                  "personal_data_in_text");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.description = "kue basah, 24 jam"; }));
+  // Nor the applicant's full name, however written; a first name will do.
+  SubmitApplication who = GoodSubmission();
+  for (const std::string& name :
+       {who.personal.name, "Warung " + who.personal.name,
+        "Toko " + std::string(who.personal.name).replace(who.personal.name.find(' '), 1, "\u00a0"),
+        "Toko " + std::string(who.personal.name).erase(who.personal.name.find(' '), 1)}) {
+    SCOPED_TRACE(name);
+    EXPECT_REFUSED(SubmitWith([&](auto& s) { s.business.name = name; }), "personal_data_in_text");
+  }
+  EXPECT_ACCEPTED(SubmitWith([&](auto& s) {
+    s.business.name = "Warung Bu " + who.personal.name.substr(0, who.personal.name.find(' '));
+  }));
   EXPECT_REFUSED(SubmitWith([](auto& s) {
                    s.documents = {"npwp", "ktp", "npwp"};
                  }),
@@ -299,7 +311,10 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
        {"NIK 3174.0123.4567.8955", "telp (021) 5555-1234", "hub +62 812 7777 6666",
         "NIK \uff13\uff11\uff17\uff14\uff10\uff11\uff15\uff17\uff10\uff18\uff19\uff10",
         "\u0663\u0661\u0667\u0664\u0660\u0661\u0665\u0667\u0660\u0668", "3174.0123 4567-8955",
-        "3174 \u2013 0123 \u2013 4567", "surel ani.w@gmail.com", "kirim ke a@b.co.id"}) {
+        "3174 \u2013 0123 \u2013 4567", "surel ani.w@gmail.com", "kirim ke a@b.co.id",
+        "NIK 3174\u200b0123\u200b4567\u200b8901", "NIK 3174/0112/3456/7890",
+        "KK 3174,0155,6677,8899", "NIK 3174_0112_3456_7890", "hp 0812\n3456\n7890",
+        "NIK 3174\u00a00112\u00a03456\u00a07890"}) {
     SCOPED_TRACE(text);
     EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{text}), "personal_data_in_text");
   }
@@ -307,6 +322,7 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
        {"usaha tutup sejak 2026-11-30, surat 12/REK/2026", "modal Rp 25.000.000.000 melebihi batas",
         "Rp 2,500,000,000", "123456789 pelanggaran", "surat 503/1.824.3/2026 tanggal 2026-11-30",
         "survei 2026-12-01, 2026-12-08", "omzet Rp 2.500.000.000,00 per tahun",
+        "surat 503/017/ULJ/2026", "tanggal 01/12/2026", "RT 003/RW 005",
         "lihat @kelurahan_ulujami"}) {
     SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
@@ -344,6 +360,23 @@ TEST(Governance, AdoptCharter) {
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(1)}), "stale_charter_version");
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(2)}, 0), "version_conflict");
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{CharterV(3)}), "invalid_charter");  // a gap
+  // Its names and texts reach pages, feeds and the public log: no control
+  // characters, nothing longer than a name needs (a key named too).
+  for (const auto& [path, value] : std::vector<std::pair<std::string, std::string>>{
+           {"/name", std::string("Piagam\0X", 8)},
+           {"/kelurahan/2/name", "Ulujami\x1b[31m"},
+           {"/kelurahan/2/name", std::string(201, 'u')},
+           {"/stakeholders/0/name", "a\r\nX: 1"}}) {
+    SCOPED_TRACE(path);
+    auto doc = nlohmann::json::parse(CharterV(2));
+    doc[nlohmann::json::json_pointer(path)] = value;
+    EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "invalid_charter");
+  }
+  {
+    auto doc = nlohmann::json::parse(CharterV(2));
+    doc["roles"]["ptsp_officer\n"] = doc["roles"]["ptsp_officer"];
+    EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "invalid_charter");
+  }
   EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{CharterV(2)}, 1));
   // A kelurahan, once adopted, stays (its name may change).
   auto doc = nlohmann::json::parse(CharterV(2));
@@ -421,6 +454,12 @@ TEST(Governance, EnrollOfficer) {
       Gov(gov, Admin(), EnrollOfficer{"lurah.ulujami_2-b@x", "Budi", "lurah", kKel, "t1"}));
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"lurah@31.74.10.1002", "B", "lurah", kKel, "t"}),
                  "officer_exists");
+  // Ids differing in letter case only would read as one officer.
+  for (const char* id : {"ADMIN", "Applicant"})
+    EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t9"}),
+                   "invalid_officer_id");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"Lurah@31.74.10.1002", "B", "lurah", kKel, "t9"}),
+                 "officer_exists");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", kKel, ""}),
                  "missing_field");
   EXPECT_REFUSED(
@@ -451,6 +490,9 @@ TEST(Governance, RetireOfficer) {
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{"", "pindah"}), "missing_field");
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, ""}), "missing_field");
   EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "  "}), "missing_field");
+  // The reason is on the public transparency log, for good.
+  EXPECT_REFUSED(Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "NIK 3174012345678901"}),
+                 "personal_data_in_text");
   EXPECT_REFUSED(w.Try(Admin(), RetireOfficer{ptsp.id, "pindah"}), "wrong_stream");
 
   Decision d = Gov(w.gov, Admin(), RetireOfficer{ptsp.id, "pindah tugas"});

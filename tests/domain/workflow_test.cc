@@ -228,6 +228,8 @@ TEST(Workflow, ErasureByApplicantThenRepeatIsNoOp) {
   const auto& p = std::get<PersonalDataErased>(d.events[0].payload);
   EXPECT_EQ(p.person_id, "person-1");
   EXPECT_EQ(p.legal_basis, "applicant_request");
+  EXPECT_EQ(p.scope, "application") << "a tracking code proves the application, not the person";
+  EXPECT_FALSE(p.person_wide());
   EXPECT_TRUE(w.state.personal_erased);
   EXPECT_TRUE(w.state.applicant.ciphertext.empty());
   EXPECT_EQ(w.state.applicant.person_id, "person-1");
@@ -244,9 +246,15 @@ TEST(Workflow, ErasureByAdminNeedsALegalBasis) {
   PermitWorld w;
   w.AdvanceTo(S::kSubmitted);
   EXPECT_REFUSED(w.Try(Admin(), ErasePersonalData{}), "missing_field");
+  // The legal basis stays in the history after the erasure: no numbers of
+  // the person in it.
+  EXPECT_REFUSED(w.Try(Admin(), ErasePersonalData{"Putusan PN 12/2026, NIK 3174/0112/3456/7890"}),
+                 "personal_data_in_text");
   auto d = w.Run(Admin(), ErasePersonalData{"court order 12/2026"});
   ASSERT_EQ(d.events.size(), 1u);
-  EXPECT_EQ(std::get<PersonalDataErased>(d.events[0].payload).legal_basis, "court order 12/2026");
+  const auto& p = std::get<PersonalDataErased>(d.events[0].payload);
+  EXPECT_EQ(p.legal_basis, "court order 12/2026");
+  EXPECT_EQ(p.scope, "person") << "the administrator, on a legal order, erases the person";
   EXPECT_EQ(d.events[0].actor_role, "admin");
 }
 

@@ -99,6 +99,33 @@ TEST(Codec, RefusesLengthPrefixesPastTheEndWithoutAllocating) {
   EXPECT_FALSE(DecodePersonal(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\x7f", 9)).ok());
 }
 
+// An erasure written before erasures had a scope (schema version 1) reached
+// the person: it is read so, and written again at the current version.
+TEST(Codec, AnErasureOfSchemaVersionOneReadsAsThePersons) {
+  const uint16_t type = static_cast<uint16_t>(EventType::kPersonalDataErased);
+  const std::string v1 = WriteBinary(
+      uint8_t{1}, std::string("P1/7"), std::string("P1"), uint64_t{7}, int64_t{1767225600000},
+      std::string("applicant"), std::string("applicant"), std::string("c-9"), type, uint16_t{1},
+      WriteBinary(std::string("person-1"), std::string("applicant_request")));
+  auto e = Decode(v1);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  const auto& p = std::get<PersonalDataErased>(e->payload);
+  EXPECT_EQ(p.person_id, "person-1");
+  EXPECT_EQ(p.legal_basis, "applicant_request");
+  EXPECT_EQ(p.scope, "person");
+  EXPECT_TRUE(p.person_wide());
+  EXPECT_EQ(ToJson(*e)["schema_version"], 2);
+  auto again = Decode(Encode(*e));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(std::get<PersonalDataErased>(again->payload).scope, "person");
+  // A version past the current one is not guessed at.
+  const std::string v9 = WriteBinary(
+      uint8_t{1}, std::string("P1/7"), std::string("P1"), uint64_t{7}, int64_t{1767225600000},
+      std::string("applicant"), std::string("applicant"), std::string("c-9"), type, uint16_t{9},
+      WriteBinary(std::string("person-1"), std::string("x"), std::string("person")));
+  EXPECT_EQ(Decode(v9).status().code(), "corrupt_event");
+}
+
 TEST(Codec, JsonNeverShowsSealedPersonalData) {
   auto j = ToJson(Sample());
   EXPECT_EQ(j["type"], "application_submitted");

@@ -28,10 +28,15 @@ TEST(PersonalVault, StagedKeysAreStoredOnlyWhenAsked) {
   ASSERT_TRUE(a.ok());
   ASSERT_EQ(staged.size(), 1u);
   EXPECT_EQ(staged[0].person_id, a->person_id);
-  // The same person again in the batch: the staged key, not a second one.
+  // The same person's second application in the batch: a key of its own,
+  // so that erasing one application leaves the other readable.
   auto again = (*v)->Seal(Person("3174050000000001"), staged);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(staged.size(), 1u);
+  ASSERT_EQ(staged.size(), 2u);
+  EXPECT_EQ(staged[1].person_id, a->person_id);
+  EXPECT_NE(staged[1].key_id, staged[0].key_id);
+  EXPECT_EQ(PersonalVault::KeyOf(*a).Name(), staged[0].Name());
+  EXPECT_EQ(PersonalVault::KeyOf(*again).Name(), staged[1].Name());
   EXPECT_FALSE((*v)->Unseal(*a).ok());  // not stored yet
   ASSERT_TRUE((*v)->Store(staged, true).ok());
   auto opened = (*v)->Unseal(*again);

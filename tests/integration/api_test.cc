@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <regex>
 
@@ -546,6 +548,20 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
 }
 
+// Two credentials in one request: which one is meant is anyone's guess, so
+// neither is taken, in either order.
+TEST_F(ApiTest, ARequestWithTwoAuthorizationHeadersIsRefused) {
+  const std::string admin = "Authorization: Bearer " + ledger_->admin_token() + "\r\n";
+  const std::string officer = "Authorization: Bearer " + Token("ptsp-ulujami") + "\r\n";
+  for (const auto& [first, second] : {std::pair{admin, officer}, std::pair{officer, admin}}) {
+    const std::string answer =
+        RawExchange(ledger_->port(), "GET /v1/worklist HTTP/1.1\r\nHost: x\r\n" + first + second +
+                                         "Connection: close\r\n\r\n");
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
+    EXPECT_NE(answer.find("malformed_request"), std::string::npos) << answer;
+  }
+}
+
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::string id = Verified("bad-input");
   auto [_, code] = Submit("bad-input-2");
@@ -572,6 +588,20 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "malformed_json"},
       {"unknown field", "POST", "/v1/applications", with([](json& j) { j["colour"] = "red"; }), "",
        400, "unknown_field"},
+      // A command id is kept in the history (and on the public log with an
+      // issuance): printable, no spaces, no NIK, not the applicant's name.
+      {"command id with a space", "POST", "/v1/applications",
+       with([](json& j) { j["command_id"] = "c 1"; }), "", 400, "invalid_text"},
+      {"command id with a NIK", "POST", "/v1/applications",
+       with([](json& j) { j["command_id"] = "apply-3174051508900001"; }), "", 400, "invalid_text"},
+      {"command id naming the applicant", "POST", "/v1/applications", with([](json& j) {
+         j["command_id"] = "apply-" + j["applicant"]["name"].get<std::string>();
+         std::replace(j["command_id"].get_ref<std::string&>().begin(),
+                      j["command_id"].get_ref<std::string&>().end(), ' ', '-');
+       }),
+       "", 422, "personal_data_in_text"},
+      {"blank command id on an action", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"\t"})", officer, 400, "invalid_text"},
       {"unknown nested field", "POST", "/v1/applications",
        with([](json& j) { j["applicant"]["age"] = 40; }), "", 400, "unknown_field"},
       {"wrong type", "POST", "/v1/applications",
@@ -816,7 +846,9 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   auto r = client_.Post("/v1/applications", Application("erase-1", kUlujami, "3174555566667777"));
   ASSERT_EQ(r.status, 201);
   std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
-  // A second application of the same person: erasure reaches both.
+  // A second application of the same person: the applicant's erasure (its
+  // tracking code proves the one application) leaves it; the
+  // administrator's, on a legal order, reaches both.
   auto r2 = client_.Post("/v1/applications", Application("erase-2", kUlujami, "3174555566667777"));
   std::string id2 = r2.json()["permit_id"];
   EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
@@ -824,6 +856,18 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   auto e = Act(id, code, {{"action", "erase_personal_data"}, {"command_id", "erase-now"}});
   ASSERT_EQ(e.status, 200) << e.body;
   EXPECT_EQ(e.json()["events"][0]["type"], "personal_data_erased");
+  EXPECT_EQ(e.json()["events"][0]["payload"]["scope"], "application");
+  EXPECT_FALSE(e.json()["events"][0]["payload"].contains("person_id")) << e.body;
+  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
+            "3174555566667777");
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["erased"],
+            true);
+  auto order = Act(id2, ledger_->admin_token(),
+                   {{"action", "erase_personal_data"},
+                    {"command_id", "erase-order"},
+                    {"legal_basis", "Putusan PN Jakarta Selatan No. 12/2026"}});
+  ASSERT_EQ(order.status, 200) << order.body;
+  EXPECT_EQ(order.json()["events"][0]["payload"]["scope"], "person");
   for (const auto& pid : {id, id2}) {
     auto view = client_.Get("/v1/permits/" + pid, Token("ptsp-ulujami"));
     EXPECT_EQ(view.body.find("3174555566667777"), std::string::npos) << view.body;
@@ -937,6 +981,41 @@ TEST(Serve, ABusyAddressIsRefusedBeforeTheLedgerOpens) {
             1);
   EXPECT_NE(out.find("listen_failed"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(second)) << "the ledger was opened: " << out;
+}
+
+// One client holding connections open (idle, or sending its headers a byte
+// at a time) may hold only its share: the next ones are closed at once,
+// and a place is free again as soon as one of its connections closes.
+TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
+  LedgerProcess ledger(TempDir("per-client"), {"serve", "--max-connections-per-client", "4"});
+  auto connect = [&] {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(ledger.port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    return fd;
+  };
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  // Each held connection has sent half a request; the server has taken it
+  // once its answer to a request on a later connection comes back (the
+  // server accepts in order).
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(connect());
+    ::send(held.back(), "GET /healthz HTTP/1.1\r\n", 23, 0);
+  }
+  const std::string refused = RawExchange(ledger.port(), health);
+  EXPECT_EQ(refused, "") << "a fifth connection was served: " << refused;
+  ::close(held.back());
+  held.pop_back();
+  std::string answer;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       answer.empty() && std::chrono::steady_clock::now() < deadline;)
+    answer = RawExchange(ledger.port(), health);
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no place freed: " << answer;
+  for (int fd : held) ::close(fd);
 }
 
 }  // namespace

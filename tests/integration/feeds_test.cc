@@ -350,29 +350,53 @@ TEST_F(FeedsTest, ErasureShowsInEveryFeedMessageFromThenOn) {
   EXPECT_EQ(mine[1].dump().find(nik), std::string::npos);
 }
 
-TEST_F(FeedsTest, AnErasureThroughAnotherApplicationReachesWhoHoldsThePersonsData) {
+// Anyone may apply under another's NIK, so an applicant's erasure reaches
+// only the application its tracking code opens; the administrator's, on a
+// legal order, reaches every application of the person, and whoever holds
+// the person's data hears of it.
+TEST_F(FeedsTest, AnApplicantErasesOneApplicationAndTheAdministratorThePerson) {
   auto [id, code, nik] = Issued("erased-elsewhere");
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
-  // The same person applies again, and erases through that application,
-  // which the bank never heard of.
-  auto r = client_.Post("/v1/applications", Application("erased-elsewhere-2", kUlujami, nik));
-  ASSERT_EQ(r.status, 201) << r.body;
-  const std::string second = r.json()["permit_id"], second_code = r.json()["tracking_code"];
-  Act(second, second_code, {{"action", "erase_personal_data"}});
-  auto mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 2u);
-  EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
-  EXPECT_EQ(mine[1]["event_type"], "personal_data_erased");
-  EXPECT_EQ(mine[1]["permit_id"], id);
-  EXPECT_FALSE(mine[1].contains("permit"));
+  auto apply = [&](const std::string& name) {
+    auto r = client_.Post("/v1/applications", Application(name, kUlujami, nik));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::pair<std::string, std::string>(r.json()["permit_id"], r.json()["tracking_code"]);
+  };
+  // Someone else applies with the same NIK and erases through that
+  // application: the first permit and the bank's copy are untouched.
+  auto [other, other_code] = apply("erased-elsewhere-2");
+  auto mine = client_.Get("/v1/permits/" + other, other_code).json();
+  EXPECT_FALSE(mine["applicant"].contains("person_id"))
+      << "the pseudonym would confirm a guessed NIK: " << mine.dump();
+  auto erased = Act(other, other_code, {{"action", "erase_personal_data"}});
+  EXPECT_EQ(erased.body.find("person-"), std::string::npos) << erased.body;
+  auto first = client_.Get("/v1/permits/" + id, Token("ptsp")).json();
+  EXPECT_EQ(first["applicant"]["nik"], nik) << first.dump();
+  EXPECT_EQ(client_.Get("/v1/permits/" + other, Token("ptsp")).json()["applicant"]["erased"], true);
+  for (const auto& m : OfPermit(ReadFeed("bank-dki"), id)) {
+    EXPECT_NE(m["event_type"], "personal_data_erased") << m.dump();
+    EXPECT_EQ(m["applicant"]["nik"], nik) << m.dump();
+  }
+
+  // The administrator erases the person on a legal order, through a third
+  // application the bank never heard of.
+  auto third = apply("erased-elsewhere-3").first;
+  Act(third, ledger_->admin_token(),
+      {{"action", "erase_personal_data"}, {"legal_basis", "Putusan PN Jakarta Selatan 12/2026"}});
+  auto held = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0]["applicant"], (json{{"erased", true}}));
+  EXPECT_EQ(held[1]["event_type"], "personal_data_erased");
+  EXPECT_EQ(held[1]["permit_id"], id);
+  EXPECT_FALSE(held[1].contains("permit"));
   // Nothing names the application the bank has no consent for: neither its
   // event nor its place in the log.
-  EXPECT_FALSE(mine[1].contains("event_id")) << mine[1].dump();
-  EXPECT_FALSE(mine[1].contains("log_position")) << mine[1].dump();
-  EXPECT_EQ(mine[1].dump().find(second), std::string::npos) << mine[1].dump();
-  EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), second).empty());
-  // The permit itself says so, though the erasure came through the other one.
+  EXPECT_FALSE(held[1].contains("event_id")) << held[1].dump();
+  EXPECT_FALSE(held[1].contains("log_position")) << held[1].dump();
+  EXPECT_EQ(held[1].dump().find(third), std::string::npos) << held[1].dump();
+  EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), third).empty());
+  // The permit itself says so, though the erasure came through another one.
   auto permit = client_.Get("/v1/permits/" + id, Token("ptsp")).json();
   EXPECT_EQ(permit["personal_data_erased"], true) << permit.dump();
   EXPECT_EQ(permit["applicant"]["erased"], true) << permit.dump();
@@ -388,7 +412,13 @@ TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
   const std::string admin = ledger_->admin_token();
   // Refusals write nothing: an officer, a stale version, a bad policy.
   EXPECT_EQ(client_.Request("PUT", "/v1/charter", charter.dump(), Token("head")).status, 403);
+  // The charter in force again: nothing to adopt.
   auto r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["duplicate"], true) << r.body;
+  json stale = charter;
+  stale["name"] = "Piagam yang lain";
+  r = client_.Request("PUT", "/v1/charter", stale.dump(), admin);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "stale_charter_version");
   charter["charter_version"] = 2;

@@ -396,9 +396,14 @@ TEST(KafkaLedger, InstancesShareOneVault) {
     ASSERT_TRUE(o.error.ok()) << o.error.ToString();
     ASSERT_FALSE(o.refusal) << o.refusal->message;
   };
-  auto erase = [&](const std::string& permit) {
-    Outcome o = (*a)->ExecuteSync(
-        Cmd("erase-" + permit, permit, {"applicant", "applicant", permit}, ErasePersonalData{}));
+  // The applicant's erasure (this application's key), or the
+  // administrator's on a legal order (every key of the person).
+  auto erase = [&](const std::string& permit, bool person = false) {
+    Outcome o =
+        (*a)->ExecuteSync(person ? Cmd("erase-" + permit, permit, {"admin", "admin", ""},
+                                       ErasePersonalData{"Putusan PN Jakarta Selatan 12/2026"})
+                                 : Cmd("erase-" + permit, permit,
+                                       {"applicant", "applicant", permit}, ErasePersonalData{}));
     ASSERT_TRUE(o.error.ok()) << o.error.ToString();
     ASSERT_FALSE(o.refusal) << o.refusal->message;
   };
@@ -436,7 +441,7 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   const std::string p1 = sealed.at("permit-vault-1").person_id;
   const VaultKey unseen{p1, "00000000000000aa", std::string(32, 'k')};
   ASSERT_TRUE((*b)->vault().Store({unseen}, false).ok());
-  erase("permit-vault-1");
+  erase("permit-vault-1", /*person=*/true);
   EXPECT_EQ(opens(**a, "permit-vault-1", "erased", {}), "erased");
   EXPECT_EQ(opens(**b, "permit-vault-1", "erased"), "erased");
   for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -464,10 +469,21 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_EQ(opens(**b, "permit-vault-3", "ok", {}), "ok");
   EXPECT_EQ(opens(**b, "permit-vault-4", "ok", {}), "ok");
   EXPECT_EQ(opens(**b, "permit-vault-1", "erased", {}), "erased");
+  // An applicant's erasure reaches its own application only, on every
+  // instance: the same person's other application stays readable.
+  submit("permit-vault-5", "3174050000000003");
+  EXPECT_EQ(opens(**b, "permit-vault-5", "ok"), "ok");
+  erase("permit-vault-5");
+  EXPECT_EQ(opens(**a, "permit-vault-5", "erased"), "erased");
+  EXPECT_EQ(opens(**b, "permit-vault-5", "erased"), "erased");
+  EXPECT_EQ(opens(**a, "permit-vault-3", "ok", {}), "ok");
+  EXPECT_EQ(opens(**b, "permit-vault-3", "ok", {}), "ok");
 
-  // The key topic keeps the one live key, wrapped, and tombstones.
+  // The key topic keeps the live keys, wrapped, and tombstones.
   KeyTopic keys = ReadKeyTopic(prefix);
-  EXPECT_EQ(keys.tombstones, 3);  // the first person's two keys (one from b), the second's
+  // The first person's two keys (one from b), the second's, the fifth
+  // application's.
+  EXPECT_EQ(keys.tombstones, 4);
   EXPECT_EQ(keys.LivePeople(),
             (std::set<std::string>{(*a)->queries().Permit("permit-vault-3")->applicant.person_id,
                                    (*a)->queries().Permit("permit-vault-4")->applicant.person_id}));

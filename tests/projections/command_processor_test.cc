@@ -165,6 +165,56 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
   EXPECT_TRUE((*vault)->PendingErasures()->empty());
 }
 
+// Anyone may apply under another's NIK: the tracking code proves the one
+// application, so an applicant's erasure reaches that application alone.
+// The administrator's (a legal order, the identity checked) reaches every
+// application of the person.
+TEST(CommandProcessor, AnApplicantErasesTheApplicationAndTheAdministratorThePerson) {
+  const std::string dir = scratch::ScratchDir("erasure-scope");
+  auto log = EmbeddedLog::Open({dir + "/log"});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto vault = PersonalVault::Open(dir + "/keys");
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+  auto processor = OpenProcessor(**log, **vault, dir);
+  ASSERT_TRUE(processor);
+  ASSERT_TRUE(AdoptDefaultCharter(*processor).error.ok());
+  SubmitApplication s = Application(*processor);
+  std::vector<StreamId> permits;
+  for (const char* id : {"PSCOPE0000001", "PSCOPE0000002", "PSCOPE0000003"}) {
+    permits.emplace_back(id);
+    s.business.name = std::string("Warung ") + id;
+    Outcome o = Decide(*processor, Cmd(std::string("apply-") + id, permits.back(),
+                                       {"applicant", "applicant", id}, s));
+    ASSERT_TRUE(o.error.ok() && !o.refusal)
+        << (o.refusal ? o.refusal->message : o.error.ToString());
+  }
+  auto sealed = [&](size_t i) { return processor->State(permits[i])->applicant; };
+  std::vector<SealedPersonal> before{sealed(0), sealed(1), sealed(2)};
+  ASSERT_EQ(before[0].person_id, before[1].person_id);
+  ASSERT_NE(PersonalVault::KeyOf(before[0]).key_id, PersonalVault::KeyOf(before[1]).key_id);
+
+  Outcome mine =
+      Decide(*processor, Cmd("erase-1", permits[1], {"applicant", "applicant", permits[1].str()},
+                             ErasePersonalData{}));
+  ASSERT_TRUE(mine.error.ok() && !mine.refusal) << mine.error.ToString();
+  EXPECT_TRUE((*vault)->IsErased(before[1]));
+  EXPECT_FALSE((*vault)->Unseal(before[1]).ok());
+  EXPECT_TRUE((*vault)->Unseal(before[0]).ok()) << "another application of the NIK was erased";
+  EXPECT_TRUE((*vault)->Unseal(before[2]).ok());
+  EXPECT_FALSE((*vault)->IsErased(before[0]));
+
+  Outcome order = Decide(*processor, Cmd("erase-0", permits[0], kAdmin,
+                                         ErasePersonalData{"Putusan PN Jaksel 12/2026"}));
+  ASSERT_TRUE(order.error.ok() && !order.refusal)
+      << (order.refusal ? order.refusal->message : order.error.ToString());
+  for (const auto& b : before) {
+    EXPECT_TRUE((*vault)->IsErased(b));
+    EXPECT_FALSE((*vault)->Unseal(b).ok()) << "the person's erasure left a key";
+  }
+  EXPECT_FALSE(processor->State(permits[2])->personal_erased)
+      << "the permit's own history holds no erasure; its key is gone all the same";
+}
+
 // A refused command is remembered with who sent it and what it asked, so
 // that a repeat under its id by another sender is known as another request;
 // a refusal remembered before senders were kept is still answered.
