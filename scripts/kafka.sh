@@ -5,6 +5,7 @@
 #   scripts/kafka.sh fetch            copy the broker jars into .kafka/libs (cached)
 #   scripts/kafka.sh start            one KRaft broker+controller on 127.0.0.1:${KAFKA_PORT:-19092}
 #   scripts/kafka.sh start-cluster    three brokers on 127.0.0.1:19192,19292,19392
+#                                     (base+100*N, base = ${KAFKA_CLUSTER_BASE_PORT:-19092})
 #   scripts/kafka.sh stop | stop-cluster
 #   scripts/kafka.sh kill N           SIGKILL broker N of the cluster (or the single broker, N=1)
 #   scripts/kafka.sh restart N        start broker N again (after kill, or stop it first),
@@ -12,6 +13,7 @@
 #   scripts/kafka.sh status
 #
 # Environment: KAFKA_PORT, KAFKA_CONTROLLER_PORT (single broker),
+# KAFKA_CLUSTER_BASE_PORT (the cluster: broker N on base+100*N, its controller +1),
 # KAFKA_HEAP_OPTS (default -Xms128m -Xmx512m), KAFKA_START_TIMEOUT (60 s).
 set -euo pipefail
 
@@ -23,6 +25,7 @@ KAFKA_VERSION=3.9.2
 HOST=127.0.0.1
 SINGLE_PORT=${KAFKA_PORT:-19092}
 SINGLE_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
+CLUSTER_BASE=${KAFKA_CLUSTER_BASE_PORT:-19092}
 HEAP=${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-60}
 CLUSTER_N=3
@@ -63,23 +66,23 @@ slot_node() { case $1 in single) echo 1 ;; cluster-*) echo "${1#cluster-}" ;; es
 slot_port() {
   case $1 in
     single) echo "$SINGLE_PORT" ;;
-    cluster-*) echo $((19092 + 100 * ${1#cluster-})) ;;
+    cluster-*) echo $((CLUSTER_BASE + 100 * ${1#cluster-})) ;;
   esac
 }
 slot_cport() {
   case $1 in
     single) echo "$SINGLE_CONTROLLER_PORT" ;;
-    cluster-*) echo $((19093 + 100 * ${1#cluster-})) ;;
+    cluster-*) echo $((CLUSTER_BASE + 1 + 100 * ${1#cluster-})) ;;
   esac
 }
 cluster_voters() {
   local v="" i
-  for i in $(seq 1 $CLUSTER_N); do v="$v${v:+,}$i@$HOST:$((19093 + 100 * i))"; done
+  for i in $(seq 1 $CLUSTER_N); do v="$v${v:+,}$i@$HOST:$((CLUSTER_BASE + 1 + 100 * i))"; done
   echo "$v"
 }
 cluster_bootstrap() {
   local v="" i
-  for i in $(seq 1 $CLUSTER_N); do v="$v${v:+,}$HOST:$((19092 + 100 * i))"; done
+  for i in $(seq 1 $CLUSTER_N); do v="$v${v:+,}$HOST:$((CLUSTER_BASE + 100 * i))"; done
   echo "$v"
 }
 
@@ -360,5 +363,5 @@ case $cmd in
       cluster_bootstrap
     fi ;;
   status) status ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
 esac

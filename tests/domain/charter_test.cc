@@ -50,6 +50,10 @@ TEST(Charter, DefaultCharterLoads) {
   const auto* ministry = c->FindSubscriber("ministry-umkm");
   ASSERT_NE(ministry, nullptr);
   EXPECT_FALSE(ministry->consent_required);
+  // The ministry gets no applicant's data without consent: none of its
+  // fields is one (and it has fields, so the loop checks something).
+  ASSERT_FALSE(ministry->fields.empty());
+  EXPECT_TRUE(ministry->Shares("kbli"));
   for (const auto& f : ministry->fields) EXPECT_FALSE(f.starts_with("applicant.")) << f;
   EXPECT_EQ(c->FindSubscriber("bank_dki"), nullptr);
 }

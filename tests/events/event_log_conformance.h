@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "events/event_log.h"
+#include "tests/blocked_thread.h"
 
 namespace pl {
 
@@ -139,15 +141,29 @@ TYPED_TEST_P(EventLogConformance, WaitForTimesOutThenWakesOnAppend) {
   ASSERT_TRUE(log);
   auto end = log->EndOffset(PartitionId{1});
   ASSERT_TRUE(end.ok());
-  auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(log->WaitFor(PartitionId{1}, *end, std::chrono::milliseconds(150)));
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(140));
-  std::thread writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ASSERT_TRUE(log->Append(this->Batch(1, "late", 1)).ok());
+  // A waiter already blocked wakes on the append: the writer appends only
+  // once the waiting thread is asleep in the kernel after announcing itself
+  // right before WaitFor, i.e. inside WaitFor, which has looked (the
+  // embedded log: asleep on its condition variable) or asked (Kafka: its
+  // first end-offset request is on its way) before the record existed.
+  std::atomic<pid_t> waiter_tid{0};
+  bool woke = false;
+  std::thread waiter([&] {
+    waiter_tid = testing_threads::ThisThreadId();
+    woke = log->WaitFor(PartitionId{1}, *end, std::chrono::seconds(60));
   });
-  EXPECT_TRUE(log->WaitFor(PartitionId{1}, *end, std::chrono::seconds(20)));
-  writer.join();
+  const bool asleep = testing_threads::WaitUntilAsleep(waiter_tid);
+  auto appended = log->Append(this->Batch(1, "late", 1));  // lets the waiter go in any case
+  waiter.join();
+  ASSERT_TRUE(asleep) << "the waiter never blocked in WaitFor";
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_TRUE(woke);
+  auto got = log->Read(PartitionId{1}, *end, 10);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].value, "late-0");
+  EXPECT_EQ((*got)[0].offset, (*appended)[0]);
   // A record in another partition does not satisfy a wait on this one.
   auto end0 = log->EndOffset(PartitionId{0});
   ASSERT_TRUE(end0.ok());

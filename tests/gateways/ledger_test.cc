@@ -391,7 +391,13 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
         ++done;
       });
   }
-  while (done < 400) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+       done < 400 && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (done < 400) {
+    ledger->reset();  // before `done` and `accepted` go, with answers outstanding
+    FAIL() << "only " << done << " of 400 commands were answered in 120 s";
+  }
   EXPECT_EQ(accepted, 400);
   for (int i = 0; i < 200; ++i) {
     auto s = l.queries().Permit("PG" + std::to_string(i));
@@ -413,12 +419,23 @@ TEST(Ledger, ViewWaitersAreAnsweredAtTheirDeadline) {
       {PartitionId{0}, Offset{1'000'000}}, [&] { fired.set_value(); },
       std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
   EXPECT_EQ(fired.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
-  // No deadline: it waits for the record.
-  std::atomic<bool> waited_forever{true};
-  (*ledger)->engine().WhenApplied({PartitionId{0}, Offset{1'000'000}},
-                                  [&] { waited_forever = false; });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // a deadline check or more
-  EXPECT_TRUE(waited_forever);
+  // No deadline: it waits for the record, whatever deadline checks pass
+  // over it. Two do here: each answers a waiter with a deadline registered
+  // after it, the second one after the first check had answered everything
+  // it found due (the engine's one thread answers them in turn).
+  std::atomic<bool> answered{false};
+  (*ledger)->engine().WhenApplied({PartitionId{0}, Offset{1'000'000}}, [&] { answered = true; });
+  std::promise<void> expired[2];
+  for (auto& e : expired) {
+    (*ledger)->engine().WhenApplied(
+        {PartitionId{0}, Offset{1'000'000}}, [&e] { e.set_value(); },
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(1));
+    if (e.get_future().wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      ledger->reset();  // before the promises go
+      FAIL() << "a waiter past its deadline was not answered in 30 s";
+    }
+  }
+  EXPECT_FALSE(answered) << "a waiter without a deadline was answered by a deadline check";
   ledger->reset();
   std::filesystem::remove_all(dir);
 }

@@ -197,24 +197,27 @@ TEST_F(TransparencyTest, HttpProofsVerifyIndependently) {
                                 old_cp->root, cp->root)
                   .ok());
 
-  // Bad parameters and out of range.
-  auto expect = [&](const std::string& target, unsigned status) {
+  // Bad parameters and out of range: each with its status and error code.
+  auto expect = [&](const std::string& target, unsigned status, const std::string& code) {
     auto r = Call(api, http::verb::get, target);
     EXPECT_EQ(r.result_int(), status) << target;
     auto j = Json(r);
-    EXPECT_TRUE(j["error"]["code"].is_string() && j["error"]["message"].is_string()) << target;
+    EXPECT_EQ(j["error"]["code"], code) << target << ": " << r.body();
+    EXPECT_TRUE(j["error"]["message"].is_string() &&
+                !j["error"]["message"].get<std::string>().empty())
+        << target;
   };
-  expect("/v1/transparency/proof/inclusion?index=abc", 400);
-  expect("/v1/transparency/proof/inclusion?size=3", 400);
-  expect("/v1/transparency/proof/inclusion?index=-1", 400);
-  expect("/v1/transparency/proof/inclusion?index=5&size=5", 422);
-  expect("/v1/transparency/proof/inclusion?index=1&size=99999999", 404);
-  expect("/v1/transparency/proof/consistency?first=9&second=3", 422);
-  expect("/v1/transparency/proof/consistency?first=1&second=99999999", 404);
-  expect("/v1/transparency/leaves/x", 400);
-  expect("/v1/transparency/leaves/99999999", 404);
-  expect("/v1/transparency/checkpoint?size=7", 404);
-  expect("/v1/transparency/checkpoint?size=07", 400);
+  expect("/v1/transparency/proof/inclusion?index=abc", 400, "invalid_parameter");
+  expect("/v1/transparency/proof/inclusion?size=3", 400, "invalid_parameter");  // no index
+  expect("/v1/transparency/proof/inclusion?index=-1", 400, "invalid_parameter");
+  expect("/v1/transparency/proof/inclusion?index=5&size=5", 422, "out_of_range");
+  expect("/v1/transparency/proof/inclusion?index=1&size=99999999", 404, "out_of_range");
+  expect("/v1/transparency/proof/consistency?first=9&second=3", 422, "out_of_range");
+  expect("/v1/transparency/proof/consistency?first=1&second=99999999", 404, "out_of_range");
+  expect("/v1/transparency/leaves/x", 400, "invalid_parameter");
+  expect("/v1/transparency/leaves/99999999", 404, "not_found");
+  expect("/v1/transparency/checkpoint?size=7", 404, "not_found");
+  expect("/v1/transparency/checkpoint?size=07", 400, "invalid_parameter");
   EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint").result_int(), 401u);
   EXPECT_EQ(Call(api, http::verb::post, "/v1/transparency/checkpoint", admin_).result_int(), 200u);
 }

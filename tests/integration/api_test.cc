@@ -957,14 +957,39 @@ TEST_F(ApiTest, AuditorsReadWhatAnOfficerDidPageByPage) {
 
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   auto [id, code] = Submit("worklist-1");
+  // An application of Ulujami surveyed (the lurah's next step) and one of
+  // Bintaro submitted (its PTSP officer's).
+  const std::string surveyed = Verified("worklist-surveyed");
+  ASSERT_EQ(Act(surveyed, Token("ptsp-ulujami"),
+                {{"action", "schedule_survey"},
+                 {"command_id", "worklist-surveyed-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ptsp-ulujami", "ekbang-ulujami"}}})
+                .status,
+            200);
+  ASSERT_EQ(Act(surveyed, Token("ekbang-ulujami"),
+                {{"action", "record_survey"},
+                 {"command_id", "worklist-surveyed-r"},
+                 {"zoning_compliant", true}})
+                .status,
+            200);
+  auto [bintaro_id, bintaro_code] = Submit("worklist-bintaro", kBintaro);
+  auto has = [](const json& list, const std::string& permit) {
+    for (const auto& item : list["items"])
+      if (item["permit_id"] == permit) return true;
+    return false;
+  };
   auto list = client_.Get("/v1/worklist", Token("ptsp-ulujami")).json();
-  bool found = false;
-  for (auto& item : list["items"]) found = found || item["permit_id"] == id;
-  EXPECT_TRUE(found);
+  EXPECT_TRUE(has(list, id));
+  EXPECT_FALSE(has(list, bintaro_id)) << "outside the officer's kelurahan";
   EXPECT_EQ(list["read_only"], false);
   auto lurah = client_.Get("/v1/worklist", Token("lurah-ulujami")).json();
+  ASSERT_FALSE(lurah["items"].empty()) << lurah.dump();
+  EXPECT_TRUE(has(lurah, surveyed)) << lurah.dump();
   for (auto& item : lurah["items"]) EXPECT_EQ(item["status"], "surveyed");
   auto bintaro = client_.Get("/v1/worklist", Token("ptsp-bintaro")).json();
+  ASSERT_FALSE(bintaro["items"].empty()) << bintaro.dump();
+  EXPECT_TRUE(has(bintaro, bintaro_id)) << bintaro.dump();
   for (auto& item : bintaro["items"]) EXPECT_EQ(item["kelurahan"], kBintaro);
   EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
 }

@@ -3,8 +3,11 @@
 // and its resume position, erasure, and a policy changed by a charter event.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -286,15 +289,51 @@ TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
   EXPECT_EQ(last[0], whole.back());
 }
 
+// Requests the server has received (its handler counted them) and not
+// answered yet, from /metrics; the /metrics request itself not counted.
+uint64_t Unanswered(HttpClient& c) {
+  const std::string m = c.Get("/metrics").body;
+  auto value = [&](const std::string& name) -> uint64_t {
+    std::smatch match;
+    EXPECT_TRUE(std::regex_search(m, match, std::regex(name + R"( (\d+))"))) << name << "\n" << m;
+    return match.empty() ? 0 : std::stoull(match[1]);
+  };
+  return value("permitledger_http_requests_total") - 1 -
+         value(R"(permitledger_http_responses_total\{class="2xx"\})") -
+         value(R"(permitledger_http_responses_total\{class="4xx"\})") -
+         value(R"(permitledger_http_responses_total\{class="5xx"\})");
+}
+
 TEST_F(FeedsTest, AWaitingFeedRequestIsAnsweredByTheNextMessage) {
   auto [id, code, nik] = Issued("long-poll");
-  const uint64_t last = ReadFeed("bank-dki").empty() ? 0 : ReadFeed("bank-dki").back().first;
+  const auto feed = ReadFeed("bank-dki");
+  const uint64_t last = feed.empty() ? 0 : feed.back().first;
+  const uint64_t others = Unanswered(client_);  // 0, unless another test left one waiting
   HttpResult answer;
+  std::atomic<bool> answered{false};
   std::thread waiter([&] {
     HttpClient c(ledger_->port());
     answer = c.Request("GET", "/v1/feeds/bank-dki?wait=60", "", Token("bank-dki"),
                        {{"Last-Event-ID", std::to_string(last)}});
+    answered = true;
   });
+  // The request waits before anything is new: the server has received it
+  // (its handler counted it) and holds it unanswered. A server that ignored
+  // ?wait= would answer it at once, with no message (nothing is new yet).
+  bool held = false;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !answered && std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(std::chrono::milliseconds(10))) {
+    if (Unanswered(client_) > others) {
+      held = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(held) << "the server never showed the waiting request received";
+  // And still after another request, on another connection, came and went.
+  EXPECT_EQ(client_.Get("/healthz").status, 200);
+  EXPECT_FALSE(answered) << "answered before any new message: " << answer.body;
+  // The next message answers it.
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   waiter.join();
   ASSERT_EQ(answer.status, 200) << answer.body;
@@ -302,6 +341,7 @@ TEST_F(FeedsTest, AWaitingFeedRequestIsAnsweredByTheNextMessage) {
   ASSERT_EQ(got.size(), 1u) << answer.body;
   EXPECT_EQ(got[0].first, last + 1);
   EXPECT_EQ(got[0].second["permit_id"], id);
+  EXPECT_EQ(got[0].second["event_type"], "consent_granted");
   EXPECT_EQ(client_.Get("/v1/feeds/bank-dki?wait=61", Token("bank-dki")).status, 400);
 }
 

@@ -13,6 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
 #include "tests/kafka/kafka_env.h"
 
 namespace pl {
@@ -48,6 +53,24 @@ pid_t SpawnServe(const std::string& prefix, const std::string& dir) {
   return pid;
 }
 
+// The command partitions a serve process held when it stopped, from its
+// processor's "partitions assigned|revoked P P ..." lines in its log.
+std::set<int32_t> PartitionsHeld(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::set<int32_t> held;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("processor ") == std::string::npos) continue;
+    for (const std::string kind : {"assigned", "revoked"}) {
+      const std::string mark = ": partitions " + kind + " ";
+      const size_t at = line.find(mark);
+      if (at == std::string::npos) continue;
+      std::istringstream parts(line.substr(at + mark.size()));
+      for (int32_t p; parts >> p;) kind == "assigned" ? (void)held.insert(p) : (void)held.erase(p);
+    }
+  }
+  return held;
+}
+
 TEST(KafkaLedgerFaults, ServeProcessKilledMidTransactionIsFencedAndReplaced) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("servekill");
@@ -63,15 +86,42 @@ TEST(KafkaLedgerFaults, ServeProcessKilledMidTransactionIsFencedAndReplaced) {
   auto l = Ledger::Open(o);
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   const int n = 600;
-  std::atomic<int> done{0};
+  std::atomic<int> done{0}, done_at_kill{n};
+  std::atomic<bool> killing{false}, killed{false};
   std::thread chaos([&] {
     while (done < n / 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    killing = true;
     ::kill(pids[0], SIGKILL);
     waitpid(pids[0], nullptr, 0);
+    done_at_kill = done.load();
+    killed = true;
   });
-  LoadResult load =
-      RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 16, &done);
+  // The partitions of the commands sent before the kill and answered only
+  // after it: in flight when the process died.
+  std::mutex mu;
+  std::set<int32_t> in_flight;
+  LoadResult load = RunLoad(
+      [&](Command c) {
+        const int32_t p = (*l)->log().PartitionFor(c.stream.str()).value;
+        const bool before = !killing;
+        Outcome o = (*l)->ExecuteSync(std::move(c));
+        if (before && killed) {
+          std::lock_guard lock(mu);
+          in_flight.insert(p);
+        }
+        return o;
+      },
+      tag, n, 16, &done);
   chaos.join();
+  EXPECT_LT(done_at_kill, n) << "the serve process was killed after the load";
+  // The killed process had work in flight: a command of a partition it held
+  // was sent before the kill and answered after it.
+  const std::set<int32_t> held = PartitionsHeld(dirs[0] + "/serve.log");
+  EXPECT_FALSE(held.empty()) << "the killed process held no partition; see " << dirs[0]
+                             << "/serve.log";
+  bool had_work = false;
+  for (int32_t p : held) had_work = had_work || in_flight.count(p);
+  EXPECT_TRUE(had_work) << "no command of the killed process's partitions was in flight";
   ExpectExactlyOnce(load, tag, n, Bootstrap(), prefix, 4, **l);
   ::kill(pids[1], SIGTERM);
   int status = 0;
@@ -91,16 +141,19 @@ TEST(KafkaClusterFaults, BrokerKilledOnThreeBrokerClusterLosesAndDuplicatesNothi
   auto l = Ledger::Open(o);
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   const int n = 600;
-  std::atomic<int> done{0};
+  std::atomic<int> done{0}, done_at_kill{n};
   std::thread chaos([&] {
     while (done < n / 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh kill 2"), 0);
+    done_at_kill = done.load();
     std::this_thread::sleep_for(std::chrono::seconds(3));
     ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh restart 2 >/dev/null"), 0);
   });
   LoadResult load =
       RunLoad([&](Command c) { return (*l)->ExecuteSync(std::move(c)); }, tag, n, 8, &done);
   chaos.join();
+  // The broker died mid-load (its kill returns once it is dead).
+  EXPECT_LT(done_at_kill, n) << "the broker was killed after the load";
   ExpectExactlyOnce(load, tag, n, cluster, prefix, 4, **l);
 }
 

@@ -12,6 +12,8 @@
 #include <random>
 #include <thread>
 
+#include "tests/blocked_thread.h"
+
 namespace pl {
 namespace {
 
@@ -244,15 +246,15 @@ TEST_F(KafkaTest, OffsetsIncreaseWithGapsAndReadsResumeAnywhere) {
   ASSERT_TRUE(from_gap.ok());
   ASSERT_EQ(from_gap->size(), 1u);
   EXPECT_EQ((*from_gap)[0].offset, all[3]);
-  // Past the end: nothing, quickly.
-  auto t0 = std::chrono::steady_clock::now();
+  // Past the end, or where only a marker is left: nothing, and no wait for
+  // a record (a Read that waited for one would end "unavailable" at the
+  // log's 20 s timeout, not ok).
   auto past = log->Read(PartitionId{0}, *end, 10);
-  ASSERT_TRUE(past.ok());
+  ASSERT_TRUE(past.ok()) << past.status().ToString();
   EXPECT_TRUE(past->empty());
-  auto tail = log->Read(PartitionId{0}, Offset{all.back().value + 1}, 10);  // only a marker left
-  ASSERT_TRUE(tail.ok());
+  auto tail = log->Read(PartitionId{0}, Offset{all.back().value + 1}, 10);
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
   EXPECT_TRUE(tail->empty());
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
 }
 
 TEST_F(KafkaTest, MultiPartitionAppendIsAtomicAndLargeBatchesWork) {
@@ -351,15 +353,28 @@ TEST_F(KafkaTest, EndOffsetAndWaitFor) {
   EXPECT_FALSE(log->WaitFor(PartitionId{1}, Offset{0}, 200ms));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 200ms);
 
-  std::thread writer([&] {
-    std::this_thread::sleep_for(300ms);
-    auto r = log->Append(Records(1, "late", 1));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
+  // A waiter already blocked in WaitFor (asleep, after announcing itself
+  // right before it) when the record is appended sees it well before its
+  // deadline. The bound is the point (WaitFor polls the end offset, and one
+  // that looked again only at its deadline would return true too), so it
+  // is generous: half the 60 s deadline, over 30 times the ~0.8 s the
+  // append (a transaction) and the polling take on the 2-core dev machine.
+  std::atomic<pid_t> waiter_tid{0};
+  bool woke = false;
+  std::chrono::steady_clock::duration waited{};
+  std::thread waiter([&] {
+    waiter_tid = testing_threads::ThisThreadId();
+    const auto start = std::chrono::steady_clock::now();
+    woke = log->WaitFor(PartitionId{1}, Offset{0}, 60s);
+    waited = std::chrono::steady_clock::now() - start;
   });
-  t0 = std::chrono::steady_clock::now();
-  EXPECT_TRUE(log->WaitFor(PartitionId{1}, Offset{0}, 10s));
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
-  writer.join();
+  const bool asleep = testing_threads::WaitUntilAsleep(waiter_tid);
+  auto appended = log->Append(Records(1, "late", 1));  // lets the waiter go in any case
+  waiter.join();
+  ASSERT_TRUE(asleep) << "the waiter never blocked in WaitFor";
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_TRUE(woke);
+  EXPECT_LT(waited, 30s);
   end = log->EndOffset(PartitionId{1});
   ASSERT_TRUE(end.ok());
   EXPECT_EQ(end->value, 2u);  // record 0 and its commit marker at 1
@@ -605,6 +620,7 @@ TEST_F(KafkaTest, ConsumeProcessProduceCommitsOffsetsInTheTransaction) {
   ASSERT_TRUE(pr.AbortTransaction().ok());
   auto committed = c.Committed({{in, 0, 0}, {in, 1, 0}});
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  ASSERT_EQ(committed->size(), 2u);  // one answer per partition asked
   for (const auto& t : *committed) EXPECT_LT(t.offset, 0) << "no offset committed yet";
 
   // The committed one commits both.
