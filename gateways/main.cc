@@ -186,7 +186,8 @@ int main(int argc, char** argv) {
 
   auto* verify_permit = app.add_subcommand(
       "verify-permit",
-      "check a saved /v1/public/verify answer offline: valid, revoked, expired or not genuine");
+      "check a saved /v1/public/verify answer offline: valid (exit 0), not genuine (2), revoked "
+      "(3), expired or not yet valid (4), cannot check (5); a usage error exits 1");
   std::string vp_key, vp_checkpoint, vp_proof, vp_today;
   verify_permit->add_option("--key", vp_key, "the log's verifier key, or a file holding it")
       ->required();
@@ -204,7 +205,14 @@ int main(int argc, char** argv) {
           },
           "YYYY-MM-DD"));
 
-  CLI11_PARSE(app, argc, argv);
+  // A usage error exits 1, as every other refusal of the command line does
+  // (CLI11's own codes, 105 and up, would read as a tool's verdict).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
   FinishKafkaOptions(kafka);
   kafka.process_commands = !no_process;
   kafka.publish_feeds = !no_feeds;
