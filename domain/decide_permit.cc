@@ -314,6 +314,12 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
   }
   const Actor& actor = cmd.actor;
+  // Another application's applicant learns nothing of this one (and, its
+  // refusal not remembered, takes no command id of it).
+  if (actor.role == "applicant" && actor.jurisdiction != cmd.stream.str()) {
+    return Refuse("outside_jurisdiction", "an applicant may act only on their own application (" +
+                                              actor.jurisdiction + "), not on " + cmd.stream.str());
+  }
   if (!charter.RoleMay(actor.role, action)) {
     auto it = charter.permissions.find(action);
     return Refuse("role_not_permitted",
@@ -323,13 +329,7 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                                                                    : it->second));
   }
   const std::string& kelurahan = submit ? submit->kelurahan : state.kelurahan;
-  if (actor.role == "applicant") {
-    if (actor.jurisdiction != cmd.stream.str()) {
-      return Refuse("outside_jurisdiction", "an applicant may act only on their own application (" +
-                                                actor.jurisdiction + "), not on " +
-                                                cmd.stream.str());
-    }
-  } else if (!charter.Covers(actor.role, actor.jurisdiction, kelurahan)) {
+  if (actor.role != "applicant" && !charter.Covers(actor.role, actor.jurisdiction, kelurahan)) {
     return Refuse("outside_jurisdiction",
                   "role \"" + actor.role + "\" of jurisdiction \"" + actor.jurisdiction +
                       "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");

@@ -40,8 +40,16 @@ std::string DedupeKey(const std::string& stream, const CommandId& id) {
 // A refusal on a stream that does not exist yet (an application refused
 // as invalid, an action on an unknown permit) is not remembered: nothing
 // exists to protect, and the command id stays free, for the corrected
-// application or for the application whose id it is.
-bool ForgetRefusal(const Outcome& o) { return o.refusal && o.version == 0; }
+// application or for the application whose id it is. Nor is a refusal of
+// a sender outside the permit's jurisdiction (an officer of another
+// kelurahan, another application's applicant): any token holder could
+// otherwise take the command id an officer of the permit is about to send,
+// and have that request answered 409. (A colleague's refusal, a role that
+// may not take the action, is remembered: the officer the command was meant
+// for is told the id is taken.)
+bool ForgetRefusal(const Outcome& o) {
+  return o.refusal && (o.version == 0 || o.refusal->code == "outside_jurisdiction");
+}
 
 }  // namespace
 

@@ -431,6 +431,19 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   misrouted["command_id"] = "ru-right";
   EXPECT_EQ(Act(wrong_id, Token("ptsp-ulujami"), misrouted).status, 200);
 
+  // An outsider (an officer of another kelurahan, another application's
+  // applicant) refused first does not take the id: the officer of the
+  // permit acts under it.
+  auto [taken_id, taken_code] = Submit("reuse-outsider");
+  json early = {{"action", "verify_documents"}, {"command_id", "ru-outsider"}};
+  for (const std::string& token : {Token("ptsp-bintaro"), other_code}) {
+    r = Act(taken_id, token, early);
+    EXPECT_EQ(r.json()["error"]["code"], "outside_jurisdiction") << r.body;
+  }
+  r = Act(taken_id, Token("ptsp-ulujami"), early);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["duplicate"], false) << r.body;
+
   // An application refused as invalid leaves its command_id free for the
   // corrected one.
   json typo = Application("typo-app", kUlujami, "31740");
