@@ -70,6 +70,12 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                                       "\" is not an officer role of charter version " +
                                       std::to_string(charter.version));
   }
+  if (a.jurisdiction.empty() && role->second.scope != Scope::kAll)
+    return Missing("kelurahan",
+                   "role \"" + a.role + "\" works " +
+                       (role->second.scope == Scope::kKelurahan
+                            ? std::string("in one kelurahan: give its code")
+                            : "for the kecamatan: give its code, " + charter.kecamatan_code));
   switch (role->second.scope) {
     case Scope::kKelurahan:
       if (!charter.FindKelurahan(a.jurisdiction)) {

@@ -539,7 +539,8 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   e.officer_id = in.String("id", true, 64);
   e.name = in.String("name", true, 200);
   e.role = in.String("role", true, 64);
-  e.jurisdiction = in.String("kelurahan", true, 64);
+  // A role of scope "all" (an auditor, say) works nowhere in particular.
+  e.jurisdiction = in.OptionalString("kelurahan", 64).value_or("");
   auto command_id = in.OptionalString("command_id", 128);
   in.RejectUnknown();
   if (!in.ok())

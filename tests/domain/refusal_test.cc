@@ -443,6 +443,12 @@ TEST(Governance, EnrollOfficer) {
                  "invalid_jurisdiction");
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", kKec, "t1"}));
   EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "BPK", "t1"}));
+  // A role of scope all works nowhere in particular; the others name where.
+  EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "auditor", "", "t1"}));
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "lurah", "", "t1"}),
+                 "missing_field");
+  EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", "", "t1"}),
+                 "missing_field");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
   for (const std::string& id :

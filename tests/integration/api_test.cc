@@ -561,6 +561,16 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
 }
 
+// An auditor works nowhere in particular: enrolled without a kelurahan, it
+// reads every permit.
+TEST_F(ApiTest, AnAuditorIsEnrolledWithoutAKelurahan) {
+  auto r = client_.Post("/v1/officers", {{"id", "bpk-1"}, {"name", "Andi"}, {"role", "auditor"}},
+                        ledger_->admin_token());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = Verified("auditor-anywhere");
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, r.json()["token"]).status, 200);
+}
+
 // Two credentials in one request: which one is meant is anyone's guess, so
 // neither is taken, in either order.
 TEST_F(ApiTest, ARequestWithTwoAuthorizationHeadersIsRefused) {
@@ -726,6 +736,8 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"unknown role", "POST", "/v1/officers",
        R"({"id":"x","name":"x","role":"camat","kelurahan":"31.74.10.1003"})",
        ledger_->admin_token(), 422, "unknown_role"},
+      {"a lurah enrolled for no kelurahan", "POST", "/v1/officers",
+       R"({"id":"x","name":"x","role":"lurah"})", ledger_->admin_token(), 422, "missing_field"},
       {"read outside jurisdiction", "GET", "/v1/permits/" + id, "", Token("ptsp-bintaro"), 403,
        "outside_jurisdiction"},
       {"read without token", "GET", "/v1/permits/" + id, "", "", 401, "unauthenticated"},
