@@ -39,26 +39,24 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
              "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");
   }
   if (Blank(b.name)) return R("missing_field", "the business name (business.name) is empty");
-  // Both are public: the register, the verification page and the feeds.
+  // Both are public: the register, the verification page and the feeds. No
+  // identity number, e-mail address or the applicant's full name in them (a
+  // blank name is refused below, and names nobody).
   for (const auto& [text, field] :
        {std::pair{&b.name, "business name (business.name)"},
         std::pair{&b.description, "business description (business.description)"}}) {
     if (auto r =
             PersonalDataIn(*text, field, "is published (in the public register and the feeds)"))
       return r->refusal;
-  }
-  if (Blank(s.personal.name)) {
-    return R("missing_field", "the applicant's name (applicant.name) is empty");
-  }
-  for (const auto& [text, field] :
-       {std::pair{&b.name, "business name (business.name)"},
-        std::pair{&b.description, "business description (business.description)"}}) {
     if (MentionsName(*text, s.personal.name))
       return R("personal_data_in_text",
                std::string("the ") + field +
                    " is published (in the public register and the feeds) and may not hold the "
                    "applicant's full name, which no public view shows; a first name or a trade "
                    "name will do (\"Warung Bu Sari\")");
+  }
+  if (Blank(s.personal.name)) {
+    return R("missing_field", "the applicant's name (applicant.name) is empty");
   }
   if (Blank(s.personal.address)) {
     return R("missing_field", "the applicant's address (applicant.address) is empty");

@@ -501,10 +501,9 @@ TEST_F(ApiTest, OfflineToolsRefuseTheDirectoryOfARunningServer) {
   EXPECT_EQ(client_.Get("/healthz").status, 200);
 }
 
-// One exchange on a fresh connection: sends `head`, then (when given) waits
-// for the interim answer and sends `body`; returns all that came back.
-std::string RawExchange(unsigned short port, const std::string& head, const std::string& body = "",
-                        std::string* interim = nullptr) {
+// A connection to the server on loopback `port` (reads time out after
+// 5 s), or -1.
+int ConnectLoopback(unsigned short port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -512,7 +511,17 @@ std::string RawExchange(unsigned short port, const std::string& head, const std:
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// One exchange on a fresh connection: sends `head`, then (when given) waits
+// for the interim answer and sends `body`; returns all that came back.
+std::string RawExchange(unsigned short port, const std::string& head, const std::string& body = "",
+                        std::string* interim = nullptr) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return "";
   auto receive = [&](bool until_blank_line) {
     std::string got;
     char buf[4096];
@@ -1038,22 +1047,14 @@ TEST(Serve, ABusyAddressIsRefusedBeforeTheLedgerOpens) {
 // and a place is free again as soon as one of its connections closes.
 TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
   LedgerProcess ledger(TempDir("per-client"), {"serve", "--max-connections-per-client", "4"});
-  auto connect = [&] {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(ledger.port());
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    return fd;
-  };
   const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   // Each held connection has sent half a request; the server has taken it
   // once its answer to a request on a later connection comes back (the
   // server accepts in order).
   std::vector<int> held;
   for (int i = 0; i < 4; ++i) {
-    held.push_back(connect());
+    held.push_back(ConnectLoopback(ledger.port()));
+    ASSERT_GE(held.back(), 0);
     ::send(held.back(), "GET /healthz HTTP/1.1\r\n", 23, 0);
   }
   const std::string refused = RawExchange(ledger.port(), health);
