@@ -2,6 +2,13 @@
 // the command processor, queries read the views. Every error body is
 // {"error": {"code", "message"}} and a refused request writes nothing.
 //
+// The endpoints are defined by family: api_gateway.cc (routing,
+// authentication, metrics), api_admin.cc (officers, the charter),
+// api_permit_commands.cc (applications, actions), api_queries.cc (permits,
+// tracking, worklists, officers' trails), api_public.cc (the register,
+// verification), api_feeds.cc (subscribers' feeds); api_internal.h holds
+// what they share.
+//
 // Thread safety: Handle may be called from any number of threads.
 #pragma once
 

@@ -1,0 +1,154 @@
+// The administrator's endpoints of the HTTP API: enrolling and retiring
+// officers (POST /v1/officers, POST /v1/officers/{id}/retire) and adopting a
+// charter (PUT /v1/charter).
+#include "gateways/api_gateway.h"
+#include "gateways/api_internal.h"
+#include "gateways/api_parse.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "enrolling an officer", respond)) return;
+  JsonInput in = JsonInput::Parse(req.body());
+  EnrollOfficer e;
+  e.officer_id = in.String("id", true, 64);
+  e.name = in.String("name", true, 200);
+  e.role = in.String("role", true, 64);
+  // A role of scope "all" (an auditor, say) works nowhere in particular.
+  e.jurisdiction = in.OptionalString("kelurahan", 64).value_or("");
+  auto command_id = in.OptionalString("command_id", 128);
+  in.RejectUnknown();
+  if (!in.ok())
+    return respond(
+        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
+    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
+  // With a command_id the token is bound to the request, so a retry (the
+  // answer was lost) gets it again; without one it is random, shown once.
+  const std::string token = command_id
+                                ? ledger_.OfficerToken(*command_id, RequestFingerprint(req, who))
+                                : RandomToken(24);
+  e.token_hash = HashToken(token);
+  Command cmd;
+  cmd.id =
+      CommandId(command_id.value_or("enroll-" + e.officer_id + "-" + e.token_hash.substr(0, 8)));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  std::string officer_id = e.officer_id, token_hash = e.token_hash;
+  cmd.action = std::move(e);
+  const std::string digest = ActionDigest(cmd.action);
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
+    if (o.duplicate) {
+      const auto* first =
+          o.events.size() == 1 ? std::get_if<OfficerEnrolled>(&o.events[0].payload) : nullptr;
+      if (!first || first->token_hash != token_hash)
+        return respond(ErrorResponse(req, http::status::conflict, "command_id_reused",
+                                     "this command_id enrolled an officer with another request "
+                                     "(or without a command_id): choose a new command_id"));
+      // The token this request got once has been retired since: giving it
+      // again would hand out a token that is refused. (A governance state
+      // that has not reached the enrolment yet, on Kafka, cannot tell.)
+      const auto gov = ledger_.governance();
+      const auto it = gov->officers.find(officer_id);
+      if (gov->version >= o.events[0].seq &&
+          (it == gov->officers.end() || it->second.token_hash != token_hash))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "enrolment_retired",
+            "this request enrolled officer " + officer_id +
+                " before, and that enrolment has been retired since: its token no longer "
+                "works. To enrol the officer again, send the request with a new command_id"));
+    }
+    json j = {{"officer_id", officer_id}, {"token", token}};
+    respond(JsonResponse(req, http::status::created, j.dump()));
+  });
+}
+
+void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
+                                const std::string& officer_id, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "retiring an officer", respond)) return;
+  JsonInput in = JsonInput::Parse(req.body());
+  RetireOfficer r{officer_id, in.String("reason", true, 500)};
+  auto command_id = in.OptionalString("command_id", 128);
+  in.RejectUnknown();
+  if (!in.ok())
+    return respond(
+        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
+    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
+  Command cmd;
+  cmd.id = CommandId(command_id.value_or("retire-" + officer_id + "-" + RandomToken(8)));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  cmd.action = std::move(r);
+  const std::string digest = ActionDigest(cmd.action);
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (RefuseReusedId(req, o, digest, respond) || RespondIfNotTaken(req, o, respond)) return;
+    // A repeat answers "retired" only if its first request retired this
+    // officer (or changed nothing and the officer is gone): an id used for
+    // anything else would tell the administrator a token is revoked that
+    // still works.
+    if (o.duplicate) {
+      const auto* first =
+          o.events.size() == 1 ? std::get_if<OfficerRetired>(&o.events[0].payload) : nullptr;
+      const bool gone = !ledger_.governance()->officers.count(officer_id);
+      if (first ? first->officer_id != officer_id : (!o.events.empty() || !gone))
+        return respond(ErrorResponse(
+            req, http::status::conflict, "command_id_reused",
+            "command_id " + o.command_id.str() + " was already used for another request; officer " +
+                officer_id + " is not retired by it: send again with a new command_id"));
+    }
+    json j = {{"officer_id", officer_id}, {"retired", true}, {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::ok, j.dump()));
+  });
+}
+
+void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "amending the charter", respond)) return;
+  // The body is the charter document itself; the domain parses and checks it
+  // (invalid_charter, stale_charter_version) and adopts it as an event.
+  std::string text = req.body();
+  // The charter in force sent again (a retry whose answer was lost, say):
+  // nothing to adopt.
+  const auto in_force = ledger_.governance()->charter;
+  if (auto same = Charter::FromJson(text);
+      in_force && same.ok() && same->canonical_json == in_force->canonical_json)
+    return respond(
+        JsonResponse(req, http::status::ok,
+                     json{{"charter_version", in_force->version}, {"duplicate", true}}.dump()));
+  // The implicit command id names the document and the version in force: a
+  // retry is answered as the first request was, while the same document
+  // sent after the charter moved on is decided afresh (its first answer
+  // would name a version that is no longer the next).
+  Command cmd;
+  cmd.id = CommandId(
+      "charter-" +
+      HashToken(text + "\n" + std::to_string(in_force ? in_force->version : 0)).substr(0, 32));
+  cmd.stream = kGovernanceStream;
+  cmd.actor = who.actor;
+  cmd.action = AdoptCharter{std::move(text)};
+  ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    if (RespondIfNotTaken(req, o, respond)) return;
+    auto c = ledger_.governance()->charter;
+    const auto* adopted =
+        o.events.size() == 1 ? std::get_if<CharterAdopted>(&o.events[0].payload) : nullptr;
+    // The same document again: fine while it is in force; after a newer one
+    // it would read as a rollback that did nothing.
+    if (o.duplicate && adopted && c && adopted->charter_version != c->version)
+      return respond(ErrorResponse(
+          req, http::status::unprocessable_entity, "stale_charter_version",
+          "this document is charter version " + std::to_string(adopted->charter_version) +
+              ", adopted before; version " + std::to_string(c->version) +
+              " is in force. To go back to it, adopt its content as version " +
+              std::to_string(c->version + 1)));
+    json j = {{"charter_version", c ? c->version : 0}, {"duplicate", o.duplicate}};
+    respond(JsonResponse(req, http::status::ok, j.dump()));
+  });
+}
+
+}  // namespace pl

@@ -1,0 +1,147 @@
+// The subscribers' feeds over the HTTP API (docs/feeds.md): a subscriber's
+// token for the administrator (GET /v1/feeds/{subscriber}/token) and the
+// feed itself as Server-Sent Events (GET /v1/feeds/{subscriber}), whose
+// long polls (?wait=) one thread answers.
+#include <algorithm>
+
+#include "gateways/api_gateway.h"
+#include "gateways/api_internal.h"
+#include "projections/feed_projection.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+bool ApiGateway::RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
+                                         const Respond& respond) {
+  auto c = ledger_.governance()->charter;
+  if (c && c->FindSubscriber(subscriber)) return false;
+  respond(ErrorResponse(
+      req, http::status::not_found, "unknown_subscriber",
+      "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
+  return true;
+}
+
+void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
+                              const std::string& subscriber, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
+  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
+  json j = {{"subscriber", subscriber}, {"token", ledger_.SubscriberToken(subscriber)}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
+                         Respond respond) {
+  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
+  auto auth = req.find(http::field::authorization);
+  const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
+  if (!given || (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber)) &&
+                 !ConstantTimeEqual(*given, ledger_.admin_token())))
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "a feed needs 'Authorization: Bearer <token>' with the token of "
+                                 "subscriber \"" +
+                                     subscriber + "\" (the administrator hands it out)"));
+  // Resume position: the Last-Event-ID header (what EventSource sends on a
+  // reconnection), else ?after=; 0 starts at the beginning.
+  std::string after_text = query.Value("after");
+  if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
+  std::string limit_text = query.Value("limit");
+  auto number = [](const std::string& t, uint64_t dflt) -> std::optional<uint64_t> {
+    if (t.empty()) return dflt;
+    if (t.size() > 19 || !std::all_of(t.begin(), t.end(), ::isdigit)) return std::nullopt;
+    return std::stoull(t);
+  };
+  auto after = number(after_text, 0);
+  auto limit = number(limit_text, kFeedPage);
+  auto wait = number(query.Value("wait"), 0);
+  auto invalid = [&](const std::string& what) {
+    respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", what));
+  };
+  if (!after)
+    return invalid("Last-Event-ID (or ?after=) must be a message sequence number, got \"" +
+                   after_text.substr(0, 40) + "\"");
+  if (!limit || *limit == 0 || *limit > kFeedPage)
+    return invalid("?limit= must be a number from 1 to " + std::to_string(kFeedPage) + ", got \"" +
+                   limit_text.substr(0, 40) + "\"");
+  if (!wait || *wait > kFeedMaxWaitS)
+    return invalid("?wait= must be seconds from 0 to " + std::to_string(kFeedMaxWaitS));
+  if (*wait == 0) return respond(FeedPage(req, subscriber, *after, *limit));
+  if (FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after) {
+    size_t messages = 0;
+    HttpResponse page = FeedPage(req, subscriber, *after, *limit, &messages);
+    if (messages > 0) return respond(std::move(page));
+  }
+  // Nothing new yet (or the next message waits for its key): the answer
+  // waits for the next message (long poll).
+  std::lock_guard lock(feed_mu_);
+  feed_waiters_.push_back({std::make_shared<HttpRequest>(req), subscriber, *after, *limit,
+                           std::chrono::steady_clock::now() + std::chrono::seconds(*wait),
+                           std::move(respond)});
+  if (!feed_thread_.joinable()) feed_thread_ = std::thread([this] { WatchFeeds(); });
+}
+
+HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& subscriber,
+                                  uint64_t after, uint64_t limit, size_t* messages) {
+  if (messages) *messages = 0;
+  // One page per response; the stream then ends and EventSource reconnects
+  // after `retry` milliseconds with the last id it saw.
+  std::string body = "retry: " + std::to_string(kFeedRetryMs) + "\n\n";
+  for (const auto& m : FeedProjection::Read(ledger_.engine().db(), subscriber, after, limit)) {
+    bool key_pending = false;
+    std::string data =
+        RenderFeedMessage(m, ledger_.vault(), ledger_.queries(), nullptr, &key_pending);
+    // The page ends before a message whose applicant's key is on its way;
+    // the client asks again after `retry`.
+    if (key_pending && key_wait_.Hold(subscriber, m.seq, KeyWait::Clock::now())) break;
+    body += "id: " + std::to_string(m.seq) + "\ndata: " + data + "\n\n";
+    if (messages) ++*messages;
+  }
+  HttpResponse res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+void ApiGateway::WatchFeeds() {
+  std::unique_lock lock(feed_mu_);
+  while (!feed_stopping_) {
+    feed_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<FeedWaiter> ready, waiting;
+    for (auto& w : feed_waiters_) {
+      const bool due = now >= w.deadline ||
+                       FeedProjection::LastSeq(ledger_.engine().db(), w.subscriber) > w.after;
+      (due ? ready : waiting).push_back(std::move(w));
+    }
+    feed_waiters_ = std::move(waiting);
+    lock.unlock();
+    std::vector<FeedWaiter> again;  // the next message waits for its key
+    for (auto& w : ready) {
+      size_t messages = 0;
+      HttpResponse page = FeedPage(*w.req, w.subscriber, w.after, w.limit, &messages);
+      if (messages == 0 && now < w.deadline)
+        again.push_back(std::move(w));
+      else
+        w.respond(std::move(page));
+    }
+    lock.lock();
+    for (auto& w : again) feed_waiters_.push_back(std::move(w));
+  }
+}
+
+ApiGateway::~ApiGateway() {
+  {
+    std::lock_guard lock(feed_mu_);
+    feed_stopping_ = true;
+  }
+  feed_cv_.notify_all();
+  if (feed_thread_.joinable()) feed_thread_.join();
+}
+
+}  // namespace pl

@@ -1,0 +1,58 @@
+// The public endpoints of the HTTP API (no token, no personal data): the
+// register of issued permits (GET /v1/public/register) and the verification
+// of a permit number (GET /v1/public/verify/{number}).
+#include <algorithm>
+
+#include "domain/decider.h"
+#include "gateways/api_gateway.h"
+#include "gateways/api_render.h"
+#include "gateways/transparency_gateway.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond respond) {
+  std::string kel = query.Value("kelurahan");
+  std::string q = query.Value("q");
+  auto charter = ledger_.governance()->charter;
+  if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
+    std::string known;
+    for (const auto& k : charter->kelurahan)
+      known += (known.empty() ? "" : ", ") + k.code + " (" + k.name + ")";
+    return respond(
+        ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
+                      "?kelurahan= must be the code of a kelurahan of the charter: " + known));
+  }
+  auto entries = ledger_.queries().Register(kel, q, 500);
+  const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
+  json items = json::array();
+  for (auto& e : entries) items.push_back(RenderVerification(e["permit_number"], &e, today));
+  json j = {{"items", items}, {"count", items.size()}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Respond respond) {
+  // Permit numbers are written in capitals; a clerk may type them in any
+  // case (the register's search does not mind either).
+  std::string number = typed;
+  auto entry = ledger_.queries().RegisterEntry(number);
+  if (!entry) {
+    std::transform(number.begin(), number.end(), number.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (auto upper = ledger_.queries().RegisterEntry(number))
+      entry = std::move(upper);
+    else
+      number = typed;
+  }
+  auto charter = ledger_.governance()->charter;
+  const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
+  json j = RenderVerification(number, entry ? &*entry : nullptr, today);
+  if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number);
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+}  // namespace pl

@@ -1,0 +1,166 @@
+// The query endpoints of the HTTP API that read permits: a permit and its
+// history (GET /v1/permits/{id}[/history]), the tracking page
+// (GET /v1/track/{code}), an officer's worklist (GET /v1/worklist) and an
+// officer's trail for auditors (GET /v1/audit/officers/{id}).
+#include <algorithm>
+
+#include "domain/decider.h"
+#include "gateways/api_gateway.h"
+#include "gateways/api_internal.h"
+#include "gateways/api_render.h"
+#include "gateways/transparency_gateway.h"
+
+namespace pl {
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
+
+void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
+                           const std::string& permit_id, bool history, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "reading a permit needs an officer token or the tracking code"));
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
+  auto state = ledger_.queries().Permit(permit_id);
+  if (!state || !charter)
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
+                                 "there is no permit " + permit_id));
+  if (!MayRead(who, *state, *charter))
+    return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
+                                 OutsideJurisdiction(who, permit_id, *state)));
+  if (history) {
+    json j = {{"permit_id", permit_id}, {"events", ledger_.queries().History(permit_id)}};
+    if (who.kind == Principal::Kind::kApplicant) DropPersonIds(j["events"]);
+    TransparencyGateway(ledger_).AddProofs(j);
+    return respond(JsonResponse(req, http::status::ok, j.dump()));
+  }
+  const bool personal = SeesApplicant(who, *state, *charter);
+  respond(
+      JsonResponse(req, http::status::ok,
+                   RenderPermit(*state, *gov, ledger_.now(), personal ? &ledger_.vault() : nullptr,
+                                ledger_.vault().IsErased(state->applicant),
+                                who.kind != Principal::Kind::kApplicant)));
+}
+
+void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
+                                 const std::string& officer_id, const Query& query,
+                                 Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "an officer's trail needs an auditor's, a monitor's or the "
+                                 "administrator's token"));
+  const bool allowed = who.kind == Principal::Kind::kAdmin ||
+                       (who.kind == Principal::Kind::kOfficer &&
+                        (who.actor.role == "auditor" || who.actor.role == "kecamatan_monitor" ||
+                         who.actor.id == officer_id));
+  if (!allowed)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "only auditors, kecamatan monitors and the administrator read "
+                                 "another officer's trail"));
+  const std::string limit_text = query.Value("limit");
+  uint64_t limit = 500;
+  if (!limit_text.empty()) {
+    if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit) ||
+        (limit = std::stoull(limit_text)) == 0 || limit > 1000)
+      return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                   "?limit= must be a number from 1 to 1000"));
+  }
+  auto page = ledger_.queries().ActorTrail(officer_id, query.Value("after"), limit);
+  // A retired officer is no longer enrolled but keeps its trail; an id that
+  // was never enrolled and never acted is most likely mistyped.
+  if (page.events.empty() && !page.unknown_cursor && officer_id != "admin" &&
+      !ledger_.governance()->officers.contains(officer_id))
+    return respond(
+        ErrorResponse(req, http::status::not_found, "unknown_officer",
+                      "no officer \"" + officer_id +
+                          "\" is enrolled now or has ever acted: check the officer id (an "
+                          "officer retired without acting has no trail)"));
+  if (page.unknown_cursor)
+    return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                 "?after= must be the \"next\" of an earlier page of officer " +
+                                     officer_id + "'s trail (or left out for the first page)"));
+  json j = {{"officer_id", officer_id},
+            {"events", std::move(page.events)},
+            {"next", page.next.empty() ? json(nullptr) : json(page.next)}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respond respond) {
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
+  auto permit = ledger_.queries().PermitByTracking(HashToken(Ledger::NormalizeTrackingCode(code)));
+  auto state = permit ? ledger_.queries().Permit(*permit) : std::nullopt;
+  if (!state || !charter)
+    return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",
+                                 "no application has this tracking code; check it and try again"));
+  json j = RenderTracking(*state, *gov, ledger_.now(), ledger_.queries().History(*permit));
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "the worklist needs an officer token"));
+  if (who.kind != Principal::Kind::kOfficer && who.kind != Principal::Kind::kAdmin)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "the worklist is the officers'; an applicant follows its "
+                                 "application at /v1/track/{tracking code}"));
+  auto gov = ledger_.governance();
+  auto charter = gov->charter;
+  if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
+  const std::string& role = who.actor.role;
+  // Statuses in which this role takes the next step (as the charter says);
+  // a role that takes none of the workflow's steps (monitors, auditors, the
+  // administrator, ...) reads every open application in its scope.
+  static constexpr PermitStatus kOpen[] = {
+      PermitStatus::kSubmitted,       PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
+      PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed,   PermitStatus::kRecommended};
+  std::vector<PermitStatus> statuses;
+  for (auto s : kOpen) {
+    PermitState probe;
+    probe.status = s;
+    auto roles = Stage(probe, *charter).next_roles;
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) statuses.push_back(s);
+  }
+  const bool read_only = statuses.empty();
+  if (read_only) statuses.assign(std::begin(kOpen), std::end(kOpen));
+  json items = json::array();
+  const int64_t now = ledger_.now();
+  for (const auto& kel : charter->kelurahan) {
+    if (!charter->Covers(role, who.actor.jurisdiction, kel.code) && role != "admin") continue;
+    for (auto s : statuses) {
+      for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
+        auto st = ledger_.queries().Permit(id);
+        if (!st) continue;
+        json p = RenderStage(*st, *gov, now);
+        json item = {{"permit_id", id},
+                     {"status", StatusName(st->status)},
+                     {"business_name", st->business.name},
+                     {"kelurahan", kel.code},
+                     {"kelurahan_name", kel.name},
+                     {"due_date", p["due_date"]},
+                     {"overdue", p["overdue"]},
+                     {"next_actions", p["next_actions"]},
+                     {"version", st->version}};
+        items.push_back(std::move(item));
+      }
+    }
+  }
+  std::sort(items.begin(), items.end(), [](const json& a, const json& b) {
+    auto key = [](const json& j) {
+      return j["due_date"].is_string() ? j["due_date"].get<std::string>() : std::string("9999");
+    };
+    return std::make_pair(key(a), a["permit_id"].get<std::string>()) <
+           std::make_pair(key(b), b["permit_id"].get<std::string>());
+  });
+  json j = {
+      {"officer", {{"id", who.actor.id}, {"role", role}, {"jurisdiction", who.actor.jurisdiction}}},
+      {"read_only", read_only},
+      {"items", items}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
+}  // namespace pl
