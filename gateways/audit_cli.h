@@ -18,6 +18,10 @@
 //
 // These work on a data directory that no running ledger holds (stop the
 // server, or audit a copy: the RocksDB stores are locked while open).
+//
+// Each is in a file of its own: audit_verify.cc (its domain checks in
+// audit_stream_checks.cc), audit_replay.cc, audit_trail.cc (with CsvField)
+// and audit_verify_permit.cc.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,343 @@
+// `permitledger audit verify` (AuditVerify): reads the whole event log once,
+// recomputing every leaf and the root in O(log n) memory, and checks every
+// signed checkpoint (signature, root at its size, consistency with the one
+// before) and the view store's leaves against it; each event goes to the
+// domain checks of audit_stream_checks.cc. Also the report's printout.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "events/embedded_log.h"
+#include "events/kafka_log.h"
+#include "gateways/audit_internal.h"
+#include "gateways/checkpoint_publisher.h"
+#include "projections/checkpoint.h"
+#include "projections/encoding.h"
+#include "projections/kafka_command_processor.h"
+#include "projections/merkle_verify.h"
+#include "projections/rocksdb_key_reader.h"
+#include "projections/transparency_projection.h"
+
+namespace pl {
+namespace fs = std::filesystem;
+namespace {
+
+// The Merkle tree of a stream of leaves in O(log n) memory: the roots of the
+// perfect subtrees the leaves so far make up (RFC 9162's compact range).
+class CompactRange {
+ public:
+  void Append(const Hash& leaf) {
+    Hash h = leaf;
+    for (uint64_t i = size_; i & 1; i >>= 1) {
+      h = HashChildren(peaks_.back(), h);
+      peaks_.pop_back();
+    }
+    peaks_.push_back(h);
+    ++size_;
+  }
+  uint64_t size() const { return size_; }
+  Hash Root() const {
+    if (peaks_.empty()) return EmptyTreeRoot();
+    Hash acc = peaks_.back();
+    for (size_t i = peaks_.size() - 1; i-- > 0;) acc = HashChildren(peaks_[i], acc);
+    return acc;
+  }
+
+ private:
+  uint64_t size_ = 0;
+  std::vector<Hash> peaks_;
+};
+
+// Reads a RocksDB opened read-only.
+class DbReader final : public KeyReader {
+ public:
+  explicit DbReader(rocksdb::DB* db) : db_(db) {}
+  std::optional<std::string> Get(std::string_view key) const override {
+    std::string v;
+    if (db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &v).ok()) return v;
+    return std::nullopt;
+  }
+
+ private:
+  rocksdb::DB* db_;
+};
+
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+}  // namespace
+
+void Auditor::LoadCheckpoints(const NoteVerifierKey& key, const std::string& vkey) {
+  auto file = CheckpointLog::ReadFile(
+      CheckpointLog::FilePath(CheckpointPublisher::CheckpointDir(options_.data_dir)));
+  if (!file.ok()) return Problem("checkpoint_log", "checkpoint log", file.status().message());
+  if (file->error) Problem("checkpoint_log", "checkpoint log", *file->error);
+  report_.checkpoints = file->records.size();
+  std::optional<uint64_t> previous;
+  for (const auto& r : file->records) {
+    const std::string where =
+        "checkpoint " + std::to_string(r.number) + " (size " + std::to_string(r.size) + ")";
+    const size_t queued = pending_.size();
+    Queue(where, r.note, r.size, key, vkey);
+    if (pending_.size() == queued) continue;
+    const uint64_t size = pending_.back().size;
+    if (previous && size <= *previous)
+      Problem("checkpoint_order", where,
+              "tree size " + std::to_string(size) + " does not exceed the previous " +
+                  std::to_string(*previous) + ": checkpoints must only grow");
+    previous = size;
+  }
+  // The checkpoints the auditor kept: the log must extend every one of them
+  // (the server's own file could have been rolled back with the log).
+  for (size_t i = 0; i < options_.held_checkpoints.size(); ++i)
+    Queue("held checkpoint " + std::to_string(i + 1), options_.held_checkpoints[i], std::nullopt,
+          key, vkey);
+  report_.held_checkpoints = options_.held_checkpoints.size();
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const Pending& a, const Pending& b) { return a.size < b.size; });
+}
+
+void Auditor::Queue(const std::string& where, const std::string& note,
+                    std::optional<uint64_t> stored_size, const NoteVerifierKey& key,
+                    const std::string& vkey) {
+  auto cp = VerifyCheckpoint(note, vkey);
+  if (!cp.ok())
+    return Problem("checkpoint_signature", where,
+                   cp.status().code() + ": " + cp.status().message() + " (key " + key.name + ")");
+  if (cp->origin != key.name)
+    Problem("checkpoint_origin", where,
+            "origin \"" + cp->origin + "\" is not the log's " + key.name);
+  if (stored_size && cp->size != *stored_size)
+    Problem("checkpoint_size", where,
+            "the note says tree size " + std::to_string(cp->size) + ", its record " +
+                std::to_string(*stored_size));
+  const std::string label =
+      stored_size ? where : where + " (size " + std::to_string(cp->size) + ")";
+  pending_.push_back({label, cp->size, cp->root});
+}
+
+void Auditor::CheckConsistency() {
+  // Every matched checkpoint has the recomputed root at its size, so each
+  // extends the one before by construction; the view store's consistency
+  // proofs, checked with the independent verifier, must say the same.
+  if (!views_) return;
+  DbReader reader(views_.get());
+  for (size_t i = 1; i < matched_.size(); ++i) {
+    const Pending& a = matched_[i - 1];
+    const Pending& b = matched_[i];
+    auto proof = TransparencyProjection::Tree().ConsistencyProof(reader, a.size, b.size);
+    Status s =
+        proof.ok() ? VerifyConsistency(a.size, b.size, *proof, a.root, b.root) : proof.status();
+    if (!s.ok())
+      Problem("checkpoint_consistency", b.label,
+              "the view store proves no consistency with " + a.label + ": " + s.message());
+  }
+}
+
+Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
+  const std::string why =
+      " (audit verify recomputes the tree of a one-partition log, in log order)";
+  // The reason is told where the log's partitions are what refused it, not
+  // where the log could not be opened at all (held by a server, say).
+  auto refused = [&](const Status& s) {
+    const bool partitions = s.code() == "invalid_argument" || s.code() == "topic_mismatch";
+    return Status(s.code(), s.message() + (partitions ? why : ""));
+  };
+  if (options_.kafka.bootstrap.empty()) {
+    EmbeddedLogOptions lo{(fs::path(options_.data_dir) / "log").string(), 1, false};
+    lo.read_only = true;  // an audit changes nothing it audits
+    auto log = EmbeddedLog::Open(lo);
+    if (!log.ok()) return refused(log.status());
+    return std::unique_ptr<EventLog>(std::move(*log));
+  }
+  const auto& k = options_.kafka;
+  if (k.partitions != 1)
+    return Status("invalid_argument",
+                  "--kafka-partitions is " + std::to_string(k.partitions) +
+                      ": audit verify needs an event topic of one partition; pass "
+                      "--kafka-partitions 1 for it" +
+                      why);
+  KafkaLogOptions lo;  // read-only: no transactional id
+  lo.bootstrap_servers = k.bootstrap;
+  lo.topic = KafkaTopics::WithPrefix(k.topic_prefix).events;
+  lo.partitions = 1;
+  lo.client_config = k.client_config;
+  auto log = KafkaLog::Open(lo);
+  if (!log.ok()) return refused(log.status());
+  return std::unique_ptr<EventLog>(std::move(*log));
+}
+
+Status Auditor::Run() {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string& dir = options_.data_dir;
+  if (!fs::exists(fs::path(dir) / "log") && options_.kafka.bootstrap.empty())
+    return Status("invalid_argument", "no ledger in " + dir);
+  std::string vkey = options_.verifier_key;
+  if (vkey.empty()) vkey = ReadFirstLine(CheckpointPublisher::PublicKeyPath(dir));
+  auto key = ParseVerifierKey(vkey);
+  if (!key.ok())
+    return Status("invalid_key", "no usable verifier key (pass --key, or keep " +
+                                     CheckpointPublisher::PublicKeyPath(dir) +
+                                     "): " + key.status().message());
+  LoadCheckpoints(*key, vkey);
+
+  if (options_.compare_views && fs::exists(fs::path(dir) / "views")) {
+    rocksdb::DB* raw = nullptr;
+    if (rocksdb::DB::OpenForReadOnly(rocksdb::Options(), (fs::path(dir) / "views").string(), &raw)
+            .ok())
+      views_.reset(raw);
+  }
+  std::unique_ptr<rocksdb::Iterator> view_leaves;
+  // The leaf hashes the view store recorded: the base nodes of band 0's tiles.
+  const MerkleTree& view_tree = TransparencyProjection::Tree();
+  constexpr uint64_t kWidth = MerkleTree::kTileWidth;
+  const std::string leaf_tiles = view_tree.TilePrefix() + "00/";
+  if (views_) {
+    view_leaves.reset(views_->NewIterator(rocksdb::ReadOptions()));
+    view_leaves->Seek(leaf_tiles);
+  }
+  bool view_diverged = false;
+
+  auto log = OpenLog();
+  if (!log.ok()) return log.status();
+  // Kafka offsets have gaps (transaction markers): only the embedded log's
+  // offsets must be dense.
+  const bool dense = options_.kafka.bootstrap.empty();
+  CompactRange tree;
+  size_t next_checkpoint = 0;
+  uint64_t last_good_size = 0;
+  uint64_t offset = 0;
+  for (;;) {
+    auto batch = (*log)->Read(PartitionId{0}, Offset{offset}, 8192);
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    for (const LogRecord& r : *batch) {
+      const uint64_t leaf = tree.size();
+      std::string where =
+          "partition 0 offset " + std::to_string(r.offset.value) + " leaf " + std::to_string(leaf);
+      if (dense && r.offset.value != offset)
+        Problem("offset_gap", where,
+                "the log has no record at offset " + std::to_string(offset) +
+                    (r.offset.value - 1 > offset ? " to " + std::to_string(r.offset.value - 1)
+                                                 : std::string()) +
+                    "; the next one is at offset " + std::to_string(r.offset.value));
+      offset = r.offset.value + 1;
+      const Hash leaf_hash = HashLeaf(r.value);
+      tree.Append(leaf_hash);
+      auto event = Decode(r.value);
+      if (!event.ok()) {
+        Problem("corrupt_event", where, event.status().message());
+      } else {
+        where += " stream " + event->stream.str() + " seq " + std::to_string(event->seq);
+        if (r.key != event->stream.str())
+          Problem("wrong_key", where, "the record is keyed \"" + r.key + "\"");
+        if (event->event_id != event->stream.str() + "/" + std::to_string(event->seq))
+          Problem("wrong_event_id", where, "event id \"" + event->event_id + "\"");
+        if (event->stream == kGovernanceStream)
+          CheckGovernance(*event, where);
+        else
+          CheckPermit(*event, where);
+      }
+      if (view_leaves && !view_diverged) {
+        const std::string key = view_tree.TileKey(0, leaf / kWidth);
+        if (view_leaves->Valid() && view_leaves->key().ToStringView() == key) {
+          const auto recorded =
+              MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, leaf % kWidth);
+          if (recorded) {
+            ++report_.views_compared;
+            if (*recorded != leaf_hash) {
+              view_diverged = true;
+              Problem("leaf_differs", where,
+                      "the event's leaf hash differs from the one the view store recorded for "
+                      "leaf " +
+                          std::to_string(leaf) +
+                          ": the log was changed at or before this position");
+            }
+          }
+          if (leaf % kWidth == kWidth - 1) view_leaves->Next();
+        }
+      }
+      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size == tree.size()) {
+        const Pending& p = pending_[next_checkpoint++];
+        if (p.root == tree.Root()) {
+          matched_.push_back(p);
+          last_good_size = p.size;
+        } else {
+          Problem("checkpoint_root", p.label,
+                  "its root differs from the log's recomputed tree at that size: the log's leaves "
+                  "in [" +
+                      std::to_string(last_good_size) + ", " + std::to_string(p.size) +
+                      ") are not the ones signed");
+        }
+      }
+      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < tree.size())
+        ++next_checkpoint;  // size 0 checkpoints only
+    }
+  }
+  for (; next_checkpoint < pending_.size(); ++next_checkpoint) {
+    const Pending& p = pending_[next_checkpoint];
+    Problem("checkpoint_beyond_log", p.label,
+            "it signs " + std::to_string(p.size) + " leaves but the log holds only " +
+                std::to_string(tree.size()) + ": signed events are missing from the log");
+  }
+  if (view_leaves && !view_diverged && view_leaves->Valid() &&
+      view_leaves->key().starts_with(leaf_tiles) &&
+      (view_leaves->key().ToStringView() != view_tree.TileKey(0, tree.size() / kWidth) ||
+       MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, tree.size() % kWidth)))
+    Problem("log_shorter_than_views", "leaf " + std::to_string(tree.size()),
+            "the view store holds leaves beyond the log's " + std::to_string(tree.size()));
+  CheckConsistency();
+  report_.checkpoints_verified = matched_.size();
+  for (const auto& m : matched_) report_.covered = std::max(report_.covered, m.size);
+  report_.events = tree.size();
+  report_.streams = streams_.size() + (gov_.version ? 1 : 0);
+  report_.root = tree.Root();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return Status::Ok();
+}
+
+Result<AuditReport> AuditVerify(const AuditOptions& options) {
+  Auditor a(options);
+  if (Status s = a.Run(); !s.ok()) return s;
+  return std::move(a.report());
+}
+
+void PrintAuditReport(const AuditReport& r, std::ostream& out) {
+  out << "events:      " << r.events << " in " << r.streams << " streams\n"
+      << "root:        " << Base64Encode(HashBytes(r.root)) << " (size " << r.events << ")\n"
+      << "checkpoints: " << r.checkpoints_verified << " of " << r.checkpoints + r.held_checkpoints
+      << " verified (signature, root at their size, consistency)"
+      << (r.held_checkpoints ? ", " + std::to_string(r.held_checkpoints) + " of them held by you"
+                             : std::string())
+      << "\n";
+  if (r.covered < r.events)
+    out << "uncovered:   the last " << (r.events - r.covered)
+        << " events are under no verified checkpoint (signed later, or not yet)\n";
+  if (r.views_compared) out << "views:       " << r.views_compared << " leaves compared\n";
+  out << "time:        " << r.seconds << " s ("
+      << (r.seconds > 0 ? static_cast<uint64_t>(r.events / r.seconds) : 0) << " events/s)\n";
+  if (r.ok() && !r.vouched()) {
+    out << "NOT VOUCHED FOR: every event follows the charter, but no signed checkpoint covers "
+           "the log, so a log rewritten with its checkpoint file would pass too. Pass the "
+           "checkpoints you kept (--checkpoint FILE).\n";
+    return;
+  }
+  if (r.ok()) {
+    out << "OK: the log matches every checkpoint and every event follows the charter\n";
+    return;
+  }
+  out << r.problem_count << " problem(s):\n";
+  for (const auto& p : r.problems)
+    out << "  " << p.kind << " at " << p.where << ": " << p.message << "\n";
+  if (r.problem_count > r.problems.size())
+    out << "  ... and " << (r.problem_count - r.problems.size()) << " more\n";
+}
+
+}  // namespace pl
