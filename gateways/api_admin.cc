@@ -22,12 +22,7 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   // A role of scope "all" (an auditor, say) works nowhere in particular.
   e.jurisdiction = in.OptionalString("kelurahan", 64).value_or("");
   auto command_id = in.OptionalString("command_id", 128);
-  in.RejectUnknown();
-  if (!in.ok())
-    return respond(
-        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
-  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
-    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
+  if (RefuseBadBody(in, command_id, req, respond)) return;
   // With a command_id the token is bound to the request, so a retry (the
   // answer was lost) gets it again; without one it is random, shown once.
   const std::string token = command_id
@@ -75,12 +70,7 @@ void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
   JsonInput in = JsonInput::Parse(req.body());
   RetireOfficer r{officer_id, in.String("reason", true, 500)};
   auto command_id = in.OptionalString("command_id", 128);
-  in.RejectUnknown();
-  if (!in.ok())
-    return respond(
-        ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
-  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt)
-    return respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
+  if (RefuseBadBody(in, command_id, req, respond)) return;
   Command cmd;
   cmd.id = CommandId(command_id.value_or("retire-" + officer_id + "-" + RandomToken(8)));
   cmd.stream = kGovernanceStream;

@@ -45,8 +45,10 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                  "subscriber \"" +
                                      subscriber + "\" (the administrator hands it out)"));
   // Resume position: the Last-Event-ID header (what EventSource sends on a
-  // reconnection), else ?after=; 0 starts at the beginning.
-  std::string after_text = query.Value("after");
+  // reconnection, beside the URL it was opened with), else ?after=; 0
+  // starts at the beginning. A malformed ?after= is refused either way.
+  const std::string query_after = query.Value("after");
+  std::string after_text = query_after;
   if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
   std::string limit_text = query.Value("limit");
   auto number = [](const std::string& t, uint64_t dflt) -> std::optional<uint64_t> {
@@ -54,6 +56,7 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
     if (t.size() > 19 || !std::all_of(t.begin(), t.end(), ::isdigit)) return std::nullopt;
     return std::stoull(t);
   };
+  if (!number(query_after, 0)) after_text = query_after;  // named in the error below
   auto after = number(after_text, 0);
   auto limit = number(limit_text, kFeedPage);
   auto wait = number(query.Value("wait"), 0);

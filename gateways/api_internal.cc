@@ -1,11 +1,13 @@
 // Helpers shared by the HTTP API's source files (api_internal.h): who the
-// caller is and what it may read, and how a repeated command id is told
-// from another request.
+// caller is and what it may read, a request body's last checks, and how a
+// repeated command id is told from another request.
 #include "gateways/api_internal.h"
 
 #include <openssl/crypto.h>
 
 #include <algorithm>
+
+#include "gateways/api_parse.h"
 
 namespace pl {
 namespace {
@@ -65,6 +67,20 @@ bool RefuseUnlessAdmin(const HttpRequest& req, const Principal& who, const char*
                           std::string("only the administrator may do this: ") + what));
   }
   return true;
+}
+
+bool RefuseBadBody(JsonInput& in, const std::optional<std::string>& command_id,
+                   const HttpRequest& req, const Respond& respond) {
+  in.RejectUnknown();
+  if (!in.ok()) {
+    respond(ErrorResponse(req, http::status::bad_request, in.error().code, in.error().message));
+    return true;
+  }
+  if (auto bad = command_id ? CommandIdError(*command_id) : std::nullopt) {
+    respond(ErrorResponse(req, http::status::bad_request, bad->code, bad->message));
+    return true;
+  }
+  return false;
 }
 
 bool RefuseReusedId(const HttpRequest& req, const Outcome& o, const std::string& digest,

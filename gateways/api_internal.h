@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gateways/api_gateway.h"
+#include "gateways/json_input.h"
 
 namespace pl {
 
@@ -34,6 +35,12 @@ std::string OutsideJurisdiction(const Principal& who, const std::string& permit_
 // 401 for the anonymous, 403 for everyone but the administrator.
 bool RefuseUnlessAdmin(const HttpRequest& req, const Principal& who, const char* what,
                        const Respond& respond);
+
+// Finishes reading an administrator's request body: answers 400 (and says
+// true) for an unknown field, a bad value, or a `command_id` that is not a
+// printable token (CommandIdError).
+bool RefuseBadBody(JsonInput& in, const std::optional<std::string>& command_id,
+                   const HttpRequest& req, const Respond& respond);
 
 // Answers 409 command_id_reused (and says true) when `o` repeats a command
 // id whose first request was the same action with other fields than this

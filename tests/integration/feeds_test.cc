@@ -361,6 +361,11 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
             (std::pair{404, std::string("unknown_subscriber")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki", Token("bank-dki"), {{"Last-Event-ID", "x1"}}),
             (std::pair{400, std::string("invalid_parameter")}));
+  // A malformed ?after= is refused beside a well-formed Last-Event-ID too.
+  EXPECT_EQ(status("/v1/feeds/bank-dki?after=abc", Token("bank-dki"), {{"Last-Event-ID", "0"}}),
+            (std::pair{400, std::string("invalid_parameter")}));
+  EXPECT_EQ(status("/v1/feeds/bank-dki?after=0", Token("bank-dki"), {{"Last-Event-ID", "1"}}),
+            (std::pair{200, std::string()}));
   EXPECT_EQ(status("/v1/feeds/bank-dki?limit=0", Token("bank-dki")),
             (std::pair{400, std::string("invalid_parameter")}));
   // Each message names the parameter that is wrong.
