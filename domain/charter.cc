@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.h"
+#include "domain/decider_util.h"
 #include "domain/state.h"
 #include "events/event_types.h"
 #include "events/strict_json.h"
@@ -101,6 +102,14 @@ Scope ParseScope(const json& v, const std::string& path) {
   if (s == "kecamatan") return Scope::kKecamatan;
   if (s == "all") return Scope::kAll;
   Fail(path, "must be \"kelurahan\", \"kecamatan\" or \"all\", got \"" + s + "\"");
+}
+
+// Lower-case letters, digits and '_', starting with a letter, at most 64.
+bool IsCode(const std::string& s) {
+  return !s.empty() && s.size() <= 64 && std::islower(static_cast<unsigned char>(s[0])) &&
+         std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+           return std::islower(ch) || std::isdigit(ch) || ch == '_';
+         });
 }
 
 bool IsStatusName(const std::string& s) {
@@ -320,12 +329,7 @@ void ParseInto(const json& doc, Charter& c) {
     c.rejection_reasons = StrList(doc["rejection_reasons"], "rejection_reasons");
     if (c.rejection_reasons.empty()) Fail("rejection_reasons", "must list at least one code");
     for (const auto& r : c.rejection_reasons) {
-      const bool code = !r.empty() && r.size() <= 64 &&
-                        std::islower(static_cast<unsigned char>(r[0])) &&
-                        std::all_of(r.begin(), r.end(), [](unsigned char ch) {
-                          return std::islower(ch) || std::isdigit(ch) || ch == '_';
-                        });
-      if (!code)
+      if (!IsCode(r))
         Fail("rejection_reasons",
              "\"" + r + "\" is not a code: lower-case letters, digits and '_', at most 64");
     }
@@ -346,15 +350,18 @@ const std::vector<std::string> Charter::kDefaultRejectionReasons = {
 namespace {
 
 // Every name and text of a charter is shown on pages, in feeds and on the
-// public log: no control characters, and no longer than a name needs.
+// public log: no control characters (bidirectional overrides included), not
+// blank, and no longer than a name needs.
 constexpr size_t kMaxCharterText = 200;
 
 void CheckTexts(const json& j, const std::string& path) {
   auto check = [](const std::string& s, const std::string& where) {
-    if (std::any_of(s.begin(), s.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7F; }))
-      Fail(where,
-           "holds a control character (a line break, a tab, NUL, ...); write it on one "
-           "line without them");
+    if (auto code = FirstControl(s, /*line_breaks_too=*/true))
+      Fail(where, "holds the control character " + *code +
+                      " (a line break, a tab, NUL, a direction override, ...); write it on one "
+                      "line without them");
+    if (!s.empty() && Blank(s))
+      Fail(where, "holds only spaces or invisible characters; write the text, or leave it out");
     if (Utf8Length(s) > kMaxCharterText)
       Fail(where, "is " + std::to_string(Utf8Length(s)) + " characters long; at most " +
                       std::to_string(kMaxCharterText));
@@ -371,6 +378,18 @@ void CheckTexts(const json& j, const std::string& path) {
   }
 }
 
+// Role ids name who acted in every audit trail: codes, like the reasons'.
+// (Checked on adoption: a charter adopted before this rule still reads.)
+void CheckRoleIds(const json& doc) {
+  if (!doc.is_object() || !doc.contains("roles") || !doc["roles"].is_object()) return;
+  for (const auto& [id, def] : doc["roles"].items())
+    if (!IsCode(id))
+      Fail("roles." + id,
+           "\"" + id +
+               "\" is not a role id: lower-case letters, digits and '_', starting with "
+               "a letter, at most 64");
+}
+
 }  // namespace
 
 Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
@@ -379,7 +398,10 @@ Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
   json doc = std::move(*parsed);
   Charter c;
   try {
-    if (check_texts) CheckTexts(doc, "");
+    if (check_texts) {
+      CheckTexts(doc, "");
+      CheckRoleIds(doc);
+    }
     ParseInto(doc, c);
   } catch (const CharterError& e) {
     return Status("invalid_charter", e.message);

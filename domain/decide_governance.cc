@@ -17,7 +17,10 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
     return Refuse("stale_charter_version",
                   "charter_version " + std::to_string(parsed->version) +
                       " is not newer than the adopted version " + std::to_string(current) +
-                      "; a new charter must have charter_version " + std::to_string(current + 1));
+                      " (adopted meanwhile, if this was written on an older one): load the "
+                      "charter in force (GET /v1/charter), make the change on it, and send it "
+                      "as charter_version " +
+                      std::to_string(current + 1));
   }
   if (current && parsed->version != current + 1) {
     return Refuse("invalid_charter", "charter_version " + std::to_string(parsed->version) +
@@ -32,16 +35,37 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                       std::to_string(gov.charter->utc_offset_minutes) +
                       ": the kecamatan's time zone is fixed once adopted (the due dates and "
                       "survey dates already given were counted in it)");
-  // An enrolled officer's role stays defined: without it the officer could
-  // neither act nor read, and every refusal would name the wrong cause.
-  std::string stranded;
-  for (const auto& [id, officer] : gov.officers)
-    if (!parsed->roles.contains(officer.role))
+  // An enrolled officer's role stays defined, and its scope still fits the
+  // officer's jurisdiction: otherwise the officer could neither act nor
+  // read, and every refusal would name the wrong cause.
+  std::string stranded, rescoped;
+  for (const auto& [id, officer] : gov.officers) {
+    auto role = parsed->roles.find(officer.role);
+    if (role == parsed->roles.end()) {
       stranded += (stranded.empty() ? "" : ", ") + id + " (" + officer.role + ")";
+      continue;
+    }
+    const Scope scope = role->second.scope;
+    const bool fits =
+        scope == Scope::kAll ||
+        (scope == Scope::kKelurahan && parsed->FindKelurahan(officer.jurisdiction)) ||
+        (scope == Scope::kKecamatan && officer.jurisdiction == parsed->kecamatan_code);
+    if (!fits)
+      rescoped += (rescoped.empty() ? "" : ", ") + id + " (" + officer.role + " of " +
+                  (officer.jurisdiction.empty() ? "everywhere" : officer.jurisdiction) + ")";
+  }
   if (!stranded.empty())
     return Refuse("invalid_charter", "charter_version " + std::to_string(parsed->version) +
                                          " drops the role of enrolled officers: " + stranded +
                                          "; retire them first, or keep their role");
+  if (!rescoped.empty())
+    return Refuse("invalid_charter",
+                  "charter_version " + std::to_string(parsed->version) +
+                      " changes the scope of a role that enrolled officers hold, so that their "
+                      "jurisdiction no longer fits it: " +
+                      rescoped +
+                      "; retire them first (and enrol them again under the new scope), or keep "
+                      "the role's scope");
   // Permits, officers and statistics name their kelurahan: one with a
   // history stays in the charter (its name may change, its code may not).
   if (gov.charter) {

@@ -1,5 +1,6 @@
 // Strict JSON parsing for what people send the ledger (request bodies,
-// charters): the document must be valid JSON and no object may name a key
+// charters): the document must be valid JSON, nest at most
+// kMaxJsonDepth objects and arrays deep, and no object may name a key
 // twice. RFC 8259 leaves such an object's meaning open and nlohmann keeps
 // the last value, so {"subscriber":"a","subscriber":"b"} would be read as
 // "b" while a reviewer of the text sees "a".
@@ -16,17 +17,24 @@
 
 namespace pl {
 
+// Deeper than any document of the ledger needs (a charter nests 4 levels);
+// the limit keeps code that walks a document recursively (checks, dump)
+// off the end of its thread's stack.
+inline constexpr size_t kMaxJsonDepth = 32;
+
 // The document, or code "malformed_json" with a message naming the first
-// repeated key.
+// repeated key, or the depth limit.
 inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
   using nlohmann::json;
   std::vector<std::set<std::string>> open;  // the keys of each open object (arrays: empty)
   std::string repeated;
+  bool too_deep = false;
   json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start:
         open.emplace_back();
+        if (open.size() > kMaxJsonDepth) too_deep = true;
         break;
       case json::parse_event_t::object_end:
       case json::parse_event_t::array_end:
@@ -40,9 +48,12 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
       default:
         break;
     }
-    return true;
+    return !too_deep;  // discards what is too deep instead of building it
   };
   json doc = json::parse(text, check, /*allow_exceptions=*/false);
+  if (too_deep)
+    return Status("malformed_json", "nests objects and arrays more than " +
+                                        std::to_string(kMaxJsonDepth) + " levels deep");
   if (doc.is_discarded())
     return Status("malformed_json", IsUtf8(text) ? "is not valid JSON"
                                                  : "is not valid JSON (its text is not UTF-8: "

@@ -51,21 +51,27 @@ inline size_t Utf8Length(std::string_view s) {
   return n;
 }
 
-// The first control character of well-formed UTF-8 `s` (C0, DEL, or a
-// C1 control U+0080-U+009F, which terminals read as escapes) as "U+XXXX";
-// nullopt when there is none. Line breaks and tabs count only when
-// `line_breaks_too`.
+// The first control character of well-formed UTF-8 `s` (C0, DEL, a C1
+// control U+0080-U+009F, which terminals read as escapes, or a
+// bidirectional embedding, override or isolate, U+202A-U+202E and
+// U+2066-U+2069, which show a text in another order than it is read) as
+// "U+XXXX"; nullopt when there is none. Line breaks and tabs count only
+// when `line_breaks_too`.
 inline std::optional<std::string> FirstControl(std::string_view s, bool line_breaks_too) {
   for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    const bool line = c == '\n' || c == '\r' || c == '\t';
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-        static_cast<unsigned char>(s[i + 1]) <= 0x9F)
-      c = static_cast<unsigned char>(s[i + 1]);
-    else if ((c >= 0x20 && c != 0x7F) || (line && !line_breaks_too))
+    const auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned cp = at(0);
+    const bool line = cp == '\n' || cp == '\r' || cp == '\t';
+    if (cp == 0xC2 && i + 1 < s.size() && at(1) >= 0x80 && at(1) <= 0x9F)
+      cp = at(1);
+    else if (cp == 0xE2 && i + 2 < s.size() &&
+             ((at(1) == 0x80 && at(2) >= 0xAA && at(2) <= 0xAE) ||
+              (at(1) == 0x81 && at(2) >= 0xA6 && at(2) <= 0xA9)))
+      cp = 0x2000 | (at(1) & 0x3F) << 6 | (at(2) & 0x3F);
+    else if ((cp >= 0x20 && cp != 0x7F) || (line && !line_breaks_too))
       continue;
     char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", c);
+    std::snprintf(code, sizeof code, "U+%04X", cp);
     return code;
   }
   return std::nullopt;

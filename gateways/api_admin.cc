@@ -111,18 +111,25 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
     return respond(
         JsonResponse(req, http::status::ok,
                      json{{"charter_version", in_force->version}, {"duplicate", true}}.dump()));
-  // The implicit command id names the document and the version in force: a
-  // retry is answered as the first request was, while the same document
-  // sent after the charter moved on is decided afresh (its first answer
-  // would name a version that is no longer the next).
+  // The implicit command id names the document and the governance stream's
+  // version: a retry is answered as the first request was, while the same
+  // document sent after anything changed there (another charter, an officer
+  // enrolled or retired: what refused it may be gone) is decided afresh.
   Command cmd;
   cmd.id = CommandId(
       "charter-" +
-      HashToken(text + "\n" + std::to_string(in_force ? in_force->version : 0)).substr(0, 32));
+      HashToken(text + "\n" + std::to_string(ledger_.governance()->version)).substr(0, 32));
   cmd.stream = kGovernanceStream;
   cmd.actor = who.actor;
   cmd.action = AdoptCharter{std::move(text)};
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    // (Not RespondIfNotTaken's advice on a repeat: there is no command_id to change.)
+    if (o.refusal && o.duplicate && o.error.ok())
+      return respond(ErrorResponse(
+          req, RefusalStatus(o.refusal->code), o.refusal->code,
+          o.refusal->message +
+              " (the answer this document got when it was sent before; it is decided afresh once "
+              "an officer is enrolled or retired, or another charter adopted)"));
     if (RespondIfNotTaken(req, o, respond)) return;
     auto c = ledger_.governance()->charter;
     const auto* adopted =

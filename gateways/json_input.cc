@@ -50,8 +50,9 @@ JsonInput JsonInput::Object(const std::string& field, bool required) {
 }
 
 // Control characters (a NUL, an escape, the C1 controls U+0080-U+009F that
-// terminals read as escapes) are nothing a clerk typed; line breaks and
-// tabs are, in notes and reasons. `s` is valid UTF-8 (the JSON parser's).
+// terminals read as escapes, the bidirectional overrides that show a text
+// in another order) are nothing a clerk typed; line breaks and tabs are, in
+// notes and reasons. `s` is valid UTF-8 (the JSON parser's).
 bool JsonInput::CheckText(const std::string& field, const std::string& s) {
   const auto code = FirstControl(s, /*line_breaks_too=*/false);
   if (!code) return true;

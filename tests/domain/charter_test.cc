@@ -130,6 +130,11 @@ TEST(Charter, RefusesMalformedJson) {
   EXPECT_EQ(c.status().code(), "invalid_charter");
   EXPECT_NE(c.status().message().find("'validity_years' twice"), std::string::npos)
       << c.status().message();
+  // Nested past any charter's need: refused before anything walks it.
+  c = Charter::FromJson(std::string(100000, '[') + std::string(100000, ']'));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), "invalid_charter");
+  EXPECT_NE(c.status().message().find("levels deep"), std::string::npos) << c.status().message();
 }
 
 TEST(Charter, RefusesUnknownAndMissingKeys) {

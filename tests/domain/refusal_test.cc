@@ -366,7 +366,11 @@ TEST(Governance, AdoptCharter) {
            {"/name", std::string("Piagam\0X", 8)},
            {"/kelurahan/2/name", "Ulujami\x1b[31m"},
            {"/kelurahan/2/name", std::string(201, 'u')},
-           {"/stakeholders/0/name", "a\r\nX: 1"}}) {
+           {"/stakeholders/0/name", "a\r\nX: 1"},
+           // A direction override shows "Bintaro" + "exe.png" reversed.
+           {"/kelurahan/2/name", "Bintaro\u202Egnp.exe"},
+           {"/kelurahan/2/name", "\u200B"},  // blank to the eye
+           {"/kelurahan/2/name", " "}}) {
     SCOPED_TRACE(path);
     auto doc = nlohmann::json::parse(CharterV(2));
     doc[nlohmann::json::json_pointer(path)] = value;
@@ -376,6 +380,21 @@ TEST(Governance, AdoptCharter) {
     auto doc = nlohmann::json::parse(CharterV(2));
     doc["roles"]["ptsp_officer\n"] = doc["roles"]["ptsp_officer"];
     EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "invalid_charter");
+  }
+  // A role id is a code: audit trails name it as the actor's role.
+  for (const char* id : {"Admin", "admin ", "a b", "p\u00E9tugas", "1st_officer"}) {
+    SCOPED_TRACE(id);
+    auto doc = nlohmann::json::parse(CharterV(2));
+    doc["roles"][id] = {{"name", "Someone"}, {"scope", "kelurahan"}};
+    const Decision d = Gov(gov, Admin(), AdoptCharter{doc.dump()});
+    EXPECT_REFUSED(d, "invalid_charter");
+    if (d.refusal) EXPECT_NE(d.refusal->message.find("is not a role id"), std::string::npos);
+  }
+  {
+    // A stale version says how to go on without losing a colleague's change.
+    const Decision d = Gov(gov, Admin(), AdoptCharter{CharterV(1)});
+    ASSERT_TRUE(d.refusal);
+    EXPECT_NE(d.refusal->message.find("GET /v1/charter"), std::string::npos) << d.refusal->message;
   }
   EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{CharterV(2)}, 1));
   // A kelurahan, once adopted, stays (its name may change).
@@ -401,6 +420,21 @@ TEST(Governance, AdoptCharter) {
       << dropped.refusal->message;
   std::erase_if(staffed.officers, [](const auto& o) { return o.second.role == "kecamatan_umkm"; });
   EXPECT_ACCEPTED(Gov(staffed, Admin(), AdoptCharter{doc.dump()}));
+  // Nor the scope of a role held, so that its officers' jurisdiction no
+  // longer fits (to "all" it still does).
+  for (const char* scope : {"kecamatan", "all"}) {
+    SCOPED_TRACE(scope);
+    doc = nlohmann::json::parse(staffed.charter->canonical_json);
+    doc["charter_version"] = staffed.charter->version + 1;
+    doc["roles"]["ptsp_officer"]["scope"] = scope;
+    const Decision d = Gov(staffed, Admin(), AdoptCharter{doc.dump()});
+    if (std::string(scope) == "all") {
+      EXPECT_ACCEPTED(d);
+      continue;
+    }
+    EXPECT_REFUSED(d, "invalid_charter");
+    if (d.refusal) EXPECT_NE(d.refusal->message.find("changes the scope"), std::string::npos);
+  }
   // Nor does its time zone change: promised dates were counted in it.
   doc = nlohmann::json::parse(CharterV(2));
   doc["utc_offset_minutes"] = -720;

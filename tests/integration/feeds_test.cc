@@ -598,5 +598,56 @@ TEST(FeedsDemo, LogsAndMetricsHoldNoPersonalDataAfterADemoRun) {
   }
 }
 
+// Runs after the ones above (it amends the charter): an amendment refused
+// for a cause the administrator then removes is decided afresh, though
+// the same document is sent (it carries no command_id to change).
+TEST_F(FeedsTest, ZzARefusedAmendmentIsDecidedAfreshOnceItsCauseIsGone) {
+  const std::string admin = ledger_->admin_token();
+  json charter = client_.Get("/v1/charter").json();
+  auto next = [&](json doc) {
+    doc["charter_version"] = client_.Get("/v1/charter").json()["charter_version"].get<int>() + 1;
+    return doc.dump();
+  };
+  charter["roles"]["survey_aide"] = {{"name", "Survey aide"}, {"scope", "kelurahan"}};
+  auto r = client_.Request("PUT", "/v1/charter", next(charter), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = client_.Request("POST", "/v1/officers",
+                      json{{"id", "aide-1"},
+                           {"name", "Aide One"},
+                           {"role", "survey_aide"},
+                           {"kelurahan", "31.74.10.1001"}}
+                          .dump(),
+                      admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+
+  // A role held cannot change its scope under its officers...
+  json rescoped = charter;
+  rescoped["roles"]["survey_aide"]["scope"] = "kecamatan";
+  r = client_.Request("PUT", "/v1/charter", next(rescoped), admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("changes the scope"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("aide-1"), std::string::npos) << r.body;
+  // ... nor go while they hold it; sent again unchanged, the same answer.
+  json dropped = charter;
+  dropped["roles"].erase("survey_aide");
+  const std::string without = next(dropped);
+  r = client_.Request("PUT", "/v1/charter", without, admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("drops the role of enrolled officers: aide-1"), std::string::npos)
+      << r.body;
+  r = client_.Request("PUT", "/v1/charter", without, admin);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("decided afresh once"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("command_id"), std::string::npos) << "there is none to change: " << r.body;
+
+  // The officer retired, the same bytes are adopted.
+  r = client_.Request("POST", "/v1/officers/aide-1/retire",
+                      json{{"reason", "the role is dropped"}}.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = client_.Request("PUT", "/v1/charter", without, admin);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(client_.Get("/v1/charter").json()["roles"].contains("survey_aide"));
+}
+
 }  // namespace
 }  // namespace pl::test
