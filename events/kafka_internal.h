@@ -1,5 +1,6 @@
-// Internal helpers shared by the Kafka adapters (kafka_log.cc,
-// kafka_clients.cc): configuration, handle deleters, error mapping. Not part
+// Internal helpers shared by the Kafka adapters and clients
+// (events/kafka_*.cc): configuration, handle deleters, error mapping, and the
+// topic administration KafkaLog::Open does (kafka_topic_admin.cc). Not part
 // of any public interface; includes librdkafka.
 #pragma once
 
@@ -249,5 +250,42 @@ inline Result<std::vector<ConsumedRecord>> PollRecords(rd_kafka_t* rk,
   }
   return out;
 }
+
+// ------------------------------------------------- topic administration
+// For KafkaLog::Open; defined in kafka_topic_admin.cc.
+
+struct TopicInfo {
+  bool exists = false;
+  int32_t partitions = 0;
+  bool all_have_leaders = false;
+};
+
+// The topic as the cluster's metadata has it (exists=false: no such topic).
+Result<TopicInfo> DescribeTopic(rd_kafka_t* rk, const std::string& topic, int timeout_ms);
+
+// Creates the topic the options describe (one made meanwhile is no error).
+Status CreateTopic(rd_kafka_t* rk, const KafkaLogOptions& o);
+
+// What a topic's configuration says beyond the broker's defaults.
+struct TopicConfig {
+  int64_t segment_ms = -1;  // in force, whatever its source; -1: not reported
+  std::vector<std::pair<std::string, std::string>> own;  // set on the topic itself
+  bool own_hidden = false;  // a setting of the topic's own whose value the broker hides
+  // The settings the ledger relies on (cleanup, retention), in force.
+  std::vector<std::pair<std::string, std::string>> relied_on;
+  bool sources_known = true;  // false: the broker did not say where a setting comes from
+};
+
+// Refuses a topic that would not keep every event forever; returns its
+// configuration.
+Result<TopicConfig> CheckTopicConfig(rd_kafka_t* rk, const KafkaLogOptions& o);
+
+// A topic whose records leave before their segment expires (the command
+// topic's decided commands, the key topic's destroyed keys) rolls its
+// segments hourly, so that their bytes leave the disks. A topic created
+// before this was so, or by someone else, is set so here, keeping every
+// other setting of its own (AlterConfigs replaces them all); where the
+// ledger may not (no AlterConfigs right, a hidden setting), it says how.
+void RollSegmentsHourly(rd_kafka_t* rk, const KafkaLogOptions& o, const TopicConfig& config);
 
 }  // namespace pl::kafka_internal
