@@ -112,18 +112,25 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   auto charter = gov->charter;
   if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
   const std::string& role = who.actor.role;
-  // Statuses in which this role takes the next step (as the charter says);
-  // a role that takes none of the workflow's steps (monitors, auditors, the
-  // administrator, ...) reads every open application in its scope.
+  // Statuses in which this role may take the next step (as the charter
+  // says), whether the application's documents are all in (verify) or not
+  // (ask for the rest); each permit is then kept if the role takes its own
+  // next step. A role that takes none of the workflow's steps (monitors,
+  // auditors, the administrator, ...) reads every open application in its
+  // scope.
   static constexpr PermitStatus kOpen[] = {
       PermitStatus::kSubmitted,       PermitStatus::kIncomplete, PermitStatus::kDocumentsVerified,
       PermitStatus::kSurveyScheduled, PermitStatus::kSurveyed,   PermitStatus::kRecommended};
+  auto takes = [&](const std::vector<std::string>& roles) {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+  };
   std::vector<PermitStatus> statuses;
   for (auto s : kOpen) {
-    PermitState probe;
-    probe.status = s;
-    auto roles = Stage(probe, *charter).next_roles;
-    if (std::find(roles.begin(), roles.end(), role) != roles.end()) statuses.push_back(s);
+    PermitState lacking, complete;
+    lacking.status = complete.status = s;
+    complete.documents = charter->required_documents;
+    if (takes(Stage(lacking, *charter).next_roles) || takes(Stage(complete, *charter).next_roles))
+      statuses.push_back(s);
   }
   const bool read_only = statuses.empty();
   if (read_only) statuses.assign(std::begin(kOpen), std::end(kOpen));
@@ -135,6 +142,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
+        if (!read_only && !takes(Stage(*st, *gov).next_roles)) continue;
         json p = RenderStage(*st, *gov, now);
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "events/hex.h"
 #include "harness.h"
@@ -1036,6 +1037,37 @@ TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   EXPECT_TRUE(has(bintaro, bintaro_id)) << bintaro.dump();
   for (auto& item : bintaro["items"]) EXPECT_EQ(item["kelurahan"], kBintaro);
   EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
+}
+
+// Runs last in this suite: it amends the charter. The worklist follows who
+// the charter gives each step to, permit by permit: verifying a complete
+// application and asking for the rest of an incomplete one may belong to
+// different roles.
+TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
+  json charter = client_.Get("/v1/charter").json();
+  charter["charter_version"] = charter["charter_version"].get<int>() + 1;
+  charter["permissions"]["verify_documents"] = {"ptsp_head"};
+  auto r = client_.Request("PUT", "/v1/charter", charter.dump(), ledger_->admin_token());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto [complete, code1] = Submit("worklist-complete");
+  json lacking_app = Application("worklist-lacking", kUlujami);
+  lacking_app["documents"] = json::array({"form"});
+  r = client_.Post("/v1/applications", lacking_app);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string lacking = r.json()["permit_id"];
+  auto listed = [&](const std::string& officer) {
+    std::set<std::string> ids;
+    auto list = client_.Get("/v1/worklist", Token(officer)).json();
+    EXPECT_EQ(list["read_only"], false) << officer;
+    for (const auto& item : list["items"]) ids.insert(item["permit_id"]);
+    return ids;
+  };
+  const auto head = listed("head-ulujami"), officer = listed("ptsp-ulujami");
+  EXPECT_TRUE(head.count(complete)) << "the head verifies it now";
+  EXPECT_FALSE(head.count(lacking)) << "nothing to verify yet";
+  EXPECT_TRUE(officer.count(lacking)) << "the officer asks for the rest";
+  // (The complete one stays on the officer's list too: asking for a
+  // document again, a photocopy that cannot be read say, is still theirs.)
 }
 
 // A second server on an address in use is refused before it opens (or
