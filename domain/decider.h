@@ -63,8 +63,8 @@ struct StageInfo {
 // The documents `charter` requires that `state` was not handed, in the
 // charter's order.
 std::vector<std::string> LackingDocuments(const PermitState& state, const Charter& charter);
-// Next actions and roles from `charter`; the service level (and so the due
-// date, counted on `charter`'s calendar) from `levels`.
+// Next actions and roles from `charter`; the service level and the calendar
+// the due date is counted on from `levels`.
 StageInfo Stage(const PermitState& state, const Charter& charter, const Charter& levels);
 StageInfo Stage(const PermitState& state, const Charter& charter);  // levels: charter
 // The stage as its people see it: the charter in force now, and the service

@@ -161,7 +161,9 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
   auto days = levels.service_days.find(info.stage);
   if (days != levels.service_days.end()) {
     info.service_days = days->second;
-    info.due_date = AddWorkingDays(state.stage_entered_ms, days->second, charter);
+    // On that charter's calendar too: a holiday declared or dropped since
+    // moves no due date already promised.
+    info.due_date = AddWorkingDays(state.stage_entered_ms, days->second, levels);
   }
   return info;
 }

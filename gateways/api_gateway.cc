@@ -202,8 +202,20 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       return;
     }
     if (method != http::verb::get) return wrong_method("GET, HEAD, PUT");
-    return get({}, [&](const Query&) {
-      auto c = ledger_.governance()->charter;
+    return get({"version"}, [&](const Query& q) {
+      auto gov = ledger_.governance();
+      std::shared_ptr<const Charter> c = gov->charter;
+      if (const std::string v = q.Value("version"); !v.empty()) {
+        c = nullptr;
+        for (const auto& [time, adopted] : gov->adopted)
+          if (std::to_string(adopted->version) == v) c = adopted;
+        if (!c)
+          return respond(ErrorResponse(
+              *req, http::status::not_found, "not_found",
+              "charter version \"" + v.substr(0, 20) + "\" was never adopted; " +
+                  (gov->charter ? "versions 1 to " + std::to_string(gov->charter->version) + " were"
+                                : std::string("none was"))));
+      }
       if (!c) return not_found();
       respond(JsonResponse(*req, http::status::ok, c->canonical_json));
     });

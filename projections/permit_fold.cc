@@ -1,10 +1,15 @@
 #include "projections/permit_fold.h"
 
+#include <sstream>
+
 #include "domain/decider.h"
 #include "domain/state_codec.h"
+#include "projections/view_keys.h"
 
 namespace pl {
 
+// With history, key_ + "/index" lists "<adoption time ms> <version>" a
+// line each, and key_ + "/v/<version>" holds each charter's document.
 Status CharterView::Observe(const Envelope& event, ViewBatch& batch) {
   const auto* adopted = std::get_if<CharterAdopted>(&event.payload);
   if (!adopted) return Status::Ok();
@@ -12,6 +17,12 @@ Status CharterView::Observe(const Envelope& event, ViewBatch& batch) {
   if (!c.ok()) return c.status();
   batch.Put(key_, adopted->charter_json);
   charter_ = std::make_shared<Charter>(std::move(*c));
+  if (history_) {
+    batch.Edit(key_ + "/index") +=
+        std::to_string(event.time_ms) + " " + std::to_string(charter_->version) + "\n";
+    batch.Put(key_ + "/v/" + keys::Pad(charter_->version, 10), adopted->charter_json);
+    if (adopted_) (*adopted_)[event.time_ms] = charter_;
+  }
   return Status::Ok();
 }
 
@@ -24,6 +35,26 @@ const Charter* CharterView::Get(ViewBatch& batch) {
     charter_ = std::make_shared<Charter>(std::move(*c));
   }
   return charter_.get();
+}
+
+const Charter* CharterView::At(ViewBatch& batch, int64_t time_ms) {
+  const Charter* now = Get(batch);
+  if (!now || !history_) return now;
+  if (!adopted_) {
+    adopted_.emplace();
+    std::istringstream index(batch.Get(key_ + "/index").value_or(""));
+    int64_t time;
+    uint32_t version;
+    while (index >> time >> version) {
+      // (Written with the index line in one batch, and read back as written.)
+      auto text = batch.Get(key_ + "/v/" + keys::Pad(version, 10));
+      if (auto c = Charter::FromJson(text.value_or("")); c.ok())
+        (*adopted_)[time] = std::make_shared<Charter>(std::move(*c));
+    }
+  }
+  auto in_force = adopted_->upper_bound(time_ms);
+  if (in_force == adopted_->begin()) return now;
+  return std::prev(in_force)->second.get();
 }
 
 Result<PermitFold> FoldPermit(ViewBatch& batch, const std::string& key, const Envelope& event) {

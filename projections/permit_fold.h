@@ -3,7 +3,9 @@
 // another, one event at a time.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "domain/state.h"
@@ -15,15 +17,26 @@ namespace pl {
 
 class CharterView {
  public:
-  explicit CharterView(std::string key) : key_(std::move(key)) {}
+  // With `history`, every charter adopted is kept too (under `key`/...),
+  // for At.
+  explicit CharterView(std::string key, bool history = false)
+      : key_(std::move(key)), history_(history) {}
   // Keeps the charter of a CharterAdopted event; any other event: nothing.
   Status Observe(const Envelope& event, ViewBatch& batch);
   // The charter in force, or null before one was adopted.
   const Charter* Get(ViewBatch& batch);
+  // The charter in force at `time_ms` (the one in force now for a time
+  // before any adoption; null before one was adopted): the service levels
+  // and calendar a stage entered then is due by (ServiceLevelsFor).
+  // Needs `history`.
+  const Charter* At(ViewBatch& batch, int64_t time_ms);
 
  private:
   std::string key_;
+  bool history_;
   std::shared_ptr<const Charter> charter_;  // cached
+  // By the time of adoption; loaded at the first At.
+  std::optional<std::map<int64_t, std::shared_ptr<const Charter>>> adopted_;
 };
 
 struct PermitFold {

@@ -56,9 +56,14 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
     const std::string stage = StatusName(before.status);
     int days = WorkingDaysBetween(before.stage_entered_ms, event.time_ms, charter);
     Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
-    if (auto sl = charter.service_days.find(stage); sl != charter.service_days.end()) {
+    // On time: by the due date the permit's view promised (the level and
+    // calendar of the charter in force when the stage was entered).
+    const Charter& levels = *charter_.At(batch, before.stage_entered_ms);
+    if (auto sl = levels.service_days.find(stage); sl != levels.service_days.end()) {
       Count(batch, keys::Stat("sla_all", kel, month, stage), 1);
-      if (days <= sl->second) Count(batch, keys::Stat("sla_ok", kel, month, stage), 1);
+      if (LocalDate(event.time_ms, charter) <=
+          AddWorkingDays(before.stage_entered_ms, sl->second, levels))
+        Count(batch, keys::Stat("sla_ok", kel, month, stage), 1);
     }
     Count(batch, keys::CurrentStage(kel, stage), -1);
   }

@@ -38,7 +38,7 @@ class PermitViewsProjection final : public Projection {
   void UpdateRegister(ViewBatch& batch, const Charter& charter, const PermitState& after,
                       const Envelope& event);
 
-  CharterView charter_{keys::Charter()};
+  CharterView charter_{keys::Charter(), /*history=*/true};
   std::optional<PermitFold> last_;  // of the last event applied
 };
 

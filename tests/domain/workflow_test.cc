@@ -331,6 +331,29 @@ TEST(Stage, AnAmendedServiceLevelAppliesToStagesEnteredAfterIt) {
   EXPECT_EQ(after.due_date, "2026-03-25");  // past Nyepi and Idul Fitri (19-20 March)
 }
 
+// Nor does a holiday declared or dropped since: the promise was counted on
+// the calendar of the charter in force when the stage was entered.
+TEST(Stage, AHolidayDeclaredOrDroppedLaterMovesNoPromisedDueDate) {
+  PermitWorld w;
+  w.now = Jakarta(2026, 3, 5);  // Thursday
+  w.AdvanceTo(S::kSubmitted);
+  ASSERT_EQ(Stage(w.state, w.gov).due_date, "2026-03-09");  // Fri 6, Mon 9
+  auto doc = nlohmann::json::parse(DefaultCharterText());
+  doc["charter_version"] = 2;
+  doc["holidays"].push_back("2026-03-06");
+  auto d = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{doc.dump()}, Jakarta(2026, 3, 5, 12)), w.gov);
+  ASSERT_EQ(d.events.size(), 1u) << (d.refusal ? d.refusal->message : "");
+  EvolveGovernance(w.gov, d.events[0]);
+  EXPECT_EQ(Stage(w.state, w.gov).due_date, "2026-03-09");
+  // A stage entered after the amendment counts the new holiday.
+  PermitWorld later;
+  later.gov = w.gov;
+  later.now = Jakarta(2026, 3, 5, 13);
+  later.AdvanceTo(S::kSubmitted);
+  EXPECT_EQ(Stage(later.state, later.gov).due_date, "2026-03-10");  // Mon 9, Tue 10
+}
+
 TEST(Stage, AfterASurveyThatFoundTheZoningNotMetTheLurahCanOnlyDecline) {
   PermitWorld w;
   w.AdvanceTo(S::kSurveyScheduled);

@@ -13,6 +13,7 @@
 
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
+#include "gateways/api_render.h"
 #include "gateways/audit_cli.h"
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
@@ -405,6 +406,63 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
     EXPECT_EQ(s->status, PermitStatus::kWithdrawn);
     EXPECT_EQ(s->version, 2u);
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The public statistics count a stage on time by the due date the permit's
+// own view promised: the service level of the charter in force when the
+// stage was entered, not of the one in force when it ended.
+TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
+  const std::string dir = FreshDir("sla");
+  auto jakarta = [](int d, int hour) {  // March 2026, Jakarta time
+    using namespace std::chrono;
+    auto t = sys_days{year(2026) / March / day(d)} + hours(hour) - hours(7);
+    return duration_cast<milliseconds>(t.time_since_epoch()).count();
+  };
+  std::atomic<int64_t> now = jakarta(2, 9);  // Monday
+  LedgerOptions lo = LedgerOptions::At(dir);
+  lo.clock = [&] { return now.load(); };
+  lo.charter_time_ms = jakarta(1, 9);
+  auto opened = Ledger::Open(lo);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Ledger& l = **opened;
+  auto run = [&](const std::string& id, const std::string& stream, Actor actor, Action action) {
+    Command c;
+    c.id = CommandId(id);
+    c.stream = StreamId(stream);
+    c.actor = std::move(actor);
+    c.action = std::move(action);
+    Outcome o = l.ExecuteSync(std::move(c));
+    EXPECT_TRUE(o.error.ok() && !o.refusal)
+        << id << ": " << (o.refusal ? o.refusal->message : o.error.message());
+  };
+  const Actor admin{"admin", "admin", ""}, officer{"ptsp-1", "ptsp_officer", "31.74.10.1002"};
+  run("enrol", kGovernanceStream.str(), admin,
+      EnrollOfficer{"ptsp-1", "Petugas", "ptsp_officer", "31.74.10.1002", HashToken("t")});
+  now = jakarta(5, 9);  // Thursday: due in 2 working days, Monday 9 March
+  SubmitApplication s;
+  s.kelurahan = "31.74.10.1002";
+  s.personal = {"3174010101900001", "Budi", "Jl. A", "", "", ""};
+  s.business = {"Toko Makmur", "47111", "toko", 1000000, 2000000, 1, "leased"};
+  s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
+  s.tracking_hash = "h-sla";
+  run("apply", "PSLA1", {"applicant", "applicant", "PSLA1"}, s);
+  // The same day, version 2 gives submitted applications 10 working days.
+  now = jakarta(5, 12);
+  auto amended = nlohmann::json::parse(l.governance()->charter->canonical_json);
+  amended["charter_version"] = 2;
+  amended["service_days"]["submitted"] = 10;
+  run("amend", kGovernanceStream.str(), admin, AdoptCharter{amended.dump()});
+  now = jakarta(10, 9);  // Tuesday: a day past the promise, within version 2's level
+  ASSERT_TRUE(RenderStage(*l.queries().Permit("PSLA1"), *l.governance(), now)["overdue"]);
+  run("verify", "PSLA1", officer, VerifyDocuments{});
+  const auto stats = l.queries().Stats();
+  nlohmann::json level;
+  for (const auto& m : stats["kecamatan"]["months"])
+    if (m["month"] == "2026-03") level = m["service_level"]["submitted"];
+  EXPECT_EQ(level["total"], 1) << stats.dump();
+  EXPECT_EQ(level["on_time"], 0) << "it was overdue: " << stats.dump();
+  opened->reset();
   std::filesystem::remove_all(dir);
 }
 

@@ -1049,6 +1049,16 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   charter["permissions"]["verify_documents"] = {"ptsp_head"};
   auto r = client_.Request("PUT", "/v1/charter", charter.dump(), ledger_->admin_token());
   ASSERT_EQ(r.status, 200) << r.body;
+  // Every version adopted stays readable, for an auditor.
+  const int v = charter["charter_version"];
+  EXPECT_EQ(client_.Get("/v1/charter?version=" + std::to_string(v - 1))
+                .json()["permissions"]["verify_documents"],
+            json({"ptsp_officer"}));
+  EXPECT_EQ(client_.Get("/v1/charter?version=" + std::to_string(v)).json(),
+            client_.Get("/v1/charter").json());
+  r = client_.Get("/v1/charter?version=" + std::to_string(v + 1));
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_NE(r.body.find("was never adopted"), std::string::npos) << r.body;
   auto [complete, code1] = Submit("worklist-complete");
   json lacking_app = Application("worklist-lacking", kUlujami);
   lacking_app["documents"] = json::array({"form"});
