@@ -205,7 +205,11 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return get({"version"}, [&](const Query& q) {
       auto gov = ledger_.governance();
       std::shared_ptr<const Charter> c = gov->charter;
-      if (const std::string v = q.Value("version"); !v.empty()) {
+      if (const auto given = q.Get("version")) {
+        const std::string& v = *given;
+        if (v.empty() || v.size() > 10 || !std::all_of(v.begin(), v.end(), ::isdigit))
+          return respond(ErrorResponse(*req, http::status::bad_request, "invalid_parameter",
+                                       "?version= must be a charter version number"));
         c = nullptr;
         for (const auto& [time, adopted] : gov->adopted)
           if (std::to_string(adopted->version) == v) c = adopted;

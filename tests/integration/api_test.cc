@@ -1059,6 +1059,8 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   r = client_.Get("/v1/charter?version=" + std::to_string(v + 1));
   EXPECT_EQ(r.status, 404) << r.body;
   EXPECT_NE(r.body.find("was never adopted"), std::string::npos) << r.body;
+  EXPECT_EQ(client_.Get("/v1/charter?version=").status, 400);
+  EXPECT_EQ(client_.Get("/v1/charter?version=v2").status, 400);
   auto [complete, code1] = Submit("worklist-complete");
   json lacking_app = Application("worklist-lacking", kUlujami);
   lacking_app["documents"] = json::array({"form"});
