@@ -21,7 +21,7 @@ sys_days LocalDay(int64_t time_ms, const Charter& charter) {
 bool IsWorkingDay(sys_days d, const Charter& charter) {
   std::chrono::weekday wd{d};
   if (wd == std::chrono::Saturday || wd == std::chrono::Sunday) return false;
-  return !charter.holidays.count(FormatDate(d));
+  return !charter.holidays.count(d);
 }
 
 std::optional<sys_days> ParseDate(std::string_view s) {

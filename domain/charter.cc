@@ -298,11 +298,12 @@ void ParseInto(const json& doc, Charter& c) {
 
   auto holidays = StrList(doc["holidays"], "holidays");
   for (size_t i = 0; i < holidays.size(); ++i) {
-    if (!ParseDate(holidays[i]) || holidays[i] < "1900" || holidays[i] > "2200") {
+    const auto day = ParseDate(holidays[i]);
+    if (!day || holidays[i] < "1900" || holidays[i] > "2200") {
       Fail("holidays[" + std::to_string(i) + "]",
            "\"" + holidays[i] + "\" is not a YYYY-MM-DD date between 1900 and 2200");
     }
-    c.holidays.insert(holidays[i]);
+    c.holidays.insert(*day);
   }
 
   const auto& el = doc["eligibility"];

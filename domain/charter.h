@@ -4,6 +4,7 @@
 // log by a CharterAdopted event, so who may do what is part of the history.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -70,8 +71,9 @@ struct Charter {
   std::vector<Stakeholder> stakeholders;
   std::map<std::string, RoleDef> roles;                         // role id -> definition
   std::map<std::string, std::vector<std::string>> permissions;  // action -> roles allowed
-  std::map<std::string, int> service_days;  // status name -> working days allowed in it
-  std::set<std::string> holidays;           // YYYY-MM-DD, Jakarta dates
+  std::map<std::string, int> service_days;   // status name -> working days allowed in it
+  std::set<std::chrono::sys_days> holidays;  // Jakarta dates (a set of days: the clock
+                                             // looks each working day up)
   Eligibility eligibility;
   int validity_years = 5;
   std::vector<std::string> required_documents;

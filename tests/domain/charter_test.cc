@@ -2,6 +2,7 @@
 // refused with invalid_charter and a message naming the offending key.
 #include <nlohmann/json.hpp>
 
+#include "domain/calendar.h"
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -34,7 +35,7 @@ TEST(Charter, DefaultCharterLoads) {
   EXPECT_EQ(c->optional_documents, std::vector<std::string>{"npwp"});
   EXPECT_EQ(c->rejection_reasons, Charter::kDefaultRejectionReasons);
   EXPECT_EQ(c->utc_offset_minutes, 420);
-  EXPECT_TRUE(c->holidays.count("2026-08-17"));
+  EXPECT_TRUE(c->holidays.count(*ParseDate("2026-08-17")));
   EXPECT_TRUE(c->KnowsDocument("npwp"));
   EXPECT_TRUE(c->KnowsDocument("ktp"));
   EXPECT_FALSE(c->KnowsDocument("passport"));

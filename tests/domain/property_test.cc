@@ -130,7 +130,9 @@ void ExpectWhatTheStatusCarries(const PermitState& s) {
   ASSERT_FALSE(s.kelurahan.empty()) << at;
   ASSERT_GT(s.submitted_ms, 0) << at;
   ASSERT_GE(s.stage_entered_ms, s.submitted_ms) << at;
-  if (s.status == S::kIncomplete) ASSERT_FALSE(s.missing.empty()) << "what to bring" << at;
+  if (s.status == S::kIncomplete) {
+    ASSERT_FALSE(s.missing.empty()) << "what to bring" << at;
+  }
   const bool scheduled = s.status == S::kSurveyScheduled || s.status == S::kSurveyed ||
                          s.status == S::kRecommended || s.status == S::kIssued;
   if (scheduled) {
@@ -139,7 +141,9 @@ void ExpectWhatTheStatusCarries(const PermitState& s) {
   }
   const bool surveyed =
       s.status == S::kSurveyed || s.status == S::kRecommended || s.status == S::kIssued;
-  if (surveyed) ASSERT_TRUE(s.zoning_compliant.has_value()) << at;
+  if (surveyed) {
+    ASSERT_TRUE(s.zoning_compliant.has_value()) << at;
+  }
   if (s.status == S::kRecommended || s.status == S::kIssued) {
     ASSERT_EQ(s.zoning_compliant, true) << "recommended only where the zoning fits" << at;
     ASSERT_FALSE(s.letter_number.empty()) << at;
