@@ -54,11 +54,15 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
   const std::string month = LocalDate(event.time_ms, charter).substr(0, 7);
   if (before.status != PermitStatus::kNone) {
     const std::string stage = StatusName(before.status);
-    int days = WorkingDaysBetween(before.stage_entered_ms, event.time_ms, charter);
-    Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
-    // On time: by the due date the permit's view promised (the level and
-    // calendar of the charter in force when the stage was entered).
+    // Both chosen by time, not by what the views applied so far: the same in
+    // a replay, which reads the governance stream's partition first. Days
+    // spent count on the calendar in force when the stage was left; a stay
+    // is on time by the due date the permit's view promised (the level and
+    // calendar in force when the stage was entered).
+    const Charter& left = *charter_.At(batch, event.time_ms);
     const Charter& levels = *charter_.At(batch, before.stage_entered_ms);
+    int days = WorkingDaysBetween(before.stage_entered_ms, event.time_ms, left);
+    Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
     if (auto sl = levels.service_days.find(stage); sl != levels.service_days.end()) {
       Count(batch, keys::Stat("sla_all", kel, month, stage), 1);
       if (LocalDate(event.time_ms, charter) <=
