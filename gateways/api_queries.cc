@@ -142,8 +142,9 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
-        if (!read_only && !takes(Stage(*st, *gov).next_roles)) continue;
-        json p = RenderStage(*st, *gov, now);
+        const StageInfo stage = Stage(*st, *gov);
+        if (!read_only && !takes(stage.next_roles)) continue;
+        json p = RenderStage(stage, *charter, now);
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},
                      {"business_name", st->business.name},

@@ -18,24 +18,6 @@ nlohmann::json RoleNames(const std::vector<std::string>& roles, const Charter& c
   return out;
 }
 
-nlohmann::json StageJson(const PermitState& s, const GovernanceState& gov, int64_t now_ms) {
-  const Charter& c = *gov.charter;
-  StageInfo st = Stage(s, gov);
-  nlohmann::json j = {{"stage", st.stage},
-                      {"missing", st.missing},
-                      {"next_actions", st.next_actions},
-                      {"next_roles", RoleNames(st.next_roles, c)},
-                      {"service_days", st.service_days}};
-  if (!st.due_date.empty()) {
-    j["due_date"] = st.due_date;
-    j["overdue"] = LocalDate(now_ms, c) > st.due_date;
-  } else {
-    j["due_date"] = nullptr;
-    j["overdue"] = false;
-  }
-  return j;
-}
-
 }  // namespace
 
 void DropPersonIds(nlohmann::json& events) {
@@ -132,7 +114,23 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
 }
 
 nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms) {
-  return StageJson(s, gov, now_ms);
+  return RenderStage(Stage(s, gov), *gov.charter, now_ms);
+}
+
+nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms) {
+  nlohmann::json j = {{"stage", st.stage},
+                      {"missing", st.missing},
+                      {"next_actions", st.next_actions},
+                      {"next_roles", RoleNames(st.next_roles, c)},
+                      {"service_days", st.service_days}};
+  if (!st.due_date.empty()) {
+    j["due_date"] = st.due_date;
+    j["overdue"] = LocalDate(now_ms, c) > st.due_date;
+  } else {
+    j["due_date"] = nullptr;
+    j["overdue"] = false;
+  }
+  return j;
 }
 
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
@@ -160,7 +158,7 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
                       {"stage_entered_at", IsoTime(s.stage_entered_ms)},
                       {"history", steps},
                       {"consents", s.consents}};
-  j.update(StageJson(s, gov, now_ms));
+  j.update(RenderStage(s, gov, now_ms));
   if (!s.survey_date.empty()) j["survey_date"] = s.survey_date;
   if (!s.permit_number.empty()) {
     j["permit_number"] = s.permit_number;

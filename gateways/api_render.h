@@ -5,6 +5,7 @@
 #include <string>
 
 #include "domain/charter.h"
+#include "domain/decider.h"
 #include "domain/state.h"
 #include "events/personal_vault.h"
 
@@ -27,6 +28,8 @@ void DropPersonIds(nlohmann::json& events);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
 // due_date and overdue.
 nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms);
+// The same of a stage worked out already (Stage), under the charter in force.
+nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms);
 // The applicant's view (GET /v1/track/{code}): stage, timeline, what is
 // missing, the next step and who takes it, the due date, the history.
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
