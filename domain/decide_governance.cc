@@ -164,6 +164,10 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                                       "\"; issue a fresh token");
   }
   if (Blank(a.name)) return Refuse("missing_field", "the officer's name is empty");
+  if (auto r = PersonalDataIn(a.name, "officer's name",
+                              "is published for good (enrolments are public on the "
+                              "transparency log)"))
+    return *r;
   Decision d;
   Emit(d, cmd, gov.version,
        OfficerEnrolled{a.officer_id, a.name, a.role, a.jurisdiction, a.token_hash});

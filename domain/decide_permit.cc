@@ -167,6 +167,13 @@ Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
 }
 
 Decision Handle(const Ctx& c, const IssuePermit&) {
+  // A legal order erased the applicant's data while the application was
+  // open: a permit names its holder, and nobody could prove to hold it.
+  if (c.state.personal_erased)
+    return Refuse("personal_data_erased",
+                  "the applicant's personal data was erased (a legal order) while the "
+                  "application was open, so the permit would name no holder; reject the "
+                  "application instead (reject, with the reason code that fits)");
   using namespace std::chrono;
   std::string from = LocalDate(c.cmd.time_ms, c.charter);
   year_month_day ymd{*ParseDate(from)};
@@ -237,6 +244,11 @@ Decision Handle(const Ctx& c, const GrantConsent& a) {
   if (!sub) return UnknownSubscriber(c, a.subscriber);  // even if consented before it was dropped
   if (c.state.consents.count(a.subscriber)) return NoOp();
   if (!sub->consent_required) return ConsentNotRequired(a.subscriber);
+  if (c.state.personal_erased)
+    return Refuse("personal_data_erased",
+                  "this application's personal data was erased: there is nothing of the "
+                  "applicant's left to share with \"" +
+                      a.subscriber + "\"");
   return One(c, ConsentGranted{a.subscriber});
 }
 
@@ -253,12 +265,26 @@ Decision Handle(const Ctx& c, const WithdrawConsent& a) {
 }
 
 Decision Handle(const Ctx& c, const ErasePersonalData& a) {
-  if (c.state.personal_erased) return NoOp();
   // The applicant's tracking code proves this one application, not the
   // person: anyone may apply under another's NIK. So an applicant erases
   // the application; every application of the person is erased by the
-  // administrator, who checks the identity and cites the legal order.
+  // administrator, who checks the identity and cites the legal order. An
+  // order is carried out even through an application erased already: it
+  // reaches the person's other applications, later ones included.
   const bool applicant = c.cmd.actor.role == "applicant";
+  if (c.state.personal_erased && applicant) return NoOp();
+  if (applicant && !Blank(a.legal_basis))
+    return Refuse("role_not_permitted",
+                  "an applicant's erasure takes no legal_basis (that is the administrator's, "
+                  "for a legal order): it is recorded as the applicant's own request; send it "
+                  "without legal_basis");
+  // Processing an application needs the applicant's name and address, and
+  // every text of its history after the erasure could no longer be checked
+  // for them: the applicant ends the application first.
+  if (applicant && IsOpen(c.state.status))
+    return Refuse("application_open",
+                  "the application is still being processed, which needs your name and "
+                  "address; withdraw it first (action withdraw), then ask for the erasure");
   std::string basis = a.legal_basis;
   if (Blank(basis)) {
     if (!applicant) {

@@ -52,8 +52,11 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
       return R("personal_data_in_text",
                std::string("the ") + field +
                    " is published (in the public register and the feeds) and may not hold the "
-                   "applicant's full name, which no public view shows; a first name or a trade "
-                   "name will do (\"Warung Bu Sari\")");
+                   "applicant's full name, which no public view shows; " +
+                   (OneWordName(s.personal.name)
+                        ? "the applicant's name is one word, so it may not appear at all: "
+                          "choose a trade name without it (\"Warung Sederhana\")"
+                        : "a first name or a trade name will do (\"Warung Bu Sari\")"));
   }
   if (Blank(s.personal.name)) {
     return R("missing_field", "the applicant's name (applicant.name) is empty");

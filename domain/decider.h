@@ -42,9 +42,17 @@ void EvolveGovernance(GovernanceState& state, const Envelope& event);
 // two letters or more) is a word of the text, in any order and however
 // spaced or punctuated ("Santoso, Budi", "budi  santoso", a no-break or
 // zero-width space between them), or the name's words run together in one
-// word ("BudiSantoso"). A one-word name of fewer than three letters is not
-// looked for.
+// word ("BudiSantoso"). Letters compare without their marks ("Nurhaliza" is
+// "Nurhalizá"), and an apostrophe may be written or left out ("Maruf" is
+// "Ma'ruf"). A one-word name of fewer than three letters is not looked for.
 bool MentionsName(std::string_view text, std::string_view name);
+// Whether `name` is a single word ("Sari"), which a text may then not hold
+// at all.
+bool OneWordName(std::string_view name);
+// Whether `text` names the street of the home `address` ("Jl. Delman Utama"
+// of "Jl. Delman Utama No. 9 RT 005/RW 008"): its words in a row, however
+// written; a street of one word only after "Jl.", "Jalan" or "Gang".
+bool MentionsAddress(std::string_view text, std::string_view address);
 
 // Where a permit stands for the people waiting on it.
 struct StageInfo {

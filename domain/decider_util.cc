@@ -216,12 +216,29 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-// The words of `s`, ASCII letters lower-cased.
-std::vector<std::string> Words(std::string_view s) {
+// Latin letters U+00C0 to U+017F without their marks, lower-case ('.':
+// none, or not a letter): "Nurhalizá" is written "Nurhaliza" as often.
+constexpr std::string_view kLatinBase =
+    "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.yaaaaaaccccccccdddd"
+    "eeeeeeeeeegggggggghhhhiiiiiiiiii..jjkk.llllllllllnnnnnn...oooooo..rrrrrrsssssssstttt"
+    "ttuuuuuuuuuuuuwwyyyzzzzzz.";
+
+// An apostrophe, as names are written with one or without ("Ma'ruf", "Maruf").
+bool Apostrophe(uint32_t cp) {
+  return cp == '\'' || cp == '`' || cp == 0xB4 || cp == 0x2BC || cp == 0x2018 || cp == 0x2019;
+}
+
+// The words of `s`, letters lower-cased and Latin ones without their marks;
+// apostrophes split words or, with `join_apostrophes`, are left out.
+std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
   std::vector<std::string> words(1);
   for (uint32_t cp : CodePoints(s)) {
-    if (ZeroWidth(cp)) continue;
-    if (WordCharacter(cp)) {
+    // Combining marks (U+0300 to U+036F) are left out too: "e" then U+0301 is "e".
+    if (ZeroWidth(cp) || (cp >= 0x300 && cp <= 0x36F) || (join_apostrophes && Apostrophe(cp)))
+      continue;
+    if (cp >= 0xC0 && cp < 0xC0 + kLatinBase.size() && kLatinBase[cp - 0xC0] != '.') {
+      words.back() += kLatinBase[cp - 0xC0];
+    } else if (WordCharacter(cp)) {
       AppendUtf8(words.back(), cp);
     } else if (!words.back().empty()) {
       words.emplace_back();
@@ -233,11 +250,13 @@ std::vector<std::string> Words(std::string_view s) {
 
 }  // namespace
 
-bool MentionsName(std::string_view text, std::string_view name) {
-  std::vector<std::string> wanted = Words(name);
+namespace {
+
+bool MentionsName(std::string_view text, std::string_view name, bool join_apostrophes) {
+  std::vector<std::string> wanted = Words(name, join_apostrophes);
   std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
   if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
-  const std::vector<std::string> have = Words(text);
+  const std::vector<std::string> have = Words(text, join_apostrophes);
   if (std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
         return std::find(have.begin(), have.end(), w) != have.end();
       }))
@@ -248,6 +267,38 @@ bool MentionsName(std::string_view text, std::string_view name) {
   for (const auto& w : wanted) joined += w;
   return std::any_of(have.begin(), have.end(),
                      [&](const std::string& w) { return w.find(joined) != std::string::npos; });
+}
+
+}  // namespace
+
+bool MentionsName(std::string_view text, std::string_view name) {
+  return MentionsName(text, name, false) || MentionsName(text, name, true);
+}
+
+bool OneWordName(std::string_view name) { return Words(name, true).size() == 1; }
+
+bool MentionsAddress(std::string_view text, std::string_view address) {
+  // The street: the address up to its first number ("Jl. Delman Utama" of
+  // "Jl. Delman Utama No. 9 RT 005/RW 008").
+  const size_t digit = address.find_first_of("0123456789");
+  std::vector<std::string> street = Words(address.substr(0, digit), true);
+  auto marker = [](const std::string& w) {
+    return w == "jl" || w == "jln" || w == "jalan" || w == "gg" || w == "gang";
+  };
+  const auto number_word = std::find_if(street.begin(), street.end(), [](const std::string& w) {
+    return w == "no" || w == "nomor" || w == "rt" || w == "rw" || w == "blok" || w == "kav";
+  });
+  street.erase(number_word, street.end());
+  std::erase_if(street, [&](const std::string& w) { return marker(w) || w.size() < 3; });
+  if (street.empty()) return false;
+  const std::vector<std::string> have = Words(text, true);
+  for (size_t i = 0; i + street.size() <= have.size(); ++i) {
+    if (!std::equal(street.begin(), street.end(), have.begin() + i)) continue;
+    // One word may be a word of the text by chance ("Mawar"): with "Jl."
+    // or "Gang" before it, it is the street.
+    if (street.size() > 1 || (i > 0 && marker(have[i - 1]))) return true;
+  }
+  return false;
 }
 
 bool HoldsEmailAddress(std::string_view s) {

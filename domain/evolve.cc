@@ -147,6 +147,8 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
     if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
     // After a survey that found the zoning not met, the Lurah can only decline.
     if (action == "recommend" && state.zoning_compliant == false) continue;
+    // Nor is a permit issued to an applicant a legal order erased.
+    if (action == "issue_permit" && state.personal_erased) continue;
     // A scheduled survey may be rescheduled, but its next step is the survey.
     if (action == "schedule_survey" && state.status == PermitStatus::kSurveyScheduled) continue;
     // Documents are verified once every required one is in: until then the

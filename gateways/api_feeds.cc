@@ -46,31 +46,42 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                      subscriber + "\" (the administrator hands it out)"));
   // Resume position: the Last-Event-ID header (what EventSource sends on a
   // reconnection, beside the URL it was opened with), else ?after=; 0
-  // starts at the beginning. A malformed ?after= is refused either way.
-  const std::string query_after = query.Value("after");
-  std::string after_text = query_after;
+  // starts at the beginning. A malformed ?after= is refused either way, and
+  // so is an empty value: an unset cursor variable would read the feed
+  // again from its start.
+  const auto query_after = query.Get("after");
+  std::optional<std::string> after_text = query_after;
+  if (std::distance(req.equal_range("Last-Event-ID").first,
+                    req.equal_range("Last-Event-ID").second) > 1)
+    return respond(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "the request has two Last-Event-ID headers; send one"));
   if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
-  std::string limit_text = query.Value("limit");
-  auto number = [](const std::string& t, uint64_t dflt) -> std::optional<uint64_t> {
-    if (t.empty()) return dflt;
-    if (t.size() > 19 || !std::all_of(t.begin(), t.end(), ::isdigit)) return std::nullopt;
-    return std::stoull(t);
+  const auto limit_text = query.Get("limit"), wait_text = query.Get("wait");
+  auto number = [](const std::optional<std::string>& t, uint64_t dflt) -> std::optional<uint64_t> {
+    if (!t) return dflt;
+    if (t->empty() || t->size() > 19 || !std::all_of(t->begin(), t->end(), ::isdigit))
+      return std::nullopt;
+    return std::stoull(*t);
   };
   if (!number(query_after, 0)) after_text = query_after;  // named in the error below
   auto after = number(after_text, 0);
   auto limit = number(limit_text, kFeedPage);
-  auto wait = number(query.Value("wait"), 0);
+  auto wait = number(wait_text, 0);
   auto invalid = [&](const std::string& what) {
     respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", what));
   };
+  auto shown = [](const std::optional<std::string>& t) { return "\"" + t->substr(0, 40) + "\""; };
   if (!after)
-    return invalid("Last-Event-ID (or ?after=) must be a message sequence number, got \"" +
-                   after_text.substr(0, 40) + "\"");
+    return invalid(
+        "Last-Event-ID (or ?after=) must be a message sequence number (0 for the "
+        "start), got " +
+        shown(after_text));
   if (!limit || *limit == 0 || *limit > kFeedPage)
-    return invalid("?limit= must be a number from 1 to " + std::to_string(kFeedPage) + ", got \"" +
-                   limit_text.substr(0, 40) + "\"");
+    return invalid("?limit= must be a number from 1 to " + std::to_string(kFeedPage) + ", got " +
+                   shown(limit_text));
   if (!wait || *wait > kFeedMaxWaitS)
-    return invalid("?wait= must be seconds from 0 to " + std::to_string(kFeedMaxWaitS));
+    return invalid("?wait= must be whole seconds from 0 to " + std::to_string(kFeedMaxWaitS) +
+                   ", got " + shown(wait_text));
   if (*wait == 0) return respond(FeedPage(req, subscriber, *after, *limit));
   if (FeedProjection::LastSeq(ledger_.engine().db(), subscriber) > *after) {
     size_t messages = 0;

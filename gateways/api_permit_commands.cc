@@ -133,21 +133,25 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
-  // A published reason, or a survey note, may not name the applicant. The
-  // domain refuses identity numbers but never sees names in the clear; this
-  // gateway opens the name, and compares only for senders who see it
-  // anyway: to anyone else the answer would tell whether a guessed name is
-  // the applicant's.
+  // A published reason, or a survey note, may not name the applicant or
+  // the street of their home. The domain refuses identity numbers but never
+  // sees names in the clear; this gateway opens them, and compares only for
+  // senders who see them anyway: to anyone else the answer would tell
+  // whether a guessed name or address is the applicant's.
   if (auto shared = SharedTextOf(parsed->action)) {
     auto charter = ledger_.governance()->charter;
     auto state = ledger_.queries().Permit(permit_id);
     if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
       auto personal = ledger_.vault().Unseal(state->applicant);
-      if (personal.ok() && MentionsName(*shared->text, personal->name))
+      const char* found = !personal.ok()                                ? nullptr
+                          : MentionsName(*shared->text, personal->name) ? "name the applicant"
+                          : MentionsAddress(*shared->text, personal->address)
+                              ? "name the street of the applicant's home"
+                              : nullptr;
+      if (found)
         return respond(ErrorResponse(
             req, http::status::unprocessable_entity, "personal_data_in_text",
-            std::string(shared->read_by) + " and may not name the applicant; write it without "
-                                           "the name"));
+            std::string(shared->read_by) + " and may not " + found + "; write it without it"));
     }
   }
   Command cmd;

@@ -60,14 +60,19 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
     return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
                                  "only auditors, kecamatan monitors and the administrator read "
                                  "another officer's trail"));
-  const std::string limit_text = query.Value("limit");
   uint64_t limit = 500;
-  if (!limit_text.empty()) {
-    if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit) ||
-        (limit = std::stoull(limit_text)) == 0 || limit > 1000)
-      return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
-                                   "?limit= must be a number from 1 to 1000"));
+  if (const auto limit_text = query.Get("limit")) {
+    if (limit_text->empty() || limit_text->size() > 4 ||
+        !std::all_of(limit_text->begin(), limit_text->end(), ::isdigit) ||
+        (limit = std::stoull(*limit_text)) == 0 || limit > 1000)
+      return respond(ErrorResponse(
+          req, http::status::bad_request, "invalid_parameter",
+          "?limit= must be a number from 1 to 1000, got \"" + limit_text->substr(0, 40) + "\""));
   }
+  if (const auto after = query.Get("after"); after && after->empty())
+    return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                 "?after= is empty: give the \"next\" of an earlier page, or "
+                                 "leave ?after= out for the first page"));
   auto page = ledger_.queries().ActorTrail(officer_id, query.Value("after"), limit);
   // A retired officer is no longer enrolled but keeps its trail; an id that
   // was never enrolled and never acted is most likely mistyped.

@@ -59,8 +59,11 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
       Problem("transition_not_allowed", where,
               std::string(type) + " (" + action + ") is not allowed from status " +
                   StatusName(st.status));
-    if (action == "erase_personal_data" && st.erased)
-      Problem("transition_not_allowed", where, "personal data erased twice");
+    // A legal order reaches every application of the person, so it may
+    // follow an erasure of this one (and a later application's data).
+    if (const auto* x = std::get_if<PersonalDataErased>(&e.payload);
+        x && st.erased && !x->person_wide())
+      Problem("transition_not_allowed", where, "personal data of this application erased twice");
     if (!charter->RoleMay(e.actor_role, action))
       Problem("role_not_permitted", where,
               "role \"" + e.actor_role + "\" may not " + action + " under charter version " +

@@ -16,7 +16,7 @@ void Apply(GovernanceState& gov, const Command& cmd) {
 void Enroll(GovernanceState& gov, const std::string& role, const std::string& jurisdiction) {
   Actor a = Officer(role, jurisdiction);
   Apply(gov, Cmd(kGovernanceStream.str(), Admin(),
-                 EnrollOfficer{a.id, "Officer " + a.id, role, jurisdiction, "token-" + a.id},
+                 EnrollOfficer{a.id, "Officer " + role, role, jurisdiction, "token-" + a.id},
                  Jakarta(2026, 1, 5)));
 }
 
@@ -50,7 +50,8 @@ Action SampleAction(const std::string& a, const std::string& kelurahan) {
   if (a == "recommend") return Recommend{"REK-1"};
   if (a == "decline_recommendation") return DeclineRecommendation{"not a business area"};
   if (a == "issue_permit") return IssuePermit{};
-  if (a == "reject") return Reject{"duplicate_application", "a permit already exists for this business"};
+  if (a == "reject")
+    return Reject{"duplicate_application", "a permit already exists for this business"};
   if (a == "withdraw") return Withdraw{"closing the business"};
   if (a == "revoke") return Revoke{"business closed"};
   if (a == "grant_consent") return GrantConsent{"bank-dki"};

@@ -16,6 +16,32 @@ Decision SubmitWith(const std::function<void(SubmitApplication&)>& edit) {
   return w.Try(Applicant(), s);
 }
 
+// Names are written with and without their marks and apostrophes.
+TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
+  for (const char* text :
+       {"Maruf Amin tidak jadi", "MA'RUF amin", "Ma\u2019ruf Amin", "Ma ruf Amin"})
+    EXPECT_TRUE(MentionsName(text, "Ma'ruf Amin")) << text;
+  EXPECT_TRUE(MentionsName("siti nurhaliza salihah", "Siti Nurhalizá Sâlihah"));
+  EXPECT_TRUE(MentionsName("Siti Nurhalize\u0301 Salihah", "Siti Nurhalizé Salihah"));
+  EXPECT_TRUE(MentionsName("Budi's warung, Santoso", "Budi Santoso"));
+  EXPECT_FALSE(MentionsName("Maruf tidak jadi", "Ma'ruf Amin"));
+  EXPECT_FALSE(MentionsName("Ruf Amin", "Ma'ruf Amin"));
+}
+
+TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
+  const char* home = "Jl. Delman Utama No. 9 RT 005/RW 008";
+  for (const char* text :
+       {"pindah dari Jl. Delman Utama No. 9", "rumah di delman utama", "JALAN DELMAN-UTAMA"})
+    EXPECT_TRUE(MentionsAddress(text, home)) << text;
+  for (const char* text : {"utama delman", "usaha utama tutup", "RT 005/RW 008"})
+    EXPECT_FALSE(MentionsAddress(text, home)) << text;
+  // A street of one word only with "Jl." or "Gang" before it.
+  EXPECT_TRUE(MentionsAddress("pindah ke jl mawar", "Jl. Mawar 1 RT 03 RW 05"));
+  EXPECT_TRUE(MentionsAddress("di Gang Mawar", "Gg. Mawar 1"));
+  EXPECT_FALSE(MentionsAddress("toko bunga mawar", "Jl. Mawar 1 RT 03 RW 05"));
+  EXPECT_FALSE(MentionsAddress("anything", "RT 03 RW 05"));
+}
+
 TEST(Refusal, NoCharter) {
   PermitWorld w;
   w.gov = GovernanceState{};
@@ -118,6 +144,13 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_ACCEPTED(SubmitWith([&](auto& s) {
     s.business.name = "Warung Bu " + who.personal.name.substr(0, who.personal.name.find(' '));
   }));
+  // A one-word name may not appear at all, and the advice says so.
+  auto sari = SubmitWith([](auto& s) {
+    s.personal.name = "Sari";
+    s.business.name = "Warung Bu Sari";
+  });
+  ASSERT_TRUE(sari.refusal);
+  EXPECT_NE(sari.refusal->message.find("one word"), std::string::npos) << sari.refusal->message;
   EXPECT_REFUSED(SubmitWith([](auto& s) {
                    s.documents = {"npwp", "ktp", "npwp"};
                  }),
@@ -485,6 +518,11 @@ TEST(Governance, EnrollOfficer) {
                  "missing_field");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
+  // The name is public on the transparency log for good: no phone number or
+  // e-mail address in it.
+  for (const char* name : {"Rina 0812 3456 7890", "Rina (rina@gmail.com)"})
+    EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", name, "lurah", kKel, "t1"}),
+                   "personal_data_in_text");
   for (const std::string& id :
        std::vector<std::string>{"a/b", "ptsp x", "../etc", std::string("a\0b", 3), "   ", "é",
                                 std::string(65, 'a'), "admin", "applicant", ".", ".."})

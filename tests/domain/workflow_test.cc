@@ -237,9 +237,30 @@ TEST(Workflow, ErasureByApplicantThenRepeatIsNoOp) {
   d = w.Run(Applicant(), ErasePersonalData{});
   EXPECT_TRUE(d.accepted());
   EXPECT_TRUE(d.events.empty());
+  // A legal order through an application erased already is carried out:
+  // it reaches the person's other applications.
   d = w.Run(Admin(), ErasePersonalData{"court order 12/2026"});
-  EXPECT_TRUE(d.accepted());
-  EXPECT_TRUE(d.events.empty());
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_TRUE(std::get<PersonalDataErased>(d.events[0].payload).person_wide());
+}
+
+TEST(Workflow, AnApplicantErasesOnlyAClosedApplicationAndCitesNoOrder) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyed);
+  EXPECT_REFUSED(w.Try(Applicant(), ErasePersonalData{}), "application_open");
+  EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"pindah usaha"}));
+  EXPECT_REFUSED(w.Try(Applicant(), ErasePersonalData{"saya minta"}), "role_not_permitted");
+  EXPECT_ACCEPTED(w.Run(Applicant(), ErasePersonalData{}));
+  // Nothing of the applicant is left to share.
+  EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{"bank-dki"}), "personal_data_erased");
+}
+
+TEST(Workflow, AnApplicationErasedByOrderIsNotIssued) {
+  PermitWorld w;
+  w.AdvanceTo(S::kRecommended);
+  EXPECT_ACCEPTED(w.Run(Admin(), ErasePersonalData{"court order 12/2026"}));
+  EXPECT_REFUSED(w.Try(Officer("ptsp_head"), IssuePermit{}), "personal_data_erased");
+  EXPECT_ACCEPTED(w.Run(Officer("ptsp_head"), Reject{"ineligible", "data erased by court order"}));
 }
 
 TEST(Workflow, ErasureByAdminNeedsALegalBasis) {

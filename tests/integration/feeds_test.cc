@@ -368,6 +368,13 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
             (std::pair{200, std::string()}));
   EXPECT_EQ(status("/v1/feeds/bank-dki?limit=0", Token("bank-dki")),
             (std::pair{400, std::string("invalid_parameter")}));
+  // An empty value is no value: an unset cursor would read the feed again.
+  for (const char* target :
+       {"/v1/feeds/bank-dki?after=", "/v1/feeds/bank-dki?limit=", "/v1/feeds/bank-dki?wait="})
+    EXPECT_EQ(status(target, Token("bank-dki")), (std::pair{400, std::string("invalid_parameter")}))
+        << target;
+  EXPECT_EQ(status("/v1/feeds/bank-dki", Token("bank-dki"), {{"Last-Event-ID", ""}}),
+            (std::pair{400, std::string("invalid_parameter")}));
   // Each message names the parameter that is wrong.
   for (auto [target, names] : {std::pair{"/v1/feeds/bank-dki?after=x", "Last-Event-ID"},
                                std::pair{"/v1/feeds/bank-dki?limit=x", "?limit="},
@@ -414,6 +421,7 @@ TEST_F(FeedsTest, AnApplicantErasesOneApplicationAndTheAdministratorThePerson) {
   auto mine = client_.Get("/v1/permits/" + other, other_code).json();
   EXPECT_FALSE(mine["applicant"].contains("person_id"))
       << "the pseudonym would confirm a guessed NIK: " << mine.dump();
+  Act(other, other_code, {{"action", "withdraw"}, {"reason", "tidak jadi"}});
   auto erased = Act(other, other_code, {{"action", "erase_personal_data"}});
   EXPECT_EQ(erased.body.find("person-"), std::string::npos) << erased.body;
   auto first = client_.Get("/v1/permits/" + id, Token("ptsp")).json();
@@ -551,6 +559,7 @@ TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
     ASSERT_NE(c.Get("/v1/feeds/bank-dki", subscriber_token).body.find(nik), std::string::npos);
     // A checkpoint signed before the erasure.
     ASSERT_EQ(c.Get("/v1/transparency/checkpoint").status, 200);
+    act({{"action", "withdraw"}, {"reason", "tidak jadi"}, {"command_id", "c1b"}});
     act({{"action", "erase_personal_data"}, {"command_id", "c2"}});
     ASSERT_EQ(c.Get("/v1/transparency/checkpoint").status, 200);
     ledger.Kill(SIGTERM);

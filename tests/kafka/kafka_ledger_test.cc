@@ -399,6 +399,12 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   // The applicant's erasure (this application's key), or the
   // administrator's on a legal order (every key of the person).
   auto erase = [&](const std::string& permit, bool person = false) {
+    if (!person) {  // an applicant ends the application first
+      Outcome w =
+          (*a)->ExecuteSync(Cmd("withdraw-" + permit, permit, {"applicant", "applicant", permit},
+                                Withdraw{"tidak jadi"}));
+      ASSERT_TRUE(w.error.ok() && !w.refusal) << w.error.ToString();
+    }
     Outcome o =
         (*a)->ExecuteSync(person ? Cmd("erase-" + permit, permit, {"admin", "admin", ""},
                                        ErasePersonalData{"Putusan PN Jakarta Selatan 12/2026"})
@@ -537,6 +543,9 @@ TEST(KafkaLedger, ReapplicationInTheErasuresBatchSurvives) {
     Outcome o = (*a)->ExecuteSync(submit_cmd("permit-reapply-x"));
     ASSERT_TRUE(o.error.ok() && !o.refusal);
     old_data = (*a)->queries().Permit("permit-reapply-x")->applicant;
+    o = (*a)->ExecuteSync(Cmd("withdraw-x", "permit-reapply-x",
+                              {"applicant", "applicant", "permit-reapply-x"}, Withdraw{"pindah"}));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
   }
   LedgerOptions go = KafkaLedger(TempDir("rg"), Bootstrap(), prefix, 1);
   go.kafka.process_commands = false;
@@ -579,6 +588,9 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
     Outcome o = (*a)->ExecuteSync(SubmitCommand("fenced", 1));
     ASSERT_TRUE(o.error.ok() && !o.refusal);
     erased_data = (*a)->queries().Permit(o.stream)->applicant;
+    o = (*a)->ExecuteSync(Cmd("withdraw-fenced-1", "permit-fenced-1",
+                              {"applicant", "applicant", "permit-fenced-1"}, Withdraw{"pindah"}));
+    ASSERT_TRUE(o.error.ok() && !o.refusal);
   }
   // Both commands wait on the command topic while no processor runs, so that
   // the first batch holds both. (The gateway is gone before the processor

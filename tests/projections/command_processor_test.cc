@@ -117,6 +117,9 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
       << (submitted.refusal ? submitted.refusal->message : submitted.error.ToString());
   const SealedPersonal sealed = processor->State(permit)->applicant;
   ASSERT_TRUE((*vault)->Unseal(sealed).ok());
+  // An applicant ends an application before erasing it.
+  ASSERT_FALSE(
+      Decide(*processor, Cmd("withdraw", permit, applicant, Withdraw{"ganti usaha"})).refusal);
 
   // The append fails: the erasure is not acknowledged, and changes nothing.
   faulty.fault = FaultyLog::Fault::kBefore;
@@ -152,6 +155,10 @@ TEST(CommandProcessor, AnErasureDestroysKeysOnlyOnceOnTheLogAndAtTheLatestOnReop
 
   // A processor stopped between the append and the destruction: the next
   // one destroys them when it opens.
+  ASSERT_FALSE(
+      Decide(*processor, Cmd("withdraw-2", second, {"applicant", "applicant", second.str()},
+                             Withdraw{"ganti usaha"}))
+          .refusal);
   faulty.fault = FaultyLog::Fault::kAfter;
   lost = Decide(*processor, Cmd("erase-2", second, {"applicant", "applicant", second.str()},
                                 ErasePersonalData{}));
@@ -193,6 +200,10 @@ TEST(CommandProcessor, AnApplicantErasesTheApplicationAndTheAdministratorThePers
   ASSERT_EQ(before[0].person_id, before[1].person_id);
   ASSERT_NE(PersonalVault::KeyOf(before[0]).key_id, PersonalVault::KeyOf(before[1]).key_id);
 
+  ASSERT_FALSE(
+      Decide(*processor, Cmd("withdraw-1", permits[1], {"applicant", "applicant", permits[1].str()},
+                             Withdraw{"ganti usaha"}))
+          .refusal);
   Outcome mine =
       Decide(*processor, Cmd("erase-1", permits[1], {"applicant", "applicant", permits[1].str()},
                              ErasePersonalData{}));
