@@ -81,6 +81,7 @@ export interface Tracking {
   permit_number?: string;
   valid_until?: string;
   outcome?: { code: string; reason: string };
+  consents: string[];
   history: Step[];
 }
 export interface WorkItem {
@@ -165,6 +166,8 @@ export interface Charter {
   rejection_reasons?: string[]; // absent: the ledger's five default codes
   holidays: string[]; // YYYY-MM-DD, besides Saturdays and Sundays
   utc_offset_minutes: number;
+  stakeholders?: Array<{ id: string; name: string }>;
+  data_sharing?: Record<string, { stakeholder: string; consent_required: boolean; fields: string[] }>;
 }
 export interface ActionResult {
   permit_id: string;

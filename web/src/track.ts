@@ -4,7 +4,7 @@
 // The code is typed, never taken from a link: a browser keeps every address
 // it opened in its history, where the next user of the computer finds it.
 import './styles.css';
-import { api, type Tracking } from './api';
+import { api, type ActionResult, type Charter, type Tracking } from './api';
 import { t, term } from './i18n';
 import { $, clear, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, statusBadge } from './ui';
 
@@ -13,6 +13,11 @@ const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
 
 let data: Tracking | null = null;
 let error: unknown = null;
+// The code of the application shown: the applicant's token for its actions.
+let code = '';
+let charter: Charter | null = null;
+// The answer to the applicant's last action: done (its key), or the refusal.
+let acted: { done?: string; error?: unknown } = {};
 
 // The code as the ledger writes it: upper case, four groups of five
 // joined by hyphens (typed with or without them, or with spaces), O read
@@ -43,15 +48,144 @@ async function lookup(raw: string): Promise<void> {
   input.removeAttribute('aria-invalid');
   clear(err);
   clear($('#result'), h('p', { class: 'muted' }, t('loading')));
+  acted = {};
+  await load(code);
+  focusOn('#result-heading');
+}
+
+async function load(typed: string): Promise<void> {
   try {
-    data = await api<Tracking>(`/v1/track/${encodeURIComponent(code)}`);
+    data = await api<Tracking>(`/v1/track/${encodeURIComponent(typed)}`);
+    code = typed;
     error = null;
+    // Who may receive the applicant's data with consent, by name.
+    charter ??= await api<Charter>('/v1/charter').catch(() => null);
   } catch (e) {
     data = null;
     error = e;
   }
   render();
-  focusOn('#result-heading');
+}
+
+// An id for one action, so that a retry is not taken twice (crypto.randomUUID
+// needs a secure context, which a kelurahan office's http address is not).
+function commandId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The applicant's own action, with the tracking code as token; the view is
+// read again after it, whatever the answer.
+async function act(d: Tracking, done: string, body: Record<string, unknown>): Promise<void> {
+  try {
+    await api<ActionResult>(`/v1/permits/${encodeURIComponent(d.permit_id)}/actions`, {
+      token: code,
+      method: 'POST',
+      body: { ...body, command_id: commandId(), expected_version: d.version },
+    });
+    acted = { done };
+  } catch (e) {
+    acted = { error: e };
+  }
+  await load(code);
+  focusOn('#actions-title');
+}
+
+const CLOSED = ['issued', 'rejected', 'withdrawn', 'revoked'];
+
+// What the applicant can do here: consent to the subscribers that ask for
+// it, withdraw an open application, erase the data of a closed one.
+function actions(d: Tracking): HTMLElement {
+  const erased = d.history.some((s) => s.type === 'personal_data_erased');
+  const open = !CLOSED.includes(d.status);
+  const names = new Map((charter?.stakeholders ?? []).map((s) => [s.id, s.name]));
+  const asking = Object.entries(charter?.data_sharing ?? {}).filter(([, p]) => p.consent_required);
+  const parts: Array<HTMLElement | null> = [];
+  if (acted.done) parts.push(h('p', { class: 'alert alert-ok', role: 'status', id: 'action-done' }, t(acted.done)));
+  if (acted.error) parts.push(errorBox(acted.error));
+  if (!erased && asking.length) {
+    parts.push(
+      h('h4', {}, t('track.consent')),
+      h('p', { class: 'muted' }, t('track.consent.lead')),
+      h(
+        'ul',
+        { class: 'plain-list', id: 'consents' },
+        asking.map(([id, p]) => {
+          const held = d.consents.includes(id);
+          const fields = p.fields.filter((f) => f.startsWith('applicant.')).map((f) => term('field', f.slice(10)));
+          return h(
+            'li',
+            { 'data-subscriber': id, 'data-consent': held ? 'granted' : 'none' },
+            h('strong', {}, names.get(p.stakeholder) ?? id),
+            ` — ${held ? t('track.consent.held') : t('track.consent.none')}`,
+            fields.length ? h('span', { class: 'muted' }, ` (${t('track.consent.fields', { fields: fields.join(', ') })})`) : null,
+            ' ',
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-small',
+                'data-act': held ? 'withdraw_consent' : 'grant_consent',
+                onclick: () =>
+                  void act(d, held ? 'track.consent.withdrawn' : 'track.consent.granted', {
+                    action: held ? 'withdraw_consent' : 'grant_consent',
+                    subscriber: id,
+                  }),
+              },
+              held ? t('track.consent.withdraw') : t('track.consent.grant'),
+            ),
+          );
+        }),
+      ),
+    );
+  }
+  if (open) {
+    const reason = h('textarea', { id: 'withdraw-reason', required: 'required', maxlength: '500', rows: '2' });
+    parts.push(
+      h(
+        'form',
+        {
+          id: 'withdraw-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            void act(d, 'track.withdraw.done', { action: 'withdraw', reason: (reason as HTMLTextAreaElement).value });
+          },
+        },
+        h('h4', {}, t('track.withdraw')),
+        h('label', { for: 'withdraw-reason' }, t('track.withdraw.reason')),
+        reason,
+        h('p', { class: 'muted small' }, t('track.withdraw.public')),
+        h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.withdraw.button')),
+      ),
+    );
+  } else if (!erased) {
+    const sure = h('input', { type: 'checkbox', id: 'erase-sure', required: 'required' });
+    parts.push(
+      h(
+        'form',
+        {
+          id: 'erase-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            void act(d, 'track.erase.done', { action: 'erase_personal_data' });
+          },
+        },
+        h('h4', {}, t('track.erase')),
+        h('p', { class: 'muted' }, t('track.erase.lead')),
+        h('p', {}, h('label', {}, sure, ' ', t('track.erase.sure'))),
+        h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.erase.button')),
+      ),
+    );
+  } else {
+    parts.push(h('p', { class: 'muted', id: 'erased-note' }, t('track.erase.already')));
+  }
+  if (open) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
+  return h(
+    'section',
+    { 'aria-labelledby': 'actions-title', id: 'applicant-actions' },
+    h('h3', { id: 'actions-title', tabindex: '-1' }, t('track.actions')),
+    ...parts,
+  );
 }
 
 function timeline(d: Tracking): HTMLElement {
@@ -224,6 +358,7 @@ function render(): void {
         ),
         h('section', { 'aria-labelledby': 'next-title' }, h('h3', { id: 'next-title' }, t('track.next')), next),
       ),
+      actions(d),
       h('h3', {}, t('track.history')),
       h(
         'ol',

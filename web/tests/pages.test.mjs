@@ -298,6 +298,41 @@ describe('applicant tracking', () => {
     }
   });
 
+  test('an applicant gives and withdraws consent, withdraws the application and erases its data on /track', async () => {
+    const app = await submitApplication(ledger.base, BINTARO, 'Warung Uji Tindakan');
+    const page = await open('/track');
+    await page.fill('#code', app.tracking_code);
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card[data-status="submitted"]');
+    // No erasure while the application is open; consent to the bank, which asks for it.
+    assert.equal(await page.$('#erase-form'), null);
+    await page.click('#consents [data-subscriber="bank-dki"] button');
+    await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="granted"]');
+    await page.waitForSelector('#action-done');
+    let tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
+    assert.deepEqual(tracked.consents, ['bank-dki']);
+    await page.click('#consents [data-subscriber="bank-dki"] button');
+    await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="none"]');
+    await shot(page, 'track-actions');
+    // A reason holding a NIK is refused, says why, and changes nothing.
+    await page.fill('#withdraw-reason', 'NIK 3174011203850007');
+    await page.click('#withdraw-form button[type=submit]');
+    await page.waitForSelector('#applicant-actions [data-error-code="personal_data_in_text"]');
+    assert.equal(await page.$eval('.track-card', (e) => e.dataset.status), 'submitted');
+    await page.fill('#withdraw-reason', 'tidak jadi membuka usaha');
+    await page.click('#withdraw-form button[type=submit]');
+    await page.waitForSelector('.track-card[data-status="withdrawn"]');
+    // Closed: its data may be erased, once the applicant ticks that this cannot be undone.
+    await page.check('#erase-sure');
+    await page.click('#erase-form button[type=submit]');
+    await page.waitForSelector('#erased-note');
+    tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
+    assert.ok(tracked.history.some((s) => s.type === 'personal_data_erased'));
+    assert.equal(await page.$('#consents'), null, 'nothing is left to share');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
   test('/track lists the documents lacking from submission on; rejected while they were asked for, it stopped at "Dokumen kurang"', async () => {
     const app = await submitLacking('Warung Uji Kurang', ['form', 'undertaking', 'ktp', 'kk']);
     const page = await open('/track');
