@@ -134,6 +134,20 @@ std::string PersonKey(std::string_view person_id) {
   return "feeds/person/" + std::string(person_id);
 }
 
+// Calls fn(subscriber, permit id) for each line of a person's key.
+template <class Fn>
+Status ForEachHolder(std::string_view people, const std::string& where, Fn fn) {
+  while (!people.empty()) {
+    const std::string_view line = people.substr(0, people.find('\n'));
+    people.remove_prefix(std::min(people.size(), line.size() + 1));
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos)
+      return Status("corrupt_view", "malformed value under " + where);
+    fn(std::string(line.substr(0, tab)), line.substr(tab + 1));
+  }
+  return Status::Ok();
+}
+
 // Appends to the feed of `subscriber` the message that `message` writes for
 // its next sequence number.
 template <class MessageFn>
@@ -145,8 +159,8 @@ void Append(ViewBatch& batch, const std::string& subscriber, MessageFn message) 
 }
 
 // The bare message that tells `subscriber` (in the policy or dropped from
-// it since: it still holds what it received) of a withdrawal or an erasure
-// concerning `permit_id`. An erasure made through another application of
+// it since: it still holds what it received) of a withdrawal, an erasure or
+// a revocation concerning `permit_id`. An erasure made through another application of
 // the same person names only the permit the subscriber holds: neither the
 // other application's event nor its place in the log.
 void AppendNotice(ViewBatch& batch, const std::string& subscriber, const LogRecord& raw,
@@ -184,11 +198,11 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   const PermitState& s = fold->after;
   const std::string& permit_id = event.stream.str();
   const auto* erased = std::get_if<PersonalDataErased>(&event.payload);
-  std::set<std::string> told;  // of an erasure: who heard of it with this permit
+  std::set<std::string> told;  // who heard of the event with this permit
   for (const auto& sub : charter->data_sharing) {
     if (!Receives(sub, event, s)) continue;
     Append(batch, sub.id, [&](uint64_t seq) { return Message(sub, seq, raw, event, s); });
-    if (erased) told.insert(sub.id);
+    told.insert(sub.id);
     if (CarriesApplicant(sub, event, s)) {
       std::string& people = batch.Edit(PersonKey(s.applicant.person_id));
       const std::string line = sub.id + "\t" + permit_id + "\n";
@@ -200,6 +214,27 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload);
       w && !charter->FindSubscriber(w->subscriber))
     AppendNotice(batch, w->subscriber, raw, event, permit_id);
+  // A revocation reaches each subscriber that holds the permit's applicant
+  // fields (a bank may have lent against it) and is not told by the policy
+  // in force, having been dropped from it or its consent withdrawn since
+  // (unless the policy names it without revocations): bare, as the
+  // revocation is public on the verification page anyway.
+  if (std::holds_alternative<PermitRevoked>(event.payload)) {
+    const std::string key = PersonKey(s.applicant.person_id);
+    auto people = batch.Get(key);
+    std::set<std::string> holders;
+    if (Status st = ForEachHolder(people ? *people : "", key,
+                                  [&](const std::string& sub_id, std::string_view held) {
+                                    if (held == permit_id) holders.insert(sub_id);
+                                  });
+        !st.ok())
+      return st;
+    for (const auto& sub_id : holders) {
+      const SubscriberPolicy* named = charter->FindSubscriber(sub_id);
+      if (told.count(sub_id) || (named && !named->Receives(EventTypeName(event.type())))) continue;
+      AppendNotice(batch, sub_id, raw, event, permit_id);
+    }
+  }
   // An erasure reaches this permit, or every permit of the person: each
   // subscriber that holds applicant fields of one it reaches hears of it,
   // once per such permit, whatever its consents now are and whether or not
@@ -209,20 +244,17 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
     auto people = batch.Get(key);
     std::string_view rest = people ? std::string_view(*people) : std::string_view();
     std::string kept;  // the lines of the person's permits the erasure does not reach
-    while (!rest.empty()) {
-      const std::string_view line = rest.substr(0, rest.find('\n'));
-      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-      const size_t tab = line.find('\t');
-      if (tab == std::string_view::npos)
-        return Status("corrupt_view", "malformed value under " + key);
-      const std::string sub_id(line.substr(0, tab)), held(line.substr(tab + 1));
-      if (!erased->person_wide() && held != permit_id) {
-        kept.append(line).append("\n");
-        continue;
-      }
-      if (held == permit_id && told.count(sub_id)) continue;
-      AppendNotice(batch, sub_id, raw, event, held);
-    }
+    if (Status st = ForEachHolder(rest, key,
+                                  [&](const std::string& sub_id, std::string_view held) {
+                                    if (!erased->person_wide() && held != permit_id) {
+                                      kept.append(sub_id).append("\t").append(held).append("\n");
+                                      return;
+                                    }
+                                    if (held == permit_id && told.count(sub_id)) return;
+                                    AppendNotice(batch, sub_id, raw, event, std::string(held));
+                                  });
+        !st.ok())
+      return st;
     if (!kept.empty())
       batch.Put(key, kept);
     else if (people)

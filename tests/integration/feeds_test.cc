@@ -221,27 +221,32 @@ TEST_F(FeedsTest, ADeclinedRecommendationReachesTheMinistryWithItsReason) {
   for (const auto& m : mine) ExpectOnlyAllowedFields(m);
 }
 
-TEST_F(FeedsTest, NothingOfAPermitReachesTheBankAfterConsentIsWithdrawn) {
+TEST_F(FeedsTest, NothingOfAPermitButItsRevocationReachesTheBankAfterConsentIsWithdrawn) {
   auto [id, code, nik] = Issued("withdrawn");
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
   Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
   Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
   auto mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 2u);
+  ASSERT_EQ(mine.size(), 3u);
   EXPECT_EQ(mine[0]["event_type"], "consent_granted");
   EXPECT_EQ(mine[0]["applicant"], (json{{"consent_withdrawn", true}}))
       << "a message read again after the withdrawal no longer opens the personal data";
   EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
   EXPECT_FALSE(mine[1].contains("permit")) << "the withdrawal carries nothing of the permit";
   EXPECT_FALSE(mine[1].contains("applicant"));
+  // The revocation, public anyway, reaches the bank that holds the permit
+  // (it may have lent against it), bare.
+  EXPECT_EQ(mine[2]["event_type"], "permit_revoked");
+  EXPECT_FALSE(mine[2].contains("permit")) << mine[2].dump();
+  EXPECT_FALSE(mine[2].contains("applicant"));
   // Consenting again opens them again, in the old message and the new one.
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 3u);
+  ASSERT_EQ(mine.size(), 4u);
   EXPECT_EQ(mine[0]["applicant"]["nik"], nik);
-  EXPECT_EQ(mine[2]["applicant"]["nik"], nik);
-  EXPECT_EQ(mine[2]["permit"]["status"], "revoked");
+  EXPECT_EQ(mine[3]["applicant"]["nik"], nik);
+  EXPECT_EQ(mine[3]["permit"]["status"], "revoked");
   // Consent to a subscriber the policy does not name is refused.
   auto r = client_.Post(
       "/v1/permits/" + id + "/actions",
@@ -259,10 +264,13 @@ TEST_F(FeedsTest, AnErasureAfterAWithdrawalStillReachesTheBank) {
   Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
   Act(id, code, {{"action", "erase_personal_data"}});
   auto mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 3u);
+  ASSERT_EQ(mine.size(), 4u);
   EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
-  EXPECT_EQ(mine[2]["event_type"], "personal_data_erased");
+  // The revocation is public, and the bank may have lent against the permit.
+  EXPECT_EQ(mine[2]["event_type"], "permit_revoked");
   EXPECT_FALSE(mine[2].contains("permit"));
+  EXPECT_EQ(mine[3]["event_type"], "personal_data_erased");
+  EXPECT_FALSE(mine[3].contains("permit"));
   EXPECT_FALSE(mine[2].contains("applicant"));
   EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
 }
@@ -501,11 +509,13 @@ TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
 }
 
 // Runs after the one above: it drops the bank from the policy and adds it back.
-TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsAndErasures) {
+TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsErasuresAndRevocations) {
   auto [withdrawn, code1, nik1] = Issued("dropped-withdrawn");
   auto [erased, code2, nik2] = Issued("dropped-erased");
+  auto [revoked, code3, nik3] = Issued("dropped-revoked");
   Act(withdrawn, code1, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   Act(erased, code2, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(revoked, code3, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   const std::string admin = ledger_->admin_token();
   json charter = client_.Get("/v1/charter").json();
   json with_bank = charter;
@@ -516,6 +526,7 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsAndEra
   // While the bank is out of the policy: a withdrawal and an erasure.
   Act(withdrawn, code1, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
   Act(erased, code2, {{"action", "erase_personal_data"}});
+  Act(revoked, Token("head"), {{"action", "revoke"}, {"reason", "usaha tidak beroperasi lagi"}});
   // Sending the older document again is no rollback: it says so.
   r = client_.Request("PUT", "/v1/charter", with_bank.dump(), admin);
   EXPECT_EQ(r.status, 422) << r.body;
@@ -533,6 +544,12 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsAndEra
   ASSERT_EQ(e.size(), 2u);
   EXPECT_EQ(e[1]["event_type"], "personal_data_erased");
   EXPECT_EQ(e[0]["applicant"], (json{{"erased", true}}));
+  // It may have lent against the permit: the revocation reaches it, bare.
+  auto rv = OfPermit(bank, revoked);
+  ASSERT_EQ(rv.size(), 2u);
+  EXPECT_EQ(rv[1]["event_type"], "permit_revoked");
+  EXPECT_FALSE(rv[1].contains("permit")) << rv[1].dump();
+  EXPECT_FALSE(rv[1].contains("applicant")) << rv[1].dump();
 }
 
 // Both halves of erasure: the fields are gone from every view, feed, export
