@@ -379,9 +379,15 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                                           StaleVersionAdvice(state.version, *cmd.expected_version));
   }
   if (!ActionAllowedFrom(state.status, action)) {
+    // What to do instead, where the status says it.
+    std::string instead;
+    if (state.status == PermitStatus::kIssued && (action == "withdraw" || action == "reject"))
+      instead = ": an issued permit is revoked (revoke, by the PTSP head) instead";
+    else if (!IsOpen(state.status) && state.status != PermitStatus::kIssued)
+      instead = ": the application is closed; a new one is a new application";
     return Refuse("transition_not_allowed", "permit " + cmd.stream.str() + " is " +
                                                 StatusName(state.status) + "; " + action +
-                                                " is not allowed from that status");
+                                                " is not allowed from that status" + instead);
   }
   Ctx ctx{cmd, state, gov, charter};
   return std::visit([&](const auto& a) { return Handle(ctx, a); }, cmd.action);

@@ -255,6 +255,16 @@ TEST(Workflow, AnApplicantErasesOnlyAClosedApplicationAndCitesNoOrder) {
   EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{"bank-dki"}), "personal_data_erased");
 }
 
+// A refused transition says what to do instead where the status tells it.
+TEST(Workflow, AnIssuedPermitIsRevokedNotWithdrawn) {
+  PermitWorld w;
+  w.AdvanceTo(S::kIssued);
+  auto d = w.Try(Applicant(), Withdraw{"tutup usaha"});
+  ASSERT_TRUE(d.refusal);
+  EXPECT_EQ(d.refusal->code, "transition_not_allowed");
+  EXPECT_NE(d.refusal->message.find("revoke"), std::string::npos) << d.refusal->message;
+}
+
 TEST(Workflow, AnApplicationErasedByOrderIsNotIssued) {
   PermitWorld w;
   w.AdvanceTo(S::kRecommended);
