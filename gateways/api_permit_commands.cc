@@ -143,15 +143,18 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     auto state = ledger_.queries().Permit(permit_id);
     if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
       auto personal = ledger_.vault().Unseal(state->applicant);
-      const char* found = !personal.ok()                                ? nullptr
-                          : MentionsName(*shared->text, personal->name) ? "name the applicant"
-                          : MentionsAddress(*shared->text, personal->address)
-                              ? "name the street of the applicant's home"
-                              : nullptr;
+      const char* found =
+          !personal.ok()                                      ? nullptr
+          : MentionsName(*shared->text, personal->name)       ? "name the applicant; write it "
+                                                                "without the name"
+          : MentionsAddress(*shared->text, personal->address) ? "name the street of the "
+                                                                "applicant's home; write it "
+                                                                "without the street"
+                                                              : nullptr;
       if (found)
-        return respond(ErrorResponse(
-            req, http::status::unprocessable_entity, "personal_data_in_text",
-            std::string(shared->read_by) + " and may not " + found + "; write it without it"));
+        return respond(ErrorResponse(req, http::status::unprocessable_entity,
+                                     "personal_data_in_text",
+                                     std::string(shared->read_by) + " and may not " + found));
     }
   }
   Command cmd;

@@ -14,7 +14,7 @@ const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
 let data: Tracking | null = null;
 let error: unknown = null;
 // The code of the application shown: the applicant's token for its actions.
-let code = '';
+let trackingCode = '';
 let charter: Charter | null = null;
 // The answer to the applicant's last action: done (its key), or the refusal.
 let acted: { done?: string; error?: unknown } = {};
@@ -56,7 +56,7 @@ async function lookup(raw: string): Promise<void> {
 async function load(typed: string): Promise<void> {
   try {
     data = await api<Tracking>(`/v1/track/${encodeURIComponent(typed)}`);
-    code = typed;
+    trackingCode = typed;
     error = null;
     // Who may receive the applicant's data with consent, by name.
     charter ??= await api<Charter>('/v1/charter').catch(() => null);
@@ -79,7 +79,7 @@ function commandId(): string {
 async function act(d: Tracking, done: string, body: Record<string, unknown>): Promise<void> {
   try {
     await api<ActionResult>(`/v1/permits/${encodeURIComponent(d.permit_id)}/actions`, {
-      token: code,
+      token: trackingCode,
       method: 'POST',
       body: { ...body, command_id: commandId(), expected_version: d.version },
     });
@@ -87,7 +87,7 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>): Pr
   } catch (e) {
     acted = { error: e };
   }
-  await load(code);
+  await load(trackingCode);
   focusOn('#actions-title');
 }
 
