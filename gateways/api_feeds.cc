@@ -116,6 +116,10 @@ HttpResponse ApiGateway::FeedPage(const HttpRequest& req, const std::string& sub
   HttpResponse res{http::status::ok, req.version()};
   res.set(http::field::content_type, "text/event-stream; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
+  // A cursor above it is ahead of this feed (kept from another data
+  // directory, or read from an instance further on): no wait would end it.
+  res.set("Feed-Last-Seq",
+          std::to_string(FeedProjection::LastSeq(ledger_.engine().db(), subscriber)));
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();

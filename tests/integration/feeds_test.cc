@@ -289,6 +289,10 @@ TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
     EXPECT_EQ(whole[i].second["seq"], i + 1);
     EXPECT_EQ(paged[i], whole[i]);
   }
+  // The feed's last seq is in every answer: a cursor above it is ahead.
+  EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm?after=999999", Token("ministry-umkm"))
+                .headers["feed-last-seq"],
+            std::to_string(whole.back().first));
   // ?after= does what Last-Event-ID does, for clients that cannot set it.
   auto r = client_.Get("/v1/feeds/ministry-umkm?after=" + std::to_string(whole.size() - 1),
                        Token("ministry-umkm"));
