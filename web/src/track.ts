@@ -201,7 +201,11 @@ function timeline(d: Tracking): HTMLElement {
     if (final) st = i < lastOpen ? 'done' : i === lastOpen ? 'stopped' : 'todo';
     else if (i < at) st = 'done';
     else if (i === at) st = d.status === 'issued' ? 'done' : 'current';
-    const label = i === 0 && detour ? term('status', 'incomplete') : term('status', s);
+    // Where a closed application stopped, its outcome ("Ditolak"), not the
+    // step it did not reach: "Dokumen terverifikasi" with a cross reads as
+    // documents that failed.
+    const label =
+      i === 0 && detour ? term('status', 'incomplete') : st === 'stopped' ? term('status', d.status) : term('status', s);
     return h(
       'li',
       { class: `step step-${st}`, 'data-step': s, 'data-detour': i === 0 && detour ? 'incomplete' : null, 'aria-current': st === 'current' ? 'step' : null },

@@ -322,6 +322,10 @@ describe('applicant tracking', () => {
     await page.fill('#withdraw-reason', 'tidak jadi membuka usaha');
     await page.click('#withdraw-form button[type=submit]');
     await page.waitForSelector('.track-card[data-status="withdrawn"]');
+    // It stopped before the documents were verified: the step says how, not "Dokumen terverifikasi".
+    const stopped = await page.$eval('.timeline .step-stopped', (l) => ({ step: l.dataset.step, label: l.querySelector('.step-label').textContent }));
+    assert.equal(stopped.step, 'documents_verified');
+    assert.ok(stopped.label.startsWith(await page.textContent('.track-head .badge')), stopped.label);
     // Closed: its data may be erased, once the applicant ticks that this cannot be undone.
     await page.check('#erase-sure');
     await page.click('#erase-form button[type=submit]');
