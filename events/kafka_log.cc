@@ -227,7 +227,16 @@ Result<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogOptions& options)
                                      " (" + info.status().message() +
                                      "): check the address given (--kafka) and that the brokers "
                                      "run and are reachable from here");
+  // A controller's listener answers, but not the requests of clients.
+  if (!info.ok() && info.status().message().find("not supported") != std::string::npos)
+    return Status(info.status().code(),
+                  info.status().message() + ": is " + options.bootstrap_servers +
+                      " a broker's listener? (a KRaft controller's port answers clients so)");
   if (!info.ok()) return info.status();
+  if (!info->exists && !options.create_if_missing)
+    return Status("not_found", "there is no topic " + options.topic + " on the Kafka cluster at " +
+                                   options.bootstrap_servers +
+                                   ": check --kafka and --kafka-topic-prefix");
   if (!info->exists) {
     if (Status s = CreateTopic(impl->reader, options); !s.ok()) return s;
   }

@@ -41,6 +41,9 @@ struct KafkaLogOptions {
   // a destroyed key leaves the broker's disks within hours); a present topic
   // must be compacted and nothing else (deletion would expire keys).
   bool compacted = false;
+  // False: an absent topic is refused ("not_found") instead of created (a
+  // reader such as an audit creates nothing on the cluster it checks).
+  bool create_if_missing = true;
   // Required for Append. One live writer per id: opening a second KafkaLog (or
   // KafkaTransactionalProducer) with the same id fences this one, whose
   // Append then fails with code "fenced". Empty: a read-only log.

@@ -58,7 +58,10 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),
                                       {output, 8192, /*bulk_load=*/true});
   if (!fresh.ok()) return fresh.status();
-  auto n = (*fresh)->CatchUp();
+  // As far as the live views reach: on Kafka another instance may append
+  // meanwhile, which the live views have not read.
+  const std::vector<uint64_t> live = (*ledger)->engine().checkpoints();
+  auto n = (*fresh)->CatchUp(&live);
   if (!n.ok()) return n.status();
   ReplayResult r;
   r.events = *n;

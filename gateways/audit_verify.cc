@@ -169,6 +169,7 @@ Result<std::unique_ptr<EventLog>> Auditor::OpenLog() {
   lo.topic = KafkaTopics::WithPrefix(k.topic_prefix).events;
   lo.partitions = 1;
   lo.client_config = k.client_config;
+  lo.create_if_missing = false;  // an audit creates nothing on the cluster it checks
   auto log = KafkaLog::Open(lo);
   if (!log.ok()) return refused(log.status());
   return std::unique_ptr<EventLog>(std::move(*log));

@@ -91,6 +91,38 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
+  const fs::path dir(options.data_dir);
+  const bool kafka = !options.kafka.bootstrap.empty();
+  // A data directory holds one kind of ledger: an embedded one's log, or
+  // an instance on Kafka's views of the topics. Refused before anything is
+  // made in it or on the cluster.
+  std::error_code ec;
+  if (kafka && fs::exists(dir / "log", ec))
+    return Status("invalid_data_dir",
+                  options.data_dir + " holds an embedded ledger (its log is " +
+                      (dir / "log").string() +
+                      "): an instance on Kafka needs a data directory of its own; give --data a "
+                      "new directory, and leave this one to the embedded ledger");
+  if (!kafka && fs::exists(dir / "instance.id", ec))
+    return Status("invalid_data_dir",
+                  options.data_dir +
+                      " belongs to an instance on Kafka (it holds instance.id and no log of its "
+                      "own): start it with --kafka and the --kafka-topic-prefix it was made with");
+  // On Kafka, what a refused start made of the instance's own (a copy of
+  // the shared vault, an administrator token) is taken away again: the next
+  // start, with the other instances' secrets copied in as the refusal
+  // says, then finds the directory as it was.
+  std::vector<fs::path> made;
+  if (kafka)
+    for (const char* name : {"admin.token", "keys"})
+      if (!fs::exists(dir / name, ec)) made.push_back(dir / name);
+  auto ledger = OpenHere(std::move(options));
+  if (!ledger.ok())
+    for (const auto& path : made) fs::remove_all(path, ec);
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
   if (!options.clock) options.clock = SystemClockMs;
   if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
@@ -239,8 +271,9 @@ Status Ledger::OpenKafka() {
   const fs::path dir(options_.data_dir);
   const KafkaTopics topics = KafkaTopics::WithPrefix(k.topic_prefix);
   const KafkaClientOptions client{k.bootstrap, std::chrono::milliseconds(30000), k.client_config};
-  auto open_topic = [&](const std::string& topic, int64_t retention) {
+  auto open_topic = [&](const std::string& topic, int64_t retention, bool create = true) {
     KafkaLogOptions lo;
+    lo.create_if_missing = create;
     lo.bootstrap_servers = k.bootstrap;
     lo.topic = topic;
     lo.partitions = k.partitions;
@@ -250,6 +283,13 @@ Status Ledger::OpenKafka() {
     lo.client_config = k.client_config;
     return KafkaLog::Open(lo);
   };
+  // A reader (replay) creates nothing on the cluster: the event topic is
+  // there, or the prefix is mistyped.
+  if (options_.read_only_log) {
+    auto events = open_topic(topics.events, -1, /*create=*/false);
+    if (!events.ok()) return events.status();
+    log_ = std::move(*events);
+  }
   // The vault's keys first: the processor publishes keys, and the views
   // open what they seal.
   VaultShareOptions vo;
@@ -265,9 +305,11 @@ Status Ledger::OpenKafka() {
   if (!commands.ok()) return commands.status();
   auto outcomes = open_topic(topics.outcomes, -1);
   if (!outcomes.ok()) return outcomes.status();
-  auto events = open_topic(topics.events, -1);
-  if (!events.ok()) return events.status();
-  log_ = std::move(*events);
+  if (!log_) {
+    auto events = open_topic(topics.events, -1);
+    if (!events.ok()) return events.status();
+    log_ = std::move(*events);
+  }
 
   // This instance's name in the group: stable across restarts, so that a
   // restarted instance fences its previous incarnation.

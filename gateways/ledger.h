@@ -177,6 +177,9 @@ class Ledger {
   Outcome ExecuteSync(Command cmd);
 
  private:
+  // Open, less the checks of the data directory's kind and the clean-up
+  // of a refused start.
+  static Result<std::unique_ptr<Ledger>> OpenHere(LedgerOptions options);
   explicit Ledger(LedgerOptions options) : options_(std::move(options)) {}
   Status Bootstrap();
   Status OpenEmbedded();

@@ -67,8 +67,9 @@ Status CommandCore::CheckNotAhead(EventLog& log, int32_t p) {
   if (next_offsets_[p] > end->value)
     return LogLostRecords(log, "the processor's state was folded from", p, next_offsets_[p],
                           end->value,
-                          "to go on from what it holds, move the processor's state (DATA/state) "
-                          "away (it is rebuilt from the log)");
+                          "only if those records are gone for good, go on from what the log "
+                          "holds by moving the processor's state (DATA/state) away (it is "
+                          "rebuilt from the log)");
   return Status::Ok();
 }
 

@@ -133,10 +133,10 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     auto end = log.EndOffsetReaching(PartitionId{p}, e->next_[p]);
     if (!end.ok()) return end.status();
     if (e->next_[p] > end->value)
-      return LogLostRecords(log, "the views at " + options.path + " were built from", p,
+      return LogLostRecords(log, "the views at " + e->options_.path + " were built from", p,
                             e->next_[p], end->value,
-                            "to serve only what it holds, move the views away (they are "
-                            "rebuilt from it)");
+                            "only if those records are gone for good, serve what the log holds "
+                            "by moving the views away (they are rebuilt from it)");
   }
   return e;
 }
@@ -179,14 +179,16 @@ ProjectionEngine::~ProjectionEngine() {
   if (options_.bulk_load) db_->Flush(rocksdb::FlushOptions());
 }
 
-Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition) {
+Result<size_t> ProjectionEngine::ApplyOnce(int32_t partition, uint64_t until) {
   uint64_t from;
   {
     std::lock_guard lock(mu_);
     from = next_[partition];
   }
+  if (from >= until) return 0;
   auto records = log_.Read(PartitionId{partition}, Offset{from}, options_.batch_events);
   if (!records.ok()) return records.status();
+  std::erase_if(*records, [&](const LogRecord& r) { return r.offset.value >= until; });
   if (Status s = Apply(partition, *records); !s.ok()) return s;
   return records->size();
 }
@@ -265,11 +267,12 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
   return Status::Ok();
 }
 
-Result<uint64_t> ProjectionEngine::CatchUp() {
+Result<uint64_t> ProjectionEngine::CatchUp(const std::vector<uint64_t>* until) {
   uint64_t total = 0;
   for (int32_t p = 0; p < log_.partitions(); ++p) {
     for (;;) {
-      auto n = ApplyOnce(p);
+      auto n =
+          ApplyOnce(p, until && static_cast<size_t>(p) < until->size() ? (*until)[p] : UINT64_MAX);
       if (!n.ok()) return n.status();
       if (*n == 0) break;
       total += *n;

@@ -70,8 +70,10 @@ class ProjectionEngine {
   ProjectionEngine(const ProjectionEngine&) = delete;
   ProjectionEngine& operator=(const ProjectionEngine&) = delete;
 
-  // Applies everything the log holds now; returns the number of events.
-  Result<uint64_t> CatchUp();
+  // Applies everything the log holds now, or with `until` (the next offset
+  // per partition, as checkpoints() gives them) the records before it;
+  // returns the number of events.
+  Result<uint64_t> CatchUp(const std::vector<uint64_t>* until = nullptr);
   // Follows the tail of the log on a background thread until destruction.
   void Start();
 
@@ -96,7 +98,7 @@ class ProjectionEngine {
  private:
   ProjectionEngine(EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
                    ProjectionEngineOptions options, std::unique_ptr<rocksdb::DB> db);
-  Result<size_t> ApplyOnce(int32_t partition);
+  Result<size_t> ApplyOnce(int32_t partition, uint64_t until = UINT64_MAX);
   // Applies `records` (of one partition, in order, from its checkpoint on)
   // in one batch with the new checkpoint.
   Status Apply(int32_t partition, std::span<const LogRecord> records);

@@ -501,6 +501,46 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), "vault_secret_mismatch") << c.status().ToString();
   EXPECT_NE(c.status().message().find("copy server.secret"), std::string::npos);
+  // The refused start took away what it made of its own: with the shared
+  // secret copied in as it says, the next start opens.
+  EXPECT_FALSE(std::filesystem::exists(c_dir + "/keys"));
+  EXPECT_FALSE(std::filesystem::exists(c_dir + "/admin.token"));
+  std::filesystem::remove(c_dir + "/server.secret");
+  auto again = Ledger::Open(KafkaLedger(c_dir, Bootstrap(), prefix, 1));
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
+}
+
+// A data directory holds one kind of ledger; a mistyped prefix is not
+// created by a replay or an audit.
+TEST(KafkaLedger, AnEmbeddedDirectoryOrAMistypedPrefixIsRefusedAndNothingIsMade) {
+  PL_REQUIRE_KAFKA();
+  const std::string dir = TempDir("kind");
+  ASSERT_TRUE(Ledger::Open(LedgerOptions::At(dir)).ok());  // an embedded ledger
+  const std::string prefix = Unique("kind");
+  auto k = Ledger::Open(KafkaLedger(dir, Bootstrap(), prefix, 1));
+  ASSERT_FALSE(k.ok());
+  EXPECT_EQ(k.status().code(), "invalid_data_dir") << k.status().ToString();
+  const std::string kdir = TempDir("kind-k");
+  ASSERT_TRUE(Ledger::Open(KafkaLedger(kdir, Bootstrap(), prefix, 1)).ok());
+  auto e = Ledger::Open(LedgerOptions::At(kdir));
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), "invalid_data_dir") << e.status().ToString();
+  // A replay on a prefix with no topics.
+  LedgerOptions typo = KafkaLedger(kdir, Bootstrap(), prefix + "-typo", 1);
+  typo.read_only_log = true;
+  typo.follow = false;
+  typo.adopt_charter = false;
+  typo.kafka.process_commands = false;
+  auto r = Ledger::Open(typo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), "not_found") << r.status().ToString();
+  EXPECT_NE(r.status().message().find("--kafka-topic-prefix"), std::string::npos);
+  KafkaLogOptions probe;
+  probe.bootstrap_servers = Bootstrap();
+  probe.topic = prefix + "-typo.keys";
+  probe.partitions = 1;
+  probe.create_if_missing = false;
+  EXPECT_EQ(KafkaLog::Open(probe).status().code(), "not_found") << "the replay made its key topic";
 }
 
 // On `l`: the applicant's data of `permit` opens (once the key reached the
