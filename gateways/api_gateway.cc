@@ -270,6 +270,10 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
        ledger_.commands_refused());
   line("permitledger_projection_events_applied_total", "Events applied to the views.", "counter",
        "", ledger_.engine().events_applied());
+  // 0 on every instance of a Kafka ledger: no one decides its commands.
+  line("permitledger_partitions_deciding",
+       "Log partitions whose commands this process decides now.", "gauge", "",
+       ledger_.partitions_deciding());
   auto cps = ledger_.engine().checkpoints();
   out +=
       "# HELP permitledger_log_end_offset Next offset of each log partition.\n"

@@ -60,6 +60,10 @@ std::shared_ptr<const GovernanceState> KafkaBackend::governance() const {
 uint64_t KafkaBackend::commands_accepted() const {
   return processor_ ? processor_->commands_accepted() : 0;
 }
+size_t KafkaBackend::partitions_deciding() const {
+  return processor_ ? processor_->owned().size() : 0;
+}
+
 uint64_t KafkaBackend::commands_refused() const {
   return processor_ ? processor_->commands_refused() : 0;
 }

@@ -44,6 +44,7 @@ class KafkaBackend final : public LedgerBackend {
   std::shared_ptr<const GovernanceState> governance() const override;
   uint64_t commands_accepted() const override;
   uint64_t commands_refused() const override;
+  size_t partitions_deciding() const override;
 
   KafkaCommandProcessor* processor() { return processor_.get(); }
 

@@ -235,16 +235,19 @@ namespace {
 // The embedded processor behind the LedgerBackend interface.
 class EmbeddedBackend final : public LedgerBackend {
  public:
-  explicit EmbeddedBackend(std::unique_ptr<CommandProcessor> p) : p_(std::move(p)) {}
+  EmbeddedBackend(std::unique_ptr<CommandProcessor> p, size_t partitions)
+      : p_(std::move(p)), partitions_(partitions) {}
   void Submit(Command cmd, std::function<void(Outcome)> done) override {
     p_->Submit(std::move(cmd), std::move(done));
   }
   std::shared_ptr<const GovernanceState> governance() const override { return p_->governance(); }
   uint64_t commands_accepted() const override { return p_->commands_accepted(); }
   uint64_t commands_refused() const override { return p_->commands_refused(); }
+  size_t partitions_deciding() const override { return partitions_; }
 
  private:
   std::unique_ptr<CommandProcessor> p_;
+  size_t partitions_;
 };
 
 }  // namespace
@@ -260,7 +263,7 @@ Status Ledger::OpenEmbedded() {
       *log_, *vault_,
       {(dir / "state").string(), 4096, options_.clock, options_.disk_reserve, options_.free_bytes});
   if (!processor.ok()) return processor.status();
-  backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor));
+  backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor), log_->partitions());
   return Status::Ok();
 }
 

@@ -120,6 +120,10 @@ class LedgerBackend {
   virtual std::shared_ptr<const GovernanceState> governance() const = 0;
   virtual uint64_t commands_accepted() const = 0;
   virtual uint64_t commands_refused() const = 0;
+  // The log partitions whose commands this process decides now: all of
+  // them embedded; on Kafka those its processor owns (none on an instance
+  // that only serves, or whose processor lost them).
+  virtual size_t partitions_deciding() const = 0;
 };
 
 // The views every ledger maintains, in a fresh set.
@@ -140,6 +144,7 @@ class Ledger {
   std::shared_ptr<const GovernanceState> governance() const { return backend_->governance(); }
   uint64_t commands_accepted() const { return backend_->commands_accepted(); }
   uint64_t commands_refused() const { return backend_->commands_refused(); }
+  size_t partitions_deciding() const { return backend_->partitions_deciding(); }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
   // The checkpoint publisher; null when the ledger does not follow its log.

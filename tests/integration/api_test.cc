@@ -65,6 +65,8 @@ class ApiTest : public ::testing::Test {
   }
   uint64_t LogEnd() {
     auto m = client_.Get("/metrics").body;
+    // The embedded processor decides every partition.
+    EXPECT_NE(m.find("\npermitledger_partitions_deciding 1\n"), std::string::npos) << m;
     std::smatch match;
     EXPECT_TRUE(std::regex_search(
         m, match, std::regex(R"(permitledger_log_end_offset\{partition="0"\} (\d+))")));

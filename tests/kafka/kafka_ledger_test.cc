@@ -387,6 +387,13 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   bo.kafka.process_commands = false;  // everything it opens, the other one sealed
   auto b = Ledger::Open(bo);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
+  // What /metrics tells the operator: b decides nothing, a the partition
+  // (once the group assigned it).
+  EXPECT_EQ((*b)->partitions_deciding(), 0u);
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       (*a)->partitions_deciding() == 0 && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ((*a)->partitions_deciding(), 1u);
 
   auto submit = [&](const std::string& permit, const std::string& nik) {
     Command c = Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
