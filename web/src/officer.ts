@@ -5,7 +5,7 @@
 // cannot be undone once the officer confirms it); when the ledger refuses,
 // its error code and message are shown as they are.
 import './styles.css';
-import { api, ApiError, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
+import { api, ApiError, commandId, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
 import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
 
@@ -95,16 +95,6 @@ function forgetToken(): void {
   } catch {
     /* nothing kept */
   }
-}
-
-function commandId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // Outside a secure context randomUUID is missing; getRandomValues is not.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 const role = () => st.worklist?.officer.role ?? '';

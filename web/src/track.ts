@@ -4,9 +4,9 @@
 // The code is typed, never taken from a link: a browser keeps every address
 // it opened in its history, where the next user of the computer finds it.
 import './styles.css';
-import { api, type ActionResult, type Charter, type Tracking } from './api';
+import { api, commandId, type ActionResult, type Charter, type Tracking } from './api';
 import { t, term } from './i18n';
-import { $, clear, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, statusBadge } from './ui';
+import { $, clear, FINAL, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, statusBadge } from './ui';
 
 const PATH = ['submitted', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended', 'issued'];
 const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
@@ -67,13 +67,6 @@ async function load(typed: string): Promise<void> {
   render();
 }
 
-// An id for one action, so that a retry is not taken twice (crypto.randomUUID
-// needs a secure context, which a kelurahan office's http address is not).
-function commandId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 // The applicant's own action, with the tracking code as token; the view is
 // read again after it, whatever the answer.
 async function act(d: Tracking, done: string, body: Record<string, unknown>): Promise<void> {
@@ -91,13 +84,12 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>): Pr
   focusOn('#actions-title');
 }
 
-const CLOSED = ['issued', 'rejected', 'withdrawn', 'revoked'];
 
 // What the applicant can do here: consent to the subscribers that ask for
 // it, withdraw an open application, erase the data of a closed one.
 function actions(d: Tracking): HTMLElement {
   const erased = d.history.some((s) => s.type === 'personal_data_erased');
-  const open = !CLOSED.includes(d.status);
+  const open = d.status !== 'issued' && !FINAL.has(d.status);
   const names = new Map((charter?.stakeholders ?? []).map((s) => [s.id, s.name]));
   const asking = Object.entries(charter?.data_sharing ?? {}).filter(([, p]) => p.consent_required);
   const parts: Array<HTMLElement | null> = [];
@@ -192,7 +184,7 @@ function timeline(d: Tracking): HTMLElement {
   // Where the application stands on the usual path; a detour (incomplete)
   // sits on the first step, a final outcome replaces the last one.
   const at = d.status === 'incomplete' ? 0 : PATH.indexOf(d.status);
-  const final = ['rejected', 'withdrawn', 'revoked'].includes(d.status);
+  const final = FINAL.has(d.status);
   const lastOpen = final ? lastReachedIndex(d) : at;
   // On the detour: still waiting for documents, or closed while it waited.
   const detour = d.status === 'incomplete' || (final && statusBeforeClosing(d) === 'incomplete');
@@ -270,7 +262,7 @@ function render(): void {
   if (error) return clear(out, errorBox(error));
   const d = data;
   if (!d) return clear(out);
-  const final = ['rejected', 'withdrawn', 'revoked'].includes(d.status);
+  const final = FINAL.has(d.status);
   const due = d.due_date
     ? h(
         'span',

@@ -100,7 +100,8 @@ export function jakartaToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 }
 
-const FINAL = new Set(['rejected', 'withdrawn', 'revoked']);
+// The statuses an application ends in without a permit in force.
+export const FINAL = new Set(['rejected', 'withdrawn', 'revoked']);
 export function statusBadge(status: string): HTMLElement {
   const kind = status === 'issued' ? 'ok' : FINAL.has(status) ? 'bad' : status === 'incomplete' ? 'warn' : 'info';
   return h('span', { class: `badge badge-${kind}`, 'data-status': status }, term('status', status));
