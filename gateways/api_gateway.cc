@@ -181,7 +181,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
         *req, parts,
         who.kind == Principal::Kind::kAdmin       ? TransparencyGateway::Caller::kAdmin
         : who.kind == Principal::Kind::kAnonymous ? TransparencyGateway::Caller::kAnonymous
-                                                  : TransparencyGateway::Caller::kOther,
+        : who.kind == Principal::Kind::kApplicant ? TransparencyGateway::Caller::kApplicant
+                                                  : TransparencyGateway::Caller::kOfficer,
         may_read, respond);
   }
 

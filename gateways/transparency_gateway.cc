@@ -148,6 +148,11 @@ bool TransparencyGateway::LeafIsPublic(const Envelope& event) {
          std::holds_alternative<PermitRevoked>(event.payload);
 }
 
+bool TransparencyGateway::LeafNamesPseudonym(const Envelope& event) {
+  return std::holds_alternative<ApplicationSubmitted>(event.payload) ||
+         std::holds_alternative<PersonalDataErased>(event.payload);
+}
+
 void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::string>& parts,
                                  Caller caller, const MayReadPermit& may_read,
                                  const Respond& respond) {
@@ -193,13 +198,18 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     return respond(ErrorResponse(req, http::status::service_unavailable, "unavailable",
                                  "this ledger publishes no checkpoints"));
   const size_t n = parts.size();
-  // Whether the caller may read the data of a leaf (decoded from it).
-  auto readable = [&](const std::string& data) -> Result<bool> {
+  // Whether the caller may read the data of a leaf (decoded from it): a
+  // refusal's reason, or "" when it may.
+  auto refusal = [&](const std::string& data) -> Result<std::string> {
     auto event = Decode(data);
     if (!event.ok())
       return Status("corrupt_view",
                     "a leaf of the log does not decode: " + event.status().message());
-    return caller == Caller::kAdmin || LeafIsPublic(*event) || may_read(event->stream);
+    if (caller == Caller::kAdmin || LeafIsPublic(*event)) return std::string();
+    if (!may_read(event->stream))
+      return std::string(caller == Caller::kAnonymous ? "unauthenticated" : "outside_jurisdiction");
+    if (caller == Caller::kApplicant && LeafNamesPseudonym(*event)) return std::string("pseudonym");
+    return std::string();
   };
   // The latest checkpoint, publishing the first one if there is none yet.
   auto latest = [&]() -> Result<StoredCheckpoint> {
@@ -252,15 +262,23 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     CachingKeyReader reader(snapshot, pub->tile_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
-    auto allowed = readable(*data);
-    if (!allowed.ok()) return fail(allowed.status());
-    if (!*allowed) {
+    auto refused = refusal(*data);
+    if (!refused.ok()) return fail(refused.status());
+    if (*refused == "pseudonym")
+      return respond(ErrorResponse(
+          req, http::status::forbidden, "role_not_permitted",
+          "the data of leaf " + std::to_string(*index) +
+              " holds the applicant's pseudonym, which the tracking code does not show; the "
+              "application itself is in GET /v1/permits/{id}/history, and the leaf's hash and "
+              "inclusion proof are public (/v1/transparency/proof/inclusion?index=" +
+              std::to_string(*index) + ")"));
+    if (!refused->empty()) {
       const std::string why = "the data of leaf " + std::to_string(*index) +
                               " is an event of a permit's history, which may carry an "
                               "applicant's data; its hash and inclusion proof are public "
                               "(/v1/transparency/proof/inclusion?index=" +
                               std::to_string(*index) + ")";
-      if (caller == Caller::kAnonymous)
+      if (*refused == "unauthenticated")
         return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                      why + "; its data needs the token of an officer of the "
                                            "permit's kelurahan, a monitor, an auditor or the "
@@ -306,9 +324,9 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!root.ok()) return fail(root.status());
     auto data = TransparencyProjection::LeafData(reader, *index);
     if (!data.ok()) return fail(data.status());
-    auto allowed = readable(*data);
-    if (!allowed.ok()) return fail(allowed.status());
-    auto proof = LeafProof(reader, *index, *size, *data, *allowed);
+    auto refused = refusal(*data);
+    if (!refused.ok()) return fail(refused.status());
+    auto proof = LeafProof(reader, *index, *size, *data, refused->empty());
     if (!proof.ok()) return fail(proof.status());
     json j = std::move(*proof);
     j["root"] = B64(*root);

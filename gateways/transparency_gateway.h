@@ -62,8 +62,9 @@ class TransparencyGateway {
  public:
   explicit TransparencyGateway(Ledger& ledger) : ledger_(ledger) {}
 
-  // Who calls: no token, the administrator's token, or another one.
-  enum class Caller { kAnonymous, kAdmin, kOther };
+  // Who calls: no token, the administrator's token, an applicant's tracking
+  // code, or an officer's token.
+  enum class Caller { kAnonymous, kAdmin, kApplicant, kOfficer };
   // Whether the caller may read the history of permit `stream`.
   using MayReadPermit = std::function<bool(const StreamId& stream)>;
   // Serves /v1/transparency/...; `parts` are the path segments.
@@ -73,6 +74,10 @@ class TransparencyGateway {
   // stream (charters, officers) and the permit_issued and permit_revoked
   // events, which the public register and verification answers show.
   static bool LeafIsPublic(const Envelope& event);
+  // Whether the data of `event` holds the applicant's pseudonym (the
+  // application and an erasure), which the applicant never reads: anyone may
+  // apply under a guessed NIK and compare the pseudonyms.
+  static bool LeafNamesPseudonym(const Envelope& event);
   // Adds each event's "leaf_index" and "inclusion_proof" (against the latest
   // checkpoint) and the "checkpoint" itself to a permit history answer
   // {"permit_id", "events": [...]}.

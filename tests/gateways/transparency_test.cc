@@ -244,7 +244,7 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
   const auto cp = VerifyCheckpoint(Call(api, http::verb::get, "/v1/transparency/checkpoint").body(),
                                    (*ledger)->transparency()->verifier_key());
   ASSERT_TRUE(cp.ok());
-  int withheld = 0, shown = 0;
+  int withheld = 0, shown = 0, pseudonymous = 0;
   for (const std::string& permit : {inside, outside, own, revoked}) {
     auto history = Json(Call(api, http::verb::get, "/v1/permits/" + permit + "/history", admin_));
     for (const auto& e : history["events"]) {
@@ -264,7 +264,25 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
         continue;
       }
       ++withheld;
-      EXPECT_EQ(as_applicant.result_int(), permit == own ? 200u : 403u) << leaf;
+      // The applicant reads its own permit's leaves but for those holding its
+      // pseudonym (the application): anyone may apply under a guessed NIK.
+      const bool names_pseudonym =
+          e["type"] == "application_submitted" || e["type"] == "personal_data_erased";
+      EXPECT_EQ(as_applicant.result_int(), permit == own && !names_pseudonym ? 200u : 403u) << leaf;
+      if (permit == own && names_pseudonym) {
+        ++pseudonymous;
+        EXPECT_EQ(Json(as_applicant)["error"]["code"], "role_not_permitted");
+        auto applicant_proof = Json(Call(api, http::verb::get,
+                                         "/v1/transparency/proof/inclusion?index=" +
+                                             std::to_string(e["leaf_index"].get<uint64_t>()) +
+                                             "&size=" + std::to_string(cp->size),
+                                         tracking_code));
+        EXPECT_TRUE(applicant_proof["leaf_data"].is_null());
+        // What it would have shown: the pseudonym an officer sees.
+        const std::string person_id = Json(
+            Call(api, http::verb::get, "/v1/permits/" + own, admin_))["applicant"]["person_id"];
+        EXPECT_NE(as_admin.body().find(person_id), std::string::npos);
+      }
       EXPECT_EQ(anonymous.result_int(), 401u) << leaf;
       EXPECT_EQ(Json(anonymous)["error"]["code"], "unauthenticated");
       EXPECT_NE(Json(anonymous)["error"]["message"].get<std::string>().find("proof/inclusion"),
@@ -290,6 +308,7 @@ TEST_F(TransparencyTest, LeafDataOfAPermitsHistoryIsNotPublic) {
   }
   EXPECT_GE(shown, 3);  // the issuances, the revocation
   EXPECT_GE(withheld, 4);
+  EXPECT_EQ(pseudonymous, 1);  // the application
   // The first leaves are the charter and the officers: public.
   EXPECT_EQ(Call(api, http::verb::get, "/v1/transparency/leaves/0").result_int(), 200u);
 }
