@@ -341,7 +341,7 @@ const id: Dict = {
   'v.date.past': 'Tanggal survei tidak boleh sebelum hari ini ({today}).',
   'v.date.far': 'Tanggal survei lebih dari setahun setelah hari ini ({today}); periksa tahunnya.',
   'v.date.workday': 'Tanggal survei harus hari kerja: bukan Sabtu, Minggu, atau hari libur dalam piagam.',
-  'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, atau tanda hubung.',
+  'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64).',
   'v.fix': 'Periksa isian yang ditandai.',
 };
 
@@ -675,7 +675,7 @@ const en: Dict = {
   'v.date.past': 'The survey date may not be before today ({today}).',
   'v.date.far': 'The survey date is more than a year after today ({today}); check the year.',
   'v.date.workday': 'The survey date must be a working day: not a Saturday, Sunday or a holiday of the charter.',
-  'v.team': 'Officer IDs hold only letters, digits, dots, underscores or hyphens.',
+  'v.team': 'Officer IDs hold only letters, digits, dots, underscores, hyphens or @ (at most 64).',
   'v.fix': 'Check the marked fields.',
 };
 

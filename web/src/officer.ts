@@ -13,6 +13,8 @@ const TOKEN_KEY = 'pl.officer.token';
 // A browser restores a tab's sessionStorage with the tab (reopened, or after
 // a restart with session restore): a token unused this long is dropped.
 const IDLE_MS = 30 * 60 * 1000;
+// An officer ID (api.md, POST /v1/officers).
+const OFFICER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
 // Every permit action an officer form can send, in workflow order.
 const ACTIONS = [
@@ -754,7 +756,7 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
           .map((x) => x.trim())
           .filter(Boolean);
         if (v.length === 0) errors.push([f.name, t('v.required')]);
-        else if (v.some((x) => !/^[A-Za-z0-9._-]{1,64}$/.test(x))) errors.push([f.name, t('v.team')]);
+        else if (v.some((x) => !OFFICER_ID.test(x))) errors.push([f.name, t('v.team')]);
         body[f.name] = v;
         break;
       }

@@ -421,6 +421,13 @@ describe('officer worklist', () => {
     await page.click(`${form} button[type=submit]`);
     assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
+    // Officer IDs may hold @ (api.md): not marked.
+    await page.fill(`${form} input[name=team]`, 'ekbang.bintaro@kel-1, ptsp_bintaro');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), null, 'an officer ID with @ is taken');
+    await page.fill(`${form} input[name=team]`, 'ekbang bintaro!');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
     // A mistyped year is caught before sending too.
     await page.fill(`${form} input[name=date]`, '2099-01-05');
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro');
