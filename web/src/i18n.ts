@@ -50,7 +50,7 @@ const id: Dict = {
   'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
   'apierr.invalid_text': 'Teksnya memuat karakter yang tidak diterima. Ketik ulang isian tanpa karakter khusus.',
   'apierr.personal_data_in_text':
-    'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, maupun nama pemohon. Tulis ulang tanpa data pribadi.',
+    'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama pemohon, maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
   'apierr.unavailable': 'Ledger sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
   'apierr.outcome_unknown':
@@ -319,11 +319,11 @@ const id: Dict = {
   'off.field.letter': 'Nomor surat rekomendasi',
   'off.field.reason': 'Alasan',
   'off.hint.public_reason':
-    'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, NIK, atau kontak seseorang.',
+    'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, alamat rumah, NIK, atau kontak seseorang.',
   'off.hint.published_reason':
-    'Dipublikasikan (umpan data kementerian): tulis alasannya saja, jangan nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+    'Dipublikasikan (umpan data kementerian): tulis alasannya saja, jangan nama pemohon, alamat rumahnya, NIK, KK, NPWP, nomor telepon, atau e-mail.',
   'off.hint.notes':
-    'Disimpan dalam riwayat yang dibaca pemantau dan auditor: jangan tulis nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+    'Disimpan dalam riwayat yang dibaca pemantau dan auditor: jangan tulis nama pemohon, alamat rumahnya, NIK, KK, NPWP, nomor telepon, atau e-mail.',
   'off.confirm.title': 'Tindakan ini tidak dapat dibatalkan',
   'off.confirm.text': 'Anda akan mengirim "{action}" untuk {what}. Setelah tercatat, tindakan ini tidak dapat dibatalkan. Lanjutkan?',
   'off.confirm.application': 'permohonan {id} ("{business}")',
@@ -392,7 +392,7 @@ const en: Dict = {
   'apierr.field_too_long': 'The text is too long. Shorten it.',
   'apierr.invalid_text': 'The text holds characters that are not accepted. Type it again without special characters.',
   'apierr.personal_data_in_text':
-    'Others read this text: reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever) and survey notes are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address and not the applicant’s name. Write it again without personal data.',
+    'Others read this text: reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever) and survey notes are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address, not the applicant’s name and not their home address (the street). Write it again without personal data.',
   'apierr.body_too_large': 'Too much to send. Shorten the text.',
   'apierr.unavailable': 'The ledger cannot record right now; nothing was recorded. Try again in a moment (repeating is safe).',
   'apierr.outcome_unknown':
@@ -653,11 +653,11 @@ const en: Dict = {
   'off.field.letter': 'Recommendation letter number',
   'off.field.reason': 'Reason',
   'off.hint.public_reason':
-    "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, NIK or contact.",
+    "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, home address, NIK or contact.",
   'off.hint.published_reason':
-    "Published (the ministry's data feed): write the reason only, never the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+    "Published (the ministry's data feed): write the reason only, never the applicant's name or home address, a NIK, KK, NPWP, phone number or e-mail.",
   'off.hint.notes':
-    "Kept in the history that monitors and auditors read: never write the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+    "Kept in the history that monitors and auditors read: never write the applicant's name or home address, a NIK, KK, NPWP, phone number or e-mail.",
   'off.confirm.title': 'This cannot be undone',
   'off.confirm.text': 'You are about to send "{action}" for {what}. Once recorded, it cannot be undone. Go ahead?',
   'off.confirm.application': 'application {id} ("{business}")',

@@ -574,7 +574,8 @@ describe('officer worklist', () => {
     await head.click(`${reject} .confirm-yes`);
     await head.waitForSelector(`${reject} [data-error-code="personal_data_in_text"]`);
     const said = await head.textContent(`${reject} [data-error-code] .error-message`);
-    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    assert.match(await head.textContent(`${reject} [data-field="reason"] .hint`), /alamat rumah/);
     // Editing a field while asked to confirm withdraws the question.
     await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
     await head.click(`${reject} button[type=submit]`);
