@@ -343,6 +343,7 @@ const id: Dict = {
   'v.date.workday': 'Tanggal survei harus hari kerja: bukan Sabtu, Minggu, atau hari libur dalam piagam.',
   'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64).',
   'v.fix': 'Periksa isian yang ditandai.',
+  'v.limit': 'batas {max} karakter tercapai; teks yang lebih panjang tidak masuk',
 };
 
 const en: Dict = {
@@ -677,6 +678,7 @@ const en: Dict = {
   'v.date.workday': 'The survey date must be a working day: not a Saturday, Sunday or a holiday of the charter.',
   'v.team': 'Officer IDs hold only letters, digits, dots, underscores, hyphens or @ (at most 64).',
   'v.fix': 'Check the marked fields.',
+  'v.limit': 'the limit of {max} characters is reached; longer text does not go in',
 };
 
 // Names of the ledger's vocabulary: statuses, actions, events, roles,

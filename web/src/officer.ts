@@ -7,7 +7,22 @@
 import './styles.css';
 import { api, ApiError, commandId, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
-import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
+import {
+  $,
+  cell,
+  charCounter,
+  clear,
+  focusOn,
+  errorBox,
+  fmtDate,
+  fmtNumber,
+  fmtRupiah,
+  fmtTime,
+  h,
+  jakartaToday,
+  mountChrome,
+  statusBadge,
+} from './ui';
 
 const TOKEN_KEY = 'pl.officer.token';
 // A browser restores a tab's sessionStorage with the tab (reopened, or after
@@ -578,6 +593,7 @@ interface FieldSpec {
   label: string;
   required: boolean;
   hint?: string; // shown under the label, and read with the field
+  max?: number; // characters the ledger takes (api_parse.cc), for a text
 }
 
 function fieldsOf(action: string): FieldSpec[] {
@@ -598,7 +614,7 @@ function fieldsOf(action: string): FieldSpec[] {
         { name: 'notes', kind: 'textarea', label: t('off.field.notes'), required: false, hint: t('off.hint.notes') },
       ];
     case 'recommend':
-      return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true }];
+      return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true, max: 100 }];
     case 'decline_recommendation':
     case 'withdraw':
       // Published to the ministry's feed: no personal data.
@@ -613,9 +629,9 @@ function fieldsOf(action: string): FieldSpec[] {
       ];
     case 'grant_consent':
     case 'withdraw_consent':
-      return [{ name: 'subscriber', kind: 'text', label: t('off.field.subscriber'), required: true }];
+      return [{ name: 'subscriber', kind: 'text', label: t('off.field.subscriber'), required: true, max: 64 }];
     case 'erase_personal_data':
-      return [{ name: 'legal_basis', kind: 'text', label: t('off.field.legal'), required: false }];
+      return [{ name: 'legal_basis', kind: 'text', label: t('off.field.legal'), required: false, max: 200 }];
     default:
       return [];
   }
@@ -661,12 +677,14 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
         );
       case 'textarea': {
         const hintId = `${id}-hint`;
+        const area = h('textarea', { id, name: f.name, rows: 2, maxlength: f.max ?? 2000, 'aria-describedby': f.hint ? `${hintId} ${errId}` : errId, required: f.required });
         return h(
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
           f.hint ? h('p', { id: hintId, class: 'hint' }, f.hint) : null,
-          h('textarea', { id, name: f.name, rows: 2, maxlength: 2000, 'aria-describedby': f.hint ? `${hintId} ${errId}` : errId, required: f.required }),
+          area,
+          charCounter(area),
           err,
         );
       }
@@ -696,14 +714,10 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
         input.value = st.worklist?.officer.id ?? '';
         return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, err);
       }
-      default:
-        return h(
-          'div',
-          { class: 'field', 'data-field': f.name },
-          h('label', { for: id }, f.label, req),
-          h('input', { id, name: f.name, type: 'text', maxlength: 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required }),
-          err,
-        );
+      default: {
+        const input = h('input', { id, name: f.name, type: 'text', maxlength: f.max ?? 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required });
+        return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, charCounter(input), err);
+      }
     }
   });
   const key = `${where}-${action}`;

@@ -544,6 +544,13 @@ describe('officer worklist', () => {
     // Required field first.
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     assert.equal(await head.getAttribute('#other-form textarea[name=reason]', 'aria-invalid'), 'true');
+    // A long text is counted before the limit cuts it.
+    const count = '#other-form [data-field="reason"] .char-count';
+    assert.equal(await head.isVisible(count), false, 'no count for a short text');
+    await head.fill('#other-form textarea[name=reason]', 'x'.repeat(1980));
+    assert.equal(await head.textContent(count), '1.980 / 2.000');
+    await head.fill('#other-form textarea[name=reason]', 'x'.repeat(2000));
+    assert.match(await head.textContent(count), /^2\.000 \/ 2\.000 — batas 2\.000 karakter tercapai/);
     await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     await head.click('#other-form .confirm-yes');
