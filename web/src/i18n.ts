@@ -344,6 +344,7 @@ const id: Dict = {
   'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64).',
   'v.fix': 'Periksa isian yang ditandai.',
   'v.limit': 'batas {max} karakter tercapai; teks yang lebih panjang tidak masuk',
+  'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
 };
 
 const en: Dict = {
@@ -679,6 +680,7 @@ const en: Dict = {
   'v.team': 'Officer IDs hold only letters, digits, dots, underscores, hyphens or @ (at most 64).',
   'v.fix': 'Check the marked fields.',
   'v.limit': 'the limit of {max} characters is reached; longer text does not go in',
+  'off.idle': 'You were signed out after 30 minutes without activity, and the applicant data was hidden. Sign in again with your token.',
 };
 
 // Names of the ledger's vocabulary: statuses, actions, events, roles,

@@ -1,5 +1,6 @@
 // The officer worklist (/officer): sign in with an officer token (kept in
-// sessionStorage, dropped after IDLE_MS without use), the queue from /v1/worklist, one application with its
+// sessionStorage, dropped after IDLE_MS without use, and the page cleared), the queue from /v1/worklist,
+// one application with its
 // history, and the actions the charter grants the officer's role. Every
 // action is sent with a fresh command_id and the expected_version (one that
 // cannot be undone once the officer confirms it); when the ledger refuses,
@@ -28,6 +29,8 @@ const TOKEN_KEY = 'pl.officer.token';
 // A browser restores a tab's sessionStorage with the tab (reopened, or after
 // a restart with session restore): a token unused this long is dropped.
 const IDLE_MS = 30 * 60 * 1000;
+// How often an open page checks for that (also when the tab is shown again).
+const IDLE_CHECK_MS = 30 * 1000;
 // An officer ID (api.md, POST /v1/officers).
 const OFFICER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
@@ -67,6 +70,7 @@ interface State {
   refusal: unknown; // a version conflict, shown above the refreshed actions
   formError: { form: string; error: unknown } | null; // a refusal shown in its form (kept through a language switch)
   loading: boolean;
+  idleOut: boolean; // signed out for want of use: the sign-in form says so
 }
 
 const st: State = {
@@ -82,6 +86,7 @@ const st: State = {
   refusal: null,
   formError: null,
   loading: false,
+  idleOut: false,
 };
 
 // The stored token, unless it has not been used for IDLE_MS.
@@ -98,7 +103,9 @@ function readToken(): string | null {
 }
 
 // Keeps the token with the time of its last use.
+let lastUse = Date.now();
 function keepToken(token: string): void {
+  lastUse = Date.now();
   try {
     sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, used: Date.now() }));
   } catch {
@@ -112,6 +119,39 @@ function forgetToken(): void {
   } catch {
     /* nothing kept */
   }
+}
+
+// The time of the last use: the stored one (a reload keeps it), else the page's.
+function lastUsed(): number {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as { used?: unknown } | null;
+    if (kept && typeof kept.used === 'number') return Math.min(kept.used, lastUse);
+  } catch {
+    /* the page's own */
+  }
+  return lastUse;
+}
+
+// Signs out, clearing everything shown, once IDLE_MS passed without use: a
+// tab left open on a shared counter would go on showing applicants' data.
+function checkIdle(): boolean {
+  if (!st.token || Date.now() - lastUsed() < IDLE_MS) return false;
+  signOut();
+  st.idleOut = true;
+  render();
+  return true;
+}
+
+// A click or a key is use: the idle time starts again (unless it ran out
+// already, when the click only finds the sign-in form).
+function onUse(e: Event): void {
+  if (!st.token) return;
+  if (checkIdle()) {
+    e.preventDefault();
+    e.stopPropagation();
+    return;
+  }
+  if (st.worklist && Date.now() - lastUsed() > 5000) keepToken(st.token);
 }
 
 const role = () => st.worklist?.officer.role ?? '';
@@ -130,10 +170,13 @@ function placeName(code: string): string {
 
 async function signIn(token: string): Promise<void> {
   st.signInError = null;
+  st.idleOut = false;
   try {
     const [wl, charter] = await Promise.all([api<Worklist>('/v1/worklist', { token }), api<Charter>('/v1/charter')]);
     st.token = token;
     st.worklist = wl;
+    // Nothing of an earlier session (an answer that came after its sign-out).
+    Object.assign(st, { permit: null, history: [], refusal: null, formError: null });
     st.charter = charter;
     keepToken(token);
   } catch (e) {
@@ -155,7 +198,19 @@ async function signIn(token: string): Promise<void> {
 
 function signOut(): void {
   forgetToken();
-  Object.assign(st, { token: null, worklist: null, permit: null, history: [], error: null, notice: '', signInError: null });
+  Object.assign(st, {
+    token: null,
+    worklist: null,
+    permit: null,
+    history: [],
+    error: null,
+    notice: '',
+    signInError: null,
+    idleOut: false,
+    other: '',
+    refusal: null,
+    formError: null,
+  });
   history.replaceState(null, '', location.pathname);
   render();
   focusOn('#token');
@@ -270,6 +325,7 @@ function renderSignIn(root: HTMLElement): void {
       },
       h('h2', {}, t('off.signin')),
       h('p', { class: 'muted' }, t('off.signin.lead')),
+      st.idleOut ? h('p', { class: 'alert alert-info', id: 'idle-out', role: 'status' }, t('off.idle')) : null,
       h('div', { class: 'field' }, h('label', { for: 'token' }, t('off.token')), input, err),
       st.signInError ? errorBox(st.signInError) : null,
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.signin.button')),
@@ -966,6 +1022,12 @@ function render(): void {
 
 async function main(): Promise<void> {
   mountChrome('officer', render);
+  // The idle sign-out, while the page stays open: checked every
+  // IDLE_CHECK_MS and when the tab is shown again; a click or a key is use.
+  document.addEventListener('click', onUse, true);
+  document.addEventListener('keydown', onUse, true);
+  document.addEventListener('visibilitychange', () => void checkIdle());
+  window.setInterval(() => void checkIdle(), IDLE_CHECK_MS);
   window.addEventListener('popstate', () => {
     if (!st.token) return;
     const id = permitFromHash();

@@ -636,6 +636,28 @@ describe('officer worklist', () => {
     assert.ok(await page.$('#detail #read-only'));
     // Personal data is not shown to a monitor.
     assert.doesNotMatch(await page.textContent('#detail'), /\b\d{16}\b/);
+    // The idle time: a click is use; 30 minutes without use sign out while
+    // the page stays open (checked when the tab is shown again, and every 30 s).
+    const setUsed = (minutesAgo) =>
+      page.evaluate((m) => {
+        const kept = JSON.parse(sessionStorage.getItem('pl.officer.token'));
+        sessionStorage.setItem('pl.officer.token', JSON.stringify({ ...kept, used: Date.now() - m * 60000 }));
+      }, minutesAgo);
+    const used = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('pl.officer.token')).used);
+    await setUsed(20);
+    await page.click('#detail-title');
+    assert.ok(Date.now() - (await used()) < 60000, 'a click counts as use');
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    assert.ok(await page.$('#detail'), 'still signed in');
+    await setUsed(31);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForSelector('#signin-form #idle-out');
+    assert.equal(await page.$('#detail'), null, 'nothing of the application is left on the page');
+    assert.equal(await page.$('#officer-bar'), null);
+    assert.equal(await page.inputValue('#token'), '');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pl.officer.token')), null);
+    await signIn(page, 'monitor-kecamatan');
+    assert.equal(await page.$('#idle-out'), null);
     // Signing out forgets the token.
     await page.click('#signout');
     await page.waitForSelector('#signin-form');
