@@ -33,7 +33,8 @@ const id: Dict = {
   'apierr.unknown_permit': 'Tidak ada permohonan dengan nomor ini. Periksa nomor permohonan.',
   'apierr.version_conflict':
     'Petugas lain sudah bertindak atas permohonan ini lebih dahulu. Status terbaru ditampilkan; periksa, lalu ulangi bila masih perlu.',
-  'apierr.command_id_reused': 'Tindakan ini sudah pernah dikirim dengan isi lain. Muat ulang halaman, lalu ulangi.',
+  'apierr.command_id_reused':
+    'Percobaan sebelumnya sudah tercatat di ledger (jawabannya tidak sampai ke halaman), jadi kiriman ini tidak dicatat lagi. Status terbaru ditampilkan: periksa riwayatnya sebelum bertindak lagi.',
   'apierr.transition_not_allowed':
     'Tindakan ini tidak dapat diambil pada status permohonan sekarang. Muat ulang halaman untuk melihat status terbaru.',
   'apierr.zoning_non_compliant':
@@ -344,6 +345,8 @@ const id: Dict = {
   'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64).',
   'v.fix': 'Periksa isian yang ditandai.',
   'v.limit': 'batas {max} karakter tercapai; teks yang lebih panjang tidak masuk',
+  'error.network.action':
+    'Tidak dapat menghubungi ledger, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
   'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
 };
 
@@ -373,7 +376,8 @@ const en: Dict = {
   'apierr.unknown_permit': 'There is no application with this ID. Check the application ID (or the permit number).',
   'apierr.version_conflict':
     'Another officer acted on this application first. Its current state is shown; check it, then repeat the action if it is still needed.',
-  'apierr.command_id_reused': 'This action was sent before with other contents. Reload the page, then repeat it.',
+  'apierr.command_id_reused':
+    'An earlier attempt was recorded already (its answer did not reach the page), so this one was not recorded again. The latest status is shown: check the history before acting again.',
   'apierr.transition_not_allowed':
     'This action cannot be taken in the application’s current status. Reload the page to see its current status.',
   'apierr.zoning_non_compliant':
@@ -680,6 +684,8 @@ const en: Dict = {
   'v.team': 'Officer IDs hold only letters, digits, dots, underscores, hyphens or @ (at most 64).',
   'v.fix': 'Check the marked fields.',
   'v.limit': 'the limit of {max} characters is reached; longer text does not go in',
+  'error.network.action':
+    'Could not reach the ledger, so no answer arrived: this action may have been recorded. The application was reloaded; check its status and history before trying again. Pressing the same button again is safe (it is not recorded twice).',
   'off.idle': 'You were signed out after 30 minutes without activity, and the applicant data was hidden. Sign in again with your token.',
 };
 

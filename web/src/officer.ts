@@ -22,6 +22,8 @@ import {
   h,
   jakartaToday,
   mountChrome,
+  restoreControls,
+  snapshotControls,
   statusBadge,
 } from './ui';
 
@@ -88,6 +90,17 @@ const st: State = {
   loading: false,
   idleOut: false,
 };
+
+// The command id of each request whose outcome is unknown (no answer came):
+// the same request sent again reuses it, so the ledger does not take it
+// twice; a changed request gets a new one. Keyed by the request itself.
+const pending = new Map<string, string>();
+function idFor(request: unknown): [string, string] {
+  const sig = JSON.stringify(request);
+  return [sig, pending.get(sig) ?? commandId()];
+}
+// No answer, or an answer saying the outcome is not known yet.
+const unsure = (e: unknown) => e instanceof ApiError && ['network', 'outcome_unknown', 'unavailable'].includes(e.code);
 
 // The stored token, unless it has not been used for IDLE_MS.
 function readToken(): string | null {
@@ -198,6 +211,7 @@ async function signIn(token: string): Promise<void> {
 
 function signOut(): void {
   forgetToken();
+  pending.clear();
   Object.assign(st, {
     token: null,
     worklist: null,
@@ -630,7 +644,7 @@ function actionsPanel(p: Permit): HTMLElement {
     'section',
     { class: 'actions', id: 'actions', 'aria-labelledby': 'actions-title' },
     h('h3', { id: 'actions-title' }, t('off.actions')),
-    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal)) : null,
+    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal, 'error.network.action')) : null,
     primary.length ? h('div', { class: 'action-forms' }, primary.map((a) => actionForm(p, a, 'primary'))) : h('p', { class: 'muted' }, t('off.actions.none')),
     h(
       'details',
@@ -885,6 +899,7 @@ async function submitAction(
   button: HTMLButtonElement,
   result: HTMLElement,
 ): Promise<void> {
+  clearStale();
   // Validate before sending: mark each field, focus the first wrong one.
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
   form.querySelectorAll('.field-error').forEach((el) => clear(el));
@@ -956,17 +971,43 @@ function askConfirm(form: HTMLFormElement, p: Permit, action: string, body: Reco
 }
 
 // A refusal in its form: it takes the focus (the button lost it while disabled).
-function refusalBox(e: unknown): HTMLElement {
-  const box = errorBox(e);
+function refusalBox(e: unknown, networkKey = 'error.network.action'): HTMLElement {
+  const box = errorBox(e, networkKey);
   box.tabIndex = -1;
   return box;
 }
 
+// A new action starts: the last one's outcome (a success, a refusal shown
+// over the permit) no longer applies, and goes.
+function clearStale(): void {
+  st.notice = '';
+  st.refusal = null;
+  const notice = document.getElementById('notice');
+  if (notice) {
+    notice.className = 'sr-only';
+    clear(notice);
+  }
+  document.getElementById('refusal')?.remove();
+}
+
+// Reloads the permit and draws it again, the action forms keeping what was
+// typed into those still offered.
+async function reloadKeepingInput(): Promise<void> {
+  const actions = document.getElementById('actions');
+  const typed = actions ? snapshotControls(actions) : null;
+  await refreshPermit().catch(() => undefined);
+  render();
+  const again = document.getElementById('actions');
+  if (typed && again) restoreControls(again, typed);
+}
+
 async function send(form: HTMLFormElement, p: Permit, action: string, body: Record<string, unknown>, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
-  // A retry after a network failure reuses the command id, so the ledger
-  // does not take the same step twice.
-  const id = form.dataset.pendingCommand ?? commandId();
-  form.dataset.pendingCommand = id;
+  // A retry after a network failure (the same action with the same fields
+  // on the same version) reuses the command id, so the ledger does not take
+  // the same step twice.
+  const request = { permit: p.permit_id, action, expected_version: p.version, ...body };
+  const [sig, id] = idFor(request);
+  pending.set(sig, id);
   button.disabled = true;
   const label = button.textContent;
   button.textContent = t('off.sending');
@@ -976,7 +1017,7 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
       method: 'POST',
       body: { action, command_id: id, expected_version: p.version, ...body },
     });
-    delete form.dataset.pendingCommand;
+    pending.delete(sig);
     st.other = '';
     st.refusal = null;
     st.formError = null;
@@ -988,13 +1029,16 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
   } catch (e) {
     // The command may have been taken (a lost answer, a late outcome): a retry
     // keeps its id, so it cannot act twice. Anything else was refused.
-    const unsure = e instanceof ApiError && ['network', 'outcome_unknown', 'unavailable'].includes(e.code);
-    if (!unsure) delete form.dataset.pendingCommand;
-    if (e instanceof ApiError && e.code === 'version_conflict') {
-      // Someone acted meanwhile: show the permit as it is now, with the refusal.
-      await refreshPermit().catch(() => undefined);
+    if (!unsure(e)) pending.delete(sig);
+    const code = e instanceof ApiError ? e.code : '';
+    // Someone acted meanwhile (a version conflict), an earlier attempt of this
+    // one was recorded (its command id is taken), or the answer was lost and it
+    // may have been: show the permit as it is now, with the refusal, before
+    // the officer tries again; the forms keep what was typed.
+    if (['version_conflict', 'command_id_reused', 'network', 'outcome_unknown'].includes(code)) {
+      st.formError = null;
       st.refusal = e;
-      render();
+      await reloadKeepingInput();
       focusOn('#refusal');
       return;
     }

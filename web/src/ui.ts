@@ -115,7 +115,9 @@ const REQUEST_CODES = new Set(['malformed_json', 'wrong_type', 'unknown_field', 
 // for it where the page's language has one, and the ledger's (English)
 // message as the detail, since it names the specifics (which document,
 // which status); otherwise the ledger's message alone.
-export function errorBox(e: unknown): HTMLElement {
+// networkKey: the text for a request that got no answer (an action's says
+// that it may have been recorded).
+export function errorBox(e: unknown, networkKey = 'error.network'): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
     const key = REQUEST_CODES.has(e.code) ? 'apierr.request' : `apierr.${e.code}`;
     const local = t(key);
@@ -130,7 +132,7 @@ export function errorBox(e: unknown): HTMLElement {
       own && e.message ? h('small', { class: 'error-detail' }, `${t('error.detail')}: `, h('span', { lang: 'en' }, e.message)) : null,
     );
   }
-  return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t('error.network'));
+  return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t(networkKey));
 }
 
 // What the user typed or ticked in the form controls under root, to put back

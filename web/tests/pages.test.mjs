@@ -421,6 +421,9 @@ describe('officer worklist', () => {
     await page.click(`${form} button[type=submit]`);
     assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
+    // A new action started: the last one's success message is gone.
+    assert.equal(await page.$('#notice.alert-ok'), null, 'no stale success message');
+    assert.equal(await page.textContent('#notice'), '');
     // Officer IDs may hold @ (api.md): not marked.
     await page.fill(`${form} input[name=team]`, 'ekbang.bintaro@kel-1, ptsp_bintaro');
     await page.click(`${form} button[type=submit]`);
@@ -521,9 +524,15 @@ describe('officer worklist', () => {
       body: { action: 'request_completion', command_id: `meanwhile-${app.permit_id}`, expected_version: 1, missing: ['kk'] },
     });
     assert.equal(other.status, 200);
+    // A text typed meanwhile in another form that stays offered survives the reload.
+    await page.selectOption('#other-action', 'withdraw');
+    const typed = 'pemohon menarik permohonan secara lisan di loket; '.repeat(8);
+    await page.fill('#other-form textarea[name=reason]', typed);
     await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
     await page.waitForSelector('#refusal [data-error-code="version_conflict"]');
     assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'incomplete', 'the page shows the permit as it is now');
+    assert.equal(await page.inputValue('#other-form textarea[name=reason]'), typed, 'what was typed is kept');
+    assert.equal(await page.$('#notice.alert-ok'), null);
     await page.context().close();
 
     // The head tries to revoke a permit that was never issued.
