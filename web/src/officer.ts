@@ -1,12 +1,13 @@
 // The officer worklist (/officer): sign in with an officer token (kept in
 // sessionStorage, dropped after IDLE_MS without use, and the page cleared), the queue from /v1/worklist,
-// one application with its
+// an application filed at the counter (POST /v1/applications, for a role the
+// charter grants submit_application), one application with its
 // history, and the actions the charter grants the officer's role. Every
 // action is sent with a fresh command_id and the expected_version (one that
 // cannot be undone once the officer confirms it); when the ledger refuses,
 // its error code and message are shown as they are.
 import './styles.css';
-import { api, ApiError, commandId, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
+import { api, ApiError, commandId, type ActionResult, type Application, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
 import {
   $,
@@ -73,6 +74,9 @@ interface State {
   formError: { form: string; error: unknown } | null; // a refusal shown in its form (kept through a language switch)
   loading: boolean;
   idleOut: boolean; // signed out for want of use: the sign-in form says so
+  counterOpen: boolean; // the counter application form is unfolded
+  counterError: unknown; // its refusal (kept through a language switch)
+  created: Application | null; // filed at the counter: its tracking code, shown this once
 }
 
 const st: State = {
@@ -89,6 +93,9 @@ const st: State = {
   formError: null,
   loading: false,
   idleOut: false,
+  counterOpen: false,
+  counterError: null,
+  created: null,
 };
 
 // The command id of each request whose outcome is unknown (no answer came):
@@ -189,7 +196,7 @@ async function signIn(token: string): Promise<void> {
     st.token = token;
     st.worklist = wl;
     // Nothing of an earlier session (an answer that came after its sign-out).
-    Object.assign(st, { permit: null, history: [], refusal: null, formError: null });
+    Object.assign(st, { permit: null, history: [], created: null, refusal: null, formError: null, counterError: null });
     st.charter = charter;
     keepToken(token);
   } catch (e) {
@@ -224,6 +231,9 @@ function signOut(): void {
     other: '',
     refusal: null,
     formError: null,
+    counterOpen: false,
+    counterError: null,
+    created: null,
   });
   history.replaceState(null, '', location.pathname);
   render();
@@ -241,6 +251,7 @@ async function reloadWorklist(): Promise<void> {
 }
 
 async function openPermit(id: string, focus = true): Promise<void> {
+  if (st.created?.permit_id !== id) st.created = null; // shown once, for the application just filed
   st.error = null;
   st.notice = '';
   st.other = '';
@@ -291,6 +302,7 @@ function permitFromHash(): string | null {
 }
 
 function backToQueue(): void {
+  st.created = null;
   st.permit = null;
   st.error = null;
   st.notice = '';
@@ -468,6 +480,231 @@ function renderQueue(root: HTMLElement): void {
       table,
       openForm,
     ),
+    mayTake('submit_application') ? counterSection() : null,
+  );
+}
+
+// --- An application filed at the counter -----------------------------------------
+
+// The kelurahan an application filed by this officer goes to: the officer's
+// own, or (a kecamatan or wider role) one chosen from the charter's.
+function counterKelurahan(): string | null {
+  const own = st.worklist?.officer.jurisdiction ?? '';
+  return st.charter?.kelurahan.some((k) => k.code === own) ? own : null;
+}
+
+// The counter's form: what POST /v1/applications takes (api.md), the
+// applicant's personal data, the business, and the documents handed in.
+function counterSection(): HTMLElement {
+  const field = (name: string, label: string, attrs: Record<string, string | number | boolean>, opts: { hint?: string; count?: boolean; required?: boolean } = {}) => {
+    const id = `c-${name}`;
+    const hintId = `${id}-hint`;
+    const errId = `${id}-error`;
+    const input = h(attrs.rows ? 'textarea' : 'input', {
+      id,
+      name,
+      autocomplete: 'off',
+      'aria-describedby': opts.hint ? `${hintId} ${errId}` : errId,
+      required: opts.required ?? true,
+      ...attrs,
+    } as Record<string, string | number | boolean>) as HTMLInputElement | HTMLTextAreaElement;
+    if (input instanceof HTMLTextAreaElement) input.removeAttribute('type');
+    return h(
+      'div',
+      { class: 'field', 'data-field': name },
+      h('label', { for: id }, label, opts.required === false ? null : h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      opts.hint ? h('p', { id: hintId, class: 'hint' }, opts.hint) : null,
+      input,
+      opts.count ? charCounter(input) : null,
+      h('p', { id: errId, class: 'field-error' }),
+    );
+  };
+  const c = st.charter!;
+  const fixed = counterKelurahan();
+  const kelurahan = fixed
+    ? h('p', { class: 'field', id: 'c-kelurahan-fixed', 'data-kelurahan': fixed }, h('strong', {}, `${t('off.counter.kelurahan')}: `), placeName(fixed))
+    : h(
+        'div',
+        { class: 'field', 'data-field': 'kelurahan' },
+        h('label', { for: 'c-kelurahan' }, t('off.counter.kelurahan'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+        h(
+          'select',
+          { id: 'c-kelurahan', name: 'kelurahan', required: true, 'aria-describedby': 'c-kelurahan-error' },
+          h('option', { value: '' }, t('off.counter.kelurahan.choose')),
+          c.kelurahan.map((k) => h('option', { value: k.code }, k.name)),
+        ),
+        h('p', { id: 'c-kelurahan-error', class: 'field-error' }),
+      );
+  const docs = [...c.required_documents, ...(c.optional_documents ?? [])];
+  const result = h('div', { class: 'action-result', id: 'counter-result', 'aria-live': 'assertive' });
+  if (st.counterError) result.append(refusalBox(st.counterError, 'error.network.counter'));
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.counter.submit'));
+  const form = h(
+    'form',
+    {
+      class: 'counter-form',
+      id: 'counter-form',
+      'data-form': 'counter',
+      novalidate: true,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void submitCounter(form, button, result);
+      },
+    },
+    h('p', { class: 'muted' }, t('off.counter.lead')),
+    kelurahan,
+    h(
+      'fieldset',
+      { class: 'counter-group' },
+      h('legend', {}, t('off.counter.applicant')),
+      field('nik', t('off.counter.nik'), { type: 'text', inputmode: 'numeric', maxlength: 16, class: 'mono', spellcheck: 'false' }),
+      field('name', t('off.counter.name'), { type: 'text', maxlength: 200 }, { count: true }),
+      field('address', t('off.counter.address'), { rows: 2, maxlength: 500 }, { count: true }),
+      field('phone', t('off.counter.phone'), { type: 'tel', maxlength: 32 }, { required: false }),
+    ),
+    h(
+      'fieldset',
+      { class: 'counter-group' },
+      h('legend', {}, t('off.counter.business')),
+      field('business_name', t('off.counter.bname'), { type: 'text', maxlength: 200 }, { count: true, hint: t('off.counter.published') }),
+      field('kbli', t('off.counter.kbli'), { type: 'text', inputmode: 'numeric', maxlength: 5, class: 'mono' }),
+      field('description', t('off.counter.description'), { rows: 2, maxlength: 500 }, { count: true, required: false, hint: t('off.counter.published') }),
+      field('capital', t('off.counter.capital'), { type: 'text', inputmode: 'numeric', maxlength: 20 }),
+      field('turnover', t('off.counter.turnover'), { type: 'text', inputmode: 'numeric', maxlength: 20 }),
+      field('workers', t('off.counter.workers'), { type: 'text', inputmode: 'numeric', maxlength: 4 }),
+      h(
+        'fieldset',
+        { class: 'field checks', id: 'c-premises', 'data-field': 'premises', 'aria-describedby': 'c-premises-error' },
+        h('legend', {}, t('off.counter.premises'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+        ['owned', 'leased'].map((v) => h('label', { class: 'check' }, h('input', { type: 'radio', name: 'premises', value: v }), ` ${term('premises', v)}`)),
+        h('p', { id: 'c-premises-error', class: 'field-error' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      { class: 'field checks', id: 'c-documents', 'data-field': 'documents' },
+      h('legend', {}, t('off.counter.documents')),
+      docs.map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'documents', value: d }), ` ${term('doc', d)}`)),
+    ),
+    h('div', { class: 'form-actions' }, button),
+    result,
+  );
+  return h(
+    'details',
+    {
+      class: 'card section counter',
+      id: 'counter',
+      open: st.counterOpen ? true : null,
+      ontoggle: (e: Event) => (st.counterOpen = (e.target as HTMLDetailsElement).open),
+    },
+    h('summary', { id: 'counter-title' }, h('h2', {}, t('off.counter'))),
+    form,
+  );
+}
+
+// A rupiah amount as typed: digits, with dots, commas or spaces between thousands.
+function amount(v: string): number | null {
+  const digits = v.replace(/[.,\s]/g, '');
+  return /^\d{1,15}$/.test(digits) ? Number(digits) : null;
+}
+
+async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
+  clearStale();
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.field-error').forEach((el) => clear(el));
+  clear(result);
+  st.counterError = null;
+  const val = (name: string) => (form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value ?? '').trim();
+  const errors: Array<[string, string]> = [];
+  const need = (name: string, ok: boolean, msg: string) => {
+    if (!val(name)) errors.push([name, t('v.required')]);
+    else if (!ok) errors.push([name, msg]);
+  };
+  const kelurahan = counterKelurahan() ?? val('kelurahan');
+  if (!kelurahan) errors.push(['kelurahan', t('v.required')]);
+  need('nik', /^\d{16}$/.test(val('nik')), t('v.nik'));
+  need('name', true, '');
+  need('address', true, '');
+  need('business_name', true, '');
+  need('kbli', /^\d{5}$/.test(val('kbli')), t('v.kbli'));
+  const capital = amount(val('capital'));
+  const turnover = amount(val('turnover'));
+  const workers = /^\d{1,4}$/.test(val('workers')) ? Number(val('workers')) : 0;
+  need('capital', capital !== null, t('v.amount'));
+  need('turnover', turnover !== null, t('v.amount'));
+  need('workers', workers >= 1, t('v.workers'));
+  const premises = form.querySelector<HTMLInputElement>('input[name="premises"]:checked')?.value;
+  if (!premises) errors.push(['premises', t('v.required')]);
+  if (errors.length) {
+    for (const [name, msg] of errors) {
+      const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
+      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
+      target.setAttribute('aria-invalid', 'true');
+      clear(box.querySelector('.field-error')!, msg);
+    }
+    clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
+    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    return;
+  }
+  const phone = val('phone');
+  const description = val('description');
+  const body = {
+    kelurahan,
+    applicant: { nik: val('nik'), name: val('name'), address: val('address'), ...(phone ? { phone } : {}) },
+    business: {
+      name: val('business_name'),
+      kbli: val('kbli'),
+      ...(description ? { description } : {}),
+      capital,
+      turnover,
+      workers,
+      premises,
+    },
+    documents: [...form.querySelectorAll<HTMLInputElement>('input[name="documents"]:checked')].map((i) => i.value),
+  };
+  // The same application sent again after a lost answer keeps its command
+  // id: the ledger answers with the application it recorded (and, within
+  // 10 minutes, its tracking code) instead of filing it twice.
+  const [sig, id] = idFor(body);
+  pending.set(sig, id);
+  button.disabled = true;
+  const label = button.textContent;
+  button.textContent = t('off.sending');
+  try {
+    const r = await api<Application>('/v1/applications', { token: st.token!, method: 'POST', body: { command_id: id, ...body } });
+    pending.delete(sig);
+    st.created = r;
+    st.counterOpen = false;
+    await openPermit(r.permit_id, false);
+    focusOn('#created');
+  } catch (e) {
+    if (!unsure(e)) pending.delete(sig);
+    button.disabled = false;
+    button.textContent = label;
+    st.counterError = e;
+    const box = refusalBox(e, 'error.network.counter');
+    clear(result, box);
+    box.focus();
+  }
+}
+
+// The application just filed at the counter: its ID and tracking code, to
+// hand to the applicant. The ledger shows the code this once.
+function createdBox(a: Application): HTMLElement {
+  return h(
+    'section',
+    { class: 'alert alert-ok created', id: 'created', tabindex: '-1', 'aria-labelledby': 'created-title', 'data-permit': a.permit_id },
+    h('h3', { id: 'created-title' }, t('off.counter.done')),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('off.counter.done.id'), h('span', { class: 'mono', id: 'created-id' }, a.permit_id)),
+      fact(t('off.counter.done.code'), h('span', { class: 'mono tracking-code', id: 'created-code' }, a.tracking_code)),
+    ),
+    h('p', { class: 'created-hand' }, h('strong', {}, t('off.counter.done.hand'))),
+    a.duplicate ? h('p', {}, t('off.counter.done.dup')) : null,
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small no-print', onclick: () => window.print() }, t('off.counter.print')),
   );
 }
 
@@ -523,6 +760,7 @@ function renderDetail(root: HTMLElement): void {
         p.outcome ? fact(t('off.outcome'), `${term('reason', p.outcome.code)} — ${p.outcome.reason}`) : null,
       ),
       // tabindex -1: focus moves here after an action (a p takes no focus otherwise).
+      st.created?.permit_id === p.permit_id ? createdBox(st.created) : null,
       st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice', tabindex: '-1' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
       st.worklist!.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : actionsPanel(p),
       h(
@@ -1077,6 +1315,7 @@ async function main(): Promise<void> {
     const id = permitFromHash();
     if (id) void openPermit(id, false);
     else {
+      st.created = null;
       st.permit = null;
       st.error = null;
       void reloadWorklist().then(render);

@@ -608,26 +608,106 @@ describe('officer worklist', () => {
     await head.context().close();
   });
 
-  test('an application lacking documents: the officer sees which, and the request for them starts with them ticked', async () => {
-    const app = await submitLacking('Toko Uji Berkas', ['form', 'undertaking', 'ktp', 'premises_photo']);
+  test('a clerk files an application at the counter lacking documents: its tracking code, which documents, the request for them', async () => {
     const page = await open('/officer');
     await signIn(page, 'ptsp-bintaro');
-    await page.fill('#open-id', app.permit_id);
-    await page.click('#open-form button[type=submit]');
-    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"][data-status="submitted"]`);
+    // The PTSP officer may submit applications (the charter): the counter's form.
+    await page.click('#counter summary');
+    assert.equal(await page.getAttribute('#c-kelurahan-fixed', 'data-kelurahan'), BINTARO, 'the officer’s own kelurahan');
+    const c = {
+      '#c-nik': '3174', // too short: caught before sending
+      '#c-name': 'Siti Aminah Loket',
+      '#c-address': 'Jl. Kenanga Raya No. 5',
+      '#c-phone': '081298765432',
+      '#c-business_name': 'Toko Uji Berkas',
+      '#c-kbli': '47111',
+      '#c-description': 'toko kelontong, hubungi 0812 3456 7890', // a phone number: the ledger refuses it
+      '#c-capital': '15.000.000',
+      '#c-turnover': '120000000',
+      '#c-workers': '1',
+    };
+    for (const [sel, v] of Object.entries(c)) await page.fill(sel, v);
+    await page.check('#counter-form input[name=premises][value=leased]');
+    const handed = ['form', 'undertaking', 'ktp', 'premises_photo'];
+    for (const d of handed) await page.check(`#counter-form input[name=documents][value=${d}]`);
+    const ticked = () => page.$$eval('#counter-form input:checked', (l) => l.map((x) => `${x.name}=${x.value}`));
+    const before = await ticked();
+    // A language switch keeps every tick, the radio and the text.
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    assert.equal(await page.textContent('#counter summary h2'), 'Submit an application (counter)');
+    assert.deepEqual(await ticked(), before);
+    assert.equal(await page.inputValue('#c-address'), c['#c-address']);
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="id"]');
+    assert.deepEqual(await ticked(), before);
+    // A malformed NIK is caught before sending; nothing typed is lost.
+    await page.click('#counter-form button[type=submit]');
+    assert.equal(await page.getAttribute('#c-nik', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#c-nik-error'), /16 angka/);
+    await page.fill('#c-nik', '3174015506900003');
+    // The ledger's refusal, in the page's language; the form keeps what was typed.
+    await page.click('#counter-form button[type=submit]');
+    await page.waitForSelector('#counter-result [data-error-code="personal_data_in_text"]');
+    for (const [sel, v] of Object.entries({ ...c, '#c-nik': '3174015506900003' })) assert.equal(await page.inputValue(sel), v, sel);
+    assert.deepEqual(await ticked(), before);
+    await page.fill('#c-description', 'toko kelontong');
+    await page.click('#counter-form button[type=submit]');
+    // Filed: the ID and the tracking code, to hand over, and the application opened.
+    await page.waitForSelector('#created #created-code');
+    const id = await page.textContent('#created-id');
+    const code = await page.textContent('#created-code');
+    assert.match(await page.textContent('#created'), /Serahkan kode lacak ini kepada pemohon.*hanya ditampilkan sekali/);
+    await page.waitForSelector(`#detail[data-permit="${id}"][data-status="submitted"]`);
+    const tracked = (await api(ledger.base, `/v1/track/${code}`)).json;
+    assert.deepEqual([tracked.permit_id, tracked.kelurahan, tracked.business_name], [id, BINTARO, 'Toko Uji Berkas']);
+    const filed = (await api(ledger.base, `/v1/permits/${id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.deepEqual([filed.applicant.nik, filed.applicant.phone, filed.business.capital, filed.business.premises], ['3174015506900003', '081298765432', 15000000, 'leased']);
+    assert.deepEqual(filed.documents, handed);
+    await shot(page, 'officer-counter-desktop');
+    // The officer sees what is lacking; no verification is offered.
     assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['kk', 'premises_proof']);
     assert.equal(await page.$('#actions form[data-action="verify_documents"]'), null, 'the ledger offers no verification while documents lack');
     const form = '#actions form[data-action="request_completion"]';
     assert.deepEqual(await page.$$eval(`${form} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    // The request reaches the ledger but its answer is lost: the page says it
+    // may have been recorded, and shows the permit as it is now.
+    let sent;
+    await page.route('**/v1/permits/*/actions', async (route) => {
+      sent = JSON.parse(route.request().postData());
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
     await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('#refusal [data-error-code="network"]');
+    assert.match(await page.textContent('#refusal'), /mungkin sudah tercatat/);
     await page.waitForSelector('#detail[data-status="incomplete"]');
-    const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    await page.unroute('**/v1/permits/*/actions');
+    // (Chromium logs the cut connection.)
+    page.problems.splice(0, page.problems.length, ...page.problems.filter((x) => !/net::ERR_CONNECTION_RESET/.test(x)));
+    const p = (await api(ledger.base, `/v1/permits/${id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.deepEqual(p.missing, ['kk', 'premises_proof'], 'asked for what was lacking');
     // Handing them in starts with the same documents ticked.
-    assert.deepEqual(
-      await page.$$eval('#actions form[data-action="complete_documents"] input[type=checkbox]:checked', (l) => l.map((x) => x.value)),
-      ['kk', 'premises_proof'],
+    const complete = '#actions form[data-action="complete_documents"]';
+    assert.deepEqual(await page.$$eval(`${complete} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    // A command id taken by an earlier command (command_id_reused): said plainly, the permit reloaded.
+    await page.route('**/v1/permits/*/actions', (route) =>
+      route.continue({ postData: JSON.stringify({ ...JSON.parse(route.request().postData()), command_id: sent.command_id }) }),
     );
+    await page.click(`${complete} button[type=submit]`);
+    await page.waitForSelector('#refusal [data-error-code="command_id_reused"]');
+    assert.match(await page.textContent('#refusal .error-message'), /Percobaan sebelumnya sudah tercatat/);
+    await page.unroute('**/v1/permits/*/actions');
+    await page.click(`${complete} button[type=submit]`);
+    await page.waitForSelector('#detail[data-status="submitted"]');
+    assert.equal(await page.$('#refusal'), null, 'the old refusal is gone');
+    // The tracking code was shown once: back in the queue and in the application again, it is not.
+    await page.click('#back');
+    await page.waitForSelector(`#queue tr[data-permit="${id}"]`);
+    await page.click(`#queue tr[data-permit="${id}"] button.open-permit`);
+    await page.waitForSelector(`#detail[data-permit="${id}"]`);
+    assert.equal(await page.$('#created'), null);
+    assert.doesNotMatch(await page.textContent('main'), new RegExp(code));
     assertNoProblems(page);
     await page.context().close();
   });
