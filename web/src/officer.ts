@@ -756,7 +756,17 @@ function renderDetail(root: HTMLElement): void {
         fact(t('col.due'), due),
         fact(t('off.version'), String(p.version)),
         fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => term('role', r.role)).join(', ')}` : t('none')),
-        p.permit_number ? fact(t('off.permit'), h('span', { class: 'mono' }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`)) : null,
+        p.permit_number
+          ? fact(
+              t('off.permit'),
+              h(
+                'span',
+                { id: 'permit-number' },
+                h('span', { class: `mono${p.status === 'revoked' ? ' revoked-dates' : ''}` }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`),
+                p.status === 'revoked' ? [' ', statusBadge('revoked')] : null,
+              ),
+            )
+          : null,
         p.outcome ? fact(t('off.outcome'), `${term('reason', p.outcome.code)} — ${p.outcome.reason}`) : null,
       ),
       // tabindex -1: focus moves here after an action (a p takes no focus otherwise).

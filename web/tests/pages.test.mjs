@@ -778,6 +778,8 @@ describe('revocation', () => {
     await head.click(`${form} button[type=submit]`);
     await head.click(`${form} .confirm-yes`);
     await head.waitForSelector('#detail[data-status="revoked"]');
+    assert.ok(await head.$('#permit-number .revoked-dates'), 'its validity is struck through');
+    assert.equal(await head.textContent('#permit-number [data-status="revoked"]'), 'Dicabut');
     assertNoProblems(head);
     await head.context().close();
 
