@@ -18,8 +18,8 @@ const id: Dict = {
   'footer.text':
     'Layanan Izin Usaha Mikro Kecil (IUMK) yang gratis. Data publik tanpa data pribadi (UU 27/2022 tentang Pelindungan Data Pribadi).',
   'loading': 'Memuat…',
-  'error.network': 'Tidak dapat menghubungi ledger. Periksa koneksi lalu coba lagi.',
-  'error.prefix': 'Ledger menolak',
+  'error.network': 'Tidak dapat menghubungi sistem. Periksa koneksi lalu coba lagi.',
+  'error.prefix': 'Sistem menolak',
   'apierr.unknown_tracking_code':
     'Tidak ada permohonan dengan kode lacak ini. Periksa kode pada tanda terima permohonan Anda.',
   // The ledger's refusals the pages can meet, in Bahasa Indonesia; the
@@ -34,7 +34,7 @@ const id: Dict = {
   'apierr.version_conflict':
     'Petugas lain sudah bertindak atas permohonan ini lebih dahulu. Status terbaru ditampilkan; periksa, lalu ulangi bila masih perlu.',
   'apierr.command_id_reused':
-    'Percobaan sebelumnya sudah tercatat di ledger (jawabannya tidak sampai ke halaman), jadi kiriman ini tidak dicatat lagi. Status terbaru ditampilkan: periksa riwayatnya sebelum bertindak lagi.',
+    'Percobaan sebelumnya sudah tercatat di sistem (jawabannya tidak sampai ke halaman), jadi kiriman ini tidak dicatat lagi. Status terbaru ditampilkan: periksa riwayatnya sebelum bertindak lagi.',
   'apierr.transition_not_allowed':
     'Tindakan ini tidak dapat diambil pada status permohonan sekarang. Muat ulang halaman untuk melihat status terbaru.',
   'apierr.zoning_non_compliant':
@@ -53,22 +53,22 @@ const id: Dict = {
   'apierr.personal_data_in_text':
     'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama pemohon, maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
-  'apierr.unavailable': 'Ledger sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
+  'apierr.unavailable': 'Sistem sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
   'apierr.outcome_unknown':
     'Hasil tindakan belum diketahui; mungkin sudah tercatat. Tekan tombol yang sama lagi untuk mengetahui hasilnya (tidak tercatat dua kali).',
   'apierr.consent_not_required': 'Penerima ini mendapat data menurut kebijakan berbagi data tanpa perlu persetujuan.',
   'apierr.invalid_parameter': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
   'apierr.invalid_query': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
   'apierr.unknown_kelurahan': 'Kelurahan itu tidak ada dalam piagam. Pilih dari daftar kelurahan.',
-  'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami ledger. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami sistem. Muat ulang halaman; bila terulang, laporkan kepada admin.',
   'apierr.team_outside_jurisdiction':
     'Ada anggota tim survei yang tidak bertugas di kelurahan permohonan ini. Isi tim dengan petugas kelurahan ini (rincian menyebut siapa).',
   'apierr.duplicate_entry':
     'Ada isian yang disebut dua kali (misalnya anggota tim yang sama, atau dokumen yang sama). Hapus yang berulang, lalu kirim lagi.',
   'apierr.already_exists': 'Permohonan ini sudah tercatat. Cari di antrean atau buka dengan ID-nya; jangan mengajukan ulang.',
-  'apierr.unknown_action': 'Ledger tidak mengenal tindakan ini. Muat ulang halaman; bila terulang, laporkan kepada admin.',
-  'apierr.wrong_stream': 'Perintah dikirim ke catatan ledger yang salah. Muat ulang halaman; bila terulang, laporkan kepada admin.',
-  'apierr.no_charter': 'Belum ada piagam layanan yang berlaku, jadi ledger belum menerima tindakan. Minta admin menetapkan piagam.',
+  'apierr.unknown_action': 'Sistem tidak mengenal tindakan ini. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.wrong_stream': 'Perintah dikirim ke catatan sistem yang salah. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.no_charter': 'Belum ada piagam layanan yang berlaku, jadi sistem belum menerima tindakan. Minta admin menetapkan piagam.',
   'apierr.invalid_nik': 'NIK harus tepat 16 angka. Periksa NIK pada KTP pemohon.',
   'apierr.invalid_kbli': 'Kode KBLI harus tepat 5 angka. Periksa kode KBLI usaha.',
   'apierr.invalid_amount': 'Modal dan omzet tidak boleh negatif. Periksa jumlahnya (dalam rupiah).',
@@ -93,7 +93,7 @@ const id: Dict = {
   'apierr.enrolment_retired':
     'Petugas ini sudah dipensiunkan setelah pendaftaran itu, jadi token lamanya tidak berlaku. Daftarkan lagi dengan command_id baru.',
   'apierr.out_of_range': 'Nomor yang diminta berada di luar log transparansi. Periksa nomornya.',
-  'error.detail': 'Rincian dari ledger',
+  'error.detail': 'Rincian dari sistem (dalam bahasa Inggris)',
   'none': '—',
   'yes': 'Ya',
   'no': 'Tidak',
@@ -105,7 +105,7 @@ const id: Dict = {
   'dash.charts': 'Grafik kinerja',
   'off.everywhere': 'semua wilayah',
   'dash.lead':
-    'Berapa lama setiap tahap berlangsung, berapa yang selesai tepat waktu, dan apa hasilnya — untuk seluruh kecamatan dan setiap kelurahan. Angka dihitung langsung dari ledger.',
+    'Berapa lama setiap tahap berlangsung, berapa yang selesai tepat waktu, dan apa hasilnya — untuk seluruh kecamatan dan setiap kelurahan. Angka dihitung langsung dari sistem.',
   'dash.area': 'Wilayah',
   'dash.area.all': 'Seluruh Kecamatan {name}',
   'dash.month': 'Bulan',
@@ -298,18 +298,19 @@ const id: Dict = {
   'off.letter': 'Surat rekomendasi',
   'off.permit': 'Izin',
   'off.outcome': 'Hasil',
-  'off.history': 'Riwayat (ledger)',
+  'off.history': 'Riwayat',
+  'off.logpos': 'Posisi di log sistem: {pos}',
   'off.actions': 'Tindakan',
   'off.actions.none': 'Tidak ada tindakan untuk peran Anda pada status ini.',
-  'off.actions.other': 'Tindakan lain (ledger memeriksa piagam)',
+  'off.actions.other': 'Tindakan lain (sistem memeriksa piagam)',
   'off.actions.other.lead':
-    'Semua tindakan ledger. Piagam memutuskan siapa yang boleh; tindakan yang tidak diizinkan akan ditolak oleh ledger.',
+    'Semua tindakan sistem. Piagam memutuskan siapa yang boleh; tindakan yang tidak diizinkan akan ditolak oleh sistem.',
   'off.actions.notallowed': '(piagam tidak memberikannya ke peran Anda)',
   'off.action.choose': 'Tindakan',
   'off.send': 'Kirim',
   'off.sending': 'Mengirim…',
   'off.done': 'Tercatat: {action}. Status sekarang {status} (versi {version}).',
-  'off.stale': 'Tampilan belum diperbarui (ledger tidak terjangkau): muat ulang sebentar lagi.',
+  'off.stale': 'Tampilan belum diperbarui (sistem tidak terjangkau): muat ulang sebentar lagi.',
   'off.field.missing': 'Dokumen yang kurang',
   'off.field.provided': 'Dokumen yang diserahkan',
   'off.field.date': 'Tanggal survei (TTTT-BB-HH)',
@@ -350,9 +351,9 @@ const id: Dict = {
   'v.amount': 'Tulis jumlah rupiah dengan angka (titik pemisah ribuan boleh).',
   'v.workers': 'Tulis jumlah orang dengan angka, minimal 1.',
   'error.network.action':
-    'Tidak dapat menghubungi ledger, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
+    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
   'error.network.counter':
-    'Tidak dapat menghubungi ledger, jadi jawabannya tidak sampai: permohonan ini mungkin sudah tercatat. Tekan "Ajukan permohonan" lagi tanpa mengubah isian untuk mengetahui hasilnya dan mendapat kode lacaknya (tidak tercatat dua kali).',
+    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: permohonan ini mungkin sudah tercatat. Tekan "Ajukan permohonan" lagi tanpa mengubah isian untuk mengetahui hasilnya dan mendapat kode lacaknya (tidak tercatat dua kali).',
   'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
   'off.counter': 'Ajukan permohonan (loket)',
   'off.counter.lead':
@@ -673,6 +674,7 @@ const en: Dict = {
   'off.permit': 'Permit',
   'off.outcome': 'Outcome',
   'off.history': 'History (ledger)',
+  'off.logpos': 'Position on the ledger’s log: {pos}',
   'off.actions': 'Actions',
   'off.actions.none': 'Your role has no action on this status.',
   'off.actions.other': 'Other actions (the ledger checks the charter)',

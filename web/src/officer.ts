@@ -829,7 +829,19 @@ function renderDetail(root: HTMLElement): void {
             'li',
             { 'data-type': e.type },
             h('p', { class: 'history-title' }, term('event', e.type)),
-            h('p', { class: 'muted' }, `${fmtTime(e.time)} · `, actor(e), ` · #${e.seq}${e.log_position ? ` · log ${e.log_position.partition}:${e.log_position.offset}` : ''}`),
+            // The log position is for auditors: in the title of the step number, not in the clerk's line.
+            h(
+              'p',
+              { class: 'muted' },
+              `${fmtTime(e.time)} · `,
+              actor(e),
+              ' · ',
+              h(
+                'span',
+                { class: 'history-seq', title: e.log_position ? t('off.logpos', { pos: `${e.log_position.partition}:${e.log_position.offset}` }) : null },
+                `#${e.seq}`,
+              ),
+            ),
             eventDetail(e) ? h('p', { class: 'history-detail' }, eventDetail(e)) : null,
           ),
         ),
