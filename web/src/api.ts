@@ -176,6 +176,15 @@ export interface ActionResult {
   duplicate: boolean;
 }
 
+// The answer to POST /v1/applications.
+export interface Application {
+  permit_id: string;
+  tracking_code: string;
+  status: string;
+  version: number;
+  duplicate: boolean;
+}
+
 export async function api<T>(
   path: string,
   opts: { token?: string; method?: string; body?: unknown } = {},

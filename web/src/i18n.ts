@@ -18,8 +18,8 @@ const id: Dict = {
   'footer.text':
     'Layanan Izin Usaha Mikro Kecil (IUMK) yang gratis. Data publik tanpa data pribadi (UU 27/2022 tentang Pelindungan Data Pribadi).',
   'loading': 'Memuat…',
-  'error.network': 'Tidak dapat menghubungi ledger. Periksa koneksi lalu coba lagi.',
-  'error.prefix': 'Ledger menolak',
+  'error.network': 'Tidak dapat menghubungi sistem. Periksa koneksi lalu coba lagi.',
+  'error.prefix': 'Sistem menolak',
   'apierr.unknown_tracking_code':
     'Tidak ada permohonan dengan kode lacak ini. Periksa kode pada tanda terima permohonan Anda.',
   // The ledger's refusals the pages can meet, in Bahasa Indonesia; the
@@ -33,7 +33,8 @@ const id: Dict = {
   'apierr.unknown_permit': 'Tidak ada permohonan dengan nomor ini. Periksa nomor permohonan.',
   'apierr.version_conflict':
     'Petugas lain sudah bertindak atas permohonan ini lebih dahulu. Status terbaru ditampilkan; periksa, lalu ulangi bila masih perlu.',
-  'apierr.command_id_reused': 'Tindakan ini sudah pernah dikirim dengan isi lain. Muat ulang halaman, lalu ulangi.',
+  'apierr.command_id_reused':
+    'Percobaan sebelumnya sudah tercatat di sistem (jawabannya tidak sampai ke halaman), jadi kiriman ini tidak dicatat lagi. Status terbaru ditampilkan: periksa riwayatnya sebelum bertindak lagi.',
   'apierr.transition_not_allowed':
     'Tindakan ini tidak dapat diambil pada status permohonan sekarang. Muat ulang halaman untuk melihat status terbaru.',
   'apierr.zoning_non_compliant':
@@ -50,24 +51,24 @@ const id: Dict = {
   'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
   'apierr.invalid_text': 'Teksnya memuat karakter yang tidak diterima. Ketik ulang isian tanpa karakter khusus.',
   'apierr.personal_data_in_text':
-    'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, maupun nama pemohon. Tulis ulang tanpa data pribadi.',
+    'Teks ini dibaca orang lain: alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya) dan catatan survei disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama pemohon, maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
-  'apierr.unavailable': 'Ledger sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
+  'apierr.unavailable': 'Sistem sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
   'apierr.outcome_unknown':
     'Hasil tindakan belum diketahui; mungkin sudah tercatat. Tekan tombol yang sama lagi untuk mengetahui hasilnya (tidak tercatat dua kali).',
   'apierr.consent_not_required': 'Penerima ini mendapat data menurut kebijakan berbagi data tanpa perlu persetujuan.',
   'apierr.invalid_parameter': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
   'apierr.invalid_query': 'Isian pencarian tidak berlaku. Periksa isian pencarian.',
   'apierr.unknown_kelurahan': 'Kelurahan itu tidak ada dalam piagam. Pilih dari daftar kelurahan.',
-  'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami ledger. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami sistem. Muat ulang halaman; bila terulang, laporkan kepada admin.',
   'apierr.team_outside_jurisdiction':
     'Ada anggota tim survei yang tidak bertugas di kelurahan permohonan ini. Isi tim dengan petugas kelurahan ini (rincian menyebut siapa).',
   'apierr.duplicate_entry':
     'Ada isian yang disebut dua kali (misalnya anggota tim yang sama, atau dokumen yang sama). Hapus yang berulang, lalu kirim lagi.',
   'apierr.already_exists': 'Permohonan ini sudah tercatat. Cari di antrean atau buka dengan ID-nya; jangan mengajukan ulang.',
-  'apierr.unknown_action': 'Ledger tidak mengenal tindakan ini. Muat ulang halaman; bila terulang, laporkan kepada admin.',
-  'apierr.wrong_stream': 'Perintah dikirim ke catatan ledger yang salah. Muat ulang halaman; bila terulang, laporkan kepada admin.',
-  'apierr.no_charter': 'Belum ada piagam layanan yang berlaku, jadi ledger belum menerima tindakan. Minta admin menetapkan piagam.',
+  'apierr.unknown_action': 'Sistem tidak mengenal tindakan ini. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.wrong_stream': 'Perintah dikirim ke catatan sistem yang salah. Muat ulang halaman; bila terulang, laporkan kepada admin.',
+  'apierr.no_charter': 'Belum ada piagam layanan yang berlaku, jadi sistem belum menerima tindakan. Minta admin menetapkan piagam.',
   'apierr.invalid_nik': 'NIK harus tepat 16 angka. Periksa NIK pada KTP pemohon.',
   'apierr.invalid_kbli': 'Kode KBLI harus tepat 5 angka. Periksa kode KBLI usaha.',
   'apierr.invalid_amount': 'Modal dan omzet tidak boleh negatif. Periksa jumlahnya (dalam rupiah).',
@@ -92,7 +93,7 @@ const id: Dict = {
   'apierr.enrolment_retired':
     'Petugas ini sudah dipensiunkan setelah pendaftaran itu, jadi token lamanya tidak berlaku. Daftarkan lagi dengan command_id baru.',
   'apierr.out_of_range': 'Nomor yang diminta berada di luar log transparansi. Periksa nomornya.',
-  'error.detail': 'Rincian dari ledger',
+  'error.detail': 'Rincian dari sistem (dalam bahasa Inggris)',
   'none': '—',
   'yes': 'Ya',
   'no': 'Tidak',
@@ -104,7 +105,7 @@ const id: Dict = {
   'dash.charts': 'Grafik kinerja',
   'off.everywhere': 'semua wilayah',
   'dash.lead':
-    'Berapa lama setiap tahap berlangsung, berapa yang selesai tepat waktu, dan apa hasilnya — untuk seluruh kecamatan dan setiap kelurahan. Angka dihitung langsung dari ledger.',
+    'Berapa lama setiap tahap berlangsung, berapa yang selesai tepat waktu, dan apa hasilnya — untuk seluruh kecamatan dan setiap kelurahan. Angka dihitung langsung dari sistem.',
   'dash.area': 'Wilayah',
   'dash.area.all': 'Seluruh Kecamatan {name}',
   'dash.month': 'Bulan',
@@ -297,18 +298,19 @@ const id: Dict = {
   'off.letter': 'Surat rekomendasi',
   'off.permit': 'Izin',
   'off.outcome': 'Hasil',
-  'off.history': 'Riwayat (ledger)',
+  'off.history': 'Riwayat',
+  'off.logpos': 'Posisi di log sistem: {pos}',
   'off.actions': 'Tindakan',
   'off.actions.none': 'Tidak ada tindakan untuk peran Anda pada status ini.',
-  'off.actions.other': 'Tindakan lain (ledger memeriksa piagam)',
+  'off.actions.other': 'Tindakan lain (sistem memeriksa piagam)',
   'off.actions.other.lead':
-    'Semua tindakan ledger. Piagam memutuskan siapa yang boleh; tindakan yang tidak diizinkan akan ditolak oleh ledger.',
+    'Semua tindakan sistem. Piagam memutuskan siapa yang boleh; tindakan yang tidak diizinkan akan ditolak oleh sistem.',
   'off.actions.notallowed': '(piagam tidak memberikannya ke peran Anda)',
   'off.action.choose': 'Tindakan',
   'off.send': 'Kirim',
   'off.sending': 'Mengirim…',
   'off.done': 'Tercatat: {action}. Status sekarang {status} (versi {version}).',
-  'off.stale': 'Tampilan belum diperbarui (ledger tidak terjangkau): muat ulang sebentar lagi.',
+  'off.stale': 'Tampilan belum diperbarui (sistem tidak terjangkau): muat ulang sebentar lagi.',
   'off.field.missing': 'Dokumen yang kurang',
   'off.field.provided': 'Dokumen yang diserahkan',
   'off.field.date': 'Tanggal survei (TTTT-BB-HH)',
@@ -319,11 +321,11 @@ const id: Dict = {
   'off.field.letter': 'Nomor surat rekomendasi',
   'off.field.reason': 'Alasan',
   'off.hint.public_reason':
-    'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, NIK, atau kontak seseorang.',
+    'Publik: siapa pun dapat membacanya pada verifikasi izin, selamanya. Tulis dasar pencabutan, jangan nama, alamat rumah, NIK, atau kontak seseorang.',
   'off.hint.published_reason':
-    'Dipublikasikan (umpan data kementerian): tulis alasannya saja, jangan nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+    'Dipublikasikan (umpan data kementerian): tulis alasannya saja, jangan nama pemohon, alamat rumahnya, NIK, KK, NPWP, nomor telepon, atau e-mail.',
   'off.hint.notes':
-    'Disimpan dalam riwayat yang dibaca pemantau dan auditor: jangan tulis nama pemohon, NIK, KK, NPWP, nomor telepon, atau e-mail.',
+    'Disimpan dalam riwayat yang dibaca pemantau dan auditor: jangan tulis nama pemohon, alamat rumahnya, NIK, KK, NPWP, nomor telepon, atau e-mail.',
   'off.confirm.title': 'Tindakan ini tidak dapat dibatalkan',
   'off.confirm.text': 'Anda akan mengirim "{action}" untuk {what}. Setelah tercatat, tindakan ini tidak dapat dibatalkan. Lanjutkan?',
   'off.confirm.application': 'permohonan {id} ("{business}")',
@@ -341,8 +343,47 @@ const id: Dict = {
   'v.date.past': 'Tanggal survei tidak boleh sebelum hari ini ({today}).',
   'v.date.far': 'Tanggal survei lebih dari setahun setelah hari ini ({today}); periksa tahunnya.',
   'v.date.workday': 'Tanggal survei harus hari kerja: bukan Sabtu, Minggu, atau hari libur dalam piagam.',
-  'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, atau tanda hubung.',
+  'v.team': 'ID petugas hanya huruf, angka, titik, garis bawah, tanda hubung, atau @ (paling banyak 64).',
   'v.fix': 'Periksa isian yang ditandai.',
+  'v.limit': 'batas {max} karakter tercapai; teks yang lebih panjang tidak masuk',
+  'v.nik': 'NIK harus tepat 16 angka, seperti pada KTP.',
+  'v.kbli': 'KBLI harus tepat 5 angka.',
+  'v.amount': 'Tulis jumlah rupiah dengan angka (titik pemisah ribuan boleh).',
+  'v.workers': 'Tulis jumlah orang dengan angka, minimal 1.',
+  'error.network.action':
+    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
+  'error.network.counter':
+    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: permohonan ini mungkin sudah tercatat. Tekan "Ajukan permohonan" lagi tanpa mengubah isian untuk mengetahui hasilnya dan mendapat kode lacaknya (tidak tercatat dua kali).',
+  'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
+  'off.counter': 'Ajukan permohonan (loket)',
+  'off.counter.lead':
+    'Untuk pemohon yang datang ke loket: isi data dari KTP dan formulir, lalu centang dokumen yang diserahkan. Dokumen wajib yang tidak dicentang akan diminta kemudian.',
+  'off.counter.kelurahan': 'Kelurahan',
+  'off.counter.kelurahan.choose': '— pilih kelurahan —',
+  'off.counter.applicant': 'Pemohon',
+  'off.counter.business': 'Usaha',
+  'off.counter.nik': 'NIK (16 angka)',
+  'off.counter.name': 'Nama (sesuai KTP)',
+  'off.counter.address': 'Alamat rumah',
+  'off.counter.phone': 'Telepon (opsional)',
+  'off.counter.bname': 'Nama usaha',
+  'off.counter.kbli': 'KBLI (5 angka)',
+  'off.counter.description': 'Uraian usaha (opsional)',
+  'off.counter.published':
+    'Dipublikasikan di daftar izin: jangan tulis nama pemohon, NIK, nomor telepon, atau e-mail.',
+  'off.counter.capital': 'Modal usaha (rupiah)',
+  'off.counter.turnover': 'Omzet per tahun (rupiah)',
+  'off.counter.workers': 'Tenaga kerja (orang)',
+  'off.counter.premises': 'Tempat usaha',
+  'off.counter.documents': 'Dokumen yang diserahkan',
+  'off.counter.submit': 'Ajukan permohonan',
+  'off.counter.done': 'Permohonan tercatat',
+  'off.counter.done.id': 'ID permohonan',
+  'off.counter.done.code': 'Kode lacak',
+  'off.counter.done.hand':
+    'Serahkan kode lacak ini kepada pemohon: cetak halaman ini atau tulis kodenya pada tanda terima. Kode ini hanya ditampilkan sekali, sekarang: setelah halaman ini ditinggalkan tidak dapat dilihat lagi. Pemohon memakainya untuk melacak dan bertindak atas permohonannya, jadi jangan dibagikan kepada orang lain.',
+  'off.counter.done.dup': 'Percobaan sebelumnya sudah tercatat; ini permohonan yang sama, tidak tercatat dua kali.',
+  'off.counter.print': 'Cetak tanda terima',
 };
 
 const en: Dict = {
@@ -371,7 +412,8 @@ const en: Dict = {
   'apierr.unknown_permit': 'There is no application with this ID. Check the application ID (or the permit number).',
   'apierr.version_conflict':
     'Another officer acted on this application first. Its current state is shown; check it, then repeat the action if it is still needed.',
-  'apierr.command_id_reused': 'This action was sent before with other contents. Reload the page, then repeat it.',
+  'apierr.command_id_reused':
+    'An earlier attempt was recorded already (its answer did not reach the page), so this one was not recorded again. The latest status is shown: check the history before acting again.',
   'apierr.transition_not_allowed':
     'This action cannot be taken in the application’s current status. Reload the page to see its current status.',
   'apierr.zoning_non_compliant':
@@ -392,7 +434,7 @@ const en: Dict = {
   'apierr.field_too_long': 'The text is too long. Shorten it.',
   'apierr.invalid_text': 'The text holds characters that are not accepted. Type it again without special characters.',
   'apierr.personal_data_in_text':
-    'Others read this text: reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever) and survey notes are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address and not the applicant’s name. Write it again without personal data.',
+    'Others read this text: reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever) and survey notes are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address, not the applicant’s name and not their home address (the street). Write it again without personal data.',
   'apierr.body_too_large': 'Too much to send. Shorten the text.',
   'apierr.unavailable': 'The ledger cannot record right now; nothing was recorded. Try again in a moment (repeating is safe).',
   'apierr.outcome_unknown':
@@ -632,6 +674,7 @@ const en: Dict = {
   'off.permit': 'Permit',
   'off.outcome': 'Outcome',
   'off.history': 'History (ledger)',
+  'off.logpos': 'Position on the ledger’s log: {pos}',
   'off.actions': 'Actions',
   'off.actions.none': 'Your role has no action on this status.',
   'off.actions.other': 'Other actions (the ledger checks the charter)',
@@ -653,11 +696,11 @@ const en: Dict = {
   'off.field.letter': 'Recommendation letter number',
   'off.field.reason': 'Reason',
   'off.hint.public_reason':
-    "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, NIK or contact.",
+    "Public: anyone can read it on the permit's verification, forever. Write the ground for revocation, never a person's name, home address, NIK or contact.",
   'off.hint.published_reason':
-    "Published (the ministry's data feed): write the reason only, never the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+    "Published (the ministry's data feed): write the reason only, never the applicant's name or home address, a NIK, KK, NPWP, phone number or e-mail.",
   'off.hint.notes':
-    "Kept in the history that monitors and auditors read: never write the applicant's name, a NIK, KK, NPWP, phone number or e-mail.",
+    "Kept in the history that monitors and auditors read: never write the applicant's name or home address, a NIK, KK, NPWP, phone number or e-mail.",
   'off.confirm.title': 'This cannot be undone',
   'off.confirm.text': 'You are about to send "{action}" for {what}. Once recorded, it cannot be undone. Go ahead?',
   'off.confirm.application': 'application {id} ("{business}")',
@@ -675,8 +718,46 @@ const en: Dict = {
   'v.date.past': 'The survey date may not be before today ({today}).',
   'v.date.far': 'The survey date is more than a year after today ({today}); check the year.',
   'v.date.workday': 'The survey date must be a working day: not a Saturday, Sunday or a holiday of the charter.',
-  'v.team': 'Officer IDs hold only letters, digits, dots, underscores or hyphens.',
+  'v.team': 'Officer IDs hold only letters, digits, dots, underscores, hyphens or @ (at most 64).',
   'v.fix': 'Check the marked fields.',
+  'v.limit': 'the limit of {max} characters is reached; longer text does not go in',
+  'v.nik': 'A NIK is exactly 16 digits, as on the KTP.',
+  'v.kbli': 'A KBLI code is exactly 5 digits.',
+  'v.amount': 'Write the amount in rupiah in digits (dots between thousands are fine).',
+  'v.workers': 'Write the number of people in digits, at least 1.',
+  'error.network.action':
+    'Could not reach the ledger, so no answer arrived: this action may have been recorded. The application was reloaded; check its status and history before trying again. Pressing the same button again is safe (it is not recorded twice).',
+  'error.network.counter':
+    'Could not reach the ledger, so no answer arrived: this application may have been recorded. Press "Submit the application" again without changing anything to learn the outcome and get its tracking code (it is not recorded twice).',
+  'off.idle': 'You were signed out after 30 minutes without activity, and the applicant data was hidden. Sign in again with your token.',
+  'off.counter': 'Submit an application (counter)',
+  'off.counter.lead':
+    'For an applicant at the counter: fill in the data from the KTP and the form, and tick the documents handed in. Required documents left unticked are asked for later.',
+  'off.counter.kelurahan': 'Kelurahan',
+  'off.counter.kelurahan.choose': '— choose a kelurahan —',
+  'off.counter.applicant': 'Applicant',
+  'off.counter.business': 'Business',
+  'off.counter.nik': 'NIK (16 digits)',
+  'off.counter.name': 'Name (as on the KTP)',
+  'off.counter.address': 'Home address',
+  'off.counter.phone': 'Phone (optional)',
+  'off.counter.bname': 'Business name',
+  'off.counter.kbli': 'KBLI (5 digits)',
+  'off.counter.description': 'Business description (optional)',
+  'off.counter.published': "Published in the permit register: never write the applicant's name, a NIK, phone number or e-mail.",
+  'off.counter.capital': 'Business capital (rupiah)',
+  'off.counter.turnover': 'Annual turnover (rupiah)',
+  'off.counter.workers': 'Workers (people)',
+  'off.counter.premises': 'Premises',
+  'off.counter.documents': 'Documents handed in',
+  'off.counter.submit': 'Submit the application',
+  'off.counter.done': 'Application recorded',
+  'off.counter.done.id': 'Application ID',
+  'off.counter.done.code': 'Tracking code',
+  'off.counter.done.hand':
+    'Hand this tracking code to the applicant: print this page or write the code on the receipt. It is shown only this once: once you leave this page it cannot be seen again. The applicant uses it to track and act on the application, so it is not to be shared with anyone else.',
+  'off.counter.done.dup': 'An earlier attempt was recorded already; this is the same application, not recorded twice.',
+  'off.counter.print': 'Print the receipt',
 };
 
 // Names of the ledger's vocabulary: statuses, actions, events, roles,

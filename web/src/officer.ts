@@ -1,18 +1,41 @@
 // The officer worklist (/officer): sign in with an officer token (kept in
-// sessionStorage, dropped after IDLE_MS without use), the queue from /v1/worklist, one application with its
+// sessionStorage, dropped after IDLE_MS without use, and the page cleared), the queue from /v1/worklist,
+// an application filed at the counter (POST /v1/applications, for a role the
+// charter grants submit_application), one application with its
 // history, and the actions the charter grants the officer's role. Every
 // action is sent with a fresh command_id and the expected_version (one that
 // cannot be undone once the officer confirms it); when the ledger refuses,
 // its error code and message are shown as they are.
 import './styles.css';
-import { api, ApiError, commandId, type ActionResult, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
+import { api, ApiError, commandId, type ActionResult, type Application, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
 import { t, term } from './i18n';
-import { $, cell, clear, focusOn, errorBox, fmtDate, fmtNumber, fmtRupiah, fmtTime, h, jakartaToday, mountChrome, statusBadge } from './ui';
+import {
+  $,
+  cell,
+  charCounter,
+  clear,
+  focusOn,
+  errorBox,
+  fmtDate,
+  fmtNumber,
+  fmtRupiah,
+  fmtTime,
+  h,
+  jakartaToday,
+  mountChrome,
+  restoreControls,
+  snapshotControls,
+  statusBadge,
+} from './ui';
 
 const TOKEN_KEY = 'pl.officer.token';
 // A browser restores a tab's sessionStorage with the tab (reopened, or after
 // a restart with session restore): a token unused this long is dropped.
 const IDLE_MS = 30 * 60 * 1000;
+// How often an open page checks for that (also when the tab is shown again).
+const IDLE_CHECK_MS = 30 * 1000;
+// An officer ID (api.md, POST /v1/officers).
+const OFFICER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
 // Every permit action an officer form can send, in workflow order.
 const ACTIONS = [
@@ -50,6 +73,10 @@ interface State {
   refusal: unknown; // a version conflict, shown above the refreshed actions
   formError: { form: string; error: unknown } | null; // a refusal shown in its form (kept through a language switch)
   loading: boolean;
+  idleOut: boolean; // signed out for want of use: the sign-in form says so
+  counterOpen: boolean; // the counter application form is unfolded
+  counterError: unknown; // its refusal (kept through a language switch)
+  created: Application | null; // filed at the counter: its tracking code, shown this once
 }
 
 const st: State = {
@@ -65,7 +92,22 @@ const st: State = {
   refusal: null,
   formError: null,
   loading: false,
+  idleOut: false,
+  counterOpen: false,
+  counterError: null,
+  created: null,
 };
+
+// The command id of each request whose outcome is unknown (no answer came):
+// the same request sent again reuses it, so the ledger does not take it
+// twice; a changed request gets a new one. Keyed by the request itself.
+const pending = new Map<string, string>();
+function idFor(request: unknown): [string, string] {
+  const sig = JSON.stringify(request);
+  return [sig, pending.get(sig) ?? commandId()];
+}
+// No answer, or an answer saying the outcome is not known yet.
+const unsure = (e: unknown) => e instanceof ApiError && ['network', 'outcome_unknown', 'unavailable'].includes(e.code);
 
 // The stored token, unless it has not been used for IDLE_MS.
 function readToken(): string | null {
@@ -81,7 +123,9 @@ function readToken(): string | null {
 }
 
 // Keeps the token with the time of its last use.
+let lastUse = Date.now();
 function keepToken(token: string): void {
+  lastUse = Date.now();
   try {
     sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, used: Date.now() }));
   } catch {
@@ -95,6 +139,39 @@ function forgetToken(): void {
   } catch {
     /* nothing kept */
   }
+}
+
+// The time of the last use: the stored one (a reload keeps it), else the page's.
+function lastUsed(): number {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as { used?: unknown } | null;
+    if (kept && typeof kept.used === 'number') return Math.min(kept.used, lastUse);
+  } catch {
+    /* the page's own */
+  }
+  return lastUse;
+}
+
+// Signs out, clearing everything shown, once IDLE_MS passed without use: a
+// tab left open on a shared counter would go on showing applicants' data.
+function checkIdle(): boolean {
+  if (!st.token || Date.now() - lastUsed() < IDLE_MS) return false;
+  signOut();
+  st.idleOut = true;
+  render();
+  return true;
+}
+
+// A click or a key is use: the idle time starts again (unless it ran out
+// already, when the click only finds the sign-in form).
+function onUse(e: Event): void {
+  if (!st.token) return;
+  if (checkIdle()) {
+    e.preventDefault();
+    e.stopPropagation();
+    return;
+  }
+  if (st.worklist && Date.now() - lastUsed() > 5000) keepToken(st.token);
 }
 
 const role = () => st.worklist?.officer.role ?? '';
@@ -113,10 +190,13 @@ function placeName(code: string): string {
 
 async function signIn(token: string): Promise<void> {
   st.signInError = null;
+  st.idleOut = false;
   try {
     const [wl, charter] = await Promise.all([api<Worklist>('/v1/worklist', { token }), api<Charter>('/v1/charter')]);
     st.token = token;
     st.worklist = wl;
+    // Nothing of an earlier session (an answer that came after its sign-out).
+    Object.assign(st, { permit: null, history: [], created: null, refusal: null, formError: null, counterError: null });
     st.charter = charter;
     keepToken(token);
   } catch (e) {
@@ -138,7 +218,23 @@ async function signIn(token: string): Promise<void> {
 
 function signOut(): void {
   forgetToken();
-  Object.assign(st, { token: null, worklist: null, permit: null, history: [], error: null, notice: '', signInError: null });
+  pending.clear();
+  Object.assign(st, {
+    token: null,
+    worklist: null,
+    permit: null,
+    history: [],
+    error: null,
+    notice: '',
+    signInError: null,
+    idleOut: false,
+    other: '',
+    refusal: null,
+    formError: null,
+    counterOpen: false,
+    counterError: null,
+    created: null,
+  });
   history.replaceState(null, '', location.pathname);
   render();
   focusOn('#token');
@@ -155,6 +251,7 @@ async function reloadWorklist(): Promise<void> {
 }
 
 async function openPermit(id: string, focus = true): Promise<void> {
+  if (st.created?.permit_id !== id) st.created = null; // shown once, for the application just filed
   st.error = null;
   st.notice = '';
   st.other = '';
@@ -205,6 +302,7 @@ function permitFromHash(): string | null {
 }
 
 function backToQueue(): void {
+  st.created = null;
   st.permit = null;
   st.error = null;
   st.notice = '';
@@ -253,6 +351,7 @@ function renderSignIn(root: HTMLElement): void {
       },
       h('h2', {}, t('off.signin')),
       h('p', { class: 'muted' }, t('off.signin.lead')),
+      st.idleOut ? h('p', { class: 'alert alert-info', id: 'idle-out', role: 'status' }, t('off.idle')) : null,
       h('div', { class: 'field' }, h('label', { for: 'token' }, t('off.token')), input, err),
       st.signInError ? errorBox(st.signInError) : null,
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.signin.button')),
@@ -381,6 +480,231 @@ function renderQueue(root: HTMLElement): void {
       table,
       openForm,
     ),
+    mayTake('submit_application') ? counterSection() : null,
+  );
+}
+
+// --- An application filed at the counter -----------------------------------------
+
+// The kelurahan an application filed by this officer goes to: the officer's
+// own, or (a kecamatan or wider role) one chosen from the charter's.
+function counterKelurahan(): string | null {
+  const own = st.worklist?.officer.jurisdiction ?? '';
+  return st.charter?.kelurahan.some((k) => k.code === own) ? own : null;
+}
+
+// The counter's form: what POST /v1/applications takes (api.md), the
+// applicant's personal data, the business, and the documents handed in.
+function counterSection(): HTMLElement {
+  const field = (name: string, label: string, attrs: Record<string, string | number | boolean>, opts: { hint?: string; count?: boolean; required?: boolean } = {}) => {
+    const id = `c-${name}`;
+    const hintId = `${id}-hint`;
+    const errId = `${id}-error`;
+    const input = h(attrs.rows ? 'textarea' : 'input', {
+      id,
+      name,
+      autocomplete: 'off',
+      'aria-describedby': opts.hint ? `${hintId} ${errId}` : errId,
+      required: opts.required ?? true,
+      ...attrs,
+    } as Record<string, string | number | boolean>) as HTMLInputElement | HTMLTextAreaElement;
+    if (input instanceof HTMLTextAreaElement) input.removeAttribute('type');
+    return h(
+      'div',
+      { class: 'field', 'data-field': name },
+      h('label', { for: id }, label, opts.required === false ? null : h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      opts.hint ? h('p', { id: hintId, class: 'hint' }, opts.hint) : null,
+      input,
+      opts.count ? charCounter(input) : null,
+      h('p', { id: errId, class: 'field-error' }),
+    );
+  };
+  const c = st.charter!;
+  const fixed = counterKelurahan();
+  const kelurahan = fixed
+    ? h('p', { class: 'field', id: 'c-kelurahan-fixed', 'data-kelurahan': fixed }, h('strong', {}, `${t('off.counter.kelurahan')}: `), placeName(fixed))
+    : h(
+        'div',
+        { class: 'field', 'data-field': 'kelurahan' },
+        h('label', { for: 'c-kelurahan' }, t('off.counter.kelurahan'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+        h(
+          'select',
+          { id: 'c-kelurahan', name: 'kelurahan', required: true, 'aria-describedby': 'c-kelurahan-error' },
+          h('option', { value: '' }, t('off.counter.kelurahan.choose')),
+          c.kelurahan.map((k) => h('option', { value: k.code }, k.name)),
+        ),
+        h('p', { id: 'c-kelurahan-error', class: 'field-error' }),
+      );
+  const docs = [...c.required_documents, ...(c.optional_documents ?? [])];
+  const result = h('div', { class: 'action-result', id: 'counter-result', 'aria-live': 'assertive' });
+  if (st.counterError) result.append(refusalBox(st.counterError, 'error.network.counter'));
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.counter.submit'));
+  const form = h(
+    'form',
+    {
+      class: 'counter-form',
+      id: 'counter-form',
+      'data-form': 'counter',
+      novalidate: true,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void submitCounter(form, button, result);
+      },
+    },
+    h('p', { class: 'muted' }, t('off.counter.lead')),
+    kelurahan,
+    h(
+      'fieldset',
+      { class: 'counter-group' },
+      h('legend', {}, t('off.counter.applicant')),
+      field('nik', t('off.counter.nik'), { type: 'text', inputmode: 'numeric', maxlength: 16, class: 'mono', spellcheck: 'false' }),
+      field('name', t('off.counter.name'), { type: 'text', maxlength: 200 }, { count: true }),
+      field('address', t('off.counter.address'), { rows: 2, maxlength: 500 }, { count: true }),
+      field('phone', t('off.counter.phone'), { type: 'tel', maxlength: 32 }, { required: false }),
+    ),
+    h(
+      'fieldset',
+      { class: 'counter-group' },
+      h('legend', {}, t('off.counter.business')),
+      field('business_name', t('off.counter.bname'), { type: 'text', maxlength: 200 }, { count: true, hint: t('off.counter.published') }),
+      field('kbli', t('off.counter.kbli'), { type: 'text', inputmode: 'numeric', maxlength: 5, class: 'mono' }),
+      field('description', t('off.counter.description'), { rows: 2, maxlength: 500 }, { count: true, required: false, hint: t('off.counter.published') }),
+      field('capital', t('off.counter.capital'), { type: 'text', inputmode: 'numeric', maxlength: 20 }),
+      field('turnover', t('off.counter.turnover'), { type: 'text', inputmode: 'numeric', maxlength: 20 }),
+      field('workers', t('off.counter.workers'), { type: 'text', inputmode: 'numeric', maxlength: 4 }),
+      h(
+        'fieldset',
+        { class: 'field checks', id: 'c-premises', 'data-field': 'premises', 'aria-describedby': 'c-premises-error' },
+        h('legend', {}, t('off.counter.premises'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+        ['owned', 'leased'].map((v) => h('label', { class: 'check' }, h('input', { type: 'radio', name: 'premises', value: v }), ` ${term('premises', v)}`)),
+        h('p', { id: 'c-premises-error', class: 'field-error' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      { class: 'field checks', id: 'c-documents', 'data-field': 'documents' },
+      h('legend', {}, t('off.counter.documents')),
+      docs.map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'documents', value: d }), ` ${term('doc', d)}`)),
+    ),
+    h('div', { class: 'form-actions' }, button),
+    result,
+  );
+  return h(
+    'details',
+    {
+      class: 'card section counter',
+      id: 'counter',
+      open: st.counterOpen ? true : null,
+      ontoggle: (e: Event) => (st.counterOpen = (e.target as HTMLDetailsElement).open),
+    },
+    h('summary', { id: 'counter-title' }, h('h2', {}, t('off.counter'))),
+    form,
+  );
+}
+
+// A rupiah amount as typed: digits, with dots, commas or spaces between thousands.
+function amount(v: string): number | null {
+  const digits = v.replace(/[.,\s]/g, '');
+  return /^\d{1,15}$/.test(digits) ? Number(digits) : null;
+}
+
+async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
+  clearStale();
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.field-error').forEach((el) => clear(el));
+  clear(result);
+  st.counterError = null;
+  const val = (name: string) => (form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value ?? '').trim();
+  const errors: Array<[string, string]> = [];
+  const need = (name: string, ok: boolean, msg: string) => {
+    if (!val(name)) errors.push([name, t('v.required')]);
+    else if (!ok) errors.push([name, msg]);
+  };
+  const kelurahan = counterKelurahan() ?? val('kelurahan');
+  if (!kelurahan) errors.push(['kelurahan', t('v.required')]);
+  need('nik', /^\d{16}$/.test(val('nik')), t('v.nik'));
+  need('name', true, '');
+  need('address', true, '');
+  need('business_name', true, '');
+  need('kbli', /^\d{5}$/.test(val('kbli')), t('v.kbli'));
+  const capital = amount(val('capital'));
+  const turnover = amount(val('turnover'));
+  const workers = /^\d{1,4}$/.test(val('workers')) ? Number(val('workers')) : 0;
+  need('capital', capital !== null, t('v.amount'));
+  need('turnover', turnover !== null, t('v.amount'));
+  need('workers', workers >= 1, t('v.workers'));
+  const premises = form.querySelector<HTMLInputElement>('input[name="premises"]:checked')?.value;
+  if (!premises) errors.push(['premises', t('v.required')]);
+  if (errors.length) {
+    for (const [name, msg] of errors) {
+      const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
+      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
+      target.setAttribute('aria-invalid', 'true');
+      clear(box.querySelector('.field-error')!, msg);
+    }
+    clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
+    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    return;
+  }
+  const phone = val('phone');
+  const description = val('description');
+  const body = {
+    kelurahan,
+    applicant: { nik: val('nik'), name: val('name'), address: val('address'), ...(phone ? { phone } : {}) },
+    business: {
+      name: val('business_name'),
+      kbli: val('kbli'),
+      ...(description ? { description } : {}),
+      capital,
+      turnover,
+      workers,
+      premises,
+    },
+    documents: [...form.querySelectorAll<HTMLInputElement>('input[name="documents"]:checked')].map((i) => i.value),
+  };
+  // The same application sent again after a lost answer keeps its command
+  // id: the ledger answers with the application it recorded (and, within
+  // 10 minutes, its tracking code) instead of filing it twice.
+  const [sig, id] = idFor(body);
+  pending.set(sig, id);
+  button.disabled = true;
+  const label = button.textContent;
+  button.textContent = t('off.sending');
+  try {
+    const r = await api<Application>('/v1/applications', { token: st.token!, method: 'POST', body: { command_id: id, ...body } });
+    pending.delete(sig);
+    st.created = r;
+    st.counterOpen = false;
+    await openPermit(r.permit_id, false);
+    focusOn('#created');
+  } catch (e) {
+    if (!unsure(e)) pending.delete(sig);
+    button.disabled = false;
+    button.textContent = label;
+    st.counterError = e;
+    const box = refusalBox(e, 'error.network.counter');
+    clear(result, box);
+    box.focus();
+  }
+}
+
+// The application just filed at the counter: its ID and tracking code, to
+// hand to the applicant. The ledger shows the code this once.
+function createdBox(a: Application): HTMLElement {
+  return h(
+    'section',
+    { class: 'alert alert-ok created', id: 'created', tabindex: '-1', 'aria-labelledby': 'created-title', 'data-permit': a.permit_id },
+    h('h3', { id: 'created-title' }, t('off.counter.done')),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('off.counter.done.id'), h('span', { class: 'mono', id: 'created-id' }, a.permit_id)),
+      fact(t('off.counter.done.code'), h('span', { class: 'mono tracking-code', id: 'created-code' }, a.tracking_code)),
+    ),
+    h('p', { class: 'created-hand' }, h('strong', {}, t('off.counter.done.hand'))),
+    a.duplicate ? h('p', {}, t('off.counter.done.dup')) : null,
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small no-print', onclick: () => window.print() }, t('off.counter.print')),
   );
 }
 
@@ -432,10 +756,21 @@ function renderDetail(root: HTMLElement): void {
         fact(t('col.due'), due),
         fact(t('off.version'), String(p.version)),
         fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => term('role', r.role)).join(', ')}` : t('none')),
-        p.permit_number ? fact(t('off.permit'), h('span', { class: 'mono' }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`)) : null,
+        p.permit_number
+          ? fact(
+              t('off.permit'),
+              h(
+                'span',
+                { id: 'permit-number' },
+                h('span', { class: `mono${p.status === 'revoked' ? ' revoked-dates' : ''}` }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`),
+                p.status === 'revoked' ? [' ', statusBadge('revoked')] : null,
+              ),
+            )
+          : null,
         p.outcome ? fact(t('off.outcome'), `${term('reason', p.outcome.code)} — ${p.outcome.reason}`) : null,
       ),
       // tabindex -1: focus moves here after an action (a p takes no focus otherwise).
+      st.created?.permit_id === p.permit_id ? createdBox(st.created) : null,
       st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice', tabindex: '-1' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
       st.worklist!.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : actionsPanel(p),
       h(
@@ -494,7 +829,19 @@ function renderDetail(root: HTMLElement): void {
             'li',
             { 'data-type': e.type },
             h('p', { class: 'history-title' }, term('event', e.type)),
-            h('p', { class: 'muted' }, `${fmtTime(e.time)} · `, actor(e), ` · #${e.seq}${e.log_position ? ` · log ${e.log_position.partition}:${e.log_position.offset}` : ''}`),
+            // The log position is for auditors: in the title of the step number, not in the clerk's line.
+            h(
+              'p',
+              { class: 'muted' },
+              `${fmtTime(e.time)} · `,
+              actor(e),
+              ' · ',
+              h(
+                'span',
+                { class: 'history-seq', title: e.log_position ? t('off.logpos', { pos: `${e.log_position.partition}:${e.log_position.offset}` }) : null },
+                `#${e.seq}`,
+              ),
+            ),
             eventDetail(e) ? h('p', { class: 'history-detail' }, eventDetail(e)) : null,
           ),
         ),
@@ -557,7 +904,7 @@ function actionsPanel(p: Permit): HTMLElement {
     'section',
     { class: 'actions', id: 'actions', 'aria-labelledby': 'actions-title' },
     h('h3', { id: 'actions-title' }, t('off.actions')),
-    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal)) : null,
+    st.refusal ? h('div', { id: 'refusal', tabindex: '-1' }, errorBox(st.refusal, 'error.network.action')) : null,
     primary.length ? h('div', { class: 'action-forms' }, primary.map((a) => actionForm(p, a, 'primary'))) : h('p', { class: 'muted' }, t('off.actions.none')),
     h(
       'details',
@@ -576,6 +923,7 @@ interface FieldSpec {
   label: string;
   required: boolean;
   hint?: string; // shown under the label, and read with the field
+  max?: number; // characters the ledger takes (api_parse.cc), for a text
 }
 
 function fieldsOf(action: string): FieldSpec[] {
@@ -596,7 +944,7 @@ function fieldsOf(action: string): FieldSpec[] {
         { name: 'notes', kind: 'textarea', label: t('off.field.notes'), required: false, hint: t('off.hint.notes') },
       ];
     case 'recommend':
-      return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true }];
+      return [{ name: 'letter_number', kind: 'text', label: t('off.field.letter'), required: true, max: 100 }];
     case 'decline_recommendation':
     case 'withdraw':
       // Published to the ministry's feed: no personal data.
@@ -611,9 +959,9 @@ function fieldsOf(action: string): FieldSpec[] {
       ];
     case 'grant_consent':
     case 'withdraw_consent':
-      return [{ name: 'subscriber', kind: 'text', label: t('off.field.subscriber'), required: true }];
+      return [{ name: 'subscriber', kind: 'text', label: t('off.field.subscriber'), required: true, max: 64 }];
     case 'erase_personal_data':
-      return [{ name: 'legal_basis', kind: 'text', label: t('off.field.legal'), required: false }];
+      return [{ name: 'legal_basis', kind: 'text', label: t('off.field.legal'), required: false, max: 200 }];
     default:
       return [];
   }
@@ -659,12 +1007,14 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
         );
       case 'textarea': {
         const hintId = `${id}-hint`;
+        const area = h('textarea', { id, name: f.name, rows: 2, maxlength: f.max ?? 2000, 'aria-describedby': f.hint ? `${hintId} ${errId}` : errId, required: f.required });
         return h(
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
           f.hint ? h('p', { id: hintId, class: 'hint' }, f.hint) : null,
-          h('textarea', { id, name: f.name, rows: 2, maxlength: 2000, 'aria-describedby': f.hint ? `${hintId} ${errId}` : errId, required: f.required }),
+          area,
+          charCounter(area),
           err,
         );
       }
@@ -694,14 +1044,10 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
         input.value = st.worklist?.officer.id ?? '';
         return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, err);
       }
-      default:
-        return h(
-          'div',
-          { class: 'field', 'data-field': f.name },
-          h('label', { for: id }, f.label, req),
-          h('input', { id, name: f.name, type: 'text', maxlength: 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required }),
-          err,
-        );
+      default: {
+        const input = h('input', { id, name: f.name, type: 'text', maxlength: f.max ?? 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required });
+        return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, charCounter(input), err);
+      }
     }
   });
   const key = `${where}-${action}`;
@@ -754,7 +1100,7 @@ function collect(form: HTMLFormElement, action: string, fields: FieldSpec[]): { 
           .map((x) => x.trim())
           .filter(Boolean);
         if (v.length === 0) errors.push([f.name, t('v.required')]);
-        else if (v.some((x) => !/^[A-Za-z0-9._-]{1,64}$/.test(x))) errors.push([f.name, t('v.team')]);
+        else if (v.some((x) => !OFFICER_ID.test(x))) errors.push([f.name, t('v.team')]);
         body[f.name] = v;
         break;
       }
@@ -813,6 +1159,7 @@ async function submitAction(
   button: HTMLButtonElement,
   result: HTMLElement,
 ): Promise<void> {
+  clearStale();
   // Validate before sending: mark each field, focus the first wrong one.
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
   form.querySelectorAll('.field-error').forEach((el) => clear(el));
@@ -884,17 +1231,43 @@ function askConfirm(form: HTMLFormElement, p: Permit, action: string, body: Reco
 }
 
 // A refusal in its form: it takes the focus (the button lost it while disabled).
-function refusalBox(e: unknown): HTMLElement {
-  const box = errorBox(e);
+function refusalBox(e: unknown, networkKey = 'error.network.action'): HTMLElement {
+  const box = errorBox(e, networkKey);
   box.tabIndex = -1;
   return box;
 }
 
+// A new action starts: the last one's outcome (a success, a refusal shown
+// over the permit) no longer applies, and goes.
+function clearStale(): void {
+  st.notice = '';
+  st.refusal = null;
+  const notice = document.getElementById('notice');
+  if (notice) {
+    notice.className = 'sr-only';
+    clear(notice);
+  }
+  document.getElementById('refusal')?.remove();
+}
+
+// Reloads the permit and draws it again, the action forms keeping what was
+// typed into those still offered.
+async function reloadKeepingInput(): Promise<void> {
+  const actions = document.getElementById('actions');
+  const typed = actions ? snapshotControls(actions) : null;
+  await refreshPermit().catch(() => undefined);
+  render();
+  const again = document.getElementById('actions');
+  if (typed && again) restoreControls(again, typed);
+}
+
 async function send(form: HTMLFormElement, p: Permit, action: string, body: Record<string, unknown>, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
-  // A retry after a network failure reuses the command id, so the ledger
-  // does not take the same step twice.
-  const id = form.dataset.pendingCommand ?? commandId();
-  form.dataset.pendingCommand = id;
+  // A retry after a network failure (the same action with the same fields
+  // on the same version) reuses the command id, so the ledger does not take
+  // the same step twice.
+  const request = { permit: p.permit_id, action, expected_version: p.version, ...body };
+  const [sig, id] = idFor(request);
+  pending.set(sig, id);
   button.disabled = true;
   const label = button.textContent;
   button.textContent = t('off.sending');
@@ -904,7 +1277,7 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
       method: 'POST',
       body: { action, command_id: id, expected_version: p.version, ...body },
     });
-    delete form.dataset.pendingCommand;
+    pending.delete(sig);
     st.other = '';
     st.refusal = null;
     st.formError = null;
@@ -916,13 +1289,16 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
   } catch (e) {
     // The command may have been taken (a lost answer, a late outcome): a retry
     // keeps its id, so it cannot act twice. Anything else was refused.
-    const unsure = e instanceof ApiError && ['network', 'outcome_unknown', 'unavailable'].includes(e.code);
-    if (!unsure) delete form.dataset.pendingCommand;
-    if (e instanceof ApiError && e.code === 'version_conflict') {
-      // Someone acted meanwhile: show the permit as it is now, with the refusal.
-      await refreshPermit().catch(() => undefined);
+    if (!unsure(e)) pending.delete(sig);
+    const code = e instanceof ApiError ? e.code : '';
+    // Someone acted meanwhile (a version conflict), an earlier attempt of this
+    // one was recorded (its command id is taken), or the answer was lost and it
+    // may have been: show the permit as it is now, with the refusal, before
+    // the officer tries again; the forms keep what was typed.
+    if (['version_conflict', 'command_id_reused', 'network', 'outcome_unknown'].includes(code)) {
+      st.formError = null;
       st.refusal = e;
-      render();
+      await reloadKeepingInput();
       focusOn('#refusal');
       return;
     }
@@ -950,11 +1326,18 @@ function render(): void {
 
 async function main(): Promise<void> {
   mountChrome('officer', render);
+  // The idle sign-out, while the page stays open: checked every
+  // IDLE_CHECK_MS and when the tab is shown again; a click or a key is use.
+  document.addEventListener('click', onUse, true);
+  document.addEventListener('keydown', onUse, true);
+  document.addEventListener('visibilitychange', () => void checkIdle());
+  window.setInterval(() => void checkIdle(), IDLE_CHECK_MS);
   window.addEventListener('popstate', () => {
     if (!st.token) return;
     const id = permitFromHash();
     if (id) void openPermit(id, false);
     else {
+      st.created = null;
       st.permit = null;
       st.error = null;
       void reloadWorklist().then(render);

@@ -115,7 +115,9 @@ const REQUEST_CODES = new Set(['malformed_json', 'wrong_type', 'unknown_field', 
 // for it where the page's language has one, and the ledger's (English)
 // message as the detail, since it names the specifics (which document,
 // which status); otherwise the ledger's message alone.
-export function errorBox(e: unknown): HTMLElement {
+// networkKey: the text for a request that got no answer (an action's says
+// that it may have been recorded).
+export function errorBox(e: unknown, networkKey = 'error.network'): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
     const key = REQUEST_CODES.has(e.code) ? 'apierr.request' : `apierr.${e.code}`;
     const local = t(key);
@@ -130,7 +132,67 @@ export function errorBox(e: unknown): HTMLElement {
       own && e.message ? h('small', { class: 'error-detail' }, `${t('error.detail')}: `, h('span', { lang: 'en' }, e.message)) : null,
     );
   }
-  return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t('error.network'));
+  return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': 'network' }, t(networkKey));
+}
+
+// What the user typed or ticked in the form controls under root, to put back
+// after the same forms are drawn again (a language switch, a reload of the
+// permit). A control is known by its form (data-form, or its id), its name
+// or id, and for a checkbox or radio its value.
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+export type FormSnapshot = Map<string, { value: string; checked: boolean }>;
+
+function controlKey(el: Control): string | null {
+  const name = el.name || el.id;
+  if (!name || el.type === 'file' || el.type === 'hidden') return null;
+  const form = el.closest<HTMLElement>('form');
+  const where = form?.dataset.form ?? form?.id ?? '';
+  const choice = el.type === 'checkbox' || el.type === 'radio' ? `|${el.value}` : '';
+  return `${where}|${name}${choice}`;
+}
+
+export function snapshotControls(root: ParentNode): FormSnapshot {
+  const snap: FormSnapshot = new Map();
+  for (const el of root.querySelectorAll<Control>('input, textarea, select')) {
+    const key = controlKey(el);
+    if (key) snap.set(key, { value: el.value, checked: el instanceof HTMLInputElement && el.checked });
+  }
+  return snap;
+}
+
+export function restoreControls(root: ParentNode, snap: FormSnapshot): void {
+  for (const el of root.querySelectorAll<Control>('input, textarea, select')) {
+    const key = controlKey(el);
+    const was = key ? snap.get(key) : undefined;
+    if (!was) continue;
+    if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) el.checked = was.checked;
+    else if (el.value !== was.value) {
+      el.value = was.value;
+      el.dispatchEvent(new Event('pl-restored')); // a character count follows (no 'input': that would act)
+    }
+  }
+}
+
+// A count of the characters typed into a field with a maxlength, since the
+// browser cuts longer text without a word: "1.980 / 2.000", and a message
+// once the limit is reached. Shown from 80 % of the limit on; the field is
+// described by it.
+export function charCounter(field: HTMLInputElement | HTMLTextAreaElement): HTMLElement {
+  const max = field.maxLength;
+  const id = `${field.id || field.name}-count`;
+  const out = h('p', { class: 'char-count', id, 'data-count': '0', 'aria-live': 'polite' });
+  const update = () => {
+    const n = [...field.value].length;
+    out.dataset.count = String(n);
+    out.hidden = n < max * 0.8;
+    out.classList.toggle('at-limit', n >= max);
+    clear(out, `${fmtNumber(n)} / ${fmtNumber(max)}`, n >= max ? ` — ${t('v.limit', { max: fmtNumber(max) })}` : '');
+  };
+  field.addEventListener('input', update);
+  field.addEventListener('pl-restored', update);
+  field.setAttribute('aria-describedby', `${field.getAttribute('aria-describedby') ?? ''} ${id}`.trim());
+  update();
+  return out;
 }
 
 export type Page = 'dashboard' | 'track' | 'officer';
@@ -183,19 +245,13 @@ export function mountChrome(page: Page, rerender: () => void): void {
   document.body.prepend(header);
   document.body.append(footer);
   applyStatic(document.body);
-  // What the user typed survives the re-render: every field with an id
-  // gets its value (or check) back, and the focus returns to the switch.
+  // What the user typed survives the re-render: every form control gets its
+  // value (or tick) back, and the focus stays on the switch.
   onLangChange(() => {
-    const fields = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
-      'main input[id], main textarea[id], main select[id]',
-    )].map((el) => [el.id, el.value, el instanceof HTMLInputElement ? el.checked : false] as const);
+    const main = document.querySelector('main') ?? document.body;
+    const typed = snapshotControls(main);
     rerender();
-    for (const [id, value, checked] of fields) {
-      const el = document.getElementById(id) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
-      if (!el || el.type === 'file') continue;
-      if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) el.checked = checked;
-      else el.value = value;
-    }
+    restoreControls(main, typed);
   });
 }
 

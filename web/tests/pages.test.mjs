@@ -421,6 +421,16 @@ describe('officer worklist', () => {
     await page.click(`${form} button[type=submit]`);
     assert.equal(await page.getAttribute(`${form} input[name=date]`, 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
+    // A new action started: the last one's success message is gone.
+    assert.equal(await page.$('#notice.alert-ok'), null, 'no stale success message');
+    assert.equal(await page.textContent('#notice'), '');
+    // Officer IDs may hold @ (api.md): not marked.
+    await page.fill(`${form} input[name=team]`, 'ekbang.bintaro@kel-1, ptsp_bintaro');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), null, 'an officer ID with @ is taken');
+    await page.fill(`${form} input[name=team]`, 'ekbang bintaro!');
+    await page.click(`${form} button[type=submit]`);
+    assert.equal(await page.getAttribute(`${form} input[name=team]`, 'aria-invalid'), 'true');
     // A mistyped year is caught before sending too.
     await page.fill(`${form} input[name=date]`, '2099-01-05');
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro');
@@ -514,9 +524,15 @@ describe('officer worklist', () => {
       body: { action: 'request_completion', command_id: `meanwhile-${app.permit_id}`, expected_version: 1, missing: ['kk'] },
     });
     assert.equal(other.status, 200);
+    // A text typed meanwhile in another form that stays offered survives the reload.
+    await page.selectOption('#other-action', 'withdraw');
+    const typed = 'pemohon menarik permohonan secara lisan di loket; '.repeat(8);
+    await page.fill('#other-form textarea[name=reason]', typed);
     await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
     await page.waitForSelector('#refusal [data-error-code="version_conflict"]');
     assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'incomplete', 'the page shows the permit as it is now');
+    assert.equal(await page.inputValue('#other-form textarea[name=reason]'), typed, 'what was typed is kept');
+    assert.equal(await page.$('#notice.alert-ok'), null);
     await page.context().close();
 
     // The head tries to revoke a permit that was never issued.
@@ -537,6 +553,13 @@ describe('officer worklist', () => {
     // Required field first.
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     assert.equal(await head.getAttribute('#other-form textarea[name=reason]', 'aria-invalid'), 'true');
+    // A long text is counted before the limit cuts it.
+    const count = '#other-form [data-field="reason"] .char-count';
+    assert.equal(await head.isVisible(count), false, 'no count for a short text');
+    await head.fill('#other-form textarea[name=reason]', 'x'.repeat(1980));
+    assert.equal(await head.textContent(count), '1.980 / 2.000');
+    await head.fill('#other-form textarea[name=reason]', 'x'.repeat(2000));
+    assert.match(await head.textContent(count), /^2\.000 \/ 2\.000 — batas 2\.000 karakter tercapai/);
     await head.fill('#other-form textarea[name=reason]', 'uji pencabutan');
     await head.click('#other-form form[data-action="revoke"] button[type=submit]');
     await head.click('#other-form .confirm-yes');
@@ -567,7 +590,8 @@ describe('officer worklist', () => {
     await head.click(`${reject} .confirm-yes`);
     await head.waitForSelector(`${reject} [data-error-code="personal_data_in_text"]`);
     const said = await head.textContent(`${reject} [data-error-code] .error-message`);
-    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    assert.match(await head.textContent(`${reject} [data-field="reason"] .hint`), /alamat rumah/);
     // Editing a field while asked to confirm withdraws the question.
     await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
     await head.click(`${reject} button[type=submit]`);
@@ -584,26 +608,106 @@ describe('officer worklist', () => {
     await head.context().close();
   });
 
-  test('an application lacking documents: the officer sees which, and the request for them starts with them ticked', async () => {
-    const app = await submitLacking('Toko Uji Berkas', ['form', 'undertaking', 'ktp', 'premises_photo']);
+  test('a clerk files an application at the counter lacking documents: its tracking code, which documents, the request for them', async () => {
     const page = await open('/officer');
     await signIn(page, 'ptsp-bintaro');
-    await page.fill('#open-id', app.permit_id);
-    await page.click('#open-form button[type=submit]');
-    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"][data-status="submitted"]`);
+    // The PTSP officer may submit applications (the charter): the counter's form.
+    await page.click('#counter summary');
+    assert.equal(await page.getAttribute('#c-kelurahan-fixed', 'data-kelurahan'), BINTARO, 'the officer’s own kelurahan');
+    const c = {
+      '#c-nik': '3174', // too short: caught before sending
+      '#c-name': 'Siti Aminah Loket',
+      '#c-address': 'Jl. Kenanga Raya No. 5',
+      '#c-phone': '081298765432',
+      '#c-business_name': 'Toko Uji Berkas',
+      '#c-kbli': '47111',
+      '#c-description': 'toko kelontong, hubungi 0812 3456 7890', // a phone number: the ledger refuses it
+      '#c-capital': '15.000.000',
+      '#c-turnover': '120000000',
+      '#c-workers': '1',
+    };
+    for (const [sel, v] of Object.entries(c)) await page.fill(sel, v);
+    await page.check('#counter-form input[name=premises][value=leased]');
+    const handed = ['form', 'undertaking', 'ktp', 'premises_photo'];
+    for (const d of handed) await page.check(`#counter-form input[name=documents][value=${d}]`);
+    const ticked = () => page.$$eval('#counter-form input:checked', (l) => l.map((x) => `${x.name}=${x.value}`));
+    const before = await ticked();
+    // A language switch keeps every tick, the radio and the text.
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    assert.equal(await page.textContent('#counter summary h2'), 'Submit an application (counter)');
+    assert.deepEqual(await ticked(), before);
+    assert.equal(await page.inputValue('#c-address'), c['#c-address']);
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="id"]');
+    assert.deepEqual(await ticked(), before);
+    // A malformed NIK is caught before sending; nothing typed is lost.
+    await page.click('#counter-form button[type=submit]');
+    assert.equal(await page.getAttribute('#c-nik', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#c-nik-error'), /16 angka/);
+    await page.fill('#c-nik', '3174015506900003');
+    // The ledger's refusal, in the page's language; the form keeps what was typed.
+    await page.click('#counter-form button[type=submit]');
+    await page.waitForSelector('#counter-result [data-error-code="personal_data_in_text"]');
+    for (const [sel, v] of Object.entries({ ...c, '#c-nik': '3174015506900003' })) assert.equal(await page.inputValue(sel), v, sel);
+    assert.deepEqual(await ticked(), before);
+    await page.fill('#c-description', 'toko kelontong');
+    await page.click('#counter-form button[type=submit]');
+    // Filed: the ID and the tracking code, to hand over, and the application opened.
+    await page.waitForSelector('#created #created-code');
+    const id = await page.textContent('#created-id');
+    const code = await page.textContent('#created-code');
+    assert.match(await page.textContent('#created'), /Serahkan kode lacak ini kepada pemohon.*hanya ditampilkan sekali/);
+    await page.waitForSelector(`#detail[data-permit="${id}"][data-status="submitted"]`);
+    const tracked = (await api(ledger.base, `/v1/track/${code}`)).json;
+    assert.deepEqual([tracked.permit_id, tracked.kelurahan, tracked.business_name], [id, BINTARO, 'Toko Uji Berkas']);
+    const filed = (await api(ledger.base, `/v1/permits/${id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    assert.deepEqual([filed.applicant.nik, filed.applicant.phone, filed.business.capital, filed.business.premises], ['3174015506900003', '081298765432', 15000000, 'leased']);
+    assert.deepEqual(filed.documents, handed);
+    await shot(page, 'officer-counter-desktop');
+    // The officer sees what is lacking; no verification is offered.
     assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['kk', 'premises_proof']);
     assert.equal(await page.$('#actions form[data-action="verify_documents"]'), null, 'the ledger offers no verification while documents lack');
     const form = '#actions form[data-action="request_completion"]';
     assert.deepEqual(await page.$$eval(`${form} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    // The request reaches the ledger but its answer is lost: the page says it
+    // may have been recorded, and shows the permit as it is now.
+    let sent;
+    await page.route('**/v1/permits/*/actions', async (route) => {
+      sent = JSON.parse(route.request().postData());
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
     await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('#refusal [data-error-code="network"]');
+    assert.match(await page.textContent('#refusal'), /mungkin sudah tercatat/);
     await page.waitForSelector('#detail[data-status="incomplete"]');
-    const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
+    await page.unroute('**/v1/permits/*/actions');
+    // (Chromium logs the cut connection.)
+    page.problems.splice(0, page.problems.length, ...page.problems.filter((x) => !/net::ERR_CONNECTION_RESET/.test(x)));
+    const p = (await api(ledger.base, `/v1/permits/${id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.deepEqual(p.missing, ['kk', 'premises_proof'], 'asked for what was lacking');
     // Handing them in starts with the same documents ticked.
-    assert.deepEqual(
-      await page.$$eval('#actions form[data-action="complete_documents"] input[type=checkbox]:checked', (l) => l.map((x) => x.value)),
-      ['kk', 'premises_proof'],
+    const complete = '#actions form[data-action="complete_documents"]';
+    assert.deepEqual(await page.$$eval(`${complete} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    // A command id taken by an earlier command (command_id_reused): said plainly, the permit reloaded.
+    await page.route('**/v1/permits/*/actions', (route) =>
+      route.continue({ postData: JSON.stringify({ ...JSON.parse(route.request().postData()), command_id: sent.command_id }) }),
     );
+    await page.click(`${complete} button[type=submit]`);
+    await page.waitForSelector('#refusal [data-error-code="command_id_reused"]');
+    assert.match(await page.textContent('#refusal .error-message'), /Percobaan sebelumnya sudah tercatat/);
+    await page.unroute('**/v1/permits/*/actions');
+    await page.click(`${complete} button[type=submit]`);
+    await page.waitForSelector('#detail[data-status="submitted"]');
+    assert.equal(await page.$('#refusal'), null, 'the old refusal is gone');
+    // The tracking code was shown once: back in the queue and in the application again, it is not.
+    await page.click('#back');
+    await page.waitForSelector(`#queue tr[data-permit="${id}"]`);
+    await page.click(`#queue tr[data-permit="${id}"] button.open-permit`);
+    await page.waitForSelector(`#detail[data-permit="${id}"]`);
+    assert.equal(await page.$('#created'), null);
+    assert.doesNotMatch(await page.textContent('main'), new RegExp(code));
     assertNoProblems(page);
     await page.context().close();
   });
@@ -621,6 +725,28 @@ describe('officer worklist', () => {
     assert.ok(await page.$('#detail #read-only'));
     // Personal data is not shown to a monitor.
     assert.doesNotMatch(await page.textContent('#detail'), /\b\d{16}\b/);
+    // The idle time: a click is use; 30 minutes without use sign out while
+    // the page stays open (checked when the tab is shown again, and every 30 s).
+    const setUsed = (minutesAgo) =>
+      page.evaluate((m) => {
+        const kept = JSON.parse(sessionStorage.getItem('pl.officer.token'));
+        sessionStorage.setItem('pl.officer.token', JSON.stringify({ ...kept, used: Date.now() - m * 60000 }));
+      }, minutesAgo);
+    const used = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('pl.officer.token')).used);
+    await setUsed(20);
+    await page.click('#detail-title');
+    assert.ok(Date.now() - (await used()) < 60000, 'a click counts as use');
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    assert.ok(await page.$('#detail'), 'still signed in');
+    await setUsed(31);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForSelector('#signin-form #idle-out');
+    assert.equal(await page.$('#detail'), null, 'nothing of the application is left on the page');
+    assert.equal(await page.$('#officer-bar'), null);
+    assert.equal(await page.inputValue('#token'), '');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pl.officer.token')), null);
+    await signIn(page, 'monitor-kecamatan');
+    assert.equal(await page.$('#idle-out'), null);
     // Signing out forgets the token.
     await page.click('#signout');
     await page.waitForSelector('#signin-form');
@@ -652,6 +778,8 @@ describe('revocation', () => {
     await head.click(`${form} button[type=submit]`);
     await head.click(`${form} .confirm-yes`);
     await head.waitForSelector('#detail[data-status="revoked"]');
+    assert.ok(await head.$('#permit-number .revoked-dates'), 'its validity is struck through');
+    assert.equal(await head.textContent('#permit-number [data-status="revoked"]'), 'Dicabut');
     assertNoProblems(head);
     await head.context().close();
 
