@@ -119,6 +119,11 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
       }
       break;
     case Scope::kAll:
+      // A free label ("Inspektorat"), published with the enrolment.
+      if (auto r = PersonalDataIn(a.jurisdiction, "jurisdiction (kelurahan)",
+                                  "is published for good (enrolments are public on the "
+                                  "transparency log)"))
+        return *r;
       break;
   }
   if (a.officer_id.empty()) return Refuse("missing_field", "officer_id is empty");

@@ -46,10 +46,11 @@ std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
 
 Decision Handle(const Ctx& c, const SubmitApplication& a) {
   if (auto r = ValidateSubmission(a, c.charter)) return Refuse(r->code, r->message);
-  if (MentionsName(c.cmd.id.str(), a.personal.name))
+  if (MentionsName(c.cmd.id.str(), a.personal.name) ||
+      MentionsNumber(c.cmd.id.str(), a.personal.nik))
     return Refuse("personal_data_in_text",
                   "the command_id is kept in the permit's history and may not hold the "
-                  "applicant's name; use a random id such as a UUID");
+                  "applicant's name or NIK, however written; use a random id such as a UUID");
   return One(c,
              ApplicationSubmitted{a.kelurahan, a.sealed, a.business, a.documents, a.tracking_hash});
 }

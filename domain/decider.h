@@ -53,6 +53,10 @@ bool OneWordName(std::string_view name);
 // of "Jl. Delman Utama No. 9 RT 005/RW 008"): its words in a row, however
 // written; a street of one word only after "Jl.", "Jalan" or "Gang".
 bool MentionsAddress(std::string_view text, std::string_view address);
+// Whether the digits of `text` (of any script), read in order whatever stands
+// between them, hold those of `number` ("nik-3174-0155-0890-0001" holds NIK
+// 3174015508900001). False when `number` has fewer than 10 digits.
+bool MentionsNumber(std::string_view text, std::string_view number);
 
 // Where a permit stands for the people waiting on it.
 struct StageInfo {

@@ -275,6 +275,17 @@ bool MentionsName(std::string_view text, std::string_view name) {
   return MentionsName(text, name, false) || MentionsName(text, name, true);
 }
 
+bool MentionsNumber(std::string_view text, std::string_view number) {
+  auto digits = [](std::string_view s) {
+    std::string out;
+    for (uint32_t cp : CodePoints(s))
+      if (int v = DigitValue(cp); v >= 0) out.push_back(static_cast<char>('0' + v));
+    return out;
+  };
+  const std::string wanted = digits(number);
+  return wanted.size() >= 10 && digits(text).find(wanted) != std::string::npos;
+}
+
 bool OneWordName(std::string_view name) { return Words(name, true).size() == 1; }
 
 bool MentionsAddress(std::string_view text, std::string_view address) {

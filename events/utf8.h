@@ -54,24 +54,28 @@ inline size_t Utf8Length(std::string_view s) {
 // The first control character of well-formed UTF-8 `s` (C0, DEL, a C1
 // control U+0080-U+009F, which terminals read as escapes, or a
 // bidirectional embedding, override or isolate, U+202A-U+202E and
-// U+2066-U+2069, which show a text in another order than it is read) as
-// "U+XXXX"; nullopt when there is none. Line breaks and tabs count only
-// when `line_breaks_too`.
+// U+2066-U+2069, which show a text in another order than it is read), or
+// any character nobody types: a noncharacter (U+FDD0-U+FDEF, U+xFFFE,
+// U+xFFFF) or one of private use (U+E000-U+F8FF, planes 15 and 16, which
+// each font draws as it likes), as "U+XXXX"; nullopt when there is none.
+// Line breaks and tabs (and U+2028, U+2029) count only when
+// `line_breaks_too`.
 inline std::optional<std::string> FirstControl(std::string_view s, bool line_breaks_too) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned cp = at(0);
-    const bool line = cp == '\n' || cp == '\r' || cp == '\t';
-    if (cp == 0xC2 && i + 1 < s.size() && at(1) >= 0x80 && at(1) <= 0x9F)
-      cp = at(1);
-    else if (cp == 0xE2 && i + 2 < s.size() &&
-             ((at(1) == 0x80 && at(2) >= 0xAA && at(2) <= 0xAE) ||
-              (at(1) == 0x81 && at(2) >= 0xA6 && at(2) <= 0xA9)))
-      cp = 0x2000 | (at(1) & 0x3F) << 6 | (at(2) & 0x3F);
-    else if ((cp >= 0x20 && cp != 0x7F) || (line && !line_breaks_too))
-      continue;
-    char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", cp);
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    const bool line = cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x2028 || cp == 0x2029;
+    const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+                         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    const bool untyped = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE ||
+                         (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
+    if (line ? !line_breaks_too : !control && !untyped) continue;
+    char code[10];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
     return code;
   }
   return std::nullopt;

@@ -133,28 +133,40 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
-  // A published reason, or a survey note, may not name the applicant or
-  // the street of their home. The domain refuses identity numbers but never
-  // sees names in the clear; this gateway opens them, and compares only for
-  // senders who see them anyway: to anyone else the answer would tell
-  // whether a guessed name or address is the applicant's.
-  if (auto shared = SharedTextOf(parsed->action)) {
+  // A published reason, a survey note, and the command id (kept in the
+  // history; an issuance's and a revocation's on the public transparency
+  // log) may not name the applicant, their NIK or the street of their home.
+  // The domain refuses identity numbers but never sees names in the clear;
+  // this gateway opens them, and compares only for senders who see them
+  // anyway: to anyone else the answer would tell whether a guessed name or
+  // address is the applicant's.
+  {
     auto charter = ledger_.governance()->charter;
     auto state = ledger_.queries().Permit(permit_id);
     if (charter && state && !state->personal_erased && SeesApplicant(who, *state, *charter)) {
       auto personal = ledger_.vault().Unseal(state->applicant);
-      const char* found =
-          !personal.ok()                                      ? nullptr
-          : MentionsName(*shared->text, personal->name)       ? "name the applicant; write it "
-                                                                "without the name"
-          : MentionsAddress(*shared->text, personal->address) ? "name the street of the "
-                                                                "applicant's home; write it "
-                                                                "without the street"
-                                                              : nullptr;
+      auto names = [&](const std::string& text) -> const char* {
+        return MentionsName(text, personal->name) ? "name the applicant; write it without the name"
+               : MentionsAddress(text, personal->address)
+                   ? "name the street of the applicant's home; write it without the street"
+                   : nullptr;
+      };
+      const char* found = nullptr;
+      std::string where;
+      if (personal.ok()) {
+        if (auto shared = SharedTextOf(parsed->action); shared && (found = names(*shared->text)))
+          where = shared->read_by;
+        else if (MentionsNumber(parsed->command_id.str(), personal->nik) ||
+                 (found = names(parsed->command_id.str())) != nullptr) {
+          where =
+              "the command_id is kept in the permit's history (and, for an issuance or a "
+              "revocation, on the public transparency log)";
+          found = "hold the applicant's name, NIK or street; use a random id such as a UUID";
+        }
+      }
       if (found)
         return respond(ErrorResponse(req, http::status::unprocessable_entity,
-                                     "personal_data_in_text",
-                                     std::string(shared->read_by) + " and may not " + found));
+                                     "personal_data_in_text", where + " and may not " + found));
     }
   }
   Command cmd;
