@@ -65,6 +65,11 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLogOptions&
   // opening, with the write-ahead log left as it is, instead of RocksDB's
   // default of dropping it and every record after it.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // What the write-ahead log held stays in it until a later flush, instead
+  // of going into a new table file at once and the file being deleted: a
+  // log found shorter than its views (a damaged file) is refused before
+  // anything is written, and stays as it was found, for an audit.
+  o.avoid_flush_during_recovery = true;
   // A read-only opening takes no lock: a log a server is writing to is
   // refused as a read-write opening would refuse it (RocksDB's LOCK file
   // holds a POSIX write lock while a process has the store open).

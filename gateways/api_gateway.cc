@@ -4,6 +4,8 @@
 // answered, the health check and the metrics.
 #include "gateways/api_gateway.h"
 
+#include <algorithm>
+
 #include "events/utf8.h"
 #include "gateways/api_internal.h"
 #include "gateways/static_files.h"
@@ -113,6 +115,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
         ErrorResponse(*req, http::status::bad_request, "malformed_request",
                       "the request's path or query is not valid UTF-8 (after percent-decoding)"));
   const auto parts = *PathParts(target);
+  for (const auto& part : parts)
+    if (std::any_of(part.begin(), part.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+      return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                                   "the request's path holds a control character (such as "
+                                   "%00 or %0A): no id or name holds one; remove it"));
   const auto method = req->method();
   auto not_found = [&] {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",

@@ -1,10 +1,12 @@
 #include "gateways/http_server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <mutex>
@@ -102,6 +104,14 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
                                  "the request has more than one Authorization header; send one"));
     }
+    // RFC 9112 3.2: an HTTP/1.1 request without a Host header, or with
+    // two, is answered 400.
+    if (req.version() >= 11 && req.count(http::field::host) != 1) {
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "an HTTP/1.1 request carries exactly one Host header (RFC 9112 "
+                                 "3.2); send one"));
+    }
     // The absolute form of a target (RFC 9112 3.2.2, what a proxy sends):
     // the resource is what follows the authority.
     if (const std::string_view t(req.target().data(), req.target().size());
@@ -165,21 +175,44 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h)
-      : io(io), options(std::move(o)), handler(std::move(h)), acceptor(asio::make_strand(io)) {}
+      : io(io),
+        options(std::move(o)),
+        handler(std::move(h)),
+        acceptor(asio::make_strand(io)),
+        retry(acceptor.get_executor()) {
+    if (options.max_connections == 0) {
+      rlimit r{};
+      const size_t files = getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY
+                               ? static_cast<size_t>(r.rlim_cur)
+                               : 65536;
+      options.max_connections = std::max(files / 2, files - 1024);
+    }
+  }
 
   void Accept() {
     acceptor.async_accept(
         asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
           if (ec == asio::error::operation_aborted) return;
-          if (!ec) {
-            if (auto slot = self->Slot(s)) {
-              s.set_option(tcp::no_delay(true));
-              std::make_shared<Session>(std::move(s), self->options, self->handler, std::move(slot))
-                  ->Start();
-            } else {
-              beast::error_code ignored;
-              s.close(ignored);  // over the client's share
-            }
+          if (ec) {
+            // Out of descriptors (or another failure the next accept would
+            // meet at once): wait, rather than spin on the pending
+            // connection, and say so once.
+            if (!self->accept_failed.exchange(true))
+              spdlog::error("http: accepting a connection failed ({}); retrying every 100 ms",
+                            ec.message());
+            self->retry.expires_after(std::chrono::milliseconds(100));
+            self->retry.async_wait([self](beast::error_code wait) {
+              if (wait != asio::error::operation_aborted) self->Accept();
+            });
+            return;
+          }
+          if (auto slot = self->Slot(s)) {
+            s.set_option(tcp::no_delay(true));
+            std::make_shared<Session>(std::move(s), self->options, self->handler, std::move(slot))
+                ->Start();
+          } else {
+            beast::error_code ignored;
+            s.close(ignored);  // over the client's share, or the server's
           }
           self->Accept();
         });
@@ -192,6 +225,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     const std::string client = s.remote_endpoint(ec).address().to_string();
     if (ec) return nullptr;
     std::lock_guard lock(mu);
+    if (total >= options.max_connections) {
+      if (!warned_total.exchange(true))
+        spdlog::warn(
+            "http: {} connections are open, the most the server holds (its file limit less a "
+            "reserve); further ones are closed until some end",
+            total);
+      return nullptr;
+    }
     size_t& n = open[client];
     if (n >= options.max_connections_per_client) {
       if (!warned.exchange(true))
@@ -202,9 +243,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       return nullptr;
     }
     ++n;
+    ++total;
     // Points at the server (never deleted through it): only its release counts.
     return std::shared_ptr<void>(this, [self = shared_from_this(), client](void*) {
       std::lock_guard lock(self->mu);
+      --self->total;
       if (auto it = self->open.find(client); it != self->open.end() && --it->second == 0)
         self->open.erase(it);
     });
@@ -215,8 +258,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   HttpHandler handler;
   tcp::acceptor acceptor;
   std::mutex mu;
+  asio::steady_timer retry;                      // the next accept after a failed one
   std::unordered_map<std::string, size_t> open;  // connections by client address; guarded by mu
-  std::atomic<bool> warned{false};
+  size_t total = 0;                              // connections open; guarded by mu
+  std::atomic<bool> warned{false}, warned_total{false}, accept_failed{false};
 };
 
 HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, HttpHandler handler)
@@ -251,6 +296,7 @@ void HttpServer::Stop() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ec;
     impl->acceptor.close(ec);
+    impl->retry.cancel();
   });
 }
 

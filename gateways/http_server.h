@@ -32,6 +32,12 @@ struct HttpServerOptions {
   // as they come (a client holding thousands open, idle or sending its
   // headers slowly, would starve everyone else).
   size_t max_connections_per_client = 256;
+  // Connections all clients together may hold open; 0: the process's file
+  // limit (RLIMIT_NOFILE) less 1,024 kept for the stores and the broker (or
+  // half the limit, if that is more). Past it new connections are closed as
+  // they come, so the server never runs out of descriptors (and its stores
+  // keep theirs).
+  size_t max_connections = 0;
 };
 
 class HttpServer {

@@ -1,5 +1,7 @@
 // permitledger: the command-line tool (serve, demo, replay, audit, verify-permit).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -70,10 +72,17 @@ int Fail(const Status& s) {
 // address is taken first: a busy port is refused before the ledger opens
 // (on Kafka, before it joins the processors' group or copies the vault).
 int Serve(const std::string& listen, const std::string& web, int threads, size_t per_client,
-          const std::function<Result<Ledger*>()>& open,
+          size_t max_connections, const std::function<Result<Ledger*>()>& open,
           const std::function<void(unsigned short)>& on_ready) {
+  // Every connection is a descriptor: the soft file limit (often 1,024) is
+  // raised to the hard one, as servers do.
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
   HttpServerOptions o;
   o.max_connections_per_client = per_client;
+  o.max_connections = max_connections;
   if (!ParseListen(listen, o))
     return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
   boost::asio::io_context io(threads);
@@ -108,6 +117,7 @@ int main(int argc, char** argv) {
   std::string data = "./data", listen = "127.0.0.1:8080", charter, web = DefaultWebDir();
   int threads = 2, permits = 250;
   size_t per_client = HttpServerOptions().max_connections_per_client;
+  size_t max_connections = 0;
   uint32_t seed = 20261127;
 
   auto* serve = app.add_subcommand("serve", "serve the HTTP API over the ledger in --data");
@@ -124,6 +134,12 @@ int main(int argc, char** argv) {
                    "raise it: every client is the proxy)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  serve
+      ->add_option("--max-connections", max_connections,
+                   "connections all clients together may hold open (0: the file limit less "
+                   "1,024 kept for the stores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000000));
 
   auto* demo = app.add_subcommand("demo", "generate a realistic demo history, then serve it");
   demo->add_option("--data", data, "data directory (must be new)")->capture_default_str();
@@ -223,12 +239,15 @@ int main(int argc, char** argv) {
     o.kafka = kafka;
     return o;
   };
+  // The log goes to stderr: stdout is what a command prints (a trail
+  // exported with `audit trail > trail.csv` holds no log line).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("permitledger"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   if (*serve) {
     std::unique_ptr<Ledger> ledger;
     return Serve(
-        listen, web, threads, per_client,
+        listen, web, threads, per_client, max_connections,
         [&]() -> Result<Ledger*> {
           auto opened = Ledger::Open(ledger_options(true));
           if (!opened.ok()) return opened.status();
@@ -276,7 +295,7 @@ int main(int argc, char** argv) {
       auto made = make();
       return made.ok() ? 0 : Fail(made.status());
     }
-    return Serve(listen, web, threads, per_client, make, [&](unsigned short port) {
+    return Serve(listen, web, threads, per_client, max_connections, make, [&](unsigned short port) {
       std::string base =
           "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
       // The secrets stay in the tokens file: the commands read them from it.

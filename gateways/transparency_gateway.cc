@@ -189,7 +189,8 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!raw) return true;
     out = ParseDecimal(*raw);
     if (!out)
-      bad(std::string(name) + " must be a decimal number without leading zeroes, got \"" +
+      bad(std::string(name) +
+          " must be a decimal number without leading zeroes, below 2^64, got \"" +
           raw->substr(0, 40) + "\"");
     return out.has_value();
   };
@@ -257,7 +258,10 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!get_taking({"format"})) return;
     auto index = ParseDecimal(parts[3]);
     if (!index)
-      return bad("the leaf index must be a decimal number, got \"" + parts[3].substr(0, 40) + "\"");
+      return bad(
+          "the leaf index must be a decimal number without leading zeroes, below 2^64, "
+          "got \"" +
+          parts[3].substr(0, 40) + "\"");
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->tile_cache());
     auto data = TransparencyProjection::LeafData(reader, *index);

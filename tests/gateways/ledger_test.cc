@@ -341,6 +341,41 @@ TEST(Ledger, ALogShorterThanItsViewsIsRefusedNotServed) {
   std::filesystem::remove_all(dir);
 }
 
+// A write-ahead log cut short (a damaged disk, a careless copy) leaves the
+// log shorter than its views: the start is refused, and the damaged file is
+// left as it was found, for an audit (RocksDB's recovery would otherwise
+// write what it read into a new table file and delete the log file).
+TEST(Ledger, ALogFileCutShortIsRefusedAndLeftAsFound) {
+  const std::string dir = FreshDir("cut-short");
+  {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    for (int i = 0; i < 20; ++i) {
+      Command cmd;
+      cmd.id = CommandId("enrol-" + std::to_string(i));
+      cmd.stream = kGovernanceStream;
+      cmd.actor = {"admin", "admin", ""};
+      cmd.action = EnrollOfficer{"o" + std::to_string(i), "X", "ptsp_officer", "31.74.10.1003",
+                                 HashToken("o" + std::to_string(i))};
+      ASSERT_TRUE((*ledger)->ExecuteSync(std::move(cmd)).error.ok());
+    }
+  }
+  std::filesystem::path wal;
+  for (const auto& f : std::filesystem::directory_iterator(dir + "/log"))
+    if (f.path().extension() == ".log" &&
+        (wal.empty() || f.file_size() > std::filesystem::file_size(wal)))
+      wal = f.path();
+  ASSERT_FALSE(wal.empty());
+  const auto cut = std::filesystem::file_size(wal) / 2;
+  std::filesystem::resize_file(wal, cut);
+  auto refused = Ledger::Open(LedgerOptions::At(dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
+  ASSERT_TRUE(std::filesystem::exists(wal)) << "the damaged log file was deleted";
+  EXPECT_EQ(std::filesystem::file_size(wal), cut);
+  std::filesystem::remove_all(dir);
+}
+
 // Below its disk reserve the ledger writes nothing: it does not start, and
 // it refuses commands until space is freed.
 TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {

@@ -2,12 +2,14 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -571,6 +573,12 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
                        "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
                        "Expect: 100-continue\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
+  // HTTP/1.1 names its host (RFC 9112 3.2); HTTP/1.0 need not.
+  answer = RawExchange(ledger_->port(), "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
+  EXPECT_NE(answer.find("Host header"), std::string::npos) << answer;
+  answer = RawExchange(ledger_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.0 200 OK") << answer;
 }
 
 // An auditor works nowhere in particular: enrolled without a kelurahan, it
@@ -645,6 +653,22 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
                       j["command_id"].get_ref<std::string&>().end(), ' ', '-');
        }),
        "", 422, "personal_data_in_text"},
+      {"command id with the applicant's NIK in pieces", "POST", "/v1/applications",
+       with([](json& j) { j["command_id"] = "nik-3174-0123-4567-8901"; }), "", 422,
+       "personal_data_in_text"},
+      {"action's command id naming the applicant", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"reject","command_id":"reject-rahayu-sari","reason_code":"zoning","reason":"zonasi"})",
+       Token("head-ulujami"), 422, "personal_data_in_text"},
+      {"action's command id holding the applicant's NIK", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"verify-3174.0123.4567.8901"})", officer, 422,
+       "personal_data_in_text"},
+      {"action's command id naming the applicant's street", "POST",
+       "/v1/permits/" + id + "/actions",
+       R"({"action":"verify_documents","command_id":"verify-jl-mawar-visit"})", officer, 422,
+       "personal_data_in_text"},
+      {"auditor's jurisdiction label with a phone number", "POST", "/v1/officers",
+       R"({"id":"aud-x","name":"A","role":"auditor","kelurahan":"Inspektorat 081234567890"})",
+       ledger_->admin_token(), 422, "personal_data_in_text"},
       {"blank command id on an action", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"verify_documents","command_id":"\t"})", officer, 400, "invalid_text"},
       {"unknown nested field", "POST", "/v1/applications",
@@ -666,6 +690,10 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"direction override in a business name", "POST", "/v1/applications",
        with([](json& j) { j["business"]["name"] = "Warung \u202Egnp.exe"; }), "", 400,
        "invalid_text"},
+      {"private-use character in a business name", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["name"] = "Warung \uF8FF"; }), "", 400, "invalid_text"},
+      {"noncharacter in a business name", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["name"] = "Warung \uFFFE"; }), "", 400, "invalid_text"},
       {"published reason with a phone number", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"b15","reason_code":"zoning","reason":"tel 081234567890"})",
        Token("head-ulujami"), 422, "personal_data_in_text"},
@@ -803,6 +831,7 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"mistyped query parameter", "GET", "/v1/public/register?kelurahn=31.74.10.1003", "", "", 400,
        "invalid_query"},
       {"query parameter twice", "GET", "/v1/public/register?q=a&q=b", "", "", 400, "invalid_query"},
+      {"control character in a path", "GET", "/v1/permits/%00", "", "", 400, "malformed_request"},
       {"control character in a query", "GET", "/v1/public/register?q=%00", "", "", 400,
        "invalid_query"},
       {"query on a command", "POST", "/v1/applications?dry_run=1",
@@ -1147,6 +1176,35 @@ TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
     answer = RawExchange(ledger.port(), health);
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no place freed: " << answer;
   for (int fd : held) ::close(fd);
+}
+
+// All clients together hold at most --max-connections (by default the
+// process's file limit less a reserve for the stores): past it new
+// connections are closed as they come, instead of the server running out of
+// descriptors (its accept loop then failed at once, again and again, and
+// nobody was served).
+TEST(Serve, AllClientsTogetherHoldAtMostTheirShare) {
+  LedgerProcess ledger(TempDir("all-clients"), {"serve", "--max-connections", "6"});
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::vector<int> held;
+  for (int i = 0; i < 6; ++i) {
+    held.push_back(ConnectLoopback(ledger.port()));
+    ASSERT_GE(held.back(), 0);
+    ::send(held.back(), "GET /healthz HTTP/1.1\r\n", 23, 0);
+  }
+  EXPECT_EQ(RawExchange(ledger.port(), health), "") << "a seventh connection was served";
+  ::close(held.back());
+  held.pop_back();
+  std::string answer;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       answer.empty() && std::chrono::steady_clock::now() < deadline;)
+    answer = RawExchange(ledger.port(), health);
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no place freed: " << answer;
+  for (int fd : held) ::close(fd);
+  std::ifstream log(ledger.output_path());
+  const std::string said((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(said.find("connections are open, the most the server holds"), std::string::npos)
+      << said;
 }
 
 }  // namespace
