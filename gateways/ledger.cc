@@ -372,6 +372,7 @@ Status Ledger::Bootstrap() {
   for (int attempt = 1;; ++attempt) {
     Outcome o = ExecuteSync(cmd);
     if (o.refusal) return Status(o.refusal->code, o.refusal->message);
+    adopted_charter_ = o.error.ok();
     if (o.error.ok() || backend_->governance()->charter) return Status::Ok();
     if (kafka() && !options_.kafka.process_commands && o.error.code() == "outcome_unknown")
       return Status("outcome_unknown",

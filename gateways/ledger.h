@@ -154,6 +154,9 @@ class Ledger {
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return options_.data_dir; }
   int64_t now() const { return options_.clock(); }
+  // Whether this start adopted the first charter (LedgerOptions::charter_path);
+  // false when the log had one already, and the file was not read.
+  bool adopted_charter_at_start() const { return adopted_charter_; }
 
   // The applicant's tracking code of a permit applied for with `request`
   // (who sent what): an HMAC of both under the server secret, so the same
@@ -202,6 +205,7 @@ class Ledger {
   std::unique_ptr<FeedPublisher> feeds_;
   std::string admin_token_;
   std::string secret_;
+  bool adopted_charter_ = false;
 };
 
 // Hex SHA-256 of a token or code: what the log and views store instead.

@@ -252,6 +252,13 @@ int main(int argc, char** argv) {
           auto opened = Ledger::Open(ledger_options(true));
           if (!opened.ok()) return opened.status();
           ledger = std::move(*opened);
+          if (!charter.empty() && !ledger->adopted_charter_at_start())
+            spdlog::warn(
+                "--charter {} was not read: this ledger adopted its charter before (version "
+                "{}, GET /v1/charter); the file counts on first start only. To change the "
+                "charter, send it with PUT /v1/charter",
+                charter,
+                ledger->governance()->charter ? ledger->governance()->charter->version : 0);
           spdlog::info("data in {}; administrator token in {}/admin.token", data, data);
           return ledger.get();
         },

@@ -1178,6 +1178,27 @@ TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
   for (int fd : held) ::close(fd);
 }
 
+// --charter counts on first start only: given to a ledger that has its
+// charter, it is not read, and the log says so (and how to change it).
+TEST(Serve, ACharterFileGivenToAnExistingLedgerIsNotReadAndTheLogSaysSo) {
+  const std::string dir = TempDir("charter-later");
+  const std::string charter = std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json";
+  std::string first, second;
+  {
+    LedgerProcess ledger(dir, {"serve", "--charter", charter});
+    first = ledger.output_path();
+  }
+  std::ifstream one(first);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(one)), std::istreambuf_iterator<char>())
+                .find("was not read"),
+            std::string::npos);
+  LedgerProcess again(dir, {"serve", "--charter", charter});
+  std::ifstream two(again.output_path());
+  const std::string said((std::istreambuf_iterator<char>(two)), std::istreambuf_iterator<char>());
+  EXPECT_NE(said.find("was not read: this ledger adopted its charter before"), std::string::npos)
+      << said;
+}
+
 // All clients together hold at most --max-connections (by default the
 // process's file limit less a reserve for the stores): past it new
 // connections are closed as they come, instead of the server running out of
