@@ -50,14 +50,25 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
     }
     return !too_deep;  // discards what is too deep instead of building it
   };
-  json doc = json::parse(text, check, /*allow_exceptions=*/false);
+  json doc;
+  try {
+    doc = json::parse(text, check);
+  } catch (const json::out_of_range&) {  // a number past a double's range
+    return Status("malformed_json",
+                  "holds a number too large to read (past 1.8e308): send amounts as whole "
+                  "rupiah, and ids as strings");
+  } catch (const json::parse_error& e) {
+    if (!IsUtf8(text))
+      return Status("malformed_json",
+                    "is not valid JSON (its text is not UTF-8: send it encoded as UTF-8)");
+    return Status("malformed_json",
+                  "is not valid JSON: the error is at byte " + std::to_string(e.byte) + " of " +
+                      std::to_string(text.size()) +
+                      (text.empty() ? " (the body is empty: send a JSON object)" : ""));
+  }
   if (too_deep)
     return Status("malformed_json", "nests objects and arrays more than " +
                                         std::to_string(kMaxJsonDepth) + " levels deep");
-  if (doc.is_discarded())
-    return Status("malformed_json", IsUtf8(text) ? "is not valid JSON"
-                                                 : "is not valid JSON (its text is not UTF-8: "
-                                                   "send it encoded as UTF-8)");
   if (!repeated.empty())
     return Status("malformed_json", "names the key '" + repeated + "' twice in one object");
   return doc;

@@ -9,6 +9,7 @@
 #include "events/envelope.h"
 #include "events/json.h"
 #include "events/personal.h"
+#include "events/strict_json.h"
 
 namespace pl {
 namespace {
@@ -132,6 +133,25 @@ TEST(Codec, JsonNeverShowsSealedPersonalData) {
   EXPECT_EQ(j["payload"]["applicant"]["person_id"], "person-1");
   EXPECT_FALSE(j["payload"]["applicant"].contains("ciphertext"));
   EXPECT_EQ(j["time"], "2025-11-28T00:00:00.123Z");
+}
+
+// What a sender is told of a body that is not JSON the ledger reads.
+TEST(StrictJson, SaysWhatIsWrongAndWhere) {
+  auto message = [](std::string_view text) {
+    auto r = ParseStrictJson(text);
+    EXPECT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), "malformed_json");
+    return r.status().message();
+  };
+  EXPECT_EQ(message(R"({"a": 1,})"), "is not valid JSON: the error is at byte 9 of 9");
+  EXPECT_NE(message("").find("the body is empty"), std::string::npos);
+  EXPECT_NE(message("{\"capital\": 1" + std::string(400, '0') + "}").find("number too large"),
+            std::string::npos);
+  EXPECT_NE(message("{\"a\": \"\xff\"}").find("not UTF-8"), std::string::npos);
+  EXPECT_NE(message(R"({"a": 1, "a": 2})").find("names the key 'a' twice"), std::string::npos);
+  EXPECT_NE(message(std::string(40, '[') + std::string(40, ']')).find("levels deep"),
+            std::string::npos);
+  EXPECT_TRUE(ParseStrictJson(R"({"a": [1, {"b": null}]})").ok());
 }
 
 TEST(Personal, RoundTrips) {
