@@ -82,12 +82,28 @@ struct AuditReport {
 Result<AuditReport> AuditVerify(const AuditOptions& options);
 void PrintAuditReport(const AuditReport& report, std::ostream& out);
 
+// A key where the live views and the rebuilt ones differ.
+struct ViewDifference {
+  std::string view;  // the key's first part: "status", "register", "audit", "stats", ...
+  std::string key;   // printable: bytes outside ASCII's printable range as \xNN
+  enum Side { kLiveOnly, kRebuiltOnly, kValuesDiffer } side = kValuesDiffer;
+};
+const char* SideName(ViewDifference::Side s);  // "only in the live views", ...
+
 struct ReplayResult {
   uint64_t events = 0;
   double seconds = 0;
   std::string live, rebuilt;  // view store digests
+  // When they differ: the first keys that do, in key order (at most
+  // kMaxDifferences), and whether there are more.
+  static constexpr size_t kMaxDifferences = 10;
+  std::vector<ViewDifference> differences;
+  bool more_differences = false;
   bool identical() const { return live == rebuilt; }
 };
+// The replay's verdict as `permitledger replay` prints it: the digests,
+// IDENTICAL or DIFFERENT, and the first differing keys.
+void PrintReplayDifferences(const ReplayResult& r, std::ostream& out);
 // Rebuilds every view of the ledger in `data_dir` into `output` (a fresh
 // store; default DATA/views.replay) and compares digests with the live views.
 // `ledger` names the data directory (and, for a ledger on Kafka, the

@@ -133,6 +133,36 @@ TEST_F(TransparencyTest, ReplayStaysByteIdentical) {
   fs::remove_all(dir_ / "views.replay");
 }
 
+// A view changed behind the ledger's back: the replay names the keys.
+TEST_F(TransparencyTest, ReplayNamesTheFirstKeysThatDiffer) {
+  fs::path copy = Copy("views-tampered");
+  const std::string permit = tracking_.first;
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "views").string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string v;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "status/permit/" + permit, &v).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "status/permit/" + permit, v + " ").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "register/permit/IUMK/FORGED", "{}").ok());
+  }
+  auto r = ReplayViews(LedgerOptions::At(copy.string()), (copy / "views.replay").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->identical());
+  std::ostringstream out;
+  PrintReplayDifferences(*r, out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("DIFFERENT"), std::string::npos) << text;
+  EXPECT_NE(text.find("view status, key status/permit/" + permit + ": values differ"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("view register, key register/permit/IUMK/FORGED: only in the live views"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(r->differences.size(), 2u) << text;
+  fs::remove_all(copy);
+}
+
 TEST_F(TransparencyTest, KeyFileIsPrivateAndNeverInTheViews) {
   auto perms = fs::status(dir_ / "transparency.key").permissions();
   EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
