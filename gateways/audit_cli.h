@@ -4,17 +4,19 @@
 //   AuditVerify     reads the whole event log once, streaming: recomputes
 //                   every leaf and the root, checks every stored checkpoint
 //                   (signature, root at its size, consistency with the one
-//                   before) and every stream against the domain rules (seq
-//                   contiguous, each event a legal transition by a role the
-//                   charter in force grants the action, in its jurisdiction).
+//                   before) and every event with the domain's own decider
+//                   (its command decided again against the permit and the
+//                   charter at that point must give that very event), plus
+//                   seq order, unique permit numbers and actors' enrolment.
 //   ReplayViews     rebuilds every view into a fresh store and compares
 //                   digests with the live views.
 //   ExportTrail     a permit's history with each event's leaf, as CSV or JSONL.
 //   VerifyPermitOffline  a bank's check of a saved /v1/public/verify answer
 //                   against the log's verifier key and a checkpoint.
 //
-// Memory: AuditVerify keeps O(log n) hashes for the tree and a few dozen
-// bytes per stream for the domain checks, never the events.
+// Memory: AuditVerify keeps O(log n) hashes for the tree and each permit's
+// folded state (without its sealed data and texts: a few hundred bytes) for
+// the domain checks, never the events.
 //
 // These work on a data directory that no running ledger holds (stop the
 // server, or audit a copy: the RocksDB stores are locked while open).

@@ -1,6 +1,6 @@
 // The auditor behind `permitledger audit verify` (AuditVerify), shared by
 // audit_verify.cc (the log's tree and checkpoints, the view store) and
-// audit_stream_checks.cc (every stream against the domain rules). Internal
+// audit_stream_checks.cc (every event checked by the domain's decider). Internal
 // to gateways/: not part of any public interface.
 #pragma once
 
