@@ -19,6 +19,7 @@
 //   build/bench/transparency_bench --events 1000000 --dir /tmp/pl-tbench
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -29,6 +30,7 @@
 #include <thread>
 
 #include "domain/charter.h"
+#include "domain/decider.h"
 #include "events/embedded_log.h"
 #include "events/store_options.h"
 #include "gateways/audit_cli.h"
@@ -138,7 +140,10 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
             break;
           case 2:
             officer("ptsp_officer");
-            e.payload = SurveyScheduled{"2026-12-01", {"ptsp_officer-" + k.code}};
+            // A working day after every event's date, and within a year of it
+            // (audit verify decides each event again: it must be one the
+            // decider writes).
+            e.payload = SurveyScheduled{"2026-06-02", {"ptsp_officer-" + k.code}};
             break;
           case 3:
             officer("kelurahan_economy");
@@ -150,7 +155,17 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
             break;
           case 5:
             officer("ptsp_head");
-            e.payload = PermitIssued{"IUMK/" + e.stream.str(), "2026-12-02", "2031-12-02"};
+            {
+              // As the decider issues it at the event's time (put() adds 1 s).
+              const std::string from = LocalDate(t + 1000, *charter);
+              std::string kel = k.code;
+              kel.erase(std::remove(kel.begin(), kel.end(), '.'), kel.end());
+              e.payload = PermitIssued{
+                  charter->permit_type + "/" + kel + "/" + from.substr(0, 4) + "/" + e.stream.str(),
+                  from,
+                  std::to_string(std::stoi(from.substr(0, 4)) + charter->validity_years) +
+                      from.substr(4)};
+            }
             break;
         }
         put(std::move(e));

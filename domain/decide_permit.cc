@@ -6,12 +6,18 @@
 
 #include "domain/calendar.h"
 #include "domain/decider_util.h"
+#include "events/json.h"
 
 namespace pl {
 namespace {
 
 // How far ahead a survey may be scheduled: a date past it is a mistyped year.
 constexpr int kSurveyHorizonDays = 366;
+// How far a command's time may lie before the time its permit entered its
+// status: the clocks that stamp commands (the processor's; on Kafka, each
+// gateway's) may differ by this much. More is a clock gone wrong, or a
+// history written backwards.
+constexpr int64_t kClockToleranceMs = 5 * 60 * 1000;
 
 // What every action handler sees.
 struct Ctx {
@@ -19,6 +25,7 @@ struct Ctx {
   const PermitState& state;
   const GovernanceState& gov;
   const Charter& charter;
+  bool personal_known;  // the plain personal data of a submission is at hand
 };
 
 Decision One(const Ctx& c, Payload p) {
@@ -45,9 +52,10 @@ std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
 }
 
 Decision Handle(const Ctx& c, const SubmitApplication& a) {
-  if (auto r = ValidateSubmission(a, c.charter)) return Refuse(r->code, r->message);
-  if (MentionsName(c.cmd.id.str(), a.personal.name) ||
-      MentionsNumber(c.cmd.id.str(), a.personal.nik))
+  if (auto r = ValidateSubmission(a, c.charter, c.personal_known))
+    return Refuse(r->code, r->message);
+  if (c.personal_known && (MentionsName(c.cmd.id.str(), a.personal.name) ||
+                           MentionsNumber(c.cmd.id.str(), a.personal.nik)))
     return Refuse("personal_data_in_text",
                   "the command_id is kept in the permit's history and may not hold the "
                   "applicant's name or NIK, however written; use a random id such as a UUID");
@@ -315,6 +323,11 @@ Decision Handle(const Ctx&, const RetireOfficer&) {
 }  // namespace
 
 Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov) {
+  return DecidePermit(cmd, state, gov, /*personal_known=*/true);
+}
+
+Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov,
+                      bool personal_known) {
   const std::string action = ActionName(cmd.action);
   if (std::holds_alternative<AdoptCharter>(cmd.action) ||
       std::holds_alternative<EnrollOfficer>(cmd.action) ||
@@ -390,7 +403,18 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                                                 StatusName(state.status) + "; " + action +
                                                 " is not allowed from that status" + instead);
   }
-  Ctx ctx{cmd, state, gov, charter};
+  // A permit's history never goes back in time (beyond the clocks'
+  // tolerance): its dates, due dates and statistics count on that.
+  const int64_t entered = std::max(state.submitted_ms, state.stage_entered_ms);
+  if (state.version > 0 && cmd.time_ms + kClockToleranceMs < entered) {
+    return Refuse("time_before_history",
+                  "the command's time " + IsoTime(cmd.time_ms) + " is before permit " +
+                      cmd.stream.str() + " became " + StatusName(state.status) + " (" +
+                      IsoTime(entered) + "), by more than the " +
+                      std::to_string(kClockToleranceMs / 60000) +
+                      " minutes clocks may differ: the ledger's clock is wrong");
+  }
+  Ctx ctx{cmd, state, gov, charter, personal_known};
   return std::visit([&](const auto& a) { return Handle(ctx, a); }, cmd.action);
 }
 

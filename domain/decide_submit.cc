@@ -18,7 +18,8 @@ Refusal R(std::string code, std::string message) { return {std::move(code), std:
 
 }  // namespace
 
-std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& c) {
+std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& c,
+                                          bool personal_known) {
   const Business& b = s.business;
   if (!c.FindKelurahan(s.kelurahan)) {
     return R("unknown_kelurahan", "kelurahan \"" + s.kelurahan + "\" is not one of the " +
@@ -26,7 +27,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                                       " kelurahan of kecamatan " + c.kecamatan_name + " (" +
                                       c.kecamatan_code + ")");
   }
-  if (!AllDigits(s.personal.nik, 16)) {
+  if (personal_known && !AllDigits(s.personal.nik, 16)) {
     // The NIK itself is not echoed: an answer may be logged or shown.
     const size_t n = Utf8Length(s.personal.nik);
     return R("invalid_nik",
@@ -48,7 +49,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     if (auto r =
             PersonalDataIn(*text, field, "is published (in the public register and the feeds)"))
       return r->refusal;
-    if (MentionsName(*text, s.personal.name))
+    if (personal_known && MentionsName(*text, s.personal.name))
       return R("personal_data_in_text",
                std::string("the ") + field +
                    " is published (in the public register and the feeds) and may not hold the "
@@ -58,10 +59,10 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                           "choose a trade name without it (\"Warung Sederhana\")"
                         : "a first name or a trade name will do (\"Warung Bu Sari\")"));
   }
-  if (Blank(s.personal.name)) {
+  if (personal_known && Blank(s.personal.name)) {
     return R("missing_field", "the applicant's name (applicant.name) is empty");
   }
-  if (Blank(s.personal.address)) {
+  if (personal_known && Blank(s.personal.address)) {
     return R("missing_field", "the applicant's address (applicant.address) is empty");
   }
   if (b.capital < 0) {

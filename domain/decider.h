@@ -38,6 +38,31 @@ Decision DecideGovernance(const Command& cmd, const GovernanceState& gov);
 void EvolvePermit(PermitState& state, const Envelope& event);
 void EvolveGovernance(GovernanceState& state, const Envelope& event);
 
+// Checking a logged event with the decider itself (audit verify), not with a
+// second copy of its rules: the command the event records is rebuilt (its
+// action and fields as logged, its actor and time; an officer's jurisdiction
+// is their enrolment in `gov`, an applicant's the permit) and decided again
+// against the state and the governance the event followed. A submission's
+// personal data is in the log sealed only: its plain name, address and NIK
+// are not checked again. No expected version: the seq is the caller's check.
+struct Redecision {
+  std::optional<Refusal> refusal;  // the rule the event breaks
+  bool no_change = false;          // the command would change nothing: no event
+  // The decider writes another event: the fields that differ, in words
+  // ("valid_until is \"2099-01-01\" in the log; the decider gives ...").
+  std::string difference;
+  bool ok() const { return !refusal && !no_change && difference.empty(); }
+};
+// The command an event records (the inverse of Decide for one event).
+Command CommandOfEvent(const Envelope& event, const GovernanceState& gov);
+Redecision RedecidePermitEvent(const Envelope& event, const PermitState& before,
+                               const GovernanceState& gov);
+// The same with the command given (CommandOfEvent's, its actor completed by
+// the caller: a retired officer's jurisdiction, which `gov` no longer holds).
+Redecision RedecidePermitEvent(const Envelope& event, const Command& command,
+                               const PermitState& before, const GovernanceState& gov);
+Redecision RedecideGovernanceEvent(const Envelope& event, const GovernanceState& gov);
+
 // Whether `text` names the person called `name`: every word of the name (of
 // two letters or more) is a word of the text, in any order and however
 // spaced or punctuated ("Santoso, Budi", "budi  santoso", a no-break or

@@ -55,7 +55,15 @@ bool ActionAllowedFrom(PermitStatus status, std::string_view action);
 // would otherwise be written into the history.
 std::optional<Refusal> CheckOnceEach(const std::vector<std::string>& list,
                                      const std::string& field);
-std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& charter);
+// `personal_known`: false when only the sealed data is at hand (an event
+// checked again by audit verify): the checks of the plain name, address and
+// NIK are left out.
+std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Charter& charter,
+                                          bool personal_known = true);
+// DecidePermit; `personal_known` as for ValidateSubmission (audit verify
+// re-decides a submission whose personal data the log holds sealed only).
+Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov,
+                      bool personal_known);
 
 // "Rp 2,500,000,000"
 std::string Rupiah(int64_t amount);

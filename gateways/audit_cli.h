@@ -4,17 +4,19 @@
 //   AuditVerify     reads the whole event log once, streaming: recomputes
 //                   every leaf and the root, checks every stored checkpoint
 //                   (signature, root at its size, consistency with the one
-//                   before) and every stream against the domain rules (seq
-//                   contiguous, each event a legal transition by a role the
-//                   charter in force grants the action, in its jurisdiction).
+//                   before) and every event with the domain's own decider
+//                   (its command decided again against the permit and the
+//                   charter at that point must give that very event), plus
+//                   seq order, unique permit numbers and actors' enrolment.
 //   ReplayViews     rebuilds every view into a fresh store and compares
 //                   digests with the live views.
 //   ExportTrail     a permit's history with each event's leaf, as CSV or JSONL.
 //   VerifyPermitOffline  a bank's check of a saved /v1/public/verify answer
 //                   against the log's verifier key and a checkpoint.
 //
-// Memory: AuditVerify keeps O(log n) hashes for the tree and a few dozen
-// bytes per stream for the domain checks, never the events.
+// Memory: AuditVerify keeps O(log n) hashes for the tree and each permit's
+// folded state (without its sealed data and texts: a few hundred bytes) for
+// the domain checks, never the events.
 //
 // These work on a data directory that no running ledger holds (stop the
 // server, or audit a copy: the RocksDB stores are locked while open).
@@ -82,12 +84,28 @@ struct AuditReport {
 Result<AuditReport> AuditVerify(const AuditOptions& options);
 void PrintAuditReport(const AuditReport& report, std::ostream& out);
 
+// A key where the live views and the rebuilt ones differ.
+struct ViewDifference {
+  std::string view;  // the key's first part: "status", "register", "audit", "stats", ...
+  std::string key;   // printable: bytes outside ASCII's printable range as \xNN
+  enum Side { kLiveOnly, kRebuiltOnly, kValuesDiffer } side = kValuesDiffer;
+};
+const char* SideName(ViewDifference::Side s);  // "only in the live views", ...
+
 struct ReplayResult {
   uint64_t events = 0;
   double seconds = 0;
   std::string live, rebuilt;  // view store digests
+  // When they differ: the first keys that do, in key order (at most
+  // kMaxDifferences), and whether there are more.
+  static constexpr size_t kMaxDifferences = 10;
+  std::vector<ViewDifference> differences;
+  bool more_differences = false;
   bool identical() const { return live == rebuilt; }
 };
+// The replay's verdict as `permitledger replay` prints it: the digests,
+// IDENTICAL or DIFFERENT, and the first differing keys.
+void PrintReplayDifferences(const ReplayResult& r, std::ostream& out);
 // Rebuilds every view of the ledger in `data_dir` into `output` (a fresh
 // store; default DATA/views.replay) and compares digests with the live views.
 // `ledger` names the data directory (and, for a ledger on Kafka, the

@@ -1,6 +1,6 @@
 // The auditor behind `permitledger audit verify` (AuditVerify), shared by
 // audit_verify.cc (the log's tree and checkpoints, the view store) and
-// audit_stream_checks.cc (every stream against the domain rules). Internal
+// audit_stream_checks.cc (every event checked by the domain's decider). Internal
 // to gateways/: not part of any public interface.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/decider.h"
@@ -19,12 +20,10 @@
 
 namespace pl {
 
-// What the domain checks remember of a permit stream.
-struct StreamCheck {
-  uint64_t seq = 0;
-  PermitStatus status = PermitStatus::kNone;
-  bool erased = false;
-  std::string kelurahan;
+// A retired officer, as the audit remembers them (for the report).
+struct RetiredOfficer {
+  std::string jurisdiction;
+  std::string when;  // "2026-03-02T01:00:00.000Z by governance event seq 9 (partition 0 offset 41)"
 };
 
 class Auditor {
@@ -54,13 +53,33 @@ class Auditor {
   void CheckGovernance(const Envelope& e, const std::string& where);
   void CheckPermit(const Envelope& e, const std::string& where);
   void CheckConsistency();
+  // Reports a problem of an event of a permit of a kelurahan that a flagged
+  // charter dropped as a follow-on of that charter (counted, summarised).
+  void PermitProblem(const PermitState& state, std::string kind, const std::string& where,
+                     std::string message);
+  void KelurahanProblem(const std::string& kelurahan, const std::string& stream, std::string kind,
+                        const std::string& where, std::string message);
+  void SummariseFollowOns();
 
   const AuditOptions& options_;
   AuditReport report_;
   std::vector<Pending> pending_;  // sorted by size
   std::vector<Pending> matched_;  // checkpoints whose root matched the log
   GovernanceState gov_;
-  std::unordered_map<std::string, StreamCheck> streams_;
+  // Each permit's state folded with the domain's EvolvePermit (its sealed
+  // personal data and published texts dropped: the decider reads neither).
+  std::unordered_map<std::string, PermitState> streams_;
+  std::unordered_map<std::string, std::string> permit_numbers_;  // number -> where issued
+  std::unordered_map<std::string, RetiredOfficer> retired_;
+  // Kelurahan a flagged charter dropped: the charter's problem is the root
+  // cause of the problems of their permits' later events.
+  std::unordered_map<std::string, std::string> dropped_;  // code -> the charter's where
+  struct FollowOns {
+    uint64_t events = 0;
+    std::unordered_set<std::string> permits;
+    std::string first;
+  };
+  std::unordered_map<std::string, FollowOns> follow_ons_;  // by the charter's where
   std::unique_ptr<rocksdb::DB> views_;
 };
 

@@ -1,8 +1,12 @@
 // `permitledger audit replay` (ReplayViews): every view rebuilt from the log
 // into a fresh store, its digest compared with the live views'.
+#include <rocksdb/db.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <ostream>
 
 #include "gateways/audit_cli.h"
 #include "gateways/ledger.h"
@@ -39,7 +43,76 @@ Status CheckReplayOutput(const fs::path& data_dir, const fs::path& output) {
   return Status::Ok();
 }
 
+std::string Printable(rocksdb::Slice key) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : key.ToStringView()) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// Walks both stores in key order and notes the first keys that differ.
+void FindDifferences(rocksdb::DB* live, rocksdb::DB* rebuilt, ReplayResult& r) {
+  std::unique_ptr<rocksdb::Iterator> a(live->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> b(rebuilt->NewIterator(rocksdb::ReadOptions()));
+  a->SeekToFirst();
+  b->SeekToFirst();
+  auto note = [&](rocksdb::Slice key, ViewDifference::Side side) {
+    if (r.differences.size() == ReplayResult::kMaxDifferences) {
+      r.more_differences = true;
+      return;
+    }
+    const std::string_view k = key.ToStringView();
+    r.differences.push_back(
+        {Printable(rocksdb::Slice(k.substr(0, k.find('/')))), Printable(key), side});
+  };
+  while ((a->Valid() || b->Valid()) && !r.more_differences) {
+    const int cmp = !a->Valid() ? 1 : !b->Valid() ? -1 : a->key().compare(b->key());
+    if (cmp < 0) {
+      note(a->key(), ViewDifference::kLiveOnly);
+      a->Next();
+    } else if (cmp > 0) {
+      note(b->key(), ViewDifference::kRebuiltOnly);
+      b->Next();
+    } else {
+      if (a->value() != b->value()) note(a->key(), ViewDifference::kValuesDiffer);
+      a->Next();
+      b->Next();
+    }
+  }
+}
+
 }  // namespace
+
+const char* SideName(ViewDifference::Side s) {
+  switch (s) {
+    case ViewDifference::kLiveOnly:
+      return "only in the live views";
+    case ViewDifference::kRebuiltOnly:
+      return "only in the rebuilt views";
+    case ViewDifference::kValuesDiffer:
+      return "values differ";
+  }
+  return "?";
+}
+
+void PrintReplayDifferences(const ReplayResult& r, std::ostream& out) {
+  out << "live views:    " << r.live << "\nrebuilt views: " << r.rebuilt << "\n"
+      << (r.identical() ? "identical\n" : "DIFFERENT\n");
+  if (r.identical()) return;
+  out << "first differing keys (live views against the ones rebuilt from the log):\n";
+  for (const auto& d : r.differences)
+    out << "  view " << d.view << ", key " << d.key << ": " << SideName(d.side) << "\n";
+  if (r.more_differences)
+    out << "  ... and more (the first " << ReplayResult::kMaxDifferences << " are shown)\n";
+}
 
 Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   const fs::path dir(lo.data_dir);
@@ -68,6 +141,7 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.live = ProjectionEngine::Digest((*ledger)->engine().db());
   r.rebuilt = ProjectionEngine::Digest((*fresh)->db());
+  if (!r.identical()) FindDifferences((*ledger)->engine().db(), (*fresh)->db(), r);
   return r;
 }
 

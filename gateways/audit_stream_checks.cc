@@ -1,118 +1,176 @@
 // The domain checks of `permitledger audit verify`: every event of the
-// governance stream and of each permit stream against the domain rules (seq
-// contiguous, each event a legal transition by a role the charter in force
-// grants the action, in its jurisdiction), folding only what the checks need.
+// governance stream and of each permit stream is checked by the domain's own
+// decider (RedecidePermitEvent / RedecideGovernanceEvent: the command the
+// event records, decided again against the state and the governance the
+// event followed, must be accepted and give the very event), so the audit
+// applies every rule a live command meets. Around it, what the decider does
+// not see: the seq of each stream, the actor ids the gateways set, permit
+// numbers unique across streams.
 #include <algorithm>
 
 #include "domain/decider_util.h"
+#include "events/json.h"
 #include "gateways/audit_internal.h"
 
 namespace pl {
+namespace {
+
+std::string Redecided(const Envelope& e, const Redecision& r) {
+  const std::string type = EventTypeName(e.type());
+  if (r.no_change)
+    return type + " records a command that changes nothing (the decider writes no event for it)";
+  return type + " is not the event the decider writes for its command: " + r.difference;
+}
+
+}  // namespace
+
+void Auditor::PermitProblem(const PermitState& state, std::string kind, const std::string& where,
+                            std::string message) {
+  KelurahanProblem(state.kelurahan, state.permit_id, std::move(kind), where, std::move(message));
+}
+
+void Auditor::KelurahanProblem(const std::string& kelurahan, const std::string& stream,
+                               std::string kind, const std::string& where, std::string message) {
+  const Charter* charter = gov_.charter.get();
+  if (auto d = dropped_.find(kelurahan);
+      d != dropped_.end() && charter && !charter->FindKelurahan(kelurahan)) {
+    FollowOns& f = follow_ons_[d->second];
+    ++f.events;
+    f.permits.insert(stream);
+    if (f.first.empty()) f.first = kind + " at " + where + ": " + message;
+    return;
+  }
+  Problem(std::move(kind), where, std::move(message));
+}
+
+void Auditor::SummariseFollowOns() {
+  for (const auto& [root, f] : follow_ons_) {
+    std::string kelurahan;
+    for (const auto& [code, where] : dropped_)
+      if (where == root) kelurahan += (kelurahan.empty() ? "" : ", ") + code;
+    Problem("follow_on", root,
+            std::to_string(f.events) + " later event(s) of " + std::to_string(f.permits.size()) +
+                " stream(s) of kelurahan " + kelurahan +
+                " break the rules only because this charter dropped their kelurahan (they are "
+                "not listed one by one; the first: " +
+                f.first + ")");
+  }
+}
 
 void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
   if (e.seq != gov_.version + 1)
     Problem(e.seq <= gov_.version ? "seq_repeated" : "seq_gap", where,
             "governance event seq " + std::to_string(e.seq) + " follows " +
                 std::to_string(gov_.version));
-  if (e.actor_role != "admin")
-    Problem("role_not_permitted", where,
-            std::string(EventTypeName(e.type())) + " by role \"" + e.actor_role +
-                "\": only the administrator acts on the governance stream");
-  if (const auto* a = std::get_if<CharterAdopted>(&e.payload)) {
-    auto c = Charter::FromJson(a->charter_json);
-    if (!c.ok()) Problem("invalid_charter", where, c.status().message());
-  } else if (const auto* r = std::get_if<OfficerRetired>(&e.payload)) {
-    if (!gov_.officers.count(r->officer_id))
-      Problem("unknown_officer", where, "officer " + r->officer_id + " retired while not enrolled");
-  } else if (const auto* o = std::get_if<OfficerEnrolled>(&e.payload)) {
-    if (!gov_.charter)
-      Problem("no_charter", where, "officer enrolled before any charter");
-    else if (!gov_.charter->roles.count(o->role))
-      Problem("unknown_role", where,
-              "officer " + o->officer_id + " enrolled in role \"" + o->role +
-                  "\", which the charter does not define");
-    if (gov_.officers.count(o->officer_id))
-      Problem("officer_exists", where, "officer " + o->officer_id + " enrolled twice");
-  } else {
-    Problem("wrong_stream", where,
-            std::string(EventTypeName(e.type())) + " is a permit event on the governance stream");
+  const Redecision r = RedecideGovernanceEvent(e, gov_);
+  const auto* enrolled = std::get_if<OfficerEnrolled>(&e.payload);
+  if (r.refusal)
+    // An enrolment in a kelurahan a flagged charter dropped is its follow-on.
+    KelurahanProblem(enrolled ? enrolled->jurisdiction : std::string(), e.stream.str(),
+                     r.refusal->code, where,
+                     std::string(EventTypeName(e.type())) +
+                         " breaks a rule of the governance stream: " + r.refusal->message);
+  else if (!r.ok())
+    Problem("event_differs", where, Redecided(e, r));
+  if (e.actor_role == "admin" && e.actor_id != "admin")
+    Problem("unknown_officer", where,
+            "actor \"" + e.actor_id +
+                "\" claims the administrator's role (the administrator "
+                "acts as \"admin\")");
+  // The kelurahan a flagged charter drops: the root cause of its permits'
+  // later problems, which are summarised under it.
+  std::vector<std::string> before;
+  if (gov_.charter && std::holds_alternative<CharterAdopted>(e.payload) && !r.ok())
+    for (const auto& k : gov_.charter->kelurahan) before.push_back(k.code);
+  if (const auto* o = std::get_if<OfficerRetired>(&e.payload)) {
+    if (auto it = gov_.officers.find(o->officer_id); it != gov_.officers.end())
+      retired_[o->officer_id] = {it->second.jurisdiction,
+                                 IsoTime(e.time_ms) + " by governance event seq " +
+                                     std::to_string(e.seq) + " (" +
+                                     where.substr(0, where.find(" stream ")) + ")"};
+  } else if (enrolled) {
+    retired_.erase(enrolled->officer_id);
   }
   EvolveGovernance(gov_, e);
+  if (gov_.charter)
+    for (const auto& code : before)
+      if (!gov_.charter->FindKelurahan(code)) dropped_.emplace(code, where);
 }
 
 void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
-  StreamCheck& st = streams_[e.stream.str()];
-  const char* type = EventTypeName(e.type());
-  if (e.seq != st.seq + 1)
-    Problem(e.seq <= st.seq ? "seq_repeated" : "seq_gap", where,
-            std::string(type) + " has seq " + std::to_string(e.seq) + " but the stream is at " +
-                std::to_string(st.seq) +
-                (e.seq <= st.seq ? " (repeated or reordered event)" : " (missing events)"));
-  const std::string action = ActionOfEvent(e.type());
-  const Charter* charter = gov_.charter.get();
-  if (!charter) {
-    Problem("no_charter", where, std::string(type) + " before any charter was adopted");
-  } else if (action == "adopt_charter" || action == "enroll_officer") {
-    Problem("wrong_stream", where, std::string(type) + " is a governance event on a permit stream");
-  } else {
-    if (!ActionAllowedFrom(st.status, action))
-      Problem("transition_not_allowed", where,
-              std::string(type) + " (" + action + ") is not allowed from status " +
-                  StatusName(st.status));
-    // A legal order reaches every application of the person, so it may
-    // follow an erasure of this one (and a later application's data).
-    if (const auto* x = std::get_if<PersonalDataErased>(&e.payload);
-        x && st.erased && !x->person_wide())
-      Problem("transition_not_allowed", where, "personal data of this application erased twice");
-    if (!charter->RoleMay(e.actor_role, action))
-      Problem("role_not_permitted", where,
-              "role \"" + e.actor_role + "\" may not " + action + " under charter version " +
-                  std::to_string(charter->version));
-    std::string kelurahan = st.kelurahan;
+  PermitState& st = streams_[e.stream.str()];
+  const std::string type = EventTypeName(e.type());
+  if (e.seq != st.version + 1)
+    Problem(e.seq <= st.version ? "seq_repeated" : "seq_gap", where,
+            type + " has seq " + std::to_string(e.seq) + " but the stream is at " +
+                std::to_string(st.version) +
+                (e.seq <= st.version ? " (repeated or reordered event)" : " (missing events)"));
+  if (st.kelurahan.empty())  // a first event: the permit's kelurahan is the submission's
     if (const auto* s = std::get_if<ApplicationSubmitted>(&e.payload)) {
-      kelurahan = s->kelurahan;
-      if (!charter->FindKelurahan(kelurahan))
-        Problem("unknown_kelurahan", where,
-                "kelurahan \"" + kelurahan + "\" is not in the charter");
+      st.kelurahan = s->kelurahan;
+      st.permit_id = e.stream.str();
     }
-    if (e.actor_role == "applicant") {
-      if (e.actor_id != "applicant")
-        Problem("outside_jurisdiction", where,
-                "actor \"" + e.actor_id + "\" claims the applicant role");
+
+  // The actor, as the gateway resolved it for the live command: an officer
+  // from their enrolment (by token), an applicant by the permit's tracking
+  // code, the administrator by the admin token.
+  Command cmd = CommandOfEvent(e, gov_);
+  bool enrolment_reported = false;
+  if (e.actor_role == "applicant") {
+    if (e.actor_id != "applicant")
+      PermitProblem(st, "outside_jurisdiction", where,
+                    "actor \"" + e.actor_id + "\" claims the applicant role");
+  } else if (e.actor_role == "admin") {
+    if (e.actor_id != "admin")
+      PermitProblem(st, "unknown_officer", where,
+                    "actor \"" + e.actor_id +
+                        "\" claims the administrator's role (the administrator acts as "
+                        "\"admin\")");
+  } else if (!gov_.officers.count(e.actor_id)) {
+    enrolment_reported = true;
+    if (auto r = retired_.find(e.actor_id); r != retired_.end()) {
+      cmd.actor.jurisdiction = r->second.jurisdiction;  // a command in flight carried it
+      PermitProblem(st, "officer_retired", where,
+                    type + " by officer \"" + e.actor_id + "\" (" + e.actor_role + " of " +
+                        r->second.jurisdiction + "), who was retired at " + r->second.when +
+                        ": an officer acts only while enrolled");
     } else {
-      std::string jurisdiction;
-      bool known = true;
-      if (e.actor_role == "admin" && e.actor_id == "admin") {
-        jurisdiction = "";
-      } else if (auto o = gov_.officers.find(e.actor_id); o != gov_.officers.end()) {
-        jurisdiction = o->second.jurisdiction;
-        if (o->second.role != e.actor_role) {
-          Problem("role_not_permitted", where,
-                  "officer " + e.actor_id + " is enrolled as " + o->second.role + ", not " +
-                      e.actor_role);
-        }
-      } else {
-        known = false;
-        Problem("unknown_officer", where,
-                "actor \"" + e.actor_id + "\" is not an enrolled officer");
-      }
-      if (known && !charter->Covers(e.actor_role, jurisdiction, kelurahan))
-        Problem("outside_jurisdiction", where,
-                "role \"" + e.actor_role + "\" of jurisdiction \"" + jurisdiction +
-                    "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");
+      cmd.actor.jurisdiction = st.kelurahan;  // unknown: the other rules are checked as if local
+      PermitProblem(st, "unknown_officer", where,
+                    type + " by \"" + e.actor_id + "\" as " + e.actor_role +
+                        ", who was never enrolled as an officer");
     }
   }
-  // Fold with the domain's own Evolve, keeping only what the checks need.
-  PermitState s;
-  s.version = st.seq;
-  s.status = st.status;
-  s.personal_erased = st.erased;
-  s.kelurahan = std::move(st.kelurahan);
-  EvolvePermit(s, e);
-  st.seq = std::max(st.seq, e.seq);
-  st.status = s.status;
-  st.erased = s.personal_erased;
-  st.kelurahan = std::move(s.kelurahan);
+
+  const Redecision r = RedecidePermitEvent(e, cmd, st, gov_);
+  if (r.refusal) {
+    if (!(enrolment_reported && r.refusal->code == "officer_not_enrolled"))
+      PermitProblem(
+          st, r.refusal->code, where,
+          type + " by " + e.actor_id + " (" + e.actor_role +
+              ") breaks a rule the ledger applies to every command: " + r.refusal->message);
+  } else if (!r.ok()) {
+    PermitProblem(st, "event_differs", where, Redecided(e, r));
+  }
+  // Permit numbers are unique across permits (the decider sees one stream).
+  if (const auto* p = std::get_if<PermitIssued>(&e.payload)) {
+    auto [it, fresh] = permit_numbers_.emplace(p->permit_number, where);
+    if (!fresh)
+      PermitProblem(st, "duplicate_permit_number", where,
+                    "permit number " + p->permit_number + " was issued already, at " + it->second);
+  }
+
+  // Fold with the domain's own Evolve (a repeated seq does not move the
+  // stream back); drop what no decision reads.
+  const uint64_t top = std::max(st.version, e.seq);
+  EvolvePermit(st, e);
+  st.version = top;
+  st.applicant.ciphertext.clear();
+  st.applicant.ciphertext.shrink_to_fit();
+  st.business = Business{};
+  st.tracking_hash.clear();
+  st.outcome_reason.clear();
+  st.letter_number.clear();
 }
 
 }  // namespace pl

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -65,6 +66,38 @@ class DbReader final : public KeyReader {
   rocksdb::DB* db_;
 };
 
+// "name+0a1b2c3d": a key as a signed note names it.
+std::string KeyLabel(const std::string& name, uint32_t id) {
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", id);
+  return name + "+" + hex;
+}
+
+// The keys that signed a note ("name+keyid", from its signature lines "— name
+// base64(key id || signature)"): two keys may share a name.
+std::string SignerKeys(const std::string& note) {
+  std::string out;
+  const std::string dash = "\xe2\x80\x94 ";
+  size_t at = note.find("\n\n");
+  while (at != std::string::npos) {
+    at = note.find(dash, at);
+    if (at == std::string::npos) break;
+    const size_t end = note.find('\n', at);
+    const std::string line = note.substr(
+        at + dash.size(), end == std::string::npos ? std::string::npos : end - at - dash.size());
+    at = end;
+    const size_t sp = line.rfind(' ');
+    if (sp == std::string::npos) continue;
+    auto raw = Base64Decode(line.substr(sp + 1));
+    if (!raw || raw->size() < 4) continue;
+    const auto* b = reinterpret_cast<const unsigned char*>(raw->data());
+    const uint32_t id =
+        (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+    out += (out.empty() ? "" : ", ") + KeyLabel(line.substr(0, sp), id);
+  }
+  return out.empty() ? "no key" : out;
+}
+
 std::string ReadFirstLine(const std::string& path) {
   std::ifstream in(path);
   std::string s;
@@ -110,7 +143,9 @@ void Auditor::Queue(const std::string& where, const std::string& note,
   auto cp = VerifyCheckpoint(note, vkey);
   if (!cp.ok())
     return Problem("checkpoint_signature", where,
-                   cp.status().code() + ": " + cp.status().message() + " (key " + key.name + ")");
+                   cp.status().code() + ": " + cp.status().message() + " (signed by " +
+                       SignerKeys(note) + "; the verifier key is " +
+                       KeyLabel(key.name, key.key_id) + ")");
   if (cp->origin != key.name)
     Problem("checkpoint_origin", where,
             "origin \"" + cp->origin + "\" is not the log's " + key.name);
@@ -234,7 +269,9 @@ Status Auditor::Run() {
       tree.Append(leaf_hash);
       auto event = Decode(r.value);
       if (!event.ok()) {
-        Problem("corrupt_event", where, event.status().message());
+        // The record's key still names the stream (the permit) it was written for.
+        Problem("corrupt_event", where + " stream " + r.key + " (the record's key)",
+                event.status().message());
       } else {
         where += " stream " + event->stream.str() + " seq " + std::to_string(event->seq);
         if (r.key != event->stream.str())
@@ -295,6 +332,7 @@ Status Auditor::Run() {
     Problem("log_shorter_than_views", "leaf " + std::to_string(tree.size()),
             "the view store holds leaves beyond the log's " + std::to_string(tree.size()));
   CheckConsistency();
+  SummariseFollowOns();
   report_.checkpoints_verified = matched_.size();
   for (const auto& m : matched_) report_.covered = std::max(report_.covered, m.size);
   report_.events = tree.size();

@@ -335,9 +335,8 @@ int main(int argc, char** argv) {
     auto r = ReplayViews(ledger_options(/*follow=*/false), replay_out);
     if (!r.ok()) return Fail(r.status());
     std::cout << "replayed " << r->events << " events in " << r->seconds << " s into " << replay_out
-              << "\n"
-              << "live views:    " << r->live << "\nrebuilt views: " << r->rebuilt << "\n"
-              << (r->identical() ? "identical\n" : "DIFFERENT\n");
+              << "\n";
+    PrintReplayDifferences(*r, std::cout);
     return r->identical() ? 0 : 2;
   }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
@@ -130,6 +131,36 @@ TEST_F(TransparencyTest, ReplayStaysByteIdentical) {
   EXPECT_EQ(r->events, events_);
   EXPECT_TRUE(r->identical());
   fs::remove_all(dir_ / "views.replay");
+}
+
+// A view changed behind the ledger's back: the replay names the keys.
+TEST_F(TransparencyTest, ReplayNamesTheFirstKeysThatDiffer) {
+  fs::path copy = Copy("views-tampered");
+  const std::string permit = tracking_.first;
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "views").string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string v;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "status/permit/" + permit, &v).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "status/permit/" + permit, v + " ").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "register/permit/IUMK/FORGED", "{}").ok());
+  }
+  auto r = ReplayViews(LedgerOptions::At(copy.string()), (copy / "views.replay").string());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->identical());
+  std::ostringstream out;
+  PrintReplayDifferences(*r, out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("DIFFERENT"), std::string::npos) << text;
+  EXPECT_NE(text.find("view status, key status/permit/" + permit + ": values differ"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("view register, key register/permit/IUMK/FORGED: only in the live views"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(r->differences.size(), 2u) << text;
+  fs::remove_all(copy);
 }
 
 TEST_F(TransparencyTest, KeyFileIsPrivateAndNeverInTheViews) {
@@ -496,6 +527,49 @@ class AuditTamperTest : public TransparencyTest {
     PrintAuditReport(r, s);
     return s.str();
   }
+  static bool HasSaying(const AuditReport& r, const std::string& kind,
+                        const std::string& where_part, const std::string& text) {
+    for (const auto& p : r.problems)
+      if (p.kind == kind && p.where.find(where_part) != std::string::npos &&
+          p.message.find(text) != std::string::npos)
+        return true;
+    return false;
+  }
+  // "offset K leaf": where a problem at offset K is located.
+  static std::string At(uint64_t k) { return "offset " + std::to_string(k) + " leaf"; }
+  // Every event of the fixture's log, by offset.
+  static std::vector<Envelope> Events(RawLog& log) {
+    std::vector<Envelope> all;
+    for (uint64_t off = 0; off < events_; ++off) all.push_back(RawLog::EventOf(log.Get(off)));
+    return all;
+  }
+  static std::string KelurahanOf(const std::vector<Envelope>& all, const StreamId& stream) {
+    for (const auto& e : all)
+      if (const auto* s = std::get_if<ApplicationSubmitted>(&e.payload); s && e.stream == stream)
+        return s->kelurahan;
+    return "";
+  }
+  // Inserts a governance event at offset k of a log of `size` events,
+  // shifting the rest; it and the governance events after it are numbered
+  // in turn, as a forger would.
+  static void InsertGovernance(RawLog& log, uint64_t k, uint64_t size, Envelope e) {
+    uint64_t seq = 0;
+    for (uint64_t off = 0; off < k; ++off)
+      if (RawLog::EventOf(log.Get(off)).stream == kGovernanceStream) ++seq;
+    for (uint64_t off = size; off-- > k;) {
+      Envelope moved = RawLog::EventOf(log.Get(off));
+      if (moved.stream == kGovernanceStream) {
+        moved.seq += 1;
+        moved.event_id = "governance/" + std::to_string(moved.seq);
+      }
+      log.Put(off + 1, RawLog::ValueOf(moved));
+    }
+    e.stream = kGovernanceStream;
+    e.seq = seq + 1;
+    e.event_id = "governance/" + std::to_string(e.seq);
+    e.actor_id = e.actor_role = "admin";
+    log.Put(k, RawLog::ValueOf(e));
+  }
   // An offset in the middle of the log holding a permit event.
   static uint64_t MiddlePermitEvent(RawLog& log) {
     for (uint64_t off = events_ / 2;; ++off)
@@ -533,13 +607,19 @@ TEST_F(AuditTamperTest, ChangedEventBytes) {
   fs::remove_all(copy);
 
   copy = Copy("garbled");
+  std::string stream;
   {
     RawLog log(copy);
     std::string v = log.Get(k);
+    stream = RawLog::EventOf(v).stream.str();
     log.Put(k, v.substr(0, v.size() / 2));
   }
   r = Audit(copy);
-  EXPECT_TRUE(Has(r, "corrupt_event", "offset " + std::to_string(k))) << Dump(r);
+  // Located, and the permit named from the record's key.
+  EXPECT_TRUE(
+      Has(r, "corrupt_event",
+          "offset " + std::to_string(k) + " leaf " + std::to_string(k) + " stream " + stream))
+      << Dump(r);
   fs::remove_all(copy);
 }
 
@@ -596,7 +676,9 @@ TEST_F(AuditTamperTest, InsertedEvent) {
   auto r = Audit(copy);
   const std::string at = "offset " + std::to_string(k) + " leaf " + std::to_string(k);
   EXPECT_TRUE(Has(r, "leaf_differs", at)) << Dump(r);
-  EXPECT_TRUE(Has(r, "role_not_permitted", at)) << Dump(r);
+  // The decider's first refusal: the role may not issue, or (forged before
+  // the permit's first event) there is no application yet.
+  EXPECT_TRUE(Has(r, "role_not_permitted", at) || Has(r, "unknown_permit", at)) << Dump(r);
   EXPECT_TRUE(Has(r, "seq_repeated", at) ||
               Has(r, "seq_repeated", "offset " + std::to_string(k + 1)))
       << Dump(r);
@@ -621,9 +703,238 @@ TEST_F(AuditTamperTest, InsertedEvent) {
   r = Audit(copy);
   const std::string end = "offset " + std::to_string(events_);
   EXPECT_TRUE(Has(r, "seq_repeated", end)) << Dump(r);
-  EXPECT_TRUE(Has(r, "transition_not_allowed", end)) << Dump(r);
-  EXPECT_TRUE(Has(r, "role_not_permitted", end)) << Dump(r);
+  // The decider's first refusal: the permit exists.
+  EXPECT_TRUE(Has(r, "already_exists", end)) << Dump(r);
   EXPECT_FALSE(Has(r, "checkpoint_root", "checkpoint")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+// ---- audit verify applies the decider's own rules to every event -----------
+// Each log below is re-signed by the forger or not under a kept checkpoint
+// yet: the tree alone would not tell.
+
+TEST_F(AuditTamperTest, ASurveyTeamOfAnUnknownOfficerOrOneOfAnotherKelurahan) {
+  fs::path copy = Copy("team");
+  std::vector<uint64_t> at;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    std::map<std::string, std::string> officers;  // id -> jurisdiction (kelurahan roles)
+    for (const auto& e : all)
+      if (const auto* o = std::get_if<OfficerEnrolled>(&e.payload);
+          o && o->jurisdiction.size() > std::string("31.74.10").size())
+        officers[o->officer_id] = o->jurisdiction;
+    for (uint64_t k = 0; k < all.size() && at.size() < 2; ++k) {
+      const auto* s = std::get_if<SurveyScheduled>(&all[k].payload);
+      if (!s) continue;
+      Envelope e = all[k];
+      std::string team = "ghost-officer";
+      if (!at.empty()) {
+        const std::string kel = KelurahanOf(all, e.stream);
+        for (const auto& [id, j] : officers)
+          if (j != kel) team = id;
+      }
+      e.payload = SurveyScheduled{s->date, {team}};
+      log.Put(k, RawLog::ValueOf(e));
+      at.push_back(k);
+    }
+  }
+  ASSERT_EQ(at.size(), 2u);
+  auto r = Audit(copy);
+  EXPECT_TRUE(HasSaying(r, "unknown_officer", At(at[0]), "ghost-officer")) << Dump(r);
+  EXPECT_TRUE(Has(r, "team_outside_jurisdiction", At(at[1]))) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, ARecommendationAfterASurveyThatFoundTheZoningNonCompliant) {
+  fs::path copy = Copy("zoning");
+  uint64_t rec = 0;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    for (uint64_t k = 0; k < all.size() && !rec; ++k) {
+      if (!std::holds_alternative<Recommended>(all[k].payload)) continue;
+      for (uint64_t j = k; j-- > 0;)
+        if (const auto* s = std::get_if<SurveyRecorded>(&all[j].payload);
+            s && all[j].stream == all[k].stream) {
+          Envelope e = all[j];
+          e.payload = SurveyRecorded{false, s->notes};
+          log.Put(j, RawLog::ValueOf(e));
+          rec = k;
+          break;
+        }
+    }
+  }
+  ASSERT_NE(rec, 0u);
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "zoning_non_compliant", At(rec))) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, AnIssuanceWithAnotherPermitsNumberOrAValidityNotTheCharters) {
+  fs::path copy = Copy("issued");
+  std::vector<uint64_t> at;
+  std::string stream;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    std::string first_number;
+    for (uint64_t k = 0; k < all.size() && at.size() < 2; ++k) {
+      const auto* p = std::get_if<PermitIssued>(&all[k].payload);
+      if (!p) continue;
+      Envelope e = all[k];
+      PermitIssued forged = *p;
+      if (at.empty()) {
+        forged.valid_until = "2099-12-31";
+        first_number = p->permit_number;
+      } else {
+        forged.permit_number = first_number;
+        stream = e.stream.str();
+      }
+      e.payload = forged;
+      log.Put(k, RawLog::ValueOf(e));
+      at.push_back(k);
+    }
+  }
+  ASSERT_EQ(at.size(), 2u);
+  auto r = Audit(copy);
+  EXPECT_TRUE(HasSaying(r, "event_differs", At(at[0]), "valid_until is \"2099-12-31\" in the log"))
+      << Dump(r);
+  EXPECT_TRUE(HasSaying(r, "duplicate_permit_number",
+                        At(at[1]) + " " + std::to_string(at[1]) + " stream " + stream,
+                        "issued already, at partition 0 " + At(at[0])))
+      << Dump(r);
+  EXPECT_TRUE(HasSaying(r, "event_differs", At(at[1]), "permit_number")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+// The charter in force when the log ends (the fixture's last adoption).
+static json LastCharter(const std::vector<Envelope>& all) {
+  json c;
+  for (const auto& e : all)
+    if (const auto* a = std::get_if<CharterAdopted>(&e.payload)) c = json::parse(a->charter_json);
+  return c;
+}
+
+TEST_F(AuditTamperTest, ACharterVersionThatSkipsVersions) {
+  fs::path copy = Copy("skipped-version");
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    json c = LastCharter(all);
+    const int v = c["charter_version"].get<int>() + 6;
+    c["charter_version"] = v;
+    Envelope e = all.back();
+    e.command_id = CommandId("forged-charter");
+    e.time_ms += 1000;
+    e.payload = CharterAdopted{static_cast<uint32_t>(v), c.dump()};
+    InsertGovernance(log, events_, events_, e);
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(HasSaying(r, "invalid_charter", At(events_), "skips versions")) << Dump(r);
+  fs::remove_all(copy);
+}
+
+// The charter is the root cause: its permits' later events are summarised.
+TEST_F(AuditTamperTest, ACharterThatDropsAKelurahanIsReportedOnceWithItsFollowOns) {
+  fs::path copy = Copy("dropped-kelurahan");
+  uint64_t k;
+  std::string dropped;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    // Just before the last application: it names the kelurahan dropped.
+    k = 0;
+    for (uint64_t off = 0; off < all.size(); ++off)
+      if (const auto* a = std::get_if<ApplicationSubmitted>(&all[off].payload)) {
+        k = off;
+        dropped = a->kelurahan;
+      }
+    ASSERT_NE(k, 0u);
+    json c = LastCharter(all);
+    json kept = json::array();
+    for (const auto& kel : c["kelurahan"])
+      if (kel["code"] != dropped) kept.push_back(kel);
+    c["kelurahan"] = kept;
+    const int v = c["charter_version"].get<int>() + 1;
+    c["charter_version"] = v;
+    Envelope e = all[k];
+    e.command_id = CommandId("forged-charter");
+    e.payload = CharterAdopted{static_cast<uint32_t>(v), c.dump()};
+    InsertGovernance(log, k, events_, e);
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "kelurahan_removed", At(k)) || Has(r, "invalid_charter", At(k))) << Dump(r);
+  EXPECT_TRUE(HasSaying(r, "follow_on", At(k), "kelurahan " + dropped)) << Dump(r);
+  for (const auto& p : r.problems)
+    EXPECT_TRUE(p.kind == "kelurahan_removed" || p.kind == "invalid_charter" ||
+                p.kind == "follow_on" || p.kind == "leaf_differs" ||
+                p.kind.starts_with("checkpoint"))
+        << p.kind << " at " << p.where << ": " << p.message;
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, AnIssuanceBackdatedBeforeItsApplication) {
+  fs::path copy = Copy("backdated");
+  uint64_t at = 0;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    for (uint64_t k = 0; k < all.size() && !at; ++k) {
+      if (!std::holds_alternative<PermitIssued>(all[k].payload)) continue;
+      for (const auto& s : all)
+        if (s.stream == all[k].stream && s.seq == 1) {
+          Envelope e = all[k];
+          e.time_ms = s.time_ms - 400LL * 24 * 3600 * 1000;
+          log.Put(k, RawLog::ValueOf(e));
+          at = k;
+          break;
+        }
+    }
+  }
+  ASSERT_NE(at, 0u);
+  auto r = Audit(copy);
+  EXPECT_TRUE(Has(r, "time_before_history", At(at))) << Dump(r);
+  fs::remove_all(copy);
+}
+
+TEST_F(AuditTamperTest, AnActionByARetiredOfficerOrOneNeverEnrolled) {
+  fs::path copy = Copy("retired");
+  uint64_t k = 0;
+  std::string officer;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    for (uint64_t off = all.size(); off-- > 0;)
+      if (all[off].stream != kGovernanceStream && all[off].actor_role != "applicant" &&
+          all[off].actor_role != "admin" &&
+          !std::holds_alternative<ApplicationSubmitted>(all[off].payload)) {
+        k = off;
+        officer = all[off].actor_id;
+        break;
+      }
+    ASSERT_NE(k, 0u);
+    Envelope e = all[k];
+    e.command_id = CommandId("forged-retirement");
+    e.time_ms -= 1000;
+    e.payload = OfficerRetired{officer, "moved post"};
+    InsertGovernance(log, k, events_, e);
+    // And an event by somebody never enrolled.
+    for (uint64_t off = events_ / 2;; ++off) {
+      Envelope stranger = RawLog::EventOf(log.Get(off));
+      if (stranger.stream == kGovernanceStream || stranger.actor_role == "applicant" ||
+          stranger.actor_role == "admin")
+        continue;
+      stranger.actor_id = "mallory";
+      log.Put(off, RawLog::ValueOf(stranger));
+      break;
+    }
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(HasSaying(r, "officer_retired", At(k + 1), "\"" + officer + "\" (")) << Dump(r);
+  EXPECT_TRUE(HasSaying(r, "officer_retired", At(k + 1), "by governance event seq")) << Dump(r);
+  EXPECT_FALSE(Has(r, "officer_not_enrolled", At(k + 1))) << Dump(r);
+  EXPECT_TRUE(HasSaying(r, "unknown_officer", "", "\"mallory\"")) << Dump(r);
   fs::remove_all(copy);
 }
 
@@ -743,6 +1054,20 @@ TEST_F(AuditTamperTest, ForgedCheckpoints) {
   }
   auto r = Audit(copy);
   EXPECT_TRUE(Has(r, "checkpoint_signature", "checkpoint " + std::to_string(n) + " ")) << Dump(r);
+  {  // Both keys are named "test.example/log": the message tells them apart by id.
+    const std::string vkey = [&] {
+      std::string line;
+      std::getline(std::ifstream(copy / "transparency.pub"), line);
+      return line;
+    }();
+    const std::string id = vkey.substr(vkey.find('+') + 1, 8);
+    EXPECT_TRUE(HasSaying(r, "checkpoint_signature", "checkpoint " + std::to_string(n) + " ",
+                          "the verifier key is test.example/log+" + id))
+        << Dump(r);
+    EXPECT_TRUE(HasSaying(r, "checkpoint_signature", "checkpoint " + std::to_string(n) + " ",
+                          "(signed by test.example/log+"))
+        << Dump(r);
+  }
   EXPECT_TRUE(Has(r, "checkpoint_beyond_log", "checkpoint " + std::to_string(n + 1) + " "))
       << Dump(r);
   fs::remove_all(copy);
