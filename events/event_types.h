@@ -51,6 +51,7 @@ struct CharterAdopted {
   static constexpr uint16_t kVersion = 1;
   uint32_t charter_version = 0;
   std::string charter_json;  // canonical JSON (sorted keys) of the charter
+  bool operator==(const CharterAdopted&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(charter_version, charter_json);
@@ -65,6 +66,7 @@ struct OfficerEnrolled {
   std::string role;
   std::string jurisdiction;  // kelurahan code, or kecamatan code for kecamatan roles
   std::string token_hash;    // hex SHA-256 of the bearer token; the token is never stored
+  bool operator==(const OfficerEnrolled&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(officer_id, name, role, jurisdiction, token_hash);
@@ -96,6 +98,7 @@ struct ApplicationSubmitted {
   Business business;
   std::vector<std::string> documents;  // documents handed in
   std::string tracking_hash;           // hex SHA-256 of the tracking code
+  bool operator==(const ApplicationSubmitted&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(kelurahan, applicant, business, documents, tracking_hash);
@@ -106,6 +109,7 @@ struct CompletionRequested {
   static constexpr EventType kType = EventType::kCompletionRequested;
   static constexpr uint16_t kVersion = 1;
   std::vector<std::string> missing;
+  bool operator==(const CompletionRequested&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(missing);
@@ -116,6 +120,7 @@ struct DocumentsCompleted {
   static constexpr EventType kType = EventType::kDocumentsCompleted;
   static constexpr uint16_t kVersion = 1;
   std::vector<std::string> provided;
+  bool operator==(const DocumentsCompleted&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(provided);
@@ -125,6 +130,7 @@ struct DocumentsCompleted {
 struct DocumentsVerified {
   static constexpr EventType kType = EventType::kDocumentsVerified;
   static constexpr uint16_t kVersion = 1;
+  bool operator==(const DocumentsVerified&) const = default;
   template <class A>
   void serialize(A&) {}
 };
@@ -134,6 +140,7 @@ struct SurveyScheduled {
   static constexpr uint16_t kVersion = 1;
   std::string date;               // YYYY-MM-DD
   std::vector<std::string> team;  // officer ids
+  bool operator==(const SurveyScheduled&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(date, team);
@@ -145,6 +152,7 @@ struct SurveyRecorded {
   static constexpr uint16_t kVersion = 1;
   bool zoning_compliant = false;
   std::string notes;
+  bool operator==(const SurveyRecorded&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(zoning_compliant, notes);
@@ -155,6 +163,7 @@ struct Recommended {
   static constexpr EventType kType = EventType::kRecommended;
   static constexpr uint16_t kVersion = 1;
   std::string letter_number;
+  bool operator==(const Recommended&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(letter_number);
@@ -165,6 +174,7 @@ struct RecommendationDeclined {
   static constexpr EventType kType = EventType::kRecommendationDeclined;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
+  bool operator==(const RecommendationDeclined&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(reason);
@@ -177,6 +187,7 @@ struct PermitIssued {
   std::string permit_number;
   std::string valid_from;   // YYYY-MM-DD (Jakarta date)
   std::string valid_until;  // YYYY-MM-DD
+  bool operator==(const PermitIssued&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(permit_number, valid_from, valid_until);
@@ -188,6 +199,7 @@ struct ApplicationRejected {
   static constexpr uint16_t kVersion = 1;
   std::string reason_code;
   std::string reason;
+  bool operator==(const ApplicationRejected&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(reason_code, reason);
@@ -198,6 +210,7 @@ struct ApplicationWithdrawn {
   static constexpr EventType kType = EventType::kApplicationWithdrawn;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
+  bool operator==(const ApplicationWithdrawn&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(reason);
@@ -208,6 +221,7 @@ struct PermitRevoked {
   static constexpr EventType kType = EventType::kPermitRevoked;
   static constexpr uint16_t kVersion = 1;
   std::string reason;
+  bool operator==(const PermitRevoked&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(reason);
@@ -218,6 +232,7 @@ struct ConsentGranted {
   static constexpr EventType kType = EventType::kConsentGranted;
   static constexpr uint16_t kVersion = 1;
   std::string subscriber;
+  bool operator==(const ConsentGranted&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(subscriber);
@@ -228,6 +243,7 @@ struct ConsentWithdrawn {
   static constexpr EventType kType = EventType::kConsentWithdrawn;
   static constexpr uint16_t kVersion = 1;
   std::string subscriber;
+  bool operator==(const ConsentWithdrawn&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(subscriber);
@@ -248,6 +264,7 @@ struct PersonalDataErased {
   std::string legal_basis;      // "applicant_request" or the legal order reference
   std::string scope = kPerson;  // kApplication or kPerson
   bool person_wide() const { return scope != kApplication; }
+  bool operator==(const PersonalDataErased&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(person_id, legal_basis, scope);
@@ -262,6 +279,7 @@ struct OfficerRetired {
   static constexpr uint16_t kVersion = 1;
   std::string officer_id;
   std::string reason;
+  bool operator==(const OfficerRetired&) const = default;
   template <class A>
   void serialize(A& ar) {
     ar(officer_id, reason);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "events/embedded_log.h"
 #include "events/kafka_log.h"
@@ -250,11 +251,36 @@ Status Auditor::Run() {
   size_t next_checkpoint = 0;
   uint64_t last_good_size = 0;
   uint64_t offset = 0;
+  // A batch of the log, its leaf hashes and its events decoded: read on a
+  // second thread while the batch before is checked (the checks take about
+  // as long as reading, hashing and decoding; the two cores share them).
+  struct Batch {
+    std::vector<LogRecord> records;
+    std::vector<Hash> hashes;
+    std::vector<Result<Envelope>> events;
+  };
+  EventLog& source = **log;
+  auto read = [&source](uint64_t from) -> Result<Batch> {
+    auto records = source.Read(PartitionId{0}, Offset{from}, 8192);
+    if (!records.ok()) return records.status();
+    Batch b;
+    b.records = std::move(*records);
+    b.hashes.reserve(b.records.size());
+    b.events.reserve(b.records.size());
+    for (const LogRecord& r : b.records) {
+      b.hashes.push_back(HashLeaf(r.value));
+      b.events.push_back(Decode(r.value));
+    }
+    return b;
+  };
+  auto ahead = std::async(std::launch::async, read, offset);
   for (;;) {
-    auto batch = (*log)->Read(PartitionId{0}, Offset{offset}, 8192);
+    auto batch = ahead.get();
     if (!batch.ok()) return batch.status();
-    if (batch->empty()) break;
-    for (const LogRecord& r : *batch) {
+    if (batch->records.empty()) break;
+    ahead = std::async(std::launch::async, read, batch->records.back().offset.value + 1);
+    for (size_t i = 0; i < batch->records.size(); ++i) {
+      const LogRecord& r = batch->records[i];
       const uint64_t leaf = tree.size();
       std::string where =
           "partition 0 offset " + std::to_string(r.offset.value) + " leaf " + std::to_string(leaf);
@@ -265,9 +291,9 @@ Status Auditor::Run() {
                                                  : std::string()) +
                     "; the next one is at offset " + std::to_string(r.offset.value));
       offset = r.offset.value + 1;
-      const Hash leaf_hash = HashLeaf(r.value);
+      const Hash& leaf_hash = batch->hashes[i];
       tree.Append(leaf_hash);
-      auto event = Decode(r.value);
+      auto& event = batch->events[i];
       if (!event.ok()) {
         // The record's key still names the stream (the permit) it was written for.
         Problem("corrupt_event", where + " stream " + r.key + " (the record's key)",
