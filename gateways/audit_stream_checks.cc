@@ -99,10 +99,11 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
 
 void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
   PermitState& st = streams_[e.stream.str()];
-  const std::string type = EventTypeName(e.type());
+  // Named in a problem's message only: no string built for a good event.
+  auto type = [&e] { return std::string(EventTypeName(e.type())); };
   if (e.seq != st.version + 1)
     Problem(e.seq <= st.version ? "seq_repeated" : "seq_gap", where,
-            type + " has seq " + std::to_string(e.seq) + " but the stream is at " +
+            type() + " has seq " + std::to_string(e.seq) + " but the stream is at " +
                 std::to_string(st.version) +
                 (e.seq <= st.version ? " (repeated or reordered event)" : " (missing events)"));
   if (st.kelurahan.empty())  // a first event: the permit's kelurahan is the submission's
@@ -131,13 +132,13 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
     if (auto r = retired_.find(e.actor_id); r != retired_.end()) {
       cmd.actor.jurisdiction = r->second.jurisdiction;  // a command in flight carried it
       PermitProblem(st, "officer_retired", where,
-                    type + " by officer \"" + e.actor_id + "\" (" + e.actor_role + " of " +
+                    type() + " by officer \"" + e.actor_id + "\" (" + e.actor_role + " of " +
                         r->second.jurisdiction + "), who was retired at " + r->second.when +
                         ": an officer acts only while enrolled");
     } else {
       cmd.actor.jurisdiction = st.kelurahan;  // unknown: the other rules are checked as if local
       PermitProblem(st, "unknown_officer", where,
-                    type + " by \"" + e.actor_id + "\" as " + e.actor_role +
+                    type() + " by \"" + e.actor_id + "\" as " + e.actor_role +
                         ", who was never enrolled as an officer");
     }
   }
@@ -147,7 +148,7 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
     if (!(enrolment_reported && r.refusal->code == "officer_not_enrolled"))
       PermitProblem(
           st, r.refusal->code, where,
-          type + " by " + e.actor_id + " (" + e.actor_role +
+          type() + " by " + e.actor_id + " (" + e.actor_role +
               ") breaks a rule the ledger applies to every command: " + r.refusal->message);
   } else if (!r.ok()) {
     PermitProblem(st, "event_differs", where, Redecided(e, r));

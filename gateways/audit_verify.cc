@@ -274,6 +274,7 @@ Status Auditor::Run() {
     return b;
   };
   auto ahead = std::async(std::launch::async, read, offset);
+  std::string where;  // the position of the event being checked (one buffer for all)
   for (;;) {
     auto batch = ahead.get();
     if (!batch.ok()) return batch.status();
@@ -282,8 +283,10 @@ Status Auditor::Run() {
     for (size_t i = 0; i < batch->records.size(); ++i) {
       const LogRecord& r = batch->records[i];
       const uint64_t leaf = tree.size();
-      std::string where =
-          "partition 0 offset " + std::to_string(r.offset.value) + " leaf " + std::to_string(leaf);
+      where.assign("partition 0 offset ")
+          .append(std::to_string(r.offset.value))
+          .append(" leaf ")
+          .append(std::to_string(leaf));
       if (dense && r.offset.value != offset)
         Problem("offset_gap", where,
                 "the log has no record at offset " + std::to_string(offset) +
@@ -299,7 +302,10 @@ Status Auditor::Run() {
         Problem("corrupt_event", where + " stream " + r.key + " (the record's key)",
                 event.status().message());
       } else {
-        where += " stream " + event->stream.str() + " seq " + std::to_string(event->seq);
+        where.append(" stream ")
+            .append(event->stream.str())
+            .append(" seq ")
+            .append(std::to_string(event->seq));
         if (r.key != event->stream.str())
           Problem("wrong_key", where, "the record is keyed \"" + r.key + "\"");
         if (event->event_id != event->stream.str() + "/" + std::to_string(event->seq))
