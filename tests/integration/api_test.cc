@@ -1151,31 +1151,37 @@ TEST(Serve, ABusyAddressIsRefusedBeforeTheLedgerOpens) {
   EXPECT_FALSE(std::filesystem::exists(second)) << "the ledger was opened: " << out;
 }
 
-// One client holding connections open (idle, or sending its headers a byte
-// at a time) may hold only its share: the next ones are closed at once,
-// and a place is free again as soon as one of its connections closes.
-TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
-  LedgerProcess ledger(TempDir("per-client"), {"serve", "--max-connections-per-client", "4"});
+// Holds `share` connections to `port`, each having sent half a request;
+// expects one more to be closed at once, and a place to be free again as
+// soon as one of the held connections closes.
+void ExpectAtMost(unsigned short port, int share) {
   const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  // Each held connection has sent half a request; the server has taken it
-  // once its answer to a request on a later connection comes back (the
-  // server accepts in order).
+  // The server has taken each held connection once its answer to a request
+  // on a later connection comes back (it accepts in order).
   std::vector<int> held;
-  for (int i = 0; i < 4; ++i) {
-    held.push_back(ConnectLoopback(ledger.port()));
+  for (int i = 0; i < share; ++i) {
+    held.push_back(ConnectLoopback(port));
     ASSERT_GE(held.back(), 0);
     ::send(held.back(), "GET /healthz HTTP/1.1\r\n", 23, 0);
   }
-  const std::string refused = RawExchange(ledger.port(), health);
-  EXPECT_EQ(refused, "") << "a fifth connection was served: " << refused;
+  const std::string refused = RawExchange(port, health);
+  EXPECT_EQ(refused, "") << "one more connection was served: " << refused;
   ::close(held.back());
   held.pop_back();
   std::string answer;
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
        answer.empty() && std::chrono::steady_clock::now() < deadline;)
-    answer = RawExchange(ledger.port(), health);
+    answer = RawExchange(port, health);
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no place freed: " << answer;
   for (int fd : held) ::close(fd);
+}
+
+// One client holding connections open (idle, or sending its headers a byte
+// at a time) may hold only its share: the next ones are closed at once,
+// and a place is free again as soon as one of its connections closes.
+TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
+  LedgerProcess ledger(TempDir("per-client"), {"serve", "--max-connections-per-client", "4"});
+  ExpectAtMost(ledger.port(), 4);
 }
 
 // --charter counts on first start only: given to a ledger that has its
@@ -1183,7 +1189,7 @@ TEST(Serve, OneClientHoldsAtMostItsShareOfConnections) {
 TEST(Serve, ACharterFileGivenToAnExistingLedgerIsNotReadAndTheLogSaysSo) {
   const std::string dir = TempDir("charter-later");
   const std::string charter = std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json";
-  std::string first, second;
+  std::string first;
   {
     LedgerProcess ledger(dir, {"serve", "--charter", charter});
     first = ledger.output_path();
@@ -1206,22 +1212,7 @@ TEST(Serve, ACharterFileGivenToAnExistingLedgerIsNotReadAndTheLogSaysSo) {
 // nobody was served).
 TEST(Serve, AllClientsTogetherHoldAtMostTheirShare) {
   LedgerProcess ledger(TempDir("all-clients"), {"serve", "--max-connections", "6"});
-  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  std::vector<int> held;
-  for (int i = 0; i < 6; ++i) {
-    held.push_back(ConnectLoopback(ledger.port()));
-    ASSERT_GE(held.back(), 0);
-    ::send(held.back(), "GET /healthz HTTP/1.1\r\n", 23, 0);
-  }
-  EXPECT_EQ(RawExchange(ledger.port(), health), "") << "a seventh connection was served";
-  ::close(held.back());
-  held.pop_back();
-  std::string answer;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-       answer.empty() && std::chrono::steady_clock::now() < deadline;)
-    answer = RawExchange(ledger.port(), health);
-  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no place freed: " << answer;
-  for (int fd : held) ::close(fd);
+  ExpectAtMost(ledger.port(), 6);
   std::ifstream log(ledger.output_path());
   const std::string said((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(said.find("connections are open, the most the server holds"), std::string::npos)

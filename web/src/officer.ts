@@ -608,6 +608,20 @@ function amount(v: string): number | null {
   return /^\d{1,15}$/.test(digits) ? Number(digits) : null;
 }
 
+
+// Marks each field of `errors` ([field name, message]) as invalid with its
+// message, says so above the form, and moves the focus to the first one.
+function showFieldErrors(form: HTMLElement, result: HTMLElement, errors: [string, string][]): void {
+  for (const [name, msg] of errors) {
+    const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
+    const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
+    target.setAttribute('aria-invalid', 'true');
+    clear(box.querySelector('.field-error')!, msg);
+  }
+  clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
+  const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+  (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+}
 async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, result: HTMLElement): Promise<void> {
   clearStale();
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
@@ -636,15 +650,7 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
   const premises = form.querySelector<HTMLInputElement>('input[name="premises"]:checked')?.value;
   if (!premises) errors.push(['premises', t('v.required')]);
   if (errors.length) {
-    for (const [name, msg] of errors) {
-      const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
-      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
-      target.setAttribute('aria-invalid', 'true');
-      clear(box.querySelector('.field-error')!, msg);
-    }
-    clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
-    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    showFieldErrors(form, result, errors);
     return;
   }
   const phone = val('phone');
@@ -1167,15 +1173,7 @@ async function submitAction(
   st.formError = null;
   const { body, errors } = collect(form, action, fields);
   if (errors.length) {
-    for (const [name, msg] of errors) {
-      const box = form.querySelector<HTMLElement>(`[data-field="${name}"]`)!;
-      const target = box.matches('fieldset') ? box : box.querySelector<HTMLElement>('input, textarea, select')!;
-      target.setAttribute('aria-invalid', 'true');
-      clear(box.querySelector('.field-error')!, msg);
-    }
-    clear(result, h('p', { class: 'alert alert-error', role: 'alert' }, t('v.fix')));
-    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    showFieldErrors(form, result, errors);
     return;
   }
   if (IRREVERSIBLE.has(action)) return askConfirm(form, p, action, body, button, result);
