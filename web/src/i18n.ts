@@ -39,6 +39,8 @@ const id: Dict = {
     'Tindakan ini tidak dapat diambil pada status permohonan sekarang. Muat ulang halaman untuk melihat status terbaru.',
   'apierr.zoning_non_compliant':
     'Survei mencatat lokasi tidak sesuai zonasi, jadi rekomendasi tidak dapat diberikan. Pilih "Tolak rekomendasi" dengan alasannya.',
+  'apierr.time_before_history':
+    'Jam server sistem tidak cocok dengan riwayat permohonan ini (lebih awal dari langkah terakhirnya). Tidak ada yang dicatat. Laporkan kepada administrator sistem.',
   'apierr.documents_missing':
     'Dokumen wajib belum lengkap, jadi dokumen belum dapat diverifikasi. Pilih "Minta kelengkapan dokumen".',
   'apierr.documents_still_missing': 'Masih ada dokumen yang kurang. Centang semua dokumen yang diminta dan sudah diserahkan.',
@@ -418,6 +420,8 @@ const en: Dict = {
     'This action cannot be taken in the application’s current status. Reload the page to see its current status.',
   'apierr.zoning_non_compliant':
     'The survey found the location outside the zoning, so no recommendation can be given. Choose "Decline to recommend" with the reason.',
+  'apierr.time_before_history':
+    'The system’s server clock does not match this application’s history (it is earlier than its last step). Nothing was recorded. Tell the system administrator.',
   'apierr.documents_missing':
     'Required documents are missing, so the documents cannot be verified yet. Choose "Request missing documents".',
   'apierr.documents_still_missing': 'Documents are still missing. Tick every document that was asked for and handed in.',
