@@ -75,6 +75,7 @@ namespace {
 // The value of a decimal digit of any script (ASCII, fullwidth, Arabic,
 // Devanagari, ..., the mathematical ones, super- and subscripts), or -1.
 int DigitValue(uint32_t cp) {
+  if (cp < 0xB2) return cp >= '0' && cp <= '9' ? static_cast<int>(cp - '0') : -1;
   static constexpr uint32_t kZeros[] = {
       0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6,  0x0A66,  0x0AE6,  0x0B66,  0x0BE6, 0x0C66,
       0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20,  0x1040,  0x1090,  0x17E0,  0x1810, 0x1946,
@@ -123,6 +124,11 @@ bool NumberSeparator(uint32_t cp) {
 }  // namespace
 
 bool HoldsIdentityNumber(std::string_view s) {
+  // Most texts are ASCII with fewer than ten digits: no number of ten or more.
+  if (std::all_of(s.begin(), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }) &&
+      std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) < 10)
+    return false;
   const std::vector<uint32_t> cps = CodePoints(s);
   // A run: groups of digits, one to three separators between groups
   // ("0812 - 7777"). A slash, comma or underscore joins two groups only

@@ -51,7 +51,8 @@ class Auditor {
              const NoteVerifierKey& key, const std::string& vkey);
   void LoadCheckpoints(const NoteVerifierKey& key, const std::string& vkey);
   void CheckGovernance(const Envelope& e, const std::string& where);
-  void CheckPermit(const Envelope& e, const std::string& where);
+  // `st`: the stream's entry in streams_ (looked up ahead, a batch at a time).
+  void CheckPermit(const Envelope& e, PermitState& st, const std::string& where);
   void CheckConsistency();
   // Reports a problem of an event of a permit of a kelurahan that a flagged
   // charter dropped as a follow-on of that charter (counted, summarised).

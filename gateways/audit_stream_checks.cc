@@ -97,8 +97,7 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
       if (!gov_.charter->FindKelurahan(code)) dropped_.emplace(code, where);
 }
 
-void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
-  PermitState& st = streams_[e.stream.str()];
+void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string& where) {
   // Named in a problem's message only: no string built for a good event.
   auto type = [&e] { return std::string(EventTypeName(e.type())); };
   if (e.seq != st.version + 1)
@@ -169,6 +168,9 @@ void Auditor::CheckPermit(const Envelope& e, const std::string& where) {
   st.applicant.ciphertext.clear();
   st.applicant.ciphertext.shrink_to_fit();
   st.business = Business{};
+  st.permit_number = {};
+  st.valid_from = {};
+  st.valid_until = {};
   st.tracking_hash.clear();
   st.outcome_reason.clear();
   st.letter_number.clear();

@@ -240,49 +240,99 @@ Status Auditor::Run() {
     view_leaves.reset(views_->NewIterator(rocksdb::ReadOptions()));
     view_leaves->Seek(leaf_tiles);
   }
-  bool view_diverged = false;
 
   auto log = OpenLog();
   if (!log.ok()) return log.status();
   // Kafka offsets have gaps (transaction markers): only the embedded log's
   // offsets must be dense.
   const bool dense = options_.kafka.bootstrap.empty();
-  CompactRange tree;
   size_t next_checkpoint = 0;
   uint64_t last_good_size = 0;
   uint64_t offset = 0;
-  // A batch of the log, its leaf hashes and its events decoded: read on a
-  // second thread while the batch before is checked (the checks take about
-  // as long as reading, hashing and decoding; the two cores share them).
+
+  // What does not depend on the events before: reading a batch of the log,
+  // its leaf hashes, the tree's root at each checkpoint's size, the view
+  // store's leaves compared, the events decoded.
+  // A second thread does it for the next batch while this one checks the
+  // batch before (one task at a time: the reader's state is the task's).
   struct Batch {
     std::vector<LogRecord> records;
-    std::vector<Hash> hashes;
     std::vector<Result<Envelope>> events;
+    std::vector<std::pair<uint64_t, Hash>> roots;  // the root at each checkpoint size reached
+    uint64_t views_compared = 0;
+    std::optional<size_t> leaf_differs;  // the record whose leaf the view store has otherwise
   };
-  EventLog& source = **log;
-  auto read = [&source](uint64_t from) -> Result<Batch> {
-    auto records = source.Read(PartitionId{0}, Offset{from}, 8192);
+  struct Reader {
+    EventLog& source;
+    CompactRange tree;
+    std::vector<uint64_t> sizes;  // the checkpoints' sizes, ascending
+    size_t next_size = 0;
+    rocksdb::Iterator* view_leaves;
+    bool view_diverged = false;
+  } reader{**log, {}, {}, 0, view_leaves.get()};
+  for (const Pending& p : pending_) reader.sizes.push_back(p.size);
+  auto read = [&reader, &view_tree](uint64_t from, Batch done) -> Result<Batch> {
+    done = Batch{};  // the batch checked before is freed here, off the checking thread
+    auto records = reader.source.Read(PartitionId{0}, Offset{from}, 8192);
     if (!records.ok()) return records.status();
     Batch b;
     b.records = std::move(*records);
-    b.hashes.reserve(b.records.size());
     b.events.reserve(b.records.size());
-    for (const LogRecord& r : b.records) {
-      b.hashes.push_back(HashLeaf(r.value));
-      b.events.push_back(Decode(r.value));
+    std::string tile_key;  // the view store's key of the current leaf's tile
+    for (size_t i = 0; i < b.records.size(); ++i) {
+      const std::string& value = b.records[i].value;
+      const Hash leaf_hash = HashLeaf(value);
+      const uint64_t leaf = reader.tree.size();
+      reader.tree.Append(leaf_hash);
+      while (reader.next_size < reader.sizes.size() &&
+             reader.sizes[reader.next_size] <= reader.tree.size())
+        if (reader.sizes[reader.next_size++] == reader.tree.size() &&
+            (b.roots.empty() || b.roots.back().first != reader.tree.size()))
+          b.roots.emplace_back(reader.tree.size(), reader.tree.Root());
+      b.events.push_back(Decode(value));
+
+      rocksdb::Iterator* views = reader.view_leaves;
+      if (!views || reader.view_diverged) continue;
+      if (tile_key.empty() || leaf % kWidth == 0) tile_key = view_tree.TileKey(0, leaf / kWidth);
+      if (!views->Valid() || views->key().ToStringView() != tile_key) continue;
+      const auto recorded = MerkleTree::TileNode(views->value().ToStringView(), 0, leaf % kWidth);
+      if (recorded) {
+        ++b.views_compared;
+        if (*recorded != leaf_hash) {
+          reader.view_diverged = true;
+          b.leaf_differs = i;
+        }
+      }
+      if (leaf % kWidth == kWidth - 1) views->Next();
     }
     return b;
   };
-  auto ahead = std::async(std::launch::async, read, offset);
-  std::string where;  // the position of the event being checked (one buffer for all)
+
+  uint64_t leaves = 0;
+  auto ahead = std::async(std::launch::async, read, offset, Batch{});
+  std::string where;                 // the position of the event being checked (one buffer for all)
+  Batch checked;                     // the batch checked last, freed by the next task
+  std::vector<PermitState*> states;  // by record of the batch: its stream's state
   for (;;) {
     auto batch = ahead.get();
     if (!batch.ok()) return batch.status();
     if (batch->records.empty()) break;
-    ahead = std::async(std::launch::async, read, batch->records.back().offset.value + 1);
+    ahead = std::async(std::launch::async, read, batch->records.back().offset.value + 1,
+                       std::move(checked));
+    report_.views_compared += batch->views_compared;
+    // Each permit event's stream state, looked up for the whole batch first:
+    // the look-ups miss the caches once the log holds millions of permits,
+    // and a loop of nothing else lets the processor wait for several at once.
+    states.resize(batch->records.size());
+    for (size_t i = 0; i < batch->records.size(); ++i) {
+      const auto& e = batch->events[i];
+      states[i] = e.ok() && e->stream != kGovernanceStream ? &streams_[e->stream.str()] : nullptr;
+    }
+    size_t root_at = 0;
     for (size_t i = 0; i < batch->records.size(); ++i) {
       const LogRecord& r = batch->records[i];
-      const uint64_t leaf = tree.size();
+      if (i + 4 < states.size() && states[i + 4]) __builtin_prefetch(states[i + 4]);
+      const uint64_t leaf = leaves++;
       where.assign("partition 0 offset ")
           .append(std::to_string(r.offset.value))
           .append(" leaf ")
@@ -294,8 +344,6 @@ Status Auditor::Run() {
                                                  : std::string()) +
                     "; the next one is at offset " + std::to_string(r.offset.value));
       offset = r.offset.value + 1;
-      const Hash& leaf_hash = batch->hashes[i];
-      tree.Append(leaf_hash);
       auto& event = batch->events[i];
       if (!event.ok()) {
         // The record's key still names the stream (the permit) it was written for.
@@ -313,30 +361,16 @@ Status Auditor::Run() {
         if (event->stream == kGovernanceStream)
           CheckGovernance(*event, where);
         else
-          CheckPermit(*event, where);
+          CheckPermit(*event, *states[i], where);
       }
-      if (view_leaves && !view_diverged) {
-        const std::string key = view_tree.TileKey(0, leaf / kWidth);
-        if (view_leaves->Valid() && view_leaves->key().ToStringView() == key) {
-          const auto recorded =
-              MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, leaf % kWidth);
-          if (recorded) {
-            ++report_.views_compared;
-            if (*recorded != leaf_hash) {
-              view_diverged = true;
-              Problem("leaf_differs", where,
-                      "the event's leaf hash differs from the one the view store recorded for "
-                      "leaf " +
-                          std::to_string(leaf) +
-                          ": the log was changed at or before this position");
-            }
-          }
-          if (leaf % kWidth == kWidth - 1) view_leaves->Next();
-        }
-      }
-      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size == tree.size()) {
+      if (batch->leaf_differs == i)
+        Problem("leaf_differs", where,
+                "the event's leaf hash differs from the one the view store recorded for leaf " +
+                    std::to_string(leaf) + ": the log was changed at or before this position");
+      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size == leaves) {
         const Pending& p = pending_[next_checkpoint++];
-        if (p.root == tree.Root()) {
+        while (batch->roots[root_at].first < leaves) ++root_at;
+        if (p.root == batch->roots[root_at].second) {
           matched_.push_back(p);
           last_good_size = p.size;
         } else {
@@ -347,10 +381,13 @@ Status Auditor::Run() {
                       ") are not the ones signed");
         }
       }
-      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < tree.size())
+      while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < leaves)
         ++next_checkpoint;  // size 0 checkpoints only
     }
+    checked = std::move(*batch);
   }
+  const CompactRange& tree = reader.tree;
+  const bool view_diverged = reader.view_diverged;
   for (; next_checkpoint < pending_.size(); ++next_checkpoint) {
     const Pending& p = pending_[next_checkpoint];
     Problem("checkpoint_beyond_log", p.label,
