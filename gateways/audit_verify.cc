@@ -250,11 +250,11 @@ Status Auditor::Run() {
   uint64_t last_good_size = 0;
   uint64_t offset = 0;
 
-  // What does not depend on the events before: reading a batch of the log,
-  // its leaf hashes, the tree's root at each checkpoint's size, the view
-  // store's leaves compared, the events decoded.
-  // A second thread does it for the next batch while this one checks the
-  // batch before (one task at a time: the reader's state is the task's).
+  // What does not depend on the checks: reading a batch of the log, its leaf
+  // hashes, the tree's root at each checkpoint's size, the comparison with
+  // the view store's leaf hashes, the events decoded. A second thread does
+  // it for the next batch while this one checks the batch before (one task
+  // at a time: the reader's state is the running task's).
   struct Batch {
     std::vector<LogRecord> records;
     std::vector<Result<Envelope>> events;
