@@ -62,6 +62,12 @@ Redecision RedecidePermitEvent(const Envelope& event, const PermitState& before,
 Redecision RedecidePermitEvent(const Envelope& event, const Command& command,
                                const PermitState& before, const GovernanceState& gov);
 Redecision RedecideGovernanceEvent(const Envelope& event, const GovernanceState& gov);
+// What a checker of the log keeps of a permit between its events: the state
+// with what no decision reads (with the personal data unknown) dropped: the
+// sealed personal data, the business, the published texts, the permit
+// number and validity. The property test holds every decision on it to be
+// the same as on the whole state.
+void DropWhatNoDecisionReads(PermitState& state);
 
 // Whether `text` names the person called `name`: every word of the name (of
 // two letters or more) is a word of the text, in any order and however

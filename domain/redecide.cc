@@ -139,6 +139,18 @@ Redecision RedecidePermitEvent(const Envelope& e, const Command& command, const 
   return Compare(e, DecidePermit(command, before, gov, /*personal_known=*/false));
 }
 
+void DropWhatNoDecisionReads(PermitState& st) {
+  st.applicant.ciphertext.clear();
+  st.applicant.ciphertext.shrink_to_fit();
+  st.business = Business{};
+  st.permit_number = {};
+  st.valid_from = {};
+  st.valid_until = {};
+  st.tracking_hash = {};
+  st.outcome_reason = {};
+  st.letter_number = {};
+}
+
 Redecision RedecideGovernanceEvent(const Envelope& e, const GovernanceState& gov) {
   return Compare(e, DecideGovernance(CommandOfEvent(e, gov), gov));
 }

@@ -161,19 +161,11 @@ void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string&
   }
 
   // Fold with the domain's own Evolve (a repeated seq does not move the
-  // stream back); drop what no decision reads.
+  // stream back); drop what no decision reads (millions of permits).
   const uint64_t top = std::max(st.version, e.seq);
   EvolvePermit(st, e);
   st.version = top;
-  st.applicant.ciphertext.clear();
-  st.applicant.ciphertext.shrink_to_fit();
-  st.business = Business{};
-  st.permit_number = {};
-  st.valid_from = {};
-  st.valid_until = {};
-  st.tracking_hash.clear();
-  st.outcome_reason.clear();
-  st.letter_number.clear();
+  DropWhatNoDecisionReads(st);
 }
 
 }  // namespace pl
