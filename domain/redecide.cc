@@ -67,13 +67,9 @@ std::string Shown(const nlohmann::json& j) { return j.is_null() ? "nothing" : j.
 
 // What differs between the logged event and the one decided again.
 std::string Difference(const Envelope& logged, const Envelope& decided) {
-  // Field by field, as their canonical bytes would compare (cheaper than
-  // encoding both: audit verify does this for every event).
-  if (logged.event_id == decided.event_id && logged.stream == decided.stream &&
-      logged.seq == decided.seq && logged.time_ms == decided.time_ms &&
-      logged.actor_id == decided.actor_id && logged.actor_role == decided.actor_role &&
-      logged.command_id == decided.command_id && logged.payload == decided.payload)
-    return "";
+  // As their canonical bytes would compare, without encoding both (audit
+  // verify does this for every event).
+  if (logged == decided) return "";
   std::string out;
   auto add = [&](const std::string& field, const std::string& log, const std::string& ours) {
     out +=

@@ -27,6 +27,8 @@ struct Envelope {
   Payload payload;
 
   EventType type() const { return TypeOf(payload); }
+  // Equal envelopes have equal canonical bytes (Encode).
+  bool operator==(const Envelope&) const = default;
 };
 
 inline const StreamId kGovernanceStream{"governance"};
