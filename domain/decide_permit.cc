@@ -165,6 +165,10 @@ Decision Handle(const Ctx& c, const Recommend& a) {
   if (Blank(a.letter_number)) {
     return Missing("letter_number", "give the number of the recommendation letter");
   }
+  if (auto r = PersonalDataIn(a.letter_number, "letter_number",
+                              "is shown on the permit to monitors and auditors, who may not see "
+                              "personal data, and kept in its history,"))
+    return *r;
   return One(c, Recommended{a.letter_number});
 }
 
@@ -321,6 +325,11 @@ Decision Handle(const Ctx&, const RetireOfficer&) {
 }
 
 }  // namespace
+
+bool ReadsPersonalErasure(const Action& action) {
+  return std::holds_alternative<IssuePermit>(action) ||
+         std::holds_alternative<GrantConsent>(action);
+}
 
 Decision DecidePermit(const Command& cmd, const PermitState& state, const GovernanceState& gov) {
   return DecidePermit(cmd, state, gov, /*personal_known=*/true);

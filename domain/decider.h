@@ -35,6 +35,13 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
 // role "admin" only).
 Decision DecideGovernance(const Command& cmd, const GovernanceState& gov);
 
+// Whether deciding `action` reads PermitState::personal_erased (issue_permit
+// and grant_consent: a permit names its holder, a consent shares their
+// data). An order that erased the person through another of their
+// applications is not in this permit's history: the command processor, and
+// audit verify, decide these two on the state marked erased when it was.
+bool ReadsPersonalErasure(const Action& action);
+
 void EvolvePermit(PermitState& state, const Envelope& event);
 void EvolveGovernance(GovernanceState& state, const Envelope& event);
 

@@ -35,6 +35,10 @@ std::optional<SharedText> SharedTextOf(const Action& a) {
     return SharedText{&s->notes,
                       "the survey note is kept in the permit's history, which monitors and "
                       "auditors read,"};
+  if (const auto* r = std::get_if<Recommend>(&a))
+    return SharedText{&r->letter_number,
+                      "the letter number is shown on the permit to monitors and auditors, and "
+                      "kept in its history,"};
   if (const auto* e = std::get_if<ErasePersonalData>(&a))
     return SharedText{&e->legal_basis,
                       "the legal basis stays in the permit's history for good (the erasure "

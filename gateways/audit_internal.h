@@ -72,6 +72,10 @@ class Auditor {
   std::unordered_map<std::string, PermitState> streams_;
   std::unordered_map<std::string, std::string> permit_numbers_;  // number -> where issued
   std::unordered_map<std::string, RetiredOfficer> retired_;
+  // Person id -> the time of the latest order that erased the person
+  // (scope person): it destroyed the keys of every application of theirs
+  // submitted before it, which those applications' histories do not record.
+  std::unordered_map<std::string, int64_t> person_erased_ms_;
   // Kelurahan a flagged charter dropped: the charter's problem is the root
   // cause of the problems of their permits' later events.
   std::unordered_map<std::string, std::string> dropped_;  // code -> the charter's where

@@ -7,6 +7,7 @@
 // not see: the seq of each stream, the actor ids the gateways set, permit
 // numbers unique across streams.
 #include <algorithm>
+#include <optional>
 
 #include "domain/decider_util.h"
 #include "events/json.h"
@@ -142,7 +143,17 @@ void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string&
     }
   }
 
-  const Redecision r = RedecidePermitEvent(e, cmd, st, gov_);
+  // Decided as the command processor decides it: an application of a
+  // person an order erased (through any application of theirs, after this
+  // one was submitted) is never issued nor shared.
+  std::optional<PermitState> erased;
+  if (!st.personal_erased && ReadsPersonalErasure(cmd.action))
+    if (auto it = person_erased_ms_.find(st.applicant.person_id);
+        it != person_erased_ms_.end() && st.submitted_ms <= it->second) {
+      erased = st;
+      erased->personal_erased = true;
+    }
+  const Redecision r = RedecidePermitEvent(e, cmd, erased ? *erased : st, gov_);
   if (r.refusal) {
     if (!(enrolment_reported && r.refusal->code == "officer_not_enrolled"))
       PermitProblem(
@@ -162,6 +173,10 @@ void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string&
 
   // Fold with the domain's own Evolve (a repeated seq does not move the
   // stream back); drop what no decision reads (millions of permits).
+  if (const auto* p = std::get_if<PersonalDataErased>(&e.payload); p && p->person_wide()) {
+    int64_t& at = person_erased_ms_[p->person_id];
+    at = std::max(at, e.time_ms);
+  }
   const uint64_t top = std::max(st.version, e.seq);
   EvolvePermit(st, e);
   st.version = top;

@@ -73,7 +73,23 @@ CommandCore::Plan CommandCore::Decide(std::vector<Command>& cmds, EventLog& log,
         }
         it = plan.overlay.emplace(stream, std::move(*st)).first;
       }
-      decision = DecidePermit(cmd, it->second, *gov_cur);
+      // An order erased the person through another application (the vault
+      // destroyed every key of the person, this application's too), which
+      // this permit's own history does not record: the decisions that read
+      // the erasure see it, so that the permit is never issued nor its data
+      // shared.
+      const PermitState& st = it->second;
+      if (ReadsPersonalErasure(cmd.action) && !st.personal_erased &&
+          !st.applicant.person_id.empty() &&
+          (std::find(plan.erased.begin(), plan.erased.end(), st.applicant.person_id) !=
+               plan.erased.end() ||
+           vault.IsErased(st.applicant))) {
+        PermitState erased = st;
+        erased.personal_erased = true;
+        decision = DecidePermit(cmd, erased, *gov_cur);
+      } else {
+        decision = DecidePermit(cmd, st, *gov_cur);
+      }
     }
 
     // The version and status right after this command (later commands of

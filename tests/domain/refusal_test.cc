@@ -329,6 +329,13 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   EXPECT_REFUSED(open.Try(Applicant(), Withdraw{"tel 0812 3456 7890"}), "personal_data_in_text");
   EXPECT_REFUSED(open.Try(Officer("lurah"), DeclineRecommendation{"NIK 3174015708900001"}),
                  "personal_data_in_text");
+  // The recommendation's letter number is shown to monitors and auditors;
+  // a real one, however many its digits, is not a personal number.
+  EXPECT_REFUSED(open.Try(Officer("lurah"), Recommend{"Siti 3174056208900888 081298765432"}),
+                 "personal_data_in_text");
+  EXPECT_REFUSED(open.Try(Officer("lurah"), Recommend{"REK/siti@mail.co.id"}),
+                 "personal_data_in_text");
+  EXPECT_ACCEPTED(open.Try(Officer("lurah"), Recommend{"503/1.824.3/PM.02.00/2026"}));
   // A survey's notes are read by monitors and auditors, who may not see
   // personal data.
   PermitWorld scheduled;

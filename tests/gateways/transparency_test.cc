@@ -771,6 +771,46 @@ TEST_F(AuditTamperTest, ARecommendationAfterASurveyThatFoundTheZoningNonComplian
   fs::remove_all(copy);
 }
 
+// An order erased the person through another of their applications while
+// this one was open: the command processor refuses to issue it (the vault
+// destroyed its key too), and the auditor catches a log where it was issued.
+TEST_F(AuditTamperTest, AnIssuanceAfterAnOrderErasedThePersonThroughAnotherApplication) {
+  fs::path copy = Copy("erased-elsewhere");
+  uint64_t issued = 0;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    for (uint64_t k = 0; k < all.size() && !issued; ++k) {
+      if (!std::holds_alternative<PermitIssued>(all[k].payload)) continue;
+      const ApplicationSubmitted* submitted = nullptr;
+      int64_t submitted_ms = 0;
+      for (const auto& e : all)
+        if (const auto* s = std::get_if<ApplicationSubmitted>(&e.payload);
+            s && e.stream == all[k].stream) {
+          submitted = s;
+          submitted_ms = e.time_ms;
+        }
+      ASSERT_NE(submitted, nullptr);
+      // Another permit's event between the two becomes the order's erasure.
+      for (uint64_t j = k; j-- > 0;) {
+        if (all[j].time_ms < submitted_ms) break;
+        if (all[j].stream == all[k].stream || all[j].stream == kGovernanceStream) continue;
+        Envelope e = all[j];
+        e.payload = PersonalDataErased{submitted->applicant.person_id, "Putusan PN 1/2026",
+                                       PersonalDataErased::kPerson};
+        e.actor_id = e.actor_role = "admin";
+        log.Put(j, RawLog::ValueOf(e));
+        issued = k;
+        break;
+      }
+    }
+  }
+  ASSERT_NE(issued, 0u);
+  auto r = Audit(copy);
+  EXPECT_TRUE(HasSaying(r, "personal_data_erased", At(issued), "permit_issued")) << Dump(r);
+  fs::remove_all(copy);
+}
+
 TEST_F(AuditTamperTest, AnIssuanceWithAnotherPermitsNumberOrAValidityNotTheCharters) {
   fs::path copy = Copy("issued");
   std::vector<uint64_t> at;

@@ -470,6 +470,41 @@ TEST_F(FeedsTest, AnApplicantErasesOneApplicationAndTheAdministratorThePerson) {
     EXPECT_NE(m["event_type"], "personal_data_erased");
 }
 
+// An order that erases the person through another application reaches an
+// open application of theirs too: it is never issued, nor shared.
+TEST_F(FeedsTest, AnOrderThroughAnotherApplicationStopsTheIssuance) {
+  const std::string nik = "3174019900000999";
+  auto apply = [&](const std::string& name) {
+    auto r = client_.Post("/v1/applications", Application(name, kUlujami, nik));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::pair<std::string, std::string>(r.json()["permit_id"], r.json()["tracking_code"]);
+  };
+  auto [id, code] = apply("order-elsewhere");
+  Act(id, Token("ptsp"), {{"action", "verify_documents"}});
+  Act(id, Token("ptsp"),
+      {{"action", "schedule_survey"}, {"date", SurveyDate()}, {"team", {"ptsp", "ekbang"}}});
+  Act(id, Token("ekbang"), {{"action", "record_survey"}, {"zoning_compliant", true}});
+  Act(id, Token("lurah"), {{"action", "recommend"}, {"letter_number", "7/REK/order"}});
+  auto other = apply("order-elsewhere-2").first;
+  Act(other, ledger_->admin_token(),
+      {{"action", "erase_personal_data"}, {"legal_basis", "Putusan PN Jakarta Selatan 13/2026"}});
+
+  for (const auto& [body, token] :
+       {std::pair{json{{"action", "issue_permit"}, {"command_id", "order-issue"}}, Token("head")},
+        std::pair{json{{"action", "grant_consent"},
+                       {"command_id", "order-consent"},
+                       {"subscriber", "bank-dki"}},
+                  code}}) {
+    auto r = client_.Post("/v1/permits/" + id + "/actions", body, token);
+    EXPECT_EQ(r.status, 422) << body.dump() << " -> " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "personal_data_erased") << r.body;
+  }
+  auto permit = client_.Get("/v1/permits/" + id, Token("ptsp")).json();
+  EXPECT_EQ(permit["status"], "recommended") << permit.dump();
+  EXPECT_EQ(permit["personal_data_erased"], true) << permit.dump();
+  EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), id).empty());
+}
+
 // Runs last in this suite: it changes the charter in force.
 TEST_F(FeedsTest, ZzThePolicyChangesOnlyByACharterEvent) {
   std::ifstream in(PL_SOURCE_DIR "/charters/pesanggrahan.json");
