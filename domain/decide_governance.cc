@@ -35,6 +35,20 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                       std::to_string(gov.charter->utc_offset_minutes) +
                       ": the kecamatan's time zone is fixed once adopted (the due dates and "
                       "survey dates already given were counted in it)");
+  // Permits, officers and statistics name their kelurahan: one with a
+  // history stays in the charter (its name may change, its code may not).
+  // Checked before the officers' roles below: dropping a kelurahan also
+  // strands its officers, and retiring them would not make it allowed.
+  if (gov.charter) {
+    for (const auto& k : gov.charter->kelurahan) {
+      if (!parsed->FindKelurahan(k.code))
+        return Refuse("kelurahan_removed",
+                      "charter_version " + std::to_string(parsed->version) + " drops kelurahan " +
+                          k.name + " (" + k.code +
+                          "): a kelurahan stays in the charter once adopted, with the same code "
+                          "(its name may change)");
+    }
+  }
   // An enrolled officer's role stays defined, and its scope still fits the
   // officer's jurisdiction: otherwise the officer could neither act nor
   // read, and every refusal would name the wrong cause.
@@ -66,18 +80,6 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                       rescoped +
                       "; retire them first (and enrol them again under the new scope), or keep "
                       "the role's scope");
-  // Permits, officers and statistics name their kelurahan: one with a
-  // history stays in the charter (its name may change, its code may not).
-  if (gov.charter) {
-    for (const auto& k : gov.charter->kelurahan) {
-      if (!parsed->FindKelurahan(k.code))
-        return Refuse("kelurahan_removed",
-                      "charter_version " + std::to_string(parsed->version) + " drops kelurahan " +
-                          k.name + " (" + k.code +
-                          "): a kelurahan stays in the charter once adopted, with the same code "
-                          "(its name may change)");
-    }
-  }
   Decision d;
   Emit(d, cmd, gov.version, CharterAdopted{parsed->version, parsed->canonical_json});
   return d;

@@ -445,6 +445,14 @@ TEST(Governance, AdoptCharter) {
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "kelurahan_removed");
   // Nor a role an enrolled officer holds.
   GovernanceState staffed = DefaultGovernance();
+  {
+    // A kelurahan with officers: its removal says so first (retiring its
+    // officers, as the role check would ask, would not make it allowed).
+    auto without = nlohmann::json::parse(staffed.charter->canonical_json);
+    without["charter_version"] = staffed.charter->version + 1;
+    without["kelurahan"].erase(without["kelurahan"].begin());
+    EXPECT_REFUSED(Gov(staffed, Admin(), AdoptCharter{without.dump()}), "kelurahan_removed");
+  }
   doc = nlohmann::json::parse(staffed.charter->canonical_json);
   doc["charter_version"] = staffed.charter->version + 1;
   doc["roles"].erase("kecamatan_umkm");
