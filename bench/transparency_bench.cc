@@ -143,7 +143,8 @@ uint64_t WriteLog(EventLog& log, uint64_t events) {
             // A working day after every event's date, and within a year of it
             // (audit verify decides each event again: it must be one the
             // decider writes).
-            e.payload = SurveyScheduled{"2026-06-02", {"ptsp_officer-" + k.code}};
+            e.payload = SurveyScheduled{"2026-06-02",
+                                        {"ptsp_officer-" + k.code, "kelurahan_economy-" + k.code}};
             break;
           case 3:
             officer("kelurahan_economy");

@@ -139,6 +139,23 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                         "kecamatan, in a role that covers it)");
     }
   }
+  // Someone on the team records the result (record_survey's roles).
+  const auto recorders = c.charter.permissions.find("record_survey");
+  const bool can_record = recorders != c.charter.permissions.end() &&
+                          std::any_of(a.team.begin(), a.team.end(), [&](const std::string& id) {
+                            const std::string& role = c.gov.officers.at(id).role;
+                            return std::find(recorders->second.begin(), recorders->second.end(),
+                                             role) != recorders->second.end();
+                          });
+  if (!can_record) {
+    std::string roles;
+    if (recorders != c.charter.permissions.end())
+      for (const auto& r : recorders->second) roles += (roles.empty() ? "" : ", ") + r;
+    return Refuse("team_cannot_record",
+                  "no one on the survey team may record its result (record_survey is for " +
+                      (roles.empty() ? std::string("no role of the charter") : roles) +
+                      "); add an officer of one of those roles to the team");
+  }
   auto sorted = [](std::vector<std::string> team) {
     std::sort(team.begin(), team.end());
     return team;
@@ -150,6 +167,18 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
 }
 
 Decision Handle(const Ctx& c, const RecordSurvey& a) {
+  // The team the survey was scheduled with runs it and records what it
+  // found; another officer reschedules it with themselves on the team.
+  const std::vector<std::string>& team = c.state.survey_team;
+  if (std::find(team.begin(), team.end(), c.cmd.actor.id) == team.end()) {
+    std::string names;
+    for (const auto& id : team) names += (names.empty() ? "" : ", ") + id;
+    return Refuse("not_on_survey_team",
+                  "officer \"" + c.cmd.actor.id + "\" is not on the survey team (" + names +
+                      "): a member of the team records the survey's result; to record it "
+                      "yourself, have the PTSP officer reschedule the survey with you on the "
+                      "team (schedule_survey)");
+  }
   if (auto r = PersonalDataIn(a.notes, "survey note",
                               "is kept in the permit's history, which monitors and auditors read,"))
     return *r;

@@ -46,7 +46,7 @@ http::status RefusalStatus(const std::string& code) {
   if (code == "version_conflict" || code == "already_exists" || code == "officer_exists")
     return http::status::conflict;
   if (code == "role_not_permitted" || code == "outside_jurisdiction" ||
-      code == "officer_not_enrolled")
+      code == "officer_not_enrolled" || code == "not_on_survey_team")
     return http::status::forbidden;
   if (code == "unknown_permit") return http::status::not_found;
   if (code == "no_charter") return http::status::service_unavailable;

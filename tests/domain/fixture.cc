@@ -45,7 +45,9 @@ Action SampleAction(const std::string& a, const std::string& kelurahan) {
   if (a == "verify_documents") return VerifyDocuments{};
   if (a == "request_completion") return RequestCompletion{{"kk"}};
   if (a == "complete_documents") return CompleteDocuments{{"kk"}};
-  if (a == "schedule_survey") return ScheduleSurvey{"2026-12-01", {"ptsp_officer@" + kelurahan}};
+  if (a == "schedule_survey")
+    return ScheduleSurvey{"2026-12-01",
+                          {"ptsp_officer@" + kelurahan, "kelurahan_economy@" + kelurahan}};
   if (a == "record_survey") return RecordSurvey{true, "fits"};
   if (a == "recommend") return Recommend{"REK-1"};
   if (a == "decline_recommendation") return DeclineRecommendation{"not a business area"};
@@ -96,7 +98,8 @@ void PermitWorld::AdvanceTo(PermitStatus target, const std::string& kelurahan) {
   if (target == S::kDocumentsVerified) return;
   step(Officer("ptsp_officer", kelurahan),
        ScheduleSurvey{AddWorkingDays(now, 2, *gov.charter),
-                      {"ptsp_officer@" + kelurahan, "kecamatan_umkm@31.74.10"}});
+                      {"ptsp_officer@" + kelurahan, "kelurahan_economy@" + kelurahan,
+                       "kecamatan_umkm@31.74.10"}});
   if (target == S::kSurveyScheduled) return;
   step(Officer("kelurahan_economy", kelurahan), RecordSurvey{true, "fits the zoning plan"});
   if (target == S::kSurveyed) return;

@@ -243,7 +243,44 @@ TEST(Refusal, ScheduleSurvey) {
   // Every member works in the permit's kelurahan.
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1005"}}),
                  "team_outside_jurisdiction");
-  EXPECT_ACCEPTED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}}));
+  EXPECT_ACCEPTED(w.Try(
+      officer, ScheduleSurvey{"2026-03-11",
+                              {"kecamatan_umkm@31.74.10", "kelurahan_economy@31.74.10.1002"}}));
+  // Someone on the team may record its result (the kecamatan's UMKM unit
+  // joins the survey, but record_survey is not its action).
+  const Decision observers =
+      w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}});
+  EXPECT_REFUSED(observers, "team_cannot_record");
+  if (observers.refusal)
+    EXPECT_NE(observers.refusal->message.find("kelurahan_economy"), std::string::npos)
+        << observers.refusal->message;
+}
+
+// The team the survey was scheduled with records its result; anyone else
+// has it rescheduled with them on the team first.
+TEST(Refusal, OnlyTheSurveyTeamRecordsTheSurvey) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyScheduled);
+  const std::string later = AddWorkingDays(w.now, 5, *w.gov.charter);
+  ASSERT_EQ(
+      w.Run(Officer("ptsp_officer"), ScheduleSurvey{later, {"ptsp_officer@" + std::string(kKel)}})
+          .events.size(),
+      1u);
+  const Decision outsider = w.Try(Officer("kelurahan_economy"), RecordSurvey{true, ""});
+  EXPECT_REFUSED(outsider, "not_on_survey_team");
+  if (outsider.refusal)
+    EXPECT_NE(outsider.refusal->message.find("reschedule"), std::string::npos)
+        << outsider.refusal->message;
+  // Checked after the role and the jurisdiction: a lurah is told the action
+  // is not theirs.
+  EXPECT_REFUSED(w.Try(Officer("lurah"), RecordSurvey{true, ""}), "role_not_permitted");
+  ASSERT_EQ(
+      w.Run(Officer("ptsp_officer"), ScheduleSurvey{later,
+                                                    {"ptsp_officer@" + std::string(kKel),
+                                                     "kelurahan_economy@" + std::string(kKel)}})
+          .events.size(),
+      1u);
+  EXPECT_ACCEPTED(w.Run(Officer("kelurahan_economy"), RecordSurvey{true, ""}));
 }
 
 // A scheduled survey is moved to another day or team by scheduling it

@@ -169,7 +169,9 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   std::vector<Step> steps = {
       {"verify-1", Officer("ptsp_officer"), VerifyDocuments{}, "documents_verified"},
       {"survey-1", Officer("ptsp_officer"),
-       ScheduleSurvey{test::SurveyDate(), {"ptsp_officer@" + std::string(kKel)}},
+       ScheduleSurvey{
+           test::SurveyDate(),
+           {"ptsp_officer@" + std::string(kKel), "kelurahan_economy@" + std::string(kKel)}},
        "survey_scheduled"},
       {"record-1", Officer("kelurahan_economy"), RecordSurvey{true, "fits"}, "surveyed"},
       {"recommend-1", Officer("lurah"), Recommend{"REK-1"}, "recommended"},

@@ -65,6 +65,10 @@ const id: Dict = {
   'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami sistem. Muat ulang halaman; bila terulang, laporkan kepada admin.',
   'apierr.team_outside_jurisdiction':
     'Ada anggota tim survei yang tidak bertugas di kelurahan permohonan ini. Isi tim dengan petugas kelurahan ini (rincian menyebut siapa).',
+  'apierr.team_cannot_record':
+    'Tidak ada anggota tim survei yang boleh mencatat hasil survei. Tambahkan petugas dengan peran pencatat survei (rincian menyebut perannya).',
+  'apierr.not_on_survey_team':
+    'Anda tidak termasuk tim survei yang dijadwalkan. Hasil survei dicatat oleh anggota tim; minta petugas PTSP menjadwalkan ulang survei dengan Anda di dalam tim.',
   'apierr.duplicate_entry':
     'Ada isian yang disebut dua kali (misalnya anggota tim yang sama, atau dokumen yang sama). Hapus yang berulang, lalu kirim lagi.',
   'apierr.already_exists': 'Permohonan ini sudah tercatat. Cari di antrean atau buka dengan ID-nya; jangan mengajukan ulang.',
@@ -432,6 +436,10 @@ const en: Dict = {
   'apierr.unknown_officer': 'A team member is not an enrolled officer. Check the officer IDs.',
   'apierr.team_outside_jurisdiction':
     'A survey team member does not work in this application’s kelurahan. Name officers of this kelurahan (the detail says who).',
+  'apierr.team_cannot_record':
+    'No one on the survey team may record its result. Add an officer of a role that records surveys (the detail names the roles).',
+  'apierr.not_on_survey_team':
+    'You are not on the scheduled survey team. A member of the team records the result; ask the PTSP officer to reschedule the survey with you on the team.',
   'apierr.duplicate_entry':
     'An entry is named twice (the same team member, say, or the same document). Remove the repeat, then send again.',
   'apierr.missing_field': 'A required field is empty. Fill it in.',
