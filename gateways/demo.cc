@@ -6,6 +6,7 @@
 #include <future>
 #include <random>
 
+#include "domain/calendar.h"
 #include "domain/decider.h"
 
 namespace pl {
@@ -99,12 +100,18 @@ class Generator {
       c.action = std::move(a);
       steps.push_back({t, std::move(c)});
     };
+    // An officer's next step: in office hours, and before now (false: the
+    // application waits for it now).
+    auto office = [&] {
+      t = OfficeHours(t);
+      return t < now_ - 3600 * 1000LL;
+    };
     // Waits within (or, now and then, beyond) the service level of a stage.
     auto wait = [&](const std::string& stage) {
       int sl = c_.service_days.count(stage) ? c_.service_days.at(stage) : 2;
       int days = Uniform() < 0.8 ? Pick(sl + 1) : sl + 1 + Pick(6);
       t += (days + days / 5 * 2) * kDay + Pick(5) * 3600 * 1000LL;
-      return t < now_ - 3600 * 1000LL;  // false: the application waits here now
+      return office();
     };
 
     SubmitApplication s;
@@ -126,7 +133,9 @@ class Generator {
     const bool incomplete = Uniform() < 0.2;
     if (incomplete) s.documents.pop_back();
     s.tracking_hash = HashToken(code);
-    const bool at_counter = Uniform() < 0.5;
+    // At the counter in office hours; online at any time.
+    const bool at_counter = Uniform() < 0.5 && OfficeHours(t) < now_ - 3600 * 1000LL;
+    if (at_counter) t = OfficeHours(t);
     cmd(at_counter ? "ptsp-" + slug : "applicant", at_counter ? "ptsp_officer" : "applicant", s);
 
     const double fate = Uniform();
@@ -140,24 +149,29 @@ class Generator {
     }
     if (fate < 0.08) {
       return cmd("kepala-ptsp-" + slug, "ptsp_head",
-                 Reject{"duplicate_application", "the business already holds an IUMK"});
+                 Reject{"duplicate_application", "usaha ini sudah memiliki IUMK"});
     }
     cmd("ptsp-" + slug, "ptsp_officer", VerifyDocuments{});
     if (!wait("documents_verified")) return;
     if (fate < 0.14) return cmd("applicant", "applicant", Withdraw{"pindah lokasi usaha"});
+    const std::string survey_date = AddWorkingDays(t, 2, c_);
     cmd("ptsp-" + slug, "ptsp_officer",
-        ScheduleSurvey{AddWorkingDays(t, 2, c_),
-                       {"ptsp-" + slug, "ekbang-" + slug, "umkm-kecamatan"}});
+        ScheduleSurvey{survey_date, {"ptsp-" + slug, "ekbang-" + slug, "umkm-kecamatan"}});
     if (!wait("survey_scheduled")) return;
+    // The team surveys on the day it was scheduled for, or later.
+    t = std::max<int64_t>(t, ParseDate(survey_date)->time_since_epoch().count() * kDay -
+                                 c_.utc_offset_minutes * 60000LL + (9 + Pick(5)) * 3600 * 1000LL);
+    if (!office()) return;
     const bool compliant = fate >= 0.24;
     cmd("ekbang-" + slug, "kelurahan_economy",
         RecordSurvey{compliant, compliant ? "lokasi sesuai zonasi" : "lokasi di zona hijau"});
     if (!wait("surveyed")) return;
     if (!compliant) {
       return cmd("lurah-" + slug, "lurah",
-                 DeclineRecommendation{"the location does not fit its zoning (RDTR)"});
+                 DeclineRecommendation{"lokasi tidak sesuai peruntukan zonasi (RDTR)"});
     }
-    cmd("lurah-" + slug, "lurah", Recommend{"123/" + std::to_string(i) + "/" + slug});
+    cmd("lurah-" + slug, "lurah",
+        Recommend{"503/" + std::to_string(100 + i) + "/REK/" + LocalDate(t, c_).substr(0, 4)});
     if (!wait("recommended")) return;
     cmd("kepala-ptsp-" + slug, "ptsp_head", IssuePermit{});
     // Half the owners let the bank see their permit (a loan); a few change
@@ -170,9 +184,11 @@ class Generator {
     }
     if (fate > 0.95) {
       t += (20 + Pick(30)) * kDay;
-      if (t < now_)
-        cmd("kepala-ptsp-" + slug, "ptsp_head",
-            Revoke{"the business no longer operates at the premises"});
+      t = OfficeHours(t);
+      const char* grounds[] = {"usaha tidak lagi beroperasi di lokasi",
+                               "lokasi usaha pindah tanpa pemberitahuan",
+                               "izin dipakai untuk usaha lain"};
+      if (t < now_) cmd("kepala-ptsp-" + slug, "ptsp_head", Revoke{grounds[Pick(3)]});
     }
   }
 
@@ -182,6 +198,20 @@ class Generator {
   static std::string Slug(std::string s) {
     for (auto& ch : s) ch = ch == ' ' ? '-' : static_cast<char>(std::tolower(ch));
     return s;
+  }
+  // `t`, or the next moment in office hours (08:00 to 16:00 in the
+  // charter's time zone, on a working day of its calendar): when officers
+  // act.
+  int64_t OfficeHours(int64_t t) {
+    const int64_t off = c_.utc_offset_minutes * 60000LL, hour = 3600 * 1000LL;
+    for (;;) {
+      const int64_t local = t + off, midnight = local - local % kDay;
+      const bool working =
+          IsWorkingDay(std::chrono::sys_days(std::chrono::days(midnight / kDay)), c_);
+      if (working && local - midnight >= 8 * hour && local - midnight < 16 * hour) return t;
+      const int64_t next = working && local - midnight < 8 * hour ? midnight : midnight + kDay;
+      t = next + 8 * hour + Pick(120) * 60000LL - off;
+    }
   }
   int Pick(size_t n) {
     return static_cast<int>(std::uniform_int_distribution<size_t>(0, n - 1)(rng_));
