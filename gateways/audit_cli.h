@@ -81,6 +81,10 @@ struct AuditReport {
   bool vouched() const { return checkpoints_verified > 0 || events == 0; }
 };
 
+// The refusal of a data directory that holds no ledger (code
+// invalid_argument): what a ledger's directory holds, and what makes one.
+Status NoLedgerIn(const std::string& data_dir);
+
 Result<AuditReport> AuditVerify(const AuditOptions& options);
 void PrintAuditReport(const AuditReport& report, std::ostream& out);
 

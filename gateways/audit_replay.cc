@@ -114,11 +114,19 @@ void PrintReplayDifferences(const ReplayResult& r, std::ostream& out) {
     out << "  ... and more (the first " << ReplayResult::kMaxDifferences << " are shown)\n";
 }
 
+Status NoLedgerIn(const std::string& data_dir) {
+  return Status("invalid_argument",
+                "no ledger in " + data_dir +
+                    ": a ledger's data directory holds its event log (log/, the embedded "
+                    "ledger) or, on Kafka, its views (views/); give --data the directory that "
+                    "`permitledger serve` or `permitledger demo` was started with");
+}
+
 Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   const fs::path dir(lo.data_dir);
   if (output.empty()) output = (dir / "views.replay").string();
   if (!fs::exists(dir / (lo.kafka.bootstrap.empty() ? "log" : "views")))
-    return Status("invalid_argument", "no ledger in " + lo.data_dir);
+    return NoLedgerIn(lo.data_dir);
   if (Status s = CheckReplayOutput(dir, output); !s.ok()) return s;
   fs::remove_all(output);
   lo.follow = false;

@@ -37,8 +37,7 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
                    const std::string& format, std::ostream& out) {
   if (format != "csv" && format != "jsonl")
     return Status("invalid_argument", "--format must be csv or jsonl");
-  if (!fs::exists(fs::path(data_dir) / "log"))
-    return Status("invalid_argument", "no ledger in " + data_dir);
+  if (!fs::exists(fs::path(data_dir) / "log")) return NoLedgerIn(data_dir);
   LedgerOptions lo;
   lo.data_dir = data_dir;
   lo.follow = false;

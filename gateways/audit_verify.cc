@@ -215,7 +215,7 @@ Status Auditor::Run() {
   const auto start = std::chrono::steady_clock::now();
   const std::string& dir = options_.data_dir;
   if (!fs::exists(fs::path(dir) / "log") && options_.kafka.bootstrap.empty())
-    return Status("invalid_argument", "no ledger in " + dir);
+    return NoLedgerIn(dir);
   std::string vkey = options_.verifier_key;
   if (vkey.empty()) vkey = ReadFirstLine(CheckpointPublisher::PublicKeyPath(dir));
   auto key = ParseVerifierKey(vkey);
