@@ -1094,6 +1094,87 @@ TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
 }
 
+// A null is no value: refused as the wrong type, naming the field, for a
+// client whose variable was unset would otherwise have its request taken
+// without the field (a command_id: a second application on a retry).
+TEST_F(ApiTest, ANullFieldIsRefusedNamingItAndChangesNothing) {
+  const std::string id = Verified("null-fields");
+  const uint64_t end = LogEnd();
+  auto expect_null_refused = [&](const HttpResult& r, const std::string& field) {
+    EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "wrong_type") << field << ": " << r.body;
+    const std::string message = r.json()["error"].value("message", "");
+    EXPECT_NE(message.find("'" + field + "' is null, which is not a value for it"),
+              std::string::npos)
+        << message;
+  };
+  for (const std::string field : {"command_id", "applicant", "documents", "kelurahan"}) {
+    json app = Application("null-" + field, kUlujami);
+    app[field] = nullptr;
+    expect_null_refused(client_.Post("/v1/applications", app), field);
+  }
+  json app = Application("null-phone", kUlujami);
+  app["applicant"]["phone"] = nullptr;
+  expect_null_refused(client_.Post("/v1/applications", app), "applicant.phone");
+  expect_null_refused(Act(id, Token("ptsp-ulujami"),
+                          {{"action", "verify_documents"},
+                           {"command_id", "null-v"},
+                           {"expected_version", nullptr}}),
+                      "expected_version");
+  expect_null_refused(
+      Act(id, Token("ptsp-ulujami"),
+          {{"action", "schedule_survey"}, {"command_id", nullptr}, {"date", SurveyDate()}}),
+      "command_id");
+  expect_null_refused(
+      client_.Post(
+          "/v1/officers",
+          {{"id", "null-officer"}, {"name", "N"}, {"role", "auditor"}, {"command_id", nullptr}},
+          ledger_->admin_token()),
+      "command_id");
+  EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
+}
+
+// The codes docs/api.md gives: an empty command_id is invalid text, a list
+// item too long in characters is field_too_long, an officer id past 64
+// characters is an invalid officer id.
+TEST_F(ApiTest, TextRulesAnswerWithTheCodesTheDocsName) {
+  const std::string id = Verified("text-rules");
+  const uint64_t end = LogEnd();
+  auto expect = [](const HttpResult& r, int status, const std::string& code,
+                   const std::string& said) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], code) << r.body;
+    EXPECT_NE(r.json()["error"].value("message", "").find(said), std::string::npos) << r.body;
+  };
+  json app = Application("", kUlujami);
+  expect(client_.Post("/v1/applications", app), 400, "invalid_text",
+         "1 to 128 printable ASCII characters");
+  expect(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", ""}}), 400,
+         "invalid_text", "'command_id' is empty");
+  const std::string long_item(300, 'x');
+  expect(Act(id, Token("ptsp-ulujami"),
+             {{"action", "schedule_survey"},
+              {"command_id", "text-rules-s"},
+              {"date", SurveyDate()},
+              {"team", {"ekbang-ulujami", long_item}}}),
+         400, "field_too_long", "item 2 of 'team' is longer than 200 characters");
+  expect(Act(id, Token("ptsp-ulujami"),
+             {{"action", "schedule_survey"},
+              {"command_id", "text-rules-t"},
+              {"date", SurveyDate()},
+              {"team", {1}}}),
+         400, "wrong_type", "every item of 'team' must be a string");
+  app = Application("text-rules-docs", kUlujami);
+  app["documents"] = {long_item};
+  expect(client_.Post("/v1/applications", app), 400, "field_too_long",
+         "item 1 of 'documents' is longer than 200 characters");
+  expect(client_.Post("/v1/officers",
+                      {{"id", std::string(65, 'a')}, {"name", "N"}, {"role", "auditor"}},
+                      ledger_->admin_token()),
+         422, "invalid_officer_id", "1 to 64");
+  EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
