@@ -1175,6 +1175,20 @@ TEST_F(ApiTest, TextRulesAnswerWithTheCodesTheDocsName) {
   EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
 }
 
+// A body cut short names no byte past its end: it says the body ends early.
+TEST_F(ApiTest, ABodyCutShortIsSaidToEndBeforeTheJsonIsComplete) {
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/v1/applications"}, {"PUT", "/v1/charter"}}) {
+    for (const char* body : {R"({"kelurahan":)", "{"}) {
+      auto r = client_.Request(method, target, body, ledger_->admin_token());
+      EXPECT_GE(r.status, 400) << r.body;
+      const std::string message = r.json()["error"].value("message", "");
+      EXPECT_NE(message.find("ends before the JSON is complete"), std::string::npos) << message;
+      EXPECT_EQ(message.find("at byte"), std::string::npos) << message;
+    }
+  }
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
