@@ -1189,6 +1189,27 @@ TEST_F(ApiTest, ABodyCutShortIsSaidToEndBeforeTheJsonIsComplete) {
   }
 }
 
+// Numbers in a query are written without leading zeroes, and a feed's
+// cursor stops at 2^63-1 (docs/feeds.md), whether in ?after= or in
+// Last-Event-ID.
+TEST_F(ApiTest, QueryNumbersAreRefusedWithLeadingZeroesOrPastTheirRange) {
+  EXPECT_EQ(client_.Get("/v1/charter?version=1").status, 200);
+  auto r = client_.Get("/v1/charter?version=01");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  EXPECT_NE(r.body.find("without leading zeroes"), std::string::npos) << r.body;
+  const std::string admin = ledger_->admin_token();
+  EXPECT_EQ(client_.Get("/v1/feeds/bank-dki?after=9223372036854775807", admin).status, 200);
+  r = client_.Get("/v1/feeds/bank-dki?after=9223372036854775808", admin);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  EXPECT_NE(r.body.find("9223372036854775807"), std::string::npos) << r.body;
+  r = client_.Request("GET", "/v1/feeds/bank-dki", "", admin,
+                      {{"Last-Event-ID", "9223372036854775808"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
