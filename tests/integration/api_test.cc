@@ -1210,6 +1210,42 @@ TEST_F(ApiTest, QueryNumbersAreRefusedWithLeadingZeroesOrPastTheirRange) {
   EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
 }
 
+// The QR code of a permit number typed in small letters is the permit's, as
+// its verification is.
+TEST_F(ApiTest, AQrCodeIsFoundForAPermitNumberInSmallLetters) {
+  const std::string id = Verified("qr-lower");
+  const auto officer = Token("ptsp-ulujami");
+  ASSERT_EQ(Act(id, officer,
+                {{"action", "schedule_survey"},
+                 {"command_id", "qr-lower-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ekbang-ulujami"}}})
+                .status,
+            200);
+  ASSERT_EQ(
+      Act(id, Token("ekbang-ulujami"),
+          {{"action", "record_survey"}, {"command_id", "qr-lower-r"}, {"zoning_compliant", true}})
+          .status,
+      200);
+  ASSERT_EQ(Act(id, Token("lurah-ulujami"),
+                {{"action", "recommend"}, {"command_id", "qr-lower-l"}, {"letter_number", "7/REK"}})
+                .status,
+            200);
+  auto r =
+      Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "qr-lower-i"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string number = client_.Get("/v1/permits/" + id, officer).json()["permit_number"];
+  const std::string encoded = std::regex_replace(number, std::regex("/"), "%2F");
+  std::string lower = encoded;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  auto qr = client_.Get("/v1/public/verify/" + encoded + "/qr");
+  ASSERT_EQ(qr.status, 200) << qr.body;
+  auto typed = client_.Get("/v1/public/verify/" + lower + "/qr");
+  EXPECT_EQ(typed.status, 200) << typed.body;
+  EXPECT_EQ(typed.body, qr.body);
+  EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing/qr").status, 404);
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
