@@ -1246,6 +1246,24 @@ TEST_F(ApiTest, AQrCodeIsFoundForAPermitNumberInSmallLetters) {
   EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing/qr").status, 404);
 }
 
+// A server started on the data directory of a running one is told to stop
+// that one or start a new ledger elsewhere, never to serve a copy (two live
+// ledgers with one signing key would sign diverging histories); the offline
+// tools may read a copy.
+TEST_F(ApiTest, ASecondServerOnADataDirectoryInUseIsNotToldToServeACopy) {
+  std::string out;
+  EXPECT_EQ(
+      RunLedger({"serve", "--data", *data_, "--listen", "127.0.0.1:" + std::to_string(FreePort())},
+                &out),
+      1);
+  EXPECT_NE(out.find("another process holds it"), std::string::npos) << out;
+  EXPECT_NE(out.find("new, separate ledger"), std::string::npos) << out;
+  EXPECT_EQ(out.find("work on a copy"), std::string::npos) << out;
+  EXPECT_NE(RunLedger({"replay", "--data", *data_}, &out), 0);
+  EXPECT_NE(out.find("work on a copy of the data directory"), std::string::npos) << out;
+  EXPECT_EQ(client_.Get("/healthz").status, 200);
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
