@@ -1389,5 +1389,76 @@ TEST(Serve, AllClientsTogetherHoldAtMostTheirShare) {
       << said;
 }
 
+// A mistyped subcommand is named, with the subcommands there are.
+TEST(CommandLine, AMistypedSubcommandIsNamedWithTheSubcommandsThereAre) {
+  std::string out;
+  EXPECT_EQ(RunLedger({"srve"}, &out), 1);
+  EXPECT_NE(out.find("\"srve\" is not a subcommand"), std::string::npos) << out;
+  EXPECT_NE(out.find("serve, demo, replay, audit, verify-permit"), std::string::npos) << out;
+  EXPECT_EQ(RunLedger({"audit", "verfy", "--data", TempDir("verfy")}, &out), 1);
+  EXPECT_NE(out.find("permitledger audit: \"verfy\" is not a subcommand"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("verify, replay, trail"), std::string::npos) << out;
+  EXPECT_EQ(RunLedger({"audit"}, &out), 1);
+  EXPECT_NE(out.find("needs a subcommand: verify, replay, trail"), std::string::npos) << out;
+}
+
+// --listen takes a numeric address (IPv6 in brackets) or localhost and a
+// port of 1 to 65535, and says which part is wrong; nothing is opened first.
+TEST(Serve, AListenAddressIsReadWhollyAndItsFaultNamed) {
+  const std::string dir = TempDir("listen") + "/data";
+  for (const auto& [listen, said] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.1:18283junk", "the port must be a number from 1 to 65535"},
+           {"127.0.0.1:99999", "the port must be a number from 1 to 65535"},
+           {"127.0.0.1", "names no port"},
+           {"::1:18283", "in brackets, such as [::1]:8080"},
+           {"ledger.example:18283", "is not a numeric IPv4 or IPv6 address"}}) {
+    std::string out;
+    EXPECT_EQ(RunLedger({"serve", "--data", dir, "--listen", listen}, &out), 1) << listen;
+    EXPECT_NE(out.find(said), std::string::npos) << listen << ": " << out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  // localhost and [::1] are read: what refuses them here is the port in use.
+  LedgerProcess busy(TempDir("listen-busy"));
+  std::string out;
+  EXPECT_EQ(
+      RunLedger({"serve", "--data", dir, "--listen", "localhost:" + std::to_string(busy.port())},
+                &out),
+      1);
+  EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + std::to_string(busy.port())),
+            std::string::npos)
+      << out;
+  const int v6 = ::socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  socklen_t len = sizeof addr;
+  if (v6 < 0 || ::bind(v6, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(v6, 1) != 0 || ::getsockname(v6, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (v6 >= 0) ::close(v6);
+    GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  const std::string port = std::to_string(ntohs(addr.sin6_port));
+  EXPECT_EQ(RunLedger({"serve", "--data", dir, "--listen", "[::1]:" + port}, &out), 1);
+  EXPECT_NE(out.find("cannot listen on [::1]:" + port), std::string::npos) << out;
+  ::close(v6);
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// --web naming a folder without pages is said at start, and the 404 names
+// the folder and the option.
+TEST(Serve, AWebFolderWithoutPagesIsSaidAtStartAndInTheNotFound) {
+  LedgerProcess ledger(TempDir("web-none"), {"serve", "--web", "/nonexistent-web"});
+  HttpClient client(ledger.port());
+  auto r = client.Get("/");
+  EXPECT_EQ(r.status, 404) << r.body;
+  const std::string message = r.json()["error"].value("message", "");
+  EXPECT_NE(message.find("/nonexistent-web"), std::string::npos) << message;
+  EXPECT_NE(message.find("--web"), std::string::npos) << message;
+  const std::string said = ReadFile(ledger.output_path());
+  EXPECT_NE(said.find("--web /nonexistent-web: the folder holds no index.html"), std::string::npos)
+      << said;
+}
+
 }  // namespace
 }  // namespace pl::test
