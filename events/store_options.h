@@ -10,6 +10,9 @@
 #include <rocksdb/table.h>
 
 #include <string>
+#include <string_view>
+
+#include "events/result.h"
 
 namespace pl {
 
@@ -29,15 +32,39 @@ inline rocksdb::Options StoreOptions(size_t block_cache_bytes = 0) {
   return o;
 }
 
+// How a message about a store whose lock another process holds ends, until
+// WithHeldAdvice adds what to do.
+inline constexpr std::string_view kHeldByAnotherProcess =
+    " (another process holds it, a running permitledger perhaps)";
+
+// Who opened a store: what to do when another process holds it depends on
+// it. An offline tool (replay, audit) may read a copy of the data
+// directory; a server may not be pointed at one, for two live ledgers with
+// one signing key would sign diverging histories.
+enum class StoreOpener { kServer, kOfflineTool };
+
+// `s`, and if it says another process holds a store, what `opener` can do.
+inline Status WithHeldAdvice(Status s, StoreOpener opener) {
+  std::string m = s.message();
+  if (s.ok() || !m.ends_with(kHeldByAnotherProcess)) return s;
+  m.pop_back();  // the ")"
+  m += opener == StoreOpener::kOfflineTool
+           ? ": stop it, or work on a copy of the data directory)"
+           : ": stop it first, or give --data another directory to start a new, separate "
+             "ledger; never serve a copy of this one beside it)";
+  return Status(s.code(), std::move(m));
+}
+
 // Why a store at `path` did not open, for a person to act on: RocksDB's
-// reason, and what to do when another process holds the store's lock (a
-// running server, while an offline tool is started on its directory).
+// reason, and, when another process holds the store's lock (a running
+// server), that it does (the opener adds what to do: WithHeldAdvice).
 inline std::string OpenFailure(const std::string& what, const std::string& path,
                                const rocksdb::Status& s) {
   std::string m = "cannot open " + what + " at " + path + ": " + s.ToString();
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
-    m += " (another process holds it, a running permitledger perhaps: stop it, or work on a "
-         "copy of the data directory)";
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    m += kHeldByAnotherProcess;
+    return m;
+  }
   if (s.IsCorruption())
     m += " (the store's files are damaged: nothing was changed in them; restore the data "
          "directory from a backup, and keep this copy for an audit)";

@@ -61,10 +61,19 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
     if (!IsUtf8(text))
       return Status("malformed_json",
                     "is not valid JSON (its text is not UTF-8: send it encoded as UTF-8)");
-    return Status("malformed_json",
-                  "is not valid JSON: the error is at byte " + std::to_string(e.byte) + " of " +
-                      std::to_string(text.size()) +
-                      (text.empty() ? " (the body is empty: send a JSON object)" : ""));
+    if (text.empty())
+      return Status("malformed_json", "is not valid JSON (the body is empty: send a JSON object)");
+    // The parser reads one byte past the end before it finds the text cut
+    // short: a position past the end names no byte of it.
+    if (e.byte > text.size())
+      return Status("malformed_json",
+                    "is not valid JSON: the body ends before the JSON is complete (it stops "
+                    "after " +
+                        std::to_string(text.size()) +
+                        " bytes, with a value, a list or an object still open): send all of it");
+    return Status("malformed_json", "is not valid JSON: the error is at byte " +
+                                        std::to_string(e.byte) + " of " +
+                                        std::to_string(text.size()));
   }
   if (too_deep)
     return Status("malformed_json", "nests objects and arrays more than " +

@@ -3,6 +3,7 @@
 // feed itself as Server-Sent Events (GET /v1/feeds/{subscriber}), whose
 // long polls (?wait=) one thread answers.
 #include <algorithm>
+#include <cstdint>
 
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
@@ -57,11 +58,15 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                  "the request has two Last-Event-ID headers; send one"));
   if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
   const auto limit_text = query.Get("limit"), wait_text = query.Get("wait");
+  // A decimal number from 0 to 2^63-1 (docs/feeds.md: a cursor a client
+  // keeps in a signed 64-bit integer); nullopt otherwise.
   auto number = [](const std::optional<std::string>& t, uint64_t dflt) -> std::optional<uint64_t> {
     if (!t) return dflt;
     if (t->empty() || t->size() > 19 || !std::all_of(t->begin(), t->end(), ::isdigit))
       return std::nullopt;
-    return std::stoull(*t);
+    const uint64_t v = std::stoull(*t);
+    if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return v;
   };
   if (!number(query_after, 0)) after_text = query_after;  // named in the error below
   auto after = number(after_text, 0);
@@ -73,8 +78,8 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   auto shown = [](const std::optional<std::string>& t) { return "\"" + t->substr(0, 40) + "\""; };
   if (!after)
     return invalid(
-        "Last-Event-ID (or ?after=) must be a message sequence number (0 for the "
-        "start), got " +
+        "Last-Event-ID (or ?after=) must be a message sequence number from 0 (the start) "
+        "to 9223372036854775807 (2^63-1), got " +
         shown(after_text));
   if (!limit || *limit == 0 || *limit > kFeedPage)
     return invalid("?limit= must be a number from 1 to " + std::to_string(kFeedPage) + ", got " +

@@ -5,7 +5,11 @@
 namespace pl {
 
 std::optional<InputError> CommandIdError(const std::string& id) {
-  if (id.empty()) return InputError{"missing_field", "the field 'command_id' must not be empty"};
+  // Empty is a text the rule refuses, not a field left out (docs/api.md).
+  if (id.empty())
+    return InputError{"invalid_text",
+                      "the field 'command_id' is empty: it must be 1 to 128 printable ASCII "
+                      "characters without spaces (a UUID will do)"};
   if (!std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7F; }))
     return InputError{"invalid_text",
                       "the field 'command_id' must be printable ASCII characters without spaces "

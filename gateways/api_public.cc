@@ -36,18 +36,10 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
 }
 
 void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Respond respond) {
-  // Permit numbers are written in capitals; a clerk may type them in any
-  // case (the register's search does not mind either).
-  std::string number = typed;
+  // The number as issued (a clerk may type it in small letters), as the QR
+  // code's endpoint finds it.
+  const std::string number = TransparencyGateway(ledger_).IssuedNumber(typed);
   auto entry = ledger_.queries().RegisterEntry(number);
-  if (!entry) {
-    std::transform(number.begin(), number.end(), number.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (auto upper = ledger_.queries().RegisterEntry(number))
-      entry = std::move(upper);
-    else
-      number = typed;
-  }
   auto charter = ledger_.governance()->charter;
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);

@@ -280,8 +280,9 @@ std::string HttpServer::Listen() {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
-           ": " + ec.message();
+    return "cannot listen on " +
+           (address.is_v6() ? "[" + impl_->options.host + "]" : impl_->options.host) + ":" +
+           std::to_string(impl_->options.port) + ": " + ec.message();
   impl_->Accept();
   return "";
 }

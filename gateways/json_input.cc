@@ -29,19 +29,29 @@ void JsonInput::Fail(std::string code, std::string message) {
   if (!error_->has_value()) *error_ = InputError{std::move(code), std::move(message)};
 }
 
-const nlohmann::json* JsonInput::Field(const std::string& field, bool required) {
+const nlohmann::json* JsonInput::Field(const std::string& field, bool required,
+                                       std::string_view what) {
   seen_.insert(field);
   if (!ok() || !value_.is_object()) return nullptr;
   auto it = value_.find(field);
-  if (it == value_.end() || it->is_null()) {
+  if (it == value_.end()) {
     if (required) Fail("missing_field", "the field '" + Name(field) + "' is required");
+    return nullptr;
+  }
+  // A null is no value, and not the field left out either: a client whose
+  // variable was unset would otherwise have its request taken without it
+  // (a command_id: a second application on a retry).
+  if (it->is_null()) {
+    Fail("wrong_type", "the field '" + Name(field) +
+                           "' is null, which is not a value for it: " + "send " +
+                           std::string(what) + (required ? "" : ", or leave the field out"));
     return nullptr;
   }
   return &*it;
 }
 
 JsonInput JsonInput::Object(const std::string& field, bool required) {
-  const nlohmann::json* f = Field(field, required);
+  const nlohmann::json* f = Field(field, required, "an object");
   if (f && !f->is_object()) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be an object");
     f = nullptr;
@@ -62,7 +72,7 @@ bool JsonInput::CheckText(const std::string& field, const std::string& s) {
 }
 
 std::string JsonInput::String(const std::string& field, bool required, size_t max_len) {
-  const nlohmann::json* f = Field(field, required);
+  const nlohmann::json* f = Field(field, required, "a string");
   if (!f) return "";
   if (!f->is_string()) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be a string");
@@ -79,15 +89,17 @@ std::string JsonInput::String(const std::string& field, bool required, size_t ma
 }
 
 std::optional<std::string> JsonInput::OptionalString(const std::string& field, size_t max_len) {
-  if (!value_.is_object() || !value_.contains(field) || value_[field].is_null()) {
+  if (!value_.is_object() || !value_.contains(field)) {
     seen_.insert(field);
     return std::nullopt;
   }
-  return String(field, true, max_len);
+  std::string s = String(field, /*required=*/false, max_len);
+  if (!ok()) return std::nullopt;
+  return s;
 }
 
 int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min, int64_t max) {
-  const nlohmann::json* f = Field(field, required);
+  const nlohmann::json* f = Field(field, required, "a whole number");
   if (!f) return 0;
   // A whole number past 64 bits reaches here as a floating-point one.
   if (f->is_number_float() && std::abs(f->get<double>()) >= 9.2e18) {
@@ -115,14 +127,8 @@ int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min,
 
 std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
   // Left out is no value; a null is a mistake (for expected_version it would
-  // silently turn the version check off).
-  if (value_.is_object() && value_.contains(field) && value_[field].is_null()) {
-    seen_.insert(field);
-    Fail("wrong_type", "the field '" + Name(field) +
-                           "' must be a whole number of 0 or more, or left out; not null");
-    return std::nullopt;
-  }
-  const nlohmann::json* f = Field(field, false);
+  // silently turn the version check off): Field refuses it.
+  const nlohmann::json* f = Field(field, false, "a whole number of 0 or more");
   if (!f) return std::nullopt;
   if (f->is_number_float() && f->get<double>() >= 1.8e19) {
     Fail("wrong_type", "the field '" + Name(field) + "' is too large");
@@ -137,7 +143,7 @@ std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
 }
 
 bool JsonInput::Bool(const std::string& field, bool required) {
-  const nlohmann::json* f = Field(field, required);
+  const nlohmann::json* f = Field(field, required, "true or false");
   if (!f) return false;
   if (!f->is_boolean()) {
     Fail("wrong_type", "the field '" + Name(field) + "' must be true or false");
@@ -147,7 +153,7 @@ bool JsonInput::Bool(const std::string& field, bool required) {
 }
 
 std::vector<std::string> JsonInput::Strings(const std::string& field, bool required) {
-  const nlohmann::json* f = Field(field, required);
+  const nlohmann::json* f = Field(field, required, "a list of strings");
   std::vector<std::string> out;
   if (!f) return out;
   if (!f->is_array() || f->size() > 100) {
@@ -155,12 +161,19 @@ std::vector<std::string> JsonInput::Strings(const std::string& field, bool requi
     return out;
   }
   for (const auto& e : *f) {
-    if (!e.is_string() || Utf8Length(e.get_ref<const std::string&>()) > 200) {
+    if (!e.is_string()) {
       Fail("wrong_type",
            "every item of '" + Name(field) + "' must be a string of at most 200 characters");
       return {};
     }
-    if (!CheckText(field, e.get_ref<const std::string&>())) return {};
+    const auto& item = e.get_ref<const std::string&>();
+    if (!CheckText(field, item)) return {};
+    if (item.size() > 200 && Utf8Length(item) > 200) {
+      Fail("field_too_long", "item " + std::to_string(out.size() + 1) + " of '" + Name(field) +
+                                 "' is longer than 200 characters (it has " +
+                                 std::to_string(Utf8Length(item)) + ")");
+      return {};
+    }
     out.push_back(e.get<std::string>());
   }
   return out;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pl {
@@ -42,7 +43,9 @@ class JsonInput {
   JsonInput(nlohmann::json value, std::string path,
             std::shared_ptr<std::optional<InputError>> error)
       : value_(std::move(value)), path_(std::move(path)), error_(std::move(error)) {}
-  const nlohmann::json* Field(const std::string& field, bool required);
+  // The field's value, or null when it is absent (and missing_field if
+  // `required`) or null (wrong_type: `what` names what to send instead).
+  const nlohmann::json* Field(const std::string& field, bool required, std::string_view what);
   void Fail(std::string code, std::string message);
   // False (and fails invalid_text) when `s` holds a control character.
   bool CheckText(const std::string& field, const std::string& s);

@@ -19,6 +19,7 @@
 #include "events/hex.h"
 #include "events/kafka_log.h"
 #include "events/secret_file.h"
+#include "events/store_options.h"
 #include "gateways/crockford.h"
 #include "gateways/kafka_backend.h"
 #include "projections/audit_projection.h"
@@ -116,9 +117,15 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (kafka)
     for (const char* name : {"admin.token", "keys"})
       if (!fs::exists(dir / name, ec)) made.push_back(dir / name);
+  // A read-only log is an offline tool's (replay, audit trail); a server
+  // writes to it.
+  const StoreOpener opener =
+      options.read_only_log ? StoreOpener::kOfflineTool : StoreOpener::kServer;
   auto ledger = OpenHere(std::move(options));
-  if (!ledger.ok())
+  if (!ledger.ok()) {
     for (const auto& path : made) fs::remove_all(path, ec);
+    return WithHeldAdvice(ledger.status(), opener);
+  }
   return ledger;
 }
 

@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <fstream>
@@ -27,18 +29,75 @@ namespace {
 
 using namespace pl;
 
-bool ParseListen(const std::string& listen, HttpServerOptions& o) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return false;
-  o.host = listen.substr(0, colon);
-  try {
-    int port = std::stoi(listen.substr(colon + 1));
-    if (port < 0 || port > 65535) return false;
-    o.port = static_cast<unsigned short>(port);
-  } catch (...) {
-    return false;
+// Reads --listen HOST:PORT into `o`: HOST a numeric IPv4 address, an IPv6
+// one in brackets ([::1]:8080), or localhost (127.0.0.1); PORT 1 to 65535,
+// or 0 for any free port. What is wrong with it, or "".
+std::string ParseListen(const std::string& listen, HttpServerOptions& o) {
+  const std::string form =
+      " (--listen is HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)";
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return "--listen " + listen + " names no port" + form;
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    if (host.find(':') == std::string::npos)
+      return "--listen " + listen + ": only an IPv6 address is written in brackets" + form;
+  } else if (host.find(':') != std::string::npos) {
+    return "--listen " + listen + ": write an IPv6 address in brackets, such as [::1]:8080";
   }
-  return true;
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec)
+    return "--listen " + listen + ": \"" + host +
+           "\" is not a numeric IPv4 or IPv6 address (host names other than localhost are not "
+           "looked up)" +
+           form;
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) ||
+      std::stoi(port) > 65535)
+    return "--listen " + listen +
+           ": the port must be a number from 1 to 65535 (or 0 for any free "
+           "port), got \"" +
+           port + "\"";
+  o.host = host;
+  o.port = static_cast<unsigned short>(std::stoi(port));
+  return "";
+}
+
+// A host as it is written in a URL: an IPv6 address in brackets.
+std::string UrlHost(const std::string& host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+// The subcommand words of argv that name none: "unknown subcommand ..." with
+// the subcommands there are, or "" (CLI11 itself says only "A subcommand is
+// required" when the word is mistyped).
+std::string UnknownSubcommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  std::string path = "permitledger";
+  auto names = [](CLI::App* a) {
+    std::string list;
+    for (CLI::App* sub : a->get_subcommands([](CLI::App*) { return true; }))
+      list += (list.empty() ? "" : ", ") + sub->get_name();
+    return list;
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.starts_with("-") || at->get_subcommands([](CLI::App*) { return true; }).empty())
+      return "";
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+      if (sub->get_name() == word) next = sub;
+    if (!next)
+      return path + ": \"" + word + "\" is not a subcommand; the subcommands are " + names(at) +
+             " (" + path + " --help)";
+    at = next;
+    path += " " + word;
+  }
+  if (at->get_require_subcommand_min() > 0)
+    return path + " needs a subcommand: " + names(at) + " (" + path + " --help)";
+  return "";
 }
 
 // --kafka and its companions, for serve, demo and replay (docs/kafka.md).
@@ -83,8 +142,8 @@ int Serve(const std::string& listen, const std::string& web, int threads, size_t
   HttpServerOptions o;
   o.max_connections_per_client = per_client;
   o.max_connections = max_connections;
-  if (!ParseListen(listen, o))
-    return Fail(Status("invalid_argument", "--listen must be HOST:PORT"));
+  if (std::string bad = ParseListen(listen, o); !bad.empty())
+    return Fail(Status("invalid_argument", bad));
   boost::asio::io_context io(threads);
   StaticFiles pages(web);
   // Set before the io_context runs, so before any request is handled.
@@ -99,7 +158,14 @@ int Serve(const std::string& listen, const std::string& web, int threads, size_t
   api->ServeWeb(&pages);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](auto, int) { io.stop(); });
-  spdlog::info("permitledger listening on http://{}:{}", o.host, server.port());
+  // A folder given (--web) that holds no pages is a mistyped path, said at
+  // once rather than by a 404 on the first visit.
+  if (web != DefaultWebDir() && !std::filesystem::exists(std::filesystem::path(web) / "index.html"))
+    spdlog::warn(
+        "--web {}: the folder holds no index.html, so the web pages are not served (GET / "
+        "answers 404); give --web the folder scripts/build-web.sh builds (web/dist)",
+        web);
+  spdlog::info("permitledger listening on http://{}:{}", UrlHost(o.host), server.port());
   if (on_ready) on_ready(server.port());
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
@@ -223,6 +289,10 @@ int main(int argc, char** argv) {
 
   // A usage error exits 1, as every other refusal of the command line does
   // (CLI11's own codes, 105 and up, would read as a tool's verdict).
+  if (std::string unknown = UnknownSubcommand(app, argc, argv); !unknown.empty()) {
+    std::cerr << unknown << "\n";
+    return 1;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -106,7 +106,9 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
                          "no such page or file: " + path +
                              (fs::exists(root_ / "index.html")
                                   ? ""
-                                  : " (the web pages are not built: run scripts/build-web.sh)"));
+                                  : " (there are no web pages in " + root_.string() +
+                                        ", the folder --web names: give --web the folder of the "
+                                        "built pages, or build them with scripts/build-web.sh)"));
   };
   std::error_code ec;
   const fs::path file = root_ / rel;

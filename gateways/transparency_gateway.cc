@@ -2,6 +2,8 @@
 
 #include <qrencode.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "gateways/url.h"
@@ -452,9 +454,17 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   return v;
 }
 
+std::string TransparencyGateway::IssuedNumber(const std::string& typed) const {
+  if (ledger_.queries().RegisterEntry(typed)) return typed;
+  std::string upper = typed;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return ledger_.queries().RegisterEntry(upper) ? upper : typed;
+}
+
 void TransparencyGateway::GetQr(const HttpRequest& req, const std::string& permit_number,
                                 const Respond& respond) {
-  json v = Verification(permit_number);
+  json v = Verification(IssuedNumber(permit_number));
   if (v.is_null())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "the log has issued no permit " + permit_number));

@@ -82,6 +82,11 @@ class TransparencyGateway {
   // checkpoint) and the "checkpoint" itself to a permit history answer
   // {"permit_id", "events": [...]}.
   void AddProofs(nlohmann::json& history);
+  // The permit number as issued, for one typed in any case: permit numbers
+  // are issued in capitals, and a clerk may type them in small letters (the
+  // register's search does not mind either). `typed` itself if the register
+  // knows neither it nor its capitals.
+  std::string IssuedNumber(const std::string& typed) const;
   // The "verification" block of an issued permit number: code, leaf, proof,
   // checkpoint, and the revocation's proof if revoked. Null if the log has
   // not issued that number.

@@ -1094,6 +1094,176 @@ TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
   EXPECT_EQ(client_.Get("/v1/worklist", Token("monitor")).json()["read_only"], true);
 }
 
+// A null is no value: refused as the wrong type, naming the field, for a
+// client whose variable was unset would otherwise have its request taken
+// without the field (a command_id: a second application on a retry).
+TEST_F(ApiTest, ANullFieldIsRefusedNamingItAndChangesNothing) {
+  const std::string id = Verified("null-fields");
+  const uint64_t end = LogEnd();
+  auto expect_null_refused = [&](const HttpResult& r, const std::string& field) {
+    EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "wrong_type") << field << ": " << r.body;
+    const std::string message = r.json()["error"].value("message", "");
+    EXPECT_NE(message.find("'" + field + "' is null, which is not a value for it"),
+              std::string::npos)
+        << message;
+  };
+  for (const std::string field : {"command_id", "applicant", "documents", "kelurahan"}) {
+    json app = Application("null-" + field, kUlujami);
+    app[field] = nullptr;
+    expect_null_refused(client_.Post("/v1/applications", app), field);
+  }
+  json app = Application("null-phone", kUlujami);
+  app["applicant"]["phone"] = nullptr;
+  expect_null_refused(client_.Post("/v1/applications", app), "applicant.phone");
+  expect_null_refused(Act(id, Token("ptsp-ulujami"),
+                          {{"action", "verify_documents"},
+                           {"command_id", "null-v"},
+                           {"expected_version", nullptr}}),
+                      "expected_version");
+  expect_null_refused(
+      Act(id, Token("ptsp-ulujami"),
+          {{"action", "schedule_survey"}, {"command_id", nullptr}, {"date", SurveyDate()}}),
+      "command_id");
+  expect_null_refused(
+      client_.Post(
+          "/v1/officers",
+          {{"id", "null-officer"}, {"name", "N"}, {"role", "auditor"}, {"command_id", nullptr}},
+          ledger_->admin_token()),
+      "command_id");
+  EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
+}
+
+// The codes docs/api.md gives: an empty command_id is invalid text, a list
+// item too long in characters is field_too_long, an officer id past 64
+// characters is an invalid officer id.
+TEST_F(ApiTest, TextRulesAnswerWithTheCodesTheDocsName) {
+  const std::string id = Verified("text-rules");
+  const uint64_t end = LogEnd();
+  auto expect = [](const HttpResult& r, int status, const std::string& code,
+                   const std::string& said) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], code) << r.body;
+    EXPECT_NE(r.json()["error"].value("message", "").find(said), std::string::npos) << r.body;
+  };
+  json app = Application("", kUlujami);
+  expect(client_.Post("/v1/applications", app), 400, "invalid_text",
+         "1 to 128 printable ASCII characters");
+  expect(Act(id, Token("ptsp-ulujami"), {{"action", "verify_documents"}, {"command_id", ""}}), 400,
+         "invalid_text", "'command_id' is empty");
+  const std::string long_item(300, 'x');
+  expect(Act(id, Token("ptsp-ulujami"),
+             {{"action", "schedule_survey"},
+              {"command_id", "text-rules-s"},
+              {"date", SurveyDate()},
+              {"team", {"ekbang-ulujami", long_item}}}),
+         400, "field_too_long", "item 2 of 'team' is longer than 200 characters");
+  expect(Act(id, Token("ptsp-ulujami"),
+             {{"action", "schedule_survey"},
+              {"command_id", "text-rules-t"},
+              {"date", SurveyDate()},
+              {"team", {1}}}),
+         400, "wrong_type", "every item of 'team' must be a string");
+  app = Application("text-rules-docs", kUlujami);
+  app["documents"] = {long_item};
+  expect(client_.Post("/v1/applications", app), 400, "field_too_long",
+         "item 1 of 'documents' is longer than 200 characters");
+  expect(client_.Post("/v1/officers",
+                      {{"id", std::string(65, 'a')}, {"name", "N"}, {"role", "auditor"}},
+                      ledger_->admin_token()),
+         422, "invalid_officer_id", "1 to 64");
+  EXPECT_EQ(LogEnd(), end) << "a refused request wrote to the log";
+}
+
+// A body cut short names no byte past its end: it says the body ends early.
+TEST_F(ApiTest, ABodyCutShortIsSaidToEndBeforeTheJsonIsComplete) {
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/v1/applications"}, {"PUT", "/v1/charter"}}) {
+    for (const char* body : {R"({"kelurahan":)", "{"}) {
+      auto r = client_.Request(method, target, body, ledger_->admin_token());
+      EXPECT_GE(r.status, 400) << r.body;
+      const std::string message = r.json()["error"].value("message", "");
+      EXPECT_NE(message.find("ends before the JSON is complete"), std::string::npos) << message;
+      EXPECT_EQ(message.find("at byte"), std::string::npos) << message;
+    }
+  }
+}
+
+// Numbers in a query are written without leading zeroes, and a feed's
+// cursor stops at 2^63-1 (docs/feeds.md), whether in ?after= or in
+// Last-Event-ID.
+TEST_F(ApiTest, QueryNumbersAreRefusedWithLeadingZeroesOrPastTheirRange) {
+  EXPECT_EQ(client_.Get("/v1/charter?version=1").status, 200);
+  auto r = client_.Get("/v1/charter?version=01");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  EXPECT_NE(r.body.find("without leading zeroes"), std::string::npos) << r.body;
+  const std::string admin = ledger_->admin_token();
+  EXPECT_EQ(client_.Get("/v1/feeds/bank-dki?after=9223372036854775807", admin).status, 200);
+  r = client_.Get("/v1/feeds/bank-dki?after=9223372036854775808", admin);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  EXPECT_NE(r.body.find("9223372036854775807"), std::string::npos) << r.body;
+  r = client_.Request("GET", "/v1/feeds/bank-dki", "", admin,
+                      {{"Last-Event-ID", "9223372036854775808"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+}
+
+// The QR code of a permit number typed in small letters is the permit's, as
+// its verification is.
+TEST_F(ApiTest, AQrCodeIsFoundForAPermitNumberInSmallLetters) {
+  const std::string id = Verified("qr-lower");
+  const auto officer = Token("ptsp-ulujami");
+  ASSERT_EQ(Act(id, officer,
+                {{"action", "schedule_survey"},
+                 {"command_id", "qr-lower-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ekbang-ulujami"}}})
+                .status,
+            200);
+  ASSERT_EQ(
+      Act(id, Token("ekbang-ulujami"),
+          {{"action", "record_survey"}, {"command_id", "qr-lower-r"}, {"zoning_compliant", true}})
+          .status,
+      200);
+  ASSERT_EQ(Act(id, Token("lurah-ulujami"),
+                {{"action", "recommend"}, {"command_id", "qr-lower-l"}, {"letter_number", "7/REK"}})
+                .status,
+            200);
+  auto r =
+      Act(id, Token("head-ulujami"), {{"action", "issue_permit"}, {"command_id", "qr-lower-i"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string number = client_.Get("/v1/permits/" + id, officer).json()["permit_number"];
+  const std::string encoded = std::regex_replace(number, std::regex("/"), "%2F");
+  std::string lower = encoded;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  auto qr = client_.Get("/v1/public/verify/" + encoded + "/qr");
+  ASSERT_EQ(qr.status, 200) << qr.body;
+  auto typed = client_.Get("/v1/public/verify/" + lower + "/qr");
+  EXPECT_EQ(typed.status, 200) << typed.body;
+  EXPECT_EQ(typed.body, qr.body);
+  EXPECT_EQ(client_.Get("/v1/public/verify/IUMK%2Fnothing/qr").status, 404);
+}
+
+// A server started on the data directory of a running one is told to stop
+// that one or start a new ledger elsewhere, never to serve a copy (two live
+// ledgers with one signing key would sign diverging histories); the offline
+// tools may read a copy.
+TEST_F(ApiTest, ASecondServerOnADataDirectoryInUseIsNotToldToServeACopy) {
+  std::string out;
+  EXPECT_EQ(
+      RunLedger({"serve", "--data", *data_, "--listen", "127.0.0.1:" + std::to_string(FreePort())},
+                &out),
+      1);
+  EXPECT_NE(out.find("another process holds it"), std::string::npos) << out;
+  EXPECT_NE(out.find("new, separate ledger"), std::string::npos) << out;
+  EXPECT_EQ(out.find("work on a copy"), std::string::npos) << out;
+  EXPECT_NE(RunLedger({"replay", "--data", *data_}, &out), 0);
+  EXPECT_NE(out.find("work on a copy of the data directory"), std::string::npos) << out;
+  EXPECT_EQ(client_.Get("/healthz").status, 200);
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
@@ -1216,6 +1386,77 @@ TEST(Serve, AllClientsTogetherHoldAtMostTheirShare) {
   std::ifstream log(ledger.output_path());
   const std::string said((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(said.find("connections are open, the most the server holds"), std::string::npos)
+      << said;
+}
+
+// A mistyped subcommand is named, with the subcommands there are.
+TEST(CommandLine, AMistypedSubcommandIsNamedWithTheSubcommandsThereAre) {
+  std::string out;
+  EXPECT_EQ(RunLedger({"srve"}, &out), 1);
+  EXPECT_NE(out.find("\"srve\" is not a subcommand"), std::string::npos) << out;
+  EXPECT_NE(out.find("serve, demo, replay, audit, verify-permit"), std::string::npos) << out;
+  EXPECT_EQ(RunLedger({"audit", "verfy", "--data", TempDir("verfy")}, &out), 1);
+  EXPECT_NE(out.find("permitledger audit: \"verfy\" is not a subcommand"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("verify, replay, trail"), std::string::npos) << out;
+  EXPECT_EQ(RunLedger({"audit"}, &out), 1);
+  EXPECT_NE(out.find("needs a subcommand: verify, replay, trail"), std::string::npos) << out;
+}
+
+// --listen takes a numeric address (IPv6 in brackets) or localhost and a
+// port of 1 to 65535, and says which part is wrong; nothing is opened first.
+TEST(Serve, AListenAddressIsReadWhollyAndItsFaultNamed) {
+  const std::string dir = TempDir("listen") + "/data";
+  for (const auto& [listen, said] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.1:18283junk", "the port must be a number from 1 to 65535"},
+           {"127.0.0.1:99999", "the port must be a number from 1 to 65535"},
+           {"127.0.0.1", "names no port"},
+           {"::1:18283", "in brackets, such as [::1]:8080"},
+           {"ledger.example:18283", "is not a numeric IPv4 or IPv6 address"}}) {
+    std::string out;
+    EXPECT_EQ(RunLedger({"serve", "--data", dir, "--listen", listen}, &out), 1) << listen;
+    EXPECT_NE(out.find(said), std::string::npos) << listen << ": " << out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  // localhost and [::1] are read: what refuses them here is the port in use.
+  LedgerProcess busy(TempDir("listen-busy"));
+  std::string out;
+  EXPECT_EQ(
+      RunLedger({"serve", "--data", dir, "--listen", "localhost:" + std::to_string(busy.port())},
+                &out),
+      1);
+  EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + std::to_string(busy.port())),
+            std::string::npos)
+      << out;
+  const int v6 = ::socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  socklen_t len = sizeof addr;
+  if (v6 < 0 || ::bind(v6, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(v6, 1) != 0 || ::getsockname(v6, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (v6 >= 0) ::close(v6);
+    GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  const std::string port = std::to_string(ntohs(addr.sin6_port));
+  EXPECT_EQ(RunLedger({"serve", "--data", dir, "--listen", "[::1]:" + port}, &out), 1);
+  EXPECT_NE(out.find("cannot listen on [::1]:" + port), std::string::npos) << out;
+  ::close(v6);
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// --web naming a folder without pages is said at start, and the 404 names
+// the folder and the option.
+TEST(Serve, AWebFolderWithoutPagesIsSaidAtStartAndInTheNotFound) {
+  LedgerProcess ledger(TempDir("web-none"), {"serve", "--web", "/nonexistent-web"});
+  HttpClient client(ledger.port());
+  auto r = client.Get("/");
+  EXPECT_EQ(r.status, 404) << r.body;
+  const std::string message = r.json()["error"].value("message", "");
+  EXPECT_NE(message.find("/nonexistent-web"), std::string::npos) << message;
+  EXPECT_NE(message.find("--web"), std::string::npos) << message;
+  const std::string said = ReadFile(ledger.output_path());
+  EXPECT_NE(said.find("--web /nonexistent-web: the folder holds no index.html"), std::string::npos)
       << said;
 }
 
