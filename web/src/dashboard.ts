@@ -101,7 +101,10 @@ function renderFilters(): void {
         $('#month').focus();
       },
     },
-    months.map((m) => h('option', { value: m }, m === running ? t('dash.month.running', { month: fmtMonth(m) }) : fmtMonth(m))),
+    // A ledger with no application yet has no month: the list says so.
+    months.length === 0
+      ? h('option', { value: '' }, t('dash.nodata'))
+      : months.map((m) => h('option', { value: m }, m === running ? t('dash.month.running', { month: fmtMonth(m) }) : fmtMonth(m))),
   );
   monthSel.value = state.month;
   clear(
@@ -127,7 +130,7 @@ function renderKpis(): void {
   const issued = sum(a.months.map((m) => m.outcomes.issued ?? 0));
   const rejected = sum(a.months.map((m) => m.outcomes.rejected ?? 0));
   const { on, total } = onTimeTotals(a);
-  const months = t('kpi.months', { n: a.months.length });
+  const months = a.months.length ? t('kpi.months', { n: a.months.length }) : t('dash.nodata');
   const kpi = (id: string, label: string, value: string, sub: string, raw: number) =>
     h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub));
   clear(
@@ -151,7 +154,7 @@ function renderCharts(): void {
   const grid = $('#charts');
   if (!s || !a) return clear(grid);
   const month = a.months.find((m) => m.month === state.month);
-  const monthName = state.month ? fmtMonth(state.month) : t('none');
+  const monthName = state.month ? fmtMonth(state.month) : t('dash.nodata');
   const months = [...a.months].sort((x, y) => x.month.localeCompare(y.month));
   const monthKeys = months.map((m) => m.month);
   const monthLabels = monthKeys.map(fmtMonth);

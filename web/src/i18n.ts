@@ -123,6 +123,7 @@ const id: Dict = {
   'kpi.ontime.sub': '{on} dari {total} tahap, semua bulan',
   'kpi.rejected': 'Ditolak',
   'kpi.months': 'dalam {n} bulan',
+  'dash.nodata': 'belum ada data',
   'chart.stage': 'Permohonan menurut tahap saat ini',
   'chart.stage.desc': 'Jumlah permohonan yang sekarang berada di setiap status.',
   'chart.median': 'Median hari kerja per tahap, {month}',
@@ -258,6 +259,7 @@ const id: Dict = {
   'step.current': 'tahap sekarang',
   'step.todo': 'belum',
   'step.stopped': 'berhenti di sini',
+  'step.skipped': 'tidak dilalui',
 
   // Officer
   'off.title': 'Daftar kerja petugas',
@@ -507,6 +509,7 @@ const en: Dict = {
   'kpi.ontime.sub': '{on} of {total} stages, all months',
   'kpi.rejected': 'Rejected',
   'kpi.months': 'over {n} months',
+  'dash.nodata': 'no data yet',
   'chart.stage': 'Applications by current stage',
   'chart.stage.desc': 'How many applications are in each status now.',
   'chart.median': 'Median working days per stage, {month}',
@@ -640,6 +643,7 @@ const en: Dict = {
   'step.current': 'current stage',
   'step.todo': 'not yet',
   'step.stopped': 'stopped here',
+  'step.skipped': 'not reached',
 
   'off.title': 'Officer worklist',
   'off.signin': 'Officer sign-in',

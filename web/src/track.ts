@@ -189,8 +189,10 @@ function timeline(d: Tracking): HTMLElement {
   // On the detour: still waiting for documents, or closed while it waited.
   const detour = d.status === 'incomplete' || (final && statusBeforeClosing(d) === 'incomplete');
   const steps = PATH.map((s, i) => {
-    let st: 'done' | 'current' | 'todo' | 'stopped' = 'todo';
-    if (final) st = i < lastOpen ? 'done' : i === lastOpen ? 'stopped' : 'todo';
+    // After the step where a closed application stopped: never reached, not
+    // "not yet" (which would promise it).
+    let st: 'done' | 'current' | 'todo' | 'stopped' | 'skipped' = 'todo';
+    if (final) st = i < lastOpen ? 'done' : i === lastOpen ? 'stopped' : 'skipped';
     else if (i < at) st = 'done';
     else if (i === at) st = d.status === 'issued' ? 'done' : 'current';
     // Where a closed application stopped, its outcome ("Ditolak"), not the

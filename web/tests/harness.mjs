@@ -29,6 +29,7 @@ function freePort() {
   });
 }
 
+// `permits` 0: a new ledger (`serve`), with no history and no tokens.
 export async function startLedger({ permits = 60 } = {}) {
   const bin = resolve(repo, process.env.PERMITLEDGER_BIN ?? 'build/gateways/permitledger');
   if (!existsSync(bin)) throw new Error(`no ledger binary at ${bin}: build it or set PERMITLEDGER_BIN`);
@@ -38,7 +39,12 @@ export async function startLedger({ permits = 60 } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
-    ['demo', '--data', join(data, 'ledger'), '--listen', `127.0.0.1:${port}`, '--permits', String(permits), '--web', webDist],
+    [
+      ...(permits ? ['demo'] : ['serve']),
+      '--data', join(data, 'ledger'), '--listen', `127.0.0.1:${port}`,
+      ...(permits ? ['--permits', String(permits)] : []),
+      '--web', webDist,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -60,7 +66,7 @@ export async function startLedger({ permits = 60 } = {}) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const tokens = JSON.parse(readFileSync(join(data, 'ledger', 'demo-tokens.json'), 'utf8'));
+  const tokens = permits ? JSON.parse(readFileSync(join(data, 'ledger', 'demo-tokens.json'), 'utf8')) : null;
   return {
     base,
     tokens,

@@ -208,6 +208,25 @@ describe('public dashboard', () => {
     await page.context().close();
   });
 
+  test('a new ledger, with no application yet: the dashboard says so instead of empty lists and dashes', async () => {
+    const fresh = await startLedger({ permits: 0 });
+    try {
+      const page = await newPage(browser);
+      await page.goto(fresh.base + '/');
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForSelector('[data-kpi="issued"]');
+      assert.deepEqual(await page.$eval('#month', (s) => [...s.options].map((o) => o.textContent)), ['belum ada data']);
+      assert.equal(await page.$eval('[data-kpi="issued"] .kpi-sub', (e) => e.textContent), 'belum ada data');
+      const text = await page.textContent('main');
+      assert.ok(!text.includes('0 bulan'), 'no "in 0 months"');
+      assert.ok(!text.includes(', —'), 'no chart named after a month "—"');
+      assertNoProblems(page);
+      await page.context().close();
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   test('phone layout at 360px has no horizontal scroll', async () => {
     const page = await open('/', { width: 360, height: 780 });
     await page.waitForSelector('[data-chart="stage"] canvas');
@@ -355,7 +374,8 @@ describe('applicant tracking', () => {
       ls.map((l) => ({ step: l.dataset.step, cls: l.className, detour: l.dataset.detour ?? '', label: l.querySelector('.step-label').textContent })),
     );
     assert.deepEqual(steps[0], { step: 'submitted', cls: 'step step-stopped', detour: 'incomplete', label: 'Dokumen kurang (berhenti di sini)' });
-    assert.deepEqual(steps.slice(1).map((x) => x.cls), Array(5).fill('step step-todo'), 'no later step was reached');
+    assert.deepEqual(steps.slice(1).map((x) => x.cls), Array(5).fill('step step-skipped'), 'no later step was reached');
+    assert.ok(steps.slice(1).every((x) => x.label.endsWith('(tidak dilalui)')), 'nor will be: not "(belum)"');
     assert.ok(!steps.some((x) => x.label === 'Dokumen terverifikasi (berhenti di sini)'));
     assertNoProblems(page);
     await page.context().close();
