@@ -208,7 +208,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000000));
 
   auto* demo = app.add_subcommand("demo", "generate a realistic demo history, then serve it");
-  demo->add_option("--data", data, "data directory (must be new)")->capture_default_str();
+  demo->add_option("--data", data,
+                   "data directory, holding no ledger yet (the demo writes a new one)")
+      ->capture_default_str();
   demo->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   demo->add_option("--web", web, "directory of the web pages")->capture_default_str();
   demo->add_option("--permits", permits, "applications to generate")
@@ -356,9 +358,9 @@ int main(int argc, char** argv) {
       result = std::move(*ran);
       // Tokens go to a file for the person running the demo, never to the log.
       nlohmann::json j = {{"admin", ledger->admin_token()}, {"officers", result->officer_tokens}};
+      // Every application's code, so that each stage can be seen on /track.
       nlohmann::json tracking = nlohmann::json::object();
-      for (size_t i = 0; i < result->tracking.size() && i < 20; ++i)
-        tracking[result->tracking[i].first] = result->tracking[i].second;
+      for (const auto& [permit, code] : result->tracking) tracking[permit] = code;
       j["tracking_codes"] = tracking;
       std::ofstream(tokens_path) << j.dump(2) << "\n";
       std::filesystem::permissions(
