@@ -768,7 +768,13 @@ function renderDetail(root: HTMLElement): void {
               h(
                 'span',
                 { id: 'permit-number' },
-                h('span', { class: `mono${p.status === 'revoked' ? ' revoked-dates' : ''}` }, `${p.permit_number} (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`),
+                // The number breaks only after a slash, never inside its id.
+                h(
+                  'span',
+                  { class: p.status === 'revoked' ? 'revoked-dates' : null },
+                  h('span', { class: 'mono permit-no' }, p.permit_number.split('/').flatMap((part, i) => (i ? ['/', h('wbr', {}), part] : [part]))),
+                  ` (${fmtDate(p.valid_from)} – ${fmtDate(p.valid_until)})`,
+                ),
                 p.status === 'revoked' ? [' ', statusBadge('revoked')] : null,
               ),
             )
