@@ -957,6 +957,17 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
             "3174555566667777");
   EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["erased"],
             true);
+  // An order whose legal basis names the person would keep the name in
+  // the history for good: refused, and nothing is erased.
+  auto naming = Act(id2, ledger_->admin_token(),
+                    {{"action", "erase_personal_data"},
+                     {"command_id", "erase-naming"},
+                     {"legal_basis", "Penetapan PN Jakarta Selatan No. 12/2026 a.n. Sari Rahayu"}});
+  EXPECT_EQ(naming.status, 422) << naming.body;
+  EXPECT_EQ(naming.json()["error"]["code"], "personal_data_in_text") << naming.body;
+  EXPECT_NE(naming.body.find("legal basis"), std::string::npos) << naming.body;
+  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
+            "3174555566667777");
   // The order goes through the application erased already: it reaches
   // the person's other one all the same.
   auto order = Act(id, ledger_->admin_token(),
