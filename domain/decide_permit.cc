@@ -138,6 +138,19 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                         "; name officers of that kelurahan (or of its "
                         "kecamatan, in a role that covers it)");
     }
+    // A survey visits the applicant's premises and meets the applicant:
+    // only roles that may see personal data go (not the monitors and
+    // auditors, who read the history without it).
+    if (!c.charter.SeesPersonalData(officer->second.role)) {
+      std::string roles;
+      for (const auto& [role, def] : c.charter.roles)
+        if (def.personal_data && role != "applicant") roles += (roles.empty() ? "" : ", ") + role;
+      return Refuse("team_member_not_permitted",
+                    "survey team member \"" + id + "\" is a " + officer->second.role +
+                        ", a role that may not see the applicant's personal data, which a site "
+                        "survey meets; name officers of the roles that handle applications (" +
+                        roles + ")");
+    }
   }
   // Someone on the team records the result (record_survey's roles).
   const auto recorders = c.charter.permissions.find("record_survey");

@@ -246,6 +246,16 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_ACCEPTED(w.Try(
       officer, ScheduleSurvey{"2026-03-11",
                               {"kecamatan_umkm@31.74.10", "kelurahan_economy@31.74.10.1002"}}));
+  // Monitors and auditors, who may not see personal data, do not go.
+  for (const char* reader : {"kecamatan_monitor@31.74.10", "auditor@"}) {
+    const Decision refused =
+        w.Try(officer, ScheduleSurvey{"2026-03-11", {"kelurahan_economy@31.74.10.1002", reader}});
+    EXPECT_REFUSED(refused, "team_member_not_permitted");
+    if (refused.refusal)
+      EXPECT_NE(refused.refusal->message.find("kecamatan_umkm, kelurahan_economy"),
+                std::string::npos)
+          << refused.refusal->message;
+  }
   // Someone on the team may record its result (the kecamatan's UMKM unit
   // joins the survey, but record_survey is not its action).
   const Decision observers =

@@ -65,6 +65,8 @@ const id: Dict = {
   'apierr.request': 'Halaman mengirim permintaan yang tidak dipahami sistem. Muat ulang halaman; bila terulang, laporkan kepada admin.',
   'apierr.team_outside_jurisdiction':
     'Ada anggota tim survei yang tidak bertugas di kelurahan permohonan ini. Isi tim dengan petugas kelurahan ini (rincian menyebut siapa).',
+  'apierr.team_member_not_permitted':
+    'Ada anggota tim survei dengan peran yang tidak boleh melihat data pribadi pemohon (pemantau atau auditor), padahal survei lapangan mendatangi tempat usaha pemohon. Isi tim dengan petugas yang menangani permohonan (rincian menyebut perannya).',
   'apierr.team_cannot_record':
     'Tidak ada anggota tim survei yang boleh mencatat hasil survei. Tambahkan petugas dengan peran pencatat survei (rincian menyebut perannya).',
   'apierr.not_on_survey_team':
@@ -438,6 +440,8 @@ const en: Dict = {
   'apierr.unknown_officer': 'A team member is not an enrolled officer. Check the officer IDs.',
   'apierr.team_outside_jurisdiction':
     'A survey team member does not work in this application’s kelurahan. Name officers of this kelurahan (the detail says who).',
+  'apierr.team_member_not_permitted':
+    'A survey team member holds a role that may not see the applicant’s personal data (a monitor or an auditor), which a site survey meets. Name officers who handle applications (the detail names the roles).',
   'apierr.team_cannot_record':
     'No one on the survey team may record its result. Add an officer of a role that records surveys (the detail names the roles).',
   'apierr.not_on_survey_team':
