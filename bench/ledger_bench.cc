@@ -28,6 +28,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "bench/workload.h"
@@ -87,6 +88,9 @@ double RawSyncedRecordsPerSecond(const std::string& dir, int records, int bytes,
 struct ViewsAlone {
   uint64_t keys = 0, bytes = 0;
   double batches_s = 0, sst_s = 0;
+  // Keys and bytes (key and value) by the first two parts of the key
+  // ("audit/permit", "status/queue"): where the views' bytes are.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> by_kind;
 };
 
 ViewsAlone WriteViewsAlone(const std::string& views, const std::string& dir) {
@@ -104,6 +108,12 @@ ViewsAlone WriteViewsAlone(const std::string& views, const std::string& dir) {
   const double read_s = pass([&](rocksdb::Slice k, rocksdb::Slice v) {
     ++r.keys;
     r.bytes += k.size() + v.size();
+    const std::string_view key(k.data(), k.size());
+    const size_t first = key.find('/');
+    auto& [keys, bytes] = r.by_kind[std::string(
+        key.substr(0, first == key.npos ? key.npos : key.find('/', first + 1)))];
+    ++keys;
+    bytes += k.size() + v.size();
   });
   rocksdb::Options o = StoreOptions();
   o.write_buffer_size = 128 << 20;  // as the engine's bulk_load
@@ -290,6 +300,10 @@ int Replay(int argc, char** argv) {
       applied / alone.batches_s, alone.batches_s / views_s, alone.sst_s, applied / alone.sst_s,
       alone.sst_s / views_s);
   std::printf("peak resident memory of the rebuild: %ld MiB (bound: 1024 MiB)\n", rss_mib);
+  std::printf("the views by kind of key (keys, MiB of keys and values, bytes an event):\n");
+  for (const auto& [kind, size] : alone.by_kind)
+    std::printf("  %-24s %10llu %9.1f %8.1f\n", kind.c_str(), (unsigned long long)size.first,
+                size.second / 1048576.0, double(size.second) / applied);
   return 0;
 }
 
