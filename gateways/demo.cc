@@ -134,8 +134,10 @@ class Generator {
     if (incomplete) s.documents.pop_back();
     s.tracking_hash = HashToken(code);
     // At the counter in office hours; online at any time.
-    const bool at_counter = Uniform() < 0.5 && OfficeHours(t) < now_ - 3600 * 1000LL;
-    if (at_counter) t = OfficeHours(t);
+    const bool counter = Uniform() < 0.5;
+    const int64_t opens = counter ? OfficeHours(t) : t;  // draws a time: once
+    const bool at_counter = counter && opens < now_ - 3600 * 1000LL;
+    if (at_counter) t = opens;
     cmd(at_counter ? "ptsp-" + slug : "applicant", at_counter ? "ptsp_officer" : "applicant", s);
 
     const double fate = Uniform();
