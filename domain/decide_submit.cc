@@ -49,6 +49,14 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     if (auto r =
             PersonalDataIn(*text, field, "is published (in the public register and the feeds)"))
       return r->refusal;
+    if (personal_known &&
+        (MentionsNumber(*text, s.personal.nik) || MentionsNumber(*text, s.personal.kk_number) ||
+         MentionsPhone(*text, s.personal.phone)))
+      return R("personal_data_in_text",
+               std::string("the ") + field +
+                   " is published (in the public register and the feeds) and may not hold the "
+                   "applicant's phone, NIK or KK number, however written; write it without the "
+                   "number");
     if (personal_known && MentionsName(*text, s.personal.name))
       return R("personal_data_in_text",
                std::string("the ") + field +

@@ -95,6 +95,11 @@ bool MentionsAddress(std::string_view text, std::string_view address);
 // between them, hold those of `number` ("nik-3174-0155-0890-0001" holds NIK
 // 3174015508900001). False when `number` has fewer than 10 digits.
 bool MentionsNumber(std::string_view text, std::string_view number);
+// Whether the digits of `text`, read so, hold the phone number `phone` in
+// its national form or the international ("0812 7777 6666" and
+// "+62 812-7777-6666" both hold 081277776666). False when the number after
+// its 0 or 62 has fewer than 8 digits.
+bool MentionsPhone(std::string_view text, std::string_view phone);
 
 // Where a permit stands for the people waiting on it.
 struct StageInfo {

@@ -90,9 +90,22 @@ int DigitValue(uint32_t cp) {
   return -1;
 }
 
+// Zero-width characters: inside a word they hide nothing ("Bu\u200Bdi").
+bool ZeroWidth(uint32_t cp) {
+  return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
+// The ASCII character a fullwidth form stands for ("\uFF21" is "A", "\uFF20"
+// is "@", the ideographic space a space); any other code point as it is.
+uint32_t FoldWidth(uint32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+  return cp == 0x3000 ? ' ' : cp;
+}
+
 // What may stand between the digits of one number as people write them:
-// spaces (of any width, zero-width ones too), dots, commas, slashes,
-// underscores, dashes, brackets and the plus of a country code.
+// spaces (of any width), dots, middle dots, commas, colons, slashes,
+// backslashes, bars, stars, underscores, dashes, brackets and the plus of a
+// country code (fullwidth forms folded first).
 bool NumberSeparator(uint32_t cp) {
   switch (cp) {
     case ' ':
@@ -107,16 +120,18 @@ bool NumberSeparator(uint32_t cp) {
     case '/':
     case '_':
     case ',':
+    case ':':
+    case '|':
+    case '*':
+    case '\\':
     case 0x00A0:
-    case 0x2060:  // word joiner
-    case 0xFEFF:  // zero-width no-break space
+    case 0x00B7:  // middle dot
     case 0x202F:
-    case 0x3000:
-    case 0xFF0D:
-    case 0xFF0E:
+    case 0x2022:  // bullet
+    case 0x30FB:  // katakana middle dot
       return true;
     default:
-      return (cp >= 0x2000 && cp <= 0x200D) ||  // spaces of every width, zero-width ones
+      return (cp >= 0x2000 && cp <= 0x200A) ||  // spaces of every width
              (cp >= 0x2010 && cp <= 0x2015);    // hyphens and dashes
   }
 }
@@ -159,6 +174,8 @@ bool HoldsIdentityNumber(std::string_view s) {
     return number;
   };
   for (uint32_t cp : cps) {
+    if (ZeroWidth(cp)) continue;  // unseen: "0812\u00AD3456" reads "08123456"
+    cp = FoldWidth(cp);
     if (DigitValue(cp) >= 0) {
       if (!groups.empty() && gap > 0 && gap_weak) {
         if (gap > 1) {  // "01, 2026": the comma ends the number
@@ -188,11 +205,6 @@ bool HoldsIdentityNumber(std::string_view s) {
 }
 
 namespace {
-
-// Zero-width characters: inside a word they hide nothing ("Bu\u200Bdi").
-bool ZeroWidth(uint32_t cp) {
-  return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-}
 
 // Part of a word: an ASCII letter, or a character past ASCII that is
 // neither blank nor punctuation (so words of any script stay whole).
@@ -239,6 +251,7 @@ bool Apostrophe(uint32_t cp) {
 std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
   std::vector<std::string> words(1);
   for (uint32_t cp : CodePoints(s)) {
+    cp = FoldWidth(cp);  // "\uFF33\uFF21\uFF32\uFF29" is "sari"
     // Combining marks (U+0300 to U+036F) are left out too: "e" then U+0301 is "e".
     if (ZeroWidth(cp) || (cp >= 0x300 && cp <= 0x36F) || (join_apostrophes && Apostrophe(cp)))
       continue;
@@ -281,15 +294,30 @@ bool MentionsName(std::string_view text, std::string_view name) {
   return MentionsName(text, name, false) || MentionsName(text, name, true);
 }
 
+namespace {
+
+// The digits of `s` (of any script), in order, as ASCII.
+std::string DigitsOf(std::string_view s) {
+  std::string out;
+  for (uint32_t cp : CodePoints(s))
+    if (int v = DigitValue(cp); v >= 0) out.push_back(static_cast<char>('0' + v));
+  return out;
+}
+
+}  // namespace
+
 bool MentionsNumber(std::string_view text, std::string_view number) {
-  auto digits = [](std::string_view s) {
-    std::string out;
-    for (uint32_t cp : CodePoints(s))
-      if (int v = DigitValue(cp); v >= 0) out.push_back(static_cast<char>('0' + v));
-    return out;
-  };
-  const std::string wanted = digits(number);
-  return wanted.size() >= 10 && digits(text).find(wanted) != std::string::npos;
+  const std::string wanted = DigitsOf(number);
+  return wanted.size() >= 10 && DigitsOf(text).find(wanted) != std::string::npos;
+}
+
+bool MentionsPhone(std::string_view text, std::string_view phone) {
+  std::string wanted = DigitsOf(phone);
+  if (wanted.starts_with("62"))
+    wanted.erase(0, 2);
+  else if (wanted.starts_with("0"))
+    wanted.erase(0, 1);
+  return wanted.size() >= 8 && DigitsOf(text).find(wanted) != std::string::npos;
 }
 
 bool OneWordName(std::string_view name) { return Words(name, true).size() == 1; }
@@ -318,7 +346,16 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
   return false;
 }
 
-bool HoldsEmailAddress(std::string_view s) {
+bool HoldsEmailAddress(std::string_view text) {
+  // Read as seen: zero-width characters left out, fullwidth forms folded
+  // ("sari\u00AD@example.com", "sari\uFF20example.com"); any other
+  // character past ASCII stands apart.
+  std::string s;
+  for (uint32_t cp : CodePoints(text)) {
+    if (ZeroWidth(cp)) continue;
+    cp = FoldWidth(cp);
+    s += cp < 0x80 ? static_cast<char>(cp) : ' ';
+  }
   auto local = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
            c == '+' || c == '-';

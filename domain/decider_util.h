@@ -26,13 +26,16 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 
 // Whether `s` holds a number of 10 or more digits of any script, however
 // written: spaced (with spaces of any width, zero-width ones, line breaks),
-// dotted, dashed or bracketed ("3174 0101 9000 0001", "3174.0101.9000.0001",
-// "(021) 5555-1234", "+62 812 7777 6666"): a NIK, a KK or NPWP number, a
-// phone number; or of 15 or more digits in groups joined by single slashes,
+// dotted, dashed, bracketed, or with colons, bars, stars or backslashes
+// between groups ("3174 0101 9000 0001", "3174.0101.9000.0001",
+// "(021) 5555-1234", "+62 812 7777 6666"; zero-width characters unseen,
+// fullwidth forms as their ASCII): a NIK, a KK or NPWP number, a phone
+// number; or of 15 or more digits in groups joined by single slashes,
 // commas or underscores ("3174/0101/9000/0001"). Amounts grouped in
 // thousands ("Rp 2.500.000.000") are not; a letter ends a number.
 bool HoldsIdentityNumber(std::string_view s);
-// Whether `s` holds an e-mail address (name@host.tld).
+// Whether `s` holds an e-mail address (name@host.tld; zero-width
+// characters unseen, fullwidth forms as their ASCII).
 bool HoldsEmailAddress(std::string_view s);
 // The refusal (code personal_data_in_text) of a text that others read
 // (`where`: "is published (...)") holding either, naming `field`; nullopt

@@ -158,6 +158,10 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
         return MentionsName(text, personal->name) ? "name the applicant; write it without the name"
                : MentionsAddress(text, personal->address)
                    ? "name the street of the applicant's home; write it without the street"
+               : MentionsPhone(text, personal->phone) || MentionsNumber(text, personal->nik) ||
+                       MentionsNumber(text, personal->kk_number)
+                   ? "hold the applicant's phone, NIK or KK number, however written; write it "
+                     "without the number"
                    : nullptr;
       };
       const char* found = nullptr;

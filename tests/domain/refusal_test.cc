@@ -26,6 +26,7 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
   EXPECT_TRUE(MentionsName("Budi's warung, Santoso", "Budi Santoso"));
   EXPECT_FALSE(MentionsName("Maruf tidak jadi", "Ma'ruf Amin"));
   EXPECT_FALSE(MentionsName("Ruf Amin", "Ma'ruf Amin"));
+  EXPECT_TRUE(MentionsName("Warung \uff33\uff21\uff32\uff29 Rahayu", "Sari Rahayu"));  // fullwidth
 }
 
 TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
@@ -132,6 +133,25 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = "Toko Ani (ani.w@gmail.com)"; }),
                  "personal_data_in_text");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.description = "kue basah, 24 jam"; }));
+  // Nor the applicant's own phone, NIK or KK number, however written (a
+  // phone number joined by slashes is no personal number in other texts).
+  for (const std::string& text :
+       {"Warung 0812/3456/7890", "pesan: +62 812_3456_7890", "hub 812.3456.7890",
+        "kode 3174/0512/3456/7890", "KK 31,74,05,01,01,01,00,01"}) {
+    SCOPED_TRACE(text);
+    EXPECT_REFUSED(SubmitWith([&](auto& s) {
+                     s.personal.phone = "081234567890";
+                     s.business.description = text;
+                   }),
+                   "personal_data_in_text");
+  }
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) {
+    s.personal.phone = "081234567890";
+    s.business.description = "buka 08.00-16.00, pesan 0812/9999/0000";
+  }));
+  EXPECT_TRUE(MentionsPhone("wa +62 812-3456-7890", "081234567890"));
+  EXPECT_TRUE(MentionsPhone("wa 0812 3456 7890", "+6281234567890"));
+  EXPECT_FALSE(MentionsPhone("kode 8123", "0812-3"));  // too short to tell
   // Nor the applicant's full name, however written; a first name will do.
   SubmitApplication who = GoodSubmission();
   for (const std::string& name :
@@ -395,13 +415,32 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
   // However the number is written: dotted, bracketed, with a country code,
   // in fullwidth or Arabic-Indic digits, or mixed; and e-mail addresses.
   for (const char* text :
-       {"NIK 3174.0123.4567.8955", "telp (021) 5555-1234", "hub +62 812 7777 6666",
+       {"NIK 3174.0123.4567.8955",
+        "telp (021) 5555-1234",
+        "hub +62 812 7777 6666",
         "NIK \uff13\uff11\uff17\uff14\uff10\uff11\uff15\uff17\uff10\uff18\uff19\uff10",
-        "\u0663\u0661\u0667\u0664\u0660\u0661\u0665\u0667\u0660\u0668", "3174.0123 4567-8955",
-        "3174 \u2013 0123 \u2013 4567", "surel ani.w@gmail.com", "kirim ke a@b.co.id",
-        "NIK 3174\u200b0123\u200b4567\u200b8901", "NIK 3174/0112/3456/7890",
-        "KK 3174,0155,6677,8899", "NIK 3174_0112_3456_7890", "hp 0812\n3456\n7890",
-        "NIK 3174\u00a00112\u00a03456\u00a07890"}) {
+        "\u0663\u0661\u0667\u0664\u0660\u0661\u0665\u0667\u0660\u0668",
+        "3174.0123 4567-8955",
+        "3174 \u2013 0123 \u2013 4567",
+        "surel ani.w@gmail.com",
+        "kirim ke a@b.co.id",
+        "NIK 3174\u200b0123\u200b4567\u200b8901",
+        "NIK 3174/0112/3456/7890",
+        "KK 3174,0155,6677,8899",
+        "NIK 3174_0112_3456_7890",
+        "hp 0812\n3456\n7890",
+        "NIK 3174\u00a00112\u00a03456\u00a07890",
+        "hp 0812|3456|7890",
+        "hp 0812*3456*7890",
+        "hp 0812:3456:7890",
+        "hp 0812\\3456\\7890",
+        "hp 0812\u00ad3456\u00ad7890",
+        "hp 0812\u30fb3456\u30fb7890",
+        "surel sari\u00ad@example.com",
+        "surel sari\u200b@example.com",
+        "surel sari\uff20example.com",
+        "\uff53\uff41\uff52\uff49\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e"
+        "\uff43\uff4f\uff4d"}) {
     SCOPED_TRACE(text);
     EXPECT_REFUSED(issued.Try(Officer("ptsp_head"), Revoke{text}), "personal_data_in_text");
   }
@@ -409,8 +448,8 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
        {"usaha tutup sejak 2026-11-30, surat 12/REK/2026", "modal Rp 25.000.000.000 melebihi batas",
         "Rp 2,500,000,000", "123456789 pelanggaran", "surat 503/1.824.3/2026 tanggal 2026-11-30",
         "survei 2026-12-01, 2026-12-08", "omzet Rp 2.500.000.000,00 per tahun",
-        "surat 503/017/ULJ/2026", "tanggal 01/12/2026", "RT 003/RW 005",
-        "lihat @kelurahan_ulujami"}) {
+        "surat 503/017/ULJ/2026", "tanggal 01/12/2026", "RT 003/RW 005", "lihat @kelurahan_ulujami",
+        "buka 08:00-16:00 setiap hari"}) {
     SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
   }
