@@ -7,6 +7,7 @@
 
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
+#include "gateways/url.h"
 #include "projections/feed_projection.h"
 
 namespace pl {
@@ -39,12 +40,18 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
   auto auth = req.find(http::field::authorization);
   const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
-  if (!given || (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber)) &&
-                 !ConstantTimeEqual(*given, ledger_.admin_token())))
+  if (!given)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                                  "a feed needs 'Authorization: Bearer <token>' with the token of "
                                  "subscriber \"" +
                                      subscriber + "\" (the administrator hands it out)"));
+  if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber)) &&
+      !ConstantTimeEqual(*given, ledger_.admin_token()))
+    return respond(ErrorResponse(
+        req, http::status::unauthorized, "unauthenticated",
+        "the bearer token sent is not the token of subscriber \"" + subscriber +
+            "\": each feed opens with its own subscriber's token; check which token is "
+            "configured for this feed, or ask the administrator for it"));
   // Resume position: the Last-Event-ID header (what EventSource sends on a
   // reconnection, beside the URL it was opened with), else ?after=; 0
   // starts at the beginning. A malformed ?after= is refused either way, and
@@ -59,14 +66,10 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
   if (auto h = req.find("Last-Event-ID"); h != req.end()) after_text = std::string(SV(h->value()));
   const auto limit_text = query.Get("limit"), wait_text = query.Get("wait");
   // A decimal number from 0 to 2^63-1 (docs/feeds.md: a cursor a client
-  // keeps in a signed 64-bit integer); nullopt otherwise.
+  // keeps in a signed 64-bit integer), without leading zeroes as every
+  // number of a query; nullopt otherwise.
   auto number = [](const std::optional<std::string>& t, uint64_t dflt) -> std::optional<uint64_t> {
-    if (!t) return dflt;
-    if (t->empty() || t->size() > 19 || !std::all_of(t->begin(), t->end(), ::isdigit))
-      return std::nullopt;
-    const uint64_t v = std::stoull(*t);
-    if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-    return v;
+    return t ? ParseDecimal(*t, INT64_MAX) : dflt;
   };
   if (!number(query_after, 0)) after_text = query_after;  // named in the error below
   auto after = number(after_text, 0);

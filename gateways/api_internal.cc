@@ -26,7 +26,11 @@ std::optional<std::string> BearerToken(std::string_view header) {
       !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
     return std::nullopt;
-  return std::string(header.substr(kScheme.size()));
+  // One space or more after the scheme (RFC 9110, section 11.4).
+  header.remove_prefix(kScheme.size());
+  header.remove_prefix(std::min(header.size(), header.find_first_not_of(' ')));
+  if (header.empty()) return std::nullopt;
+  return std::string(header);
 }
 
 bool MayRead(const Principal& who, const PermitState& state, const Charter& charter) {

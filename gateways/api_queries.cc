@@ -9,6 +9,7 @@
 #include "gateways/api_internal.h"
 #include "gateways/api_render.h"
 #include "gateways/transparency_gateway.h"
+#include "gateways/url.h"
 
 namespace pl {
 namespace {
@@ -62,9 +63,8 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
                                  "another officer's trail"));
   uint64_t limit = 500;
   if (const auto limit_text = query.Get("limit")) {
-    if (limit_text->empty() || limit_text->size() > 4 ||
-        !std::all_of(limit_text->begin(), limit_text->end(), ::isdigit) ||
-        (limit = std::stoull(*limit_text)) == 0 || limit > 1000)
+    const auto parsed = ParseDecimal(*limit_text, 1000);
+    if (!parsed || (limit = *parsed) == 0)
       return respond(ErrorResponse(
           req, http::status::bad_request, "invalid_parameter",
           "?limit= must be a number from 1 to 1000, got \"" + limit_text->substr(0, 40) + "\""));

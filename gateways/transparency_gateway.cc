@@ -24,14 +24,6 @@ json HashArray(const std::vector<Hash>& hashes) {
   return a;
 }
 
-std::optional<uint64_t> ParseDecimal(std::string_view s) {
-  uint64_t v = 0;
-  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 HttpResponse Body(const HttpRequest& req, http::status status, const std::string& type,
                   std::string body) {
   HttpResponse res{status, req.version()};

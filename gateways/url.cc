@@ -1,6 +1,7 @@
 #include "gateways/url.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "events/utf8.h"
 
@@ -100,6 +101,14 @@ std::optional<std::string> Query::Get(std::string_view name) const {
   for (const auto& [n, v] : params_)
     if (n == name) return v;
   return std::nullopt;
+}
+
+std::optional<uint64_t> ParseDecimal(std::string_view s, uint64_t max) {
+  uint64_t v = 0;
+  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v > max) return std::nullopt;
+  return v;
 }
 
 }  // namespace pl

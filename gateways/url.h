@@ -9,6 +9,7 @@
 // a control character (a NUL, say) in a name or a value.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space)
 // browser encodes `@` in an officer id; a `%2F` stays inside its segment);
 // nullopt when an escape is malformed.
 std::optional<std::vector<std::string>> PathParts(std::string_view target);
+
+// A number of a query: decimal digits without leading zeroes ("0" itself
+// is one), at most `max`; nullopt otherwise.
+std::optional<uint64_t> ParseDecimal(std::string_view s, uint64_t max = UINT64_MAX);
 
 class Query {
  public:

@@ -45,11 +45,13 @@ void PermitField(JsonWriter& w, const std::string& field, const PermitState& s) 
 
 // Whether `sub` receives `event` of a permit now in state `s`.
 bool Receives(const SubscriberPolicy& sub, const Envelope& event, const PermitState& s) {
-  if (!sub.Receives(EventTypeName(event.type()))) return false;
-  if (const auto* g = std::get_if<ConsentGranted>(&event.payload)) return g->subscriber == sub.id;
+  // The withdrawal tells the subscriber to stop using what it received: it
+  // is sent whether or not the policy lists it (as an erasure is).
   if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload)) {
     return w->subscriber == sub.id;  // the last message before silence
   }
+  if (!sub.Receives(EventTypeName(event.type()))) return false;
+  if (const auto* g = std::get_if<ConsentGranted>(&event.payload)) return g->subscriber == sub.id;
   return !sub.consent_required || s.consents.count(sub.id) > 0;
 }
 
@@ -134,6 +136,14 @@ std::string PersonKey(std::string_view person_id) {
   return "feeds/person/" + std::string(person_id);
 }
 
+// The permit's key (feeds/holders/<permit id>): a line "<subscriber>" for
+// each subscriber that received the permit's applicant fields, in the order
+// it first did. It holds nothing personal, so an erasure leaves it: a
+// revocation still reaches them.
+std::string HoldersKey(std::string_view permit_id) {
+  return "feeds/holders/" + std::string(permit_id);
+}
+
 // Calls fn(subscriber, permit id) for each line of a person's key.
 template <class Fn>
 Status ForEachHolder(std::string_view people, const std::string& where, Fn fn) {
@@ -207,6 +217,9 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
       std::string& people = batch.Edit(PersonKey(s.applicant.person_id));
       const std::string line = sub.id + "\t" + permit_id + "\n";
       if (("\n" + people).find("\n" + line) == std::string::npos) people += line;
+      std::string& holders = batch.Edit(HoldersKey(permit_id));
+      if (("\n" + holders).find("\n" + sub.id + "\n") == std::string::npos)
+        holders += sub.id + "\n";
     }
   }
   // A withdrawal reaches its subscriber even after the policy dropped it:
@@ -214,22 +227,18 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   if (const auto* w = std::get_if<ConsentWithdrawn>(&event.payload);
       w && !charter->FindSubscriber(w->subscriber))
     AppendNotice(batch, w->subscriber, raw, event, permit_id);
-  // A revocation reaches each subscriber that holds the permit's applicant
-  // fields (a bank may have lent against it) and is not told by the policy
-  // in force, having been dropped from it or its consent withdrawn since
-  // (unless the policy names it without revocations): bare, as the
-  // revocation is public on the verification page anyway.
+  // A revocation reaches each subscriber that received the permit's
+  // applicant fields (a bank may have lent against it) and is not told by
+  // the policy in force, having been dropped from it, its consent withdrawn
+  // or the applicant's data erased since (unless the policy names it
+  // without revocations): bare, as the revocation is public on the
+  // verification page anyway.
   if (std::holds_alternative<PermitRevoked>(event.payload)) {
-    const std::string key = PersonKey(s.applicant.person_id);
-    auto people = batch.Get(key);
-    std::set<std::string> holders;
-    if (Status st = ForEachHolder(people ? *people : "", key,
-                                  [&](const std::string& sub_id, std::string_view held) {
-                                    if (held == permit_id) holders.insert(sub_id);
-                                  });
-        !st.ok())
-      return st;
-    for (const auto& sub_id : holders) {
+    const auto holders = batch.Get(HoldersKey(permit_id));
+    for (std::string_view rest = holders ? std::string_view(*holders) : std::string_view();
+         !rest.empty();) {
+      const std::string sub_id(rest.substr(0, rest.find('\n')));
+      rest.remove_prefix(std::min(rest.size(), sub_id.size() + 1));
       const SubscriberPolicy* named = charter->FindSubscriber(sub_id);
       if (told.count(sub_id) || (named && !named->Receives(EventTypeName(event.type())))) continue;
       AppendNotice(batch, sub_id, raw, event, permit_id);

@@ -1226,6 +1226,19 @@ TEST_F(ApiTest, QueryNumbersAreRefusedWithLeadingZeroesOrPastTheirRange) {
                       {{"Last-Event-ID", "9223372036854775808"}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  // "0" is a number; "01" is not, in a feed's cursor, page or wait, in a
+  // header or a query, nor in an audit trail's page.
+  EXPECT_EQ(client_.Get("/v1/feeds/bank-dki?after=0&limit=1&wait=0", admin).status, 200);
+  for (const char* target :
+       {"/v1/feeds/bank-dki?after=01", "/v1/feeds/bank-dki?after=0000000000000000002",
+        "/v1/feeds/bank-dki?limit=001", "/v1/feeds/bank-dki?wait=01",
+        "/v1/audit/officers/ptsp-ulujami?limit=01"}) {
+    r = client_.Get(target, admin);
+    EXPECT_EQ(r.status, 400) << target << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << target << ": " << r.body;
+  }
+  r = client_.Request("GET", "/v1/feeds/bank-dki", "", admin, {{"Last-Event-ID", "01"}});
+  EXPECT_EQ(r.status, 400) << r.body;
 }
 
 // The QR code of a permit number typed in small letters is the permit's, as

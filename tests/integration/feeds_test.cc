@@ -273,6 +273,18 @@ TEST_F(FeedsTest, AnErasureAfterAWithdrawalStillReachesTheBank) {
   EXPECT_FALSE(mine[3].contains("permit"));
   EXPECT_FALSE(mine[2].contains("applicant"));
   EXPECT_EQ(mine[0]["applicant"], (json{{"erased", true}}));
+  // Erased before the revocation: the bank still hears of it.
+  auto [id2, code2, nik2] = Issued("withdrawn-erased-revoked");
+  Act(id2, code2, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(id2, code2, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(id2, code2, {{"action", "erase_personal_data"}});
+  Act(id2, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
+  mine = OfPermit(ReadFeed("bank-dki"), id2);
+  ASSERT_EQ(mine.size(), 4u);
+  EXPECT_EQ(mine[2]["event_type"], "personal_data_erased");
+  EXPECT_EQ(mine[3]["event_type"], "permit_revoked");
+  EXPECT_FALSE(mine[3].contains("permit")) << mine[3].dump();
+  EXPECT_FALSE(mine[3].contains("applicant")) << mine[3].dump();
 }
 
 TEST_F(FeedsTest, TheFeedResumesFromLastEventIdWithoutGapOrDuplicate) {
@@ -371,6 +383,18 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
             (std::pair{401, std::string("unauthenticated")}));
   EXPECT_EQ(status("/v1/feeds/bank-bri", Token("bank-dki")),
             (std::pair{404, std::string("unknown_subscriber")}));
+  // The message tells a token not sent from a token of another feed.
+  EXPECT_NE(client_.Get("/v1/feeds/bank-dki", "").body.find("needs 'Authorization: Bearer"),
+            std::string::npos);
+  const std::string other =
+      client_.Get("/v1/feeds/bank-dki", Token("ministry-umkm")).json()["error"]["message"];
+  EXPECT_NE(other.find("is not the token of subscriber \"bank-dki\""), std::string::npos) << other;
+  // More than one space after the scheme is still the token (RFC 9110).
+  EXPECT_EQ(client_
+                .Request("GET", "/v1/feeds/bank-dki", "", "",
+                         {{"Authorization", "Bearer   " + Token("bank-dki")}})
+                .status,
+            200);
   EXPECT_EQ(status("/v1/feeds/bank-dki", Token("bank-dki"), {{"Last-Event-ID", "x1"}}),
             (std::pair{400, std::string("invalid_parameter")}));
   // A malformed ?after= is refused beside a well-formed Last-Event-ID too.
@@ -571,6 +595,9 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsErasur
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "stale_charter_version");
   with_bank["charter_version"] = charter["charter_version"].get<int>() + 1;
+  // Back in the policy, without consent_withdrawn among its events (below).
+  auto& events = with_bank["data_sharing"]["bank-dki"]["events"];
+  events.erase(std::find(events.begin(), events.end(), "consent_withdrawn"));
   r = client_.Request("PUT", "/v1/charter", with_bank.dump(), admin);
   ASSERT_EQ(r.status, 200) << r.body;
 
@@ -589,6 +616,15 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsErasur
   EXPECT_EQ(rv[1]["event_type"], "permit_revoked");
   EXPECT_FALSE(rv[1].contains("permit")) << rv[1].dump();
   EXPECT_FALSE(rv[1].contains("applicant")) << rv[1].dump();
+  // A withdrawal tells the bank to stop using what it received: no policy
+  // keeps it from the bank, even one that does not list it.
+  auto [unlisted, code4, nik4] = Issued("unlisted-withdrawal");
+  Act(unlisted, code4, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(unlisted, code4, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  auto u = OfPermit(ReadFeed("bank-dki"), unlisted);
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[1]["event_type"], "consent_withdrawn");
+  EXPECT_EQ(u[0]["applicant"], (json{{"consent_withdrawn", true}}));
 }
 
 // Both halves of erasure: the fields are gone from every view, feed, export
