@@ -32,7 +32,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     const size_t n = Utf8Length(s.personal.nik);
     return R("invalid_nik",
              "the NIK must be exactly 16 digits as printed on the KTP; got " +
-                 (n == 16 ? std::string("16 characters, not all of them digits")
+                 (n == 16 ? std::string("16 characters, not all of them the digits 0 to 9")
                           : std::to_string(n) + (n == 1 ? " character" : " characters")));
   }
   if (!AllDigits(b.kbli, 5)) {

@@ -61,8 +61,11 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
     if (!IsUtf8(text))
       return Status("malformed_json",
                     "is not valid JSON (its text is not UTF-8: send it encoded as UTF-8)");
-    if (text.empty())
-      return Status("malformed_json", "is not valid JSON (the body is empty: send a JSON object)");
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      return Status("malformed_json",
+                    text.empty() ? "is not valid JSON (the body is empty: send a JSON object)"
+                                 : "is not valid JSON (the body holds only white space: send a "
+                                   "JSON object)");
     // The parser reads one byte past the end before it finds the text cut
     // short: a position past the end names no byte of it.
     if (e.byte > text.size())

@@ -121,6 +121,13 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
                                    "the request's path holds a control character (such as "
                                    "%00 or %0A): no id or name holds one; remove it"));
+  // A compressed body would read as text that is not UTF-8: say why.
+  if (auto coding = req->find(http::field::content_encoding);
+      coding != req->end() && !boost::beast::iequals(coding->value(), "identity"))
+    return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                                 "the body is sent with Content-Encoding \"" +
+                                     std::string(SV(coding->value())).substr(0, 40) +
+                                     "\", which the ledger does not take: send it uncompressed"));
   const auto method = req->method();
   auto not_found = [&] {
     respond(ErrorResponse(*req, http::status::not_found, "not_found",

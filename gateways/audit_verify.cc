@@ -422,7 +422,8 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
       << "root:        " << Base64Encode(HashBytes(r.root)) << " (size " << r.events << ")\n"
       << "checkpoints: " << r.checkpoints_verified << " of " << r.checkpoints + r.held_checkpoints
       << " verified (signature, root at their size, consistency)"
-      << (r.held_checkpoints ? ", " + std::to_string(r.held_checkpoints) + " of them held by you"
+      << (r.held_checkpoints ? "; of the " + std::to_string(r.checkpoints + r.held_checkpoints) +
+                                   ", " + std::to_string(r.held_checkpoints) + " held by you"
                              : std::string())
       << "\n";
   if (r.covered < r.events)

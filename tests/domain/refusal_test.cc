@@ -92,7 +92,7 @@ TEST(Refusal, SubmissionFields) {
             "the NIK must be exactly 16 digits as printed on the KTP; got 14 characters");
   EXPECT_EQ(SubmitWith([](auto& s) { s.personal.nik = "317405123456789X"; }).refusal->message,
             "the NIK must be exactly 16 digits as printed on the KTP; got 16 characters, not all "
-            "of them digits");
+            "of them the digits 0 to 9");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610a"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = ""; }), "missing_field");

@@ -145,6 +145,7 @@ TEST(StrictJson, SaysWhatIsWrongAndWhere) {
   };
   EXPECT_EQ(message(R"({"a": 1,})"), "is not valid JSON: the error is at byte 9 of 9");
   EXPECT_NE(message("").find("the body is empty"), std::string::npos);
+  EXPECT_NE(message("  \r\n").find("only white space"), std::string::npos);
   EXPECT_NE(message("{\"capital\": 1" + std::string(400, '0') + "}").find("number too large"),
             std::string::npos);
   EXPECT_NE(message("{\"a\": \"\xff\"}").find("not UTF-8"), std::string::npos);

@@ -567,6 +567,12 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
   EXPECT_EQ(interim.substr(0, 21), "HTTP/1.1 100 Continue") << interim;
   EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
   EXPECT_NE(answer.find("missing_field"), std::string::npos) << answer;
+  // A compressed body is refused for what it is, not as text that is not UTF-8.
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                       "Content-Encoding: gzip\r\nConnection: close\r\n\r\n{}");
+  EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find("Content-Encoding \\\"gzip\\\""), std::string::npos) << answer;
   // A body over the limit is refused on its Content-Length, without a
   // "100 Continue" that would have the client send it.
   answer = RawExchange(ledger_->port(),
