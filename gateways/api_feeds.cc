@@ -161,6 +161,19 @@ void ApiGateway::WatchFeeds() {
   }
 }
 
+void ApiGateway::AnswerWaitingFeeds() {
+  std::vector<FeedWaiter> waiting;
+  {
+    std::lock_guard lock(feed_mu_);
+    waiting.swap(feed_waiters_);
+  }
+  for (auto& w : waiting) {
+    HttpResponse page = FeedPage(*w.req, w.subscriber, w.after, w.limit);
+    page.keep_alive(false);
+    w.respond(std::move(page));
+  }
+}
+
 ApiGateway::~ApiGateway() {
   {
     std::lock_guard lock(feed_mu_);

@@ -49,6 +49,9 @@ class ApiGateway {
   void Handle(HttpRequest&& req, Respond respond);
   // Serves the web pages for every GET outside /v1/, /healthz and /metrics.
   void ServeWeb(const StaticFiles* web) { web_ = web; }
+  // Answers every feed request that waits (?wait=) now, with the page it
+  // has, and closes its connection: the server is stopping.
+  void AnswerWaitingFeeds();
 
  private:
   // Resolves the Authorization header. Returns false (and responds 401)

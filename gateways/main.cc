@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -156,8 +157,18 @@ int Serve(const std::string& listen, const std::string& web, int threads, size_t
   if (!ledger.ok()) return Fail(ledger.status());
   api = std::make_unique<ApiGateway>(**ledger);
   api->ServeWeb(&pages);
+  // On SIGINT or SIGTERM: no new connection; a feed request that waits is
+  // answered with the page it has (the client resumes from its cursor) and
+  // requests under way have a moment to be answered; then the server stops.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](auto, int) { io.stop(); });
+  boost::asio::steady_timer grace(io);
+  signals.async_wait([&](auto, int) {
+    spdlog::info("permitledger stopping: answering the requests under way");
+    server.Stop();
+    api->AnswerWaitingFeeds();
+    grace.expires_after(std::chrono::milliseconds(500));
+    grace.async_wait([&](auto) { io.stop(); });
+  });
   // A folder given (--web) that holds no pages is a mistyped path, said at
   // once rather than by a 404 on the first visit.
   if (web != DefaultWebDir() && !std::filesystem::exists(std::filesystem::path(web) / "index.html"))

@@ -627,6 +627,30 @@ TEST_F(FeedsTest, ZzASubscriberDroppedFromThePolicyStillHearsOfWithdrawalsErasur
   EXPECT_EQ(u[0]["applicant"], (json{{"consent_withdrawn", true}}));
 }
 
+// Stopping the server (SIGTERM) answers a feed request that waits with the
+// page it has, instead of cutting the connection without an answer.
+TEST(FeedsShutdown, AWaitingFeedRequestIsAnsweredWhenTheServerStops) {
+  LedgerProcess ledger(TempDir("feed-stop"), {"serve"});
+  HttpClient client(ledger.port());
+  const std::string token =
+      client.Get("/v1/feeds/bank-dki/token", ledger.admin_token()).json()["token"];
+  HttpResult answer;
+  std::thread waiter([&] {
+    HttpClient c(ledger.port());
+    answer = c.Request("GET", "/v1/feeds/bank-dki?wait=60", "", token);
+  });
+  bool held = false;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !held && std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(std::chrono::milliseconds(10)))
+    held = Unanswered(client) > 0;
+  ASSERT_TRUE(held) << "the server never showed the waiting request received";
+  ledger.Kill(SIGTERM);
+  waiter.join();
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(ParseSse(answer.body).empty()) << answer.body;
+}
+
 // Both halves of erasure: the fields are gone from every view, feed, export
 // and replay, while the log, its hashes and its signed checkpoints verify.
 TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
