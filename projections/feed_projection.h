@@ -5,11 +5,13 @@
 // decides whether the subscriber receives it (the event type is in its list;
 // if it needs consent, the applicant has consented to it, and a consent event
 // goes only to the subscriber it names; the withdrawal of consent is the one
-// message sent after it, whether or not the policy lists it) and, if so, appends a message to the
-// subscriber's feed with the next sequence number (1, 2, ...). A message carries only the fields
-// the policy allows. The applicant's personal fields are kept sealed with the person's key (as on
-// the log) and opened only when the message is read (RenderFeedMessage): after an erasure every
-// read shows them erased, and after a withdrawal of the consent they were shared under, withheld.
+// message sent after it, whether or not the policy lists it) and, if so,
+// appends a message to the subscriber's feed with the next sequence number
+// (1, 2, ...). A message carries only the fields the policy allows. The
+// applicant's personal fields are kept sealed with the person's key (as on
+// the log) and opened only when the message is read (RenderFeedMessage):
+// after an erasure every read shows them erased, and after a withdrawal of
+// the consent they were shared under, withheld.
 // A withdrawal, and an erasure, reach a subscriber that the policy has
 // dropped since it received the data.
 //
