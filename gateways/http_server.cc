@@ -92,10 +92,17 @@ class Session : public std::enable_shared_from_this<Session> {
               " KiB: shorten the URL (a search text, say) or the headers"));
     }
     if (ec) {
+      // Both lengths given: which one frames the body is anyone's guess.
+      const bool both = ec == http::error::bad_transfer_encoding ||
+                        (ec == http::error::bad_content_length &&
+                         parser_->get().count(http::field::transfer_encoding) > 0);
       HttpRequest req;
       req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "the HTTP request could not be parsed: " + ec.message()));
+      return Write(ErrorResponse(
+          req, http::status::bad_request, "malformed_request",
+          both ? "the request has both Content-Length and Transfer-Encoding (RFC 9112 6.3), or "
+                 "a Transfer-Encoding other than chunked: send one of them"
+               : "the HTTP request could not be parsed: " + ec.message()));
     }
     HttpRequest req = parser_->release();
     // Two credentials: which one is meant is anyone's guess.

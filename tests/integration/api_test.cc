@@ -567,6 +567,13 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
   EXPECT_EQ(interim.substr(0, 21), "HTTP/1.1 100 Continue") << interim;
   EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
   EXPECT_NE(answer.find("missing_field"), std::string::npos) << answer;
+  // Both lengths of a body: refused, and the message says why.
+  answer =
+      RawExchange(ledger_->port(),
+                  "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                  "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find("both Content-Length and Transfer-Encoding"), std::string::npos) << answer;
   // A compressed body is refused for what it is, not as text that is not UTF-8.
   answer = RawExchange(ledger_->port(),
                        "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
