@@ -20,7 +20,8 @@ Status AuditProjection::Apply(const LogRecord& raw, const Envelope& event, ViewB
   // Applicants act on their own permit only; the per-actor trail is for
   // officers and administrators.
   if (event.actor_role != "applicant")
-    batch.Put(keys::AuditOfficer(event.actor_id, event.time_ms, event.event_id), event.event_id);
+    batch.Put(keys::AuditOfficer(event.actor_id, event.time_ms, event.stream.str(), event.seq),
+              event.event_id);
   return Status::Ok();
 }
 

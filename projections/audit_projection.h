@@ -4,7 +4,7 @@
 // audit/permit/<stream>/<seq> holds the event as the log stores it, behind
 // its log position (partition and offset, big-endian, 4 + 8 bytes): the
 // JSON is rendered when the trail is read, not for every event folded.
-// audit/officer/<actor>/<time>/<event id> holds the event id.
+// audit/officer/<actor>/<time>/<stream>/<seq> holds the event id.
 #pragma once
 
 #include <nlohmann/json.hpp>

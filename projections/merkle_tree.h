@@ -72,8 +72,8 @@ class MerkleTileCache {
 
 class MerkleTree {
  public:
-  static constexpr int kTileHeight = 4;                   // levels per band
-  static constexpr uint64_t kTileWidth = 16;              // base nodes per tile
+  static constexpr int kTileHeight = 4;       // levels per band
+  static constexpr uint64_t kTileWidth = 16;  // base nodes per tile
 
   // All keys live under `key_prefix`.
   explicit MerkleTree(std::string key_prefix = "transparency/tree/");

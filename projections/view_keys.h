@@ -4,8 +4,8 @@
 // Counters and sequence numbers are zero-padded so that keys sort in order.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -59,10 +59,13 @@ inline std::string AuditPermit(std::string_view stream, uint64_t seq) {
 inline std::string AuditOfficerPrefix(std::string_view actor) {
   return "audit/officer/" + std::string(actor) + "/";
 }
-inline std::string AuditOfficer(std::string_view actor, int64_t time_ms,
-                                std::string_view event_id) {
+// An officer's event, in time order; events of the same millisecond by
+// permit (or governance) stream, then in the stream's order ("governance/2"
+// before "governance/10").
+inline std::string AuditOfficer(std::string_view actor, int64_t time_ms, std::string_view stream,
+                                uint64_t seq) {
   return AuditOfficerPrefix(actor) + Pad(static_cast<uint64_t>(time_ms)) + "/" +
-         std::string(event_id);
+         std::string(stream) + "/" + Pad(seq, 10);
 }
 
 }  // namespace pl::keys
