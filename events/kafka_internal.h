@@ -153,6 +153,12 @@ inline Status KafkaStatus(rd_kafka_resp_err_t err, const std::string& what) {
 inline constexpr const char* kLingerMs = "5";
 inline constexpr const char* kFetchMinBytes = "100000";
 
+// librdkafka's log lines (events/kafka_log_lines.cc), in the server's log
+// format instead of its raw "%3|<epoch>|..." on stderr, and each kind (the
+// line without its numbers) once per 30 s with the count of those left out:
+// a lost broker otherwise fills the log from every client handle at once.
+void LogLine(const rd_kafka_t* rk, int level, const char* facility, const char* text);
+
 // A configuration with the bootstrap servers, the caller's extra properties,
 // then ours (which win: they are what the guarantees rest on).
 inline Result<ConfPtr> MakeConf(const std::string& bootstrap,
@@ -160,6 +166,7 @@ inline Result<ConfPtr> MakeConf(const std::string& bootstrap,
                                 std::initializer_list<std::pair<const char*, std::string>> ours) {
   if (bootstrap.empty()) return Status("invalid_argument", "no Kafka bootstrap servers given");
   ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &LogLine);
   char errstr[512];
   auto set = [&](const std::string& k, const std::string& v) -> Status {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), errstr, sizeof errstr) !=

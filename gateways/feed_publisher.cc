@@ -208,7 +208,8 @@ void FeedPublisher::Run() {
     const bool mine = !options_.may_publish || options_.may_publish();
     if (mine != publishing_) {
       spdlog::info(mine ? "feeds: this instance publishes them now"
-                        : "feeds: another instance publishes them (this one stands by)");
+                        : "feeds: this instance stands by (it no longer holds command partition "
+                          "0: another instance took it, or the broker is out of reach)");
       publishing_ = mine;
     }
     bool busy = false;
