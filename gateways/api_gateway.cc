@@ -224,16 +224,18 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       if (const auto given = q.Get("version")) {
         const std::string& v = *given;
         // Written as every other number of the API: "01" is no version.
-        const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit);
-        if (!digits || v.size() > 10 || (v.size() > 1 && v[0] == '0'))
+        const auto version = ParseDecimal(v, UINT32_MAX);
+        if (!version) {
+          const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit);
           return respond(ErrorResponse(
               *req, http::status::bad_request, "invalid_parameter",
               "?version= must be a charter version number, a decimal number without leading "
               "zeroes (such as 2)" +
                   (digits ? ", got \"" + v.substr(0, 20) + "\"" : std::string())));
+        }
         c = nullptr;
         for (const auto& [time, adopted] : gov->adopted)
-          if (std::to_string(adopted->version) == v) c = adopted;
+          if (adopted->version == *version) c = adopted;
         if (!c)
           return respond(ErrorResponse(
               *req, http::status::not_found, "not_found",

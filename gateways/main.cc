@@ -77,18 +77,18 @@ std::string UrlHost(const std::string& host) {
 std::string UnknownSubcommand(CLI::App& app, int argc, char** argv) {
   CLI::App* at = &app;
   std::string path = "permitledger";
-  auto names = [](CLI::App* a) {
+  auto subcommands = [](CLI::App* a) { return a->get_subcommands([](CLI::App*) { return true; }); };
+  auto names = [&](CLI::App* a) {
     std::string list;
-    for (CLI::App* sub : a->get_subcommands([](CLI::App*) { return true; }))
-      list += (list.empty() ? "" : ", ") + sub->get_name();
+    for (CLI::App* sub : subcommands(a)) list += (list.empty() ? "" : ", ") + sub->get_name();
     return list;
   };
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word.starts_with("-") || at->get_subcommands([](CLI::App*) { return true; }).empty())
-      return "";
+    const auto subs = subcommands(at);
+    if (word.starts_with("-") || subs.empty()) return "";
     CLI::App* next = nullptr;
-    for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::App* sub : subs)
       if (sub->get_name() == word) next = sub;
     if (!next)
       return path + ": \"" + word + "\" is not a subcommand; the subcommands are " + names(at) +

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include "gateways/url.h"
 #include "projections/encoding.h"
