@@ -297,6 +297,9 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
   line("permitledger_partitions_deciding",
        "Log partitions whose commands this process decides now.", "gauge", "",
        ledger_.partitions_deciding());
+  // 0 while a Kafka cluster out of reach has commands refused at once (503).
+  line("permitledger_log_reachable", "Whether commands reach the event log now (1) or not (0).",
+       "gauge", "", ledger_.backend().log_reachable() ? 1 : 0);
   auto cps = ledger_.engine().checkpoints();
   out +=
       "# HELP permitledger_log_end_offset Next offset of each log partition.\n"

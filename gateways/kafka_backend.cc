@@ -81,12 +81,33 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   const std::string id = cmd.id.str();
   const std::string stream = cmd.stream.str();
   const int32_t partition = events_.PartitionFor(stream).value;
-  const std::string request = request_prefix_ + std::to_string(++requests_);
+  const uint64_t n = ++requests_;
+  const std::string request = request_prefix_ + std::to_string(n);
+  std::chrono::seconds unreachable_for{-1};
   {
     std::lock_guard lock(mu_);
-    waiters_.emplace(WaiterKey(stream, id),
-                     Waiter{std::chrono::steady_clock::now() + options_.outcome_timeout,
-                            std::move(done), stream, id, request});
+    const auto now = std::chrono::steady_clock::now();
+    if (unreachable_ && now - last_probe_ < options_.probe_every) {
+      unreachable_for = std::chrono::duration_cast<std::chrono::seconds>(
+          now - unreachable_since_ + options_.unreachable_after);
+    } else {
+      if (unreachable_) last_probe_ = now;  // this one finds out whether it is back
+      waiters_.emplace(WaiterKey(stream, id), Waiter{now + options_.outcome_timeout,
+                                                     std::move(done), stream, id, request});
+      undelivered_.emplace(n, now);
+    }
+  }
+  if (unreachable_for.count() >= 0) {
+    Outcome o;
+    o.command_id = CommandId(id);
+    o.stream = stream;
+    o.error = Status("unavailable",
+                     "the ledger cannot reach its Kafka cluster: the command topic has taken "
+                     "nothing for " +
+                         std::to_string(unreachable_for.count()) +
+                         " s. Nothing was written; send the command again in a minute (the same "
+                         "command_id is safe)");
+    return done(std::move(o));
   }
   std::shared_ptr<KafkaProducer> producer;
   {
@@ -99,7 +120,8 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   }
   producer->Produce(
       options_.topics.commands, partition, stream, EncodeCommand(cmd),
-      [this, id, stream, request](Status s, Offset) {
+      [this, id, stream, request, n](Status s, Offset) {
+        Delivered(n, s.ok());
         if (s.ok()) return;
         Outcome o;
         o.command_id = CommandId(id);
@@ -108,6 +130,36 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
         Complete(std::move(o), request);
       },
       request);
+}
+
+void KafkaBackend::Delivered(uint64_t n, bool ok) {
+  std::chrono::steady_clock::duration down{};
+  {
+    std::lock_guard lock(mu_);
+    undelivered_.erase(n);
+    if (!ok || !unreachable_) return;
+    unreachable_ = false;
+    down = std::chrono::steady_clock::now() - unreachable_since_ + options_.unreachable_after;
+  }
+  spdlog::info("the command topic takes records again (after about {} s): commands are accepted",
+               std::chrono::duration_cast<std::chrono::seconds>(down).count());
+}
+
+void KafkaBackend::CheckReachable(std::chrono::steady_clock::time_point now) {
+  {
+    std::lock_guard lock(mu_);
+    // Request numbers grow as records are produced: the first is the oldest.
+    if (unreachable_ || undelivered_.empty() ||
+        now - undelivered_.begin()->second < options_.unreachable_after)
+      return;
+    unreachable_ = true;
+    unreachable_since_ = last_probe_ = now;
+  }
+  spdlog::warn(
+      "the command topic has acknowledged no record for {} ms (the Kafka cluster, or the "
+      "partition's leader, cannot be reached): new commands are refused (503) until it does; "
+      "one every {} ms is sent to find out",
+      options_.unreachable_after.count(), options_.probe_every.count());
 }
 
 // A command is its stream and its id: two permits may well see the same
@@ -160,6 +212,7 @@ void KafkaBackend::ReadOutcomes() {
     // second is enough, and keeps a long queue of waiters off every poll.
     if (now - last_expiry_scan >= std::chrono::milliseconds(100)) {
       last_expiry_scan = now;
+      CheckReachable(now);
       std::lock_guard lock(mu_);
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (it->second.deadline <= now) {

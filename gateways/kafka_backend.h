@@ -6,12 +6,21 @@
 // the transaction holding the command's events commits.
 //
 // A command without an outcome after `outcome_timeout` fails with
-// "unavailable"; resubmitting the same command id is always safe (it is
+// "outcome_unknown"; resubmitting the same command id is always safe (it is
 // decided at most once).
+//
+// When the command topic takes nothing (a record of ours has waited
+// `unreachable_after` for the broker's acknowledgement: the cluster, or the
+// partition's leader, cannot be reached), new commands are refused at once
+// with "unavailable" (503; nothing produced, nothing written) instead of
+// each waiting `outcome_timeout` for a 504, but one every `probe_every`,
+// which is produced as usual to find out whether the cluster is back. Any
+// acknowledged record ends it.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +41,8 @@ class KafkaBackend final : public LedgerBackend {
     int32_t partitions = 12;
     std::chrono::milliseconds outcome_timeout{30000};
     std::function<int64_t()> clock;
+    std::chrono::milliseconds unreachable_after{3000};
+    std::chrono::milliseconds probe_every{5000};
   };
   // `processor` may be null (a gateway-only instance): governance then
   // comes from `governance_core`, kept up to date from the event topic.
@@ -45,6 +56,7 @@ class KafkaBackend final : public LedgerBackend {
   uint64_t commands_accepted() const override;
   uint64_t commands_refused() const override;
   size_t partitions_deciding() const override;
+  bool log_reachable() const override { return !unreachable_; }
 
   KafkaCommandProcessor* processor() { return processor_.get(); }
 
@@ -61,6 +73,12 @@ class KafkaBackend final : public LedgerBackend {
   // outcome record's kRequestHeader); every waiter of the command when the
   // record names none (a processor of a version before the header).
   void Complete(Outcome o, std::string_view request);
+  // The broker acknowledged (or gave up on) the command record of request
+  // number `n`.
+  void Delivered(uint64_t n, bool ok);
+  // Whether the command topic has taken nothing for `unreachable_after`
+  // (from the reader thread, ten times a second).
+  void CheckReachable(std::chrono::steady_clock::time_point now);
 
   Options options_;
   EventLog& events_;  // for PartitionFor
@@ -76,6 +94,11 @@ class KafkaBackend final : public LedgerBackend {
   std::atomic<bool> stopping_{false};
   const std::string request_prefix_;  // random per instance: request ids unique across instances
   std::atomic<uint64_t> requests_{0};
+  // Command records produced and not yet acknowledged, by request number:
+  // when each was produced. Guarded by mu_.
+  std::map<uint64_t, std::chrono::steady_clock::time_point> undelivered_;
+  std::atomic<bool> unreachable_{false};
+  std::chrono::steady_clock::time_point unreachable_since_, last_probe_;  // guarded by mu_
   std::thread reader_;
 };
 

@@ -354,7 +354,9 @@ Status Ledger::OpenKafka() {
     if (!gl.ok()) return gl.status();
     gov_log = std::move(*gl);
   }
-  KafkaBackend::Options bo{client, topics, k.partitions, k.outcome_timeout, options_.clock};
+  KafkaBackend::Options bo{
+      client,       topics, k.partitions, k.outcome_timeout, options_.clock, k.unreachable_after,
+      k.probe_every};
   auto backend = KafkaBackend::Open(std::move(bo), *log_, std::move(processor), std::move(gov_core),
                                     std::move(gov_log));
   if (!backend.ok()) return backend.status();

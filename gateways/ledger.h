@@ -66,6 +66,11 @@ struct LedgerKafkaOptions {
   std::chrono::milliseconds feeds_takeover_after{30000};
   std::string group_id;  // default "<prefix>.processors"
   std::chrono::milliseconds outcome_timeout{30000};
+  // A command topic that acknowledged nothing for `unreachable_after` has
+  // new commands refused at once (503), all but one every `probe_every`
+  // (KafkaBackend).
+  std::chrono::milliseconds unreachable_after{3000};
+  std::chrono::milliseconds probe_every{5000};
   std::chrono::milliseconds transaction_timeout{10000};
   std::chrono::milliseconds session_timeout{6000};
   std::map<std::string, std::string> client_config;  // e.g. security settings
@@ -124,6 +129,9 @@ class LedgerBackend {
   // them embedded; on Kafka those its processor owns (none on an instance
   // that only serves, or whose processor lost them).
   virtual size_t partitions_deciding() const = 0;
+  // Whether commands reach the log now; false while a Kafka cluster that
+  // cannot be reached has commands refused at once (KafkaBackend).
+  virtual bool log_reachable() const { return true; }
 };
 
 // The views every ledger maintains, in a fresh set.

@@ -117,8 +117,12 @@ inline LoadResult RunLoad(const std::function<Outcome(Command)>& execute, const 
             result.acknowledged.insert("app-" + tag + "-" + std::to_string(i));
             break;
           }
-          std::lock_guard lock(mu);
-          ++result.retries;
+          {
+            std::lock_guard lock(mu);
+            ++result.retries;
+          }
+          // As a client would, before it sends the command again.
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         if (done_count) ++*done_count;
       }

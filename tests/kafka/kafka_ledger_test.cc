@@ -840,5 +840,72 @@ TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
   ExpectExactlyOnce(load, tag, n, Bootstrap(), prefix, 4, **l);
 }
 
+// The broker down: a command sent then waits (its record queued); once the
+// command topic has taken nothing for a while, new commands are refused at
+// once ("unavailable", 503) and never written; the broker back, the queued
+// record is decided once and commands are accepted again.
+TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothing) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("unreach");
+  const std::string tag = Unique("ur");
+  LedgerOptions o = KafkaLedger(TempDir("ur"), Bootstrap(), prefix);
+  o.kafka.unreachable_after = std::chrono::seconds(2);
+  o.kafka.probe_every = std::chrono::hours(1);  // no probe: the queued record finds it back
+  auto l = Ledger::Open(o);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  Ledger& ledger = **l;
+  auto until = [](const std::function<bool()>& done, std::chrono::seconds limit) {
+    for (auto end = std::chrono::steady_clock::now() + limit; !done();) {
+      if (std::chrono::steady_clock::now() > end) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+  };
+  auto decided = [&](int i) {  // sent again until decided: its first outcome
+    Outcome out;
+    until([&] { return (out = ledger.ExecuteSync(SubmitCommand(tag, i))).error.ok(); },
+          std::chrono::seconds(150));
+    return out;
+  };
+  Outcome first = decided(0);
+  ASSERT_TRUE(first.error.ok()) << first.error.ToString();
+  EXPECT_TRUE(ledger.backend().log_reachable());
+
+  ASSERT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh kill 1"), 0);
+  bool restarted = false;
+  auto restart = [&] {
+    if (std::exchange(restarted, true)) return;
+    EXPECT_EQ(std::system(PL_SOURCE_DIR "/scripts/kafka.sh restart 1 >/dev/null"), 0);
+  };
+  struct OnExit {
+    std::function<void()> fn;
+    ~OnExit() { fn(); }
+  } on_exit{restart};
+  auto queued = std::make_shared<std::promise<Outcome>>();  // answered even as the ledger closes
+  ledger.Submit(SubmitCommand(tag, 1),
+                [queued](Outcome out) { queued->set_value(std::move(out)); });
+  ASSERT_TRUE(until([&] { return !ledger.backend().log_reachable(); }, std::chrono::seconds(60)))
+      << "the command topic is down, and the ledger does not see it";
+  Outcome refused = ledger.ExecuteSync(SubmitCommand(tag, 2));
+  EXPECT_EQ(refused.error.code(), "unavailable") << refused.error.ToString();
+  EXPECT_NE(refused.error.message().find("Nothing was written"), std::string::npos)
+      << refused.error.message();
+
+  restart();
+  ASSERT_TRUE(until([&] { return ledger.backend().log_reachable(); }, std::chrono::seconds(120)))
+      << "the broker is back, and the ledger still refuses commands";
+  queued->get_future().wait();  // decided, or past its outcome timeout
+  LoadResult load;
+  for (int i : {1, 3}) {
+    Outcome out = decided(i);
+    ASSERT_TRUE(out.error.ok()) << i << ": " << out.error.ToString();
+    EXPECT_EQ(out.duplicate, i == 1) << i;
+  }
+  for (int i : {0, 1, 3}) load.acknowledged.insert("app-" + tag + "-" + std::to_string(i));
+  // Command 2 is not on the event topic: ExpectExactlyOnce finds no event
+  // of a command it was not told was acknowledged.
+  ExpectExactlyOnce(load, tag, 3, Bootstrap(), prefix, 4, ledger);
+}
+
 }  // namespace
 }  // namespace pl
