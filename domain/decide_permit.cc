@@ -411,6 +411,17 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     return Refuse("outside_jurisdiction", "an applicant may act only on their own application (" +
                                               actor.jurisdiction + "), not on " + cmd.stream.str());
   }
+  // Where before what: an officer of another kelurahan is told only that
+  // (and, the refusal not remembered, takes no command id of this permit,
+  // whatever the action). A role the charter does not know is refused
+  // below, as one granted nothing.
+  const std::string& kelurahan = submit ? submit->kelurahan : state.kelurahan;
+  if (actor.role != "applicant" && charter.roles.contains(actor.role) &&
+      !charter.Covers(actor.role, actor.jurisdiction, kelurahan)) {
+    return Refuse("outside_jurisdiction",
+                  "role \"" + actor.role + "\" of jurisdiction \"" + actor.jurisdiction +
+                      "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");
+  }
   if (!charter.RoleMay(actor.role, action)) {
     auto it = charter.permissions.find(action);
     return Refuse("role_not_permitted",
@@ -418,12 +429,6 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                       std::to_string(charter.version) + "; it is granted to " +
                       JoinOrNobody(it == charter.permissions.end() ? std::vector<std::string>{}
                                                                    : it->second));
-  }
-  const std::string& kelurahan = submit ? submit->kelurahan : state.kelurahan;
-  if (actor.role != "applicant" && !charter.Covers(actor.role, actor.jurisdiction, kelurahan)) {
-    return Refuse("outside_jurisdiction",
-                  "role \"" + actor.role + "\" of jurisdiction \"" + actor.jurisdiction +
-                      "\" may not act on a permit of kelurahan \"" + kelurahan + "\"");
   }
   // An officer acts only while enrolled, in the role and place enrolled in
   // (a command sent before a retirement may be decided after it).

@@ -439,10 +439,15 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   // An outsider (an officer of another kelurahan, another application's
   // applicant) refused first does not take the id: the officer of the
   // permit acts under it.
+  // Nor with an action its role is not granted: where comes before what.
   auto [taken_id, taken_code] = Submit("reuse-outsider");
   json early = {{"action", "verify_documents"}, {"command_id", "ru-outsider"}};
-  for (const std::string& token : {Token("ptsp-bintaro"), other_code}) {
-    r = Act(taken_id, token, early);
+  json not_granted = {{"action", "issue_permit"}, {"command_id", "ru-outsider"}};
+  for (const auto& [token, body] :
+       std::vector<std::pair<std::string, json>>{{Token("ptsp-bintaro"), early},
+                                                 {other_code, early},
+                                                 {Token("ptsp-bintaro"), not_granted}}) {
+    r = Act(taken_id, token, body);
     EXPECT_EQ(r.json()["error"]["code"], "outside_jurisdiction") << r.body;
   }
   r = Act(taken_id, Token("ptsp-ulujami"), early);
