@@ -100,12 +100,18 @@ struct ReplayResult {
   uint64_t events = 0;
   double seconds = 0;
   std::string live, rebuilt;  // view store digests
+  // Events the log holds past the live views' checkpoint (not compared: the
+  // ledger applies them at its next start).
+  uint64_t log_ahead = 0;
+  // There were no live views (DATA/views missing): every event rebuilt,
+  // nothing compared.
+  bool no_live_views = false;
   // When they differ: the first keys that do, in key order (at most
   // kMaxDifferences), and whether there are more.
   static constexpr size_t kMaxDifferences = 10;
   std::vector<ViewDifference> differences;
   bool more_differences = false;
-  bool identical() const { return live == rebuilt; }
+  bool identical() const { return !no_live_views && live == rebuilt; }
 };
 // The replay's verdict as `permitledger replay` prints it: the digests,
 // IDENTICAL or DIFFERENT, and the first differing keys.

@@ -1,10 +1,14 @@
 // `permitledger audit trail` (ExportTrail): a permit's history with each
 // event's leaf index and leaf hash, as CSV or JSON lines.
 #include <filesystem>
+#include <sstream>
 
+#include "events/envelope.h"
+#include "events/json.h"
 #include "gateways/audit_cli.h"
 #include "gateways/ledger.h"
 #include "projections/encoding.h"
+#include "projections/merkle_hash.h"
 #include "projections/rocksdb_key_reader.h"
 #include "projections/transparency_projection.h"
 
@@ -38,6 +42,12 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   if (format != "csv" && format != "jsonl")
     return Status("invalid_argument", "--format must be csv or jsonl");
   if (!fs::exists(fs::path(data_dir) / "log")) return NoLedgerIn(data_dir);
+  if (!ProjectionEngine::Exists((fs::path(data_dir) / "views").string()))
+    return Status("views_unavailable",
+                  "there are no views in " + data_dir +
+                      " (views/): a trail is read from them, each event checked against the log; "
+                      "start the ledger once to rebuild them from the log, stop it, and export "
+                      "again");
   LedgerOptions lo;
   lo.data_dir = data_dir;
   lo.follow = false;
@@ -48,36 +58,67 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   auto history = (*ledger)->queries().History(permit_id);
   if (history.empty()) return Status("not_found", "there is no permit " + permit_id);
   RocksSnapshotReader reader((*ledger)->engine().db());
+  EventLog& log = (*ledger)->log();
+  // The trail is the log's: each event the views list is read from the log
+  // at its position, and neither the views' copy nor the leaf hash they
+  // recorded may differ from it. Nothing is written out before all agree.
+  auto differs = [&](const nlohmann::json& e, const std::string& what) {
+    return Status("views_differ",
+                  "the view store's " + what + " of event " + e.value("event_id", "?") +
+                      " differs from the event log at " + e["log_position"].dump() +
+                      ": the views were changed or damaged, and no trail is exported. Check the "
+                      "log with `permitledger audit verify --data " +
+                      data_dir +
+                      "`; the ledger rebuilds its views from the log when started with the "
+                      "views folder moved away");
+  };
+  std::ostringstream trail;
   if (format == "csv")
-    out << "seq,time,type,actor_id,actor_role,event_id,command_id,partition,offset,leaf_index,"
-           "leaf_hash,payload\n";
+    trail << "seq,time,type,actor_id,actor_role,event_id,command_id,partition,offset,leaf_index,"
+             "leaf_hash,payload\n";
   for (auto& e : history) {
     const uint64_t seq = e.value("seq", uint64_t{0});
+    const auto& pos = e.contains("log_position") ? e["log_position"] : nlohmann::json::object();
+    const auto partition = pos.value("partition", int64_t{-1});
+    const auto offset = pos.value("offset", int64_t{-1});
+    if (partition < 0 || partition >= log.partitions() || offset < 0) return differs(e, "copy");
+    auto records = log.Read(PartitionId{static_cast<int32_t>(partition)},
+                            Offset{static_cast<uint64_t>(offset)}, 1);
+    if (!records.ok()) return records.status();
+    if (records->empty() || records->front().offset.value != static_cast<uint64_t>(offset))
+      return differs(e, "copy");
+    const std::string& raw = records->front().value;
+    auto event = Decode(raw);
+    if (!event.ok()) return differs(e, "copy");
+    nlohmann::json from_log = ToJson(*event);
+    from_log["log_position"] = pos;
+    if (from_log != e) return differs(e, "copy");
     auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(permit_id), seq);
     nlohmann::json leaf_index = nullptr, leaf_hash = nullptr;
     if (leaf.ok()) {
-      leaf_index = *leaf;
       auto h = TransparencyProjection::Tree().LeafHash(reader, *leaf);
-      if (h.ok()) leaf_hash = Base64Encode(HashBytes(*h));
+      if (!h.ok() || *h != HashLeaf(raw)) return differs(e, "leaf hash");
+      leaf_index = *leaf;
+      leaf_hash = Base64Encode(HashBytes(*h));
     }
     if (format == "jsonl") {
       e["leaf_index"] = leaf_index;
       e["leaf_hash"] = leaf_hash;
-      out << e.dump() << "\n";
+      trail << e.dump() << "\n";
       continue;
     }
-    const auto& pos = e.contains("log_position") ? e["log_position"] : nlohmann::json::object();
-    out << seq << "," << CsvField(JsonText(e.value("time", nlohmann::json()))) << ","
-        << CsvField(JsonText(e.value("type", nlohmann::json()))) << ","
-        << CsvField(JsonText(e.value("actor_id", nlohmann::json()))) << ","
-        << CsvField(JsonText(e.value("actor_role", nlohmann::json()))) << ","
-        << CsvField(JsonText(e.value("event_id", nlohmann::json()))) << ","
-        << CsvField(JsonText(e.value("command_id", nlohmann::json()))) << ","
-        << JsonText(pos.value("partition", nlohmann::json())) << ","
-        << JsonText(pos.value("offset", nlohmann::json())) << "," << JsonText(leaf_index) << ","
-        << JsonText(leaf_hash) << "," << CsvField(JsonText(e.value("payload", nlohmann::json())))
-        << "\n";
+    trail << seq << "," << CsvField(JsonText(e.value("time", nlohmann::json()))) << ","
+          << CsvField(JsonText(e.value("type", nlohmann::json()))) << ","
+          << CsvField(JsonText(e.value("actor_id", nlohmann::json()))) << ","
+          << CsvField(JsonText(e.value("actor_role", nlohmann::json()))) << ","
+          << CsvField(JsonText(e.value("event_id", nlohmann::json()))) << ","
+          << CsvField(JsonText(e.value("command_id", nlohmann::json()))) << ","
+          << JsonText(pos.value("partition", nlohmann::json())) << ","
+          << JsonText(pos.value("offset", nlohmann::json())) << "," << JsonText(leaf_index) << ","
+          << JsonText(leaf_hash) << "," << CsvField(JsonText(e.value("payload", nlohmann::json())))
+          << "\n";
   }
+  out << trail.str();
   return Status::Ok();
 }
 

@@ -163,10 +163,13 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
   ProjectionEngineOptions views{(dir / "views").string()};
   views.refuse_ahead_of_log = true;
+  // The offline tools read the views as they are: they audit them.
+  views.read_only = options.read_only_log;
   auto engine = ProjectionEngine::Open(*l->log_, AllProjections(), views);
   if (!engine.ok()) return engine.status();
   l->engine_ = std::move(*engine);
-  if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
+  if (!views.read_only)
+    if (auto n = l->engine_->CatchUp(); !n.ok()) return n.status();
   l->queries_ = std::make_unique<ViewQueries>(l->engine_->db());
   // On Kafka the instances share one admin token and, with one partition,
   // one log key (docs/kafka.md, "Several instances"): one joining topics
@@ -257,6 +260,27 @@ class EmbeddedBackend final : public LedgerBackend {
   size_t partitions_;
 };
 
+// The offline tools' (LedgerOptions::read_only_log, embedded): no processor,
+// its state store not even opened; a command is refused.
+class OfflineBackend final : public LedgerBackend {
+ public:
+  void Submit(Command cmd, std::function<void(Outcome)> done) override {
+    Outcome o;
+    o.command_id = cmd.id;
+    o.stream = cmd.stream.str();
+    o.error = Status("read_only",
+                     "the ledger is open read-only, by an offline tool: it decides no command");
+    done(std::move(o));
+  }
+  std::shared_ptr<const GovernanceState> governance() const override { return gov_; }
+  uint64_t commands_accepted() const override { return 0; }
+  uint64_t commands_refused() const override { return 0; }
+  size_t partitions_deciding() const override { return 0; }
+
+ private:
+  std::shared_ptr<const GovernanceState> gov_ = std::make_shared<GovernanceState>();
+};
+
 }  // namespace
 
 Status Ledger::OpenEmbedded() {
@@ -266,6 +290,10 @@ Status Ledger::OpenEmbedded() {
   auto log = EmbeddedLog::Open(lo);
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
+  if (options_.read_only_log) {
+    backend_ = std::make_unique<OfflineBackend>();
+    return Status::Ok();
+  }
   auto processor = CommandProcessor::Open(
       *log_, *vault_,
       {(dir / "state").string(), 4096, options_.clock, options_.disk_reserve, options_.free_bytes});

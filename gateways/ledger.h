@@ -82,8 +82,10 @@ struct LedgerOptions {
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
-  // The offline tools (replay, audit): the embedded log is opened without
-  // writing anything to it, RocksDB's recovery included; a command is refused.
+  // The offline tools (replay, audit): the embedded log and the views are
+  // opened without writing anything to them, RocksDB's recovery included
+  // (the views as they are, not caught up with the log); a command is
+  // refused.
   bool read_only_log = false;
   // The free space the ledger keeps on the data directory's disk: it does
   // not start, and refuses commands (503, nothing written), with less

@@ -2,11 +2,13 @@
 
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 
 #include "events/store_options.h"
 #include "events/thread_name.h"
@@ -77,6 +79,11 @@ constexpr const char* kFormatKey = "format";
 
 }  // namespace
 
+bool ProjectionEngine::Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+}
+
 Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     EventLog& log, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionEngineOptions options) {
@@ -94,11 +101,36 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
     o.max_write_buffer_number = 4;
   }
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(o, options.path, &raw);
-  if (!s.ok()) return Status("store_unavailable", OpenFailure("the view store", options.path, s));
+  std::unique_ptr<rocksdb::Env> memory;
+  if (options.read_only && !Exists(options.path)) {
+    // No views to read: an empty store, in memory, writes nothing anywhere
+    // (`permitledger replay` rebuilds them all, with nothing to compare).
+    memory.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+    o.env = memory.get();
+    if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok())
+      return Status("store_unavailable", s.ToString());
+  } else if (options.read_only) {
+    const std::string advice =
+        ": an offline tool reads the views as the ledger left them; start the ledger "
+        "(permitledger serve) once to rebuild them from the log, stop it, and run this again";
+    o.create_if_missing = false;
+    auto s = rocksdb::DB::OpenForReadOnly(o, options.path, &raw);
+    if (!s.ok()) return Status("views_unavailable", OpenFailure("the view store", options.path, s));
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string stored;
+    if (!db->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat)
+      return Status("views_unavailable", "the views at " + options.path + " are of layout '" +
+                                             stored + "', not this version's '" + kViewFormat +
+                                             "'" + advice);
+    raw = db.release();
+  } else if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok()) {
+    return Status("store_unavailable", OpenFailure("the view store", options.path, s));
+  }
+  rocksdb::Status s;
   // Views are derived: a store of another layout is dropped and rebuilt.
   if (std::string stored;
-      !raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat) {
+      (!options.read_only || memory) &&
+      (!raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat)) {
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
     it->SeekToFirst();
     const bool empty = !it->Valid();
@@ -121,6 +153,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   }
   std::unique_ptr<ProjectionEngine> e(new ProjectionEngine(
       log, std::move(projections), std::move(options), std::unique_ptr<rocksdb::DB>(raw)));
+  e->memory_ = std::move(memory);
   e->next_.assign(log.partitions(), 0);
   for (int32_t p = 0; p < log.partitions(); ++p) {
     std::string v;
@@ -268,6 +301,8 @@ Status ProjectionEngine::Apply(int32_t partition, std::span<const LogRecord> rec
 }
 
 Result<uint64_t> ProjectionEngine::CatchUp(const std::vector<uint64_t>* until) {
+  if (options_.read_only)
+    return Status("invalid_argument", "the views at " + options_.path + " are open read-only");
   uint64_t total = 0;
   for (int32_t p = 0; p < log_.partitions(); ++p) {
     for (;;) {

@@ -31,7 +31,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class Env;
+}  // namespace rocksdb
 
 namespace pl {
 
@@ -54,6 +55,12 @@ struct ProjectionEngineOptions {
   // records the log does not hold, and is refused (log_inconsistent): new
   // events would take their offsets and be skipped as applied.
   bool refuse_ahead_of_log = false;
+  // An offline tool's look at the live views (replay, audit trail): the
+  // store is opened read-only (RocksDB's recovery included, nothing is
+  // written), never caught up with the log, and refused
+  // (views_unavailable), not rebuilt, when of another layout; when there
+  // is none (Exists), the engine holds empty views, in memory.
+  bool read_only = false;
 };
 
 class ProjectionEngine {
@@ -90,6 +97,8 @@ class ProjectionEngine {
   Status last_error() const;
 
   rocksdb::DB* db() { return db_.get(); }
+  // Whether there is a view store at `path`.
+  static bool Exists(const std::string& path);
 
   // A digest of every key and value of the store (SHA-256, hex): two stores
   // with equal digests hold byte-identical views.
@@ -115,6 +124,7 @@ class ProjectionEngine {
   std::vector<std::vector<Projection*>> groups_;  // projections_ split for the threads
   std::vector<std::unique_ptr<Helper>> helpers_;  // one per group but the first
   ProjectionEngineOptions options_;
+  std::unique_ptr<rocksdb::Env> memory_;  // of an offline tool's empty views; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
 
   mutable std::mutex mu_;

@@ -257,6 +257,8 @@ TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {
   auto r = ReplayViews(lo, "");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->events, 0u);
+  EXPECT_TRUE(r->no_live_views);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/views")) << "a replay made the live views";
   auto log = EmbeddedLog::Open({dir + "/log"});
   ASSERT_TRUE(log.ok());
   EXPECT_EQ((*log)->EndOffset(PartitionId{0})->value, 0u);
