@@ -73,6 +73,10 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
   }
   const std::string stage = StatusName(after.status);
   Count(batch, keys::Stat("entered", kel, month, stage), 1);
+  // New applications: "entered submitted" counts those sent back in after
+  // missing documents too.
+  if (before.status == PermitStatus::kNone)
+    Count(batch, keys::Stat("applied", kel, month, "new"), 1);
   Count(batch, keys::CurrentStage(kel, stage), 1);
   if (after.status == PermitStatus::kIssued || IsFinal(after.status))
     Count(batch, keys::Stat("outcome", kel, month, stage), 1);

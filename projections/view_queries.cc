@@ -65,6 +65,7 @@ double Median(const std::map<int, int64_t>& hist) {
 struct MonthStats {
   std::map<std::string, int64_t> entered, outcomes, reasons, sla_ok, sla_all;
   std::map<std::string, std::map<int, int64_t>> days;
+  int64_t applications = 0;
 };
 struct AreaStats {
   std::map<std::string, int64_t> current;
@@ -85,6 +86,7 @@ nlohmann::json Render(const AreaStats& a, const Charter& charter) {
           {"service_days", charter.service_days.count(stage) ? charter.service_days.at(stage) : 0}};
     }
     months.push_back({{"month", month},
+                      {"applications", m.applications},
                       {"entered", m.entered},
                       {"median_days", median},
                       {"service_level", sla},
@@ -202,6 +204,8 @@ nlohmann::json ViewQueries::Stats() const {
       MonthStats& m = a.months[month];
       if (what == "entered")
         m.entered[detail] += n;
+      else if (what == "applied")
+        m.applications += n;
       else if (what == "outcome")
         m.outcomes[detail] += n;
       else if (what == "reason")

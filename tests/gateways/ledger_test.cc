@@ -54,6 +54,15 @@ TEST(Ledger, DemoHistoryViewsEqualAReplayAndSurviveARestart) {
     int64_t total = 0;
     for (auto& [stage, n] : stats["kecamatan"]["by_stage"].items()) total += n.get<int64_t>();
     EXPECT_EQ(total, 60);
+    // And once in the months' new applications, though some entered
+    // "submitted" twice (sent back in after missing documents).
+    int64_t applications = 0, entered_submitted = 0;
+    for (const auto& m : stats["kecamatan"]["months"]) {
+      applications += m["applications"].get<int64_t>();
+      entered_submitted += m["entered"].value("submitted", int64_t{0});
+    }
+    EXPECT_EQ(applications, 60);
+    EXPECT_GT(entered_submitted, 60) << "the demo sends no application back in";
 
     // A replay from offset zero into a fresh store is byte-identical.
     auto fresh =
