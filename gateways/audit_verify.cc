@@ -217,12 +217,16 @@ Status Auditor::Run() {
   if (!fs::exists(fs::path(dir) / "log") && options_.kafka.bootstrap.empty())
     return NoLedgerIn(dir);
   std::string vkey = options_.verifier_key;
-  if (vkey.empty()) vkey = ReadFirstLine(CheckpointPublisher::PublicKeyPath(dir));
+  const std::string pub = CheckpointPublisher::PublicKeyPath(dir);
+  if (vkey.empty() && !fs::exists(pub))
+    return Status("invalid_key", pub +
+                                     " does not exist: give the log's verifier key with --key (a "
+                                     "copy you were handed, or a file holding it)");
+  if (vkey.empty()) vkey = ReadFirstLine(pub);
   auto key = ParseVerifierKey(vkey);
   if (!key.ok())
-    return Status("invalid_key", "no usable verifier key (pass --key, or keep " +
-                                     CheckpointPublisher::PublicKeyPath(dir) +
-                                     "): " + key.status().message());
+    return Status("invalid_key", (options_.verifier_key.empty() ? pub : std::string("--key")) +
+                                     " holds no usable verifier key: " + key.status().message());
   LoadCheckpoints(*key, vkey);
 
   if (options_.compare_views && fs::exists(fs::path(dir) / "views")) {
@@ -366,7 +370,10 @@ Status Auditor::Run() {
       if (batch->leaf_differs == i)
         Problem("leaf_differs", where,
                 "the event's leaf hash differs from the one the view store recorded for leaf " +
-                    std::to_string(leaf) + ": the log was changed at or before this position");
+                    std::to_string(leaf) +
+                    ": the log was changed at or before this position, or the view store was "
+                    "(a log that the checkpoints past this leaf still vouch for is the view "
+                    "store's fault: rebuild the views)");
       while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size == leaves) {
         const Pending& p = pending_[next_checkpoint++];
         while (batch->roots[root_at].first < leaves) ++root_at;
