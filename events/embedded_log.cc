@@ -205,7 +205,8 @@ Result<std::vector<LogRecord>> EmbeddedLog::Read(PartitionId p, Offset from, siz
     out.push_back(LogRecord{p, Offset{GetBE(k, 5, 8)}, std::string(v.substr(4, klen)),
                             std::string(v.substr(4 + klen))});
   }
-  if (!it->status().ok()) return Status("log_unavailable", it->status().ToString());
+  if (!it->status().ok())
+    return Status("log_unavailable", ReadFailure("the event log", it->status()));
   return out;
 }
 

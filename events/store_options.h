@@ -55,6 +55,10 @@ inline Status WithHeldAdvice(Status s, StoreOpener opener) {
   return Status(s.code(), std::move(m));
 }
 
+inline constexpr const char* kDamagedStore =
+    " (the store's files are damaged: nothing was changed in them; restore the data directory "
+    "from a backup, and keep this copy for an audit)";
+
 // Why a store at `path` did not open, for a person to act on: RocksDB's
 // reason, and, when another process holds the store's lock (a running
 // server), that it does (the opener adds what to do: WithHeldAdvice).
@@ -65,9 +69,15 @@ inline std::string OpenFailure(const std::string& what, const std::string& path,
     m += kHeldByAnotherProcess;
     return m;
   }
-  if (s.IsCorruption())
-    m += " (the store's files are damaged: nothing was changed in them; restore the data "
-         "directory from a backup, and keep this copy for an audit)";
+  if (s.IsCorruption()) m += kDamagedStore;
+  return m;
+}
+
+// Why reading `what` failed, for a person to act on: as OpenFailure, for a
+// damage found while reading (a block whose checksum does not match).
+inline std::string ReadFailure(const std::string& what, const rocksdb::Status& s) {
+  std::string m = "reading " + what + " failed: " + s.ToString();
+  if (s.IsCorruption()) m += kDamagedStore;
   return m;
 }
 

@@ -108,6 +108,10 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
       return fail("the code's checkpoint does not verify: " + at_issue.status().message());
     if (at_issue->size != code->size) return fail("the code's checkpoint has another tree size");
     const auto& l = v.value("latest", nlohmann::json::object());
+    if (!l.is_object() || !l.contains("checkpoint"))
+      return fail(
+          "the answer has no latest checkpoint (verification.latest.checkpoint): it "
+          "was cut, or is not the ledger's");
     auto latest = VerifyCheckpoint(l.value("checkpoint", ""), verifier_key);
     if (!latest.ok())
       return fail("the latest checkpoint does not verify: " + latest.status().message());

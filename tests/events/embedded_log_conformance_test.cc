@@ -1,4 +1,6 @@
 // The EventLog conformance suite on the embedded log.
+#include <rocksdb/db.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -62,6 +64,46 @@ TEST(EmbeddedLog, ADamagedRecordStopsTheOpeningAndChangesNothing) {
   EXPECT_NE(damaged.status().message().find("damaged"), std::string::npos)
       << damaged.status().message();
   EXPECT_EQ(std::filesystem::file_size(wal), size) << "the write-ahead log is left as it was";
+  std::filesystem::remove_all(dir);
+}
+
+// A damaged block met while reading (a table file's checksum): the
+// reader is told the files are damaged and what to do, not RocksDB's words
+// alone.
+TEST(EmbeddedLog, ADamagedTableFileIsNamedWhenRead) {
+  const std::string dir = ::pl::scratch::ScratchDir("damaged-table");
+  {
+    auto log = EmbeddedLog::Open({dir, 1, true});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    for (int i = 0; i < 200; ++i) {
+      AppendRecord r{PartitionId{0}, "k", std::string(300, static_cast<char>('a' + i % 26))};
+      ASSERT_TRUE((*log)->Append({&r, 1}).ok());
+    }
+  }
+  {  // into a table file
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
+  }
+  std::string table;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    if (f.path().extension() == ".sst") table = f.path().string();
+  ASSERT_FALSE(table.empty());
+  {
+    std::fstream f(table, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(table) / 4));
+    f.put('\x7f');
+  }
+  EmbeddedLogOptions ro{dir, 1, true};
+  ro.read_only = true;
+  auto log = EmbeddedLog::Open(ro);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto read = (*log)->Read(PartitionId{0}, Offset{0}, 1000);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), "log_unavailable");
+  EXPECT_NE(read.status().message().find("damaged"), std::string::npos) << read.status().message();
+  log->reset();
   std::filesystem::remove_all(dir);
 }
 
