@@ -18,7 +18,8 @@ export interface StageSL {
 }
 export interface MonthStats {
   month: string;
-  entered: Record<string, number>;
+  applications: number; // new applications that month
+  entered: Record<string, number>; // submitted counts an application sent back in after missing documents too
   median_days: Record<string, number>;
   service_level: Record<string, StageSL>;
   outcomes: Record<string, number>;

@@ -2,7 +2,7 @@
 // card": a titled chart with its numbers a click away (a table and a CSV
 // download). The figure carries the exact numbers given to Chart.js in
 // data-labels / data-series, so tests (and curious readers) can compare them
-// with /v1/public/stats.
+// with /v1/public/stats, and the value axes' range as drawn in data-axes.
 import {
   BarController,
   BarElement,
@@ -158,6 +158,10 @@ export function chartCard(spec: CardSpec): HTMLElement {
   queueMicrotask(() => {
     const chart = new Chart(canvas, spec.config(spec.labels, spec.series));
     live.set(spec.id, chart);
+    // The value axes' range as drawn ({"y": [0, 30]}), for the tests.
+    fig.dataset.axes = JSON.stringify(
+      Object.fromEntries(Object.values(chart.scales).filter((x) => x.type === 'linear').map((x) => [x.id, [x.min, x.max]])),
+    );
   });
   return fig;
 }

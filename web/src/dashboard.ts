@@ -2,7 +2,7 @@
 // register of issued permits and the verification of a permit number.
 // Public data only: no personal data reaches this page.
 import './styles.css';
-import { api, type AreaStats, type RegisterEntry, type Stats } from './api';
+import { api, type AreaStats, type MonthStats, type RegisterEntry, type Stats } from './api';
 import { chartCard, COLORS, destroyCharts, type Series, wrappedCategoryAxis } from './charts';
 import { t, term } from './i18n';
 import { $, cell, clear, errorBox, fmtDate, fmtMonth, fmtNumber, fmtPercent, h, jakartaToday, mountChrome, statusBadge } from './ui';
@@ -53,6 +53,36 @@ function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
+// The months the page covers, oldest first: the kecamatan's, from its first
+// month to its last, a month without any activity included. A kelurahan
+// covers the same months, so that both speak of the same period ("dalam N
+// bulan") and the chosen month stays when the area changes.
+function monthRange(): string[] {
+  const have = (state.stats?.kecamatan.months ?? []).map((m) => m.month).sort();
+  const out: string[] = [];
+  for (let m = have[0]; m && m <= have[have.length - 1]!; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+function nextMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 12 ? `${y! + 1}-01` : `${y}-${String(mo! + 1).padStart(2, '0')}`;
+}
+
+// The area's months over monthRange(): one it had nothing in is empty (no
+// application, no outcome; no median nor on-time share, which are not zero).
+function areaMonths(a: AreaStats): MonthStats[] {
+  const have = new Map(a.months.map((m) => [m.month, m]));
+  return monthRange().map(
+    (month) => have.get(month) ?? { month, applications: 0, entered: {}, median_days: {}, service_level: {}, outcomes: {}, rejection_reasons: {} },
+  );
+}
+
+// A month's name; the month running now is marked as such (its figures are partial).
+function monthLabel(m: string): string {
+  return m === jakartaToday().slice(0, 7) ? t('dash.month.running', { month: fmtMonth(m) }) : fmtMonth(m);
+}
+
 function onTimeTotals(a: AreaStats): { on: number; total: number } {
   let on = 0;
   let total = 0;
@@ -71,7 +101,9 @@ function renderFilters(): void {
   const box = $('#filters');
   if (!s) return clear(box);
   const a = areaStats()!;
-  const months = a.months.map((m) => m.month).sort().reverse();
+  // The kecamatan's months, whatever the area: a kelurahan's month without
+  // activity is in the list, and the chosen month stays when the area changes.
+  const months = monthRange().reverse();
   // The month running now has few finished stages early on: the page opens
   // on the latest whole month, and names the running one as such.
   const running = jakartaToday().slice(0, 7);
@@ -104,7 +136,7 @@ function renderFilters(): void {
     // A ledger with no application yet has no month: the list says so.
     months.length === 0
       ? h('option', { value: '' }, t('dash.nodata'))
-      : months.map((m) => h('option', { value: m }, m === running ? t('dash.month.running', { month: fmtMonth(m) }) : fmtMonth(m))),
+      : months.map((m) => h('option', { value: m }, monthLabel(m))),
   );
   monthSel.value = state.month;
   clear(
@@ -130,7 +162,8 @@ function renderKpis(): void {
   const issued = sum(a.months.map((m) => m.outcomes.issued ?? 0));
   const rejected = sum(a.months.map((m) => m.outcomes.rejected ?? 0));
   const { on, total } = onTimeTotals(a);
-  const months = a.months.length ? t('kpi.months', { n: a.months.length }) : t('dash.nodata');
+  const n = monthRange().length;
+  const months = n ? t('kpi.months', { n }) : t('dash.nodata');
   const kpi = (id: string, label: string, value: string, sub: string, raw: number) =>
     h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub));
   clear(
@@ -153,11 +186,12 @@ function renderCharts(): void {
   const a = areaStats();
   const grid = $('#charts');
   if (!s || !a) return clear(grid);
-  const month = a.months.find((m) => m.month === state.month);
+  // Every area over the kecamatan's months; the chosen one may be empty here.
+  const months = areaMonths(a);
+  const month = months.find((m) => m.month === state.month);
   const monthName = state.month ? fmtMonth(state.month) : t('dash.nodata');
-  const months = [...a.months].sort((x, y) => x.month.localeCompare(y.month));
   const monthKeys = months.map((m) => m.month);
-  const monthLabels = monthKeys.map(fmtMonth);
+  const monthLabels = monthKeys.map(monthLabel);
   const stageLabels = (keys: string[]) => keys.map((k) => term('status', k));
   const area = a.code.replace(/\./g, '');
 
@@ -268,7 +302,7 @@ function renderCharts(): void {
     keys: monthKeys,
     labels: monthLabels,
     series: [
-      { key: 'entered', label: t('series.entered'), data: months.map((m) => m.entered.submitted ?? 0), format: int },
+      { key: 'applications', label: t('series.applications'), data: months.map((m) => m.applications ?? 0), format: int },
       { key: 'share', label: t('series.share'), data: trendShare, format: pct },
     ],
     csvName: `tren-bulanan-${area}`,
@@ -278,13 +312,22 @@ function renderCharts(): void {
         labels,
         datasets: [
           { type: 'bar', label: series[0]!.label, data: series[0]!.data, backgroundColor: COLORS.primaryLight, borderRadius: 4, yAxisID: 'y', order: 2 },
-          { type: 'line', label: series[1]!.label, data: series[1]!.data, borderColor: COLORS.ok, backgroundColor: COLORS.ok, yAxisID: 'y1', tension: 0.25, order: 1 },
+          // Monotone: the curve never rises above its highest point (100 %).
+          { type: 'line', label: series[1]!.label, data: series[1]!.data, borderColor: COLORS.ok, backgroundColor: COLORS.ok, yAxisID: 'y1', cubicInterpolationMode: 'monotone', order: 1 },
         ],
       },
       options: {
         scales: {
           y: { beginAtZero: true, ticks: { precision: 0 }, position: 'left' },
-          y1: { beginAtZero: true, max: 100, position: 'right', grid: { drawOnChartArea: false }, ticks: { callback: (v) => `${v}%` } },
+          // Headroom above 100 % for the line and its points, without a tick there.
+          y1: {
+            beginAtZero: true,
+            max: 105,
+            position: 'right',
+            grid: { drawOnChartArea: false },
+            afterBuildTicks: (axis) => (axis.ticks = [0, 20, 40, 60, 80, 100].map((value) => ({ value }))),
+            ticks: { callback: (v) => `${v}%` },
+          },
         },
       },
     }),
@@ -441,7 +484,7 @@ function renderRegister(): void {
           {},
           reg.items
             .slice(0, reg.shown)
-            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => cell(label, { class: i === 0 || i >= 4 ? 'nowrap' : null }, f(e))))),
+            .map((e) => h('tr', { 'data-permit-number': e.permit_number }, cols.map(([label, f], i) => cell(label, { class: i === 0 || i >= 4 ? 'nowrap' : 'wrap' }, f(e))))),
         ),
       ),
     ),

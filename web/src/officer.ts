@@ -14,6 +14,7 @@ import {
   cell,
   charCounter,
   clear,
+  confirmAction,
   focusOn,
   errorBox,
   fmtDate,
@@ -1186,52 +1187,19 @@ async function submitAction(
   await send(form, p, action, body, button, result);
 }
 
-// An action that cannot be undone is sent only once confirmed: the form
-// shows what is about to happen to which permit, with "Ya" and "Batal"
-// (the form's own button is hidden meanwhile). Editing a field cancels the
-// confirmation, so what is sent is what was confirmed.
+// An action that cannot be undone is sent only once confirmed (ui.ts
+// askConfirm): the question names the action and the permit.
 function askConfirm(form: HTMLFormElement, p: Permit, action: string, body: Record<string, unknown>, button: HTMLButtonElement, result: HTMLElement): void {
-  form.querySelector('.confirm-box')?.remove();
   const name = term('action', action);
   const what = p.permit_number
     ? t('off.confirm.permit', { number: p.permit_number, business: p.business.name })
     : t('off.confirm.application', { id: p.permit_id, business: p.business.name });
-  const base = `confirm-${form.dataset.form}`;
-  const done = (focusButton: boolean) => {
-    form.removeEventListener('input', onEdit);
-    box.remove();
-    button.hidden = false;
-    if (focusButton) button.focus();
-  };
-  const onEdit = () => done(false);
-  const box = h(
-    'div',
-    { class: 'confirm-box', role: 'group', 'aria-labelledby': `${base}-title`, 'aria-describedby': `${base}-text`, 'data-confirm': action },
-    h('p', { id: `${base}-title` }, h('strong', {}, t('off.confirm.title'))),
-    h('p', { id: `${base}-text` }, t('off.confirm.text', { action: name, what })),
-    h(
-      'div',
-      { class: 'confirm-buttons' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-danger confirm-yes',
-          onclick: () => {
-            done(false);
-            void send(form, p, action, body, button, result);
-          },
-        },
-        t('off.confirm.yes', { action: name.charAt(0).toLocaleLowerCase() + name.slice(1) }),
-      ),
-      h('button', { type: 'button', class: 'btn btn-secondary confirm-no', onclick: () => done(true) }, t('off.confirm.no')),
-    ),
-  );
-  form.addEventListener('input', onEdit);
-  button.hidden = true;
-  button.after(box);
-  // The safe choice takes the focus; the group's title and text are read with it.
-  box.querySelector<HTMLElement>('.confirm-no')!.focus();
+  confirmAction(form, button, {
+    action,
+    text: t('off.confirm.text', { action: name, what }),
+    yes: t('off.confirm.yes', { action: name.charAt(0).toLocaleLowerCase() + name.slice(1) }),
+    onYes: () => void send(form, p, action, body, button, result),
+  });
 }
 
 // A refusal in its form: it takes the focus (the button lost it while disabled).

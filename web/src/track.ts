@@ -6,7 +6,7 @@
 import './styles.css';
 import { api, commandId, type ActionResult, type Charter, type Tracking } from './api';
 import { t, term } from './i18n';
-import { $, clear, FINAL, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, statusBadge } from './ui';
+import { $, clear, confirmAction, FINAL, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, restoreControls, snapshotControls, statusBadge } from './ui';
 
 const PATH = ['submitted', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended', 'issued'];
 const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
@@ -68,8 +68,10 @@ async function load(typed: string): Promise<void> {
 }
 
 // The applicant's own action, with the tracking code as token; the view is
-// read again after it, whatever the answer.
+// read again after it, whatever the answer, the forms keeping what was typed
+// (a reason refused by the ledger is corrected, not typed again).
 async function act(d: Tracking, done: string, body: Record<string, unknown>): Promise<void> {
+  const typed = snapshotControls($('#result'));
   try {
     await api<ActionResult>(`/v1/permits/${encodeURIComponent(d.permit_id)}/actions`, {
       token: trackingCode,
@@ -81,6 +83,7 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>): Pr
     acted = { error: e };
   }
   await load(trackingCode);
+  restoreControls($('#result'), typed);
   focusOn('#actions-title');
 }
 
@@ -94,7 +97,8 @@ function actions(d: Tracking): HTMLElement {
   const asking = Object.entries(charter?.data_sharing ?? {}).filter(([, p]) => p.consent_required);
   const parts: Array<HTMLElement | null> = [];
   if (acted.done) parts.push(h('p', { class: 'alert alert-ok', role: 'status', id: 'action-done' }, t(acted.done)));
-  if (acted.error) parts.push(errorBox(acted.error));
+  // The applicant's own text for a refusal where the officers' would not fit (track.apierr.*).
+  if (acted.error) parts.push(errorBox(acted.error, 'error.network', ['track.apierr', 'apierr']));
   if (!erased && asking.length) {
     parts.push(
       h('h4', {}, t('track.consent')),
@@ -132,39 +136,55 @@ function actions(d: Tracking): HTMLElement {
     );
   }
   if (open) {
-    const reason = h('textarea', { id: 'withdraw-reason', required: 'required', maxlength: '500', rows: '2' });
-    parts.push(
-      h(
-        'form',
-        {
-          id: 'withdraw-form',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void act(d, 'track.withdraw.done', { action: 'withdraw', reason: (reason as HTMLTextAreaElement).value });
-          },
+    const reason = h('textarea', { id: 'withdraw-reason', name: 'reason', maxlength: '500', rows: '2', 'aria-describedby': 'withdraw-public withdraw-reason-error' });
+    const error = h('p', { id: 'withdraw-reason-error', class: 'field-error', 'aria-live': 'assertive' });
+    const button = h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.withdraw.button'));
+    const form = h(
+      'form',
+      {
+        id: 'withdraw-form',
+        novalidate: true,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          const text = reason.value.trim();
+          if (!fieldOk(reason, error, text ? '' : t('track.withdraw.required'))) return;
+          // Withdrawing cannot be undone: the page asks first.
+          confirmAction(form, button, {
+            action: 'withdraw',
+            text: t('track.withdraw.confirm', { business: d.business_name }),
+            yes: t('off.confirm.yes', { action: t('track.withdraw.yes') }),
+            onYes: () => void act(d, 'track.withdraw.done', { action: 'withdraw', reason: text }),
+          });
         },
-        h('h4', {}, t('track.withdraw')),
-        h('label', { for: 'withdraw-reason' }, t('track.withdraw.reason')),
-        reason,
-        h('p', { class: 'muted small' }, t('track.withdraw.public')),
-        h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.withdraw.button')),
-      ),
+      },
+      h('h4', {}, t('track.withdraw')),
+      h('label', { for: 'withdraw-reason' }, t('track.withdraw.reason')),
+      reason,
+      error,
+      h('p', { class: 'muted small', id: 'withdraw-public' }, t('track.withdraw.public')),
+      button,
     );
+    parts.push(form);
   } else if (!erased) {
-    const sure = h('input', { type: 'checkbox', id: 'erase-sure', required: 'required' });
+    const sure = h('input', { type: 'checkbox', id: 'erase-sure', name: 'sure', 'aria-describedby': 'erase-sure-error' });
+    const error = h('p', { id: 'erase-sure-error', class: 'field-error', 'aria-live': 'assertive' });
     parts.push(
       h(
         'form',
         {
           id: 'erase-form',
+          novalidate: true,
           onsubmit: (e: Event) => {
             e.preventDefault();
+            // The tick is the confirmation: it says that the erasure cannot be undone.
+            if (!fieldOk(sure, error, sure.checked ? '' : t('track.erase.required'))) return;
             void act(d, 'track.erase.done', { action: 'erase_personal_data' });
           },
         },
         h('h4', {}, t('track.erase')),
         h('p', { class: 'muted' }, t('track.erase.lead')),
         h('p', {}, h('label', {}, sure, ' ', t('track.erase.sure'))),
+        error,
         h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.erase.button')),
       ),
     );
@@ -178,6 +198,19 @@ function actions(d: Tracking): HTMLElement {
     h('h3', { id: 'actions-title', tabindex: '-1' }, t('track.actions')),
     ...parts,
   );
+}
+
+// Marks a field wrong with the page's own message (problem), or clears the
+// mark: the browser's own messages would be in the browser's language.
+function fieldOk(field: HTMLElement, error: HTMLElement, problem: string): boolean {
+  clear(error, problem);
+  if (!problem) {
+    field.removeAttribute('aria-invalid');
+    return true;
+  }
+  field.setAttribute('aria-invalid', 'true');
+  field.focus();
+  return false;
 }
 
 function timeline(d: Tracking): HTMLElement {

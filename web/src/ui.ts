@@ -73,18 +73,19 @@ export function fmtDate(d: string | null | undefined): string {
   );
 }
 
-// An ISO instant in Jakarta time.
+// An ISO instant in Jakarta time, "WIB" in both languages (English
+// formatting would write "GMT+7").
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return t('none');
-  return new Intl.DateTimeFormat(locale(), {
+  const time = new Intl.DateTimeFormat(locale(), {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     timeZone: 'Asia/Jakarta',
-    timeZoneName: 'short',
   }).format(new Date(iso));
+  return `${time} WIB`;
 }
 
 // "2026-07" -> "Jul 2026"
@@ -116,10 +117,13 @@ const REQUEST_CODES = new Set(['malformed_json', 'wrong_type', 'unknown_field', 
 // message as the detail, since it names the specifics (which document,
 // which status); otherwise the ledger's message alone.
 // networkKey: the text for a request that got no answer (an action's says
-// that it may have been recorded).
-export function errorBox(e: unknown, networkKey = 'error.network'): HTMLElement {
+// that it may have been recorded). prefixes: where the page's texts are
+// looked for, in order (the applicant's page has some of its own, shorter
+// than the officers').
+export function errorBox(e: unknown, networkKey = 'error.network', prefixes = ['apierr']): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
-    const key = REQUEST_CODES.has(e.code) ? 'apierr.request' : `apierr.${e.code}`;
+    const code = REQUEST_CODES.has(e.code) ? 'request' : e.code;
+    const key = prefixes.map((p) => `${p}.${code}`).find((k) => t(k) !== k) ?? `apierr.${code}`;
     const local = t(key);
     const own = local !== key;
     return h(
@@ -171,6 +175,51 @@ export function restoreControls(root: ParentNode, snap: FormSnapshot): void {
       el.dispatchEvent(new Event('pl-restored')); // a character count follows (no 'input': that would act)
     }
   }
+}
+
+// An action that cannot be undone is sent only once confirmed: the form
+// shows what is about to happen (text), with "Ya, …" (yes) and "Batal"
+// (the form's own button is hidden meanwhile). Editing a field cancels the
+// confirmation, so what is sent is what was confirmed. The page's own box
+// rather than window.confirm: in the page's language, and readable on a phone.
+export function confirmAction(form: HTMLFormElement, button: HTMLButtonElement, o: { action: string; text: string; yes: string; onYes: () => void }): void {
+  form.querySelector('.confirm-box')?.remove();
+  const base = `confirm-${form.dataset.form ?? form.id}`;
+  const done = (focusButton: boolean) => {
+    form.removeEventListener('input', onEdit);
+    box.remove();
+    button.hidden = false;
+    if (focusButton) button.focus();
+  };
+  const onEdit = () => done(false);
+  const box = h(
+    'div',
+    { class: 'confirm-box', role: 'group', 'aria-labelledby': `${base}-title`, 'aria-describedby': `${base}-text`, 'data-confirm': o.action },
+    h('p', { id: `${base}-title` }, h('strong', {}, t('off.confirm.title'))),
+    h('p', { id: `${base}-text` }, o.text),
+    h(
+      'div',
+      { class: 'confirm-buttons' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-danger confirm-yes',
+          onclick: () => {
+            done(false);
+            o.onYes();
+          },
+        },
+        o.yes,
+      ),
+      h('button', { type: 'button', class: 'btn btn-secondary confirm-no', onclick: () => done(true) }, t('off.confirm.no')),
+    ),
+  );
+  form.addEventListener('input', onEdit);
+  button.hidden = true;
+  button.after(box);
+  // The safe choice takes the focus; the group's title and text are read with it.
+  box.querySelector<HTMLElement>('.confirm-no')!.focus();
 }
 
 // A count of the characters typed into a field with a maxlength, since the

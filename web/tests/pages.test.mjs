@@ -107,14 +107,35 @@ function expectSeries(n, seriesKey, expected, what) {
   }
 }
 
-async function checkArea(page, stats, area) {
+const RUNNING = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date()).slice(0, 7);
+
+// The months the dashboard covers for every area: the kecamatan's, from its
+// first to its last, a month without activity included.
+function monthRange(stats) {
+  const have = stats.kecamatan.months.map((m) => m.month).sort();
+  const out = [];
+  for (let m = have[0]; m && m <= have.at(-1); ) {
+    out.push(m);
+    const [y, mo] = m.split('-').map(Number);
+    m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+// An area's month, or an empty one where it had no activity.
+function monthOf(area, month) {
+  return area.months.find((x) => x.month === month) ?? { month, applications: 0, entered: {}, median_days: {}, service_level: {}, outcomes: {}, rejection_reasons: {} };
+}
+
+async function checkArea(page, stats, area, month) {
   // The page opens on the latest whole month (the running one has few
   // finished stages), or the running one when it is the only one.
-  const running = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date()).slice(0, 7);
-  const sorted = [...area.months].map((m) => m.month).sort();
-  const month = sorted.filter((m) => m < running).at(-1) ?? sorted.at(-1);
-  const m = area.months.find((x) => x.month === month);
+  const running = RUNNING();
+  const range = monthRange(stats);
+  month ??= range.filter((m) => m < running).at(-1) ?? range.at(-1);
+  const m = monthOf(area, month);
   assert.equal(await page.$eval('#month', (s) => s.value), month);
+  assert.deepEqual(await page.$$eval('#month option', (os) => os.map((o) => o.value)), [...range].reverse(), 'the kecamatan’s months');
   // Applications by stage.
   expectSeries(await chartNumbers(page, 'stage'), 'count', Object.fromEntries(ALL.map((s) => [s, area.by_stage[s] ?? 0])), 'by_stage');
   // Median working days against the service level, that month.
@@ -124,17 +145,26 @@ async function checkArea(page, stats, area) {
   expectSeries(median, 'service_days', Object.fromEntries(timed.map((s) => [s, stats.service_days[s]])), 'service_days');
   // Share finished on time.
   const sl = TIMED.filter((s) => m.service_level[s]);
+  if (sl.length === 0) assert.ok(await page.$('[data-chart="ontime"] .empty'), 'no on-time share: no data, not 0 %');
   const ontime = await chartNumbers(page, 'ontime');
   expectSeries(ontime, 'share', Object.fromEntries(sl.map((s) => [s, m.service_level[s].share * 100])), 'share');
   expectSeries(ontime, 'on_time', Object.fromEntries(sl.map((s) => [s, m.service_level[s].on_time])), 'on_time');
   expectSeries(ontime, 'total', Object.fromEntries(sl.map((s) => [s, m.service_level[s].total])), 'total');
   // Outcomes by month and rejection reasons.
-  const months = [...area.months].sort((a, b) => a.month.localeCompare(b.month));
+  const months = range.map((x) => monthOf(area, x));
   const outcomes = await chartNumbers(page, 'outcomes');
   for (const o of ['issued', 'rejected', 'withdrawn', 'revoked'])
     expectSeries(outcomes, o, Object.fromEntries(months.map((x) => [x.month, x.outcomes[o] ?? 0])), `outcomes ${o}`);
   const trend = await chartNumbers(page, 'trend');
-  expectSeries(trend, 'entered', Object.fromEntries(months.map((x) => [x.month, x.entered.submitted ?? 0])), 'entered');
+  // New applications (not entered.submitted, which counts those sent back in after missing documents).
+  expectSeries(trend, 'applications', Object.fromEntries(months.map((x) => [x.month, x.applications])), 'applications');
+  const share = (x) => {
+    const sls = Object.values(x.service_level);
+    const total = sls.reduce((a, y) => a + y.total, 0);
+    return total ? (sls.reduce((a, y) => a + y.on_time, 0) / total) * 100 : null;
+  };
+  expectSeries(trend, 'share', Object.fromEntries(months.map((x) => [x.month, share(x)])), 'on-time share by month');
+  assert.equal(await page.$eval('[data-kpi="issued"] .kpi-sub', (e) => e.textContent), `dalam ${range.length} bulan`);
   const reasons = {};
   for (const x of months) for (const [k, v] of Object.entries(x.rejection_reasons)) reasons[k] = (reasons[k] ?? 0) + v;
   const r = await chartNumbers(page, 'reasons');
@@ -166,6 +196,56 @@ describe('public dashboard', () => {
     assert.ok(await page.isVisible('[data-chart="stage"] table'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart="stage"] .chart-numbers button')]);
     assert.match(download.suggestedFilename(), /\.csv$/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('a kelurahan covers the kecamatan’s months: the chosen month stays, a month it had nothing in is zero or no data', async () => {
+    const stats = (await api(ledger.base, '/v1/public/stats')).json;
+    const range = monthRange(stats);
+    // A kelurahan without activity in one of the kecamatan's months (in the demo, several).
+    const kel = stats.kelurahan.find((k) => range.some((m) => !k.months.some((x) => x.month === m)));
+    assert.ok(kel, 'a kelurahan with a month without activity');
+    const gap = range.find((m) => !kel.months.some((x) => x.month === m));
+    const page = await open('/');
+    await page.waitForSelector('[data-chart="trend"] canvas');
+    await page.selectOption('#month', gap);
+    await page.selectOption('#area', kel.code);
+    await page.waitForFunction((name) => document.querySelector('[data-kpi="open"] .kpi-sub')?.textContent === `Kelurahan ${name}`, kel.name);
+    // The month stays; every monthly chart covers the kecamatan's months, the gap at zero or no data.
+    await checkArea(page, stats, kel, gap);
+    const trend = await chartNumbers(page, 'trend');
+    assert.deepEqual(trend.keys, range);
+    assert.equal(trend.table.applications[gap], 0);
+    assert.equal(trend.table.share[gap], null, 'no share, not 0 %');
+    // The on-time line has headroom above 100 %, and the running month is marked as partial.
+    await page.waitForSelector('[data-chart="trend"][data-axes]');
+    const axes = await page.$eval('[data-chart="trend"]', (f) => JSON.parse(f.dataset.axes));
+    assert.ok(axes.y1[1] > 100, `the on-time axis ends at ${axes.y1[1]}`);
+    if (range.includes(RUNNING()))
+      for (const id of ['trend', 'outcomes'])
+        assert.match(await page.textContent(`[data-chart="${id}"] tr[data-key="${RUNNING()}"] th`), /\(berjalan\)$/, id);
+    // Back to the kecamatan: still that month.
+    await page.selectOption('#area', stats.kecamatan.code);
+    assert.equal(await page.$eval('#month', (s) => s.value), gap);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('a long business name without spaces wraps in the register, Status stays in view', async () => {
+    const name = 'TokoSembakoMakmurSejahteraAbadiSentosaJayaSelaluBerkahBarokahMandiriNusantara';
+    const permit = await issuedPermit(name);
+    const page = await open('/');
+    await page.fill('#reg-q', name);
+    const row = `#register-table tr[data-permit-number="${permit.permit_number}"]`;
+    await page.waitForSelector(row);
+    const fit = await page.$eval('#register-table', (t) => ({
+      table: t.scrollWidth,
+      wrap: t.closest('.table-wrap').clientWidth,
+      status: t.querySelector('tbody tr td:last-child').getBoundingClientRect().right,
+    }));
+    assert.ok(fit.table <= fit.wrap, `the table is ${fit.table - fit.wrap} px wider than its box`);
+    assert.ok(fit.status <= (await page.evaluate(() => window.innerWidth)), 'Status is in view');
     assertNoProblems(page);
     await page.context().close();
   });
@@ -333,19 +413,63 @@ describe('applicant tracking', () => {
     await page.click('#consents [data-subscriber="bank-dki"] button');
     await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="none"]');
     await shot(page, 'track-actions');
-    // A reason holding a NIK is refused, says why, and changes nothing.
-    await page.fill('#withdraw-reason', 'NIK 3174011203850007');
-    await page.click('#withdraw-form button[type=submit]');
+    // No reason: the page's own message, tied to the field, nothing asked or sent.
+    const withdraw = '#withdraw-form button[type=submit]';
+    assert.equal(await page.getAttribute('#withdraw-form', 'novalidate'), '');
+    await page.click(withdraw);
+    assert.equal(await page.getAttribute('#withdraw-reason', 'aria-invalid'), 'true');
+    assert.equal(await page.textContent('#withdraw-reason-error'), 'Tulis alasan penarikan.');
+    assert.match(await page.getAttribute('#withdraw-reason', 'aria-describedby'), /\bwithdraw-reason-error\b/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'withdraw-reason');
+    assert.equal(await page.$('#withdraw-form .confirm-box'), null);
+    // Withdrawing cannot be undone: the page asks first; "Batal" sends nothing.
+    const reason = 'Uji Coba tidak jadi membuka usaha'; // the applicant's name
+    await page.fill('#withdraw-reason', reason);
+    await page.click(withdraw);
+    assert.equal(await page.getAttribute('#withdraw-reason', 'aria-invalid'), null);
+    assert.match(await page.textContent('#withdraw-form .confirm-box'), /Tindakan ini tidak dapat dibatalkan.*Warung Uji Tindakan/);
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('confirm-no')), true, 'the safe choice has the focus');
+    await page.click('#withdraw-form .confirm-no');
+    assert.equal(await page.$('#withdraw-form .confirm-box'), null);
+    assert.equal((await api(ledger.base, `/v1/track/${app.tracking_code}`)).json.status, 'submitted', 'nothing was sent');
+    // A reason naming the applicant is refused, says why in the applicant's
+    // terms, keeps what was typed, and changes nothing.
+    await page.click(withdraw);
+    await page.click('#withdraw-form .confirm-yes');
     await page.waitForSelector('#applicant-actions [data-error-code="personal_data_in_text"]');
     assert.equal(await page.$eval('.track-card', (e) => e.dataset.status), 'submitted');
+    const said = await page.textContent('#applicant-actions [data-error-code] .error-message');
+    assert.match(said, /Alasan penarikan diumumkan.*nama Anda/);
+    assert.doesNotMatch(said, /auditor|survei|pencabutan/, 'not the officers’ text');
+    assert.equal(await page.inputValue('#withdraw-reason'), reason, 'what was typed is kept');
+    // In English too, the typed text kept through the switch; times in WIB, as in Indonesian.
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="en"]');
+    assert.match(await page.textContent('#applicant-actions [data-error-code] .error-message'), /reason for withdrawing is published.*not your name/);
+    assert.equal(await page.inputValue('#withdraw-reason'), reason);
+    const history = await page.textContent('#history');
+    assert.match(history, /\d WIB/);
+    assert.doesNotMatch(history, /GMT/);
+    await page.click(withdraw);
+    assert.match(await page.textContent('#withdraw-form .confirm-box'), /This cannot be undone/);
+    await page.click('#withdraw-form .confirm-no');
+    await page.click('#lang-switch');
+    await page.waitForSelector('html[lang="id"]');
     await page.fill('#withdraw-reason', 'tidak jadi membuka usaha');
-    await page.click('#withdraw-form button[type=submit]');
+    await page.click(withdraw);
+    await page.click('#withdraw-form .confirm-yes');
     await page.waitForSelector('.track-card[data-status="withdrawn"]');
     // It stopped before the documents were verified: the step says how, not "Dokumen terverifikasi".
     const stopped = await page.$eval('.timeline .step-stopped', (l) => ({ step: l.dataset.step, label: l.querySelector('.step-label').textContent }));
     assert.equal(stopped.step, 'documents_verified');
     assert.ok(stopped.label.startsWith(await page.textContent('.track-head .badge')), stopped.label);
     // Closed: its data may be erased, once the applicant ticks that this cannot be undone.
+    assert.equal(await page.getAttribute('#erase-form', 'novalidate'), '');
+    await page.click('#erase-form button[type=submit]');
+    assert.equal(await page.getAttribute('#erase-sure', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#erase-sure-error'), /^Centang kotak ini/);
+    assert.equal(await page.getAttribute('#erase-sure', 'aria-describedby'), 'erase-sure-error');
+    assert.ok(!(await api(ledger.base, `/v1/track/${app.tracking_code}`)).json.history.some((x) => x.type === 'personal_data_erased'), 'nothing was sent');
     await page.check('#erase-sure');
     await page.click('#erase-form button[type=submit]');
     await page.waitForSelector('#erased-note');
@@ -900,6 +1024,17 @@ describe('language, accessibility and serving', () => {
       assert.deepEqual(unlabelled, [], `${path}: controls without a label`);
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link', `${path}: the first Tab reaches the skip link`);
+      // Forced colours (Windows high contrast) drop the focus ring's shadow: an outline stays.
+      await page.emulateMedia({ forcedColors: 'active' });
+      for (let i = 0; i < 3; i++) {
+        const ring = await page.evaluate(() => {
+          const s = getComputedStyle(document.activeElement);
+          return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`;
+        });
+        assert.match(ring, /^solid 3px /, `${path}: the focus is outlined in forced colours`);
+        assert.doesNotMatch(ring, /rgba\(0, 0, 0, 0\)|transparent/, `${path}: in a colour that shows (${ring})`);
+        await page.keyboard.press('Tab');
+      }
       await page.context().close();
     }
   });
