@@ -299,7 +299,7 @@ void ParseInto(const json& doc, Charter& c) {
   auto holidays = StrList(doc["holidays"], "holidays");
   for (size_t i = 0; i < holidays.size(); ++i) {
     const auto day = ParseDate(holidays[i]);
-    if (!day || holidays[i] < "1900" || holidays[i] > "2200") {
+    if (!day || holidays[i] < "1900" || holidays[i] >= "2201") {
       Fail("holidays[" + std::to_string(i) + "]",
            "\"" + holidays[i] + "\" is not a YYYY-MM-DD date between 1900 and 2200");
     }

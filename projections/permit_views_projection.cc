@@ -1,5 +1,7 @@
 #include "projections/permit_views_projection.h"
 
+#include <algorithm>
+
 #include "domain/decider.h"
 #include "events/json_writer.h"
 #include "projections/view_keys.h"
@@ -61,7 +63,10 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
     // calendar in force when the stage was entered).
     const Charter& left = *charter_.At(batch, event.time_ms);
     const Charter& levels = *charter_.At(batch, before.stage_entered_ms);
-    int days = WorkingDaysBetween(before.stage_entered_ms, event.time_ms, left);
+    // Never below 0: a command may be stamped up to the clocks' tolerance
+    // before the stage began (domain/decider.h, time_before_history),
+    // across a Jakarta midnight too.
+    int days = std::max(0, WorkingDaysBetween(before.stage_entered_ms, event.time_ms, left));
     Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
     if (auto sl = levels.service_days.find(stage); sl != levels.service_days.end()) {
       Count(batch, keys::Stat("sla_all", kel, month, stage), 1);

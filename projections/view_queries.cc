@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "domain/state_codec.h"
@@ -215,7 +216,9 @@ nlohmann::json ViewQueries::Stats() const {
       else if (what == "sla_all")
         m.sla_all[detail] += n;
       else if (what == "days" && p.size() == 6)
-        m.days[detail][std::stoi(std::string(p[5]))] += n;
+        if (int days = 0; std::from_chars(p[5].data(), p[5].data() + p[5].size(), days).ec ==
+                          std::errc{})  // a key no version writes is not counted
+          m.days[detail][days] += n;
     });
     return true;
   });

@@ -523,6 +523,20 @@ TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
     if (m["month"] == "2026-03") level = m["service_level"]["submitted"];
   EXPECT_EQ(level["total"], 1) << stats.dump();
   EXPECT_EQ(level["on_time"], 0) << "it was overdue: " << stats.dump();
+
+  // A command stamped a few minutes before the stage began (within the
+  // clocks' tolerance), across a Jakarta midnight: the stay counts 0 working
+  // days, not -1 (which once made the statistics unreadable).
+  now = jakarta(17, 0) + 60'000;  // Tuesday 00:01
+  s.tracking_hash = "h-sla-2";
+  run("apply-2", "PSLA2", {"applicant", "applicant", "PSLA2"}, s);
+  now = jakarta(17, 0) - 120'000;  // Monday 23:58
+  run("verify-2", "PSLA2", officer, VerifyDocuments{});
+  nlohmann::json later;
+  ASSERT_NO_THROW(later = l.queries().Stats());
+  for (const auto& m : later["kecamatan"]["months"])
+    if (m["month"] == "2026-03")  // PSLA1's 3 days (5 to 10 March) and PSLA2's 0
+      EXPECT_EQ(m["median_days"]["submitted"], 1.5) << later.dump();
   opened->reset();
   std::filesystem::remove_all(dir);
 }
