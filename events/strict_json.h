@@ -26,6 +26,11 @@ inline constexpr size_t kMaxJsonDepth = 32;
 // repeated key, or the depth limit.
 inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
   using nlohmann::json;
+  // The parser would stop reading at a NUL and take what comes after for
+  // nothing: a reviewer would read another document than the ledger.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
+    return Status("malformed_json", "the text holds a NUL byte (at byte " + std::to_string(nul) +
+                                        "); in a JSON string it is written \\u0000");
   std::vector<std::set<std::string>> open;  // the keys of each open object (arrays: empty)
   std::string repeated;
   bool too_deep = false;

@@ -23,6 +23,19 @@ namespace beast = boost::beast;
 constexpr size_t kHeaderLimit = 16 * 1024;
 using tcp = asio::ip::tcp;
 
+// Whether a request's body is framed as this server reads it: no
+// Transfer-Encoding, or exactly one, "chunked".
+bool ChunkedOrNone(const http::request_header<>& header) {
+  const size_t n = header.count(http::field::transfer_encoding);
+  if (n == 0) return true;
+  if (n > 1) return false;
+  std::string_view v(header[http::field::transfer_encoding].data(),
+                     header[http::field::transfer_encoding].size());
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return beast::iequals(beast::string_view(v.data(), v.size()), "chunked");
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // `slot`: the client address's count of open connections, released with
@@ -50,6 +63,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // before it sends the body (RFC 9110 10.1.1); a body over the limit was
   // refused with the header already (its Content-Length).
   void OnHeader(beast::error_code ec) {
+    if (!ec && !ChunkedOrNone(parser_->get())) {
+      // The body's end is anyone's guess: what follows it would be read as
+      // the next request (RFC 9112 6.1: answer 400 and close).
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "the request's Transfer-Encoding is not \"chunked\": send the "
+                                 "body with a Content-Length, or chunked alone"));
+    }
     if (ec || parser_->is_done()) return OnRead(ec);
     const auto& header = parser_->get();
     auto expect = header.find(http::field::expect);
@@ -312,6 +334,7 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
   HttpResponse res{status, req.version() ? req.version() : 11};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");  // a message may echo the path asked for
   res.keep_alive(req.keep_alive());
   res.body() = body;
   return res;

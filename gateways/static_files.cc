@@ -104,11 +104,11 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
   auto not_found = [&] {
     return ErrorResponse(req, http::status::not_found, "not_found",
                          "no such page or file: " + path +
+                             // Where the server's files are is for its log, not for a client.
                              (fs::exists(root_ / "index.html")
                                   ? ""
-                                  : " (there are no web pages in " + root_.string() +
-                                        ", the folder --web names: give --web the folder of the "
-                                        "built pages, or build them with scripts/build-web.sh)"));
+                                  : " (this server has no web pages: its log says where it "
+                                    "looked)"));
   };
   std::error_code ec;
   const fs::path file = root_ / rel;

@@ -579,6 +579,26 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
   EXPECT_NE(answer.find("both Content-Length and Transfer-Encoding"), std::string::npos) << answer;
+  // A Transfer-Encoding the server does not frame the body by: refused and
+  // the connection closed, so that the body is never read as the next
+  // request (the stats here would be answered 200).
+  for (const char* te : {"xchunked", "chunked, identity", "gzip", ""}) {
+    answer = RawExchange(ledger_->port(),
+                         std::string("POST /v1/applications HTTP/1.1\r\nHost: x\r\n"
+                                     "Transfer-Encoding: ") +
+                             te + "\r\n\r\nGET /v1/public/stats HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << te << ": " << answer;
+    EXPECT_NE(answer.find("Transfer-Encoding is not"), std::string::npos) << answer;
+    EXPECT_EQ(answer.find("200 OK"), std::string::npos) << "the body was served: " << answer;
+  }
+  // A NUL byte in a JSON body, with more after it: refused, not read up to it.
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
+                       "Connection: close\r\n\r\n" +
+                           std::string("{}\0{{{", 6));
+  EXPECT_EQ(answer.substr(0, 24), "HTTP/1.1 400 Bad Request") << answer;
+  EXPECT_NE(answer.find("NUL byte"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("X-Content-Type-Options: nosniff"), std::string::npos) << answer;
   // A compressed body is refused for what it is, not as text that is not UTF-8.
   answer = RawExchange(ledger_->port(),
                        "POST /v1/applications HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
@@ -1518,16 +1538,17 @@ TEST(Serve, AListenAddressIsReadWhollyAndItsFaultNamed) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
-// --web naming a folder without pages is said at start, and the 404 names
-// the folder and the option.
+// --web naming a folder without pages is said at start, with the folder
+// and the option; the 404 says there are no pages, and not where the
+// server's files are (that is for its operator, not any client).
 TEST(Serve, AWebFolderWithoutPagesIsSaidAtStartAndInTheNotFound) {
   LedgerProcess ledger(TempDir("web-none"), {"serve", "--web", "/nonexistent-web"});
   HttpClient client(ledger.port());
   auto r = client.Get("/");
   EXPECT_EQ(r.status, 404) << r.body;
   const std::string message = r.json()["error"].value("message", "");
-  EXPECT_NE(message.find("/nonexistent-web"), std::string::npos) << message;
-  EXPECT_NE(message.find("--web"), std::string::npos) << message;
+  EXPECT_NE(message.find("no web pages"), std::string::npos) << message;
+  EXPECT_EQ(message.find("/nonexistent-web"), std::string::npos) << message;
   const std::string said = ReadFile(ledger.output_path());
   EXPECT_NE(said.find("--web /nonexistent-web: the folder holds no index.html"), std::string::npos)
       << said;
