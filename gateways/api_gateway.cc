@@ -26,8 +26,10 @@ bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& 
     return true;
   }
   if (!o.error.ok()) {
-    respond(
-        ErrorResponse(req, http::status::service_unavailable, "unavailable", o.error.message()));
+    HttpResponse res =
+        ErrorResponse(req, http::status::service_unavailable, "unavailable", o.error.message());
+    res.set(http::field::retry_after, "10");  // seconds; nothing was written
+    respond(std::move(res));
     return true;
   }
   if (o.refusal) {

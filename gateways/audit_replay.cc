@@ -113,8 +113,8 @@ void PrintReplayDifferences(const ReplayResult& r, std::ostream& out) {
       << (r.identical() ? "identical\n" : "DIFFERENT\n");
   if (r.log_ahead)
     out << "the log holds " << r.log_ahead
-        << " events past the live views' checkpoint, not compared (the ledger applies them at "
-           "its next start)\n";
+        << " records past the live views' checkpoint, not compared (the ledger applies them "
+           "when it runs)\n";
   if (r.identical()) return;
   out << "first differing keys (live views against the ones rebuilt from the log):\n";
   for (const auto& d : r.differences)
@@ -158,10 +158,12 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   auto n = (*fresh)->CatchUp(live_views ? &live : nullptr);
   if (!n.ok()) return n.status();
   r.events = *n;
-  for (size_t p = 0; p < live.size(); ++p)
-    if (auto end = (*ledger)->log().EndOffset(PartitionId{static_cast<int32_t>(p)});
-        end.ok() && end->value > live[p])
-      r.log_ahead += live_views ? end->value - live[p] : 0;
+  if (live_views)
+    for (size_t p = 0; p < live.size(); ++p) {
+      auto end = (*ledger)->log().EndOffset(PartitionId{static_cast<int32_t>(p)});
+      if (!end.ok()) return end.status();
+      if (end->value > live[p]) r.log_ahead += end->value - live[p];
+    }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (live_views) r.live = ProjectionEngine::Digest((*ledger)->engine().db());
   r.rebuilt = ProjectionEngine::Digest((*fresh)->db());

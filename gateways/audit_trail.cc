@@ -46,8 +46,8 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
     return Status("views_unavailable",
                   "there are no views in " + data_dir +
                       " (views/): a trail is read from them, each event checked against the log; "
-                      "start the ledger once to rebuild them from the log, stop it, and export "
-                      "again");
+                      "restart the ledger on its own data directory (it rebuilds them from the "
+                      "log), then take a new copy and export again");
   LedgerOptions lo;
   lo.data_dir = data_dir;
   lo.follow = false;
@@ -76,8 +76,28 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   if (format == "csv")
     trail << "seq,time,type,actor_id,actor_role,event_id,command_id,partition,offset,leaf_index,"
              "leaf_hash,payload\n";
+  // Every event of the permit, in order: one the views dropped is missed.
+  const auto state = (*ledger)->queries().Permit(permit_id);
+  const uint64_t version = permit_id == kGovernanceStream.str() ? history.size()
+                           : state                              ? state->version
+                                                                : 0;
+  if (history.size() != version)
+    return Status("views_differ", "the view store lists " + std::to_string(history.size()) +
+                                      " events of " + permit_id + ", its state says " +
+                                      std::to_string(version) +
+                                      ": the views were changed or damaged, and no trail is "
+                                      "exported. Check the log with `permitledger audit verify "
+                                      "--data " +
+                                      data_dir + "`");
+  uint64_t expected_seq = 0;
   for (auto& e : history) {
     const uint64_t seq = e.value("seq", uint64_t{0});
+    if (seq != ++expected_seq)
+      return Status("views_differ", "the view store lists event " + e.value("event_id", "?") +
+                                        " where event " + permit_id + "/" +
+                                        std::to_string(expected_seq) +
+                                        " belongs: the views were changed or damaged, and no "
+                                        "trail is exported");
     const auto& pos = e.contains("log_position") ? e["log_position"] : nlohmann::json::object();
     const auto partition = pos.value("partition", int64_t{-1});
     const auto offset = pos.value("offset", int64_t{-1});
@@ -93,14 +113,12 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
     nlohmann::json from_log = ToJson(*event);
     from_log["log_position"] = pos;
     if (from_log != e) return differs(e, "copy");
+    // Every event the views applied has its leaf.
     auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(permit_id), seq);
-    nlohmann::json leaf_index = nullptr, leaf_hash = nullptr;
-    if (leaf.ok()) {
-      auto h = TransparencyProjection::Tree().LeafHash(reader, *leaf);
-      if (!h.ok() || *h != HashLeaf(raw)) return differs(e, "leaf hash");
-      leaf_index = *leaf;
-      leaf_hash = Base64Encode(HashBytes(*h));
-    }
+    if (!leaf.ok()) return differs(e, "leaf index");
+    auto h = TransparencyProjection::Tree().LeafHash(reader, *leaf);
+    if (!h.ok() || *h != HashLeaf(raw)) return differs(e, "leaf hash");
+    const nlohmann::json leaf_index = *leaf, leaf_hash = Base64Encode(HashBytes(*h));
     if (format == "jsonl") {
       e["leaf_index"] = leaf_index;
       e["leaf_hash"] = leaf_hash;

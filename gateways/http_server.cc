@@ -23,6 +23,10 @@ namespace beast = boost::beast;
 constexpr size_t kHeaderLimit = 16 * 1024;
 using tcp = asio::ip::tcp;
 
+constexpr const char* kNotChunked =
+    "the request's Transfer-Encoding is not \"chunked\" alone: send the body with a "
+    "Content-Length, or chunked";
+
 // Whether a request's body is framed as this server reads it: no
 // Transfer-Encoding, or exactly one, "chunked".
 bool ChunkedOrNone(const http::request_header<>& header) {
@@ -68,9 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // the next request (RFC 9112 6.1: answer 400 and close).
       HttpRequest req;
       req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "the request's Transfer-Encoding is not \"chunked\": send the "
-                                 "body with a Content-Length, or chunked alone"));
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request", kNotChunked));
     }
     if (ec || parser_->is_done()) return OnRead(ec);
     const auto& header = parser_->get();
@@ -114,17 +116,20 @@ class Session : public std::enable_shared_from_this<Session> {
               " KiB: shorten the URL (a search text, say) or the headers"));
     }
     if (ec) {
-      // Both lengths given: which one frames the body is anyone's guess.
-      const bool both = ec == http::error::bad_transfer_encoding ||
-                        (ec == http::error::bad_content_length &&
-                         parser_->get().count(http::field::transfer_encoding) > 0);
+      // Which length frames the body is anyone's guess.
+      const auto& header = parser_->get();
+      const bool framing = ec == http::error::bad_transfer_encoding ||
+                           (ec == http::error::bad_content_length &&
+                            header.count(http::field::transfer_encoding) > 0);
       HttpRequest req;
       req.keep_alive(false);
       return Write(ErrorResponse(
           req, http::status::bad_request, "malformed_request",
-          both ? "the request has both Content-Length and Transfer-Encoding (RFC 9112 6.3), or "
-                 "a Transfer-Encoding other than chunked: send one of them"
-               : "the HTTP request could not be parsed: " + ec.message()));
+          !framing ? "the HTTP request could not be parsed: " + ec.message()
+          : header.count(http::field::content_length)
+              ? std::string("the request has both Content-Length and Transfer-Encoding (RFC "
+                            "9112 6.3): send one of them")
+              : std::string(kNotChunked)));
     }
     HttpRequest req = parser_->release();
     // Two credentials: which one is meant is anyone's guess.

@@ -87,26 +87,28 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
   {
     std::lock_guard lock(mu_);
     const auto now = std::chrono::steady_clock::now();
-    if (unreachable_ && now - last_probe_ < options_.probe_every) {
+    auto down = unreachable_.find(partition);
+    if (down != unreachable_.end() && now - down->second.last_probe < options_.probe_every) {
       unreachable_for = std::chrono::duration_cast<std::chrono::seconds>(
-          now - unreachable_since_ + options_.unreachable_after);
+          now - down->second.since + options_.unreachable_after);
     } else {
-      if (unreachable_) last_probe_ = now;  // this one finds out whether it is back
+      if (down != unreachable_.end()) down->second.last_probe = now;  // finds out if it is back
       waiters_.emplace(WaiterKey(stream, id), Waiter{now + options_.outcome_timeout,
                                                      std::move(done), stream, id, request});
-      undelivered_.emplace(n, now);
+      undelivered_.emplace(n, Produced{partition, now});
     }
   }
   if (unreachable_for.count() >= 0) {
     Outcome o;
     o.command_id = CommandId(id);
     o.stream = stream;
-    o.error = Status("unavailable",
-                     "the ledger cannot reach its Kafka cluster: the command topic has taken "
-                     "nothing for " +
-                         std::to_string(unreachable_for.count()) +
-                         " s. Nothing was written; send the command again in a minute (the same "
-                         "command_id is safe)");
+    o.error =
+        Status("unavailable",
+               "the ledger cannot reach its Kafka cluster: partition " + std::to_string(partition) +
+                   " of the command topic has taken nothing for " +
+                   std::to_string(unreachable_for.count()) +
+                   " s. Nothing was written; send the command again in a minute (the same "
+                   "command_id is safe)");
     return done(std::move(o));
   }
   std::shared_ptr<KafkaProducer> producer;
@@ -134,32 +136,44 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
 
 void KafkaBackend::Delivered(uint64_t n, bool ok) {
   std::chrono::steady_clock::duration down{};
+  int32_t partition = -1;
   {
     std::lock_guard lock(mu_);
-    undelivered_.erase(n);
-    if (!ok || !unreachable_) return;
-    unreachable_ = false;
-    down = std::chrono::steady_clock::now() - unreachable_since_ + options_.unreachable_after;
+    auto it = undelivered_.find(n);
+    if (it == undelivered_.end()) return;
+    partition = it->second.partition;
+    undelivered_.erase(it);
+    // An idempotent producer acknowledges a partition's records in order:
+    // this one taken, so were those before it.
+    auto state = unreachable_.find(partition);
+    if (!ok || state == unreachable_.end()) return;
+    down = std::chrono::steady_clock::now() - state->second.since + options_.unreachable_after;
+    unreachable_.erase(state);
+    unreachable_count_ = unreachable_.size();
   }
-  spdlog::info("the command topic takes records again (after about {} s): commands are accepted",
-               std::chrono::duration_cast<std::chrono::seconds>(down).count());
+  spdlog::info(
+      "partition {} of the command topic takes records again (after about {} s): its commands "
+      "are accepted",
+      partition, std::chrono::duration_cast<std::chrono::seconds>(down).count());
 }
 
 void KafkaBackend::CheckReachable(std::chrono::steady_clock::time_point now) {
+  std::vector<int32_t> newly;
   {
     std::lock_guard lock(mu_);
-    // Request numbers grow as records are produced: the first is the oldest.
-    if (unreachable_ || undelivered_.empty() ||
-        now - undelivered_.begin()->second < options_.unreachable_after)
-      return;
-    unreachable_ = true;
-    unreachable_since_ = last_probe_ = now;
+    for (const auto& [n, produced] : undelivered_)
+      if (now - produced.at >= options_.unreachable_after &&
+          unreachable_.emplace(produced.partition, Down{now, now}).second)
+        newly.push_back(produced.partition);
+    unreachable_count_ = unreachable_.size();
   }
-  spdlog::warn(
-      "the command topic has acknowledged no record for {} ms (the Kafka cluster, or the "
-      "partition's leader, cannot be reached): new commands are refused (503) until it does; "
-      "one every {} ms is sent to find out",
-      options_.unreachable_after.count(), options_.probe_every.count());
+  for (int32_t partition : newly)
+    spdlog::warn(
+        "partition {} of the command topic has acknowledged no record for {} ms (the Kafka "
+        "cluster or the partition's leader cannot be reached, or the partition lacks in-sync "
+        "replicas): its new commands are refused (503) until it does; one every {} ms is sent "
+        "to find out",
+        partition, options_.unreachable_after.count(), options_.probe_every.count());
 }
 
 // A command is its stream and its id: two permits may well see the same

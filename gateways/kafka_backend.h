@@ -9,13 +9,14 @@
 // "outcome_unknown"; resubmitting the same command id is always safe (it is
 // decided at most once).
 //
-// When the command topic takes nothing (a record of ours has waited
-// `unreachable_after` for the broker's acknowledgement: the cluster, or the
-// partition's leader, cannot be reached), new commands are refused at once
-// with "unavailable" (503; nothing produced, nothing written) instead of
-// each waiting `outcome_timeout` for a 504, but one every `probe_every`,
-// which is produced as usual to find out whether the cluster is back. Any
-// acknowledged record ends it.
+// When a partition of the command topic takes nothing (a record of ours
+// has waited `unreachable_after` for the broker's acknowledgement: the
+// cluster or the partition's leader cannot be reached, or the partition
+// lacks in-sync replicas), its new commands are refused at once with
+// "unavailable" (503; nothing produced, nothing written) instead of each
+// waiting `outcome_timeout` for a 504, but one every `probe_every`, which is
+// produced as usual to find out whether it is back. A record of that
+// partition acknowledged ends it.
 #pragma once
 
 #include <chrono>
@@ -56,7 +57,7 @@ class KafkaBackend final : public LedgerBackend {
   uint64_t commands_accepted() const override;
   uint64_t commands_refused() const override;
   size_t partitions_deciding() const override;
-  bool log_reachable() const override { return !unreachable_; }
+  bool log_reachable() const override { return unreachable_count_ == 0; }
 
   KafkaCommandProcessor* processor() { return processor_.get(); }
 
@@ -76,8 +77,8 @@ class KafkaBackend final : public LedgerBackend {
   // The broker acknowledged (or gave up on) the command record of request
   // number `n`.
   void Delivered(uint64_t n, bool ok);
-  // Whether the command topic has taken nothing for `unreachable_after`
-  // (from the reader thread, ten times a second).
+  // Which partitions of the command topic have taken nothing for
+  // `unreachable_after` (from the reader thread, ten times a second).
   void CheckReachable(std::chrono::steady_clock::time_point now);
 
   Options options_;
@@ -94,11 +95,18 @@ class KafkaBackend final : public LedgerBackend {
   std::atomic<bool> stopping_{false};
   const std::string request_prefix_;  // random per instance: request ids unique across instances
   std::atomic<uint64_t> requests_{0};
-  // Command records produced and not yet acknowledged, by request number:
-  // when each was produced. Guarded by mu_.
-  std::map<uint64_t, std::chrono::steady_clock::time_point> undelivered_;
-  std::atomic<bool> unreachable_{false};
-  std::chrono::steady_clock::time_point unreachable_since_, last_probe_;  // guarded by mu_
+  // Command records produced and not yet acknowledged, by request number.
+  struct Produced {
+    int32_t partition;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::map<uint64_t, Produced> undelivered_;  // guarded by mu_
+  // The partitions found taking nothing: since when, and the last probe.
+  struct Down {
+    std::chrono::steady_clock::time_point since, last_probe;
+  };
+  std::map<int32_t, Down> unreachable_;  // guarded by mu_
+  std::atomic<size_t> unreachable_count_{0};
   std::thread reader_;
 };
 

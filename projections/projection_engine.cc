@@ -111,8 +111,9 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
       return Status("store_unavailable", s.ToString());
   } else if (options.read_only) {
     const std::string advice =
-        ": an offline tool reads the views as the ledger left them; start the ledger "
-        "(permitledger serve) once to rebuild them from the log, stop it, and run this again";
+        ": an offline tool reads the views as the ledger left them; restart the ledger on "
+        "its own data directory (it rebuilds them from the log), then take a new copy and run "
+        "this again";
     o.create_if_missing = false;
     auto s = rocksdb::DB::OpenForReadOnly(o, options.path, &raw);
     if (!s.ok()) return Status("views_unavailable", OpenFailure("the view store", options.path, s));

@@ -216,8 +216,8 @@ nlohmann::json ViewQueries::Stats() const {
       else if (what == "sla_all")
         m.sla_all[detail] += n;
       else if (what == "days" && p.size() == 6)
-        if (int days = 0; std::from_chars(p[5].data(), p[5].data() + p[5].size(), days).ec ==
-                          std::errc{})  // a key no version writes is not counted
+        if (int days = 0; std::from_chars(p[5].data(), p[5].data() + p[5].size(), days).ptr ==
+                          p[5].data() + p[5].size())  // a key no version writes is not counted
           m.days[detail][days] += n;
     });
     return true;

@@ -173,6 +173,31 @@ TEST(Authority, OfficersOutsideTheirKelurahanAreRefusedForEveryAction) {
   }
 }
 
+// Where before what: an officer of another kelurahan is refused as such
+// whatever the action, one its role is not granted too (a refusal that is
+// not remembered, so that it takes no command id of the permit); a role
+// the charter does not know is refused as granted nothing.
+TEST(Authority, WhereComesBeforeWhat) {
+  const PermitWorld w = InStatus(S::kSubmitted);
+  const Charter& c = *w.gov.charter;
+  int checked = 0;
+  for (const auto& [role, def] : c.roles) {
+    if (role == "applicant" || def.scope != Scope::kKelurahan) continue;
+    for (const auto& a : AllActions()) {
+      const auto& granted = c.permissions.at(a);
+      if (a == "submit_application" ||
+          std::find(granted.begin(), granted.end(), role) != granted.end())
+        continue;
+      SCOPED_TRACE(role + " / " + a);
+      EXPECT_REFUSED(w.Try(Officer(role, kOtherKel), SampleAction(a)), "outside_jurisdiction");
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
+  EXPECT_REFUSED(w.Try(Officer("stranger", kOtherKel), SampleAction("verify_documents")),
+                 "role_not_permitted");
+}
+
 TEST(Authority, ApplicantsActOnlyOnTheirOwnPermit) {
   const PermitWorld w = InStatus(S::kSubmitted);
   for (const auto& a : {"complete_documents", "withdraw", "grant_consent", "withdraw_consent",

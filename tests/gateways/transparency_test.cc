@@ -659,6 +659,15 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
   EXPECT_NE(s.message().find(stream.str() + "/" + std::to_string(seq)), std::string::npos)
       << s.message();
   EXPECT_TRUE(forged.str().empty()) << "a part of the trail was written: " << forged.str();
+  {  // And an event taken out of the views' list.
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "views").string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), keys::AuditPermit(stream.str(), 1)).ok());
+  }
+  s = ExportTrail(copy.string(), stream.str(), "csv", forged);
+  EXPECT_EQ(s.code(), "views_differ") << s.ToString();
+  EXPECT_TRUE(forged.str().empty()) << forged.str();
 
   // No views: a replay rebuilds them all (the log as it was), compares
   // nothing, and makes none.
