@@ -70,6 +70,11 @@ class EventLog {
 
   // The offset just past the last visible record of partition `p`.
   virtual Result<Offset> EndOffset(PartitionId p) = 0;
+  // EndOffset for a caller that must not wait on a remote log (an HTTP
+  // thread: the metrics): on Kafka, asked with a short timeout, and while
+  // the cluster is out of reach the end last known ("unavailable" before
+  // any).
+  virtual Result<Offset> EndOffsetNow(PartitionId p) { return EndOffset(p); }
 
   // How long an end offset told to a reader may stay behind records read
   // before (a leader changing hands on Kafka); zero when it is exact.

@@ -7,7 +7,9 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -48,6 +50,11 @@ struct KafkaLog::Impl {
   std::mutex uncommitted_mu;
 
   ~Impl() {
+    if (ends) {
+      std::lock_guard lock(ends->mu);
+      ends->stop = true;
+      ends->cv.notify_all();
+    }
     producer.reset();
     if (reader) {
       rd_kafka_consumer_close(reader);
@@ -107,7 +114,65 @@ struct KafkaLog::Impl {
   Result<Offset> EndOffset(int32_t p) {
     auto w = Watermarks(p);
     if (!w.ok()) return w.status();
+    std::lock_guard lock(known_mu);
+    ends_known[p] = w->second.value;
     return w->second;
+  }
+
+  // The ends last known per partition, for EndOffsetNow: kept by a thread
+  // of its own, on a client of its own, once a second. A query may wait on
+  // a cluster out of reach for minutes, whatever its timeout: so the
+  // thread shares nothing with the log but these ends, and the log does not
+  // wait for it at its end (told to stop, it ends once its query returns).
+  struct Ends {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::map<int32_t, uint64_t> known;
+    bool stop = false;
+  };
+  std::mutex known_mu;                     // guards ends_known and ends
+  std::map<int32_t, uint64_t> ends_known;  // from EndOffset, until the thread has its own
+  std::shared_ptr<Ends> ends;
+
+  static void KeepEnds(std::shared_ptr<Ends> ends, KafkaLogOptions o, int32_t partitions) {
+    auto conf = MakeConf(o.bootstrap_servers, o.client_config,
+                         {{"group.id", "pl-kafkalog-ends-" + RandomSuffix()},
+                          {"isolation.level", "read_committed"},
+                          {"enable.auto.commit", "false"},
+                          {"allow.auto.create.topics", "false"}});
+    auto rk = conf.ok() ? NewClient(RD_KAFKA_CONSUMER, std::move(*conf))
+                        : Result<rd_kafka_t*>(conf.status());
+    if (!rk.ok()) return;
+    for (;;) {
+      for (int32_t p = 0; p < partitions; ++p) {
+        int64_t lo = 0, hi = 0;
+        if (rd_kafka_query_watermark_offsets(*rk, o.topic.c_str(), p, &lo, &hi, 5000) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+          std::lock_guard lock(ends->mu);
+          ends->known[p] = static_cast<uint64_t>(hi);
+        }
+      }
+      std::unique_lock lock(ends->mu);
+      if (ends->cv.wait_for(lock, std::chrono::seconds(1), [&] { return ends->stop; })) break;
+    }
+    rd_kafka_destroy(*rk);
+  }
+
+  Result<Offset> EndOffsetNow(int32_t p) {
+    std::shared_ptr<Ends> e;
+    {
+      std::lock_guard lock(known_mu);
+      if (!ends) {
+        ends = std::make_shared<Ends>();
+        ends->known = ends_known;
+        std::thread(KeepEnds, ends, options, partitions).detach();
+      }
+      e = ends;
+    }
+    std::lock_guard lock(e->mu);
+    if (auto it = e->known.find(p); it != e->known.end()) return Offset{it->second};
+    return Status("unavailable", "the end of " + options.topic + "/" + std::to_string(p) +
+                                     " is not known yet (the cluster is out of reach)");
   }
 
   void Unassign() {
@@ -362,6 +427,12 @@ Result<Offset> KafkaLog::EndOffset(PartitionId p) {
   if (p.value < 0 || p.value >= impl_->partitions)
     return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
   return impl_->EndOffset(p.value);
+}
+
+Result<Offset> KafkaLog::EndOffsetNow(PartitionId p) {
+  if (p.value < 0 || p.value >= impl_->partitions)
+    return Status("invalid_argument", "partition " + std::to_string(p.value) + " out of range");
+  return impl_->EndOffsetNow(p.value);
 }
 
 Result<Offset> KafkaLog::StartOffset(PartitionId p) {

@@ -76,6 +76,7 @@ class KafkaLog : public EventLog {
   Result<std::vector<Offset>> Append(std::span<const AppendRecord> records) override;
   Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) override;
   Result<Offset> EndOffset(PartitionId p) override;
+  Result<Offset> EndOffsetNow(PartitionId p) override;
   // The end a reader is told may lag a leader change: 10 s.
   std::chrono::milliseconds end_offset_lag() const override;
   // Topics holding fewer records than were read from them are other topics:

@@ -307,7 +307,9 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
       "# HELP permitledger_log_end_offset Next offset of each log partition.\n"
       "# TYPE permitledger_log_end_offset gauge\n";
   for (size_t p = 0; p < cps.size(); ++p) {
-    auto end = ledger_.log().EndOffset(PartitionId{static_cast<int32_t>(p)});
+    // Never a wait on the cluster here: an HTTP thread answers (a cluster
+    // out of reach gives the end last known).
+    auto end = ledger_.log().EndOffsetNow(PartitionId{static_cast<int32_t>(p)});
     out += "permitledger_log_end_offset{partition=\"" + std::to_string(p) + "\"} " +
            std::to_string(end.ok() ? end->value : 0) + "\n";
   }

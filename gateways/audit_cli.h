@@ -100,9 +100,8 @@ struct ReplayResult {
   uint64_t events = 0;
   double seconds = 0;
   std::string live, rebuilt;  // view store digests
-  // Records (offsets: on Kafka, transaction markers too) the log holds past
-  // the live views' checkpoint, not compared: the ledger applies them when
-  // it runs.
+  // Events the log holds past the live views' checkpoint, not compared:
+  // the ledger applies them when it runs.
   uint64_t log_ahead = 0;
   // There were no live views (DATA/views missing): every event rebuilt,
   // nothing compared.
