@@ -62,15 +62,18 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   // The trail is the log's: each event the views list is read from the log
   // at its position, and neither the views' copy nor the leaf hash they
   // recorded may differ from it. Nothing is written out before all agree.
-  auto differs = [&](const nlohmann::json& e, const std::string& what) {
+  auto differs = [&](const std::string& what) {
     return Status("views_differ",
-                  "the view store's " + what + " of event " + e.value("event_id", "?") +
-                      " differs from the event log at " + e["log_position"].dump() +
+                  what +
                       ": the views were changed or damaged, and no trail is exported. Check the "
                       "log with `permitledger audit verify --data " +
                       data_dir +
                       "`; the ledger rebuilds its views from the log when started with the "
                       "views folder moved away");
+  };
+  auto differs_at = [&](const nlohmann::json& e, const std::string& what) {
+    return differs("the view store's " + what + " of event " + e.value("event_id", "?") +
+                   " differs from the event log at " + e["log_position"].dump());
   };
   std::ostringstream trail;
   if (format == "csv")
@@ -82,42 +85,34 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
                            : state                              ? state->version
                                                                 : 0;
   if (history.size() != version)
-    return Status("views_differ", "the view store lists " + std::to_string(history.size()) +
-                                      " events of " + permit_id + ", its state says " +
-                                      std::to_string(version) +
-                                      ": the views were changed or damaged, and no trail is "
-                                      "exported. Check the log with `permitledger audit verify "
-                                      "--data " +
-                                      data_dir + "`");
+    return differs("the view store lists " + std::to_string(history.size()) + " events of " +
+                   permit_id + ", its state says " + std::to_string(version));
   uint64_t expected_seq = 0;
   for (auto& e : history) {
     const uint64_t seq = e.value("seq", uint64_t{0});
     if (seq != ++expected_seq)
-      return Status("views_differ", "the view store lists event " + e.value("event_id", "?") +
-                                        " where event " + permit_id + "/" +
-                                        std::to_string(expected_seq) +
-                                        " belongs: the views were changed or damaged, and no "
-                                        "trail is exported");
+      return differs("the view store lists event " + e.value("event_id", "?") + " where event " +
+                     permit_id + "/" + std::to_string(expected_seq) + " belongs");
     const auto& pos = e.contains("log_position") ? e["log_position"] : nlohmann::json::object();
     const auto partition = pos.value("partition", int64_t{-1});
     const auto offset = pos.value("offset", int64_t{-1});
-    if (partition < 0 || partition >= log.partitions() || offset < 0) return differs(e, "copy");
+    if (partition < 0 || partition >= log.partitions() || offset < 0) return differs_at(e, "copy");
     auto records = log.Read(PartitionId{static_cast<int32_t>(partition)},
                             Offset{static_cast<uint64_t>(offset)}, 1);
     if (!records.ok()) return records.status();
     if (records->empty() || records->front().offset.value != static_cast<uint64_t>(offset))
-      return differs(e, "copy");
+      return differs_at(e, "copy");
     const std::string& raw = records->front().value;
     auto event = Decode(raw);
-    if (!event.ok()) return differs(e, "copy");
+    if (!event.ok()) return differs_at(e, "copy");
     nlohmann::json from_log = ToJson(*event);
     from_log["log_position"] = pos;
-    if (from_log != e) return differs(e, "copy");
+    if (from_log != e) return differs_at(e, "copy");
     // Every event the views applied has its leaf.
     auto leaf = TransparencyProjection::LeafIndexOf(reader, StreamId(permit_id), seq);
-    if (!leaf.ok()) return differs(e, "leaf index");
+    if (!leaf.ok()) return differs_at(e, "leaf index");
     auto h = TransparencyProjection::Tree().LeafHash(reader, *leaf);
-    if (!h.ok() || *h != HashLeaf(raw)) return differs(e, "leaf hash");
+    if (!h.ok() || *h != HashLeaf(raw)) return differs_at(e, "leaf hash");
     const nlohmann::json leaf_index = *leaf, leaf_hash = Base64Encode(HashBytes(*h));
     if (format == "jsonl") {
       e["leaf_index"] = leaf_index;

@@ -64,6 +64,11 @@ size_t KafkaBackend::partitions_deciding() const {
   return processor_ ? processor_->owned().size() : 0;
 }
 
+bool KafkaBackend::log_reachable() const {
+  std::lock_guard lock(mu_);
+  return unreachable_.empty();
+}
+
 uint64_t KafkaBackend::commands_refused() const {
   return processor_ ? processor_->commands_refused() : 0;
 }
@@ -149,7 +154,6 @@ void KafkaBackend::Delivered(uint64_t n, bool ok) {
     if (!ok || state == unreachable_.end()) return;
     down = std::chrono::steady_clock::now() - state->second.since + options_.unreachable_after;
     unreachable_.erase(state);
-    unreachable_count_ = unreachable_.size();
   }
   spdlog::info(
       "partition {} of the command topic takes records again (after about {} s): its commands "
@@ -161,11 +165,12 @@ void KafkaBackend::CheckReachable(std::chrono::steady_clock::time_point now) {
   std::vector<int32_t> newly;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [n, produced] : undelivered_)
-      if (now - produced.at >= options_.unreachable_after &&
-          unreachable_.emplace(produced.partition, Down{now, now}).second)
+    // Request numbers grow as records are produced: the old ones come first.
+    for (const auto& [n, produced] : undelivered_) {
+      if (now - produced.at < options_.unreachable_after) break;
+      if (unreachable_.emplace(produced.partition, Down{now, now}).second)
         newly.push_back(produced.partition);
-    unreachable_count_ = unreachable_.size();
+    }
   }
   for (int32_t partition : newly)
     spdlog::warn(

@@ -57,7 +57,7 @@ class KafkaBackend final : public LedgerBackend {
   uint64_t commands_accepted() const override;
   uint64_t commands_refused() const override;
   size_t partitions_deciding() const override;
-  bool log_reachable() const override { return unreachable_count_ == 0; }
+  bool log_reachable() const override;
 
   KafkaCommandProcessor* processor() { return processor_.get(); }
 
@@ -90,7 +90,7 @@ class KafkaBackend final : public LedgerBackend {
   std::unique_ptr<CommandCore> governance_core_;
   std::unique_ptr<EventLog> governance_log_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_multimap<std::string, Waiter> waiters_;  // guarded by mu_, by stream\0command id
   std::atomic<bool> stopping_{false};
   const std::string request_prefix_;  // random per instance: request ids unique across instances
@@ -106,7 +106,6 @@ class KafkaBackend final : public LedgerBackend {
     std::chrono::steady_clock::time_point since, last_probe;
   };
   std::map<int32_t, Down> unreachable_;  // guarded by mu_
-  std::atomic<size_t> unreachable_count_{0};
   std::thread reader_;
 };
 

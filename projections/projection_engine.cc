@@ -102,14 +102,10 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   }
   rocksdb::DB* raw = nullptr;
   std::unique_ptr<rocksdb::Env> memory;
-  if (options.read_only && !Exists(options.path)) {
-    // No views to read: an empty store, in memory, writes nothing anywhere
-    // (`permitledger replay` rebuilds them all, with nothing to compare).
-    memory.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-    o.env = memory.get();
-    if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok())
-      return Status("store_unavailable", s.ToString());
-  } else if (options.read_only) {
+  // An offline tool reads the views on disk as they are; the others may
+  // write (and rebuild a store of another layout).
+  const bool as_they_are = options.read_only && Exists(options.path);
+  if (as_they_are) {
     const std::string advice =
         ": an offline tool reads the views as the ledger left them; restart the ledger on "
         "its own data directory (it rebuilds them from the log), then take a new copy and run "
@@ -124,13 +120,20 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
                                              stored + "', not this version's '" + kViewFormat +
                                              "'" + advice);
     raw = db.release();
-  } else if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok()) {
-    return Status("store_unavailable", OpenFailure("the view store", options.path, s));
+  } else {
+    if (options.read_only) {
+      // No views to read: an empty store, in memory, writes nothing anywhere
+      // (`permitledger replay` rebuilds them all, with nothing to compare).
+      memory.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+      o.env = memory.get();
+    }
+    if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok())
+      return Status("store_unavailable", OpenFailure("the view store", options.path, s));
   }
   rocksdb::Status s;
   // Views are derived: a store of another layout is dropped and rebuilt.
   if (std::string stored;
-      (!options.read_only || memory) &&
+      !as_they_are &&
       (!raw->Get(rocksdb::ReadOptions(), kFormatKey, &stored).ok() || stored != kViewFormat)) {
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
     it->SeekToFirst();
