@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -15,10 +16,15 @@ namespace pl {
 namespace fs = std::filesystem;
 namespace {
 
-// Where a replay may write, since it first deletes what is there: a new
-// directory, or the store of an earlier replay; never the ledger's own
-// files (the data directory, a folder in it other than views.replay, or a
-// folder that holds the data directory).
+// The file a replay leaves in its output: the mark of a directory a later
+// replay may empty. Any other RocksDB store (another ledger's views, event
+// log or key vault) looks like an earlier replay's but for it.
+constexpr const char* kReplayMark = "PERMITLEDGER-REPLAY";
+
+// Where a replay may write, since it first deletes what is there: a new or
+// empty directory, or an earlier replay's output (kReplayMark); never the
+// ledger's own files (the data directory, a folder in it other than
+// views.replay, or a folder that holds the data directory).
 Status CheckReplayOutput(const fs::path& data_dir, const fs::path& output) {
   std::error_code ec;
   const fs::path data = fs::weakly_canonical(data_dir, ec);
@@ -36,10 +42,17 @@ Status CheckReplayOutput(const fs::path& data_dir, const fs::path& output) {
     return Status("invalid_argument",
                   "--output " + output.string() + " would overwrite the ledger's own files in " +
                       data_dir.string() + ": give a new directory (default: DATA/views.replay)");
-  if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !fs::exists(out / "CURRENT", ec))
+  if (!fs::exists(out, ec)) return Status::Ok();
+  if (!fs::is_directory(out, ec))
     return Status("invalid_argument", "--output " + output.string() +
-                                          " holds files that are not an earlier replay's store: "
-                                          "give a new directory");
+                                          " is a file, not a directory: give a new directory");
+  if (!fs::is_empty(out, ec) && !fs::exists(out / kReplayMark, ec))
+    return Status("invalid_argument",
+                  "--output " + output.string() +
+                      " holds files that are not an earlier replay's output (it has no " +
+                      kReplayMark +
+                      " file; it may be another ledger's store): give a new "
+                      "directory");
   return Status::Ok();
 }
 
@@ -149,6 +162,10 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),
                                       {output, 8192, /*bulk_load=*/true});
   if (!fresh.ok()) return fresh.status();
+  if (std::ofstream mark(output + "/" + kReplayMark); !(mark << "views rebuilt by permitledger "
+                                                                "audit replay; a later replay may "
+                                                                "empty this directory\n"))
+    return Status("store_unavailable", "cannot write " + output + "/" + kReplayMark);
   // As far as the live views reach: on Kafka another instance may append
   // meanwhile, which the live views have not read. With none, the log
   // whole.

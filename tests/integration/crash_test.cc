@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -141,6 +143,18 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
   }
   EXPECT_EQ(RunLedger({"replay", "--data", data}, &out), 0) << out;
   EXPECT_NE(out.find("identical"), std::string::npos) << "the log is still there: " << out;
+  // Nor over another ledger's store: a RocksDB store without the replay's
+  // mark (here an earlier replay's output, its mark taken away), nor a file.
+  const std::string other = data + "/../other-store", file = data + "/../a-file";
+  std::filesystem::remove_all(other);
+  std::filesystem::copy(data + "/views.replay", other);
+  ASSERT_TRUE(std::filesystem::remove(other + "/PERMITLEDGER-REPLAY"));
+  std::ofstream(file) << "x";
+  for (const std::string& output : {other, file}) {
+    EXPECT_EQ(RunLedger({"replay", "--data", data, "--output", output}, &out), 1) << output;
+    EXPECT_NE(out.find("give a new directory"), std::string::npos) << out;
+  }
+  EXPECT_TRUE(std::filesystem::exists(other + "/CURRENT")) << "refused, and left as it was";
 }
 
 }  // namespace
