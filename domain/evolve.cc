@@ -140,11 +140,22 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
       "reject", "withdraw", "revoke", "grant_consent", "withdraw_consent", "erase_personal_data"};
   StageInfo info;
   info.stage = StatusName(state.status);
-  info.missing =
-      state.status == PermitStatus::kSubmitted ? LackingDocuments(state, charter) : state.missing;
+  // What the applicant still has to bring: only while the documents are
+  // being checked (a closed application lacks nothing).
+  if (state.status == PermitStatus::kSubmitted) info.missing = LackingDocuments(state, charter);
+  if (state.status == PermitStatus::kIncomplete) info.missing = state.missing;
+  // A legal order erased the applicant's data while the application was
+  // open: no permit can name its holder, so the one step left is to reject
+  // it (as issue_permit's refusal says).
+  const bool open = !IsFinal(state.status) && state.status != PermitStatus::kIssued &&
+                    state.status != PermitStatus::kNone;
   std::set<std::string> roles;
   for (const auto& action : AllActions()) {
-    if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) continue;
+    if (state.personal_erased && open) {
+      if (action != "reject") continue;
+    } else if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) {
+      continue;
+    }
     // After a survey that found the zoning not met, the Lurah can only decline.
     if (action == "recommend" && state.zoning_compliant == false) continue;
     // Nor is a permit issued to an applicant a legal order erased.

@@ -270,7 +270,25 @@ TEST(Workflow, AnApplicationErasedByOrderIsNotIssued) {
   w.AdvanceTo(S::kRecommended);
   EXPECT_ACCEPTED(w.Run(Admin(), ErasePersonalData{"court order 12/2026"}));
   EXPECT_REFUSED(w.Try(Officer("ptsp_head"), IssuePermit{}), "personal_data_erased");
+  // Its worklists and its tracking page offer the one step left.
+  StageInfo left = Stage(w.state, *w.gov.charter);
+  EXPECT_EQ(left.next_actions, std::vector<std::string>{"reject"});
+  EXPECT_EQ(left.next_roles, std::vector<std::string>{"ptsp_head"});
+  EXPECT_FALSE(left.due_date.empty()) << "still due: the head rejects it within the stage's level";
   EXPECT_ACCEPTED(w.Run(Officer("ptsp_head"), Reject{"ineligible", "data erased by court order"}));
+  EXPECT_TRUE(Stage(w.state, *w.gov.charter).next_actions.empty());
+}
+
+// The documents asked for are missing while the documents are checked; a
+// closed application lacks nothing.
+TEST(Stage, AClosedApplicationListsNothingMissing) {
+  PermitWorld w;
+  w.AdvanceTo(S::kSubmitted);
+  EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"ktp", "kk"}}));
+  EXPECT_EQ(Stage(w.state, *w.gov.charter).missing, (std::vector<std::string>{"ktp", "kk"}));
+  EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"tutup usaha"}));
+  EXPECT_EQ(w.state.status, S::kWithdrawn);
+  EXPECT_TRUE(Stage(w.state, *w.gov.charter).missing.empty());
 }
 
 TEST(Workflow, ErasureByAdminNeedsALegalBasis) {
