@@ -263,7 +263,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
     });
   if (n == 3 && parts[1] == "public" && parts[2] == "register")
-    return get({"kelurahan", "q"}, [&](const Query& q) { GetRegister(*req, q, respond); });
+    return get({"kelurahan", "q", "after"}, [&](const Query& q) { GetRegister(*req, q, respond); });
   if (n == 4 && parts[1] == "public" && parts[2] == "verify")
     return get({}, [&](const Query&) { GetVerify(*req, parts[3], respond); });
   if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")

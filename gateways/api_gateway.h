@@ -43,6 +43,8 @@ class ApiGateway {
   // How long after an application a repeat of it (same command_id, same
   // request) gets its tracking code again (docs/api.md).
   static constexpr int64_t kApplicationRetryMs = 10 * 60 * 1000;
+  // Entries of the public register in one answer (docs/api.md: "next").
+  static constexpr size_t kRegisterPage = 500;
 
   explicit ApiGateway(Ledger& ledger) : ledger_(ledger) {}
   ~ApiGateway();  // drops feed requests still waiting

@@ -27,11 +27,16 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
         ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
                       "?kelurahan= must be the code of a kelurahan of the charter: " + known));
   }
-  auto entries = ledger_.queries().Register(kel, q, 500);
+  // A page of kRegisterPage entries; one more read tells whether there is
+  // a next page, which starts after the last number of this one.
+  auto entries = ledger_.queries().Register(kel, q, kRegisterPage + 1, query.Value("after"));
+  const bool more = entries.size() > kRegisterPage;
+  if (more) entries.pop_back();
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json items = json::array();
   for (auto& e : entries) items.push_back(RenderVerification(e["permit_number"], &e, today));
   json j = {{"items", items}, {"count", items.size()}};
+  if (more) j["next"] = items.back()["permit_number"];
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

@@ -252,7 +252,7 @@ nlohmann::json Entry(const std::string& stored, const Charter* charter) {
 }  // namespace
 
 std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const std::string& q,
-                                                  size_t limit) const {
+                                                  size_t limit, const std::string& after) const {
   std::vector<nlohmann::json> out;
   const std::string needle = Folded(q);
   const auto c = charter();
@@ -266,14 +266,13 @@ std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const 
     out.push_back(std::move(j));
     return out.size() < limit;
   };
-  if (!kel.empty()) {
-    const std::string prefix = "register/kel/" + kel + "/";
-    Scan(db_, prefix,
-         [&](std::string_view k, auto) { return consider(std::string(k.substr(prefix.size()))); });
-  } else {
-    const std::string prefix = "register/permit/";
-    Scan(db_, prefix,
-         [&](std::string_view k, auto) { return consider(std::string(k.substr(prefix.size()))); });
+  // Both indexes are in permit number order.
+  const std::string prefix = kel.empty() ? "register/permit/" : "register/kel/" + kel + "/";
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix + after); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string number(it->key().ToStringView().substr(prefix.size()));
+    if (number == after) continue;
+    if (!consider(number)) break;
   }
   return out;
 }

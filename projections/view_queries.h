@@ -45,10 +45,12 @@ class ViewQueries {
   std::vector<std::string> Queue(const std::string& kelurahan, const std::string& status) const;
   // Public statistics per kelurahan and for the whole kecamatan (docs/api.md).
   nlohmann::json Stats() const;
-  // Public register entries, newest permit numbers last; filtered by
-  // kelurahan code and a case-insensitive substring of the business name.
+  // Public register entries in permit number order (newest last), from
+  // the first number after `after` (all when empty); filtered by kelurahan
+  // code and a case-insensitive substring of the business name or number.
+  // At most `limit`.
   std::vector<nlohmann::json> Register(const std::string& kelurahan, const std::string& q,
-                                       size_t limit) const;
+                                       size_t limit, const std::string& after = "") const;
   std::optional<nlohmann::json> RegisterEntry(const std::string& permit_number) const;
 
  private:

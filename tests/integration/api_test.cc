@@ -161,11 +161,24 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   std::string lower = encoded;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + lower).json(), verify);
+  // Pasted with blanks around it, as copied from a page.
+  EXPECT_EQ(client_.Get("/v1/public/verify/%20" + lower + "%20%20").json(), verify);
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
   // White space as typed does not matter: "BU  sari " finds it too.
   EXPECT_EQ(client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=BU%20%20sari%20").json(),
             reg);
+  // A page after= a permit number starts past it; no "next": the last page.
+  auto whole = client_.Get("/v1/public/register").json();
+  auto after = client_.Get("/v1/public/register?after=" + encoded).json();
+  EXPECT_FALSE(whole.contains("next"));
+  EXPECT_FALSE(after.contains("next"));
+  for (const auto& e : after["items"]) EXPECT_GT(e["permit_number"].get<std::string>(), number);
+  EXPECT_EQ(after["count"].get<size_t>() + 1,
+            static_cast<size_t>(std::count_if(
+                whole["items"].begin(), whole["items"].end(), [&](const nlohmann::json& e) {
+                  return e["permit_number"].get<std::string>() >= number;
+                })));
 
   r = Act(id, Token("head-ulujami"),
           {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});

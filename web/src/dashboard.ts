@@ -414,12 +414,13 @@ function round1(n: number): number {
 // --- Register and verification ------------------------------------------------
 
 const PAGE = 10;
-const reg: { q: string; kelurahan: string; items: RegisterEntry[] | null; count: number; error: unknown; seq: number; shown: number } = {
+const reg: { q: string; kelurahan: string; items: RegisterEntry[] | null; count: number; more: boolean; error: unknown; seq: number; shown: number } = {
   shown: PAGE,
   q: '',
   kelurahan: '',
   items: null,
   count: 0,
+  more: false,
   error: null,
   seq: 0,
 };
@@ -430,10 +431,11 @@ async function loadRegister(): Promise<void> {
   if (reg.q) params.set('q', reg.q);
   if (reg.kelurahan) params.set('kelurahan', reg.kelurahan);
   try {
-    const r = await api<{ count: number; items: RegisterEntry[] }>(`/v1/public/register?${params}`);
+    const r = await api<{ count: number; items: RegisterEntry[]; next?: string }>(`/v1/public/register?${params}`);
     if (seq !== reg.seq) return;
     reg.items = r.items;
     reg.count = r.count;
+    reg.more = r.next !== undefined;
     reg.shown = PAGE;
     reg.error = null;
   } catch (e) {
@@ -458,7 +460,7 @@ function renderRegister(): void {
     return clear(out, errorBox(reg.error));
   }
   if (!reg.items) return clear(out, h('p', { class: 'muted' }, t('loading')));
-  clear(status, reg.count >= 500 ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
+  clear(status, reg.more ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
   if (reg.items.length === 0) return clear(out, h('p', { class: 'empty' }, t('register.empty')));
   const cols: Array<[string, (e: RegisterEntry) => Node | string | Node[]]> = [
     [t('col.number'), (e) => h('button', { type: 'button', class: 'link-button mono', title: t('verify.button'), onclick: () => verify(e.permit_number) }, e.permit_number)],
