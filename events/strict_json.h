@@ -29,8 +29,9 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
   // The parser would stop reading at a NUL and take what comes after for
   // nothing: a reviewer would read another document than the ledger.
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
-    return Status("malformed_json", "the text holds a NUL byte (at byte " + std::to_string(nul) +
-                                        "); in a JSON string it is written \\u0000");
+    return Status("malformed_json", "holds a NUL byte (at byte " + std::to_string(nul) +
+                                        "): send it as JSON text encoded as UTF-8 (in a JSON "
+                                        "string, a NUL is written \\u0000)");
   std::vector<std::set<std::string>> open;  // the keys of each open object (arrays: empty)
   std::string repeated;
   bool too_deep = false;

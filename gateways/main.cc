@@ -433,7 +433,10 @@ int main(int argc, char** argv) {
     if (!in || !std::getline(in, line)) return std::nullopt;
     return line;
   };
+  // A file's text; none for a path that is no readable file (a folder too).
   auto slurp = [](const std::string& path) -> std::optional<std::string> {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -445,7 +445,13 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   return v;
 }
 
-std::string TransparencyGateway::IssuedNumber(const std::string& typed) const {
+std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
+  // Pasted with the blanks around it, as a clerk copies it from a page.
+  const size_t first = as_typed.find_first_not_of(" \t\r\n");
+  const std::string typed =
+      first == std::string::npos
+          ? as_typed
+          : as_typed.substr(first, as_typed.find_last_not_of(" \t\r\n") - first + 1);
   if (ledger_.queries().RegisterEntry(typed)) return typed;
   std::string upper = typed;
   std::transform(upper.begin(), upper.end(), upper.begin(),

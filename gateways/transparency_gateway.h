@@ -85,7 +85,7 @@ class TransparencyGateway {
   // The permit number as issued, for one typed in any case: permit numbers
   // are issued in capitals, and a clerk may type them in small letters (the
   // register's search does not mind either). `typed` itself if the register
-  // knows neither it nor its capitals.
+  // knows neither it nor its capitals. Blanks around it are dropped.
   std::string IssuedNumber(const std::string& typed) const;
   // The "verification" block of an issued permit number: code, leaf, proof,
   // checkpoint, and the revocation's proof if revoked. Null if the log has
