@@ -186,11 +186,20 @@ Decision Handle(const Ctx& c, const RecordSurvey& a) {
   if (std::find(team.begin(), team.end(), c.cmd.actor.id) == team.end()) {
     std::string names;
     for (const auto& id : team) names += (names.empty() ? "" : ", ") + id;
+    // Who may put the officer on the team: themselves, when their role may
+    // schedule surveys.
+    const auto schedulers = c.charter.permissions.find("schedule_survey");
+    const bool schedules = schedulers != c.charter.permissions.end() &&
+                           std::find(schedulers->second.begin(), schedulers->second.end(),
+                                     c.cmd.actor.role) != schedulers->second.end();
     return Refuse("not_on_survey_team",
                   "officer \"" + c.cmd.actor.id + "\" is not on the survey team (" + names +
                       "): a member of the team records the survey's result; to record it "
-                      "yourself, have the PTSP officer reschedule the survey with you on the "
-                      "team (schedule_survey)");
+                      "yourself, " +
+                      (schedules ? std::string("reschedule the survey with yourself on the team")
+                                 : std::string("have the PTSP officer reschedule the survey with "
+                                               "you on the team")) +
+                      " (schedule_survey)");
   }
   if (auto r = PersonalDataIn(a.notes, "survey note",
                               "is kept in the permit's history, which monitors and auditors read,"))

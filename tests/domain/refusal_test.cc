@@ -299,8 +299,19 @@ TEST(Refusal, OnlyTheSurveyTeamRecordsTheSurvey) {
   const Decision outsider = w.Try(Officer("kelurahan_economy"), RecordSurvey{true, ""});
   EXPECT_REFUSED(outsider, "not_on_survey_team");
   if (outsider.refusal)
-    EXPECT_NE(outsider.refusal->message.find("reschedule"), std::string::npos)
+    EXPECT_NE(outsider.refusal->message.find("have the PTSP officer reschedule"), std::string::npos)
         << outsider.refusal->message;
+  // A PTSP officer off the team may reschedule it themselves, and is told so.
+  ASSERT_EQ(w.Run(Officer("ptsp_officer"),
+                  ScheduleSurvey{later, {"kelurahan_economy@" + std::string(kKel)}})
+                .events.size(),
+            1u);
+  const Decision scheduler = w.Try(Officer("ptsp_officer"), RecordSurvey{true, ""});
+  EXPECT_REFUSED(scheduler, "not_on_survey_team");
+  if (scheduler.refusal)
+    EXPECT_NE(scheduler.refusal->message.find("reschedule the survey with yourself"),
+              std::string::npos)
+        << scheduler.refusal->message;
   // Checked after the role and the jurisdiction: a lurah is told the action
   // is not theirs.
   EXPECT_REFUSED(w.Try(Officer("lurah"), RecordSurvey{true, ""}), "role_not_permitted");
