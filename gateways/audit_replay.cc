@@ -159,13 +159,16 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   auto ledger = Ledger::Open(lo);
   if (!ledger.ok()) return ledger.status();
   auto start = std::chrono::steady_clock::now();
+  // Marked first: a replay cut short leaves an output the next one may empty.
+  std::error_code ec;
+  fs::create_directories(output, ec);
+  if (std::ofstream mark(output + "/" + kReplayMark);
+      ec || !(mark << "views rebuilt by permitledger replay; a later replay may empty this "
+                      "directory\n"))
+    return Status("store_unavailable", "cannot write " + output + "/" + kReplayMark);
   auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),
                                       {output, 8192, /*bulk_load=*/true});
   if (!fresh.ok()) return fresh.status();
-  if (std::ofstream mark(output + "/" + kReplayMark); !(mark << "views rebuilt by permitledger "
-                                                                "audit replay; a later replay may "
-                                                                "empty this directory\n"))
-    return Status("store_unavailable", "cannot write " + output + "/" + kReplayMark);
   // As far as the live views reach: on Kafka another instance may append
   // meanwhile, which the live views have not read. With none, the log
   // whole.

@@ -45,7 +45,7 @@ class ViewQueries {
   std::vector<std::string> Queue(const std::string& kelurahan, const std::string& status) const;
   // Public statistics per kelurahan and for the whole kecamatan (docs/api.md).
   nlohmann::json Stats() const;
-  // Public register entries in permit number order (newest last), from
+  // Public register entries in permit number order (by kelurahan, then year), from
   // the first number after `after` (all when empty); filtered by kelurahan
   // code and a case-insensitive substring of the business name or number.
   // At most `limit`.
