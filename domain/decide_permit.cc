@@ -90,9 +90,13 @@ Decision Handle(const Ctx& c, const CompleteDocuments& a) {
     if (std::find(c.state.missing.begin(), c.state.missing.end(), d) == c.state.missing.end())
       others.push_back(d);
   if (auto r = CheckDocuments(others, "provided", c.charter)) return Refuse(r->code, r->message);
+  // An optional document asked for (an NPWP, held only by tax payers) is
+  // brought if the applicant has one: it never holds the application back.
+  const auto& optional = c.charter.optional_documents;
   std::string still;
   for (const auto& m : c.state.missing)
-    if (std::find(a.provided.begin(), a.provided.end(), m) == a.provided.end())
+    if (std::find(a.provided.begin(), a.provided.end(), m) == a.provided.end() &&
+        std::find(optional.begin(), optional.end(), m) == optional.end())
       still += (still.empty() ? "" : ", ") + m;
   if (!still.empty())
     return Refuse("documents_still_missing",
