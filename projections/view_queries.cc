@@ -32,20 +32,72 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   return parts;
 }
 
-// `s` as a search compares it: ASCII letters in lower case, each run of
-// white space one space, none at the ends ("KEDAI  kopi " is "kedai kopi").
-std::string Folded(std::string_view s) {
+}  // namespace
+
+// The base letters of U+00C0..U+017F (Latin-1 letters and Latin
+// Extended-A), lower case, "" for a sign kept as it is (× and ÷).
+static const char* LatinBase(char32_t c) {
+  struct Run {
+    char32_t from, to;
+    const char* base;
+  };
+  static constexpr Run kRuns[] = {
+      {0xC0, 0xC5, "a"},   {0xC6, 0xC6, "ae"},   {0xC7, 0xC7, "c"},   {0xC8, 0xCB, "e"},
+      {0xCC, 0xCF, "i"},   {0xD0, 0xD0, "d"},    {0xD1, 0xD1, "n"},   {0xD2, 0xD6, "o"},
+      {0xD7, 0xD7, ""},    {0xD8, 0xD8, "o"},    {0xD9, 0xDC, "u"},   {0xDD, 0xDD, "y"},
+      {0xDE, 0xDE, "th"},  {0xDF, 0xDF, "ss"},   {0xE0, 0xE5, "a"},   {0xE6, 0xE6, "ae"},
+      {0xE7, 0xE7, "c"},   {0xE8, 0xEB, "e"},    {0xEC, 0xEF, "i"},   {0xF0, 0xF0, "d"},
+      {0xF1, 0xF1, "n"},   {0xF2, 0xF6, "o"},    {0xF7, 0xF7, ""},    {0xF8, 0xF8, "o"},
+      {0xF9, 0xFC, "u"},   {0xFD, 0xFD, "y"},    {0xFE, 0xFE, "th"},  {0xFF, 0xFF, "y"},
+      {0x100, 0x105, "a"}, {0x106, 0x10D, "c"},  {0x10E, 0x111, "d"}, {0x112, 0x11B, "e"},
+      {0x11C, 0x123, "g"}, {0x124, 0x127, "h"},  {0x128, 0x131, "i"}, {0x132, 0x133, "ij"},
+      {0x134, 0x135, "j"}, {0x136, 0x138, "k"},  {0x139, 0x142, "l"}, {0x143, 0x14B, "n"},
+      {0x14C, 0x151, "o"}, {0x152, 0x153, "oe"}, {0x154, 0x159, "r"}, {0x15A, 0x161, "s"},
+      {0x162, 0x167, "t"}, {0x168, 0x173, "u"},  {0x174, 0x175, "w"}, {0x176, 0x178, "y"},
+      {0x179, 0x17E, "z"}, {0x17F, 0x17F, "s"}};
+  for (const Run& r : kRuns)
+    if (c >= r.from && c <= r.to) return r.base;
+  return nullptr;
+}
+
+std::string SearchFolded(std::string_view s) {
   std::string out;
-  for (unsigned char c : s) {
-    if (std::isspace(c)) {
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
-      out.push_back(static_cast<char>(std::tolower(c)));
+  auto space = [&] {
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
+  };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char b = s[i];
+    const size_t len = b < 0x80         ? 1
+                       : (b >> 5) == 6  ? 2
+                       : (b >> 4) == 14 ? 3
+                       : (b >> 3) == 30 ? 4
+                                        : 1;
+    if (len == 1 || i + len > s.size()) {  // ASCII (or a stray byte, kept)
+      if (std::isspace(b))
+        space();
+      else
+        out.push_back(static_cast<char>(std::tolower(b)));
+      ++i;
+      continue;
     }
+    char32_t c = b & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x3000) {
+      space();  // no-break and other wide spaces, as pasted from a page
+    } else if (c >= 0x300 && c <= 0x36F) {
+      // A combining accent (a name typed decomposed, "C" + U+0327): dropped.
+    } else if (const char* base = LatinBase(c); base && *base) {
+      out += base;
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
+
+namespace {
 
 // Median of a histogram of whole working days.
 double Median(const std::map<int, int64_t>& hist) {
@@ -254,14 +306,15 @@ nlohmann::json Entry(const std::string& stored, const Charter* charter) {
 std::vector<nlohmann::json> ViewQueries::Register(const std::string& kel, const std::string& q,
                                                   size_t limit, const std::string& after) const {
   std::vector<nlohmann::json> out;
-  const std::string needle = Folded(q);
+  const std::string needle = SearchFolded(q);
   const auto c = charter();
   auto consider = [&](const std::string& number) {
     auto v = Get(keys::RegisterEntry(number));
     if (!v) return true;
     auto j = Entry(*v, c.get());
-    if (!needle.empty() && Folded(j.value("business_name", "")).find(needle) == std::string::npos &&
-        Folded(number).find(needle) == std::string::npos)
+    if (!needle.empty() &&
+        SearchFolded(j.value("business_name", "")).find(needle) == std::string::npos &&
+        SearchFolded(number).find(needle) == std::string::npos)
       return true;
     out.push_back(std::move(j));
     return out.size() < limit;

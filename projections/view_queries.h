@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/charter.h"
@@ -61,5 +62,11 @@ class ViewQueries {
   mutable std::string charter_text_;                // guarded by mu_
   mutable std::shared_ptr<const Charter> charter_;  // guarded by mu_
 };
+
+// `s` as the register's search compares it: letters in lower case and
+// without their accents (Latin letters: "Ébé", "ebe" and "EBE" are one;
+// a name typed with combining accents too), each run of white space (the
+// no-break space included) one space, none at the ends.
+std::string SearchFolded(std::string_view s);
 
 }  // namespace pl
