@@ -82,7 +82,9 @@ inline Result<nlohmann::json> ParseStrictJson(std::string_view text) {
                         " bytes, with a value, a list or an object still open): send all of it");
     return Status("malformed_json", "is not valid JSON: the error is at byte " +
                                         std::to_string(e.byte) + " of " +
-                                        std::to_string(text.size()));
+                                        std::to_string(text.size()) +
+                                        "; check the quotes, commas and braces there (an "
+                                        "object is written {\"key\": \"value\", ...})");
   }
   if (too_deep)
     return Status("malformed_json", "nests objects and arrays more than " +

@@ -103,7 +103,8 @@ int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min,
   if (!f) return 0;
   // A whole number past 64 bits reaches here as a floating-point one.
   if (f->is_number_float() && std::abs(f->get<double>()) >= 9.2e18) {
-    Fail("wrong_type", "the field '" + Name(field) + "' is too large");
+    Fail("wrong_type",
+         "the field '" + Name(field) + "' is too " + (f->get<double>() < 0 ? "small" : "large"));
     return 0;
   }
   if (!f->is_number_integer()) {
@@ -136,7 +137,10 @@ std::optional<uint64_t> JsonInput::OptionalUnsigned(const std::string& field) {
   }
   if (!f->is_number_integer() ||
       (f->is_number_integer() && f->get<int64_t>() < 0 && !f->is_number_unsigned())) {
-    Fail("wrong_type", "the field '" + Name(field) + "' must be a whole number of 0 or more");
+    Fail(
+        "wrong_type",
+        "the field '" + Name(field) + "' must be a whole number of 0 or more" +
+            (f->is_number_float() ? ", written without a decimal point or exponent (e.g. 3)" : ""));
     return std::nullopt;
   }
   return f->get<uint64_t>();

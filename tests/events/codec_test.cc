@@ -143,7 +143,9 @@ TEST(StrictJson, SaysWhatIsWrongAndWhere) {
     EXPECT_EQ(r.status().code(), "malformed_json");
     return r.status().message();
   };
-  EXPECT_EQ(message(R"({"a": 1,})"), "is not valid JSON: the error is at byte 9 of 9");
+  EXPECT_EQ(message(R"({"a": 1,})"),
+            "is not valid JSON: the error is at byte 9 of 9; check the quotes, commas and braces "
+            "there (an object is written {\"key\": \"value\", ...})");
   EXPECT_NE(message("").find("the body is empty"), std::string::npos);
   EXPECT_NE(message("  \r\n").find("only white space"), std::string::npos);
   EXPECT_NE(message("{\"capital\": 1" + std::string(400, '0') + "}").find("number too large"),

@@ -921,6 +921,10 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   auto r = client_.Request("POST", "/v1/applications", huge, "");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("too large"), std::string::npos) << r.body;
+  huge.replace(huge.find("1000000000000000000000000000000"), 1, "-1");
+  r = client_.Request("POST", "/v1/applications", huge, "");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("too small"), std::string::npos) << "a negative number: " << r.body;
   std::string latin1 = Application("b-latin1", kUlujami).dump();
   latin1.replace(latin1.find("Sari Rahayu"), 11, "Sar\xe9");  // é in Latin-1
   r = client_.Request("POST", "/v1/applications", latin1, "");
@@ -932,6 +936,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   r = Act(id, officer,
           {{"action", "verify_documents"}, {"command_id", "b-v9"}, {"expected_version", 9}});
   EXPECT_NE(r.body.find("has not reached"), std::string::npos) << r.body;
+  r = Act(id, officer,
+          {{"action", "verify_documents"}, {"command_id", "b-v3"}, {"expected_version", 3.0}});
+  EXPECT_NE(r.body.find("without a decimal point"), std::string::npos) << r.body;
   // A 405 names what the resource allows; a query's refusal, what it takes.
   r = client_.Request("DELETE", "/v1/charter", "", officer);
   EXPECT_EQ(r.headers["allow"], "GET, HEAD, PUT") << r.body;
