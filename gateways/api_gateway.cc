@@ -116,7 +116,18 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return respond(
         ErrorResponse(*req, http::status::bad_request, "malformed_request",
                       "the request's path or query is not valid UTF-8 (after percent-decoding)"));
-  const auto parts = *PathParts(target);
+  auto parts = *PathParts(target);
+  // A permit id typed in small letters: ids are issued in capitals (looked
+  // up as typed first; an id in capitals, as every issued one, costs nothing).
+  if (parts.size() >= 3 && parts[0] == "v1" && parts[1] == "permits" &&
+      std::any_of(parts[2].begin(), parts[2].end(),
+                  [](unsigned char c) { return std::islower(c); }) &&
+      !ledger_.queries().Permit(parts[2])) {
+    std::string upper = parts[2];
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper != parts[2] && ledger_.queries().Permit(upper)) parts[2] = std::move(upper);
+  }
   for (const auto& part : parts)
     if (std::any_of(part.begin(), part.end(),
                     [](unsigned char c) { return c < 0x20 || c == 0x7f; }))

@@ -133,6 +133,10 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
 
   // A segment sent percent-encoded names the same resource (P is %50).
   EXPECT_EQ(client_.Get("/v1/permits/%50" + id.substr(1), officer).json(), permit);
+  // Typed in small letters: the same permit.
+  std::string lower_id = id;
+  std::transform(lower_id.begin(), lower_id.end(), lower_id.begin(), ::tolower);
+  EXPECT_EQ(client_.Get("/v1/permits/" + lower_id, officer).json(), permit);
   EXPECT_EQ(client_.Get("/v1/permits/%50" + id.substr(1) + "/history", Token("auditor")).json(),
             history);
   const std::string first = "%" + Hex(reinterpret_cast<const unsigned char*>(code.data()), 1);
