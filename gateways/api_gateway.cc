@@ -107,6 +107,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   // Paths are echoed in answers and used as keys: bytes that are not UTF-8,
   // raw or percent-encoded, are refused before anything reads them.
   const std::string_view target = SV(req->target());
+  // Only a path names a resource here (not CONNECT's host:port, nor
+  // OPTIONS' "*"; the server takes an absolute URL's path before this).
+  if (!target.starts_with('/'))
+    return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
+                                 "the request's target must be a path starting with / (this "
+                                 "server is no proxy, and serves no OPTIONS *)"));
   const auto decoded = PercentDecode(target, /*plus_is_space=*/true);
   if (!decoded)
     return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",

@@ -784,6 +784,9 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "body_too_large"},
       {"oversize URL", "GET", "/v1/public/register?q=" + std::string(20000, 'w'), "", "", 431,
        "request_too_large"},
+      {"a target that is no path", "OPTIONS", "*", "", "", 400, "malformed_request"},
+      {"a proxy's target", "CONNECT", "example.org:443", "", "", 400, "malformed_request"},
+
       {"invalid NIK", "POST", "/v1/applications",
        with([](json& j) { j["applicant"]["nik"] = "12345"; }), "", 422, "invalid_nik"},
       {"invalid KBLI", "POST", "/v1/applications",
