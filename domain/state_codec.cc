@@ -21,6 +21,12 @@ void serialize(A& ar, PermitState& s) {
 
 std::string EncodePermitState(const PermitState& s) { return WriteBinary(s); }
 
+void EncodePermitState(const PermitState& s, std::string& out) {
+  out.clear();
+  WriteArchive ar(out);
+  ar(const_cast<PermitState&>(s));
+}
+
 Result<PermitState> DecodePermitState(std::string_view bytes) {
   try {
     ReadArchive ar(bytes);

@@ -12,6 +12,9 @@
 namespace pl {
 
 std::string EncodePermitState(const PermitState& s);
+// The same bytes into `out`, replacing what it held (and reusing its
+// buffer).
+void EncodePermitState(const PermitState& s, std::string& out);
 Result<PermitState> DecodePermitState(std::string_view bytes);
 
 }  // namespace pl

@@ -32,6 +32,12 @@ class ReadArchive : public cereal::InputArchive<ReadArchive, cereal::AllowEmptyC
     pos_ += n;
   }
   size_t remaining() const { return data_.size() - pos_; }
+  // The next `n` bytes, in place (valid while the data is).
+  std::string_view Take(size_t n) {
+    if (n > remaining()) throw cereal::Exception("data ends before the value");
+    pos_ += n;
+    return data_.substr(pos_ - n, n);
+  }
 
  private:
   std::string_view data_;
@@ -86,6 +92,14 @@ inline void CEREAL_SERIALIZE_FUNCTION_NAME(ReadArchive& ar, cereal::SizeTag<T>& 
 template <class T>
 inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, cereal::BinaryData<T>& bd) {
   ar.LoadBytes(bd.data, static_cast<size_t>(bd.size));
+}
+
+// A string made straight from the bytes: cereal's own load zero-fills the
+// string before copying into it (and assign() takes a slower path).
+inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, std::string& s) {
+  cereal::size_type size = 0;
+  ar(cereal::make_size_tag(size));
+  s = std::string(ar.Take(static_cast<size_t>(size)));
 }
 
 // Encodes values into canonical bytes.

@@ -62,11 +62,24 @@ void OverlayBatch::Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> over
     std::inplace_merge(all.begin(), all.begin() + mid, all.end(),
                        [](auto* a, auto* b) { return a->first < b->first; });
   }
+  // A key the store does not hold needs no tombstone: most deletions in a
+  // replay are of keys the same batch wrote (a permit's worklist entry for
+  // each stage it passed), and each would cost a memtable insert, and a
+  // flush and a compaction to drop it again. Asked of what is in memory
+  // only (the bloom filters mostly answer): anything but a sure "not
+  // found" (a block not cached, an error) writes the tombstone.
+  rocksdb::DB* db = overlays.empty() ? nullptr : overlays.front().db_;
+  rocksdb::ReadOptions in_memory;
+  in_memory.read_tier = rocksdb::kBlockCacheTier;
+  rocksdb::PinnableSlice found;
   for (const auto* e : all) {
-    if (e->second)
+    if (e->second) {
       batch.Put(e->first, *e->second);
-    else
-      batch.Delete(e->first);
+    } else {
+      if (!db->Get(in_memory, db->DefaultColumnFamily(), e->first, &found).IsNotFound())
+        batch.Delete(e->first);
+      found.Reset();
+    }
   }
 }
 

@@ -32,7 +32,8 @@ class OverlayBatch final : public ViewBatch {
   // Writes the final value of every key the overlays touched, in key order:
   // the memtable's skip list then inserts each key next to the previous one
   // instead of searching for it from the top (a third of a replay's time, in
-  // random order). The overlays must touch disjoint keys.
+  // random order). The overlays must touch disjoint keys and share one
+  // store; a deletion is written only if that store may hold the key.
   static void Fill(rocksdb::WriteBatch& batch, std::span<OverlayBatch> overlays);
   // About the bytes Fill writes, to reserve a write batch's buffer at once
   // instead of growing (copying) it as it fills.

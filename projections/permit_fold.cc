@@ -60,17 +60,29 @@ const Charter* CharterView::At(ViewBatch& batch, int64_t time_ms) {
 Result<PermitFold> FoldPermit(ViewBatch& batch, const std::string& key, const Envelope& event) {
   PermitFold f;
   f.after.permit_id = event.stream.str();
-  if (auto stored = batch.Get(key)) {
-    auto decoded = DecodePermitState(*stored);
-    if (!decoded.ok()) return decoded.status();
-    f.after = std::move(*decoded);
+  // Read, folded and written back in place: one look-up, and no copy of the
+  // stored bytes either way. A stored state is never empty (its encoding
+  // starts with the archive's endianness byte), so empty means none.
+  std::string& stored = batch.Edit(key);
+  const bool had = !stored.empty();
+  Status refused;
+  if (had) {
+    auto decoded = DecodePermitState(stored);
+    if (decoded.ok())
+      f.after = std::move(*decoded);
+    else
+      refused = decoded.status();
   }
-  if (event.seq != f.after.version + 1)
-    return Status("corrupt_log", "event " + event.event_id + " follows version " +
-                                     std::to_string(f.after.version));
+  if (refused.ok() && event.seq != f.after.version + 1)
+    refused = Status("corrupt_log", "event " + event.event_id + " follows version " +
+                                        std::to_string(f.after.version));
+  if (!refused.ok()) {
+    if (!had) batch.Delete(key);  // Edit's empty value, stored as nothing
+    return refused;
+  }
   f.before = {f.after.status, f.after.kelurahan, f.after.stage_entered_ms};
   EvolvePermit(f.after, event);
-  batch.Put(key, EncodePermitState(f.after));
+  EncodePermitState(f.after, stored);
   return f;
 }
 

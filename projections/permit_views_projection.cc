@@ -1,6 +1,7 @@
 #include "projections/permit_views_projection.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "domain/decider.h"
 #include "events/json_writer.h"
@@ -8,13 +9,22 @@
 
 namespace pl {
 
-void PermitViewsProjection::Count(ViewBatch& batch, const std::string& key, int64_t delta) {
+void PermitViewsProjection::Count(ViewBatch& batch, std::string_view key, int64_t delta) {
   std::string& v = batch.Edit(key);  // one look-up, no copy
-  const int64_t n = (v.empty() ? 0 : std::stoll(v)) + delta;
-  if (n == 0)
+  int64_t n = 0;
+  if (!v.empty()) {
+    // (What std::stoll reads, without its locale and errno: the values
+    // are written below; anything else is left to std::stoll.)
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size()) n = std::stoll(v);
+  }
+  n += delta;
+  if (n == 0) {
     batch.Delete(key);
-  else
-    v = std::to_string(n);
+  } else {
+    char digits[20];  // INT64_MIN has 20 characters
+    v.assign(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+  }
 }
 
 const PermitFold* PermitViewsProjection::FoldOf(const Envelope& event) const {
@@ -53,7 +63,8 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
                                         const Envelope& event) {
   if (before.status == after.status) return;
   const std::string& kel = after.kelurahan;
-  const std::string month = LocalDate(event.time_ms, charter).substr(0, 7);
+  const std::string today = LocalDate(event.time_ms, charter);
+  const std::string_view month = std::string_view(today).substr(0, 7);
   if (before.status != PermitStatus::kNone) {
     const std::string stage = StatusName(before.status);
     // Both chosen by time, not by what the views applied so far: the same in
@@ -67,16 +78,15 @@ void PermitViewsProjection::UpdateStats(ViewBatch& batch, const Charter& charter
     // before the stage began (domain/decider.h, time_before_history),
     // across a Jakarta midnight too.
     int days = std::max(0, WorkingDaysBetween(before.stage_entered_ms, event.time_ms, left));
-    Count(batch, keys::Stat("days", kel, month, stage + "/" + keys::Pad(days, 4)), 1);
+    Count(batch, keys::Stat("days", kel, month, keys::Concat({stage, "/", keys::Pad(days, 4)})), 1);
     if (auto sl = levels.service_days.find(stage); sl != levels.service_days.end()) {
       Count(batch, keys::Stat("sla_all", kel, month, stage), 1);
-      if (LocalDate(event.time_ms, charter) <=
-          AddWorkingDays(before.stage_entered_ms, sl->second, levels))
+      if (today <= AddWorkingDays(before.stage_entered_ms, sl->second, levels))
         Count(batch, keys::Stat("sla_ok", kel, month, stage), 1);
     }
     Count(batch, keys::CurrentStage(kel, stage), -1);
   }
-  const std::string stage = StatusName(after.status);
+  const std::string_view stage = StatusName(after.status);
   Count(batch, keys::Stat("entered", kel, month, stage), 1);
   // New applications: "entered submitted" counts those sent back in after
   // missing documents too.

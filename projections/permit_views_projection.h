@@ -32,7 +32,7 @@ class PermitViewsProjection final : public Projection {
   const PermitFold* FoldOf(const Envelope& event) const;
 
  private:
-  void Count(ViewBatch& batch, const std::string& key, int64_t delta);
+  void Count(ViewBatch& batch, std::string_view key, int64_t delta);
   void UpdateStats(ViewBatch& batch, const Charter& charter, const PermitFold::Before& before,
                    const PermitState& after, const Envelope& event);
   void UpdateRegister(ViewBatch& batch, const Charter& charter, const PermitState& after,

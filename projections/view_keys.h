@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -23,15 +24,25 @@ inline std::string Pad(uint64_t v, int width = 20) {
   return out;
 }
 
+// The parts end to end, in one allocation (keys are built for every event).
+inline std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
 // Permit views (PermitViewsProjection).
 inline std::string Charter() { return "status/charter"; }
-inline std::string Permit(std::string_view id) { return "status/permit/" + std::string(id); }
-inline std::string Track(std::string_view hash) { return "status/track/" + std::string(hash); }
+inline std::string Permit(std::string_view id) { return Concat({"status/permit/", id}); }
+inline std::string Track(std::string_view hash) { return Concat({"status/track/", hash}); }
 inline std::string QueuePrefix(std::string_view kel, std::string_view status) {
-  return "status/queue/" + std::string(kel) + "/" + std::string(status) + "/";
+  return Concat({"status/queue/", kel, "/", status, "/"});
 }
 inline std::string Queue(std::string_view kel, std::string_view status, std::string_view id) {
-  return QueuePrefix(kel, status) + std::string(id);
+  return Concat({"status/queue/", kel, "/", status, "/", id});
 }
 inline std::string RegisterEntry(std::string_view number) {
   return "register/permit/" + std::string(number);
@@ -42,11 +53,10 @@ inline std::string RegisterByKelurahan(std::string_view kel, std::string_view nu
 // stats/<what>/<kelurahan>/<month>/<detail>: decimal counters.
 inline std::string Stat(std::string_view what, std::string_view kel, std::string_view month,
                         std::string_view detail) {
-  return "stats/" + std::string(what) + "/" + std::string(kel) + "/" + std::string(month) + "/" +
-         std::string(detail);
+  return Concat({"stats/", what, "/", kel, "/", month, "/", detail});
 }
 inline std::string CurrentStage(std::string_view kel, std::string_view stage) {
-  return "stats/current/" + std::string(kel) + "/" + std::string(stage);
+  return Concat({"stats/current/", kel, "/", stage});
 }
 
 // Audit trail (AuditProjection).
