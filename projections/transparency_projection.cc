@@ -107,7 +107,8 @@ Result<LeafEvent> TransparencyProjection::EventAt(const KeyReader& reader, uint6
   if (!data.ok()) return data.status();
   auto event = Decode(*data);
   if (!event.ok())
-    return Status("corrupt_view", "leaf " + std::to_string(index) + ": " + event.status().message());
+    return Status("corrupt_view",
+                  "leaf " + std::to_string(index) + ": " + event.status().message());
   return LeafEvent{event->stream, event->seq};
 }
 
