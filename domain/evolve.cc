@@ -147,11 +147,9 @@ StageInfo Stage(const PermitState& state, const Charter& charter, const Charter&
   // A legal order erased the applicant's data while the application was
   // open: no permit can name its holder, so the one step left is to reject
   // it (as issue_permit's refusal says).
-  const bool open = !IsFinal(state.status) && state.status != PermitStatus::kIssued &&
-                    state.status != PermitStatus::kNone;
   std::set<std::string> roles;
   for (const auto& action : AllActions()) {
-    if (state.personal_erased && open) {
+    if (state.personal_erased && IsOpen(state.status)) {
       if (action != "reject") continue;
     } else if (kSideActions.count(action) || !ActionAllowedFrom(state.status, action)) {
       continue;

@@ -21,11 +21,7 @@ void serialize(A& ar, PermitState& s) {
 
 std::string EncodePermitState(const PermitState& s) { return WriteBinary(s); }
 
-void EncodePermitState(const PermitState& s, std::string& out) {
-  out.clear();
-  WriteArchive ar(out);
-  ar(const_cast<PermitState&>(s));
-}
+void EncodePermitState(const PermitState& s, std::string& out) { WriteBinaryInto(out, s); }
 
 Result<PermitState> DecodePermitState(std::string_view bytes) {
   try {

@@ -94,20 +94,33 @@ inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, cereal::BinaryData<T>& bd
   ar.LoadBytes(bd.data, static_cast<size_t>(bd.size));
 }
 
+// The next length-prefixed bytes (a string's encoding), in place.
+inline std::string_view LoadSized(ReadArchive& ar) {
+  cereal::size_type size = 0;
+  ar(cereal::make_size_tag(size));
+  return ar.Take(static_cast<size_t>(size));
+}
+
 // A string made straight from the bytes: cereal's own load zero-fills the
 // string before copying into it (and assign() takes a slower path).
 inline void CEREAL_LOAD_FUNCTION_NAME(ReadArchive& ar, std::string& s) {
-  cereal::size_type size = 0;
-  ar(cereal::make_size_tag(size));
-  s = std::string(ar.Take(static_cast<size_t>(size)));
+  s = std::string(LoadSized(ar));
+}
+
+// Encodes values into canonical bytes in `out`, replacing what it held
+// (and reusing its buffer).
+template <class... T>
+void WriteBinaryInto(std::string& out, const T&... values) {
+  out.clear();
+  WriteArchive ar(out);
+  ar(const_cast<T&>(values)...);
 }
 
 // Encodes values into canonical bytes.
 template <class... T>
 std::string WriteBinary(const T&... values) {
   std::string out;
-  WriteArchive ar(out);
-  ar(const_cast<T&>(values)...);
+  WriteBinaryInto(out, values...);
   return out;
 }
 

@@ -74,9 +74,7 @@ Result<Envelope> Decode(std::string_view bytes) {
     std::string stream, command;
     uint16_t type = 0, version = 0;
     ar(e.event_id, stream, e.seq, e.time_ms, e.actor_id, e.actor_role, command, type, version);
-    cereal::size_type payload_size = 0;
-    ar(cereal::make_size_tag(payload_size));
-    const std::string_view payload = ar.Take(static_cast<size_t>(payload_size));  // not copied
+    const std::string_view payload = LoadSized(ar);  // not copied
     if (ar.remaining() != 0) return Status("corrupt_event", "trailing bytes after the envelope");
     e.stream = StreamId(std::move(stream));
     e.command_id = CommandId(std::move(command));

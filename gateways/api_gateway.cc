@@ -129,10 +129,8 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       std::any_of(parts[2].begin(), parts[2].end(),
                   [](unsigned char c) { return std::islower(c); }) &&
       !ledger_.queries().Permit(parts[2])) {
-    std::string upper = parts[2];
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (upper != parts[2] && ledger_.queries().Permit(upper)) parts[2] = std::move(upper);
+    if (std::string upper = Capitals(parts[2]); ledger_.queries().Permit(upper))
+      parts[2] = std::move(upper);
   }
   for (const auto& part : parts)
     if (std::any_of(part.begin(), part.end(),

@@ -453,9 +453,7 @@ std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const
           ? as_typed
           : as_typed.substr(first, as_typed.find_last_not_of(" \t\r\n") - first + 1);
   if (ledger_.queries().RegisterEntry(typed)) return typed;
-  std::string upper = typed;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string upper = Capitals(typed);
   return ledger_.queries().RegisterEntry(upper) ? upper : typed;
 }
 

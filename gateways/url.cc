@@ -39,6 +39,13 @@ std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space)
   return out;
 }
 
+std::string Capitals(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
 std::optional<std::vector<std::string>> PathParts(std::string_view target) {
   std::vector<std::string> parts;
   const std::string_view path = PathOf(target);

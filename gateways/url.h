@@ -37,6 +37,10 @@ std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space)
 // nullopt when an escape is malformed.
 std::optional<std::vector<std::string>> PathParts(std::string_view target);
 
+// `s` with its ASCII letters in capitals: permit ids and numbers are issued
+// so, and a segment typed in small letters is looked up again this way.
+std::string Capitals(std::string_view s);
+
 // A number of a query: decimal digits without leading zeroes ("0" itself
 // is one), at most `max`; nullopt otherwise.
 std::optional<uint64_t> ParseDecimal(std::string_view s, uint64_t max = UINT64_MAX);
