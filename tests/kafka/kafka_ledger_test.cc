@@ -842,15 +842,16 @@ TEST(KafkaLedgerFaults, BrokerKilledUnderLoadLosesAndDuplicatesNothing) {
 
 // The broker down: a command sent then waits (its record queued); once the
 // command topic has taken nothing for a while, new commands are refused at
-// once ("unavailable", 503) and never written; the broker back, the queued
-// record is decided once and commands are accepted again.
+// once ("unavailable", 503) and never written, but for one every
+// `probe_every`, which is sent to find out; the broker back, the queued
+// record and the probe are decided once and commands are accepted again.
 TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothing) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("unreach");
   const std::string tag = Unique("ur");
   LedgerOptions o = KafkaLedger(TempDir("ur"), Bootstrap(), prefix);
   o.kafka.unreachable_after = std::chrono::seconds(2);
-  o.kafka.probe_every = std::chrono::hours(1);  // no probe: the queued record finds it back
+  o.kafka.probe_every = std::chrono::seconds(8);
   auto l = Ledger::Open(o);
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   Ledger& ledger = **l;
@@ -905,21 +906,39 @@ TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothin
   ASSERT_TRUE(end_now.ok()) << end_now.status().ToString();
   EXPECT_GE(end_now->value, known_end->value);
 
+  // Past `probe_every` (counted from when the partition was found down, at
+  // most the time waited above), one command is sent to find out whether
+  // the partition is back: it is not refused, it waits; the next is
+  // refused again. A refusal is answered inside Submit, so what is answered
+  // when Submit returns was refused.
+  std::this_thread::sleep_for(o.kafka.probe_every + std::chrono::milliseconds(500));
+  int probe = same + 1;
+  while (partition_of(probe) != partition_of(1)) ++probe;
+  auto probed = std::make_shared<std::promise<Outcome>>();
+  ledger.Submit(SubmitCommand(tag, probe),
+                [probed](Outcome out) { probed->set_value(std::move(out)); });
+  EXPECT_EQ(probed->get_future().wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the probe was refused at once: the partition is never tried again";
+  int after_probe = probe + 1;
+  while (partition_of(after_probe) != partition_of(1)) ++after_probe;
+  EXPECT_EQ(ledger.ExecuteSync(SubmitCommand(tag, after_probe)).error.code(), "unavailable");
+
   restart();
   ASSERT_TRUE(until([&] { return ledger.backend().log_reachable(); }, std::chrono::seconds(120)))
       << "the broker is back, and the ledger still refuses commands";
   queued->get_future().wait();  // decided, or past its outcome timeout
   LoadResult load;
-  const int after = same + 1;
-  for (int i : {1, after}) {
+  const int after = after_probe + 1;
+  for (int i : {1, probe, after}) {
     Outcome out = decided(i);
     ASSERT_TRUE(out.error.ok()) << i << ": " << out.error.ToString();
-    EXPECT_EQ(out.duplicate, i == 1) << i;
+    if (i != probe) EXPECT_EQ(out.duplicate, i == 1) << i;  // the probe: decided if in time
   }
-  for (int i : {0, 1, after}) load.acknowledged.insert("app-" + tag + "-" + std::to_string(i));
-  // The refused command is not on the event topic: ExpectExactlyOnce finds
-  // no event of a command it was not told was acknowledged.
-  ExpectExactlyOnce(load, tag, 3, Bootstrap(), prefix, 4, ledger);
+  for (int i : {0, 1, probe, after})
+    load.acknowledged.insert("app-" + tag + "-" + std::to_string(i));
+  // The refused commands are not on the event topic: ExpectExactlyOnce
+  // finds no event of a command it was not told was acknowledged.
+  ExpectExactlyOnce(load, tag, 4, Bootstrap(), prefix, 4, ledger);
 }
 
 }  // namespace
