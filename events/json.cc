@@ -66,12 +66,29 @@ std::string IsoTime(int64_t time_ms) {
   auto day = floor<days>(tp);
   year_month_day ymd{day};
   hh_mm_ss hms{tp - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()),
-                long(hms.subseconds().count()));
-  return buf;
+  const int y = int(ymd.year());
+  const long fields[] = {long(unsigned(ymd.month())), long(unsigned(ymd.day())),
+                         long(hms.hours().count()),   long(hms.minutes().count()),
+                         long(hms.seconds().count()), long(hms.subseconds().count())};
+  if (y < 0 || y > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02ld-%02ldT%02ld:%02ld:%02ld.%03ldZ", y, fields[0],
+                  fields[1], fields[2], fields[3], fields[4], fields[5]);
+    return buf;
+  }
+  // By hand, not snprintf: every feed message and audit entry carries one.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&](size_t at, long v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  put(5, fields[0], 2);
+  put(8, fields[1], 2);
+  put(11, fields[2], 2);
+  put(14, fields[3], 2);
+  put(17, fields[4], 2);
+  put(20, fields[5], 3);
+  return out;
 }
 
 nlohmann::json ToJson(const Envelope& e) {

@@ -136,6 +136,14 @@ TEST(Codec, JsonNeverShowsSealedPersonalData) {
 }
 
 // What a sender is told of a body that is not JSON the ledger reads.
+TEST(Codec, IsoTimeIsUtcToTheMillisecond) {
+  EXPECT_EQ(IsoTime(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(IsoTime(1764675845123), "2025-12-02T11:44:05.123Z");
+  EXPECT_EQ(IsoTime(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(IsoTime(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(IsoTime(253402300800000), "10000-01-01T00:00:00.000Z");
+}
+
 TEST(StrictJson, SaysWhatIsWrongAndWhere) {
   auto message = [](std::string_view text) {
     auto r = ParseStrictJson(text);
