@@ -7,8 +7,11 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -147,17 +150,64 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 
+  // An embedded ledger's log holds a history sealed under its key store
+  // and answered with its secret: one restored without them (a backup kept
+  // apart from the keys, as docs/events.md advises) is refused, not given
+  // new ones that would read every applicant as erased, give a person who
+  // applies again a new person id (out of reach of an erasure order for
+  // the old ones) and change every subscriber's feed token. On Kafka the
+  // shared vault is fetched again from the cluster (docs/kafka.md).
+  const bool offline = options.read_only_log;
+  if (!offline && !l->kafka() && fs::exists(dir / "log" / "CURRENT", ec)) {
+    if (!fs::exists(dir / "keys", ec))
+      return Status("data_dir_incomplete",
+                    (dir / "keys").string() +
+                        " (the key store that seals every applicant's personal data) is missing, "
+                        "but " +
+                        (dir / "log").string() +
+                        " holds a history sealed with it: restore it from the backup of the keys. "
+                        "Only if it is lost for good, create the empty folder " +
+                        (dir / "keys").string() +
+                        " and start again: every applicant's personal data then reads as erased, "
+                        "and a person who applies again gets a new person id, which an erasure "
+                        "order of the person's earlier applications does not reach");
+    if (!fs::exists(dir / "server.secret", ec))
+      return Status("data_dir_incomplete",
+                    (dir / "server.secret").string() + " is missing, but " +
+                        (dir / "log").string() +
+                        " holds a history answered with it: restore it from a backup. Only if it "
+                        "is lost for good, write a new one (`(umask 077; head -c 32 /dev/urandom | "
+                        "base64 > " +
+                        (dir / "server.secret").string() +
+                        ")`) and start again: every subscriber's feed token changes (hand each "
+                        "its new one: GET /v1/feeds/{subscriber}/token)");
+  }
+  // An offline tool makes nothing in the data directory (a server started
+  // on it later would take what it made for what the ledger had): what is
+  // missing is made for the run alone, a key store in a folder of its own
+  // that the ledger removes when it closes.
+  auto secret_file = [&](const char* name, size_t bytes) -> Result<std::string> {
+    if (offline && !fs::exists(dir / name, ec)) return RandomToken(bytes);
+    return LoadOrCreateSecret(dir / name, [bytes] { return RandomToken(bytes); });
+  };
   const bool had_admin_token = fs::exists(dir / "admin.token");
-  auto admin = LoadOrCreateSecret(dir / "admin.token", [] { return RandomToken(24); });
+  auto admin = secret_file("admin.token", 24);
   if (!admin.ok()) return admin.status();
   l->admin_token_ = *admin;
-  auto secret = LoadOrCreateSecret(dir / "server.secret", [] { return RandomToken(32); });
+  auto secret = secret_file("server.secret", 32);
   if (!secret.ok()) return secret.status();
   l->secret_ = *secret;
 
+  std::string keys = (dir / "keys").string();
+  if (offline && !fs::exists(keys, ec)) {
+    std::string scratch = (fs::temp_directory_path() / "permitledger-keys-XXXXXX").string();
+    if (!mkdtemp(scratch.data()))
+      return Status("vault_unavailable",
+                    "cannot make a folder for a key store: " + std::string(std::strerror(errno)));
+    keys = l->scratch_keys_ = scratch;
+  }
   // On Kafka every instance holds a copy of one vault (events/vault_share.h).
-  auto vault = l->kafka() ? PersonalVault::OpenShared((dir / "keys").string(), l->secret_)
-                          : PersonalVault::Open((dir / "keys").string());
+  auto vault = l->kafka() ? PersonalVault::OpenShared(keys, l->secret_) : PersonalVault::Open(keys);
   if (!vault.ok()) return vault.status();
   l->vault_ = std::move(*vault);
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;
@@ -238,6 +288,11 @@ Ledger::~Ledger() {
   publisher_.reset();  // its last checkpoint reads the views
   backend_.reset();    // stops deciding; queued commands were never acknowledged
   engine_.reset();
+  if (!scratch_keys_.empty()) {
+    vault_.reset();
+    std::error_code ec;
+    fs::remove_all(scratch_keys_, ec);
+  }
 }
 
 namespace {

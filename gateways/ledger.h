@@ -207,6 +207,7 @@ class Ledger {
   LedgerOptions options_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<PersonalVault> vault_;
+  std::string scratch_keys_;  // an offline tool's key store for the run, when DATA/keys is missing
   std::unique_ptr<VaultShare> vault_share_;  // Kafka mode: keeps vault_ one with the others'
   std::unique_ptr<LedgerBackend> backend_;
   std::unique_ptr<ProjectionEngine> engine_;

@@ -274,6 +274,55 @@ TEST(Ledger, ItsNewDataDirectoryAndItsKeysAreTheOwnersAlone) {
   fs::remove_all(dir);
 }
 
+// A history restored without the key store that seals its applicants'
+// data, or without the secret that answers its subscribers, is refused by
+// the server (never given new ones) until they are restored, or an empty
+// key store folder says they are lost for good; an offline tool reads it
+// and makes nothing in the directory.
+TEST(Ledger, AHistoryWithoutItsKeysOrSecretIsRefusedNotGivenNewOnes) {
+  namespace fs = std::filesystem;
+  const std::string dir = FreshDir("restored");
+  {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  const fs::path keys = fs::path(dir) / "keys", secret = fs::path(dir) / "server.secret";
+  fs::rename(keys, dir + "-keys");
+  fs::rename(secret, dir + "-secret");
+  auto refused = Ledger::Open(LedgerOptions::At(dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "data_dir_incomplete");
+  EXPECT_NE(refused.status().message().find("restore it from the backup of the keys"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(fs::exists(keys));
+  // The offline tools read it, and leave nothing behind.
+  LedgerOptions offline = LedgerOptions::At(dir);
+  auto r = ReplayViews(offline, "");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(fs::exists(keys)) << "a replay made a key store";
+  EXPECT_FALSE(fs::exists(secret)) << "a replay made a server secret";
+
+  fs::rename(dir + "-keys", keys);
+  refused = Ledger::Open(LedgerOptions::At(dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "data_dir_incomplete");
+  EXPECT_NE(refused.status().message().find("server.secret is missing"), std::string::npos)
+      << refused.status().message();
+  fs::rename(dir + "-secret", secret);
+  {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  // The keys lost for good: an empty folder in their place says so.
+  fs::remove_all(keys);
+  fs::create_directory(keys);
+  auto anew = Ledger::Open(LedgerOptions::At(dir));
+  EXPECT_TRUE(anew.ok()) << anew.status().ToString();
+  anew->reset();
+  fs::remove_all(dir);
+}
+
 // The offline replay reads the log and never writes to it, not even the
 // charter a first start did not get to adopt.
 TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {
