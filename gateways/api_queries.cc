@@ -101,7 +101,8 @@ void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respo
   if (!state || !charter)
     return respond(ErrorResponse(req, http::status::not_found, "unknown_tracking_code",
                                  "no application has this tracking code; check it and try again"));
-  json j = RenderTracking(*state, *gov, ledger_.now(), ledger_.queries().History(*permit));
+  json j = RenderTracking(*state, *gov, ledger_.now(), ledger_.queries().History(*permit),
+                          ledger_.vault().IsErased(state->applicant));
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
@@ -147,7 +148,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
-        const StageInfo stage = Stage(*st, *gov);
+        const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
         if (!read_only && !takes(stage.next_roles)) continue;
         json p = RenderStage(stage, *charter, now);
         json item = {{"permit_id", id},

@@ -38,7 +38,7 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
   // at a fraction of the cost on the API's most read answer.
   const Charter& c = *gov.charter;
   const Kelurahan* kel = c.FindKelurahan(s.kelurahan);
-  const StageInfo st = Stage(s, gov);
+  const StageInfo st = StageOf(s, gov, erased);
   JsonWriter w;
   w.BeginObject().Key("applicant").BeginObject();
   std::optional<Result<PersonalData>> personal;
@@ -113,8 +113,11 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
   return w.EndObject().Take();
 }
 
-nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms) {
-  return RenderStage(Stage(s, gov), *gov.charter, now_ms);
+StageInfo StageOf(const PermitState& s, const GovernanceState& gov, bool person_erased) {
+  if (!person_erased || s.personal_erased) return Stage(s, gov);
+  PermitState erased = s;
+  erased.personal_erased = true;
+  return Stage(erased, gov);
 }
 
 nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms) {
@@ -134,7 +137,7 @@ nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms
 }
 
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
-                              const std::vector<nlohmann::json>& history) {
+                              const std::vector<nlohmann::json>& history, bool person_erased) {
   const Charter& c = *gov.charter;
   const Kelurahan* kel = c.FindKelurahan(s.kelurahan);
   nlohmann::json steps = nlohmann::json::array();
@@ -157,8 +160,9 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
                       {"submitted_at", IsoTime(s.submitted_ms)},
                       {"stage_entered_at", IsoTime(s.stage_entered_ms)},
                       {"history", steps},
-                      {"consents", s.consents}};
-  j.update(RenderStage(s, gov, now_ms));
+                      {"consents", s.consents},
+                      {"personal_data_erased", s.personal_erased || person_erased}};
+  j.update(RenderStage(StageOf(s, gov, person_erased), c, now_ms));
   if (!s.survey_date.empty()) j["survey_date"] = s.survey_date;
   if (!s.permit_number.empty()) {
     j["permit_number"] = s.permit_number;

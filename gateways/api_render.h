@@ -25,15 +25,17 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
 // Removes the applicant's pseudonym from events as ToJson renders them
 // (for the applicant's eyes; see RenderPermit).
 void DropPersonIds(nlohmann::json& events);
+// Where a permit stands (Stage), with an erasure of the person made through
+// another of their applications (`person_erased`: its key destroyed in the
+// vault) counted as one of this application's: no step but reject is left.
+StageInfo StageOf(const PermitState& s, const GovernanceState& gov, bool person_erased);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
-// due_date and overdue.
-nlohmann::json RenderStage(const PermitState& s, const GovernanceState& gov, int64_t now_ms);
-// The same of a stage worked out already (Stage), under the charter in force.
+// due_date and overdue, under the charter in force.
 nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms);
 // The applicant's view (GET /v1/track/{code}): stage, timeline, what is
 // missing, the next step and who takes it, the due date, the history.
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
-                              const std::vector<nlohmann::json>& history);
+                              const std::vector<nlohmann::json>& history, bool person_erased);
 // Public verification of a permit number: valid, revoked, expired or unknown.
 nlohmann::json RenderVerification(const std::string& number, const nlohmann::json* entry,
                                   const std::string& today);

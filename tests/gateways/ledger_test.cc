@@ -583,7 +583,8 @@ TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
   amended["service_days"]["submitted"] = 10;
   run("amend", kGovernanceStream.str(), admin, AdoptCharter{amended.dump()});
   now = jakarta(10, 9);  // Tuesday: a day past the promise, within version 2's level
-  ASSERT_TRUE(RenderStage(*l.queries().Permit("PSLA1"), *l.governance(), now)["overdue"]);
+  ASSERT_TRUE(RenderStage(Stage(*l.queries().Permit("PSLA1"), *l.governance()),
+                          *l.governance()->charter, now)["overdue"]);
   run("verify", "PSLA1", officer, VerifyDocuments{});
   const auto stats = l.queries().Stats();
   nlohmann::json level;

@@ -1053,6 +1053,14 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
     EXPECT_EQ(view.body.find("3174555566667777"), std::string::npos) << view.body;
     EXPECT_EQ(view.json()["applicant"]["erased"], true) << view.body;
   }
+  // The other application, still open, can never be issued now: its one
+  // step left is to reject it, wherever its next step is shown.
+  EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["next_actions"],
+            json::array({"reject"}));
+  auto tracked = client_.Get("/v1/track/" + r2.json()["tracking_code"].get<std::string>()).json();
+  EXPECT_EQ(tracked["next_actions"], json::array({"reject"})) << tracked.dump();
+  EXPECT_EQ(tracked["personal_data_erased"], true) << tracked.dump();
+  EXPECT_EQ(client_.Get("/v1/worklist", Token("ptsp-ulujami")).body.find(id2), std::string::npos);
   auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
   EXPECT_EQ(history["events"].size(), 4u) << "applied, withdrawn, erased, and by the order";
   // The applications sent again under their command_ids, with the erased
@@ -1069,8 +1077,9 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
     EXPECT_EQ(right.body, wrong.body);
     EXPECT_EQ(right.body.find(code), std::string::npos);
   }
-  // The workflow of an application erased by order goes on, up to its
-  // issuance: a permit names its holder.
+  // The workflow of an application erased by order is not held back (a
+  // step taken is in its history), up to its issuance: a permit names its
+  // holder.
   EXPECT_EQ(Act(id2, Token("ptsp-ulujami"),
                 {{"action", "verify_documents"}, {"command_id", "after-erase"}})
                 .status,

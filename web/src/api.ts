@@ -83,6 +83,7 @@ export interface Tracking {
   valid_until?: string;
   outcome?: { code: string; reason: string };
   consents: string[];
+  personal_data_erased?: boolean;
   history: Step[];
 }
 export interface WorkItem {

@@ -91,7 +91,8 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>): Pr
 // What the applicant can do here: consent to the subscribers that ask for
 // it, withdraw an open application, erase the data of a closed one.
 function actions(d: Tracking): HTMLElement {
-  const erased = d.history.some((s) => s.type === 'personal_data_erased');
+  // Erased through this application, or by an order through another of the person's.
+  const erased = d.personal_data_erased === true || d.history.some((s) => s.type === 'personal_data_erased');
   const open = d.status !== 'issued' && !FINAL.has(d.status);
   const names = new Map((charter?.stakeholders ?? []).map((s) => [s.id, s.name]));
   const asking = Object.entries(charter?.data_sharing ?? {}).filter(([, p]) => p.consent_required);
