@@ -391,6 +391,35 @@ void CheckRoleIds(const json& doc) {
                "a letter, at most 64");
 }
 
+// What a charter proposed for adoption must allow besides being well
+// formed: permit numbers that verify as typed, a survey that some team can
+// run, and a consent that its applicant can always withdraw.
+void CheckWorkable(const Charter& c) {
+  if (std::any_of(c.permit_type.begin(), c.permit_type.end(),
+                  [](unsigned char ch) { return std::islower(ch); }))
+    Fail("permit_type", "\"" + c.permit_type +
+                            "\" opens every permit number, which is issued and verified in "
+                            "capitals: write it in capitals (\"IUMK\")");
+  // A survey meets the applicant at the premises: its team is of roles
+  // that may see personal data, and one of them records it.
+  const auto& recorders = c.permissions.at("record_survey");
+  if (std::none_of(recorders.begin(), recorders.end(),
+                   [&](const std::string& r) { return c.SeesPersonalData(r); }))
+    Fail("permissions.record_survey",
+         "grants it only to roles that may not see personal data, which a site survey meets: "
+         "no survey team could be named, and permits would wait in documents_verified for "
+         "ever; grant it to a role with personal_data, or mark one of its roles so");
+  for (const auto& sub : c.data_sharing) {
+    const auto& withdrawers = c.permissions.at("withdraw_consent");
+    if (sub.consent_required &&
+        std::find(withdrawers.begin(), withdrawers.end(), "applicant") == withdrawers.end())
+      Fail("permissions.withdraw_consent",
+           "\"" + sub.id +
+               "\" receives what it receives with the applicant's consent, which the applicant "
+               "may always withdraw: grant withdraw_consent to applicant");
+  }
+}
+
 }  // namespace
 
 Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
@@ -404,6 +433,7 @@ Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
       CheckRoleIds(doc);
     }
     ParseInto(doc, c);
+    if (check_texts) CheckWorkable(c);
   } catch (const CharterError& e) {
     return Status("invalid_charter", e.message);
   }

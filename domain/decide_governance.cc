@@ -49,6 +49,23 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                           "(its name may change)");
     }
   }
+  // A subscriber that received applicants' personal data under their
+  // consents keeps asking for them: switched to none, it would receive the
+  // data of every applicant, those who withdrew their consent included.
+  if (gov.charter) {
+    for (const auto& before : gov.charter->data_sharing) {
+      const SubscriberPolicy* after = parsed->FindSubscriber(before.id);
+      if (!before.consent_required || !after || after->consent_required) continue;
+      if (std::any_of(after->fields.begin(), after->fields.end(),
+                      [](const std::string& f) { return f.starts_with("applicant."); }))
+        return Refuse("invalid_charter",
+                      "data_sharing." + before.id +
+                          ": it receives applicants' personal data with their consent, which "
+                          "some gave and withdrew; without consent_required it would receive "
+                          "the data of those who withdrew too. Keep consent_required true, or "
+                          "give the new legal basis a subscriber id of its own");
+    }
+  }
   // An enrolled officer's role stays defined, and its scope still fits the
   // officer's jurisdiction: otherwise the officer could neither act nor
   // read, and every refusal would name the wrong cause.

@@ -278,5 +278,39 @@ TEST(Charter, RefusesWhatWouldLeavePermitsOrNumbersAmbiguous) {
   ExpectRefused([](json& d) { d["holidays"].push_back("0000-01-01"); }, "holidays");
 }
 
+// A charter proposed for adoption must also leave every step takeable and
+// every consent withdrawable (a logged one is read as it was adopted).
+TEST(Charter, RefusesForAdoptionWhatNoOneCouldWorkUnder) {
+  auto refused = [](const std::function<void(json&)>& edit, const std::string& key) {
+    json doc = json::parse(DefaultCharterText());
+    edit(doc);
+    EXPECT_TRUE(Charter::FromJson(doc.dump()).ok()) << key << ": a logged charter reads as ever";
+    auto c = Charter::FromJson(doc.dump(), /*check_texts=*/true);
+    ASSERT_FALSE(c.ok()) << "accepted; expected a complaint about " << key;
+    EXPECT_EQ(c.status().code(), "invalid_charter");
+    EXPECT_NE(c.status().message().find(key), std::string::npos) << c.status().message();
+  };
+  ASSERT_TRUE(Charter::FromJson(DefaultCharterText(), true).ok());
+  // Permit numbers are issued and verified in capitals.
+  refused([](json& d) { d["permit_type"] = "iumk-b"; }, "permit_type");
+  // No survey team could be named: the roles that record a survey may not
+  // meet the applicant.
+  refused(
+      [](json& d) {
+        d["roles"]["ptsp_officer"]["personal_data"] = false;
+        d["roles"]["kelurahan_economy"]["personal_data"] = false;
+      },
+      "permissions.record_survey");
+  // A consent its applicant could not withdraw.
+  refused(
+      [](json& d) {
+        d["permissions"]["grant_consent"] = json::array();
+        d["permissions"]["withdraw_consent"] = json::array();
+      },
+      "permissions.withdraw_consent");
+  refused([](json& d) { d["permissions"]["withdraw_consent"] = json::array({"ptsp_head"}); },
+          "permissions.withdraw_consent");
+}
+
 }  // namespace
 }  // namespace pl::testing
