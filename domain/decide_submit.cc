@@ -57,6 +57,14 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                    " is published (in the public register and the feeds) and may not hold the "
                    "applicant's phone, NIK or KK number, however written; write it without the "
                    "number");
+    // A micro business is mostly run from home: its street is the
+    // applicant's, which travels sealed.
+    if (personal_known && MentionsAddress(*text, s.personal.address))
+      return R("personal_data_in_text",
+               std::string("the ") + field +
+                   " is published (in the public register and the feeds) and may not name the "
+                   "street of the applicant's home, which travels sealed; describe the business "
+                   "without it (\"warung makan\")");
     if (personal_known && MentionsName(*text, s.personal.name))
       return R("personal_data_in_text",
                std::string("the ") + field +

@@ -164,6 +164,26 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_ACCEPTED(SubmitWith([&](auto& s) {
     s.business.name = "Warung Bu " + who.personal.name.substr(0, who.personal.name.find(' '));
   }));
+  // Nor the street of the applicant's home (the business is mostly there).
+  for (const std::string& description :
+       {"warung makan di Jl. Delman Utama No. 9", "warung, jalan delman utama, samping masjid"}) {
+    SCOPED_TRACE(description);
+    EXPECT_REFUSED(SubmitWith([&](auto& s) {
+                     s.personal.address = "Jl. Delman Utama No. 9 RT 005/RW 008";
+                     s.business.description = description;
+                   }),
+                   "personal_data_in_text");
+  }
+  EXPECT_REFUSED(SubmitWith([](auto& s) {
+                   s.personal.address = "Jl. Delman Utama No. 9 RT 005/RW 008";
+                   s.business.name = "Toko Delman Utama";
+                 }),
+                 "personal_data_in_text");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) {
+    s.personal.address = "Jl. Delman Utama No. 9 RT 005/RW 008";
+    s.business.name = "Toko Delman";
+    s.business.description = "warung makan dekat pasar";
+  }));
   // A one-word name may not appear at all, and the advice says so.
   auto sari = SubmitWith([](auto& s) {
     s.personal.name = "Sari";
@@ -540,6 +560,17 @@ TEST(Governance, AdoptCharter) {
   EXPECT_ACCEPTED(Gov(gov, Admin(), AdoptCharter{doc.dump()}));
   doc["kelurahan"].erase(doc["kelurahan"].begin() + 4);
   EXPECT_REFUSED(Gov(gov, Admin(), AdoptCharter{doc.dump()}), "kelurahan_removed");
+  {
+    // A subscriber that receives personal data with consent keeps asking
+    // for it: without, it would receive the data of those who withdrew.
+    auto no_consent = nlohmann::json::parse(CharterV(2));
+    no_consent["data_sharing"]["bank-dki"]["consent_required"] = false;
+    const Decision d = Gov(gov, Admin(), AdoptCharter{no_consent.dump()});
+    EXPECT_REFUSED(d, "invalid_charter");
+    ASSERT_TRUE(d.refusal);
+    EXPECT_NE(d.refusal->message.find("data_sharing.bank-dki"), std::string::npos)
+        << d.refusal->message;
+  }
   // Nor a role an enrolled officer holds.
   GovernanceState staffed = DefaultGovernance();
   {
