@@ -446,15 +446,23 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
 }
 
 std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
-  // Pasted with the blanks around it, as a clerk copies it from a page.
-  const size_t first = as_typed.find_first_not_of(" \t\r\n");
-  const std::string typed =
-      first == std::string::npos
-          ? as_typed
-          : as_typed.substr(first, as_typed.find_last_not_of(" \t\r\n") - first + 1);
-  if (ledger_.queries().RegisterEntry(typed)) return typed;
+  // A number holds no blank: those around it (pasted from a page) or its
+  // slashes (typed from paper) are dropped.
+  std::string typed;
+  for (char ch : as_typed)
+    if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') typed.push_back(ch);
+  // The verification code a permit's QR code holds names its number.
+  if (auto code = ParseVerificationCode(typed)) typed = code->permit_number;
+  const auto& views = ledger_.queries();
+  if (views.RegisterEntry(typed)) return typed;
   std::string upper = Capitals(typed);
-  return ledger_.queries().RegisterEntry(upper) ? upper : typed;
+  if (views.RegisterEntry(upper)) return upper;
+  // The permit id alone (its number's last part), as the register's
+  // search finds it: the number it was issued under.
+  if (typed.find('/') == std::string::npos)
+    if (auto permit = views.Permit(upper); permit && !permit->permit_number.empty())
+      return permit->permit_number;
+  return typed;
 }
 
 void TransparencyGateway::GetQr(const HttpRequest& req, const std::string& permit_number,

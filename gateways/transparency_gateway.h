@@ -84,8 +84,10 @@ class TransparencyGateway {
   void AddProofs(nlohmann::json& history);
   // The permit number as issued, for one typed in any case: permit numbers
   // are issued in capitals, and a clerk may type them in small letters (the
-  // register's search does not mind either). `typed` itself if the register
-  // knows neither it nor its capitals. Blanks around it are dropped.
+  // register's search does not mind either). Blanks are dropped; the
+  // verification code of a permit's QR code, or the permit id alone, name
+  // the number too. `typed` itself (without blanks) if nothing names an
+  // issued permit.
   std::string IssuedNumber(const std::string& typed) const;
   // The "verification" block of an issued permit number: code, leaf, proof,
   // checkpoint, and the revocation's proof if revoked. Null if the log has

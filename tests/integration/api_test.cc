@@ -167,6 +167,17 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_EQ(client_.Get("/v1/public/verify/" + lower).json(), verify);
   // Pasted with blanks around it, as copied from a page.
   EXPECT_EQ(client_.Get("/v1/public/verify/%20" + lower + "%20%20").json(), verify);
+  // Typed from paper with blanks around its slashes; the verification code
+  // its QR code holds, scanned and pasted; the permit id alone.
+  EXPECT_EQ(
+      client_
+          .Get("/v1/public/verify/" + std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"))
+          .json(),
+      verify);
+  EXPECT_EQ(
+      client_.Get("/v1/public/verify/" + verify["verification"]["code"].get<std::string>()).json(),
+      verify);
+  EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
   // White space as typed does not matter: "BU  sari " finds it too.
