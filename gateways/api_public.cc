@@ -28,8 +28,24 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
                       "?kelurahan= must be the code of a kelurahan of the charter: " + known));
   }
   // A page of kRegisterPage entries; one more read tells whether there is
-  // a next page, which starts after the last number of this one.
-  auto entries = ledger_.queries().Register(kel, q, kRegisterPage + 1, query.Value("after"));
+  // a next page, which starts after the last number of this one (named as
+  // issued, however it is typed). A cursor that names no permit of the
+  // register is an error, not an empty page.
+  std::string after;
+  if (const auto typed = query.Get("after")) {
+    if (typed->empty())
+      return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
+                                   "?after= is empty: give the \"next\" of an earlier page, or "
+                                   "leave ?after= out for the first page"));
+    after = TransparencyGateway(ledger_).IssuedNumber(*typed);
+    if (!ledger_.queries().RegisterEntry(after))
+      return respond(ErrorResponse(
+          req, http::status::bad_request, "invalid_parameter",
+          "?after= must be the \"next\" of an earlier page, a permit number of the register (or "
+          "left out for the first page); got \"" +
+              typed->substr(0, 60) + "\""));
+  }
+  auto entries = ledger_.queries().Register(kel, q, kRegisterPage + 1, after);
   const bool more = entries.size() > kRegisterPage;
   if (more) entries.pop_back();
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";

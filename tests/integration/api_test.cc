@@ -194,6 +194,14 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
                 whole["items"].begin(), whole["items"].end(), [&](const nlohmann::json& e) {
                   return e["permit_number"].get<std::string>() >= number;
                 })));
+  // The cursor typed in small letters is the same; one that names no
+  // permit of the register, or none at all, is an error, not an empty page.
+  EXPECT_EQ(client_.Get("/v1/public/register?after=" + lower).json(), after);
+  for (const char* bad : {"", "xyz", "IUMK%2Fnothing"}) {
+    auto r = client_.Get(std::string("/v1/public/register?after=") + bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.json()["error"]["code"], "invalid_parameter") << r.body;
+  }
 
   r = Act(id, Token("head-ulujami"),
           {{"action", "revoke"}, {"command_id", "h6"}, {"reason", "usaha tutup"}});
