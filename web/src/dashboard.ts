@@ -457,7 +457,7 @@ function renderRegister(): void {
   const status = $('#reg-status');
   if (reg.error) {
     clear(status);
-    return clear(out, errorBox(reg.error));
+    return clear(out, errorBox(reg.error, 'error.network', ['apierr'], true));
   }
   if (!reg.items) return clear(out, h('p', { class: 'muted' }, t('loading')));
   clear(status, reg.more ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
@@ -567,7 +567,7 @@ async function runVerify(): Promise<void> {
 
 function renderVerify(): void {
   const out = $('#verify-result');
-  if (verifyError) return clear(out, errorBox(verifyError));
+  if (verifyError) return clear(out, errorBox(verifyError, 'error.network', ['apierr'], true));
   const v = lastVerified;
   if (!v) return clear(out);
   const text = t(`result.${v.result}.text`, {
@@ -613,7 +613,7 @@ function renderVerify(): void {
 
 function renderStatsError(): void {
   clear($('#kpis'));
-  clear($('#charts'), errorBox(state.error));
+  clear($('#charts'), errorBox(state.error, 'error.network', ['apierr'], true));
 }
 
 function render(): void {

@@ -259,6 +259,12 @@ const id: Dict = {
   'track.withdraw.yes': 'tarik permohonan',
   'track.erase.required': 'Centang kotak ini untuk menyatakan bahwa Anda mengerti penghapusan tidak dapat dibatalkan.',
   // The applicant's own texts for refusals (before apierr.*, whose texts speak to officers).
+  'track.apierr.version_conflict':
+    'Permohonan Anda berubah sejak halaman ini dibuka (oleh petugas, atau oleh Anda dari perangkat lain). Keadaan terbarunya ditampilkan: periksa, lalu ulangi bila masih perlu.',
+  'track.apierr.transition_not_allowed':
+    'Langkah ini tidak dapat diambil pada tahap permohonan Anda sekarang. Keadaan terbarunya ditampilkan.',
+  'track.apierr.command_id_reused':
+    'Kiriman sebelumnya sudah tercatat (jawabannya tidak sampai ke halaman ini), jadi tidak dicatat lagi. Keadaan terbarunya ditampilkan: periksa riwayatnya.',
   'track.apierr.personal_data_in_text':
     'Alasan penarikan diumumkan, jadi tidak boleh memuat data pribadi: nama Anda, nomor NIK, KK, NPWP, atau telepon, alamat e-mail, maupun alamat rumah Anda. Tulis ulang alasannya tanpa data pribadi.',
   'apierr.application_open':
@@ -651,6 +657,12 @@ const en: Dict = {
     'You are about to withdraw the application "{business}". Once recorded, the withdrawal cannot be undone: to go on with this business you would have to apply again. Go ahead?',
   'track.withdraw.yes': 'withdraw the application',
   'track.erase.required': 'Tick this box to say that you understand the erasure cannot be undone.',
+  'track.apierr.version_conflict':
+    'Your application changed since this page was opened (by an officer, or by you on another device). Its current state is shown: check it, then repeat if it is still needed.',
+  'track.apierr.transition_not_allowed':
+    'This step cannot be taken at your application’s current stage. Its current state is shown.',
+  'track.apierr.command_id_reused':
+    'An earlier attempt was recorded already (its answer did not reach this page), so it was not recorded again. The current state is shown: check its history.',
   'track.apierr.personal_data_in_text':
     'The reason for withdrawing is published, so it may hold no personal data: not your name, no NIK, KK, NPWP or phone number, no e-mail address and not your home address. Write the reason again without them.',
   'apierr.application_open':

@@ -99,7 +99,7 @@ function actions(d: Tracking): HTMLElement {
   const parts: Array<HTMLElement | null> = [];
   if (acted.done) parts.push(h('p', { class: 'alert alert-ok', role: 'status', id: 'action-done' }, t(acted.done)));
   // The applicant's own text for a refusal where the officers' would not fit (track.apierr.*).
-  if (acted.error) parts.push(errorBox(acted.error, 'error.network', ['track.apierr', 'apierr']));
+  if (acted.error) parts.push(errorBox(acted.error, 'error.network', ['track.apierr', 'apierr'], true));
   if (!erased && asking.length) {
     parts.push(
       h('h4', {}, t('track.consent')),
@@ -295,7 +295,7 @@ function stepDetails(s: Tracking['history'][number]): string {
 function render(): void {
   document.title = `${t('nav.track')} — ${t('app.name')}`;
   const out = $('#result');
-  if (error) return clear(out, errorBox(error));
+  if (error) return clear(out, errorBox(error, 'error.network', ['track.apierr', 'apierr'], true));
   const d = data;
   if (!d) return clear(out);
   const final = FINAL.has(d.status);

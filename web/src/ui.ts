@@ -120,12 +120,17 @@ const REQUEST_CODES = new Set(['malformed_json', 'wrong_type', 'unknown_field', 
 // that it may have been recorded). prefixes: where the page's texts are
 // looked for, in order (the applicant's page has some of its own, shorter
 // than the officers').
-export function errorBox(e: unknown, networkKey = 'error.network', prefixes = ['apierr']): HTMLElement {
+// `plain`: for the public and the applicant, a refusal that has a text of
+// its own here reads as that text alone, without the code and the ledger's
+// (English, officers') detail.
+export function errorBox(e: unknown, networkKey = 'error.network', prefixes = ['apierr'], plain = false): HTMLElement {
   if (e instanceof ApiError && e.code !== 'network') {
     const code = REQUEST_CODES.has(e.code) ? 'request' : e.code;
     const key = prefixes.map((p) => `${p}.${code}`).find((k) => t(k) !== k) ?? `apierr.${code}`;
     const local = t(key);
     const own = local !== key;
+    if (plain && own)
+      return h('div', { class: 'alert alert-error', role: 'alert', 'data-error-code': e.code }, h('span', { class: 'error-message' }, local));
     return h(
       'div',
       { class: 'alert alert-error', role: 'alert', 'data-error-code': e.code },

@@ -339,13 +339,17 @@ describe('applicant tracking', () => {
     await page.fill('#code', 'AAAAA-BBBBB-CCCCC-DDDDD');
     await page.click('#track-form button[type=submit]');
     await page.waitForSelector('#result [data-error-code="unknown_tracking_code"]');
+    // Said to the applicant in words, without the ledger's code or its officers' detail.
+    assert.equal(await page.$$eval('#result .error-code, #result .error-detail', (l) => l.length), 0);
+    assert.match(await page.textContent('#result .error-message'), /kode lacak|tracking code/);
     assertNoProblems(page);
     await page.context().close();
   });
 
-  test('a revoked permit shows as revoked on /track, and its long number fits a 360 px phone', async () => {
-    // Issued through the API (its number carries a 13-character permit id), then revoked.
-    const app = await issuedPermit('Toko Uji Cabut');
+  test('a revoked permit shows as revoked on /track, and its long number and name fit a 360 px phone', async () => {
+    // Issued through the API (its number carries a 13-character permit id), then revoked;
+    // its name holds a word longer than the phone is wide.
+    const app = await issuedPermit(`Toko Uji Cabut ${'Sentosajayaabadi'.repeat(5)}`);
     await act(app.permit_id, 'kepala-ptsp-bintaro', { action: 'revoke', reason: 'usaha tutup' });
     const code = app.tracking_code;
     const page = await open('/track', { width: 360, height: 780 });
