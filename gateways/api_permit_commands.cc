@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "domain/decider.h"
+#include "domain/decider_util.h"
 #include "events/json.h"
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
@@ -137,6 +138,7 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   if (permit_id == kGovernanceStream.str())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "there is no permit " + permit_id));
+  const std::string action = ActionName(parsed->action);
   // A published reason, a survey note, and the command id (kept in the
   // history; an issuance's and a revocation's on the public transparency
   // log) may not name the applicant, their NIK or the street of their home.
@@ -151,8 +153,16 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     auto state = ledger_.queries().Permit(permit_id);
     const bool orders_erasure = who.kind == Principal::Kind::kAdmin &&
                                 std::holds_alternative<ErasePersonalData>(parsed->action);
+    // Only of a command that would get as far as its texts' check: one that
+    // the sender's role may not take, or not from the permit's status, or
+    // at another version, is told so first (charter.md, the order of the
+    // checks).
+    const bool reaches_texts =
+        charter && state && charter->RoleMay(who.actor.role, action) &&
+        ActionAllowedFrom(state->status, action) &&
+        (!parsed->expected_version || *parsed->expected_version == state->version);
     if (charter && state && !state->personal_erased &&
-        (orders_erasure || SeesApplicant(who, *state, *charter))) {
+        (orders_erasure || (reaches_texts && SeesApplicant(who, *state, *charter)))) {
       auto personal = ledger_.vault().Unseal(state->applicant);
       auto names = [&](const std::string& text) -> const char* {
         return MentionsName(text, personal->name) ? "name the applicant; write it without the name"
@@ -187,7 +197,6 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
   cmd.stream = StreamId(permit_id);
   cmd.actor = who.actor;
   cmd.expected_version = parsed->expected_version;
-  const std::string action = ActionName(parsed->action);
   const std::string digest = ActionDigest(parsed->action);
   cmd.action = std::move(parsed->action);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {

@@ -691,9 +691,19 @@ TEST_F(ApiTest, AFeedRequestWithTwoLastEventIdHeadersIsRefused) {
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::string id = Verified("bad-input");
-  auto [_, code] = Submit("bad-input-2");
-  const uint64_t end = LogEnd();
+  auto [submitted, code] = Submit("bad-input-2");
+  // A survey scheduled, for the survey notes (the texts are checked of a
+  // command that may be taken from the permit's status).
+  const std::string scheduled = Verified("bad-input-3");
   const auto officer = Token("ptsp-ulujami");
+  ASSERT_EQ(Act(scheduled, officer,
+                {{"action", "schedule_survey"},
+                 {"command_id", "bad-input-3-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ptsp-ulujami"}}})
+                .status,
+            200);
+  const uint64_t end = LogEnd();
   struct Case {
     std::string name, method, target, body, token;
     int status;
@@ -733,11 +743,12 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"action's command id naming the applicant", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"reject-rahayu-sari","reason_code":"zoning","reason":"zonasi"})",
        Token("head-ulujami"), 422, "personal_data_in_text"},
-      {"action's command id holding the applicant's NIK", "POST", "/v1/permits/" + id + "/actions",
+      {"action's command id holding the applicant's NIK", "POST",
+       "/v1/permits/" + submitted + "/actions",
        R"({"action":"verify_documents","command_id":"verify-3174.0123.4567.8901"})", officer, 422,
        "personal_data_in_text"},
       {"action's command id naming the applicant's street", "POST",
-       "/v1/permits/" + id + "/actions",
+       "/v1/permits/" + submitted + "/actions",
        R"({"action":"verify_documents","command_id":"verify-jl-mawar-visit"})", officer, 422,
        "personal_data_in_text"},
       {"auditor's jurisdiction label with a phone number", "POST", "/v1/officers",
@@ -778,11 +789,20 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"b19","reason_code":"zoning","reason":"ditolak: RAHAYU,\tSari tidak hadir"})",
        Token("head-ulujami"), 422, "personal_data_in_text"},
-      {"survey note naming the applicant", "POST", "/v1/permits/" + id + "/actions",
+      // A command that fails an earlier check is told that first
+      // (charter.md: role, version and status before the texts).
+      {"reason naming the applicant, from a role that may not reject", "POST",
+       "/v1/permits/" + id + "/actions",
+       R"({"action":"reject","command_id":"b22","reason_code":"zoning","reason":"ibu sari rahayu tidak hadir"})",
+       officer, 403, "role_not_permitted"},
+      {"reason naming the applicant, at a stale version", "POST", "/v1/permits/" + id + "/actions",
+       R"({"action":"reject","command_id":"b23","expected_version":1,"reason_code":"zoning","reason":"ibu sari rahayu tidak hadir"})",
+       Token("head-ulujami"), 409, "version_conflict"},
+      {"survey note naming the applicant", "POST", "/v1/permits/" + scheduled + "/actions",
        R"({"action":"record_survey","command_id":"b20","zoning_compliant":true,"notes":"bertemu Sari Rahayu di lokasi"})",
        Token("ptsp-ulujami"), 422, "personal_data_in_text"},
       {"survey note with the applicant's phone joined by slashes", "POST",
-       "/v1/permits/" + id + "/actions",
+       "/v1/permits/" + scheduled + "/actions",
        R"({"action":"record_survey","command_id":"b21","zoning_compliant":true,"notes":"pemilik: 0812/3456/7890"})",
        Token("ptsp-ulujami"), 422, "personal_data_in_text"},
       {"business name with the applicant's phone joined by slashes", "POST", "/v1/applications",
