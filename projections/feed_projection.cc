@@ -295,12 +295,15 @@ uint64_t FeedProjection::LastSeq(rocksdb::DB* db, const std::string& subscriber)
 }
 
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
-                              const ViewQueries& views, std::string* permit_id, bool* key_pending) {
+                              const ViewQueries& views, std::string* permit_id, bool* key_pending,
+                              bool withhold_personal) {
   json doc = json::parse(stored.json);
   json m = std::move(doc["message"]);
   const std::string permit = m["permit_id"].get<std::string>();
   if (permit_id) *permit_id = permit;
-  if (doc.contains("sealed")) {
+  if (doc.contains("sealed") && withhold_personal) {
+    m["applicant"] = {{"withheld", true}};
+  } else if (doc.contains("sealed")) {
     const json& sealed = doc["sealed"];
     SealedPersonal sp{sealed["person_id"].get<std::string>(),
                       Base64Decode(sealed["ciphertext"].get<std::string>()).value_or("")};

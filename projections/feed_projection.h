@@ -93,8 +93,11 @@ class FeedProjection final : public Projection {
 // `key_pending`, when given, whether the applicant's fields show as
 // {"unavailable": true} because the person's key has not reached this
 // instance's vault yet (Kafka; read the message again shortly).
+// `withhold_personal`: the fields are not opened, the applicant shows as
+// {"withheld": true} (the administrator reading a feed, a role that sees no
+// personal data).
 std::string RenderFeedMessage(const StoredFeedMessage& stored, const PersonalVault& vault,
                               const ViewQueries& views, std::string* permit_id = nullptr,
-                              bool* key_pending = nullptr);
+                              bool* key_pending = nullptr, bool withhold_personal = false);
 
 }  // namespace pl

@@ -701,9 +701,11 @@ TEST(FeedsDemo, LogsAndMetricsHoldNoPersonalDataAfterADemoRun) {
   std::string data = TempDir("feeds-demo");
   LedgerProcess demo(data, {"demo", "--permits", "60"});
   HttpClient c(demo.port());
-  // The bank's feed (read as the administrator) reveals the personal data of
-  // the consented applicants: none of it may be anywhere else.
-  auto r = c.Get("/v1/feeds/bank-dki", demo.admin_token());
+  // The bank's feed reveals the personal data of the consented applicants:
+  // none of it may be anywhere else.
+  const std::string bank =
+      c.Get("/v1/feeds/bank-dki/token", demo.admin_token()).json()["token"].get<std::string>();
+  auto r = c.Get("/v1/feeds/bank-dki", bank);
   ASSERT_EQ(r.status, 200);
   std::set<std::string> secrets;
   for (const auto& [id, m] : ParseSse(r.body)) {
@@ -712,6 +714,20 @@ TEST(FeedsDemo, LogsAndMetricsHoldNoPersonalDataAfterADemoRun) {
       if (v.is_string()) secrets.insert(v.get<std::string>());
   }
   ASSERT_GE(secrets.size(), 6u) << "the demo grants the bank consent for some permits";
+  // The administrator reads the same feed, without the personal data its
+  // role does not see.
+  const auto as_admin = ParseSse(c.Get("/v1/feeds/bank-dki", demo.admin_token()).body);
+  const auto as_bank = ParseSse(r.body);
+  ASSERT_EQ(as_admin.size(), as_bank.size());
+  size_t withheld = 0;
+  for (size_t i = 0; i < as_admin.size(); ++i) {
+    EXPECT_EQ(as_admin[i].first, as_bank[i].first);
+    const json& a = as_admin[i].second;
+    if (a.contains("applicant") && a["applicant"].contains("withheld")) ++withheld;
+    for (const auto& secret : secrets)
+      EXPECT_EQ(a.dump().find(secret), std::string::npos) << a.dump();
+  }
+  EXPECT_GE(withheld, 1u);
   const std::string metrics = c.Get("/metrics").body;
   const std::string log = ReadFile(demo.output_path());
   const std::string stats = c.Get("/v1/public/stats").body;
