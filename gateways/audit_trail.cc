@@ -7,6 +7,7 @@
 #include "events/json.h"
 #include "gateways/audit_cli.h"
 #include "gateways/ledger.h"
+#include "gateways/url.h"
 #include "projections/encoding.h"
 #include "projections/merkle_hash.h"
 #include "projections/rocksdb_key_reader.h"
@@ -37,7 +38,7 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
-Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
+Status ExportTrail(const std::string& data_dir, const std::string& typed_id,
                    const std::string& format, std::ostream& out) {
   if (format != "csv" && format != "jsonl")
     return Status("invalid_argument", "--format must be csv or jsonl");
@@ -55,8 +56,12 @@ Status ExportTrail(const std::string& data_dir, const std::string& permit_id,
   lo.read_only_log = true;
   auto ledger = Ledger::Open(lo);
   if (!ledger.ok()) return ledger.status();
+  // A permit id typed in small letters names the same permit, as in the API.
+  std::string permit_id = typed_id;
   auto history = (*ledger)->queries().History(permit_id);
-  if (history.empty()) return Status("not_found", "there is no permit " + permit_id);
+  if (history.empty() && Capitals(typed_id) != typed_id)
+    history = (*ledger)->queries().History(permit_id = Capitals(typed_id));
+  if (history.empty()) return Status("not_found", "there is no permit " + typed_id);
   RocksSnapshotReader reader((*ledger)->engine().db());
   EventLog& log = (*ledger)->log();
   // The trail is the log's: each event the views list is read from the log

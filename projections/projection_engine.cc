@@ -127,7 +127,12 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
       memory.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
       o.env = memory.get();
     }
-    if (auto s = rocksdb::DB::Open(o, options.path, &raw); !s.ok())
+    // A store in memory is named by an absolute path (its Env cannot make
+    // one of a relative --data).
+    std::error_code ec;
+    const std::string path =
+        memory ? std::filesystem::absolute(options.path, ec).string() : options.path;
+    if (auto s = rocksdb::DB::Open(o, path, &raw); !s.ok())
       return Status("store_unavailable", OpenFailure("the view store", options.path, s));
   }
   rocksdb::Status s;

@@ -155,6 +155,16 @@ TEST(Crash, AcknowledgedCommandsSurviveSigkillExactlyOnceAndViewsMatchAReplay) {
     EXPECT_NE(out.find("give a new directory"), std::string::npos) << out;
   }
   EXPECT_TRUE(std::filesystem::exists(other + "/CURRENT")) << "refused, and left as it was";
+  // A copy without views, named by a relative path: rebuilt, nothing to compare.
+  const std::string bare = data + "/../bare";
+  std::filesystem::remove_all(bare);
+  std::filesystem::create_directories(bare);
+  for (const char* part : {"log", "keys", "server.secret", "admin.token"})
+    std::filesystem::copy(data + "/" + part, bare + "/" + part,
+                          std::filesystem::copy_options::recursive);
+  EXPECT_EQ(RunLedger({"replay", "--data", std::filesystem::relative(bare).string()}, &out), 0)
+      << out;
+  EXPECT_NE(out.find("nothing to compare"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -686,6 +686,13 @@ TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
   EXPECT_NE(out.find("identical"), std::string::npos) << out;
   EXPECT_EQ(RunLedger({"audit", "trail", id, "--data", data, "--format", "jsonl"}, &out), 0);
   EXPECT_EQ(out.find(nik), std::string::npos) << out;
+  // The permit id typed in small letters, as the API takes it.
+  std::string lower = id;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  std::string typed;
+  EXPECT_EQ(RunLedger({"audit", "trail", lower, "--data", data, "--format", "jsonl"}, &typed), 0)
+      << typed;
+  EXPECT_EQ(typed, out);
 
   LedgerProcess again(data);
   HttpClient c(again.port());
