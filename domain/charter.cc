@@ -441,6 +441,13 @@ Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
   return c;
 }
 
+std::string Charter::KelurahanCodes() const {
+  std::string known;
+  for (const auto& k : kelurahan)
+    known += (known.empty() ? "" : ", ") + k.code + " (" + k.name + ")";
+  return known;
+}
+
 const Kelurahan* Charter::FindKelurahan(std::string_view code) const {
   for (const auto& k : kelurahan) {
     if (k.code == code) return &k;

@@ -101,6 +101,9 @@ struct Charter {
   // control character or longer than 200 characters.
   static Result<Charter> FromJson(std::string_view json, bool check_texts = false);
 
+  // "31.74.10.1001 (Bintaro), ...": every kelurahan's code and name, for a
+  // refusal to say what may be given.
+  std::string KelurahanCodes() const;
   const Kelurahan* FindKelurahan(std::string_view code) const;
   const SubscriberPolicy* FindSubscriber(std::string_view id) const;
   bool RoleMay(std::string_view role, std::string_view action) const;

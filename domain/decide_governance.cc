@@ -125,7 +125,7 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
         return Refuse("unknown_kelurahan",
                       "role \"" + a.role + "\" works in one kelurahan; jurisdiction \"" +
                           a.jurisdiction + "\" is not a kelurahan code of kecamatan " +
-                          charter.kecamatan_code);
+                          charter.kecamatan_code + "; give one of: " + charter.KelurahanCodes());
       }
       break;
     case Scope::kKecamatan:

@@ -25,7 +25,8 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     return R("unknown_kelurahan", "kelurahan \"" + s.kelurahan + "\" is not one of the " +
                                       std::to_string(c.kelurahan.size()) +
                                       " kelurahan of kecamatan " + c.kecamatan_name + " (" +
-                                      c.kecamatan_code + ")");
+                                      c.kecamatan_code +
+                                      "); give one of their codes: " + c.KelurahanCodes());
   }
   if (personal_known && !AllDigits(s.personal.nik, 16)) {
     // The NIK itself is not echoed: an answer may be logged or shown.

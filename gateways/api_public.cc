@@ -20,12 +20,9 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
   std::string q = query.Value("q");
   auto charter = ledger_.governance()->charter;
   if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
-    std::string known;
-    for (const auto& k : charter->kelurahan)
-      known += (known.empty() ? "" : ", ") + k.code + " (" + k.name + ")";
-    return respond(
-        ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
-                      "?kelurahan= must be the code of a kelurahan of the charter: " + known));
+    return respond(ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
+                                 "?kelurahan= must be the code of a kelurahan of the charter: " +
+                                     charter->KelurahanCodes()));
   }
   // A page of kRegisterPage entries; one more read tells whether there is
   // a next page, which starts after the last number of this one (named as

@@ -83,6 +83,14 @@ TEST(Refusal, WrongStream) {
 
 TEST(Refusal, SubmissionFields) {
   EXPECT_ACCEPTED(SubmitWith([](auto&) {}));
+  {
+    // The refusal says which codes there are.
+    Decision d = SubmitWith([](auto& s) { s.kelurahan = "Ulujami"; });
+    EXPECT_REFUSED(d, "unknown_kelurahan");
+    ASSERT_TRUE(d.refusal);
+    EXPECT_NE(d.refusal->message.find("31.74.10.1003 (Ulujami)"), std::string::npos)
+        << d.refusal->message;
+  }
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.kelurahan = "31.74.10.1099"; }), "unknown_kelurahan");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "317405123456789"; }), "invalid_nik");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.personal.nik = "31740512345678901"; }), "invalid_nik");
