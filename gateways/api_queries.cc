@@ -150,6 +150,13 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
         if (!st) continue;
         const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
         if (!read_only && !takes(stage.next_roles)) continue;
+        // A scheduled survey is recorded by its team: it is on the
+        // worklist of those on it (another officer reschedules it with
+        // themselves on the team, from the permit).
+        if (!read_only && st->status == PermitStatus::kSurveyScheduled &&
+            std::find(st->survey_team.begin(), st->survey_team.end(), who.actor.id) ==
+                st->survey_team.end())
+          continue;
         json p = RenderStage(stage, *charter, now);
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},

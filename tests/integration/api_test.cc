@@ -689,6 +689,26 @@ TEST_F(ApiTest, AFeedRequestWithTwoLastEventIdHeadersIsRefused) {
   EXPECT_NE(answer.find("two Last-Event-ID headers"), std::string::npos) << answer;
 }
 
+// A scheduled survey is on the worklist of its team, not of every officer
+// whose role records surveys.
+TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
+  const std::string id = Verified("worklist-team");
+  ASSERT_EQ(Act(id, Token("ptsp-ulujami"),
+                {{"action", "schedule_survey"},
+                 {"command_id", "worklist-team-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ptsp-ulujami"}}})
+                .status,
+            200);
+  auto listed = [&](const std::string& officer) {
+    const json items = client_.Get("/v1/worklist", Token(officer)).json()["items"];
+    return std::any_of(items.begin(), items.end(),
+                       [&](const json& item) { return item["permit_id"] == id; });
+  };
+  EXPECT_TRUE(listed("ptsp-ulujami"));
+  EXPECT_FALSE(listed("ekbang-ulujami")) << "not on the team: it could not record the survey";
+}
+
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
   std::string id = Verified("bad-input");
   auto [submitted, code] = Submit("bad-input-2");
