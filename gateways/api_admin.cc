@@ -19,10 +19,10 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   // No length limit of the body's own: the domain refuses an id past 64
   // characters as any other invalid one (422 invalid_officer_id).
   e.officer_id = in.String("id", true);
-  e.name = in.String("name", true, 200);
+  e.name = in.Line("name", true, 200);
   e.role = in.String("role", true, 64);
   // A role of scope "all" (an auditor, say) works nowhere in particular.
-  e.jurisdiction = in.OptionalString("kelurahan", 64).value_or("");
+  e.jurisdiction = in.OptionalLine("kelurahan", 64).value_or("");
   auto command_id = in.OptionalString("command_id", 128);
   if (RefuseBadBody(in, command_id, req, respond)) return;
   // With a command_id the token is bound to the request, so a retry (the

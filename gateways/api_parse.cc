@@ -68,7 +68,7 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
     a.notes = in.OptionalString("notes").value_or("");
     out.action = a;
   } else if (name == "recommend") {
-    out.action = Recommend{in.String("letter_number", true, 100)};
+    out.action = Recommend{in.Line("letter_number", true, 100)};
   } else if (name == "decline_recommendation") {
     out.action = DeclineRecommendation{in.String("reason")};
   } else if (name == "issue_permit") {
@@ -110,17 +110,17 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
   ParsedApplication out;
   out.command_id = in.OptionalString("command_id", 128);
   SubmitApplication& s = out.submit;
-  s.kelurahan = in.String("kelurahan", true, 64);
+  s.kelurahan = in.Line("kelurahan", true, 64);
   JsonInput applicant = in.Object("applicant");
   s.personal.nik = applicant.String("nik", true, 32);
-  s.personal.name = applicant.String("name", true, 200);
+  s.personal.name = applicant.Line("name", true, 200);
   s.personal.address = applicant.String("address", true, 500);
   s.personal.phone = applicant.OptionalString("phone", 32).value_or("");
   s.personal.kk_number = applicant.OptionalString("kk_number", 32).value_or("");
   s.personal.npwp = applicant.OptionalString("npwp", 32).value_or("");
   applicant.RejectUnknown();
   JsonInput business = in.Object("business");
-  s.business.name = business.String("name", true, 200);
+  s.business.name = business.Line("name", true, 200);
   s.business.kbli = business.String("kbli", true, 16);
   s.business.description = business.OptionalString("description", 500).value_or("");
   s.business.capital = business.Integer("capital");

@@ -98,6 +98,26 @@ std::optional<std::string> JsonInput::OptionalString(const std::string& field, s
   return s;
 }
 
+std::string JsonInput::Line(const std::string& field, bool required, size_t max_len) {
+  std::string s = String(field, required, max_len);
+  if (const auto code = FirstControl(s, /*line_breaks_too=*/true); code && ok()) {
+    Fail("invalid_text", "the field '" + Name(field) + "' is written on one line: it holds " +
+                             *code + " (a line break or a tab); write it on one line");
+    return "";
+  }
+  return s;
+}
+
+std::optional<std::string> JsonInput::OptionalLine(const std::string& field, size_t max_len) {
+  if (!value_.is_object() || !value_.contains(field)) {
+    seen_.insert(field);
+    return std::nullopt;
+  }
+  std::string s = Line(field, /*required=*/false, max_len);
+  if (!ok()) return std::nullopt;
+  return s;
+}
+
 int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min, int64_t max) {
   const nlohmann::json* f = Field(field, required, "a whole number");
   if (!f) return 0;

@@ -27,6 +27,10 @@ class JsonInput {
 
   std::string String(const std::string& field, bool required = true, size_t max_len = 2000);
   std::optional<std::string> OptionalString(const std::string& field, size_t max_len = 2000);
+  // A string on one line (a name, a label, a number): no line break or tab
+  // either ("invalid_text").
+  std::string Line(const std::string& field, bool required = true, size_t max_len = 2000);
+  std::optional<std::string> OptionalLine(const std::string& field, size_t max_len = 2000);
   // A whole number within [min, max] ("wrong_type" otherwise).
   int64_t Integer(const std::string& field, bool required = true, int64_t min = INT64_MIN,
                   int64_t max = INT64_MAX);

@@ -790,6 +790,12 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
       {"escape in a reason", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"b14","reason_code":"zoning","reason":"x\u001b[2J"})",
        Token("head-ulujami"), 400, "invalid_text"},
+      // A name is published on one line.
+      {"line break in a business name", "POST", "/v1/applications",
+       with([](json& j) { j["business"]["name"] = "Warung\nBu Sari"; }), "", 400, "invalid_text"},
+      {"tab in an officer's name", "POST", "/v1/officers",
+       R"({"id":"tab-x","name":"Rina\tKusuma","role":"auditor"})", ledger_->admin_token(), 400,
+       "invalid_text"},
       {"C1 control in a name", "POST", "/v1/applications",
        with([](json& j) { j["applicant"]["name"] = "Sari\u009b31m"; }), "", 400, "invalid_text"},
       {"direction override in a business name", "POST", "/v1/applications",
