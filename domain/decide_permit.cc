@@ -78,7 +78,13 @@ Decision Handle(const Ctx& c, const RequestCompletion& a) {
   if (a.missing.empty()) return Missing("missing", "name the documents the applicant must bring");
   if (auto r = CheckOnceEach(a.missing, "missing")) return Refuse(r->code, r->message);
   if (auto r = CheckDocuments(a.missing, "missing", c.charter)) return Refuse(r->code, r->message);
-  return One(c, CompletionRequested{a.missing});
+  // Every required document the application lacks is asked for at once,
+  // named or not: the applicant comes back once, not once for each
+  // (bolak-balik).
+  std::vector<std::string> missing = a.missing;
+  for (const auto& d : LackingDocuments(c.state, c.charter))
+    if (std::find(missing.begin(), missing.end(), d) == missing.end()) missing.push_back(d);
+  return One(c, CompletionRequested{std::move(missing)});
 }
 
 Decision Handle(const Ctx& c, const CompleteDocuments& a) {

@@ -232,7 +232,13 @@ TEST(Refusal, DocumentsAreVerifiedOnlyOnceEveryRequiredOneIsHandedIn) {
   Decision d = w.Try(Officer("ptsp_officer"), VerifyDocuments{});
   EXPECT_REFUSED(d, "documents_missing");
   EXPECT_NE(d.refusal->message.find("(ktp, kk)"), std::string::npos) << d.refusal->message;
-  EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk", "ktp"}}));
+  // Asked for one of them (and the optional NPWP), the applicant is asked
+  // for every required one it lacks, in one request.
+  d = w.Run(Officer("ptsp_officer"), RequestCompletion{{"npwp", "kk"}});
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(std::get<CompletionRequested>(d.events[0].payload).missing,
+            (std::vector<std::string>{"npwp", "kk", "ktp"}));
+  EXPECT_REFUSED(w.Try(Applicant(), CompleteDocuments{{"kk"}}), "documents_still_missing");
   EXPECT_ACCEPTED(w.Run(Applicant(), CompleteDocuments{{"kk", "ktp"}}));
   EXPECT_ACCEPTED(w.Run(Officer("ptsp_officer"), VerifyDocuments{}));
 }

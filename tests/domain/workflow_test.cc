@@ -416,7 +416,8 @@ TEST(Stage, AfterASurveyThatFoundTheZoningNotMetTheLurahCanOnlyDecline) {
 
 // An application handed in without every required document shows what it
 // lacks, and its next step is to ask for them, not a verification the
-// ledger would refuse; once asked, the list is what was asked for.
+// ledger would refuse; once asked, the list is every one it lacks, named
+// in the request or not.
 TEST(Stage, ASubmissionLackingDocumentsShowsThemAndAsksForThem) {
   PermitWorld w;
   SubmitApplication lacking = GoodSubmission();
@@ -429,7 +430,7 @@ TEST(Stage, ASubmissionLackingDocumentsShowsThemAndAsksForThem) {
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}), "documents_missing");
   w.Run(Officer("ptsp_officer"), RequestCompletion{{"kk", "premises_photo"}});
   EXPECT_EQ(Stage(w.state, *w.gov.charter).missing,
-            (std::vector<std::string>{"kk", "premises_photo"}));
+            (std::vector<std::string>{"kk", "premises_photo", "premises_proof"}));
   w.Run(Applicant(), CompleteDocuments{{"kk", "premises_photo", "premises_proof"}});
   s = Stage(w.state, *w.gov.charter);
   EXPECT_TRUE(s.missing.empty());
