@@ -1,6 +1,7 @@
 // `permitledger verify-permit` (VerifyPermitOffline): a bank's check of a
 // saved /v1/public/verify answer against the log's verifier key and a
 // checkpoint, without the ledger; and the names of its verdicts.
+#include "domain/calendar.h"
 #include "events/json.h"
 #include "gateways/audit_cli.h"
 #include "gateways/transparency_gateway.h"
@@ -147,8 +148,13 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
           revoked->stream != issued->stream)
         return fail("the revocation leaf is not a revocation of this permit");
       c.verdict = PermitVerdict::kRevoked;
-      c.reason = "revoked on " + IsoTime(revoked->time_ms) + ": " +
-                 std::get<PermitRevoked>(revoked->payload).reason;
+      // Dated in Jakarta (UTC+7), as the API's revoked_on and `today` are.
+      const auto jakarta =
+          std::chrono::floor<std::chrono::days>(std::chrono::sys_time<std::chrono::milliseconds>(
+                                                    std::chrono::milliseconds(revoked->time_ms)) +
+                                                std::chrono::hours(7));
+      c.reason = "revoked on " + FormatDate(jakarta) + " (Jakarta; " + IsoTime(revoked->time_ms) +
+                 "): " + std::get<PermitRevoked>(revoked->payload).reason;
       return c;
     }
     if (c.valid_until < today) {

@@ -405,6 +405,10 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   ASSERT_TRUE(revoked["verification"].contains("revocation")) << revoked.dump();
   c = *VerifyPermitOffline(vkey, note, revoked, "2000-01-01");
   EXPECT_EQ(c.verdict, PermitVerdict::kRevoked) << c.reason;
+  // Dated as the API dates it: the day in Jakarta.
+  EXPECT_TRUE(c.reason.starts_with("revoked on " + revoked["revoked_on"].get<std::string>() +
+                                   " (Jakarta; "))
+      << c.reason << " / " << revoked.dump();
 
   // Forgeries.
   auto forged = valid;
