@@ -82,8 +82,9 @@ class EventLog {
   // Why a store built from this log could hold more records than the log,
   // and what brings them back: the start of a log_inconsistent refusal.
   virtual std::string LostRecordsCause() const {
-    return "records were lost from the log (a damaged disk, or a log restored from an older "
-           "copy). Restore the log in full";
+    return "records were lost from the log (a damaged disk, a log restored from an older "
+           "copy, or a copy of the data directory taken while the ledger ran, the views "
+           "copied after the log: copy it with the ledger stopped). Restore the log in full";
   }
   // EndOffset, asked again for up to end_offset_lag() while it is below
   // `at_least`: the end a store built from `at_least` records is compared

@@ -406,7 +406,9 @@ Status Auditor::Run() {
       (view_leaves->key().ToStringView() != view_tree.TileKey(0, tree.size() / kWidth) ||
        MerkleTree::TileNode(view_leaves->value().ToStringView(), 0, tree.size() % kWidth)))
     Problem("log_shorter_than_views", "leaf " + std::to_string(tree.size()),
-            "the view store holds leaves beyond the log's " + std::to_string(tree.size()));
+            "the view store holds leaves beyond the log's " + std::to_string(tree.size()) +
+                " (records lost from the log, or a copy of the data directory taken while the "
+                "ledger ran, its views copied after its log: copy it with the ledger stopped)");
   CheckConsistency();
   SummariseFollowOns();
   report_.checkpoints_verified = matched_.size();
