@@ -132,12 +132,14 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     if (std::string upper = Capitals(parts[2]); ledger_.queries().Permit(upper))
       parts[2] = std::move(upper);
   }
+  // Nor a character that reorders what is shown (an id is echoed in
+  // messages and logs).
   for (const auto& part : parts)
-    if (std::any_of(part.begin(), part.end(),
-                    [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    if (auto c = FirstControl(part, /*line_breaks_too=*/true))
       return respond(ErrorResponse(*req, http::status::bad_request, "malformed_request",
-                                   "the request's path holds a control character (such as "
-                                   "%00 or %0A): no id or name holds one; remove it"));
+                                   "the request's path holds the control character " + *c +
+                                       " (such as %00, %0A or a direction override): no id or "
+                                       "name holds one; remove it"));
   // A compressed body would read as text that is not UTF-8: say why.
   if (auto coding = req->find(http::field::content_encoding);
       coding != req->end() && !boost::beast::iequals(coding->value(), "identity"))

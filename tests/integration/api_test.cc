@@ -962,6 +962,8 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        "invalid_query"},
       {"query parameter twice", "GET", "/v1/public/register?q=a&q=b", "", "", 400, "invalid_query"},
       {"control character in a path", "GET", "/v1/permits/%00", "", "", 400, "malformed_request"},
+      {"direction override in a path", "POST", "/v1/officers/%E2%80%AEx/retire",
+       R"({"reason":"pindah"})", ledger_->admin_token(), 400, "malformed_request"},
       {"control character in a query", "GET", "/v1/public/register?q=%00", "", "", 400,
        "invalid_query"},
       {"query on a command", "POST", "/v1/applications?dry_run=1",
