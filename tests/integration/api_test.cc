@@ -689,6 +689,21 @@ TEST_F(ApiTest, AFeedRequestWithTwoLastEventIdHeadersIsRefused) {
   EXPECT_NE(answer.find("two Last-Event-ID headers"), std::string::npos) << answer;
 }
 
+// Names are kept as shown: without the blanks typed around them, one space
+// between words.
+TEST_F(ApiTest, NamesAreKeptWithoutTheBlanksTypedAroundThem) {
+  json app = Application("tidy-1", kUlujami);
+  app["business"]["name"] = "   Toko   Ombak  Tiga ";
+  app["business"]["description"] = "  toko kelontong\n";
+  auto r = client_.Post("/v1/applications", app);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto view =
+      client_.Get("/v1/permits/" + r.json()["permit_id"].get<std::string>(), Token("ptsp-ulujami"))
+          .json();
+  EXPECT_EQ(view["business"]["name"], "Toko Ombak Tiga");
+  EXPECT_EQ(view["business"]["description"], "toko kelontong");
+}
+
 // A scheduled survey is on the worklist of its team, not of every officer
 // whose role records surveys.
 TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
