@@ -88,14 +88,20 @@ std::string JsonInput::String(const std::string& field, bool required, size_t ma
   return s;
 }
 
-std::optional<std::string> JsonInput::OptionalString(const std::string& field, size_t max_len) {
+std::optional<std::string> JsonInput::Optional(const std::string& field, size_t max_len,
+                                               bool one_line) {
   if (!value_.is_object() || !value_.contains(field)) {
     seen_.insert(field);
     return std::nullopt;
   }
-  std::string s = String(field, /*required=*/false, max_len);
+  std::string s = one_line ? Line(field, /*required=*/false, max_len)
+                           : String(field, /*required=*/false, max_len);
   if (!ok()) return std::nullopt;
   return s;
+}
+
+std::optional<std::string> JsonInput::OptionalString(const std::string& field, size_t max_len) {
+  return Optional(field, max_len, /*one_line=*/false);
 }
 
 std::string JsonInput::Line(const std::string& field, bool required, size_t max_len) {
@@ -109,13 +115,7 @@ std::string JsonInput::Line(const std::string& field, bool required, size_t max_
 }
 
 std::optional<std::string> JsonInput::OptionalLine(const std::string& field, size_t max_len) {
-  if (!value_.is_object() || !value_.contains(field)) {
-    seen_.insert(field);
-    return std::nullopt;
-  }
-  std::string s = Line(field, /*required=*/false, max_len);
-  if (!ok()) return std::nullopt;
-  return s;
+  return Optional(field, max_len, /*one_line=*/true);
 }
 
 int64_t JsonInput::Integer(const std::string& field, bool required, int64_t min, int64_t max) {

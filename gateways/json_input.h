@@ -47,6 +47,8 @@ class JsonInput {
   JsonInput(nlohmann::json value, std::string path,
             std::shared_ptr<std::optional<InputError>> error)
       : value_(std::move(value)), path_(std::move(path)), error_(std::move(error)) {}
+  // OptionalString or OptionalLine: nullopt when absent or refused.
+  std::optional<std::string> Optional(const std::string& field, size_t max_len, bool one_line);
   // The field's value, or null when it is absent (and missing_field if
   // `required`) or null (wrong_type: `what` names what to send instead).
   const nlohmann::json* Field(const std::string& field, bool required, std::string_view what);
