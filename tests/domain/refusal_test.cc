@@ -173,7 +173,7 @@ TEST(Refusal, SubmissionFields) {
     s.business.name = "Warung Bu " + who.personal.name.substr(0, who.personal.name.find(' '));
   }));
   // Nor the street of the applicant's home (the business is mostly there).
-  for (const std::string& description :
+  for (const char* description :
        {"warung makan di Jl. Delman Utama No. 9", "warung, jalan delman utama, samping masjid"}) {
     SCOPED_TRACE(description);
     EXPECT_REFUSED(SubmitWith([&](auto& s) {
