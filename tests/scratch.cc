@@ -11,8 +11,15 @@ namespace pl::scratch {
 namespace {
 
 std::filesystem::path Root() {
-  static const std::filesystem::path root =
-      std::filesystem::temp_directory_path() / ("pl-tests-" + std::to_string(::getpid()));
+  // A folder of an earlier run whose process had the same id (kept because
+  // it failed) is removed first: its files (a server's output beside its
+  // data directory) would read as this run's.
+  static const std::filesystem::path root = [] {
+    auto r = std::filesystem::temp_directory_path() / ("pl-tests-" + std::to_string(::getpid()));
+    std::error_code ec;
+    std::filesystem::remove_all(r, ec);
+    return r;
+  }();
   return root;
 }
 
