@@ -200,9 +200,12 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
 
 Decision Retire(const Command& cmd, const GovernanceState& gov, const RetireOfficer& a) {
   if (a.officer_id.empty()) return Missing("officer_id", "name the officer to retire");
+  if (gov.retired.count(a.officer_id))
+    return Refuse("unknown_officer", "officer \"" + a.officer_id +
+                                         "\" is retired already; their token no longer works");
   if (!gov.officers.count(a.officer_id)) {
-    return Refuse("unknown_officer", "no enrolled officer has the id \"" + a.officer_id +
-                                         "\" (retired already, or never enrolled)");
+    return Refuse("unknown_officer", "no officer with the id \"" + a.officer_id +
+                                         "\" was ever enrolled; check the id");
   }
   if (Blank(a.reason))
     return Missing("reason", "say why the officer is retired (moved post, left, token lost)");

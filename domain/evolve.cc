@@ -105,10 +105,12 @@ void EvolveGovernance(GovernanceState& g, const Envelope& e) {
     g.officers[p->officer_id] =
         Officer{p->officer_id, p->name, p->role, p->jurisdiction, p->token_hash};
     g.officer_by_token[p->token_hash] = p->officer_id;
+    g.retired.erase(p->officer_id);
   } else if (const auto* p = std::get_if<OfficerRetired>(&e.payload)) {
     if (auto o = g.officers.find(p->officer_id); o != g.officers.end()) {
       g.officer_by_token.erase(o->second.token_hash);
       g.officers.erase(o);
+      g.retired.insert(p->officer_id);
     }
   }
 }

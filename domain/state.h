@@ -72,6 +72,8 @@ struct GovernanceState {
   std::map<int64_t, std::shared_ptr<const Charter>> adopted;
   std::map<std::string, Officer> officers;              // id -> officer
   std::map<std::string, std::string> officer_by_token;  // token hash -> id
+  // Ids retired and not enrolled again since: their trails stay readable.
+  std::set<std::string> retired;
 };
 
 }  // namespace pl

@@ -74,15 +74,15 @@ void ApiGateway::GetOfficerTrail(const HttpRequest& req, const Principal& who,
                                  "?after= is empty: give the \"next\" of an earlier page, or "
                                  "leave ?after= out for the first page"));
   auto page = ledger_.queries().ActorTrail(officer_id, query.Value("after"), limit);
-  // A retired officer is no longer enrolled but keeps its trail; an id that
-  // was never enrolled and never acted is most likely mistyped.
+  // A retired officer is no longer enrolled but keeps its trail (empty if
+  // they never acted); an id never enrolled is most likely mistyped.
+  const auto gov = ledger_.governance();
   if (page.events.empty() && !page.unknown_cursor && officer_id != "admin" &&
-      !ledger_.governance()->officers.contains(officer_id))
+      !gov->officers.contains(officer_id) && !gov->retired.contains(officer_id))
     return respond(
         ErrorResponse(req, http::status::not_found, "unknown_officer",
                       "no officer \"" + officer_id +
-                          "\" is enrolled now or has ever acted: check the officer id (an "
-                          "officer retired without acting has no trail)"));
+                          "\" is enrolled now or was ever enrolled: check the officer id"));
   if (page.unknown_cursor)
     return respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter",
                                  "?after= must be the \"next\" of an earlier page of officer " +

@@ -1227,6 +1227,27 @@ TEST_F(ApiTest, AuditorsReadWhatAnOfficerDidPageByPage) {
   auto retired = client_.Get("/v1/audit/officers/ptsp-trail", Token("auditor"));
   ASSERT_EQ(retired.status, 200) << retired.body;
   EXPECT_EQ(retired.json()["events"].size(), 1u) << retired.body;
+  // One retired without acting has an empty trail, not "unknown"; retiring
+  // them again says they are retired already.
+  ASSERT_EQ(client_
+                .Post("/v1/officers",
+                      {{"id", "ptsp-idle"},
+                       {"name", "Officer"},
+                       {"role", "ptsp_officer"},
+                       {"kelurahan", kUlujami}},
+                      admin)
+                .status,
+            201);
+  ASSERT_EQ(client_.Post("/v1/officers/ptsp-idle/retire", {{"reason", "pindah"}}, admin).status,
+            200);
+  auto idle = client_.Get("/v1/audit/officers/ptsp-idle", Token("auditor"));
+  ASSERT_EQ(idle.status, 200) << idle.body;
+  EXPECT_TRUE(idle.json()["events"].empty()) << idle.body;
+  auto again = client_.Post("/v1/officers/ptsp-idle/retire", {{"reason", "pindah"}}, admin);
+  EXPECT_EQ(again.json()["error"]["code"], "unknown_officer") << again.body;
+  EXPECT_NE(again.json()["error"]["message"].get<std::string>().find("retired already"),
+            std::string::npos)
+      << again.body;
 }
 
 TEST_F(ApiTest, TheWorklistShowsWhatWaitsForTheOfficersRole) {
