@@ -143,9 +143,8 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.description = "kue basah, 24 jam"; }));
   // Nor the applicant's own phone, NIK or KK number, however written (a
   // phone number joined by slashes is no personal number in other texts).
-  for (const std::string& text :
-       {"Warung 0812/3456/7890", "pesan: +62 812_3456_7890", "hub 812.3456.7890",
-        "kode 3174/0512/3456/7890", "KK 31,74,05,01,01,01,00,01"}) {
+  for (const char* text : {"Warung 0812/3456/7890", "pesan: +62 812_3456_7890", "hub 812.3456.7890",
+                           "kode 3174/0512/3456/7890", "KK 31,74,05,01,01,01,00,01"}) {
     SCOPED_TRACE(text);
     EXPECT_REFUSED(SubmitWith([&](auto& s) {
                      s.personal.phone = "081234567890";
@@ -305,19 +304,21 @@ TEST(Refusal, ScheduleSurvey) {
     const Decision refused =
         w.Try(officer, ScheduleSurvey{"2026-03-11", {"kelurahan_economy@31.74.10.1002", reader}});
     EXPECT_REFUSED(refused, "team_member_not_permitted");
-    if (refused.refusal)
+    if (refused.refusal) {
       EXPECT_NE(refused.refusal->message.find("kecamatan_umkm, kelurahan_economy"),
                 std::string::npos)
           << refused.refusal->message;
+    }
   }
   // Someone on the team may record its result (the kecamatan's UMKM unit
   // joins the survey, but record_survey is not its action).
   const Decision observers =
       w.Try(officer, ScheduleSurvey{"2026-03-11", {"kecamatan_umkm@31.74.10"}});
   EXPECT_REFUSED(observers, "team_cannot_record");
-  if (observers.refusal)
+  if (observers.refusal) {
     EXPECT_NE(observers.refusal->message.find("kelurahan_economy"), std::string::npos)
         << observers.refusal->message;
+  }
 }
 
 // The team the survey was scheduled with records its result; anyone else
@@ -332,9 +333,10 @@ TEST(Refusal, OnlyTheSurveyTeamRecordsTheSurvey) {
       1u);
   const Decision outsider = w.Try(Officer("kelurahan_economy"), RecordSurvey{true, ""});
   EXPECT_REFUSED(outsider, "not_on_survey_team");
-  if (outsider.refusal)
+  if (outsider.refusal) {
     EXPECT_NE(outsider.refusal->message.find("have the PTSP officer reschedule"), std::string::npos)
         << outsider.refusal->message;
+  }
   // A PTSP officer off the team may reschedule it themselves, and is told so.
   ASSERT_EQ(w.Run(Officer("ptsp_officer"),
                   ScheduleSurvey{later, {"kelurahan_economy@" + std::string(kKel)}})
@@ -342,10 +344,11 @@ TEST(Refusal, OnlyTheSurveyTeamRecordsTheSurvey) {
             1u);
   const Decision scheduler = w.Try(Officer("ptsp_officer"), RecordSurvey{true, ""});
   EXPECT_REFUSED(scheduler, "not_on_survey_team");
-  if (scheduler.refusal)
+  if (scheduler.refusal) {
     EXPECT_NE(scheduler.refusal->message.find("reschedule the survey with yourself"),
               std::string::npos)
         << scheduler.refusal->message;
+  }
   // Checked after the role and the jurisdiction: a lurah is told the action
   // is not theirs.
   EXPECT_REFUSED(w.Try(Officer("lurah"), RecordSurvey{true, ""}), "role_not_permitted");
@@ -559,7 +562,9 @@ TEST(Governance, AdoptCharter) {
     doc["roles"][id] = {{"name", "Someone"}, {"scope", "kelurahan"}};
     const Decision d = Gov(gov, Admin(), AdoptCharter{doc.dump()});
     EXPECT_REFUSED(d, "invalid_charter");
-    if (d.refusal) EXPECT_NE(d.refusal->message.find("is not a role id"), std::string::npos);
+    if (d.refusal) {
+      EXPECT_NE(d.refusal->message.find("is not a role id"), std::string::npos);
+    }
   }
   {
     // A stale version says how to go on without losing a colleague's change.
@@ -623,7 +628,9 @@ TEST(Governance, AdoptCharter) {
       continue;
     }
     EXPECT_REFUSED(d, "invalid_charter");
-    if (d.refusal) EXPECT_NE(d.refusal->message.find("changes the scope"), std::string::npos);
+    if (d.refusal) {
+      EXPECT_NE(d.refusal->message.find("changes the scope"), std::string::npos);
+    }
   }
   // Nor does its time zone change: promised dates were counted in it.
   doc = nlohmann::json::parse(CharterV(2));

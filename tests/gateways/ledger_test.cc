@@ -604,8 +604,9 @@ TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
   nlohmann::json later;
   ASSERT_NO_THROW(later = l.queries().Stats());
   for (const auto& m : later["kecamatan"]["months"])
-    if (m["month"] == "2026-03")  // PSLA1's 3 days (5 to 10 March) and PSLA2's 0
+    if (m["month"] == "2026-03") {  // PSLA1's 3 days (5 to 10 March) and PSLA2's 0
       EXPECT_EQ(m["median_days"]["submitted"], 1.5) << later.dump();
+    }
   opened->reset();
   std::filesystem::remove_all(dir);
 }
