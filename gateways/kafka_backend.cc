@@ -98,9 +98,10 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
           now - down->second.since + options_.unreachable_after);
     } else {
       if (down != unreachable_.end()) down->second.last_probe = now;  // finds out if it is back
-      waiters_.emplace(WaiterKey(stream, id), Waiter{now + options_.outcome_timeout,
-                                                     std::move(done), stream, id, request});
-      undelivered_.emplace(n, Produced{partition, now});
+      std::string key = WaiterKey(stream, id);
+      waiters_.emplace(
+          key, Waiter{now + options_.outcome_timeout, std::move(done), stream, id, request});
+      undelivered_.emplace(n, Produced{partition, now, std::move(key)});
     }
   }
   if (unreachable_for.count() >= 0) {
@@ -161,15 +162,27 @@ void KafkaBackend::Delivered(uint64_t n, bool ok) {
       partition, std::chrono::duration_cast<std::chrono::seconds>(down).count());
 }
 
-void KafkaBackend::CheckReachable(std::chrono::steady_clock::time_point now) {
+std::vector<KafkaBackend::Waiter> KafkaBackend::CheckReachable(
+    std::chrono::steady_clock::time_point now) {
   std::vector<int32_t> newly;
+  std::vector<Waiter> stuck;
   {
     std::lock_guard lock(mu_);
     // Request numbers grow as records are produced: the old ones come first.
-    for (const auto& [n, produced] : undelivered_) {
+    for (auto& [n, produced] : undelivered_) {
       if (now - produced.at < options_.unreachable_after) break;
       if (unreachable_.emplace(produced.partition, Down{now, now}).second)
         newly.push_back(produced.partition);
+      if (produced.waiter_key.empty()) continue;
+      auto [b, e] = waiters_.equal_range(produced.waiter_key);
+      const std::string request = request_prefix_ + std::to_string(n);
+      for (auto it = b; it != e; ++it)
+        if (it->second.request == request) {
+          stuck.push_back(std::move(it->second));
+          waiters_.erase(it);
+          break;
+        }
+      produced.waiter_key.clear();
     }
   }
   for (int32_t partition : newly)
@@ -179,6 +192,7 @@ void KafkaBackend::CheckReachable(std::chrono::steady_clock::time_point now) {
         "replicas): its new commands are refused (503) until it does; one every {} ms is sent "
         "to find out",
         partition, options_.unreachable_after.count(), options_.probe_every.count());
+  return stuck;
 }
 
 // A command is its stream and its id: two permits may well see the same
@@ -229,9 +243,10 @@ void KafkaBackend::ReadOutcomes() {
     std::vector<Waiter> expired;
     // Deadlines are seconds long: looking for expired waiters ten times a
     // second is enough, and keeps a long queue of waiters off every poll.
+    std::vector<Waiter> stuck;
     if (now - last_expiry_scan >= std::chrono::milliseconds(100)) {
       last_expiry_scan = now;
-      CheckReachable(now);
+      stuck = CheckReachable(now);
       std::lock_guard lock(mu_);
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (it->second.deadline <= now) {
@@ -251,6 +266,19 @@ void KafkaBackend::ReadOutcomes() {
                            " within " + std::to_string(options_.outcome_timeout.count()) +
                            " ms; it may still take effect: repeat it with the same command_id "
                            "to learn its outcome");
+      w.done(std::move(o));
+    }
+    for (Waiter& w : stuck) {
+      Outcome o;
+      o.stream = w.stream;
+      o.command_id = CommandId(w.command_id);
+      o.error = Status("outcome_unknown",
+                       "the ledger cannot reach its Kafka cluster: command " + o.command_id.str() +
+                           " on " + o.stream + " waited " +
+                           std::to_string(options_.unreachable_after.count()) +
+                           " ms for the broker to take it. It may still take effect when the "
+                           "cluster is back: repeat it with the same command_id in a minute to "
+                           "learn its outcome");
       w.done(std::move(o));
     }
     if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {

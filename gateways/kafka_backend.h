@@ -16,7 +16,10 @@
 // "unavailable" (503; nothing produced, nothing written) instead of each
 // waiting `outcome_timeout` for a 504, but one every `probe_every`, which is
 // produced as usual to find out whether it is back. A record of that
-// partition acknowledged ends it.
+// partition acknowledged ends it. A command whose record waits that long is
+// answered "outcome_unknown" then (504), not at `outcome_timeout`: the
+// record may still be taken once the cluster is back, so its outcome is
+// learnt by repeating the command.
 #pragma once
 
 #include <chrono>
@@ -27,6 +30,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "events/kafka_clients.h"
 #include "gateways/ledger.h"
@@ -78,8 +82,10 @@ class KafkaBackend final : public LedgerBackend {
   // number `n`.
   void Delivered(uint64_t n, bool ok);
   // Which partitions of the command topic have taken nothing for
-  // `unreachable_after` (from the reader thread, ten times a second).
-  void CheckReachable(std::chrono::steady_clock::time_point now);
+  // `unreachable_after` (from the reader thread, ten times a second); the
+  // waiters of the records that have waited that long, taken out of
+  // `waiters_` to be answered at once.
+  std::vector<Waiter> CheckReachable(std::chrono::steady_clock::time_point now);
 
   Options options_;
   EventLog& events_;  // for PartitionFor
@@ -99,6 +105,7 @@ class KafkaBackend final : public LedgerBackend {
   struct Produced {
     int32_t partition;
     std::chrono::steady_clock::time_point at;
+    std::string waiter_key;  // its waiter's in waiters_, until answered
   };
   std::map<uint64_t, Produced> undelivered_;  // guarded by mu_
   // The partitions found taking nothing: since when, and the last probe.

@@ -889,6 +889,15 @@ TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothin
                 [queued](Outcome out) { queued->set_value(std::move(out)); });
   ASSERT_TRUE(until([&] { return !ledger.backend().log_reachable(); }, std::chrono::seconds(60)))
       << "the command topic is down, and the ledger does not see it";
+  // The command whose record found the partition down is answered then
+  // (its outcome unknown: the record may yet be taken), not after the
+  // outcome timeout, whose answer says it waited for an outcome.
+  auto queued_answer = queued->get_future();
+  ASSERT_EQ(queued_answer.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  const Outcome stuck = queued_answer.get();
+  EXPECT_EQ(stuck.error.code(), "outcome_unknown") << stuck.error.ToString();
+  EXPECT_NE(stuck.error.message().find("cannot reach its Kafka cluster"), std::string::npos)
+      << stuck.error.message();
   // A command of the partition found down (each partition is found so by
   // its own records: one leader may be down, the others not).
   const auto partition_of = [&](int i) {
@@ -926,7 +935,6 @@ TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothin
   restart();
   ASSERT_TRUE(until([&] { return ledger.backend().log_reachable(); }, std::chrono::seconds(120)))
       << "the broker is back, and the ledger still refuses commands";
-  queued->get_future().wait();  // decided, or past its outcome timeout
   LoadResult load;
   const int after = after_probe + 1;
   for (int i : {1, probe, after}) {
