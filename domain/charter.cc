@@ -149,7 +149,8 @@ void ParseDataSharing(const json& v, Charter& c) {
            "a subscriber id is 1 to 64 lower-case letters, digits and '-' (it names a "
            "Kafka topic and a URL)");
     }
-    CheckKeys(def, path, {"stakeholder", "consent_required", "events", "fields"});
+    CheckKeys(def, path, {"stakeholder", "consent_required", "events", "fields"},
+              {"token_generation"});
     SubscriberPolicy s;
     s.id = id;
     s.stakeholder = Str(def["stakeholder"], path + ".stakeholder");
@@ -171,6 +172,9 @@ void ParseDataSharing(const json& v, Charter& c) {
       }
       s.fields.insert(std::move(f));
     }
+    if (def.contains("token_generation"))
+      s.token_generation = static_cast<uint32_t>(
+          Int(def["token_generation"], path + ".token_generation", 0, 1'000'000));
     c.data_sharing.push_back(std::move(s));
   }
 }

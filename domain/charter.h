@@ -57,6 +57,9 @@ struct SubscriberPolicy {
   bool consent_required = true;
   std::set<std::string> events;  // event type names, e.g. "permit_issued"
   std::set<std::string> fields;  // feed fields (FeedFields()), e.g. "applicant.name"
+  // Which of the subscriber's tokens opens its feed: raised by an amendment
+  // to revoke the one handed out (a leaked token), never lowered.
+  uint32_t token_generation = 0;
   bool Receives(std::string_view event) const { return events.count(std::string(event)) > 0; }
   bool Shares(std::string_view field) const { return fields.count(std::string(field)) > 0; }
 };

@@ -49,22 +49,42 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                           "(its name may change)");
     }
   }
-  // A subscriber that received applicants' personal data under their
-  // consents keeps asking for them: switched to none, it would receive the
-  // data of every applicant, those who withdrew their consent included.
-  if (gov.charter) {
-    for (const auto& before : gov.charter->data_sharing) {
-      const SubscriberPolicy* after = parsed->FindSubscriber(before.id);
-      if (!before.consent_required || !after || after->consent_required) continue;
-      if (std::any_of(after->fields.begin(), after->fields.end(),
-                      [](const std::string& f) { return f.starts_with("applicant."); }))
-        return Refuse("invalid_charter",
-                      "data_sharing." + before.id +
-                          ": it receives applicants' personal data with their consent, which "
-                          "some gave and withdrew; without consent_required it would receive "
-                          "the data of those who withdrew too. Keep consent_required true, or "
-                          "give the new legal basis a subscriber id of its own");
-    }
+  // Every charter adopted so far, against which a subscriber's policy is
+  // checked: a rule it once had is not escaped by amending in steps (its
+  // consent switched off before its personal fields come back, or the
+  // subscriber dropped and listed again).
+  for (const auto& after : parsed->data_sharing) {
+    bool consented = false;
+    uint32_t highest = 0;
+    for (const auto& [at, adopted] : gov.adopted)
+      if (const SubscriberPolicy* before = adopted->FindSubscriber(after.id)) {
+        consented = consented || before->consent_required;
+        highest = std::max(highest, before->token_generation);
+      }
+    // A subscriber that was to receive applicants' personal data under
+    // their consents keeps asking for them: without, it would receive the
+    // data of every applicant, those who withdrew their consent (or never
+    // gave it) included.
+    if (consented && !after.consent_required &&
+        std::any_of(after.fields.begin(), after.fields.end(),
+                    [](const std::string& f) { return f.starts_with("applicant."); }))
+      return Refuse("invalid_charter",
+                    "data_sharing." + after.id +
+                        ": an earlier charter shared applicants' personal data with it only "
+                        "with their consent, which some withheld or withdrew; receiving "
+                        "applicant fields without consent_required it would receive their "
+                        "data too. Keep consent_required true, or give the new legal basis a "
+                        "subscriber id of its own");
+    // A subscriber's token revoked stays revoked: its generation never goes
+    // back to one of an earlier charter.
+    if (after.token_generation < highest)
+      return Refuse("invalid_charter",
+                    "data_sharing." + after.id + ".token_generation " +
+                        std::to_string(after.token_generation) + " is lower than the " +
+                        std::to_string(highest) +
+                        " of an earlier charter: it would open the feed again to a token "
+                        "revoked before; give " +
+                        std::to_string(highest) + " (or more, to revoke the token in use)");
   }
   // An enrolled officer's role stays defined, and its scope still fits the
   // officer's jurisdiction: otherwise the officer could neither act nor

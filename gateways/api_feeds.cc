@@ -31,7 +31,11 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
                               const std::string& subscriber, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
   if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
-  json j = {{"subscriber", subscriber}, {"token", ledger_.SubscriberToken(subscriber)}};
+  const auto charter = ledger_.governance()->charter;
+  const uint32_t generation = charter->FindSubscriber(subscriber)->token_generation;
+  json j = {{"subscriber", subscriber},
+            {"token", ledger_.SubscriberToken(subscriber, generation)},
+            {"token_generation", generation}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
@@ -45,13 +49,27 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                  "a feed needs 'Authorization: Bearer <token>' with the token of "
                                  "subscriber \"" +
                                      subscriber + "\" (the administrator hands it out)"));
-  if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber)) &&
-      !ConstantTimeEqual(*given, ledger_.admin_token()))
+  const auto charter = ledger_.governance()->charter;
+  const uint32_t generation = charter->FindSubscriber(subscriber)->token_generation;
+  if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, generation)) &&
+      !ConstantTimeEqual(*given, ledger_.admin_token())) {
+    // A token the charter revoked (of one of the last generations before
+    // the one in force) is told apart from one that never opened the feed.
+    for (uint32_t g = generation; g > 0 && generation - g < 16; --g)
+      if (ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, g - 1)))
+        return respond(ErrorResponse(
+            req, http::status::unauthorized, "unauthenticated",
+            "this token of subscriber \"" + subscriber + "\" was revoked: charter version " +
+                std::to_string(charter->version) + " opens the feed with the token of generation " +
+                std::to_string(generation) +
+                " only; ask the administrator for the new token (GET /v1/feeds/" + subscriber +
+                "/token)"));
     return respond(ErrorResponse(
         req, http::status::unauthorized, "unauthenticated",
         "the bearer token sent is not the token of subscriber \"" + subscriber +
             "\": each feed opens with its own subscriber's token; check which token is "
             "configured for this feed, or ask the administrator for it"));
+  }
   // Resume position: the Last-Event-ID header (what EventSource sends on a
   // reconnection, beside the URL it was opened with), else ?after=; 0
   // starts at the beginning. A malformed ?after= is refused either way, and

@@ -487,8 +487,17 @@ std::string Ledger::Mac(std::string_view message) const {
 }
 
 std::string Ledger::SubscriberToken(const std::string& subscriber) const {
+  const auto charter = governance()->charter;
+  const SubscriberPolicy* policy = charter ? charter->FindSubscriber(subscriber) : nullptr;
+  return SubscriberToken(subscriber, policy ? policy->token_generation : 0);
+}
+
+std::string Ledger::SubscriberToken(const std::string& subscriber, uint32_t generation) const {
   // A permit id never holds a NUL, so no tracking code is a subscriber token.
-  const std::string m = Mac(std::string("feed-subscriber") + '\0' + subscriber);
+  // Generation 0 is the token of before generations were counted.
+  std::string message = std::string("feed-subscriber") + '\0' + subscriber;
+  if (generation > 0) message += '\0' + std::to_string(generation);
+  const std::string m = Mac(message);
   return "feed_" + Hex(reinterpret_cast<const unsigned char*>(m.data()), 20);
 }
 

@@ -206,7 +206,15 @@ TEST(Charter, RefusesABadDataSharingPolicy) {
   ExpectRefused(
       [](json& d) { d["data_sharing"]["bank-dki"]["fields"].push_back("applicant.religion"); },
       "data_sharing.bank-dki.fields");
+  for (json generation : {json("2"), json(-1), json(1.5), json(2'000'000)})
+    ExpectRefused([&](json& d) { d["data_sharing"]["bank-dki"]["token_generation"] = generation; },
+                  "data_sharing.bank-dki.token_generation");
   json doc = json::parse(DefaultCharterText());
+  doc["data_sharing"]["bank-dki"]["token_generation"] = 3;
+  auto raised = Charter::FromJson(doc.dump());
+  ASSERT_TRUE(raised.ok()) << raised.status().ToString();
+  EXPECT_EQ(raised->FindSubscriber("bank-dki")->token_generation, 3u);
+  EXPECT_EQ(raised->FindSubscriber("ministry-umkm")->token_generation, 0u) << "0 when left out";
   doc.erase("data_sharing");
   auto c = Charter::FromJson(doc.dump());
   ASSERT_TRUE(c.ok());

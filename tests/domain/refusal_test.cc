@@ -516,6 +516,72 @@ std::string CharterV(int version) {
   return doc.dump(2);
 }
 
+// Adopts `doc` as the next charter at `day` of January 2026 (a charter is
+// kept by its adoption time), or says why it was refused.
+std::optional<Refusal> AdoptAt(GovernanceState& gov, const nlohmann::json& doc, int day) {
+  const Decision d = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{doc.dump()}, Jakarta(2026, 1, day)), gov);
+  for (const auto& e : d.events) EvolveGovernance(gov, e);
+  return d.refusal;
+}
+
+// A subscriber's policy is checked against every charter adopted before, not
+// only the one in force: amending in two steps, or dropping the subscriber
+// and listing it again, does not escape a rule it once had.
+TEST(Governance, ASubscribersPolicyIsCheckedAgainstEveryEarlierCharter) {
+  auto doc = nlohmann::json::parse(CharterV(1));
+  GovernanceState gov;
+  ASSERT_FALSE(AdoptAt(gov, doc, 2));
+  auto& bank = doc["data_sharing"]["bank-dki"];
+  const auto fields = bank["fields"];
+  // Consent off with the applicant's fields gone: nothing personal shared.
+  bank["consent_required"] = false;
+  bank["fields"] = nlohmann::json::array({"permit_number"});
+  doc["charter_version"] = 2;
+  ASSERT_FALSE(AdoptAt(gov, doc, 3));
+  // The fields back without consent: the data of applicants who withheld
+  // or withdrew it would reach the bank.
+  bank["fields"] = fields;
+  doc["charter_version"] = 3;
+  auto refused = AdoptAt(gov, doc, 4);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, "invalid_charter");
+  EXPECT_NE(refused->message.find("data_sharing.bank-dki"), std::string::npos) << refused->message;
+  // Nor by dropping the bank and listing it again.
+  auto listed = bank;
+  doc["data_sharing"].erase("bank-dki");
+  ASSERT_FALSE(AdoptAt(gov, doc, 5));
+  doc["data_sharing"]["bank-dki"] = listed;
+  doc["charter_version"] = 4;
+  EXPECT_TRUE(AdoptAt(gov, doc, 6));
+  // With consent required, it is listed again.
+  doc["data_sharing"]["bank-dki"]["consent_required"] = true;
+  ASSERT_FALSE(AdoptAt(gov, doc, 7));
+  EXPECT_TRUE(gov.charter->FindSubscriber("bank-dki")->consent_required);
+
+  // A token generation is raised to revoke a token, and never lowered (the
+  // revoked token would open the feed again), dropped and listed or not.
+  doc["charter_version"] = 5;
+  doc["data_sharing"]["bank-dki"]["token_generation"] = 2;
+  ASSERT_FALSE(AdoptAt(gov, doc, 8));
+  EXPECT_EQ(gov.charter->FindSubscriber("bank-dki")->token_generation, 2u);
+  doc["charter_version"] = 6;
+  doc["data_sharing"]["bank-dki"]["token_generation"] = 1;
+  refused = AdoptAt(gov, doc, 9);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->message.find("token_generation 1 is lower than the 2"), std::string::npos)
+      << refused->message;
+  listed = doc["data_sharing"]["bank-dki"];
+  doc["data_sharing"].erase("bank-dki");
+  ASSERT_FALSE(AdoptAt(gov, doc, 10));
+  listed.erase("token_generation");
+  doc["data_sharing"]["bank-dki"] = listed;
+  doc["charter_version"] = 7;
+  EXPECT_TRUE(AdoptAt(gov, doc, 11));
+  doc["data_sharing"]["bank-dki"]["token_generation"] = 3;
+  EXPECT_FALSE(AdoptAt(gov, doc, 12));
+}
+
 TEST(Governance, AdoptCharter) {
   GovernanceState gov;
   EXPECT_REFUSED(Gov(gov, Officer("ptsp_head"), AdoptCharter{CharterV(1)}), "role_not_permitted");

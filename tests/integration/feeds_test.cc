@@ -797,5 +797,33 @@ TEST_F(FeedsTest, ZzARefusedAmendmentIsDecidedAfreshOnceItsCauseIsGone) {
   EXPECT_FALSE(client_.Get("/v1/charter").json()["roles"].contains("survey_aide"));
 }
 
+// A leaked subscriber token is revoked by an amendment raising the
+// subscriber's token_generation: the old token is told it was revoked, the
+// administrator hands out the new one, the other feeds keep theirs.
+TEST_F(FeedsTest, ZzARevokedSubscriberTokenNoLongerOpensTheFeed) {
+  const std::string admin = ledger_->admin_token();
+  const std::string old_token = Token("bank-dki");
+  json charter = client_.Get("/v1/charter").json();
+  charter["charter_version"] = charter["charter_version"].get<int>() + 1;
+  charter["data_sharing"]["bank-dki"]["token_generation"] = 1;
+  auto r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  auto refused = client_.Get("/v1/feeds/bank-dki", old_token);
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "unauthenticated");
+  EXPECT_NE(refused.body.find("was revoked"), std::string::npos) << refused.body;
+  auto handed = client_.Get("/v1/feeds/bank-dki/token", admin);
+  ASSERT_EQ(handed.status, 200) << handed.body;
+  EXPECT_EQ(handed.json()["token_generation"], 1);
+  const std::string fresh = handed.json()["token"];
+  EXPECT_NE(fresh, old_token);
+  (*tokens_)["bank-dki"] = fresh;
+  EXPECT_EQ(client_.Get("/v1/feeds/bank-dki", fresh).status, 200);
+  EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm", Token("ministry-umkm")).status, 200);
+  // The bank's new token opens no other feed.
+  EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm", fresh).status, 401);
+}
+
 }  // namespace
 }  // namespace pl::test
