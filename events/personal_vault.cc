@@ -65,8 +65,9 @@ std::optional<std::pair<std::string, std::string>> ParseStoreKey(std::string_vie
 
 }  // namespace
 
-Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& path) {
-  return OpenStore(path, nullptr, "");
+Result<std::unique_ptr<PersonalVault>> PersonalVault::Open(const std::string& path,
+                                                           bool read_only) {
+  return OpenStore(path, nullptr, "", read_only);
 }
 
 Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenShared(const std::string& path,
@@ -78,8 +79,25 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenShared(const std::stri
 
 Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::string& path,
                                                                 const std::string* derived_hmac,
-                                                                std::string wrap_key) {
+                                                                std::string wrap_key,
+                                                                bool read_only) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
+  rocksdb::Options o = StoreOptions();
+  rocksdb::DB* raw = nullptr;
+  if (read_only) {
+    o.create_if_missing = false;
+    auto s = rocksdb::DB::OpenForReadOnly(o, path, &raw);
+    if (!s.ok()) return Status("vault_unavailable", OpenFailure("the key store", path, s));
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string secret;
+    s = db->Get(rocksdb::ReadOptions(), kSecretKey, &secret);
+    if (s.IsNotFound())
+      secret = derived_hmac ? *derived_hmac : RandomBytes(32);
+    else if (!s.ok())
+      return Status("vault_unavailable", ReadFailure("the key store", s));
+    return std::unique_ptr<PersonalVault>(
+        new PersonalVault(std::move(db), std::move(secret), std::move(wrap_key)));
+  }
   // The store holds the keys in the clear (and the secret of the person
   // ids): its folder is the owner's alone, whatever the umask made it.
   namespace fs = std::filesystem;
@@ -94,8 +112,6 @@ Result<std::unique_ptr<PersonalVault>> PersonalVault::OpenStore(const std::strin
         "the key store {} could not be made readable by its owner alone ({}): check "
         "that nobody else may read it",
         path, ec.message());
-  rocksdb::Options o = StoreOptions();
-  rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok()) return Status("vault_unavailable", OpenFailure("the key store", path, s));
   std::unique_ptr<rocksdb::DB> db(raw);

@@ -63,7 +63,10 @@ struct VaultKey {
 
 class PersonalVault {
  public:
-  static Result<std::unique_ptr<PersonalVault>> Open(const std::string& path);
+  // `read_only`: an existing store, opened as it is (an offline tool's:
+  // nothing written, not even RocksDB's recovery; the vault's writes fail).
+  static Result<std::unique_ptr<PersonalVault>> Open(const std::string& path,
+                                                     bool read_only = false);
   // A copy of a vault shared by instances that all hold `shared_secret`.
   // Refuses ("vault_secret_mismatch") a store made under another secret.
   static Result<std::unique_ptr<PersonalVault>> OpenShared(const std::string& path,
@@ -130,7 +133,8 @@ class PersonalVault {
   PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key, std::string wrap_key);
   static Result<std::unique_ptr<PersonalVault>> OpenStore(const std::string& path,
                                                           const std::string* derived_hmac,
-                                                          std::string wrap_key);
+                                                          std::string wrap_key,
+                                                          bool read_only = false);
   std::optional<std::string> HeldKey(const std::string& person_id, const std::string& key_id) const;
 
   mutable std::mutex mu_;                 // orders Store, Hold and erasures

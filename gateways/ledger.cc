@@ -207,7 +207,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     keys = l->scratch_keys_ = scratch;
   }
   // On Kafka every instance holds a copy of one vault (events/vault_share.h).
-  auto vault = l->kafka() ? PersonalVault::OpenShared(keys, l->secret_) : PersonalVault::Open(keys);
+  // An offline tool opens the key store there as it is (it reads the
+  // erasures; a copy kept as evidence may be read-only).
+  auto vault = l->kafka() ? PersonalVault::OpenShared(keys, l->secret_)
+                          : PersonalVault::Open(keys, offline && l->scratch_keys_.empty());
   if (!vault.ok()) return vault.status();
   l->vault_ = std::move(*vault);
   if (Status st = l->kafka() ? l->OpenKafka() : l->OpenEmbedded(); !st.ok()) return st;

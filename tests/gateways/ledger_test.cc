@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
@@ -320,6 +321,29 @@ TEST(Ledger, AHistoryWithoutItsKeysOrSecretIsRefusedNotGivenNewOnes) {
   auto anew = Ledger::Open(LedgerOptions::At(dir));
   EXPECT_TRUE(anew.ok()) << anew.status().ToString();
   anew->reset();
+  fs::remove_all(dir);
+}
+
+// The offline tools open the key store as they find it: not even RocksDB's
+// recovery writes there (a copy kept as evidence may be read-only).
+TEST(Ledger, AReplayLeavesTheKeyStoreAsItIs) {
+  namespace fs = std::filesystem;
+  const std::string dir = FreshDir("keys-as-they-are");
+  {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  auto listing = [&] {
+    std::set<std::string> files;
+    for (const auto& f : fs::directory_iterator(fs::path(dir) / "keys"))
+      files.insert(f.path().filename().string() + " " +
+                   std::to_string(f.is_regular_file() ? f.file_size() : 0));
+    return files;
+  };
+  const auto before = listing();
+  auto r = ReplayViews(LedgerOptions::At(dir), "");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(listing(), before);
   fs::remove_all(dir);
 }
 
