@@ -3,11 +3,44 @@
 // Only the admin role acts here.
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string_view>
 
 #include "domain/decider_util.h"
 
 namespace pl {
 namespace {
+
+// What in an officer id reads as personal data (nullopt: nothing): an
+// e-mail address (an '@' before a domain whose last label is letters), a
+// run of ten digits or more (a NIK, a KK or a phone number), or a mobile
+// number written with separators (08..., ten digits or more). A kelurahan
+// code after an '@' (ptsp@31.74.10.1002) is none of these.
+std::optional<std::string> PersonalId(std::string_view id) {
+  if (const auto at = id.find('@'); at != std::string_view::npos) {
+    const std::string_view domain = id.substr(at + 1);
+    const auto dot = domain.rfind('.');
+    if (dot != std::string_view::npos && domain.size() - dot > 2 &&
+        std::all_of(domain.begin() + dot + 1, domain.end(),
+                    [](unsigned char c) { return std::isalpha(c); }))
+      return "an e-mail address";
+  }
+  size_t run = 0;
+  for (unsigned char c : id)
+    if ((run = std::isdigit(c) ? run + 1 : 0) >= 10) return "a number of ten digits or more";
+  for (size_t i = 0; i + 1 < id.size(); ++i) {
+    if (id[i] != '0' || id[i + 1] != '8' ||
+        (i > 0 && std::isdigit(static_cast<unsigned char>(id[i - 1]))))
+      continue;
+    size_t digits = 0;
+    for (size_t j = i; j < id.size() && (std::isdigit(static_cast<unsigned char>(id[j])) ||
+                                         id[j] == '-' || id[j] == '.' || id[j] == '_');
+         ++j)
+      digits += std::isdigit(static_cast<unsigned char>(id[j])) ? 1 : 0;
+    if (digits >= 10) return "a phone number";
+  }
+  return std::nullopt;
+}
 
 Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharter& a) {
   auto parsed = Charter::FromJson(a.charter_json, /*check_texts=*/true);
@@ -165,7 +198,9 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
         return *r;
       break;
   }
-  if (a.officer_id.empty()) return Refuse("missing_field", "officer_id is empty");
+  if (a.officer_id.empty())
+    return Refuse("missing_field",
+                  "the officer's id (\"id\") is empty: give one by post, such as ptsp-ulujami-2");
   // The id goes into paths (/v1/officers/{id}/retire, the audit trail's)
   // and into tokens' lists as it is: only characters that need no escaping.
   if (a.officer_id.size() > 64 ||
@@ -176,6 +211,15 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                   "an officer id is 1 to 64 letters (a-z, A-Z), digits, '.', '_', '-' or '@' "
                   "(it appears in web addresses such as /v1/officers/{id}/retire); choose "
                   "another id");
+  // The id is as public as the name (on the transparency log for good, in
+  // histories, on the applicant's tracking page as a survey team member):
+  // no e-mail address, NIK or phone number of the person in it.
+  if (auto why = PersonalId(a.officer_id))
+    return Refuse("personal_data_in_text",
+                  "officer id \"" + a.officer_id + "\" holds " + *why +
+                      ", personal data that the id would publish for good (it is on the public "
+                      "transparency log and in every history the officer acts in); choose an id "
+                      "by post, such as ptsp-ulujami-2");
   // The ids that actors other than officers act under: an officer enrolled
   // as one would share their audit trail and their commands' repeats.
   auto lower = [](std::string id) {

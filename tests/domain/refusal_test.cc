@@ -746,6 +746,18 @@ TEST(Governance, EnrollOfficer) {
                  "missing_field");
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"o1", "Budi", "kecamatan_monitor", "", "t1"}),
                  "missing_field");
+  // The id is published for good: no e-mail address, NIK or phone number.
+  for (const char* id : {"rina.kusuma@jakarta.go.id", "3174012345678901", "ptsp-081234567890",
+                         "hp-0812-3456-7890", "0812.3456.7890"}) {
+    SCOPED_TRACE(id);
+    EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}),
+                   "personal_data_in_text");
+  }
+  for (const char* id :
+       {"ptsp@ulujami", "aide@31.74.10.1002", "ptsp-ulujami-2", "lurah-2026", "a@b.c1"}) {
+    SCOPED_TRACE(id);
+    EXPECT_ACCEPTED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}));
+  }
   EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{"", "Budi", "lurah", kKel, "t1"}),
                  "missing_field");
   // The name is public on the transparency log for good: no phone number or
