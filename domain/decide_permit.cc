@@ -137,8 +137,26 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
   for (const auto& id : a.team) {
     auto officer = c.gov.officers.find(id);
     if (officer == c.gov.officers.end()) {
+      if (Blank(id))
+        return Refuse("unknown_officer",
+                      "the survey team has an empty entry; remove it, or give the officer's id");
+      if (c.gov.retired.count(id))
+        return Refuse("unknown_officer", "survey team member \"" + id +
+                                             "\" is retired; name an enrolled officer instead");
+      // Ids differ in more than letter case (enrolment refuses the rest).
+      auto lower = [](std::string s) {
+        for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return s;
+      };
+      for (const auto& [enrolled, _] : c.gov.officers)
+        if (lower(enrolled) == lower(id))
+          return Refuse("unknown_officer", "survey team member \"" + id +
+                                               "\" is not an enrolled officer id; did you mean \"" +
+                                               enrolled +
+                                               "\"? (ids are written in their letter case)");
       return Refuse("unknown_officer", "survey team member \"" + id +
-                                           "\" is not an enrolled officer; enroll them first");
+                                           "\" is not an enrolled officer; check the id, or have "
+                                           "the administrator enrol them first");
     }
     if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction, c.state.kelurahan)) {
       return Refuse("team_outside_jurisdiction",

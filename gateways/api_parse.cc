@@ -59,7 +59,11 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
     out.action = CompleteDocuments{in.Strings("provided")};
   } else if (name == "schedule_survey") {
     ScheduleSurvey a;
-    a.date = in.String("date", true, 10);
+    // Blanks around it (pasted) are dropped; anything else not YYYY-MM-DD
+    // is refused by the decider, as a date.
+    a.date = in.String("date", true, 40);
+    a.date.erase(0, a.date.find_first_not_of(" \t"));
+    a.date.erase(a.date.find_last_not_of(" \t") + 1);
     a.team = in.Strings("team");
     out.action = a;
   } else if (name == "record_survey") {

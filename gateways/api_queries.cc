@@ -140,6 +140,19 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   }
   const bool read_only = statuses.empty();
   if (read_only) statuses.assign(std::begin(kOpen), std::end(kOpen));
+  // Those who schedule surveys reschedule one whose team has no enrolled
+  // officer left who may record it (retired since): on no one's worklist
+  // otherwise.
+  const bool reschedules = !read_only && charter->RoleMay(role, "schedule_survey");
+  if (reschedules &&
+      std::find(statuses.begin(), statuses.end(), PermitStatus::kSurveyScheduled) == statuses.end())
+    statuses.push_back(PermitStatus::kSurveyScheduled);
+  auto recorder_left = [&](const PermitState& st) {
+    return std::any_of(st.survey_team.begin(), st.survey_team.end(), [&](const std::string& id) {
+      auto o = gov->officers.find(id);
+      return o != gov->officers.end() && charter->RoleMay(o->second.role, "record_survey");
+    });
+  };
   json items = json::array();
   const int64_t now = ledger_.now();
   for (const auto& kel : charter->kelurahan) {
@@ -149,15 +162,21 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
         const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
-        if (!read_only && !takes(stage.next_roles)) continue;
         // A scheduled survey is recorded by its team: it is on the
         // worklist of those on it (another officer reschedules it with
-        // themselves on the team, from the permit).
-        if (!read_only && st->status == PermitStatus::kSurveyScheduled &&
-            std::find(st->survey_team.begin(), st->survey_team.end(), who.actor.id) ==
-                st->survey_team.end())
+        // themselves on the team, from the permit), and of those who
+        // reschedule it once no one on it may record it.
+        bool team_gone = false;
+        if (!read_only && st->status == PermitStatus::kSurveyScheduled) {
+          const bool on_team = std::find(st->survey_team.begin(), st->survey_team.end(),
+                                         who.actor.id) != st->survey_team.end();
+          team_gone = reschedules && !recorder_left(*st);
+          if (!(on_team && takes(stage.next_roles)) && !team_gone) continue;
+        } else if (!read_only && !takes(stage.next_roles)) {
           continue;
+        }
         json p = RenderStage(stage, *charter, now);
+        if (team_gone) p["next_actions"] = json::array({"schedule_survey"});
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},
                      {"business_name", st->business.name},
@@ -167,6 +186,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
                      {"overdue", p["overdue"]},
                      {"next_actions", p["next_actions"]},
                      {"version", st->version}};
+        if (team_gone) item["survey_team_unavailable"] = true;
         items.push_back(std::move(item));
       }
     }

@@ -280,6 +280,24 @@ TEST(Refusal, ScheduleSurvey) {
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {}}), "missing_field");
   EXPECT_REFUSED(w.Try(officer, ScheduleSurvey{"2026-03-11", {"ptsp_officer@31.74.10.1002", "x"}}),
                  "unknown_officer");
+  // An unknown member is told apart: an empty entry, a retired officer, an
+  // id in the wrong letter case (with the enrolled one).
+  {
+    PermitWorld retired = w;
+    retired.gov.officers.erase("kelurahan_economy@31.74.10.1002");
+    retired.gov.retired.insert("kelurahan_economy@31.74.10.1002");
+    for (const auto& [member, says] : std::vector<std::pair<std::string, std::string>>{
+             {"", "empty entry"},
+             {"kelurahan_economy@31.74.10.1002", "is retired"},
+             {"PTSP_officer@31.74.10.1002", "did you mean \"ptsp_officer@31.74.10.1002\""}}) {
+      SCOPED_TRACE(member);
+      const Decision d = retired.Try(officer, ScheduleSurvey{"2026-03-11", {team[0], member}});
+      EXPECT_REFUSED(d, "unknown_officer");
+      if (d.refusal) {
+        EXPECT_NE(d.refusal->message.find(says), std::string::npos) << d.refusal->message;
+      }
+    }
+  }
   const Decision refused = w.Try(officer, ScheduleSurvey{"2026-03-11", {team[0], team[0]}});
   EXPECT_REFUSED(refused, "duplicate_entry");
   EXPECT_EQ(refused.refusal->message,

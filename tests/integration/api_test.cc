@@ -711,10 +711,12 @@ TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
   ASSERT_EQ(Act(id, Token("ptsp-ulujami"),
                 {{"action", "schedule_survey"},
                  {"command_id", "worklist-team-s"},
-                 {"date", SurveyDate()},
+                 {"date", " " + SurveyDate() + "\t"},  // blanks around it, pasted: dropped
                  {"team", {"ptsp-ulujami"}}})
                 .status,
             200);
+  EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["survey"]["date"],
+            SurveyDate());
   auto listed = [&](const std::string& officer) {
     const json items = client_.Get("/v1/worklist", Token(officer)).json()["items"];
     return std::any_of(items.begin(), items.end(),
@@ -722,6 +724,42 @@ TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
   };
   EXPECT_TRUE(listed("ptsp-ulujami"));
   EXPECT_FALSE(listed("ekbang-ulujami")) << "not on the team: it could not record the survey";
+
+  // A team whose only officer who may record it retires: the survey is on
+  // the worklist of those who reschedule it, saying so.
+  const std::string admin = ledger_->admin_token();
+  ASSERT_EQ(client_
+                .Post("/v1/officers",
+                      {{"id", "ekbang-relief"},
+                       {"name", "Relief"},
+                       {"role", "kelurahan_economy"},
+                       {"kelurahan", kUlujami}},
+                      admin)
+                .status,
+            201);
+  const std::string other = Verified("worklist-team-2");
+  ASSERT_EQ(Act(other, Token("ptsp-ulujami"),
+                {{"action", "schedule_survey"},
+                 {"command_id", "worklist-team-2-s"},
+                 {"date", SurveyDate()},
+                 {"team", {"ekbang-relief"}}})
+                .status,
+            200);
+  auto item = [&](const std::string& officer) {
+    const json items = client_.Get("/v1/worklist", Token(officer)).json()["items"];
+    for (const json& i : items)
+      if (i["permit_id"] == other) return i;
+    return json();
+  };
+  EXPECT_TRUE(item("ptsp-ulujami").is_null()) << "its team records it";
+  ASSERT_EQ(
+      client_.Post("/v1/officers/ekbang-relief/retire", {{"reason", "pindah tugas"}}, admin).status,
+      200);
+  const json stranded = item("ptsp-ulujami");
+  ASSERT_FALSE(stranded.is_null()) << "on no one's worklist";
+  EXPECT_EQ(stranded["survey_team_unavailable"], true) << stranded;
+  EXPECT_EQ(stranded["next_actions"], json::array({"schedule_survey"})) << stranded;
+  EXPECT_TRUE(item("ekbang-ulujami").is_null()) << "it does not schedule surveys";
 }
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {

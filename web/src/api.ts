@@ -96,6 +96,7 @@ export interface WorkItem {
   overdue: boolean;
   next_actions: string[];
   version: number;
+  survey_team_unavailable?: boolean; // no one left on the team may record the survey
 }
 export interface Worklist {
   officer: { id: string; role: string; jurisdiction: string };

@@ -70,7 +70,7 @@ const id: Dict = {
   'apierr.team_cannot_record':
     'Tidak ada anggota tim survei yang boleh mencatat hasil survei. Tambahkan petugas dengan peran pencatat survei (rincian menyebut perannya).',
   'apierr.not_on_survey_team':
-    'Anda tidak termasuk tim survei yang dijadwalkan. Hasil survei dicatat oleh anggota tim; minta petugas PTSP menjadwalkan ulang survei dengan Anda di dalam tim.',
+    'Anda tidak termasuk tim survei yang dijadwalkan. Hasil survei dicatat oleh anggota tim; petugas PTSP dapat menjadwalkan ulang survei dengan dirinya di dalam tim; peran lain meminta petugas PTSP menjadwalkan ulang dengan Anda di dalam tim.',
   'apierr.duplicate_entry':
     'Ada isian yang disebut dua kali (misalnya anggota tim yang sama, atau dokumen yang sama). Hapus yang berulang, lalu kirim lagi.',
   'apierr.already_exists': 'Permohonan ini sudah tercatat. Cari di antrean atau buka dengan ID-nya; jangan mengajukan ulang.',
@@ -252,6 +252,8 @@ const id: Dict = {
   'track.erase.button': 'Hapus data pribadi',
   'track.erase.done': 'Data pribadi Anda pada permohonan ini sudah dihapus.',
   'track.erase.already': 'Data pribadi pada permohonan ini sudah dihapus.',
+  'track.erase.ordered':
+    'Data pribadi pada permohonan ini sudah dihapus atas perintah hukum. Tanpa data itu izin tidak dapat diterbitkan: permohonan akan ditolak oleh Kepala UP PTSP Kelurahan. Untuk izin, ajukan permohonan baru.',
   'track.erase.later': 'Data pribadi dapat dihapus setelah permohonan selesai atau ditarik.',
   'track.withdraw.required': 'Tulis alasan penarikan.',
   'track.withdraw.confirm':
@@ -289,6 +291,7 @@ const id: Dict = {
   'off.readonly': 'Hanya baca: peran Anda memantau dan tidak mengambil tindakan.',
   'off.queue': 'Antrean',
   'off.queue.count': '{n} permohonan menunggu',
+  'off.queue.count.one': '1 permohonan menunggu',
   'off.queue.empty': 'Tidak ada permohonan yang menunggu tindakan Anda.',
   'off.open.id': 'Buka permohonan dengan ID atau nomor izin',
   'off.open.hint': 'ID permohonan (mis. P74JG76A1GQ9W) atau nomor izin (mis. IUMK/3174101001/2026/P74JG76A1GQ9W).',
@@ -298,6 +301,7 @@ const id: Dict = {
   'col.due': 'Batas waktu',
   'col.next': 'Tindakan berikutnya',
   'off.overdue': 'Terlambat',
+  'off.team.gone': 'Tim survei tanpa pencatat lagi: jadwalkan ulang',
   'off.detail': 'Permohonan {id}',
   'off.back': 'Kembali ke antrean',
   'off.version': 'Versi',
@@ -314,7 +318,7 @@ const id: Dict = {
   'off.address': 'Alamat',
   'off.phone': 'Telepon',
   'off.applicant.hidden': 'Data pribadi tidak ditampilkan untuk peran Anda (ID samaran {id}).',
-  'off.applicant.erased': 'Data pribadi telah dihapus atas permintaan.',
+  'off.applicant.erased': 'Data pribadi telah dihapus (atas permintaan pemohon atau perintah hukum; riwayat menyebutnya).',
   'off.survey': 'Survei lokasi',
   'off.survey.text': '{date}, tim: {team}',
   'off.zoning': 'Sesuai zonasi',
@@ -458,7 +462,7 @@ const en: Dict = {
   'apierr.team_cannot_record':
     'No one on the survey team may record its result. Add an officer of a role that records surveys (the detail names the roles).',
   'apierr.not_on_survey_team':
-    'You are not on the scheduled survey team. A member of the team records the result; ask the PTSP officer to reschedule the survey with you on the team.',
+    'You are not on the scheduled survey team. A member of the team records the result; a PTSP officer may reschedule it with themselves on the team; other roles ask the PTSP officer to reschedule it with them on the team.',
   'apierr.duplicate_entry':
     'An entry is named twice (the same team member, say, or the same document). Remove the repeat, then send again.',
   'apierr.missing_field': 'A required field is empty. Fill it in.',
@@ -651,6 +655,8 @@ const en: Dict = {
   'track.erase.button': 'Erase my personal data',
   'track.erase.done': 'Your personal data on this application is erased.',
   'track.erase.already': 'The personal data on this application is erased.',
+  'track.erase.ordered':
+    'The personal data on this application was erased by a legal order. Without it no permit can be issued: the head of the kelurahan PTSP unit will reject the application. For a permit, file a new application.',
   'track.erase.later': 'Personal data can be erased once the application is finished or withdrawn.',
   'track.withdraw.required': 'Write the reason for withdrawing.',
   'track.withdraw.confirm':
@@ -686,6 +692,7 @@ const en: Dict = {
   'off.readonly': 'Read only: your role monitors and takes no actions.',
   'off.queue': 'Queue',
   'off.queue.count': '{n} applications waiting',
+  'off.queue.count.one': '1 application waiting',
   'off.queue.empty': 'No application is waiting for your action.',
   'off.open.id': 'Open an application by ID or permit number',
   'off.open.hint': 'An application ID (e.g. P74JG76A1GQ9W) or a permit number (e.g. IUMK/3174101001/2026/P74JG76A1GQ9W).',
@@ -695,6 +702,7 @@ const en: Dict = {
   'col.due': 'Due date',
   'col.next': 'Next action',
   'off.overdue': 'Overdue',
+  'off.team.gone': 'No one left on the survey team may record it: reschedule',
   'off.detail': 'Application {id}',
   'off.back': 'Back to the queue',
   'off.version': 'Version',
@@ -711,7 +719,7 @@ const en: Dict = {
   'off.address': 'Address',
   'off.phone': 'Phone',
   'off.applicant.hidden': 'Personal data is not shown to your role (pseudonym {id}).',
-  'off.applicant.erased': 'Personal data was erased on request.',
+  'off.applicant.erased': 'Personal data was erased (at the applicant’s request or by a legal order; the history says which).',
   'off.survey': 'Site survey',
   'off.survey.text': '{date}, team: {team}',
   'off.zoning': 'Fits the zoning',

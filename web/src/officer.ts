@@ -445,7 +445,10 @@ function renderQueue(root: HTMLElement): void {
                 cell(t('col.business'), {}, it.business_name),
                 cell(t('col.kelurahan'), {}, it.kelurahan_name),
                 cell(t('col.status'), {}, statusBadge(it.status)),
-                cell(t('col.next'), {}, it.next_actions.map((a) => term('action', a)).join(', ') || t('none')),
+                cell(t('col.next'), {},
+                  it.next_actions.map((a) => term('action', a)).join(', ') || t('none'),
+                  it.survey_team_unavailable ? h('span', { class: 'badge badge-bad', 'data-team-gone': 'true' }, t('off.team.gone')) : null,
+                ),
               ),
             ),
           ),
@@ -477,7 +480,7 @@ function renderQueue(root: HTMLElement): void {
           t('off.refresh'),
         ),
       ),
-      h('p', { class: 'muted', role: 'status' }, t('off.queue.count', { n: items.length })),
+      h('p', { class: 'muted', role: 'status' }, t(items.length === 1 ? 'off.queue.count.one' : 'off.queue.count', { n: items.length })),
       table,
       openForm,
     ),
@@ -893,11 +896,17 @@ function actionsPanel(p: Permit): HTMLElement {
   // The next workflow steps the role may take, plus rescheduling a
   // scheduled survey, reject/withdraw while open and revoke once issued,
   // where the charter grants them.
-  const primary = p.next_actions.filter(mayTake);
+  // A survey's result is recorded by its team: another officer is offered
+  // rescheduling it (with themselves on the team), not a form refused.
+  const onTeam = p.survey?.team.includes(st.worklist?.officer.id ?? '') ?? false;
+  const primary = p.next_actions.filter((a) => mayTake(a) && (a !== 'record_survey' || onTeam));
+  const add = (a: string) => {
+    if (!primary.includes(a)) primary.push(a);
+  };
   // A scheduled survey may be moved to another day or team.
-  if (p.status === 'survey_scheduled' && mayTake('schedule_survey')) primary.push('schedule_survey');
-  for (const x of ['reject', 'withdraw']) if (OPEN.has(p.status) && mayTake(x)) primary.push(x);
-  if (p.status === 'issued' && mayTake('revoke')) primary.push('revoke');
+  if (p.status === 'survey_scheduled' && mayTake('schedule_survey')) add('schedule_survey');
+  for (const x of ['reject', 'withdraw']) if (OPEN.has(p.status) && mayTake(x)) add(x);
+  if (p.status === 'issued' && mayTake('revoke')) add('revoke');
   const otherSel = h(
     'select',
     {
@@ -991,9 +1000,10 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
     const req = f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null;
     switch (f.kind) {
       case 'docs': {
-        // Ticked to start with: the documents the ledger lists as missing
-        // (those to ask for, or those asked for and now handed in).
-        const preset = new Set(action === 'complete_documents' || action === 'request_completion' ? p.missing : []);
+        // Ticked to start with: the documents the ledger lists as missing,
+        // to ask for. Those handed in are ticked by the officer, one by one
+        // as received (ticked for them, one click would record them all).
+        const preset = new Set(action === 'request_completion' ? p.missing : []);
         return h(
           'fieldset',
           { class: 'field checks', id, 'data-field': f.name, 'aria-describedby': errId },

@@ -189,10 +189,12 @@ function actions(d: Tracking): HTMLElement {
         h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.erase.button')),
       ),
     );
-  } else {
-    parts.push(h('p', { class: 'muted', id: 'erased-note' }, t('track.erase.already')));
   }
-  if (open) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
+  // Erased while open: only an order does that (the applicant's own
+  // erasure waits until the application is finished), and it ends the way
+  // to a permit.
+  if (erased) parts.push(h('p', { class: 'muted', id: 'erased-note' }, t(open ? 'track.erase.ordered' : 'track.erase.already')));
+  else if (open) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
   return h(
     'section',
     { 'aria-labelledby': 'actions-title', id: 'applicant-actions' },

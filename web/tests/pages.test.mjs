@@ -835,9 +835,14 @@ describe('officer worklist', () => {
     page.problems.splice(0, page.problems.length, ...page.problems.filter((x) => !/net::ERR_CONNECTION_RESET/.test(x)));
     const p = (await api(ledger.base, `/v1/permits/${id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.deepEqual(p.missing, ['kk', 'premises_proof'], 'asked for what was lacking');
-    // Handing them in starts with the same documents ticked.
+    // Handing them in starts with nothing ticked: the officer ticks what was received
+    // (ticked for them, one click would record every document asked for as handed in).
     const complete = '#actions form[data-action="complete_documents"]';
-    assert.deepEqual(await page.$$eval(`${complete} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), ['kk', 'premises_proof']);
+    assert.deepEqual(await page.$$eval(`${complete} input[type=checkbox]:checked`, (l) => l.map((x) => x.value)), []);
+    const tickReceived = async () => {
+      for (const doc of ['kk', 'premises_proof']) await page.check(`${complete} input[value="${doc}"]`);
+    };
+    await tickReceived();
     // A command id taken by an earlier command (command_id_reused): said plainly, the permit reloaded.
     await page.route('**/v1/permits/*/actions', (route) =>
       route.continue({ postData: JSON.stringify({ ...JSON.parse(route.request().postData()), command_id: sent.command_id }) }),
@@ -846,6 +851,7 @@ describe('officer worklist', () => {
     await page.waitForSelector('#refusal [data-error-code="command_id_reused"]');
     assert.match(await page.textContent('#refusal .error-message'), /Percobaan sebelumnya sudah tercatat/);
     await page.unroute('**/v1/permits/*/actions');
+    await tickReceived();
     await page.click(`${complete} button[type=submit]`);
     await page.waitForSelector('#detail[data-status="submitted"]');
     assert.equal(await page.$('#refusal'), null, 'the old refusal is gone');
