@@ -447,10 +447,29 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
 
 std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
   // A number holds no blank: those around it (pasted from a page) or its
-  // slashes (typed from paper) are dropped.
+  // slashes (typed from paper) are dropped, the no-break and other Unicode
+  // spaces of a PDF or a web page and the unseen zero-width characters too.
   std::string typed;
-  for (char ch : as_typed)
-    if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') typed.push_back(ch);
+  for (size_t i = 0; i < as_typed.size(); ++i) {
+    const auto byte = [&](size_t k) {
+      return i + k < as_typed.size() ? static_cast<unsigned char>(as_typed[i + k]) : 0u;
+    };
+    const unsigned b0 = byte(0), b1 = byte(1), b2 = byte(2);
+    size_t blank = 0;  // the bytes of a blank at i
+    if (b0 == ' ' || b0 == '\t' || b0 == '\r' || b0 == '\n')
+      blank = 1;
+    else if (b0 == 0xC2 && b1 == 0xA0)  // U+00A0 no-break space
+      blank = 2;
+    else if ((b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x80 && b2 <= 0x8D) || b2 == 0xAF)) ||
+             (b0 == 0xE2 && b1 == 0x81 && (b2 == 0x9F || b2 == 0xA0)) ||
+             (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) || (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF))
+      blank = 3;  // U+2000..200D, U+202F, U+205F, U+2060, U+3000, U+FEFF
+    if (blank) {
+      i += blank - 1;
+      continue;
+    }
+    typed.push_back(as_typed[i]);
+  }
   // The verification code a permit's QR code holds names its number.
   if (auto code = ParseVerificationCode(typed)) typed = code->permit_number;
   const auto& views = ledger_.queries();

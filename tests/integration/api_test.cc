@@ -174,6 +174,14 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
           .Get("/v1/public/verify/" + std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"))
           .json(),
       verify);
+  // From a PDF or a web page: no-break spaces around the slashes, a
+  // zero-width space at its end.
+  EXPECT_EQ(
+      client_
+          .Get("/v1/public/verify/" +
+               std::regex_replace(encoded, std::regex("%2F"), "%C2%A0%2F%C2%A0") + "%E2%80%8B")
+          .json(),
+      verify);
   EXPECT_EQ(
       client_.Get("/v1/public/verify/" + verify["verification"]["code"].get<std::string>()).json(),
       verify);
