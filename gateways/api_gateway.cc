@@ -87,7 +87,10 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
   }
   respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                         "the token is not known: check the officer token or tracking code "
-                        "(a subscriber's feed token reads only GET /v1/feeds/{subscriber})"));
+                        "(a subscriber's feed token reads only GET /v1/feeds/{subscriber}; "
+                        "what anyone may read, such as the charter and the transparency log's "
+                        "checkpoint, key and proofs, is read without a token: send no "
+                        "Authorization header)"));
   return false;
 }
 
@@ -203,6 +206,24 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return get({"after", "limit", "wait"},
                [&](const Query& q) { GetFeed(*req, parts[2], q, respond); });
 
+  // The public answers are the same for anyone: credentials sent along
+  // (a client that sends its token on every request, a proxy's) are not
+  // read, nor refused.
+  if (n >= 2 && parts[1] == "public") {
+    if (n == 3 && parts[2] == "stats")
+      return get({}, [&](const Query&) {
+        respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
+      });
+    if (n == 3 && parts[2] == "register")
+      return get({"kelurahan", "q", "after"},
+                 [&](const Query& q) { GetRegister(*req, q, respond); });
+    if (n == 4 && parts[2] == "verify")
+      return get({}, [&](const Query&) { GetVerify(*req, parts[3], respond); });
+    if (n == 5 && parts[2] == "verify" && parts[4] == "qr")
+      return get(
+          {}, [&](const Query&) { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
+    return not_found();
+  }
   Principal who;
   if (!Authenticate(*req, who, respond)) return;
   if (n >= 2 && parts[1] == "transparency") {
@@ -275,17 +296,6 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
     return get({}, [&](const Query&) { GetTrack(*req, parts[2], respond); });
   if (n == 2 && parts[1] == "worklist")
     return get({}, [&](const Query&) { GetWorklist(*req, who, respond); });
-  if (n == 3 && parts[1] == "public" && parts[2] == "stats")
-    return get({}, [&](const Query&) {
-      respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
-    });
-  if (n == 3 && parts[1] == "public" && parts[2] == "register")
-    return get({"kelurahan", "q", "after"}, [&](const Query& q) { GetRegister(*req, q, respond); });
-  if (n == 4 && parts[1] == "public" && parts[2] == "verify")
-    return get({}, [&](const Query&) { GetVerify(*req, parts[3], respond); });
-  if (n == 5 && parts[1] == "public" && parts[2] == "verify" && parts[4] == "qr")
-    return get({},
-               [&](const Query&) { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
   return not_found();
 }
 

@@ -62,6 +62,20 @@ void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Res
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);
   if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number);
+  // A verification code (a QR code's) that names this permit but not its
+  // leaf and checkpoint was not made by the ledger: the document that
+  // carries it is not the one issued, whatever the permit's status.
+  const auto code = ParseVerificationCode(DropBlanks(typed));
+  if (code && j.contains("verification") && j["verification"].is_object() &&
+      FormatVerificationCode(*code) != j["verification"]["code"])
+    j["code_mismatch"] = {
+        {"given", FormatVerificationCode(*code)},
+        {"message", "the verification code given names permit " + number + " but not its record " +
+                        "in the transparency log (leaf " + std::to_string(code->leaf) +
+                        " and tree size " + std::to_string(code->size) +
+                        " are not the permit's): the ledger did not make it, so the document "
+                        "that carries it is not the one issued; check the document against "
+                        "this answer, and report it to the PTSP unit"}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -75,6 +76,9 @@ struct AuditReport {
   double seconds = 0;
   uint64_t problem_count = 0;
   std::vector<AuditProblem> problems;  // the first max_problems
+  // The checkpoint log's last record cut short: a crash's trace, which the
+  // server cuts off at its next start (a note, not a problem).
+  std::optional<std::string> torn_checkpoint;
   bool ok() const { return problem_count == 0; }
   // Whether any signature vouches for the log: without one, a log rewritten
   // together with its checkpoint file would pass every other check.

@@ -70,11 +70,14 @@ Status ExportTrail(const std::string& data_dir, const std::string& typed_id,
   auto differs = [&](const std::string& what) {
     return Status("views_differ",
                   what +
-                      ": the views were changed or damaged, and no trail is exported. Check the "
-                      "log with `permitledger audit verify --data " +
+                      ": the views and the log disagree, and no trail is exported. Learn which "
+                      "one changed with `permitledger audit verify --data " +
                       data_dir +
-                      "`; the ledger rebuilds its views from the log when started with the "
-                      "views folder moved away");
+                      " --checkpoint FILE` (the checkpoints you kept): if the log fails it, the "
+                      "log was changed; keep this copy as evidence and rebuild nothing from it. "
+                      "If the log verifies, the views were changed or damaged: the ledger "
+                      "rebuilds them from the log when started with the views folder moved "
+                      "away");
   };
   auto differs_at = [&](const nlohmann::json& e, const std::string& what) {
     return differs("the view store's " + what + " of event " + e.value("event_id", "?") +

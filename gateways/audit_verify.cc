@@ -112,7 +112,10 @@ void Auditor::LoadCheckpoints(const NoteVerifierKey& key, const std::string& vke
   auto file = CheckpointLog::ReadFile(
       CheckpointLog::FilePath(CheckpointPublisher::CheckpointDir(options_.data_dir)));
   if (!file.ok()) return Problem("checkpoint_log", "checkpoint log", file.status().message());
-  if (file->error) Problem("checkpoint_log", "checkpoint log", *file->error);
+  if (file->error && file->torn)
+    report_.torn_checkpoint = *file->error;
+  else if (file->error)
+    Problem("checkpoint_log", "checkpoint log", *file->error);
   report_.checkpoints = file->records.size();
   std::optional<uint64_t> previous;
   for (const auto& r : file->records) {
@@ -439,6 +442,10 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
     out << "uncovered:   the last " << (r.events - r.covered)
         << " events are under no verified checkpoint (signed later, or not yet)\n";
   if (r.views_compared) out << "views:       " << r.views_compared << " leaves compared\n";
+  if (r.torn_checkpoint)
+    out << "note:        the checkpoint log ends in a record cut short (" << *r.torn_checkpoint
+        << "): the trace of a crash while a checkpoint was appended; the server cuts it off at "
+           "its next start, and the records before it were checked\n";
   out << "time:        " << r.seconds << " s ("
       << (r.seconds > 0 ? static_cast<uint64_t>(r.events / r.seconds) : 0) << " events/s)\n";
   if (r.ok() && !r.vouched()) {

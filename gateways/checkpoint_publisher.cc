@@ -107,6 +107,7 @@ Result<CheckpointLog::FileContents> CheckpointLog::ReadFile(const std::string& p
   Parsed p = Parse(*data);
   out.records = std::move(p.records);
   out.error = std::move(p.error);
+  out.torn = p.torn;
   return out;
 }
 

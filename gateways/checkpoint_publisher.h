@@ -69,6 +69,7 @@ class CheckpointLog {
   struct FileContents {
     std::vector<StoredCheckpoint> records;
     std::optional<std::string> error;  // e.g. "record 7 at byte 1234: ..."
+    bool torn = false;                 // the error is a last record cut short (a crash mid-append)
   };
   static Result<FileContents> ReadFile(const std::string& path);
   static std::string FilePath(const std::string& dir);

@@ -446,6 +446,22 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
 }
 
 std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
+  std::string typed = DropBlanks(as_typed);
+  // The verification code a permit's QR code holds names its number.
+  if (auto code = ParseVerificationCode(typed)) typed = code->permit_number;
+  const auto& views = ledger_.queries();
+  if (views.RegisterEntry(typed)) return typed;
+  std::string upper = Capitals(typed);
+  if (views.RegisterEntry(upper)) return upper;
+  // The permit id alone (its number's last part), as the register's
+  // search finds it: the number it was issued under.
+  if (typed.find('/') == std::string::npos)
+    if (auto permit = views.Permit(upper); permit && !permit->permit_number.empty())
+      return permit->permit_number;
+  return typed;
+}
+
+std::string DropBlanks(std::string_view as_typed) {
   // A number holds no blank: those around it (pasted from a page) or its
   // slashes (typed from paper) are dropped, the no-break and other Unicode
   // spaces of a PDF or a web page and the unseen zero-width characters too.
@@ -470,17 +486,6 @@ std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const
     }
     typed.push_back(as_typed[i]);
   }
-  // The verification code a permit's QR code holds names its number.
-  if (auto code = ParseVerificationCode(typed)) typed = code->permit_number;
-  const auto& views = ledger_.queries();
-  if (views.RegisterEntry(typed)) return typed;
-  std::string upper = Capitals(typed);
-  if (views.RegisterEntry(upper)) return upper;
-  // The permit id alone (its number's last part), as the register's
-  // search finds it: the number it was issued under.
-  if (typed.find('/') == std::string::npos)
-    if (auto permit = views.Permit(upper); permit && !permit->permit_number.empty())
-      return permit->permit_number;
   return typed;
 }
 

@@ -49,6 +49,9 @@ struct VerificationCode {
 };
 std::string FormatVerificationCode(const VerificationCode& code);
 std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
+// `text` without its blanks: ASCII white space, Unicode spaces and
+// zero-width characters (a permit number or code as pasted or typed).
+std::string DropBlanks(std::string_view text);
 
 // URL-safe base64 without padding (RFC 4648 §5), and back (strict).
 std::string Base64UrlEncode(std::string_view bytes);

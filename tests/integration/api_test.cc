@@ -167,6 +167,10 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_EQ(client_.Get("/v1/public/verify/" + lower).json(), verify);
   // Pasted with blanks around it, as copied from a page.
   EXPECT_EQ(client_.Get("/v1/public/verify/%20" + lower + "%20%20").json(), verify);
+  // A client that sends a token along (a bank's feed token, say) is not
+  // refused: the public answers take none, and read none.
+  EXPECT_EQ(client_.Get("/v1/public/verify/" + encoded, "feed_0123456789abcdef").json(), verify);
+  EXPECT_EQ(client_.Get("/v1/public/stats", "not-a-token").status, 200);
   // Typed from paper with blanks around its slashes; the verification code
   // its QR code holds, scanned and pasted; the permit id alone.
   EXPECT_EQ(
@@ -185,6 +189,15 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_EQ(
       client_.Get("/v1/public/verify/" + verify["verification"]["code"].get<std::string>()).json(),
       verify);
+  // A code naming the permit with another leaf and tree size was not made
+  // by the ledger: said beside the permit's answer.
+  const std::string real = verify["verification"]["code"];
+  const std::string forged = real.substr(0, real.rfind('.', real.rfind('.') - 1)) + ".1.2";
+  auto mismatch = client_.Get("/v1/public/verify/" + forged).json();
+  EXPECT_EQ(mismatch["result"], "valid");
+  EXPECT_EQ(mismatch["code_mismatch"]["given"], forged) << mismatch;
+  EXPECT_NE(mismatch["code_mismatch"]["message"].get<std::string>().find("did not make it"),
+            std::string::npos);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);

@@ -50,6 +50,7 @@ export interface RegisterEntry {
   result: 'valid' | 'revoked' | 'expired' | 'unknown';
   revoked_on?: string; // YYYY-MM-DD, a revoked permit's
   revocation_reason?: string; // the public ground of the revocation
+  code_mismatch?: { given: string; message: string }; // a verification code the ledger did not make
 }
 export interface RoleRef {
   role: string;

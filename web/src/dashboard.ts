@@ -603,6 +603,8 @@ function renderVerify(): void {
       'div',
       { class: `verify-card verify-${v.result}`, 'data-result': v.result },
       h('p', { class: 'verify-head' }, resultBadge(v.result), h('span', { class: 'mono' }, v.permit_number)),
+      // A QR code that names the permit but not its record: the document is not the one issued.
+      v.code_mismatch ? h('p', { class: 'alert alert-error', id: 'verify-code-mismatch', role: 'alert' }, t('verify.code_mismatch')) : null,
       h('p', {}, text),
       details,
     ),

@@ -273,6 +273,13 @@ describe('public dashboard', () => {
     await page.click(`#register-table tr[data-permit-number="${entry.permit_number}"] button`);
     await page.waitForSelector('#verify-result [data-result]');
     assert.equal(await page.$eval('#verify-result .verify-card', (e) => e.dataset.result), entry.result);
+    assert.equal(await page.$('#verify-code-mismatch'), null);
+    // A QR code the ledger did not make (the permit's, with another leaf and tree size): said above the answer.
+    const real = (await api(ledger.base, `/v1/public/verify/${encodeURIComponent(entry.permit_number)}`)).json.verification.code;
+    await page.fill('#verify-number', real.replace(/\.\d+\.\d+$/, '.1.2'));
+    await page.click('#verify-form button[type=submit]');
+    await page.waitForSelector('#verify-result #verify-code-mismatch');
+    assert.match(await page.textContent('#verify-code-mismatch'), /tidak dibuat oleh sistem/);
     // An unknown number.
     await page.fill('#verify-number', 'IUMK/3174101001/2026/PNOSUCHPERMIT');
     await page.click('#verify-form button[type=submit]');
@@ -738,7 +745,7 @@ describe('officer worklist', () => {
     await head.click(`${reject} .confirm-yes`);
     await head.waitForSelector(`${reject} [data-error-code="personal_data_in_text"]`);
     const said = await head.textContent(`${reject} [data-error-code] .error-message`);
-    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama lengkap pemohon/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
     assert.match(await head.textContent(`${reject} [data-field="reason"] .hint`), /alamat rumah/);
     // Editing a field while asked to confirm withdraws the question.
     await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
