@@ -218,7 +218,7 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       return get({"kelurahan", "q", "after"},
                  [&](const Query& q) { GetRegister(*req, q, respond); });
     if (n == 4 && parts[2] == "verify")
-      return get({}, [&](const Query&) { GetVerify(*req, parts[3], respond); });
+      return get({"held"}, [&](const Query& q) { GetVerify(*req, parts[3], q, respond); });
     if (n == 5 && parts[2] == "verify" && parts[4] == "qr")
       return get(
           {}, [&](const Query&) { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });

@@ -74,7 +74,8 @@ class ApiGateway {
                        const Query& query, Respond respond);
   void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
   void GetRegister(const HttpRequest& req, const Query& query, Respond respond);
-  void GetVerify(const HttpRequest& req, const std::string& typed, Respond respond);
+  void GetVerify(const HttpRequest& req, const std::string& typed, const Query& query,
+                 Respond respond);
   void GetMetrics(const HttpRequest& req, Respond respond);
   void PutCharter(const HttpRequest& req, const Principal& who, Respond respond);
   void GetFeedToken(const HttpRequest& req, const Principal& who, const std::string& subscriber,

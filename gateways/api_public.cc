@@ -53,7 +53,20 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
-void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Respond respond) {
+void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, const Query& query,
+                           Respond respond) {
+  // The tree size of a checkpoint the verifier holds: the answer ties it to
+  // its latest checkpoint.
+  std::optional<uint64_t> held;
+  if (const auto text = query.Get("held")) {
+    held = ParseDecimal(*text, INT64_MAX);
+    if (!held || *held == 0)
+      return respond(ErrorResponse(
+          req, http::status::bad_request, "invalid_parameter",
+          "?held= must be the tree size of a checkpoint you hold (a number from 1, the second "
+          "line of the checkpoint), got \"" +
+              text->substr(0, 40) + "\""));
+  }
   // The number as issued (a clerk may type it in small letters), as the QR
   // code's endpoint finds it.
   const std::string number = TransparencyGateway(ledger_).IssuedNumber(typed);
@@ -61,7 +74,7 @@ void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, Res
   auto charter = ledger_.governance()->charter;
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);
-  if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number);
+  if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number, held);
   // A verification code (a QR code's) that names this permit but not its
   // leaf and checkpoint was not made by the ledger: the document that
   // carries it is not the one issued, whatever the permit's status.

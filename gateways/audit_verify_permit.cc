@@ -122,18 +122,32 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
                                      latest->root);
         !s.ok())
       return fail("the latest checkpoint does not extend the code's: " + s.message());
-    // The checkpoint the verifier holds must be one of the two, exactly.
+    // The checkpoint the verifier holds is one of the two, or is tied to
+    // the latest by the consistency proof the answer was asked for (?held=).
     const Checkpoint* same = given->size == at_issue->size ? &*at_issue
                              : given->size == latest->size ? &*latest
                                                            : nullptr;
-    if (!same)
+    const auto& held = v.value("held", nlohmann::json::object());
+    if (same) {
+      if (same->root != given->root)
+        return fail("the given checkpoint and the answer's sign different trees of size " +
+                    std::to_string(given->size) + ": the log shows different histories");
+    } else if (held.is_object() && held.value("tree_size", uint64_t{0}) == given->size) {
+      auto tie = Hashes(held.value("consistency_proof", nlohmann::json()));
+      if (!tie) return fail("malformed consistency proof for your checkpoint");
+      if (Status s = VerifyConsistency(given->size, latest->size, *tie, given->root, latest->root);
+          !s.ok())
+        return fail("your checkpoint and the answer's latest are not of one history: " +
+                    s.message());
+    } else {
       return cannot("your checkpoint (size " + std::to_string(given->size) +
                     ") is neither the code's (" + std::to_string(at_issue->size) +
                     ") nor the answer's latest (" + std::to_string(latest->size) +
-                    "): fetch the checkpoint and the answer together");
-    if (same->root != given->root)
-      return fail("the given checkpoint and the answer's sign different trees of size " +
-                  std::to_string(given->size) + ": the log shows different histories");
+                    "): save the answer again with ?held=" + std::to_string(given->size) +
+                    " (it then ties your checkpoint to its latest)" +
+                    (given->size > latest->size ? std::string(", after your checkpoint was fetched")
+                                                : std::string()));
+    }
     auto issued = ProvenEvent(v, *at_issue);
     if (!issued.ok()) return fail(issued.status().message());
     const auto* p = std::get_if<PermitIssued>(&issued->payload);

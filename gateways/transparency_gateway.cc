@@ -400,7 +400,8 @@ void TransparencyGateway::AddProofs(json& history) {
   history["checkpoint"] = CheckpointJson(*cp, latest->note);
 }
 
-json TransparencyGateway::Verification(const std::string& permit_number) {
+json TransparencyGateway::Verification(const std::string& permit_number,
+                                       std::optional<uint64_t> held) {
   CheckpointPublisher* pub = ledger_.transparency();
   if (!pub) return nullptr;
   std::optional<IssuedLeaf> issued;
@@ -437,6 +438,11 @@ json TransparencyGateway::Verification(const std::string& permit_number) {
   v["latest"] = {{"tree_size", cp_latest->size},
                  {"checkpoint", latest->note},
                  {"consistency_proof", HashArray(*consistency)}};
+  if (held && *held >= 1 && *held <= cp_latest->size) {
+    auto tie = TransparencyProjection::Tree().ConsistencyProof(reader, *held, cp_latest->size);
+    if (!tie.ok()) return nullptr;
+    v["held"] = {{"tree_size", *held}, {"consistency_proof", HashArray(*tie)}};
+  }
   if (revoked) {
     auto r = LeafProof(reader, *revoked, cp_latest->size);
     if (!r.ok()) return nullptr;

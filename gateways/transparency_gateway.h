@@ -94,8 +94,11 @@ class TransparencyGateway {
   std::string IssuedNumber(const std::string& typed) const;
   // The "verification" block of an issued permit number: code, leaf, proof,
   // checkpoint, and the revocation's proof if revoked. Null if the log has
-  // not issued that number.
-  nlohmann::json Verification(const std::string& permit_number);
+  // not issued that number. With `held` (the tree size of a checkpoint the
+  // verifier holds, at most the latest's), `held` adds the consistency
+  // proof from it to the latest checkpoint.
+  nlohmann::json Verification(const std::string& permit_number,
+                              std::optional<uint64_t> held = std::nullopt);
   // GET /v1/public/verify/{permit_number}/qr: image/svg+xml.
   void GetQr(const HttpRequest& req, const std::string& permit_number, const Respond& respond);
 

@@ -467,6 +467,48 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   EXPECT_EQ(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE/qr").result_int(), 404u);
 }
 
+// A checkpoint the verifier holds between the code's and the latest (the
+// log grew between fetching it and the answer, or a witness's) is tied to
+// the latest by the answer asked with ?held=.
+TEST_F(TransparencyTest, VerifyPermitOfflineTiesAHeldCheckpointToTheLatest) {
+  const fs::path copy = Copy("held");
+  auto ledger = Ledger::Open(Options(copy));
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  ApiGateway api(**ledger);
+  const std::string vkey = (*ledger)->transparency()->verifier_key();
+  auto grow = [&](const std::string& id) {
+    Command enrol;
+    enrol.id = CommandId("held-" + id);
+    enrol.stream = kGovernanceStream;
+    enrol.actor = {"admin", "admin", ""};
+    enrol.action = EnrollOfficer{id, "Officer", "auditor", "", HashToken("token-" + id)};
+    EXPECT_FALSE((*ledger)->ExecuteSync(std::move(enrol)).refusal);
+    auto published = (*ledger)->transparency()->Publish();
+    EXPECT_TRUE(published.ok() && *published);
+    return published.ok() && *published ? (*published)->note : std::string();
+  };
+  const std::string held = grow("held-a");
+  grow("held-b");
+  const std::string target = "/v1/public/verify/" + Encoded(valid_number_);
+  auto plain = Json(Call(api, http::verb::get, target));
+  PermitCheck c = *VerifyPermitOffline(vkey, held, plain, "2999-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kCannotCheck) << c.reason;
+  EXPECT_NE(c.reason.find("?held="), std::string::npos) << c.reason;
+  const auto size = VerifyCheckpoint(held, vkey)->size;
+  auto tied = Json(Call(api, http::verb::get, target + "?held=" + std::to_string(size)));
+  ASSERT_EQ(tied["verification"]["held"]["tree_size"], size) << tied.dump();
+  c = *VerifyPermitOffline(vkey, held, tied, "2999-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kExpired) << c.reason;  // genuine; expired by 2999
+  // A tie that does not hold is a forgery.
+  auto forged = tied;
+  forged["verification"]["held"]["consistency_proof"][0] = Base64Encode(std::string(32, 'x'));
+  EXPECT_EQ(VerifyPermitOffline(vkey, held, forged, "2999-01-01")->verdict,
+            PermitVerdict::kNotGenuine);
+  EXPECT_EQ(Call(api, http::verb::get, target + "?held=0").result_int(), 400u);
+  ledger->reset();
+  fs::remove_all(copy);
+}
+
 TEST(VerificationCode, RoundTrips) {
   VerificationCode c{"IUMK/3174101002/2026/PDEMO100001", 41, 1200};
   const std::string text = FormatVerificationCode(c);
