@@ -254,7 +254,6 @@ Status Auditor::Run() {
   // offsets must be dense.
   const bool dense = options_.kafka.bootstrap.empty();
   size_t next_checkpoint = 0;
-  uint64_t last_good_size = 0;
   uint64_t offset = 0;
 
   // What does not depend on the checks: reading a batch of the log, its leaf
@@ -382,13 +381,23 @@ Status Auditor::Run() {
         while (batch->roots[root_at].first < leaves) ++root_at;
         if (p.root == batch->roots[root_at].second) {
           matched_.push_back(p);
-          last_good_size = p.size;
         } else {
+          // From the largest smaller size that matched (a checkpoint of the
+          // same size that matched says nothing of where it changed).
+          uint64_t from = 0;
+          std::string fork;
+          for (const Pending& m : matched_) {
+            if (m.size < p.size) from = std::max(from, m.size);
+            if (m.size == p.size && fork.empty())
+              fork = "; " + m.label +
+                     ", of the same size and signed with the same key, matches the log: the "
+                     "ledger signed two histories (a fork); keep both notes as evidence";
+          }
           Problem("checkpoint_root", p.label,
                   "its root differs from the log's recomputed tree at that size: the log's leaves "
                   "in [" +
-                      std::to_string(last_good_size) + ", " + std::to_string(p.size) +
-                      ") are not the ones signed");
+                      std::to_string(from) + ", " + std::to_string(p.size) +
+                      ") are not the ones signed" + fork);
         }
       }
       while (next_checkpoint < pending_.size() && pending_[next_checkpoint].size < leaves)

@@ -1202,6 +1202,23 @@ TEST_F(AuditTamperTest, ACheckpointTheAuditorKeptCatchesALogRewrittenWithItsChec
   auto caught = AuditVerify(o);
   ASSERT_TRUE(caught.ok()) << caught.status().ToString();
   EXPECT_TRUE(Has(*caught, "checkpoint_root", "held checkpoint 1")) << Dump(*caught);
+  // The ledger started on it signs the changed history at the held size:
+  // two notes of one size and key with two roots, a fork, said so, with
+  // the leaves from the last smaller checkpoint that matched.
+  {
+    auto resign = Ledger::Open(Options(copy));
+    ASSERT_TRUE(resign.ok()) << resign.status().ToString();
+    auto published = (*resign)->transparency()->Publish();
+    ASSERT_TRUE(published.ok() && *published);
+    ASSERT_EQ((*published)->size, kept->records.back().size);
+  }
+  caught = AuditVerify(o);
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_TRUE(HasSaying(*caught, "checkpoint_root", "held checkpoint 1", "(a fork)"))
+      << Dump(*caught);
+  EXPECT_FALSE(HasSaying(*caught, "checkpoint_root", "held checkpoint 1",
+                         "[" + std::to_string(kept->records.back().size) + ", "))
+      << "an empty range: " << Dump(*caught);
   // The pristine log extends the same held checkpoint.
   o.data_dir = dir_.string();
   auto pristine = AuditVerify(o);

@@ -100,14 +100,18 @@ function actions(d: Tracking): HTMLElement {
   if (acted.done) parts.push(h('p', { class: 'alert alert-ok', role: 'status', id: 'action-done' }, t(acted.done)));
   // The applicant's own text for a refusal where the officers' would not fit (track.apierr.*).
   if (acted.error) parts.push(errorBox(acted.error, 'error.network', ['track.apierr', 'apierr'], true));
-  if (!erased && asking.length) {
+  // Once the data is erased there is nothing to consent to, but a consent
+  // still held is shown, to be withdrawn (the subscriber is told to stop
+  // using what it received).
+  const shown = erased ? asking.filter(([id]) => d.consents.includes(id)) : asking;
+  if (shown.length) {
     parts.push(
       h('h4', {}, t('track.consent')),
       h('p', { class: 'muted' }, t('track.consent.lead')),
       h(
         'ul',
         { class: 'plain-list', id: 'consents' },
-        asking.map(([id, p]) => {
+        shown.map(([id, p]) => {
           const held = d.consents.includes(id);
           const fields = p.fields.filter((f) => f.startsWith('applicant.')).map((f) => term('field', f.slice(10)));
           return h(

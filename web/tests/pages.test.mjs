@@ -474,6 +474,9 @@ describe('applicant tracking', () => {
     const stopped = await page.$eval('.timeline .step-stopped', (l) => ({ step: l.dataset.step, label: l.querySelector('.step-label').textContent }));
     assert.equal(stopped.step, 'documents_verified');
     assert.ok(stopped.label.startsWith(await page.textContent('.track-head .badge')), stopped.label);
+    // A consent given again once closed (it may be: a bank that lent against a permit).
+    await page.click('#consents [data-subscriber="bank-dki"] button');
+    await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="granted"]');
     // Closed: its data may be erased, once the applicant ticks that this cannot be undone.
     assert.equal(await page.getAttribute('#erase-form', 'novalidate'), '');
     await page.click('#erase-form button[type=submit]');
@@ -486,7 +489,12 @@ describe('applicant tracking', () => {
     await page.waitForSelector('#erased-note');
     tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
     assert.ok(tracked.history.some((s) => s.type === 'personal_data_erased'));
-    assert.equal(await page.$('#consents'), null, 'nothing is left to share');
+    // Nothing is left to share, but the consent still held stays on the page, to be withdrawn.
+    assert.deepEqual(await page.$$eval('#consents li', (l) => l.map((x) => `${x.dataset.subscriber}:${x.dataset.consent}`)), ['bank-dki:granted']);
+    await page.click('#consents [data-subscriber="bank-dki"] button');
+    await page.waitForSelector('#action-done');
+    await page.waitForFunction(() => document.querySelector('#consents') === null);
+    assert.deepEqual((await api(ledger.base, `/v1/track/${app.tracking_code}`)).json.consents, []);
     assertNoProblems(page);
     await page.context().close();
   });
