@@ -17,31 +17,33 @@ using json = nlohmann::json;
 
 }  // namespace
 
-bool ApiGateway::RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
-                                         const Respond& respond) {
+std::optional<uint32_t> ApiGateway::SubscriberGeneration(const HttpRequest& req,
+                                                         const std::string& subscriber,
+                                                         const Respond& respond) {
   auto c = ledger_.governance()->charter;
-  if (c && c->FindSubscriber(subscriber)) return false;
+  if (const SubscriberPolicy* p = c ? c->FindSubscriber(subscriber) : nullptr)
+    return p->token_generation;
   respond(ErrorResponse(
       req, http::status::not_found, "unknown_subscriber",
       "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
-  return true;
+  return std::nullopt;
 }
 
 void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
                               const std::string& subscriber, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
-  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
-  const auto charter = ledger_.governance()->charter;
-  const uint32_t generation = charter->FindSubscriber(subscriber)->token_generation;
+  const auto generation = SubscriberGeneration(req, subscriber, respond);
+  if (!generation) return;
   json j = {{"subscriber", subscriber},
-            {"token", ledger_.SubscriberToken(subscriber, generation)},
-            {"token_generation", generation}};
+            {"token", ledger_.SubscriberToken(subscriber, *generation)},
+            {"token_generation", *generation}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
 void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
                          Respond respond) {
-  if (RefuseUnknownSubscriber(req, subscriber, respond)) return;
+  const auto generation = SubscriberGeneration(req, subscriber, respond);
+  if (!generation) return;
   auto auth = req.find(http::field::authorization);
   const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
   if (!given)
@@ -49,19 +51,18 @@ void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, 
                                  "a feed needs 'Authorization: Bearer <token>' with the token of "
                                  "subscriber \"" +
                                      subscriber + "\" (the administrator hands it out)"));
-  const auto charter = ledger_.governance()->charter;
-  const uint32_t generation = charter->FindSubscriber(subscriber)->token_generation;
-  if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, generation)) &&
+  if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, *generation)) &&
       !ConstantTimeEqual(*given, ledger_.admin_token())) {
     // A token the charter revoked (of one of the last generations before
     // the one in force) is told apart from one that never opened the feed.
-    for (uint32_t g = generation; g > 0 && generation - g < 16; --g)
+    for (uint32_t g = *generation; g > 0 && *generation - g < 16; --g)
       if (ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, g - 1)))
         return respond(ErrorResponse(
             req, http::status::unauthorized, "unauthenticated",
-            "this token of subscriber \"" + subscriber + "\" was revoked: charter version " +
-                std::to_string(charter->version) + " opens the feed with the token of generation " +
-                std::to_string(generation) +
+            "this token of subscriber \"" + subscriber +
+                "\" was revoked: the charter in force opens the feed with the token of "
+                "generation " +
+                std::to_string(*generation) +
                 " only; ask the administrator for the new token (GET /v1/feeds/" + subscriber +
                 "/token)"));
     return respond(ErrorResponse(

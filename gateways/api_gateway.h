@@ -84,9 +84,11 @@ class ApiGateway {
   // ?wait=S and nothing new, the answer waits up to S seconds for a message.
   void GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
                Respond respond);
-  // 404 unknown_subscriber unless the policy in force names `subscriber`.
-  bool RefuseUnknownSubscriber(const HttpRequest& req, const std::string& subscriber,
-                               const Respond& respond);
+  // The token generation of `subscriber` in the charter in force, or
+  // nullopt after answering 404 unknown_subscriber.
+  std::optional<uint32_t> SubscriberGeneration(const HttpRequest& req,
+                                               const std::string& subscriber,
+                                               const Respond& respond);
   // One page of a feed; `messages`, when given, receives how many it holds
   // (none while the next message waits for its key).
   HttpResponse FeedPage(const HttpRequest& req, const std::string& subscriber, uint64_t after,
