@@ -147,10 +147,18 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   if (reschedules &&
       std::find(statuses.begin(), statuses.end(), PermitStatus::kSurveyScheduled) == statuses.end())
     statuses.push_back(PermitStatus::kSurveyScheduled);
+  // Those who reject read every open status: an application whose
+  // applicant's data an order erased waits for its rejection in any.
+  if (!read_only && charter->RoleMay(role, "reject"))
+    for (auto s : kOpen)
+      if (std::find(statuses.begin(), statuses.end(), s) == statuses.end()) statuses.push_back(s);
+  // Someone on the team may still record the survey: enrolled, in a role
+  // that records, working in the permit's kelurahan (not moved since).
   auto recorder_left = [&](const PermitState& st) {
     return std::any_of(st.survey_team.begin(), st.survey_team.end(), [&](const std::string& id) {
       auto o = gov->officers.find(id);
-      return o != gov->officers.end() && charter->RoleMay(o->second.role, "record_survey");
+      return o != gov->officers.end() && charter->RoleMay(o->second.role, "record_survey") &&
+             charter->Covers(o->second.role, o->second.jurisdiction, st.kelurahan);
     });
   };
   json items = json::array();
@@ -161,13 +169,15 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
       for (const auto& id : ledger_.queries().Queue(kel.code, StatusName(s))) {
         auto st = ledger_.queries().Permit(id);
         if (!st) continue;
-        const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
+        const bool erased = ledger_.vault().IsErased(st->applicant);
+        const StageInfo stage = StageOf(*st, *gov, erased);
         // A scheduled survey is recorded by its team: it is on the
         // worklist of those on it (another officer reschedules it with
         // themselves on the team, from the permit), and of those who
-        // reschedule it once no one on it may record it.
+        // reschedule it once no one on it may record it (unless an order
+        // erased the applicant's data: then it waits for its rejection).
         bool team_gone = false;
-        if (!read_only && st->status == PermitStatus::kSurveyScheduled) {
+        if (!read_only && st->status == PermitStatus::kSurveyScheduled && !erased) {
           const bool on_team = std::find(st->survey_team.begin(), st->survey_team.end(),
                                          who.actor.id) != st->survey_team.end();
           team_gone = reschedules && !recorder_left(*st);

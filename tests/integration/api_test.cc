@@ -781,6 +781,18 @@ TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
   EXPECT_EQ(stranded["survey_team_unavailable"], true) << stranded;
   EXPECT_EQ(stranded["next_actions"], json::array({"schedule_survey"})) << stranded;
   EXPECT_TRUE(item("ekbang-ulujami").is_null()) << "it does not schedule surveys";
+  // Enrolled again in another kelurahan (moved), the officer records no
+  // survey of Ulujami: the survey stays with those who reschedule it.
+  ASSERT_EQ(client_
+                .Post("/v1/officers",
+                      {{"id", "ekbang-relief"},
+                       {"name", "Relief"},
+                       {"role", "kelurahan_economy"},
+                       {"kelurahan", "31.74.10.1001"}},
+                      admin)
+                .status,
+            201);
+  EXPECT_EQ(item("ptsp-ulujami")["survey_team_unavailable"], true);
 }
 
 TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {

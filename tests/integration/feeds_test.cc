@@ -527,6 +527,18 @@ TEST_F(FeedsTest, AnOrderThroughAnotherApplicationStopsTheIssuance) {
   EXPECT_EQ(permit["status"], "recommended") << permit.dump();
   EXPECT_EQ(permit["personal_data_erased"], true) << permit.dump();
   EXPECT_TRUE(OfPermit(ReadFeed("bank-dki"), id).empty());
+  // Both wait for their rejection on the head's worklist, whatever their
+  // status (the other is still submitted), and on no one else's.
+  auto listed = [&](const std::string& officer, const std::string& permit) {
+    const json items = client_.Get("/v1/worklist", Token(officer)).json()["items"];
+    for (const json& i : items)
+      if (i["permit_id"] == permit) return i["next_actions"];
+    return json();
+  };
+  for (const std::string& p : {id, other}) {
+    EXPECT_EQ(listed("head", p), json::array({"reject"})) << p;
+    EXPECT_TRUE(listed("ptsp", p).is_null()) << p;
+  }
 }
 
 // Runs last in this suite: it changes the charter in force.
