@@ -788,7 +788,7 @@ TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
                       {{"id", "ekbang-relief"},
                        {"name", "Relief"},
                        {"role", "kelurahan_economy"},
-                       {"kelurahan", "31.74.10.1001"}},
+                       {"kelurahan", kBintaro}},
                       admin)
                 .status,
             201);
