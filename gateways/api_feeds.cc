@@ -40,37 +40,50 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
-void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
-                         Respond respond) {
+// Why `req` may not read `subscriber`'s feed now (an unknown subscriber, no
+// token, another's, or one the charter revoked), or nullopt. Asked again
+// when a waiting request is answered: a token revoked meanwhile reads
+// nothing more.
+std::optional<HttpResponse> ApiGateway::FeedRefusal(const HttpRequest& req,
+                                                    const std::string& subscriber) {
+  std::optional<HttpResponse> refusal;
+  const Respond respond = [&](HttpResponse r) { refusal = std::move(r); };
   const auto generation = SubscriberGeneration(req, subscriber, respond);
-  if (!generation) return;
+  if (!generation) return refusal;
   auto auth = req.find(http::field::authorization);
   const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
   if (!given)
-    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
-                                 "a feed needs 'Authorization: Bearer <token>' with the token of "
-                                 "subscriber \"" +
-                                     subscriber + "\" (the administrator hands it out)"));
+    return ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                         "a feed needs 'Authorization: Bearer <token>' with the token of "
+                         "subscriber \"" +
+                             subscriber + "\" (the administrator hands it out)");
   if (!ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, *generation)) &&
       !ConstantTimeEqual(*given, ledger_.admin_token())) {
-    // A token the charter revoked (of one of the last generations before
-    // the one in force) is told apart from one that never opened the feed.
-    for (uint32_t g = *generation; g > 0 && *generation - g < 16; --g)
+    // A token the charter revoked (of one of the last 256 generations
+    // before the one in force) is told apart from one that never opened
+    // the feed.
+    for (uint32_t g = *generation; g > 0 && *generation - g < 256; --g)
       if (ConstantTimeEqual(*given, ledger_.SubscriberToken(subscriber, g - 1)))
-        return respond(ErrorResponse(
+        return ErrorResponse(
             req, http::status::unauthorized, "unauthenticated",
             "this token of subscriber \"" + subscriber +
                 "\" was revoked: the charter in force opens the feed with the token of "
                 "generation " +
                 std::to_string(*generation) +
                 " only; ask the administrator for the new token (GET /v1/feeds/" + subscriber +
-                "/token)"));
-    return respond(ErrorResponse(
+                "/token)");
+    return ErrorResponse(
         req, http::status::unauthorized, "unauthenticated",
         "the bearer token sent is not the token of subscriber \"" + subscriber +
             "\": each feed opens with its own subscriber's token; check which token is "
-            "configured for this feed, or ask the administrator for it"));
+            "configured for this feed, or ask the administrator for it");
   }
+  return std::nullopt;
+}
+
+void ApiGateway::GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
+                         Respond respond) {
+  if (auto refused = FeedRefusal(req, subscriber)) return respond(std::move(*refused));
   // Resume position: the Last-Event-ID header (what EventSource sends on a
   // reconnection, beside the URL it was opened with), else ?after=; 0
   // starts at the beginning. A malformed ?after= is refused either way, and
@@ -173,6 +186,10 @@ void ApiGateway::WatchFeeds() {
     lock.unlock();
     std::vector<FeedWaiter> again;  // the next message waits for its key
     for (auto& w : ready) {
+      if (auto refused = FeedRefusal(*w.req, w.subscriber)) {
+        w.respond(std::move(*refused));
+        continue;
+      }
       size_t messages = 0;
       HttpResponse page = FeedPage(*w.req, w.subscriber, w.after, w.limit, &messages);
       if (messages == 0 && now < w.deadline)
@@ -192,7 +209,9 @@ void ApiGateway::AnswerWaitingFeeds() {
     waiting.swap(feed_waiters_);
   }
   for (auto& w : waiting) {
-    HttpResponse page = FeedPage(*w.req, w.subscriber, w.after, w.limit);
+    auto refused = FeedRefusal(*w.req, w.subscriber);
+    HttpResponse page =
+        refused ? std::move(*refused) : FeedPage(*w.req, w.subscriber, w.after, w.limit);
     page.keep_alive(false);
     w.respond(std::move(page));
   }

@@ -84,6 +84,9 @@ class ApiGateway {
   // ?wait=S and nothing new, the answer waits up to S seconds for a message.
   void GetFeed(const HttpRequest& req, const std::string& subscriber, const Query& query,
                Respond respond);
+  // Why `req` may not read `subscriber`'s feed (the error response), or
+  // nullopt.
+  std::optional<HttpResponse> FeedRefusal(const HttpRequest& req, const std::string& subscriber);
   // The token generation of `subscriber` in the charter in force, or
   // nullopt after answering 404 unknown_subscriber.
   std::optional<uint32_t> SubscriberGeneration(const HttpRequest& req,

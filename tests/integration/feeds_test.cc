@@ -815,11 +815,30 @@ TEST_F(FeedsTest, ZzARefusedAmendmentIsDecidedAfreshOnceItsCauseIsGone) {
 TEST_F(FeedsTest, ZzARevokedSubscriberTokenNoLongerOpensTheFeed) {
   const std::string admin = ledger_->admin_token();
   const std::string old_token = Token("bank-dki");
+  // A request of the old token waiting for the next message when the token
+  // is revoked reads nothing more.
+  auto [id, code, nik] = Issued("revoked-token");
+  const auto feed = ReadFeed("bank-dki");
+  const uint64_t last = feed.empty() ? 0 : feed.back().first;
+  const uint64_t others = Unanswered(client_);
+  HttpResult waited;
+  std::thread waiter([&] {
+    HttpClient c(ledger_->port());
+    waited = c.Request("GET", "/v1/feeds/bank-dki?wait=60", "", old_token,
+                       {{"Last-Event-ID", std::to_string(last)}});
+  });
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       Unanswered(client_) <= others && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   json charter = client_.Get("/v1/charter").json();
   charter["charter_version"] = charter["charter_version"].get<int>() + 1;
   charter["data_sharing"]["bank-dki"]["token_generation"] = 1;
   auto r = client_.Request("PUT", "/v1/charter", charter.dump(), admin);
   ASSERT_EQ(r.status, 200) << r.body;
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  waiter.join();
+  EXPECT_EQ(waited.status, 401) << waited.body;
+  EXPECT_EQ(waited.body.find(nik), std::string::npos) << waited.body;
 
   auto refused = client_.Get("/v1/feeds/bank-dki", old_token);
   EXPECT_EQ(refused.status, 401) << refused.body;
