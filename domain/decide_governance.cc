@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include "domain/decider_util.h"
@@ -86,21 +87,48 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
   // checked: a rule it once had is not escaped by amending in steps (its
   // consent switched off before its personal fields come back, or the
   // subscriber dropped and listed again).
+  auto personal = [](const std::string& f) { return f.starts_with("applicant."); };
   for (const auto& after : parsed->data_sharing) {
     bool consented = false;
     uint32_t highest = 0;
+    std::set<std::string> asked;         // the applicant fields consents were asked for
+    std::set<std::string> stakeholders;  // it belonged to, under consent
     for (const auto& [at, adopted] : gov.adopted)
       if (const SubscriberPolicy* before = adopted->FindSubscriber(after.id)) {
         consented = consented || before->consent_required;
         highest = std::max(highest, before->token_generation);
+        if (before->consent_required) {
+          stakeholders.insert(before->stakeholder);
+          for (const auto& f : before->fields)
+            if (personal(f)) asked.insert(f);
+        }
       }
+    // A consent was given to one party for the fields it named: it neither
+    // passes to another stakeholder nor widens to more of the applicant's
+    // data (those applicants would be asked anew, under a new id).
+    if (consented && after.consent_required) {
+      if (!stakeholders.count(after.stakeholder))
+        return Refuse("invalid_charter",
+                      "data_sharing." + after.id + ": the applicants' consents were given to " +
+                          *stakeholders.begin() + ", not to " + after.stakeholder +
+                          "; keep its stakeholder, or give " + after.stakeholder +
+                          " a subscriber id of its own for applicants to consent to");
+      std::string wider;
+      for (const auto& f : after.fields)
+        if (personal(f) && !asked.count(f)) wider += (wider.empty() ? "" : ", ") + f;
+      if (!wider.empty())
+        return Refuse("invalid_charter",
+                      "data_sharing." + after.id + " adds " + wider +
+                          ", which the applicants who consented were not asked for; give the "
+                          "wider policy a subscriber id of its own, for applicants to consent "
+                          "to anew");
+    }
     // A subscriber that was to receive applicants' personal data under
     // their consents keeps asking for them: without, it would receive the
     // data of every applicant, those who withdrew their consent (or never
     // gave it) included.
     if (consented && !after.consent_required &&
-        std::any_of(after.fields.begin(), after.fields.end(),
-                    [](const std::string& f) { return f.starts_with("applicant."); }))
+        std::any_of(after.fields.begin(), after.fields.end(), personal))
       return Refuse("invalid_charter",
                     "data_sharing." + after.id +
                         ": an earlier charter shared applicants' personal data with it only "

@@ -550,6 +550,22 @@ TEST(Governance, ASubscribersPolicyIsCheckedAgainstEveryEarlierCharter) {
   auto doc = nlohmann::json::parse(CharterV(1));
   GovernanceState gov;
   ASSERT_FALSE(AdoptAt(gov, doc, 2));
+  {
+    // A consent given to the bank for its fields neither passes to another
+    // stakeholder nor widens to more of the applicant's data.
+    auto moved = doc;
+    moved["charter_version"] = 2;
+    moved["data_sharing"]["bank-dki"]["stakeholder"] = "kemenkop_ukm";
+    auto r = AdoptAt(gov, moved, 3);
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->message.find("consents were given to bank_dki"), std::string::npos) << r->message;
+    auto wider = doc;
+    wider["charter_version"] = 2;
+    wider["data_sharing"]["bank-dki"]["fields"].push_back("applicant.address");
+    r = AdoptAt(gov, wider, 3);
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->message.find("adds applicant.address"), std::string::npos) << r->message;
+  }
   auto& bank = doc["data_sharing"]["bank-dki"];
   const auto fields = bank["fields"];
   // Consent off with the applicant's fields gone: nothing personal shared.
