@@ -29,16 +29,20 @@ std::optional<std::string> PersonalId(std::string_view id) {
   size_t run = 0;
   for (unsigned char c : id)
     if ((run = std::isdigit(c) ? run + 1 : 0) >= 10) return "a number of ten digits or more";
-  for (size_t i = 0; i + 1 < id.size(); ++i) {
-    if (id[i] != '0' || id[i + 1] != '8' ||
-        (i > 0 && std::isdigit(static_cast<unsigned char>(id[i - 1]))))
-      continue;
-    size_t digits = 0;
-    for (size_t j = i; j < id.size() && (std::isdigit(static_cast<unsigned char>(id[j])) ||
-                                         id[j] == '-' || id[j] == '.' || id[j] == '_');
-         ++j)
-      digits += std::isdigit(static_cast<unsigned char>(id[j])) ? 1 : 0;
-    if (digits >= 10) return "a phone number";
+  // Digits joined by '-', '.' or '_': a NIK or KK (13 digits or more; a
+  // kelurahan code has 10), or a mobile number (08... or 628..., ten or
+  // more).
+  auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(id[k])) != 0; };
+  auto joint = [&](size_t k) { return id[k] == '-' || id[k] == '.' || id[k] == '_'; };
+  for (size_t i = 0; i < id.size(); ++i) {
+    // Only where a run starts (not after a digit, nor after a joint after one).
+    if (!digit(i) || (i > 0 && digit(i - 1)) || (i > 1 && joint(i - 1) && digit(i - 2))) continue;
+    std::string digits;
+    for (size_t k = i; k < id.size() && (digit(k) || joint(k)); ++k)
+      if (digit(k)) digits += id[k];
+    if (digits.size() >= 13) return "a number of ten digits or more";
+    if (digits.size() >= 10 && (digits.starts_with("08") || digits.starts_with("628")))
+      return "a phone number";
   }
   return std::nullopt;
 }

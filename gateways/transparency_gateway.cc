@@ -480,12 +480,15 @@ std::string DropBlanks(std::string_view as_typed) {
     size_t blank = 0;  // the bytes of a blank at i
     if (b0 == ' ' || b0 == '\t' || b0 == '\r' || b0 == '\n')
       blank = 1;
-    else if (b0 == 0xC2 && b1 == 0xA0)  // U+00A0 no-break space
+    else if (b0 == 0xC2 && (b1 == 0xA0 || b1 == 0xAD))  // U+00A0 no-break space, soft hyphen
       blank = 2;
-    else if ((b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x80 && b2 <= 0x8D) || b2 == 0xAF)) ||
-             (b0 == 0xE2 && b1 == 0x81 && (b2 == 0x9F || b2 == 0xA0)) ||
+    else if ((b0 == 0xE2 && b1 == 0x80 &&
+              ((b2 >= 0x80 && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAF))) ||
+             (b0 == 0xE2 && b1 == 0x81 &&
+              (b2 == 0x9F || b2 == 0xA0 || (b2 >= 0xA6 && b2 <= 0xA9))) ||
              (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) || (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF))
-      blank = 3;  // U+2000..200D, U+202F, U+205F, U+2060, U+3000, U+FEFF
+      blank = 3;  // U+2000..200F (spaces, zero-width, LRM, RLM), U+202A..202F (embeddings,
+                  // narrow no-break space), U+205F, U+2060, U+2066..2069, U+3000, U+FEFF
     if (blank) {
       i += blank - 1;
       continue;

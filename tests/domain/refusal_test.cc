@@ -782,7 +782,8 @@ TEST(Governance, EnrollOfficer) {
                  "missing_field");
   // The id is published for good: no e-mail address, NIK or phone number.
   for (const char* id : {"rina.kusuma@jakarta.go.id", "3174012345678901", "ptsp-081234567890",
-                         "hp-0812-3456-7890", "0812.3456.7890"}) {
+                         "hp-0812-3456-7890", "0812.3456.7890", "ptsp-3174.0123.4567.8901",
+                         "nik_3174_0123_4567_8901", "hp-62-812-3456-7890"}) {
     SCOPED_TRACE(id);
     EXPECT_REFUSED(Gov(gov, Admin(), EnrollOfficer{id, "Budi", "lurah", kKel, "t1"}),
                    "personal_data_in_text");

@@ -180,12 +180,12 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
       verify);
   // From a PDF or a web page: no-break spaces around the slashes, a
   // zero-width space at its end.
-  EXPECT_EQ(
-      client_
-          .Get("/v1/public/verify/" +
-               std::regex_replace(encoded, std::regex("%2F"), "%C2%A0%2F%C2%A0") + "%E2%80%8B")
-          .json(),
-      verify);
+  EXPECT_EQ(client_
+                .Get("/v1/public/verify/" +
+                     std::regex_replace(encoded, std::regex("%2F"), "%C2%A0%2F%C2%AD") +
+                     "%E2%80%8B%E2%80%8E")
+                .json(),
+            verify);
   EXPECT_EQ(
       client_.Get("/v1/public/verify/" + verify["verification"]["code"].get<std::string>()).json(),
       verify);
