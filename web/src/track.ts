@@ -103,7 +103,12 @@ function actions(d: Tracking): HTMLElement {
   // Once the data is erased there is nothing to consent to, but a consent
   // still held is shown, to be withdrawn (the subscriber is told to stop
   // using what it received).
-  const shown = erased ? asking.filter(([id]) => d.consents.includes(id)) : asking;
+  // A consent held for a subscriber the charter no longer lists is shown
+  // too, to be withdrawn.
+  const unlisted = d.consents
+    .filter((id) => !asking.some(([a]) => a === id))
+    .map((id): (typeof asking)[number] => [id, { stakeholder: id, consent_required: true, fields: [] }]);
+  const shown = [...(erased ? asking.filter(([id]) => d.consents.includes(id)) : asking), ...unlisted];
   if (shown.length) {
     parts.push(
       h('h4', {}, t('track.consent')),
