@@ -66,6 +66,10 @@ class Auditor {
   AuditReport report_;
   std::vector<Pending> pending_;  // sorted by size
   std::vector<Pending> matched_;  // checkpoints whose root matched the log
+  // The checkpoints whose root did not: the index of their problem in the
+  // report (if it holds it) and their size, to name a fork with a larger
+  // checkpoint that matched, once all are known.
+  std::vector<std::pair<size_t, uint64_t>> root_mismatches_;
   GovernanceState gov_;
   // Each permit's state folded with the domain's EvolvePermit (its sealed
   // personal data and published texts dropped: the decider reads neither).

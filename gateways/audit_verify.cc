@@ -393,6 +393,7 @@ Status Auditor::Run() {
                      ", of the same size and signed with the same key, matches the log: the "
                      "ledger signed two histories (a fork); keep both notes as evidence";
           }
+          if (fork.empty()) root_mismatches_.emplace_back(report_.problems.size(), p.size);
           Problem("checkpoint_root", p.label,
                   "its root differs from the log's recomputed tree at that size: the log's leaves "
                   "in [" +
@@ -421,6 +422,19 @@ Status Auditor::Run() {
             "the view store holds leaves beyond the log's " + std::to_string(tree.size()) +
                 " (records lost from the log, or a copy of the data directory taken while the "
                 "ledger ran, its views copied after its log: copy it with the ledger stopped)");
+  // A larger checkpoint that matched the log extends the log's tree, not
+  // the one this checkpoint signed: two histories were signed.
+  for (const auto& [index, size] : root_mismatches_) {
+    if (index >= report_.problems.size()) continue;
+    for (const Pending& m : matched_)
+      if (m.size > size) {
+        report_.problems[index].message +=
+            "; " + m.label +
+            ", a larger checkpoint signed with the same key, matches the log: the ledger signed "
+            "two histories (a fork); keep both notes as evidence";
+        break;
+      }
+  }
   CheckConsistency();
   SummariseFollowOns();
   report_.checkpoints_verified = matched_.size();
