@@ -14,9 +14,11 @@ namespace {
 
 // What in an officer id reads as personal data (nullopt: nothing): an
 // e-mail address (an '@' before a domain whose last label is letters), a
-// run of ten digits or more (a NIK, a KK or a phone number), or a mobile
-// number written with separators (08..., ten digits or more). A kelurahan
-// code after an '@' (ptsp@31.74.10.1002) is none of these.
+// run of ten digits or more, thirteen or more joined by '-', '.' or '_' (a
+// NIK or KK in groups), or a mobile number so joined (08... or 628...).
+// Not HoldsEmailAddress and HoldsIdentityNumber, the texts' checks: ids name
+// their kelurahan by its code (ptsp@31.74.10.1002, ten dotted digits after
+// an '@'), which those read as an address and a number.
 std::optional<std::string> PersonalId(std::string_view id) {
   if (const auto at = id.find('@'); at != std::string_view::npos) {
     const std::string_view domain = id.substr(at + 1);
@@ -254,13 +256,9 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
                       "by post, such as ptsp-ulujami-2");
   // The ids that actors other than officers act under: an officer enrolled
   // as one would share their audit trail and their commands' repeats.
-  auto lower = [](std::string id) {
-    std::transform(id.begin(), id.end(), id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return id;
-  };
-  const std::string id = lower(a.officer_id);
-  if (id == "admin" || id == "applicant" || id.find_first_not_of('.') == std::string::npos)
+  const std::string& id = a.officer_id;
+  if (EqualsIgnoringCase(id, "admin") || EqualsIgnoringCase(id, "applicant") ||
+      id.find_first_not_of('.') == std::string::npos)
     return Refuse("invalid_officer_id",
                   "\"" + a.officer_id +
                       "\" cannot be an officer id (the administrator and applicants act under "
@@ -271,12 +269,11 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
   }
   // Ids that differ in letter case only would read as one officer in the
   // audit trails and the public log.
-  for (const auto& [other, officer] : gov.officers)
-    if (lower(other) == id)
-      return Refuse("officer_exists", "officer \"" + other + "\" is already enrolled, and \"" +
-                                          a.officer_id +
-                                          "\" differs from it in letter case only; choose "
-                                          "another id");
+  if (const std::string* other = EnrolledIdIgnoringCase(gov, id))
+    return Refuse("officer_exists", "officer \"" + *other + "\" is already enrolled, and \"" +
+                                        a.officer_id +
+                                        "\" differs from it in letter case only; choose "
+                                        "another id");
   if (a.token_hash.empty()) return Refuse("missing_field", "token_hash is empty");
   if (gov.officer_by_token.count(a.token_hash)) {
     return Refuse("token_in_use", "that token already belongs to officer \"" +

@@ -143,17 +143,11 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
       if (c.gov.retired.count(id))
         return Refuse("unknown_officer", "survey team member \"" + id +
                                              "\" is retired; name an enrolled officer instead");
-      // Ids differ in more than letter case (enrolment refuses the rest).
-      auto lower = [](std::string s) {
-        for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return s;
-      };
-      for (const auto& [enrolled, _] : c.gov.officers)
-        if (lower(enrolled) == lower(id))
-          return Refuse("unknown_officer", "survey team member \"" + id +
-                                               "\" is not an enrolled officer id; did you mean \"" +
-                                               enrolled +
-                                               "\"? (ids are written in their letter case)");
+      if (const std::string* enrolled = EnrolledIdIgnoringCase(c.gov, id))
+        return Refuse("unknown_officer", "survey team member \"" + id +
+                                             "\" is not an enrolled officer id; did you mean \"" +
+                                             *enrolled +
+                                             "\"? (ids are written in their letter case)");
       return Refuse("unknown_officer", "survey team member \"" + id +
                                            "\" is not an enrolled officer; check the id, or have "
                                            "the administrator enrol them first");

@@ -346,6 +346,19 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
   return false;
 }
 
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const std::string* EnrolledIdIgnoringCase(const GovernanceState& gov, std::string_view id) {
+  for (const auto& [enrolled, officer] : gov.officers)
+    if (EqualsIgnoringCase(enrolled, id)) return &enrolled;
+  return nullptr;
+}
+
 bool HoldsEmailAddress(std::string_view text) {
   // Read as seen: zero-width characters left out, fullwidth forms folded
   // ("sari\u00AD@example.com", "sari\uFF20example.com"); any other

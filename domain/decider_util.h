@@ -53,6 +53,12 @@ bool ActionAllowedFrom(PermitStatus status, std::string_view action);
 
 // Field validation of an application against the charter (unknown_kelurahan,
 // invalid_nik, ..., ineligible_*). nullopt when valid.
+// Whether `a` and `b` are the same but for ASCII letter case.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+// The id of an enrolled officer that reads as `id` but for letter case
+// (ids that differ so would read as one officer), or nullptr.
+const std::string* EnrolledIdIgnoringCase(const GovernanceState& gov, std::string_view id);
+
 // A refusal (duplicate_entry) when the list `field` names an entry twice:
 // a clerk's slip (a document ticked twice, an officer picked twice) that
 // would otherwise be written into the history.
