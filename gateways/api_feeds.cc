@@ -17,23 +17,23 @@ using json = nlohmann::json;
 
 }  // namespace
 
-std::optional<uint32_t> ApiGateway::SubscriberGeneration(const HttpRequest& req,
-                                                         const std::string& subscriber,
-                                                         const Respond& respond) {
+std::optional<uint32_t> ApiGateway::TokenGeneration(const std::string& subscriber) const {
   auto c = ledger_.governance()->charter;
-  if (const SubscriberPolicy* p = c ? c->FindSubscriber(subscriber) : nullptr)
-    return p->token_generation;
-  respond(ErrorResponse(
+  const SubscriberPolicy* p = c ? c->FindSubscriber(subscriber) : nullptr;
+  return p ? std::optional<uint32_t>(p->token_generation) : std::nullopt;
+}
+
+HttpResponse ApiGateway::UnknownSubscriber(const HttpRequest& req, const std::string& subscriber) {
+  return ErrorResponse(
       req, http::status::not_found, "unknown_subscriber",
-      "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force"));
-  return std::nullopt;
+      "\"" + subscriber + "\" is not a subscriber of the data-sharing policy in force");
 }
 
 void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
                               const std::string& subscriber, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "a subscriber token", respond)) return;
-  const auto generation = SubscriberGeneration(req, subscriber, respond);
-  if (!generation) return;
+  const auto generation = TokenGeneration(subscriber);
+  if (!generation) return respond(UnknownSubscriber(req, subscriber));
   json j = {{"subscriber", subscriber},
             {"token", ledger_.SubscriberToken(subscriber, *generation)},
             {"token_generation", *generation}};
@@ -46,10 +46,8 @@ void ApiGateway::GetFeedToken(const HttpRequest& req, const Principal& who,
 // nothing more.
 std::optional<HttpResponse> ApiGateway::FeedRefusal(const HttpRequest& req,
                                                     const std::string& subscriber) {
-  std::optional<HttpResponse> refusal;
-  const Respond respond = [&](HttpResponse r) { refusal = std::move(r); };
-  const auto generation = SubscriberGeneration(req, subscriber, respond);
-  if (!generation) return refusal;
+  const auto generation = TokenGeneration(subscriber);
+  if (!generation) return UnknownSubscriber(req, subscriber);
   auto auth = req.find(http::field::authorization);
   const auto given = auth == req.end() ? std::nullopt : BearerToken(SV(auth->value()));
   if (!given)

@@ -87,11 +87,10 @@ class ApiGateway {
   // Why `req` may not read `subscriber`'s feed (the error response), or
   // nullopt.
   std::optional<HttpResponse> FeedRefusal(const HttpRequest& req, const std::string& subscriber);
-  // The token generation of `subscriber` in the charter in force, or
-  // nullopt after answering 404 unknown_subscriber.
-  std::optional<uint32_t> SubscriberGeneration(const HttpRequest& req,
-                                               const std::string& subscriber,
-                                               const Respond& respond);
+  // The token generation of `subscriber` in the charter in force (nullopt:
+  // the policy in force names no such subscriber), and the 404 that says so.
+  std::optional<uint32_t> TokenGeneration(const std::string& subscriber) const;
+  static HttpResponse UnknownSubscriber(const HttpRequest& req, const std::string& subscriber);
   // One page of a feed; `messages`, when given, receives how many it holds
   // (none while the next message waits for its key).
   HttpResponse FeedPage(const HttpRequest& req, const std::string& subscriber, uint64_t after,

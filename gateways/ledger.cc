@@ -489,12 +489,6 @@ std::string Ledger::Mac(std::string_view message) const {
   return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
-std::string Ledger::SubscriberToken(const std::string& subscriber) const {
-  const auto charter = governance()->charter;
-  const SubscriberPolicy* policy = charter ? charter->FindSubscriber(subscriber) : nullptr;
-  return SubscriberToken(subscriber, policy ? policy->token_generation : 0);
-}
-
 std::string Ledger::SubscriberToken(const std::string& subscriber, uint32_t generation) const {
   // A permit id never holds a NUL, so no tracking code is a subscriber token.
   // Generation 0 is the token of before generations were counted.

@@ -184,10 +184,8 @@ class Ledger {
   // answer was lost) gets the same token again, and nothing else does.
   std::string OfficerToken(const std::string& command_id, std::string_view request) const;
   // The bearer token of a feed subscriber (docs/feeds.md): an HMAC of its id
+  // and token `generation` (the charter's data_sharing.<id>.token_generation)
   // under the server secret, handed to the subscriber by the administrator.
-  // The token that opens `subscriber`'s feed: of the token generation the
-  // charter in force gives it, or of `generation`.
-  std::string SubscriberToken(const std::string& subscriber) const;
   std::string SubscriberToken(const std::string& subscriber, uint32_t generation) const;
 
   // Submits a command; `done` is called once it is decided and durable.

@@ -742,7 +742,7 @@ TEST(KafkaLedger, AFeedMessageWaitsForItsKeyOnAnotherInstance) {
   ApiGateway api(**b);
   auto read = [&] {
     HttpRequest req{http::verb::get, "/v1/feeds/bank-dki?after=0", 11};
-    req.set(http::field::authorization, "Bearer " + (*b)->SubscriberToken("bank-dki"));
+    req.set(http::field::authorization, "Bearer " + (*b)->SubscriberToken("bank-dki", 0));
     std::optional<HttpResponse> res;
     api.Handle(std::move(req), [&](HttpResponse r) { res = std::move(r); });
     EXPECT_TRUE(res && res->result_int() == 200u);
