@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -79,6 +80,11 @@ struct AuditReport {
   // The checkpoint log's last record cut short: a crash's trace, which the
   // server cuts off at its next start (a note, not a problem).
   std::optional<std::string> torn_checkpoint;
+  // The view store's tree holds fewer leaves than the log (its views stop
+  // before the log's end: a crash, or views/ cut short or damaged): its
+  // consistency proofs are checked up to its size (a note, not a problem:
+  // the ledger re-applies the rest from the log when it starts).
+  std::optional<uint64_t> view_leaves_behind;
   bool ok() const { return problem_count == 0; }
   // Whether any signature vouches for the log: without one, a log rewritten
   // together with its checkpoint file would pass every other check.
@@ -125,6 +131,12 @@ void PrintReplayDifferences(const ReplayResult& r, std::ostream& out);
 // `ledger` names the data directory (and, for a ledger on Kafka, the
 // cluster); its views are compared with a fresh replay into `output`.
 Result<ReplayResult> ReplayViews(LedgerOptions ledger, std::string output);
+
+// Calls `fn` with each record of `log` from `from` on (the next offset per
+// partition: the views' checkpoints, which a ledger stopped normally leaves
+// at the log's end); returns how many there were.
+Result<uint64_t> ForEachRecordPast(EventLog& log, const std::vector<uint64_t>& from,
+                                   const std::function<Status(const LogRecord&)>& fn);
 
 // One CSV cell: quoted when it holds a comma, quote or line break; one a
 // spreadsheet would take for a formula (starting with = + - @, a tab or a

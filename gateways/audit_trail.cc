@@ -1,6 +1,7 @@
 // `permitledger audit trail` (ExportTrail): a permit's history with each
 // event's leaf index and leaf hash, as CSV or JSON lines.
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "events/envelope.h"
@@ -61,6 +62,30 @@ Status ExportTrail(const std::string& data_dir, const std::string& typed_id,
   auto history = (*ledger)->queries().History(permit_id);
   if (history.empty() && Capitals(typed_id) != typed_id)
     history = (*ledger)->queries().History(permit_id = Capitals(typed_id));
+  // The views may stop before the log's end (the ledger crashed, or views/
+  // was cut short or damaged): a trail read from them would miss the
+  // permit's events past their checkpoint, so the log there is searched.
+  std::optional<std::string> missed;
+  auto past = ForEachRecordPast(
+      (*ledger)->log(), (*ledger)->engine().checkpoints(), [&](const LogRecord& r) {
+        if (missed) return Status::Ok();
+        auto e = Decode(r.value);
+        if (!e.ok()) return e.status();
+        if (e->stream.str() == typed_id || e->stream.str() == Capitals(typed_id))
+          missed = e->event_id;
+        return Status::Ok();
+      });
+  if (!past.ok()) return past.status();
+  if (missed)
+    return Status(
+        "views_behind",
+        "the view store stops " + std::to_string(*past) + (*past == 1 ? " event" : " events") +
+            " before the log's end, and event " + *missed +
+            " is among them: a trail read from the views would miss it, so none is exported. A "
+            "ledger stopped normally leaves none behind: it crashed, or its views/ were cut "
+            "short or damaged. Start the ledger on a copy of this data directory (`permitledger "
+            "serve --data COPY`), stop it once it answers (its views have caught up with the "
+            "log) and export from the copy");
   if (history.empty()) return Status("not_found", "there is no permit " + typed_id);
   RocksSnapshotReader reader((*ledger)->engine().db());
   EventLog& log = (*ledger)->log();

@@ -463,7 +463,8 @@ int main(int argc, char** argv) {
   }
   if (*audit_trail) {
     Status s = ExportTrail(data, trail_permit, trail_format, std::cout);
-    if (s.code() == "views_differ") {  // a finding, as audit verify's: exit 2
+    // A finding, as audit verify's: exit 2.
+    if (s.code() == "views_differ" || s.code() == "views_behind") {
       Fail(s);
       return 2;
     }

@@ -651,8 +651,9 @@ TEST_F(AuditTamperTest, PristineLogPasses) {
 
 // The offline tools read the views as the ledger left them: a replay
 // compares up to their checkpoint and tells of the events past it without
-// applying them; a trail is the log's, and a view store whose copy of an
-// event differs from the log exports none.
+// applying them; a trail is the log's: none is exported while the permit
+// has events past the views, nor when the view store's copy of an event
+// differs from the log.
 TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
   fs::path copy = Copy("offline");
   StreamId stream;
@@ -681,6 +682,13 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
   EXPECT_EQ(digest(), before) << "the replay changed the views it compares with";
 
   std::ostringstream trail;
+  Status behind = ExportTrail(copy.string(), stream.str(), "jsonl", trail);
+  EXPECT_EQ(behind.code(), "views_behind") << behind.ToString();
+  EXPECT_NE(behind.message().find(stream.str() + "/" + std::to_string(seq) + " is among them"),
+            std::string::npos)
+      << behind.message();
+  EXPECT_TRUE(trail.str().empty()) << trail.str();
+  RawLog(copy).Delete(events_);
   ASSERT_TRUE(ExportTrail(copy.string(), stream.str(), "jsonl", trail).ok());
   std::istringstream lines(trail.str());
   size_t n = 0;
@@ -719,7 +727,6 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
   // No views: a replay rebuilds them all (the log as it was), compares
   // nothing, and makes none.
   fs::remove_all(copy / "views");
-  RawLog(copy).Delete(events_);
   r = ReplayViews(LedgerOptions::At(copy.string()), (copy / "views.replay").string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->no_live_views);
@@ -727,6 +734,54 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
   EXPECT_EQ(r->events, events_);
   EXPECT_FALSE(fs::exists(copy / "views"));
   EXPECT_EQ(ExportTrail(copy.string(), stream.str(), "jsonl", forged).code(), "views_unavailable");
+  fs::remove_all(copy);
+}
+
+// Views cut short (a crash, or views/ damaged: RocksDB recovers them to an
+// earlier point) are behind the log: audit verify checks the view store's
+// proofs as far as its tree reaches and says why it stops there; a trail
+// that would miss events is refused, one that misses none is exported.
+TEST_F(AuditTamperTest, ViewsBehindTheLogAreNamedAndTheirTrailsRefused) {
+  fs::path copy = Copy("behind");
+  fs::remove_all(copy / "views");
+  const uint64_t half = events_ / 2;
+  StreamId early, late;  // a permit wholly before `half`, one with events past it
+  {
+    RawLog log(copy);
+    std::map<StreamId, uint64_t> last;
+    for (uint64_t off = 0; off < events_; ++off) {
+      Envelope e = RawLog::EventOf(log.Get(off));
+      if (e.stream != kGovernanceStream) last[e.stream] = off;
+    }
+    for (const auto& [stream, off] : last) (off < half ? early : late) = stream;
+  }
+  ASSERT_FALSE(early.str().empty());
+  ASSERT_FALSE(late.str().empty());
+  {
+    auto log = EmbeddedLog::Open({(copy / "log").string(), 1, false});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto engine = ProjectionEngine::Open(**log, AllProjections(), {(copy / "views").string()});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    const std::vector<uint64_t> until{half};
+    ASSERT_TRUE((*engine)->CatchUp(&until).ok());
+  }
+  auto r = Audit(copy);
+  EXPECT_TRUE(r.ok()) << Dump(r);
+  EXPECT_EQ(r.events, events_);
+  ASSERT_TRUE(r.view_leaves_behind.has_value()) << Dump(r);
+  EXPECT_EQ(*r.view_leaves_behind, half);
+  EXPECT_NE(Dump(r).find("the view store holds " + std::to_string(half) + " of the log's"),
+            std::string::npos)
+      << Dump(r);
+  std::ostringstream trail;
+  Status s = ExportTrail(copy.string(), late.str(), "csv", trail);
+  EXPECT_EQ(s.code(), "views_behind") << s.ToString();
+  EXPECT_TRUE(trail.str().empty()) << trail.str();
+  s = ExportTrail(copy.string(), early.str(), "csv", trail);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_NE(trail.str().find(early.str() + "/1"), std::string::npos) << trail.str();
+  // The pristine store is not behind.
+  EXPECT_FALSE(Audit(dir_).view_leaves_behind.has_value());
   fs::remove_all(copy);
 }
 
