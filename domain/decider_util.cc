@@ -56,7 +56,86 @@ bool Invisible(uint32_t cp) {
   return false;
 }
 
+// White space, of any width (Unicode's White_Space property).
+bool WhiteSpace(uint32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
+}
+
+// A mark that shows on the character before it: combining marks,
+// variation selectors, the joiners that shape some scripts and emoji.
+bool Attaching(uint32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200C ||
+         cp == 0x200D || (cp >= 0x180B && cp <= 0x180D);
+}
+
+// Shows as a blank though not white space: the Hangul fillers, the blank
+// Braille pattern.
+bool Filler(uint32_t cp) {
+  return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800;
+}
+
+// Shows nothing, takes no room and attaches to nothing: a zero-width space,
+// a directional or tag character, the soft hyphen.
+bool Unseen(uint32_t cp) {
+  return Invisible(cp) && !WhiteSpace(cp) && !Filler(cp) && !Attaching(cp);
+}
+
+void AppendCodePoint(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 }  // namespace
+
+std::string TidyText(std::string_view s, bool collapse) {
+  const std::vector<uint32_t> cps = CodePoints(s);
+  size_t begin = 0, end = cps.size();
+  // The ends lose what shows nothing, and a mark with nothing before it.
+  while (begin < end && Invisible(cps[begin])) ++begin;
+  while (end > begin && (WhiteSpace(cps[end - 1]) || Filler(cps[end - 1]) || Unseen(cps[end - 1])))
+    --end;
+  std::string out;
+  if (!collapse) {
+    for (size_t i = begin; i < end; ++i) AppendCodePoint(out, cps[i]);
+    return out;
+  }
+  bool space = false;    // white space since the last character kept
+  bool visible = false;  // the last character kept shows, or is a mark on one
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t cp = cps[i];
+    const bool joiner = cp == 0x200C || cp == 0x200D;
+    if (WhiteSpace(cp) || Filler(cp)) {
+      space = true;
+      visible = false;
+    } else if (Unseen(cp) || (Attaching(cp) && !visible) ||
+               (joiner && (i + 1 == end || Invisible(cps[i + 1])))) {
+      continue;  // a joiner joins two characters that show
+    } else {
+      if (space) out += ' ';
+      space = false;
+      AppendCodePoint(out, cp);
+      visible = !joiner;
+    }
+  }
+  return out;
+}
 
 bool Blank(std::string_view s) {
   // `s` is well-formed UTF-8 (the JSON parser's, or the log's).
@@ -83,6 +162,12 @@ int DigitValue(uint32_t cp) {
       0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6};
   for (uint32_t zero : kZeros)
     if (cp >= zero && cp < zero + 10) return static_cast<int>(cp - zero);
+  // Circled, parenthesized and dotted digits: one to nine, then zero.
+  static constexpr uint32_t kOnes[] = {0x2460, 0x2474, 0x2488, 0x24F5, 0x2776, 0x2780, 0x278A};
+  for (uint32_t one : kOnes)
+    if (cp >= one && cp < one + 9) return static_cast<int>(cp - one + 1);
+  if (cp >= 0x1F101 && cp <= 0x1F10A) return static_cast<int>(cp - 0x1F101);  // "0," to "9,"
+  if (cp == 0x24EA || cp == 0x24FF || cp == 0x1F100 || cp == 0x1F10B || cp == 0x1F10C) return 0;
   if (cp == 0x2070) return 0;
   if (cp == 0x00B9) return 1;
   if (cp == 0x00B2 || cp == 0x00B3) return static_cast<int>(cp - 0x00B0);
@@ -90,10 +175,9 @@ int DigitValue(uint32_t cp) {
   return -1;
 }
 
-// Zero-width characters: inside a word they hide nothing ("Bu\u200Bdi").
-bool ZeroWidth(uint32_t cp) {
-  return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-}
+// Characters that hide nothing inside a word or number ("Bu\u200Bdi",
+// "0812\u061C3456"): the unseen ones and the marks that attach.
+bool Skipped(uint32_t cp) { return Unseen(cp) || Attaching(cp); }
 
 // The ASCII character a fullwidth form stands for ("\uFF21" is "A", "\uFF20"
 // is "@", the ideographic space a space); any other code point as it is.
@@ -132,7 +216,8 @@ bool NumberSeparator(uint32_t cp) {
       return true;
     default:
       return (cp >= 0x2000 && cp <= 0x200A) ||  // spaces of every width
-             (cp >= 0x2010 && cp <= 0x2015);    // hyphens and dashes
+             (cp >= 0x2010 && cp <= 0x2015) ||  // hyphens and dashes
+             Filler(cp);
   }
 }
 
@@ -174,7 +259,7 @@ bool HoldsIdentityNumber(std::string_view s) {
     return number;
   };
   for (uint32_t cp : cps) {
-    if (ZeroWidth(cp)) continue;  // unseen: "0812\u00AD3456" reads "08123456"
+    if (Skipped(cp)) continue;  // "0812\u00AD3456" reads "08123456"
     cp = FoldWidth(cp);
     if (DigitValue(cp) >= 0) {
       if (!groups.empty() && gap > 0 && gap_weak) {
@@ -216,22 +301,9 @@ bool WordCharacter(uint32_t cp) {
          !(cp >= 0xFF00 && cp <= 0xFF20);
 }
 
+// ASCII letters lower-cased.
 void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(std::tolower(static_cast<int>(cp)));
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  AppendCodePoint(out, cp < 0x80 ? static_cast<uint32_t>(std::tolower(static_cast<int>(cp))) : cp);
 }
 
 // Latin letters U+00C0 to U+017F without their marks, lower-case ('.':
@@ -253,8 +325,7 @@ std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
   for (uint32_t cp : CodePoints(s)) {
     cp = FoldWidth(cp);  // "\uFF33\uFF21\uFF32\uFF29" is "sari"
     // Combining marks (U+0300 to U+036F) are left out too: "e" then U+0301 is "e".
-    if (ZeroWidth(cp) || (cp >= 0x300 && cp <= 0x36F) || (join_apostrophes && Apostrophe(cp)))
-      continue;
+    if (Skipped(cp) || (join_apostrophes && Apostrophe(cp))) continue;
     if (cp >= 0xC0 && cp < 0xC0 + kLatinBase.size() && kLatinBase[cp - 0xC0] != '.') {
       words.back() += kLatinBase[cp - 0xC0];
     } else if (WordCharacter(cp)) {
@@ -365,7 +436,7 @@ bool HoldsEmailAddress(std::string_view text) {
   // character past ASCII stands apart.
   std::string s;
   for (uint32_t cp : CodePoints(text)) {
-    if (ZeroWidth(cp)) continue;
+    if (Skipped(cp)) continue;
     cp = FoldWidth(cp);
     s += cp < 0x80 ? static_cast<char>(cp) : ' ';
   }

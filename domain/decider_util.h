@@ -18,6 +18,14 @@ Decision Missing(const std::string& field, const std::string& why);
 // kind, zero-width and other invisible marks, fillers, combining marks):
 // nothing a clerk could read (a required text).
 bool Blank(std::string_view s);
+// A name as it is shown (`collapse`): white space of any kind and width
+// taken as one space between words and none around them, and the
+// characters that show nothing dropped (zero-width spaces, directional
+// and tag characters, fillers), so that two names that look alike are
+// alike; the marks that attach to a character (accents, variation
+// selectors, joiners) kept after one. A description (`collapse` false)
+// keeps its lines and spaces: only its ends lose what shows nothing.
+std::string TidyText(std::string_view s, bool collapse);
 
 // What a clerk does about a version_conflict: a version the stream has not
 // reached is a wrong number; an older one means someone acted meanwhile.

@@ -1,6 +1,7 @@
 // The administrator's endpoints of the HTTP API: enrolling and retiring
 // officers (POST /v1/officers, POST /v1/officers/{id}/retire) and adopting a
 // charter (PUT /v1/charter).
+#include "domain/decider_util.h"
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
 #include "gateways/api_parse.h"
@@ -19,7 +20,7 @@ void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respo
   // No length limit of the body's own: the domain refuses an id past 64
   // characters as any other invalid one (422 invalid_officer_id).
   e.officer_id = in.String("id", true);
-  e.name = in.Line("name", true, 200);
+  e.name = TidyText(in.Line("name", true, 200), true);
   e.role = in.String("role", true, 64);
   // A role of scope "all" (an auditor, say) works nowhere in particular.
   e.jurisdiction = in.OptionalLine("kelurahan", 64).value_or("");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/decider_util.h"
+
 namespace pl {
 
 std::optional<InputError> CommandIdError(const std::string& id) {
@@ -109,25 +111,6 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
   return out;
 }
 
-namespace {
-
-// A name as it is shown: without the blanks typed around it, and one space
-// between its words (a description keeps its lines, only its ends lose
-// their blanks: `collapse` false).
-std::string Tidy(std::string s, bool collapse) {
-  std::string out;
-  for (char c : s) {
-    if (c == ' ' && (out.empty() || (collapse && out.back() == ' '))) continue;
-    out.push_back(c);
-  }
-  while (!out.empty() &&
-         (out.back() == ' ' || out.back() == '\n' || out.back() == '\t' || out.back() == '\r'))
-    out.pop_back();
-  return out;
-}
-
-}  // namespace
-
 std::optional<ParsedApplication> ParseApplication(const std::string& body, InputError& error) {
   JsonInput in = JsonInput::Parse(body);
   ParsedApplication out;
@@ -136,16 +119,17 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
   s.kelurahan = in.Line("kelurahan", true, 64);
   JsonInput applicant = in.Object("applicant");
   s.personal.nik = applicant.String("nik", true, 32);
-  s.personal.name = Tidy(applicant.Line("name", true, 200), true);
+  s.personal.name = TidyText(applicant.Line("name", true, 200), true);
   s.personal.address = applicant.String("address", true, 500);
   s.personal.phone = applicant.OptionalString("phone", 32).value_or("");
   s.personal.kk_number = applicant.OptionalString("kk_number", 32).value_or("");
   s.personal.npwp = applicant.OptionalString("npwp", 32).value_or("");
   applicant.RejectUnknown();
   JsonInput business = in.Object("business");
-  s.business.name = Tidy(business.Line("name", true, 200), true);
+  s.business.name = TidyText(business.Line("name", true, 200), true);
   s.business.kbli = business.String("kbli", true, 16);
-  s.business.description = Tidy(business.OptionalString("description", 500).value_or(""), false);
+  s.business.description =
+      TidyText(business.OptionalString("description", 500).value_or(""), false);
   s.business.capital = business.Integer("capital");
   s.business.turnover = business.Integer("turnover");
   s.business.workers =

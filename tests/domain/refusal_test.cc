@@ -2,6 +2,7 @@
 // nearest value that does not.
 #include <nlohmann/json.hpp>
 
+#include "domain/decider_util.h"
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -41,6 +42,22 @@ TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
   EXPECT_TRUE(MentionsAddress("di Gang Mawar", "Gg. Mawar 1"));
   EXPECT_FALSE(MentionsAddress("toko bunga mawar", "Jl. Mawar 1 RT 03 RW 05"));
   EXPECT_FALSE(MentionsAddress("anything", "RT 03 RW 05"));
+}
+
+// Names are kept as they show: blanks of any kind taken as one space, what
+// shows nothing dropped (two names alike to the eye are alike), accents,
+// variation selectors and joiners between letters kept.
+TEST(Refusal, NamesAreTidiedToWhatTheyShow) {
+  EXPECT_EQ(TidyText("  Warung \u00A0Enak\u3000 ", true), "Warung Enak");
+  EXPECT_EQ(TidyText("\u200FWarung\u2003Enak\u200B", true), "Warung Enak");
+  EXPECT_EQ(TidyText("Rina\u200BKusuma", true), "RinaKusuma");
+  EXPECT_EQ(TidyText("Rina\u061C\U000E0041Kusuma\u3164Dewi", true), "RinaKusuma Dewi");
+  EXPECT_EQ(TidyText("\u0301Jose\u0301 Sa\u0301nchez", true), "Jose\u0301 Sa\u0301nchez");
+  EXPECT_EQ(TidyText("Kopi \u2615\uFE0F \u200D", true), "Kopi \u2615\uFE0F");
+  EXPECT_EQ(TidyText("\u0915\u094D\u200D\u0937", true), "\u0915\u094D\u200D\u0937");
+  EXPECT_EQ(TidyText("\u200B\u00A0", true), "");
+  // A description keeps its lines and inner spaces; its ends lose blanks.
+  EXPECT_EQ(TidyText("\u200B kue basah,\n  24 jam \u00A0\n", false), "kue basah,\n  24 jam");
 }
 
 TEST(Refusal, NoCharter) {
@@ -141,6 +158,21 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = "Toko Ani (ani.w@gmail.com)"; }),
                  "personal_data_in_text");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.description = "kue basah, 24 jam"; }));
+  // Nor a number split by characters that show nothing or look blank
+  // (format, tag and joining characters, fillers), or written in circled
+  // digits.
+  for (const char* text :
+       {"hp 0812\u061C3456\u061C7890", "hp 0812\u180E3456\u180E7890",
+        "hp 0812\U000E00203456\U000E00207890", "hp 0812\u034F3456\u034F7890",
+        "hp 0812\u28003456\u28007890", "hp 0812\u31643456\u31647890", "hp 0812\u115F3456\u115F7890",
+        "hp 0812\u200E3456\u202C7890",
+        "hp \u24EA\u2467\u2460\u2461 \u2462\u2463\u2464\u2465 \u2466\u2467\u2468\u24EA"}) {
+    SCOPED_TRACE(text);
+    EXPECT_TRUE(HoldsIdentityNumber(text));
+    EXPECT_REFUSED(SubmitWith([&](auto& s) { s.business.description = text; }),
+                   "personal_data_in_text");
+  }
+  EXPECT_FALSE(HoldsIdentityNumber("buka \u2460\u2461 jam, \u061C08.00-16.00"));
   // Nor the applicant's own phone, NIK or KK number, however written (a
   // phone number joined by slashes is no personal number in other texts).
   for (const char* text : {"Warung 0812/3456/7890", "pesan: +62 812_3456_7890", "hub 812.3456.7890",
