@@ -335,6 +335,13 @@ Decision Handle(const Ctx& c, const GrantConsent& a) {
                   "this application's personal data was erased: there is nothing of the "
                   "applicant's left to share with \"" +
                       a.subscriber + "\"");
+  // A subscriber's policy is about permits: a closed application has none
+  // (or, revoked, none valid) to share it under.
+  if (IsFinal(c.state.status))
+    return Refuse("transition_not_allowed",
+                  "grant_consent is not allowed on a " + std::string(StatusName(c.state.status)) +
+                      " application: it holds no valid permit to share with \"" + a.subscriber +
+                      "\"; consent is given on an open application or an issued permit");
   return One(c, ConsentGranted{a.subscriber});
 }
 

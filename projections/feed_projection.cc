@@ -232,15 +232,22 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   // the policy in force, having been dropped from it, its consent withdrawn
   // or the applicant's data erased since (unless the policy names it
   // without revocations): bare, as the revocation is public on the
-  // verification page anyway.
-  if (std::holds_alternative<PermitRevoked>(event.payload)) {
+  // verification page anyway. So does the close of an application that
+  // never got its permit (rejected, declined, withdrawn): the subscriber,
+  // given the applicant's data under a consent while it was open, learns
+  // that no permit will come, and can delete what it received.
+  const bool closes = std::holds_alternative<ApplicationRejected>(event.payload) ||
+                      std::holds_alternative<RecommendationDeclined>(event.payload) ||
+                      std::holds_alternative<ApplicationWithdrawn>(event.payload);
+  if (closes || std::holds_alternative<PermitRevoked>(event.payload)) {
     const auto holders = batch.Get(HoldersKey(permit_id));
     for (std::string_view rest = holders ? std::string_view(*holders) : std::string_view();
          !rest.empty();) {
       const std::string sub_id(rest.substr(0, rest.find('\n')));
       rest.remove_prefix(std::min(rest.size(), sub_id.size() + 1));
       const SubscriberPolicy* named = charter->FindSubscriber(sub_id);
-      if (told.count(sub_id) || (named && !named->Receives(EventTypeName(event.type())))) continue;
+      if (told.count(sub_id) || (!closes && named && !named->Receives(EventTypeName(event.type()))))
+        continue;
       AppendNotice(batch, sub_id, raw, event, permit_id);
     }
   }

@@ -76,9 +76,13 @@ bool Allowed(const std::string& a, S s) {
        {S::kSubmitted, S::kIncomplete, S::kDocumentsVerified, S::kSurveyScheduled, S::kSurveyed,
         S::kRecommended}},
       {"revoke", {S::kIssued}},
+      // Consent is for a permit: on an open application or an issued one.
+      {"grant_consent",
+       {S::kSubmitted, S::kIncomplete, S::kDocumentsVerified, S::kSurveyScheduled, S::kSurveyed,
+        S::kRecommended, S::kIssued}},
   };
   auto it = kTable.find(a);
-  if (it == kTable.end()) return s != S::kNone;  // consent, erasure
+  if (it == kTable.end()) return s != S::kNone;  // consent withdrawn, erasure
   return it->second.count(s) > 0;
 }
 

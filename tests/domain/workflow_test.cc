@@ -214,10 +214,15 @@ TEST(Workflow, ConsentAndErasureInEveryStatus) {
     EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank-dki"}));
     EXPECT_EQ(w.state.status, s);
   }
+  // A closed application holds no valid permit to share: consent is
+  // refused, and one given while it was open can still be withdrawn.
   PermitWorld w;
   w.AdvanceTo(S::kSubmitted);
-  EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"changed my mind"}));
   EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank-dki"}));
+  EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"changed my mind"}));
+  EXPECT_REFUSED(w.Run(Applicant(), GrantConsent{"other-bank"}), "unknown_subscriber");
+  EXPECT_ACCEPTED(w.Run(Applicant(), WithdrawConsent{"bank-dki"}));
+  EXPECT_REFUSED(w.Run(Applicant(), GrantConsent{"bank-dki"}), "transition_not_allowed");
   EXPECT_ACCEPTED(w.Run(Applicant(), ErasePersonalData{}));
   EXPECT_EQ(w.state.status, S::kWithdrawn);
 }

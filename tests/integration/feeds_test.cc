@@ -226,33 +226,61 @@ TEST_F(FeedsTest, NothingOfAPermitButItsRevocationReachesTheBankAfterConsentIsWi
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   ASSERT_EQ(OfPermit(ReadFeed("bank-dki"), id).at(0)["applicant"]["nik"], nik);
   Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
-  Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
   auto mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 3u);
+  ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0]["event_type"], "consent_granted");
   EXPECT_EQ(mine[0]["applicant"], (json{{"consent_withdrawn", true}}))
       << "a message read again after the withdrawal no longer opens the personal data";
   EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
   EXPECT_FALSE(mine[1].contains("permit")) << "the withdrawal carries nothing of the permit";
   EXPECT_FALSE(mine[1].contains("applicant"));
-  // The revocation, public anyway, reaches the bank that holds the permit
-  // (it may have lent against it), bare.
-  EXPECT_EQ(mine[2]["event_type"], "permit_revoked");
-  EXPECT_FALSE(mine[2].contains("permit")) << mine[2].dump();
-  EXPECT_FALSE(mine[2].contains("applicant"));
   // Consenting again opens them again, in the old message and the new one.
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
   mine = OfPermit(ReadFeed("bank-dki"), id);
-  ASSERT_EQ(mine.size(), 4u);
+  ASSERT_EQ(mine.size(), 3u);
   EXPECT_EQ(mine[0]["applicant"]["nik"], nik);
-  EXPECT_EQ(mine[3]["applicant"]["nik"], nik);
-  EXPECT_EQ(mine[3]["permit"]["status"], "revoked");
-  // Consent to a subscriber the policy does not name is refused.
+  EXPECT_EQ(mine[2]["applicant"]["nik"], nik);
+  EXPECT_EQ(mine[2]["permit"]["status"], "issued");
+  // The revocation, public anyway, reaches the bank that holds the permit
+  // (it may have lent against it), bare, its consent withdrawn again.
+  Act(id, code, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, Token("head"), {{"action", "revoke"}, {"reason", "pindah"}});
+  mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 5u);
+  EXPECT_EQ(mine[4]["event_type"], "permit_revoked");
+  EXPECT_FALSE(mine[4].contains("permit")) << mine[4].dump();
+  EXPECT_FALSE(mine[4].contains("applicant"));
+  // A revoked permit is no valid one to share: consent is refused now.
   auto r = client_.Post(
       "/v1/permits/" + id + "/actions",
-      {{"action", "grant_consent"}, {"subscriber", "bank-bri"}, {"command_id", "bri"}}, code);
+      {{"action", "grant_consent"}, {"subscriber", "bank-dki"}, {"command_id", "late"}}, code);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "transition_not_allowed");
+  // Consent to a subscriber the policy does not name is refused.
+  r = client_.Post("/v1/permits/" + id + "/actions",
+                   {{"action", "grant_consent"}, {"subscriber", "bank-bri"}, {"command_id", "bri"}},
+                   code);
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "unknown_subscriber");
+}
+
+// Consent given on an open application shares the applicant's data at
+// once; when the application then closes without a permit, the bank hears
+// of it, bare, and can delete what it received.
+TEST_F(FeedsTest, TheBankHearsOfAnApplicationThatClosesWithoutAPermit) {
+  auto r = client_.Post("/v1/applications", Application("closing", kUlujami, "3174019900000298"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
+  Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(id, code, {{"action", "withdraw"}, {"reason", "tidak jadi"}});
+  auto mine = OfPermit(ReadFeed("bank-dki"), id);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0]["event_type"], "consent_granted");
+  EXPECT_EQ(mine[0]["applicant"]["nik"], "3174019900000298");
+  EXPECT_EQ(mine[0]["permit"]["status"], "submitted");
+  EXPECT_EQ(mine[1]["event_type"], "application_withdrawn");
+  EXPECT_FALSE(mine[1].contains("permit")) << mine[1].dump();
+  EXPECT_FALSE(mine[1].contains("applicant"));
 }
 
 // The one message after a withdrawal: the bank still holds what it received
@@ -709,9 +737,10 @@ TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
   LedgerProcess again(data);
   HttpClient c(again.port());
   auto feed = ParseSse(c.Get("/v1/feeds/bank-dki", subscriber_token).body);
-  ASSERT_EQ(feed.size(), 2u);
+  ASSERT_EQ(feed.size(), 3u);
   EXPECT_EQ(feed[0].second["applicant"], (json{{"erased", true}}));
-  EXPECT_EQ(feed[1].second["event_type"], "personal_data_erased");
+  EXPECT_EQ(feed[1].second["event_type"], "application_withdrawn");  // no permit will come
+  EXPECT_EQ(feed[2].second["event_type"], "personal_data_erased");
   auto view = c.Get("/v1/permits/" + id, again.admin_token());
   EXPECT_EQ(view.body.find(nik), std::string::npos) << view.body;
 }

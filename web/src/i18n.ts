@@ -234,6 +234,7 @@ const id: Dict = {
   'track.consent.lead':
     'Pihak ini menerima data pribadi Anda hanya dengan izin Anda (misalnya bank untuk pinjaman usaha). Izin dapat ditarik kapan saja.',
   'track.consent.held': 'izin diberikan',
+  'track.consent.held_erased': 'izin masih tercatat, tetapi data Anda sudah dihapus dan penerima diminta menghapus salinannya',
   'track.consent.none': 'tanpa izin',
   'track.consent.fields': 'data: {fields}',
   'track.consent.grant': 'Beri izin',
@@ -638,6 +639,7 @@ const en: Dict = {
   'track.consent.lead':
     'These receive your personal data only with your consent (a bank, for a business loan, say). You may withdraw it at any time.',
   'track.consent.held': 'consent given',
+  'track.consent.held_erased': 'consent still recorded, but your data is erased and the recipient was told to delete its copy',
   'track.consent.none': 'no consent',
   'track.consent.fields': 'data: {fields}',
   'track.consent.grant': 'Give consent',

@@ -108,7 +108,10 @@ function actions(d: Tracking): HTMLElement {
   const unlisted = d.consents
     .filter((id) => !asking.some(([a]) => a === id))
     .map((id): (typeof asking)[number] => [id, { stakeholder: id, consent_required: true, fields: [] }]);
-  const shown = [...(erased ? asking.filter(([id]) => d.consents.includes(id)) : asking), ...unlisted];
+  // A closed application (rejected, withdrawn, revoked) holds no valid
+  // permit to share: consent is no longer offered, only withdrawn.
+  const closed = FINAL.has(d.status);
+  const shown = [...(erased || closed ? asking.filter(([id]) => d.consents.includes(id)) : asking), ...unlisted];
   if (shown.length) {
     parts.push(
       h('h4', {}, t('track.consent')),
@@ -123,8 +126,10 @@ function actions(d: Tracking): HTMLElement {
             'li',
             { 'data-subscriber': id, 'data-consent': held ? 'granted' : 'none' },
             h('strong', {}, names.get(p.stakeholder) ?? id),
-            ` — ${held ? t('track.consent.held') : t('track.consent.none')}`,
-            fields.length ? h('span', { class: 'muted' }, ` (${t('track.consent.fields', { fields: fields.join(', ') })})`) : null,
+            // Once erased, nothing of the applicant's is shared any more:
+            // the subscriber was told to delete what it received.
+            ` — ${held ? t(erased ? 'track.consent.held_erased' : 'track.consent.held') : t('track.consent.none')}`,
+            fields.length && !erased ? h('span', { class: 'muted' }, ` (${t('track.consent.fields', { fields: fields.join(', ') })})`) : null,
             ' ',
             h(
               'button',
@@ -202,7 +207,9 @@ function actions(d: Tracking): HTMLElement {
   // Erased while open: only an order does that (the applicant's own
   // erasure waits until the application is finished), and it ends the way
   // to a permit.
-  if (erased) parts.push(h('p', { class: 'muted', id: 'erased-note' }, t(open ? 'track.erase.ordered' : 'track.erase.already')));
+  // (Not twice: the applicant's own erasure just done says it already.)
+  if (erased && acted.done !== 'track.erase.done')
+    parts.push(h('p', { class: 'muted', id: 'erased-note' }, t(open ? 'track.erase.ordered' : 'track.erase.already')));
   else if (open) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
   return h(
     'section',

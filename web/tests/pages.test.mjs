@@ -426,8 +426,6 @@ describe('applicant tracking', () => {
     await page.waitForSelector('#action-done');
     let tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
     assert.deepEqual(tracked.consents, ['bank-dki']);
-    await page.click('#consents [data-subscriber="bank-dki"] button');
-    await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="none"]');
     await shot(page, 'track-actions');
     // No reason: the page's own message, tied to the field, nothing asked or sent.
     const withdraw = '#withdraw-form button[type=submit]';
@@ -479,9 +477,8 @@ describe('applicant tracking', () => {
     const stopped = await page.$eval('.timeline .step-stopped', (l) => ({ step: l.dataset.step, label: l.querySelector('.step-label').textContent }));
     assert.equal(stopped.step, 'documents_verified');
     assert.ok(stopped.label.startsWith(await page.textContent('.track-head .badge')), stopped.label);
-    // A consent given again once closed (it may be: a bank that lent against a permit).
-    await page.click('#consents [data-subscriber="bank-dki"] button');
-    await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="granted"]');
+    // Closed, it holds no permit to share: the consent held is shown, to be withdrawn, and no other offered.
+    assert.deepEqual(await page.$$eval('#consents li', (l) => l.map((x) => `${x.dataset.subscriber}:${x.dataset.consent}`)), ['bank-dki:granted']);
     // Closed: its data may be erased, once the applicant ticks that this cannot be undone.
     assert.equal(await page.getAttribute('#erase-form', 'novalidate'), '');
     await page.click('#erase-form button[type=submit]');
@@ -491,11 +488,16 @@ describe('applicant tracking', () => {
     assert.ok(!(await api(ledger.base, `/v1/track/${app.tracking_code}`)).json.history.some((x) => x.type === 'personal_data_erased'), 'nothing was sent');
     await page.check('#erase-sure');
     await page.click('#erase-form button[type=submit]');
-    await page.waitForSelector('#erased-note');
+    await page.waitForFunction(() => /sudah dihapus/.test(document.querySelector('#action-done')?.textContent ?? ''));
     tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
     assert.ok(tracked.history.some((s) => s.type === 'personal_data_erased'));
-    // Nothing is left to share, but the consent still held stays on the page, to be withdrawn.
+    // Said once: the erasure just done, not the closed application's note besides.
+    assert.equal(await page.$('#erased-note'), null);
+    // Nothing is left to share, but the consent still held stays on the page, to be withdrawn,
+    // without the fields it once shared.
     assert.deepEqual(await page.$$eval('#consents li', (l) => l.map((x) => `${x.dataset.subscriber}:${x.dataset.consent}`)), ['bank-dki:granted']);
+    assert.match(await page.textContent('#consents li'), /data Anda sudah dihapus/);
+    assert.doesNotMatch(await page.textContent('#consents li'), /NIK/);
     await page.click('#consents [data-subscriber="bank-dki"] button');
     await page.waitForSelector('#action-done');
     await page.waitForFunction(() => document.querySelector('#consents') === null);
