@@ -44,9 +44,15 @@ inline std::string DedupeKey(const std::string& stream, const CommandId& id) {
 // otherwise take the command id an officer of the permit is about to send,
 // and have that request answered 409. (A colleague's refusal, a role that
 // may not take the action, is remembered: the officer the command was meant
-// for is told the id is taken.)
+// for is told the id is taken.) Nor is any refusal of the applicant's: a
+// tracking code is had for an application, by anyone, and each refusal
+// remembered would be a record kept for good, so one sender could fill the
+// disk; the applicant's retry is decided again (a refusal that the
+// permit's state has since lifted then takes its effect, as the applicant
+// asked).
 inline bool ForgetRefusal(const Outcome& o) {
-  return o.refusal && (o.version == 0 || o.refusal->code == "outside_jurisdiction");
+  return o.refusal && (o.version == 0 || o.refusal->code == "outside_jurisdiction" ||
+                       o.sender == "applicant");
 }
 
 }  // namespace pl::command_core_internal

@@ -247,6 +247,18 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
 
 TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
   auto [id, code] = Submit("incomplete-1");
+  // Too early: nothing was asked for yet. The applicant's refusal is not
+  // remembered (a tracking code is anyone's for an application: each would
+  // be a record kept for good), so the retry, once documents are asked
+  // for, is carried out.
+  const json early = {
+      {"action", "complete_documents"}, {"command_id", "i2"}, {"provided", {"premises_proof"}}};
+  for (int i = 0; i < 2; ++i) {
+    auto refused = Act(id, code, early);
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(refused.json()["error"]["code"], "transition_not_allowed");
+    EXPECT_EQ(refused.body.find("already"), std::string::npos) << refused.body;
+  }
   auto r = Act(
       id, Token("ptsp-ulujami"),
       {{"action", "request_completion"}, {"command_id", "i1"}, {"missing", {"premises_proof"}}});
@@ -255,11 +267,10 @@ TEST_F(ApiTest, TheApplicantCompletesMissingDocumentsWithTheTrackingCode) {
   EXPECT_EQ(track["status"], "incomplete");
   EXPECT_EQ(track["missing"], json({"premises_proof"}));
   EXPECT_EQ(track["next_actions"], json({"complete_documents"}));
-  r = Act(
-      id, code,
-      {{"action", "complete_documents"}, {"command_id", "i2"}, {"provided", {"premises_proof"}}});
+  r = Act(id, code, early);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "submitted");
+  EXPECT_FALSE(r.json()["duplicate"].get<bool>());
   EXPECT_EQ(client_.Get("/v1/permits/" + id, code).json()["missing"], json::array());
   // Handed in without every required document: the views say which, and
   // the officer's next step is to ask for them.
@@ -723,6 +734,15 @@ TEST_F(ApiTest, NamesAreKeptWithoutTheBlanksTypedAroundThem) {
           .json();
   EXPECT_EQ(view["business"]["name"], "Toko Ombak Tiga");
   EXPECT_EQ(view["business"]["description"], "toko kelontong");
+  // Blanks of any kind, and what shows nothing, as the name shows.
+  app = Application("tidy-2", kUlujami);
+  app["business"]["name"] = "\u200FToko\u00A0\u00A0Ombak\u3000Empat\u200B";
+  r = client_.Post("/v1/applications", app);
+  ASSERT_EQ(r.status, 201) << r.body;
+  view =
+      client_.Get("/v1/permits/" + r.json()["permit_id"].get<std::string>(), Token("ptsp-ulujami"))
+          .json();
+  EXPECT_EQ(view["business"]["name"], "Toko Ombak Empat");
 }
 
 // A scheduled survey is on the worklist of its team, not of every officer
