@@ -13,6 +13,28 @@ using json = nlohmann::json;
 
 }  // namespace
 
+void ApiGateway::GetOfficers(const HttpRequest& req, const Principal& who, Respond respond) {
+  // Officers' ids and names are public on the transparency log (their
+  // enrolments); the list is the administrator's and the officers' (a
+  // survey team, an audit), not an applicant's.
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "the list of officers needs an officer's or the administrator's "
+                                 "token"));
+  if (who.kind == Principal::Kind::kApplicant)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "the list of officers is for officers and the administrator"));
+  const auto gov = ledger_.governance();
+  json officers = json::array();
+  for (const auto& [id, o] : gov->officers)
+    officers.push_back(
+        {{"id", id}, {"name", o.name}, {"role", o.role}, {"jurisdiction", o.jurisdiction}});
+  json j = {{"officers", std::move(officers)},
+            {"retired", json(std::vector<std::string>(gov->retired.begin(), gov->retired.end()))},
+            {"governance_version", gov->version}};
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
 void ApiGateway::PostOfficer(const HttpRequest& req, const Principal& who, Respond respond) {
   if (RefuseUnlessAdmin(req, who, "enrolling an officer", respond)) return;
   JsonInput in = JsonInput::Parse(req.body());

@@ -241,7 +241,12 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
         may_read, respond);
   }
 
-  if (n == 2 && parts[1] == "officers") return post([&] { PostOfficer(*req, who, respond); });
+  if (n == 2 && parts[1] == "officers") {
+    if (method == http::verb::get)
+      return get({}, [&](const Query&) { GetOfficers(*req, who, respond); });
+    if (method != http::verb::post) return wrong_method("GET, HEAD, POST");
+    return post([&] { PostOfficer(*req, who, respond); });
+  }
   if (n == 4 && parts[1] == "officers" && parts[3] == "retire")
     return post([&] { PostRetirement(*req, who, parts[2], respond); });
   if (n == 2 && parts[1] == "applications")

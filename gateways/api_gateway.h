@@ -61,6 +61,8 @@ class ApiGateway {
   bool Authenticate(const HttpRequest& req, Principal& who, const Respond& respond);
 
   void PostOfficer(const HttpRequest& req, const Principal& who, Respond respond);
+  // Who is enrolled now, and the ids retired (GET /v1/officers).
+  void GetOfficers(const HttpRequest& req, const Principal& who, Respond respond);
   void PostRetirement(const HttpRequest& req, const Principal& who, const std::string& officer_id,
                       Respond respond);
   void PostApplication(const HttpRequest& req, const Principal& who, Respond respond);

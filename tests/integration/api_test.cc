@@ -381,6 +381,24 @@ TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   ASSERT_EQ(enrolled.status, 201) << enrolled.body;
   const std::string token = enrolled.json()["token"];
   ASSERT_EQ(client_.Get("/v1/worklist", token).status, 200);
+  // Who is enrolled, for the administrator and the officers; not for an
+  // applicant or without a token.
+  auto listed = [&](const std::string& id) {
+    auto l = client_.Get("/v1/officers", admin);
+    EXPECT_EQ(l.status, 200) << l.body;
+    const json all = l.json();
+    for (const auto& o : all["officers"])
+      if (o["id"] == id) return std::string("enrolled ") + o["role"].get<std::string>();
+    for (const auto& o : all["retired"])
+      if (o == id) return std::string("retired");
+    return std::string("unknown");
+  };
+  EXPECT_EQ(listed("ptsp-leaving"), "enrolled ptsp_officer");
+  EXPECT_EQ(client_.Get("/v1/officers", token).status, 200);
+  EXPECT_EQ(client_.Get("/v1/officers").status, 401);
+  auto [some_permit, tracking] = Submit("officer-list");
+  EXPECT_EQ(client_.Get("/v1/officers", tracking).status, 403);
+  EXPECT_EQ(client_.Get("/v1/officers", admin).body.find("token"), std::string::npos);
   EXPECT_EQ(client_.Post("/v1/officers/ptsp-leaving/retire", {{"reason", "pindah"}}, token).status,
             403);
   EXPECT_EQ(client_.Post("/v1/officers/ptsp-leaving/retire", json::object(), admin).status, 400)
@@ -390,6 +408,7 @@ TEST_F(ApiTest, ARetiredOfficersTokenStopsWorkingAndTheIdMayBeEnrolledAgain) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["retired"], true);
   EXPECT_EQ(client_.Get("/v1/worklist", token).status, 401);
+  EXPECT_EQ(listed("ptsp-leaving"), "retired");
   r = client_.Post("/v1/officers/ptsp-leaving/retire",
                    {{"reason", "pindah tugas ke Bintaro"}, {"command_id", "retire-1"}}, admin);
   EXPECT_EQ(r.status, 200) << "a retried retirement answers its first outcome: " << r.body;
