@@ -171,6 +171,16 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   // refused: the public answers take none, and read none.
   EXPECT_EQ(client_.Get("/v1/public/verify/" + encoded, "feed_0123456789abcdef").json(), verify);
   EXPECT_EQ(client_.Get("/v1/public/stats", "not-a-token").status, 200);
+  // Nor are the other reads that need no token: a tracking, the charter,
+  // the log's key, checkpoints and proofs (a proxy's credentials sent along).
+  for (const std::string path :
+       {"/v1/charter", "/v1/transparency/key", "/v1/transparency/checkpoint",
+        "/v1/transparency/proof/consistency?first=1"})
+    EXPECT_EQ(client_.Get(path, "proxy-credential").status, 200) << path;
+  EXPECT_EQ(client_.Get("/v1/track/" + code, "proxy-credential").status, 200);
+  // Those that answer by who asks still refuse a token they do not know.
+  EXPECT_EQ(client_.Get("/v1/transparency/leaves/0", "proxy-credential").status, 401);
+  EXPECT_EQ(client_.Get("/v1/worklist", "proxy-credential").status, 401);
   // Typed from paper with blanks around its slashes; the verification code
   // its QR code holds, scanned and pasted; the permit id alone.
   EXPECT_EQ(
