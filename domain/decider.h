@@ -114,6 +114,10 @@ struct StageInfo {
   // asks for them with request_completion, the next step then), the ones
   // asked for while it is incomplete.
   std::vector<std::string> missing;
+  // A scheduled survey whose team has no enrolled officer left who may
+  // record it (retired, moved, or a role that no longer records): its next
+  // step is to reschedule it (next_actions: schedule_survey).
+  bool survey_team_unavailable = false;
 };
 // The documents `charter` requires that `state` was not handed, in the
 // charter's order.

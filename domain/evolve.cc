@@ -122,7 +122,28 @@ const Charter& ServiceLevelsFor(const PermitState& state, const GovernanceState&
 }
 
 StageInfo Stage(const PermitState& state, const GovernanceState& gov) {
-  return Stage(state, *gov.charter, ServiceLevelsFor(state, gov));
+  const Charter& charter = *gov.charter;
+  StageInfo info = Stage(state, charter, ServiceLevelsFor(state, gov));
+  if (state.status != PermitStatus::kSurveyScheduled || state.personal_erased) return info;
+  // Someone on the team may still record the survey: enrolled, in a role
+  // that records, working in the permit's kelurahan (not moved since).
+  const bool recorder_left =
+      std::any_of(state.survey_team.begin(), state.survey_team.end(), [&](const std::string& id) {
+        auto o = gov.officers.find(id);
+        return o != gov.officers.end() && charter.RoleMay(o->second.role, "record_survey") &&
+               charter.Covers(o->second.role, o->second.jurisdiction, state.kelurahan);
+      });
+  if (recorder_left) return info;
+  info.survey_team_unavailable = true;
+  info.next_actions.clear();
+  info.next_roles.clear();
+  auto schedulers = charter.permissions.find("schedule_survey");
+  if (schedulers != charter.permissions.end() && !schedulers->second.empty()) {
+    info.next_actions = {"schedule_survey"};
+    info.next_roles = schedulers->second;
+    std::sort(info.next_roles.begin(), info.next_roles.end());
+  }
+  return info;
 }
 
 StageInfo Stage(const PermitState& state, const Charter& charter) {

@@ -152,15 +152,6 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
   if (!read_only && charter->RoleMay(role, "reject"))
     for (auto s : kOpen)
       if (std::find(statuses.begin(), statuses.end(), s) == statuses.end()) statuses.push_back(s);
-  // Someone on the team may still record the survey: enrolled, in a role
-  // that records, working in the permit's kelurahan (not moved since).
-  auto recorder_left = [&](const PermitState& st) {
-    return std::any_of(st.survey_team.begin(), st.survey_team.end(), [&](const std::string& id) {
-      auto o = gov->officers.find(id);
-      return o != gov->officers.end() && charter->RoleMay(o->second.role, "record_survey") &&
-             charter->Covers(o->second.role, o->second.jurisdiction, st.kelurahan);
-    });
-  };
   json items = json::array();
   const int64_t now = ledger_.now();
   for (const auto& kel : charter->kelurahan) {
@@ -180,13 +171,12 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
         if (!read_only && st->status == PermitStatus::kSurveyScheduled && !erased) {
           const bool on_team = std::find(st->survey_team.begin(), st->survey_team.end(),
                                          who.actor.id) != st->survey_team.end();
-          team_gone = reschedules && !recorder_left(*st);
+          team_gone = reschedules && stage.survey_team_unavailable;
           if (!(on_team && takes(stage.next_roles)) && !team_gone) continue;
         } else if (!read_only && !takes(stage.next_roles)) {
           continue;
         }
         json p = RenderStage(stage, *charter, now);
-        if (team_gone) p["next_actions"] = json::array({"schedule_survey"});
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},
                      {"business_name", st->business.name},

@@ -105,6 +105,7 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
     s.zoning_compliant ? w.Bool(*s.zoning_compliant) : w.Null();
     w.EndObject();
   }
+  if (st.survey_team_unavailable) w.Key("survey_team_unavailable").Bool(true);
   if (!s.permit_number.empty()) {
     w.Key("valid_from").String(s.valid_from);
     w.Key("valid_until").String(s.valid_until);
@@ -126,6 +127,7 @@ nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms
                       {"next_actions", st.next_actions},
                       {"next_roles", RoleNames(st.next_roles, c)},
                       {"service_days", st.service_days}};
+  if (st.survey_team_unavailable) j["survey_team_unavailable"] = true;
   if (!st.due_date.empty()) {
     j["due_date"] = st.due_date;
     j["overdue"] = LocalDate(now_ms, c) > st.due_date;

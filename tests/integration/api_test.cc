@@ -830,6 +830,10 @@ TEST_F(ApiTest, AScheduledSurveyIsOnItsTeamsWorklist) {
   EXPECT_EQ(stranded["survey_team_unavailable"], true) << stranded;
   EXPECT_EQ(stranded["next_actions"], json::array({"schedule_survey"})) << stranded;
   EXPECT_TRUE(item("ekbang-ulujami").is_null()) << "it does not schedule surveys";
+  // The permit's page says the same next step as the worklist.
+  const json view = client_.Get("/v1/permits/" + other, Token("ptsp-ulujami")).json();
+  EXPECT_EQ(view["survey_team_unavailable"], true) << view;
+  EXPECT_EQ(view["next_actions"], json::array({"schedule_survey"})) << view;
   // Enrolled again in another kelurahan (moved), the officer records no
   // survey of Ulujami: the survey stays with those who reschedule it.
   ASSERT_EQ(client_
