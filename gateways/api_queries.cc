@@ -177,6 +177,13 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
           continue;
         }
         json p = RenderStage(stage, *charter, now);
+        // The steps this officer may take (a reader's worklist: all of them).
+        if (!read_only) {
+          json mine = json::array();
+          for (const auto& a : p["next_actions"])
+            if (charter->RoleMay(role, a.get<std::string>())) mine.push_back(a);
+          p["next_actions"] = std::move(mine);
+        }
         json item = {{"permit_id", id},
                      {"status", StatusName(st->status)},
                      {"business_name", st->business.name},

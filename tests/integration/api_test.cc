@@ -1633,6 +1633,16 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   };
   const auto head = listed("head-ulujami"), officer = listed("ptsp-ulujami");
   EXPECT_TRUE(head.count(complete)) << "the head verifies it now";
+  // Each item names the steps its reader may take: the head verifies, the
+  // officer (no longer verifying) asks for documents.
+  auto steps = [&](const std::string& officer, const std::string& id) {
+    const json list = client_.Get("/v1/worklist", Token(officer)).json();
+    for (const auto& item : list["items"])
+      if (item["permit_id"] == id) return item["next_actions"];
+    return json();
+  };
+  EXPECT_EQ(steps("head-ulujami", complete), json({"verify_documents"}));
+  EXPECT_EQ(steps("ptsp-ulujami", complete), json({"request_completion"}));
   EXPECT_FALSE(head.count(lacking)) << "nothing to verify yet";
   EXPECT_TRUE(officer.count(lacking)) << "the officer asks for the rest";
   // (The complete one stays on the officer's list too: asking for a
