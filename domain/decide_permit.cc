@@ -276,10 +276,12 @@ Decision Handle(const Ctx& c, const IssuePermit&) {
 }
 
 Decision Handle(const Ctx& c, const Reject& a) {
-  if (Blank(a.reason_code)) {
-    return Missing("reason_code", "give a short code for the rejection, e.g. zoning");
-  }
   const auto& codes = c.charter.rejection_reasons;
+  if (Blank(a.reason_code)) {
+    return Missing("reason_code",
+                   "give the code of the rejection's ground, one of the charter's: " +
+                       JoinOrNobody(codes));
+  }
   if (std::find(codes.begin(), codes.end(), a.reason_code) == codes.end()) {
     return Refuse("unknown_reason_code", "reason_code \"" + a.reason_code +
                                              "\" is not one of the charter's: " +

@@ -183,7 +183,10 @@ Result<ReplayResult> ReplayViews(LedgerOptions lo, std::string output) {
   if (std::ofstream mark(output + "/" + kReplayMark);
       ec || !(mark << "views rebuilt by permitledger replay; a later replay may empty this "
                       "directory\n"))
-    return Status("store_unavailable", "cannot write " + output + "/" + kReplayMark);
+    return Status("store_unavailable",
+                  "cannot write " + output + "/" + kReplayMark +
+                      " (a read-only copy of the data, or another user's?): give --output a new "
+                      "or empty directory you may write; the data directory itself is only read");
   auto fresh = ProjectionEngine::Open((*ledger)->log(), AllProjections(),
                                       {output, 8192, /*bulk_load=*/true});
   if (!fresh.ok()) return fresh.status();
