@@ -111,6 +111,26 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
   return out;
 }
 
+namespace {
+
+// A phone number as subscribers match it: its digits (and the + of a
+// country code), without the spaces, dashes, dots and brackets it was
+// typed with ("0813-5566-7788" is "081355667788"). Anything else is kept
+// as typed.
+std::string PhoneDigits(const std::string& typed) {
+  std::string digits;
+  for (size_t i = 0; i < typed.size(); ++i) {
+    const char c = typed[i];
+    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && digits.empty()))
+      digits += c;
+    else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+      return typed;
+  }
+  return digits;
+}
+
+}  // namespace
+
 std::optional<ParsedApplication> ParseApplication(const std::string& body, InputError& error) {
   JsonInput in = JsonInput::Parse(body);
   ParsedApplication out;
@@ -121,7 +141,7 @@ std::optional<ParsedApplication> ParseApplication(const std::string& body, Input
   s.personal.nik = applicant.String("nik", true, 32);
   s.personal.name = TidyText(applicant.Line("name", true, 200), true);
   s.personal.address = applicant.String("address", true, 500);
-  s.personal.phone = applicant.OptionalString("phone", 32).value_or("");
+  s.personal.phone = PhoneDigits(applicant.OptionalString("phone", 32).value_or(""));
   s.personal.kk_number = applicant.OptionalString("kk_number", 32).value_or("");
   s.personal.npwp = applicant.OptionalString("npwp", 32).value_or("");
   applicant.RejectUnknown();

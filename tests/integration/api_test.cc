@@ -763,6 +763,15 @@ TEST_F(ApiTest, NamesAreKeptWithoutTheBlanksTypedAroundThem) {
           .json();
   EXPECT_EQ(view["business"]["name"], "Toko Ombak Tiga");
   EXPECT_EQ(view["business"]["description"], "toko kelontong");
+  // A phone number is kept as its digits.
+  app = Application("tidy-3", kUlujami);
+  app["applicant"]["phone"] = "+62 (813) 5566-7788";
+  r = client_.Post("/v1/applications", app);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(
+      client_.Get("/v1/permits/" + r.json()["permit_id"].get<std::string>(), Token("ptsp-ulujami"))
+          .json()["applicant"]["phone"],
+      "+6281355667788");
   // Blanks of any kind, and what shows nothing, as the name shows.
   app = Application("tidy-2", kUlujami);
   app["business"]["name"] = "\u200FToko\u00A0\u00A0Ombak\u3000Empat\u200B";

@@ -161,6 +161,7 @@ function renderKpis(): void {
   const open = sum(Object.entries(a.by_stage).filter(([k]) => OPEN.has(k)).map(([, v]) => v));
   const issued = sum(a.months.map((m) => m.outcomes.issued ?? 0));
   const rejected = sum(a.months.map((m) => m.outcomes.rejected ?? 0));
+  const revoked = sum(a.months.map((m) => m.outcomes.revoked ?? 0));
   const { on, total } = onTimeTotals(a);
   const n = monthRange().length;
   const months = n ? t('kpi.months', { n }) : t('dash.nodata');
@@ -169,7 +170,8 @@ function renderKpis(): void {
   clear(
     box,
     kpi('open', t('kpi.open'), fmtNumber(open), areaLabel(a), open),
-    kpi('issued', t('kpi.issued'), fmtNumber(issued), months, issued),
+    // Every permit issued, revoked ones too (the stage chart counts those issued and valid now).
+    kpi('issued', t('kpi.issued'), fmtNumber(issued), revoked ? t('kpi.issued.sub', { months, n: fmtNumber(revoked) }) : months, issued),
     kpi('ontime', t('kpi.ontime'), total ? fmtPercent(on / total) : t('none'), t('kpi.ontime.sub', { on: fmtNumber(on), total: fmtNumber(total) }), total ? on / total : 0),
     kpi('rejected', t('kpi.rejected'), fmtNumber(rejected), months, rejected),
   );
@@ -195,8 +197,8 @@ function renderCharts(): void {
   const stageLabels = (keys: string[]) => keys.map((k) => term('status', k));
   const area = a.code.replace(/\./g, '');
 
-  // 1. Applications by current stage.
-  const stageKeys = ALL_STAGES;
+  // 1. Applications by current stage (none yet: said so, as by the other charts).
+  const stageKeys = ALL_STAGES.some((k) => (a.by_stage[k] ?? 0) > 0) ? ALL_STAGES : [];
   const stageCard = chartCard({
     id: 'stage',
     title: t('chart.stage'),
@@ -372,15 +374,17 @@ function renderCharts(): void {
   });
 
   // 7. Timeliness by kelurahan (all months), the selected one highlighted.
-  const kelKeys = s.kelurahan.map((k) => k.code);
-  const kelTotals = s.kelurahan.map(onTimeTotals);
+  // No stage finished anywhere yet: no axis of empty bars that reads as 0 %.
+  const kelShown = s.kelurahan.some((k) => onTimeTotals(k).total > 0) ? s.kelurahan : [];
+  const kelKeys = kelShown.map((k) => k.code);
+  const kelTotals = kelShown.map(onTimeTotals);
   const kelCard = chartCard({
     id: 'kelurahan',
     title: t('chart.kelurahan'),
     desc: t('chart.kelurahan.desc'),
     labelHeader: t('col.kelurahan'),
     keys: kelKeys,
-    labels: s.kelurahan.map((k) => k.name),
+    labels: kelShown.map((k) => k.name),
     series: [
       { key: 'share', label: t('col.share'), data: kelTotals.map((x) => (x.total ? round1((x.on / x.total) * 100) : NaN)), format: pct },
       { key: 'on_time', label: t('col.ontime'), data: kelTotals.map((x) => x.on), format: int },
@@ -461,7 +465,9 @@ function renderRegister(): void {
   }
   if (!reg.items) return clear(out, h('p', { class: 'muted' }, t('loading')));
   clear(status, reg.more ? t('register.count.max', { n: reg.count }) : t('register.count', { n: reg.count }));
-  if (reg.items.length === 0) return clear(out, h('p', { class: 'empty' }, t('register.empty')));
+  // Nothing issued yet is not a search that found nothing.
+  const searched = reg.q !== '' || reg.kelurahan !== '';
+  if (reg.items.length === 0) return clear(out, h('p', { class: 'empty' }, t(searched ? 'register.empty' : 'register.none')));
   const cols: Array<[string, (e: RegisterEntry) => Node | string | Node[]]> = [
     [t('col.number'), (e) => h('button', { type: 'button', class: 'link-button mono', title: t('verify.button'), onclick: () => verify(e.permit_number) }, e.permit_number)],
     [t('col.business'), (e) => e.business_name ?? ''],

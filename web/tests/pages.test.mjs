@@ -164,7 +164,12 @@ async function checkArea(page, stats, area, month) {
     return total ? (sls.reduce((a, y) => a + y.on_time, 0) / total) * 100 : null;
   };
   expectSeries(trend, 'share', Object.fromEntries(months.map((x) => [x.month, share(x)])), 'on-time share by month');
-  assert.equal(await page.$eval('[data-kpi="issued"] .kpi-sub', (e) => e.textContent), `dalam ${range.length} bulan`);
+  // Every permit issued, the revoked ones among them said (the stage chart counts those valid now).
+  const revoked = months.reduce((a, x) => a + (x.outcomes.revoked ?? 0), 0);
+  assert.equal(
+    await page.$eval('[data-kpi="issued"] .kpi-sub', (e) => e.textContent),
+    `dalam ${range.length} bulan${revoked ? `; ${revoked} di antaranya kemudian dicabut` : ''}`,
+  );
   const reasons = {};
   for (const x of months) for (const [k, v] of Object.entries(x.rejection_reasons)) reasons[k] = (reasons[k] ?? 0) + v;
   const r = await chartNumbers(page, 'reasons');
@@ -312,6 +317,12 @@ describe('public dashboard', () => {
       const text = await page.textContent('main');
       assert.ok(!text.includes('0 bulan'), 'no "in 0 months"');
       assert.ok(!text.includes(', —'), 'no chart named after a month "—"');
+      // Every chart says it has no data (none an empty axis that reads as 0 %), and the
+      // register that nothing is issued yet, not that a search found nothing.
+      for (const chart of await page.$$eval('[data-chart]', (l) => l.map((f) => f.dataset.chart)))
+        assert.ok(await page.$(`[data-chart="${chart}"] .empty`), `chart ${chart} says it has no data`);
+      await page.waitForSelector('#reg-results .empty');
+      assert.equal(await page.textContent('#reg-results .empty'), 'Belum ada izin yang terbit.');
       assertNoProblems(page);
       await page.context().close();
     } finally {
