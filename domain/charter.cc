@@ -395,10 +395,49 @@ void CheckRoleIds(const json& doc) {
                "a letter, at most 64");
 }
 
+// A name as a reader tells it from another: blanks as one space, letter
+// case aside.
+std::string Folded(const std::string& name) {
+  std::string s = TidyText(name, true);
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return s;
+}
+
 // What a charter proposed for adoption must allow besides being well
 // formed: permit numbers that verify as typed, a survey that some team can
 // run, and a consent that its applicant can always withdraw.
 void CheckWorkable(const Charter& c) {
+  // Names a clerk tells apart, and codes shaped as codes: a kelurahan is
+  // never removed once adopted, and a document named twice in two letter
+  // cases would be asked for as two.
+  for (size_t i = 0; i < c.kelurahan.size(); ++i) {
+    const Kelurahan& k = c.kelurahan[i];
+    const std::string path = "kelurahan[" + std::to_string(i) + "]";
+    if (k.code.size() != c.kecamatan_code.size() + 5)
+      Fail(path + ".code", "\"" + k.code.substr(0, 40) +
+                               "\" is not a kelurahan code: the kecamatan code, '.', then the "
+                               "kelurahan's four digits (as " +
+                               c.kecamatan_code + ".1001)");
+    for (size_t j = 0; j < i; ++j)
+      if (Folded(c.kelurahan[j].name) == Folded(k.name))
+        Fail(path + ".name", "\"" + k.name + "\" is the name of kelurahan " +
+                                 c.kelurahan[j].code + " too: pages and registers show names");
+  }
+  for (const auto* list : {&c.required_documents, &c.optional_documents})
+    for (const auto& d : *list)
+      if (!IsCode(d))
+        Fail(list == &c.required_documents ? "required_documents" : "optional_documents",
+             "\"" + d.substr(0, 40) +
+                 "\" is not a document code: lower-case letters, digits and '_', at most 64");
+  for (const auto& h : c.stakeholders)
+    if (h.id.empty() || h.id.size() > 64 || !std::islower(static_cast<unsigned char>(h.id[0])) ||
+        !std::all_of(h.id.begin(), h.id.end(), [](unsigned char ch) {
+          return std::islower(ch) || std::isdigit(ch) || ch == '_' || ch == '-';
+        }))
+      Fail("stakeholders", "\"" + h.id.substr(0, 40) +
+                               "\" is not a stakeholder id: lower-case letters, digits, '_' and "
+                               "'-', starting with a letter, at most 64");
   if (std::any_of(c.permit_type.begin(), c.permit_type.end(),
                   [](unsigned char ch) { return std::islower(ch); }))
     Fail("permit_type", "\"" + c.permit_type +

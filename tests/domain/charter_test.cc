@@ -318,6 +318,14 @@ TEST(Charter, RefusesForAdoptionWhatNoOneCouldWorkUnder) {
       "permissions.withdraw_consent");
   refused([](json& d) { d["permissions"]["withdraw_consent"] = json::array({"ptsp_head"}); },
           "permissions.withdraw_consent");
+  // Names told apart, codes shaped as codes (a kelurahan is never removed).
+  refused([](json& d) { d["kelurahan"][1]["name"] = " bintaro "; }, "kelurahan[1].name");
+  refused([](json& d) { d["kelurahan"][1]["code"] = "31.74.10.01002"; }, "kelurahan[1].code");
+  refused([](json& d) { d["kelurahan"][1]["code"] = "31.74.10." + std::string(150, '9'); },
+          "kelurahan[1].code");
+  refused([](json& d) { d["required_documents"].push_back("KTP"); }, "required_documents");
+  refused([](json& d) { d["optional_documents"].push_back("surat izin"); }, "optional_documents");
+  refused([](json& d) { d["stakeholders"][0]["id"] = "bank dki"; }, "stakeholders");
 }
 
 }  // namespace
