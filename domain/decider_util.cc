@@ -186,6 +186,18 @@ uint32_t FoldWidth(uint32_t cp) {
   return cp == 0x3000 ? ' ' : cp;
 }
 
+// The other dashes, minus signs and dots of Unicode (a PDF's minus sign, a
+// small hyphen, a one-dot leader, a katakana middle dot or long mark): as
+// good as '-' or '.' between the groups of a number. (Tildes are not: "Rp
+// 2.000.000 ~ 3.000.000" is a range of amounts.)
+bool LooksLikeDashOrDot(uint32_t cp) {
+  static constexpr uint32_t kLike[] = {0x02CD, 0x02D7, 0x058A, 0x0F0B, 0x1400, 0x1806, 0x2024,
+                                       0x2027, 0x2043, 0x2212, 0x2219, 0x22C5, 0x2E17, 0x2E1A,
+                                       0x2E31, 0x2E3A, 0x2E3B, 0x2E40, 0x30A0, 0x30FC, 0xFE31,
+                                       0xFE32, 0xFE52, 0xFE58, 0xFE63, 0xFF65};
+  return std::find(std::begin(kLike), std::end(kLike), cp) != std::end(kLike);
+}
+
 // What may stand between the digits of one number as people write them:
 // spaces (of any width), dots, middle dots, commas, colons, slashes,
 // backslashes, bars, stars, underscores, dashes, brackets and the plus of a
@@ -216,8 +228,10 @@ bool NumberSeparator(uint32_t cp) {
       return true;
     default:
       return (cp >= 0x2000 && cp <= 0x200A) ||  // spaces of every width
-             (cp >= 0x2010 && cp <= 0x2015) ||  // hyphens and dashes
-             Filler(cp);
+             (cp >= 0x2010 && cp <= 0x2017) ||  // hyphens, dashes, double low line
+             Filler(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x0B || cp == 0x0C ||
+             cp == 0x85 ||  // line and paragraph separators
+             LooksLikeDashOrDot(cp);
   }
 }
 

@@ -193,7 +193,7 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
                      {"overdue", p["overdue"]},
                      {"next_actions", p["next_actions"]},
                      {"version", st->version}};
-        if (team_gone) item["survey_team_unavailable"] = true;
+        if (stage.survey_team_unavailable) item["survey_team_unavailable"] = true;
         items.push_back(std::move(item));
       }
     }

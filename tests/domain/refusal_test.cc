@@ -166,7 +166,9 @@ TEST(Refusal, SubmissionFields) {
         "hp 0812\U000E00203456\U000E00207890", "hp 0812\u034F3456\u034F7890",
         "hp 0812\u28003456\u28007890", "hp 0812\u31643456\u31647890", "hp 0812\u115F3456\u115F7890",
         "hp 0812\u200E3456\u202C7890",
-        "hp \u24EA\u2467\u2460\u2461 \u2462\u2463\u2464\u2465 \u2466\u2467\u2468\u24EA"}) {
+        "hp \u24EA\u2467\u2460\u2461 \u2462\u2463\u2464\u2465 \u2466\u2467\u2468\u24EA",
+        "hp 0812\u22123456\u22127890", "hp 0812\uFE633456\uFE637890", "hp 0812\u20243456\u20247890",
+        "hp 0812\u30FC3456\u30FC7890", "hp 0812\u20283456\u20297890"}) {
     SCOPED_TRACE(text);
     EXPECT_TRUE(HoldsIdentityNumber(text));
     EXPECT_REFUSED(SubmitWith([&](auto& s) { s.business.description = text; }),

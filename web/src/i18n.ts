@@ -379,7 +379,8 @@ const id: Dict = {
   'v.limit': 'batas {max} karakter tercapai; teks yang lebih panjang tidak masuk',
   'v.nik': 'NIK harus tepat 16 angka, seperti pada KTP.',
   'v.kbli': 'KBLI harus tepat 5 angka.',
-  'v.amount': 'Tulis jumlah rupiah dengan angka (titik pemisah ribuan boleh).',
+  'v.amount': 'Tulis jumlah rupiah dengan angka, titik di antara ribuan: 2.000.000.',
+  'v.amount.cents': 'Jumlah rupiah ditulis utuh, tanpa sen: 2.000.000 (atau 2.000.000,00).',
   'v.workers': 'Tulis jumlah orang dengan angka, minimal 1.',
   'error.network.action':
     'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
@@ -784,7 +785,8 @@ const en: Dict = {
   'v.limit': 'the limit of {max} characters is reached; longer text does not go in',
   'v.nik': 'A NIK is exactly 16 digits, as on the KTP.',
   'v.kbli': 'A KBLI code is exactly 5 digits.',
-  'v.amount': 'Write the amount in rupiah in digits (dots between thousands are fine).',
+  'v.amount': 'Write the amount in rupiah in digits, with dots between thousands: 2.000.000.',
+  'v.amount.cents': 'Rupiah amounts are whole, without cents: 2.000.000 (or 2.000.000,00).',
   'v.workers': 'Write the number of people in digits, at least 1.',
   'error.network.action':
     'Could not reach the ledger, so no answer arrived: this action may have been recorded. The application was reloaded; check its status and history before trying again. Pressing the same button again is safe (it is not recorded twice).',

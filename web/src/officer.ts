@@ -606,10 +606,22 @@ function counterSection(): HTMLElement {
   );
 }
 
-// A rupiah amount as typed: digits, with dots, commas or spaces between thousands.
-function amount(v: string): number | null {
-  const digits = v.replace(/[.,\s]/g, '');
-  return /^\d{1,15}$/.test(digits) ? Number(digits) : null;
+// A rupiah amount as typed, or why it cannot be read. Dots, commas or spaces
+// group thousands ("2.000.000", "2,000,000", "2 000 000"), one kind in an
+// amount; a separator before one or two last digits marks cents
+// ("2.000.000,00"), which must be zero: rupiah are whole. Nothing is ever
+// dropped blindly: "1.500.000,50" is not 150.000.050.
+function amount(typed: string): number | 'cents' | null {
+  let v = typed.trim().replace(/^rp\.?\s*/i, '');
+  const cents = /[.,](\d{1,2})$/.exec(v);
+  if (cents) {
+    if (!/^0+$/.test(cents[1]!)) return 'cents';
+    v = v.slice(0, cents.index);
+  }
+  const grouped = /^\d{1,3}(?:([., ])\d{3})?(?:\1\d{3})*$/.test(v);
+  if (!grouped && !/^\d+$/.test(v)) return null;
+  const digits = v.replace(/[., ]/g, '');
+  return digits.length <= 15 ? Number(digits) : null;
 }
 
 
@@ -648,8 +660,8 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
   const capital = amount(val('capital'));
   const turnover = amount(val('turnover'));
   const workers = /^\d{1,4}$/.test(val('workers')) ? Number(val('workers')) : 0;
-  need('capital', capital !== null, t('v.amount'));
-  need('turnover', turnover !== null, t('v.amount'));
+  need('capital', typeof capital === 'number', t(capital === 'cents' ? 'v.amount.cents' : 'v.amount'));
+  need('turnover', typeof turnover === 'number', t(turnover === 'cents' ? 'v.amount.cents' : 'v.amount'));
   need('workers', workers >= 1, t('v.workers'));
   const premises = form.querySelector<HTMLInputElement>('input[name="premises"]:checked')?.value;
   if (!premises) errors.push(['premises', t('v.required')]);
@@ -666,8 +678,8 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
       name: val('business_name'),
       kbli: val('kbli'),
       ...(description ? { description } : {}),
-      capital,
-      turnover,
+      capital: capital as number,
+      turnover: turnover as number,
       workers,
       premises,
     },

@@ -803,7 +803,7 @@ describe('officer worklist', () => {
       '#c-business_name': 'Toko Uji Berkas',
       '#c-kbli': '47111',
       '#c-description': 'toko kelontong, hubungi 0812 3456 7890', // a phone number: the ledger refuses it
-      '#c-capital': '15.000.000',
+      '#c-capital': '15.000.000,00', // cents of zero, as forms write rupiah
       '#c-turnover': '120000000',
       '#c-workers': '1',
     };
@@ -823,9 +823,14 @@ describe('officer worklist', () => {
     await page.waitForSelector('html[lang="id"]');
     assert.deepEqual(await ticked(), before);
     // A malformed NIK is caught before sending; nothing typed is lost.
+    // An amount with cents is no rupiah amount: said, never read as a hundred times more.
+    await page.fill('#c-turnover', '1.500.000,50');
     await page.click('#counter-form button[type=submit]');
     assert.equal(await page.getAttribute('#c-nik', 'aria-invalid'), 'true');
     assert.match(await page.textContent('#c-nik-error'), /16 angka/);
+    assert.equal(await page.getAttribute('#c-turnover', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#c-turnover-error'), /tanpa sen/);
+    await page.fill('#c-turnover', '120000000');
     await page.fill('#c-nik', '3174015506900003');
     // The ledger's refusal, in the page's language; the form keeps what was typed.
     await page.click('#counter-form button[type=submit]');
