@@ -35,7 +35,7 @@ inline std::vector<Command> HappyPath(int i, const Charter& c, const std::string
   s.kelurahan = code;
   char nik[32];
   std::snprintf(nik, sizeof nik, "3174%012d", i);
-  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "0812", "",
+  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "081200000000", "",
                 ""};
   s.business = {
       "Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};

@@ -36,6 +36,15 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                  (n == 16 ? std::string("16 characters, not all of them the digits 0 to 9")
                           : std::to_string(n) + (n == 1 ? " character" : " characters")));
   }
+  if (const std::string& phone = s.personal.phone; personal_known && !phone.empty()) {
+    // Digits only (the gateway drops the separators it was typed with), 8
+    // to 15 of them, after the + of a country code. Not echoed either.
+    const std::string_view digits = std::string_view(phone).substr(phone.starts_with('+') ? 1 : 0);
+    if (digits.size() < 8 || digits.size() > 15 || !AllDigits(digits, digits.size()))
+      return R("invalid_phone",
+               "the phone number must be 8 to 15 digits (a national number such as 0812..., or "
+               "+ and a country code); leave the field out if the applicant has none");
+  }
   if (!AllDigits(b.kbli, 5)) {
     return R("invalid_kbli",
              "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");

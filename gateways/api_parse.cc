@@ -113,19 +113,28 @@ std::optional<ParsedAction> ParseAction(const std::string& body, InputError& err
 
 namespace {
 
-// A phone number as subscribers match it: its digits (and the + of a
-// country code), without the spaces, dashes, dots and brackets it was
-// typed with ("0813-5566-7788" is "081355667788"). Anything else is kept
-// as typed.
+// A phone number as subscribers match it: its digits, in the national form
+// ("+62 813-5566-7788" and "0813 5566 7788" are "081355667788"; another
+// country's keeps its "+"), without the spaces, dashes, dots, slashes and
+// brackets it was typed with, fullwidth digits as digits. Anything else is
+// kept as typed, for the domain to refuse (invalid_phone).
 std::string PhoneDigits(const std::string& typed) {
   std::string digits;
   for (size_t i = 0; i < typed.size(); ++i) {
-    const char c = typed[i];
-    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && digits.empty()))
-      digits += c;
-    else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+    const auto c = static_cast<unsigned char>(typed[i]);
+    // U+FF10 to U+FF19, "\xEF\xBC\x90" to "\xEF\xBC\x99".
+    if (c == 0xEF && i + 2 < typed.size() && static_cast<unsigned char>(typed[i + 1]) == 0xBC &&
+        static_cast<unsigned char>(typed[i + 2]) >= 0x90 &&
+        static_cast<unsigned char>(typed[i + 2]) <= 0x99) {
+      digits += static_cast<char>('0' + (static_cast<unsigned char>(typed[i + 2]) - 0x90));
+      i += 2;
+    } else if (std::isdigit(c) || (c == '+' && digits.empty())) {
+      digits += static_cast<char>(c);
+    } else if (c != ' ' && c != '-' && c != '.' && c != '/' && c != '(' && c != ')') {
       return typed;
+    }
   }
+  if (digits.starts_with("+62")) digits = "0" + digits.substr(3);
   return digits;
 }
 

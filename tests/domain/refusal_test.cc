@@ -145,6 +145,10 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.workers = 0; }), "invalid_workers");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.workers = 1; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.premises = "rented"; }), "invalid_premises");
+  for (const char* phone : {"12", "hubungi saya", "0812-abc", "+", "0812345678901234"})
+    EXPECT_REFUSED(SubmitWith([&](auto& s) { s.personal.phone = phone; }), "invalid_phone");
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.personal.phone = "+6581234567"; }));
+  EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.personal.phone = ""; }));
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.premises = "leased"; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.tracking_hash = ""; }), "missing_field");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.sealed.person_id = ""; }), "missing_field");

@@ -771,7 +771,13 @@ TEST_F(ApiTest, NamesAreKeptWithoutTheBlanksTypedAroundThem) {
   EXPECT_EQ(
       client_.Get("/v1/permits/" + r.json()["permit_id"].get<std::string>(), Token("ptsp-ulujami"))
           .json()["applicant"]["phone"],
-      "+6281355667788");
+      "081355667788");
+  // Not a phone number: refused, not shared with a bank as one.
+  app = Application("tidy-4", kUlujami);
+  app["applicant"]["phone"] = "hubungi saya";
+  r = client_.Post("/v1/applications", app);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "invalid_phone");
   // Blanks of any kind, and what shows nothing, as the name shows.
   app = Application("tidy-2", kUlujami);
   app["business"]["name"] = "\u200FToko\u00A0\u00A0Ombak\u3000Empat\u200B";

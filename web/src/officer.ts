@@ -657,6 +657,9 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
   need('address', true, '');
   need('business_name', true, '');
   need('kbli', /^\d{5}$/.test(val('kbli')), t('v.kbli'));
+  // Optional; typed with spaces, dashes, dots or brackets as people write it.
+  const phoneDigits = val('phone').replace(/[\s\-.()/]/g, '');
+  if (phoneDigits && !/^\+?\d{8,15}$/.test(phoneDigits)) errors.push(['phone', t('v.phone')]);
   const capital = amount(val('capital'));
   const turnover = amount(val('turnover'));
   const workers = /^\d{1,4}$/.test(val('workers')) ? Number(val('workers')) : 0;
