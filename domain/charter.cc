@@ -395,15 +395,6 @@ void CheckRoleIds(const json& doc) {
                "a letter, at most 64");
 }
 
-// A name as a reader tells it from another: blanks as one space, letter
-// case aside.
-std::string Folded(const std::string& name) {
-  std::string s = TidyText(name, true);
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-
 // What a charter proposed for adoption must allow besides being well
 // formed: permit numbers that verify as typed, a survey that some team can
 // run, and a consent that its applicant can always withdraw.
@@ -414,15 +405,15 @@ void CheckWorkable(const Charter& c) {
   for (size_t i = 0; i < c.kelurahan.size(); ++i) {
     const Kelurahan& k = c.kelurahan[i];
     const std::string path = "kelurahan[" + std::to_string(i) + "]";
-    if (k.code.size() != c.kecamatan_code.size() + 5)
+    if (k.code.size() != c.kecamatan_code.size() + 5 || k.code.ends_with(".0000"))
       Fail(path + ".code", "\"" + k.code.substr(0, 40) +
                                "\" is not a kelurahan code: the kecamatan code, '.', then the "
                                "kelurahan's four digits (as " +
                                c.kecamatan_code + ".1001)");
     for (size_t j = 0; j < i; ++j)
-      if (Folded(c.kelurahan[j].name) == Folded(k.name))
-        Fail(path + ".name", "\"" + k.name + "\" is the name of kelurahan " +
-                                 c.kelurahan[j].code + " too: pages and registers show names");
+      if (NameKey(c.kelurahan[j].name) == NameKey(k.name))
+        Fail(path + ".name", "\"" + k.name + "\" is the name of kelurahan " + c.kelurahan[j].code +
+                                 " too: pages and registers show names");
   }
   for (const auto* list : {&c.required_documents, &c.optional_documents})
     for (const auto& d : *list)
@@ -430,6 +421,11 @@ void CheckWorkable(const Charter& c) {
         Fail(list == &c.required_documents ? "required_documents" : "optional_documents",
              "\"" + d.substr(0, 40) +
                  "\" is not a document code: lower-case letters, digits and '_', at most 64");
+  for (size_t i = 0; i < c.stakeholders.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (NameKey(c.stakeholders[j].name) == NameKey(c.stakeholders[i].name))
+        Fail("stakeholders", "\"" + c.stakeholders[i].name + "\" is the name of stakeholder " +
+                                 c.stakeholders[j].id + " too: feeds and pages show names");
   for (const auto& h : c.stakeholders)
     if (h.id.empty() || h.id.size() > 64 || !std::islower(static_cast<unsigned char>(h.id[0])) ||
         !std::all_of(h.id.begin(), h.id.end(), [](unsigned char ch) {

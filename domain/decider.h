@@ -87,6 +87,12 @@ bool MentionsName(std::string_view text, std::string_view name);
 // Whether `name` is a single word ("Sari"), which a text may then not hold
 // at all.
 bool OneWordName(std::string_view name);
+// A name as a reader tells it from another: its letters and digits run
+// together, letters in small letters, Latin ones without their marks,
+// fullwidth forms as ASCII, punctuation, blanks and what shows nothing left
+// out ("Petukangan-Utara", "BÍNTARO." and "Bintaro" are "petukanganutara",
+// "bintaro" and "bintaro").
+std::string NameKey(std::string_view name);
 // Whether `text` names the street of the home `address` ("Jl. Delman Utama"
 // of "Jl. Delman Utama No. 9 RT 005/RW 008"): its words in a row, however
 // written; a street of one word only after "Jl.", "Jalan" or "Gang".

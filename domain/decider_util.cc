@@ -407,6 +407,18 @@ bool MentionsPhone(std::string_view text, std::string_view phone) {
 
 bool OneWordName(std::string_view name) { return Words(name, true).size() == 1; }
 
+std::string NameKey(std::string_view name) {
+  std::string key;
+  for (uint32_t cp : CodePoints(name)) {
+    cp = FoldWidth(cp);
+    if (cp >= 0xC0 && cp < 0xC0 + kLatinBase.size() && kLatinBase[cp - 0xC0] != '.')
+      key += kLatinBase[cp - 0xC0];
+    else if (cp < 0x80 ? std::isalnum(static_cast<int>(cp)) != 0 : WordCharacter(cp))
+      AppendUtf8(key, cp);  // digits too: "Kelurahan 2" is not "Kelurahan 3"
+  }
+  return key;
+}
+
 bool MentionsAddress(std::string_view text, std::string_view address) {
   // The street: the address up to its first number ("Jl. Delman Utama" of
   // "Jl. Delman Utama No. 9 RT 005/RW 008").

@@ -319,7 +319,17 @@ TEST(Charter, RefusesForAdoptionWhatNoOneCouldWorkUnder) {
   refused([](json& d) { d["permissions"]["withdraw_consent"] = json::array({"ptsp_head"}); },
           "permissions.withdraw_consent");
   // Names told apart, codes shaped as codes (a kelurahan is never removed).
-  refused([](json& d) { d["kelurahan"][1]["name"] = " bintaro "; }, "kelurahan[1].name");
+  for (const char* name : {" bintaro ", "Bíntaro", "BINTARO.", "\uFF22intaro", "Bin\u200Btaro"})
+    refused([&](json& d) { d["kelurahan"][1]["name"] = name; }, "kelurahan[1].name");
+  refused([](json& d) { d["kelurahan"][1]["code"] = "31.74.10.0000"; }, "kelurahan[1].code");
+  refused([](json& d) { d["stakeholders"][1]["name"] = d["stakeholders"][0]["name"]; },
+          "stakeholders");
+  {  // Names that differ by a number are two names.
+    json doc = json::parse(DefaultCharterText());
+    doc["kelurahan"].push_back({{"code", "31.74.10.1006"}, {"name", "Kelurahan 2"}});
+    doc["kelurahan"].push_back({{"code", "31.74.10.1007"}, {"name", "Kelurahan 3"}});
+    EXPECT_TRUE(Charter::FromJson(doc.dump(), true).ok());
+  }
   refused([](json& d) { d["kelurahan"][1]["code"] = "31.74.10.01002"; }, "kelurahan[1].code");
   refused([](json& d) { d["kelurahan"][1]["code"] = "31.74.10." + std::string(150, '9'); },
           "kelurahan[1].code");
