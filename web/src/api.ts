@@ -80,6 +80,7 @@ export interface Tracking {
   overdue: boolean;
   service_days: number;
   survey_date?: string;
+  survey_team_unavailable?: boolean; // the survey is to be scheduled again
   permit_number?: string;
   valid_until?: string;
   outcome?: { code: string; reason: string };
@@ -129,6 +130,7 @@ export interface Permit {
   next_actions: string[];
   next_roles: RoleRef[];
   survey?: { date: string; team: string[]; zoning_compliant: boolean | null };
+  survey_team_unavailable?: boolean; // no one left on the team may record the survey
   recommendation_letter?: string;
   permit_number?: string;
   valid_from?: string;

@@ -848,6 +848,8 @@ function renderDetail(root: HTMLElement): void {
                 p.survey.zoning_compliant === null ? '' : ` · ${t('off.zoning')}: ${p.survey.zoning_compliant ? t('yes') : t('no')}`,
               )
             : null,
+          // No one left on the team may record it (retired, moved): the queue's reason, here too.
+          p.survey_team_unavailable ? h('p', { class: 'alert alert-info', id: 'team-gone' }, t('off.team.gone.detail')) : null,
           p.recommendation_letter ? h('p', {}, h('strong', {}, `${t('off.letter')}: `), p.recommendation_letter) : null,
         ),
       ),

@@ -367,7 +367,15 @@ function render(): void {
         h('div', {}, h('dt', {}, t('track.kelurahan')), h('dd', {}, d.kelurahan_name)),
         h('div', {}, h('dt', {}, t('track.submitted')), h('dd', {}, fmtTime(d.submitted_at))),
         h('div', {}, h('dt', {}, t('track.due')), h('dd', { id: 'due-date', 'data-due': d.due_date ?? '' }, due)),
-        d.survey_date ? h('div', {}, h('dt', {}, t('off.survey')), h('dd', {}, fmtDate(d.survey_date))) : null,
+        d.survey_date
+          ? h(
+              'div',
+              {},
+              h('dt', {}, t('off.survey')),
+              // The team can no longer hold it: the date stands until the survey is scheduled again.
+              h('dd', { id: 'survey-date' }, d.survey_team_unavailable ? t('track.survey.rescheduling', { date: fmtDate(d.survey_date) }) : fmtDate(d.survey_date)),
+            )
+          : null,
       ),
       h('h3', {}, t('track.timeline')),
       timeline(d),

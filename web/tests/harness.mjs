@@ -70,6 +70,7 @@ export async function startLedger({ permits = 60 } = {}) {
   return {
     base,
     tokens,
+    admin: () => readFileSync(join(data, 'ledger', 'admin.token'), 'utf8').trim(),
     log: () => log,
     async stop() {
       child.kill('SIGTERM');

@@ -550,6 +550,36 @@ async function signIn(page, officer) {
 }
 
 describe('officer worklist', () => {
+  test('a survey whose team can no longer record it says why on the permit page, and /track that it moves', async () => {
+    const app = await submitApplication(ledger.base, BINTARO, 'Warung Uji Tim');
+    const admin = ledger.admin();
+    const enrol = await api(ledger.base, '/v1/officers', {
+      token: admin,
+      method: 'POST',
+      body: { id: 'ekbang-bintaro-cuti', name: 'Petugas Cuti', role: 'kelurahan_economy', kelurahan: BINTARO },
+    });
+    assert.equal(enrol.status, 201, JSON.stringify(enrol.json));
+    await act(app.permit_id, 'ptsp-bintaro', { action: 'verify_documents' });
+    await act(app.permit_id, 'ptsp-bintaro', { action: 'schedule_survey', date: await surveyDate(ledger.base), team: ['ekbang-bintaro-cuti'] });
+    const retired = await api(ledger.base, '/v1/officers/ekbang-bintaro-cuti/retire', { token: admin, method: 'POST', body: { reason: 'cuti panjang' } });
+    assert.equal(retired.status, 200, JSON.stringify(retired.json));
+    const page = await open('/officer');
+    await signIn(page, 'ptsp-bintaro');
+    await page.fill('#open-id', app.permit_id);
+    await page.click('#open-form button[type=submit]');
+    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    assert.match(await page.textContent('#team-gone'), /Jadwalkan ulang survei/);
+    assert.ok(await page.$('#actions form[data-action="schedule_survey"]'), 'rescheduling is offered');
+    assertNoProblems(page);
+    await page.context().close();
+    const track = await open('/track');
+    await track.fill('#code', app.tracking_code);
+    await track.click('#track-form button[type=submit]');
+    await track.waitForSelector('#survey-date');
+    assert.match(await track.textContent('#survey-date'), /akan dijadwalkan ulang/);
+    await track.context().close();
+  });
+
   test('an officer signs in, finds the application in the queue, takes an action and sees the status change', async () => {
     const app = await submitApplication(ledger.base, BINTARO, 'Kedai Uji Petugas');
     const page = await open('/officer');
