@@ -41,7 +41,8 @@ std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
   for (const auto& d : docs) {
     if (!charter.KnowsDocument(d)) {
       return Refusal{"unknown_document",
-                     field + " names \"" + d + "\", which is not a document of the charter; use " +
+                     field + " names " + Echo(d) +
+                         ", which is not a document of the charter; use " +
                          JoinOrNobody(charter.required_documents) +
                          (charter.optional_documents.empty()
                               ? std::string()
@@ -116,7 +117,7 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
   auto day = ParseDate(a.date);
   if (!day) {
     return Refuse("invalid_date",
-                  "survey date \"" + a.date + "\" is not a calendar date in the form YYYY-MM-DD");
+                  "survey date " + Echo(a.date) + " is not a calendar date in the form YYYY-MM-DD");
   }
   std::string today = LocalDate(c.cmd.time_ms, c.charter);
   if (a.date < today) {
@@ -148,8 +149,8 @@ Decision Handle(const Ctx& c, const ScheduleSurvey& a) {
                                              "\" is not an enrolled officer id; did you mean \"" +
                                              *enrolled +
                                              "\"? (ids are written in their letter case)");
-      return Refuse("unknown_officer", "survey team member \"" + id +
-                                           "\" is not an enrolled officer; check the id, or have "
+      return Refuse("unknown_officer", "survey team member " + Echo(id) +
+                                           " is not an enrolled officer; check the id, or have "
                                            "the administrator enrol them first");
     }
     if (!c.charter.Covers(officer->second.role, officer->second.jurisdiction, c.state.kelurahan)) {
@@ -278,13 +279,13 @@ Decision Handle(const Ctx& c, const IssuePermit&) {
 Decision Handle(const Ctx& c, const Reject& a) {
   const auto& codes = c.charter.rejection_reasons;
   if (Blank(a.reason_code)) {
-    return Missing("reason_code",
-                   "give the code of the rejection's ground, one of the charter's: " +
-                       JoinOrNobody(codes));
+    return Missing(
+        "reason_code",
+        "give the code of the rejection's ground, one of the charter's: " + JoinOrNobody(codes));
   }
   if (std::find(codes.begin(), codes.end(), a.reason_code) == codes.end()) {
-    return Refuse("unknown_reason_code", "reason_code \"" + a.reason_code +
-                                             "\" is not one of the charter's: " +
+    return Refuse("unknown_reason_code", "reason_code " + Echo(a.reason_code) +
+                                             " is not one of the charter's: " +
                                              JoinOrNobody(codes) + "; explain the case in reason");
   }
   if (Blank(a.reason)) return Missing("reason", "explain the rejection to the applicant");
@@ -312,7 +313,7 @@ Decision Handle(const Ctx& c, const Revoke& a) {
 Decision UnknownSubscriber(const Ctx& c, const std::string& id) {
   std::string known;
   for (const auto& s : c.charter.data_sharing) known += (known.empty() ? "" : ", ") + s.id;
-  return Refuse("unknown_subscriber", "\"" + id + "\" is not a subscriber of charter version " +
+  return Refuse("unknown_subscriber", Echo(id) + " is not a subscriber of charter version " +
                                           std::to_string(c.charter.version) + " (subscribers: " +
                                           (known.empty() ? "none" : known) + ")");
 }

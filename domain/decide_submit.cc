@@ -22,7 +22,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                                           bool personal_known) {
   const Business& b = s.business;
   if (!c.FindKelurahan(s.kelurahan)) {
-    return R("unknown_kelurahan", "kelurahan \"" + s.kelurahan + "\" is not one of the " +
+    return R("unknown_kelurahan", "kelurahan " + Echo(s.kelurahan) + " is not one of the " +
                                       std::to_string(c.kelurahan.size()) +
                                       " kelurahan of kecamatan " + c.kecamatan_name + " (" +
                                       c.kecamatan_code +
@@ -47,7 +47,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   }
   if (!AllDigits(b.kbli, 5)) {
     return R("invalid_kbli",
-             "the KBLI business code must be exactly 5 digits; got \"" + b.kbli + "\"");
+             "the KBLI business code must be exactly 5 digits; got " + Echo(b.kbli));
   }
   if (Blank(b.name)) return R("missing_field", "the business name (business.name) is empty");
   // Both are public: the register, the verification page and the feeds. No
@@ -131,7 +131,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   for (const auto& d : s.documents) {
     if (!c.KnowsDocument(d)) {
       return R("unknown_document",
-               "document \"" + d + "\" is not one the charter knows; use " +
+               "document " + Echo(d) + " is not one the charter knows; use " +
                    JoinOrNobody(c.required_documents) +
                    (c.optional_documents.empty()
                         ? std::string()

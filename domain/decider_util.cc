@@ -143,6 +143,17 @@ bool Blank(std::string_view s) {
   return std::all_of(cps.begin(), cps.end(), Invisible);
 }
 
+std::string Echo(std::string_view typed) {
+  const bool code_shaped =
+      !typed.empty() && typed.size() <= 40 && std::all_of(typed.begin(), typed.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' ||
+               ch == '-' || ch == '@' || ch == '/';
+      });
+  if (!code_shaped || HoldsIdentityNumber(typed) || HoldsEmailAddress(typed))
+    return "(the value sent, not repeated here: it may hold personal data)";
+  return "\"" + std::string(typed) + "\"";
+}
+
 std::string StaleVersionAdvice(uint64_t version, uint64_t expected) {
   if (expected > version) return ": it has not reached that version; check the number sent";
   return "; someone acted on it meanwhile: reload it, and send the action again with a new "

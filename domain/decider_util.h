@@ -27,6 +27,14 @@ bool Blank(std::string_view s);
 // keeps its lines and spaces: only its ends lose what shows nothing.
 std::string TidyText(std::string_view s, bool collapse);
 
+// A value the sender typed, quoted for a refusal's message when it has the
+// shape of a code, an id or a date (at most 40 letters, digits, '.', '_',
+// '-', '@' or '/') and holds no identity or phone number; otherwise words
+// saying it is not repeated. A refusal is kept (the state store, Kafka's
+// outcome topic) where no erasure reaches: a NIK typed into the KBLI box
+// must not be copied there.
+std::string Echo(std::string_view typed);
+
 // What a clerk does about a version_conflict: a version the stream has not
 // reached is a wrong number; an older one means someone acted meanwhile.
 // The refusal is remembered under the command id, so a retry needs a new one.

@@ -145,6 +145,23 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.workers = 0; }), "invalid_workers");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.business.workers = 1; }));
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.premises = "rented"; }), "invalid_premises");
+  // A refusal is kept where no erasure reaches: what was typed is quoted
+  // only when it has the shape of a code and holds no number of a person.
+  for (const auto& [edit, code] :
+       std::vector<std::pair<std::function<void(SubmitApplication&)>, std::string>>{
+           {[](auto& s) { s.business.kbli = "081234567890"; }, "invalid_kbli"},
+           {[](auto& s) { s.kelurahan = "3174012345678901"; }, "unknown_kelurahan"},
+           {[](auto& s) { s.documents.push_back("Sari Wulandari 3174012345678901"); },
+            "unknown_document"}}) {
+    auto d = SubmitWith(edit);
+    ASSERT_TRUE(d.refusal);
+    EXPECT_EQ(d.refusal->code, code);
+    EXPECT_EQ(d.refusal->message.find("3174012345678901"), std::string::npos) << d.refusal->message;
+    EXPECT_EQ(d.refusal->message.find("081234567890"), std::string::npos) << d.refusal->message;
+    EXPECT_NE(d.refusal->message.find("not repeated"), std::string::npos) << d.refusal->message;
+  }
+  EXPECT_NE(SubmitWith([](auto& s) { s.business.kbli = "5610"; }).refusal->message.find("\"5610\""),
+            std::string::npos);
   for (const char* phone : {"12", "hubungi saya", "0812-abc", "+", "0812345678901234"})
     EXPECT_REFUSED(SubmitWith([&](auto& s) { s.personal.phone = phone; }), "invalid_phone");
   EXPECT_ACCEPTED(SubmitWith([](auto& s) { s.personal.phone = "+6581234567"; }));
