@@ -107,6 +107,45 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       ++responses_5xx_;
     respond_in(std::move(res));
   };
+  Dispatch(std::move(req), std::move(respond));
+}
+
+namespace {
+
+// Marks a request looked up again once the views moved on (Dispatch).
+constexpr const char* kViewsWaited = "X-Permitledger-Views-Waited";
+constexpr auto kViewsWait = std::chrono::seconds(2);
+
+}  // namespace
+
+void ApiGateway::WhenFound(std::function<bool()> found,
+                           std::chrono::steady_clock::time_point deadline,
+                           std::function<void()> done) {
+  if (found() || std::chrono::steady_clock::now() >= deadline) return done();
+  // Woken by the first partition whose views move on (or the deadline).
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  const auto next = ledger_.engine().checkpoints();
+  for (size_t p = 0; p < next.size(); ++p)
+    ledger_.engine().WhenApplied(
+        {PartitionId{static_cast<int32_t>(p)}, Offset{next[p]}},
+        [=, this] {
+          if (!once->exchange(true)) WhenFound(found, deadline, done);
+        },
+        deadline);
+}
+
+void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
+  // On Kafka, a tracking code or an officer's token that another instance
+  // has just handed out may come before this instance's views hold it: it
+  // is looked up again each time they move on, for 2 s at most, before it
+  // is answered as unknown.
+  auto again_once_known = [&](std::function<bool()> known) {
+    if (!ledger_.kafka() || req->count(kViewsWaited) || known()) return false;
+    req->set(kViewsWaited, "1");
+    WhenFound(std::move(known), std::chrono::steady_clock::now() + kViewsWait,
+              [this, req, respond] { Dispatch(req, respond); });
+    return true;
+  };
   // Paths are echoed in answers and used as keys: bytes that are not UTF-8,
   // raw or percent-encoded, are refused before anything reads them.
   const std::string_view target = SV(req->target());
@@ -232,7 +271,14 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
        (n >= 3 && parts[1] == "transparency" &&
         (parts[2] == "key" || parts[2] == "checkpoint" || parts[2] == "proof")));
   Principal who;
-  if (!same_for_anyone && !Authenticate(*req, who, respond)) return;
+  if (!same_for_anyone) {
+    if (again_once_known([this, req] {
+          Principal known;
+          return Authenticate(*req, known, [](HttpResponse) {});
+        }))
+      return;
+    if (!Authenticate(*req, who, respond)) return;
+  }
   if (n >= 2 && parts[1] == "transparency") {
     auto may_read = [&](const StreamId& stream) {
       auto charter = ledger_.governance()->charter;
@@ -304,8 +350,16 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
                [&](const Query& q) { GetOfficerTrail(*req, who, parts[3], q, respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get({}, [&](const Query&) { GetFeedToken(*req, who, parts[2], respond); });
-  if (n == 3 && parts[1] == "track")
+  if (n == 3 && parts[1] == "track") {
+    const std::string code = parts[2];
+    if (method == http::verb::get && again_once_known([this, code] {
+          return ledger_.queries()
+              .PermitByTracking(HashToken(Ledger::NormalizeTrackingCode(code)))
+              .has_value();
+        }))
+      return;
     return get({}, [&](const Query&) { GetTrack(*req, parts[2], respond); });
+  }
   if (n == 2 && parts[1] == "worklist")
     return get({}, [&](const Query&) { GetWorklist(*req, who, respond); });
   return not_found();

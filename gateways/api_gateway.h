@@ -59,6 +59,12 @@ class ApiGateway {
   // Resolves the Authorization header. Returns false (and responds 401)
   // when a token is given but unknown.
   bool Authenticate(const HttpRequest& req, Principal& who, const Respond& respond);
+  // Routes a request (Handle counts it and its answer).
+  void Dispatch(std::shared_ptr<HttpRequest> req, Respond respond);
+  // Calls `done` once `found` holds, tried again each time the views move
+  // on, or at `deadline` (on the engine's thread, or at once).
+  void WhenFound(std::function<bool()> found, std::chrono::steady_clock::time_point deadline,
+                 std::function<void()> done);
 
   void PostOfficer(const HttpRequest& req, const Principal& who, Respond respond);
   // Who is enrolled now, and the ids retired (GET /v1/officers).

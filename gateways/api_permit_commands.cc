@@ -83,6 +83,15 @@ void ApiGateway::PostApplication(const HttpRequest& req, const Principal& who, R
   }
   cmd.action = std::move(parsed->submit);
   ledger_.Execute(std::move(cmd), [=, this, req = req](Outcome o) {
+    // Its tracking code comes back only to a repeat soon after (below).
+    if (o.error.code() == "outcome_unknown")
+      o.error = Status(o.error.code(),
+                       o.error.message() +
+                           ". Repeat the application as soon as the ledger "
+                           "answers again: its tracking code is given back only to a repeat "
+                           "within " +
+                           std::to_string(kApplicationRetryMs / 60000) +
+                           " minutes of the application taking effect");
     if (RespondIfNotTaken(req, o, respond)) return;
     if (o.duplicate) {
       const auto* first =

@@ -113,8 +113,8 @@ void KafkaBackend::Submit(Command cmd, std::function<void(Outcome)> done) {
                "the ledger cannot reach its Kafka cluster: partition " + std::to_string(partition) +
                    " of the command topic has taken nothing for " +
                    std::to_string(unreachable_for.count()) +
-                   " s. Nothing was written; send the command again in a minute (the same "
-                   "command_id is safe)");
+                   " s. Nothing was written; send the command again after the Retry-After "
+                   "seconds (the same command_id is safe)");
     return done(std::move(o));
   }
   std::shared_ptr<KafkaProducer> producer;
@@ -277,8 +277,8 @@ void KafkaBackend::ReadOutcomes() {
                            " on " + o.stream + " waited " +
                            std::to_string(options_.unreachable_after.count()) +
                            " ms for the broker to take it. It may still take effect when the "
-                           "cluster is back: repeat it with the same command_id in a minute to "
-                           "learn its outcome");
+                           "cluster is back: repeat it with the same command_id then to learn "
+                           "its outcome");
       w.done(std::move(o));
     }
     if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {

@@ -697,6 +697,41 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
   check(**later);
 }
 
+// A tracking code one instance has just handed out may reach another before
+// its views hold the application: that one looks it up again as its views
+// move on, rather than answering "unknown" (as it does, after 2 s, for a
+// code no application has).
+TEST(KafkaLedger, AFreshTrackingCodeIsKnownOnAnotherInstance) {
+  PL_REQUIRE_KAFKA();
+  const std::string prefix = Unique("freshcode");
+  auto a = Ledger::Open(KafkaLedger(TempDir("fa"), Bootstrap(), prefix, 1));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = Ledger::Open(KafkaLedger(TempDir("fb"), Bootstrap(), prefix, 1));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ApiGateway api(**b);
+  auto get = [&](const std::string& target, const std::string& token) {
+    HttpRequest req{http::verb::get, target, 11};
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    auto answer = std::make_shared<std::promise<HttpResponse>>();
+    api.Handle(std::move(req), [answer](HttpResponse r) { answer->set_value(std::move(r)); });
+    auto future = answer->get_future();
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready) << target;
+    return future.get();
+  };
+  for (int i = 0; i < 5; ++i) {
+    const std::string code = "ABCDE-FGHJK-MNPQR-STVW" + std::to_string(i);
+    Command submit = SubmitCommand("fresh", i);
+    std::get<SubmitApplication>(submit.action).tracking_hash = HashToken(code);
+    Outcome o = (*a)->ExecuteSync(submit);
+    ASSERT_TRUE(o.error.ok() && !o.refusal) << o.error.ToString();
+    EXPECT_EQ(get("/v1/track/" + code, "").result_int(), 200u) << code;
+    EXPECT_EQ(get("/v1/permits/" + submit.stream.str(), code).result_int(), 200u) << code;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(get("/v1/track/ABCDE-FGHJK-MNPQR-STVWX", "").result_int(), 404u);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
 // On Kafka an instance's views can hold a feed message before its vault
 // holds the applicant's key (it comes through the key topic): the SSE feed
 // holds the message back until the key is there, rather than sending it
