@@ -126,9 +126,10 @@ void PrintReplayDifferences(const ReplayResult& r, std::ostream& out) {
       << (r.identical() ? "identical\n" : "DIFFERENT\n");
   if (r.log_ahead)
     out << "the log holds " << r.log_ahead << (r.log_ahead == 1 ? " event" : " events")
-        << " past the live views' checkpoint, not compared. A ledger stopped normally leaves "
-           "none: it crashed, or its views/ were cut short or damaged. The ledger applies them "
-           "when it next starts; until then `audit trail` refuses a permit with events among "
+        << " past the live views' checkpoint, not compared. On Kafka, other instances may "
+           "have appended them since; on the embedded log, a ledger stopped normally leaves "
+           "none (it crashed, or its views/ were cut short or damaged). The ledger applies them "
+           "when it next runs; until then `audit trail` refuses a permit with events among "
            "them\n";
   if (r.identical()) return;
   out << "first differing keys (live views against the ones rebuilt from the log):\n";

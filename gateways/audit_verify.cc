@@ -472,8 +472,9 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
   if (r.view_leaves_behind)
     out << "note:        the view store holds " << *r.view_leaves_behind << " of the log's "
         << r.events
-        << " leaves: its views stop before the log's end (a ledger stopped normally leaves "
-           "them caught up: it crashed, or views/ was cut short or damaged). Its consistency "
+        << " leaves: its views stop before the log's end (on Kafka, other instances may have "
+           "appended since; on the embedded log, a ledger stopped normally leaves them caught "
+           "up: it crashed, or views/ was cut short or damaged). Its consistency "
            "proofs were checked up to its size; the log's own tree is checked whole. The ledger "
            "re-applies the rest from the log when it starts\n";
   if (r.torn_checkpoint)
