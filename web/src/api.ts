@@ -164,7 +164,7 @@ export interface Charter {
   name: string;
   kecamatan: { code: string; name: string };
   kelurahan: Array<{ code: string; name: string }>;
-  roles: Record<string, { name: string; scope: string }>;
+  roles: Record<string, { name: string; scope: string; personal_data?: boolean }>;
   permissions: Record<string, string[]>;
   service_days: Record<string, number>;
   required_documents: string[];

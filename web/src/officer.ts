@@ -78,6 +78,14 @@ interface State {
   counterOpen: boolean; // the counter application form is unfolded
   counterError: unknown; // its refusal (kept through a language switch)
   created: Application | null; // filed at the counter: its tracking code, shown this once
+  officers: Colleague[]; // who is enrolled (GET /v1/officers), to name a survey team
+}
+
+interface Colleague {
+  id: string;
+  name: string;
+  role: string;
+  jurisdiction: string;
 }
 
 const st: State = {
@@ -97,6 +105,7 @@ const st: State = {
   counterOpen: false,
   counterError: null,
   created: null,
+  officers: [],
 };
 
 // The command id of each request whose outcome is unknown (no answer came):
@@ -196,6 +205,10 @@ async function signIn(token: string): Promise<void> {
     const [wl, charter] = await Promise.all([api<Worklist>('/v1/worklist', { token }), api<Charter>('/v1/charter')]);
     st.token = token;
     st.worklist = wl;
+    // The colleagues a survey team may name; without the list the ids are typed.
+    st.officers = await api<{ officers: Colleague[] }>('/v1/officers', { token })
+      .then((r) => r.officers)
+      .catch(() => []);
     // Nothing of an earlier session (an answer that came after its sign-out).
     Object.assign(st, { permit: null, history: [], created: null, refusal: null, formError: null, counterError: null });
     st.charter = charter;
@@ -1082,7 +1095,40 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
       case 'team': {
         const input = h('input', { id, name: f.name, type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, required: true, class: 'mono' });
         input.value = st.worklist?.officer.id ?? '';
-        return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, err);
+        // The enrolled officers who work in the permit's kelurahan (or its kecamatan), in a
+        // role that meets the applicant (personal_data): one click adds an id to the team.
+        const kel = st.permit?.kelurahan ?? '';
+        const near = st.officers.filter(
+          (o) =>
+            st.charter?.roles[o.role]?.personal_data === true &&
+            (o.jurisdiction === kel || (o.jurisdiction !== '' && kel.startsWith(`${o.jurisdiction}.`))),
+        );
+        const roleName = (r: string) => st.charter?.roles[r]?.name ?? r;
+        const pick = near.length
+          ? h(
+              'p',
+              { class: 'small muted team-picks' },
+              `${t('off.team.pick')} `,
+              near.map((o) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-small',
+                    'data-pick': o.id,
+                    title: `${o.name}, ${roleName(o.role)}`,
+                    onclick: () => {
+                      const ids = input.value.split(',').map((x) => x.trim()).filter(Boolean);
+                      if (!ids.includes(o.id)) input.value = [...ids, o.id].join(', ');
+                      input.focus();
+                    },
+                  },
+                  `+ ${o.id}`,
+                ),
+              ),
+            )
+          : null;
+        return h('div', { class: 'field', 'data-field': f.name }, h('label', { for: id }, f.label, req), input, pick, err);
       }
       default: {
         const input = h('input', { id, name: f.name, type: 'text', maxlength: f.max ?? 100, autocomplete: 'off', 'aria-describedby': errId, required: f.required });

@@ -668,6 +668,15 @@ describe('officer worklist', () => {
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector(`${form} [data-error-code="duplicate_entry"]`);
     assert.match(await page.textContent(`${form} [data-error-code] .error-message`), /disebut dua kali.*Hapus yang berulang/);
+    // The officers who may go, offered by a click: this kelurahan's and the kecamatan's that meet
+    // the applicant (not a monitor, nor another kelurahan's).
+    const picks = await page.$$eval(`${form} [data-pick]`, (l) => l.map((b) => b.dataset.pick));
+    assert.ok(picks.includes('ekbang-bintaro') && picks.includes('ptsp-bintaro'), picks.join());
+    assert.ok(!picks.includes('ekbang-pesanggrahan') && !picks.includes('monitor-kecamatan'), picks.join());
+    await page.fill(`${form} input[name=team]`, 'ptsp-bintaro');
+    await page.click(`${form} [data-pick="ekbang-bintaro"]`);
+    await page.click(`${form} [data-pick="ekbang-bintaro"]`);
+    assert.equal(await page.inputValue(`${form} input[name=team]`), 'ptsp-bintaro, ekbang-bintaro');
     await page.fill(`${form} input[name=date]`, date);
     await page.fill(`${form} input[name=team]`, 'ptsp-bintaro, ekbang-bintaro');
     await page.click(`${form} button[type=submit]`);
