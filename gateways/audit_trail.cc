@@ -65,16 +65,19 @@ Status ExportTrail(const std::string& data_dir, const std::string& typed_id,
   // The views may stop before the log's end (the ledger crashed, or views/
   // was cut short or damaged): a trail read from them would miss the
   // permit's events past their checkpoint, so the log there is searched.
+  // Records are keyed by their stream: only the first of this permit's is
+  // decoded, for the event it names.
   std::optional<std::string> missed;
-  auto past = ForEachRecordPast(
-      (*ledger)->log(), (*ledger)->engine().checkpoints(), [&](const LogRecord& r) {
-        if (missed) return Status::Ok();
-        auto e = Decode(r.value);
-        if (!e.ok()) return e.status();
-        if (e->stream.str() == typed_id || e->stream.str() == Capitals(typed_id))
-          missed = e->event_id;
-        return Status::Ok();
-      });
+  const std::string capitals = Capitals(typed_id);
+  auto past = ForEachRecordPast((*ledger)->log(), (*ledger)->engine().checkpoints(),
+                                [&](const LogRecord& r) {
+                                  if (missed || (r.key != typed_id && r.key != capitals))
+                                    return Status::Ok();
+                                  auto e = Decode(r.value);
+                                  if (!e.ok()) return e.status();
+                                  missed = e->event_id;
+                                  return Status::Ok();
+                                });
   if (!past.ok()) return past.status();
   if (missed)
     return Status(
