@@ -89,7 +89,7 @@ struct ViewsAlone {
   uint64_t keys = 0, bytes = 0;
   double batches_s = 0, sst_s = 0;
   // Keys and bytes (key and value) by the first two parts of the key
-  // ("audit/permit", "status/queue"): where the views' bytes are.
+  // ("audit/officer", "status/queue"): where the views' bytes are.
   std::map<std::string, std::pair<uint64_t, uint64_t>> by_kind;
 };
 

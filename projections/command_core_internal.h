@@ -51,8 +51,8 @@ inline std::string DedupeKey(const std::string& stream, const CommandId& id) {
 // permit's state has since lifted then takes its effect, as the applicant
 // asked).
 inline bool ForgetRefusal(const Outcome& o) {
-  return o.refusal && (o.version == 0 || o.refusal->code == "outside_jurisdiction" ||
-                       o.sender == "applicant");
+  return o.refusal &&
+         (o.version == 0 || o.refusal->code == "outside_jurisdiction" || o.sender == "applicant");
 }
 
 }  // namespace pl::command_core_internal

@@ -26,6 +26,8 @@ class RocksSnapshotReader final : public KeyReader {
   explicit RocksSnapshotReader(rocksdb::DB* db);
   ~RocksSnapshotReader() override;
   std::optional<std::string> Get(std::string_view key) const override;
+  // For iterators over the same state.
+  const rocksdb::Snapshot* snapshot() const { return snapshot_; }
 
  private:
   rocksdb::DB* db_;

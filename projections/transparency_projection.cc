@@ -45,8 +45,21 @@ void AppendToPack(std::string& pack, std::string_view data) {
 
 // The fixed-width suffix keeps keys unambiguous even for stream ids that
 // contain '/'.
+std::string TransparencyProjection::EventPrefix(const StreamId& stream) {
+  return std::string(kPrefix) + "event/" + stream.str() + "/";
+}
+
 std::string TransparencyProjection::EventKey(const StreamId& stream, uint64_t seq) {
-  return std::string(kPrefix) + "event/" + stream.str() + "/" + FixedHex64(seq);
+  return EventPrefix(stream) + FixedHex64(seq);
+}
+
+std::optional<EventEntry> TransparencyProjection::ParseEventEntry(std::string_view value) {
+  if (value.size() != 48) return std::nullopt;
+  auto leaf = ParseFixedHex64(value.substr(0, 16));
+  auto partition = ParseFixedHex64(value.substr(16, 16));
+  auto offset = ParseFixedHex64(value.substr(32));
+  if (!leaf || !partition || !offset || *partition > INT32_MAX) return std::nullopt;
+  return EventEntry{*leaf, static_cast<int32_t>(*partition), *offset};
 }
 
 std::string TransparencyProjection::PermitNumberKey(std::string_view permit_number) {
@@ -61,20 +74,21 @@ Status TransparencyProjection::Apply(const LogRecord& raw, const Envelope& event
                                      ViewBatch& batch) {
   const std::string event_key = EventKey(event.stream, event.seq);
   if (auto existing = batch.Get(event_key)) {
-    auto index = ParseFixedHex64(*existing);
-    if (!index) return Corrupt(event_key);
+    auto entry = ParseEventEntry(*existing);
+    if (!entry) return Corrupt(event_key);
     BatchKeyReader reader(batch);
-    auto data = LeafData(reader, *index);
+    auto data = LeafData(reader, entry->leaf);
     if (!data.ok()) return Status("corrupt_view", data.status().message());
     if (*data == raw.value) return Status::Ok();
     return Status("conflicting_event", "event " + event.event_id +
                                            " is already in the transparency log with "
                                            "different bytes at leaf " +
-                                           std::to_string(*index));
+                                           std::to_string(entry->leaf));
   }
   auto index = AppendLeaf(batch, raw.value);
   if (!index.ok()) return index.status();
-  batch.Put(event_key, FixedHex64(*index));
+  batch.Put(event_key, FixedHex64(*index) + FixedHex64(static_cast<uint32_t>(raw.partition.value)) +
+                           FixedHex64(raw.offset.value));
   if (const auto* issued = std::get_if<PermitIssued>(&event.payload)) {
     batch.Put(PermitNumberKey(issued->permit_number), FixedHex64(*index) + event.stream.str());
   } else if (std::holds_alternative<PermitRevoked>(event.payload)) {
@@ -97,9 +111,9 @@ Result<uint64_t> TransparencyProjection::LeafIndexOf(const KeyReader& reader,
     return NotFound("event " + stream.str() + "/" + std::to_string(seq) +
                     " is not in the transparency log");
   }
-  auto index = ParseFixedHex64(*v);
-  if (!index) return Corrupt(key);
-  return *index;
+  auto entry = ParseEventEntry(*v);
+  if (!entry) return Corrupt(key);
+  return entry->leaf;
 }
 
 Result<LeafEvent> TransparencyProjection::EventAt(const KeyReader& reader, uint64_t index) {

@@ -7,7 +7,10 @@
 //   leaves/<index / 16>     the leaf data of 16 leaves, so anyone can fetch
 //                           and rehash them: per leaf a 4-byte big-endian
 //                           length and the canonical event bytes
-//   event/<stream>/<seq>    the leaf index of an event (16 hex digits)
+//   event/<stream>/<seq>    the event's leaf index and its log position
+//                           (partition and offset), each 16 hex digits:
+//                           the index of every stream's events in order,
+//                           so this is also each permit's audit trail
 //   permit-number/<number>  the leaf of the PermitIssued event of a permit
 //                           number: <16 hex leaf index><stream id>
 //   revoked/<stream>        the leaf of the stream's PermitRevoked event
@@ -37,6 +40,13 @@
 #include "projections/projection.h"
 
 namespace pl {
+
+// What event/<stream>/<seq> holds.
+struct EventEntry {
+  uint64_t leaf = 0;
+  int32_t partition = 0;
+  uint64_t offset = 0;
+};
 
 // Which event a leaf is.
 struct LeafEvent {
@@ -68,6 +78,8 @@ class TransparencyProjection final : public Projection {
   // The leaf index of event (stream, seq); "not_found" if it has none.
   static Result<uint64_t> LeafIndexOf(const KeyReader& reader, const StreamId& stream,
                                       uint64_t seq);
+  // A value stored under EventKey, read; nullopt if malformed.
+  static std::optional<EventEntry> ParseEventEntry(std::string_view value);
   // The event at leaf `index` (read from its data); "not_found" beyond the log.
   static Result<LeafEvent> EventAt(const KeyReader& reader, uint64_t index);
   // The leaf data (canonical event bytes) at `index`; "not_found" beyond the log.
@@ -83,6 +95,8 @@ class TransparencyProjection final : public Projection {
   static constexpr uint64_t kLeavesPerKey = 16;
   static std::string LeavesKey(uint64_t index);  // the key holding leaf `index`
   static std::string EventKey(const StreamId& stream, uint64_t seq);
+  // The keys of a stream's events start with this, then 16 hex digits.
+  static std::string EventPrefix(const StreamId& stream);
   static std::string PermitNumberKey(std::string_view permit_number);
   static std::string RevokedKey(const StreamId& stream);
 };

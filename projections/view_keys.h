@@ -59,13 +59,8 @@ inline std::string CurrentStage(std::string_view kel, std::string_view stage) {
   return Concat({"stats/current/", kel, "/", stage});
 }
 
-// Audit trail (AuditProjection).
-inline std::string AuditPermitPrefix(std::string_view stream) {
-  return "audit/permit/" + std::string(stream) + "/";
-}
-inline std::string AuditPermit(std::string_view stream, uint64_t seq) {
-  return AuditPermitPrefix(stream) + Pad(seq);
-}
+// Audit trail by actor (AuditProjection); by permit, the transparency
+// log's event index (TransparencyProjection::EventPrefix).
 inline std::string AuditOfficerPrefix(std::string_view actor) {
   return "audit/officer/" + std::string(actor) + "/";
 }

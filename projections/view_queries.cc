@@ -8,6 +8,8 @@
 
 #include "domain/state_codec.h"
 #include "projections/audit_projection.h"
+#include "projections/rocksdb_key_reader.h"
+#include "projections/transparency_projection.h"
 #include "projections/view_keys.h"
 
 namespace pl {
@@ -18,6 +20,18 @@ void Scan(rocksdb::DB* db, const std::string& prefix, F&& f) {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     if (!f(it->key().ToStringView(), it->value().ToStringView())) break;
+}
+
+// An event of an audit trail, from its entry in the transparency log's
+// index of events; nullopt if the views are damaged there.
+std::optional<nlohmann::json> TrailEvent(const KeyReader& reader, std::string_view entry) {
+  auto e = TransparencyProjection::ParseEventEntry(entry);
+  if (!e) return std::nullopt;
+  auto data = TransparencyProjection::LeafData(reader, e->leaf);
+  if (!data.ok()) return std::nullopt;
+  auto j = AuditProjection::Render(*data, e->partition, e->offset);
+  if (!j.ok()) return std::nullopt;
+  return std::move(*j);
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -183,11 +197,19 @@ std::optional<std::string> ViewQueries::PermitByTracking(const std::string& hash
 }
 
 std::vector<nlohmann::json> ViewQueries::History(const std::string& stream) const {
+  // The transparency log's index of the stream's events, in order, each
+  // read from its leaf: all through one snapshot.
   std::vector<nlohmann::json> out;
-  Scan(db_, keys::AuditPermitPrefix(stream), [&](auto, std::string_view v) {
-    if (auto j = AuditProjection::Render(v); j.ok()) out.push_back(std::move(*j));
-    return true;
-  });
+  RocksSnapshotReader reader(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = reader.snapshot();
+  const std::string prefix = TransparencyProjection::EventPrefix(StreamId(stream));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    // Another stream's, whose id goes on past a '/' of this one's.
+    if (it->key().size() != prefix.size() + 16) continue;
+    if (auto j = TrailEvent(reader, it->value().ToStringView())) out.push_back(std::move(*j));
+  }
   return out;
 }
 
@@ -195,7 +217,10 @@ ViewQueries::ActorTrailPage ViewQueries::ActorTrail(const std::string& actor,
                                                     const std::string& after, size_t limit) const {
   ActorTrailPage page;
   const std::string prefix = keys::AuditOfficerPrefix(actor);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  RocksSnapshotReader reader(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = reader.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   it->Seek(prefix + after);
   if (!after.empty()) {
     // A cursor names the last event of a page; anything else would read
@@ -214,10 +239,10 @@ ViewQueries::ActorTrailPage ViewQueries::ActorTrail(const std::string& actor,
     size_t slash = id.rfind('/');
     if (slash == std::string_view::npos) continue;
     auto seq = std::strtoull(std::string(id.substr(slash + 1)).c_str(), nullptr, 10);
-    auto event = Get(keys::AuditPermit(id.substr(0, slash), seq));
-    if (!event) continue;
-    auto j = AuditProjection::Render(*event);
-    if (!j.ok()) continue;
+    auto entry = reader.Get(
+        TransparencyProjection::EventKey(StreamId(std::string(id.substr(0, slash))), seq));
+    auto j = entry ? TrailEvent(reader, *entry) : std::nullopt;
+    if (!j) continue;
     page.events.push_back(std::move(*j));
     page.next = std::string(it->key().ToStringView().substr(prefix.size()));
   }

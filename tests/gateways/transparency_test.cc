@@ -700,13 +700,30 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "views").string(), &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    const std::string key = keys::AuditPermit(stream.str(), seq);
-    std::string v;
-    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &v).ok()) << key;
-    auto e = Decode(std::string_view(v).substr(12));
-    ASSERT_TRUE(e.ok());
-    e->time_ms += 1;
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, v.substr(0, 12) + Encode(*e)).ok());
+    // Its leaf data, in the pack of 16 leaves that holds it.
+    std::string entry, pack;
+    ASSERT_TRUE(
+        db->Get(rocksdb::ReadOptions(), TransparencyProjection::EventKey(stream, seq), &entry)
+            .ok());
+    auto at = TransparencyProjection::ParseEventEntry(entry);
+    ASSERT_TRUE(at.has_value());
+    const std::string key = TransparencyProjection::LeavesKey(at->leaf);
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &pack).ok()) << key;
+    std::string changed;
+    for (size_t i = 0, pos = 0; pos < pack.size(); ++i) {
+      const size_t len = LoadBigEndian32(reinterpret_cast<const unsigned char*>(&pack[pos]));
+      std::string data = pack.substr(pos + 4, len);
+      pos += 4 + len;
+      if (i == at->leaf % TransparencyProjection::kLeavesPerKey) {
+        auto e = Decode(data);
+        ASSERT_TRUE(e.ok());
+        e->time_ms += 1;
+        data = Encode(*e);
+      }
+      AppendBigEndian32(changed, static_cast<uint32_t>(data.size()));
+      changed += data;
+    }
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, changed).ok());
   }
   std::ostringstream forged;
   Status s = ExportTrail(copy.string(), stream.str(), "jsonl", forged);
@@ -718,7 +735,8 @@ TEST_F(AuditTamperTest, OfflineToolsReadTheViewsAsTheyAreAndTrailsAreTheLogs) {
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "views").string(), &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), keys::AuditPermit(stream.str(), 1)).ok());
+    ASSERT_TRUE(
+        db->Delete(rocksdb::WriteOptions(), TransparencyProjection::EventKey(stream, 1)).ok());
   }
   s = ExportTrail(copy.string(), stream.str(), "csv", forged);
   EXPECT_EQ(s.code(), "views_differ") << s.ToString();
