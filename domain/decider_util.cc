@@ -210,8 +210,9 @@ bool LooksLikeDashOrDot(uint32_t cp) {
 }
 
 // What may stand between the digits of one number as people write them:
-// spaces (of any width), dots, middle dots, commas, colons, slashes,
-// backslashes, bars, stars, underscores, dashes, brackets and the plus of a
+// spaces (of any width), dots, middle dots, commas, colons, semicolons,
+// slashes, backslashes, bars, stars, hashes, equals and ampersands,
+// apostrophes, tildes, underscores, dashes, brackets and the plus of a
 // country code (fullwidth forms folded first).
 bool NumberSeparator(uint32_t cp) {
   switch (cp) {
@@ -231,6 +232,12 @@ bool NumberSeparator(uint32_t cp) {
     case '|':
     case '*':
     case '\\':
+    case ';':
+    case '#':
+    case '=':
+    case '&':
+    case '\'':
+    case '~':
     case 0x00A0:
     case 0x00B7:  // middle dot
     case 0x202F:
@@ -249,19 +256,40 @@ bool NumberSeparator(uint32_t cp) {
 }  // namespace
 
 bool HoldsIdentityNumber(std::string_view s) {
-  // Most texts are ASCII with fewer than ten digits: no number of ten or more.
+  // Most texts are ASCII with fewer than ten digits: no number of ten or more
+  // (letters that pass for digits count only beside eight of them).
   if (std::all_of(s.begin(), s.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; }) &&
-      std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) < 10)
+      std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) < 8)
     return false;
-  const std::vector<uint32_t> cps = CodePoints(s);
+  // The text as it reads: what shows nothing left out ("0812\u00AD3456" is
+  // "08123456"), fullwidth forms as ASCII.
+  std::vector<uint32_t> cps;
+  for (uint32_t cp : CodePoints(s))
+    if (!Skipped(cp)) cps.push_back(FoldWidth(cp));
+  // O and l (or I) beside a digit pass for 0 and 1 ("O8l2-9999-888O").
+  std::vector<bool> posing(cps.size());
+  for (size_t i = 0; i < cps.size(); ++i) {
+    const uint32_t c = cps[i];
+    if (c != 'O' && c != 'o' && c != 'l' && c != 'I') continue;
+    if ((i > 0 && DigitValue(cps[i - 1]) >= 0) ||
+        (i + 1 < cps.size() && DigitValue(cps[i + 1]) >= 0))
+      posing[i] = true;
+  }
+  for (size_t i = 0; i < cps.size(); ++i)
+    if (posing[i]) cps[i] = cps[i] == 'O' || cps[i] == 'o' ? '0' : '1';
   // A run: groups of digits, one to three separators between groups
-  // ("0812 - 7777"). A slash, comma or underscore joins two groups only
-  // standing alone between them ("3174/0112/3456/7890"), and a run it joins
-  // is a number only from 15 digits (a NIK, KK or NPWP): letter numbers
-  // ("503/1.824.3/2026") and lists of dates ("2026-12-01, 2026-12-08") are not.
-  auto weak = [](uint32_t cp) { return cp == '/' || cp == ',' || cp == '_'; };
+  // ("0812 - 7777"). A weak separator (a slash, comma, underscore, ...)
+  // joins two groups only standing alone between them
+  // ("3174/0112/3456/7890"), and a run it joins is a number only from 15
+  // digits (a NIK, KK or NPWP): letter numbers ("503/1.824.3/2026") and
+  // lists of dates ("2026-12-01, 2026-12-08") are not.
+  auto weak = [](uint32_t cp) {
+    return cp == '/' || cp == ',' || cp == '_' || cp == ';' || cp == '#' || cp == '=' ||
+           cp == '&' || cp == '\'' || cp == '~';
+  };
   std::vector<size_t> groups;  // digits in each group of the run
+  size_t posers = 0;           // letters of the run read as digits
   bool dots_only = true;       // every gap a single '.' (the shape of an amount)
   bool weak_run = false;       // a weak separator joined two of its groups
   size_t gap = 0;              // separators since the last digit
@@ -269,7 +297,7 @@ bool HoldsIdentityNumber(std::string_view s) {
   auto run_is_number = [&] {
     size_t digits = 0;
     for (size_t g : groups) digits += g;
-    if (digits < (weak_run ? 15u : 10u)) return false;
+    if (digits < (weak_run ? 15u : 10u) || digits - posers < 8) return false;
     // "2.500.000.000", "2,500,000,000": thousands grouped is an amount.
     const bool amount =
         dots_only && groups.size() > 1 && groups[0] <= 3 &&
@@ -279,14 +307,38 @@ bool HoldsIdentityNumber(std::string_view s) {
   auto end_run = [&] {
     bool number = run_is_number();
     groups.clear();
+    posers = 0;
     dots_only = true;
     weak_run = false;
     return number;
   };
-  for (uint32_t cp : cps) {
-    if (Skipped(cp)) continue;  // "0812\u00AD3456" reads "08123456"
-    cp = FoldWidth(cp);
-    if (DigitValue(cp) >= 0) {
+  // And a phone number however its groups are joined ("0812;3456;7890",
+  // "0812 / 3456 / 7890"): in a chain of groups up to three separators
+  // apart, groups of three digits or more, the first starting with 0 and
+  // another digit (or "62", the country code), 10 to 13 digits in the
+  // national form, the last group not a year ("045/824/2026").
+  std::vector<std::string> chain;
+  auto chain_has_phone = [&] {
+    for (size_t i = 0; i < chain.size(); ++i) {
+      const std::string& first = chain[i];
+      const bool country = first == "62";
+      if (!country && !(first.size() >= 3 && first[0] == '0' && first[1] != '0')) continue;
+      size_t national = country ? 1 : 0;
+      for (size_t j = i + (country ? 1 : 0); j < chain.size() && chain[j].size() >= 3; ++j) {
+        national += chain[j].size();
+        if (national > 13) break;
+        const std::string_view last = chain[j];
+        if (national >= 10 &&
+            !(last.size() == 4 && (last.starts_with("19") || last.starts_with("20"))))
+          return true;
+      }
+    }
+    chain.clear();
+    return false;
+  };
+  for (size_t i = 0; i < cps.size(); ++i) {
+    const uint32_t cp = cps[i];
+    if (const int value = DigitValue(cp); value >= 0) {
       if (!groups.empty() && gap > 0 && gap_weak) {
         if (gap > 1) {  // "01, 2026": the comma ends the number
           if (end_run()) return true;
@@ -297,21 +349,24 @@ bool HoldsIdentityNumber(std::string_view s) {
       if (groups.empty() || gap > 0) {
         if (!groups.empty() && !(gap == 1 && gap_is_dot)) dots_only = false;
         groups.push_back(0);
+        chain.emplace_back();
       }
       ++groups.back();
+      chain.back().push_back(static_cast<char>('0' + value));
+      posers += posing[i];
       gap = 0;
       gap_weak = false;
     } else if (NumberSeparator(cp) && !groups.empty() && gap < 3) {
-      gap_is_dot = gap == 0 && (cp == '.' || cp == ',' || cp == 0xFF0E);
+      gap_is_dot = gap == 0 && (cp == '.' || cp == ',');
       gap_weak = gap_weak || weak(cp);
       ++gap;
     } else {
-      if (end_run()) return true;
+      if (end_run() || chain_has_phone()) return true;
       gap = 0;
       gap_weak = false;
     }
   }
-  return end_run();
+  return end_run() || chain_has_phone();
 }
 
 namespace {
@@ -367,6 +422,22 @@ std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
 
 namespace {
 
+// Whether words of `have` in a row, two or more, spell `joined` run
+// together: a name written letter by letter or split ("S r i  W a h y u n
+// i", "Sri Wahyu ni" spell "sriwahyuni"; "Kurnia Wangi" does not spell
+// "kurniawan").
+bool SpelledAcrossWords(const std::vector<std::string>& have, const std::string& joined) {
+  if (joined.size() < 6) return false;
+  for (size_t i = 0; i < have.size(); ++i) {
+    std::string run = have[i];
+    for (size_t j = i + 1; j < have.size() && joined.starts_with(run); ++j) {
+      run += have[j];
+      if (run == joined) return true;
+    }
+  }
+  return false;
+}
+
 bool MentionsName(std::string_view text, std::string_view name, bool join_apostrophes) {
   std::vector<std::string> wanted = Words(name, join_apostrophes);
   std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
@@ -376,10 +447,11 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
         return std::find(have.begin(), have.end(), w) != have.end();
       }))
     return true;
-  if (wanted.size() < 2) return false;
-  // Written as one word ("BudiSantoso", "budi_santoso" is two words).
   std::string joined;
   for (const auto& w : wanted) joined += w;
+  if (SpelledAcrossWords(have, joined)) return true;
+  if (wanted.size() < 2) return false;
+  // Written as one word ("BudiSantoso", "budi_santoso" is two words).
   return std::any_of(have.begin(), have.end(),
                      [&](const std::string& w) { return w.find(joined) != std::string::npos; });
 }
@@ -445,6 +517,14 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
   std::erase_if(street, [&](const std::string& w) { return marker(w) || w.size() < 3; });
   if (street.empty()) return false;
   const std::vector<std::string> have = Words(text, true);
+  if (street.size() > 1) {
+    // Run together or split otherwise ("DelmanUtama", "Del man Utama").
+    std::string joined;
+    for (const auto& w : street) joined += w;
+    if (SpelledAcrossWords(have, joined) ||
+        std::find(have.begin(), have.end(), joined) != have.end())
+      return true;
+  }
   for (size_t i = 0; i + street.size() <= have.size(); ++i) {
     if (!std::equal(street.begin(), street.end(), have.begin() + i)) continue;
     // One word may be a word of the text by chance ("Mawar"): with "Jl."

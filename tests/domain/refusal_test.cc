@@ -28,6 +28,13 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
   EXPECT_FALSE(MentionsName("Maruf tidak jadi", "Ma'ruf Amin"));
   EXPECT_FALSE(MentionsName("Ruf Amin", "Ma'ruf Amin"));
   EXPECT_TRUE(MentionsName("Warung \uff33\uff21\uff32\uff29 Rahayu", "Sari Rahayu"));  // fullwidth
+  // Letter by letter, or split elsewhere than between its words.
+  for (const char* text :
+       {"pemilik S r i W a h y u n i pindah", "S.r.i W.a.h.y.u.n.i", "Sri Wahyu ni", "sriwahyuni"})
+    EXPECT_TRUE(MentionsName(text, "Sri Wahyuni")) << text;
+  EXPECT_TRUE(MentionsName("K u r n i a w a n", "Kurniawan"));
+  EXPECT_FALSE(MentionsName("Toko Kurnia Wangi", "Kurniawan"));
+  EXPECT_FALSE(MentionsName("sri wahyu", "Sri Wahyuni"));
 }
 
 TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
@@ -35,7 +42,9 @@ TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
   for (const char* text :
        {"pindah dari Jl. Delman Utama No. 9", "rumah di delman utama", "JALAN DELMAN-UTAMA"})
     EXPECT_TRUE(MentionsAddress(text, home)) << text;
-  for (const char* text : {"utama delman", "usaha utama tutup", "RT 005/RW 008"})
+  for (const char* text : {"DelmanUtama", "di Del man Utama", "D e l m a n U t a m a"})
+    EXPECT_TRUE(MentionsAddress(text, home)) << text;
+  for (const char* text : {"utama delman", "usaha utama tutup", "RT 005/RW 008", "delmanutamax"})
     EXPECT_FALSE(MentionsAddress(text, home)) << text;
   // A street of one word only with "Jl." or "Gang" before it.
   EXPECT_TRUE(MentionsAddress("pindah ke jl mawar", "Jl. Mawar 1 RT 03 RW 05"));
@@ -196,8 +205,7 @@ TEST(Refusal, SubmissionFields) {
                    "personal_data_in_text");
   }
   EXPECT_FALSE(HoldsIdentityNumber("buka \u2460\u2461 jam, \u061C08.00-16.00"));
-  // Nor the applicant's own phone, NIK or KK number, however written (a
-  // phone number joined by slashes is no personal number in other texts).
+  // Nor the applicant's own phone, NIK or KK number, however written.
   for (const char* text : {"Warung 0812/3456/7890", "pesan: +62 812_3456_7890", "hub 812.3456.7890",
                            "kode 3174/0512/3456/7890", "KK 31,74,05,01,01,01,00,01"}) {
     SCOPED_TRACE(text);
@@ -209,7 +217,7 @@ TEST(Refusal, SubmissionFields) {
   }
   EXPECT_ACCEPTED(SubmitWith([](auto& s) {
     s.personal.phone = "081234567890";
-    s.business.description = "buka 08.00-16.00, pesan 0812/9999/0000";
+    s.business.description = "buka 08.00-16.00, surat 045/1.824.3/2026";
   }));
   EXPECT_TRUE(MentionsPhone("wa +62 812-3456-7890", "081234567890"));
   EXPECT_TRUE(MentionsPhone("wa 0812 3456 7890", "+6281234567890"));
@@ -560,6 +568,16 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "surel sari\u00ad@example.com",
         "surel sari\u200b@example.com",
         "surel sari\uff20example.com",
+        "WA 0812;3456;7890",
+        "pesan via 0857#1111#2222",
+        "pesan via O8l2-9999-888O",
+        "hp 0812 / 3456 / 7890",
+        "hp 0812~3456~7890",
+        "hp 0812'3456'7890",
+        "hp 0812=3456=7890",
+        "hp 0812&3456&7890",
+        "hp +62;812;3456;7890",
+        "telp 021, 5555, 1234",
         "\uff53\uff41\uff52\uff49\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e"
         "\uff43\uff4f\uff4d"}) {
     SCOPED_TRACE(text);
@@ -570,7 +588,9 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "Rp 2,500,000,000", "123456789 pelanggaran", "surat 503/1.824.3/2026 tanggal 2026-11-30",
         "survei 2026-12-01, 2026-12-08", "omzet Rp 2.500.000.000,00 per tahun",
         "surat 503/017/ULJ/2026", "tanggal 01/12/2026", "RT 003/RW 005", "lihat @kelurahan_ulujami",
-        "buka 08:00-16:00 setiap hari"}) {
+        "buka 08:00-16:00 setiap hari", "Rp 2.000.000 ~ 3.000.000", "Rp 2.000.000~3.000.000",
+        "surat 045/824/2026", "buka 08.00-16.00; libur 01/01", "Blok O 12, lantai 1",
+        "Toko88 cabang 2 sejak 2019", "Rp 1.000.000, 2.000.000 dan 3.000.000"}) {
     SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
   }
