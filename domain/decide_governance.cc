@@ -12,43 +12,6 @@
 namespace pl {
 namespace {
 
-// What in an officer id reads as personal data (nullopt: nothing): an
-// e-mail address (an '@' before a domain whose last label is letters), a
-// run of ten digits or more, thirteen or more joined by '-', '.' or '_' (a
-// NIK or KK in groups), or a mobile number so joined (08... or 628...).
-// Not HoldsEmailAddress and HoldsIdentityNumber, the texts' checks: ids name
-// their kelurahan by its code (ptsp@31.74.10.1002, ten dotted digits after
-// an '@'), which those read as an address and a number.
-std::optional<std::string> PersonalId(std::string_view id) {
-  if (const auto at = id.find('@'); at != std::string_view::npos) {
-    const std::string_view domain = id.substr(at + 1);
-    const auto dot = domain.rfind('.');
-    if (dot != std::string_view::npos && domain.size() - dot > 2 &&
-        std::all_of(domain.begin() + dot + 1, domain.end(),
-                    [](unsigned char c) { return std::isalpha(c); }))
-      return "an e-mail address";
-  }
-  size_t run = 0;
-  for (unsigned char c : id)
-    if ((run = std::isdigit(c) ? run + 1 : 0) >= 10) return "a number of ten digits or more";
-  // Digits joined by '-', '.' or '_': a NIK or KK (13 digits or more; a
-  // kelurahan code has 10), or a mobile number (08... or 628..., ten or
-  // more).
-  auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(id[k])) != 0; };
-  auto joint = [&](size_t k) { return id[k] == '-' || id[k] == '.' || id[k] == '_'; };
-  for (size_t i = 0; i < id.size(); ++i) {
-    // Only where a run starts (not after a digit, nor after a joint after one).
-    if (!digit(i) || (i > 0 && digit(i - 1)) || (i > 1 && joint(i - 1) && digit(i - 2))) continue;
-    std::string digits;
-    for (size_t k = i; k < id.size() && (digit(k) || joint(k)); ++k)
-      if (digit(k)) digits += id[k];
-    if (digits.size() >= 13) return "a number of ten digits or more";
-    if (digits.size() >= 10 && (digits.starts_with("08") || digits.starts_with("628")))
-      return "a phone number";
-  }
-  return std::nullopt;
-}
-
 Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharter& a) {
   auto parsed = Charter::FromJson(a.charter_json, /*check_texts=*/true);
   if (!parsed.ok()) return Refuse("invalid_charter", parsed.status().message());
@@ -248,9 +211,9 @@ Decision Enroll(const Command& cmd, const GovernanceState& gov, const EnrollOffi
   // The id is as public as the name (on the transparency log for good, in
   // histories, on the applicant's tracking page as a survey team member):
   // no e-mail address, NIK or phone number of the person in it.
-  if (auto why = PersonalId(a.officer_id))
+  if (auto why = PersonalDataInId(a.officer_id, /*long_numbers=*/true))
     return Refuse("personal_data_in_text",
-                  "officer id \"" + a.officer_id + "\" holds " + *why +
+                  "the officer id (not repeated here) holds " + *why +
                       ", personal data that the id would publish for good (it is on the public "
                       "transparency log and in every history the officer acts in); choose an id "
                       "by post, such as ptsp-ulujami-2");

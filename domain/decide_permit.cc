@@ -331,8 +331,8 @@ Decision Handle(const Ctx& c, const GrantConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name who receives the permit");
   const SubscriberPolicy* sub = c.charter.FindSubscriber(a.subscriber);
   if (!sub) return UnknownSubscriber(c, a.subscriber);  // even if consented before it was dropped
-  if (c.state.consents.count(a.subscriber)) return NoOp();
-  if (!sub->consent_required) return ConsentNotRequired(a.subscriber);
+  const bool held = c.state.consents.count(a.subscriber) > 0;
+  if (!held && !sub->consent_required) return ConsentNotRequired(a.subscriber);
   if (c.state.personal_erased)
     return Refuse("personal_data_erased",
                   "this application's personal data was erased: there is nothing of the "
@@ -345,6 +345,7 @@ Decision Handle(const Ctx& c, const GrantConsent& a) {
                   "grant_consent is not allowed on a " + std::string(StatusName(c.state.status)) +
                       " application: it holds no valid permit to share with \"" + a.subscriber +
                       "\"; consent is given on an open application or an issued permit");
+  if (held) return NoOp();  // given already
   return One(c, ConsentGranted{a.subscriber});
 }
 

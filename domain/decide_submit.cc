@@ -103,7 +103,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   }
   if (b.premises != "owned" && b.premises != "leased") {
     return R("invalid_premises",
-             "business.premises must be \"owned\" or \"leased\"; got \"" + b.premises + "\"");
+             "business.premises must be \"owned\" or \"leased\"; got " + Echo(b.premises));
   }
   const Eligibility& e = c.eligibility;
   if (b.capital > e.max_capital) {

@@ -547,6 +547,37 @@ const std::string* EnrolledIdIgnoringCase(const GovernanceState& gov, std::strin
   return nullptr;
 }
 
+std::optional<std::string> PersonalDataInId(std::string_view id, bool long_numbers) {
+  if (const auto at = id.find('@'); at != std::string_view::npos) {
+    const std::string_view domain = id.substr(at + 1);
+    const auto dot = domain.rfind('.');
+    if (dot != std::string_view::npos && domain.size() - dot > 2 &&
+        std::all_of(domain.begin() + dot + 1, domain.end(),
+                    [](unsigned char c) { return std::isalpha(c); }))
+      return "an e-mail address";
+  }
+  size_t run = 0;
+  for (unsigned char c : id)
+    if ((run = std::isdigit(c) ? run + 1 : 0) >= 10 && long_numbers)
+      return "a number of ten digits or more";
+  // Digits joined by '-', '.' or '_': a NIK or KK (13 digits or more; a
+  // kelurahan code has 10), or a mobile number (08... or 628..., ten or
+  // more).
+  auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(id[k])) != 0; };
+  auto joint = [&](size_t k) { return id[k] == '-' || id[k] == '.' || id[k] == '_'; };
+  for (size_t i = 0; i < id.size(); ++i) {
+    // Only where a run starts (not after a digit, nor after a joint after one).
+    if (!digit(i) || (i > 0 && digit(i - 1)) || (i > 1 && joint(i - 1) && digit(i - 2))) continue;
+    std::string digits;
+    for (size_t k = i; k < id.size() && (digit(k) || joint(k)); ++k)
+      if (digit(k)) digits += id[k];
+    if (digits.size() >= 13 && long_numbers) return "a number of ten digits or more";
+    if (digits.size() >= 10 && (digits.starts_with("08") || digits.starts_with("628")))
+      return "a phone number";
+  }
+  return std::nullopt;
+}
+
 bool HoldsEmailAddress(std::string_view text) {
   // Read as seen: zero-width characters left out, fullwidth forms folded
   // ("sari\u00AD@example.com", "sari\uFF20example.com"); any other

@@ -53,6 +53,17 @@ bool HoldsIdentityNumber(std::string_view s);
 // Whether `s` holds an e-mail address (name@host.tld; zero-width
 // characters unseen, fullwidth forms as their ASCII).
 bool HoldsEmailAddress(std::string_view s);
+// What in an id (an officer's, a command_id) reads as personal data, said
+// for a message ("an e-mail address"); nullopt when nothing: an e-mail
+// address (an '@' before a domain whose last label is letters) or a mobile
+// number (08... or 628..., ten digits or more, maybe joined by '-', '.' or
+// '_'); with `long_numbers`, also a run of ten digits or more, or thirteen
+// or more so joined (a NIK or KK in groups). Not HoldsEmailAddress and
+// HoldsIdentityNumber, the texts' checks: ids name their kelurahan by its
+// code (ptsp@31.74.10.1002, ten dotted digits after an '@'), which those
+// read as an address and a number, and command ids are often UUIDs or
+// timestamps (twelve or thirteen digits in a row).
+std::optional<std::string> PersonalDataInId(std::string_view id, bool long_numbers);
 // The refusal (code personal_data_in_text) of a text that others read
 // (`where`: "is published (...)") holding either, naming `field`; nullopt
 // when it holds neither.

@@ -36,6 +36,13 @@ std::optional<InputError> CommandIdError(const std::string& id) {
                         "KK number; use a random id such as a UUID"};
     i = j > i ? j : i + 1;
   }
+  auto why = HoldsEmailAddress(id) ? std::optional<std::string>("an e-mail address")
+                                   : PersonalDataInId(id, /*long_numbers=*/false);
+  if (why)
+    return InputError{"invalid_text",
+                      "the field 'command_id' is kept in the permit's history (and, for an "
+                      "issuance or a revocation, on the public log) and may not hold " +
+                          *why + "; use a random id such as a UUID"};
   return std::nullopt;
 }
 

@@ -235,7 +235,8 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
   // verification page anyway. So does the close of an application that
   // never got its permit (rejected, declined, withdrawn): the subscriber,
   // given the applicant's data under a consent while it was open, learns
-  // that no permit will come, and can delete what it received.
+  // that no permit will come, and can delete what it received; unless its
+  // consent was withdrawn or the data erased before, which told it so.
   const bool closes = std::holds_alternative<ApplicationRejected>(event.payload) ||
                       std::holds_alternative<RecommendationDeclined>(event.payload) ||
                       std::holds_alternative<ApplicationWithdrawn>(event.payload);
@@ -248,6 +249,7 @@ Status FeedProjection::Apply(const LogRecord& raw, const Envelope& event, ViewBa
       const SubscriberPolicy* named = charter->FindSubscriber(sub_id);
       if (told.count(sub_id) || (!closes && named && !named->Receives(EventTypeName(event.type()))))
         continue;
+      if (closes && (!s.consents.count(sub_id) || s.personal_erased)) continue;
       AppendNotice(batch, sub_id, raw, event, permit_id);
     }
   }

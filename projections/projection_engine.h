@@ -68,7 +68,7 @@ class ProjectionEngine {
   // The layout of the views' keys and values. Bump it with any change to
   // what a projection stores: a store of another layout (or of none, from
   // before this key) is dropped on Open and rebuilt from the log.
-  static constexpr const char* kViewFormat = "13";
+  static constexpr const char* kViewFormat = "14";
 
   static Result<std::unique_ptr<ProjectionEngine>> Open(
       EventLog& log, std::vector<std::unique_ptr<Projection>> projections,

@@ -943,5 +943,19 @@ TEST(Governance, RetireOfficer) {
   EXPECT_REFUSED(w.Try(ptsp, VerifyDocuments{}), "officer_not_enrolled");
 }
 
+// Ids (an officer's, a command_id) hold no e-mail address or mobile number;
+// a command id may be a UUID or a timestamp, an officer's id not a long
+// number.
+TEST(Refusal, AnIdHoldsNoContact) {
+  for (const char* id :
+       {"hp-081377778888", "0813-1234-5678", "x_62.812.3456.7890", "budi@mail.com"})
+    EXPECT_TRUE(PersonalDataInId(id, false)) << id;
+  for (const char* id : {"550e8400-e29b-41d4-a716-446655440000", "cmd-1733212345678",
+                         "ptsp@31.74.10.1002", "apply-3174051508900001"})
+    EXPECT_FALSE(PersonalDataInId(id, false)) << id;
+  EXPECT_TRUE(PersonalDataInId("apply-3174051508900001", true));
+  EXPECT_TRUE(PersonalDataInId("ptsp-1733212345678", true));
+}
+
 }  // namespace
 }  // namespace pl::testing

@@ -221,6 +221,8 @@ TEST(Workflow, ConsentAndErasureInEveryStatus) {
   EXPECT_ACCEPTED(w.Run(Applicant(), GrantConsent{"bank-dki"}));
   EXPECT_ACCEPTED(w.Run(Applicant(), Withdraw{"changed my mind"}));
   EXPECT_REFUSED(w.Run(Applicant(), GrantConsent{"other-bank"}), "unknown_subscriber");
+  // Held still, and given again: refused as well (not taken as a repeat).
+  EXPECT_REFUSED(w.Run(Applicant(), GrantConsent{"bank-dki"}), "transition_not_allowed");
   EXPECT_ACCEPTED(w.Run(Applicant(), WithdrawConsent{"bank-dki"}));
   EXPECT_REFUSED(w.Run(Applicant(), GrantConsent{"bank-dki"}), "transition_not_allowed");
   EXPECT_ACCEPTED(w.Run(Applicant(), ErasePersonalData{}));

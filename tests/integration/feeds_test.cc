@@ -281,6 +281,18 @@ TEST_F(FeedsTest, TheBankHearsOfAnApplicationThatClosesWithoutAPermit) {
   EXPECT_EQ(mine[1]["event_type"], "application_withdrawn");
   EXPECT_FALSE(mine[1].contains("permit")) << mine[1].dump();
   EXPECT_FALSE(mine[1].contains("applicant"));
+  // Its consent withdrawn first, the bank was told to delete then: the
+  // rejection that follows is none of its business.
+  r = client_.Post("/v1/applications", Application("closing-2", kUlujami, "3174019900000299"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id2 = r.json()["permit_id"], code2 = r.json()["tracking_code"];
+  Act(id2, code2, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
+  Act(id2, code2, {{"action", "withdraw_consent"}, {"subscriber", "bank-dki"}});
+  Act(id2, Token("head"),
+      {{"action", "reject"}, {"reason_code", "duplicate_application"}, {"reason", "sudah ada"}});
+  mine = OfPermit(ReadFeed("bank-dki"), id2);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[1]["event_type"], "consent_withdrawn");
 }
 
 // The one message after a withdrawal: the bank still holds what it received
