@@ -237,6 +237,24 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   ASSERT_FALSE(revoke.refusal) << revoke.refusal->code << ": " << revoke.refusal->message;
   EXPECT_EQ(revoke.version, 7u);  // built on the state the first instance left
   EXPECT_EQ((*b)->queries().Permit(permit)->status, PermitStatus::kRevoked);
+  // The permit's history (read from the transparency log's leaves): every
+  // event in order, each at its place on the event topic.
+  {
+    const auto history = (*b)->queries().History(permit);
+    ASSERT_EQ(history.size(), 7u);
+    for (size_t i = 0; i < history.size(); ++i) {
+      const auto& e = history[i];
+      EXPECT_EQ(e["seq"], i + 1);
+      const int32_t partition = e["log_position"]["partition"];
+      EXPECT_EQ(partition, (*b)->log().PartitionFor(permit).value);
+      auto at = (*b)->log().Read(PartitionId{partition},
+                                 Offset{e["log_position"]["offset"].get<uint64_t>()}, 1);
+      ASSERT_TRUE(at.ok() && !at->empty());
+      auto logged = Decode(at->front().value);
+      ASSERT_TRUE(logged.ok());
+      EXPECT_EQ(logged->event_id, e["event_id"]);
+    }
+  }
   auto events_after = EventsByCommand(Bootstrap(), prefix, 4);
   EXPECT_EQ(events_after.size(), events_before.size() + 1);  // only revoke-1 is new
   EXPECT_EQ(events_after["verify-1"], 1);
