@@ -55,8 +55,8 @@ std::optional<Refusal> CheckDocuments(const std::vector<std::string>& docs,
 Decision Handle(const Ctx& c, const SubmitApplication& a) {
   if (auto r = ValidateSubmission(a, c.charter, c.personal_known))
     return Refuse(r->code, r->message);
-  if (c.personal_known && (MentionsName(c.cmd.id.str(), a.personal.name) ||
-                           MentionsNumber(c.cmd.id.str(), a.personal.nik)))
+  if (c.personal_known && (MentionsName(WithoutUuids(c.cmd.id.str()), a.personal.name) ||
+                           MentionsNumber(WithoutUuids(c.cmd.id.str()), a.personal.nik)))
     return Refuse("personal_data_in_text",
                   "the command_id is kept in the permit's history and may not hold the "
                   "applicant's name or NIK, however written; use a random id such as a UUID");

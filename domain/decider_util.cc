@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -255,6 +256,82 @@ bool NumberSeparator(uint32_t cp) {
 
 }  // namespace
 
+bool NikShaped(std::string_view d) {
+  if (d.size() != 16 ||
+      !std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  auto num = [&](size_t at) { return (d[at] - '0') * 10 + (d[at + 1] - '0'); };
+  const int province = num(0), day = num(6) % 40, month = num(8);
+  return province >= 11 && province <= 94 && day >= 1 && day <= 31 && num(6) <= 71 && month >= 1 &&
+         month <= 12;
+}
+
+namespace {
+
+// The value of a group of at most four digits.
+int Value(std::string_view g) {
+  int v = 0;
+  for (char c : g) v = v * 10 + (c - '0');
+  return v;
+}
+
+bool Year(std::string_view g) {
+  return g.size() == 4 && (g.starts_with("19") || g.starts_with("20"));
+}
+
+// Whether the groups of a run (their digits, and the separators between
+// group k - 1 and k: '.' a single dot or comma, ' ' anything else) read as
+// numbers that are no one's: amounts grouped in thousands ("2.000.000"),
+// decimals ("106.7574512"), dates ("04-12-2026", "2026-12-04"), times
+// ("10.30", "10:30:15"), years ("2023/2024"), region codes
+// ("31.74.10.1003") and compact timestamps ("20261204103015"), one after
+// another ("Rp 2.000.000 - 3.000.000", "04-12-2026 10.30"). A lone number
+// of one to three digits may stand between them, not alone ("812 345 678
+// 901" is a phone number).
+bool OnlyOthersNumbers(const std::vector<std::string>& g, const std::vector<char>& joint) {
+  const size_t n = g.size();
+  auto dotted = [&](size_t k) { return joint[k] == '.'; };
+  auto small = [&](size_t k) { return g[k].size() <= 3 && (g[k][0] != '0' || g[k] == "0"); };
+  auto two = [&](size_t k, int max) { return g[k].size() <= 2 && Value(g[k]) <= max; };
+  auto day_month = [&](size_t d, size_t m) {
+    return two(d, 31) && Value(g[d]) >= 1 && two(m, 12) && Value(g[m]) >= 1;
+  };
+  auto stamp = [&](std::string_view t) {
+    if (!(t.size() == 8 || t.size() == 12 || t.size() == 14) || !Year(t.substr(0, 4))) return false;
+    const int month = Value(t.substr(4, 2)), day = Value(t.substr(6, 2));
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
+           (t.size() == 8 || (Value(t.substr(8, 2)) <= 24 && Value(t.substr(10, 2)) < 60));
+  };
+  // reach[k][w]: the first k groups read so, w: whether anything but lone
+  // small numbers was among them.
+  std::vector<std::array<bool, 2>> reach(n + 1, {false, false});
+  reach[0][0] = true;
+  for (size_t k = 0; k < n; ++k) {
+    for (int w = 0; w < 2; ++w) {
+      if (!reach[k][w]) continue;
+      auto to = [&](size_t end, bool other) { reach[end][w || other] = true; };
+      if (small(k)) {
+        to(k + 1, false);
+        for (size_t e = k + 1; e < n && dotted(e) && g[e].size() == 3; ++e) to(e + 1, true);
+      }
+      if (small(k) && k + 1 < n && dotted(k + 1) && g[k + 1].size() <= 8) to(k + 2, true);
+      if (Year(g[k]) || stamp(g[k])) to(k + 1, true);
+      if (k + 2 < n && day_month(k, k + 1) && Year(g[k + 2])) to(k + 3, true);
+      if (k + 2 < n && Year(g[k]) && day_month(k + 2, k + 1)) to(k + 3, true);
+      if (k + 1 < n && two(k, 24) && g[k + 1].size() == 2 && Value(g[k + 1]) < 60) {
+        to(k + 2, true);
+        if (k + 2 < n && g[k + 2].size() == 2 && Value(g[k + 2]) < 60) to(k + 3, true);
+      }
+      if (k + 3 < n && g[k].size() == 2 && g[k + 1].size() == 2 && g[k + 2].size() == 2 &&
+          g[k + 3].size() == 4 && dotted(k + 1) && dotted(k + 2) && dotted(k + 3))
+        to(k + 4, true);
+    }
+  }
+  return reach[n][1];
+}
+
+}  // namespace
+
 bool HoldsIdentityNumber(std::string_view s) {
   // Most texts are ASCII with fewer than ten digits: no number of ten or more
   // (letters that pass for digits count only beside eight of them).
@@ -288,49 +365,46 @@ bool HoldsIdentityNumber(std::string_view s) {
     return cp == '/' || cp == ',' || cp == '_' || cp == ';' || cp == '#' || cp == '=' ||
            cp == '&' || cp == '\'' || cp == '~';
   };
-  std::vector<size_t> groups;  // digits in each group of the run
-  size_t posers = 0;           // letters of the run read as digits
-  bool dots_only = true;       // every gap a single '.' (the shape of an amount)
-  bool weak_run = false;       // a weak separator joined two of its groups
-  size_t gap = 0;              // separators since the last digit
+  std::vector<std::string> groups;  // the digits of each group of the run
+  std::vector<char> joints;         // before each group: '.' a single dot or comma, ' ' else
+  size_t posers = 0;                // letters of the run read as digits
+  bool weak_run = false;            // a weak separator joined two of its groups
+  size_t gap = 0;                   // separators since the last digit
   bool gap_is_dot = false, gap_weak = false;
   auto run_is_number = [&] {
-    size_t digits = 0;
-    for (size_t g : groups) digits += g;
-    if (digits < (weak_run ? 15u : 10u) || digits - posers < 8) return false;
-    // "2.500.000.000", "2,500,000,000": thousands grouped is an amount.
-    const bool amount =
-        dots_only && groups.size() > 1 && groups[0] <= 3 &&
-        std::all_of(groups.begin() + 1, groups.end(), [](size_t g) { return g == 3; });
-    return !amount;
+    std::string digits;
+    for (const auto& g : groups) digits += g;
+    if (digits.size() < (weak_run ? 15u : 10u) || digits.size() - posers < 8) return false;
+    if (OnlyOthersNumbers(groups, joints)) return false;
+    // A letter number ends with its year ("503/0123/1.824.3/2026").
+    return !(weak_run && Year(groups.back()) && !NikShaped(digits));
   };
   auto end_run = [&] {
     bool number = run_is_number();
     groups.clear();
+    joints.clear();
     posers = 0;
-    dots_only = true;
     weak_run = false;
     return number;
   };
-  // And a phone number however its groups are joined ("0812;3456;7890",
+  // And a mobile number however its groups are joined ("0812;3456;7890",
   // "0812 / 3456 / 7890"): in a chain of groups up to three separators
-  // apart, groups of three digits or more, the first starting with 0 and
-  // another digit (or "62", the country code), 10 to 13 digits in the
-  // national form, the last group not a year ("045/824/2026").
+  // apart, groups of three digits or more, the first starting with 08 (or
+  // 62 and then 8), 10 to 13 digits in the national form, the later groups
+  // not all starting with 0 ("081, 082, 083, 084" are numbered kiosks), the
+  // last not a year.
   std::vector<std::string> chain;
   auto chain_has_phone = [&] {
     for (size_t i = 0; i < chain.size(); ++i) {
-      const std::string& first = chain[i];
-      const bool country = first == "62";
-      if (!country && !(first.size() >= 3 && first[0] == '0' && first[1] != '0')) continue;
+      const bool country = chain[i] == "62" && i + 1 < chain.size() && chain[i + 1][0] == '8';
+      if (!country && !(chain[i].size() >= 3 && chain[i].starts_with("08"))) continue;
       size_t national = country ? 1 : 0;
+      bool later_unpadded = false;
       for (size_t j = i + (country ? 1 : 0); j < chain.size() && chain[j].size() >= 3; ++j) {
         national += chain[j].size();
         if (national > 13) break;
-        const std::string_view last = chain[j];
-        if (national >= 10 &&
-            !(last.size() == 4 && (last.starts_with("19") || last.starts_with("20"))))
-          return true;
+        if (j > i + (country ? 1 : 0)) later_unpadded = later_unpadded || chain[j][0] != '0';
+        if (national >= 10 && (later_unpadded || j == i) && !Year(chain[j])) return true;
       }
     }
     chain.clear();
@@ -347,11 +421,11 @@ bool HoldsIdentityNumber(std::string_view s) {
         }
       }
       if (groups.empty() || gap > 0) {
-        if (!groups.empty() && !(gap == 1 && gap_is_dot)) dots_only = false;
-        groups.push_back(0);
+        joints.push_back(gap == 1 && gap_is_dot ? '.' : ' ');
+        groups.emplace_back();
         chain.emplace_back();
       }
-      ++groups.back();
+      groups.back().push_back(static_cast<char>('0' + value));
       chain.back().push_back(static_cast<char>('0' + value));
       posers += posing[i];
       gap = 0;
@@ -422,25 +496,39 @@ std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
 
 namespace {
 
-// Whether words of `have` in a row, two or more, spell `joined` run
-// together: a name written letter by letter or split ("S r i  W a h y u n
+// Whether words of `have` in a row spell `joined` (the `words` words of a
+// name or street run together) in three pieces or more, and more than
+// `words`: a name written letter by letter or split ("S r i  W a h y u n
 // i", "Sri Wahyu ni" spell "sriwahyuni"; "Kurnia Wangi" does not spell
 // "kurniawan").
-bool SpelledAcrossWords(const std::vector<std::string>& have, const std::string& joined) {
+bool SpelledAcrossWords(const std::vector<std::string>& have, const std::string& joined,
+                        size_t words) {
   if (joined.size() < 6) return false;
   for (size_t i = 0; i < have.size(); ++i) {
     std::string run = have[i];
     for (size_t j = i + 1; j < have.size() && joined.starts_with(run); ++j) {
       run += have[j];
-      if (run == joined) return true;
+      // In more pieces than the name has words, and a one-word name in
+      // three at least: "Mulya di" is no "Mulyadi", "Les Tari" no "Lestari".
+      if (run == joined && j - i + 1 > words && j - i + 1 >= 3) return true;
     }
   }
   return false;
 }
 
+// A title written with a name or a street's name ("Hj. Siti Aminah",
+// "Drs. Ahmad Fauzi, S.E.", "Jl. Prof. Dr. Satrio"), often left out.
+bool Title(const std::string& w) {
+  static const std::set<std::string> kTitles = {
+      "hj",  "hjh", "haji", "hajjah", "drs", "dra", "dr",  "drg",  "ir",  "prof", "se",
+      "sh",  "mh",  "mm",   "msi",    "ssi", "spd", "mpd", "skom", "sag", "amd",  "ssos",
+      "sip", "st",  "mt",   "skm",    "ssn", "apt", "bsc", "msc",  "phd"};
+  return kTitles.count(w) > 0;
+}
+
 bool MentionsName(std::string_view text, std::string_view name, bool join_apostrophes) {
   std::vector<std::string> wanted = Words(name, join_apostrophes);
-  std::erase_if(wanted, [](const std::string& w) { return w.size() < 2; });
+  std::erase_if(wanted, [](const std::string& w) { return w.size() < 2 || Title(w); });
   if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
   const std::vector<std::string> have = Words(text, join_apostrophes);
   if (std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
@@ -449,7 +537,7 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
     return true;
   std::string joined;
   for (const auto& w : wanted) joined += w;
-  if (SpelledAcrossWords(have, joined)) return true;
+  if (SpelledAcrossWords(have, joined, wanted.size())) return true;
   if (wanted.size() < 2) return false;
   // Written as one word ("BudiSantoso", "budi_santoso" is two words).
   return std::any_of(have.begin(), have.end(),
@@ -514,22 +602,28 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
     return w == "no" || w == "nomor" || w == "rt" || w == "rw" || w == "blok" || w == "kav";
   });
   street.erase(number_word, street.end());
-  std::erase_if(street, [&](const std::string& w) { return marker(w) || w.size() < 3; });
+  std::erase_if(street,
+                [&](const std::string& w) { return marker(w) || w.size() < 3 || Title(w); });
   if (street.empty()) return false;
   const std::vector<std::string> have = Words(text, true);
   if (street.size() > 1) {
     // Run together or split otherwise ("DelmanUtama", "Del man Utama").
     std::string joined;
     for (const auto& w : street) joined += w;
-    if (SpelledAcrossWords(have, joined) ||
+    if (SpelledAcrossWords(have, joined, street.size()) ||
         std::find(have.begin(), have.end(), joined) != have.end())
       return true;
   }
   for (size_t i = 0; i + street.size() <= have.size(); ++i) {
     if (!std::equal(street.begin(), street.end(), have.begin() + i)) continue;
     // One word may be a word of the text by chance ("Mawar"): with "Jl."
-    // or "Gang" before it, it is the street.
-    if (street.size() > 1 || (i > 0 && marker(have[i - 1]))) return true;
+    // or "Gang" before it (and maybe a title or an initial: "Jl. H. Muhi",
+    // "Jl. Dr. Saharjo"), it is the street.
+    size_t before = i;
+    while (before > 0 && !marker(have[before - 1]) &&
+           (have[before - 1].size() <= 2 || Title(have[before - 1])))
+      --before;
+    if (street.size() > 1 || (before > 0 && marker(have[before - 1]))) return true;
   }
   return false;
 }
@@ -566,16 +660,55 @@ std::optional<std::string> PersonalDataInId(std::string_view id, bool long_numbe
   auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(id[k])) != 0; };
   auto joint = [&](size_t k) { return id[k] == '-' || id[k] == '.' || id[k] == '_'; };
   for (size_t i = 0; i < id.size(); ++i) {
-    // Only where a run starts (not after a digit, nor after a joint after one).
-    if (!digit(i) || (i > 0 && digit(i - 1)) || (i > 1 && joint(i - 1) && digit(i - 2))) continue;
+    // Only where a run starts (not after a digit, nor after a joint after
+    // one), and not inside a hexadecimal string (a random id).
+    if (!digit(i) || (i > 0 && digit(i - 1)) || (i > 1 && joint(i - 1) && digit(i - 2)) ||
+        (i > 0 && std::isxdigit(static_cast<unsigned char>(id[i - 1]))))
+      continue;
     std::string digits;
-    for (size_t k = i; k < id.size() && (digit(k) || joint(k)); ++k)
-      if (digit(k)) digits += id[k];
+    std::vector<size_t> groups{0};
+    for (size_t k = i; k < id.size() && (digit(k) || joint(k)); ++k) {
+      if (!digit(k)) {
+        if (groups.back()) groups.push_back(0);
+        continue;
+      }
+      digits += id[k];
+      ++groups.back();
+    }
     if (digits.size() >= 13 && long_numbers) return "a number of ten digits or more";
-    if (digits.size() >= 10 && (digits.starts_with("08") || digits.starts_with("628")))
+    // A mobile number: in one piece, or in groups as phone numbers are
+    // written (3 to 5 digits each: "0813-1234-5678", not the date of
+    // "08-12-2026-001").
+    if (!groups.back()) groups.pop_back();
+    const size_t country = digits.starts_with("62") && groups[0] == 2;  // "62.812..."
+    const bool grouped = std::all_of(groups.begin() + country, groups.end(),
+                                     [](size_t g) { return g >= 3 && g <= 5; });
+    if (digits.size() >= 10 && (digits.starts_with("08") || digits.starts_with("628")) &&
+        (groups.size() == 1 || grouped))
       return "a phone number";
   }
   return std::nullopt;
+}
+
+std::string WithoutUuids(std::string_view id) {
+  auto hex = [&](size_t k) { return std::isxdigit(static_cast<unsigned char>(id[k])) != 0; };
+  static constexpr size_t kParts[] = {8, 4, 4, 4, 12};
+  std::string out;
+  for (size_t i = 0; i < id.size();) {
+    size_t k = i;
+    bool uuid = i == 0 || !hex(i - 1);
+    for (size_t p = 0; p < 5 && uuid; ++p) {
+      for (size_t n = 0; n < kParts[p] && uuid; ++n, ++k) uuid = k < id.size() && hex(k);
+      if (uuid && p < 4) uuid = k < id.size() && id[k++] == '-';
+    }
+    if (uuid && (k == id.size() || !hex(k))) {
+      out += '-';
+      i = k;
+    } else {
+      out += id[i++];
+    }
+  }
+  return out;
 }
 
 bool HoldsEmailAddress(std::string_view text) {

@@ -50,6 +50,9 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 // commas or underscores ("3174/0101/9000/0001"). Amounts grouped in
 // thousands ("Rp 2.500.000.000") are not; a letter ends a number.
 bool HoldsIdentityNumber(std::string_view s);
+// Whether `digits` are 16 shaped as a NIK or KK number: the province first
+// (11..94), then at 7..12 a date (the day plus 40 for a woman).
+bool NikShaped(std::string_view digits);
 // Whether `s` holds an e-mail address (name@host.tld; zero-width
 // characters unseen, fullwidth forms as their ASCII).
 bool HoldsEmailAddress(std::string_view s);
@@ -64,6 +67,10 @@ bool HoldsEmailAddress(std::string_view s);
 // read as an address and a number, and command ids are often UUIDs or
 // timestamps (twelve or thirteen digits in a row).
 std::optional<std::string> PersonalDataInId(std::string_view id, bool long_numbers);
+// `id` with each UUID in it (8-4-4-4-12 hex digits) replaced by "-": what
+// the checks of a command_id read, as a random id's hex digits may spell a
+// short name or hold digits in a row by chance.
+std::string WithoutUuids(std::string_view id);
 // The refusal (code personal_data_in_text) of a text that others read
 // (`where`: "is published (...)") holding either, naming `field`; nullopt
 // when it holds neither.

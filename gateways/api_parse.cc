@@ -16,28 +16,21 @@ std::optional<InputError> CommandIdError(const std::string& id) {
     return InputError{"invalid_text",
                       "the field 'command_id' must be printable ASCII characters without spaces "
                       "(a UUID will do)"};
-  // A NIK (or a KK number, or a new NPWP, which is the NIK): 16 digits, the
-  // province first (11..94), then at 7..12 a date (the day plus 40 for a
-  // woman). Millisecond timestamps (13 digits) and UUIDs (at most 12 in a
-  // row) are never one.
-  auto nik_shaped = [](std::string_view d) {
-    auto num = [&](size_t at) { return (d[at] - '0') * 10 + (d[at + 1] - '0'); };
-    const int province = num(0), day = num(6) % 40, month = num(8);
-    return province >= 11 && province <= 94 && day >= 1 && day <= 31 && num(6) <= 71 &&
-           month >= 1 && month <= 12;
-  };
-  for (size_t i = 0; i < id.size();) {
+  // A NIK (or a KK number, or a new NPWP, which is the NIK). Millisecond
+  // timestamps (13 digits) and UUIDs (at most 12 in a row) are never one.
+  const std::string seen = WithoutUuids(id);
+  for (size_t i = 0; i < seen.size();) {
     size_t j = i;
-    while (j < id.size() && id[j] >= '0' && id[j] <= '9') ++j;
-    if (j - i == 16 && nik_shaped(std::string_view(id).substr(i, 16)))
+    while (j < seen.size() && seen[j] >= '0' && seen[j] <= '9') ++j;
+    if (j - i == 16 && NikShaped(std::string_view(seen).substr(i, 16)))
       return InputError{"invalid_text",
                         "the field 'command_id' is kept in the permit's history (and, for an "
                         "issuance or a revocation, on the public log) and may not hold a NIK or "
                         "KK number; use a random id such as a UUID"};
     i = j > i ? j : i + 1;
   }
-  auto why = HoldsEmailAddress(id) ? std::optional<std::string>("an e-mail address")
-                                   : PersonalDataInId(id, /*long_numbers=*/false);
+  auto why = HoldsEmailAddress(seen) ? std::optional<std::string>("an e-mail address")
+                                     : PersonalDataInId(seen, /*long_numbers=*/false);
   if (why)
     return InputError{"invalid_text",
                       "the field 'command_id' is kept in the permit's history (and, for an "

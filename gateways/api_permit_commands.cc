@@ -188,8 +188,8 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
       if (personal.ok()) {
         if (auto shared = SharedTextOf(parsed->action); shared && (found = names(*shared->text)))
           where = shared->read_by;
-        else if (MentionsNumber(parsed->command_id.str(), personal->nik) ||
-                 (found = names(parsed->command_id.str())) != nullptr) {
+        else if (const std::string id = WithoutUuids(parsed->command_id.str());
+                 MentionsNumber(id, personal->nik) || (found = names(id)) != nullptr) {
           where =
               "the command_id is kept in the permit's history (and, for an issuance or a "
               "revocation, on the public transparency log)";

@@ -35,6 +35,11 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
   EXPECT_TRUE(MentionsName("K u r n i a w a n", "Kurniawan"));
   EXPECT_FALSE(MentionsName("Toko Kurnia Wangi", "Kurniawan"));
   EXPECT_FALSE(MentionsName("sri wahyu", "Sri Wahyuni"));
+  EXPECT_FALSE(MentionsName("Toko Mulya di Pasar Bintaro", "Mulyadi"));
+  EXPECT_FALSE(MentionsName("Sanggar Les Tari Bali", "Lestari"));
+  // A title of the name left out ("Hj.", "Drs.", "S.E.").
+  EXPECT_TRUE(MentionsName("Pemegang izin Siti Aminah meninggal", "Hj. Siti Aminah"));
+  EXPECT_TRUE(MentionsName("Usaha Bpk. Ahmad Fauzi", "Drs. Ahmad Fauzi, S.E."));
 }
 
 TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
@@ -49,6 +54,9 @@ TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
   // A street of one word only with "Jl." or "Gang" before it.
   EXPECT_TRUE(MentionsAddress("pindah ke jl mawar", "Jl. Mawar 1 RT 03 RW 05"));
   EXPECT_TRUE(MentionsAddress("di Gang Mawar", "Gg. Mawar 1"));
+  EXPECT_TRUE(MentionsAddress("rumah pemohon, Jl. H. Muhi", "Jl. H. Muhi No. 5"));
+  EXPECT_TRUE(MentionsAddress("di Jl. Dr. Saharjo", "Jl. Dr. Saharjo No 10"));
+  EXPECT_TRUE(MentionsAddress("di Jl. Prof. Dr. Satrio", "Jl. Prof. Dr. Satrio No. 7"));
   EXPECT_FALSE(MentionsAddress("toko bunga mawar", "Jl. Mawar 1 RT 03 RW 05"));
   EXPECT_FALSE(MentionsAddress("anything", "RT 03 RW 05"));
 }
@@ -577,7 +585,11 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "hp 0812=3456=7890",
         "hp 0812&3456&7890",
         "hp +62;812;3456;7890",
-        "telp 021, 5555, 1234",
+        "hp 0812, 3456, 7890",
+        "hp 812 345 678 901",
+        "hp +62 812 345 678 90",
+        "hub 0812 345 678 901",
+        "NIK 3174/0115/0890/2026",
         "\uff53\uff41\uff52\uff49\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e"
         "\uff43\uff4f\uff4d"}) {
     SCOPED_TRACE(text);
@@ -590,7 +602,20 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "surat 503/017/ULJ/2026", "tanggal 01/12/2026", "RT 003/RW 005", "lihat @kelurahan_ulujami",
         "buka 08:00-16:00 setiap hari", "Rp 2.000.000 ~ 3.000.000", "Rp 2.000.000~3.000.000",
         "surat 045/824/2026", "buka 08.00-16.00; libur 01/01", "Blok O 12, lantai 1",
-        "Toko88 cabang 2 sejak 2019", "Rp 1.000.000, 2.000.000 dan 3.000.000"}) {
+        "Toko88 cabang 2 sejak 2019", "Rp 1.000.000, 2.000.000 dan 3.000.000",
+        // Others' numbers one after another: amounts, dates and times,
+        // coordinates, region codes, years, timestamps, numbered lists.
+        "Omzet Rp 2.000.000 - 3.000.000 per hari", "Harga Rp 500.000 \u2013 1.500.000 per paket",
+        "Token listrik 5.000 10.000 20.000 50.000 100.000", "Disurvei 04-12-2026 10.30 WIB",
+        "Waktu survei: 2026-12-04 10:30:15 WIB", "Tgl/jam: 04.12.2026 10.30",
+        "Periode sewa 01/02/2026 - 28/02/2026 terlalu singkat",
+        "Nilai omzet 2023/2024/2025/2026 tidak konsisten",
+        "SP-1 No. 045/-1.824.3 (01-10-2026), SP-2 No. 078/-1.824.3 (01-11-2026)",
+        "Koordinat -6.2603839, 106.7574512", "Titik lokasi -6.2345 106.7890",
+        "kode wilayah 31.74.10.1003", "surat 503/0123/1.824.3/2026", "500.16.7.4/1234/2026",
+        "Foto IMG20261204103015.jpg", "Jam buka 07.00-11.00 16.00-21.00",
+        "Warga RT 011, 012, 013, 014 keberatan", "Kav. 012/013/014/015, satu hamparan",
+        "Kios No. 081, 082, 083, 084", "Jadwal produksi 0700, 0900, 1100, 1300"}) {
     SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
   }
@@ -950,9 +975,17 @@ TEST(Refusal, AnIdHoldsNoContact) {
   for (const char* id :
        {"hp-081377778888", "0813-1234-5678", "x_62.812.3456.7890", "budi@mail.com"})
     EXPECT_TRUE(PersonalDataInId(id, false)) << id;
-  for (const char* id : {"550e8400-e29b-41d4-a716-446655440000", "cmd-1733212345678",
-                         "ptsp@31.74.10.1002", "apply-3174051508900001"})
+  for (const char* id :
+       {"550e8400-e29b-41d4-a716-446655440000", "cmd-1733212345678", "ptsp@31.74.10.1002",
+        "apply-3174051508900001", "bb5daea0-476f-4e08-8048-104297ae0ba9",
+        "fa678d08-4882-4679-9015-9e3330c45082", "verify-08-12-2026-001", "SRV-08-12-2026-0001",
+        "08122026-0001", "cmd_08.12.2026_01", "reject-081226-0042"})
     EXPECT_FALSE(PersonalDataInId(id, false)) << id;
+  // A UUID is read as nothing: its hex digits may spell a short name.
+  EXPECT_EQ(WithoutUuids("apply-74ade709-b82a-4955-9677-14fa61ff052b"), "apply--");
+  EXPECT_EQ(WithoutUuids("a74ade709-b82a-4955-9677-14fa61ff052b"),  // 9 hex digits first
+            "a74ade709-b82a-4955-9677-14fa61ff052b");
+  EXPECT_FALSE(MentionsName(WithoutUuids("74ade709-b82a-4955-9677-14fa61ff052b"), "Ade"));
   EXPECT_TRUE(PersonalDataInId("apply-3174051508900001", true));
   EXPECT_TRUE(PersonalDataInId("ptsp-1733212345678", true));
 }
