@@ -280,7 +280,8 @@ bool Year(std::string_view g) {
 }
 
 // Whether the groups of a run (their digits, and the separators between
-// group k - 1 and k: '.' a single dot or comma, ' ' anything else) read as
+// group k - 1 and k: '.' a single dot or comma, ':' a single colon, ' '
+// anything else) read as
 // numbers that are no one's: amounts grouped in thousands ("2.000.000"),
 // decimals ("106.7574512"), dates ("04-12-2026", "2026-12-04"), times
 // ("10.30", "10:30:15"), years ("2023/2024"), region codes
@@ -318,9 +319,12 @@ bool OnlyOthersNumbers(const std::vector<std::string>& g, const std::vector<char
       if (Year(g[k]) || stamp(g[k])) to(k + 1, true);
       if (k + 2 < n && day_month(k, k + 1) && Year(g[k + 2])) to(k + 3, true);
       if (k + 2 < n && Year(g[k]) && day_month(k + 2, k + 1)) to(k + 3, true);
-      if (k + 1 < n && two(k, 24) && g[k + 1].size() == 2 && Value(g[k + 1]) < 60) {
+      auto minutes = [&](size_t m) {
+        return m < n && joint[m] != ' ' && g[m].size() == 2 && Value(g[m]) < 60;
+      };
+      if (two(k, 24) && minutes(k + 1)) {  // "10.30", "10:30:15"
         to(k + 2, true);
-        if (k + 2 < n && g[k + 2].size() == 2 && Value(g[k + 2]) < 60) to(k + 3, true);
+        if (minutes(k + 2)) to(k + 3, true);
       }
       if (k + 3 < n && g[k].size() == 2 && g[k + 1].size() == 2 && g[k + 2].size() == 2 &&
           g[k + 3].size() == 4 && dotted(k + 1) && dotted(k + 2) && dotted(k + 3))
@@ -370,7 +374,8 @@ bool HoldsIdentityNumber(std::string_view s) {
   size_t posers = 0;                // letters of the run read as digits
   bool weak_run = false;            // a weak separator joined two of its groups
   size_t gap = 0;                   // separators since the last digit
-  bool gap_is_dot = false, gap_weak = false;
+  uint32_t gap_first = 0;           // the first separator of the gap
+  bool gap_weak = false;
   auto run_is_number = [&] {
     std::string digits;
     for (const auto& g : groups) digits += g;
@@ -421,7 +426,8 @@ bool HoldsIdentityNumber(std::string_view s) {
         }
       }
       if (groups.empty() || gap > 0) {
-        joints.push_back(gap == 1 && gap_is_dot ? '.' : ' ');
+        const char single = gap_first == ',' ? '.' : static_cast<char>(gap_first);
+        joints.push_back(gap == 1 && (single == '.' || single == ':') ? single : ' ');
         groups.emplace_back();
         chain.emplace_back();
       }
@@ -431,7 +437,7 @@ bool HoldsIdentityNumber(std::string_view s) {
       gap = 0;
       gap_weak = false;
     } else if (NumberSeparator(cp) && !groups.empty() && gap < 3) {
-      gap_is_dot = gap == 0 && (cp == '.' || cp == ',');
+      if (gap == 0) gap_first = cp;
       gap_weak = gap_weak || weak(cp);
       ++gap;
     } else {

@@ -587,6 +587,7 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "hp +62;812;3456;7890",
         "hp 0812, 3456, 7890",
         "hp 812 345 678 901",
+        "hp 08 12 34 56 78 90",
         "hp +62 812 345 678 90",
         "hub 0812 345 678 901",
         "NIK 3174/0115/0890/2026",
