@@ -380,7 +380,8 @@ bool HoldsIdentityNumber(std::string_view s) {
     std::string digits;
     for (const auto& g : groups) digits += g;
     if (digits.size() < (weak_run ? 15u : 10u) || digits.size() - posers < 8) return false;
-    if (OnlyOthersNumbers(groups, joints)) return false;
+    // (Not a NIK dotted as an amount: "3.174.010.190.000.001".)
+    if (OnlyOthersNumbers(groups, joints) && !NikShaped(digits)) return false;
     // A letter number ends with its year ("503/0123/1.824.3/2026").
     return !(weak_run && Year(groups.back()) && !NikShaped(digits));
   };
@@ -392,15 +393,19 @@ bool HoldsIdentityNumber(std::string_view s) {
     weak_run = false;
     return number;
   };
-  // And a mobile number however its groups are joined ("0812;3456;7890",
-  // "0812 / 3456 / 7890"): in a chain of groups up to three separators
-  // apart, groups of three digits or more, the first starting with 08 (or
-  // 62 and then 8), 10 to 13 digits in the national form, the later groups
-  // not all starting with 0 ("081, 082, 083, 084" are numbered kiosks), the
-  // last not a year.
+  // And, however its groups are joined, in a chain of groups up to three
+  // separators apart ("3174 / 0101 / 9000 / 0001", "0812;3456;7890"): a
+  // NIK or KK (16 digits shaped as one), or a mobile number (groups of three
+  // digits or more, the first starting with 08, or 62 and then 8, 10 to 13
+  // digits in the national form, the later groups not all starting with 0,
+  // as numbered kiosks "081, 082, 083, 084" do, the last not a year).
   std::vector<std::string> chain;
-  auto chain_has_phone = [&] {
+  auto chain_has_number = [&] {
     for (size_t i = 0; i < chain.size(); ++i) {
+      // A NIK or KK so written ("3174 / 0101 / 9000 / 0001").
+      std::string window;
+      for (size_t j = i; j < chain.size() && window.size() < 16; ++j)
+        if ((window += chain[j]).size() == 16 && NikShaped(window)) return true;
       const bool country = chain[i] == "62" && i + 1 < chain.size() && chain[i + 1][0] == '8';
       if (!country && !(chain[i].size() >= 3 && chain[i].starts_with("08"))) continue;
       size_t national = country ? 1 : 0;
@@ -441,12 +446,12 @@ bool HoldsIdentityNumber(std::string_view s) {
       gap_weak = gap_weak || weak(cp);
       ++gap;
     } else {
-      if (end_run() || chain_has_phone()) return true;
+      if (end_run() || chain_has_number()) return true;
       gap = 0;
       gap_weak = false;
     }
   }
-  return end_run() || chain_has_phone();
+  return end_run() || chain_has_number();
 }
 
 namespace {
