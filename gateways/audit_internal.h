@@ -36,6 +36,12 @@ class Auditor {
       report_.problems.push_back({std::move(kind), std::move(where), std::move(message)});
   }
 
+  void TextNote(std::string where, std::string message) {
+    ++report_.text_note_count;
+    if (report_.text_notes.size() < options_.max_problems)
+      report_.text_notes.push_back({"personal_data_in_text", std::move(where), std::move(message)});
+  }
+
   Status Run();
   Result<std::unique_ptr<EventLog>> OpenLog();
   AuditReport& report() { return report_; }

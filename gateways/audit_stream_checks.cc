@@ -65,7 +65,9 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
                 std::to_string(gov_.version));
   const Redecision r = RedecideGovernanceEvent(e, gov_);
   const auto* enrolled = std::get_if<OfficerEnrolled>(&e.payload);
-  if (r.refusal)
+  if (r.refusal && r.refusal->code == "personal_data_in_text")
+    TextNote(where, std::string(EventTypeName(e.type())) + ": " + r.refusal->message);
+  else if (r.refusal)
     // An enrolment in a kelurahan a flagged charter dropped is its follow-on.
     KelurahanProblem(enrolled ? enrolled->jurisdiction : std::string(), e.stream.str(),
                      r.refusal->code, where,
@@ -154,7 +156,10 @@ void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string&
       erased->personal_erased = true;
     }
   const Redecision r = RedecidePermitEvent(e, cmd, erased ? *erased : st, gov_);
-  if (r.refusal) {
+  if (r.refusal && r.refusal->code == "personal_data_in_text") {
+    TextNote(where,
+             type() + " by " + e.actor_id + " (" + e.actor_role + "): " + r.refusal->message);
+  } else if (r.refusal) {
     if (!(enrolment_reported && r.refusal->code == "officer_not_enrolled"))
       PermitProblem(
           st, r.refusal->code, where,

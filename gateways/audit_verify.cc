@@ -481,6 +481,16 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
     out << "note:        the checkpoint log ends in a record cut short (" << *r.torn_checkpoint
         << "): the trace of a crash while a checkpoint was appended; the server cuts it off at "
            "its next start, and the records before it were checked\n";
+  if (r.text_note_count) {
+    out << "note:        " << r.text_note_count
+        << " event(s) hold a text that this version's personal-data check reads as personal "
+           "data. The check may be newer than them (the ledger took each under the check of its "
+           "day), so they break no rule of the workflow; review them, as the log keeps them "
+           "for good:\n";
+    for (const auto& n : r.text_notes) out << "  at " << n.where << ": " << n.message << "\n";
+    if (r.text_note_count > r.text_notes.size())
+      out << "  ... and " << (r.text_note_count - r.text_notes.size()) << " more\n";
+  }
   out << "time:        " << r.seconds << " s ("
       << (r.seconds > 0 ? static_cast<uint64_t>(r.events / r.seconds) : 0) << " events/s)\n";
   if (r.ok() && !r.vouched()) {

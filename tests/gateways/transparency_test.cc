@@ -833,6 +833,30 @@ TEST_F(AuditTamperTest, ChangedEventBytes) {
   fs::remove_all(copy);
 }
 
+// A text that this version's personal-data check reads as personal data
+// (as a log written under an older check may hold) is a note to review, not
+// a broken rule: the workflow's rules held when the ledger took it.
+TEST_F(AuditTamperTest, ATextTheCheckReadsAsPersonalDataIsANoteNotAProblem) {
+  fs::path copy = Copy("text-note");
+  uint64_t k = 0;
+  {
+    RawLog log(copy);
+    auto all = Events(log);
+    for (; k < all.size() && !std::holds_alternative<PermitRevoked>(all[k].payload); ++k) {
+    }
+    ASSERT_LT(k, all.size());
+    std::get<PermitRevoked>(all[k].payload).reason = "pemilik pindah, hubungi 0812;3456;7890";
+    log.Put(k, RawLog::ValueOf(all[k]));
+  }
+  auto r = Audit(copy);
+  EXPECT_FALSE(Has(r, "personal_data_in_text", At(k))) << Dump(r);
+  ASSERT_EQ(r.text_note_count, 1u) << Dump(r);
+  EXPECT_NE(r.text_notes[0].where.find(At(k)), std::string::npos);
+  EXPECT_NE(Dump(r).find("review them"), std::string::npos) << Dump(r);
+  EXPECT_TRUE(Has(r, "leaf_differs", At(k))) << "the bytes changed all the same: " << Dump(r);
+  fs::remove_all(copy);
+}
+
 TEST_F(AuditTamperTest, DroppedEvent) {
   fs::path copy = Copy("dropped");
   uint64_t k;
