@@ -395,7 +395,8 @@ bool HoldsIdentityNumber(std::string_view s) {
   };
   // And, however its groups are joined, in a chain of groups up to three
   // separators apart ("3174 / 0101 / 9000 / 0001", "0812;3456;7890"): a
-  // NIK or KK (16 digits shaped as one), or a mobile number (groups of three
+  // NIK or KK (16 digits shaped as one, in groups of three digits or more:
+  // not "-6.234567, 106.789012"), or a mobile number (groups of three
   // digits or more, the first starting with 08, or 62 and then 8, 10 to 13
   // digits in the national form, the later groups not all starting with 0,
   // as numbered kiosks "081, 082, 083, 084" do, the last not a year).
@@ -404,7 +405,7 @@ bool HoldsIdentityNumber(std::string_view s) {
     for (size_t i = 0; i < chain.size(); ++i) {
       // A NIK or KK so written ("3174 / 0101 / 9000 / 0001").
       std::string window;
-      for (size_t j = i; j < chain.size() && window.size() < 16; ++j)
+      for (size_t j = i; j < chain.size() && chain[j].size() >= 3 && window.size() < 16; ++j)
         if ((window += chain[j]).size() == 16 && NikShaped(window)) return true;
       const bool country = chain[i] == "62" && i + 1 < chain.size() && chain[i + 1][0] == '8';
       if (!country && !(chain[i].size() >= 3 && chain[i].starts_with("08"))) continue;

@@ -615,10 +615,11 @@ TEST(Refusal, PublishedReasonsHoldNoIdentityNumber) {
         "Nilai omzet 2023/2024/2025/2026 tidak konsisten",
         "SP-1 No. 045/-1.824.3 (01-10-2026), SP-2 No. 078/-1.824.3 (01-11-2026)",
         "Koordinat -6.2603839, 106.7574512", "Titik lokasi -6.2345 106.7890",
-        "kode wilayah 31.74.10.1003", "surat 503/0123/1.824.3/2026", "500.16.7.4/1234/2026",
-        "Foto IMG20261204103015.jpg", "Jam buka 07.00-11.00 16.00-21.00",
-        "Warga RT 011, 012, 013, 014 keberatan", "Kav. 012/013/014/015, satu hamparan",
-        "Kios No. 081, 082, 083, 084", "Jadwal produksi 0700, 0900, 1100, 1300"}) {
+        "Titik koordinat (-6.234567, 106.789012)", "kode wilayah 31.74.10.1003",
+        "surat 503/0123/1.824.3/2026", "500.16.7.4/1234/2026", "Foto IMG20261204103015.jpg",
+        "Jam buka 07.00-11.00 16.00-21.00", "Warga RT 011, 012, 013, 014 keberatan",
+        "Kav. 012/013/014/015, satu hamparan", "Kios No. 081, 082, 083, 084",
+        "Jadwal produksi 0700, 0900, 1100, 1300"}) {
     SCOPED_TRACE(text);
     EXPECT_ACCEPTED(issued.Try(Officer("ptsp_head"), Revoke{text}));
   }
