@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -289,7 +290,7 @@ bool Year(std::string_view g) {
 // another ("Rp 2.000.000 - 3.000.000", "04-12-2026 10.30"). A lone number
 // of one to three digits may stand between them, not alone ("812 345 678
 // 901" is a phone number).
-bool OnlyOthersNumbers(const std::vector<std::string>& g, const std::vector<char>& joint) {
+bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joint) {
   const size_t n = g.size();
   auto dotted = [&](size_t k) { return joint[k] == '.'; };
   auto small = [&](size_t k) { return g[k].size() <= 3 && (g[k][0] != '0' || g[k] == "0"); };
@@ -369,41 +370,43 @@ bool HoldsIdentityNumber(std::string_view s) {
     return cp == '/' || cp == ',' || cp == '_' || cp == ';' || cp == '#' || cp == '=' ||
            cp == '&' || cp == '\'' || cp == '~';
   };
-  std::vector<std::string> groups;  // the digits of each group of the run
-  std::vector<char> joints;         // before each group: '.' a single dot or comma, ' ' else
-  size_t posers = 0;                // letters of the run read as digits
-  bool weak_run = false;            // a weak separator joined two of its groups
-  size_t gap = 0;                   // separators since the last digit
-  uint32_t gap_first = 0;           // the first separator of the gap
+  // The groups of digits in a row up to three separators apart (a chain),
+  // and where in them the run starts.
+  std::vector<std::string> chain;
+  std::vector<char> joints;  // before each group: '.' a single dot or comma, ':' a colon, ' ' else
+  size_t run_from = 0;       // the run's first group in `chain`
+  size_t posers = 0;         // letters of the run read as digits
+  bool weak_run = false;     // a weak separator joined two of its groups
+  size_t gap = 0;            // separators since the last digit
+  uint32_t gap_first = 0;    // the first separator of the gap
   bool gap_weak = false;
   auto run_is_number = [&] {
+    const std::span<const std::string> groups(chain.begin() + run_from, chain.end());
     std::string digits;
     for (const auto& g : groups) digits += g;
     if (digits.size() < (weak_run ? 15u : 10u) || digits.size() - posers < 8) return false;
     // (Not a NIK dotted as an amount: "3.174.010.190.000.001".)
-    if (OnlyOthersNumbers(groups, joints) && !NikShaped(digits)) return false;
+    if (OnlyOthersNumbers(groups, std::span(joints).subspan(run_from)) && !NikShaped(digits))
+      return false;
     // A letter number ends with its year ("503/0123/1.824.3/2026").
     return !(weak_run && Year(groups.back()) && !NikShaped(digits));
   };
   auto end_run = [&] {
     bool number = run_is_number();
-    groups.clear();
-    joints.clear();
+    run_from = chain.size();
     posers = 0;
     weak_run = false;
     return number;
   };
-  // And, however its groups are joined, in a chain of groups up to three
-  // separators apart ("3174 / 0101 / 9000 / 0001", "0812;3456;7890"): a
-  // NIK or KK (16 digits shaped as one, in groups of three digits or more:
-  // not "-6.234567, 106.789012"), or a mobile number (groups of three
-  // digits or more, the first starting with 08, or 62 and then 8, 10 to 13
-  // digits in the national form, the later groups not all starting with 0,
-  // as numbered kiosks "081, 082, 083, 084" do, the last not a year).
-  std::vector<std::string> chain;
+  // And, however its groups are joined, in a chain: a NIK or KK (16 digits
+  // shaped as one, in groups of three digits or more: "3174 / 0101 / 9000 /
+  // 0001", not "-6.234567, 106.789012"), or a mobile number ("0812;3456;
+  // 7890": groups of three digits or more, the first starting with 08, or
+  // 62 and then 8, 10 to 13 digits in the national form, the later groups
+  // not all starting with 0, as numbered kiosks "081, 082, 083, 084" do, the
+  // last not a year). Called with the run ended.
   auto chain_has_number = [&] {
     for (size_t i = 0; i < chain.size(); ++i) {
-      // A NIK or KK so written ("3174 / 0101 / 9000 / 0001").
       std::string window;
       for (size_t j = i; j < chain.size() && chain[j].size() >= 3 && window.size() < 16; ++j)
         if ((window += chain[j]).size() == 16 && NikShaped(window)) return true;
@@ -419,30 +422,31 @@ bool HoldsIdentityNumber(std::string_view s) {
       }
     }
     chain.clear();
+    joints.clear();
+    run_from = 0;
     return false;
   };
   for (size_t i = 0; i < cps.size(); ++i) {
     const uint32_t cp = cps[i];
+    const bool in_run = chain.size() > run_from;
     if (const int value = DigitValue(cp); value >= 0) {
-      if (!groups.empty() && gap > 0 && gap_weak) {
+      if (in_run && gap > 0 && gap_weak) {
         if (gap > 1) {  // "01, 2026": the comma ends the number
           if (end_run()) return true;
         } else {
           weak_run = true;
         }
       }
-      if (groups.empty() || gap > 0) {
+      if (chain.size() == run_from || gap > 0) {
         const char single = gap_first == ',' ? '.' : static_cast<char>(gap_first);
         joints.push_back(gap == 1 && (single == '.' || single == ':') ? single : ' ');
-        groups.emplace_back();
         chain.emplace_back();
       }
-      groups.back().push_back(static_cast<char>('0' + value));
       chain.back().push_back(static_cast<char>('0' + value));
       posers += posing[i];
       gap = 0;
       gap_weak = false;
-    } else if (NumberSeparator(cp) && !groups.empty() && gap < 3) {
+    } else if (NumberSeparator(cp) && in_run && gap < 3) {
       if (gap == 0) gap_first = cp;
       gap_weak = gap_weak || weak(cp);
       ++gap;
