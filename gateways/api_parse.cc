@@ -16,21 +16,20 @@ std::optional<InputError> CommandIdError(const std::string& id) {
     return InputError{"invalid_text",
                       "the field 'command_id' must be printable ASCII characters without spaces "
                       "(a UUID will do)"};
-  // A NIK (or a KK number, or a new NPWP, which is the NIK). Millisecond
-  // timestamps (13 digits) and UUIDs (at most 12 in a row) are never one.
+  // What in it reads as personal data (a UUID in it reads as nothing): a
+  // NIK (or a KK number, or a new NPWP, which is the NIK; millisecond
+  // timestamps, 13 digits, are never one), an e-mail address, a mobile
+  // number.
   const std::string seen = WithoutUuids(id);
-  for (size_t i = 0; i < seen.size();) {
+  std::optional<std::string> why;
+  for (size_t i = 0; i < seen.size() && !why;) {
     size_t j = i;
     while (j < seen.size() && seen[j] >= '0' && seen[j] <= '9') ++j;
-    if (j - i == 16 && NikShaped(std::string_view(seen).substr(i, 16)))
-      return InputError{"invalid_text",
-                        "the field 'command_id' is kept in the permit's history (and, for an "
-                        "issuance or a revocation, on the public log) and may not hold a NIK or "
-                        "KK number; use a random id such as a UUID"};
+    if (j - i == 16 && NikShaped(std::string_view(seen).substr(i, 16))) why = "a NIK or KK number";
     i = j > i ? j : i + 1;
   }
-  auto why = HoldsEmailAddress(seen) ? std::optional<std::string>("an e-mail address")
-                                     : PersonalDataInId(seen, /*long_numbers=*/false);
+  if (!why && HoldsEmailAddress(seen)) why = "an e-mail address";
+  if (!why) why = PersonalDataInId(seen, /*long_numbers=*/false);
   if (why)
     return InputError{"invalid_text",
                       "the field 'command_id' is kept in the permit's history (and, for an "
