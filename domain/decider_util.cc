@@ -23,18 +23,30 @@ Decision Missing(const std::string& field, const std::string& why) {
 
 namespace {
 
+// Calls `f` with each code point of `s` (well-formed UTF-8), in order.
+template <typename F>
+void ForEachCodePoint(std::string_view s, F&& f) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      f(static_cast<uint32_t>(c));
+      ++i;
+      continue;
+    }
+    const size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = c & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    f(cp);
+    i += len;
+  }
+}
+
 // The code points of `s` (well-formed UTF-8).
 std::vector<uint32_t> CodePoints(std::string_view s) {
   std::vector<uint32_t> out;
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len && i + k < s.size(); ++k)
-      cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
-  }
+  out.reserve(s.size());
+  ForEachCodePoint(s, [&](uint32_t cp) { out.push_back(cp); });
   return out;
 }
 
@@ -44,6 +56,7 @@ std::vector<uint32_t> CodePoints(std::string_view s) {
 // characters, the soft hyphen, Hangul fillers), the blank Braille
 // pattern, and combining marks (with nothing to combine with).
 bool Invisible(uint32_t cp) {
+  if (cp < 0x80) return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20;  // most text: ASCII
   static constexpr std::pair<uint32_t, uint32_t> kRanges[] = {
       {0x0009, 0x000D}, {0x0020, 0x0020},   {0x0085, 0x0085},   {0x00A0, 0x00A0},
       {0x00AD, 0x00AD}, {0x0300, 0x036F},   {0x061C, 0x061C},   {0x115F, 0x1160},
@@ -68,6 +81,7 @@ bool WhiteSpace(uint32_t cp) {
 // A mark that shows on the character before it: combining marks,
 // variation selectors, the joiners that shape some scripts and emoji.
 bool Attaching(uint32_t cp) {
+  if (cp < 0x0300) return false;
   return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
          (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
          (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200C ||
@@ -83,6 +97,7 @@ bool Filler(uint32_t cp) {
 // Shows nothing, takes no room and attaches to nothing: a zero-width space,
 // a directional or tag character, the soft hyphen.
 bool Unseen(uint32_t cp) {
+  if (cp < 0x80) return false;  // ASCII's invisible characters are white space
   return Invisible(cp) && !WhiteSpace(cp) && !Filler(cp) && !Attaching(cp);
 }
 
@@ -464,7 +479,7 @@ namespace {
 // Part of a word: an ASCII letter, or a character past ASCII that is
 // neither blank nor punctuation (so words of any script stay whole).
 bool WordCharacter(uint32_t cp) {
-  if (cp < 0x80) return std::isalpha(static_cast<int>(cp)) != 0;
+  if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
   if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false;  // Latin-1 signs and punctuation
   if (Invisible(cp)) return false;
   return !(cp >= 0x2000 && cp <= 0x2BFF) && !(cp >= 0x3000 && cp <= 0x303F) &&
@@ -473,7 +488,10 @@ bool WordCharacter(uint32_t cp) {
 
 // ASCII letters lower-cased.
 void AppendUtf8(std::string& out, uint32_t cp) {
-  AppendCodePoint(out, cp < 0x80 ? static_cast<uint32_t>(std::tolower(static_cast<int>(cp))) : cp);
+  if (cp < 0x80)
+    out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp | 0x20 : cp);
+  else
+    AppendCodePoint(out, cp);
 }
 
 // Latin letters U+00C0 to U+017F without their marks, lower-case ('.':
@@ -492,10 +510,10 @@ bool Apostrophe(uint32_t cp) {
 // apostrophes split words or, with `join_apostrophes`, are left out.
 std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
   std::vector<std::string> words(1);
-  for (uint32_t cp : CodePoints(s)) {
+  ForEachCodePoint(s, [&](uint32_t cp) {
     cp = FoldWidth(cp);  // "\uFF33\uFF21\uFF32\uFF29" is "sari"
     // Combining marks (U+0300 to U+036F) are left out too: "e" then U+0301 is "e".
-    if (Skipped(cp) || (join_apostrophes && Apostrophe(cp))) continue;
+    if (Skipped(cp) || (join_apostrophes && Apostrophe(cp))) return;
     if (cp >= 0xC0 && cp < 0xC0 + kLatinBase.size() && kLatinBase[cp - 0xC0] != '.') {
       words.back() += kLatinBase[cp - 0xC0];
     } else if (WordCharacter(cp)) {
@@ -503,7 +521,7 @@ std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
     } else if (!words.back().empty()) {
       words.emplace_back();
     }
-  }
+  });
   if (words.back().empty()) words.pop_back();
   return words;
 }
@@ -571,8 +589,9 @@ namespace {
 // The digits of `s` (of any script), in order, as ASCII.
 std::string DigitsOf(std::string_view s) {
   std::string out;
-  for (uint32_t cp : CodePoints(s))
+  ForEachCodePoint(s, [&](uint32_t cp) {
     if (int v = DigitValue(cp); v >= 0) out.push_back(static_cast<char>('0' + v));
+  });
   return out;
 }
 
