@@ -301,10 +301,12 @@ bool Year(std::string_view g) {
 // numbers that are no one's: amounts grouped in thousands ("2.000.000"),
 // decimals ("106.7574512"), dates ("04-12-2026", "2026-12-04"), times
 // ("10.30", "10:30:15"), years ("2023/2024"), region codes
-// ("31.74.10.1003") and compact timestamps ("20261204103015"), one after
-// another ("Rp 2.000.000 - 3.000.000", "04-12-2026 10.30"). A lone number
-// of one to three digits may stand between them, not alone ("812 345 678
-// 901" is a phone number).
+// ("31.74.10.1003"), compact timestamps ("20261204103015", "20261204
+// 031501234" as cameras name photos) and numbered items padded to one
+// width ("RT 001/002/003", three at least), one after another ("Rp
+// 2.000.000 - 3.000.000", "04-12-2026 10.30"). A lone number of one to
+// three digits may stand between them, not alone ("812 345 678 901" is a
+// phone number).
 bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joint) {
   const size_t n = g.size();
   auto dotted = [&](size_t k) { return joint[k] == '.'; };
@@ -319,6 +321,13 @@ bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joi
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
            (t.size() == 8 || (Value(t.substr(8, 2)) <= 24 && Value(t.substr(10, 2)) < 60));
   };
+  // A time of day written without separators, to the second or the
+  // millisecond ("031501", "031501234").
+  auto compact_time = [&](std::string_view t) {
+    return (t.size() == 6 || t.size() == 9) && Value(t.substr(0, 2)) <= 23 &&
+           Value(t.substr(2, 2)) < 60 && Value(t.substr(4, 2)) < 60;
+  };
+  auto padded = [&](size_t k) { return (g[k].size() == 2 || g[k].size() == 3) && g[k][0] == '0'; };
   // reach[k][w]: the first k groups read so, w: whether anything but lone
   // small numbers was among them.
   std::vector<std::array<bool, 2>> reach(n + 1, {false, false});
@@ -333,6 +342,12 @@ bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joi
       }
       if (small(k) && k + 1 < n && dotted(k + 1) && g[k + 1].size() <= 8) to(k + 2, true);
       if (Year(g[k]) || stamp(g[k])) to(k + 1, true);
+      if (g[k].size() == 8 && stamp(g[k]) && k + 1 < n && compact_time(g[k + 1])) to(k + 2, true);
+      if (padded(k)) {
+        size_t e = k + 1;
+        while (e < n && padded(e) && g[e].size() == g[k].size()) ++e;
+        for (size_t end = k + 3; end <= e; ++end) to(end, true);
+      }
       if (k + 2 < n && day_month(k, k + 1) && Year(g[k + 2])) to(k + 3, true);
       if (k + 2 < n && Year(g[k]) && day_month(k + 2, k + 1)) to(k + 3, true);
       auto minutes = [&](size_t m) {
@@ -417,9 +432,10 @@ bool HoldsIdentityNumber(std::string_view s) {
   // shaped as one, in groups of three digits or more: "3174 / 0101 / 9000 /
   // 0001", not "-6.234567, 106.789012"), or a mobile number ("0812;3456;
   // 7890": groups of three digits or more, the first starting with 08, or
-  // 62 and then 8, 10 to 13 digits in the national form, the later groups
-  // not all starting with 0, as numbered kiosks "081, 082, 083, 084" do, the
-  // last not a year). Called with the run ended.
+  // 62 and then 8, 10 to 13 digits in the national form, the last not a
+  // year, and not a list of numbered items, every group padded with a 0 to
+  // the same width of three, as kiosks "081, 082, 083, 084" are). Called
+  // with the run ended.
   auto chain_has_number = [&] {
     for (size_t i = 0; i < chain.size(); ++i) {
       std::string window;
@@ -428,12 +444,12 @@ bool HoldsIdentityNumber(std::string_view s) {
       const bool country = chain[i] == "62" && i + 1 < chain.size() && chain[i + 1][0] == '8';
       if (!country && !(chain[i].size() >= 3 && chain[i].starts_with("08"))) continue;
       size_t national = country ? 1 : 0;
-      bool later_unpadded = false;
+      bool items = !country && chain[i].size() == 3;
       for (size_t j = i + (country ? 1 : 0); j < chain.size() && chain[j].size() >= 3; ++j) {
         national += chain[j].size();
         if (national > 13) break;
-        if (j > i + (country ? 1 : 0)) later_unpadded = later_unpadded || chain[j][0] != '0';
-        if (national >= 10 && (later_unpadded || j == i) && !Year(chain[j])) return true;
+        items = items && chain[j].size() == 3 && chain[j][0] == '0';
+        if (national >= 10 && !items && !Year(chain[j])) return true;
       }
     }
     chain.clear();
