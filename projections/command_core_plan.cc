@@ -164,7 +164,12 @@ void CommandCore::Place(Plan& plan, const std::vector<Offset>& offsets) const {
 
 Status CommandCore::Commit(Plan& plan, const std::vector<Offset>& offsets,
                            const std::vector<std::pair<int32_t, uint64_t>>& outcome_next) {
-  rocksdb::WriteBatch store_batch;
+  // Reserved at once (a permit's state is about the size of its latest
+  // events): a batch of thousands of applications otherwise grows its
+  // buffer by copying it again and again, into fresh pages.
+  size_t reserve = 64 * (plan.slots.size() + plan.overlay.size() + 2 * partitions_);
+  for (const auto& r : plan.records) reserve += r.key.size() + r.value.size();
+  rocksdb::WriteBatch store_batch(reserve);
   if (!plan.records.empty()) {
     Place(plan, offsets);
     for (auto& slot : plan.slots) {
