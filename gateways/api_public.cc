@@ -18,6 +18,13 @@ using json = nlohmann::json;
 void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond respond) {
   std::string kel = query.Value("kelurahan");
   std::string q = query.Value("q");
+  // A permit number as verify reads it (typed from paper with blanks around
+  // its slashes, pasted from a PDF, a QR code's verification code) finds
+  // its permit here too.
+  if (!q.empty())
+    if (std::string issued = TransparencyGateway(ledger_).IssuedNumber(q);
+        ledger_.queries().RegisterEntry(issued))
+      q = std::move(issued);
   auto charter = ledger_.governance()->charter;
   if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
     return respond(ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",

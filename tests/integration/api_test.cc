@@ -214,6 +214,15 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   // White space as typed does not matter: "BU  sari " finds it too.
   EXPECT_EQ(client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=BU%20%20sari%20").json(),
             reg);
+  // The search finds a permit number as verify reads it: typed from paper
+  // with blanks around its slashes, or its verification code.
+  for (const std::string typed :
+       {std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"),
+        verify["verification"]["code"].get<std::string>()}) {
+    auto found = client_.Get("/v1/public/register?q=" + typed).json();
+    ASSERT_EQ(found["count"], 1) << typed;
+    EXPECT_EQ(found["items"][0]["permit_number"], number);
+  }
   // A page after= a permit number starts past it; no "next": the last page.
   auto whole = client_.Get("/v1/public/register").json();
   auto after = client_.Get("/v1/public/register?after=" + encoded).json();
