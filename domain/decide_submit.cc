@@ -51,7 +51,7 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
   }
   if (Blank(b.name)) return R("missing_field", "the business name (business.name) is empty");
   // Both are public: the register, the verification page and the feeds. No
-  // identity number, e-mail address or the applicant's full name in them (a
+  // identity number, e-mail address or the applicant's name (or most of it) in them (a
   // blank name is refused below, and names nobody).
   for (const auto& [text, field] :
        {std::pair{&b.name, "business name (business.name)"},
@@ -79,7 +79,8 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
       return R("personal_data_in_text",
                std::string("the ") + field +
                    " is published (in the public register and the feeds) and may not hold the "
-                   "applicant's full name, which no public view shows; " +
+                   "applicant's name, nor most of it (its words in a row, some as initials: \"M. Rizki "
+                   "Pratama\"), which no public view shows; " +
                    (OneWordName(s.personal.name)
                         ? "the applicant's name is one word, so it may not appear at all: "
                           "choose a trade name without it (\"Warung Sederhana\")"

@@ -572,15 +572,43 @@ bool Title(const std::string& w) {
   static const std::set<std::string> kTitles = {
       "hj",  "hjh", "haji", "hajjah", "drs", "dra", "dr",  "drg",  "ir",  "prof", "se",
       "sh",  "mh",  "mm",   "msi",    "ssi", "spd", "mpd", "skom", "sag", "amd",  "ssos",
-      "sip", "st",  "mt",   "skm",    "ssn", "apt", "bsc", "msc",  "phd"};
+      "sip", "st",  "mt",   "skm",    "ssn", "apt", "bsc", "msc",  "phd", "ni"};
   return kTitles.count(w) > 0;
 }
 
 bool MentionsName(std::string_view text, std::string_view name, bool join_apostrophes) {
   std::vector<std::string> wanted = Words(name, join_apostrophes);
   std::erase_if(wanted, [](const std::string& w) { return w.size() < 2 || Title(w); });
+  // A person's own name is the part before "bin" or "binti" (son or
+  // daughter of), when it has two words or more: "Siti Nurhaliza" of "Siti
+  // Nurhaliza binti Ahmad".
+  if (auto of = std::find_if(wanted.begin(), wanted.end(),
+                             [](const std::string& w) {
+                               return w == "bin" || w == "binti" || w == "binte" || w == "bt";
+                             });
+      of - wanted.begin() >= 2)
+    wanted.erase(of, wanted.end());
   if (wanted.empty() || (wanted.size() == 1 && wanted[0].size() < 3)) return false;
   const std::vector<std::string> have = Words(text, join_apostrophes);
+  // Most of the name in a row, some of it by initials: more than half its
+  // words, two at least, each written out or as its initial, one written
+  // out ("Rizki Pratama" and "M. Rizki Pratama" of "Muhammad Rizki
+  // Pratama", "A. Fauzi" of "Ahmad Fauzi", "Sri W."). With apostrophes
+  // left out only: split at one, "Ma'ruf Amin" would have "Ruf Amin" for
+  // most of it.
+  for (size_t len = std::max<size_t>(2, wanted.size() / 2 + 1);
+       join_apostrophes && len <= wanted.size(); ++len)
+    for (size_t k = 0; k + len <= wanted.size(); ++k)
+      for (size_t i = 0; i + len <= have.size(); ++i) {
+        bool all = true, written_out = false;
+        for (size_t m = 0; m < len && all; ++m) {
+          const std::string& h = have[i + m];
+          const std::string& w = wanted[k + m];
+          written_out = written_out || (h == w && w.size() >= 3);
+          all = h == w || (h.size() == 1 && w.starts_with(h));
+        }
+        if (all && written_out) return true;
+      }
   if (std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
         return std::find(have.begin(), have.end(), w) != have.end();
       }))

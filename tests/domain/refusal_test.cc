@@ -40,6 +40,27 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
   // A title of the name left out ("Hj.", "Drs.", "S.E.").
   EXPECT_TRUE(MentionsName("Pemegang izin Siti Aminah meninggal", "Hj. Siti Aminah"));
   EXPECT_TRUE(MentionsName("Usaha Bpk. Ahmad Fauzi", "Drs. Ahmad Fauzi, S.E."));
+  // Most of the name in a row, some of it by initials; a name's own part
+  // before "binti"; the Balinese Ni as a title.
+  for (const auto& [text, name] : std::vector<std::pair<const char*, const char*>>{
+           {"usaha dipindahtangankan oleh M. Rizki Pratama", "Muhammad Rizki Pratama"},
+           {"pemilik Rizki Pratama tidak hadir", "Muhammad Rizki Pratama"},
+           {"a.n. A. Fauzi ganda", "Ahmad Fauzi"},
+           {"pemilik Sri W. pindah", "Sri Wahyuni"},
+           {"pemohon Siti Nurhaliza tidak hadir", "Siti Nurhaliza Binti Ahmad"},
+           {"pemohon Made Ayu Lestari ganda", "Ni Made Ayu Lestari"}})
+    EXPECT_TRUE(MentionsName(text, name)) << text;
+  // A first name, a word of the name alone, the father's name: not the
+  // applicant's name.
+  for (const auto& [text, name] : std::vector<std::pair<const char*, const char*>>{
+           {"Warung Rizki", "Muhammad Rizki Pratama"},
+           {"Bengkel Pratama Motor", "Muhammad Rizki Pratama"},
+           {"Toko Fauzi", "Ahmad Fauzi"},
+           {"Warung Bu Siti", "Siti Nurhaliza Binti Ahmad"},
+           {"Salon Ayu", "Ni Made Ayu Lestari"},
+           {"Warung Bu Sari", "Sari Wulandari"},
+           {"Blok A No. 5", "Ahmad Fauzi"}})
+    EXPECT_FALSE(MentionsName(text, name)) << text;
 }
 
 TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {

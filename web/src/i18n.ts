@@ -53,7 +53,7 @@ const id: Dict = {
   'apierr.field_too_long': 'Teksnya terlalu panjang. Persingkat isian.',
   'apierr.invalid_text': 'Teksnya memuat karakter yang tidak diterima. Ketik ulang isian tanpa karakter khusus.',
   'apierr.personal_data_in_text':
-    'Teks ini dibaca orang lain: nama dan uraian usaha tampil di register publik, alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya), catatan survei dan nomor surat disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama lengkap pemohon, maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi; rincian menyebut isian mana.',
+    'Teks ini dibaca orang lain: nama dan uraian usaha tampil di register publik, alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya), catatan survei dan nomor surat disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama pemohon atau sebagian besarnya (nama depan saja boleh), maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi; rincian menyebut isian mana.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
   'apierr.unavailable': 'Sistem sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
   'apierr.outcome_unknown':
@@ -479,7 +479,7 @@ const en: Dict = {
   'apierr.field_too_long': 'The text is too long. Shorten it.',
   'apierr.invalid_text': 'The text holds characters that are not accepted. Type it again without special characters.',
   'apierr.personal_data_in_text':
-    'Others read this text: a business’s name and description are on the public register, reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever), survey notes and letter numbers are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address, not the applicant’s full name and not their home address (the street). Write it again without personal data; the detail names the field.',
+    'Others read this text: a business’s name and description are on the public register, reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever), survey notes and letter numbers are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address, not the applicant’s name or most of it (a first name alone is fine) and not their home address (the street). Write it again without personal data; the detail names the field.',
   'apierr.body_too_large': 'Too much to send. Shorten the text.',
   'apierr.unavailable': 'The ledger cannot record right now; nothing was recorded. Try again in a moment (repeating is safe).',
   'apierr.outcome_unknown':
