@@ -69,10 +69,7 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
   w.Key("turnover").Int(s.business.turnover);
   w.Key("workers").Int(s.business.workers);
   w.EndObject();
-  // Consent to share data that is erased shares nothing: none is listed.
-  const bool gone =
-      erased || (personal && !personal->ok() && personal->status().code() == "erased");
-  w.Key("consents").StringArray(gone ? std::set<std::string>() : s.consents);
+  w.Key("consents").StringArray(s.consents);
   w.Key("documents").StringArray(s.documents);
   w.Key("due_date");
   st.due_date.empty() ? w.Null() : w.String(st.due_date);
@@ -144,7 +141,6 @@ nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                               const std::vector<nlohmann::json>& history, bool person_erased) {
   const Charter& c = *gov.charter;
-  const bool erased = s.personal_erased || person_erased;
   const Kelurahan* kel = c.FindKelurahan(s.kelurahan);
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& e : history) {
@@ -166,8 +162,8 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
                       {"submitted_at", IsoTime(s.submitted_ms)},
                       {"stage_entered_at", IsoTime(s.stage_entered_ms)},
                       {"history", steps},
-                      {"consents", erased ? std::set<std::string>() : s.consents},
-                      {"personal_data_erased", erased}};
+                      {"consents", s.consents},
+                      {"personal_data_erased", s.personal_erased || person_erased}};
   j.update(RenderStage(StageOf(s, gov, person_erased), c, now_ms));
   if (!s.survey_date.empty()) j["survey_date"] = s.survey_date;
   if (!s.permit_number.empty()) {

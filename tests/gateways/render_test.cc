@@ -100,13 +100,9 @@ TEST(RenderPermit, ShowsPersonalDataToThoseWhoMaySeeItUntilErased) {
   EXPECT_EQ(json::parse(text)["applicant"],
             (json{{"erased", true}, {"person_id", sealed->person_id}}));
   w.state.personal_erased = true;
-  w.state.consents = {"bank-dki"};
   text = RenderPermit(w.state, w.gov, w.now, nullptr);
   ExpectCanonical(text);
   EXPECT_EQ(json::parse(text)["applicant"]["erased"], true);
-  // Consent to share erased data shares nothing: none is listed.
-  EXPECT_EQ(json::parse(text)["consents"], json::array());
-  EXPECT_EQ(RenderTracking(w.state, w.gov, w.now, {}, false)["consents"], json::array());
   std::filesystem::remove_all(dir);
 }
 
