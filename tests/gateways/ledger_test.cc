@@ -717,7 +717,10 @@ TEST(Ledger, ATrackingCodeIsReadAsTyped) {
   const std::string code = "0A1B2-C3D4E-F5G6H-J7K8M";
   for (const char* typed :
        {"0A1B2-C3D4E-F5G6H-J7K8M", "0a1b2c3d4ef5g6hj7k8m", " 0a1b2 c3d4e f5g6h j7k8m ",
-        "oA1B2-C3D4E-F5G6H-J7K8M", "0AIB2-C3D4E-F5G6H-J7K8M", "0Al B2C3D4EF5G6HJ7K8M"})
+        "oA1B2-C3D4E-F5G6H-J7K8M", "0AIB2-C3D4E-F5G6H-J7K8M", "0Al B2C3D4EF5G6HJ7K8M",
+        // Pasted from a message or a PDF: en and em dashes, a minus sign, a
+        // no-break space, a zero-width space.
+        "0A1B2\u2013C3D4E\u2014F5G6H\u2212J7K8M", "0A1B2\u00a0C3D4E\u200bF5G6H\uff0dJ7K8M"})
     EXPECT_EQ(Ledger::NormalizeTrackingCode(typed), code) << typed;
   // Not twenty characters of the alphabet: as given, matching no code.
   for (const char* other : {"0A1B2-C3D4E-F5G6H-J7K8", "0A1B2-C3D4E-F5G6H-J7K8MM",

@@ -21,9 +21,14 @@ let acted: { done?: string; error?: unknown } = {};
 
 // The code as the ledger writes it: upper case, four groups of five
 // joined by hyphens (typed with or without them, or with spaces), O read
-// as 0 and I or L as 1 (letters the code never holds), as the ledger reads it.
+// as 0 and I or L as 1 (letters the code never holds), as the ledger reads it;
+// pasted from a message or a PDF, its dashes and unseen characters too.
 function normalize(code: string): string {
-  const bare = code.toUpperCase().replace(/[\s-]+/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const bare = code
+    .toUpperCase()
+    .replace(/[\s\-\u2010-\u2015\u2212\uFF0D\u200B-\u200D\u2060\uFEFF\u00AD]+/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{20}$/.test(bare) ? bare.match(/.{5}/g)!.join('-') : code.trim().toUpperCase();
 }
 

@@ -358,6 +358,13 @@ describe('applicant tracking', () => {
     assert.equal(await page.textContent('#result-heading'), want.business_name);
     assert.equal(await page.$$eval('#history li', (l) => l.length), want.history.length);
     assert.ok(permitId);
+    // Pasted from a message or a PDF, with en dashes for its hyphens.
+    await page.fill('#code', code.replaceAll('-', '\u2013'));
+    await page.click('#track-form button[type=submit]');
+    await page.waitForFunction((c) => document.querySelector('#code').value === c, code);
+    assert.equal(await page.getAttribute('#code', 'aria-invalid'), null);
+    await page.waitForSelector('.track-card');
+    assert.equal(await page.textContent('#result-heading'), want.business_name);
     // A wrong code: the ledger's answer.
     await page.fill('#code', 'AAAAA-BBBBB-CCCCC-DDDDD');
     await page.click('#track-form button[type=submit]');
@@ -810,7 +817,7 @@ describe('officer worklist', () => {
     await head.click(`${reject} .confirm-yes`);
     await head.waitForSelector(`${reject} [data-error-code="personal_data_in_text"]`);
     const said = await head.textContent(`${reject} [data-error-code] .error-message`);
-    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama lengkap pemohon/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
+    for (const what of [/NIK, KK, NPWP/, /telepon/, /e-mail/, /nama pemohon atau sebagian besarnya/, /alamat rumah/, /dipublikasikan/, /riwayat/]) assert.match(said, what);
     assert.match(await head.textContent(`${reject} [data-field="reason"] .hint`), /alamat rumah/);
     // Editing a field while asked to confirm withdraws the question.
     await head.fill(`${reject} textarea[name=reason]`, 'berkas tidak dilengkapi');
