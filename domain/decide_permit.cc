@@ -485,10 +485,14 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
   }
   // After who may act: the answer tells the permit's version.
   if (cmd.expected_version && *cmd.expected_version != state.version) {
-    return Refuse("version_conflict", "permit " + cmd.stream.str() + " is at version " +
-                                          std::to_string(state.version) + ", not the expected " +
-                                          std::to_string(*cmd.expected_version) +
-                                          StaleVersionAdvice(state.version, *cmd.expected_version));
+    return Refuse("version_conflict",
+                  "permit " + cmd.stream.str() + " is at version " + std::to_string(state.version) +
+                      ", not the expected " + std::to_string(*cmd.expected_version) +
+                      (*cmd.expected_version == 0
+                           // 0 is a new application's: no one acted.
+                           ? ": an application's versions start at 1; check "
+                             "the number sent"
+                           : StaleVersionAdvice(state.version, *cmd.expected_version)));
   }
   if (!ActionAllowedFrom(state.status, action)) {
     // What to do instead, where the status says it.

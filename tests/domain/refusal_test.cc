@@ -108,7 +108,11 @@ TEST(Refusal, VersionConflict) {
   PermitWorld w;
   EXPECT_REFUSED(w.Try(Applicant(), GoodSubmission(), 1), "version_conflict");
   EXPECT_ACCEPTED(w.Run(Applicant(), GoodSubmission(), 0));
-  EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 0), "version_conflict");
+  const Decision zero = w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 0);
+  EXPECT_REFUSED(zero, "version_conflict");
+  // No one acted: the number sent is wrong, and the answer says so.
+  EXPECT_NE(zero.refusal->message.find("versions start at 1"), std::string::npos);
+  EXPECT_EQ(zero.refusal->message.find("meanwhile"), std::string::npos);
   EXPECT_REFUSED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 2), "version_conflict");
   EXPECT_ACCEPTED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}, 1));
   EXPECT_ACCEPTED(w.Try(Officer("ptsp_officer"), VerifyDocuments{}));
