@@ -444,7 +444,7 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
                                         StatusName(state.status) + ")");
   }
   if (!submit && state.version == 0) {
-    return Refuse("unknown_permit", "there is no application with id " + cmd.stream.str());
+    return Refuse("unknown_permit", NoApplication(cmd.stream.str()));
   }
   const Actor& actor = cmd.actor;
   // Another application's applicant learns nothing of this one (and, its

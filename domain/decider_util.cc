@@ -880,6 +880,14 @@ std::string Rupiah(int64_t amount) {
   return std::string(amount < 0 ? "-Rp " : "Rp ") + out;
 }
 
+std::string NoApplication(std::string_view id) {
+  std::string m = "there is no application with id " + std::string(id);
+  if (const size_t slash = id.rfind('/'); slash != std::string_view::npos && slash + 1 < id.size())
+    m += " (that is written as a permit number: an application's id is the number's last part, " +
+         std::string(id.substr(slash + 1)) + ")";
+  return m;
+}
+
 std::string JoinOrNobody(const std::vector<std::string>& items) {
   if (items.empty()) return "nobody";
   std::string out;

@@ -113,4 +113,8 @@ std::string Rupiah(int64_t amount);
 // "a, b, c" or "nobody" when empty.
 std::string JoinOrNobody(const std::vector<std::string>& items);
 
+// "there is no application with id <id>", and, for a permit number given
+// in its place (it holds slashes), which part of it is the id.
+std::string NoApplication(std::string_view id);
+
 }  // namespace pl

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/decider.h"
+#include "domain/decider_util.h"
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
 #include "gateways/api_render.h"
@@ -27,8 +28,8 @@ void ApiGateway::GetPermit(const HttpRequest& req, const Principal& who,
   auto charter = gov->charter;
   auto state = ledger_.queries().Permit(permit_id);
   if (!state || !charter)
-    return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
-                                 "there is no permit " + permit_id));
+    return respond(
+        ErrorResponse(req, http::status::not_found, "unknown_permit", NoApplication(permit_id)));
   if (!MayRead(who, *state, *charter))
     return respond(ErrorResponse(req, http::status::forbidden, "outside_jurisdiction",
                                  OutsideJurisdiction(who, permit_id, *state)));

@@ -209,6 +209,13 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_NE(mismatch["code_mismatch"]["message"].get<std::string>().find("did not make it"),
             std::string::npos);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
+  // The permit number given where the application's id goes: the answer
+  // says which part of it is the id.
+  auto by_number = client_.Get("/v1/permits/" + encoded, code);
+  EXPECT_EQ(by_number.status, 404);
+  EXPECT_NE(by_number.json()["error"]["message"].get<std::string>().find("last part, " + id),
+            std::string::npos)
+      << by_number.body;
   auto reg = client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=bu%20sari").json();
   EXPECT_GE(reg["count"].get<int>(), 1);
   // White space as typed does not matter: "BU  sari " finds it too.
