@@ -76,15 +76,16 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                    "street of the applicant's home, which travels sealed; describe the business "
                    "without it (\"warung makan\")");
     if (personal_known && MentionsName(*text, s.personal.name))
-      return R("personal_data_in_text",
-               std::string("the ") + field +
-                   " is published (in the public register and the feeds) and may not hold the "
-                   "applicant's name, nor most of it (its words in a row, some as initials: \"M. Rizki "
-                   "Pratama\"), which no public view shows; " +
-                   (OneWordName(s.personal.name)
-                        ? "the applicant's name is one word, so it may not appear at all: "
-                          "choose a trade name without it (\"Warung Sederhana\")"
-                        : "a first name or a trade name will do (\"Warung Bu Sari\")"));
+      return R(
+          "personal_data_in_text",
+          std::string("the ") + field +
+              " is published (in the public register and the feeds) and may not hold the "
+              "applicant's name, nor most of it (its words in a row, some as initials: \"M. Rizki "
+              "Pratama\"), which no public view shows; " +
+              (OneWordName(s.personal.name)
+                   ? "the applicant's name is one word, so it may not appear at all: "
+                     "choose a trade name without it (\"Warung Sederhana\")"
+                   : "a first name or a trade name will do (\"Warung Bu Sari\")"));
   }
   if (personal_known && Blank(s.personal.name)) {
     return R("missing_field", "the applicant's name (applicant.name) is empty");

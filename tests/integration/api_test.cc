@@ -223,9 +223,8 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
             reg);
   // The search finds a permit number as verify reads it: typed from paper
   // with blanks around its slashes, or its verification code.
-  for (const std::string typed :
-       {std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"),
-        verify["verification"]["code"].get<std::string>()}) {
+  for (const std::string typed : {std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"),
+                                  verify["verification"]["code"].get<std::string>()}) {
     auto found = client_.Get("/v1/public/register?q=" + typed).json();
     ASSERT_EQ(found["count"], 1) << typed;
     EXPECT_EQ(found["items"][0]["permit_number"], number);
