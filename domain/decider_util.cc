@@ -328,6 +328,9 @@ bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joi
            Value(t.substr(2, 2)) < 60 && Value(t.substr(4, 2)) < 60;
   };
   auto padded = [&](size_t k) { return (g[k].size() == 2 || g[k].size() == 3) && g[k][0] == '0'; };
+  auto minutes = [&](size_t m) {
+    return m < n && joint[m] != ' ' && g[m].size() == 2 && Value(g[m]) < 60;
+  };
   // reach[k][w]: the first k groups read so, w: whether anything but lone
   // small numbers was among them.
   std::vector<std::array<bool, 2>> reach(n + 1, {false, false});
@@ -350,9 +353,6 @@ bool OnlyOthersNumbers(std::span<const std::string> g, std::span<const char> joi
       }
       if (k + 2 < n && day_month(k, k + 1) && Year(g[k + 2])) to(k + 3, true);
       if (k + 2 < n && Year(g[k]) && day_month(k + 2, k + 1)) to(k + 3, true);
-      auto minutes = [&](size_t m) {
-        return m < n && joint[m] != ' ' && g[m].size() == 2 && Value(g[m]) < 60;
-      };
       if (two(k, 24) && minutes(k + 1)) {  // "10.30", "10:30:15"
         to(k + 2, true);
         if (minutes(k + 2)) to(k + 3, true);
@@ -377,8 +377,10 @@ bool HoldsIdentityNumber(std::string_view s) {
   // The text as it reads: what shows nothing left out ("0812\u00AD3456" is
   // "08123456"), fullwidth forms as ASCII.
   std::vector<uint32_t> cps;
-  for (uint32_t cp : CodePoints(s))
+  cps.reserve(s.size());
+  ForEachCodePoint(s, [&](uint32_t cp) {
     if (!Skipped(cp)) cps.push_back(FoldWidth(cp));
+  });
   // O and l (or I) beside a digit pass for 0 and 1 ("O8l2-9999-888O").
   std::vector<bool> posing(cps.size());
   for (size_t i = 0; i < cps.size(); ++i) {
@@ -546,6 +548,13 @@ std::vector<std::string> Words(std::string_view s, bool join_apostrophes) {
 
 namespace {
 
+// The words run together ("sriwahyuni").
+std::string Joined(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const auto& w : words) joined += w;
+  return joined;
+}
+
 // Whether words of `have` in a row spell `joined` (the `words` words of a
 // name or street run together) in three pieces or more, and more than
 // `words`: a name written letter by letter or split ("S r i  W a h y u n
@@ -613,8 +622,7 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
         return std::find(have.begin(), have.end(), w) != have.end();
       }))
     return true;
-  std::string joined;
-  for (const auto& w : wanted) joined += w;
+  const std::string joined = Joined(wanted);
   if (SpelledAcrossWords(have, joined, wanted.size())) return true;
   if (wanted.size() < 2) return false;
   // Written as one word ("BudiSantoso", "budi_santoso" is two words).
@@ -687,8 +695,7 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
   const std::vector<std::string> have = Words(text, true);
   if (street.size() > 1) {
     // Run together or split otherwise ("DelmanUtama", "Del man Utama").
-    std::string joined;
-    for (const auto& w : street) joined += w;
+    const std::string joined = Joined(street);
     if (SpelledAcrossWords(have, joined, street.size()) ||
         std::find(have.begin(), have.end(), joined) != have.end())
       return true;
