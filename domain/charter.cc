@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -60,15 +61,18 @@ void CheckCode(const std::string& s, const std::string& path, std::string_view w
 }
 
 int64_t Int(const json& v, const std::string& path, int64_t min, int64_t max) {
+  const std::string range =
+      "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got ";
+  // A whole number past 64 bits reaches here as a floating-point one.
+  if (v.is_number_float() && std::abs(v.get<double>()) >= 9.2e18)
+    Fail(path, range + (v.get<double>() < 0 ? "a number below that" : "a number beyond that"));
+  if (v.is_number_float())
+    Fail(path, "must be a whole number, written without a decimal point or exponent");
   if (!v.is_number_integer()) Fail(path, "must be an integer");
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    Fail(path, "is too large");
-  }
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(max))
+    Fail(path, range + std::to_string(v.get<uint64_t>()));
   int64_t n = v.get<int64_t>();
-  if (n < min || n > max) {
-    Fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                   std::to_string(n));
-  }
+  if (n < min || n > max) Fail(path, range + std::to_string(n));
   return n;
 }
 

@@ -116,6 +116,21 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                         "revoked before; give " +
                         std::to_string(highest) + " (or more, to revoke the token in use)");
   }
+  // A consent once asked for may be withdrawn for as long as it is held,
+  // by the applicant, whether or not its subscriber is still in the policy
+  // (the charter alone checks the subscribers in force).
+  if (const auto& withdrawers = parsed->permissions.at("withdraw_consent");
+      std::find(withdrawers.begin(), withdrawers.end(), "applicant") == withdrawers.end())
+    for (const auto& [at, adopted] : gov.adopted)
+      for (const auto& sub : adopted->data_sharing)
+        if (sub.consent_required)
+          return Refuse("invalid_charter",
+                        "permissions.withdraw_consent: charter version " +
+                            std::to_string(adopted->version) + " shared applicants' data with \"" +
+                            sub.id +
+                            "\" under their consent, which an applicant may always withdraw, "
+                            "even once the subscriber has left the policy: grant "
+                            "withdraw_consent to applicant");
   // An enrolled officer's role stays defined, and its scope still fits the
   // officer's jurisdiction: otherwise the officer could neither act nor
   // read, and every refusal would name the wrong cause.

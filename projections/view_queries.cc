@@ -146,11 +146,12 @@ nlohmann::json Render(const AreaStats& a, const Charter& charter) {
     for (const auto& [stage, hist] : m.days) median[stage] = Median(hist);
     for (const auto& [stage, total] : m.sla_all) {
       int64_t ok = m.sla_ok.count(stage) ? m.sla_ok.at(stage) : 0;
-      sla[stage] = {
-          {"on_time", ok},
-          {"total", total},
-          {"share", total ? static_cast<double>(ok) / total : 0.0},
-          {"service_days", charter.service_days.count(stage) ? charter.service_days.at(stage) : 0}};
+      sla[stage] = {{"on_time", ok},
+                    {"total", total},
+                    {"share", total ? static_cast<double>(ok) / total : 0.0},
+                    {"service_days", charter.service_days.count(stage)
+                                         ? nlohmann::json(charter.service_days.at(stage))
+                                         : nlohmann::json()}};
     }
     months.push_back({{"month", month},
                       {"applications", m.applications},

@@ -721,6 +721,56 @@ TEST(Governance, ASubscribersPolicyIsCheckedAgainstEveryEarlierCharter) {
   EXPECT_TRUE(AdoptAt(gov, doc, 11));
   doc["data_sharing"]["bank-dki"]["token_generation"] = 3;
   EXPECT_FALSE(AdoptAt(gov, doc, 12));
+
+  // Consents once asked for may still be held: the applicant keeps the right
+  // to withdraw them after the subscriber has left the policy, whether the
+  // permission goes to nobody or to officers only.
+  doc["data_sharing"].erase("bank-dki");
+  for (const auto& [granters, withdrawers] :
+       {std::pair{nlohmann::json::array(), nlohmann::json::array()},
+        std::pair{nlohmann::json::array({"applicant"}), nlohmann::json::array({"ptsp_officer"})}}) {
+    doc["charter_version"] = 8;
+    doc["permissions"]["grant_consent"] = granters;
+    doc["permissions"]["withdraw_consent"] = withdrawers;
+    refused = AdoptAt(gov, doc, 13);
+    ASSERT_TRUE(refused) << withdrawers.dump();
+    EXPECT_EQ(refused->code, "invalid_charter");
+    EXPECT_NE(refused->message.find("permissions.withdraw_consent: charter version 1 shared "
+                                    "applicants' data with \"bank-dki\""),
+              std::string::npos)
+        << refused->message;
+    EXPECT_EQ(gov.charter->version, 7u);
+  }
+  doc["permissions"]["withdraw_consent"] = nlohmann::json::array({"applicant"});
+  EXPECT_FALSE(AdoptAt(gov, doc, 13)) << "the applicant may withdraw, officers may grant";
+}
+
+// A number out of a field's range says so, however large it is written.
+TEST(Governance, ACharterNumberOutOfRangeSaysItsRange) {
+  auto doc = nlohmann::json::parse(CharterV(1));
+  GovernanceState gov;
+  std::string text = doc.dump();
+  const std::string capital = std::to_string(doc["eligibility"]["max_capital"].get<int64_t>());
+  for (const std::string& written :
+       {std::string("1000000000000000000000000000000"), std::string("-1000000000000000000000"),
+        std::string("18446744073709551615")}) {
+    std::string bad = text;
+    bad.replace(bad.find(capital), capital.size(), written);
+    const Decision d =
+        DecideGovernance(Cmd("governance", Admin(), AdoptCharter{bad}, Jakarta(2026, 1, 2)), gov);
+    ASSERT_TRUE(d.refusal) << written;
+    EXPECT_NE(d.refusal->message.find("\"eligibility.max_capital\": must be between 0 and "
+                                      "9223372036854775807, got "),
+              std::string::npos)
+        << d.refusal->message;
+  }
+  std::string fraction = text;
+  fraction.replace(fraction.find(capital), capital.size(), "2.5e9");
+  const Decision d = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{fraction}, Jakarta(2026, 1, 2)), gov);
+  ASSERT_TRUE(d.refusal);
+  EXPECT_NE(d.refusal->message.find("without a decimal point or exponent"), std::string::npos)
+      << d.refusal->message;
 }
 
 TEST(Governance, AdoptCharter) {

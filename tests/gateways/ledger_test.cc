@@ -616,6 +616,17 @@ TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
     if (m["month"] == "2026-03") level = m["service_level"]["submitted"];
   EXPECT_EQ(level["total"], 1) << stats.dump();
   EXPECT_EQ(level["on_time"], 0) << "it was overdue: " << stats.dump();
+  EXPECT_EQ(level["service_days"], 10) << "today's level";
+  // Version 3 has no level for submitted applications: the month says so
+  // (null), not a level of 0 days.
+  amended["charter_version"] = 3;
+  amended["service_days"].erase("submitted");
+  run("amend-3", kGovernanceStream.str(), admin, AdoptCharter{amended.dump()});
+  for (const auto& m : l.queries().Stats()["kecamatan"]["months"])
+    if (m["month"] == "2026-03") {
+      EXPECT_TRUE(m["service_level"]["submitted"]["service_days"].is_null()) << m.dump();
+      EXPECT_EQ(m["service_level"]["submitted"]["total"], 1) << m.dump();
+    }
 
   // A command stamped a few minutes before the stage began (within the
   // clocks' tolerance), across a Jakarta midnight: the stay counts 0 working

@@ -14,7 +14,7 @@ export interface StageSL {
   on_time: number;
   total: number;
   share: number;
-  service_days: number;
+  service_days: number | null; // null: no level for this status in the charter in force
 }
 export interface MonthStats {
   month: string;
