@@ -2,6 +2,7 @@
 // officers (POST /v1/officers, POST /v1/officers/{id}/retire) and adopting a
 // charter (PUT /v1/charter).
 #include "domain/decider_util.h"
+#include "domain/staffing.h"
 #include "gateways/api_gateway.h"
 #include "gateways/api_internal.h"
 #include "gateways/api_parse.h"
@@ -10,6 +11,16 @@ namespace pl {
 namespace {
 
 using json = nlohmann::json;
+
+// The steps no enrolled officer may take, where (UnstaffedSteps): told to
+// the administrator with the officers, and after each change of the
+// charter or of who is enrolled.
+json Unstaffed(const GovernanceState& gov) {
+  json steps = json::array();
+  for (const auto& s : UnstaffedSteps(gov))
+    steps.push_back({{"action", s.action}, {"roles", s.roles}, {"kelurahan", s.kelurahan}});
+  return steps;
+}
 
 }  // namespace
 
@@ -31,6 +42,7 @@ void ApiGateway::GetOfficers(const HttpRequest& req, const Principal& who, Respo
         {{"id", id}, {"name", o.name}, {"role", o.role}, {"jurisdiction", o.jurisdiction}});
   json j = {{"officers", std::move(officers)},
             {"retired", json(std::vector<std::string>(gov->retired.begin(), gov->retired.end()))},
+            {"unstaffed", Unstaffed(*gov)},
             {"governance_version", gov->version}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
@@ -118,7 +130,10 @@ void ApiGateway::PostRetirement(const HttpRequest& req, const Principal& who,
             "command_id " + o.command_id.str() + " was already used for another request; officer " +
                 officer_id + " is not retired by it: send again with a new command_id"));
     }
-    json j = {{"officer_id", officer_id}, {"retired", true}, {"duplicate", o.duplicate}};
+    json j = {{"officer_id", officer_id},
+              {"retired", true},
+              {"duplicate", o.duplicate},
+              {"unstaffed", Unstaffed(*ledger_.governance())}};
     respond(JsonResponse(req, http::status::ok, j.dump()));
   });
 }
@@ -133,9 +148,11 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
   const auto in_force = ledger_.governance()->charter;
   if (auto same = Charter::FromJson(text);
       in_force && same.ok() && same->canonical_json == in_force->canonical_json)
-    return respond(
-        JsonResponse(req, http::status::ok,
-                     json{{"charter_version", in_force->version}, {"duplicate", true}}.dump()));
+    return respond(JsonResponse(req, http::status::ok,
+                                json{{"charter_version", in_force->version},
+                                     {"duplicate", true},
+                                     {"unstaffed", Unstaffed(*ledger_.governance())}}
+                                    .dump()));
   // The implicit command id names the document and the governance stream's
   // version: a retry is answered as the first request was, while the same
   // document sent after anything changed there (another charter, an officer
@@ -168,7 +185,9 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
               ", adopted before; version " + std::to_string(c->version) +
               " is in force. To go back to it, adopt its content as version " +
               std::to_string(c->version + 1)));
-    json j = {{"charter_version", c ? c->version : 0}, {"duplicate", o.duplicate}};
+    json j = {{"charter_version", c ? c->version : 0},
+              {"duplicate", o.duplicate},
+              {"unstaffed", Unstaffed(*ledger_.governance())}};
     respond(JsonResponse(req, http::status::ok, j.dump()));
   });
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/decider_util.h"
+#include "domain/staffing.h"
 #include "tests/domain/fixture.h"
 
 namespace pl::testing {
@@ -909,6 +910,43 @@ TEST(Refusal, ConsentToASubscriberThePolicyDroppedIsRefused) {
   EXPECT_REFUSED(w.Try(Applicant(), GrantConsent{"bank-dki"}), "unknown_subscriber");
   EXPECT_EQ(w.Run(Applicant(), WithdrawConsent{"bank-dki"}).events.size(), 1u)
       << "a consent held can always be withdrawn";
+}
+
+// The administrator is told which steps no enrolled officer may take, and
+// where: a kelurahan role covers its kelurahan, a kecamatan role all of them.
+TEST(Governance, UnstaffedStepsNameTheActionAndTheKelurahan) {
+  GovernanceState gov;
+  ASSERT_FALSE(AdoptAt(gov, nlohmann::json::parse(CharterV(1)), 2));
+  const auto kelurahan = gov.charter->kelurahan;
+  auto where = [&](const std::string& action) {
+    for (const auto& step : UnstaffedSteps(gov))
+      if (step.action == action) return step.kelurahan;
+    return std::vector<std::string>{};
+  };
+  auto enrol = [&](const std::string& id, const std::string& role, const std::string& at) {
+    const Decision d = Gov(gov, Admin(), EnrollOfficer{id, "Budi", role, at, "t-" + id});
+    ASSERT_FALSE(d.refusal) << d.refusal->message;
+    for (const auto& e : d.events) EvolveGovernance(gov, e);
+  };
+  EXPECT_EQ(where("recommend").size(), kelurahan.size()) << "nobody enrolled yet";
+  EXPECT_TRUE(where("withdraw").empty()) << "the applicant's own step";
+  EXPECT_TRUE(where("submit_application").empty()) << "the applicant may apply";
+  enrol("lurah-1", "lurah", kKel);
+  auto recommend = where("recommend");
+  EXPECT_EQ(recommend.size(), kelurahan.size() - 1);
+  EXPECT_EQ(std::find(recommend.begin(), recommend.end(), kKel), recommend.end());
+  // record_survey is the economy section's or the PTSP officer's: one of
+  // either in a kelurahan staffs it there; a kecamatan role would cover all.
+  enrol("ptsp-1", "ptsp_officer", kKel);
+  auto survey = where("record_survey");
+  EXPECT_EQ(std::find(survey.begin(), survey.end(), kKel), survey.end());
+  auto doc = nlohmann::json::parse(gov.charter->canonical_json);
+  doc["charter_version"] = gov.charter->version + 1;
+  doc["permissions"]["record_survey"] = {"kecamatan_umkm"};
+  ASSERT_FALSE(AdoptAt(gov, doc, 20));
+  EXPECT_EQ(where("record_survey").size(), kelurahan.size()) << "granted to a role nobody holds";
+  enrol("umkm-1", "kecamatan_umkm", kKec);
+  EXPECT_TRUE(where("record_survey").empty());
 }
 
 TEST(Governance, EnrollOfficer) {

@@ -1642,6 +1642,23 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   charter["permissions"]["verify_documents"] = {"ptsp_head"};
   auto r = client_.Request("PUT", "/v1/charter", charter.dump(), ledger_->admin_token());
   ASSERT_EQ(r.status, 200) << r.body;
+  // The answer names the steps no enrolled officer may take now, and where
+  // (as the list of officers does): Bintaro has a PTSP officer and no head,
+  // who verifies documents from now on; Ulujami has both.
+  const json unstaffed = r.json()["unstaffed"];
+  EXPECT_EQ(unstaffed, client_.Get("/v1/officers", ledger_->admin_token()).json()["unstaffed"]);
+  auto where = [&](const std::string& action) {
+    for (const auto& step : unstaffed)
+      if (step["action"] == action) return step["kelurahan"];
+    return json::array();
+  };
+  auto has = [](const json& list, const std::string& code) {
+    return std::find(list.begin(), list.end(), code) != list.end();
+  };
+  EXPECT_TRUE(has(where("verify_documents"), kBintaro)) << unstaffed.dump();
+  EXPECT_FALSE(has(where("verify_documents"), kUlujami)) << unstaffed.dump();
+  EXPECT_FALSE(has(where("schedule_survey"), kBintaro)) << unstaffed.dump();
+  EXPECT_TRUE(where("withdraw").empty()) << "the applicant's own step: " << unstaffed.dump();
   // Every version adopted stays readable, for an auditor.
   const int v = charter["charter_version"];
   EXPECT_EQ(client_.Get("/v1/charter?version=" + std::to_string(v - 1))
