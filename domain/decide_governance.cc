@@ -60,17 +60,22 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
   for (const auto& after : parsed->data_sharing) {
     bool consented = false;
     uint32_t highest = 0;
-    std::set<std::string> asked;         // the applicant fields consents were asked for
     std::set<std::string> stakeholders;  // it belonged to, under consent
+    // The first charter under which consents covered none of an applicant
+    // field the new policy lists: a consent given then was not for it.
+    std::string wider;
     for (const auto& [at, adopted] : gov.adopted)
       if (const SubscriberPolicy* before = adopted->FindSubscriber(after.id)) {
         consented = consented || before->consent_required;
         highest = std::max(highest, before->token_generation);
-        if (before->consent_required) {
-          stakeholders.insert(before->stakeholder);
-          for (const auto& f : before->fields)
-            if (personal(f)) asked.insert(f);
-        }
+        if (!before->consent_required) continue;
+        stakeholders.insert(before->stakeholder);
+        if (!wider.empty()) continue;
+        for (const auto& f : after.fields)
+          if (personal(f) && !before->Shares(f)) wider += (wider.empty() ? "" : ", ") + f;
+        if (!wider.empty())
+          wider += ", which the applicants who consented under charter version " +
+                   std::to_string(adopted->version) + " were not asked for";
       }
     // A consent was given to one party for the fields it named: it neither
     // passes to another stakeholder nor widens to more of the applicant's
@@ -82,13 +87,10 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                           *stakeholders.begin() + ", not to " + after.stakeholder +
                           "; keep its stakeholder, or give " + after.stakeholder +
                           " a subscriber id of its own for applicants to consent to");
-      std::string wider;
-      for (const auto& f : after.fields)
-        if (personal(f) && !asked.count(f)) wider += (wider.empty() ? "" : ", ") + f;
       if (!wider.empty())
         return Refuse("invalid_charter",
                       "data_sharing." + after.id + " adds " + wider +
-                          ", which the applicants who consented were not asked for; give the "
+                          " (a consent covers the fields listed when it was given); give the "
                           "wider policy a subscriber id of its own, for applicants to consent "
                           "to anew");
     }

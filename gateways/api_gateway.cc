@@ -85,6 +85,18 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
     who.actor = {"applicant", "applicant", *permit};
     return true;
   }
+  // A subscriber's feed token sent elsewhere (a path mistyped, say) is
+  // known: what is wrong is the path, not the token.
+  if (const auto charter = gov->charter)
+    for (const auto& sub : charter->data_sharing)
+      if (ConstantTimeEqual(token, ledger_.SubscriberToken(sub.id, sub.token_generation))) {
+        respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                              "this is the feed token of subscriber \"" + sub.id +
+                                  "\", which opens its feed only: GET /v1/feeds/" + sub.id +
+                                  " (check the path; what anyone may read is read without a "
+                                  "token: send no Authorization header)"));
+        return false;
+      }
   respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
                         "the token is not known: check the officer token or tracking code "
                         "(a subscriber's feed token reads only GET /v1/feeds/{subscriber}; "

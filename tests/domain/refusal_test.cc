@@ -746,6 +746,38 @@ TEST(Governance, ASubscribersPolicyIsCheckedAgainstEveryEarlierCharter) {
   EXPECT_FALSE(AdoptAt(gov, doc, 13)) << "the applicant may withdraw, officers may grant";
 }
 
+// A consent covers the fields the policy listed when it was given: a field
+// dropped from a subscriber's policy does not come back under its id, as
+// applicants who consented meanwhile were not asked for it.
+TEST(Governance, AFieldDroppedFromAPolicyUnderConsentDoesNotComeBack) {
+  auto doc = nlohmann::json::parse(CharterV(1));
+  GovernanceState gov;
+  ASSERT_FALSE(AdoptAt(gov, doc, 2));
+  auto& fields = doc["data_sharing"]["bank-dki"]["fields"];
+  ASSERT_NE(std::find(fields.begin(), fields.end(), "applicant.phone"), fields.end());
+  const auto all = fields;
+  fields.erase(std::find(fields.begin(), fields.end(), "applicant.phone"));
+  doc["charter_version"] = 2;
+  ASSERT_FALSE(AdoptAt(gov, doc, 3)) << "a narrower policy is fine";
+  doc["data_sharing"]["bank-dki"]["fields"] = all;
+  doc["charter_version"] = 3;
+  auto refused = AdoptAt(gov, doc, 4);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, "invalid_charter");
+  EXPECT_NE(refused->message.find("data_sharing.bank-dki adds applicant.phone, which the "
+                                  "applicants who consented under charter version 2 were not "
+                                  "asked for"),
+            std::string::npos)
+      << refused->message;
+  // Nor after the subscriber was dropped in between.
+  doc["data_sharing"].erase("bank-dki");
+  ASSERT_FALSE(AdoptAt(gov, doc, 5));
+  doc["data_sharing"]["bank-dki"] = nlohmann::json::parse(CharterV(1))["data_sharing"]["bank-dki"];
+  doc["charter_version"] = 4;
+  EXPECT_TRUE(AdoptAt(gov, doc, 6));
+  EXPECT_EQ(gov.charter->version, 3u);
+}
+
 // A number out of a field's range says so, however large it is written.
 TEST(Governance, ACharterNumberOutOfRangeSaysItsRange) {
   auto doc = nlohmann::json::parse(CharterV(1));

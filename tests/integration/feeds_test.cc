@@ -464,6 +464,17 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
   EXPECT_EQ(status("/v1/feeds/bank-dki/token", ""),
             (std::pair{401, std::string("unauthenticated")}));
   EXPECT_EQ(client_.Request("POST", "/v1/feeds/bank-dki", "{}", Token("bank-dki")).status, 405);
+  // The token on a path mistyped or another endpoint: the token is fine, the
+  // path is not (not 401, which would send the bank for a new token).
+  for (const char* target : {"/v1/feed/bank-dki", "/v1/feeds", "/v1/worklist"}) {
+    EXPECT_EQ(status(target, Token("bank-dki")),
+              (std::pair{403, std::string("role_not_permitted")}))
+        << target;
+    const std::string message =
+        client_.Get(target, Token("bank-dki")).json()["error"].value("message", "");
+    EXPECT_NE(message.find("opens its feed only: GET /v1/feeds/bank-dki"), std::string::npos)
+        << message;
+  }
 }
 
 TEST_F(FeedsTest, ErasureShowsInEveryFeedMessageFromThenOn) {
