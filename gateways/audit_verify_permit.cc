@@ -139,14 +139,14 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
           !s.ok())
         return fail("your checkpoint and the answer's latest are not of one history: " +
                     s.message());
+    } else if (given->size > latest->size) {
+      return cannot(BeyondLatest(given->size, latest->size));
     } else {
       return cannot("your checkpoint (size " + std::to_string(given->size) +
                     ") is neither the code's (" + std::to_string(at_issue->size) +
                     ") nor the answer's latest (" + std::to_string(latest->size) +
                     "): save the answer again with ?held=" + std::to_string(given->size) +
-                    " (it then ties your checkpoint to its latest)" +
-                    (given->size > latest->size ? std::string(", after your checkpoint was fetched")
-                                                : std::string()));
+                    " (it then ties your checkpoint to its latest)");
     }
     auto issued = ProvenEvent(v, *at_issue);
     if (!issued.ok()) return fail(issued.status().message());

@@ -85,6 +85,15 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return Base64Decode(s);
 }
 
+std::string BeyondLatest(uint64_t held, uint64_t latest) {
+  return "your checkpoint (size " + std::to_string(held) +
+         ") is larger than the latest one here (" + std::to_string(latest) +
+         "), and a log only grows. Fetch the answer again in a minute (a server may lag a few "
+         "seconds behind another of the same log); if its latest stays below your checkpoint, "
+         "the log was rolled back or shows different verifiers different histories: keep both "
+         "checkpoints and this answer as evidence";
+}
+
 std::string FormatVerificationCode(const VerificationCode& c) {
   return "v1." + Base64UrlEncode(c.permit_number) + "." + std::to_string(c.leaf) + "." +
          std::to_string(c.size);
@@ -342,9 +351,14 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       second = c->size;
     }
     if (*first > *second)
-      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
-                                   "first tree size " + std::to_string(*first) +
-                                       " exceeds second tree size " + std::to_string(*second)));
+      return respond(ErrorResponse(
+          req, http::status::unprocessable_entity, "out_of_range",
+          "first tree size " + std::to_string(*first) + " exceeds second tree size " +
+              std::to_string(*second) +
+              (query->Get("second") ? ""
+                                    : " (the latest checkpoint's; a larger tree is "
+                                      "signed within seconds while the log grows: ask "
+                                      "again then)")));
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
@@ -442,6 +456,13 @@ json TransparencyGateway::Verification(const std::string& permit_number,
     auto tie = TransparencyProjection::Tree().ConsistencyProof(reader, *held, cp_latest->size);
     if (!tie.ok()) return nullptr;
     v["held"] = {{"tree_size", *held}, {"consistency_proof", HashArray(*tie)}};
+  } else if (held && *held > cp_latest->size) {
+    // A log only grows: a checkpoint held beyond this one is of a log that
+    // was rolled back or shows verifiers different histories, or this
+    // server lags behind another of the same log.
+    v["held"] = {{"tree_size", *held},
+                 {"beyond_latest", true},
+                 {"message", BeyondLatest(*held, cp_latest->size)}};
   }
   if (revoked) {
     auto r = LeafProof(reader, *revoked, cp_latest->size);

@@ -49,6 +49,9 @@ struct VerificationCode {
 };
 std::string FormatVerificationCode(const VerificationCode& code);
 std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
+// What a verifier holding a checkpoint of `held` leaves is told when the
+// latest one it is given has fewer (`latest`): a log only grows.
+std::string BeyondLatest(uint64_t held, uint64_t latest);
 // `text` without its blanks: ASCII white space, Unicode spaces and
 // zero-width characters (a permit number or code as pasted or typed).
 std::string DropBlanks(std::string_view text);

@@ -508,6 +508,16 @@ TEST_F(TransparencyTest, VerifyPermitOfflineTiesAHeldCheckpointToTheLatest) {
   EXPECT_EQ(VerifyPermitOffline(vkey, held, forged, "2999-01-01")->verdict,
             PermitVerdict::kNotGenuine);
   EXPECT_EQ(Call(api, http::verb::get, target + "?held=0").result_int(), 400u);
+  // A checkpoint held beyond the answer's latest: a log only grows, so the
+  // answer flags it, and the offline check says what it may mean.
+  auto beyond = Json(Call(api, http::verb::get, target + "?held=" + std::to_string(size + 1000)));
+  EXPECT_EQ(beyond["verification"]["held"]["beyond_latest"], true) << beyond.dump();
+  EXPECT_FALSE(beyond["verification"]["held"].contains("consistency_proof"));
+  const std::string newer = grow("held-c");  // the answer `plain` is older than it
+  c = *VerifyPermitOffline(vkey, newer, plain, "2999-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kCannotCheck) << c.reason;
+  EXPECT_NE(c.reason.find("a log only grows"), std::string::npos) << c.reason;
+  EXPECT_NE(c.reason.find("rolled back"), std::string::npos) << c.reason;
   ledger->reset();
   fs::remove_all(copy);
 }
