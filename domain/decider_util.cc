@@ -607,7 +607,14 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
   // most of it.
   for (size_t len = std::max<size_t>(2, wanted.size() / 2 + 1);
        join_apostrophes && len <= wanted.size(); ++len)
-    for (size_t k = 0; k + len <= wanted.size(); ++k)
+    for (size_t k = 0; k + len <= wanted.size(); ++k) {
+      // Those words spelled out or run together too ("S i t i Nurhaliza",
+      // "SitiNurhaliza" of "Siti Nurhaliza Wibowo").
+      const std::string run = Joined({wanted.begin() + k, wanted.begin() + k + len});
+      if (SpelledAcrossWords(have, run, len) ||
+          std::any_of(have.begin(), have.end(),
+                      [&](const std::string& w) { return w.find(run) != std::string::npos; }))
+        return true;
       for (size_t i = 0; i + len <= have.size(); ++i) {
         bool all = true, written_out = false;
         for (size_t m = 0; m < len && all; ++m) {
@@ -618,6 +625,7 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
         }
         if (all && written_out) return true;
       }
+    }
   if (std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
         return std::find(have.begin(), have.end(), w) != have.end();
       }))

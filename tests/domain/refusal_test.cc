@@ -49,7 +49,11 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
            {"a.n. A. Fauzi ganda", "Ahmad Fauzi"},
            {"pemilik Sri W. pindah", "Sri Wahyuni"},
            {"pemohon Siti Nurhaliza tidak hadir", "Siti Nurhaliza Binti Ahmad"},
-           {"pemohon Made Ayu Lestari ganda", "Ni Made Ayu Lestari"}})
+           {"pemohon Made Ayu Lestari ganda", "Ni Made Ayu Lestari"},
+           // ... and that part spelled out or run together.
+           {"S i t i Nurhaliza pindah", "Siti Nurhaliza Wibowo"},
+           {"pemilik SitiNurhaliza pindah", "Siti Nurhaliza Wibowo"},
+           {"pemilik Siti Nur haliza pindah", "Siti Nurhaliza Wibowo"}})
     EXPECT_TRUE(MentionsName(text, name)) << text;
   // A first name, a word of the name alone, the father's name: not the
   // applicant's name.
