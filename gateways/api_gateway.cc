@@ -124,6 +124,33 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
 
 namespace {
 
+// The charter adopted as version `v` (the value of query parameter
+// `param`), or the answer that refuses it.
+std::shared_ptr<const Charter> AdoptedVersion(const HttpRequest& req, const GovernanceState& gov,
+                                              const std::string& param, const std::string& v,
+                                              std::optional<HttpResponse>& refused) {
+  // Written as every other number of the API: "01" is no version.
+  const auto version = ParseDecimal(v, UINT32_MAX);
+  if (!version) {
+    const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit);
+    refused = ErrorResponse(
+        req, http::status::bad_request, "invalid_parameter",
+        "?" + param +
+            "= must be a charter version number, a decimal number without leading zeroes (such "
+            "as 2)" +
+            (digits ? ", got \"" + v.substr(0, 20) + "\"" : std::string()));
+    return nullptr;
+  }
+  for (const auto& [time, adopted] : gov.adopted)
+    if (adopted->version == *version) return adopted;
+  refused = ErrorResponse(
+      req, http::status::not_found, "not_found",
+      "charter version \"" + v.substr(0, 20) + "\" was never adopted; " +
+          (gov.charter ? "versions 1 to " + std::to_string(gov.charter->version) + " were"
+                       : std::string("none was")));
+  return nullptr;
+}
+
 // Marks a request looked up again once the views moved on (Dispatch).
 constexpr const char* kViewsWaited = "X-Permitledger-Views-Waited";
 constexpr auto kViewsWait = std::chrono::seconds(2);
@@ -276,10 +303,12 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
     return not_found();
   }
   // So are the reads that need no token and answer anyone the same: a
-  // tracking, the charter, the log's key, checkpoints and proofs.
+  // tracking, the charter and its changes, the log's key, checkpoints and
+  // proofs.
   const bool same_for_anyone =
       method == http::verb::get &&
       ((n == 3 && parts[1] == "track") || (n == 2 && parts[1] == "charter") ||
+       (n == 3 && parts[1] == "charter" && parts[2] == "changes") ||
        (n >= 3 && parts[1] == "transparency" &&
         (parts[2] == "key" || parts[2] == "checkpoint" || parts[2] == "proof")));
   Principal who;
@@ -331,32 +360,44 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
     return get({"version"}, [&](const Query& q) {
       auto gov = ledger_.governance();
       std::shared_ptr<const Charter> c = gov->charter;
-      if (const auto given = q.Get("version")) {
-        const std::string& v = *given;
-        // Written as every other number of the API: "01" is no version.
-        const auto version = ParseDecimal(v, UINT32_MAX);
-        if (!version) {
-          const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit);
-          return respond(ErrorResponse(
-              *req, http::status::bad_request, "invalid_parameter",
-              "?version= must be a charter version number, a decimal number without leading "
-              "zeroes (such as 2)" +
-                  (digits ? ", got \"" + v.substr(0, 20) + "\"" : std::string())));
-        }
-        c = nullptr;
-        for (const auto& [time, adopted] : gov->adopted)
-          if (adopted->version == *version) c = adopted;
-        if (!c)
-          return respond(ErrorResponse(
-              *req, http::status::not_found, "not_found",
-              "charter version \"" + v.substr(0, 20) + "\" was never adopted; " +
-                  (gov->charter ? "versions 1 to " + std::to_string(gov->charter->version) + " were"
-                                : std::string("none was"))));
-      }
+      std::optional<HttpResponse> refused;
+      if (const auto given = q.Get("version"))
+        c = AdoptedVersion(*req, *gov, "version", *given, refused);
+      if (refused) return respond(std::move(*refused));
       if (!c) return not_found();
       respond(JsonResponse(*req, http::status::ok, c->canonical_json));
     });
   }
+  // What an amendment changed: an RFC 6902 JSON Patch from one version to
+  // another (by default the one in force and the version before it).
+  if (n == 3 && parts[1] == "charter" && parts[2] == "changes")
+    return get({"from", "to"}, [&](const Query& q) {
+      auto gov = ledger_.governance();
+      if (!gov->charter) return not_found();
+      std::optional<HttpResponse> refused;
+      std::shared_ptr<const Charter> to = gov->charter, from;
+      if (const auto given = q.Get("to")) to = AdoptedVersion(*req, *gov, "to", *given, refused);
+      if (!refused && q.Get("from"))
+        from = AdoptedVersion(*req, *gov, "from", *q.Get("from"), refused);
+      else if (!refused && to->version > 1)
+        from = AdoptedVersion(*req, *gov, "from", std::to_string(to->version - 1), refused);
+      if (refused) return respond(std::move(*refused));
+      if (from && from->version > to->version)
+        return respond(ErrorResponse(
+            *req, http::status::bad_request, "invalid_parameter",
+            "?from= (" + std::to_string(from->version) + ") must not be above ?to= (" +
+                std::to_string(to->version) + "): the changes are read from the older version"));
+      // Version 1 is compared with nothing: every key of it is added. The
+      // version number, which every amendment changes, is `from` and `to`.
+      json before = from ? json::parse(from->canonical_json) : json::object();
+      json after = json::parse(to->canonical_json);
+      before.erase("charter_version");
+      after.erase("charter_version");
+      const json j = {{"from", from ? from->version : 0},
+                      {"to", to->version},
+                      {"patch", json::diff(before, after)}};
+      respond(JsonResponse(*req, http::status::ok, j.dump()));
+    });
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")
     return get({"after", "limit"},
                [&](const Query& q) { GetOfficerTrail(*req, who, parts[3], q, respond); });

@@ -1671,6 +1671,26 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   EXPECT_NE(r.body.find("was never adopted"), std::string::npos) << r.body;
   EXPECT_EQ(client_.Get("/v1/charter?version=").status, 400);
   EXPECT_EQ(client_.Get("/v1/charter?version=v2").status, 400);
+  // What the amendment changed, for an auditor, as a JSON Patch (no token).
+  const json changes = client_.Get("/v1/charter/changes").json();
+  EXPECT_EQ(changes["from"], v - 1);
+  EXPECT_EQ(changes["to"], v);
+  EXPECT_EQ(changes["patch"],
+            json::parse(R"([{"op": "replace", "path": "/permissions/verify_documents/0",
+                            "value": "ptsp_head"}])"))
+      << changes.dump();
+  EXPECT_EQ(client_.Get("/v1/charter/changes?from=1&to=1").json()["patch"], json::array());
+  EXPECT_FALSE(client_.Get("/v1/charter/changes?to=1").json()["patch"].empty())
+      << "version 1 is compared with nothing";
+  for (const auto& [target, status] :
+       std::vector<std::pair<std::string, int>>{{"/v1/charter/changes?from=2&to=1", 400},
+                                                {"/v1/charter/changes?to=99", 404},
+                                                {"/v1/charter/changes?from=01", 400},
+                                                {"/v1/charter/changes?since=1", 400}}) {
+    auto refused = client_.Get(target);
+    EXPECT_EQ(refused.status, status) << target << ": " << refused.body;
+    EXPECT_FALSE(refused.json()["error"].value("message", "").empty()) << target;
+  }
   auto [complete, code1] = Submit("worklist-complete");
   json lacking_app = Application("worklist-lacking", kUlujami);
   lacking_app["documents"] = json::array({"form"});
