@@ -3,10 +3,12 @@
 // Only the admin role acts here.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string_view>
 
+#include "domain/calendar.h"
 #include "domain/decider_util.h"
 
 namespace pl {
@@ -38,6 +40,32 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
                       std::to_string(gov.charter->utc_offset_minutes) +
                       ": the kecamatan's time zone is fixed once adopted (the due dates and "
                       "survey dates already given were counted in it)");
+  // A day already lived keeps the calendar it had: a holiday before the
+  // day of adoption declared or dropped afterwards would change the working
+  // days counted for stays already over (the statistics' medians), not a
+  // due date. Today may still be declared (an office closed at short
+  // notice).
+  if (gov.charter) {
+    using namespace std::chrono;
+    const sys_days today = floor<days>(sys_time<milliseconds>(
+        milliseconds(cmd.time_ms + int64_t{gov.charter->utc_offset_minutes} * 60'000)));
+    std::string changed;
+    auto past = [&](const std::set<sys_days>& in, const std::set<sys_days>& not_in,
+                    const char* what) {
+      for (sys_days d : in)
+        if (d < today && !not_in.count(d))
+          changed += std::string(changed.empty() ? "" : ", ") + what + " " + FormatDate(d);
+    };
+    past(parsed->holidays, gov.charter->holidays, "declares");
+    past(gov.charter->holidays, parsed->holidays, "drops");
+    if (!changed.empty())
+      return Refuse("invalid_charter",
+                    "holidays: charter_version " + std::to_string(parsed->version) + " " + changed +
+                        ", before today (" + FormatDate(today) +
+                        ", Jakarta): a day already passed keeps the calendar it had, or the "
+                        "working days counted for the stays it was part of would change; "
+                        "declare or drop holidays from today on");
+  }
   // Permits, officers and statistics name their kelurahan: one with a
   // history stays in the charter (its name may change, its code may not).
   // Checked before the officers' roles below: dropping a kelurahan also

@@ -782,6 +782,35 @@ TEST(Governance, AFieldDroppedFromAPolicyUnderConsentDoesNotComeBack) {
   EXPECT_EQ(gov.charter->version, 3u);
 }
 
+// A day already passed keeps its calendar: an amendment neither declares
+// nor drops a holiday before the day it is adopted (the working days of the
+// stays already counted would change); today and later may change.
+TEST(Governance, AHolidayBeforeTheDayOfAdoptionIsNeitherDeclaredNorDropped) {
+  GovernanceState gov;
+  ASSERT_FALSE(AdoptAt(gov, nlohmann::json::parse(CharterV(1)), 2));
+  auto doc = nlohmann::json::parse(CharterV(2));
+  const auto holidays = doc["holidays"];
+  doc["holidays"].push_back("2026-01-12");  // a Monday before the 20th
+  auto refused = AdoptAt(gov, doc, 20);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, "invalid_charter");
+  EXPECT_NE(refused->message.find("declares 2026-01-12, before today (2026-01-20, Jakarta)"),
+            std::string::npos)
+      << refused->message;
+  doc["holidays"] = holidays;
+  doc["holidays"].erase(std::find(doc["holidays"].begin(), doc["holidays"].end(), "2026-01-16"));
+  refused = AdoptAt(gov, doc, 20);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->message.find("drops 2026-01-16"), std::string::npos) << refused->message;
+  EXPECT_EQ(gov.charter->version, 1u);
+  // Today (an office closed at short notice) and later days may change.
+  doc["holidays"] = holidays;
+  doc["holidays"].push_back("2026-01-20");
+  doc["holidays"].push_back("2026-02-02");
+  EXPECT_FALSE(AdoptAt(gov, doc, 20));
+  EXPECT_EQ(gov.charter->version, 2u);
+}
+
 // A number out of a field's range says so, however large it is written.
 TEST(Governance, ACharterNumberOutOfRangeSaysItsRange) {
   auto doc = nlohmann::json::parse(CharterV(1));
