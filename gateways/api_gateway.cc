@@ -289,9 +289,7 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   // read, nor refused.
   if (n >= 2 && parts[1] == "public") {
     if (n == 3 && parts[2] == "stats")
-      return get({}, [&](const Query&) {
-        respond(JsonResponse(*req, http::status::ok, ledger_.queries().Stats().dump()));
-      });
+      return get({}, [&](const Query&) { GetStats(*req, respond); });
     if (n == 3 && parts[2] == "register")
       return get({"kelurahan", "q", "after"},
                  [&](const Query& q) { GetRegister(*req, q, respond); });

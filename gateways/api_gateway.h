@@ -81,6 +81,7 @@ class ApiGateway {
   void GetOfficerTrail(const HttpRequest& req, const Principal& who, const std::string& officer_id,
                        const Query& query, Respond respond);
   void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
+  void GetStats(const HttpRequest& req, Respond respond);
   void GetRegister(const HttpRequest& req, const Query& query, Respond respond);
   void GetVerify(const HttpRequest& req, const std::string& typed, const Query& query,
                  Respond respond);

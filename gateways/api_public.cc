@@ -1,6 +1,7 @@
 // The public endpoints of the HTTP API (no token, no personal data): the
-// register of issued permits (GET /v1/public/register) and the verification
-// of a permit number (GET /v1/public/verify/{number}).
+// statistics (GET /v1/public/stats), the register of issued permits (GET
+// /v1/public/register) and the verification of a permit number (GET
+// /v1/public/verify/{number}).
 #include <algorithm>
 
 #include "domain/decider.h"
@@ -14,6 +15,38 @@ namespace {
 using json = nlohmann::json;
 
 }  // namespace
+
+void ApiGateway::GetStats(const HttpRequest& req, Respond respond) {
+  json stats = ledger_.queries().Stats();
+  const auto gov = ledger_.governance();
+  // The applications now past the due date of their stage, by status: an
+  // application stuck in a stage is in no month's service level until it
+  // leaves it, and becomes overdue with the calendar, not with an event, so
+  // they are counted at each answer from the open applications' views.
+  if (gov->charter && stats.contains("kecamatan")) {
+    const std::string today = LocalDate(ledger_.now(), *gov->charter);
+    json all = json::object();
+    for (auto& area : stats["kelurahan"]) {
+      json overdue = json::object();
+      for (int s = 0; s <= static_cast<int>(PermitStatus::kRevoked); ++s) {
+        const auto status = static_cast<PermitStatus>(s);
+        if (!IsOpen(status)) continue;
+        const std::string name = StatusName(status);
+        for (const auto& id : ledger_.queries().Queue(area["code"], name)) {
+          auto st = ledger_.queries().Permit(id);
+          if (!st) continue;
+          const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
+          if (stage.due_date.empty() || today <= stage.due_date) continue;
+          overdue[name] = overdue.value(name, 0) + 1;
+          all[name] = all.value(name, 0) + 1;
+        }
+      }
+      area["overdue"] = std::move(overdue);
+    }
+    stats["kecamatan"]["overdue"] = std::move(all);
+  }
+  respond(JsonResponse(req, http::status::ok, stats.dump()));
+}
 
 void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond respond) {
   std::string kel = query.Value("kelurahan");

@@ -609,7 +609,23 @@ TEST(Ledger, OnTimeInTheStatisticsMeansByTheDueDatePromised) {
   now = jakarta(10, 9);  // Tuesday: a day past the promise, within version 2's level
   ASSERT_TRUE(RenderStage(Stage(*l.queries().Permit("PSLA1"), *l.governance()),
                           *l.governance()->charter, now)["overdue"]);
+  // The public statistics count it among the applications now overdue, for
+  // its kelurahan and the kecamatan, until it leaves the stage.
+  ApiGateway api(l);
+  auto public_stats = [&] {
+    std::optional<HttpResponse> out;
+    api.Handle(HttpRequest{http::verb::get, "/v1/public/stats", 11},
+               [&](HttpResponse r) { out = std::move(r); });
+    return out ? nlohmann::json::parse(out->body()) : nlohmann::json();
+  };
+  auto overdue = public_stats();
+  EXPECT_EQ(overdue["kecamatan"]["overdue"], nlohmann::json({{"submitted", 1}})) << overdue.dump();
+  for (const auto& k : overdue["kelurahan"])
+    EXPECT_EQ(k["overdue"], k["code"] == "31.74.10.1002" ? nlohmann::json({{"submitted", 1}})
+                                                         : nlohmann::json::object())
+        << k.dump();
   run("verify", "PSLA1", officer, VerifyDocuments{});
+  EXPECT_EQ(public_stats()["kecamatan"]["overdue"], nlohmann::json::object());
   const auto stats = l.queries().Stats();
   nlohmann::json level;
   for (const auto& m : stats["kecamatan"]["months"])

@@ -29,6 +29,7 @@ export interface AreaStats {
   code: string;
   name: string;
   by_stage: Record<string, number>;
+  overdue: Record<string, number>; // applications now past their stage's due date, by status
   months: MonthStats[];
 }
 export interface Stats {

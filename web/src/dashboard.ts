@@ -165,11 +165,13 @@ function renderKpis(): void {
   const { on, total } = onTimeTotals(a);
   const n = monthRange().length;
   const months = n ? t('kpi.months', { n }) : t('dash.nodata');
-  const kpi = (id: string, label: string, value: string, sub: string, raw: number) =>
-    h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub));
+  // Applications stuck past their due date are in no month's on-time share until they leave the stage.
+  const overdue = sum(Object.values(a.overdue ?? {}));
+  const kpi = (id: string, label: string, value: string, sub: string, raw: number, note?: HTMLElement) =>
+    h('div', { class: 'kpi card', 'data-kpi': id, 'data-value': raw }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, value), h('p', { class: 'kpi-sub muted' }, sub), note);
   clear(
     box,
-    kpi('open', t('kpi.open'), fmtNumber(open), areaLabel(a), open),
+    kpi('open', t('kpi.open'), fmtNumber(open), areaLabel(a), open, overdue ? h('p', { class: 'kpi-note', 'data-overdue': overdue }, t('kpi.open.overdue', { n: fmtNumber(overdue) })) : undefined),
     // Every permit issued, revoked ones too (the stage chart counts those issued and valid now).
     kpi('issued', t('kpi.issued'), fmtNumber(issued), revoked ? t('kpi.issued.sub', { months, n: fmtNumber(revoked) }) : months, issued),
     kpi('ontime', t('kpi.ontime'), total ? fmtPercent(on / total) : t('none'), t('kpi.ontime.sub', { on: fmtNumber(on), total: fmtNumber(total) }), total ? on / total : 0),

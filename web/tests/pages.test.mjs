@@ -179,6 +179,9 @@ async function checkArea(page, stats, area, month) {
   assert.equal(Number(await page.$eval('[data-kpi="issued"]', (e) => e.dataset.value)), issued);
   const open = TIMED.reduce((a, s) => a + (area.by_stage[s] ?? 0), 0);
   assert.equal(Number(await page.$eval('[data-kpi="open"]', (e) => e.dataset.value)), open);
+  // Those of them now past their stage's due date, said under it (none: nothing said).
+  const overdue = Object.values(area.overdue).reduce((a, n) => a + n, 0);
+  assert.equal(Number(await page.$eval('[data-kpi="open"]', (e) => e.querySelector('.kpi-note')?.dataset.overdue ?? 0)), overdue, 'overdue now');
   // Every chart with numbers is drawn on a canvas by Chart.js (one without, such as the
   // rejection reasons of a kelurahan that rejected none in the months shown, says "no data").
   const withData = await page.$$eval('[data-chart]', (fs) => fs.filter((f) => JSON.parse(f.dataset.keys).length > 0).length);
