@@ -978,6 +978,11 @@ interface FieldSpec {
   max?: number; // characters the ledger takes (api_parse.cc), for a text
 }
 
+// The survey the schedule form moves, if the permit has one scheduled already.
+function rescheduled(): { date: string; team: string[] } | undefined {
+  return st.permit?.status === 'survey_scheduled' ? st.permit.survey : undefined;
+}
+
 function fieldsOf(action: string): FieldSpec[] {
   switch (action) {
     case 'request_completion':
@@ -1089,12 +1094,16 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
           'div',
           { class: 'field', 'data-field': f.name },
           h('label', { for: id }, f.label, req),
-          h('input', { id, name: f.name, type: 'text', inputmode: 'numeric', placeholder: t('off.field.date.placeholder'), maxlength: 10, autocomplete: 'off', 'aria-describedby': errId, required: true, class: 'mono' }),
+          h('input', { id, name: f.name, type: 'text', inputmode: 'numeric', placeholder: t('off.field.date.placeholder'), maxlength: 10, autocomplete: 'off', 'aria-describedby': errId, required: true, class: 'mono', value: rescheduled()?.date }),
           err,
         );
       case 'team': {
         const input = h('input', { id, name: f.name, type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, required: true, class: 'mono' });
-        input.value = st.worklist?.officer.id ?? '';
+        // A survey moved keeps its team (those still enrolled): moving the day takes no
+        // one off it unless the officer does so. A first schedule starts with the officer.
+        const enrolled = new Set(st.officers.map((o) => o.id));
+        const team = (rescheduled()?.team ?? []).filter((m) => !st.officers.length || enrolled.has(m));
+        input.value = team.length ? team.join(', ') : (st.worklist?.officer.id ?? '');
         // The enrolled officers who work in the permit's kelurahan (or its kecamatan), in a
         // role that meets the applicant (personal_data): one click adds an id to the team.
         const kel = st.permit?.kelurahan ?? '';

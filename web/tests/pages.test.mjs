@@ -580,6 +580,11 @@ describe('officer worklist', () => {
     await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
     assert.match(await page.textContent('#team-gone'), /Jadwalkan ulang survei/);
     assert.ok(await page.$('#actions form[data-action="schedule_survey"]'), 'rescheduling is offered');
+    // The form starts from the survey as scheduled: its day, and its team but those no longer
+    // enrolled (none left: the officer rescheduling it).
+    const resched = '#actions form[data-action="schedule_survey"]';
+    assert.equal(await page.inputValue(`${resched} input[name=date]`), (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json.survey.date);
+    assert.equal(await page.inputValue(`${resched} input[name=team]`), 'ptsp-bintaro');
     assertNoProblems(page);
     await page.context().close();
     const track = await open('/track');
@@ -588,6 +593,23 @@ describe('officer worklist', () => {
     await track.waitForSelector('#survey-date');
     assert.match(await track.textContent('#survey-date'), /akan dijadwalkan ulang/);
     await track.context().close();
+  });
+
+  test('moving a survey to another day keeps its team in the form', async () => {
+    const app = await submitApplication(ledger.base, BINTARO, 'Warung Uji Jadwal');
+    await act(app.permit_id, 'ptsp-bintaro', { action: 'verify_documents' });
+    const date = await surveyDate(ledger.base);
+    await act(app.permit_id, 'ptsp-bintaro', { action: 'schedule_survey', date, team: ['ekbang-bintaro', 'ptsp-bintaro'] });
+    const page = await open('/officer');
+    await signIn(page, 'ptsp-bintaro');
+    await page.fill('#open-id', app.permit_id);
+    await page.click('#open-form button[type=submit]');
+    await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    const form = '#actions form[data-action="schedule_survey"]';
+    assert.equal(await page.inputValue(`${form} input[name=team]`), 'ekbang-bintaro, ptsp-bintaro');
+    assert.equal(await page.inputValue(`${form} input[name=date]`), date);
+    assertNoProblems(page);
+    await page.context().close();
   });
 
   test('an officer signs in, finds the application in the queue, takes an action and sees the status change', async () => {
