@@ -108,8 +108,9 @@ Decision Handle(const Ctx& c, const CompleteDocuments& a) {
   if (!still.empty())
     return Refuse("documents_still_missing",
                   "still missing: " + still +
-                      "; the application goes back to the PTSP officer once every document "
-                      "asked for is handed in");
+                      "; the documents asked for are recorded together, once every one is "
+                      "handed in (keep those brought so far until then); the application then "
+                      "goes back to the PTSP officer");
   return One(c, DocumentsCompleted{a.provided});
 }
 

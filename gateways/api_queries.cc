@@ -194,6 +194,9 @@ void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respo
                      {"overdue", p["overdue"]},
                      {"next_actions", p["next_actions"]},
                      {"version", st->version}};
+        // The day of a scheduled survey, which its team plans its field day by.
+        if (st->status == PermitStatus::kSurveyScheduled && !st->survey_date.empty())
+          item["survey_date"] = st->survey_date;
         if (stage.survey_team_unavailable) item["survey_team_unavailable"] = true;
         items.push_back(std::move(item));
       }

@@ -99,6 +99,7 @@ export interface WorkItem {
   overdue: boolean;
   next_actions: string[];
   version: number;
+  survey_date?: string; // the day a scheduled survey is held
   survey_team_unavailable?: boolean; // no one left on the team may record the survey
 }
 export interface Worklist {

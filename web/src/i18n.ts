@@ -43,7 +43,7 @@ const id: Dict = {
     'Jam server sistem tidak cocok dengan riwayat permohonan ini (lebih awal dari langkah terakhirnya). Tidak ada yang dicatat. Laporkan kepada administrator sistem.',
   'apierr.documents_missing':
     'Dokumen wajib belum lengkap, jadi dokumen belum dapat diverifikasi. Pilih "Minta kelengkapan dokumen".',
-  'apierr.documents_still_missing': 'Masih ada dokumen yang kurang. Centang semua dokumen yang diminta dan sudah diserahkan.',
+  'apierr.documents_still_missing': 'Masih ada dokumen yang kurang: semua dokumen yang diminta dicatat sekaligus, saat semuanya sudah diserahkan. Simpan dulu dokumen yang sudah dibawa, lalu catat semuanya ketika yang lain menyusul.',
   'apierr.unknown_document': 'Dokumen itu tidak dikenal piagam. Pilih dari daftar dokumen.',
   'apierr.unknown_reason_code': 'Kode alasan itu tidak ada dalam piagam. Pilih alasan dari daftar.',
   'apierr.invalid_date':
@@ -330,6 +330,7 @@ const id: Dict = {
   'off.applicant.erased': 'Data pribadi telah dihapus (atas permintaan pemohon atau perintah hukum; riwayat menyebutnya).',
   'off.survey': 'Survei lokasi',
   'off.survey.text': '{date}, tim: {team}',
+  'off.queue.survey_on': 'survei {date}',
   'off.zoning': 'Sesuai zonasi',
   'off.letter': 'Surat rekomendasi',
   'off.permit': 'Izin',
@@ -460,7 +461,7 @@ const en: Dict = {
     'The system’s server clock does not match this application’s history (it is earlier than its last step). Nothing was recorded. Tell the system administrator.',
   'apierr.documents_missing':
     'Required documents are missing, so the documents cannot be verified yet. Choose "Request missing documents".',
-  'apierr.documents_still_missing': 'Documents are still missing. Tick every document that was asked for and handed in.',
+  'apierr.documents_still_missing': 'Documents are still missing: the documents asked for are recorded together, once all of them are handed in. Keep those brought so far, and record them all when the rest arrive.',
   'apierr.unknown_document': 'The charter does not know that document. Choose from the list of documents.',
   'apierr.unknown_reason_code': 'That ground is not in the charter. Choose a ground from the list.',
   'apierr.invalid_date':
@@ -742,6 +743,7 @@ const en: Dict = {
   'off.applicant.erased': 'Personal data was erased (at the applicant’s request or by a legal order; the history says which).',
   'off.survey': 'Site survey',
   'off.survey.text': '{date}, team: {team}',
+  'off.queue.survey_on': 'survey on {date}',
   'off.zoning': 'Fits the zoning',
   'off.letter': 'Recommendation letter',
   'off.permit': 'Permit',

@@ -602,6 +602,8 @@ describe('officer worklist', () => {
     await act(app.permit_id, 'ptsp-bintaro', { action: 'schedule_survey', date, team: ['ekbang-bintaro', 'ptsp-bintaro'] });
     const page = await open('/officer');
     await signIn(page, 'ptsp-bintaro');
+    // The queue of the team's officers says the day of the survey.
+    assert.equal(await page.getAttribute(`#queue tr[data-permit="${app.permit_id}"] [data-survey-date]`, 'data-survey-date'), date);
     await page.fill('#open-id', app.permit_id);
     await page.click('#open-form button[type=submit]');
     await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
@@ -922,6 +924,12 @@ describe('officer worklist', () => {
     assert.deepEqual([filed.applicant.nik, filed.applicant.phone, filed.business.capital, filed.business.premises], ['3174015506900003', '081298765432', 15000000, 'leased']);
     assert.deepEqual(filed.documents, handed);
     await shot(page, 'officer-counter-desktop');
+    // Printed as the applicant's receipt: the code and the application, not the officer's forms.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.isVisible('#created-code'));
+    assert.ok(await page.isVisible('#missing'));
+    for (const hidden of ['#actions', '#counter', '#officer-bar']) assert.ok(await page.isHidden(hidden), `${hidden} printed`);
+    await page.emulateMedia({ media: 'screen' });
     // The officer sees what is lacking; no verification is offered.
     assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['kk', 'premises_proof']);
     assert.equal(await page.$('#actions form[data-action="verify_documents"]'), null, 'the ledger offers no verification while documents lack');
