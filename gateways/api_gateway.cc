@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "events/json.h"
 #include "events/utf8.h"
 #include "gateways/api_internal.h"
 #include "gateways/static_files.h"
@@ -391,9 +392,12 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
       json after = json::parse(to->canonical_json);
       before.erase("charter_version");
       after.erase("charter_version");
-      const json j = {{"from", from ? from->version : 0},
-                      {"to", to->version},
-                      {"patch", json::diff(before, after)}};
+      json j = {{"from", from ? from->version : 0},
+                {"to", to->version},
+                {"patch", json::diff(before, after)}};
+      // When `to` took effect (its charter_adopted event's time).
+      for (const auto& [time, adopted] : gov->adopted)
+        if (adopted == to) j["adopted_at"] = IsoTime(time);
       respond(JsonResponse(*req, http::status::ok, j.dump()));
     });
   if (n == 4 && parts[1] == "audit" && parts[2] == "officers")

@@ -1675,6 +1675,7 @@ TEST_F(ApiTest, ZzTheWorklistFollowsTheCharterStepByStep) {
   const json changes = client_.Get("/v1/charter/changes").json();
   EXPECT_EQ(changes["from"], v - 1);
   EXPECT_EQ(changes["to"], v);
+  EXPECT_TRUE(changes["adopted_at"].get<std::string>().ends_with("Z")) << changes.dump();
   EXPECT_EQ(changes["patch"],
             json::parse(R"([{"op": "replace", "path": "/permissions/verify_documents/0",
                             "value": "ptsp_head"}])"))
