@@ -346,6 +346,9 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
     return post([&] { PostApplication(*req, who, respond); });
   if (n == 4 && parts[1] == "permits" && parts[3] == "actions")
     return post([&] { PostAction(*req, who, parts[2], respond); });
+  if (n == 2 && parts[1] == "permits")
+    return get({"kelurahan", "status", "after"},
+               [&](const Query& q) { GetPermits(*req, who, q, respond); });
   if (n == 3 && parts[1] == "permits")
     return get({}, [&](const Query&) { GetPermit(*req, who, parts[2], false, respond); });
   if (n == 4 && parts[1] == "permits" && parts[3] == "history")

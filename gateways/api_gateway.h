@@ -80,6 +80,8 @@ class ApiGateway {
   // What one officer did, for auditors (GET /v1/audit/officers/{id}).
   void GetOfficerTrail(const HttpRequest& req, const Principal& who, const std::string& officer_id,
                        const Query& query, Respond respond);
+  void GetPermits(const HttpRequest& req, const Principal& who, const Query& query,
+                  Respond respond);
   void GetWorklist(const HttpRequest& req, const Principal& who, Respond respond);
   void GetStats(const HttpRequest& req, Respond respond);
   void GetRegister(const HttpRequest& req, const Query& query, Respond respond);

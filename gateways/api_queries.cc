@@ -107,6 +107,73 @@ void ApiGateway::GetTrack(const HttpRequest& req, const std::string& code, Respo
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 
+void ApiGateway::GetPermits(const HttpRequest& req, const Principal& who, const Query& query,
+                            Respond respond) {
+  if (who.kind == Principal::Kind::kAnonymous)
+    return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",
+                                 "the list of permits needs an officer token"));
+  if (who.kind == Principal::Kind::kApplicant)
+    return respond(ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                                 "the list of permits is the officers'; an applicant follows its "
+                                 "application at /v1/track/{tracking code}"));
+  auto charter = ledger_.governance()->charter;
+  if (!charter) return respond(JsonResponse(req, http::status::ok, R"({"items":[]})"));
+  auto bad = [&](const std::string& code, const std::string& message) {
+    respond(ErrorResponse(req, http::status::bad_request, code, message));
+  };
+  const std::string kel = query.Value("kelurahan");
+  if (kel.empty())
+    return bad("invalid_parameter",
+               "?kelurahan= is required: the code of one kelurahan of the "
+               "charter (a page lists one), one of " +
+                   charter->KelurahanCodes());
+  if (!charter->FindKelurahan(kel))
+    return bad("unknown_kelurahan", "?kelurahan= must be the code of a kelurahan of the charter: " +
+                                        charter->KelurahanCodes());
+  if (who.kind == Principal::Kind::kOfficer &&
+      !charter->Covers(who.actor.role, who.actor.jurisdiction, kel))
+    return respond(ErrorResponse(
+        req, http::status::forbidden, "outside_jurisdiction",
+        "officer " + who.actor.id + " (" + who.actor.role + ") does not work in kelurahan " + kel));
+  const std::string status = query.Value("status");
+  std::string statuses;
+  bool known = false;
+  for (int s = static_cast<int>(PermitStatus::kSubmitted);
+       s <= static_cast<int>(PermitStatus::kRevoked); ++s) {
+    const std::string name = StatusName(static_cast<PermitStatus>(s));
+    known = known || name == status;
+    statuses += (statuses.empty() ? "" : ", ") + name;
+  }
+  if (!status.empty() && !known)
+    return bad("invalid_parameter", "?status= must be one of " + statuses + ", or left out (all)");
+  const auto after = query.Get("after");
+  if (after && after->empty())
+    return bad("invalid_parameter",
+               "?after= is empty: give the \"next\" of an earlier page, or "
+               "leave ?after= out for the first page");
+  auto listed = ledger_.queries().Listed(kel, status, after.value_or(""), kRegisterPage + 1);
+  if (!listed)
+    return bad("invalid_parameter",
+               "?after= must be the \"next\" of an earlier page of this list (the same kelurahan "
+               "and status), got \"" +
+                   after->substr(0, 60) + "\"");
+  const bool more = listed->size() > kRegisterPage;
+  if (more) listed->pop_back();
+  json items = json::array();
+  for (const auto& entry : *listed) {
+    const std::string id = entry.substr(entry.find('/') + 1);
+    auto st = ledger_.queries().Permit(id);
+    if (!st) continue;
+    items.push_back({{"permit_id", id},
+                     {"status", StatusName(st->status)},
+                     {"business_name", st->business.name},
+                     {"version", st->version}});
+  }
+  json j = {{"kelurahan", kel}, {"items", std::move(items)}};
+  if (more) j["next"] = listed->back();
+  respond(JsonResponse(req, http::status::ok, j.dump()));
+}
+
 void ApiGateway::GetWorklist(const HttpRequest& req, const Principal& who, Respond respond) {
   if (who.kind == Principal::Kind::kAnonymous)
     return respond(ErrorResponse(req, http::status::unauthorized, "unauthenticated",

@@ -38,6 +38,7 @@ inline std::string Concat(std::initializer_list<std::string_view> parts) {
 inline std::string Charter() { return "status/charter"; }
 inline std::string Permit(std::string_view id) { return Concat({"status/permit/", id}); }
 inline std::string Track(std::string_view hash) { return Concat({"status/track/", hash}); }
+inline std::string QueuePrefix(std::string_view kel) { return Concat({"status/queue/", kel, "/"}); }
 inline std::string QueuePrefix(std::string_view kel, std::string_view status) {
   return Concat({"status/queue/", kel, "/", status, "/"});
 }

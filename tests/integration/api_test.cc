@@ -1632,6 +1632,57 @@ TEST_F(ApiTest, ASecondServerOnADataDirectoryInUseIsNotToldToServeACopy) {
   EXPECT_EQ(client_.Get("/healthz").status, 200);
 }
 
+// Every permit of a kelurahan, closed ones too, for those who read it (an
+// auditor, a monitor, its officers), by status then id, page by page.
+TEST_F(ApiTest, EveryPermitOfAKelurahanIsListedForThoseWhoReadIt) {
+  auto [open_id, tracking] = Submit("listed-open");
+  auto [closed_id, closed_code] = Submit("listed-closed");
+  ASSERT_EQ(Act(closed_id, closed_code,
+                {{"action", "withdraw"}, {"reason", "tutup"}, {"command_id", "listed-w"}})
+                .status,
+            200);
+  auto list = [&](const std::string& query, const std::string& token) {
+    return client_.Get("/v1/permits?" + query, token);
+  };
+  auto ids = [](const json& j) {
+    std::map<std::string, std::string> out;
+    for (const auto& i : j["items"]) out[i["permit_id"]] = i["status"];
+    return out;
+  };
+  for (const char* reader : {"auditor", "monitor", "ptsp-ulujami"}) {
+    auto r = list("kelurahan=" + kUlujami, Token(reader));
+    ASSERT_EQ(r.status, 200) << reader << ": " << r.body;
+    const auto all = ids(r.json());
+    EXPECT_EQ(all.at(open_id), "submitted") << reader;
+    EXPECT_EQ(all.at(closed_id), "withdrawn") << reader;
+    EXPECT_FALSE(r.json().contains("next")) << "one page";
+  }
+  const auto withdrawn =
+      ids(list("kelurahan=" + kUlujami + "&status=withdrawn", Token("auditor")).json());
+  EXPECT_TRUE(withdrawn.count(closed_id));
+  EXPECT_FALSE(withdrawn.count(open_id));
+  // The cursor is "<status>/<permit id>", as `next` gives it.
+  const auto rest =
+      ids(list("kelurahan=" + kUlujami + "&after=submitted/" + open_id, Token("auditor")).json());
+  EXPECT_FALSE(rest.count(open_id));
+  EXPECT_TRUE(rest.count(closed_id)) << "withdrawn comes after submitted";
+  for (const auto& [query, token, status, code] :
+       std::vector<std::tuple<std::string, std::string, int, std::string>>{
+           {"kelurahan=" + kUlujami, "", 401, "unauthenticated"},
+           {"kelurahan=" + kUlujami, tracking, 403, "role_not_permitted"},
+           {"kelurahan=" + kUlujami, Token("ptsp-bintaro"), 403, "outside_jurisdiction"},
+           {"status=submitted", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=31.74.10.9999", Token("auditor"), 400, "unknown_kelurahan"},
+           {"kelurahan=" + kUlujami + "&status=open", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=" + kUlujami + "&after=nope", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=" + kUlujami + "&after=", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=" + kUlujami + "&q=x", Token("auditor"), 400, "invalid_query"}}) {
+    auto r = list(query, token);
+    EXPECT_EQ(r.status, status) << query << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], code) << query << ": " << r.body;
+  }
+}
+
 // Runs last in this suite: it amends the charter. The worklist follows who
 // the charter gives each step to, permit by permit: verifying a complete
 // application and asking for the rest of an incomplete one may belong to
