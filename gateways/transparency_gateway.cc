@@ -222,6 +222,14 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     if (!*p) return Status("not_found", "the transparency log is empty: no checkpoint yet");
     return **p;
   };
+  // Said of a size beyond the latest checkpoint's when `param` (the size)
+  // was left out, so that the latest's was taken.
+  auto taken_latest = [&](const char* param) {
+    return query->Get(param) ? std::string()
+                             : std::string(
+                                   " (the latest checkpoint's; a larger tree is signed "
+                                   "within seconds while the log grows: ask again then)");
+  };
 
   if (n == 3 && parts[2] == "checkpoint") {
     if (req.method() == http::verb::post) {
@@ -316,13 +324,10 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       size = c->size;
     }
     if (*index >= *size)
-      return respond(ErrorResponse(
-          req, http::status::unprocessable_entity, "out_of_range",
-          "leaf index " + std::to_string(*index) + " is not below tree size " +
-              std::to_string(*size) +
-              (query->Get("size") ? ""
-                                  : " (the latest checkpoint's; a newer leaf is in the "
-                                    "next one, signed within seconds: ask again then)")));
+      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
+                                   "leaf index " + std::to_string(*index) +
+                                       " is not below tree size " + std::to_string(*size) +
+                                       taken_latest("size")));
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
@@ -351,14 +356,10 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
       second = c->size;
     }
     if (*first > *second)
-      return respond(ErrorResponse(
-          req, http::status::unprocessable_entity, "out_of_range",
-          "first tree size " + std::to_string(*first) + " exceeds second tree size " +
-              std::to_string(*second) +
-              (query->Get("second") ? ""
-                                    : " (the latest checkpoint's; a larger tree is "
-                                      "signed within seconds while the log grows: ask "
-                                      "again then)")));
+      return respond(ErrorResponse(req, http::status::unprocessable_entity, "out_of_range",
+                                   "first tree size " + std::to_string(*first) +
+                                       " exceeds second tree size " + std::to_string(*second) +
+                                       taken_latest("second")));
     RocksSnapshotReader snapshot(ledger_.engine().db());
     CachingKeyReader reader(snapshot, pub->tile_cache());
     const MerkleTree& tree = TransparencyProjection::Tree();
