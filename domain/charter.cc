@@ -116,19 +116,11 @@ bool IsCode(const std::string& s) {
          });
 }
 
-bool IsStatusName(const std::string& s) {
-  for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i) {
-    if (s == StatusName(static_cast<PermitStatus>(i))) return true;
-  }
-  return false;
-}
+bool IsStatusName(const std::string& s) { return ParseStatusName(s).has_value(); }
 
 bool IsOpenStatusName(const std::string& s) {
-  for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i) {
-    const auto status = static_cast<PermitStatus>(i);
-    if (s == StatusName(status)) return IsOpen(status);
-  }
-  return false;
+  const auto status = ParseStatusName(s);
+  return status && IsOpen(*status);
 }
 
 bool IsPermitEventName(const std::string& s) {

@@ -59,12 +59,13 @@ Decision Adopt(const Command& cmd, const GovernanceState& gov, const AdoptCharte
     past(parsed->holidays, gov.charter->holidays, "declares");
     past(gov.charter->holidays, parsed->holidays, "drops");
     if (!changed.empty())
-      return Refuse("invalid_charter",
-                    "holidays: charter_version " + std::to_string(parsed->version) + " " + changed +
-                        ", before today (" + FormatDate(today) +
-                        ", Jakarta): a day already passed keeps the calendar it had, or the "
-                        "working days counted for the stays it was part of would change; "
-                        "declare or drop holidays from today on");
+      return Refuse(
+          "invalid_charter",
+          "holidays: charter_version " + std::to_string(parsed->version) + " " + changed +
+              ", before today (" + FormatDate(today) +
+              ", the kecamatan's date): a day already passed keeps the calendar it had, or the "
+              "working days counted for the stays it was part of would change; "
+              "declare or drop holidays from today on");
   }
   // Permits, officers and statistics name their kelurahan: one with a
   // history stays in the charter (its name may change, its code may not).

@@ -564,12 +564,19 @@ bool SpelledAcrossWords(const std::vector<std::string>& have, const std::string&
                         size_t words) {
   if (joined.size() < 6) return false;
   for (size_t i = 0; i < have.size(); ++i) {
-    std::string run = have[i];
-    for (size_t j = i + 1; j < have.size() && joined.starts_with(run); ++j) {
-      run += have[j];
+    // Words i, i+1, ... read on in `joined` from its start (in place: this
+    // runs for every word of every text checked).
+    size_t at = 0;
+    for (size_t j = i; j < have.size(); ++j) {
+      const std::string& w = have[j];
+      if (joined.compare(at, w.size(), w) != 0) break;
+      at += w.size();
       // In more pieces than the name has words, and a one-word name in
       // three at least: "Mulya di" is no "Mulyadi", "Les Tari" no "Lestari".
-      if (run == joined && j - i + 1 > words && j - i + 1 >= 3) return true;
+      if (at == joined.size()) {
+        if (j - i + 1 > words && j - i + 1 >= 3) return true;
+        break;
+      }
     }
   }
   return false;
@@ -609,12 +616,17 @@ bool MentionsName(std::string_view text, std::string_view name, bool join_apostr
        join_apostrophes && len <= wanted.size(); ++len)
     for (size_t k = 0; k + len <= wanted.size(); ++k) {
       // Those words spelled out or run together too ("S i t i Nurhaliza",
-      // "SitiNurhaliza" of "Siti Nurhaliza Wibowo").
-      const std::string run = Joined({wanted.begin() + k, wanted.begin() + k + len});
-      if (SpelledAcrossWords(have, run, len) ||
-          std::any_of(have.begin(), have.end(),
-                      [&](const std::string& w) { return w.find(run) != std::string::npos; }))
-        return true;
+      // "SitiNurhaliza" of "Siti Nurhaliza Wibowo"); the whole name is
+      // looked for so below. Run together, eight letters at least: short
+      // names joined are words of their own ("Tanjung" of "Tan Jung Hwa").
+      if (len < wanted.size()) {
+        const std::string run = Joined({wanted.begin() + k, wanted.begin() + k + len});
+        if (SpelledAcrossWords(have, run, len) ||
+            (run.size() >= 8 && std::any_of(have.begin(), have.end(), [&](const std::string& w) {
+               return w.find(run) != std::string::npos;
+             })))
+          return true;
+      }
       for (size_t i = 0; i + len <= have.size(); ++i) {
         bool all = true, written_out = false;
         for (size_t m = 0; m < len && all; ++m) {

@@ -59,6 +59,12 @@ const char* StatusName(PermitStatus s) {
   return "unknown";
 }
 
+std::optional<PermitStatus> ParseStatusName(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(PermitStatus::kRevoked); ++i)
+    if (name == StatusName(static_cast<PermitStatus>(i))) return static_cast<PermitStatus>(i);
+  return std::nullopt;
+}
+
 bool IsOpen(PermitStatus s) {
   return s >= PermitStatus::kSubmitted && s <= PermitStatus::kRecommended;
 }

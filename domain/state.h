@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/charter.h"
@@ -30,6 +31,8 @@ enum class PermitStatus : uint8_t {
 
 // "submitted", "documents_verified", ...; "none" for kNone.
 const char* StatusName(PermitStatus s);
+// The status a name names ("none" too), or nullopt.
+std::optional<PermitStatus> ParseStatusName(std::string_view name);
 // Open: an application still in progress (submitted .. recommended).
 bool IsOpen(PermitStatus s);
 // Final: rejected, withdrawn, revoked.

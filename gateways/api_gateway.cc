@@ -313,8 +313,15 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   Principal who;
   if (!same_for_anyone) {
     if (again_once_known([this, req] {
+          // Known too: a token refused for what it is (a feed token sent
+          // elsewhere, 403), not as unknown (401).
           Principal known;
-          return Authenticate(*req, known, [](HttpResponse) {});
+          bool refused_as_known = false;
+          return Authenticate(*req, known,
+                              [&](const HttpResponse& r) {
+                                refused_as_known = r.result() != http::status::unauthorized;
+                              }) ||
+                 refused_as_known;
         }))
       return;
     if (!Authenticate(*req, who, respond)) return;

@@ -24,7 +24,7 @@ void ApiGateway::GetStats(const HttpRequest& req, Respond respond) {
   // leaves it, and becomes overdue with the calendar, not with an event, so
   // they are counted at each answer from the open applications' views.
   if (gov->charter && stats.contains("kecamatan")) {
-    const std::string today = LocalDate(ledger_.now(), *gov->charter);
+    const int64_t now = ledger_.now();
     json all = json::object();
     for (auto& area : stats["kelurahan"]) {
       json overdue = json::object();
@@ -36,7 +36,7 @@ void ApiGateway::GetStats(const HttpRequest& req, Respond respond) {
           auto st = ledger_.queries().Permit(id);
           if (!st) continue;
           const StageInfo stage = StageOf(*st, *gov, ledger_.vault().IsErased(st->applicant));
-          if (stage.due_date.empty() || today <= stage.due_date) continue;
+          if (!Overdue(stage, *gov->charter, now)) continue;
           overdue[name] = overdue.value(name, 0) + 1;
           all[name] = all.value(name, 0) + 1;
         }

@@ -135,32 +135,36 @@ void ApiGateway::GetPermits(const HttpRequest& req, const Principal& who, const 
     return respond(ErrorResponse(
         req, http::status::forbidden, "outside_jurisdiction",
         "officer " + who.actor.id + " (" + who.actor.role + ") does not work in kelurahan " + kel));
+  // A status of an application (not "none").
+  auto status_of = [](std::string_view name) {
+    const auto s = ParseStatusName(name);
+    return s && *s != PermitStatus::kNone;
+  };
   const std::string status = query.Value("status");
-  std::string statuses;
-  bool known = false;
-  for (int s = static_cast<int>(PermitStatus::kSubmitted);
-       s <= static_cast<int>(PermitStatus::kRevoked); ++s) {
-    const std::string name = StatusName(static_cast<PermitStatus>(s));
-    known = known || name == status;
-    statuses += (statuses.empty() ? "" : ", ") + name;
+  if (!status.empty() && !status_of(status)) {
+    std::string names;
+    for (int s = static_cast<int>(PermitStatus::kSubmitted);
+         s <= static_cast<int>(PermitStatus::kRevoked); ++s)
+      names += (names.empty() ? "" : ", ") + std::string(StatusName(static_cast<PermitStatus>(s)));
+    return bad("invalid_parameter", "?status= must be one of " + names + ", or left out (all)");
   }
-  if (!status.empty() && !known)
-    return bad("invalid_parameter", "?status= must be one of " + statuses + ", or left out (all)");
-  const auto after = query.Get("after");
-  if (after && after->empty())
+  // The cursor: "<status>/<permit id>", the `next` of a page (its permit
+  // may have changed status since: the list goes on after where it was).
+  const std::string after = query.Value("after");
+  const size_t slash = after.find('/');
+  if (query.Get("after") &&
+      (slash == std::string::npos || !status_of(after.substr(0, slash)) ||
+       after.size() == slash + 1 || after.find('/', slash + 1) != std::string::npos ||
+       (!status.empty() && after.substr(0, slash) != status)))
     return bad("invalid_parameter",
-               "?after= is empty: give the \"next\" of an earlier page, or "
-               "leave ?after= out for the first page");
-  auto listed = ledger_.queries().Listed(kel, status, after.value_or(""), kRegisterPage + 1);
-  if (!listed)
-    return bad("invalid_parameter",
-               "?after= must be the \"next\" of an earlier page of this list (the same kelurahan "
-               "and status), got \"" +
-                   after->substr(0, 60) + "\"");
-  const bool more = listed->size() > kRegisterPage;
-  if (more) listed->pop_back();
+               "?after= must be the \"next\" of an earlier page of this list (\"<status>/<permit "
+               "id>\", of the status asked for if any), or left out for the first page; got \"" +
+                   after.substr(0, 60) + "\"");
+  auto listed = ledger_.queries().Listed(kel, status, after, kRegisterPage + 1);
+  const bool more = listed.size() > kRegisterPage;
+  if (more) listed.pop_back();
   json items = json::array();
-  for (const auto& entry : *listed) {
+  for (const auto& entry : listed) {
     const std::string id = entry.substr(entry.find('/') + 1);
     auto st = ledger_.queries().Permit(id);
     if (!st) continue;
@@ -170,7 +174,7 @@ void ApiGateway::GetPermits(const HttpRequest& req, const Principal& who, const 
                      {"version", st->version}});
   }
   json j = {{"kelurahan", kel}, {"items", std::move(items)}};
-  if (more) j["next"] = listed->back();
+  if (more) j["next"] = listed.back();
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

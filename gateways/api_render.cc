@@ -88,7 +88,7 @@ std::string RenderPermit(const PermitState& s, const GovernanceState& gov, int64
     w.Key("outcome").BeginObject().Key("code").String(s.outcome_code);
     w.Key("reason").String(s.outcome_reason).EndObject();
   }
-  w.Key("overdue").Bool(!st.due_date.empty() && LocalDate(now_ms, c) > st.due_date);
+  w.Key("overdue").Bool(Overdue(st, c, now_ms));
   w.Key("permit_id").String(s.permit_id);
   if (!s.permit_number.empty()) w.Key("permit_number").String(s.permit_number);
   w.Key("personal_data_erased").Bool(erased);
@@ -128,14 +128,13 @@ nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms
                       {"next_roles", RoleNames(st.next_roles, c)},
                       {"service_days", st.service_days}};
   if (st.survey_team_unavailable) j["survey_team_unavailable"] = true;
-  if (!st.due_date.empty()) {
-    j["due_date"] = st.due_date;
-    j["overdue"] = LocalDate(now_ms, c) > st.due_date;
-  } else {
-    j["due_date"] = nullptr;
-    j["overdue"] = false;
-  }
+  j["due_date"] = st.due_date.empty() ? nlohmann::json() : nlohmann::json(st.due_date);
+  j["overdue"] = Overdue(st, c, now_ms);
   return j;
+}
+
+bool Overdue(const StageInfo& st, const Charter& c, int64_t now_ms) {
+  return !st.due_date.empty() && LocalDate(now_ms, c) > st.due_date;
 }
 
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,

@@ -29,6 +29,8 @@ void DropPersonIds(nlohmann::json& events);
 // another of their applications (`person_erased`: its key destroyed in the
 // vault) counted as one of this application's: no step but reject is left.
 StageInfo StageOf(const PermitState& s, const GovernanceState& gov, bool person_erased);
+// Whether a stage is past its due date on the kecamatan's date at `now_ms`.
+bool Overdue(const StageInfo& st, const Charter& c, int64_t now_ms);
 // Where a permit stands: stage, next_actions, next_roles, service_days,
 // due_date and overdue, under the charter in force.
 nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms);

@@ -132,6 +132,10 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
       if (same->root != given->root)
         return fail("the given checkpoint and the answer's sign different trees of size " +
                     std::to_string(given->size) + ": the log shows different histories");
+    } else if (given->size > latest->size) {
+      // Asked with ?held= or not, no proof ties a larger checkpoint to a
+      // smaller one (the answer flags it: held.beyond_latest).
+      return cannot(BeyondLatest(given->size, latest->size));
     } else if (held.is_object() && held.value("tree_size", uint64_t{0}) == given->size) {
       auto tie = Hashes(held.value("consistency_proof", nlohmann::json()));
       if (!tie) return fail("malformed consistency proof for your checkpoint");
@@ -139,8 +143,6 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
           !s.ok())
         return fail("your checkpoint and the answer's latest are not of one history: " +
                     s.message());
-    } else if (given->size > latest->size) {
-      return cannot(BeyondLatest(given->size, latest->size));
     } else {
       return cannot("your checkpoint (size " + std::to_string(given->size) +
                     ") is neither the code's (" + std::to_string(at_issue->size) +

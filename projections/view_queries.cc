@@ -262,21 +262,15 @@ std::vector<std::string> ViewQueries::Queue(const std::string& kel,
   return out;
 }
 
-std::optional<std::vector<std::string>> ViewQueries::Listed(const std::string& kel,
-                                                            const std::string& status,
-                                                            const std::string& after,
-                                                            size_t limit) const {
+std::vector<std::string> ViewQueries::Listed(const std::string& kel, const std::string& status,
+                                             const std::string& after, size_t limit) const {
   const std::string kel_prefix = keys::QueuePrefix(kel);
   const std::string prefix = status.empty() ? kel_prefix : keys::QueuePrefix(kel, status);
+  const std::string from = kel_prefix + after;
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->Seek(after.empty() ? prefix : kel_prefix + after);
-  if (!after.empty()) {
-    if (!it->Valid() || it->key().ToStringView() != kel_prefix + after ||
-        !it->key().starts_with(prefix))
-      return std::nullopt;
-    it->Next();
-  }
+  it->Seek(std::max(prefix, from));
+  if (it->Valid() && !after.empty() && it->key().ToStringView() == from) it->Next();
   for (; it->Valid() && it->key().starts_with(prefix) && out.size() < limit; it->Next())
     out.emplace_back(it->key().ToStringView().substr(kel_prefix.size()));
   return out;

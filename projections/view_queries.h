@@ -45,12 +45,11 @@ class ViewQueries {
   // Ids of the permits of a kelurahan that are in `status`.
   std::vector<std::string> Queue(const std::string& kelurahan, const std::string& status) const;
   // Every permit of a kelurahan, in `status` (every status when empty), as
-  // "<status>/<permit id>" in that order, from the one after `after` (one of
-  // these, or empty: from the start); at most `limit`. nullopt when `after`
-  // names no permit listed so.
-  std::optional<std::vector<std::string>> Listed(const std::string& kelurahan,
-                                                 const std::string& status,
-                                                 const std::string& after, size_t limit) const;
+  // "<status>/<permit id>" in that order, from the first after `after` (one
+  // of these, listed or not: a permit that has changed status since; empty:
+  // from the start); at most `limit`.
+  std::vector<std::string> Listed(const std::string& kelurahan, const std::string& status,
+                                  const std::string& after, size_t limit) const;
   // Public statistics per kelurahan and for the whole kecamatan (docs/api.md).
   nlohmann::json Stats() const;
   // Public register entries in permit number order (by kelurahan, then year), from

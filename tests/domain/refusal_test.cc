@@ -64,7 +64,10 @@ TEST(Refusal, ANameIsFoundHoweverItIsSpelled) {
            {"Warung Bu Siti", "Siti Nurhaliza Binti Ahmad"},
            {"Salon Ayu", "Ni Made Ayu Lestari"},
            {"Warung Bu Sari", "Sari Wulandari"},
-           {"Blok A No. 5", "Ahmad Fauzi"}})
+           {"Blok A No. 5", "Ahmad Fauzi"},
+           // Short parts of a name run together are words of their own.
+           {"Toko Tanjung Jaya", "Tan Jung Hwa"},
+           {"Warung Kalimantan", "Ali Ma Santoso"}})
     EXPECT_FALSE(MentionsName(text, name)) << text;
 }
 
@@ -747,7 +750,7 @@ TEST(Governance, ASubscribersPolicyIsCheckedAgainstEveryEarlierCharter) {
     EXPECT_EQ(gov.charter->version, 7u);
   }
   doc["permissions"]["withdraw_consent"] = nlohmann::json::array({"applicant"});
-  EXPECT_FALSE(AdoptAt(gov, doc, 13)) << "the applicant may withdraw, officers may grant";
+  EXPECT_FALSE(AdoptAt(gov, doc, 13)) << "the applicant may grant and withdraw";
 }
 
 // A consent covers the fields the policy listed when it was given: a field
@@ -794,8 +797,9 @@ TEST(Governance, AHolidayBeforeTheDayOfAdoptionIsNeitherDeclaredNorDropped) {
   auto refused = AdoptAt(gov, doc, 20);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, "invalid_charter");
-  EXPECT_NE(refused->message.find("declares 2026-01-12, before today (2026-01-20, Jakarta)"),
-            std::string::npos)
+  EXPECT_NE(
+      refused->message.find("declares 2026-01-12, before today (2026-01-20, the kecamatan's date)"),
+      std::string::npos)
       << refused->message;
   doc["holidays"] = holidays;
   doc["holidays"].erase(std::find(doc["holidays"].begin(), doc["holidays"].end(), "2026-01-16"));
@@ -803,10 +807,21 @@ TEST(Governance, AHolidayBeforeTheDayOfAdoptionIsNeitherDeclaredNorDropped) {
   ASSERT_TRUE(refused);
   EXPECT_NE(refused->message.find("drops 2026-01-16"), std::string::npos) << refused->message;
   EXPECT_EQ(gov.charter->version, 1u);
+  // Today is the kecamatan's date: at 00:30 in Jakarta (17:30 the day
+  // before in UTC) yesterday has passed and today has not.
+  doc["holidays"] = holidays;
+  doc["holidays"].push_back("2026-01-19");
+  const Decision early = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{doc.dump()}, Jakarta(2026, 1, 20, 0, 30)), gov);
+  ASSERT_TRUE(early.refusal);
+  EXPECT_NE(early.refusal->message.find("declares 2026-01-19"), std::string::npos);
   // Today (an office closed at short notice) and later days may change.
   doc["holidays"] = holidays;
   doc["holidays"].push_back("2026-01-20");
   doc["holidays"].push_back("2026-02-02");
+  const Decision midnight = DecideGovernance(
+      Cmd("governance", Admin(), AdoptCharter{doc.dump()}, Jakarta(2026, 1, 20, 0, 30)), gov);
+  EXPECT_FALSE(midnight.refusal) << midnight.refusal->message;
   EXPECT_FALSE(AdoptAt(gov, doc, 20));
   EXPECT_EQ(gov.charter->version, 2u);
 }

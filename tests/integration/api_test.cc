@@ -1666,6 +1666,10 @@ TEST_F(ApiTest, EveryPermitOfAKelurahanIsListedForThoseWhoReadIt) {
       ids(list("kelurahan=" + kUlujami + "&after=submitted/" + open_id, Token("auditor")).json());
   EXPECT_FALSE(rest.count(open_id));
   EXPECT_TRUE(rest.count(closed_id)) << "withdrawn comes after submitted";
+  // A cursor whose permit has changed status since still goes on from there.
+  auto moved = list("kelurahan=" + kUlujami + "&after=submitted/" + closed_id, Token("auditor"));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_TRUE(ids(moved.json()).count(closed_id));
   for (const auto& [query, token, status, code] :
        std::vector<std::tuple<std::string, std::string, int, std::string>>{
            {"kelurahan=" + kUlujami, "", 401, "unauthenticated"},
@@ -1676,6 +1680,9 @@ TEST_F(ApiTest, EveryPermitOfAKelurahanIsListedForThoseWhoReadIt) {
            {"kelurahan=" + kUlujami + "&status=open", Token("auditor"), 400, "invalid_parameter"},
            {"kelurahan=" + kUlujami + "&after=nope", Token("auditor"), 400, "invalid_parameter"},
            {"kelurahan=" + kUlujami + "&after=", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=" + kUlujami + "&after=open/P1", Token("auditor"), 400, "invalid_parameter"},
+           {"kelurahan=" + kUlujami + "&status=withdrawn&after=submitted/" + open_id,
+            Token("auditor"), 400, "invalid_parameter"},
            {"kelurahan=" + kUlujami + "&q=x", Token("auditor"), 400, "invalid_query"}}) {
     auto r = list(query, token);
     EXPECT_EQ(r.status, status) << query << ": " << r.body;
