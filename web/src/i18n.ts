@@ -390,7 +390,7 @@ const id: Dict = {
   'v.amount.cents': 'Jumlah rupiah ditulis utuh, tanpa sen: 2.000.000 (atau 2.000.000,00).',
   'v.workers': 'Tulis jumlah orang dengan angka, minimal 1.',
   'error.network.action':
-    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Permohonan dimuat ulang; periksa status dan riwayatnya sebelum mengulang. Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
+    'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: tindakan ini mungkin sudah tercatat. Periksa status dan riwayat permohonan sebelum mengulang (buka lagi permohonannya bila belum termuat ulang). Mengulang dengan tombol yang sama aman (tidak tercatat dua kali).',
   'error.network.counter':
     'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: permohonan ini mungkin sudah tercatat. Tekan "Ajukan permohonan" lagi tanpa mengubah isian untuk mengetahui hasilnya dan mendapat kode lacaknya (tidak tercatat dua kali).',
   'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
@@ -803,7 +803,7 @@ const en: Dict = {
   'v.amount.cents': 'Rupiah amounts are whole, without cents: 2.000.000 (or 2.000.000,00).',
   'v.workers': 'Write the number of people in digits, at least 1.',
   'error.network.action':
-    'Could not reach the ledger, so no answer arrived: this action may have been recorded. The application was reloaded; check its status and history before trying again. Pressing the same button again is safe (it is not recorded twice).',
+    'Could not reach the ledger, so no answer arrived: this action may have been recorded. Check the status and history of the application before trying again (open it again if it could not be reloaded). Pressing the same button again is safe (it is not recorded twice).',
   'error.network.counter':
     'Could not reach the ledger, so no answer arrived: this application may have been recorded. Press "Submit the application" again without changing anything to learn the outcome and get its tracking code (it is not recorded twice).',
   'off.idle': 'You were signed out after 30 minutes without activity, and the applicant data was hidden. Sign in again with your token.',
