@@ -59,9 +59,8 @@ Command Submit(const std::string& tag, int i) {
   s.kelurahan = "31.74.10.1002";
   // A new person each time, as at a counter: a new vault key per command,
   // written to the key topic in the batch's transaction.
-  char nik[32];
-  std::snprintf(nik, sizeof nik, "3174%012d", i);
-  s.personal = {nik, "Sari Wulandari", "Jl. Mawar 1", "081234567890", "3174050101010001", ""};
+  s.personal = {bench::BenchNik(i), "Sari Wulandari",   "Jl. Mawar 1",
+                "081234567890",     "3174050101010001", ""};
   s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
   s.tracking_hash = HashToken("code-" + c.stream.str());

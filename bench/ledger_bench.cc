@@ -227,9 +227,7 @@ int Validate(int argc, char** argv) {
   for (int i = 0; i < n; ++i) {
     SubmitApplication& s = apps[i];
     s.kelurahan = charter->kelurahan[i % charter->kelurahan.size()].code;
-    char nik[32];
-    std::snprintf(nik, sizeof nik, "3174%012d", i);
-    s.personal = {nik,
+    s.personal = {bench::BenchNik(i),
                   "Sari Wulandari",
                   "Jl. Delman Utama No. " + std::to_string(i % 200) + " RT 005/RW 008",
                   "081234567890",

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <semaphore>
 #include <string>
@@ -15,6 +16,25 @@
 #include "gateways/ledger.h"
 
 namespace pl::bench {
+
+// A distinct NIK for each i (up to about 3 * 10^10) of the shape the
+// submission checks: Jakarta Selatan's province and city, a kecamatan, a
+// date of birth, a serial.
+inline std::string BenchNik(int64_t i) {
+  const int64_t serial = i % 9999 + 1;
+  i /= 9999;
+  const int64_t day = i % 28 + 1;
+  i /= 28;
+  const int64_t month = i % 12 + 1;
+  i /= 12;
+  const int64_t year = i % 100, kecamatan = i / 100 % 100;
+  char nik[32];
+  std::snprintf(nik, sizeof nik, "3174%02lld%02lld%02lld%02lld%04lld",
+                static_cast<long long>(kecamatan), static_cast<long long>(day),
+                static_cast<long long>(month), static_cast<long long>(year),
+                static_cast<long long>(serial));
+  return nik;
+}
 
 // The commands of permit `prefix` + i along the happy path, by the officers
 // of kelurahan i mod 5 (EnrolOfficers).
@@ -33,9 +53,11 @@ inline std::vector<Command> HappyPath(int i, const Charter& c, const std::string
   };
   SubmitApplication s;
   s.kelurahan = code;
-  char nik[32];
-  std::snprintf(nik, sizeof nik, "3174%012d", i);
-  s.personal = {nik, "Pemohon " + std::to_string(i), "Jl. Bench " + std::to_string(i), "081200000000", "",
+  s.personal = {BenchNik(i),
+                "Pemohon " + std::to_string(i),
+                "Jl. Bench " + std::to_string(i),
+                "081200000000",
+                "",
                 ""};
   s.business = {
       "Usaha " + std::to_string(i), "56103", "warung makan", 25000000, 180000000, 2, "owned"};

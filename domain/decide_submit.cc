@@ -36,6 +36,18 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
                  (n == 16 ? std::string("16 characters, not all of them the digits 0 to 9")
                           : std::to_string(n) + (n == 1 ? " character" : " characters")));
   }
+  if (personal_known && !NikShaped(s.personal.nik)) {
+    // A NIK has no check digit; its parts catch many a mistyped digit.
+    const std::string_view nik = s.personal.nik;
+    const int province = (nik[0] - '0') * 10 + (nik[1] - '0');
+    return R("invalid_nik",
+             province < 11 || province > 94
+                 ? "the NIK's first two digits are its province code (11 to 94), and these are "
+                   "not; check the NIK on the KTP, a digit may be mistyped"
+                 : "the NIK's 7th to 12th digits are the holder's date of birth (DDMMYY, the "
+                   "day plus 40 for a woman), and these are not a date; check the NIK on the "
+                   "KTP, a digit may be mistyped");
+  }
   if (const std::string& phone = s.personal.phone; personal_known && !phone.empty()) {
     // Digits only (the gateway drops the separators it was typed with), 8
     // to 15 of them, after the + of a country code. Not echoed either.

@@ -116,7 +116,7 @@ class Generator {
 
     SubmitApplication s;
     s.kelurahan = k.code;
-    s.personal.nik = "3174" + Digits(12);
+    s.personal.nik = Nik();
     s.personal.name = person;
     s.personal.address = std::string(kStreets[Pick(std::size(kStreets))]) + " No. " +
                          std::to_string(1 + Pick(120)) + ", " + k.name;
@@ -223,6 +223,15 @@ class Generator {
     std::string s;
     for (int i = 0; i < n; ++i) s.push_back(static_cast<char>('0' + Pick(10)));
     return s;
+  }
+  // A NIK as the submission checks it: Jakarta Selatan's province and city,
+  // a kecamatan, a date of birth (the day plus 40 for a woman), a serial.
+  std::string Nik() {
+    char nik[20];
+    std::snprintf(nik, sizeof nik, "3174%02d%02d%02d%02d%04d", 1 + Pick(10),
+                  1 + Pick(28) + (Pick(2) ? 40 : 0), 1 + Pick(12), (60 + Pick(46)) % 100,
+                  1 + Pick(999));
+    return nik;
   }
 
   const Charter& c_;

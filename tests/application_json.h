@@ -15,7 +15,7 @@
 namespace pl::test {
 
 inline nlohmann::json Application(const std::string& command_id, const std::string& kel,
-                                  const std::string& nik = "3174012345678901") {
+                                  const std::string& nik = "3174016512900001") {
   return {{"command_id", command_id},
           {"kelurahan", kel},
           {"applicant",

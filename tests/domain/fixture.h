@@ -64,7 +64,7 @@ inline SubmitApplication GoodSubmission(const std::string& kelurahan = kKel) {
   SubmitApplication s;
   s.kelurahan = kelurahan;
   s.personal = {
-      "3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "081234567890", "3174050101010001", ""};
+      "3174055204880003", "Sari Wulandari", "Jl. Mawar 1", "081234567890", "3174050101010001", ""};
   s.sealed = {"person-1", "sealed-bytes"};
   s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};

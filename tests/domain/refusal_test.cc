@@ -168,6 +168,25 @@ TEST(Refusal, SubmissionFields) {
   EXPECT_EQ(SubmitWith([](auto& s) { s.personal.nik = "317405123456789X"; }).refusal->message,
             "the NIK must be exactly 16 digits as printed on the KTP; got 16 characters, not all "
             "of them the digits 0 to 9");
+  // Sixteen digits that are no NIK: the part that is wrong is named.
+  for (const char* nik : {"0074051204880003", "9574051204880003"}) {
+    Decision d = SubmitWith([&](auto& s) { s.personal.nik = nik; });
+    EXPECT_REFUSED(d, "invalid_nik");
+    EXPECT_NE(d.refusal->message.find("province code"), std::string::npos) << nik;
+  }
+  for (const char* nik : {"3174050004880003", "3174053204880003", "3174054004880003",
+                          "3174057204880003", "3174051200880003", "3174051213880003"}) {
+    Decision d = SubmitWith([&](auto& s) { s.personal.nik = nik; });
+    EXPECT_REFUSED(d, "invalid_nik");
+    EXPECT_NE(d.refusal->message.find("date of birth (DDMMYY"), std::string::npos) << nik;
+    EXPECT_EQ(d.refusal->message.find(nik), std::string::npos);
+  }
+  // A woman's day of birth is written plus 40; the provinces run 11 to 94.
+  for (const char* nik :
+       {"3174057112880003", "3174054101000003", "1174053112880003", "9474050101990003"}) {
+    SCOPED_TRACE(nik);
+    EXPECT_ACCEPTED(SubmitWith([&](auto& s) { s.personal.nik = nik; }));
+  }
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.kbli = "5610a"; }), "invalid_kbli");
   EXPECT_REFUSED(SubmitWith([](auto& s) { s.business.name = ""; }), "missing_field");

@@ -129,7 +129,7 @@ def main():
     for i in range(6):
         r = ledger.call("POST", "/v1/applications", {
             "command_id": f"app-{i}", "kelurahan": KEL,
-            "applicant": {"nik": f"31740188000000{10 + i}", "name": f"Pemilik {i}",
+            "applicant": {"nik": f"31740101018800{10 + i}", "name": f"Pemilik {i}",
                           "address": f"Jl. Rahasia {i}", "phone": f"08120000000{i}",
                           "kk_number": f"31740177000000{10 + i}"},
             "business": {"name": f"Usaha {i}", "kbli": "56103", "description": "warung",
@@ -219,7 +219,7 @@ def main():
           "audit verify --kafka passes: " + audit.stdout[-400:] + audit.stderr[-400:])
     log = open(os.path.join(data, "serve.log"), errors="replace").read()
     for i in range(6):
-        check(f"31740188000000{10 + i}" not in log and f"Jl. Rahasia {i}" not in log,
+        check(f"31740101018800{10 + i}" not in log and f"Jl. Rahasia {i}" not in log,
               "the ledger's log holds no personal data")
     if failures:
         print(f"{len(failures)} check(s) failed; the ledger's log: {data}/serve.log")

@@ -531,7 +531,7 @@ TEST(Ledger, ConcurrentCommandsAreGroupCommittedInOrderPerPermit) {
     submit.actor = {"applicant", "applicant", submit.stream.str()};
     SubmitApplication s;
     s.kelurahan = "31.74.10.1002";
-    s.personal = {"3174" + std::to_string(100000000000 + i), "Budi", "Jl. A", "", "", ""};
+    s.personal = {"31740101019" + std::to_string(10000 + i), "Budi", "Jl. A", "", "", ""};
     s.business = {"Toko " + std::to_string(i), "47111", "toko", 1000000, 2000000, 1, "leased"};
     s.documents = {"form"};
     s.tracking_hash = "h" + std::to_string(i);

@@ -124,7 +124,7 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_EQ(permit["status"], "issued");
   std::string number = permit["permit_number"];
   EXPECT_FALSE(number.empty());
-  EXPECT_EQ(permit["applicant"]["nik"], "3174012345678901");
+  EXPECT_EQ(permit["applicant"]["nik"], "3174016512900001");
 
   auto history = client_.Get("/v1/permits/" + id + "/history", Token("auditor")).json();
   ASSERT_EQ(history["events"].size(), 6u);
@@ -499,7 +499,7 @@ TEST_F(ApiTest, ARepeatedCommandIdAnswersOnlyTheSameRequest) {
   const uint64_t end = LogEnd();
   // Another application under a command_id already used (it is on the
   // public log): refused, and no tracking code of the first one leaks.
-  json other = Application("reuse-app", kBintaro, "3174019999999999");
+  json other = Application("reuse-app", kBintaro, "3174011111990001");
   other["applicant"]["name"] = "Someone Else";
   auto r = client_.Post("/v1/applications", other);
   EXPECT_EQ(r.status, 409) << r.body;
@@ -927,14 +927,14 @@ TEST_F(ApiTest, BadInputOfEveryKindGetsItsErrorAndWritesNothing) {
        }),
        "", 422, "personal_data_in_text"},
       {"command id with the applicant's NIK in pieces", "POST", "/v1/applications",
-       with([](json& j) { j["command_id"] = "nik-3174-0123-4567-8901"; }), "", 422,
+       with([](json& j) { j["command_id"] = "nik-3174-0165-1290-0001"; }), "", 422,
        "personal_data_in_text"},
       {"action's command id naming the applicant", "POST", "/v1/permits/" + id + "/actions",
        R"({"action":"reject","command_id":"reject-rahayu-sari","reason_code":"zoning","reason":"zonasi"})",
        Token("head-ulujami"), 422, "personal_data_in_text"},
       {"action's command id holding the applicant's NIK", "POST",
        "/v1/permits/" + submitted + "/actions",
-       R"({"action":"verify_documents","command_id":"verify-3174.0123.4567.8901"})", officer, 422,
+       R"({"action":"verify_documents","command_id":"verify-3174.0165.1290.0001"})", officer, 422,
        "personal_data_in_text"},
       {"action's command id naming the applicant's street", "POST",
        "/v1/permits/" + submitted + "/actions",
@@ -1225,34 +1225,34 @@ TEST_F(ApiTest, TextLimitsCountCharacters) {
 }
 
 TEST_F(ApiTest, PersonalDataStaysOffPublicViewsLogsAndMetrics) {
-  auto r = client_.Post("/v1/applications", Application("private-1", kUlujami, "3174999988887777"));
+  auto r = client_.Post("/v1/applications", Application("private-1", kUlujami, "3174091709880777"));
   ASSERT_EQ(r.status, 201);
   std::string id = r.json()["permit_id"];
   EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["nik"],
-            "3174999988887777");
+            "3174091709880777");
   auto monitor_view = client_.Get("/v1/permits/" + id, Token("monitor"));
   EXPECT_EQ(monitor_view.status, 200);
   for (const auto& body : {monitor_view.body, client_.Get("/v1/public/stats").body,
                            client_.Get("/v1/public/register").body, client_.Get("/metrics").body,
                            client_.Get("/v1/permits/" + id + "/history", Token("auditor")).body,
                            ReadFile(ledger_->output_path())}) {
-    EXPECT_EQ(body.find("3174999988887777"), std::string::npos) << body.substr(0, 300);
+    EXPECT_EQ(body.find("3174091709880777"), std::string::npos) << body.substr(0, 300);
     EXPECT_EQ(body.find("Jl. Mawar"), std::string::npos);
     EXPECT_EQ(body.find("081234567890"), std::string::npos);
   }
 }
 
 TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
-  auto r = client_.Post("/v1/applications", Application("erase-1", kUlujami, "3174555566667777"));
+  auto r = client_.Post("/v1/applications", Application("erase-1", kUlujami, "3174051506857777"));
   ASSERT_EQ(r.status, 201);
   std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
   // A second application of the same person: the applicant's erasure (its
   // tracking code proves the one application) leaves it; the
   // administrator's, on a legal order, reaches both.
-  auto r2 = client_.Post("/v1/applications", Application("erase-2", kUlujami, "3174555566667777"));
+  auto r2 = client_.Post("/v1/applications", Application("erase-2", kUlujami, "3174051506857777"));
   std::string id2 = r2.json()["permit_id"];
   EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
-            "3174555566667777");
+            "3174051506857777");
   // While the application is open its processing needs the data: the
   // applicant withdraws it first.
   auto early = Act(id, code, {{"action", "erase_personal_data"}, {"command_id", "erase-early"}});
@@ -1268,7 +1268,7 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   EXPECT_EQ(e.json()["events"][0]["payload"]["scope"], "application");
   EXPECT_FALSE(e.json()["events"][0]["payload"].contains("person_id")) << e.body;
   EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
-            "3174555566667777");
+            "3174051506857777");
   EXPECT_EQ(client_.Get("/v1/permits/" + id, Token("ptsp-ulujami")).json()["applicant"]["erased"],
             true);
   // An order whose legal basis names the person would keep the name in
@@ -1281,7 +1281,7 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   EXPECT_EQ(naming.json()["error"]["code"], "personal_data_in_text") << naming.body;
   EXPECT_NE(naming.body.find("legal basis"), std::string::npos) << naming.body;
   EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["applicant"]["nik"],
-            "3174555566667777");
+            "3174051506857777");
   // The order goes through the application erased already: it reaches
   // the person's other one all the same.
   auto order = Act(id, ledger_->admin_token(),
@@ -1292,7 +1292,7 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   EXPECT_EQ(order.json()["events"][0]["payload"]["scope"], "person");
   for (const auto& pid : {id, id2}) {
     auto view = client_.Get("/v1/permits/" + pid, Token("ptsp-ulujami"));
-    EXPECT_EQ(view.body.find("3174555566667777"), std::string::npos) << view.body;
+    EXPECT_EQ(view.body.find("3174051506857777"), std::string::npos) << view.body;
     EXPECT_EQ(view.json()["applicant"]["erased"], true) << view.body;
   }
   // The other application, still open, can never be issued now: its one
@@ -1310,9 +1310,9 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
   // answer tells nothing of what was erased, and no tracking code.
   for (const char* command_id : {"erase-1", "erase-2"}) {
     auto right =
-        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174555566667777"));
+        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174051506857777"));
     auto wrong =
-        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174555566660000"));
+        client_.Post("/v1/applications", Application(command_id, kUlujami, "3174051506857778"));
     EXPECT_EQ(right.status, 409) << right.body;
     EXPECT_EQ(right.json()["error"]["code"], "command_id_reused");
     EXPECT_NE(right.body.find("erased"), std::string::npos) << right.body;

@@ -87,7 +87,7 @@ class FeedsTest : public ::testing::Test {
   // Returns {permit id, tracking code, nik}.
   std::tuple<std::string, std::string, std::string> Issued(const std::string& name) {
     static int n = 0;
-    std::string nik = "31740199000000" + std::to_string(10 + ++n);
+    std::string nik = "31740101019000" + std::to_string(10 + ++n);
     auto r = client_.Post("/v1/applications", Application(name, kUlujami, nik));
     EXPECT_EQ(r.status, 201) << r.body;
     std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
@@ -194,7 +194,7 @@ TEST_F(FeedsTest, TheBankReceivesOnlyConsentedPermitsWithOnlyTheFieldsThePolicyA
 // which follows every application to its outcome, hears of it with the
 // reason, and the reason, published so, may not name the applicant.
 TEST_F(FeedsTest, ADeclinedRecommendationReachesTheMinistryWithItsReason) {
-  auto r = client_.Post("/v1/applications", Application("declined", kUlujami, "3174019900000099"));
+  auto r = client_.Post("/v1/applications", Application("declined", kUlujami, "3174010101900099"));
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = r.json()["permit_id"];
   Act(id, Token("ptsp"), {{"action", "verify_documents"}});
@@ -268,7 +268,7 @@ TEST_F(FeedsTest, NothingOfAPermitButItsRevocationReachesTheBankAfterConsentIsWi
 // once; when the application then closes without a permit, the bank hears
 // of it, bare, and can delete what it received.
 TEST_F(FeedsTest, TheBankHearsOfAnApplicationThatClosesWithoutAPermit) {
-  auto r = client_.Post("/v1/applications", Application("closing", kUlujami, "3174019900000298"));
+  auto r = client_.Post("/v1/applications", Application("closing", kUlujami, "3174010101900298"));
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = r.json()["permit_id"], code = r.json()["tracking_code"];
   Act(id, code, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
@@ -276,14 +276,14 @@ TEST_F(FeedsTest, TheBankHearsOfAnApplicationThatClosesWithoutAPermit) {
   auto mine = OfPermit(ReadFeed("bank-dki"), id);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0]["event_type"], "consent_granted");
-  EXPECT_EQ(mine[0]["applicant"]["nik"], "3174019900000298");
+  EXPECT_EQ(mine[0]["applicant"]["nik"], "3174010101900298");
   EXPECT_EQ(mine[0]["permit"]["status"], "submitted");
   EXPECT_EQ(mine[1]["event_type"], "application_withdrawn");
   EXPECT_FALSE(mine[1].contains("permit")) << mine[1].dump();
   EXPECT_FALSE(mine[1].contains("applicant"));
   // Its consent withdrawn first, the bank was told to delete then: the
   // rejection that follows is none of its business.
-  r = client_.Post("/v1/applications", Application("closing-2", kUlujami, "3174019900000299"));
+  r = client_.Post("/v1/applications", Application("closing-2", kUlujami, "3174010101900299"));
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id2 = r.json()["permit_id"], code2 = r.json()["tracking_code"];
   Act(id2, code2, {{"action", "grant_consent"}, {"subscriber", "bank-dki"}});
@@ -548,7 +548,7 @@ TEST_F(FeedsTest, AnApplicantErasesOneApplicationAndTheAdministratorThePerson) {
 // An order that erases the person through another application reaches an
 // open application of theirs too: it is never issued, nor shared.
 TEST_F(FeedsTest, AnOrderThroughAnotherApplicationStopsTheIssuance) {
-  const std::string nik = "3174019900000999";
+  const std::string nik = "3174010101900999";
   auto apply = [&](const std::string& name) {
     auto r = client_.Post("/v1/applications", Application(name, kUlujami, nik));
     EXPECT_EQ(r.status, 201) << r.body;
@@ -718,7 +718,7 @@ TEST(FeedsShutdown, AWaitingFeedRequestIsAnsweredWhenTheServerStops) {
 // and replay, while the log, its hashes and its signed checkpoints verify.
 TEST(FeedsErasure, TheLogStillVerifiesAndAReplayShowsTheFieldsErased) {
   std::string data = TempDir("feeds-erasure");
-  const std::string nik = "3174012233445566";
+  const std::string nik = "3174012203455566";
   std::string id;
   std::string subscriber_token;
   {

@@ -73,7 +73,7 @@ inline SubmitApplication Application(const std::string& tracking_hash) {
   SubmitApplication s;
   s.kelurahan = kKel;
   s.personal = {
-      "3174051234567890", "Sari Wulandari", "Jl. Mawar 1", "081234567890", "3174050101010001", ""};
+      "3174055204880003", "Sari Wulandari", "Jl. Mawar 1", "081234567890", "3174050101010001", ""};
   s.business = {"Warung Bu Sari", "56103", "warung makan", 25000000, 180000000, 2, "owned"};
   s.documents = {"form", "undertaking", "ktp", "kk", "premises_photo", "premises_proof"};
   s.tracking_hash = tracking_hash;

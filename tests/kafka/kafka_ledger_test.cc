@@ -463,8 +463,8 @@ TEST(KafkaLedger, InstancesShareOneVault) {
     }
   };
 
-  submit("permit-vault-1", "3174050000000001");
-  submit("permit-vault-2", "3174050000000002");
+  submit("permit-vault-1", "3174050101900001");
+  submit("permit-vault-2", "3174050101900002");
   EXPECT_EQ(opens(**b, "permit-vault-1", "ok"), "ok");
   EXPECT_EQ(opens(**b, "permit-vault-2", "ok"), "ok");
   // A key of the person that only b holds (as if committed by another
@@ -485,7 +485,7 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_EQ(opens(**b, "permit-vault-2", "ok", {}), "ok");
   // The erased person applies again: a new key, and the new application is
   // not erased anywhere (the old one stays erased).
-  submit("permit-vault-4", "3174050000000001");
+  submit("permit-vault-4", "3174050101900001");
   EXPECT_EQ(opens(**b, "permit-vault-4", "ok"), "ok");
   EXPECT_EQ(opens(**a, "permit-vault-4", "ok", {}), "ok");
   EXPECT_EQ(opens(**b, "permit-vault-1", "erased", {}), "erased");
@@ -495,7 +495,7 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   // the one and not the other, before it serves anything.
   b->reset();
   erase("permit-vault-2");
-  submit("permit-vault-3", "3174050000000003");
+  submit("permit-vault-3", "3174050101900003");
   b = Ledger::Open(bo);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(opens(**b, "permit-vault-2", "erased", {}), "erased");
@@ -504,7 +504,7 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   EXPECT_EQ(opens(**b, "permit-vault-1", "erased", {}), "erased");
   // An applicant's erasure reaches its own application only, on every
   // instance: the same person's other application stays readable.
-  submit("permit-vault-5", "3174050000000003");
+  submit("permit-vault-5", "3174050101900003");
   EXPECT_EQ(opens(**b, "permit-vault-5", "ok"), "ok");
   erase("permit-vault-5");
   EXPECT_EQ(opens(**a, "permit-vault-5", "erased"), "erased");
@@ -595,7 +595,7 @@ void ExpectReapplied(Ledger& l, const std::string& permit, const std::string& ni
 TEST(KafkaLedger, ReapplicationInTheErasuresBatchSurvives) {
   PL_REQUIRE_KAFKA();
   const std::string prefix = Unique("reapply");
-  const std::string nik = "3174050000000077";
+  const std::string nik = "3174050101900077";
   LedgerOptions ao = KafkaLedger(TempDir("ra"), Bootstrap(), prefix, 1);
   auto submit_cmd = [&](const std::string& permit) {
     Command c = Cmd("submit-" + permit, permit, {"applicant", "applicant", permit},
@@ -665,7 +665,7 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
   Command erase = Cmd("erase-fenced-1", "permit-fenced-1",
                       {"applicant", "applicant", "permit-fenced-1"}, ErasePersonalData{});
   Command reapply = SubmitCommand("fenced", 2);
-  std::get<SubmitApplication>(reapply.action).personal.nik = "3174050000000088";
+  std::get<SubmitApplication>(reapply.action).personal.nik = "3174050101900088";
   {
     LedgerOptions go = KafkaLedger(TempDir("fg"), Bootstrap(), prefix, 1);
     go.kafka.process_commands = false;
@@ -707,7 +707,7 @@ TEST(KafkaLedger, FencedCommitIsDecidedAgainWithItsKeys) {
   EXPECT_EQ(keys.LivePeople(),
             std::set<std::string>{(*a)->queries().Permit("permit-fenced-2")->applicant.person_id});
   auto check = [&](Ledger& l) {
-    ExpectReapplied(l, "permit-fenced-2", "3174050000000088", erased_data);
+    ExpectReapplied(l, "permit-fenced-2", "3174050101900088", erased_data);
   };
   check(**a);
   auto later = Ledger::Open(KafkaLedger(TempDir("fl"), Bootstrap(), prefix, 1));
