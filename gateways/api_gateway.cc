@@ -4,6 +4,8 @@
 // answered, the health check and the metrics.
 #include "gateways/api_gateway.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "events/json.h"
@@ -110,7 +112,9 @@ bool ApiGateway::Authenticate(const HttpRequest& req, Principal& who, const Resp
 void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
   ++requests_;
   auto req = std::make_shared<HttpRequest>(std::move(req_in));
-  Respond respond = [this, respond_in = std::move(respond_in)](HttpResponse res) {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Respond respond = [this, answered, respond_in = std::move(respond_in)](HttpResponse res) {
+    answered->store(true);
     unsigned code = res.result_int();
     if (code < 400)
       ++responses_2xx_;
@@ -120,7 +124,20 @@ void ApiGateway::Handle(HttpRequest&& req_in, Respond respond_in) {
       ++responses_5xx_;
     respond_in(std::move(res));
   };
-  Dispatch(std::move(req), std::move(respond));
+  try {
+    Dispatch(req, respond);
+  } catch (const std::exception& e) {
+    // A bug costs its request, not the server; the path is cut after its
+    // second segment (a tracking code or an id is no business of the log).
+    const std::string_view target(req->target().data(), req->target().size());
+    size_t cut = target.find_first_of("/?", 1);
+    if (cut != target.npos && target[cut] == '/') cut = target.find_first_of("/?", cut + 1);
+    spdlog::error("http: answering {} {}{} failed: {}", std::string(req->method_string()),
+                  target.substr(0, cut), cut == target.npos ? "" : "/...", e.what());
+    if (!answered->load())
+      respond(ErrorResponse(*req, http::status::internal_server_error, "internal",
+                            "the server failed to answer this request; it was logged"));
+  }
 }
 
 namespace {

@@ -21,6 +21,9 @@ namespace beast = boost::beast;
 
 // The request line and headers together (the URL included).
 constexpr size_t kHeaderLimit = 16 * 1024;
+// What the read buffer holds at most: the header, a chunk's size line, the
+// end of a chunked body. A body is read through it, not held in it whole.
+constexpr size_t kBufferLimit = 32 * 1024;
 using tcp = asio::ip::tcp;
 
 constexpr const char* kNotChunked =
@@ -67,6 +70,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // before it sends the body (RFC 9110 10.1.1); a body over the limit was
   // refused with the header already (its Content-Length).
   void OnHeader(beast::error_code ec) {
+    if (!ec && parser_->get().version() < 11 &&
+        parser_->get().count(http::field::transfer_encoding) > 0) {
+      // RFC 9112 6.1: an HTTP/1.0 message's framing is then faulty.
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "an HTTP/1.0 request may not carry Transfer-Encoding (RFC 9112 "
+                                 "6.1): send the body with a Content-Length"));
+    }
     if (!ec && !ChunkedOrNone(parser_->get())) {
       // The body's end is anyone's guess: what follows it would be read as
       // the next request (RFC 9112 6.1: answer 400 and close).
@@ -74,6 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req.keep_alive(false);
       return Write(ErrorResponse(req, http::status::bad_request, "malformed_request", kNotChunked));
     }
+    if (!ec) header_fields_ = Fields();
     if (ec || parser_->is_done()) return OnRead(ec);
     const auto& header = parser_->get();
     auto expect = header.find(http::field::expect);
@@ -107,6 +120,14 @@ class Session : public std::enable_shared_from_this<Session> {
           req, http::status::payload_too_large, "body_too_large",
           "the request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
     }
+    if (ec == http::error::buffer_overflow) {
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(
+          req, http::status::request_header_fields_too_large, "request_too_large",
+          "a chunk's size line or the end of the chunked body is larger than " +
+              std::to_string(kBufferLimit / 1024) + " KiB: send the body with a Content-Length"));
+    }
     if (ec == http::error::header_limit) {
       HttpRequest req;
       req.keep_alive(false);
@@ -130,6 +151,16 @@ class Session : public std::enable_shared_from_this<Session> {
               ? std::string("the request has both Content-Length and Transfer-Encoding (RFC "
                             "9112 6.3): send one of them")
               : std::string(kNotChunked)));
+    }
+    // The parser adds a chunked body's trailer fields to the header's: a
+    // credential there would pass the proxies that check headers (RFC 9110
+    // 6.5.1: trailers are not to be merged so).
+    if (Fields() != header_fields_) {
+      HttpRequest req;
+      req.keep_alive(false);
+      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
+                                 "the chunked body ends with trailer fields, which this server "
+                                 "does not read: send them as headers"));
     }
     HttpRequest req = parser_->release();
     // Two credentials: which one is meant is anyone's guess.
@@ -182,6 +213,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse res) {
+    // Every answer is of the type it says (a key, a proof, an SVG, the
+    // metrics): no browser is to guess another.
+    res.set("X-Content-Type-Options", "nosniff");
     res.prepare_payload();
     if (head_) res.body().clear();  // Content-Length stays the GET's
     auto sp = std::make_shared<HttpResponse>(std::move(res));
@@ -196,10 +230,17 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // How many fields the request has.
+  size_t Fields() const {
+    const auto& h = parser_->get();
+    return static_cast<size_t>(std::distance(h.begin(), h.end()));
+  }
+
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_{kBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
-  bool head_ = false;  // the request being answered is a HEAD
+  size_t header_fields_ = 0;  // the fields of the request's header, trailers not counted
+  bool head_ = false;         // the request being answered is a HEAD
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
   std::shared_ptr<void> slot_;

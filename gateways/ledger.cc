@@ -507,18 +507,11 @@ std::string Ledger::OfficerToken(const std::string& command_id, std::string_view
 
 std::string Ledger::NormalizeTrackingCode(std::string_view typed) {
   // As pasted from a message or a PDF: the blanks and unseen characters of
-  // any script left out (DropBlanks), and the dashes that look like its
-  // hyphens (U+2010 to U+2015, the minus sign, the fullwidth hyphen) too.
+  // any script left out, and the dashes that look like its hyphens
+  // (DropBlanks makes them '-') too.
   const std::string pasted = DropBlanks(typed);
   std::string bare;
   for (size_t i = 0; i < pasted.size(); ++i) {
-    const std::string_view rest = std::string_view(pasted).substr(i);
-    if (rest.size() >= 3 &&
-        ((rest.starts_with("\xE2\x80") && rest[2] >= '\x90' && rest[2] <= '\x95') ||
-         rest.starts_with("\xE2\x88\x92") || rest.starts_with("\xEF\xBC\x8D"))) {
-      i += 2;
-      continue;
-    }
     unsigned char c = static_cast<unsigned char>(pasted[i]);
     if (c == ' ' || c == '-' || c == '\t') continue;
     c = static_cast<unsigned char>(std::toupper(c));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "events/utf8.h"
 #include "gateways/url.h"
 #include "projections/encoding.h"
 #include "projections/rocksdb_key_reader.h"
@@ -112,7 +113,11 @@ std::optional<VerificationCode> ParseVerificationCode(std::string_view text) {
   auto number = Base64UrlDecode(parts[1]);
   auto leaf = ParseDecimal(parts[2]);
   auto size = ParseDecimal(parts[3]);
-  if (!number || number->empty() || !leaf || !size || *leaf >= *size) return std::nullopt;
+  // A number is text: bytes that are not, or that hold a control character
+  // (which no path reaches), are no code of this ledger.
+  if (!number || number->empty() || !IsUtf8(*number) || FirstControl(*number, true) || !leaf ||
+      !size || *leaf >= *size)
+    return std::nullopt;
   return VerificationCode{*number, *leaf, *size};
 }
 
@@ -492,7 +497,8 @@ std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const
 std::string DropBlanks(std::string_view as_typed) {
   // A number holds no blank: those around it (pasted from a page) or its
   // slashes (typed from paper) are dropped, the no-break and other Unicode
-  // spaces of a PDF or a web page and the unseen zero-width characters too.
+  // spaces of a PDF or a web page and the unseen zero-width characters too;
+  // other dashes are read as the hyphen.
   std::string typed;
   for (size_t i = 0; i < as_typed.size(); ++i) {
     const auto byte = [&](size_t k) {
@@ -513,6 +519,16 @@ std::string DropBlanks(std::string_view as_typed) {
                   // narrow no-break space), U+205F, U+2060, U+2066..2069, U+3000, U+FEFF
     if (blank) {
       i += blank - 1;
+      continue;
+    }
+    // A word processor's or a PDF's dashes are the hyphen a permit type
+    // may hold ("SPP-IRT") or a tracking code's: U+2010..2015, the minus sign U+2212, the small
+    // and fullwidth hyphen-minus U+FE63, U+FF0D.
+    if ((b0 == 0xE2 && b1 == 0x80 && b2 >= 0x90 && b2 <= 0x95) ||
+        (b0 == 0xE2 && b1 == 0x88 && b2 == 0x92) || (b0 == 0xEF && b1 == 0xB9 && b2 == 0xA3) ||
+        (b0 == 0xEF && b1 == 0xBC && b2 == 0x8D)) {
+      typed.push_back('-');
+      i += 2;
       continue;
     }
     typed.push_back(as_typed[i]);

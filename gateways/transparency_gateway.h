@@ -53,7 +53,9 @@ std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
 // latest one it is given has fewer (`latest`): a log only grows.
 std::string BeyondLatest(uint64_t held, uint64_t latest);
 // `text` without its blanks: ASCII white space, Unicode spaces and
-// zero-width characters (a permit number or code as pasted or typed).
+// zero-width characters (a permit number or code as pasted or typed); the
+// dashes that look like a hyphen (U+2010..2015, U+2212, U+FE63, U+FF0D)
+// as '-'.
 std::string DropBlanks(std::string_view text);
 
 // URL-safe base64 without padding (RFC 4648 §5), and back (strict).

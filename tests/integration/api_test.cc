@@ -209,6 +209,13 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_NE(mismatch["code_mismatch"]["message"].get<std::string>().find("did not make it"),
             std::string::npos);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
+  // A code whose number is no text (bytes that are not UTF-8, a control
+  // character) is no code of the ledger: unknown, not a server error.
+  for (const char* junk : {"v1._w.1.2", "v1.AAAA.1.2", "v1.4oCu.1.2"}) {
+    auto r = client_.Get(std::string("/v1/public/verify/") + junk);
+    EXPECT_EQ(r.status, 200) << junk << ": " << r.body;
+    EXPECT_EQ(r.json()["result"], "unknown") << r.body;
+  }
   // The permit number given where the application's id goes: the answer
   // says which part of it is the id.
   auto by_number = client_.Get("/v1/permits/" + encoded, code);
@@ -729,6 +736,51 @@ TEST_F(ApiTest, RequestsAsEveryHttpClientSendsThem) {
   EXPECT_NE(answer.find("Host header"), std::string::npos) << answer;
   answer = RawExchange(ledger_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.0 200 OK") << answer;
+}
+
+// A chunked body is read within bounds, and its trailer fields are no
+// headers: a long trailer or chunk-size line is refused (it aborted the
+// process, or grew its memory without end), a credential in a trailer
+// does not count (it passed proxies that check headers).
+TEST_F(ApiTest, AChunkedBodyIsReadWithinBounds) {
+  const std::string chunked =
+      "POST /v1/applications HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n";
+  // A plain chunked body is read.
+  std::string answer = RawExchange(ledger_->port(), chunked + "2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
+  EXPECT_NE(answer.find("missing_field"), std::string::npos) << answer;
+  // A trailer field longer than the parser holds; a chunk size written with
+  // 40,000 zeros. Refused (the answer may be cut by the close while the
+  // rest is unread), and the server goes on.
+  for (const std::string& request : {chunked + "0\r\nX: " + std::string(65600, 'a') + "\r\n\r\n",
+                                     chunked + std::string(40000, '0') + "2\r\n{}\r\n0\r\n\r\n"}) {
+    answer = RawExchange(ledger_->port(), request);
+    if (!answer.empty()) EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 431") << answer;
+    ASSERT_EQ(client_.Get("/healthz").status, 200);
+  }
+  // An officer's token in a trailer does not enrol anyone.
+  const std::string body = R"({"id":"trailer-1","name":"A","role":"auditor"})";
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/officers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                       "Connection: close\r\n\r\n" +
+                           std::string(size) + "\r\n" + body + "\r\n0\r\nAuthorization: Bearer " +
+                           ledger_->admin_token() + "\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
+  EXPECT_NE(answer.find("trailer fields"), std::string::npos) << answer;
+  auto officers = client_.Get("/v1/officers", ledger_->admin_token());
+  EXPECT_EQ(officers.body.find("trailer-1"), std::string::npos) << officers.body;
+  // HTTP/1.0 has no chunked framing (RFC 9112 6.1): refused and closed, so
+  // that what follows is not read as the next request.
+  answer = RawExchange(ledger_->port(),
+                       "POST /v1/applications HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                       "Connection: keep-alive\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: "
+                       "x\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
+  EXPECT_NE(answer.find("HTTP/1.0"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("200 OK"), std::string::npos) << answer;
 }
 
 // An auditor works nowhere in particular: enrolled without a kelurahan, it
