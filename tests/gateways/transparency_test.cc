@@ -539,6 +539,21 @@ TEST(VerificationCode, RoundTrips) {
   EXPECT_FALSE(ParseVerificationCode("v2.SVVNSy8.1.2"));
   EXPECT_FALSE(ParseVerificationCode("v1.SVVN+y8.1.2"));
   EXPECT_FALSE(ParseVerificationCode("v1.SVVNSy8.01.2"));
+  // A number that is not text: bytes that are not UTF-8, a control character.
+  EXPECT_FALSE(ParseVerificationCode("v1._w.1.2"));
+  EXPECT_FALSE(ParseVerificationCode("v1.AAAA.1.2"));
+  EXPECT_FALSE(ParseVerificationCode("v1.4oCu.1.2"));  // U+202E
+}
+
+// A number pasted from a page or a document: its blanks dropped, the dashes
+// a word processor makes of a hyphen read as the hyphen ("SPP-IRT").
+TEST(VerificationCode, PastedNumbersLoseTheirBlanksAndKeepTheirHyphens) {
+  EXPECT_EQ(DropBlanks(" SPP\u2011IRT /\u00a03174051003/2026/P1\u200b "),
+            "SPP-IRT/3174051003/2026/P1");
+  for (const char* dash :
+       {"\u2010", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\ufe63", "\uff0d", "-"})
+    EXPECT_EQ(DropBlanks(std::string("SPP") + dash + "IRT"), "SPP-IRT") << dash;
+  EXPECT_EQ(DropBlanks("IU\u00adMK"), "IUMK");  // a soft hyphen shows nothing
 }
 
 // ---- audit verify against a tampered copy -----------------------------------
