@@ -206,9 +206,11 @@ void ParseInto(const json& doc, Charter& c) {
         k.code.size() == c.kecamatan_code.size() + 1) {
       Fail(path + ".code", "\"" + k.code + "\" is not inside kecamatan " + c.kecamatan_code);
     }
-    CheckCode(k.code.substr(c.kecamatan_code.size() + 1), path + ".code",
-              "a kelurahan code: the kecamatan code, '.', then digits",
-              [](unsigned char ch) { return std::isdigit(ch); });
+    if (const std::string_view own = std::string_view(k.code).substr(c.kecamatan_code.size() + 1);
+        !std::all_of(own.begin(), own.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+      Fail(path + ".code", "\"" + k.code.substr(0, 40) +
+                               "\" is not a kelurahan code: the kecamatan code (" +
+                               c.kecamatan_code + "), '.', then digits");
     if (c.FindKelurahan(k.code)) Fail(path + ".code", "repeats \"" + k.code + "\"");
     c.kelurahan.push_back(std::move(k));
   }
@@ -455,6 +457,20 @@ void CheckWorkable(const Charter& c) {
   }
 }
 
+// Who sees personal data is said, not guessed from role ids that may mean
+// other offices in another charter (a signboard charter's "lurah" may be a
+// city office): only a charter on the log from before the key is read the
+// old way (kLegacyPersonalDataRoles).
+void CheckPersonalDataSaid(const json& doc) {
+  if (!doc.contains("roles") || !doc["roles"].is_object()) return;  // ParseInto says why
+  for (const auto& [id, def] : doc["roles"].items())
+    if (def.is_object() && def.contains("personal_data")) return;
+  Fail("roles",
+       "no role says whether its officers see the applicant's personal data (NIK, name, "
+       "address, phone): give \"personal_data\": true to each role that meets applicants or "
+       "decides on them (the survey team, who issues), and false to the others");
+}
+
 }  // namespace
 
 Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
@@ -466,6 +482,7 @@ Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
     if (check_texts) {
       CheckTexts(doc, "");
       CheckRoleIds(doc);
+      CheckPersonalDataSaid(doc);
     }
     ParseInto(doc, c);
     if (check_texts) CheckWorkable(c);

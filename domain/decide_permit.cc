@@ -110,7 +110,8 @@ Decision Handle(const Ctx& c, const CompleteDocuments& a) {
                   "still missing: " + still +
                       "; the documents asked for are recorded together, once every one is "
                       "handed in (keep those brought so far until then); the application then "
-                      "goes back to the PTSP officer");
+                      "goes on to the check of documents (verify_documents, by " +
+                      WhoMay(c.charter, "verify_documents") + ")");
   return One(c, DocumentsCompleted{a.provided});
 }
 
@@ -221,8 +222,8 @@ Decision Handle(const Ctx& c, const RecordSurvey& a) {
                       "): a member of the team records the survey's result; to record it "
                       "yourself, " +
                       (schedules ? std::string("reschedule the survey with yourself on the team")
-                                 : std::string("have the PTSP officer reschedule the survey with "
-                                               "you on the team")) +
+                                 : "have " + WhoMay(c.charter, "schedule_survey") +
+                                       " reschedule the survey with you on the team") +
                       " (schedule_survey)");
   }
   if (auto r = PersonalDataIn(a.notes, "survey note",
@@ -234,8 +235,9 @@ Decision Handle(const Ctx& c, const RecordSurvey& a) {
 Decision Handle(const Ctx& c, const Recommend& a) {
   if (c.state.zoning_compliant == false) {
     return Refuse("zoning_non_compliant",
-                  "the site survey found the premises do not fit the zoning plan; the Lurah may "
-                  "only decline the recommendation (decline_recommendation)");
+                  "the site survey found the premises do not fit the zoning plan; the "
+                  "recommendation may only be declined (decline_recommendation, by " +
+                      WhoMay(c.charter, "decline_recommendation") + ")");
   }
   if (Blank(a.letter_number)) {
     return Missing("letter_number", "give the number of the recommendation letter");
@@ -249,7 +251,8 @@ Decision Handle(const Ctx& c, const Recommend& a) {
 
 Decision Handle(const Ctx& c, const DeclineRecommendation& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the recommendation is declined");
-  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+  if (auto r =
+          PersonalDataIn(a.reason, "reason", ReasonReaders(c.charter, "recommendation_declined")))
     return *r;
   return One(c, RecommendationDeclined{a.reason});
 }
@@ -290,14 +293,15 @@ Decision Handle(const Ctx& c, const Reject& a) {
                                              JoinOrNobody(codes) + "; explain the case in reason");
   }
   if (Blank(a.reason)) return Missing("reason", "explain the rejection to the applicant");
-  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+  if (auto r = PersonalDataIn(a.reason, "reason", ReasonReaders(c.charter, "application_rejected")))
     return *r;
   return One(c, ApplicationRejected{a.reason_code, a.reason});
 }
 
 Decision Handle(const Ctx& c, const Withdraw& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the application is withdrawn");
-  if (auto r = PersonalDataIn(a.reason, "reason", "is published (to the ministry's feed)"))
+  if (auto r =
+          PersonalDataIn(a.reason, "reason", ReasonReaders(c.charter, "application_withdrawn")))
     return *r;
   return One(c, ApplicationWithdrawn{a.reason});
 }
@@ -305,8 +309,7 @@ Decision Handle(const Ctx& c, const Withdraw& a) {
 Decision Handle(const Ctx& c, const Revoke& a) {
   if (Blank(a.reason)) return Missing("reason", "say why the permit is revoked");
   if (auto r = PersonalDataIn(a.reason, "reason",
-                              "is published (on the public verification page and the ministry's "
-                              "feed)"))
+                              ReasonReaders(c.charter, "permit_revoked", /*on_public_page=*/true)))
     return *r;
   return One(c, PermitRevoked{a.reason});
 }
@@ -499,7 +502,8 @@ Decision DecidePermit(const Command& cmd, const PermitState& state, const Govern
     // What to do instead, where the status says it.
     std::string instead;
     if (state.status == PermitStatus::kIssued && (action == "withdraw" || action == "reject"))
-      instead = ": an issued permit is revoked (revoke, by the PTSP head) instead";
+      instead =
+          ": an issued permit is revoked (revoke, by " + WhoMay(charter, "revoke") + ") instead";
     else if (!IsOpen(state.status) && state.status != PermitStatus::kIssued)
       instead = ": the application is closed; a new one is a new application";
     return Refuse("transition_not_allowed", "permit " + cmd.stream.str() + " is " +

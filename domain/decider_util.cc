@@ -849,6 +849,31 @@ bool HoldsEmailAddress(std::string_view text) {
   return false;
 }
 
+std::string ReasonReaders(const Charter& c, std::string_view event, bool on_public_page) {
+  std::vector<std::string> feeds;
+  for (const auto& s : c.data_sharing)
+    if (s.Receives(event)) feeds.push_back(s.id);
+  const std::string to =
+      feeds.empty() ? ""
+                    : (feeds.size() == 1 ? "the feed of " : "the feeds of ") + JoinOrNobody(feeds);
+  if (on_public_page)
+    return "is published (on the public verification page, for good" +
+           (to.empty() ? "" : ", and to " + to) + ")";
+  return "is kept in the permit's history, which monitors and auditors read" +
+         (to.empty() ? std::string(",") : ", and sent to " + to + ",");
+}
+
+std::string WhoMay(const Charter& c, std::string_view action) {
+  std::string names;
+  if (auto it = c.permissions.find(std::string(action)); it != c.permissions.end())
+    for (const auto& role : it->second) {
+      auto r = c.roles.find(role);
+      names += (names.empty() ? "" : " or ") +
+               (r != c.roles.end() ? r->second.name : std::string("the ") + role);
+    }
+  return names.empty() ? "nobody" : names;
+}
+
 std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
                                        const std::string& where) {
   if (HoldsIdentityNumber(text))

@@ -76,6 +76,15 @@ std::string WithoutUuids(std::string_view id);
 // when it holds neither.
 std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
                                        const std::string& where);
+// Who reads the reason of an `event` (a type name, "application_rejected")
+// besides the applicant and the officers, as `where` above says it: "is
+// published (on the public verification page, and to the feed of
+// ministry-umkm)" when `on_public_page`, or "is kept in the permit's
+// history, which monitors and auditors read, and sent to the feed of ...".
+std::string ReasonReaders(const Charter& c, std::string_view event, bool on_public_page = false);
+// The names of the roles the charter grants `action`, as a message says
+// who may act ("Lurah", "Petugas A or Petugas B"; "nobody").
+std::string WhoMay(const Charter& c, std::string_view action);
 
 // Appends an event caused by `cmd` to `d`, numbered after `version` and the
 // events already in `d`.

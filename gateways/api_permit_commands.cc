@@ -21,17 +21,18 @@ using json = nlohmann::json;
 // who they are (the start of a refusal's message).
 struct SharedText {
   const std::string* text;
-  const char* read_by;
+  std::string read_by;
 };
-std::optional<SharedText> SharedTextOf(const Action& a) {
-  constexpr const char* kFeed = "the reason is published (to the ministry's feed)";
-  if (const auto* r = std::get_if<Reject>(&a)) return SharedText{&r->reason, kFeed};
-  if (const auto* d = std::get_if<DeclineRecommendation>(&a)) return SharedText{&d->reason, kFeed};
-  if (const auto* w = std::get_if<Withdraw>(&a)) return SharedText{&w->reason, kFeed};
+std::optional<SharedText> SharedTextOf(const Action& a, const Charter& c) {
+  auto reason = [&](const std::string& text, std::string_view event) {
+    return SharedText{&text, "the reason " + ReasonReaders(c, event)};
+  };
+  if (const auto* r = std::get_if<Reject>(&a)) return reason(r->reason, "application_rejected");
+  if (const auto* d = std::get_if<DeclineRecommendation>(&a))
+    return reason(d->reason, "recommendation_declined");
+  if (const auto* w = std::get_if<Withdraw>(&a)) return reason(w->reason, "application_withdrawn");
   if (const auto* v = std::get_if<Revoke>(&a))
-    return SharedText{&v->reason,
-                      "the reason is published (on the public verification page, forever, and "
-                      "to the ministry's feed)"};
+    return SharedText{&v->reason, "the reason " + ReasonReaders(c, "permit_revoked", true)};
   if (const auto* s = std::get_if<RecordSurvey>(&a))
     return SharedText{&s->notes,
                       "the survey note is kept in the permit's history, which monitors and "
@@ -186,7 +187,8 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
       const char* found = nullptr;
       std::string where;
       if (personal.ok()) {
-        if (auto shared = SharedTextOf(parsed->action); shared && (found = names(*shared->text)))
+        if (auto shared = SharedTextOf(parsed->action, *charter);
+            shared && (found = names(*shared->text)))
           where = shared->read_by;
         else if (const std::string id = WithoutUuids(parsed->command_id.str());
                  MentionsNumber(id, personal->nik) || (found = names(id)) != nullptr) {

@@ -271,6 +271,16 @@ TEST(Charter, SaysWhichRolesSeePersonalData) {
     EXPECT_EQ(def.personal_data, std::count(Charter::kLegacyPersonalDataRoles.begin(),
                                             Charter::kLegacyPersonalDataRoles.end(), id) == 1)
         << id;
+  // Proposed for adoption, it must say it: the ids may mean other offices
+  // there (a signboard charter's "lurah" was a city office, and read NIKs).
+  auto proposed = Charter::FromJson(doc.dump(), /*check_texts=*/true);
+  ASSERT_FALSE(proposed.ok());
+  EXPECT_NE(proposed.status().message().find("no role says whether its officers see"),
+            std::string::npos)
+      << proposed.status().message();
+  for (const auto& id : Charter::kLegacyPersonalDataRoles) doc["roles"][id]["personal_data"] = true;
+  auto said = Charter::FromJson(doc.dump(), /*check_texts=*/true);
+  EXPECT_TRUE(said.ok()) << said.status().ToString();
   ExpectRefused([](json& d) { d["roles"]["lurah"]["personal_data"] = "yes"; },
                 "roles.lurah.personal_data");
 }
@@ -282,6 +292,9 @@ TEST(Charter, RefusesWhatWouldLeavePermitsOrNumbersAmbiguous) {
   ExpectRefused([](json& d) { d["permit_type"] = "IUMK/2"; }, "permit_type");
   ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = "31.74.10."; }, "kelurahan[0].code");
   ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = "31.74.10.10/1"; }, "kelurahan[0].code");
+  // The message quotes the code as written, not the part after the kecamatan's.
+  ExpectRefused([](json& d) { d["kelurahan"][0]["code"] = "31.74.10.05.1001"; },
+                "\"31.74.10.05.1001\" is not a kelurahan code");
   ExpectRefused([](json& d) { d["kecamatan"]["code"] = "31-74"; }, "kecamatan.code");
   ExpectRefused([](json& d) { d["holidays"].push_back("0000-01-01"); }, "holidays");
 }

@@ -475,7 +475,8 @@ TEST(Refusal, OnlyTheSurveyTeamRecordsTheSurvey) {
   const Decision outsider = w.Try(Officer("kelurahan_economy"), RecordSurvey{true, ""});
   EXPECT_REFUSED(outsider, "not_on_survey_team");
   if (outsider.refusal) {
-    EXPECT_NE(outsider.refusal->message.find("have the PTSP officer reschedule"), std::string::npos)
+    EXPECT_NE(outsider.refusal->message.find("have Petugas UP PTSP Kelurahan reschedule"),
+              std::string::npos)
         << outsider.refusal->message;
   }
   // A PTSP officer off the team may reschedule it themselves, and is told so.
@@ -548,6 +549,37 @@ TEST(Refusal, RecommendNeedsZoningComplianceAndALetter) {
   ok.AdvanceTo(S::kSurveyed);
   EXPECT_REFUSED(ok.Try(Officer("lurah"), Recommend{""}), "missing_field");
   EXPECT_REFUSED(ok.Try(Officer("lurah"), Recommend{"  "}), "missing_field");
+}
+
+// A refusal says who acts and who reads by the charter in force, not by the
+// IUMK's offices (another permit's charter names other roles and feeds).
+TEST(Refusal, MessagesNameTheCharterRolesAndFeeds) {
+  auto c = Charter::FromJson(DefaultCharterText());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(WhoMay(*c, "decline_recommendation"), c->roles.at("lurah").name);
+  c->roles.at("lurah").name = "Kepala Seksi Tata Ruang";
+  EXPECT_EQ(WhoMay(*c, "decline_recommendation"), "Kepala Seksi Tata Ruang");
+  c->permissions["decline_recommendation"].push_back("ptsp_head");
+  EXPECT_EQ(WhoMay(*c, "decline_recommendation"),
+            "Kepala Seksi Tata Ruang or " + c->roles.at("ptsp_head").name);
+  EXPECT_NE(ReasonReaders(*c, "application_rejected").find("and sent to the feed of ministry-umkm"),
+            std::string::npos)
+      << ReasonReaders(*c, "application_rejected");
+  c->data_sharing.clear();
+  EXPECT_EQ(ReasonReaders(*c, "application_rejected"),
+            "is kept in the permit's history, which monitors and auditors read,");
+  EXPECT_EQ(ReasonReaders(*c, "permit_revoked", true),
+            "is published (on the public verification page, for good)");
+
+  PermitWorld w;
+  w.AdvanceTo(S::kSurveyScheduled);
+  EXPECT_ACCEPTED(w.Run(Officer("kelurahan_economy"), RecordSurvey{false, "green zone"}));
+  Decision d = w.Try(Officer("lurah"), Recommend{"R-1"});
+  EXPECT_REFUSED(d, "zoning_non_compliant");
+  EXPECT_NE(d.refusal->message.find("(decline_recommendation, by " +
+                                    w.gov.charter->roles.at("lurah").name + ")"),
+            std::string::npos)
+      << d.refusal->message;
 }
 
 TEST(Refusal, ReasonsAreRequired) {
