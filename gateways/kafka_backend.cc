@@ -33,12 +33,18 @@ Result<std::unique_ptr<KafkaBackend>> KafkaBackend::Open(
     NameThisThread("pl-outcomes");
     p->ReadOutcomes();
   });
+  if (b->governance_core_)
+    b->governance_ = std::thread([p = b.get()] {
+      NameThisThread("pl-governance");
+      p->FollowGovernance();
+    });
   return b;
 }
 
 KafkaBackend::~KafkaBackend() {
   stopping_ = true;
   if (reader_.joinable()) reader_.join();
+  if (governance_.joinable()) governance_.join();
   processor_.reset();
   producer_.reset();
   std::unordered_multimap<std::string, Waiter> left;
@@ -222,8 +228,7 @@ void KafkaBackend::Complete(Outcome o, std::string_view request) {
 }
 
 void KafkaBackend::ReadOutcomes() {
-  auto last_gov = std::chrono::steady_clock::now();
-  auto last_expiry_scan = last_gov;
+  auto last_expiry_scan = std::chrono::steady_clock::now();
   while (!stopping_) {
     auto records = outcomes_->Poll(std::chrono::milliseconds(50));
     if (!records.ok()) {
@@ -281,11 +286,23 @@ void KafkaBackend::ReadOutcomes() {
                            "its outcome");
       w.done(std::move(o));
     }
-    if (governance_core_ && now - last_gov > std::chrono::milliseconds(200)) {
-      if (Status s = governance_core_->CatchUp(*governance_log_, 0); !s.ok())
-        spdlog::warn("governance follower: {}", s.ToString());
-      last_gov = now;
+  }
+}
+
+void KafkaBackend::FollowGovernance() {
+  std::chrono::steady_clock::time_point said{};
+  while (!stopping_) {
+    if (Status s = governance_core_->CatchUp(*governance_log_, 0); !s.ok()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - said >= std::chrono::seconds(30)) {
+        said = now;
+        spdlog::warn(
+            "the charter and the officers are not followed: the event topic cannot be read "
+            "({}); the Kafka cluster may be out of reach. Retrying (said once every 30 s)",
+            s.ToString());
+      }
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 }
 

@@ -114,6 +114,11 @@ class KafkaBackend final : public LedgerBackend {
   };
   std::map<int32_t, Down> unreachable_;  // guarded by mu_
   std::thread reader_;
+  // A gateway-only instance's follower of the charter and officers: a read
+  // of the event topic blocks for as long as the cluster is out of reach,
+  // and must not hold up the reader's answers (504, then 503) meanwhile.
+  void FollowGovernance();
+  std::thread governance_;
 };
 
 }  // namespace pl
