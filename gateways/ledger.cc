@@ -257,8 +257,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
       auto stored = CheckpointSigner::StoredKeyName(CheckpointPublisher::KeyPath(options.data_dir));
       if (!stored.ok()) return stored.status();
       auto charter = l->queries_->charter();
-      origin = stored->value_or("permitledger.local/" +
-                                (charter ? charter->kecamatan_code : std::string("log")));
+      // The kecamatan and the permit type: two ledgers of one kecamatan
+      // (the IUMK's, another permit's) sign under names of their own.
+      origin = stored->value_or(
+          "permitledger.local/" +
+          (charter ? charter->kecamatan_code + "/" + charter->permit_type : std::string("log")));
     }
     auto publisher = CheckpointPublisher::Open(
         l->engine_->db(), {options.data_dir, origin, options.checkpoint_interval});

@@ -103,7 +103,7 @@ struct LedgerOptions {
   LedgerKafkaOptions kafka;
   // The transparency log's origin and key name; default: the name of the
   // key in DATA/transparency.key, or for a new key
-  // "permitledger.local/<kecamatan code of the charter>".
+  // "permitledger.local/<kecamatan code>/<permit type>" of the charter.
   std::string transparency_origin;
   // How often a checkpoint is signed while the log grows (0: only on demand
   // and at shutdown). Checkpoints are published only when `follow` is set.

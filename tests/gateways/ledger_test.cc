@@ -225,7 +225,7 @@ TEST(Ledger, TheDemosCharterPrecedesItsHistoryAndAnAmendmentMovesNoDueDate) {
 
 // The log's name is fixed with its key: started once under a name, the
 // ledger keeps it when started again without one (the default would be
-// "permitledger.local/<kecamatan of the charter>").
+// "permitledger.local/<kecamatan>/<permit type>" of the charter).
 TEST(Ledger, TheLogKeepsTheNameItsKeyWasMadeWith) {
   const std::string dir = FreshDir("origin");
   const std::string pub = CheckpointPublisher::PublicKeyPath(dir);
@@ -246,6 +246,14 @@ TEST(Ledger, TheLogKeepsTheNameItsKeyWasMadeWith) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(read(pub), key);
   again->reset();
+  std::filesystem::remove_all(dir);
+  // A new log's default name holds the kecamatan and the permit type: the
+  // ledgers of two permits of one kecamatan sign under names of their own.
+  {
+    auto fresh = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  }
+  EXPECT_TRUE(read(pub).starts_with("permitledger.local/31.74.10/IUMK+")) << read(pub);
   std::filesystem::remove_all(dir);
 }
 
