@@ -164,6 +164,7 @@ export interface LedgerEvent {
 export interface Charter {
   charter_version: number;
   name: string;
+  permit_type?: string; // "IUMK" in the shipped charter; the first part of permit numbers
   kecamatan: { code: string; name: string };
   kelurahan: Array<{ code: string; name: string }>;
   roles: Record<string, { name: string; scope: string; personal_data?: boolean }>;

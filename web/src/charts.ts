@@ -76,6 +76,12 @@ export interface CardSpec {
   config: (labels: string[], series: Series[]) => ChartConfiguration;
   csvName: string;
   height?: number;
+  // What the colours say, where they say something (the on-time bars: good,
+  // needs attention, poor): under the title, in the canvas's label too.
+  legend?: { title: string; items: Array<{ color: string; text: string }> };
+  // A column of words after the numbers (the same judgement, row by row),
+  // in the table and the CSV.
+  words?: { key: string; label: string; values: string[] };
 }
 
 const live = new Map<string, Chart>();
@@ -85,11 +91,20 @@ export function destroyCharts(): void {
   live.clear();
 }
 
+// A colour's sample in a legend (set through the DOM: the pages' CSP takes
+// no style attribute).
+function swatch(color: string): HTMLElement {
+  const el = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  el.style.background = color;
+  return el;
+}
+
 // A figure with the chart, a "show the numbers" table and a CSV download.
 export function chartCard(spec: CardSpec): HTMLElement {
+  const legendText = spec.legend ? ` ${spec.legend.title} ${spec.legend.items.map((i) => i.text).join('; ')}.` : '';
   const canvas = h('canvas', {
     role: 'img',
-    'aria-label': `${spec.title}. ${spec.desc}`,
+    'aria-label': `${spec.title}. ${spec.desc}${legendText}`,
   });
   const box = h('div', { class: 'chart-box' }, canvas);
   box.style.height = `${spec.height ?? 260}px`;
@@ -102,7 +117,24 @@ export function chartCard(spec: CardSpec): HTMLElement {
       'data-keys': JSON.stringify(spec.keys),
       'data-series': JSON.stringify(Object.fromEntries(spec.series.map((s) => [s.key, s.data]))),
     },
-    h('figcaption', {}, h('h3', {}, spec.title), h('p', { class: 'muted' }, spec.desc)),
+    h(
+      'figcaption',
+      {},
+      h('h3', {}, spec.title),
+      h('p', { class: 'muted' }, spec.desc),
+      spec.legend && spec.keys.length
+        ? h(
+            'div',
+            { class: 'small' },
+            spec.legend.title,
+            h(
+              'ul',
+              { class: 'chart-legend', 'data-legend': 'true' },
+              spec.legend.items.map((i) => h('li', {}, swatch(i.color), i.text)),
+            ),
+          )
+        : null,
+    ),
   );
   if (spec.keys.length === 0) {
     fig.append(h('p', { class: 'empty' }, t('no.data')));
@@ -113,7 +145,17 @@ export function chartCard(spec: CardSpec): HTMLElement {
     'table',
     { class: 'data-table' },
     h('caption', { class: 'sr-only' }, spec.title),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, spec.labelHeader), spec.series.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, spec.labelHeader),
+        spec.series.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
+        spec.words ? h('th', { scope: 'col' }, spec.words.label) : null,
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -129,6 +171,7 @@ export function chartCard(spec: CardSpec): HTMLElement {
               Number.isFinite(s.data[i]) ? (s.format ?? ((n: number) => fmtNumber(n, 1)))(s.data[i]!) : t('none'),
             ),
           ),
+          spec.words ? h('td', { 'data-words': spec.words.key }, spec.words.values[i] ?? '') : null,
         ),
       ),
     ),
@@ -139,9 +182,16 @@ export function chartCard(spec: CardSpec): HTMLElement {
       type: 'button',
       class: 'btn btn-secondary btn-small',
       onclick: () =>
+        // The labels as the table shows them (a reason's name, not its
+        // code), the code in a column of its own for a spreadsheet to join on.
         downloadCsv(`${spec.csvName}.csv`, [
-          [spec.labelHeader, ...spec.series.map((s) => s.label)],
-          ...spec.keys.map((k, i) => [k, ...spec.series.map((s) => (Number.isFinite(s.data[i]) ? s.data[i]! : ''))]),
+          [spec.labelHeader, ...spec.series.map((s) => s.label), ...(spec.words ? [spec.words.label] : []), t('col.code')],
+          ...spec.keys.map((k, i) => [
+            spec.labels[i] ?? k,
+            ...spec.series.map((s) => (Number.isFinite(s.data[i]) ? s.data[i]! : '')),
+            ...(spec.words ? [spec.words.values[i] ?? ''] : []),
+            k,
+          ]),
         ]),
     },
     t('download.csv'),

@@ -262,6 +262,7 @@ function renderCharts(): void {
 
   // 3. Share of stages finished on time (this month).
   const slKeys = month ? TIMED_STAGES.filter((k) => month.service_level[k]) : [];
+  const slShares = slKeys.map((k) => round1(month!.service_level[k]!.share * 100));
   const ontimeCard = chartCard({
     id: 'ontime',
     title: t('chart.ontime', { month: monthName }),
@@ -269,8 +270,14 @@ function renderCharts(): void {
     labelHeader: t('col.stage'),
     keys: slKeys,
     labels: stageLabels(slKeys),
+    // The bars' colours judge the share: said in words, by the chart and in the table.
+    legend: {
+      title: t('ontime.legend'),
+      items: (['good', 'fair', 'poor'] as const).map((r) => ({ color: RATING_COLORS[r], text: t(`ontime.${r}`) })),
+    },
+    words: { key: 'rating', label: t('col.rating'), values: slShares.map((v) => t(`rating.${rating(v)}`)) },
     series: [
-      { key: 'share', label: t('col.share'), data: slKeys.map((k) => round1(month!.service_level[k]!.share * 100)), format: pct },
+      { key: 'share', label: t('col.share'), data: slShares, format: pct },
       { key: 'on_time', label: t('col.ontime'), data: slKeys.map((k) => month!.service_level[k]!.on_time), format: int },
       { key: 'total', label: t('col.total'), data: slKeys.map((k) => month!.service_level[k]!.total), format: int },
     ],
@@ -283,7 +290,7 @@ function renderCharts(): void {
           {
             label: t('series.share'),
             data: series[0]!.data,
-            backgroundColor: series[0]!.data.map((v) => (v >= 80 ? COLORS.ok : v >= 60 ? COLORS.warn : COLORS.bad)),
+            backgroundColor: series[0]!.data.map((v) => RATING_COLORS[rating(v)]),
             borderRadius: 4,
           },
         ],
@@ -412,6 +419,13 @@ function renderCharts(): void {
 
   clear(grid, stageCard, medianCard, ontimeCard, trendCard, outcomesCard, reasonsCard, kelCard);
 }
+
+// How an on-time share is judged (the bars' colours say it, and the words
+// under the title and in the table): good from 80 %, poor under 60 %.
+function rating(share: number): 'good' | 'fair' | 'poor' {
+  return share >= 80 ? 'good' : share >= 60 ? 'fair' : 'poor';
+}
+const RATING_COLORS = { good: COLORS.ok, fair: COLORS.warn, poor: COLORS.bad };
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
@@ -626,6 +640,14 @@ function renderStatsError(): void {
   clear($('#charts'), errorBox(state.error, 'error.network', ['apierr'], true));
 }
 
+// One short line says what the charts show, and is what a screen reader
+// hears when the area or the month changes (the charts are no live region:
+// each arrow press in a select would queue their every word).
+function renderShowing(): void {
+  const a = areaStats();
+  clear($('#showing'), a ? t('dash.showing', { area: areaLabel(a), month: state.month ? fmtMonth(state.month) : t('dash.nodata') }) : '');
+}
+
 function render(): void {
   document.title = `${t('nav.dashboard')} — ${t('app.name')}`;
   if (state.error) renderStatsError();
@@ -633,6 +655,7 @@ function render(): void {
     renderFilters();
     renderKpis();
     renderCharts();
+    renderShowing();
   }
   renderRegisterControls();
   renderRegister();
@@ -641,6 +664,9 @@ function render(): void {
 
 async function main(): Promise<void> {
   mountChrome('dashboard', render);
+  // The key figures and the charts are no live region (each arrow press in a
+  // selector would read them all out): the line #showing says what changed.
+  $('#filters').after(h('p', { id: 'showing', class: 'muted showing', role: 'status', 'aria-live': 'polite' }));
   let timer: number | undefined;
   ($('#reg-q') as HTMLInputElement).addEventListener('input', (e) => {
     reg.q = (e.target as HTMLInputElement).value.trim();

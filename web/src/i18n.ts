@@ -6,8 +6,9 @@ export type Lang = 'id' | 'en';
 type Dict = Record<string, string>;
 
 const id: Dict = {
-  'app.name': 'Buku Besar Izin IUMK',
+  'app.name': 'Buku Besar Izin {permitType}',
   'app.area': 'Kecamatan Pesanggrahan, Jakarta Selatan',
+  'app.area.other': 'Kecamatan {kecamatanName}',
   'nav.dashboard': 'Dasbor publik',
   'nav.track': 'Lacak permohonan',
   'nav.officer': 'Petugas',
@@ -17,7 +18,10 @@ const id: Dict = {
   'lang.switch.label': 'Switch to English',
   'footer.text':
     'Layanan Izin Usaha Mikro Kecil (IUMK) yang gratis. Data publik tanpa data pribadi (UU 27/2022 tentang Pelindungan Data Pribadi).',
+  'footer.text.other':
+    'Layanan izin {permitType} Kecamatan {kecamatanName}. Data publik tanpa data pribadi (UU 27/2022 tentang Pelindungan Data Pribadi).',
   'loading': 'Memuat…',
+  'sending': 'Mengirim…',
   'error.network': 'Tidak dapat menghubungi sistem. Periksa koneksi lalu coba lagi.',
   'error.prefix': 'Sistem menolak',
   'apierr.unknown_tracking_code':
@@ -84,11 +88,11 @@ const id: Dict = {
   'apierr.invalid_workers': 'Tenaga kerja minimal 1 orang. Periksa jumlah tenaga kerja.',
   'apierr.invalid_premises': 'Tempat usaha harus "milik sendiri" atau "sewa". Pilih salah satu.',
   'apierr.ineligible_capital':
-    'Modal usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+    'Modal usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi {permitType}. Arahkan pemohon ke perizinan yang sesuai.',
   'apierr.ineligible_turnover':
-    'Omzet usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+    'Omzet usaha melebihi batas usaha mikro dan kecil dalam piagam, jadi tidak dapat diberi {permitType}. Arahkan pemohon ke perizinan yang sesuai.',
   'apierr.ineligible_workers':
-    'Jumlah tenaga kerja melebihi batas dalam piagam, jadi tidak dapat diberi IUMK. Arahkan pemohon ke perizinan yang sesuai.',
+    'Jumlah tenaga kerja melebihi batas dalam piagam, jadi tidak dapat diberi {permitType}. Arahkan pemohon ke perizinan yang sesuai.',
   'apierr.unknown_subscriber': 'Penerima data itu tidak ada dalam kebijakan berbagi data piagam. Periksa ID penerima (mis. bank-dki).',
   'apierr.invalid_charter': 'Dokumen piagam tidak berlaku; rincian menyebut bagiannya. Perbaiki bagian itu, lalu kirim lagi.',
   'apierr.stale_charter_version': 'Versi piagam harus lebih tinggi dari versi yang berlaku. Naikkan charter_version, lalu kirim lagi.',
@@ -110,7 +114,7 @@ const id: Dict = {
   'days': '{n} hari kerja',
 
   // Dashboard
-  'dash.title': 'Kinerja layanan izin IUMK',
+  'dash.title': 'Kinerja layanan izin {permitType}',
   'dash.charts': 'Grafik kinerja',
   'off.everywhere': 'semua wilayah',
   'dash.lead':
@@ -120,6 +124,16 @@ const id: Dict = {
   'dash.month': 'Bulan',
   'dash.month.running': '{month} (berjalan)',
   'dash.charter': 'Piagam versi {v}',
+  'dash.showing': 'Menampilkan {area}, {month}',
+  'col.code': 'Kode',
+  'col.rating': 'Penilaian',
+  'ontime.legend': 'Warna batang:',
+  'ontime.good': 'hijau, baik: 80% atau lebih',
+  'ontime.fair': 'oranye, perlu perhatian: 60% sampai di bawah 80%',
+  'ontime.poor': 'merah, buruk: di bawah 60%',
+  'rating.good': 'Baik (80% atau lebih)',
+  'rating.fair': 'Perlu perhatian (60% sampai di bawah 80%)',
+  'rating.poor': 'Buruk (di bawah 60%)',
   'kpi.open': 'Permohonan berjalan',
   'kpi.open.overdue': '{n} di antaranya melewati batas waktu tahapnya',
   'kpi.issued': 'Izin diterbitkan',
@@ -164,7 +178,7 @@ const id: Dict = {
   'no.data': 'Belum ada data untuk pilihan ini.',
   'register.title': 'Daftar izin yang terbit',
   'register.lead':
-    'Daftar publik izin IUMK: nama usaha, jenis usaha, kelurahan, dan masa berlaku. Tanpa data pribadi.',
+    'Daftar publik izin {permitType}: nama usaha, jenis usaha, kelurahan, dan masa berlaku. Tanpa data pribadi.',
   'register.search': 'Cari nama usaha atau nomor izin',
   'register.kelurahan': 'Kelurahan',
   'register.all': 'Semua kelurahan',
@@ -184,7 +198,7 @@ const id: Dict = {
   'verify.lead':
     'Bank, mitra, atau siapa pun dapat memeriksa apakah nomor izin terdaftar dan masih berlaku.',
   'verify.number': 'Nomor izin',
-  'verify.hint': 'Contoh: IUMK/3174101002/2026/P1A2B3C4D5E6F',
+  'verify.hint': 'Contoh: {permitType}/{exampleKel2}/2026/P1A2B3C4D5E6F',
   'verify.button': 'Periksa',
   'verify.required': 'Isi nomor izin terlebih dahulu.',
   'result.valid': 'Sah dan berlaku',
@@ -301,7 +315,7 @@ const id: Dict = {
   'off.queue.count.one': '1 permohonan menunggu',
   'off.queue.empty': 'Tidak ada permohonan yang menunggu tindakan Anda.',
   'off.open.id': 'Buka permohonan dengan ID atau nomor izin',
-  'off.open.hint': 'ID permohonan (mis. P74JG76A1GQ9W) atau nomor izin (mis. IUMK/3174101001/2026/P74JG76A1GQ9W).',
+  'off.open.hint': 'ID permohonan (mis. P74JG76A1GQ9W) atau nomor izin (mis. {permitType}/{exampleKel1}/2026/P74JG76A1GQ9W).',
   'off.open.button': 'Buka',
   'off.refresh': 'Muat ulang',
   'col.permit': 'ID permohonan',
@@ -345,7 +359,6 @@ const id: Dict = {
   'off.actions.notallowed': '(piagam tidak memberikannya ke peran Anda)',
   'off.action.choose': 'Tindakan',
   'off.send': 'Kirim',
-  'off.sending': 'Mengirim…',
   'off.done': 'Tercatat: {action}. Status sekarang {status} (versi {version}).',
   'off.stale': 'Tampilan belum diperbarui (sistem tidak terjangkau): muat ulang sebentar lagi.',
   'off.field.missing': 'Dokumen yang kurang',
@@ -394,6 +407,11 @@ const id: Dict = {
   'error.network.counter':
     'Tidak dapat menghubungi sistem, jadi jawabannya tidak sampai: permohonan ini mungkin sudah tercatat. Tekan "Ajukan permohonan" lagi tanpa mengubah isian untuk mengetahui hasilnya dan mendapat kode lacaknya (tidak tercatat dua kali).',
   'off.idle': 'Anda dikeluarkan karena 30 menit tidak ada kegiatan, dan data pemohon disembunyikan. Masuk lagi dengan token Anda.',
+  'off.idle.warn': 'Tidak ada kegiatan: Anda akan dikeluarkan dalam {minutes} menit, data pemohon disembunyikan, dan isian yang belum dikirim hilang.',
+  'off.idle.stay': 'Tetap masuk',
+  'off.idle.stayed': 'Anda tetap masuk.',
+  'off.signin.sending': 'Memeriksa token…',
+  'off.opening': 'Membuka…',
   'off.counter': 'Ajukan permohonan (loket)',
   'off.counter.lead':
     'Untuk pemohon yang datang ke loket: isi data dari KTP dan formulir, lalu centang dokumen yang diserahkan. Dokumen wajib yang tidak dicentang akan diminta kemudian.',
@@ -426,8 +444,9 @@ const id: Dict = {
 };
 
 const en: Dict = {
-  'app.name': 'IUMK Permit Ledger',
+  'app.name': '{permitType} Permit Ledger',
   'app.area': 'Kecamatan Pesanggrahan, South Jakarta',
+  'app.area.other': 'Kecamatan {kecamatanName}',
   'nav.dashboard': 'Public dashboard',
   'nav.track': 'Track an application',
   'nav.officer': 'Officers',
@@ -437,7 +456,10 @@ const en: Dict = {
   'lang.switch.label': 'Ganti ke Bahasa Indonesia',
   'footer.text':
     'The free micro and small business permit (IUMK) service. Public data carries no personal data (Law 27/2022 on Personal Data Protection).',
+  'footer.text.other':
+    'The {permitType} permit service of Kecamatan {kecamatanName}. Public data carries no personal data (Law 27/2022 on Personal Data Protection).',
   'loading': 'Loading…',
+  'sending': 'Sending…',
   'error.network': 'Could not reach the ledger. Check the connection and try again.',
   'error.prefix': 'The ledger refused',
   'apierr.unknown_tracking_code':
@@ -501,11 +523,11 @@ const en: Dict = {
   'apierr.invalid_workers': 'A business has at least 1 worker. Check the number of workers.',
   'apierr.invalid_premises': 'The premises are either "owned" or "leased". Choose one.',
   'apierr.ineligible_capital':
-    'The capital is above the charter’s limit for micro and small businesses, so no IUMK can be given. Refer the applicant to the right permit.',
+    'The capital is above the charter’s limit for micro and small businesses, so no {permitType} can be given. Refer the applicant to the right permit.',
   'apierr.ineligible_turnover':
-    'The turnover is above the charter’s limit for micro and small businesses, so no IUMK can be given. Refer the applicant to the right permit.',
+    'The turnover is above the charter’s limit for micro and small businesses, so no {permitType} can be given. Refer the applicant to the right permit.',
   'apierr.ineligible_workers':
-    'The number of workers is above the charter’s limit, so no IUMK can be given. Refer the applicant to the right permit.',
+    'The number of workers is above the charter’s limit, so no {permitType} can be given. Refer the applicant to the right permit.',
   'apierr.unknown_subscriber': 'The charter’s data-sharing policy has no such subscriber. Check the subscriber ID (e.g. bank-dki).',
   'apierr.invalid_charter': 'The charter document is not valid; the detail names the part. Fix it, then send it again.',
   'apierr.stale_charter_version': 'The charter version must be above the one in force. Raise charter_version, then send it again.',
@@ -527,7 +549,7 @@ const en: Dict = {
   'close': 'Close',
   'days': '{n} working days',
 
-  'dash.title': 'How the IUMK permit service performs',
+  'dash.title': 'How the {permitType} permit service performs',
   'dash.charts': 'Performance charts',
   'off.everywhere': 'all areas',
   'dash.lead':
@@ -537,6 +559,16 @@ const en: Dict = {
   'dash.month': 'Month',
   'dash.month.running': '{month} (so far)',
   'dash.charter': 'Charter version {v}',
+  'dash.showing': 'Showing {area}, {month}',
+  'col.code': 'Code',
+  'col.rating': 'Rating',
+  'ontime.legend': 'Bar colours:',
+  'ontime.good': 'green, good: 80% or more',
+  'ontime.fair': 'orange, needs attention: 60% to under 80%',
+  'ontime.poor': 'red, poor: under 60%',
+  'rating.good': 'Good (80% or more)',
+  'rating.fair': 'Needs attention (60% to under 80%)',
+  'rating.poor': 'Poor (under 60%)',
   'kpi.open': 'Applications in progress',
   'kpi.open.overdue': '{n} of them past the due date of their stage',
   'kpi.issued': 'Permits issued',
@@ -581,7 +613,7 @@ const en: Dict = {
   'no.data': 'No data yet for this selection.',
   'register.title': 'Register of issued permits',
   'register.lead':
-    'The public register of IUMK permits: business name, type, kelurahan and validity. No personal data.',
+    'The public register of {permitType} permits: business name, type, kelurahan and validity. No personal data.',
   'register.search': 'Search by business name or permit number',
   'register.kelurahan': 'Kelurahan',
   'register.all': 'All kelurahan',
@@ -600,7 +632,7 @@ const en: Dict = {
   'verify.title': 'Verify a permit',
   'verify.lead': 'A bank, a partner or anyone can check that a permit number is registered and still valid.',
   'verify.number': 'Permit number',
-  'verify.hint': 'For example: IUMK/3174101002/2026/P1A2B3C4D5E6F',
+  'verify.hint': 'For example: {permitType}/{exampleKel2}/2026/P1A2B3C4D5E6F',
   'verify.button': 'Verify',
   'verify.required': 'Enter a permit number first.',
   'result.valid': 'Valid',
@@ -714,7 +746,7 @@ const en: Dict = {
   'off.queue.count.one': '1 application waiting',
   'off.queue.empty': 'No application is waiting for your action.',
   'off.open.id': 'Open an application by ID or permit number',
-  'off.open.hint': 'An application ID (e.g. P74JG76A1GQ9W) or a permit number (e.g. IUMK/3174101001/2026/P74JG76A1GQ9W).',
+  'off.open.hint': 'An application ID (e.g. P74JG76A1GQ9W) or a permit number (e.g. {permitType}/{exampleKel1}/2026/P74JG76A1GQ9W).',
   'off.open.button': 'Open',
   'off.refresh': 'Reload',
   'col.permit': 'Application ID',
@@ -758,7 +790,6 @@ const en: Dict = {
   'off.actions.notallowed': '(the charter does not grant it to your role)',
   'off.action.choose': 'Action',
   'off.send': 'Send',
-  'off.sending': 'Sending…',
   'off.done': 'Recorded: {action}. The status is now {status} (version {version}).',
   'off.stale': 'The page could not be refreshed (the ledger is unreachable): reload in a moment.',
   'off.field.missing': 'Missing documents',
@@ -807,6 +838,11 @@ const en: Dict = {
   'error.network.counter':
     'Could not reach the ledger, so no answer arrived: this application may have been recorded. Press "Submit the application" again without changing anything to learn the outcome and get its tracking code (it is not recorded twice).',
   'off.idle': 'You were signed out after 30 minutes without activity, and the applicant data was hidden. Sign in again with your token.',
+  'off.idle.warn': 'No activity: you will be signed out in {minutes} minutes, the applicant data hidden, and what was typed but not sent lost.',
+  'off.idle.stay': 'Stay signed in',
+  'off.idle.stayed': 'You are still signed in.',
+  'off.signin.sending': 'Checking the token…',
+  'off.opening': 'Opening…',
   'off.counter': 'Submit an application (counter)',
   'off.counter.lead':
     'For an applicant at the counter: fill in the data from the KTP and the form, and tick the documents handed in. Required documents left unticked are asked for later.',
@@ -1034,16 +1070,97 @@ export function onLangChange(f: () => void): void {
   listeners.push(f);
 }
 
-// The text for key, with {name} placeholders filled in.
+// What the texts take from the charter in force (GET /v1/charter): the
+// permit type, the kecamatan, kelurahan codes for the example permit
+// numbers, and the roles' names. Until it is read, the shipped charter's
+// (charters/pesanggrahan.json), which the ledger adopts by default.
+interface CharterTexts {
+  permitType: string;
+  kecamatanCode: string;
+  kecamatanName: string;
+  kelurahan: string[]; // codes
+  roles: Record<string, { name: string }>;
+}
+// The shipped charter's role names: a role the charter in force names the
+// same gets the page's own name for it (in either language); one renamed,
+// or a role the shipped charter does not have, the charter's name.
+const SHIPPED_ROLES: Record<string, string> = {
+  admin: 'Administrator piagam',
+  applicant: 'Pemohon (pelaku usaha)',
+  auditor: 'Auditor (Inspektorat / BPK)',
+  kecamatan_monitor: 'Unit Pengelola PTSP Kecamatan (pemantau)',
+  kecamatan_umkm: 'Satuan Pelaksana UMKM Kecamatan',
+  kelurahan_economy: 'Seksi Ekonomi dan Pembangunan Kelurahan',
+  lurah: 'Lurah',
+  ptsp_head: 'Kepala UP PTSP Kelurahan',
+  ptsp_officer: 'Petugas UP PTSP Kelurahan',
+};
+const SHIPPED: CharterTexts = {
+  permitType: 'IUMK',
+  kecamatanCode: '31.74.10',
+  kecamatanName: 'Pesanggrahan',
+  kelurahan: ['31.74.10.1001', '31.74.10.1002'],
+  roles: {},
+};
+let charterTexts: CharterTexts = SHIPPED;
+
+// The shipped charter's kecamatan and permit: the texts written for it
+// ("Jakarta Selatan", "IUMK" spelled out in the footer) hold.
+function shippedPlace(): boolean {
+  const c = charterTexts;
+  return c.permitType === SHIPPED.permitType && c.kecamatanCode === SHIPPED.kecamatanCode && c.kecamatanName === SHIPPED.kecamatanName;
+}
+
+// Takes the texts of the charter in force; true when the page shows
+// something else than under the shipped charter (it is then drawn again).
+export function setCharter(c: {
+  permit_type?: string;
+  kecamatan: { code: string; name: string };
+  kelurahan: Array<{ code: string }>;
+  roles: Record<string, { name: string }>;
+}): boolean {
+  const before = JSON.stringify(charterVars());
+  charterTexts = {
+    permitType: c.permit_type ?? SHIPPED.permitType,
+    kecamatanCode: c.kecamatan.code,
+    kecamatanName: c.kecamatan.name,
+    kelurahan: c.kelurahan.map((k) => k.code),
+    roles: c.roles,
+  };
+  const renamed = Object.entries(c.roles).some(([code, r]) => r.name !== SHIPPED_ROLES[code]);
+  return renamed || !shippedPlace() || JSON.stringify(charterVars()) !== before;
+}
+
+// The placeholders every text may use, from the charter.
+function charterVars(): Record<string, string> {
+  const c = charterTexts;
+  const kel = (i: number) => (c.kelurahan[i] ?? c.kelurahan[0] ?? c.kecamatanCode).replace(/\./g, '');
+  return { permitType: c.permitType, kecamatanName: c.kecamatanName, exampleKel1: kel(0), exampleKel2: kel(1) };
+}
+
+// The text for key, with {name} placeholders filled in. A text written for
+// the shipped charter's place has a "<key>.other" for any other charter.
 export function t(key: string, vars: Record<string, string | number> = {}): string {
-  const s = (current === 'en' ? en : id)[key] ?? vocab[current][key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
+  const dict = current === 'en' ? en : id;
+  const k = !shippedPlace() && `${key}.other` in dict ? `${key}.other` : key;
+  const s = dict[k] ?? vocab[current][k] ?? key;
+  const all: Record<string, string | number> = { ...charterVars(), ...vars };
+  return s.replace(/\{(\w+)\}/g, (_, v: string) => (v in all ? String(all[v]) : `{${v}}`));
 }
 
 // The name of a ledger term (status, action, event, role, doc, reason,
 // outcome, premises), or the raw code when the vocabulary lacks it.
 export function term(kind: string, code: string): string {
   return vocab[current][`${kind}.${code}`] ?? code.replace(/_/g, ' ');
+}
+
+// A role's name: the page's own (in the page's language) while the charter
+// in force names it as the shipped charter does; otherwise the charter's
+// name (or the one the ledger sent with it, as in next_roles), never its id.
+export function roleName(code: string, name?: string): string {
+  const named = charterTexts.roles[code]?.name ?? name;
+  if (named && named !== SHIPPED_ROLES[code]) return named;
+  return term('role', code);
 }
 
 export function applyStatic(root: ParentNode): void {

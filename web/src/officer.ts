@@ -8,7 +8,7 @@
 // its error code and message are shown as they are.
 import './styles.css';
 import { api, ApiError, commandId, type ActionResult, type Application, type Charter, type LedgerEvent, type Permit, type Worklist } from './api';
-import { t, term } from './i18n';
+import { roleName, setCharter, t, term } from './i18n';
 import {
   $,
   cell,
@@ -21,8 +21,11 @@ import {
   fmtNumber,
   fmtRupiah,
   fmtTime,
+  announce,
   h,
+  isBusy,
   jakartaToday,
+  markBusy,
   mountChrome,
   restoreControls,
   snapshotControls,
@@ -34,7 +37,11 @@ const TOKEN_KEY = 'pl.officer.token';
 // a restart with session restore): a token unused this long is dropped.
 const IDLE_MS = 30 * 60 * 1000;
 // How often an open page checks for that (also when the tab is shown again).
-const IDLE_CHECK_MS = 30 * 1000;
+const IDLE_CHECK_MS = 15 * 1000;
+// How long before that sign-out the page warns, with a button to stay
+// signed in (WCAG 2.2.1): an officer reading an application with a screen
+// reader, or scrolling it on a tablet, presses no key for a long while.
+const IDLE_WARN_MS = 2 * 60 * 1000;
 // An officer ID (api.md, POST /v1/officers).
 const OFFICER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 const OPEN = new Set(['submitted', 'incomplete', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended']);
@@ -69,7 +76,9 @@ interface State {
   history: LedgerEvent[];
   error: unknown; // of loading the worklist or the permit
   signInError: unknown;
-  notice: string; // the last action's outcome, announced
+  // The last action's outcome, announced; its codes, so that a language
+  // switch writes it in the new language.
+  notice: { action: string; status: string; version: number; stale: boolean } | null;
   other: string; // the action chosen under "other actions"
   refusal: unknown; // a version conflict, shown above the refreshed actions
   formError: { form: string; error: unknown } | null; // a refusal shown in its form (kept through a language switch)
@@ -96,7 +105,7 @@ const st: State = {
   history: [],
   error: null,
   signInError: null,
-  notice: '',
+  notice: null,
   other: '',
   refusal: null,
   formError: null,
@@ -166,10 +175,46 @@ function lastUsed(): number {
 // tab left open on a shared counter would go on showing applicants' data.
 function checkIdle(): boolean {
   if (!st.token || Date.now() - lastUsed() < IDLE_MS) return false;
+  idleWarning(0);
   signOut();
   st.idleOut = true;
   render();
   return true;
+}
+
+// The periodic check (and the tab shown again): signs out once the time is
+// up, warns in its last IDLE_WARN_MS.
+function idleTick(): void {
+  if (checkIdle() || !st.token || !st.worklist) return;
+  const left = IDLE_MS - (Date.now() - lastUsed());
+  if (left <= IDLE_WARN_MS) idleWarning(left);
+}
+
+// The warning before the sign-out: an alert (read out at once, the focus
+// left where it is: moving it would count as use), with a button to stay
+// signed in; any use does the same. leftMs 0: the warning goes.
+function idleWarning(leftMs: number): void {
+  const shown = document.getElementById('idle-warning');
+  if (leftMs <= 0) return shown?.remove();
+  if (shown) return;
+  const stay = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-primary btn-small',
+      id: 'idle-stay',
+      onclick: () => {
+        if (st.token) keepToken(st.token);
+        idleWarning(0);
+        announce(t('off.idle.stayed'));
+      },
+    },
+    t('off.idle.stay'),
+  );
+  const minutes = Math.max(1, Math.ceil(leftMs / 60000));
+  document.body.append(
+    h('div', { class: 'alert alert-info idle-warning', id: 'idle-warning', role: 'alert' }, h('p', {}, t('off.idle.warn', { minutes })), stay),
+  );
 }
 
 // A click or a key is use: the idle time starts again (unless it ran out
@@ -181,7 +226,19 @@ function onUse(e: Event): void {
     e.stopPropagation();
     return;
   }
-  if (st.worklist && Date.now() - lastUsed() > 5000) keepToken(st.token);
+  noteUse();
+}
+
+// So are a touch, the pointer, scrolling and the focus moving (a screen
+// reader moves it as it reads); these are only noted, never stopped.
+function onActivity(): void {
+  if (st.token && !checkIdle()) noteUse();
+}
+
+function noteUse(): void {
+  if (!st.token || !st.worklist) return;
+  if (Date.now() - lastUsed() > 5000) keepToken(st.token);
+  idleWarning(0);
 }
 
 const role = () => st.worklist?.officer.role ?? '';
@@ -212,6 +269,7 @@ async function signIn(token: string): Promise<void> {
     // Nothing of an earlier session (an answer that came after its sign-out).
     Object.assign(st, { permit: null, history: [], created: null, refusal: null, formError: null, counterError: null });
     st.charter = charter;
+    setCharter(charter); // read afresh: the role names follow it
     keepToken(token);
   } catch (e) {
     st.signInError = e;
@@ -239,7 +297,7 @@ function signOut(): void {
     permit: null,
     history: [],
     error: null,
-    notice: '',
+    notice: null,
     signInError: null,
     idleOut: false,
     other: '',
@@ -264,23 +322,36 @@ async function reloadWorklist(): Promise<void> {
   }
 }
 
-async function openPermit(id: string, focus = true): Promise<void> {
+// Leaves what was shown for application id: the last one's outcome and
+// forms go.
+function startOpening(id: string): void {
   if (st.created?.permit_id !== id) st.created = null; // shown once, for the application just filed
   st.error = null;
-  st.notice = '';
+  st.notice = null;
   st.other = '';
   st.refusal = null;
   st.formError = null;
-  st.loading = true;
   if (location.hash !== `#permit=${id}`) history.pushState(null, '', `#permit=${encodeURIComponent(id)}`);
+}
+
+async function fetchPermit(id: string): Promise<[Permit, LedgerEvent[]]> {
+  const [p, hist] = await Promise.all([
+    api<Permit>(`/v1/permits/${encodeURIComponent(id)}`, { token: st.token! }),
+    api<{ events: LedgerEvent[] }>(`/v1/permits/${encodeURIComponent(id)}/history`, { token: st.token! }),
+  ]);
+  return [p, hist.events];
+}
+
+// One at a time; meanwhile "Memuat…" has the focus (the button clicked is
+// gone with the queue), which reads it.
+async function openPermit(id: string, focus = true): Promise<void> {
+  if (st.loading) return;
+  startOpening(id);
+  st.loading = true;
   render();
+  if (focus) focusOn('#loading');
   try {
-    const [p, hist] = await Promise.all([
-      api<Permit>(`/v1/permits/${encodeURIComponent(id)}`, { token: st.token! }),
-      api<{ events: LedgerEvent[] }>(`/v1/permits/${encodeURIComponent(id)}/history`, { token: st.token! }),
-    ]);
-    st.permit = p;
-    st.history = hist.events;
+    [st.permit, st.history] = await fetchPermit(id);
   } catch (e) {
     st.permit = null;
     st.error = e;
@@ -288,6 +359,29 @@ async function openPermit(id: string, focus = true): Promise<void> {
   st.loading = false;
   render();
   if (focus) focusOn('#detail-title');
+}
+
+// An application opened by the ID typed under the queue: looked up before
+// the queue is left, so that an unknown ID is said next to the field, the
+// text kept and the focus on it, to be corrected.
+async function openTyped(input: HTMLInputElement, button: HTMLButtonElement, id: string): Promise<void> {
+  const ready = markBusy(button, t('off.opening'));
+  try {
+    const got = await fetchPermit(id);
+    if (!st.token) return; // signed out meanwhile
+    startOpening(id);
+    [st.permit, st.history] = got;
+    render();
+    focusOn('#detail-title');
+  } catch (e) {
+    ready();
+    // The page's text alone (the field's message), read with the field.
+    const box = errorBox(e, 'error.network', ['apierr'], true);
+    box.removeAttribute('role');
+    input.setAttribute('aria-invalid', 'true');
+    clear($('#open-id-error'), box);
+    input.focus();
+  }
 }
 
 async function refreshPermit(): Promise<void> {
@@ -319,7 +413,7 @@ function backToQueue(): void {
   st.created = null;
   st.permit = null;
   st.error = null;
-  st.notice = '';
+  st.notice = null;
   history.pushState(null, '', location.pathname);
   void reloadWorklist().then(() => {
     render();
@@ -343,6 +437,7 @@ function renderSignIn(root: HTMLElement): void {
   // A token kept through a failed sign-in (the ledger was unreachable).
   input.value = readToken() ?? '';
   const err = h('p', { id: 'token-error', class: 'field-error', 'aria-live': 'assertive' });
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.signin.button'));
   clear(
     root,
     h(
@@ -353,6 +448,7 @@ function renderSignIn(root: HTMLElement): void {
         novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
+          if (isBusy(button)) return; // one sign-in at a time
           const v = input.value.trim();
           if (!v) {
             input.setAttribute('aria-invalid', 'true');
@@ -360,6 +456,8 @@ function renderSignIn(root: HTMLElement): void {
             input.focus();
             return;
           }
+          // The button keeps the focus and says what is happening meanwhile.
+          markBusy(button, t('off.signin.sending'));
           void signIn(v);
         },
       },
@@ -368,7 +466,7 @@ function renderSignIn(root: HTMLElement): void {
       st.idleOut ? h('p', { class: 'alert alert-info', id: 'idle-out', role: 'status' }, t('off.idle')) : null,
       h('div', { class: 'field' }, h('label', { for: 'token' }, t('off.token')), input, err),
       st.signInError ? errorBox(st.signInError) : null,
-      h('button', { type: 'submit', class: 'btn btn-primary' }, t('off.signin.button')),
+      button,
     ),
   );
 }
@@ -384,7 +482,7 @@ function officerBar(): HTMLElement {
       'div',
       {},
       h('p', { class: 'officer-name' }, t('off.signed', { id: wl.officer.id })),
-      h('p', { class: 'muted' }, `${term('role', wl.officer.role)} · ${placeName(wl.officer.jurisdiction)}`),
+      h('p', { class: 'muted' }, `${roleName(wl.officer.role)} · ${placeName(wl.officer.jurisdiction)}`),
     ),
     h('button', { type: 'button', class: 'btn btn-secondary', id: 'signout', onclick: signOut }, t('off.signout')),
   );
@@ -395,6 +493,7 @@ function renderQueue(root: HTMLElement): void {
   const items = [...wl.items].sort(
     (a, b) => (a.due_date ?? '9999').localeCompare(b.due_date ?? '9999') || a.permit_id.localeCompare(b.permit_id),
   );
+  const openButton = h('button', { type: 'submit', class: 'btn btn-secondary' }, t('off.open.button'));
   const openForm = h(
     'form',
     {
@@ -403,15 +502,18 @@ function renderQueue(root: HTMLElement): void {
       novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
+        if (isBusy(openButton)) return;
         const input = $('#open-id') as HTMLInputElement;
         const v = permitIdOf(input.value);
+        input.removeAttribute('aria-invalid');
+        clear($('#open-id-error'));
         if (!v) {
           input.setAttribute('aria-invalid', 'true');
           clear($('#open-id-error'), t('v.required'));
           input.focus();
           return;
         }
-        void openPermit(v);
+        void openTyped(input, openButton, v);
       },
     },
     h(
@@ -420,9 +522,9 @@ function renderQueue(root: HTMLElement): void {
       h('label', { for: 'open-id' }, t('off.open.id')),
       h('input', { id: 'open-id', type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'open-id-hint open-id-error' }),
       h('p', { id: 'open-id-hint', class: 'hint' }, t('off.open.hint')),
-      h('p', { id: 'open-id-error', class: 'field-error', 'aria-live': 'assertive' }),
+      h('div', { id: 'open-id-error', class: 'field-error', 'aria-live': 'assertive' }),
     ),
-    h('button', { type: 'submit', class: 'btn btn-secondary' }, t('off.open.button')),
+    openButton,
   );
   const table = items.length
     ? h(
@@ -568,6 +670,7 @@ function counterSection(): HTMLElement {
       novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
+        if (isBusy(button)) return; // one request at a time
         void submitCounter(form, button, result);
       },
     },
@@ -709,9 +812,7 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
   // 10 minutes, its tracking code) instead of filing it twice.
   const [sig, id] = idFor(body);
   pending.set(sig, id);
-  button.disabled = true;
-  const label = button.textContent;
-  button.textContent = t('off.sending');
+  const ready = markBusy(button);
   try {
     const r = await api<Application>('/v1/applications', { token: st.token!, method: 'POST', body: { command_id: id, ...body } });
     pending.delete(sig);
@@ -721,8 +822,7 @@ async function submitCounter(form: HTMLFormElement, button: HTMLButtonElement, r
     focusOn('#created');
   } catch (e) {
     if (!unsure(e)) pending.delete(sig);
-    button.disabled = false;
-    button.textContent = label;
+    ready();
     st.counterError = e;
     const box = refusalBox(e, 'error.network.counter');
     clear(result, box);
@@ -751,6 +851,12 @@ function createdBox(a: Application): HTMLElement {
 
 // --- One application -----------------------------------------------------------
 
+// The last action's outcome in the page's language.
+function noticeText(n: NonNullable<State['notice']>): string {
+  const done = t('off.done', { action: term('action', n.action), status: term('status', n.status), version: n.version });
+  return n.stale ? `${done} ${t('off.stale')}` : done;
+}
+
 function fact(label: string, value: Node | string, attrs: Record<string, string> = {}): HTMLElement {
   return h('div', attrs, h('dt', {}, label), h('dd', {}, value));
 }
@@ -758,7 +864,7 @@ function fact(label: string, value: Node | string, attrs: Record<string, string>
 function renderDetail(root: HTMLElement): void {
   const p = st.permit;
   const back = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'back', onclick: backToQueue }, `← ${t('off.back')}`);
-  if (st.loading && !p) return clear(root, officerBar(), back, h('p', { class: 'muted' }, t('loading')));
+  if (st.loading && !p) return clear(root, officerBar(), back, h('p', { class: 'muted', id: 'loading', tabindex: '-1' }, t('loading')));
   if (!p) return clear(root, officerBar(), back, errorBox(st.error));
   const a = p.applicant;
   const applicant = a.erased
@@ -796,7 +902,7 @@ function renderDetail(root: HTMLElement): void {
         fact(t('track.submitted'), fmtTime(p.submitted_at)),
         fact(t('col.due'), due),
         fact(t('off.version'), String(p.version)),
-        fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => term('role', r.role)).join(', ')}` : t('none')),
+        fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => roleName(r.role, r.name)).join(', ')}` : t('none')),
         p.permit_number
           ? fact(
               t('off.permit'),
@@ -818,7 +924,7 @@ function renderDetail(root: HTMLElement): void {
       ),
       // tabindex -1: focus moves here after an action (a p takes no focus otherwise).
       st.created?.permit_id === p.permit_id ? createdBox(st.created) : null,
-      st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice', tabindex: '-1' }, st.notice) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
+      st.notice ? h('p', { class: 'alert alert-ok', role: 'status', id: 'notice', tabindex: '-1' }, noticeText(st.notice)) : h('p', { role: 'status', id: 'notice', class: 'sr-only' }),
       st.worklist!.read_only ? h('p', { class: 'alert alert-info', id: 'read-only' }, t('off.readonly')) : actionsPanel(p),
       h(
         'div',
@@ -903,7 +1009,7 @@ function renderDetail(root: HTMLElement): void {
 // the applicant and the administrator act under their role's ID, so the
 // name alone says it.
 function actor(e: LedgerEvent): Array<Node | string> {
-  const name = h('span', { class: 'actor-role', title: e.actor_role, 'data-role': e.actor_role }, term('role', e.actor_role));
+  const name = h('span', { class: 'actor-role', title: e.actor_role, 'data-role': e.actor_role }, roleName(e.actor_role));
   return e.actor_id === e.actor_role ? [name] : [`${e.actor_id} (`, name, ')'];
 }
 
@@ -1115,7 +1221,6 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
             st.charter?.roles[o.role]?.personal_data === true &&
             (o.jurisdiction === kel || (o.jurisdiction !== '' && kel.startsWith(`${o.jurisdiction}.`))),
         );
-        const roleName = (r: string) => st.charter?.roles[r]?.name ?? r;
         const pick = near.length
           ? h(
               'p',
@@ -1162,6 +1267,7 @@ function actionForm(p: Permit, action: string, where: string): HTMLElement {
       novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
+        if (isBusy(button)) return; // one request at a time
         void submitAction(form, p, action, fields, button, result);
       },
     },
@@ -1297,7 +1403,7 @@ function refusalBox(e: unknown, networkKey = 'error.network.action'): HTMLElemen
 // A new action starts: the last one's outcome (a success, a refusal shown
 // over the permit) no longer applies, and goes.
 function clearStale(): void {
-  st.notice = '';
+  st.notice = null;
   st.refusal = null;
   const notice = document.getElementById('notice');
   if (notice) {
@@ -1325,9 +1431,8 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
   const request = { permit: p.permit_id, action, expected_version: p.version, ...body };
   const [sig, id] = idFor(request);
   pending.set(sig, id);
-  button.disabled = true;
-  const label = button.textContent;
-  button.textContent = t('off.sending');
+  // The button keeps the focus and says that it is sending (read out).
+  const ready = markBusy(button);
   try {
     const r = await api<ActionResult>(`/v1/permits/${encodeURIComponent(p.permit_id)}/actions`, {
       token: st.token!,
@@ -1338,9 +1443,10 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
     st.other = '';
     st.refusal = null;
     st.formError = null;
-    st.notice = t('off.done', { action: term('action', action), status: term('status', r.status), version: r.version });
+    const notice = { action, status: r.status, version: r.version, stale: false };
+    st.notice = notice;
     // The action is recorded whatever happens to the reload that follows.
-    await refreshPermit().catch(() => (st.notice += ` ${t('off.stale')}`));
+    await refreshPermit().catch(() => (notice.stale = true));
     render();
     focusOn('#notice');
   } catch (e) {
@@ -1359,8 +1465,7 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
       focusOn('#refusal');
       return;
     }
-    button.disabled = false;
-    button.textContent = label;
+    ready();
     // Kept in the state, so that a re-render (a language switch) shows it again.
     st.formError = { form: form.dataset.form!, error: e };
     const box = refusalBox(e);
@@ -1374,7 +1479,10 @@ async function send(form: HTMLFormElement, p: Permit, action: string, body: Reco
 function render(): void {
   document.title = `${t('off.title')} — ${t('app.name')}`;
   const root = $('#officer');
-  if (st.token && st.worklist) keepToken(st.token); // in use: the idle time starts again
+  if (st.token && st.worklist) {
+    keepToken(st.token); // in use: the idle time starts again
+    idleWarning(0);
+  }
   if (st.token && !st.worklist && !st.signInError) return clear(root, h('p', { class: 'muted' }, t('loading')));
   if (!st.token || !st.worklist) return renderSignIn(root);
   if (st.permit || st.loading || (st.error && permitFromHash())) return renderDetail(root);
@@ -1384,11 +1492,14 @@ function render(): void {
 async function main(): Promise<void> {
   mountChrome('officer', render);
   // The idle sign-out, while the page stays open: checked every
-  // IDLE_CHECK_MS and when the tab is shown again; a click or a key is use.
+  // IDLE_CHECK_MS and when the tab is shown again, with a warning before it;
+  // a click or a key is use, and so are touch, pointer, scroll and focus.
   document.addEventListener('click', onUse, true);
   document.addEventListener('keydown', onUse, true);
-  document.addEventListener('visibilitychange', () => void checkIdle());
-  window.setInterval(() => void checkIdle(), IDLE_CHECK_MS);
+  for (const type of ['pointerdown', 'touchstart', 'wheel', 'scroll', 'focusin'])
+    document.addEventListener(type, onActivity, { capture: true, passive: true });
+  document.addEventListener('visibilitychange', idleTick);
+  window.setInterval(idleTick, IDLE_CHECK_MS);
   window.addEventListener('popstate', () => {
     if (!st.token) return;
     const id = permitFromHash();

@@ -5,8 +5,25 @@
 // it opened in its history, where the next user of the computer finds it.
 import './styles.css';
 import { api, commandId, type ActionResult, type Charter, type Tracking } from './api';
-import { t, term } from './i18n';
-import { $, clear, confirmAction, FINAL, focusOn, errorBox, fmtDate, fmtTime, h, mountChrome, restoreControls, snapshotControls, statusBadge } from './ui';
+import { roleName, t, term } from './i18n';
+import {
+  $,
+  clear,
+  confirmAction,
+  FINAL,
+  focusOn,
+  errorBox,
+  fmtDate,
+  fmtTime,
+  h,
+  isBusy,
+  loadCharter,
+  markBusy,
+  mountChrome,
+  restoreControls,
+  snapshotControls,
+  statusBadge,
+} from './ui';
 
 const PATH = ['submitted', 'documents_verified', 'survey_scheduled', 'surveyed', 'recommended', 'issued'];
 const CODE_RE = /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/;
@@ -18,6 +35,10 @@ let trackingCode = '';
 let charter: Charter | null = null;
 // The answer to the applicant's last action: done (its key), or the refusal.
 let acted: { done?: string; error?: unknown } = {};
+// An action or a look-up on its way: one at a time (a second tap on a slow
+// connection would send a second command on the same version, whose
+// version_conflict would hide the first one's success).
+let busy = false;
 
 // The code as the ledger writes it: upper case, four groups of five
 // joined by hyphens (typed with or without them, or with spaces), O read
@@ -33,6 +54,7 @@ function normalize(code: string): string {
 }
 
 async function lookup(raw: string): Promise<void> {
+  if (busy) return;
   const input = $('#code') as HTMLInputElement;
   const err = $('#code-error');
   const code = normalize(raw);
@@ -54,7 +76,14 @@ async function lookup(raw: string): Promise<void> {
   clear(err);
   clear($('#result'), h('p', { class: 'muted' }, t('loading')));
   acted = {};
-  await load(code);
+  busy = true;
+  const done = markBusy($('#track-form button[type=submit]') as HTMLButtonElement, t('loading'));
+  try {
+    await load(code);
+  } finally {
+    busy = false;
+    done();
+  }
   focusOn('#result-heading');
 }
 
@@ -63,8 +92,9 @@ async function load(typed: string): Promise<void> {
     data = await api<Tracking>(`/v1/track/${encodeURIComponent(typed)}`);
     trackingCode = typed;
     error = null;
-    // Who may receive the applicant's data with consent, by name.
-    charter ??= await api<Charter>('/v1/charter').catch(() => null);
+    // Who may receive the applicant's data with consent, by name; what the
+    // applicant may do at all.
+    charter ??= await loadCharter();
   } catch (e) {
     data = null;
     error = e;
@@ -74,8 +104,14 @@ async function load(typed: string): Promise<void> {
 
 // The applicant's own action, with the tracking code as token; the view is
 // read again after it, whatever the answer, the forms keeping what was typed
-// (a reason refused by the ledger is corrected, not typed again).
-async function act(d: Tracking, done: string, body: Record<string, unknown>): Promise<void> {
+// (a reason refused by the ledger is corrected, not typed again). The button
+// says that it is sending meanwhile, and takes no second tap. Then the
+// outcome alone is read out: it takes the focus (the application is drawn
+// again, but is no live region: hundreds of words after each tap).
+async function act(d: Tracking, done: string, body: Record<string, unknown>, button: HTMLButtonElement): Promise<void> {
+  if (busy || isBusy(button)) return;
+  busy = true;
+  markBusy(button); // drawn again below, with its label
   const typed = snapshotControls($('#result'));
   try {
     await api<ActionResult>(`/v1/permits/${encodeURIComponent(d.permit_id)}/actions`, {
@@ -88,23 +124,42 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>): Pr
     acted = { error: e };
   }
   await load(trackingCode);
+  busy = false;
   restoreControls($('#result'), typed);
-  focusOn('#actions-title');
+  focusOn('[data-outcome]');
 }
 
+// What the applicant may do: what the charter grants the role "applicant"
+// (a charter may grant the applicant no withdrawal, or have no applicant
+// role at all); the ledger would refuse the rest with role_not_permitted.
+// Without the charter, everything is offered and the ledger decides.
+function applicantMay(action: string): boolean {
+  return !charter || (charter.permissions[action] ?? []).includes('applicant');
+}
 
 // What the applicant can do here: consent to the subscribers that ask for
 // it, withdraw an open application, erase the data of a closed one.
-function actions(d: Tracking): HTMLElement {
+function actions(d: Tracking): HTMLElement | null {
   // Erased through this application, or by an order through another of the person's.
   const erased = d.personal_data_erased === true || d.history.some((s) => s.type === 'personal_data_erased');
   const open = d.status !== 'issued' && !FINAL.has(d.status);
   const names = new Map((charter?.stakeholders ?? []).map((s) => [s.id, s.name]));
   const asking = Object.entries(charter?.data_sharing ?? {}).filter(([, p]) => p.consent_required);
   const parts: Array<HTMLElement | null> = [];
-  if (acted.done) parts.push(h('p', { class: 'alert alert-ok', role: 'status', id: 'action-done' }, t(acted.done)));
+  // The outcome takes the focus (act), which reads it: no live region, that
+  // would read it twice.
+  if (acted.done) parts.push(h('p', { class: 'alert alert-ok', id: 'action-done' }, t(acted.done)));
   // The applicant's own text for a refusal where the officers' would not fit (track.apierr.*).
-  if (acted.error) parts.push(errorBox(acted.error, 'error.network', ['track.apierr', 'apierr'], true));
+  if (acted.error) {
+    const box = errorBox(acted.error, 'error.network', ['track.apierr', 'apierr'], true);
+    box.removeAttribute('role');
+    parts.push(box);
+  }
+  const outcome = parts.at(-1);
+  if (outcome) {
+    outcome.tabIndex = -1;
+    outcome.dataset.outcome = 'true';
+  }
   // Once the data is erased there is nothing to consent to, but a consent
   // still held is shown, to be withdrawn (the subscriber is told to stop
   // using what it received).
@@ -117,7 +172,7 @@ function actions(d: Tracking): HTMLElement {
   // permit to share: consent is no longer offered, only withdrawn.
   const closed = FINAL.has(d.status);
   const shown = [...(erased || closed ? asking.filter(([id]) => d.consents.includes(id)) : asking), ...unlisted];
-  if (shown.length) {
+  if (shown.length && (applicantMay('grant_consent') || applicantMay('withdraw_consent'))) {
     parts.push(
       h('h4', {}, t('track.consent')),
       h('p', { class: 'muted' }, t('track.consent.lead')),
@@ -126,6 +181,7 @@ function actions(d: Tracking): HTMLElement {
         { class: 'plain-list', id: 'consents' },
         shown.map(([id, p]) => {
           const held = d.consents.includes(id);
+          const consentAction = held ? 'withdraw_consent' : 'grant_consent';
           const fields = p.fields.filter((f) => f.startsWith('applicant.')).map((f) => term('field', f.slice(10)));
           return h(
             'li',
@@ -136,26 +192,30 @@ function actions(d: Tracking): HTMLElement {
             ` — ${held ? t(erased ? 'track.consent.held_erased' : 'track.consent.held') : t('track.consent.none')}`,
             fields.length && !erased ? h('span', { class: 'muted' }, ` (${t('track.consent.fields', { fields: fields.join(', ') })})`) : null,
             ' ',
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small',
-                'data-act': held ? 'withdraw_consent' : 'grant_consent',
-                onclick: () =>
-                  void act(d, held ? 'track.consent.withdrawn' : 'track.consent.granted', {
-                    action: held ? 'withdraw_consent' : 'grant_consent',
-                    subscriber: id,
-                  }),
-              },
-              held ? t('track.consent.withdraw') : t('track.consent.grant'),
-            ),
+            applicantMay(consentAction)
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-small',
+                    'data-act': consentAction,
+                    onclick: (e: Event) =>
+                      void act(
+                        d,
+                        held ? 'track.consent.withdrawn' : 'track.consent.granted',
+                        { action: consentAction, subscriber: id },
+                        e.currentTarget as HTMLButtonElement,
+                      ),
+                  },
+                  held ? t('track.consent.withdraw') : t('track.consent.grant'),
+                )
+              : null,
           );
         }),
       ),
     );
   }
-  if (open) {
+  if (open && applicantMay('withdraw')) {
     const reason = h('textarea', { id: 'withdraw-reason', name: 'reason', maxlength: '500', rows: '2', 'aria-describedby': 'withdraw-public withdraw-reason-error' });
     const error = h('p', { id: 'withdraw-reason-error', class: 'field-error', 'aria-live': 'assertive' });
     const button = h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.withdraw.button'));
@@ -166,6 +226,7 @@ function actions(d: Tracking): HTMLElement {
         novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
+          if (busy) return;
           const text = reason.value.trim();
           if (!fieldOk(reason, error, text ? '' : t('track.withdraw.required'))) return;
           // Withdrawing cannot be undone: the page asks first.
@@ -173,7 +234,7 @@ function actions(d: Tracking): HTMLElement {
             action: 'withdraw',
             text: t('track.withdraw.confirm', { business: d.business_name }),
             yes: t('off.confirm.yes', { action: t('track.withdraw.yes') }),
-            onYes: () => void act(d, 'track.withdraw.done', { action: 'withdraw', reason: text }),
+            onYes: () => void act(d, 'track.withdraw.done', { action: 'withdraw', reason: text }, button),
           });
         },
       },
@@ -185,7 +246,8 @@ function actions(d: Tracking): HTMLElement {
       button,
     );
     parts.push(form);
-  } else if (!erased) {
+  } else if (!open && !erased && applicantMay('erase_personal_data')) {
+    const eraseButton = h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.erase.button'));
     const sure = h('input', { type: 'checkbox', id: 'erase-sure', name: 'sure', 'aria-describedby': 'erase-sure-error' });
     const error = h('p', { id: 'erase-sure-error', class: 'field-error', 'aria-live': 'assertive' });
     parts.push(
@@ -198,14 +260,14 @@ function actions(d: Tracking): HTMLElement {
             e.preventDefault();
             // The tick is the confirmation: it says that the erasure cannot be undone.
             if (!fieldOk(sure, error, sure.checked ? '' : t('track.erase.required'))) return;
-            void act(d, 'track.erase.done', { action: 'erase_personal_data' });
+            void act(d, 'track.erase.done', { action: 'erase_personal_data' }, eraseButton);
           },
         },
         h('h4', {}, t('track.erase')),
         h('p', { class: 'muted' }, t('track.erase.lead')),
         h('p', {}, h('label', {}, sure, ' ', t('track.erase.sure'))),
         error,
-        h('button', { type: 'submit', class: 'btn btn-danger' }, t('track.erase.button')),
+        eraseButton,
       ),
     );
   }
@@ -215,7 +277,9 @@ function actions(d: Tracking): HTMLElement {
   // (Not twice: the applicant's own erasure just done says it already.)
   if (erased && acted.done !== 'track.erase.done')
     parts.push(h('p', { class: 'muted', id: 'erased-note' }, t(open ? 'track.erase.ordered' : 'track.erase.already')));
-  else if (open) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
+  else if (open && applicantMay('erase_personal_data')) parts.push(h('p', { class: 'muted small' }, t('track.erase.later')));
+  // Nothing the charter lets the applicant do here, and nothing to report.
+  if (!parts.some(Boolean)) return null;
   return h(
     'section',
     { 'aria-labelledby': 'actions-title', id: 'applicant-actions' },
@@ -351,7 +415,7 @@ function render(): void {
           h(
             'p',
             { class: 'muted', id: 'next-roles' },
-            t('track.next.who', { who: d.next_roles.map((r) => term('role', r.role)).join(', ') }),
+            t('track.next.who', { who: d.next_roles.map((r) => roleName(r.role, r.name)).join(', ') }),
           ),
           applicantNext ? h('p', { class: 'alert alert-info' }, t('track.next.you')) : null,
         );
@@ -431,7 +495,7 @@ function render(): void {
             'li',
             { 'data-type': s.type },
             h('p', { class: 'history-title' }, term('event', s.type)),
-            h('p', { class: 'muted' }, `${fmtTime(s.time)} · ${term('role', s.actor_role)}`),
+            h('p', { class: 'muted' }, `${fmtTime(s.time)} · ${roleName(s.actor_role)}`),
             stepDetails(s) ? h('p', { class: 'history-detail' }, stepDetails(s)) : null,
           ),
         ),
@@ -443,6 +507,9 @@ function render(): void {
 
 function main(): void {
   mountChrome('track', render);
+  // The application (#result) is drawn again after each action: as a live
+  // region it would be read out whole (hundreds of words) each time, so it
+  // is none. Only the outcome is read, focused (act).
   $('#track-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void lookup(($('#code') as HTMLInputElement).value);

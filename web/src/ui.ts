@@ -1,6 +1,6 @@
 // Shared page chrome and small DOM helpers.
-import { ApiError } from './api';
-import { applyStatic, lang, locale, onLangChange, setLang, t, term } from './i18n';
+import { api, ApiError, type Charter } from './api';
+import { applyStatic, lang, locale, onLangChange, setCharter, setLang, t, term } from './i18n';
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -192,11 +192,18 @@ export function confirmAction(form: HTMLFormElement, button: HTMLButtonElement, 
   const base = `confirm-${form.dataset.form ?? form.id}`;
   const done = (focusButton: boolean) => {
     form.removeEventListener('input', onEdit);
+    form.removeEventListener('keydown', onKey);
     box.remove();
     button.hidden = false;
     if (focusButton) button.focus();
   };
   const onEdit = () => done(false);
+  // Escape is "Batal", as in any dialog.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    done(true);
+  };
   const box = h(
     'div',
     { class: 'confirm-box', role: 'group', 'aria-labelledby': `${base}-title`, 'aria-describedby': `${base}-text`, 'data-confirm': o.action },
@@ -210,8 +217,10 @@ export function confirmAction(form: HTMLFormElement, button: HTMLButtonElement, 
         {
           type: 'button',
           class: 'btn btn-danger confirm-yes',
+          // The form's button takes the focus back (else it falls to the
+          // body): it says it is sending meanwhile (markBusy).
           onclick: () => {
-            done(false);
+            done(true);
             o.onYes();
           },
         },
@@ -221,6 +230,7 @@ export function confirmAction(form: HTMLFormElement, button: HTMLButtonElement, 
     ),
   );
   form.addEventListener('input', onEdit);
+  form.addEventListener('keydown', onKey);
   button.hidden = true;
   button.after(box);
   // The safe choice takes the focus; the group's title and text are read with it.
@@ -247,6 +257,46 @@ export function charCounter(field: HTMLInputElement | HTMLTextAreaElement): HTML
   field.setAttribute('aria-describedby', `${field.getAttribute('aria-describedby') ?? ''} ${id}`.trim());
   update();
   return out;
+}
+
+// One polite live region per page (mountChrome), for short news that has
+// no place of its own: "Mengirim…" while a request is on its way. Emptied
+// first, so that the same news twice is read twice.
+export function announce(text: string): void {
+  const out = document.getElementById('announcer');
+  if (!out) return;
+  clear(out);
+  window.setTimeout(() => clear(out, text), 50);
+}
+
+// A button whose request is on its way: it says so ("Mengirim…", read out
+// too), and is aria-disabled rather than disabled, which would drop the
+// focus to the body. Its handler ignores it meanwhile (isBusy): one request
+// at a time, so that a double tap on a slow connection sends one command.
+// Returns the function that gives the button back.
+export function markBusy(button: HTMLButtonElement, label = t('sending')): () => void {
+  const was = button.textContent;
+  button.setAttribute('aria-disabled', 'true');
+  button.dataset.busy = 'true';
+  button.textContent = label;
+  announce(label);
+  return () => {
+    button.removeAttribute('aria-disabled');
+    delete button.dataset.busy;
+    button.textContent = was;
+  };
+}
+
+export function isBusy(button: Element | null | undefined): boolean {
+  return button instanceof HTMLElement && button.dataset.busy === 'true';
+}
+
+// The charter in force (public), read once per page: the header's permit
+// type and kecamatan, the roles' names, what the applicant may do.
+let charterRead: Promise<Charter | null> | null = null;
+export function loadCharter(): Promise<Charter | null> {
+  charterRead ??= api<Charter>('/v1/charter').catch(() => null);
+  return charterRead;
 }
 
 export type Page = 'dashboard' | 'track' | 'officer';
@@ -297,15 +347,30 @@ export function mountChrome(page: Page, rerender: () => void): void {
   );
   const footer = h('footer', { class: 'site-footer' }, h('p', { 'data-i18n': 'footer.text' }));
   document.body.prepend(header);
-  document.body.append(footer);
+  document.body.append(footer, h('p', { id: 'announcer', class: 'sr-only', role: 'status', 'aria-live': 'polite' }));
   applyStatic(document.body);
+  // The switch is written in the language it switches to, and said so.
+  const langOfSwitch = () => langBtn.setAttribute('lang', lang() === 'id' ? 'en' : 'id');
+  langOfSwitch();
   // What the user typed survives the re-render: every form control gets its
   // value (or tick) back, and the focus stays on the switch.
-  onLangChange(() => {
+  const again = () => {
     const main = document.querySelector('main') ?? document.body;
     const typed = snapshotControls(main);
     rerender();
     restoreControls(main, typed);
+  };
+  onLangChange(() => {
+    langOfSwitch();
+    again();
+  });
+  // Another charter than the shipped one (another permit, kecamatan, role
+  // names): the texts follow it. The shipped one changes nothing, and
+  // nothing is drawn again.
+  void loadCharter().then((c) => {
+    if (!c || !setCharter(c)) return;
+    applyStatic(document.body);
+    again();
   });
 }
 

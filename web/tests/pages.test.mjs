@@ -199,11 +199,31 @@ describe('public dashboard', () => {
     await page.waitForSelector('[data-chart="stage"] canvas');
     await checkArea(page, stats, stats.kecamatan);
     await shot(page, 'dashboard-desktop');
-    // Another area: every chart follows.
+    // The CSV says what the table says (a reason's name), the code in a column of its own.
+    const reasonRows = await page.$$eval('[data-chart="reasons"] tbody tr', (rs) => rs.map((r) => [r.dataset.key, r.querySelector('th').textContent]));
+    if (reasonRows.length) {
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart="reasons"] .chart-numbers button')]);
+      const lines = readFileSync(await csv.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+      assert.equal(lines[0], 'Alasan,Jumlah,Kode');
+      for (const [code, label] of reasonRows)
+        assert.ok(lines.some((l) => l.startsWith(`${label},`) && l.endsWith(`,${code}`)), `${label} (${code}) in ${lines.join(' | ')}`);
+    }
+    // Another area: every chart follows. The charts are no live region: one short line says what they show.
+    assert.equal(await page.getAttribute('#charts', 'aria-live'), null);
+    assert.equal(await page.getAttribute('#kpis', 'aria-live'), null);
+    assert.equal(await page.getAttribute('#showing', 'role'), 'status');
     const kel = stats.kelurahan.find((k) => k.months.length > 0);
     await page.selectOption('#area', kel.code);
     await page.waitForFunction((name) => document.querySelector('[data-kpi="open"] .kpi-sub')?.textContent === `Kelurahan ${name}`, kel.name);
+    const month = await page.$eval('#month', (s) => s.selectedOptions[0].textContent.replace(/ \(berjalan\)$/, ''));
+    assert.equal(await page.textContent('#showing'), `Menampilkan Kelurahan ${kel.name}, ${month}`);
     await checkArea(page, stats, kel);
+    // What the on-time bars' colours judge is said in words: under the title and in the table.
+    const rated = await page.$$eval('[data-chart="ontime"] tbody tr', (rs) =>
+      rs.map((r) => [Number(r.querySelector('td[data-series="share"]').dataset.value), r.querySelector('td[data-words="rating"]')?.textContent]),
+    );
+    for (const [share, words] of rated) assert.match(words ?? '', share >= 80 ? /^Baik/ : share >= 60 ? /^Perlu perhatian/ : /^Buruk/, `${share} %`);
+    if (rated.length) assert.match(await page.textContent('[data-chart="ontime"] figcaption'), /hijau, baik: 80% atau lebih.*oranye.*merah, buruk: di bawah 60%/);
     // The numbers are a click away, and downloadable.
     await page.click('[data-chart="stage"] summary');
     assert.ok(await page.isVisible('[data-chart="stage"] table'));
@@ -328,16 +348,74 @@ describe('public dashboard', () => {
       assert.equal(await page.textContent('#reg-results .empty'), 'Belum ada izin yang terbit.');
       assertNoProblems(page);
       await page.context().close();
+      await otherCharter(fresh);
     } finally {
       await fresh.stop();
     }
   });
+
+  // Another permit under another charter (a food-industry certificate): its
+  // permit type, kecamatan and role names, a role the shipped charter does not
+  // have, and no withdrawal for the applicant. The pages follow the charter.
+  async function otherCharter(fresh) {
+    const charter = (await api(fresh.base, '/v1/charter')).json;
+    charter.charter_version += 1;
+    charter.permit_type = 'SPP-IRT';
+    charter.kecamatan.name = 'Kebayoran Lama';
+    charter.roles.ptsp_officer.name = 'Petugas Loket Pangan';
+    charter.roles.dinkes_officer = { name: 'Petugas Dinas Kesehatan', scope: 'kelurahan', personal_data: true };
+    charter.permissions.verify_documents = ['ptsp_officer', 'dinkes_officer'];
+    charter.permissions.withdraw = ['ptsp_officer'];
+    charter.permissions.erase_personal_data = ['admin'];
+    const put = await api(fresh.base, '/v1/charter', { token: fresh.admin(), method: 'PUT', body: charter });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    const app = await submitApplication(fresh.base, BINTARO, 'Kue Kering Bu Ani');
+    const page = await newPage(browser);
+    await page.goto(fresh.base + '/');
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForFunction(() => document.querySelector('.brand-text strong')?.textContent === 'Buku Besar Izin SPP-IRT');
+    assert.equal(await page.textContent('.brand-text small'), 'Kecamatan Kebayoran Lama');
+    assert.equal(await page.textContent('#dash-title'), 'Kinerja layanan izin SPP-IRT');
+    assert.equal(await page.textContent('#verify-hint'), 'Contoh: SPP-IRT/3174101002/2026/P1A2B3C4D5E6F');
+    assert.match(await page.textContent('footer'), /SPP-IRT Kecamatan Kebayoran Lama/);
+    assert.doesNotMatch(await page.textContent('body'), /IUMK|Pesanggrahan, Jakarta/);
+    assert.match(await page.title(), /Buku Besar Izin SPP-IRT$/);
+    await page.goto(fresh.base + '/track');
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#code', app.tracking_code);
+    await page.click('#track-form button[type=submit]');
+    await page.waitForSelector('.track-card[data-status="submitted"]');
+    // The charter's names: a role renamed, one the shipped charter lacks (never "dinkes officer").
+    assert.equal(await page.textContent('#next-roles'), 'oleh Petugas Dinas Kesehatan, Petugas Loket Pangan');
+    assert.match(await page.textContent('#history'), / · Pemohon/);
+    // The charter grants the applicant no withdrawal: none offered; consent stays (it is granted).
+    assert.equal(await page.$('#withdraw-form'), null);
+    assert.ok(await page.$('#consents [data-act="grant_consent"]'));
+    await page.click('#lang-switch');
+    assert.equal(await page.textContent('#next-roles'), 'by Petugas Dinas Kesehatan, Petugas Loket Pangan');
+    assert.equal(await page.textContent('.brand-text strong'), 'SPP-IRT Permit Ledger');
+    await page.click('#lang-switch');
+    assertNoProblems(page);
+    await page.context().close();
+  }
 
   test('phone layout at 360px has no horizontal scroll', async () => {
     const page = await open('/', { width: 360, height: 780 });
     await page.waitForSelector('[data-chart="stage"] canvas');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    // With WCAG 1.4.12's text spacing too (the example permit number is one long word).
+    const spaced = await page.evaluate(() => {
+      for (const el of document.querySelectorAll('body *')) {
+        el.style.lineHeight = '1.5';
+        el.style.letterSpacing = '0.12em';
+        el.style.wordSpacing = '0.16em';
+      }
+      return document.documentElement.scrollWidth - window.innerWidth;
+    });
+    assert.ok(spaced <= 0, `with text spacing, the page is ${spaced}px wider than the screen`);
+    // Chromium breaks a line after a slash, other browsers do not: the example number may break anywhere.
+    assert.equal(await page.$eval('#verify-hint', (e) => getComputedStyle(e).overflowWrap), 'anywhere');
     await page.context().close();
     const phone = await open('/', PHONE);
     await phone.waitForSelector('[data-chart="stage"] canvas');
@@ -442,9 +520,28 @@ describe('applicant tracking', () => {
     await page.waitForSelector('.track-card[data-status="submitted"]');
     // No erasure while the application is open; consent to the bank, which asks for it.
     assert.equal(await page.$('#erase-form'), null);
-    await page.click('#consents [data-subscriber="bank-dki"] button');
+    // On a slow connection the button says that it is sending (read out), and a second
+    // tap sends nothing: one command, whose success is not hidden by a version_conflict.
+    let posts = 0;
+    await page.route('**/v1/permits/*/actions', async (route) => {
+      posts += 1;
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
+    const grant = '#consents [data-subscriber="bank-dki"] button';
+    await page.click(grant);
+    assert.equal(await page.getAttribute(grant, 'aria-disabled'), 'true');
+    assert.equal(await page.textContent(grant), 'Mengirim…');
+    await page.waitForFunction(() => document.querySelector('#announcer')?.textContent === 'Mengirim…');
+    await page.$eval(grant, (b) => b.click());
     await page.waitForSelector('#consents [data-subscriber="bank-dki"][data-consent="granted"]');
     await page.waitForSelector('#action-done');
+    await page.unroute('**/v1/permits/*/actions');
+    assert.equal(posts, 1, 'one command sent');
+    assert.equal(await page.$('#applicant-actions [data-error-code]'), null, 'no refusal over the success');
+    // Only the outcome is read: the application is no live region, the outcome has the focus.
+    assert.equal(await page.getAttribute('#result', 'aria-live'), null);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'action-done');
     let tracked = (await api(ledger.base, `/v1/track/${app.tracking_code}`)).json;
     assert.deepEqual(tracked.consents, ['bank-dki']);
     await shot(page, 'track-actions');
@@ -487,7 +584,10 @@ describe('applicant tracking', () => {
     assert.doesNotMatch(history, /GMT/);
     await page.click(withdraw);
     assert.match(await page.textContent('#withdraw-form .confirm-box'), /This cannot be undone/);
-    await page.click('#withdraw-form .confirm-no');
+    // Escape is "Cancel": the box goes, the focus back on the button.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.$('#withdraw-form .confirm-box'), null);
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('#withdraw-form') !== null && document.activeElement?.type), 'submit');
     await page.click('#lang-switch');
     await page.waitForSelector('html[lang="id"]');
     await page.fill('#withdraw-reason', 'tidak jadi membuka usaha');
@@ -624,8 +724,29 @@ describe('officer worklist', () => {
     await page.click('#signin-form button[type=submit]');
     await page.waitForSelector('[data-error-code="unauthenticated"]');
     await shot(page, 'officer-signin-desktop');
-    await signIn(page, 'ptsp-bintaro');
+    // On a slow connection the sign-in button keeps the focus and says what it is doing.
+    const slow = (ms) => async (route) => {
+      await new Promise((r) => setTimeout(r, ms));
+      await route.continue();
+    };
+    await page.route('**/v1/worklist', slow(600));
+    await page.fill('#token', ledger.tokens.officers['ptsp-bintaro']);
+    await page.click('#signin-form button[type=submit]');
+    assert.deepEqual(
+      await page.evaluate(() => [document.activeElement?.getAttribute('aria-disabled'), document.activeElement?.textContent]),
+      ['true', 'Memeriksa token…'],
+    );
+    await page.waitForSelector('#officer-bar');
+    await page.unroute('**/v1/worklist');
     assert.ok(await page.evaluate(() => sessionStorage.getItem('pl.officer.token')));
+    // An unknown ID typed under the queue is said next to the field, the text kept, the focus on it.
+    await page.fill('#open-id', 'PNOSUCHPERMIT1');
+    await page.click('#open-form button[type=submit]');
+    await page.waitForSelector('#open-id-error [data-error-code="unknown_permit"]');
+    assert.ok(await page.$('#queue'), 'still on the queue');
+    assert.equal(await page.inputValue('#open-id'), 'PNOSUCHPERMIT1');
+    assert.equal(await page.getAttribute('#open-id', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-id');
     // The queue, sorted by due date.
     const rows = await page.$$eval('#queue tbody tr', (rs) => rs.map((r) => r.dataset.permit));
     assert.ok(rows.includes(app.permit_id), 'the new application is in the queue');
@@ -634,14 +755,40 @@ describe('officer worklist', () => {
     assert.deepEqual(rows, wl.items.map((i) => i.permit_id));
     assert.deepEqual([...dues].sort(), dues);
     await shot(page, 'officer-queue-desktop');
+    // While the application loads, "Memuat…" has the focus (not the body).
+    await page.route('**/v1/permits/*/history', slow(500));
     await page.click(`#queue tr[data-permit="${app.permit_id}"] button.open-permit`);
+    await page.waitForFunction(() => document.activeElement?.id === 'loading');
     await page.waitForSelector(`#detail[data-permit="${app.permit_id}"]`);
+    await page.unroute('**/v1/permits/*/history');
     assert.equal(await page.$eval('#detail', (e) => e.dataset.status), 'submitted');
     await shot(page, 'officer-detail-desktop');
-    await page.click('#actions form[data-action="verify_documents"] button[type=submit]');
+    // Sending, the button keeps the focus, says so (read out), and takes no second request.
+    let posts = 0;
+    await page.route('**/v1/permits/*/actions', async (route) => {
+      posts += 1;
+      await slow(600)(route);
+    });
+    const verify = '#actions form[data-action="verify_documents"] button[type=submit]';
+    await page.click(verify);
+    assert.deepEqual(
+      await page.evaluate(() => [document.activeElement?.getAttribute('aria-disabled'), document.activeElement?.textContent]),
+      ['true', 'Mengirim…'],
+    );
+    await page.waitForFunction(() => document.querySelector('#announcer')?.textContent === 'Mengirim…');
+    await page.$eval(verify, (b) => b.click());
     await page.waitForSelector('#detail[data-status="documents_verified"]');
+    await page.unroute('**/v1/permits/*/actions');
+    assert.equal(posts, 1, 'one command sent');
     assert.match(await page.textContent('#notice'), /versi 2|version 2/);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice', 'focus moves to the outcome');
+    // The outcome follows a language switch.
+    await page.click('#lang-switch');
+    assert.match(await page.textContent('#notice'), /^Recorded: .*\(version 2\)\.$/);
+    // The shipped charter's role names keep the page's translation.
+    assert.match(await page.textContent('#history'), /ptsp-bintaro \(Kelurahan PTSP officer\)/);
+    await page.click('#lang-switch');
+    assert.match(await page.textContent('#notice'), /^Tercatat: /);
     // The ledger agrees.
     const p = (await api(ledger.base, `/v1/permits/${app.permit_id}`, { token: ledger.tokens.officers['ptsp-bintaro'] })).json;
     assert.equal(p.status, 'documents_verified');
@@ -868,6 +1015,11 @@ describe('officer worklist', () => {
     // The PTSP officer may submit applications (the charter): the counter's form.
     await page.click('#counter summary');
     assert.equal(await page.getAttribute('#c-kelurahan-fixed', 'data-kelurahan'), BINTARO, 'the officer’s own kelurahan');
+    // On a 360 px phone a document's box keeps its size next to a long name (the name wraps).
+    await page.setViewportSize({ width: 360, height: 780 });
+    const boxes = await page.$$eval('#counter-form .check input', (l) => l.map((e) => Math.round(e.getBoundingClientRect().width)));
+    assert.ok(boxes.every((w) => w === boxes[0]) && boxes[0] >= 17, `checkbox widths ${boxes}`);
+    await page.setViewportSize(DESKTOP);
     const c = {
       '#c-nik': '3174', // too short: caught before sending
       '#c-name': 'Siti Aminah Loket',
@@ -997,7 +1149,7 @@ describe('officer worklist', () => {
     // Personal data is not shown to a monitor.
     assert.doesNotMatch(await page.textContent('#detail'), /\b\d{16}\b/);
     // The idle time: a click is use; 30 minutes without use sign out while
-    // the page stays open (checked when the tab is shown again, and every 30 s).
+    // the page stays open (checked when the tab is shown again, and every 15 s).
     const setUsed = (minutesAgo) =>
       page.evaluate((m) => {
         const kept = JSON.parse(sessionStorage.getItem('pl.officer.token'));
@@ -1008,6 +1160,25 @@ describe('officer worklist', () => {
     await page.click('#detail-title');
     assert.ok(Date.now() - (await used()) < 60000, 'a click counts as use');
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    assert.ok(await page.$('#detail'), 'still signed in');
+    assert.equal(await page.$('#idle-warning'), null, 'no warning after 20 minutes');
+    // Two minutes before the sign-out, a warning (an alert) with a button to stay;
+    // scrolling is use too, and so is that button.
+    const warned = async () => {
+      await setUsed(29);
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await page.waitForSelector('#idle-warning[role="alert"] #idle-stay');
+      assert.match(await page.textContent('#idle-warning'), /dikeluarkan dalam 1 menit/);
+    };
+    await warned();
+    await page.mouse.move(400, 400);
+    await page.mouse.wheel(0, 200);
+    await page.waitForFunction(() => !document.querySelector('#idle-warning'));
+    assert.ok(Date.now() - (await used()) < 60000, 'scrolling counts as use');
+    await warned();
+    await page.click('#idle-stay');
+    assert.equal(await page.$('#idle-warning'), null);
+    assert.ok(Date.now() - (await used()) < 60000, 'staying signed in counts as use');
     assert.ok(await page.$('#detail'), 'still signed in');
     await setUsed(31);
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
@@ -1116,8 +1287,11 @@ describe('language, accessibility and serving', () => {
     const page = await open('/');
     assert.equal(await page.getAttribute('html', 'lang'), 'id');
     assert.equal(await page.textContent('#dash-title'), 'Kinerja layanan izin IUMK');
+    // The switch is in the language it switches to, and says so.
+    assert.deepEqual([await page.textContent('#lang-switch'), await page.getAttribute('#lang-switch', 'lang')], ['English', 'en']);
     await page.click('#lang-switch');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.deepEqual([await page.textContent('#lang-switch'), await page.getAttribute('#lang-switch', 'lang')], ['Bahasa Indonesia', 'id']);
     assert.equal(await page.textContent('#dash-title'), 'How the IUMK permit service performs');
     await page.waitForSelector('[data-chart="stage"] h3');
     assert.equal(await page.textContent('[data-chart="stage"] h3'), 'Applications by current stage');
@@ -1151,6 +1325,14 @@ describe('language, accessibility and serving', () => {
       assert.deepEqual(unlabelled, [], `${path}: controls without a label`);
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link', `${path}: the first Tab reaches the skip link`);
+      // The yellow ring has a dark one around it: it shows on white and on the pink confirm box too.
+      for (let i = 0; i < 3; i++) {
+        assert.match(await page.evaluate(() => getComputedStyle(document.activeElement).boxShadow), /rgb\(11, 12, 12\) 0px 0px 0px 5px/, `${path}: a dark ring`);
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
       // Forced colours (Windows high contrast) drop the focus ring's shadow: an outline stays.
       await page.emulateMedia({ forcedColors: 'active' });
       for (let i = 0; i < 3; i++) {
