@@ -138,8 +138,13 @@ bool FeedPublisher::PublishSome(Feed& feed) {
       // Another process took the feed over. Take it back only after a
       // while, in case that process has gone: either way the resume point
       // comes from the topic, so nothing is published twice.
-      spdlog::warn("feed {}: another process publishes it now; trying again in 30 s ({})",
-                   feed.subscriber, s.message());
+      // The broker says so of a transaction it lost too (restarted while
+      // one was open: INVALID_TXN_STATE), with no other process about.
+      spdlog::warn(
+          "feed {}: its transaction was fenced: another instance publishes it now, or the "
+          "broker restarted while a transaction was open; trying again in 30 s (nothing is "
+          "published twice either way) ({})",
+          feed.subscriber, s.message());
       feed.retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     } else {
       spdlog::warn("feed {}: {}; retrying in 2 s", feed.subscriber, s.ToString());
