@@ -457,21 +457,26 @@ void CheckWorkable(const Charter& c) {
   }
 }
 
+}  // namespace
+
 // Who sees personal data is said, not guessed from role ids that may mean
 // other offices in another charter (a signboard charter's "lurah" may be a
 // city office): only a charter on the log from before the key is read the
-// old way (kLegacyPersonalDataRoles).
-void CheckPersonalDataSaid(const json& doc) {
-  if (!doc.contains("roles") || !doc["roles"].is_object()) return;  // ParseInto says why
-  for (const auto& [id, def] : doc["roles"].items())
-    if (def.is_object() && def.contains("personal_data")) return;
-  Fail("roles",
-       "no role says whether its officers see the applicant's personal data (NIK, name, "
-       "address, phone): give \"personal_data\": true to each role that meets applicants or "
-       "decides on them (the survey team, who issues), and false to the others");
+// old way (kLegacyPersonalDataRoles), and re-deciding it (an audit) must
+// not refuse it, so the rule is not FromJson's.
+Status Charter::CheckProposal(std::string_view text) {
+  auto parsed = ParseStrictJson(text);
+  if (!parsed.ok() || !parsed->is_object() || !parsed->contains("roles") ||
+      !(*parsed)["roles"].is_object())
+    return Status::Ok();  // FromJson says what is wrong
+  for (const auto& [id, def] : (*parsed)["roles"].items())
+    if (def.is_object() && def.contains("personal_data")) return Status::Ok();
+  return Status("invalid_charter",
+                "charter key \"roles\": no role says whether its officers see the applicant's "
+                "personal data (NIK, name, address, phone): give \"personal_data\": true to each "
+                "role that meets applicants or decides on them (the survey team, who issues), and "
+                "false to the others");
 }
-
-}  // namespace
 
 Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
   auto parsed = ParseStrictJson(text);
@@ -482,7 +487,6 @@ Result<Charter> Charter::FromJson(std::string_view text, bool check_texts) {
     if (check_texts) {
       CheckTexts(doc, "");
       CheckRoleIds(doc);
-      CheckPersonalDataSaid(doc);
     }
     ParseInto(doc, c);
     if (check_texts) CheckWorkable(c);

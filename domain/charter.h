@@ -103,6 +103,10 @@ struct Charter {
   // adoption, not one on the log already) also any key or text holding a
   // control character or longer than 200 characters.
   static Result<Charter> FromJson(std::string_view json, bool check_texts = false);
+  // What only a charter proposed now must meet, beyond FromJson's checks (a
+  // logged one, re-decided by an audit, is read as it was adopted): that
+  // some role says whether it sees personal data. Code "invalid_charter".
+  static Status CheckProposal(std::string_view json);
 
   // "31.74.10.1001 (Bintaro), ...": every kelurahan's code and name, for a
   // refusal to say what may be given.

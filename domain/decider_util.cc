@@ -852,7 +852,7 @@ bool HoldsEmailAddress(std::string_view text) {
 std::string ReasonReaders(const Charter& c, std::string_view event, bool on_public_page) {
   std::vector<std::string> feeds;
   for (const auto& s : c.data_sharing)
-    if (s.Receives(event)) feeds.push_back(s.id);
+    if (s.Receives(event) && s.Shares("reason")) feeds.push_back(s.id);
   const std::string to =
       feeds.empty() ? ""
                     : (feeds.size() == 1 ? "the feed of " : "the feeds of ") + JoinOrNobody(feeds);

@@ -77,7 +77,8 @@ std::string WithoutUuids(std::string_view id);
 std::optional<Decision> PersonalDataIn(const std::string& text, const std::string& field,
                                        const std::string& where);
 // Who reads the reason of an `event` (a type name, "application_rejected")
-// besides the applicant and the officers, as `where` above says it: "is
+// besides the applicant and the officers (the feeds that receive the event
+// with its "reason" field), as `where` above says it: "is
 // published (on the public verification page, and to the feed of
 // ministry-umkm)" when `on_public_page`, or "is kept in the permit's
 // history, which monitors and auditors read, and sent to the feed of ...".

@@ -157,6 +157,8 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
   // version: a retry is answered as the first request was, while the same
   // document sent after anything changed there (another charter, an officer
   // enrolled or retired: what refused it may be gone) is decided afresh.
+  if (Status s = Charter::CheckProposal(text); !s.ok())
+    return respond(ErrorResponse(req, http::status::unprocessable_entity, s.code(), s.message()));
   Command cmd;
   cmd.id = CommandId(
       "charter-" +

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -190,26 +191,10 @@ class Session : public std::enable_shared_from_this<Session> {
       head_ = true;
       req.method(http::verb::get);
     }
-    const bool keep_alive = req.keep_alive();
-    const unsigned version = req.version();
-    auto self = shared_from_this();
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    try {
-      handler_(std::move(req), [self, answered](HttpResponse res) {
-        answered->store(true);
-        asio::post(self->stream_.get_executor(),
-                   [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
-      });
-    } catch (const std::exception& e) {
-      // A handler's bug costs its request, not the server.
-      spdlog::error("http: a handler failed: {}", e.what());
-      if (answered->load()) return;
-      HttpRequest blank;
-      blank.version(version);
-      blank.keep_alive(keep_alive);
-      Write(ErrorResponse(blank, http::status::internal_server_error, "internal",
-                          "the server failed to answer this request; it was logged"));
-    }
+    handler_(std::move(req), [self = shared_from_this()](HttpResponse res) {
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+    });
   }
 
   void Write(HttpResponse res) {
@@ -228,6 +213,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // What the client still sends (the rest of a refused body) is read and
+    // dropped, for at most 2 s, before the socket closes: closed with data
+    // unread it would send a reset, which may discard the answer before the
+    // client reads it (RFC 9112 9.6).
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain(0);
+  }
+
+  void Drain(size_t so_far) {
+    if (so_far > kBufferLimit * 32) return;
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this(), so_far](beast::error_code ec, size_t n) {
+                              if (!ec) self->Drain(so_far + n);
+                            });
   }
 
   // How many fields the request has.
@@ -239,8 +238,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_{kBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
-  size_t header_fields_ = 0;  // the fields of the request's header, trailers not counted
-  bool head_ = false;         // the request being answered is a HEAD
+  size_t header_fields_ = 0;        // the fields of the request's header, trailers not counted
+  std::array<char, 4096> scratch_;  // what Drain reads and drops
+  bool head_ = false;               // the request being answered is a HEAD
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
   std::shared_ptr<void> slot_;

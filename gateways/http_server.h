@@ -22,6 +22,9 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 using Respond = std::function<void(HttpResponse)>;
+// Answers a request, now or later, by calling Respond once. It must not
+// throw: an exception would end the server (ApiGateway::Handle answers its
+// own with a 500 and counts it).
 using HttpHandler = std::function<void(HttpRequest&&, Respond)>;
 
 struct HttpServerOptions {

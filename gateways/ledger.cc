@@ -459,6 +459,7 @@ Status Ledger::Bootstrap() {
   std::string text = ReadFile(options_.charter_path);
   if (text.empty())
     return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
+  if (Status s = Charter::CheckProposal(text); !s.ok()) return s;
   Command cmd;
   cmd.id = CommandId("bootstrap-charter");
   cmd.stream = kGovernanceStream;

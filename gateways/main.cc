@@ -179,20 +179,8 @@ int Serve(const std::string& listen, const std::string& web, int threads, size_t
   spdlog::info("permitledger listening on http://{}:{}", UrlHost(o.host), server.port());
   if (on_ready) on_ready(server.port());
   std::vector<std::thread> pool;
-  // An exception out of a connection's handler (a parser's, say) ends its
-  // connection, not the server.
-  auto run = [&io] {
-    for (;;) {
-      try {
-        io.run();
-        return;
-      } catch (const std::exception& e) {
-        spdlog::error("http: a connection failed and was dropped: {}", e.what());
-      }
-    }
-  };
-  for (int i = 1; i < threads; ++i) pool.emplace_back(run);
-  run();
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
   for (auto& t : pool) t.join();
   spdlog::info("permitledger stopped");
   return 0;

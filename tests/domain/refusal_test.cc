@@ -565,6 +565,10 @@ TEST(Refusal, MessagesNameTheCharterRolesAndFeeds) {
   EXPECT_NE(ReasonReaders(*c, "application_rejected").find("and sent to the feed of ministry-umkm"),
             std::string::npos)
       << ReasonReaders(*c, "application_rejected");
+  // A feed that receives the event without its reason is no reader of it.
+  for (auto& s : c->data_sharing) s.fields.erase("reason");
+  EXPECT_EQ(ReasonReaders(*c, "application_rejected"),
+            "is kept in the permit's history, which monitors and auditors read,");
   c->data_sharing.clear();
   EXPECT_EQ(ReasonReaders(*c, "application_rejected"),
             "is kept in the permit's history, which monitors and auditors read,");

@@ -226,19 +226,24 @@ function onUse(e: Event): void {
     e.stopPropagation();
     return;
   }
-  noteUse();
+  noteUse(e);
 }
 
 // So are a touch, the pointer, scrolling and the focus moving (a screen
 // reader moves it as it reads); these are only noted, never stopped.
-function onActivity(): void {
-  if (st.token && !checkIdle()) noteUse();
+function onActivity(e: Event): void {
+  if (st.token && !checkIdle()) noteUse(e);
 }
 
-function noteUse(): void {
+// Use inside the warning (the press on its button, the Tab to it) leaves
+// it up: taken away at the pointer's press, the click would land on what
+// lies under it.
+function noteUse(e: Event): void {
   if (!st.token || !st.worklist) return;
   if (Date.now() - lastUsed() > 5000) keepToken(st.token);
-  idleWarning(0);
+  const inWarning = e.target instanceof Node && document.getElementById('idle-warning')?.contains(e.target);
+  const tabbing = e instanceof KeyboardEvent && (e.key === 'Tab' || e.key === 'Shift');
+  if (!inWarning && !tabbing) idleWarning(0);
 }
 
 const role = () => st.worklist?.officer.role ?? '';
@@ -365,10 +370,16 @@ async function openPermit(id: string, focus = true): Promise<void> {
 // the queue is left, so that an unknown ID is said next to the field, the
 // text kept and the focus on it, to be corrected.
 async function openTyped(input: HTMLInputElement, button: HTMLButtonElement, id: string): Promise<void> {
+  if (st.loading) return; // another application is on its way
+  const token = st.token;
+  const shown = st.permit;
   const ready = markBusy(button, t('off.opening'));
   try {
     const got = await fetchPermit(id);
-    if (!st.token) return; // signed out meanwhile
+    // Signed out meanwhile (maybe another officer signed in at a shared
+    // counter: not shown what was fetched with the first one's token), or
+    // another application opened from the queue.
+    if (st.token !== token || st.loading || st.permit !== shown) return;
     startOpening(id);
     [st.permit, st.history] = got;
     render();

@@ -123,8 +123,11 @@ async function act(d: Tracking, done: string, body: Record<string, unknown>, but
   } catch (e) {
     acted = { error: e };
   }
-  await load(trackingCode);
-  busy = false;
+  try {
+    await load(trackingCode);
+  } finally {
+    busy = false;
+  }
   restoreControls($('#result'), typed);
   focusOn('[data-outcome]');
 }

@@ -292,10 +292,14 @@ export function isBusy(button: Element | null | undefined): boolean {
 }
 
 // The charter in force (public), read once per page: the header's permit
-// type and kecamatan, the roles' names, what the applicant may do.
+// type and kecamatan, the roles' names, what the applicant may do. A read
+// that failed (null) is tried again at the next call.
 let charterRead: Promise<Charter | null> | null = null;
 export function loadCharter(): Promise<Charter | null> {
-  charterRead ??= api<Charter>('/v1/charter').catch(() => null);
+  charterRead ??= api<Charter>('/v1/charter').catch(() => {
+    charterRead = null;
+    return null;
+  });
   return charterRead;
 }
 

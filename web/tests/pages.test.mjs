@@ -1176,7 +1176,15 @@ describe('officer worklist', () => {
     await page.waitForFunction(() => !document.querySelector('#idle-warning'));
     assert.ok(Date.now() - (await used()) < 60000, 'scrolling counts as use');
     await warned();
+    // The button itself answers (the press on it does not take the warning
+    // away first, which sent the click to what lay under it), by mouse and
+    // by keyboard (Tab to it does not take it away either).
     await page.click('#idle-stay');
+    assert.equal(await page.$('#idle-warning'), null);
+    await page.waitForFunction(() => /tetap masuk/i.test(document.getElementById('announcer')?.textContent ?? ''));
+    await warned();
+    await page.focus('#idle-stay');
+    await page.keyboard.press('Enter');
     assert.equal(await page.$('#idle-warning'), null);
     assert.ok(Date.now() - (await used()) < 60000, 'staying signed in counts as use');
     assert.ok(await page.$('#detail'), 'still signed in');
