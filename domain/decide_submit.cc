@@ -41,8 +41,8 @@ std::optional<Refusal> ValidateSubmission(const SubmitApplication& s, const Char
     const std::string_view nik = s.personal.nik;
     const int province = (nik[0] - '0') * 10 + (nik[1] - '0');
     return R("invalid_nik",
-             province < 11 || province > 94
-                 ? "the NIK's first two digits are its province code (11 to 94), and these are "
+             province < 11 || province > 96
+                 ? "the NIK's first two digits are its province code (11 to 96), and these are "
                    "not; check the NIK on the KTP, a digit may be mistyped"
                  : "the NIK's 7th to 12th digits are the holder's date of birth (DDMMYY, the "
                    "day plus 40 for a woman), and these are not a date; check the NIK on the "

@@ -278,7 +278,7 @@ bool NikShaped(std::string_view d) {
     return false;
   auto num = [&](size_t at) { return (d[at] - '0') * 10 + (d[at + 1] - '0'); };
   const int province = num(0), day = num(6) % 40, month = num(8);
-  return province >= 11 && province <= 94 && day >= 1 && day <= 31 && num(6) <= 71 && month >= 1 &&
+  return province >= 11 && province <= 96 && day >= 1 && day <= 31 && num(6) <= 71 && month >= 1 &&
          month <= 12;
 }
 

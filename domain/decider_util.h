@@ -51,7 +51,8 @@ std::string StaleVersionAdvice(uint64_t version, uint64_t expected);
 // thousands ("Rp 2.500.000.000") are not; a letter ends a number.
 bool HoldsIdentityNumber(std::string_view s);
 // Whether `digits` are 16 shaped as a NIK or KK number: the province first
-// (11..94), then at 7..12 a date (the day plus 40 for a woman).
+// (11..96: Papua's four provinces of 2022 are 93 to 96), then at 7..12 a date (the day plus 40 for
+// a woman).
 bool NikShaped(std::string_view digits);
 // Whether `s` holds an e-mail address (name@host.tld; zero-width
 // characters unseen, fullwidth forms as their ASCII).

@@ -169,7 +169,7 @@ TEST(Refusal, SubmissionFields) {
             "the NIK must be exactly 16 digits as printed on the KTP; got 16 characters, not all "
             "of them the digits 0 to 9");
   // Sixteen digits that are no NIK: the part that is wrong is named.
-  for (const char* nik : {"0074051204880003", "9574051204880003"}) {
+  for (const char* nik : {"0074051204880003", "9774051204880003"}) {
     Decision d = SubmitWith([&](auto& s) { s.personal.nik = nik; });
     EXPECT_REFUSED(d, "invalid_nik");
     EXPECT_NE(d.refusal->message.find("province code"), std::string::npos) << nik;
@@ -181,9 +181,10 @@ TEST(Refusal, SubmissionFields) {
     EXPECT_NE(d.refusal->message.find("date of birth (DDMMYY"), std::string::npos) << nik;
     EXPECT_EQ(d.refusal->message.find(nik), std::string::npos);
   }
-  // A woman's day of birth is written plus 40; the provinces run 11 to 94.
+  // A woman's day of birth is written plus 40; the provinces run 11 to 96 (Papua Barat Daya, of
+  // 2022).
   for (const char* nik :
-       {"3174057112880003", "3174054101000003", "1174053112880003", "9474050101990003"}) {
+       {"3174057112880003", "3174054101000003", "1174053112880003", "9674050101990003"}) {
     SCOPED_TRACE(nik);
     EXPECT_ACCEPTED(SubmitWith([&](auto& s) { s.personal.nik = nik; }));
   }
