@@ -71,21 +71,18 @@ class Session : public std::enable_shared_from_this<Session> {
   // before it sends the body (RFC 9110 10.1.1); a body over the limit was
   // refused with the header already (its Content-Length).
   void OnHeader(beast::error_code ec) {
+    version_ = !ec && parser_->get().version() == 10 ? 10 : 11;
     if (!ec && parser_->get().version() < 11 &&
         parser_->get().count(http::field::transfer_encoding) > 0) {
       // RFC 9112 6.1: an HTTP/1.0 message's framing is then faulty.
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "an HTTP/1.0 request may not carry Transfer-Encoding (RFC 9112 "
-                                 "6.1): send the body with a Content-Length"));
+      return Refuse(http::status::bad_request, "malformed_request",
+                    "an HTTP/1.0 request may not carry Transfer-Encoding (RFC 9112 "
+                    "6.1): send the body with a Content-Length");
     }
     if (!ec && !ChunkedOrNone(parser_->get())) {
       // The body's end is anyone's guess: what follows it would be read as
       // the next request (RFC 9112 6.1: answer 400 and close).
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request", kNotChunked));
+      return Refuse(http::status::bad_request, "malformed_request", kNotChunked);
     }
     if (!ec) header_fields_ = Fields();
     if (ec || parser_->is_done()) return OnRead(ec);
@@ -115,27 +112,21 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      HttpRequest req = parser_->release();
-      req.keep_alive(false);
-      return Write(ErrorResponse(
-          req, http::status::payload_too_large, "body_too_large",
-          "the request body is larger than " + std::to_string(options_.body_limit) + " bytes"));
+      return Refuse(
+          http::status::payload_too_large, "body_too_large",
+          "the request body is larger than " + std::to_string(options_.body_limit) + " bytes");
     }
     if (ec == http::error::buffer_overflow) {
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(
-          req, http::status::request_header_fields_too_large, "request_too_large",
-          "a chunk's size line or the end of the chunked body is larger than " +
-              std::to_string(kBufferLimit / 1024) + " KiB: send the body with a Content-Length"));
+      return Refuse(http::status::request_header_fields_too_large, "request_too_large",
+                    "a chunk's size line or the end of the chunked body is larger than " +
+                        std::to_string(kBufferLimit / 1024) +
+                        " KiB: send the body with a Content-Length");
     }
     if (ec == http::error::header_limit) {
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(
-          req, http::status::request_header_fields_too_large, "request_too_large",
-          "the request's URL and headers are larger than " + std::to_string(kHeaderLimit / 1024) +
-              " KiB: shorten the URL (a search text, say) or the headers"));
+      return Refuse(http::status::request_header_fields_too_large, "request_too_large",
+                    "the request's URL and headers are larger than " +
+                        std::to_string(kHeaderLimit / 1024) +
+                        " KiB: shorten the URL (a search text, say) or the headers");
     }
     if (ec) {
       // Which length frames the body is anyone's guess.
@@ -143,40 +134,34 @@ class Session : public std::enable_shared_from_this<Session> {
       const bool framing = ec == http::error::bad_transfer_encoding ||
                            (ec == http::error::bad_content_length &&
                             header.count(http::field::transfer_encoding) > 0);
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(
-          req, http::status::bad_request, "malformed_request",
+      return Refuse(
+          http::status::bad_request, "malformed_request",
           !framing ? "the HTTP request could not be parsed: " + ec.message()
           : header.count(http::field::content_length)
               ? std::string("the request has both Content-Length and Transfer-Encoding (RFC "
                             "9112 6.3): send one of them")
-              : std::string(kNotChunked)));
+              : std::string(kNotChunked));
     }
     // The parser adds a chunked body's trailer fields to the header's: a
     // credential there would pass the proxies that check headers (RFC 9110
     // 6.5.1: trailers are not to be merged so).
     if (Fields() != header_fields_) {
-      HttpRequest req;
-      req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "the chunked body ends with trailer fields, which this server "
-                                 "does not read: send them as headers"));
+      return Refuse(http::status::bad_request, "malformed_request",
+                    "the chunked body ends with trailer fields, which this server "
+                    "does not read: send them as headers");
     }
     HttpRequest req = parser_->release();
     // Two credentials: which one is meant is anyone's guess.
     if (req.count(http::field::authorization) > 1) {
-      req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "the request has more than one Authorization header; send one"));
+      return Refuse(http::status::bad_request, "malformed_request",
+                    "the request has more than one Authorization header; send one");
     }
     // RFC 9112 3.2: an HTTP/1.1 request without a Host header, or with
     // two, is answered 400.
     if (req.version() >= 11 && req.count(http::field::host) != 1) {
-      req.keep_alive(false);
-      return Write(ErrorResponse(req, http::status::bad_request, "malformed_request",
-                                 "an HTTP/1.1 request carries exactly one Host header (RFC 9112 "
-                                 "3.2); send one"));
+      return Refuse(http::status::bad_request, "malformed_request",
+                    "an HTTP/1.1 request carries exactly one Host header (RFC 9112 3.2); send "
+                    "one");
     }
     // The absolute form of a target (RFC 9112 3.2.2, what a proxy sends):
     // the resource is what follows the authority.
@@ -195,6 +180,15 @@ class Session : public std::enable_shared_from_this<Session> {
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
     });
+  }
+
+  // Answers a request that is not handled, and closes the connection
+  // after the answer: what the client sends next is not to be trusted.
+  void Refuse(http::status status, const char* code, const std::string& message) {
+    HttpRequest req;
+    req.version(version_);
+    req.keep_alive(false);
+    Write(ErrorResponse(req, status, code, message));
   }
 
   void Write(HttpResponse res) {
@@ -241,6 +235,7 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t header_fields_ = 0;        // the fields of the request's header, trailers not counted
   std::array<char, 4096> scratch_;  // what Drain reads and drops
   bool head_ = false;               // the request being answered is a HEAD
+  unsigned version_ = 11;           // the HTTP version of the request being read
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
   std::shared_ptr<void> slot_;
@@ -380,7 +375,6 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
   HttpResponse res{status, req.version() ? req.version() : 11};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");  // a message may echo the path asked for
   res.keep_alive(req.keep_alive());
   res.body() = body;
   return res;

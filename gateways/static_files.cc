@@ -135,7 +135,6 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
                                       : html    ? "no-store"
                                                 : "no-cache");
   res.set(http::field::etag, etag);
-  res.set("X-Content-Type-Options", "nosniff");
   if (html) {
     res.set("Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

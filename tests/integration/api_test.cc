@@ -774,13 +774,14 @@ TEST_F(ApiTest, AChunkedBodyIsReadWithinBounds) {
   auto officers = client_.Get("/v1/officers", ledger_->admin_token());
   EXPECT_EQ(officers.body.find("trailer-1"), std::string::npos) << officers.body;
   // HTTP/1.0 has no chunked framing (RFC 9112 6.1): refused and closed, so
-  // that what follows is not read as the next request.
+  // that what follows is not read as the next request, in the client's
+  // own version.
   answer = RawExchange(ledger_->port(),
                        "POST /v1/applications HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                        "Connection: keep-alive\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: "
                        "x\r\n\r\n");
-  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << answer;
-  EXPECT_NE(answer.find("HTTP/1.0"), std::string::npos) << answer;
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.0 400") << answer;
+  EXPECT_NE(answer.find("Transfer-Encoding"), std::string::npos) << answer;
   EXPECT_EQ(answer.find("200 OK"), std::string::npos) << answer;
 }
 
