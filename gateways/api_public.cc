@@ -2,6 +2,8 @@
 // statistics (GET /v1/public/stats), the register of issued permits (GET
 // /v1/public/register) and the verification of a permit number (GET
 // /v1/public/verify/{number}).
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "domain/decider.h"
@@ -115,20 +117,42 @@ void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, con
   const std::string today = charter ? LocalDate(ledger_.now(), *charter) : "";
   json j = RenderVerification(number, entry ? &*entry : nullptr, today);
   if (entry) j["verification"] = TransparencyGateway(ledger_).Verification(number, held);
+  // The revocation the signed log proves outweighs a register that says
+  // otherwise (a view changed outside the ledger): the answer must not
+  // call valid what its own proof shows revoked.
+  if (j.contains("verification") && j["verification"].is_object() &&
+      j["verification"].contains("revocation") && j["result"] != "revoked") {
+    spdlog::error(
+        "views: the register has permit {} as {}, but the transparency log holds its revocation "
+        "(leaf {}): the views were changed outside the ledger; answered as revoked. Stop the "
+        "ledger, move DATA/views away and start it again: they are rebuilt from the log",
+        number, j.value("status", ""),
+        j["verification"]["revocation"]["leaf_index"].get<uint64_t>());
+    j["result"] = "revoked";
+    j["status"] = "revoked";
+  }
   // A verification code (a QR code's) that names this permit but not its
-  // leaf and checkpoint was not made by the ledger: the document that
-  // carries it is not the one issued, whatever the permit's status.
-  const auto code = ParseVerificationCode(DropBlanks(typed));
-  if (code && j.contains("verification") && j["verification"].is_object() &&
-      FormatVerificationCode(*code) != j["verification"]["code"])
+  // record (the leaf of its issuance, in a tree that includes it) was not
+  // made by the ledger: the document that carries it is not the one
+  // issued, whatever the permit's status. The code's tree size is that of
+  // the first checkpoint that included the leaf where it was made: another
+  // instance on Kafka, or this one before its checkpoint file was lost,
+  // may have signed another, so it is not compared.
+  const std::string as_code = DropBlanks(typed);
+  const auto code = ParseVerificationCode(as_code);
+  if (VerificationCodeNumber(as_code) && j.contains("verification") &&
+      j["verification"].is_object() &&
+      (!code || code->leaf != j["verification"]["leaf_index"].get<uint64_t>()))
     j["code_mismatch"] = {
-        {"given", FormatVerificationCode(*code)},
-        {"message", "the verification code given names permit " + number + " but not its record " +
-                        "in the transparency log (leaf " + std::to_string(code->leaf) +
-                        " and tree size " + std::to_string(code->size) +
-                        " are not the permit's): the ledger did not make it, so the document "
-                        "that carries it is not the one issued; check the document against "
-                        "this answer, and report it to the PTSP unit"}};
+        {"given", code ? FormatVerificationCode(*code) : as_code.substr(0, 200)},
+        {"message", "the verification code given names permit " + number +
+                        " but not its record in the transparency log (" +
+                        (code ? "leaf " + std::to_string(code->leaf) + " is not the permit's"
+                              : std::string("its leaf and tree size are not two numbers, the "
+                                            "first smaller")) +
+                        "): the ledger did not make it, so the document that carries it is not "
+                        "the one issued; check the document against this answer, and report it "
+                        "to the PTSP unit"}};
   respond(JsonResponse(req, http::status::ok, j.dump()));
 }
 

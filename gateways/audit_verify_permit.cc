@@ -8,6 +8,7 @@
 #include "projections/checkpoint.h"
 #include "projections/encoding.h"
 #include "projections/merkle_verify.h"
+#include "projections/signed_note.h"
 
 namespace pl {
 
@@ -83,6 +84,11 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
   };
   try {
     c.permit_number = answer.value("permit_number", "");
+    if (auto key = ParseVerifierKey(verifier_key); !key.ok())
+      return cannot(
+          "your key is not the log's verifier key (one line <name>+<key id>+<key>, as "
+          "the ledger's transparency.pub and GET /v1/transparency/key give it): " +
+          key.status().message());
     auto given = VerifyCheckpoint(checkpoint_note, verifier_key);
     if (!given.ok())
       return cannot("your checkpoint does not verify with your key (check both files): " +
@@ -173,6 +179,13 @@ Result<PermitCheck> VerifyPermitOffline(std::string_view verifier_key,
                  "): " + std::get<PermitRevoked>(revoked->payload).reason;
       return c;
     }
+    // An answer that says revoked without the revocation's proof was cut
+    // short: the permit may not be taken as valid from it.
+    if (answer["result"] == "revoked")
+      return cannot(
+          "the answer says the permit is revoked but holds no proof of the revocation (its "
+          "verification has no \"revocation\"): it was altered or cut short; save it again from "
+          "the ledger");
     if (c.valid_until < today) {
       c.verdict = PermitVerdict::kExpired;
       c.reason = "valid until " + c.valid_until;

@@ -341,6 +341,30 @@ Status CheckpointPublisher::CheckConsistent() const {
   return Status::Ok();
 }
 
+Status CheckpointPublisher::CheckStored() const {
+  const std::string path = CheckpointLog::FilePath(CheckpointDir(options_.data_dir));
+  auto file = CheckpointLog::ReadFile(path);
+  if (!file.ok()) return file.status();
+  uint64_t before = 0;
+  for (const StoredCheckpoint& r : file->records) {
+    auto cp = VerifyCheckpoint(r.note, signer_.verifier_key());
+    const bool grows = r.number == 0 || r.size > before;
+    before = r.size;
+    if (cp.ok() && cp->size == r.size && grows) continue;
+    return Status("log_inconsistent",
+                  "checkpoint " + std::to_string(r.number) + " (tree size " +
+                      std::to_string(r.size) + ") of " + path + " " +
+                      (!cp.ok() ? "does not verify with this ledger's key (transparency.key): " +
+                                      cp.status().message()
+                       : !grows ? std::string("is no larger than the one before it")
+                                : "signs a tree of " + std::to_string(cp->size) + " leaves") +
+                      ". The file was altered, and its checkpoints are served to auditors and "
+                      "banks: restore it from a backup (`permitledger audit verify` names every "
+                      "record that fails)");
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<StoredCheckpoint>> CheckpointPublisher::Publish() {
   std::lock_guard lock(publish_mu_);
   auto latest = log_->Latest();

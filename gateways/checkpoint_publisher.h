@@ -116,6 +116,12 @@ class CheckpointPublisher {
   // and its first ones hash to the signed root. Else "log_inconsistent":
   // the log lost events or was changed since that checkpoint was signed.
   Status CheckConsistent() const;
+  // Ok when every stored checkpoint verifies with this ledger's key and
+  // names the tree size its record says; else "log_inconsistent" naming
+  // the first that does not (the file was altered: its checkpoints are
+  // served to auditors and verifiers). Asked at start; CheckConsistent
+  // then checks the latest against the tree.
+  Status CheckStored() const;
   // The first checkpoint covering `leaf`, publishing one if none does yet.
   Result<StoredCheckpoint> Covering(uint64_t leaf);
 

@@ -269,6 +269,18 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     // A log that lost events or changed since its last signed checkpoint is
     // not served: its proofs would contradict what it signed before.
     if (Status s = (*publisher)->CheckConsistent(); !s.ok()) return s;
+    if (Status s = (*publisher)->CheckStored(); !s.ok()) return s;
+    // Embedded, the checkpoints of a log that holds events were signed here
+    // (on Kafka, an instance that joins signs its first only now).
+    if (!l->kafka() && (*publisher)->checkpoints().count() == 0) {
+      RocksSnapshotReader reader(l->engine_->db());
+      if (auto size = TransparencyProjection::Tree().Size(reader); size.ok() && *size > 0)
+        spdlog::warn(
+            "transparency: {} holds no checkpoint while the log holds {} events: if it was "
+            "lost, stop the ledger and restore it from a backup (the checkpoints auditors and "
+            "banks hold are served from it); the ledger signs a new first checkpoint now",
+            CheckpointPublisher::CheckpointDir(options.data_dir), *size);
+    }
     l->publisher_ = std::move(*publisher);
     l->publisher_->Start();
     if (l->kafka() && options.kafka.publish_feeds) {

@@ -100,7 +100,9 @@ std::string FormatVerificationCode(const VerificationCode& c) {
          std::to_string(c.size);
 }
 
-std::optional<VerificationCode> ParseVerificationCode(std::string_view text) {
+namespace {
+
+std::vector<std::string_view> CodeParts(std::string_view text) {
   std::vector<std::string_view> parts;
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
@@ -109,15 +111,33 @@ std::optional<VerificationCode> ParseVerificationCode(std::string_view text) {
       start = i + 1;
     }
   }
+  return parts;
+}
+
+// The number of a code's parts; nullopt when it is not one.
+std::optional<std::string> NumberOf(const std::vector<std::string_view>& parts) {
   if (parts.size() != 4 || parts[0] != "v1") return std::nullopt;
   auto number = Base64UrlDecode(parts[1]);
-  auto leaf = ParseDecimal(parts[2]);
-  auto size = ParseDecimal(parts[3]);
   // A number is text: bytes that are not, or that hold a control character
   // (which no path reaches), are no code of this ledger.
-  if (!number || number->empty() || !IsUtf8(*number) || FirstControl(*number, true) || !leaf ||
-      !size || *leaf >= *size)
+  if (!number || number->empty() || !IsUtf8(*number) || FirstControl(*number, true))
     return std::nullopt;
+  return number;
+}
+
+}  // namespace
+
+std::optional<std::string> VerificationCodeNumber(std::string_view text) {
+  return NumberOf(CodeParts(text));
+}
+
+std::optional<VerificationCode> ParseVerificationCode(std::string_view text) {
+  const auto parts = CodeParts(text);
+  auto number = NumberOf(parts);
+  if (!number) return std::nullopt;
+  auto leaf = ParseDecimal(parts[2]);
+  auto size = ParseDecimal(parts[3]);
+  if (!leaf || !size || *leaf >= *size) return std::nullopt;
   return VerificationCode{*number, *leaf, *size};
 }
 
@@ -481,7 +501,7 @@ json TransparencyGateway::Verification(const std::string& permit_number,
 std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
   std::string typed = DropBlanks(as_typed);
   // The verification code a permit's QR code holds names its number.
-  if (auto code = ParseVerificationCode(typed)) typed = code->permit_number;
+  if (auto number = VerificationCodeNumber(typed)) typed = std::move(*number);
   const auto& views = ledger_.queries();
   if (views.RegisterEntry(typed)) return typed;
   std::string upper = Capitals(typed);

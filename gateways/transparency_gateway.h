@@ -49,6 +49,10 @@ struct VerificationCode {
 };
 std::string FormatVerificationCode(const VerificationCode& code);
 std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
+// The permit number a text of a code's form names ("v1.<number>.<a>.<b>"),
+// whatever its leaf and tree size are: a code altered there still names
+// its permit.
+std::optional<std::string> VerificationCodeNumber(std::string_view text);
 // What a verifier holding a checkpoint of `held` leaves is told when the
 // latest one it is given has fewer (`latest`): a log only grows.
 std::string BeyondLatest(uint64_t held, uint64_t latest);

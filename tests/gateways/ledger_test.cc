@@ -16,6 +16,7 @@
 #include "gateways/api_gateway.h"
 #include "gateways/api_render.h"
 #include "gateways/audit_cli.h"
+#include "gateways/checkpoint_publisher.h"
 #include "gateways/demo.h"
 #include "projections/projection_engine.h"
 #include "projections/view_keys.h"
@@ -449,6 +450,39 @@ TEST(Ledger, ALogShorterThanItsViewsIsRefusedNotServed) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
   EXPECT_NE(refused.status().message().find("signed"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A stored checkpoint altered (an older one, which CheckConsistent does
+// not look at) is refused at start: auditors and banks are served from the
+// file.
+TEST(Ledger, AnAlteredOlderCheckpointIsRefusedAtStart) {
+  const std::string dir = FreshDir("altered-checkpoint");
+  for (const std::string id : {"a", "b"}) {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    Command cmd;
+    cmd.id = CommandId("enrol-" + id);
+    cmd.stream = kGovernanceStream;
+    cmd.actor = {"admin", "admin", ""};
+    cmd.action = EnrollOfficer{id, "X", "ptsp_officer", "31.74.10.1003", HashToken(id)};
+    ASSERT_TRUE((*ledger)->ExecuteSync(std::move(cmd)).error.ok());
+  }  // each stop signs a checkpoint
+  const std::string file = CheckpointLog::FilePath(CheckpointPublisher::CheckpointDir(dir));
+  auto stored = CheckpointLog::ReadFile(file);
+  ASSERT_TRUE(stored.ok() && stored->records.size() >= 2u);
+  std::ifstream in(file, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  // The first record's root (its note's third line), one letter changed.
+  const size_t root = data.find('\n', data.find('\n', data.find('\n') + 1) + 1) + 1;
+  data[root] = data[root] == 'A' ? 'B' : 'A';
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << data;
+  auto refused = Ledger::Open(LedgerOptions::At(dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("checkpoint 0 "), std::string::npos)
+      << refused.status().message();
   std::filesystem::remove_all(dir);
 }
 

@@ -414,6 +414,21 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
                                    " (Jakarta; "))
       << c.reason << " / " << revoked.dump();
 
+  // A register row changed outside the ledger does not outweigh the
+  // revocation the signed log proves.
+  {
+    rocksdb::DB* views = (*ledger)->engine().db();
+    const std::string key = keys::RegisterEntry(revoked_number_);
+    std::string row;
+    ASSERT_TRUE(views->Get(rocksdb::ReadOptions(), key, &row).ok());
+    auto altered = json::parse(row);
+    altered["status"] = "issued";
+    ASSERT_TRUE(views->Put(rocksdb::WriteOptions(), key, altered.dump()).ok());
+    auto answer = Json(Call(api, http::verb::get, "/v1/public/verify/" + Encoded(revoked_number_)));
+    EXPECT_EQ(answer["result"], "revoked") << answer.dump();
+    ASSERT_TRUE(views->Put(rocksdb::WriteOptions(), key, row).ok());
+  }
+
   // Forgeries.
   auto forged = valid;
   forged["permit_number"] = revoked_number_;
@@ -429,8 +444,13 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   forged["verification"]["inclusion_proof"][0] = Base64Encode(std::string(32, 'x'));
   EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
+  // A revoked permit's answer cut of its revocation still says revoked:
+  // never taken as valid.
   forged = revoked;
   forged["verification"].erase("revocation");
+  c = *VerifyPermitOffline(vkey, note, forged, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kCannotCheck) << c.reason;
+  EXPECT_NE(c.reason.find("no proof of the revocation"), std::string::npos) << c.reason;
   forged["verification"]["leaf_index"] = valid["verification"]["leaf_index"];
   EXPECT_EQ(VerifyPermitOffline(vkey, note, forged, "2000-01-01")->verdict,
             PermitVerdict::kNotGenuine);
@@ -441,8 +461,10 @@ TEST_F(TransparencyTest, VerifyPermitOfflineValidRevokedExpiredForged) {
   // the permit.
   EXPECT_EQ(VerifyPermitOffline(other->verifier_key(), note, valid, "2000-01-01")->verdict,
             PermitVerdict::kCannotCheck);
-  EXPECT_EQ(VerifyPermitOffline("not a key", note, valid, "2000-01-01")->verdict,
-            PermitVerdict::kCannotCheck);
+  // A checkpoint given for the key is named as the key's fault.
+  c = *VerifyPermitOffline(note, note, valid, "2000-01-01");
+  EXPECT_EQ(c.verdict, PermitVerdict::kCannotCheck);
+  EXPECT_NE(c.reason.find("your key is not the log's verifier key"), std::string::npos) << c.reason;
   EXPECT_EQ(VerifyPermitOffline(vkey, "not a note", valid, "2000-01-01")->verdict,
             PermitVerdict::kCannotCheck);
   auto unknown = Json(Call(api, http::verb::get, "/v1/public/verify/IUMK%2FNOPE"));

@@ -209,6 +209,26 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_NE(mismatch["code_mismatch"]["message"].get<std::string>().find("did not make it"),
             std::string::npos);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
+  // The permit's leaf in a tree of another size is the code of another
+  // instance (or of this one before its checkpoints were lost): genuine.
+  const std::string leaf = std::to_string(verify["verification"]["leaf_index"].get<uint64_t>());
+  const std::string elsewhere =
+      real.substr(0, real.rfind('.', real.rfind('.') - 1)) + "." + leaf + "." +
+      std::to_string(verify["verification"]["tree_size"].get<uint64_t>() + 1);
+  auto other = client_.Get("/v1/public/verify/" + elsewhere).json();
+  EXPECT_FALSE(other.contains("code_mismatch")) << other;
+  EXPECT_EQ(other["result"], "valid");
+  // A tree that cannot hold the leaf is no tree of the log.
+  const std::string impossible =
+      real.substr(0, real.rfind('.', real.rfind('.') - 1)) + "." + leaf + "." + leaf;
+  EXPECT_TRUE(client_.Get("/v1/public/verify/" + impossible).json().contains("code_mismatch"));
+  auto overflow =
+      client_
+          .Get("/v1/public/verify/" + real.substr(0, real.rfind('.', real.rfind('.') - 1)) +
+               ".99999999999999999999999.1")
+          .json();
+  EXPECT_EQ(overflow["result"], "valid") << overflow;
+  EXPECT_TRUE(overflow.contains("code_mismatch")) << overflow;
   // A code whose number is no text (bytes that are not UTF-8, a control
   // character) is no code of the ledger: unknown, not a server error.
   for (const char* junk : {"v1._w.1.2", "v1.AAAA.1.2", "v1.4oCu.1.2"}) {
