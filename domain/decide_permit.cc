@@ -314,12 +314,13 @@ Decision Handle(const Ctx& c, const Revoke& a) {
   return One(c, PermitRevoked{a.reason});
 }
 
-Decision UnknownSubscriber(const Ctx& c, const std::string& id) {
+Decision UnknownSubscriber(const Ctx& c, const std::string& id, std::string_view more = "") {
   std::string known;
   for (const auto& s : c.charter.data_sharing) known += (known.empty() ? "" : ", ") + s.id;
   return Refuse("unknown_subscriber", Echo(id) + " is not a subscriber of charter version " +
-                                          std::to_string(c.charter.version) + " (subscribers: " +
-                                          (known.empty() ? "none" : known) + ")");
+                                          std::to_string(c.charter.version) +
+                                          " (subscribers: " + (known.empty() ? "none" : known) +
+                                          ")" + std::string(more));
 }
 
 // A subscriber that receives what its policy lists without asking the
@@ -359,7 +360,10 @@ Decision Handle(const Ctx& c, const WithdrawConsent& a) {
   if (a.subscriber.empty()) return Missing("subscriber", "name whose consent is withdrawn");
   if (!c.state.consents.count(a.subscriber)) {
     const SubscriberPolicy* sub = c.charter.FindSubscriber(a.subscriber);
-    if (!sub) return UnknownSubscriber(c, a.subscriber);
+    if (!sub)
+      return UnknownSubscriber(c, a.subscriber,
+                               ", and this application holds no consent to it (withdrawn "
+                               "already, or never given): there is nothing to withdraw");
     return sub->consent_required ? NoOp() : ConsentNotRequired(a.subscriber);
   }
   return One(c, ConsentWithdrawn{a.subscriber});

@@ -70,6 +70,17 @@ std::optional<HttpResponse> ApiGateway::FeedRefusal(const HttpRequest& req,
                 std::to_string(*generation) +
                 " only; ask the administrator for the new token (GET /v1/feeds/" + subscriber +
                 "/token)");
+    // Another subscriber's token in force: the token is good, the feed
+    // is not its own (a client configured with the wrong pair).
+    if (const auto charter = ledger_.governance()->charter)
+      for (const auto& other : charter->data_sharing)
+        if (other.id != subscriber &&
+            ConstantTimeEqual(*given, ledger_.SubscriberToken(other.id, other.token_generation)))
+          return ErrorResponse(req, http::status::forbidden, "role_not_permitted",
+                               "this is the feed token of subscriber \"" + other.id +
+                                   "\", which opens its own feed only (GET /v1/feeds/" + other.id +
+                                   "), not \"" + subscriber +
+                                   "\"'s: check which token is configured for which feed");
     return ErrorResponse(
         req, http::status::unauthorized, "unauthenticated",
         "the bearer token sent is not the token of subscriber \"" + subscriber +

@@ -383,8 +383,16 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, const std
 HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const std::string& code,
                            const std::string& message) {
   nlohmann::json j = {{"error", {{"code", code}, {"message", message}}}};
-  return JsonResponse(req, status,
-                      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  HttpResponse res =
+      JsonResponse(req, status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // RFC 9110 11.6.1: a 401 names the scheme that would do (RFC 6750 3.1:
+  // and, when a token was sent, that it was the token).
+  if (status == http::status::unauthorized)
+    res.set(http::field::www_authenticate,
+            req.count(http::field::authorization) > 0
+                ? R"(Bearer realm="permitledger", error="invalid_token")"
+                : R"(Bearer realm="permitledger")");
+  return res;
 }
 
 std::optional<Query> QueryOrRefuse(const HttpRequest& req,

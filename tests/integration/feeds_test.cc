@@ -418,17 +418,26 @@ TEST_F(FeedsTest, AFeedIsReadOnlyWithItsSubscribersToken) {
   };
   EXPECT_EQ(status("/v1/feeds/bank-dki", ""), (std::pair{401, std::string("unauthenticated")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki", Token("ministry-umkm")),
-            (std::pair{401, std::string("unauthenticated")}));
+            (std::pair{403, std::string("role_not_permitted")}));
   EXPECT_EQ(status("/v1/feeds/bank-dki", Token("ptsp")),
             (std::pair{401, std::string("unauthenticated")}));
   EXPECT_EQ(status("/v1/feeds/bank-bri", Token("bank-dki")),
             (std::pair{404, std::string("unknown_subscriber")}));
-  // The message tells a token not sent from a token of another feed.
-  EXPECT_NE(client_.Get("/v1/feeds/bank-dki", "").body.find("needs 'Authorization: Bearer"),
-            std::string::npos);
+  // The message tells a token not sent from a token of another feed, and
+  // that from a token of none; a 401 names the scheme (RFC 9110 11.6.1).
+  auto none = client_.Get("/v1/feeds/bank-dki", "");
+  EXPECT_NE(none.body.find("needs 'Authorization: Bearer"), std::string::npos);
+  EXPECT_EQ(none.headers["www-authenticate"], R"(Bearer realm="permitledger")");
   const std::string other =
       client_.Get("/v1/feeds/bank-dki", Token("ministry-umkm")).json()["error"]["message"];
-  EXPECT_NE(other.find("is not the token of subscriber \"bank-dki\""), std::string::npos) << other;
+  EXPECT_NE(other.find("feed token of subscriber \"ministry-umkm\""), std::string::npos) << other;
+  auto unknown = client_.Get("/v1/feeds/bank-dki", Token("ptsp"));
+  EXPECT_NE(unknown.json()["error"]["message"].get<std::string>().find(
+                "is not the token of subscriber \"bank-dki\""),
+            std::string::npos)
+      << unknown.body;
+  EXPECT_EQ(unknown.headers["www-authenticate"],
+            R"(Bearer realm="permitledger", error="invalid_token")");
   // More than one space after the scheme is still the token (RFC 9110).
   EXPECT_EQ(client_
                 .Request("GET", "/v1/feeds/bank-dki", "", "",
@@ -905,7 +914,7 @@ TEST_F(FeedsTest, ZzARevokedSubscriberTokenNoLongerOpensTheFeed) {
   EXPECT_EQ(client_.Get("/v1/feeds/bank-dki", fresh).status, 200);
   EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm", Token("ministry-umkm")).status, 200);
   // The bank's new token opens no other feed.
-  EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm", fresh).status, 401);
+  EXPECT_EQ(client_.Get("/v1/feeds/ministry-umkm", fresh).status, 403);
 }
 
 }  // namespace
