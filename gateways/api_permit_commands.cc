@@ -3,6 +3,8 @@
 // (POST /v1/permits/{id}/actions), and the permit id an application names.
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "domain/decider.h"
 #include "domain/decider_util.h"
 #include "events/json.h"
@@ -163,6 +165,24 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     auto state = ledger_.queries().Permit(permit_id);
     const bool orders_erasure = who.kind == Principal::Kind::kAdmin &&
                                 std::holds_alternative<ErasePersonalData>(parsed->action);
+    // An order through an application erased already reaches the person's
+    // others; once none holds anything, it erases nothing, and its legal
+    // basis, kept for good, could no longer be checked for the name and
+    // street it erased. (A repeat of an order taken is answered as taken.)
+    if (orders_erasure && state &&
+        (state->personal_erased || ledger_.vault().IsErased(state->applicant))) {
+      auto keys = ledger_.vault().KeysOf(state->applicant.person_id);
+      const auto history = ledger_.queries().History(permit_id);
+      const bool repeat = std::any_of(history.begin(), history.end(), [&](const json& e) {
+        return e.value("command_id", "") == parsed->command_id.str();
+      });
+      if (keys.ok() && keys->empty() && !repeat)
+        return respond(ErrorResponse(
+            req, http::status::unprocessable_entity, "personal_data_erased",
+            "every application of this person is erased already: the order has nothing left to "
+            "erase, and its legal basis, kept in the permit's history for good, could no longer "
+            "be checked for the name and street it erased; nothing was written"));
+    }
     // Only of a command that would get as far as its texts' check: one that
     // the sender's role may not take, or not from the permit's status, or
     // at another version, is told so first (charter.md, the order of the

@@ -1369,6 +1369,21 @@ TEST_F(ApiTest, ErasureDestroysThePersonalDataButKeepsTheHistory) {
     EXPECT_EQ(view.body.find("3174051506857777"), std::string::npos) << view.body;
     EXPECT_EQ(view.json()["applicant"]["erased"], true) << view.body;
   }
+  // Another order now erases nothing, and its legal basis could no longer
+  // be checked for the name: refused. The order taken, sent again, is
+  // answered as taken.
+  auto after = Act(id2, ledger_->admin_token(),
+                   {{"action", "erase_personal_data"},
+                    {"command_id", "erase-after"},
+                    {"legal_basis", "Surat perintah Sari Rahayu Wulandari"}});
+  EXPECT_EQ(after.status, 422) << after.body;
+  EXPECT_EQ(after.json()["error"]["code"], "personal_data_erased") << after.body;
+  auto again = Act(id, ledger_->admin_token(),
+                   {{"action", "erase_personal_data"},
+                    {"command_id", "erase-order"},
+                    {"legal_basis", "Putusan PN Jakarta Selatan No. 12/2026"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["duplicate"], true) << again.body;
   // The other application, still open, can never be issued now: its one
   // step left is to reject it, wherever its next step is shown.
   EXPECT_EQ(client_.Get("/v1/permits/" + id2, Token("ptsp-ulujami")).json()["next_actions"],
