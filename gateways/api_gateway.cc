@@ -11,6 +11,7 @@
 #include "events/json.h"
 #include "events/utf8.h"
 #include "gateways/api_internal.h"
+#include "gateways/api_render.h"
 #include "gateways/static_files.h"
 #include "gateways/transparency_gateway.h"
 #include "gateways/url.h"
@@ -421,7 +422,7 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
       after.erase("charter_version");
       json j = {{"from", from ? from->version : 0},
                 {"to", to->version},
-                {"patch", json::diff(before, after)}};
+                {"patch", ChangesPatch(before, after)}};
       // When `to` took effect (its charter_adopted event's time).
       for (const auto& [time, adopted] : gov->adopted)
         if (adopted == to) j["adopted_at"] = IsoTime(time);

@@ -1,6 +1,8 @@
 #include "gateways/api_render.h"
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "domain/decider.h"
 #include "events/json.h"
@@ -172,6 +174,69 @@ nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, 
   if (!s.outcome_code.empty())
     j["outcome"] = {{"code", s.outcome_code}, {"reason", s.outcome_reason}};
   return j;
+}
+
+namespace {
+
+std::string PointerPart(const std::string& key) {
+  std::string out;
+  for (char ch : key) out += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+  return out;
+}
+
+void AddChanges(const nlohmann::json& a, const nlohmann::json& b, const std::string& path,
+                nlohmann::json& ops) {
+  if (a == b) return;
+  if (a.type() != b.type() || (!a.is_object() && !a.is_array())) {
+    ops.push_back({{"op", "replace"}, {"path", path}, {"value", b}});
+    return;
+  }
+  if (a.is_object()) {
+    for (const auto& [k, v] : a.items())
+      if (!b.contains(k)) ops.push_back({{"op", "remove"}, {"path", path + "/" + PointerPart(k)}});
+    for (const auto& [k, v] : b.items()) {
+      if (!a.contains(k))
+        ops.push_back({{"op", "add"}, {"path", path + "/" + PointerPart(k)}, {"value", v}});
+      else
+        AddChanges(a[k], v, path + "/" + PointerPart(k), ops);
+    }
+    return;
+  }
+  if (a.size() == b.size()) {
+    for (size_t i = 0; i < a.size(); ++i)
+      AddChanges(a[i], b[i], path + "/" + std::to_string(i), ops);
+    return;
+  }
+  // The longest common subsequence stays; the others are removed (last
+  // first, so the indices hold), then added at their places in `b`.
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
+  for (size_t i = n; i-- > 0;)
+    for (size_t j = m; j-- > 0;)
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::vector<bool> keep_a(n, false), keep_b(m, false);
+  for (size_t i = 0, j = 0; i < n && j < m;) {
+    if (a[i] == b[j]) {
+      keep_a[i++] = keep_b[j++] = true;
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  for (size_t i = n; i-- > 0;)
+    if (!keep_a[i]) ops.push_back({{"op", "remove"}, {"path", path + "/" + std::to_string(i)}});
+  for (size_t j = 0; j < m; ++j)
+    if (!keep_b[j])
+      ops.push_back({{"op", "add"}, {"path", path + "/" + std::to_string(j)}, {"value", b[j]}});
+}
+
+}  // namespace
+
+nlohmann::json ChangesPatch(const nlohmann::json& from, const nlohmann::json& to) {
+  nlohmann::json ops = nlohmann::json::array();
+  AddChanges(from, to, "", ops);
+  return ops;
 }
 
 nlohmann::json RenderVerification(const std::string& number, const nlohmann::json* entry,

@@ -39,6 +39,13 @@ nlohmann::json RenderStage(const StageInfo& st, const Charter& c, int64_t now_ms
 nlohmann::json RenderTracking(const PermitState& s, const GovernanceState& gov, int64_t now_ms,
                               const std::vector<nlohmann::json>& history, bool person_erased);
 // Public verification of a permit number: valid, revoked, expired or unknown.
+// An RFC 6902 JSON Patch from `from` to `to`, as a reader of a charter's
+// amendment reads it: objects key by key; an array of the same length
+// item by item; an array that grew or shrank by the items removed and
+// added (a holiday declared is one "add", not every later date
+// "replace"d), those it keeps in order untouched.
+nlohmann::json ChangesPatch(const nlohmann::json& from, const nlohmann::json& to);
+
 nlohmann::json RenderVerification(const std::string& number, const nlohmann::json* entry,
                                   const std::string& today);
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "domain/decider.h"
 #include "events/json_writer.h"
@@ -154,21 +155,39 @@ TEST(KeyWait, HoldsAMessageUntilItsLimitThenLetsItGo) {
 }
 
 }  // namespace
-}  // namespace pl::testing
 
-// The audit trail's CSV: a cell a spreadsheet would run as a formula (a
-// command id is anyone's choice) is text; quotes and commas are quoted.
-TEST(CsvField, QuotesAndNeutralisesFormulas) {
-  using pl::CsvField;
-  EXPECT_EQ(CsvField("c-1"), "c-1");
-  EXPECT_EQ(CsvField(""), "");
-  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(CsvField("=HYPERLINK(\"https://x\",\"Buka\")"),
-            "\"'=HYPERLINK(\"\"https://x\"\",\"\"Buka\"\")\"");
-  EXPECT_EQ(CsvField("+1"), "'+1");
-  EXPECT_EQ(CsvField("-1+1"), "'-1+1");
-  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(CsvField("\tx"), "'\tx");
-  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+// A charter's amendment as a reader reads it: a holiday declared is one
+// "add", not every later date replaced; and the patch, applied, gives the
+// amended charter.
+TEST(ChangesPatch, AddsAndRemovesWhatAnArrayGainsOrLoses) {
+  using nlohmann::json;
+  const json before = {{"holidays", {"2026-12-25", "2027-01-01", "2027-03-20"}},
+                       {"roles", {{"lurah", {{"name", "Lurah"}}}}},
+                       {"documents", {"ktp", "npwp"}}};
+  json after = before;
+  after["holidays"] = {"2026-12-07", "2026-12-25", "2027-01-01", "2027-02-17", "2027-03-20"};
+  after["roles"]["lurah"]["name"] = "Lurah/Kepala Kelurahan";
+  after["documents"] = {"ktp"};
+  after["new~key/x"] = 1;
+  const json patch = ChangesPatch(before, after);
+  EXPECT_EQ(patch, json::parse(R"([
+    {"op": "remove", "path": "/documents/1"},
+    {"op": "add", "path": "/holidays/0", "value": "2026-12-07"},
+    {"op": "add", "path": "/holidays/3", "value": "2027-02-17"},
+    {"op": "add", "path": "/new~0key~1x", "value": 1},
+    {"op": "replace", "path": "/roles/lurah/name", "value": "Lurah/Kepala Kelurahan"}])"))
+      << patch.dump(1);
+  EXPECT_EQ(before.patch(patch), after);
+  EXPECT_EQ(ChangesPatch(after, after), json::array());
+  // Any two lists: the patch gives the second from the first.
+  std::mt19937 rng(7);
+  for (int round = 0; round < 500; ++round) {
+    json a = json::array(), b = json::array();
+    for (size_t i = rng() % 8; i > 0; --i) a.push_back(static_cast<int>(rng() % 5));
+    for (size_t i = rng() % 8; i > 0; --i) b.push_back(static_cast<int>(rng() % 5));
+    const json x = {{"list", a}}, y = {{"list", b}};
+    ASSERT_EQ(x.patch(ChangesPatch(x, y)), y) << a << " -> " << b;
+  }
 }
+
+}  // namespace pl::testing
