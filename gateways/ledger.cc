@@ -2,6 +2,7 @@
 
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <rocksdb/db.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "domain/state_codec.h"
 #include "events/disk_space.h"
 #include "events/embedded_log.h"
 #include "events/hex.h"
@@ -31,10 +33,60 @@
 #include "projections/feed_projection.h"
 #include "projections/permit_views_projection.h"
 #include "projections/transparency_projection.h"
+#include "projections/view_keys.h"
 
 namespace pl {
 namespace fs = std::filesystem;
 namespace {
+
+// Both the processor's state and the views fold every permit's events
+// from the one log: caught up with it at start, each permit's state is
+// stored byte for byte the same in both. One that differs was changed
+// outside the ledger, and the processor would decide on it (a status
+// moved forward skips the steps before): nothing is served until someone
+// decides which store to rebuild.
+Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
+                   const std::string& data_dir) {
+  uint64_t held = 0;
+  std::string differs, view;
+  Status s = processor.ForEachState([&](std::string_view id, std::string_view state) {
+    ++held;
+    const bool found = views->Get(rocksdb::ReadOptions(), keys::Permit(id), &view).ok();
+    if (found && view == state) return true;
+    auto told = [](std::string_view encoded) {
+      auto st = DecodePermitState(encoded);
+      return st.ok() ? "version " + std::to_string(st->version) + ", " +
+                           std::string(StatusName(st->status))
+                     : std::string("undecodable");
+    };
+    const std::string mine = told(state), theirs = found ? told(view) : "no such permit";
+    differs = "permit " + std::string(id) + ": " +
+              (mine == theirs ? "both at " + mine + ", but other fields differ"
+                              : "the processor's state has " + mine + ", the views " + theirs);
+    return false;
+  });
+  if (!s.ok()) return s;
+  if (differs.empty()) {
+    uint64_t shown = 0;
+    std::unique_ptr<rocksdb::Iterator> it(views->NewIterator(rocksdb::ReadOptions()));
+    const std::string prefix = keys::Permit("");
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++shown;
+    if (shown == held) return Status::Ok();
+    differs = "the views hold " + std::to_string(shown) + " permits, the processor's state " +
+              std::to_string(held);
+  }
+  const fs::path dir(data_dir);
+  return Status("state_inconsistent",
+                "the processor's state and the views, both folded from the one log, disagree (" +
+                    differs +
+                    "): one of them was changed outside the ledger. Stop here, keep a copy of "
+                    "the data directory as evidence, and run `permitledger audit verify --data " +
+                    data_dir +
+                    "` (it re-decides every event from the log); then move the "
+                    "changed store away (" +
+                    (dir / "state").string() + " or " + (dir / "views").string() +
+                    ", both if unsure): it is rebuilt from the log at the next start");
+}
 
 // A tracking code's 20 characters in groups of five, for reading aloud.
 std::string GroupedCode(std::string code) {
@@ -245,6 +297,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
         CheckpointPublisher::KeyPath(options.data_dir), options.data_dir,
         CheckpointPublisher::CheckpointDir(options.data_dir));
   if (options.follow) l->engine_->Start();
+  // Whether the log held anything before this start (a first start adopts
+  // the charter: its event is no history whose checkpoints could be lost).
+  bool had_history = true;
+  if (!l->kafka())
+    if (auto end = l->log_->EndOffset(PartitionId{0}); end.ok()) had_history = end->value > 0;
   if (options.adopt_charter) {
     if (Status s = l->Bootstrap(); !s.ok()) return s;
   }
@@ -272,7 +329,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     if (Status s = (*publisher)->CheckStored(); !s.ok()) return s;
     // Embedded, the checkpoints of a log that holds events were signed here
     // (on Kafka, an instance that joins signs its first only now).
-    if (!l->kafka() && (*publisher)->checkpoints().count() == 0) {
+    if (!l->kafka() && had_history && (*publisher)->checkpoints().count() == 0) {
       RocksSnapshotReader reader(l->engine_->db());
       if (auto size = TransparencyProjection::Tree().Size(reader); size.ok() && *size > 0)
         spdlog::warn(
@@ -299,6 +356,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
       l->feeds_ = std::make_unique<FeedPublisher>(*l, std::move(fo));
     }
   }
+  // After the checks against the signed checkpoints: a log changed since
+  // is told so first.
+  if (l->embedded_)
+    if (Status s = StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir); !s.ok())
+      return s;
   return l;
 }
 
@@ -372,6 +434,7 @@ Status Ledger::OpenEmbedded() {
       *log_, *vault_,
       {(dir / "state").string(), 4096, options_.clock, options_.disk_reserve, options_.free_bytes});
   if (!processor.ok()) return processor.status();
+  embedded_ = processor->get();
   backend_ = std::make_unique<EmbeddedBackend>(std::move(*processor), log_->partitions());
   return Status::Ok();
 }

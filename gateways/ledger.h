@@ -41,6 +41,8 @@
 
 namespace pl {
 
+class CommandProcessor;
+
 struct LedgerKafkaOptions {
   std::string bootstrap;                      // "host:port[,...]"; empty: the embedded log
   std::string topic_prefix = "permitledger";  // <prefix>.commands / .events / .outcomes
@@ -211,6 +213,7 @@ class Ledger {
   std::string scratch_keys_;  // an offline tool's key store for the run, when DATA/keys is missing
   std::unique_ptr<VaultShare> vault_share_;  // Kafka mode: keeps vault_ one with the others'
   std::unique_ptr<LedgerBackend> backend_;
+  CommandProcessor* embedded_ = nullptr;  // backend_'s processor, on the embedded log
   std::unique_ptr<ProjectionEngine> engine_;
   std::unique_ptr<ViewQueries> queries_;
   std::unique_ptr<CheckpointPublisher> publisher_;

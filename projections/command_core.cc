@@ -169,6 +169,15 @@ std::shared_ptr<const GovernanceState> CommandCore::governance() const {
   return gov_;
 }
 
+Status CommandCore::ForEachState(
+    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  const std::string prefix = StateKey("");
+  std::unique_ptr<rocksdb::Iterator> it(store_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    if (!fn(it->key().ToStringView().substr(prefix.size()), it->value().ToStringView())) break;
+  return it->status().ok() ? Status::Ok() : Status("store_unavailable", it->status().ToString());
+}
+
 Result<PermitState> CommandCore::State(const StreamId& stream) {
   std::string v;
   auto s = store_->Get(rocksdb::ReadOptions(), StateKey(stream.str()), &v);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -154,6 +155,9 @@ class CommandCore {
 
   std::shared_ptr<const GovernanceState> governance() const;
   Result<PermitState> State(const StreamId& stream);
+  // Calls `fn` with every permit stream's id and its state as stored
+  // (EncodePermitState), in the order of the ids, while it returns true.
+  Status ForEachState(const std::function<bool(std::string_view, std::string_view)>& fn) const;
   uint64_t commands_accepted() const { return accepted_; }
   uint64_t commands_refused() const { return refused_; }
 

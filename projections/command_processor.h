@@ -57,6 +57,10 @@ class CommandProcessor {
   std::shared_ptr<const GovernanceState> governance() const { return core_->governance(); }
   // The state of a stream as of the last batch.
   Result<PermitState> State(const StreamId& stream) { return core_->State(stream); }
+  // See CommandCore::ForEachState; call it before the first Submit.
+  Status ForEachState(const std::function<bool(std::string_view, std::string_view)>& fn) const {
+    return core_->ForEachState(fn);
+  }
 
   uint64_t commands_accepted() const { return core_->commands_accepted(); }
   uint64_t commands_refused() const { return core_->commands_refused(); }

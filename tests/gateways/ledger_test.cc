@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "domain/state_codec.h"
 #include "events/embedded_log.h"
 #include "gateways/api_gateway.h"
 #include "gateways/api_render.h"
@@ -450,6 +451,46 @@ TEST(Ledger, ALogShorterThanItsViewsIsRefusedNotServed) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), "log_inconsistent") << refused.status().ToString();
   EXPECT_NE(refused.status().message().find("signed"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A permit's state changed in the processor's store (an insider moving an
+// application forward past its steps) is not decided on: at start it
+// differs from the views' fold of the same log, and the start is refused
+// until the store is rebuilt.
+TEST(Ledger, AProcessorStateChangedOutsideTheLedgerIsRefusedAtStart) {
+  const std::string dir = FreshDir("altered-state");
+  {
+    auto ledger = Ledger::Open(LedgerOptions::At(dir));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ASSERT_TRUE(RunDemo(**ledger, {12, 7}).ok());
+  }
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir + "/state", &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    it->Seek("p/");
+    ASSERT_TRUE(it->Valid() && it->key().starts_with("p/"));
+    const std::string key = it->key().ToString();
+    auto state = DecodePermitState(it->value().ToStringView());
+    ASSERT_TRUE(state.ok());
+    it.reset();
+    state->status = state->status == PermitStatus::kRecommended ? PermitStatus::kSurveyed
+                                                                : PermitStatus::kRecommended;
+    std::string altered;
+    EncodePermitState(*state, altered);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, altered).ok());
+  }
+  auto refused = Ledger::Open(LedgerOptions::At(dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "state_inconsistent") << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("audit verify"), std::string::npos);
+  // The store moved away is folded again from the log.
+  std::filesystem::rename(dir + "/state", dir + "/state.altered");
+  auto rebuilt = Ledger::Open(LedgerOptions::At(dir));
+  EXPECT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  rebuilt->reset();
   std::filesystem::remove_all(dir);
 }
 
