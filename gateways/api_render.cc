@@ -207,16 +207,36 @@ void AddChanges(const nlohmann::json& a, const nlohmann::json& b, const std::str
       AddChanges(a[i], b[i], path + "/" + std::to_string(i), ops);
     return;
   }
-  // The longest common subsequence stays; the others are removed (last
-  // first, so the indices hold), then added at their places in `b`.
-  const size_t n = a.size(), m = b.size();
+  // What both start and end with stays; of the rest, the longest common
+  // subsequence stays and the others are removed (last first, so the
+  // indices hold), then added at their places in `b`. Beyond kCells pairs
+  // to compare (a charter of thousands of dates, asked by anyone), item by
+  // item, the longer's tail removed or added.
+  constexpr size_t kCells = size_t{1} << 18;
+  size_t head = 0, tail = 0;
+  while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+  while (tail < a.size() - head && tail < b.size() - head &&
+         a[a.size() - 1 - tail] == b[b.size() - 1 - tail])
+    ++tail;
+  const size_t n = a.size() - head - tail, m = b.size() - head - tail;
+  std::vector<bool> keep_a(n, false), keep_b(m, false);
+  if (n * m > kCells) {
+    for (size_t i = 0; i < std::min(n, m); ++i)
+      AddChanges(a[head + i], b[head + i], path + "/" + std::to_string(head + i), ops);
+    for (size_t i = n; i-- > m;)
+      ops.push_back({{"op", "remove"}, {"path", path + "/" + std::to_string(head + i)}});
+    for (size_t j = n; j < m; ++j)
+      ops.push_back(
+          {{"op", "add"}, {"path", path + "/" + std::to_string(head + j)}, {"value", b[head + j]}});
+    return;
+  }
   std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
   for (size_t i = n; i-- > 0;)
     for (size_t j = m; j-- > 0;)
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-  std::vector<bool> keep_a(n, false), keep_b(m, false);
+      lcs[i][j] = a[head + i] == b[head + j] ? lcs[i + 1][j + 1] + 1
+                                             : std::max(lcs[i + 1][j], lcs[i][j + 1]);
   for (size_t i = 0, j = 0; i < n && j < m;) {
-    if (a[i] == b[j]) {
+    if (a[head + i] == b[head + j]) {
       keep_a[i++] = keep_b[j++] = true;
     } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
       ++i;
@@ -225,10 +245,12 @@ void AddChanges(const nlohmann::json& a, const nlohmann::json& b, const std::str
     }
   }
   for (size_t i = n; i-- > 0;)
-    if (!keep_a[i]) ops.push_back({{"op", "remove"}, {"path", path + "/" + std::to_string(i)}});
+    if (!keep_a[i])
+      ops.push_back({{"op", "remove"}, {"path", path + "/" + std::to_string(head + i)}});
   for (size_t j = 0; j < m; ++j)
     if (!keep_b[j])
-      ops.push_back({{"op", "add"}, {"path", path + "/" + std::to_string(j)}, {"value", b[j]}});
+      ops.push_back(
+          {{"op", "add"}, {"path", path + "/" + std::to_string(head + j)}, {"value", b[head + j]}});
 }
 
 }  // namespace

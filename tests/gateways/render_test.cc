@@ -155,12 +155,31 @@ TEST(KeyWait, HoldsAMessageUntilItsLimitThenLetsItGo) {
 }
 
 }  // namespace
+}  // namespace pl::testing
+
+// The audit trail's CSV: a cell a spreadsheet would run as a formula (a
+// command id is anyone's choice) is text; quotes and commas are quoted.
+TEST(CsvField, QuotesAndNeutralisesFormulas) {
+  using pl::CsvField;
+  EXPECT_EQ(CsvField("c-1"), "c-1");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"https://x\",\"Buka\")"),
+            "\"'=HYPERLINK(\"\"https://x\"\",\"\"Buka\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("-1+1"), "'-1+1");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("\tx"), "'\tx");
+  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+}
 
 // A charter's amendment as a reader reads it: a holiday declared is one
 // "add", not every later date replaced; and the patch, applied, gives the
 // amended charter.
 TEST(ChangesPatch, AddsAndRemovesWhatAnArrayGainsOrLoses) {
   using nlohmann::json;
+  using pl::ChangesPatch;
   const json before = {{"holidays", {"2026-12-25", "2027-01-01", "2027-03-20"}},
                        {"roles", {{"lurah", {{"name", "Lurah"}}}}},
                        {"documents", {"ktp", "npwp"}}};
@@ -188,6 +207,12 @@ TEST(ChangesPatch, AddsAndRemovesWhatAnArrayGainsOrLoses) {
     const json x = {{"list", a}}, y = {{"list", b}};
     ASSERT_EQ(x.patch(ChangesPatch(x, y)), y) << a << " -> " << b;
   }
+  // Lists too long to compare pair by pair: item by item, still right.
+  json a = json::array(), b = json::array();
+  for (int i = 0; i < 700; ++i) a.push_back(i);
+  for (int i = 0; i < 650; ++i) b.push_back(i % 3 ? i : -i);
+  b.push_back(699);  // the common end is trimmed first
+  const json x = {{"list", a}}, y = {{"list", b}};
+  EXPECT_EQ(x.patch(ChangesPatch(x, y)), y);
+  EXPECT_EQ(y.patch(ChangesPatch(y, x)), x);
 }
-
-}  // namespace pl::testing
