@@ -169,7 +169,10 @@ void ApiGateway::PostAction(const HttpRequest& req, const Principal& who,
     // others; once none holds anything, it erases nothing, and its legal
     // basis, kept for good, could no longer be checked for the name and
     // street it erased. (A repeat of an order taken is answered as taken.)
-    if (orders_erasure && state &&
+    // Embedded only: on Kafka this instance's copy of the vault may not
+    // hold yet the key of an application just made elsewhere, nor its
+    // views the order just taken.
+    if (orders_erasure && state && !ledger_.kafka() &&
         (state->personal_erased || ledger_.vault().IsErased(state->applicant))) {
       auto keys = ledger_.vault().KeysOf(state->applicant.person_id);
       const auto history = ledger_.queries().History(permit_id);

@@ -185,6 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers a request that is not handled, and closes the connection
   // after the answer: what the client sends next is not to be trusted.
   void Refuse(http::status status, const char* code, const std::string& message) {
+    head_ = false;  // the answer is the refusal, body and all
     HttpRequest req;
     req.version(version_);
     req.keep_alive(false);
@@ -387,11 +388,14 @@ HttpResponse ErrorResponse(const HttpRequest& req, http::status status, const st
       JsonResponse(req, status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   // RFC 9110 11.6.1: a 401 names the scheme that would do (RFC 6750 3.1:
   // and, when a token was sent, that it was the token).
-  if (status == http::status::unauthorized)
+  if (status == http::status::unauthorized) {
+    auto auth = req.find(http::field::authorization);
+    const bool bearer = auth != req.end() && auth->value().size() > 7 &&
+                        beast::iequals(auth->value().substr(0, 7), "Bearer ");
     res.set(http::field::www_authenticate,
-            req.count(http::field::authorization) > 0
-                ? R"(Bearer realm="permitledger", error="invalid_token")"
-                : R"(Bearer realm="permitledger")");
+            bearer ? R"(Bearer realm="permitledger", error="invalid_token")"
+                   : R"(Bearer realm="permitledger")");
+  }
   return res;
 }
 

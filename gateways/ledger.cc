@@ -49,9 +49,15 @@ Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
                    const std::string& data_dir) {
   uint64_t held = 0;
   std::string differs, view;
-  Status s = processor.ForEachState([&](std::string_view id, std::string_view state) {
+  Status s;
+  Status walked = processor.ForEachState([&](std::string_view id, std::string_view state) {
     ++held;
-    const bool found = views->Get(rocksdb::ReadOptions(), keys::Permit(id), &view).ok();
+    const auto got = views->Get(rocksdb::ReadOptions(), keys::Permit(id), &view);
+    if (!got.ok() && !got.IsNotFound()) {
+      s = Status("store_unavailable", "the views at " + data_dir + "/views: " + got.ToString());
+      return false;
+    }
+    const bool found = got.ok();
     if (found && view == state) return true;
     auto told = [](std::string_view encoded) {
       auto st = DecodePermitState(encoded);
@@ -66,6 +72,7 @@ Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
     return false;
   });
   if (!s.ok()) return s;
+  if (!walked.ok()) return walked;
   if (differs.empty()) {
     uint64_t shown = 0;
     std::unique_ptr<rocksdb::Iterator> it(views->NewIterator(rocksdb::ReadOptions()));
@@ -305,6 +312,20 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   if (options.adopt_charter) {
     if (Status s = l->Bootstrap(); !s.ok()) return s;
   }
+  // Checked after the signed checkpoints (a log changed since is told so
+  // first) and before anything is signed or served. Views just rebuilt for
+  // a new layout are this version's fold, which a processor state folded
+  // by an earlier one need not match byte for byte.
+  auto states_agree = [&]() -> Status {
+    if (!l->embedded_) return Status::Ok();
+    if (l->engine_->relaid()) {
+      spdlog::info(
+          "views rebuilt for a new layout: the processor's state is not compared "
+          "with them at this start");
+      return Status::Ok();
+    }
+    return StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir);
+  };
   if (options.follow) {
     // The log's name is fixed when its key is made: a later charter that
     // renames the kecamatan does not rename the log (its checkpoints and
@@ -320,6 +341,8 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
           "permitledger.local/" +
           (charter ? charter->kecamatan_code + "/" + charter->permit_type : std::string("log")));
     }
+    const bool had_checkpoint_file =
+        fs::exists(CheckpointLog::FilePath(CheckpointPublisher::CheckpointDir(options.data_dir)));
     auto publisher = CheckpointPublisher::Open(
         l->engine_->db(), {options.data_dir, origin, options.checkpoint_interval});
     if (!publisher.ok()) return publisher.status();
@@ -327,9 +350,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     // not served: its proofs would contradict what it signed before.
     if (Status s = (*publisher)->CheckConsistent(); !s.ok()) return s;
     if (Status s = (*publisher)->CheckStored(); !s.ok()) return s;
-    // Embedded, the checkpoints of a log that holds events were signed here
-    // (on Kafka, an instance that joins signs its first only now).
-    if (!l->kafka() && had_history && (*publisher)->checkpoints().count() == 0) {
+    if (Status s = states_agree(); !s.ok()) return s;
+    // Embedded, the checkpoint file of a log that holds events was made
+    // here (on Kafka, an instance that joins makes its own only now); a
+    // crash before the first checkpoint leaves it there, empty.
+    if (!l->kafka() && had_history && !had_checkpoint_file) {
       RocksSnapshotReader reader(l->engine_->db());
       if (auto size = TransparencyProjection::Tree().Size(reader); size.ok() && *size > 0)
         spdlog::warn(
@@ -356,11 +381,8 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
       l->feeds_ = std::make_unique<FeedPublisher>(*l, std::move(fo));
     }
   }
-  // After the checks against the signed checkpoints: a log changed since
-  // is told so first.
-  if (l->embedded_)
-    if (Status s = StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir); !s.ok())
-      return s;
+  if (!options.follow)
+    if (Status s = states_agree(); !s.ok()) return s;
   return l;
 }
 

@@ -136,6 +136,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
       return Status("store_unavailable", OpenFailure("the view store", options.path, s));
   }
   rocksdb::Status s;
+  bool relaid = false;
   // Views are derived: a store of another layout is dropped and rebuilt.
   if (std::string stored;
       !as_they_are &&
@@ -149,6 +150,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
                    options.path, stored, kViewFormat);
       delete raw;
       raw = nullptr;
+      relaid = true;
       if (s = rocksdb::DestroyDB(options.path, o); s.ok())
         s = rocksdb::DB::Open(o, options.path, &raw);
       if (!s.ok())
@@ -163,6 +165,7 @@ Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::Open(
   std::unique_ptr<ProjectionEngine> e(new ProjectionEngine(
       log, std::move(projections), std::move(options), std::unique_ptr<rocksdb::DB>(raw)));
   e->memory_ = std::move(memory);
+  e->relaid_ = relaid;
   e->next_.assign(log.partitions(), 0);
   for (int32_t p = 0; p < log.partitions(); ++p) {
     std::string v;

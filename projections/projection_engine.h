@@ -97,6 +97,10 @@ class ProjectionEngine {
   Status last_error() const;
 
   rocksdb::DB* db() { return db_.get(); }
+  // Whether Open dropped a store of another layout (kViewFormat) to
+  // rebuild it: the views are then this version's fold of the log, which
+  // other stores folded by an earlier version need not match.
+  bool relaid() const { return relaid_; }
   // Whether there is a view store at `path`.
   static bool Exists(const std::string& path);
 
@@ -135,6 +139,7 @@ class ProjectionEngine {
   };
   std::multimap<std::pair<int32_t, uint64_t>, Waiter> waiters_;  // guarded by mu_
   Status last_error_;                                            // guarded by mu_
+  bool relaid_ = false;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> applied_{0};
   std::thread thread_;
