@@ -315,8 +315,9 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
     if (n == 4 && parts[2] == "verify")
       return get({"held"}, [&](const Query& q) { GetVerify(*req, parts[3], q, respond); });
     if (n == 5 && parts[2] == "verify" && parts[4] == "qr")
-      return get(
-          {}, [&](const Query&) { TransparencyGateway(ledger_).GetQr(*req, parts[3], respond); });
+      return get({}, [&](const Query&) {
+        TransparencyGateway(ledger_).GetQr(*req, parts[3], public_url_, respond);
+      });
     return not_found();
   }
   // So are the reads that need no token and answer anyone the same: a

@@ -51,6 +51,9 @@ class ApiGateway {
   void Handle(HttpRequest&& req, Respond respond);
   // Serves the web pages for every GET outside /v1/, /healthz and /metrics.
   void ServeWeb(const StaticFiles* web) { web_ = web; }
+  // Where the public reaches the pages (https://izin.example.go.id): the
+  // base of the link a permit's QR code holds. Empty: the request's host.
+  void SetPublicUrl(std::string url) { public_url_ = std::move(url); }
   // Answers every feed request that waits (?wait=) now, with the page it
   // has, and closes its connection: the server is stopping.
   void AnswerWaitingFeeds();
@@ -128,6 +131,7 @@ class ApiGateway {
 
   Ledger& ledger_;
   const StaticFiles* web_ = nullptr;
+  std::string public_url_;
   std::atomic<uint64_t> requests_{0}, responses_2xx_{0}, responses_4xx_{0}, responses_5xx_{0};
 };
 

@@ -146,7 +146,7 @@ void ApiGateway::GetVerify(const HttpRequest& req, const std::string& typed, con
   // the first checkpoint that included the leaf where it was made: another
   // instance on Kafka, or this one before its checkpoint file was lost,
   // may have signed another, so it is not compared.
-  const std::string as_code = DropBlanks(typed);
+  const std::string as_code(CodeOfLink(DropBlanks(typed)));
   const auto code = ParseVerificationCode(as_code);
   if (VerificationCodeNumber(as_code) && j.contains("verification") &&
       j["verification"].is_object() &&

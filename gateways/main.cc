@@ -131,8 +131,9 @@ int Fail(const Status& s) {
 // Serves the API over the ledger `open` gives until SIGINT or SIGTERM. The
 // address is taken first: a busy port is refused before the ledger opens
 // (on Kafka, before it joins the processors' group or copies the vault).
-int Serve(const std::string& listen, const std::string& web, int threads, size_t per_client,
-          size_t max_connections, const std::function<Result<Ledger*>()>& open,
+int Serve(const std::string& listen, const std::string& web, const std::string& public_url,
+          int threads, size_t per_client, size_t max_connections,
+          const std::function<Result<Ledger*>()>& open,
           const std::function<void(unsigned short)>& on_ready) {
   // Every connection is a descriptor: the soft file limit (often 1,024) is
   // raised to the hard one, as servers do.
@@ -157,6 +158,7 @@ int Serve(const std::string& listen, const std::string& web, int threads, size_t
   if (!ledger.ok()) return Fail(ledger.status());
   api = std::make_unique<ApiGateway>(**ledger);
   api->ServeWeb(&pages);
+  api->SetPublicUrl(public_url);
   // On SIGINT or SIGTERM: no new connection; a feed request that waits is
   // answered with the page it has (the client resumes from its cursor) and
   // requests under way have a moment to be answered; then the server stops.
@@ -192,6 +194,7 @@ int main(int argc, char** argv) {
   CLI::App app{"permitledger: an event-sourced ledger of business permits"};
   app.require_subcommand(1);
   std::string data = "./data", listen = "127.0.0.1:8080", charter, web = DefaultWebDir();
+  std::string public_url;
   int threads = 2, permits = 250;
   size_t per_client = HttpServerOptions().max_connections_per_client;
   size_t max_connections = 0;
@@ -201,6 +204,17 @@ int main(int argc, char** argv) {
   serve->add_option("--data", data, "data directory")->capture_default_str();
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--web", web, "directory of the web pages")->capture_default_str();
+  serve
+      ->add_option("--public-url", public_url,
+                   "where the public reaches the pages (https://izin.example.go.id): the link "
+                   "of a permit's QR code (default: the host the QR code is asked of)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return v.starts_with("https://") || v.starts_with("http://")
+                       ? std::string()
+                       : "not an http:// or https:// address: " + v;
+          },
+          "URL"));
   serve->add_option("--charter", charter, "charter adopted on first start (default: shipped)");
   serve->add_option("--threads", threads, "HTTP threads")
       ->capture_default_str()
@@ -330,7 +344,7 @@ int main(int argc, char** argv) {
   if (*serve) {
     std::unique_ptr<Ledger> ledger;
     return Serve(
-        listen, web, threads, per_client, max_connections,
+        listen, web, public_url, threads, per_client, max_connections,
         [&]() -> Result<Ledger*> {
           auto opened = Ledger::Open(ledger_options(true));
           if (!opened.ok()) return opened.status();
@@ -385,31 +399,34 @@ int main(int argc, char** argv) {
       auto made = make();
       return made.ok() ? 0 : Fail(made.status());
     }
-    return Serve(listen, web, threads, per_client, max_connections, make, [&](unsigned short port) {
-      std::string base =
-          "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
-      // The secrets stay in the tokens file: the commands read them from it.
-      auto from_tokens = [&](const std::string& group, const std::string& key) {
-        return "$(python3 -c \"import json;print(json.load(open('" + tokens_path + "'))['" + group +
-               "']['" + key + "'])\")";
-      };
-      std::cout << "\nThe ledger is serving at " << base << "\n"
-                << "  web pages:          " << base << "/  " << base << "/track  " << base
-                << "/officer\n"
-                << "  public statistics:  curl " << base << "/v1/public/stats\n"
-                << "  public register:    curl '" << base << "/v1/public/register?q=warung'\n"
-                << "  track an application:\n"
-                << "                      curl " << base << "/v1/track/"
-                << from_tokens("tracking_codes", result->tracking.front().first) << "\n"
-                << "  an officer's worklist:\n"
-                << "                      curl -H \"Authorization: Bearer "
-                << from_tokens("officers", result->officer_tokens.begin()->first) << "\" " << base
-                << "/v1/worklist\n"
-                << "  metrics:            curl " << base << "/metrics\n"
-                << "Officer and admin tokens, tracking codes: " << tokens_path
-                << " (never printed). Ctrl-C stops.\n"
-                << std::flush;
-    });
+    return Serve(listen, web, public_url, threads, per_client, max_connections, make,
+                 [&](unsigned short port) {
+                   std::string base =
+                       "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+                   // The secrets stay in the tokens file: the commands read them from it.
+                   auto from_tokens = [&](const std::string& group, const std::string& key) {
+                     return "$(python3 -c \"import json;print(json.load(open('" + tokens_path +
+                            "'))['" + group + "']['" + key + "'])\")";
+                   };
+                   std::cout << "\nThe ledger is serving at " << base << "\n"
+                             << "  web pages:          " << base << "/  " << base << "/track  "
+                             << base << "/officer\n"
+                             << "  public statistics:  curl " << base << "/v1/public/stats\n"
+                             << "  public register:    curl '" << base
+                             << "/v1/public/register?q=warung'\n"
+                             << "  track an application:\n"
+                             << "                      curl " << base << "/v1/track/"
+                             << from_tokens("tracking_codes", result->tracking.front().first)
+                             << "\n"
+                             << "  an officer's worklist:\n"
+                             << "                      curl -H \"Authorization: Bearer "
+                             << from_tokens("officers", result->officer_tokens.begin()->first)
+                             << "\" " << base << "/v1/worklist\n"
+                             << "  metrics:            curl " << base << "/metrics\n"
+                             << "Officer and admin tokens, tracking codes: " << tokens_path
+                             << " (never printed). Ctrl-C stops.\n"
+                             << std::flush;
+                 });
   }
 
   if (*replay || *audit_replay) {

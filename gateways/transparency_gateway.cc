@@ -127,6 +127,31 @@ std::optional<std::string> NumberOf(const std::vector<std::string_view>& parts) 
 
 }  // namespace
 
+std::string VerificationLink(std::string_view public_url, std::string_view host,
+                             const std::string& code) {
+  std::string base(public_url);
+  // A host name, an IPv4 or [IPv6] address and a port: nothing else is put
+  // in a link printed on a permit.
+  const bool plain =
+      !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+               c == '[' || c == ']';
+      });
+  if (base.empty() && plain) base = "http://" + std::string(host);
+  while (base.ends_with('/')) base.pop_back();
+  return base.empty() ? code : base + "/?verify=" + code;
+}
+
+std::string_view CodeOfLink(std::string_view text) {
+  if (!text.starts_with("http://") && !text.starts_with("https://")) return text;
+  for (std::string_view key : {"?verify=", "&verify="})
+    if (size_t at = text.find(key); at != std::string_view::npos) {
+      std::string_view code = text.substr(at + key.size());
+      return code.substr(0, code.find_first_of("&#"));
+    }
+  return text;
+}
+
 std::optional<std::string> VerificationCodeNumber(std::string_view text) {
   return NumberOf(CodeParts(text));
 }
@@ -499,7 +524,7 @@ json TransparencyGateway::Verification(const std::string& permit_number,
 }
 
 std::string TransparencyGateway::IssuedNumber(const std::string& as_typed) const {
-  std::string typed = DropBlanks(as_typed);
+  std::string typed(CodeOfLink(DropBlanks(as_typed)));
   // The verification code a permit's QR code holds names its number.
   if (auto number = VerificationCodeNumber(typed)) typed = std::move(*number);
   const auto& views = ledger_.queries();
@@ -557,12 +582,14 @@ std::string DropBlanks(std::string_view as_typed) {
 }
 
 void TransparencyGateway::GetQr(const HttpRequest& req, const std::string& permit_number,
-                                const Respond& respond) {
+                                const std::string& public_url, const Respond& respond) {
   json v = Verification(IssuedNumber(permit_number));
   if (v.is_null())
     return respond(ErrorResponse(req, http::status::not_found, "unknown_permit",
                                  "the log has issued no permit " + permit_number));
-  std::string svg = QrSvg(v["code"].get<std::string>());
+  const auto host = req.find(http::field::host);
+  std::string svg = QrSvg(
+      VerificationLink(public_url, host == req.end() ? "" : std::string(host->value()), v["code"]));
   if (svg.empty())
     return respond(ErrorResponse(req, http::status::internal_server_error, "internal",
                                  "the verification code does not fit a QR code"));

@@ -53,6 +53,14 @@ std::optional<VerificationCode> ParseVerificationCode(std::string_view text);
 // whatever its leaf and tree size are: a code altered there still names
 // its permit.
 std::optional<std::string> VerificationCodeNumber(std::string_view text);
+// What a permit's QR code holds: `<public_url>/?verify=<code>`, or with no
+// public_url `http://<host>/?verify=<code>` (the host the QR code was asked
+// of), or the code alone when the host is none or not a plain host[:port].
+std::string VerificationLink(std::string_view public_url, std::string_view host,
+                             const std::string& code);
+// The verification code a link of a permit's QR code carries
+// ("https://.../?verify=<code>"); `text` itself when it is no such link.
+std::string_view CodeOfLink(std::string_view text);
 // What a verifier holding a checkpoint of `held` leaves is told when the
 // latest one it is given has fewer (`latest`): a log only grows.
 std::string BeyondLatest(uint64_t held, uint64_t latest);
@@ -108,8 +116,12 @@ class TransparencyGateway {
   // proof from it to the latest checkpoint.
   nlohmann::json Verification(const std::string& permit_number,
                               std::optional<uint64_t> held = std::nullopt);
-  // GET /v1/public/verify/{permit_number}/qr: image/svg+xml.
-  void GetQr(const HttpRequest& req, const std::string& permit_number, const Respond& respond);
+  // GET /v1/public/verify/{permit_number}/qr: image/svg+xml, a link that a
+  // phone's camera opens: `<public_url>/?verify=<code>` (the dashboard
+  // shows the answer), or with no public_url the request's own host
+  // (http://<Host>/?verify=<code>).
+  void GetQr(const HttpRequest& req, const std::string& permit_number,
+             const std::string& public_url, const Respond& respond);
 
  private:
   Ledger& ledger_;

@@ -567,6 +567,23 @@ TEST(VerificationCode, RoundTrips) {
   EXPECT_FALSE(ParseVerificationCode("v1.4oCu.1.2"));  // U+202E
 }
 
+// A permit's QR code holds a link a phone's camera opens (the dashboard
+// answers ?verify=), and the link pasted anywhere a code is taken is read
+// as its code.
+TEST(VerificationCode, TheQrCodeHoldsALinkThatIsReadAsItsCode) {
+  const std::string code = "v1.SVVNSy8zMTc0MTAxMDAyLzIwMjYvUERFTU8xMDAwMDE.41.1200";
+  EXPECT_EQ(VerificationLink("https://izin.example.go.id/", "10.0.0.5:8080", code),
+            "https://izin.example.go.id/?verify=" + code);
+  EXPECT_EQ(VerificationLink("", "127.0.0.1:8080", code), "http://127.0.0.1:8080/?verify=" + code);
+  EXPECT_EQ(VerificationLink("", "[::1]:8080", code), "http://[::1]:8080/?verify=" + code);
+  EXPECT_EQ(VerificationLink("", "evil.example/x?y", code), code);  // no plain host: the code
+  EXPECT_EQ(VerificationLink("", "", code), code);
+  EXPECT_EQ(CodeOfLink("https://izin.example.go.id/?verify=" + code), code);
+  EXPECT_EQ(CodeOfLink("http://h/?lang=en&verify=" + code + "#x"), code);
+  EXPECT_EQ(CodeOfLink(code), code);
+  EXPECT_EQ(CodeOfLink("IUMK/3174101002/2026/PDEMO100001"), "IUMK/3174101002/2026/PDEMO100001");
+}
+
 // A number pasted from a page or a document: its blanks dropped, the dashes
 // a word processor makes of a hyphen read as the hyphen ("SPP-IRT").
 TEST(VerificationCode, PastedNumbersLoseTheirBlanksAndKeepTheirHyphens) {

@@ -209,6 +209,17 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   EXPECT_NE(mismatch["code_mismatch"]["message"].get<std::string>().find("did not make it"),
             std::string::npos);
   EXPECT_EQ(client_.Get("/v1/public/verify/" + id).json(), verify);
+  // The link of its QR code, pasted, is read as its code.
+  EXPECT_EQ(client_
+                .Get("/v1/public/verify/" +
+                     std::regex_replace(
+                         std::regex_replace(
+                             std::regex_replace("https://izin.example.go.id/?verify=" + real,
+                                                std::regex("/"), "%2F"),
+                             std::regex(":"), "%3A"),
+                         std::regex("[?]"), "%3F"))
+                .json()["permit_number"],
+            verify["permit_number"]);
   // The permit's leaf in a tree of another size is the code of another
   // instance (or of this one before its checkpoints were lost): genuine.
   const std::string leaf = std::to_string(verify["verification"]["leaf_index"].get<uint64_t>());
