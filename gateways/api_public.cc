@@ -61,6 +61,10 @@ void ApiGateway::GetRegister(const HttpRequest& req, const Query& query, Respond
         ledger_.queries().RegisterEntry(issued))
       q = std::move(issued);
   auto charter = ledger_.governance()->charter;
+  // The code as a permit number prints it, without its dots (3174101001).
+  if (!kel.empty() && charter && !charter->FindKelurahan(kel))
+    for (const auto& k : charter->kelurahan)
+      if (std::string bare = k.code; std::erase(bare, '.') > 0 && bare == kel) kel = k.code;
   if (!kel.empty() && charter && !charter->FindKelurahan(kel)) {
     return respond(ErrorResponse(req, http::status::bad_request, "unknown_kelurahan",
                                  "?kelurahan= must be the code of a kelurahan of the charter: " +

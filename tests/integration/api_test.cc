@@ -259,6 +259,10 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
   // White space as typed does not matter: "BU  sari " finds it too.
   EXPECT_EQ(client_.Get("/v1/public/register?kelurahan=" + kUlujami + "&q=BU%20%20sari%20").json(),
             reg);
+  // The kelurahan's code as a permit number prints it, without dots.
+  std::string bare = kUlujami;
+  std::erase(bare, '.');
+  EXPECT_EQ(client_.Get("/v1/public/register?kelurahan=" + bare + "&q=bu%20sari").json(), reg);
   // The search finds a permit number as verify reads it: typed from paper
   // with blanks around its slashes, or its verification code.
   for (const std::string typed : {std::regex_replace(encoded, std::regex("%2F"), "%20%2F%20"),

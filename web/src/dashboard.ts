@@ -490,7 +490,7 @@ function renderRegister(): void {
     [t('col.type'), (e) => `${e.business_type ?? ''}${e.kbli ? ` (KBLI ${e.kbli})` : ''}`],
     [t('col.kelurahan'), (e) => e.kelurahan_name ?? ''],
     [t('col.issued'), (e) => fmtDate(e.issued_on)],
-    [t('col.valid_until'), (e) => fmtDate(e.valid_until)],
+    [t('col.valid_until'), (e) => h('span', { class: e.status === 'revoked' ? 'revoked-dates' : null }, fmtDate(e.valid_until))],
     [t('col.status'), (e) => statusCell(e)],
   ];
   clear(
@@ -609,7 +609,8 @@ function renderVerify(): void {
           h('div', {}, h('dt', {}, t('col.type')), h('dd', {}, `${v.business_type ?? ''} (KBLI ${v.kbli ?? ''})`)),
           h('div', {}, h('dt', {}, t('col.kelurahan')), h('dd', {}, v.kelurahan_name ?? '')),
           h('div', {}, h('dt', {}, t('col.issued')), h('dd', {}, fmtDate(v.issued_on))),
-          h('div', {}, h('dt', {}, t('col.valid_until')), h('dd', {}, fmtDate(v.valid_until))),
+          // A revoked permit's end of validity no longer holds: struck through.
+          h('div', {}, h('dt', {}, t('col.valid_until')), h('dd', { class: v.result === 'revoked' ? 'revoked-dates' : null }, fmtDate(v.valid_until))),
           h('div', {}, h('dt', {}, t('col.status')), h('dd', {}, statusBadge(v.status ?? 'issued'))),
           v.result === 'revoked'
             ? h('div', {}, h('dt', {}, t('verify.revoked_on')), h('dd', { id: 'verify-revoked-on', 'data-date': v.revoked_on ?? '' }, fmtDate(v.revoked_on)))

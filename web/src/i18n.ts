@@ -211,7 +211,7 @@ const id: Dict = {
   'verify.code_mismatch': 'Kode verifikasi (QR) ini menyebut izin tersebut tetapi bukan catatannya di log transparansi: kode ini tidak dibuat oleh sistem, jadi dokumen yang memuatnya bukan dokumen yang diterbitkan. Cocokkan dokumen dengan jawaban di bawah dan laporkan kepada UP PTSP.',
   'verify.revocation_reason': 'Dasar pencabutan',
   'register.revoked_on': 'pada {date}',
-  'result.expired.text': 'Izin {number} ("{business}") masa berlakunya habis pada {until}.',
+  'result.expired.text': 'Izin {number} ("{business}") sudah tidak berlaku: masa berlakunya sampai {until}.',
   'result.unknown.text': 'Nomor {number} tidak ada dalam daftar izin. Periksa penulisannya.',
 
   // Tracking
@@ -645,7 +645,7 @@ const en: Dict = {
   'verify.code_mismatch': 'This verification (QR) code names the permit but not its record in the transparency log: the ledger did not make it, so the document that carries it is not the one issued. Check the document against the answer below and report it to the PTSP unit.',
   'verify.revocation_reason': 'Ground for revocation',
   'register.revoked_on': 'on {date}',
-  'result.expired.text': 'Permit {number} ("{business}") expired on {until}.',
+  'result.expired.text': 'Permit {number} ("{business}") has expired: it was valid until {until}.',
   'result.unknown.text': 'Number {number} is not in the register. Check how it is written.',
 
   'track.title': 'Track your application',
@@ -939,7 +939,7 @@ const vocab: Record<Lang, Dict> = {
     'doc.npwp': 'Fotokopi NPWP',
     'doc.premises_photo': 'Foto tempat usaha',
     'doc.premises_proof': 'Bukti kepemilikan/sewa tempat',
-    'reason.recommendation_declined': 'Rekomendasi Lurah ditolak',
+    'reason.recommendation_declined': 'Lurah tidak memberi rekomendasi',
     'reason.duplicate_application': 'Permohonan ganda',
     'reason.zoning': 'Tidak sesuai zonasi',
     'reason.incomplete_documents': 'Dokumen tidak lengkap',
