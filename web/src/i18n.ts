@@ -212,7 +212,7 @@ const id: Dict = {
   'verify.revocation_reason': 'Dasar pencabutan',
   'register.revoked_on': 'pada {date}',
   'result.expired.text': 'Izin {number} ("{business}") sudah tidak berlaku: masa berlakunya sampai {until}.',
-  'result.unknown.text': 'Nomor {number} tidak ada dalam daftar izin. Periksa penulisannya.',
+  'result.unknown.text': 'Nomor {number} tidak ada dalam daftar izin. Periksa penulisannya; nama usaha dicari di daftar izin di atas.',
 
   // Tracking
   'track.title': 'Lacak permohonan Anda',
@@ -646,7 +646,7 @@ const en: Dict = {
   'verify.revocation_reason': 'Ground for revocation',
   'register.revoked_on': 'on {date}',
   'result.expired.text': 'Permit {number} ("{business}") has expired: it was valid until {until}.',
-  'result.unknown.text': 'Number {number} is not in the register. Check how it is written.',
+  'result.unknown.text': 'Number {number} is not in the register. Check how it is written; a business name is searched in the register above.',
 
   'track.title': 'Track your application',
   'track.lead':
