@@ -376,6 +376,11 @@ bool PersonalVault::IsErasedKey(const std::string& person_id, const std::string&
   return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id, key_id), &v).ok();
 }
 
+bool PersonalVault::HasKey(const std::string& person_id, const std::string& key_id) const {
+  std::string v;
+  return db_->Get(rocksdb::ReadOptions(), StoreKey(person_id, key_id), &v).ok();
+}
+
 VaultKey PersonalVault::KeyOf(const SealedPersonal& sealed) {
   return VaultKey{sealed.person_id, SealKeyId(sealed), {}};
 }

@@ -118,6 +118,9 @@ class PersonalVault {
   static VaultKey KeyOf(const SealedPersonal& sealed);
   // Whether the key named `name` ("<person_id>/<key_id>") has been destroyed.
   bool IsErasedKey(const std::string& person_id, const std::string& key_id) const;
+  // Whether the key named by person and key id is stored here (not only
+  // held in memory).
+  bool HasKey(const std::string& person_id, const std::string& key_id) const;
 
   // Shared vaults only. A key as it travels on the key topic: sealed under
   // the wrapping key (derived from the shared secret).

@@ -7,7 +7,10 @@
 //                   before) and every event with the domain's own decider
 //                   (its command decided again against the permit and the
 //                   charter at that point must give that very event), plus
-//                   seq order, unique permit numbers and actors' enrolment.
+//                   seq order, unique permit numbers and actors' enrolment;
+//                   on the embedded log, the vault (DATA/keys) against the
+//                   log's erasures: each application's key held unless an
+//                   erasure destroyed it.
 //   ReplayViews     rebuilds every view into a fresh store and compares
 //                   digests with the live views.
 //   ExportTrail     a permit's history with each event's leaf, as CSV or JSONL.
@@ -92,6 +95,10 @@ struct AuditReport {
   // workflow held, and the log keeps the text for good.
   uint64_t text_note_count = 0;
   std::vector<AuditProblem> text_notes;  // the first max_problems
+  // The applications whose key the vault (DATA/keys) was checked for: held
+  // unless an erasure on the log destroyed it, destroyed only then.
+  uint64_t vault_keys_checked = 0;
+  std::optional<std::string> vault_not_checked;  // why not (on Kafka, no DATA/keys)
   bool ok() const { return problem_count == 0; }
   // Whether any signature vouches for the log: without one, a log rewritten
   // together with its checkpoint file would pass every other check.

@@ -58,8 +58,11 @@ class Auditor {
   void LoadCheckpoints(const NoteVerifierKey& key, const std::string& vkey);
   void CheckGovernance(const Envelope& e, const std::string& where);
   // `st`: the stream's entry in streams_ (looked up ahead, a batch at a time).
-  void CheckPermit(const Envelope& e, PermitState& st, const std::string& where);
+  void CheckPermit(const Envelope& e, PermitState& st, const std::string& where, uint64_t leaf);
   void CheckConsistency();
+  // The vault (DATA/keys) against the log's erasures, embedded log only:
+  // each application's key held unless an erasure on the log destroyed it.
+  void CheckVault();
   // Reports a problem of an event of a permit of a kelurahan that a flagged
   // charter dropped as a follow-on of that charter (counted, summarised).
   void PermitProblem(const PermitState& state, std::string kind, const std::string& where,
@@ -86,6 +89,16 @@ class Auditor {
   // (scope person): it destroyed the keys of every application of theirs
   // submitted before it, which those applications' histories do not record.
   std::unordered_map<std::string, int64_t> person_erased_ms_;
+  // For CheckVault: each application's key id and the leaf of its
+  // submission, in log order; each person's latest person-wide erasure, by
+  // leaf (it destroyed the keys of the applications before it on the log).
+  struct ApplicationKey {
+    std::string stream;
+    std::string key_id;
+    uint64_t leaf;
+  };
+  std::vector<ApplicationKey> application_keys_;
+  std::unordered_map<std::string, uint64_t> person_erased_leaf_;
   // Kelurahan a flagged charter dropped: the charter's problem is the root
   // cause of the problems of their permits' later events.
   std::unordered_map<std::string, std::string> dropped_;  // code -> the charter's where

@@ -11,6 +11,7 @@
 
 #include "domain/decider_util.h"
 #include "events/json.h"
+#include "events/personal_vault.h"
 #include "gateways/audit_internal.h"
 
 namespace pl {
@@ -100,7 +101,8 @@ void Auditor::CheckGovernance(const Envelope& e, const std::string& where) {
       if (!gov_.charter->FindKelurahan(code)) dropped_.emplace(code, where);
 }
 
-void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string& where) {
+void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string& where,
+                          uint64_t leaf) {
   // Named in a problem's message only: no string built for a good event.
   auto type = [&e] { return std::string(EventTypeName(e.type())); };
   if (e.seq != st.version + 1)
@@ -181,7 +183,11 @@ void Auditor::CheckPermit(const Envelope& e, PermitState& st, const std::string&
   if (const auto* p = std::get_if<PersonalDataErased>(&e.payload); p && p->person_wide()) {
     int64_t& at = person_erased_ms_[p->person_id];
     at = std::max(at, e.time_ms);
+    if (options_.kafka.bootstrap.empty()) person_erased_leaf_[p->person_id] = leaf;
   }
+  if (const auto* s = std::get_if<ApplicationSubmitted>(&e.payload);
+      s && st.version == 0 && options_.kafka.bootstrap.empty())
+    application_keys_.push_back({e.stream.str(), PersonalVault::KeyOf(s->applicant).key_id, leaf});
   const uint64_t top = std::max(st.version, e.seq);
   EvolvePermit(st, e);
   st.version = top;

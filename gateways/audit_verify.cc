@@ -14,6 +14,7 @@
 
 #include "events/embedded_log.h"
 #include "events/kafka_log.h"
+#include "events/personal_vault.h"
 #include "gateways/audit_internal.h"
 #include "gateways/checkpoint_publisher.h"
 #include "projections/checkpoint.h"
@@ -371,7 +372,7 @@ Status Auditor::Run() {
         if (event->stream == kGovernanceStream)
           CheckGovernance(*event, where);
         else
-          CheckPermit(*event, *states[i], where);
+          CheckPermit(*event, *states[i], where, leaf);
       }
       if (batch->leaf_differs == i)
         Problem("leaf_differs", where,
@@ -441,6 +442,7 @@ Status Auditor::Run() {
   }
   report_.events = tree.size();
   CheckConsistency();
+  CheckVault();
   SummariseFollowOns();
   report_.checkpoints_verified = matched_.size();
   for (const auto& m : matched_) report_.covered = std::max(report_.covered, m.size);
@@ -448,6 +450,64 @@ Status Auditor::Run() {
   report_.root = tree.Root();
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return Status::Ok();
+}
+
+void Auditor::CheckVault() {
+  if (!options_.kafka.bootstrap.empty()) {
+    report_.vault_not_checked =
+        "on Kafka every instance's copy of the vault follows the key topic at its own pace";
+    return;
+  }
+  const std::string path = (fs::path(options_.data_dir) / "keys").string();
+  if (!fs::exists(path)) {
+    if (!application_keys_.empty())
+      report_.vault_not_checked = path +
+                                  " does not exist (a copy of the data directory without "
+                                  "it: the applicants' personal data cannot be read)";
+    return;
+  }
+  auto vault = PersonalVault::Open(path, /*read_only=*/true);
+  if (!vault.ok())
+    return Problem("vault_unavailable", path,
+                   vault.status().message() + ": the vault's keys could not be checked");
+  // An erasure on the log whose keys a stop left to destroy: the ledger
+  // destroys them when it starts.
+  std::unordered_set<std::string> pending;
+  if (auto p = (*vault)->PendingErasures(); p.ok())
+    for (const auto& [id, keys] : *p)
+      for (const auto& [person, key_id] : keys) pending.insert(person + "/" + key_id);
+  for (const ApplicationKey& k : application_keys_) {
+    const PermitState& st = streams_.at(k.stream);
+    const std::string& person = st.applicant.person_id;
+    const auto order = person_erased_leaf_.find(person);
+    const bool erased =
+        st.personal_erased || (order != person_erased_leaf_.end() && order->second > k.leaf);
+    const std::string name = person + "/" + k.key_id;
+    const bool destroyed = (*vault)->IsErasedKey(person, k.key_id);
+    const bool held = !destroyed && (*vault)->HasKey(person, k.key_id);
+    const std::string where =
+        "stream " + k.stream + " (its application at leaf " + std::to_string(k.leaf) + ")";
+    ++report_.vault_keys_checked;
+    if (erased && held && !pending.count(name))
+      Problem("vault_key_not_destroyed", where,
+              "the log erased this application's personal data, but the vault (" + path +
+                  ") still holds the key it was sealed under (" + name +
+                  "): the data can be read again against the erasure. Was DATA/keys restored "
+                  "from a copy older than the erasure? Restore it from a copy taken after it");
+    else if (!erased && destroyed)
+      Problem("vault_key_destroyed", where,
+              "the vault (" + path + ") marks the key of this application's personal data (" +
+                  name +
+                  ") destroyed, but no erasure on the log ordered it: the applicant's data was "
+                  "made unreadable outside the audited history");
+    else if (!erased && !held)
+      Problem("vault_key_missing", where,
+              "the vault (" + path + ") holds no key " + name +
+                  " for this application's personal data, and no erasure on the log destroyed "
+                  "it: the applicant's data can no longer be read (DATA/keys restored from a "
+                  "copy older than the application, or the key deleted). Restore DATA/keys from "
+                  "a copy that holds it");
+  }
 }
 
 Result<AuditReport> AuditVerify(const AuditOptions& options) {
@@ -469,6 +529,11 @@ void PrintAuditReport(const AuditReport& r, std::ostream& out) {
     out << "uncovered:   the last " << (r.events - r.covered)
         << " events are under no verified checkpoint (signed later, or not yet)\n";
   if (r.views_compared) out << "views:       " << r.views_compared << " leaves compared\n";
+  if (r.vault_not_checked)
+    out << "vault:       not checked: " << *r.vault_not_checked << "\n";
+  else if (r.vault_keys_checked)
+    out << "vault:       " << r.vault_keys_checked
+        << " applications' keys checked against the log's erasures\n";
   if (r.view_leaves_behind)
     out << "note:        the view store holds " << *r.view_leaves_behind << " of the log's "
         << r.events

@@ -1120,6 +1120,84 @@ TEST_F(AuditTamperTest, AnIssuanceAfterAnOrderErasedThePersonThroughAnotherAppli
   fs::remove_all(copy);
 }
 
+// The vault against the log's erasures: an erasure carried out passes; a
+// copy of DATA/keys older than it brings its key back; a key removed, or
+// marked destroyed with no erasure on the log, is named with its permit.
+TEST_F(AuditTamperTest, TheVaultHoldsEveryKeyButThoseTheLogErased) {
+  fs::path copy = Copy("vault");
+  const fs::path before = NewDir("vault-keys-before");
+  fs::copy(copy / "keys", before, fs::copy_options::recursive);
+  std::vector<std::pair<std::string, VaultKey>> applications;  // permit, its key
+  std::string erased;
+  std::vector<std::string> submitted;
+  {
+    RawLog log(copy);
+    for (const auto& e : Events(log))
+      if (std::holds_alternative<ApplicationSubmitted>(e.payload))
+        submitted.push_back(e.stream.str());
+  }
+  {
+    auto ledger = Ledger::Open(Options(copy));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    for (const auto& id : submitted) {
+      auto state = (*ledger)->queries().Permit(id);
+      ASSERT_TRUE(state);
+      if (!state->personal_erased && !state->applicant.ciphertext.empty())
+        applications.emplace_back(id, PersonalVault::KeyOf(state->applicant));
+    }
+    ASSERT_GE(applications.size(), 3u);
+    erased = applications[0].first;
+    Command erase;
+    erase.id = CommandId("test-erase-order");
+    erase.stream = StreamId(erased);
+    erase.actor = {"admin", "admin", ""};
+    erase.action = ErasePersonalData{"Putusan PN Jaksel 1/2026"};
+    auto o = (*ledger)->ExecuteSync(std::move(erase));
+    ASSERT_FALSE(o.refusal) << o.refusal->message;
+  }
+  auto carried_out = Audit(copy);
+  EXPECT_TRUE(carried_out.ok()) << Dump(carried_out);
+  EXPECT_GE(carried_out.vault_keys_checked, applications.size());
+
+  // The keys as they were before the erasure, restored.
+  fs::remove_all(copy / "keys");
+  fs::copy(before, copy / "keys", fs::copy_options::recursive);
+  auto restored = Audit(copy);
+  EXPECT_TRUE(HasSaying(restored, "vault_key_not_destroyed", erased, applications[0].second.key_id))
+      << Dump(restored);
+
+  {
+    auto vault = PersonalVault::Open((copy / "keys").string());
+    ASSERT_TRUE(vault.ok()) << vault.status().ToString();
+    const VaultKey& destroyed = applications[1].second;
+    ASSERT_TRUE((*vault)->EraseKey(destroyed.person_id, destroyed.key_id).ok());
+  }
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (copy / "keys").string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const VaultKey& lost = applications[2].second;
+    // The store's key of a person's key: "k/<person>/<key id>".
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    size_t deleted = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      if (it->key().starts_with("k/") && it->key().ToStringView().ends_with(lost.key_id) &&
+          it->key().ToStringView().find(lost.person_id) != std::string_view::npos)
+        deleted += db->Delete(rocksdb::WriteOptions(), it->key()).ok();
+    ASSERT_EQ(deleted, 1u);
+  }
+  auto tampered = Audit(copy);
+  EXPECT_TRUE(HasSaying(tampered, "vault_key_destroyed", applications[1].first,
+                        "no erasure on the log ordered it"))
+      << Dump(tampered);
+  EXPECT_TRUE(HasSaying(tampered, "vault_key_missing", applications[2].first,
+                        applications[2].second.key_id))
+      << Dump(tampered);
+  EXPECT_EQ(tampered.problem_count, 3u) << Dump(tampered);
+  fs::remove_all(copy);
+  fs::remove_all(before);
+}
+
 TEST_F(AuditTamperTest, AnIssuanceWithAnotherPermitsNumberOrAValidityNotTheCharters) {
   fs::path copy = Copy("issued");
   std::vector<uint64_t> at;
