@@ -95,6 +95,33 @@ Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
                     ", both if unsure): it is rebuilt from the log at the next start");
 }
 
+// Names the permits whose personal data's key the vault lacks with no
+// erasure that destroyed it (DATA/keys restored from a copy older than the
+// log): their applicants' data can no longer be read. Logged, not refused:
+// without a copy that holds them the keys are lost for good, and the
+// ledger's other work goes on; `audit verify` lists each.
+void WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vault,
+                    const std::string& data_dir) {
+  uint64_t lost = 0;
+  std::string first;
+  (void)processor.ForEachState([&](std::string_view id, std::string_view encoded) {
+    auto st = DecodePermitState(encoded);
+    if (!st.ok() || st->personal_erased || st->applicant.ciphertext.empty()) return true;
+    const VaultKey key = PersonalVault::KeyOf(st->applicant);
+    if (vault.HasKey(key.person_id, key.key_id) || vault.IsErasedKey(key.person_id, key.key_id))
+      return true;
+    if (++lost <= 5) first += (first.empty() ? "" : ", ") + std::string(id);
+    return true;
+  });
+  if (lost)
+    spdlog::error(
+        "vault: {} holds no key for the personal data of {} application(s) that no erasure "
+        "destroyed ({}{}): their applicants' data can no longer be read. Was it restored from a "
+        "copy older than the log? Stop the ledger and restore it from a copy that holds them "
+        "(taken with the ledger stopped); `permitledger audit verify --data {}` lists each",
+        (fs::path(data_dir) / "keys").string(), lost, first, lost > 5 ? ", ..." : "", data_dir);
+}
+
 // A tracking code's 20 characters in groups of five, for reading aloud.
 std::string GroupedCode(std::string code) {
   for (size_t at : {15, 10, 5}) code.insert(at, 1, '-');
@@ -324,7 +351,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
           "with them at this start");
       return Status::Ok();
     }
-    return StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir);
+    if (Status s = StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir); !s.ok())
+      return s;
+    WarnOfLostKeys(*l->embedded_, *l->vault_, options.data_dir);
+    return Status::Ok();
   };
   if (options.follow) {
     // The log's name is fixed when its key is made: a later charter that
