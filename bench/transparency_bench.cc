@@ -36,6 +36,7 @@
 #include "gateways/audit_cli.h"
 #include "gateways/checkpoint_publisher.h"
 #include "gateways/ledger.h"
+#include "gateways/shipped_charter.h"
 #include "projections/merkle_verify.h"
 #include "projections/overlay_batch.h"
 #include "projections/projection_engine.h"
@@ -69,9 +70,7 @@ double Sha256Rate() {
 
 // Writes a legal synthetic history of `events` events.
 uint64_t WriteLog(EventLog& log, uint64_t events) {
-  std::ifstream in(DefaultCharterPath());
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto charter = Charter::FromJson(text);
+  auto charter = Charter::FromJson(std::string(ShippedCharter()));
   if (!charter.ok()) throw std::runtime_error(charter.status().ToString());
   std::mt19937_64 rng(7);
   std::vector<AppendRecord> batch;

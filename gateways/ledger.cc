@@ -27,6 +27,7 @@
 #include "events/store_options.h"
 #include "gateways/crockford.h"
 #include "gateways/kafka_backend.h"
+#include "gateways/shipped_charter.h"
 #include "gateways/transparency_gateway.h"
 #include "projections/audit_projection.h"
 #include "projections/command_processor.h"
@@ -166,10 +167,6 @@ std::string RandomToken(size_t bytes) {
   return Hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes);
 }
 
-std::string DefaultCharterPath() {
-  return std::string(PL_SOURCE_DIR) + "/charters/pesanggrahan.json";
-}
-
 std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> p;
   auto permits = std::make_unique<PermitViewsProjection>();
@@ -222,7 +219,6 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
 Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   if (sodium_init() < 0) return Status("crypto_unavailable", "libsodium failed to initialise");
   if (!options.clock) options.clock = SystemClockMs;
-  if (options.charter_path.empty()) options.charter_path = DefaultCharterPath();
   std::error_code ec;
   // A new data directory is the owner's alone (it holds the keys, the
   // secrets and the sealed personal data); an existing one keeps its mode.
@@ -583,7 +579,8 @@ Status Ledger::OpenKafka() {
 
 Status Ledger::Bootstrap() {
   if (backend_->governance()->charter) return Status::Ok();
-  std::string text = ReadFile(options_.charter_path);
+  std::string text = options_.charter_path.empty() ? std::string(ShippedCharter())
+                                                   : ReadFile(options_.charter_path);
   if (text.empty())
     return Status("invalid_charter", "cannot read the charter " + options_.charter_path);
   if (Status s = Charter::CheckProposal(text); !s.ok()) return s;

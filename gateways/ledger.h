@@ -80,7 +80,7 @@ struct LedgerKafkaOptions {
 
 struct LedgerOptions {
   std::string data_dir = "./data";
-  std::string charter_path;  // adopted on first start; default: the shipped charter
+  std::string charter_path;  // adopted on first start; empty: the shipped one (compiled in)
   int32_t partitions = 1;
   std::function<int64_t()> clock;  // default: the system clock
   bool follow = true;              // run the projection engine on a background thread
@@ -140,8 +140,6 @@ class LedgerBackend {
 
 // The views every ledger maintains, in a fresh set.
 std::vector<std::unique_ptr<Projection>> AllProjections();
-// The charter shipped with the project.
-std::string DefaultCharterPath();
 
 class Ledger {
  public:

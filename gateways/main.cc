@@ -215,7 +215,9 @@ int main(int argc, char** argv) {
                        : "not an http:// or https:// address: " + v;
           },
           "URL"));
-  serve->add_option("--charter", charter, "charter adopted on first start (default: shipped)");
+  serve->add_option("--charter", charter,
+                    "charter (JSON file) adopted on first start; default: the shipped "
+                    "charters/pesanggrahan.json, compiled in");
   serve->add_option("--threads", threads, "HTTP threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -19,6 +19,7 @@
 #include "gateways/audit_cli.h"
 #include "gateways/checkpoint_publisher.h"
 #include "gateways/demo.h"
+#include "gateways/shipped_charter.h"
 #include "projections/projection_engine.h"
 #include "projections/view_keys.h"
 #include "tests/application_json.h"
@@ -355,6 +356,26 @@ TEST(Ledger, AReplayLeavesTheKeyStoreAsItIs) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(listing(), before);
   fs::remove_all(dir);
+}
+
+// A first start adopts the charter compiled into the binary, the checkout's
+// charters/pesanggrahan.json as it was built: a binary copied away from its
+// checkout starts the same.
+TEST(Ledger, AFirstStartAdoptsTheShippedCharterCompiledIn) {
+  std::ifstream in(PL_SOURCE_DIR "/charters/pesanggrahan.json");
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(ShippedCharter(), file);
+  const std::string dir = FreshDir("shipped-charter");
+  LedgerOptions lo;
+  lo.data_dir = dir;
+  {
+    auto ledger = Ledger::Open(lo);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ASSERT_TRUE((*ledger)->governance()->charter);
+    EXPECT_EQ((*ledger)->governance()->charter->kecamatan_code,
+              nlohmann::json::parse(file)["kecamatan"]["code"]);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // The offline replay reads the log and never writes to it, not even the

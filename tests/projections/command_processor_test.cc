@@ -16,6 +16,7 @@
 #include "events/embedded_log.h"
 #include "events/personal_vault.h"
 #include "gateways/ledger.h"
+#include "gateways/shipped_charter.h"
 #include "projections/outcome_codec.h"
 #include "tests/scratch.h"
 
@@ -80,10 +81,8 @@ std::unique_ptr<CommandProcessor> OpenProcessor(EventLog& log, PersonalVault& va
 const Actor kAdmin{"admin", "admin", ""};
 
 Outcome AdoptDefaultCharter(CommandProcessor& p) {
-  std::ifstream in(DefaultCharterPath());
-  std::stringstream charter;
-  charter << in.rdbuf();
-  return Decide(p, Cmd("charter", kGovernanceStream, kAdmin, AdoptCharter{charter.str()}));
+  return Decide(
+      p, Cmd("charter", kGovernanceStream, kAdmin, AdoptCharter{std::string(ShippedCharter())}));
 }
 
 // A complete application of the charter's first kelurahan.
