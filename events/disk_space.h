@@ -4,8 +4,10 @@
 // less is free, and the stores never reach the disk's end.
 #pragma once
 
+#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -16,6 +18,9 @@ namespace pl {
 
 // What the ledger keeps free by default.
 inline constexpr uint64_t kDefaultDiskReserve = 64ull << 20;
+// What a new ledger's stores take at once beyond it: RocksDB reserves room
+// for each store's write-ahead log ahead of use (about 70 MiB each).
+inline constexpr uint64_t kNewLedgerRoom = 300ull << 20;
 
 // Bytes an unprivileged process may still write on the file system of
 // `path` (the maximum when it cannot be told: an unknown is not a refusal).
@@ -34,5 +39,26 @@ inline Status CheckDiskReserve(uint64_t free, uint64_t reserve, const std::strin
                                  " MiB the ledger keeps in reserve: nothing was written; free "
                                  "space there, then try again");
 }
+
+// CheckDiskReserve for a processor that checks before every batch: tells
+// its operator once when the disk falls short of the reserve (an error in
+// the server's log, with the path) and once when it has room again.
+class DiskReserveWatch {
+ public:
+  Status Check(uint64_t free, uint64_t reserve, const std::string& path) {
+    Status room = CheckDiskReserve(free, reserve, path);
+    const bool short_now = !room.ok();
+    if (short_.exchange(short_now) != short_now) {
+      if (short_now)
+        spdlog::error("{}. Commands are refused (503) until then", room.message());
+      else
+        spdlog::info("the disk of {} has {} MiB free again: commands are taken", path, free >> 20);
+    }
+    return room;
+  }
+
+ private:
+  std::atomic<bool> short_{false};
+};
 
 }  // namespace pl

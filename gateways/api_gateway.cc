@@ -30,8 +30,23 @@ bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& 
     return true;
   }
   if (!o.error.ok()) {
+    // "unavailable" says what a client can do; any other code is the
+    // server's own trouble, in words (and paths) for its operator: logged
+    // (a disk short of its reserve by the processor, once), not shown.
+    const std::string& code = o.error.code();
+    if (code != "unavailable" && code != "disk_full")
+      spdlog::error("a command to {}: {}: {}", o.stream, code, o.error.message());
+    const std::string message =
+        code == "unavailable" ? o.error.message()
+        : code == "disk_full"
+            ? "the ledger's disk is nearly full, and it takes no command until its operator "
+              "frees space (the server's log says where). Nothing was written: send the "
+              "command again later with the same command_id"
+            : "the ledger could not take the command now (" + code +
+                  "; the server's log says why). Send it again later with the same command_id: "
+                  "a command taken already is answered as taken";
     HttpResponse res =
-        ErrorResponse(req, http::status::service_unavailable, "unavailable", o.error.message());
+        ErrorResponse(req, http::status::service_unavailable, "unavailable", message);
     res.set(http::field::retry_after, "10");  // seconds; nothing was written
     respond(std::move(res));
     return true;
@@ -288,8 +303,22 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   if (PathOf(target).size() > 1 && PathOf(target).ends_with('/')) return empty_part();
   if (parts.size() == 1 && parts[0] == "healthz") {
     return get({}, [&](const Query&) {
+      // 503 while commands are refused for the whole ledger: a disk short
+      // of its reserve, a Kafka cluster out of reach. Reads go on.
+      const uint64_t free = ledger_.disk_free(), reserve = ledger_.disk_reserve();
       json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
-      respond(JsonResponse(*req, http::status::ok, j.dump()));
+      if (free < reserve) {
+        j["status"] = "disk_full";
+        j["message"] = "the data directory's disk has " + std::to_string(free >> 20) +
+                       " MiB free, less than the " + std::to_string(reserve >> 20) +
+                       " MiB reserve: commands are refused until space is freed";
+      } else if (!ledger_.backend().log_reachable()) {
+        j["status"] = "log_unreachable";
+        j["message"] = "commands do not reach the Kafka cluster: they are refused (503)";
+      }
+      respond(JsonResponse(
+          *req, j["status"] == "ok" ? http::status::ok : http::status::service_unavailable,
+          j.dump()));
     });
   }
   if (parts.size() == 1 && parts[0] == "metrics")
@@ -479,6 +508,11 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
   // 0 while a Kafka cluster out of reach has commands refused at once (503).
   line("permitledger_log_reachable", "Whether commands reach the event log now (1) or not (0).",
        "gauge", "", ledger_.backend().log_reachable() ? 1 : 0);
+  line("permitledger_disk_free_bytes", "Bytes free on the data directory's disk.", "gauge", "",
+       ledger_.disk_free());
+  line("permitledger_disk_reserve_bytes",
+       "Free bytes below which commands are refused (503) to keep the stores whole.", "gauge", "",
+       ledger_.disk_reserve());
   auto cps = ledger_.engine().checkpoints();
   out +=
       "# HELP permitledger_log_end_offset Next offset of each log partition.\n"

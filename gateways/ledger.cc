@@ -227,9 +227,19 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
   if (!options.free_bytes) options.free_bytes = [d = options.data_dir] { return FreeBytes(d); };
-  if (Status room = CheckDiskReserve(options.free_bytes(), options.disk_reserve, options.data_dir);
-      !room.ok())
-    return room;
+  // A new ledger's stores take their room at once: refused before any is
+  // made, rather than halfway.
+  const bool fresh = !fs::exists(fs::path(options.data_dir) / "log", ec);
+  const uint64_t needed = options.disk_reserve + (fresh ? kNewLedgerRoom : 0);
+  if (const uint64_t free = options.free_bytes(); free < needed)
+    return Status(
+        "disk_full",
+        "the disk of " + options.data_dir + " has " + std::to_string(free >> 20) +
+            " MiB free, less than the " + std::to_string(needed >> 20) + " MiB " +
+            (fresh ? "a new ledger needs (its stores' room and the " +
+                         std::to_string(options.disk_reserve >> 20) + " MiB it keeps in reserve)"
+                   : std::string("the ledger keeps in reserve")) +
+            ": it does not start. Free space there, then start it again");
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 

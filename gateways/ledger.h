@@ -155,6 +155,10 @@ class Ledger {
   uint64_t commands_accepted() const { return backend_->commands_accepted(); }
   uint64_t commands_refused() const { return backend_->commands_refused(); }
   size_t partitions_deciding() const { return backend_->partitions_deciding(); }
+  // Bytes free on the data directory's disk, and the reserve below which
+  // commands are refused (events/disk_space.h).
+  uint64_t disk_free() const { return options_.free_bytes(); }
+  uint64_t disk_reserve() const { return options_.disk_reserve; }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
   // The checkpoint publisher; null when the ledger does not follow its log.

@@ -393,7 +393,8 @@ int main(int argc, char** argv) {
       std::filesystem::permissions(
           tokens_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
       std::cout << "Demo history: " << permits << " applications, " << result->commands
-                << " commands (" << result->refused << " refused by the rules), "
+                << " commands sent (" << result->refused
+                << " of them refused by the rules, as the demo shows refusals too), "
                 << ledger->engine().events_applied() << " events.\n";
       return ledger.get();
     };

@@ -1,6 +1,7 @@
 #include "gateways/transparency_gateway.h"
 
 #include <qrencode.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -213,7 +214,14 @@ void TransparencyGateway::Handle(const HttpRequest& req, const std::vector<std::
     respond(ErrorResponse(req, http::status::bad_request, "invalid_parameter", message));
   };
   auto fail = [&](const Status& s) {
-    respond(ErrorResponse(req, StatusFor(s), s.code(), s.message()));
+    const http::status status = StatusFor(s);
+    if (status != http::status::internal_server_error)
+      return respond(ErrorResponse(req, status, s.code(), s.message()));
+    // The server's own trouble, in words (and paths) for its operator.
+    spdlog::error("transparency: {}: {}", s.code(), s.message());
+    respond(ErrorResponse(req, status, s.code(),
+                          "the transparency log could not answer now (" + s.code() +
+                              "; the server's log says why); try again later"));
   };
   auto not_found = [&](const std::string& message) {
     respond(ErrorResponse(req, http::status::not_found, "not_found", message));

@@ -97,7 +97,7 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
     behind_ = false;
   }
   if (Status room =
-          CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
+          disk_.Check(options_.free_bytes(), options_.disk_reserve, options_.state_path);
       !room.ok())
     return fail_all(room);
 

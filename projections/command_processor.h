@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "events/disk_space.h"
 #include "projections/command_core.h"
 
 namespace pl {
@@ -88,6 +89,7 @@ class CommandProcessor {
   std::deque<Item> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
   bool behind_ = false;     // the core must catch up (processor thread only)
+  DiskReserveWatch disk_;   // tells the operator of a disk short of its reserve
   std::thread thread_;
 };
 

@@ -365,7 +365,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   // Short of disk: every command is answered with the error, nothing is
   // decided (the state store could not record it).
   if (Status room =
-          CheckDiskReserve(options_.free_bytes(), options_.disk_reserve, options_.state_path);
+          disk_.Check(options_.free_bytes(), options_.disk_reserve, options_.state_path);
       !room.ok()) {
     SetError(room);
     for (size_t i = 0; i < cmds.size(); ++i) {

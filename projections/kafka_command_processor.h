@@ -38,6 +38,7 @@
 #include <string>
 #include <thread>
 
+#include "events/disk_space.h"
 #include "events/kafka_log.h"
 #include "projections/command_core.h"
 
@@ -120,6 +121,7 @@ class KafkaCommandProcessor {
 
   PersonalVault& vault_;
   KafkaProcessorOptions options_;
+  DiskReserveWatch disk_;  // tells the operator of a disk short of its reserve
   std::unique_ptr<CommandCore> core_;
   std::unique_ptr<KafkaLog> events_;    // read-only, this thread's own
   std::unique_ptr<KafkaLog> outcomes_;  // read-only, this thread's own

@@ -596,6 +596,13 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
   EXPECT_EQ(refused.status().code(), "disk_full");
   EXPECT_NE(refused.status().message().find("10 MiB free"), std::string::npos)
       << refused.status().message();
+  // A new ledger needs its stores' room too, refused before they are made.
+  free->store(200ull << 20);
+  refused = Ledger::Open(lo);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("a new ledger needs"), std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(std::filesystem::exists(dir + "/log"));
 
   free->store(1ull << 30);
   auto ledger = Ledger::Open(lo);
@@ -613,10 +620,35 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
   Outcome o = (*ledger)->ExecuteSync(enrol("disk-1"));
   EXPECT_EQ(o.error.code(), "disk_full") << o.error.ToString();
   EXPECT_EQ((*ledger)->log().EndOffset(PartitionId{0})->value, end);
+  // Over HTTP: the health check says so (503), the metrics give the free
+  // bytes, and a command's answer says what to do without the server's path.
+  ApiGateway api(**ledger);
+  auto call = [&](http::verb verb, const std::string& target, const std::string& body) {
+    HttpRequest req{verb, target, 11};
+    req.set(http::field::authorization, "Bearer " + (*ledger)->admin_token());
+    req.body() = body;
+    req.prepare_payload();
+    std::optional<HttpResponse> out;
+    api.Handle(std::move(req), [&](HttpResponse r) { out = std::move(r); });
+    return out ? std::move(*out) : HttpResponse{};
+  };
+  HttpResponse health = call(http::verb::get, "/healthz", "");
+  EXPECT_EQ(health.result(), http::status::service_unavailable);
+  EXPECT_EQ(nlohmann::json::parse(health.body())["status"], "disk_full") << health.body();
+  EXPECT_NE(
+      call(http::verb::get, "/metrics", "").body().find("permitledger_disk_free_bytes 1048576"),
+      std::string::npos);
+  HttpResponse answer =
+      call(http::verb::post, "/v1/officers",
+           R"({"id":"disk-2","name":"X","role":"ptsp_officer","kelurahan":"31.74.10.1003"})");
+  EXPECT_EQ(answer.result(), http::status::service_unavailable) << answer.body();
+  EXPECT_NE(answer.body().find("disk is nearly full"), std::string::npos) << answer.body();
+  EXPECT_EQ(answer.body().find(dir), std::string::npos) << answer.body();
   free->store(1ull << 30);
   o = (*ledger)->ExecuteSync(enrol("disk-1"));  // the same command, once space is back
   EXPECT_TRUE(o.error.ok()) << o.error.ToString();
   EXPECT_EQ(o.events.size(), 1u);
+  EXPECT_EQ(call(http::verb::get, "/healthz", "").result(), http::status::ok);
   ledger->reset();
   std::filesystem::remove_all(dir);
 }
