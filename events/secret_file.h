@@ -15,4 +15,8 @@ namespace pl {
 // "key_file" with the system's reason.
 Status WriteNewSecretFile(const std::string& path, const std::string& contents);
 
+// Removes what a process killed while writing `path` left
+// ("<path>.tmp.<pid>" of a process no longer running).
+void RemoveStaleTemporaries(const std::string& path);
+
 }  // namespace pl

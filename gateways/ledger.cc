@@ -133,6 +133,7 @@ std::string GroupedCode(std::string code) {
 Result<std::string> LoadOrCreateSecret(const fs::path& path,
                                        const std::function<std::string()>& make) {
   if (fs::exists(path)) {
+    RemoveStaleTemporaries(path.string());
     std::ifstream in(path);
     std::string s;
     std::getline(in, s);

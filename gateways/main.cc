@@ -2,6 +2,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -128,7 +129,7 @@ int Fail(const Status& s) {
   return 1;
 }
 
-// Serves the API over the ledger `open` gives until SIGINT or SIGTERM. The
+// Serves the API over the ledger `open` gives until SIGINT, SIGTERM or SIGHUP. The
 // address is taken first: a busy port is refused before the ledger opens
 // (on Kafka, before it joins the processors' group or copies the vault).
 int Serve(const std::string& listen, const std::string& web, const std::string& public_url,
@@ -159,10 +160,11 @@ int Serve(const std::string& listen, const std::string& web, const std::string& 
   api = std::make_unique<ApiGateway>(**ledger);
   api->ServeWeb(&pages);
   api->SetPublicUrl(public_url);
-  // On SIGINT or SIGTERM: no new connection; a feed request that waits is
+  // On SIGINT, SIGTERM or SIGHUP: no new connection; a feed request that waits is
   // answered with the page it has (the client resumes from its cursor) and
   // requests under way have a moment to be answered; then the server stops.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.add(SIGHUP);  // its terminal closed: stopped as cleanly
   boost::asio::steady_timer grace(io);
   signals.async_wait([&](auto, int) {
     spdlog::info("permitledger stopping: answering the requests under way");
@@ -184,14 +186,25 @@ int Serve(const std::string& listen, const std::string& web, const std::string& 
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
-  spdlog::info("permitledger stopped");
   return 0;
+}
+
+// Serve's end: the ledger closed (its last checkpoint signed), then said.
+int Stopped(int rc, std::unique_ptr<Ledger>& ledger) {
+  ledger.reset();
+  if (rc == 0) spdlog::info("permitledger stopped");
+  return rc;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // What the ledger writes (its stores, secrets, sealed personal data, a
+  // replay's views) is its owner's alone, in a data directory made
+  // beforehand with a looser mode too.
+  ::umask(077);
   CLI::App app{"permitledger: an event-sourced ledger of business permits"};
+  app.set_version_flag("--version", std::string("permitledger ") + PL_VERSION);
   app.require_subcommand(1);
   std::string data = "./data", listen = "127.0.0.1:8080", charter, web = DefaultWebDir();
   std::string public_url;
@@ -341,11 +354,12 @@ int main(int argc, char** argv) {
   // The log goes to stderr: stdout is what a command prints (a trail
   // exported with `audit trail > trail.csv` holds no log line).
   spdlog::set_default_logger(spdlog::stderr_color_mt("permitledger"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // Local time with its offset from UTC: lines compare across machines.
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
 
   if (*serve) {
     std::unique_ptr<Ledger> ledger;
-    return Serve(
+    const int rc = Serve(
         listen, web, public_url, threads, per_client, max_connections,
         [&]() -> Result<Ledger*> {
           auto opened = Ledger::Open(ledger_options(true));
@@ -362,6 +376,7 @@ int main(int argc, char** argv) {
           return ledger.get();
         },
         nullptr);
+    return Stopped(rc, ledger);
   }
 
   if (*demo) {
@@ -402,34 +417,34 @@ int main(int argc, char** argv) {
       auto made = make();
       return made.ok() ? 0 : Fail(made.status());
     }
-    return Serve(listen, web, public_url, threads, per_client, max_connections, make,
-                 [&](unsigned short port) {
-                   std::string base =
-                       "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
-                   // The secrets stay in the tokens file: the commands read them from it.
-                   auto from_tokens = [&](const std::string& group, const std::string& key) {
-                     return "$(python3 -c \"import json;print(json.load(open('" + tokens_path +
-                            "'))['" + group + "']['" + key + "'])\")";
-                   };
-                   std::cout << "\nThe ledger is serving at " << base << "\n"
-                             << "  web pages:          " << base << "/  " << base << "/track  "
-                             << base << "/officer\n"
-                             << "  public statistics:  curl " << base << "/v1/public/stats\n"
-                             << "  public register:    curl '" << base
-                             << "/v1/public/register?q=warung'\n"
-                             << "  track an application:\n"
-                             << "                      curl " << base << "/v1/track/"
-                             << from_tokens("tracking_codes", result->tracking.front().first)
-                             << "\n"
-                             << "  an officer's worklist:\n"
-                             << "                      curl -H \"Authorization: Bearer "
-                             << from_tokens("officers", result->officer_tokens.begin()->first)
-                             << "\" " << base << "/v1/worklist\n"
-                             << "  metrics:            curl " << base << "/metrics\n"
-                             << "Officer and admin tokens, tracking codes: " << tokens_path
-                             << " (never printed). Ctrl-C stops.\n"
-                             << std::flush;
-                 });
+    const int rc = Serve(
+        listen, web, public_url, threads, per_client, max_connections, make,
+        [&](unsigned short port) {
+          std::string base =
+              "http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+          // The secrets stay in the tokens file: the commands read them from it.
+          auto from_tokens = [&](const std::string& group, const std::string& key) {
+            return "$(python3 -c \"import json;print(json.load(open('" + tokens_path + "'))['" +
+                   group + "']['" + key + "'])\")";
+          };
+          std::cout << "\nThe ledger is serving at " << base << "\n"
+                    << "  web pages:          " << base << "/  " << base << "/track  " << base
+                    << "/officer\n"
+                    << "  public statistics:  curl " << base << "/v1/public/stats\n"
+                    << "  public register:    curl '" << base << "/v1/public/register?q=warung'\n"
+                    << "  track an application:\n"
+                    << "                      curl " << base << "/v1/track/"
+                    << from_tokens("tracking_codes", result->tracking.front().first) << "\n"
+                    << "  an officer's worklist:\n"
+                    << "                      curl -H \"Authorization: Bearer "
+                    << from_tokens("officers", result->officer_tokens.begin()->first) << "\" "
+                    << base << "/v1/worklist\n"
+                    << "  metrics:            curl " << base << "/metrics\n"
+                    << "Officer and admin tokens, tracking codes: " << tokens_path
+                    << " (never printed). Ctrl-C stops.\n"
+                    << std::flush;
+        });
+    return Stopped(rc, ledger);
   }
 
   if (*replay || *audit_replay) {
