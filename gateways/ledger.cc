@@ -227,7 +227,14 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     fs::permissions(options.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
-  if (!options.free_bytes) options.free_bytes = [d = options.data_dir] { return FreeBytes(d); };
+  // The least free of the stores' disks (one may be a mount of its own).
+  if (!options.free_bytes)
+    options.free_bytes = [d = fs::path(options.data_dir)] {
+      uint64_t least = FreeBytes(d.string());
+      for (const char* store : {"log", "state", "views", "keys", "checkpoints"})
+        least = std::min(least, FreeBytes((d / store).string()));
+      return least;
+    };
   // A new ledger's stores take their room at once: refused before any is
   // made, rather than halfway.
   const bool fresh = !fs::exists(fs::path(options.data_dir) / "log", ec);
