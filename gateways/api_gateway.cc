@@ -303,8 +303,10 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   if (PathOf(target).size() > 1 && PathOf(target).ends_with('/')) return empty_part();
   if (parts.size() == 1 && parts[0] == "healthz") {
     return get({}, [&](const Query&) {
-      // 503 while commands are refused for the whole ledger: a disk short
-      // of its reserve, a Kafka cluster out of reach. Reads go on.
+      // 503 while this process refuses every command for its disk (checked
+      // now). A Kafka cluster out of reach is said with 200: the mark is
+      // cleared by a command that reaches it, which a balancer that took
+      // the process out of service would never send.
       const uint64_t free = ledger_.disk_free(), reserve = ledger_.disk_reserve();
       json j = {{"status", "ok"}, {"events_applied", ledger_.engine().events_applied()}};
       if (free < reserve) {
@@ -314,10 +316,12 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
                        " MiB reserve: commands are refused until space is freed";
       } else if (!ledger_.backend().log_reachable()) {
         j["status"] = "log_unreachable";
-        j["message"] = "commands do not reach the Kafka cluster: they are refused (503)";
+        j["message"] =
+            "the last commands did not reach the Kafka cluster: commands are refused (503) "
+            "until one does";
       }
       respond(JsonResponse(
-          *req, j["status"] == "ok" ? http::status::ok : http::status::service_unavailable,
+          *req, j["status"] == "disk_full" ? http::status::service_unavailable : http::status::ok,
           j.dump()));
     });
   }
