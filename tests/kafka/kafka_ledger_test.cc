@@ -962,6 +962,17 @@ TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothin
   EXPECT_EQ(refused.error.code(), "unavailable") << refused.error.ToString();
   EXPECT_NE(refused.error.message().find("Nothing was written"), std::string::npos)
       << refused.error.message();
+  // The health check says so, with 200: a balancer keeps the process in
+  // service, to send the command that finds the cluster back.
+  ApiGateway api(ledger);
+  auto health = [&] {
+    std::optional<HttpResponse> out;
+    api.Handle(HttpRequest{http::verb::get, "/healthz", 11},
+               [&](HttpResponse r) { out = std::move(r); });
+    EXPECT_TRUE(out && out->result() == http::status::ok);
+    return out ? nlohmann::json::parse(out->body())["status"] : nlohmann::json();
+  };
+  EXPECT_EQ(health(), "log_unreachable");
   // The metrics' end offset does not wait on the cluster (it once held an
   // HTTP thread for the whole outage): the end last known.
   auto end_now = ledger.log().EndOffsetNow(PartitionId{0});
@@ -988,6 +999,7 @@ TEST(KafkaLedgerFaults, AnUnreachableClusterRefusesCommandsAtOnceAndWritesNothin
   restart();
   ASSERT_TRUE(until([&] { return ledger.backend().log_reachable(); }, std::chrono::seconds(120)))
       << "the broker is back, and the ledger still refuses commands";
+  EXPECT_EQ(health(), "ok");
   LoadResult load;
   const int after = after_probe + 1;
   for (int i : {1, probe, after}) {
