@@ -30,14 +30,34 @@ inline uint64_t FreeBytes(const std::string& path) {
   return static_cast<uint64_t>(s.f_bavail) * s.f_frsize;
 }
 
+// The free bytes of the least free disk among a ledger's stores, and the
+// folder on it (what a message names).
+struct DiskRoom {
+  uint64_t free = 0;
+  std::string path;
+};
+
+// The least free of the disks of `dir` and of the stores in it (one may be
+// a mount of its own).
+inline DiskRoom LeastFree(const std::string& dir) {
+  DiskRoom least{FreeBytes(dir), dir};
+  for (const char* store : {"log", "state", "views", "keys", "checkpoints"}) {
+    const std::string path = dir + "/" + store;
+    if (const uint64_t free = FreeBytes(path); free < least.free) least = {free, path};
+  }
+  return least;
+}
+
 // Ok while at least `reserve` bytes are free; else code "disk_full" with
 // what to do.
-inline Status CheckDiskReserve(uint64_t free, uint64_t reserve, const std::string& path) {
+// `needed_for` says what the reserve is.
+inline Status CheckDiskReserve(uint64_t free, uint64_t reserve, const std::string& path,
+                               const std::string& needed_for = "the ledger keeps in reserve") {
   if (free >= reserve) return Status::Ok();
   return Status("disk_full", "the disk of " + path + " has " + std::to_string(free >> 20) +
                                  " MiB free, less than the " + std::to_string(reserve >> 20) +
-                                 " MiB the ledger keeps in reserve: nothing was written; free "
-                                 "space there, then try again");
+                                 " MiB " + needed_for +
+                                 ": nothing was written; free space there, then try again");
 }
 
 // CheckDiskReserve for a processor that checks before every batch: tells
@@ -45,7 +65,9 @@ inline Status CheckDiskReserve(uint64_t free, uint64_t reserve, const std::strin
 // the server's log, with the path) and once when it has room again.
 class DiskReserveWatch {
  public:
-  Status Check(uint64_t free, uint64_t reserve, const std::string& path) {
+  Status Check(const DiskRoom& disk, uint64_t reserve) {
+    const uint64_t free = disk.free;
+    const std::string& path = disk.path;
     Status room = CheckDiskReserve(free, reserve, path);
     const bool short_now = !room.ok();
     if (short_.exchange(short_now) != short_now) {

@@ -30,8 +30,11 @@ void RemoveStaleTemporaries(const std::string& path) {
     char* end = nullptr;
     const long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
     if (pid <= 0 || *end != '\0') continue;
-    // Another process's file while it runs (two starts at once): left.
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    // Another process's file while it runs (two starts at once): left. One
+    // of this process's id is a killed start's (in a container every start
+    // may be process 1).
+    if (pid != ::getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH))
+      continue;
     fs::remove(entry.path(), ec);
   }
 }

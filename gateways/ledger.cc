@@ -133,7 +133,6 @@ std::string GroupedCode(std::string code) {
 Result<std::string> LoadOrCreateSecret(const fs::path& path,
                                        const std::function<std::string()>& make) {
   if (fs::exists(path)) {
-    RemoveStaleTemporaries(path.string());
     std::ifstream in(path);
     std::string s;
     std::getline(in, s);
@@ -227,27 +226,22 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     fs::permissions(options.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
-  // The least free of the stores' disks (one may be a mount of its own).
   if (!options.free_bytes)
-    options.free_bytes = [d = fs::path(options.data_dir)] {
-      uint64_t least = FreeBytes(d.string());
-      for (const char* store : {"log", "state", "views", "keys", "checkpoints"})
-        least = std::min(least, FreeBytes((d / store).string()));
-      return least;
-    };
+    options.free_bytes = [d = options.data_dir] { return LeastFree(d); };
   // A new ledger's stores take their room at once: refused before any is
-  // made, rather than halfway.
-  const bool fresh = !fs::exists(fs::path(options.data_dir) / "log", ec);
-  const uint64_t needed = options.disk_reserve + (fresh ? kNewLedgerRoom : 0);
-  if (const uint64_t free = options.free_bytes(); free < needed)
-    return Status(
-        "disk_full",
-        "the disk of " + options.data_dir + " has " + std::to_string(free >> 20) +
-            " MiB free, less than the " + std::to_string(needed >> 20) + " MiB " +
-            (fresh ? "a new ledger needs (its stores' room and the " +
-                         std::to_string(options.disk_reserve >> 20) + " MiB it keeps in reserve)"
-                   : std::string("the ledger keeps in reserve")) +
-            ": it does not start. Free space there, then start it again");
+  // made, rather than halfway (embedded or on Kafka, a ledger's directory
+  // has its processor's state or its views once it has started).
+  const fs::path at(options.data_dir);
+  const bool fresh = !fs::exists(at / "log", ec) && !fs::exists(at / "state", ec) &&
+                     !fs::exists(at / "views", ec);
+  const DiskRoom room = options.free_bytes();
+  if (Status s = CheckDiskReserve(
+          room.free, options.disk_reserve + (fresh ? kNewLedgerRoom : 0), room.path,
+          fresh ? "a new ledger needs (its stores' room and the " +
+                      std::to_string(options.disk_reserve >> 20) + " MiB it keeps in reserve)"
+                : "the ledger keeps in reserve");
+      !s.ok())
+    return s;
   std::unique_ptr<Ledger> l(new Ledger(options));
   const fs::path dir(options.data_dir);
 
@@ -289,6 +283,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   // that the ledger removes when it closes.
   auto secret_file = [&](const char* name, size_t bytes) -> Result<std::string> {
     if (offline && !fs::exists(dir / name, ec)) return RandomToken(bytes);
+    if (!offline) RemoveStaleTemporaries((dir / name).string());
     return LoadOrCreateSecret(dir / name, [bytes] { return RandomToken(bytes); });
   };
   const bool had_admin_token = fs::exists(dir / "admin.token");
@@ -593,6 +588,21 @@ Status Ledger::OpenKafka() {
   if (!backend.ok()) return backend.status();
   backend_ = std::move(*backend);
   return Status::Ok();
+}
+
+uint64_t Ledger::disk_free() const {
+  // For /healthz and /metrics, which may be asked thousands of times a
+  // second: a second old at most while there is room, asked each time when
+  // there is not (so that the end of a shortage shows at once).
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const uint64_t last = disk_free_.load();
+  if (last >= options_.disk_reserve && now - disk_free_at_ms_.load() < 1000) return last;
+  const uint64_t free = options_.free_bytes().free;
+  disk_free_.store(free);
+  disk_free_at_ms_.store(now);
+  return free;
 }
 
 Status Ledger::Bootstrap() {

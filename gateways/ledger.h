@@ -23,6 +23,7 @@
 //   DIR/checkpoints    the signed checkpoints, append-only (not a view)
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -94,7 +95,7 @@ struct LedgerOptions {
   // (events/disk_space.h). `free_bytes` tells how much is free (default:
   // statvfs of the data directory).
   uint64_t disk_reserve = kDefaultDiskReserve;
-  std::function<uint64_t()> free_bytes;
+  std::function<DiskRoom()> free_bytes;  // default: LeastFree(data_dir)
   // Adopt `charter_path` when the log has no charter yet. The offline tools
   // (replay, trail export) do not: they never write to the log.
   bool adopt_charter = true;
@@ -157,7 +158,7 @@ class Ledger {
   size_t partitions_deciding() const { return backend_->partitions_deciding(); }
   // Bytes free on the data directory's disk, and the reserve below which
   // commands are refused (events/disk_space.h).
-  uint64_t disk_free() const { return options_.free_bytes(); }
+  uint64_t disk_free() const;
   uint64_t disk_reserve() const { return options_.disk_reserve; }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
@@ -210,6 +211,8 @@ class Ledger {
   std::string Mac(std::string_view message) const;  // HMAC-SHA-256 under the secret
 
   LedgerOptions options_;
+  mutable std::atomic<uint64_t> disk_free_{0};  // disk_free()'s last answer, and when
+  mutable std::atomic<int64_t> disk_free_at_ms_{0};
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<PersonalVault> vault_;
   std::string scratch_keys_;  // an offline tool's key store for the run, when DATA/keys is missing

@@ -1,6 +1,7 @@
 // permitledger: the command-line tool (serve, demo, replay, audit, verify-permit).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -164,7 +165,10 @@ int Serve(const std::string& listen, const std::string& web, const std::string& 
   // answered with the page it has (the client resumes from its cursor) and
   // requests under way have a moment to be answered; then the server stops.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.add(SIGHUP);  // its terminal closed: stopped as cleanly
+  // Its terminal closed: stopped as cleanly; unless SIGHUP was ignored
+  // (`nohup permitledger serve &`), which it stays.
+  if (struct sigaction hup {}; ::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
+    signals.add(SIGHUP);
   boost::asio::steady_timer grace(io);
   signals.async_wait([&](auto, int) {
     spdlog::info("permitledger stopping: answering the requests under way");

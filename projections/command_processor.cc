@@ -23,7 +23,7 @@ Result<std::unique_ptr<CommandProcessor>> CommandProcessor::Open(EventLog& log,
   if (!core.ok()) return core.status();
   if (!options.clock) options.clock = SystemClockMs;
   if (!options.free_bytes)
-    options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
+    options.free_bytes = [path = options.state_path] { return DiskRoom{FreeBytes(path), path}; };
   std::unique_ptr<CommandProcessor> p(
       new CommandProcessor(log, vault, std::move(options), std::move(*core)));
   // Fold what the log holds past the store's checkpoints (events appended
@@ -97,7 +97,7 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
     behind_ = false;
   }
   if (Status room =
-          disk_.Check(options_.free_bytes(), options_.disk_reserve, options_.state_path);
+          disk_.Check(options_.free_bytes(), options_.disk_reserve);
       !room.ok())
     return fail_all(room);
 

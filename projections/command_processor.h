@@ -35,9 +35,9 @@ struct ProcessorOptions {
   std::function<int64_t()> clock;  // ms since epoch; defaults to the system clock
   // A batch is refused (error "disk_full", nothing written) while fewer
   // than `disk_reserve` bytes are free (events/disk_space.h);
-  // `free_bytes` (default: FreeBytes of state_path) tells how many are.
+  // `free_bytes` (default: FreeBytes of state_path) tells how many are, and where.
   uint64_t disk_reserve = 0;
-  std::function<uint64_t()> free_bytes;
+  std::function<DiskRoom()> free_bytes;
 };
 
 int64_t SystemClockMs();

@@ -24,7 +24,7 @@ Result<std::unique_ptr<KafkaCommandProcessor>> KafkaCommandProcessor::Open(
                   "the Kafka processor needs a group id and a transactional id");
   if (!options.clock) options.clock = SystemClockMs;
   if (!options.free_bytes)
-    options.free_bytes = [path = options.state_path] { return FreeBytes(path); };
+    options.free_bytes = [path = options.state_path] { return DiskRoom{FreeBytes(path), path}; };
   std::unique_ptr<KafkaCommandProcessor> k(new KafkaCommandProcessor(vault, std::move(options)));
   const auto& o = k->options_;
   auto core = CommandCore::Open(o.state_path, o.partitions);
@@ -365,7 +365,7 @@ Status KafkaCommandProcessor::ProcessBatch(std::vector<ConsumedRecord>& records)
   // Short of disk: every command is answered with the error, nothing is
   // decided (the state store could not record it).
   if (Status room =
-          disk_.Check(options_.free_bytes(), options_.disk_reserve, options_.state_path);
+          disk_.Check(options_.free_bytes(), options_.disk_reserve);
       !room.ok()) {
     SetError(room);
     for (size_t i = 0; i < cmds.size(); ++i) {

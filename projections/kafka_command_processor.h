@@ -72,7 +72,7 @@ struct KafkaProcessorOptions {
   // fewer than `disk_reserve` bytes are free under `state_path`
   // (events/disk_space.h); `free_bytes` (default FreeBytes) tells how many.
   uint64_t disk_reserve = 0;
-  std::function<uint64_t()> free_bytes;
+  std::function<DiskRoom()> free_bytes;
   // How often the commands this instance decided are deleted from the
   // command topic (they carry an applicant's personal data in the clear,
   // and the events are the record); zero: never, the topic's retention

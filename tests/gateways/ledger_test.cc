@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -378,6 +379,28 @@ TEST(Ledger, AFirstStartAdoptsTheShippedCharterCompiledIn) {
   std::filesystem::remove_all(dir);
 }
 
+// What a start killed while writing a secret file left is removed at the
+// next start (one of this very process's id included: in a container every
+// start may be process 1); a running process's is left to it.
+TEST(Ledger, ASecretFilesTemporaryLeftByAKilledStartIsRemoved) {
+  const std::string dir = FreshDir("secret-tmp");
+  std::filesystem::create_directories(dir);
+  const std::string own = dir + "/admin.token.tmp." + std::to_string(::getpid());
+  const std::string dead = dir + "/server.secret.tmp.999999999";
+  const std::string alive = dir + "/server.secret.tmp.1";  // process 1 runs
+  for (const auto& f : {own, dead, alive}) std::ofstream(f) << "x";
+  {
+    LedgerOptions lo;
+    lo.data_dir = dir;
+    auto ledger = Ledger::Open(lo);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  }
+  EXPECT_FALSE(std::filesystem::exists(own));
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(alive));
+  std::filesystem::remove_all(dir);
+}
+
 // The offline replay reads the log and never writes to it, not even the
 // charter a first start did not get to adopt.
 TEST(Ledger, AReplayOfALogWithoutACharterAdoptsNone) {
@@ -590,7 +613,7 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
   auto free = std::make_shared<std::atomic<uint64_t>>(10ull << 20);
   LedgerOptions lo;
   lo.data_dir = dir;
-  lo.free_bytes = [free] { return free->load(); };
+  lo.free_bytes = [free] { return DiskRoom{free->load(), "test disk"}; };
   auto refused = Ledger::Open(lo);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), "disk_full");
@@ -628,9 +651,11 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
     req.set(http::field::authorization, "Bearer " + (*ledger)->admin_token());
     req.body() = body;
     req.prepare_payload();
-    std::optional<HttpResponse> out;
-    api.Handle(std::move(req), [&](HttpResponse r) { out = std::move(r); });
-    return out ? std::move(*out) : HttpResponse{};
+    auto answer = std::make_shared<std::promise<HttpResponse>>();
+    api.Handle(std::move(req), [answer](HttpResponse r) { answer->set_value(std::move(r)); });
+    auto future = answer->get_future();
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready) << target;
+    return future.get();
   };
   HttpResponse health = call(http::verb::get, "/healthz", "");
   EXPECT_EQ(health.result(), http::status::service_unavailable);

@@ -821,7 +821,7 @@ TEST(KafkaLedger, FullDiskRefusesCommandsAndWritesNothing) {
   const std::string prefix = Unique("disk");
   std::atomic<uint64_t> free{uint64_t{1} << 30};
   LedgerOptions o = KafkaLedger(TempDir("disk"), Bootstrap(), prefix, 1);
-  o.free_bytes = [&free] { return free.load(); };
+  o.free_bytes = [&free] { return DiskRoom{free.load(), "test disk"}; };
   auto l = Ledger::Open(o);
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   auto submit = [&] {
