@@ -376,9 +376,14 @@ bool PersonalVault::IsErasedKey(const std::string& person_id, const std::string&
   return db_->Get(rocksdb::ReadOptions(), ErasedKey(person_id, key_id), &v).ok();
 }
 
-bool PersonalVault::HasKey(const std::string& person_id, const std::string& key_id) const {
+PersonalVault::KeyState PersonalVault::StateOfKey(const std::string& person_id,
+                                                  const std::string& key_id) const {
+  if (IsErasedKey(person_id, key_id)) return KeyState::kDestroyed;
   std::string v;
-  return db_->Get(rocksdb::ReadOptions(), StoreKey(person_id, key_id), &v).ok();
+  for (const std::string& id : {key_id, std::string()})
+    if (db_->Get(rocksdb::ReadOptions(), StoreKey(person_id, id), &v).ok())
+      return KeyState::kStored;
+  return KeyState::kAbsent;
 }
 
 VaultKey PersonalVault::KeyOf(const SealedPersonal& sealed) {

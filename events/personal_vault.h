@@ -118,9 +118,12 @@ class PersonalVault {
   static VaultKey KeyOf(const SealedPersonal& sealed);
   // Whether the key named `name` ("<person_id>/<key_id>") has been destroyed.
   bool IsErasedKey(const std::string& person_id, const std::string& key_id) const;
-  // Whether the key named by person and key id is stored here (not only
-  // held in memory).
-  bool HasKey(const std::string& person_id, const std::string& key_id) const;
+  // What became of the key an application's data was sealed under, as
+  // stored here (keys only held in memory not counted): destroyed, stored,
+  // or neither. Data sealed before key ids existed (the person's one key,
+  // `k/<person>`) counts as stored while the person's key is.
+  enum class KeyState { kStored, kDestroyed, kAbsent };
+  KeyState StateOfKey(const std::string& person_id, const std::string& key_id) const;
 
   // Shared vaults only. A key as it travels on the key topic: sealed under
   // the wrapping key (derived from the shared secret).

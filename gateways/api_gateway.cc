@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 
 #include "events/json.h"
 #include "events/utf8.h"
@@ -34,8 +36,20 @@ bool RespondIfNotTaken(const HttpRequest& req, const Outcome& o, const Respond& 
     // server's own trouble, in words (and paths) for its operator: logged
     // (a disk short of its reserve by the processor, once), not shown.
     const std::string& code = o.error.code();
-    if (code != "unavailable" && code != "disk_full")
-      spdlog::error("a command to {}: {}: {}", o.stream, code, o.error.message());
+    if (code != "unavailable" && code != "disk_full") {
+      // At most a line every 10 s: a store that fails fails every command.
+      static std::atomic<int64_t> logged_at{-10'000};
+      static std::atomic<uint64_t> left_out{0};
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+      int64_t last = logged_at.load();
+      if (now - last >= 10'000 && logged_at.compare_exchange_strong(last, now))
+        spdlog::error("a command to {}: {}: {} ({} more such failures since the last line)",
+                      o.stream, code, o.error.message(), left_out.exchange(0));
+      else
+        ++left_out;
+    }
     const std::string message =
         code == "unavailable" ? o.error.message()
         : code == "disk_full"

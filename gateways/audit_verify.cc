@@ -483,8 +483,9 @@ void Auditor::CheckVault() {
     const bool erased =
         st.personal_erased || (order != person_erased_leaf_.end() && order->second > k.leaf);
     const std::string name = person + "/" + k.key_id;
-    const bool destroyed = (*vault)->IsErasedKey(person, k.key_id);
-    const bool held = !destroyed && (*vault)->HasKey(person, k.key_id);
+    const auto state = (*vault)->StateOfKey(person, k.key_id);
+    const bool destroyed = state == PersonalVault::KeyState::kDestroyed;
+    const bool held = state == PersonalVault::KeyState::kStored;
     const std::string where =
         "stream " + k.stream + " (its application at leaf " + std::to_string(k.leaf) + ")";
     ++report_.vault_keys_checked;

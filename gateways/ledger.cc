@@ -100,7 +100,9 @@ Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
 // erasure that destroyed it (DATA/keys restored from a copy older than the
 // log): their applicants' data can no longer be read. Logged, not refused:
 // without a copy that holds them the keys are lost for good, and the
-// ledger's other work goes on; `audit verify` lists each.
+// ledger's other work goes on; `audit verify` lists each, and a key back
+// from such a copy that an erasure had destroyed (the state of an erased
+// application no longer names its key).
 void WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vault,
                     const std::string& data_dir) {
   uint64_t lost = 0;
@@ -109,7 +111,7 @@ void WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vaul
     auto st = DecodePermitState(encoded);
     if (!st.ok() || st->personal_erased || st->applicant.ciphertext.empty()) return true;
     const VaultKey key = PersonalVault::KeyOf(st->applicant);
-    if (vault.HasKey(key.person_id, key.key_id) || vault.IsErasedKey(key.person_id, key.key_id))
+    if (vault.StateOfKey(key.person_id, key.key_id) != PersonalVault::KeyState::kAbsent)
       return true;
     if (++lost <= 5) first += (first.empty() ? "" : ", ") + std::string(id);
     return true;
@@ -226,14 +228,13 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     fs::permissions(options.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
     return Status("invalid_data_dir", "cannot create " + options.data_dir + ": " + ec.message());
-  if (!options.free_bytes)
-    options.free_bytes = [d = options.data_dir] { return LeastFree(d); };
+  if (!options.free_bytes) options.free_bytes = [d = options.data_dir] { return LeastFree(d); };
   // A new ledger's stores take their room at once: refused before any is
   // made, rather than halfway (embedded or on Kafka, a ledger's directory
   // has its processor's state or its views once it has started).
   const fs::path at(options.data_dir);
-  const bool fresh = !fs::exists(at / "log", ec) && !fs::exists(at / "state", ec) &&
-                     !fs::exists(at / "views", ec);
+  const bool fresh =
+      !fs::exists(at / "log", ec) && !fs::exists(at / "state", ec) && !fs::exists(at / "views", ec);
   const DiskRoom room = options.free_bytes();
   if (Status s = CheckDiskReserve(
           room.free, options.disk_reserve + (fresh ? kNewLedgerRoom : 0), room.path,
@@ -354,16 +355,14 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   // by an earlier one need not match byte for byte.
   auto states_agree = [&]() -> Status {
     if (!l->embedded_) return Status::Ok();
+    WarnOfLostKeys(*l->embedded_, *l->vault_, options.data_dir);
     if (l->engine_->relaid()) {
       spdlog::info(
           "views rebuilt for a new layout: the processor's state is not compared "
           "with them at this start");
       return Status::Ok();
     }
-    if (Status s = StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir); !s.ok())
-      return s;
-    WarnOfLostKeys(*l->embedded_, *l->vault_, options.data_dir);
-    return Status::Ok();
+    return StatesAgree(*l->embedded_, l->engine_->db(), options.data_dir);
   };
   if (options.follow) {
     // The log's name is fixed when its key is made: a later charter that

@@ -1146,6 +1146,33 @@ TEST_F(AuditTamperTest, TheVaultHoldsEveryKeyButThoseTheLogErased) {
         applications.emplace_back(id, PersonalVault::KeyOf(state->applicant));
     }
     ASSERT_GE(applications.size(), 3u);
+    // A person erased by order between two applications of theirs: the
+    // first's key destroyed, the second's (sealed after) kept.
+    auto submit = [&](const std::string& id) {
+      Command c;
+      c.id = CommandId("test-submit-" + id);
+      c.stream = StreamId(id);
+      c.actor = {"applicant", "applicant", id};
+      SubmitApplication a;
+      a.kelurahan = "31.74.10.1002";
+      a.personal = {"3174010101910077", "Rina Wati", "Jl. Kenanga 2", "", "", ""};
+      a.business = {"Toko Rina", "47111", "toko", 1000000, 2000000, 1, "leased"};
+      a.documents = {"form"};
+      a.tracking_hash = HashToken("tracking-" + id);
+      c.action = a;
+      auto o = (*ledger)->ExecuteSync(std::move(c));
+      EXPECT_TRUE(o.error.ok() && !o.refusal)
+          << id << ": " << o.error.ToString() << (o.refusal ? o.refusal->message : "");
+    };
+    submit("PVAULTBEFORE");
+    Command order;
+    order.id = CommandId("test-erase-person");
+    order.stream = StreamId("PVAULTBEFORE");
+    order.actor = {"admin", "admin", ""};
+    order.action = ErasePersonalData{"Putusan PN Jaksel 2/2026"};
+    auto ordered = (*ledger)->ExecuteSync(std::move(order));
+    ASSERT_FALSE(ordered.refusal) << ordered.refusal->message;
+    submit("PVAULTAFTER");
     erased = applications[0].first;
     Command erase;
     erase.id = CommandId("test-erase-order");
@@ -1193,7 +1220,10 @@ TEST_F(AuditTamperTest, TheVaultHoldsEveryKeyButThoseTheLogErased) {
   EXPECT_TRUE(HasSaying(tampered, "vault_key_missing", applications[2].first,
                         applications[2].second.key_id))
       << Dump(tampered);
-  EXPECT_EQ(tampered.problem_count, 3u) << Dump(tampered);
+  // The application made after the copy of the keys: its key is missing.
+  EXPECT_TRUE(HasSaying(tampered, "vault_key_missing", "PVAULTAFTER", "no erasure"))
+      << Dump(tampered);
+  EXPECT_EQ(tampered.problem_count, 4u) << Dump(tampered);
   fs::remove_all(copy);
   fs::remove_all(before);
 }
