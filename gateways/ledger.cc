@@ -199,12 +199,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
                       " belongs to an instance on Kafka (it holds instance.id and no log of its "
                       "own): start it with --kafka and the --kafka-topic-prefix it was made with");
   // On Kafka, what a refused start made of the instance's own (a copy of
-  // the shared vault, an administrator token) is taken away again: the next
+  // the shared vault, an administrator token, its stores) is taken away again: the next
   // start, with the other instances' secrets copied in as the refusal
   // says, then finds the directory as it was.
   std::vector<fs::path> made;
   if (kafka)
-    for (const char* name : {"admin.token", "keys"})
+    for (const char* name : {"admin.token", "keys", "state", "views", "checkpoints"})
       if (!fs::exists(dir / name, ec)) made.push_back(dir / name);
   // A read-only log is an offline tool's (replay, audit trail); a server
   // writes to it.
@@ -288,6 +288,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     return LoadOrCreateSecret(dir / name, [bytes] { return RandomToken(bytes); });
   };
   const bool had_admin_token = fs::exists(dir / "admin.token");
+  const bool had_log_key = fs::exists(CheckpointPublisher::KeyPath(options.data_dir));
   auto admin = secret_file("admin.token", 24);
   if (!admin.ok()) return admin.status();
   l->admin_token_ = *admin;
@@ -325,6 +326,23 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   // one log key (docs/kafka.md, "Several instances"): one joining topics
   // that hold a charter already without them made its own.
   const bool joining = l->kafka() && l->queries_->charter();
+  // A new instance handed a ledger's signing key, as one joining it is,
+  // that finds no ledger on its topics was pointed at the wrong ones: a
+  // mistyped prefix would start a second ledger signed with the first's
+  // key, two histories under one signature.
+  if (l->kafka() && fresh && had_log_key && !joining && options.follow && !options.read_only_log)
+    return Status(
+        "invalid_argument",
+        "the topics " + KafkaTopics::WithPrefix(options.kafka.topic_prefix).events +
+            " hold no ledger, but " + CheckpointPublisher::KeyPath(options.data_dir) +
+            " was there before this instance's first start, as a key copied to join a ledger "
+            "is: is --kafka-topic-prefix \"" +
+            options.kafka.topic_prefix +
+            "\" mistyped, or --kafka another cluster's? Started, this instance would begin a "
+            "second ledger signed with that key. Give the prefix and cluster of the ledger to "
+            "join; for a new ledger, give a new data directory (this start may have created the "
+            "topics " +
+            options.kafka.topic_prefix + ".*: delete them if unwanted)");
   if (joining && !had_admin_token)
     spdlog::warn(
         "{} was made here while the topics already hold a ledger: the other instances' "

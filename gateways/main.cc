@@ -1,7 +1,7 @@
 // permitledger: the command-line tool (serve, demo, replay, audit, verify-permit).
+#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -11,10 +11,13 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -167,7 +170,7 @@ int Serve(const std::string& listen, const std::string& web, const std::string& 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   // Its terminal closed: stopped as cleanly; unless SIGHUP was ignored
   // (`nohup permitledger serve &`), which it stays.
-  if (struct sigaction hup {}; ::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
+  if (struct sigaction hup{}; ::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
     signals.add(SIGHUP);
   boost::asio::steady_timer grace(io);
   signals.async_wait([&](auto, int) {
@@ -194,8 +197,29 @@ int Serve(const std::string& listen, const std::string& web, const std::string& 
 }
 
 // Serve's end: the ledger closed (its last checkpoint signed), then said.
+// A close that waits on a Kafka cluster out of reach (a query librdkafka
+// holds for minutes whatever its timeout) is cut short after 30 s: the
+// process ends as a crash would, which loses nothing acknowledged.
 int Stopped(int rc, std::unique_ptr<Ledger>& ledger) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool closed = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mu);
+    if (cv.wait_for(lock, std::chrono::seconds(30), [&] { return closed; })) return;
+    spdlog::error(
+        "permitledger stopped without closing the ledger: it waited 30 s (on the Kafka cluster, "
+        "out of reach?). Nothing acknowledged is lost: the next start recovers as after a crash");
+    spdlog::shutdown();
+    std::_Exit(3);
+  });
   ledger.reset();
+  {
+    std::lock_guard lock(mu);
+    closed = true;
+  }
+  cv.notify_all();
+  watchdog.join();
   if (rc == 0) spdlog::info("permitledger stopped");
   return rc;
 }

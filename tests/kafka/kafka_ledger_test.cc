@@ -535,6 +535,21 @@ TEST(KafkaLedger, InstancesShareOneVault) {
   std::filesystem::remove(c_dir + "/server.secret");
   auto again = Ledger::Open(KafkaLedger(c_dir, Bootstrap(), prefix, 1));
   EXPECT_TRUE(again.ok()) << again.status().ToString();
+  again->reset();
+
+  // A new instance handed the ledger's signing key and secret, as one that
+  // joins it is, but pointed at topics that hold no ledger (a mistyped
+  // prefix): refused, not a second ledger signed with the first's key.
+  const std::string d_dir = TempDir("vd");
+  for (const char* name : {"server.secret", "admin.token", "transparency.key", "transparency.pub"})
+    std::filesystem::copy_file(c_dir + "/" + name, d_dir + "/" + name);
+  auto forked = Ledger::Open(KafkaLedger(d_dir, Bootstrap(), prefix + "-mistyped", 1));
+  ASSERT_FALSE(forked.ok());
+  EXPECT_NE(forked.status().message().find("mistyped"), std::string::npos)
+      << forked.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(d_dir + "/views"));
+  auto joined = Ledger::Open(KafkaLedger(d_dir, Bootstrap(), prefix, 1));
+  EXPECT_TRUE(joined.ok()) << joined.status().ToString();
 }
 
 // A data directory holds one kind of ledger; a mistyped prefix is not
