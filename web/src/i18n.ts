@@ -60,6 +60,7 @@ const id: Dict = {
     'Teks ini dibaca orang lain: nama dan uraian usaha tampil di register publik, alasan dipublikasikan (umpan kementerian; alasan pencabutan di verifikasi izin, selamanya), catatan survei dan nomor surat disimpan dalam riwayat yang dibaca pemantau dan auditor. Jangan tulis nomor NIK, KK, NPWP, atau telepon, alamat e-mail, nama pemohon atau sebagian besarnya (nama depan saja boleh), maupun alamat rumahnya (nama jalan). Tulis ulang tanpa data pribadi; rincian menyebut isian mana.',
   'apierr.body_too_large': 'Isian terlalu besar untuk dikirim. Persingkat teksnya.',
   'apierr.unavailable': 'Sistem sedang tidak dapat mencatat; tindakan belum tercatat. Coba lagi sebentar lagi (mengulang aman).',
+  'apierr.internal': 'Server gagal menjawab permintaan ini; kejadiannya tercatat di log server. Coba lagi sebentar lagi; bila terus terjadi, hubungi pengelola sistem.',
   'apierr.outcome_unknown':
     'Hasil tindakan belum diketahui; mungkin sudah tercatat. Tekan tombol yang sama lagi untuk mengetahui hasilnya (tidak tercatat dua kali).',
   'apierr.consent_not_required': 'Penerima ini mendapat data menurut kebijakan berbagi data tanpa perlu persetujuan.',
@@ -506,6 +507,7 @@ const en: Dict = {
     'Others read this text: a business’s name and description are on the public register, reasons are published (the ministry’s feed; a revocation’s ground on the permit’s verification, forever), survey notes and letter numbers are kept in the history monitors and auditors read. Write no NIK, KK, NPWP or phone number, no e-mail address, not the applicant’s name or most of it (a first name alone is fine) and not their home address (the street). Write it again without personal data; the detail names the field.',
   'apierr.body_too_large': 'Too much to send. Shorten the text.',
   'apierr.unavailable': 'The ledger cannot record right now; nothing was recorded. Try again in a moment (repeating is safe).',
+  'apierr.internal': 'The server failed to answer this request; it is in the server’s log. Try again in a moment; if it keeps failing, tell the system’s operator.',
   'apierr.outcome_unknown':
     'The outcome is not known yet; the action may have been recorded. Press the same button again to learn it (it is not recorded twice).',
   'apierr.consent_not_required': 'This subscriber receives the data under the data-sharing policy without consent.',
