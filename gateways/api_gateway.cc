@@ -531,6 +531,10 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
   line("permitledger_disk_reserve_bytes",
        "Free bytes below which commands are refused (503) to keep the stores whole.", "gauge", "",
        ledger_.disk_reserve());
+  line("permitledger_vault_keys_missing",
+       "Applications whose personal data's key the vault lacks with no erasure, counted at start "
+       "(the server's log names them).",
+       "gauge", "", ledger_.keys_missing());
   auto cps = ledger_.engine().checkpoints();
   out +=
       "# HELP permitledger_log_end_offset Next offset of each log partition.\n"

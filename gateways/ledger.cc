@@ -102,9 +102,9 @@ Status StatesAgree(const CommandProcessor& processor, rocksdb::DB* views,
 // without a copy that holds them the keys are lost for good, and the
 // ledger's other work goes on; `audit verify` lists each, and a key back
 // from such a copy that an erasure had destroyed (the state of an erased
-// application no longer names its key).
-void WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vault,
-                    const std::string& data_dir) {
+// application no longer names its key). Returns how many.
+uint64_t WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vault,
+                        const std::string& data_dir) {
   uint64_t lost = 0;
   std::string first;
   (void)processor.ForEachState([&](std::string_view id, std::string_view encoded) {
@@ -123,6 +123,7 @@ void WarnOfLostKeys(const CommandProcessor& processor, const PersonalVault& vaul
         "copy older than the log? Stop the ledger and restore it from a copy that holds them "
         "(taken with the ledger stopped); `permitledger audit verify --data {}` lists each",
         (fs::path(data_dir) / "keys").string(), lost, first, lost > 5 ? ", ..." : "", data_dir);
+  return lost;
 }
 
 // A tracking code's 20 characters in groups of five, for reading aloud.
@@ -373,7 +374,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
   // by an earlier one need not match byte for byte.
   auto states_agree = [&]() -> Status {
     if (!l->embedded_) return Status::Ok();
-    WarnOfLostKeys(*l->embedded_, *l->vault_, options.data_dir);
+    l->keys_missing_ = WarnOfLostKeys(*l->embedded_, *l->vault_, options.data_dir);
     if (l->engine_->relaid()) {
       spdlog::info(
           "views rebuilt for a new layout: the processor's state is not compared "

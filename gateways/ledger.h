@@ -160,6 +160,10 @@ class Ledger {
   // commands are refused (events/disk_space.h).
   uint64_t disk_free() const;
   uint64_t disk_reserve() const { return options_.disk_reserve; }
+  // Applications whose personal data's key the vault lacks with no erasure
+  // on the log, counted at start (embedded; 0 on Kafka): a DATA/keys older
+  // than the log.
+  uint64_t keys_missing() const { return keys_missing_; }
   ProjectionEngine& engine() { return *engine_; }
   const ViewQueries& queries() const { return *queries_; }
   // The checkpoint publisher; null when the ledger does not follow its log.
@@ -211,6 +215,7 @@ class Ledger {
   std::string Mac(std::string_view message) const;  // HMAC-SHA-256 under the secret
 
   LedgerOptions options_;
+  uint64_t keys_missing_ = 0;
   mutable std::atomic<uint64_t> disk_free_{0};  // disk_free()'s last answer, and when
   mutable std::atomic<int64_t> disk_free_at_ms_{0};
   std::unique_ptr<EventLog> log_;

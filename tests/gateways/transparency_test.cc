@@ -1213,6 +1213,12 @@ TEST_F(AuditTamperTest, TheVaultHoldsEveryKeyButThoseTheLogErased) {
         deleted += db->Delete(rocksdb::WriteOptions(), it->key()).ok();
     ASSERT_EQ(deleted, 1u);
   }
+  {
+    // The ledger counts them at start (for /metrics), and starts.
+    auto ledger = Ledger::Open(Options(copy));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    EXPECT_EQ((*ledger)->keys_missing(), 2u);  // the application deleted, and PVAULTAFTER
+  }
   auto tampered = Audit(copy);
   EXPECT_TRUE(HasSaying(tampered, "vault_key_destroyed", applications[1].first,
                         "no erasure on the log ordered it"))
