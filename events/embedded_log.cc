@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
+#include "events/store_copy.h"
 #include "events/store_options.h"
 
 namespace pl {
@@ -125,6 +126,8 @@ EmbeddedLog::EmbeddedLog(std::unique_ptr<rocksdb::DB> db, int32_t partitions, bo
       ends_(std::move(ends)) {}
 
 EmbeddedLog::~EmbeddedLog() = default;
+
+Status EmbeddedLog::CopyTo(const std::string& dir) { return CopyStore(*db_, dir, "the log"); }
 
 Result<std::vector<Offset>> EmbeddedLog::Append(std::span<const AppendRecord> records) {
   if (read_only_) return Status("read_only", "this event log was opened for reading only");

@@ -41,6 +41,8 @@ class EmbeddedLog final : public EventLog {
   Result<std::vector<LogRecord>> Read(PartitionId p, Offset from, size_t max) override;
   Result<Offset> EndOffset(PartitionId p) override;
   bool WaitFor(PartitionId p, Offset from, std::chrono::milliseconds timeout) override;
+  // The log as it is now, copied into the new directory `dir` (CopyStore).
+  Status CopyTo(const std::string& dir);
 
  private:
   struct Pending;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "events/hex.h"
+#include "events/store_copy.h"
 #include "events/store_options.h"
 
 namespace pl {
@@ -139,6 +140,11 @@ PersonalVault::PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_k
                              std::string wrap_key)
     : db_(std::move(db)), hmac_key_(std::move(hmac_key)), wrap_key_(std::move(wrap_key)) {}
 PersonalVault::~PersonalVault() = default;
+
+Status PersonalVault::CopyTo(const std::string& dir) const {
+  std::lock_guard lock(mu_);
+  return CopyStore(*db_, dir, "the personal-data vault");
+}
 
 std::string PersonalVault::PersonId(const std::string& nik) const {
   // HMAC-SHA-256 with libsodium: OpenSSL's HMAC() looks up and sets up a

@@ -135,6 +135,10 @@ class PersonalVault {
   // the same secret have the same one.
   std::string SecretFingerprint() const;
 
+  // The vault as it is now, copied into the new directory `dir` (CopyStore):
+  // between two of its changes, never in the middle of one.
+  Status CopyTo(const std::string& dir) const;
+
  private:
   PersonalVault(std::unique_ptr<rocksdb::DB> db, std::string hmac_key, std::string wrap_key);
   static Result<std::unique_ptr<PersonalVault>> OpenStore(const std::string& path,

@@ -1,6 +1,8 @@
 // The administrator's endpoints of the HTTP API: enrolling and retiring
-// officers (POST /v1/officers, POST /v1/officers/{id}/retire) and adopting a
-// charter (PUT /v1/charter).
+// officers (POST /v1/officers, POST /v1/officers/{id}/retire), adopting a
+// charter (PUT /v1/charter) and a backup (POST /v1/admin/backup).
+#include <spdlog/spdlog.h>
+
 #include "domain/decider_util.h"
 #include "domain/staffing.h"
 #include "gateways/api_gateway.h"
@@ -192,6 +194,32 @@ void ApiGateway::PutCharter(const HttpRequest& req, const Principal& who, Respon
               {"unstaffed", Unstaffed(*ledger_.governance())}};
     respond(JsonResponse(req, http::status::ok, j.dump()));
   });
+}
+
+void ApiGateway::PostBackup(const HttpRequest& req, const Principal& who, Respond respond) {
+  if (RefuseUnlessAdmin(req, who, "making a backup", respond)) return;
+  // No field to give: the body is empty, or {}.
+  if (!req.body().empty()) {
+    JsonInput in = JsonInput::Parse(req.body());
+    if (RefuseBadBody(in, std::nullopt, req, respond)) return;
+  }
+  auto made = ledger_.Backup();
+  if (!made.ok()) {
+    const Status& s = made.status();
+    if (s.code() == "backup_on_kafka" || s.code() == "backup_in_progress")
+      return respond(ErrorResponse(req, http::status::conflict, s.code(), s.message()));
+    // The administrator's own request: the reason in full, paths included.
+    spdlog::error("backup: {}", s.ToString());
+    HttpResponse res = ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                     "no backup was made: " + s.message());
+    res.set(http::field::retry_after, "10");
+    return respond(std::move(res));
+  }
+  json j = {{"directory", made->directory},
+            {"log_end_offsets", made->log_end},
+            {"seconds", made->seconds},
+            {"commands_paused_seconds", made->paused_seconds}};
+  respond(JsonResponse(req, http::status::created, j.dump()));
 }
 
 }  // namespace pl

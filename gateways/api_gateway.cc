@@ -417,6 +417,8 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
     return post([&] { PostRetirement(*req, who, parts[2], respond); });
   if (n == 2 && parts[1] == "applications")
     return post([&] { PostApplication(*req, who, respond); });
+  if (n == 3 && parts[1] == "admin" && parts[2] == "backup")
+    return post([&] { PostBackup(*req, who, respond); });
   if (n == 4 && parts[1] == "permits" && parts[3] == "actions")
     return post([&] { PostAction(*req, who, parts[2], respond); });
   if (n == 2 && parts[1] == "permits")

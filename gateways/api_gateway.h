@@ -92,6 +92,7 @@ class ApiGateway {
                  Respond respond);
   void GetMetrics(const HttpRequest& req, Respond respond);
   void PutCharter(const HttpRequest& req, const Principal& who, Respond respond);
+  void PostBackup(const HttpRequest& req, const Principal& who, Respond respond);
   void GetFeedToken(const HttpRequest& req, const Principal& who, const std::string& subscriber,
                     Respond respond);
   // Server-Sent Events: the subscriber's messages after Last-Event-ID; with

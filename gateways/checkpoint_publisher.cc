@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "events/secret_file.h"
 #include "events/thread_name.h"
 #include "projections/rocksdb_key_reader.h"
 #include "projections/transparency_projection.h"
@@ -173,6 +174,20 @@ Result<StoredCheckpoint> CheckpointLog::Append(uint64_t size, const std::string&
   end_ += record.size();
   entries_.push_back(Entry{size, note_offset, note.size()});
   return StoredCheckpoint{entries_.size() - 1, size, note};
+}
+
+Status CheckpointLog::CopyTo(const std::string& dir) const {
+  std::string contents;
+  uint64_t end;
+  {
+    std::lock_guard lock(mu_);
+    end = end_;
+    contents = ReadNote(Entry{0, 0, end});
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (contents.size() != end || ec) return IoError("cannot copy", path_);
+  return WriteNewSecretFile(FilePath(dir), contents);
 }
 
 std::string CheckpointLog::ReadNote(const Entry& e) const {

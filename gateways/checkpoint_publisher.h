@@ -72,6 +72,9 @@ class CheckpointLog {
     bool torn = false;                 // the error is a last record cut short (a crash mid-append)
   };
   static Result<FileContents> ReadFile(const std::string& path);
+  // The file as it is now (every whole record), written into the new
+  // directory `dir` (a backup).
+  Status CopyTo(const std::string& dir) const;
   static std::string FilePath(const std::string& dir);
 
  private:

@@ -204,6 +204,21 @@ class Ledger {
   void Execute(Command cmd, std::function<void(Outcome)> done);
   Outcome ExecuteSync(Command cmd);
 
+  // A backup of the running ledger (embedded log): a data directory made
+  // of its stores, secrets and signed checkpoints as they are now, at
+  // DATA/backups/<UTC time>, that `serve --data` starts from and `audit
+  // verify` checks. The log, the processor's state and the vault are
+  // copied between two batches (commands wait meanwhile); the signed
+  // checkpoints and the views before them, so that nothing in the copy is
+  // ahead of its log. Refused on Kafka ("backup_on_kafka"), while another
+  // runs ("backup_in_progress") and below the disk's reserve ("disk_full").
+  struct BackupMade {
+    std::string directory;
+    std::vector<uint64_t> log_end;  // the log's next offset per partition, in the copy
+    double seconds = 0, paused_seconds = 0;
+  };
+  Result<BackupMade> Backup();
+
  private:
   // Open, less the checks of the data directory's kind and the clean-up
   // of a refused start.
@@ -231,6 +246,7 @@ class Ledger {
   std::string admin_token_;
   std::string secret_;
   bool adopted_charter_ = false;
+  std::mutex backup_mu_;  // one backup at a time
 };
 
 // Hex SHA-256 of a token or code: what the log and views store instead.

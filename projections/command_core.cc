@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "domain/state_codec.h"
+#include "events/store_copy.h"
 #include "events/store_options.h"
 #include "projections/command_core_internal.h"
 
@@ -55,6 +56,10 @@ CommandCore::CommandCore(std::unique_ptr<rocksdb::DB> store, int32_t partitions)
       outcome_next_(partitions, 0) {}
 
 CommandCore::~CommandCore() = default;
+
+Status CommandCore::CopyStore(const std::string& dir) {
+  return pl::CopyStore(*store_, dir, "the processor's state store");
+}
 
 // Folds everything the log holds past the store's checkpoint: events
 // appended before a crash that the store had not recorded yet, or (Kafka)

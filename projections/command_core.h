@@ -75,6 +75,10 @@ class CommandCore {
   CommandCore(const CommandCore&) = delete;
   CommandCore& operator=(const CommandCore&) = delete;
 
+  // The state store as it is now, copied into the new directory `dir`
+  // (CopyStore): call it between batches.
+  Status CopyStore(const std::string& dir);
+
   // Refuses (log_inconsistent) a state folded from more records of
   // partition `p` than `log` holds, the log's end asked again for as long as
   // it may lag (see ProjectionEngineOptions::refuse_ahead_of_log). On Kafka

@@ -71,7 +71,10 @@ void CommandProcessor::Run() {
         queue_.pop_front();
       }
     }
-    ProcessBatch(items);
+    {
+      std::lock_guard batch(batch_mu_);
+      ProcessBatch(items);
+    }
     items.clear();
   }
 }
@@ -96,9 +99,7 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
     if (Status s = CatchUp(); !s.ok()) return fail_all(s);
     behind_ = false;
   }
-  if (Status room =
-          disk_.Check(options_.free_bytes(), options_.disk_reserve);
-      !room.ok())
+  if (Status room = disk_.Check(options_.free_bytes(), options_.disk_reserve); !room.ok())
     return fail_all(room);
 
   CommandCore::Plan plan = core_->Decide(cmds, log_, vault_);
@@ -130,6 +131,11 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
   }
   std::vector<Outcome> outcomes = core_->Outcomes(plan);
   for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(outcomes[i]));
+}
+
+Status CommandProcessor::WhilePaused(const std::function<Status()>& fn) {
+  std::lock_guard batch(batch_mu_);
+  return fn();
 }
 
 // Folds every partition's events past the store's checkpoints, then

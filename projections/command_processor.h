@@ -66,6 +66,12 @@ class CommandProcessor {
   uint64_t commands_accepted() const { return core_->commands_accepted(); }
   uint64_t commands_refused() const { return core_->commands_refused(); }
 
+  // Runs `fn` between two batches, no command decided or written meanwhile
+  // (commands submitted wait in the queue): a backup copies the log, the
+  // state store and the vault at one moment. `fn` may call CopyStateTo.
+  Status WhilePaused(const std::function<Status()>& fn);
+  Status CopyStateTo(const std::string& dir) { return core_->CopyStore(dir); }
+
  private:
   struct Item {
     Command cmd;
@@ -87,6 +93,7 @@ class CommandProcessor {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;  // guarded by mu_
+  std::mutex batch_mu_;     // held through each batch, and by WhilePaused
   bool stopping_ = false;   // guarded by mu_
   bool behind_ = false;     // the core must catch up (processor thread only)
   DiskReserveWatch disk_;   // tells the operator of a disk short of its reserve

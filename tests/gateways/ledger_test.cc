@@ -669,6 +669,11 @@ TEST(Ledger, BelowItsDiskReserveTheLedgerRefusesAndWritesNothing) {
   EXPECT_EQ(answer.result(), http::status::service_unavailable) << answer.body();
   EXPECT_NE(answer.body().find("disk is nearly full"), std::string::npos) << answer.body();
   EXPECT_EQ(answer.body().find(dir), std::string::npos) << answer.body();
+  // Nor is a backup made: 503 with the reason, for the administrator.
+  HttpResponse backup = call(http::verb::post, "/v1/admin/backup", "");
+  EXPECT_EQ(backup.result(), http::status::service_unavailable) << backup.body();
+  EXPECT_NE(backup.body().find("no backup was made"), std::string::npos) << backup.body();
+  EXPECT_FALSE(std::filesystem::exists(dir + "/backups/"));
   free->store(1ull << 30);
   o = (*ledger)->ExecuteSync(enrol("disk-1"));  // the same command, once space is back
   EXPECT_TRUE(o.error.ok()) << o.error.ToString();

@@ -856,6 +856,9 @@ TEST(KafkaLedger, FullDiskRefusesCommandsAndWritesNothing) {
   ASSERT_FALSE(taken.refusal) << taken.refusal->message;
   EXPECT_FALSE(taken.duplicate);
   EXPECT_EQ(EventsByCommand(Bootstrap(), prefix, 1)["submit-full"], 1);
+  // A backup is the cluster's on Kafka, not an instance's.
+  auto backup = (*l)->Backup();
+  EXPECT_EQ(backup.status().code(), "backup_on_kafka") << backup.status().ToString();
 }
 
 // An instance pointed at other topics than the ones it was built from

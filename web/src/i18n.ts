@@ -107,6 +107,9 @@ const id: Dict = {
   'apierr.enrolment_retired':
     'Petugas ini sudah dipensiunkan setelah pendaftaran itu, jadi token lamanya tidak berlaku. Daftarkan lagi dengan command_id baru.',
   'apierr.out_of_range': 'Nomor yang diminta berada di luar log transparansi. Periksa nomornya.',
+  'apierr.backup_on_kafka':
+    'Di Kafka, salinan cadangan dibuat dari klaster Kafka sendiri, bukan dari server ini. Minta operator klaster membuatnya.',
+  'apierr.backup_in_progress': 'Salinan cadangan sedang dibuat. Tunggu jawabannya, lalu minta lagi bila perlu.',
   'error.detail': 'Rincian dari sistem (dalam bahasa Inggris)',
   'none': '—',
   'yes': 'Ya',
@@ -543,6 +546,9 @@ const en: Dict = {
   'apierr.enrolment_retired':
     'This officer was retired after that enrolment, so the old token no longer works. Enrol again with a new command_id.',
   'apierr.out_of_range': 'That number is beyond the transparency log. Check the number.',
+  'apierr.backup_on_kafka':
+    'On Kafka a backup is made of the Kafka cluster itself, not by this server. Ask the cluster’s operator for one.',
+  'apierr.backup_in_progress': 'A backup is being made. Wait for its answer, then ask again if needed.',
   'apierr.request': 'The page sent a request the ledger does not understand. Reload the page; if it happens again, tell the administrator.',
   'error.detail': 'The ledger’s detail',
   'none': '—',
