@@ -709,8 +709,8 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
     return w == "no" || w == "nomor" || w == "rt" || w == "rw" || w == "blok" || w == "kav";
   });
   street.erase(number_word, street.end());
-  std::erase_if(street,
-                [&](const std::string& w) { return marker(w) || w.size() < 3 || Title(w); });
+  auto left_out = [&](const std::string& w) { return marker(w) || w.size() < 3 || Title(w); };
+  std::erase_if(street, left_out);
   if (street.empty()) return false;
   const std::vector<std::string> have = Words(text, true);
   if (street.size() > 1) {
@@ -718,6 +718,14 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
     const std::string joined = Joined(street);
     if (SpelledAcrossWords(have, joined, street.size()) ||
         std::find(have.begin(), have.end(), joined) != have.end())
+      return true;
+    // In a row once the words the street was read without are left out of
+    // the text too ("Masjid Al-Ikhlas" is "masjid ikhlas"; "Jl. H. Muhi
+    // Raya" is "muhi raya").
+    std::vector<std::string> long_words = have;
+    std::erase_if(long_words, left_out);
+    if (std::search(long_words.begin(), long_words.end(), street.begin(), street.end()) !=
+        long_words.end())
       return true;
   }
   for (size_t i = 0; i + street.size() <= have.size(); ++i) {
