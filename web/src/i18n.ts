@@ -272,7 +272,7 @@ const id: Dict = {
   'track.withdraw.done': 'Permohonan sudah ditarik.',
   'track.erase': 'Hapus data pribadi saya',
   'track.erase.lead':
-    'Nama, NIK, alamat, dan kontak Anda pada permohonan ini dihapus untuk selamanya. Riwayat tanpa data pribadi tetap ada, dan izin yang terbit tetap tercatat.',
+    'Nama, NIK, alamat, dan kontak Anda pada permohonan ini dihapus untuk selamanya. Riwayat tanpa data pribadi tetap ada, begitu pula izin bila sudah terbit.',
   'track.erase.sure': 'Saya mengerti bahwa penghapusan ini tidak dapat dibatalkan.',
   'track.erase.button': 'Hapus data pribadi',
   'track.erase.done': 'Data pribadi Anda pada permohonan ini sudah dihapus.',
@@ -709,7 +709,7 @@ const en: Dict = {
   'track.withdraw.done': 'The application is withdrawn.',
   'track.erase': 'Erase my personal data',
   'track.erase.lead':
-    'Your name, NIK, address and contacts on this application are erased for good. The history without personal data stays, and a permit issued stays on record.',
+    'Your name, NIK, address and contacts on this application are erased for good. The history without personal data stays, and so does the permit if one was issued.',
   'track.erase.sure': 'I understand that the erasure cannot be undone.',
   'track.erase.button': 'Erase my personal data',
   'track.erase.done': 'Your personal data on this application is erased.',
