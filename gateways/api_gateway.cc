@@ -372,7 +372,7 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   // proofs.
   const bool same_for_anyone =
       method == http::verb::get &&
-      ((n == 3 && parts[1] == "track") || (n == 2 && parts[1] == "charter") ||
+      (((n == 2 || n == 3) && parts[1] == "track") || (n == 2 && parts[1] == "charter") ||
        (n == 3 && parts[1] == "charter" && parts[2] == "changes") ||
        (n >= 3 && parts[1] == "transparency" &&
         (parts[2] == "key" || parts[2] == "checkpoint" || parts[2] == "proof")));
@@ -483,15 +483,23 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
                [&](const Query& q) { GetOfficerTrail(*req, who, parts[3], q, respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get({}, [&](const Query&) { GetFeedToken(*req, who, parts[2], respond); });
-  if (n == 3 && parts[1] == "track") {
-    const std::string code = parts[2];
+  if ((n == 2 || n == 3) && parts[1] == "track") {
+    // The code in the path, or as the bearer token: out of the URL, which
+    // a reverse proxy's access log keeps (the pages send it so).
+    std::string code = n == 3 ? parts[2] : "";
+    if (auto it = req->find(http::field::authorization); n == 2 && it != req->end())
+      code = BearerToken(SV(it->value())).value_or("");
+    if (n == 2 && code.empty() && method == http::verb::get)
+      return respond(ErrorResponse(*req, http::status::unauthorized, "unauthenticated",
+                                   "send the tracking code as 'Authorization: Bearer <code>' (or "
+                                   "in the path: GET /v1/track/{code})"));
     if (method == http::verb::get && again_once_known([this, code] {
           return ledger_.queries()
               .PermitByTracking(HashToken(Ledger::NormalizeTrackingCode(code)))
               .has_value();
         }))
       return;
-    return get({}, [&](const Query&) { GetTrack(*req, parts[2], respond); });
+    return get({}, [&](const Query&) { GetTrack(*req, code, respond); });
   }
   if (n == 2 && parts[1] == "worklist")
     return get({}, [&](const Query&) { GetWorklist(*req, who, respond); });

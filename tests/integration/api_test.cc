@@ -156,6 +156,13 @@ TEST_F(ApiTest, AnApplicationGoesAllTheWayToAnIssuedPermitThatThePublicCanVerify
             track);
   EXPECT_EQ(client_.Get("/v1/permits/" + id, typed).json()["status"], "issued");
   EXPECT_EQ(track["history"].size(), 6u);
+  // The code as the bearer token, out of the URL (the pages' way).
+  EXPECT_EQ(client_.Get("/v1/track", typed).json(), track);
+  auto no_code = client_.Get("/v1/track");
+  EXPECT_EQ(no_code.status, 401) << no_code.body;
+  auto wrong = client_.Get("/v1/track", "ABCDE-FGHJK-MNPQR-STVWX");
+  EXPECT_EQ(wrong.status, 404) << wrong.body;
+  EXPECT_EQ(wrong.json()["error"]["code"], "unknown_tracking_code") << wrong.body;
 
   std::string encoded = std::regex_replace(number, std::regex("/"), "%2F");
   auto verify = client_.Get("/v1/public/verify/" + encoded).json();

@@ -1,6 +1,6 @@
 // Applicant tracking (/track): the stage on a timeline, what is missing, the
 // next step and who takes it, the due date and the history, from
-// GET /v1/track/{code}. No personal data is shown (the API sends none).
+// GET /v1/track (the code as the bearer token). No personal data is shown (the API sends none).
 // The code is typed, never taken from a link: a browser keeps every address
 // it opened in its history, where the next user of the computer finds it.
 import './styles.css';
@@ -89,7 +89,8 @@ async function lookup(raw: string): Promise<void> {
 
 async function load(typed: string): Promise<void> {
   try {
-    data = await api<Tracking>(`/v1/track/${encodeURIComponent(typed)}`);
+    // The code as a token, not in the URL: a proxy's access log keeps URLs.
+    data = await api<Tracking>('/v1/track', { token: typed });
     trackingCode = typed;
     error = null;
     // Who may receive the applicant's data with consent, by name; what the
@@ -483,7 +484,20 @@ function render(): void {
           { 'aria-labelledby': 'missing-title' },
           h('h3', { id: 'missing-title' }, t('track.missing')),
           d.missing.length
-            ? h('ul', { class: 'doc-list', id: 'missing' }, d.missing.map((m) => h('li', { 'data-doc': m }, term('doc', m))))
+            ? h(
+                'ul',
+                { class: 'doc-list', id: 'missing' },
+                // A document the charter lists as optional is asked for, not
+                // required: it holds nothing back.
+                d.missing.map((m) =>
+                  h(
+                    'li',
+                    { 'data-doc': m },
+                    term('doc', m),
+                    charter?.optional_documents?.includes(m) ? ` ${t('track.missing.optional')}` : '',
+                  ),
+                ),
+              )
             : h('p', { class: 'muted', id: 'missing' }, t('track.missing.none')),
         ),
         h('section', { 'aria-labelledby': 'next-title' }, h('h3', { id: 'next-title' }, t('track.next')), next),
