@@ -30,6 +30,19 @@ Status CommandCore::FoldOutcome(int32_t p, uint64_t offset, const Outcome& o) {
   rocksdb::WriteBatch batch;
   if (o.error.ok() && !o.duplicate && o.events.empty() && !ForgetRefusal(o))
     batch.Put(DedupeKey(o.stream, o.command_id), Dedupe::Unwritten(o).Encode());
+  // An accepted command's digest, which its events do not hold: what was
+  // rebuilt of it from the event topic (CatchUp, first) gains it, so that
+  // the same command id with other fields is refused after a takeover as
+  // before it.
+  if (o.error.ok() && !o.duplicate && !o.events.empty() && !o.digest.empty()) {
+    const std::string key = DedupeKey(o.stream, o.command_id);
+    std::string stored;
+    if (store_->Get(rocksdb::ReadOptions(), key, &stored).ok())
+      if (auto d = Dedupe::Decode(stored); d && d->kind == Dedupe::kAccepted && d->digest.empty()) {
+        d->digest = o.digest;
+        batch.Put(key, d->Encode());
+      }
+  }
   outcome_next_[p] = std::max(outcome_next_[p], offset + 1);
   batch.Put(OutcomeCheckpointKey(p), std::to_string(outcome_next_[p]));
   if (auto s = store_->Write(rocksdb::WriteOptions(), &batch); !s.ok())

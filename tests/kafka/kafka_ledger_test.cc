@@ -231,6 +231,15 @@ TEST(KafkaLedger, WorkflowRefusalsRepeatsTakeoverAndReplay) {
   EXPECT_TRUE(b_again.duplicate);
   ASSERT_EQ(b_again.events.size(), 1u);
   EXPECT_EQ(Encode(b_again.events[0]), Encode(verified.events[0]));
+  // And the digest of what a command accepted before the takeover asked,
+  // learnt from the outcome topic too: the same id with other fields is
+  // another request (409 command_id_reused at the gateway), the same
+  // fields a repeat.
+  Outcome b_record = (*b)->ExecuteSync(
+      Cmd("record-1", permit, Officer("kelurahan_economy"), RecordSurvey{false, "not fit"}));
+  EXPECT_TRUE(b_record.duplicate);
+  EXPECT_EQ(b_record.digest, ActionDigest(RecordSurvey{true, "fits"}));
+  EXPECT_NE(b_record.digest, ActionDigest(RecordSurvey{false, "not fit"}));
   Outcome revoke =
       (*b)->ExecuteSync(Cmd("revoke-1", permit, Officer("ptsp_head"), Revoke{"closed down"}));
   ASSERT_TRUE(revoke.error.ok());
