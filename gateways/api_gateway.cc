@@ -551,10 +551,12 @@ void ApiGateway::GetMetrics(const HttpRequest& req, Respond respond) {
       "# TYPE permitledger_log_end_offset gauge\n";
   for (size_t p = 0; p < cps.size(); ++p) {
     // Never a wait on the cluster here: an HTTP thread answers (a cluster
-    // out of reach gives the end last known).
+    // out of reach gives the end last known, the first scrape after a start
+    // the one known at start). The log holds at least what the views
+    // applied: never a negative lag.
     auto end = ledger_.log().EndOffsetNow(PartitionId{static_cast<int32_t>(p)});
     out += "permitledger_log_end_offset{partition=\"" + std::to_string(p) + "\"} " +
-           std::to_string(end.ok() ? end->value : 0) + "\n";
+           std::to_string(std::max(end.ok() ? end->value : 0, cps[p])) + "\n";
   }
   out +=
       "# HELP permitledger_projection_checkpoint Next offset the views will apply.\n"
