@@ -2077,5 +2077,48 @@ TEST(Serve, AWebFolderWithoutPagesIsSaidAtStartAndInTheNotFound) {
       << said;
 }
 
+// A page's gzip copy beside it (scripts/build-web.sh makes them) goes to a
+// client that takes gzip, the file itself to the others; never a copy that
+// lies elsewhere (a link out of the folder).
+TEST(Serve, APagesGzipCopyGoesToClientsThatTakeGzip) {
+  namespace fs = std::filesystem;
+  const std::string web = TempDir("web-gz");
+  fs::create_directories(web + "/assets");
+  const std::string script(4000, 'x');
+  std::ofstream(web + "/index.html") << "<!doctype html><title>t</title>";
+  std::ofstream(web + "/assets/app.js") << script;
+  std::ofstream(web + "/assets/app.js.gz") << "pretend-gzip";
+  std::ofstream(web + "/assets/other.js") << "other";
+  std::ofstream(web + "/../outside.gz") << "secret";
+  fs::create_symlink(fs::absolute(web + "/../outside.gz"), web + "/assets/other.js.gz");
+  LedgerProcess ledger(TempDir("web-gz-data"), {"serve", "--web", web});
+  HttpClient client(ledger.port());
+  auto get = [&](const std::string& path, const std::string& accept) {
+    return client.Request("GET", path, "", "",
+                          accept.empty() ? std::map<std::string, std::string>{}
+                                         : std::map<std::string, std::string>{
+                                               {"Accept-Encoding", accept}});
+  };
+  auto gz = get("/assets/app.js", "br, gzip;q=0.8");
+  EXPECT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.body, "pretend-gzip");
+  EXPECT_EQ(gz.headers["content-encoding"], "gzip");
+  EXPECT_EQ(gz.headers["vary"], "Accept-Encoding");
+  for (const std::string& accept : std::vector<std::string>{"", "br", "gzip;q=0", "identity"}) {
+    auto plain = get("/assets/app.js", accept);
+    EXPECT_EQ(plain.body, script) << accept;
+    EXPECT_EQ(plain.headers.count("content-encoding"), 0u) << accept;
+    EXPECT_EQ(plain.headers["vary"], "Accept-Encoding") << accept;
+    EXPECT_NE(plain.headers["etag"], gz.headers["etag"]) << accept;
+  }
+  // A file without a copy is sent as it is.
+  auto page = get("/", "gzip");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.count("vary"), 0u);
+  auto other = get("/assets/other.js", "gzip");
+  EXPECT_EQ(other.body, "other");
+  EXPECT_EQ(other.headers.count("content-encoding"), 0u);
+}
+
 }  // namespace
 }  // namespace pl::test
