@@ -446,6 +446,8 @@ const id: Dict = {
     'Serahkan kode lacak ini kepada pemohon: cetak halaman ini atau tulis kodenya pada tanda terima. Kode ini hanya ditampilkan sekali, sekarang: setelah halaman ini ditinggalkan tidak dapat dilihat lagi. Pemohon memakainya untuk melacak dan bertindak atas permohonannya, jadi jangan dibagikan kepada orang lain.',
   'off.counter.done.dup': 'Percobaan sebelumnya sudah tercatat; ini permohonan yang sama, tidak tercatat dua kali.',
   'off.counter.print': 'Cetak tanda terima',
+  'off.counter.receipt':
+    'Tanda terima permohonan izin usaha. Lacak permohonan Anda di {url} dengan kode lacak di atas. Simpan kode ini dan jangan bagikan: siapa pun yang memegangnya dapat melihat, menarik, atau menghapus data permohonan Anda.',
 };
 
 const en: Dict = {
@@ -881,6 +883,8 @@ const en: Dict = {
     'Hand this tracking code to the applicant: print this page or write the code on the receipt. It is shown only this once: once you leave this page it cannot be seen again. The applicant uses it to track and act on the application, so it is not to be shared with anyone else.',
   'off.counter.done.dup': 'An earlier attempt was recorded already; this is the same application, not recorded twice.',
   'off.counter.print': 'Print the receipt',
+  'off.counter.receipt':
+    'Receipt of a business permit application. Track your application at {url} with the tracking code above. Keep the code and share it with no one: whoever holds it can see and withdraw the application, or erase its data.',
 };
 
 // Names of the ledger's vocabulary: statuses, actions, events, roles,

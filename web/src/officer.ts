@@ -854,8 +854,10 @@ function createdBox(a: Application): HTMLElement {
       fact(t('off.counter.done.id'), h('span', { class: 'mono', id: 'created-id' }, a.permit_id)),
       fact(t('off.counter.done.code'), h('span', { class: 'mono tracking-code', id: 'created-code' }, a.tracking_code)),
     ),
-    h('p', { class: 'created-hand' }, h('strong', {}, t('off.counter.done.hand'))),
-    a.duplicate ? h('p', {}, t('off.counter.done.dup')) : null,
+    h('p', { class: 'created-hand no-print' }, h('strong', {}, t('off.counter.done.hand'))),
+    // The printed receipt speaks to the applicant.
+    h('p', { class: 'print-only', id: 'created-receipt' }, t('off.counter.receipt', { url: `${location.origin}/track` })),
+    a.duplicate ? h('p', { class: 'no-print' }, t('off.counter.done.dup')) : null,
     h('button', { type: 'button', class: 'btn btn-secondary btn-small no-print', onclick: () => window.print() }, t('off.counter.print')),
   );
 }
@@ -912,7 +914,7 @@ function renderDetail(root: HTMLElement): void {
         fact(t('track.kelurahan'), p.kelurahan_name),
         fact(t('track.submitted'), fmtTime(p.submitted_at)),
         fact(t('col.due'), due),
-        fact(t('off.version'), String(p.version)),
+        fact(t('off.version'), String(p.version), { class: 'no-print' }),
         fact(t('col.next'), p.next_actions.length ? `${p.next_actions.map((x) => term('action', x)).join(', ')} — ${p.next_roles.map((r) => roleName(r.role, r.name)).join(', ')}` : t('none')),
         p.permit_number
           ? fact(

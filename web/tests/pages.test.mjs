@@ -1090,8 +1090,13 @@ describe('officer worklist', () => {
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.isVisible('#created-code'));
     assert.ok(await page.isVisible('#missing'));
-    for (const hidden of ['#actions', '#counter', '#officer-bar']) assert.ok(await page.isHidden(hidden), `${hidden} printed`);
+    for (const hidden of ['#actions', '#counter', '#officer-bar', '.intro h1', '.created-hand']) assert.ok(await page.isHidden(hidden), `${hidden} printed`);
+    // It speaks to the applicant: where to track, and to keep the code.
+    assert.match(await page.textContent('#created-receipt'), /Lacak permohonan Anda di http:\/\/127\.0\.0\.1:\d+\/track dengan kode lacak di atas/);
+    assert.ok(await page.isVisible('#created-receipt'));
+    await shot(page, 'officer-counter-receipt-print');
     await page.emulateMedia({ media: 'screen' });
+    assert.ok(await page.isHidden('#created-receipt'), 'the receipt text is printed only');
     // The officer sees what is lacking; no verification is offered.
     assert.deepEqual(await page.$$eval('#missing li', (l) => l.map((x) => x.dataset.doc)), ['kk', 'premises_proof']);
     assert.equal(await page.$('#actions form[data-action="verify_documents"]'), null, 'the ledger offers no verification while documents lack');
