@@ -231,6 +231,7 @@ const id: Dict = {
   'track.kelurahan': 'Kelurahan',
   'track.submitted': 'Diajukan',
   'track.due': 'Batas waktu tahap ini',
+  'track.due.yours': 'Batas waktu Anda melengkapi dokumen',
   'track.survey.rescheduling': '{date}, akan dijadwalkan ulang',
   'track.overdue': 'Terlambat',
   'track.ontrack': 'Sesuai jadwal',
@@ -256,7 +257,7 @@ const id: Dict = {
   'track.actions': 'Yang dapat Anda lakukan',
   'track.consent': 'Izin berbagi data',
   'track.consent.lead':
-    'Pihak ini menerima data pribadi Anda hanya dengan izin Anda (misalnya bank untuk pinjaman usaha). Izin dapat ditarik kapan saja.',
+    'Pihak ini menerima data pribadi Anda hanya dengan izin Anda (misalnya bank untuk pinjaman usaha), dan langsung setelah izin diberikan, juga selama permohonan masih diproses. Izin dapat ditarik kapan saja; data yang sudah terkirim tetap ada pada pihak itu.',
   'track.consent.held': 'izin diberikan',
   'track.consent.held_erased': 'izin masih tercatat, tetapi data Anda sudah dihapus dan penerima diminta menghapus salinannya',
   'track.consent.none': 'tanpa izin',
@@ -671,6 +672,7 @@ const en: Dict = {
   'track.kelurahan': 'Kelurahan',
   'track.submitted': 'Submitted',
   'track.due': 'Due date of this stage',
+  'track.due.yours': 'Your due date to bring the documents',
   'track.survey.rescheduling': '{date}, to be scheduled again',
   'track.overdue': 'Overdue',
   'track.ontrack': 'On schedule',
@@ -696,7 +698,7 @@ const en: Dict = {
   'track.actions': 'What you can do',
   'track.consent': 'Consent to share your data',
   'track.consent.lead':
-    'These receive your personal data only with your consent (a bank, for a business loan, say). You may withdraw it at any time.',
+    'These receive your personal data only with your consent (a bank, for a business loan, say), and at once when it is given, while the application is still being processed too. You may withdraw it at any time; data sent already stays with them.',
   'track.consent.held': 'consent given',
   'track.consent.held_erased': 'consent still recorded, but your data is erased and the recipient was told to delete its copy',
   'track.consent.none': 'no consent',

@@ -439,7 +439,8 @@ function render(): void {
         { class: 'facts' },
         h('div', {}, h('dt', {}, t('track.kelurahan')), h('dd', {}, d.kelurahan_name)),
         h('div', {}, h('dt', {}, t('track.submitted')), h('dd', {}, fmtTime(d.submitted_at))),
-        h('div', {}, h('dt', {}, t('track.due')), h('dd', { id: 'due-date', 'data-due': d.due_date ?? '' }, due)),
+        // While documents are asked for, the due date is the applicant's own.
+        h('div', {}, h('dt', {}, t(d.status === 'incomplete' ? 'track.due.yours' : 'track.due')), h('dd', { id: 'due-date', 'data-due': d.due_date ?? '' }, due)),
         d.survey_date
           ? h(
               'div',
