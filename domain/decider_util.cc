@@ -710,6 +710,10 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
   });
   street.erase(number_word, street.end());
   auto left_out = [&](const std::string& w) { return marker(w) || w.size() < 3 || Title(w); };
+  // The street's own short words and titles ("al" of "Masjid Al-Ikhlas").
+  std::vector<std::string> dropped;
+  for (const std::string& w : street)
+    if (!marker(w) && left_out(w)) dropped.push_back(w);
   std::erase_if(street, left_out);
   if (street.empty()) return false;
   const std::vector<std::string> have = Words(text, true);
@@ -719,11 +723,14 @@ bool MentionsAddress(std::string_view text, std::string_view address) {
     if (SpelledAcrossWords(have, joined, street.size()) ||
         std::find(have.begin(), have.end(), joined) != have.end())
       return true;
-    // In a row once the words the street was read without are left out of
-    // the text too ("Masjid Al-Ikhlas" is "masjid ikhlas"; "Jl. H. Muhi
-    // Raya" is "muhi raya").
+    // In a row once the street's own short words and titles are left out
+    // of the text too ("Masjid Al Ikhlas" is "masjid ikhlas"), and those
+    // only: "ke" or "di" between two street words joins nothing ("Raya ke
+    // Bogor" is no "Jl. Raya Bogor").
     std::vector<std::string> long_words = have;
-    std::erase_if(long_words, left_out);
+    std::erase_if(long_words, [&](const std::string& w) {
+      return std::find(dropped.begin(), dropped.end(), w) != dropped.end();
+    });
     if (std::search(long_words.begin(), long_words.end(), street.begin(), street.end()) !=
         long_words.end())
       return true;

@@ -87,12 +87,18 @@ TEST(Refusal, AHomeStreetIsFoundByItsWordsInARow) {
   EXPECT_TRUE(MentionsAddress("di Jl. Dr. Saharjo", "Jl. Dr. Saharjo No 10"));
   EXPECT_TRUE(MentionsAddress("di Jl. Prof. Dr. Satrio", "Jl. Prof. Dr. Satrio No. 7"));
   // The short words a street is read without (an Arabic "Al-", an
-  // initial, a title) count for nothing in the text either.
+  // initial, a title) count for nothing in the text either; other short
+  // words still keep the street's words apart.
   for (const char* text : {"alamat Gang Masjid Al-Ikhlas", "jl masjid al ikhlas",
-                           "warung di Masjid Al-Ikhlas", "MASJID H. IKHLAS"})
+                           "warung di Masjid Al-Ikhlas"})
     EXPECT_TRUE(MentionsAddress(text, "Gang Masjid Al-Ikhlas No. 7 RT 002/RW 004")) << text;
   EXPECT_TRUE(MentionsAddress("di Jl. Raya Al-Ikhlas", "Jl. Raya Al-Ikhlas 3"));
+  EXPECT_TRUE(MentionsAddress("rumah di Muhi H Raya", "Jl. Muhi H. Raya 5"));
   EXPECT_FALSE(MentionsAddress("masjid besar ikhlas", "Gang Masjid Al-Ikhlas No. 7"));
+  EXPECT_FALSE(MentionsAddress("MASJID H. IKHLAS", "Gang Masjid Al-Ikhlas No. 7"));
+  EXPECT_FALSE(MentionsAddress("Mudik Hari Raya ke Bogor, usaha tutup", "Jl. Raya Bogor No. 12"));
+  EXPECT_FALSE(MentionsAddress("pindah ke pasar di minggu depan", "Jl. Pasar Minggu No. 5"));
+  EXPECT_FALSE(MentionsAddress("dekat masjid di raya", "Jl. Masjid Raya 3"));
   EXPECT_FALSE(MentionsAddress("toko bunga mawar", "Jl. Mawar 1 RT 03 RW 05"));
   EXPECT_FALSE(MentionsAddress("anything", "RT 03 RW 05"));
 }
