@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -92,39 +93,30 @@ std::string_view ContentTypeFor(std::string_view name) {
 
 namespace {
 
-// Whether the request's Accept-Encoding takes gzip ("gzip", "x-gzip" or
-// "*", not with q=0).
+// Whether the request's Accept-Encoding takes gzip: named ("gzip" or
+// "x-gzip") with a q above 0, or, when not named, "*" with one.
 bool AcceptsGzip(const HttpRequest& req) {
   auto it = req.find(http::field::accept_encoding);
   if (it == req.end()) return false;
-  std::string_view list(it->value().data(), it->value().size());
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    std::string_view name = item.substr(0, item.find(';'));
-    std::string_view params = name.size() < item.size() ? item.substr(name.size()) : "";
-    auto trim = [](std::string_view v) {
-      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-      return v;
-    };
-    name = trim(name);
-    std::string lower(name);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower != "gzip" && lower != "x-gzip" && lower != "*") continue;
-    // q=0 (or 0.0, 0.00...) refuses it.
-    std::string p(params);
-    std::erase_if(p, [](char c) { return c == ' ' || c == '\t'; });
-    for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const size_t q = p.find(";q=");
-    if (q != std::string::npos) {
-      const std::string v = p.substr(q + 3, p.find(';', q + 3) - (q + 3));
-      if (!v.empty() && v.find_first_not_of("0.") == std::string::npos) return false;
+  std::string list(it->value().data(), it->value().size());
+  std::erase_if(list, [](char c) { return c == ' ' || c == '\t'; });
+  for (char& c : list) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::optional<bool> named, star;
+  for (size_t at = 0; at <= list.size();) {
+    const size_t comma = std::min(list.find(',', at), list.size());
+    const std::string item = list.substr(at, comma - at);
+    at = comma + 1;
+    const std::string name = item.substr(0, item.find(';'));
+    // q=0 (0.0, 0.00...) refuses it.
+    bool takes = true;
+    if (const size_t q = item.find(";q="); q != std::string::npos) {
+      const std::string v = item.substr(q + 3, item.find(';', q + 3) - (q + 3));
+      takes = v.empty() || v.find_first_not_of("0.") != std::string::npos;
     }
-    return true;
+    if (name == "gzip" || name == "x-gzip") named = named.value_or(false) || takes;
+    if (name == "*") star = takes;
   }
-  return false;
+  return named ? *named : star.value_or(false);
 }
 
 }  // namespace
@@ -171,8 +163,10 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
   // (Its absence is no error: `gz_ec` then only says it is not there.)
   std::error_code gz_ec;
   const fs::path gz = fs::weakly_canonical(fs::path(real.string() + ".gz"), gz_ec);
-  const bool has_gz =
-      !gz_ec && fs::is_regular_file(gz, gz_ec) && !gz_ec && gz.parent_path() == real.parent_path();
+  // Never a copy older than its file (one left from a build before).
+  const bool has_gz = !gz_ec && fs::is_regular_file(gz, gz_ec) && !gz_ec &&
+                      gz.parent_path() == real.parent_path() &&
+                      fs::last_write_time(gz, gz_ec) >= mtime && !gz_ec;
   const bool send_gz = has_gz && AcceptsGzip(req);
   const fs::path& sent = send_gz ? gz : real;
   const uintmax_t sent_size = send_gz ? fs::file_size(gz, ec) : size;

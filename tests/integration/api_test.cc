@@ -2089,6 +2089,11 @@ TEST(Serve, APagesGzipCopyGoesToClientsThatTakeGzip) {
   std::ofstream(web + "/assets/app.js") << script;
   std::ofstream(web + "/assets/app.js.gz") << "pretend-gzip";
   std::ofstream(web + "/assets/other.js") << "other";
+  // A copy older than its file (left from an earlier build) is not sent.
+  std::ofstream(web + "/assets/old.js") << "new";
+  std::ofstream(web + "/assets/old.js.gz") << "stale";
+  fs::last_write_time(web + "/assets/old.js.gz",
+                      fs::last_write_time(web + "/assets/old.js") - std::chrono::hours(1));
   std::ofstream(web + "/../outside.gz") << "secret";
   fs::create_symlink(fs::absolute(web + "/../outside.gz"), web + "/assets/other.js.gz");
   LedgerProcess ledger(TempDir("web-gz-data"), {"serve", "--web", web});
@@ -2104,7 +2109,9 @@ TEST(Serve, APagesGzipCopyGoesToClientsThatTakeGzip) {
   EXPECT_EQ(gz.body, "pretend-gzip");
   EXPECT_EQ(gz.headers["content-encoding"], "gzip");
   EXPECT_EQ(gz.headers["vary"], "Accept-Encoding");
-  for (const std::string& accept : std::vector<std::string>{"", "br", "gzip;q=0", "identity"}) {
+  EXPECT_EQ(get("/assets/app.js", "*").body, "pretend-gzip");
+  for (const std::string& accept :
+       std::vector<std::string>{"", "br", "gzip;q=0", "identity", "*, gzip;q=0", "*;q=0"}) {
     auto plain = get("/assets/app.js", accept);
     EXPECT_EQ(plain.body, script) << accept;
     EXPECT_EQ(plain.headers.count("content-encoding"), 0u) << accept;
@@ -2115,6 +2122,7 @@ TEST(Serve, APagesGzipCopyGoesToClientsThatTakeGzip) {
   auto page = get("/", "gzip");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.headers.count("vary"), 0u);
+  EXPECT_EQ(get("/assets/old.js", "gzip").body, "new");
   auto other = get("/assets/other.js", "gzip");
   EXPECT_EQ(other.body, "other");
   EXPECT_EQ(other.headers.count("content-encoding"), 0u);
