@@ -203,23 +203,26 @@ void ApiGateway::PostBackup(const HttpRequest& req, const Principal& who, Respon
     JsonInput in = JsonInput::Parse(req.body());
     if (RefuseBadBody(in, std::nullopt, req, respond)) return;
   }
-  auto made = ledger_.Backup();
-  if (!made.ok()) {
-    const Status& s = made.status();
-    if (s.code() == "backup_on_kafka" || s.code() == "backup_in_progress")
-      return respond(ErrorResponse(req, http::status::conflict, s.code(), s.message()));
-    // The administrator's own request: the reason in full, paths included.
-    spdlog::error("backup: {}", s.ToString());
-    HttpResponse res = ErrorResponse(req, http::status::service_unavailable, "unavailable",
-                                     "no backup was made: " + s.message());
-    res.set(http::field::retry_after, "10");
-    return respond(std::move(res));
-  }
-  json j = {{"directory", made->directory},
-            {"log_end_offsets", made->log_end},
-            {"seconds", made->seconds},
-            {"commands_paused_seconds", made->paused_seconds}};
-  respond(JsonResponse(req, http::status::created, j.dump()));
+  // On a thread of its own: the copies (and the views' catching up) would
+  // hold an HTTP thread otherwise.
+  ledger_.BackupAsync([req, respond](Result<Ledger::BackupMade> made) {
+    if (!made.ok()) {
+      const Status& s = made.status();
+      if (s.code() == "backup_on_kafka" || s.code() == "backup_in_progress")
+        return respond(ErrorResponse(req, http::status::conflict, s.code(), s.message()));
+      // The administrator's own request: the reason in full, paths included.
+      spdlog::error("backup: {}", s.ToString());
+      HttpResponse res = ErrorResponse(req, http::status::service_unavailable, "unavailable",
+                                       "no backup was made: " + s.message());
+      res.set(http::field::retry_after, "10");
+      return respond(std::move(res));
+    }
+    json j = {{"directory", made->directory},
+              {"log_end_offsets", made->log_end},
+              {"seconds", made->seconds},
+              {"commands_paused_seconds", made->paused_seconds}};
+    respond(JsonResponse(req, http::status::created, j.dump()));
+  });
 }
 
 }  // namespace pl

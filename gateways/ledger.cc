@@ -288,6 +288,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     if (!offline) RemoveStaleTemporaries((dir / name).string());
     return LoadOrCreateSecret(dir / name, [bytes] { return RandomToken(bytes); });
   };
+  if (!offline) RemoveUnfinishedBackups(options.data_dir);
   const bool had_admin_token = fs::exists(dir / "admin.token");
   const bool had_log_key = fs::exists(CheckpointPublisher::KeyPath(options.data_dir));
   auto admin = secret_file("admin.token", 24);
@@ -444,6 +445,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
 }
 
 Ledger::~Ledger() {
+  if (backup_thread_.joinable()) backup_thread_.join();  // a backup under way ends first
   feeds_.reset();      // reads the views, the vault and (may_publish) the backend
   publisher_.reset();  // its last checkpoint reads the views
   backend_.reset();    // stops deciding; queued commands were never acknowledged

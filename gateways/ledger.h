@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "events/disk_space.h"
 #include "events/event_log.h"
@@ -218,6 +219,9 @@ class Ledger {
     double seconds = 0, paused_seconds = 0;
   };
   Result<BackupMade> Backup();
+  // Backup on a thread of its own (an HTTP thread is not held through
+  // it); `done` is called there, or at once when one is under way.
+  void BackupAsync(std::function<void(Result<BackupMade>)> done);
 
  private:
   // Open, less the checks of the data directory's kind and the clean-up
@@ -246,8 +250,13 @@ class Ledger {
   std::string admin_token_;
   std::string secret_;
   bool adopted_charter_ = false;
-  std::mutex backup_mu_;  // one backup at a time
+  std::mutex backup_mu_;                     // one backup at a time
+  std::atomic<bool> backup_running_{false};  // BackupAsync's
+  std::thread backup_thread_;                // BackupAsync's last; joined by ~Ledger
 };
+
+// Removes DATA/backups/*.partial: backups a stop cut short (Ledger::Backup).
+void RemoveUnfinishedBackups(const std::string& data_dir);
 
 // Hex SHA-256 of a token or code: what the log and views store instead.
 std::string HashToken(const std::string& token);

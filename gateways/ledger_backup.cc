@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "events/disk_space.h"
@@ -24,25 +25,49 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The files of the data directory beside its stores (the secrets, the
-// demo's tokens), copied as they are: each is written once, whole.
+// The files of the data directory beside its stores that a ledger needs
+// (its secrets; the demo's tokens), each small and written once, whole.
+// Nothing else of the directory is copied: whatever an operator left there.
+constexpr const char* kDataFiles[] = {"admin.token", "server.secret", "transparency.key",
+                                      "transparency.pub", "demo-tokens.json"};
+
 Status CopyFiles(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(from, ec)) {
-    const std::string name = entry.path().filename().string();
-    // A file still being written by the process that left it.
-    if (!entry.is_regular_file(ec) || name.find(".tmp.") != std::string::npos) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
+  for (const char* name : kDataFiles) {
+    std::error_code ec;
+    if (!fs::is_regular_file(from / name, ec)) continue;
+    std::ifstream in(from / name, std::ios::binary);
     std::ostringstream contents;
     contents << in.rdbuf();
-    if (!in) return Status("store_unavailable", "cannot read " + entry.path().string());
+    if (!in) return Status("store_unavailable", "cannot read " + (from / name).string());
     if (Status s = WriteNewSecretFile((to / name).string(), contents.str()); !s.ok()) return s;
   }
-  if (ec) return Status("store_unavailable", "cannot list " + from.string() + ": " + ec.message());
   return Status::Ok();
 }
 
 }  // namespace
+
+void RemoveUnfinishedBackups(const std::string& data_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(data_dir) / "backups", ec))
+    if (entry.path().extension() == ".partial") {
+      spdlog::warn("removing {}: a backup the ledger was stopped in the middle of",
+                   entry.path().string());
+      fs::remove_all(entry.path(), ec);
+    }
+}
+
+void Ledger::BackupAsync(std::function<void(Result<BackupMade>)> done) {
+  if (backup_running_.exchange(true))
+    return done(Status("backup_in_progress",
+                       "a backup is being made: wait for its answer, then ask again if another "
+                       "is wanted"));
+  if (backup_thread_.joinable()) backup_thread_.join();  // the last one, ended
+  backup_thread_ = std::thread([this, done = std::move(done)] {
+    auto made = Backup();
+    backup_running_ = false;
+    done(std::move(made));
+  });
+}
 
 Result<Ledger::BackupMade> Ledger::Backup() {
   if (kafka() || !embedded_)
@@ -59,50 +84,55 @@ Result<Ledger::BackupMade> Ledger::Backup() {
   const DiskRoom room = options_.free_bytes();
   if (Status s = CheckDiskReserve(room.free, options_.disk_reserve, room.path); !s.ok()) return s;
 
-  const auto start = std::chrono::steady_clock::now();
-  auto since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
   };
-  const fs::path data(options_.data_dir);
+  std::error_code ec;
+  const fs::path data = fs::absolute(options_.data_dir, ec);
   std::string stamp = IsoTime(options_.clock());
   std::erase(stamp, ':');
   const fs::path final_dir = data / "backups" / stamp;
   const fs::path dir = data / "backups" / (stamp + ".partial");
-  std::error_code ec;
   fs::create_directories(dir.parent_path(), ec);
   if (ec || fs::exists(final_dir, ec) || !fs::create_directory(dir, ec))
     return Status("store_unavailable",
                   "cannot make " + dir.string() + (ec ? ": " + ec.message() : ": it exists"));
   BackupMade made;
-  // In the order that leaves nothing in the copy ahead of what it was made
-  // from: the signed checkpoints (of trees the views held), the views (of
-  // events the log holds), then the log, the state store (folded from the
-  // log) and the vault (every key the log's applications were sealed
-  // under, none an erasure on the log destroyed) together.
-  Status s = Status::Ok();
-  // A checkpoint signed now covers (nearly) the whole copy: `audit verify`
-  // of the backup vouches for it.
-  if (publisher_) {
-    if (auto signed_now = publisher_->Publish(); !signed_now.ok()) s = signed_now.status();
-    if (s.ok()) s = publisher_->checkpoints().CopyTo(CheckpointPublisher::CheckpointDir(dir));
-  }
-  if (s.ok()) s = CopyStore(*engine_->db(), (dir / "views").string(), "the views");
-  if (s.ok()) {
-    const auto paused = std::chrono::steady_clock::now();
-    auto& log = static_cast<EmbeddedLog&>(*log_);
-    s = embedded_->WhilePaused([&] {
-      Status c = log.CopyTo((dir / "log").string());
-      if (c.ok()) c = embedded_->CopyStateTo((dir / "state").string());
-      if (c.ok()) c = vault_->CopyTo((dir / "keys").string());
-      for (int32_t p = 0; c.ok() && p < log.partitions(); ++p) {
-        auto end = log.EndOffset(PartitionId{p});
-        if (!end.ok()) return end.status();
-        made.log_end.push_back(end->value);
-      }
-      return c;
-    });
+  auto& log = static_cast<EmbeddedLog&>(*log_);
+  // Everything at one moment, between two batches of commands: the log
+  // stands still, the views catch up with it (they never pass it), a
+  // checkpoint is signed of their tree, and every store is copied. The
+  // copy is then a ledger stopped cleanly: nothing in it ahead of its log,
+  // nothing behind it, and a checkpoint covering it all.
+  Status s = embedded_->WhilePaused([&] {
+    const auto paused = Clock::now();
+    for (int32_t p = 0; p < log.partitions(); ++p) {
+      auto end = log.EndOffset(PartitionId{p});
+      if (!end.ok()) return end.status();
+      made.log_end.push_back(end->value);
+      if (end->value == 0 || !options_.follow) continue;
+      // (Answered at the deadline too: a follower that cannot keep up
+      // leaves views behind, which the copy's start catches up.)
+      std::promise<void> applied;
+      engine_->WhenApplied(
+          LogPosition{PartitionId{p}, Offset{end->value - 1}}, [&applied] { applied.set_value(); },
+          Clock::now() + std::chrono::seconds(5));
+      applied.get_future().wait();
+    }
+    Status c = Status::Ok();
+    if (publisher_) {
+      if (auto signed_now = publisher_->Publish(); !signed_now.ok()) c = signed_now.status();
+      if (c.ok()) c = publisher_->checkpoints().CopyTo(CheckpointPublisher::CheckpointDir(dir));
+    }
+    if (c.ok()) c = CopyStore(*engine_->db(), (dir / "views").string(), "the views");
+    if (c.ok()) c = log.CopyTo((dir / "log").string());
+    if (c.ok()) c = embedded_->CopyStateTo((dir / "state").string());
+    if (c.ok()) c = vault_->CopyTo((dir / "keys").string());
     made.paused_seconds = since(paused);
-  }
+    return c;
+  });
   if (s.ok()) s = CopyFiles(data, dir);
   if (s.ok()) fs::rename(dir, final_dir, ec);
   if (s.ok() && ec)

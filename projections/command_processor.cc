@@ -71,6 +71,9 @@ void CommandProcessor::Run() {
         queue_.pop_front();
       }
     }
+    // A pause asked for (WhilePaused) goes first: a mutex is not fair, and
+    // under load this loop would take it back after every batch.
+    while (pause_wanted_) std::this_thread::yield();
     {
       std::lock_guard batch(batch_mu_);
       ProcessBatch(items);
@@ -134,7 +137,9 @@ void CommandProcessor::ProcessBatch(std::vector<Item>& items) {
 }
 
 Status CommandProcessor::WhilePaused(const std::function<Status()>& fn) {
+  ++pause_wanted_;
   std::lock_guard batch(batch_mu_);
+  --pause_wanted_;
   return fn();
 }
 

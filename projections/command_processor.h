@@ -15,6 +15,7 @@
 // thread; callbacks run on the processor's own thread and must not block.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -92,11 +93,12 @@ class CommandProcessor {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> queue_;  // guarded by mu_
-  std::mutex batch_mu_;     // held through each batch, and by WhilePaused
-  bool stopping_ = false;   // guarded by mu_
-  bool behind_ = false;     // the core must catch up (processor thread only)
-  DiskReserveWatch disk_;   // tells the operator of a disk short of its reserve
+  std::deque<Item> queue_;            // guarded by mu_
+  std::mutex batch_mu_;               // held through each batch, and by WhilePaused
+  std::atomic<int> pause_wanted_{0};  // WhilePaused calls waiting for batch_mu_
+  bool stopping_ = false;             // guarded by mu_
+  bool behind_ = false;               // the core must catch up (processor thread only)
+  DiskReserveWatch disk_;             // tells the operator of a disk short of its reserve
   std::thread thread_;
 };
 
