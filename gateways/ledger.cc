@@ -288,7 +288,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenHere(LedgerOptions options) {
     if (!offline) RemoveStaleTemporaries((dir / name).string());
     return LoadOrCreateSecret(dir / name, [bytes] { return RandomToken(bytes); });
   };
-  if (!offline) RemoveUnfinishedBackups(options.data_dir);
+  if (!offline) {
+    if (Status s = RefuseBackupBesideItsLedger(options.data_dir); !s.ok()) return s;
+    RemoveUnfinishedBackups(options.data_dir);
+  }
   const bool had_admin_token = fs::exists(dir / "admin.token");
   const bool had_log_key = fs::exists(CheckpointPublisher::KeyPath(options.data_dir));
   auto admin = secret_file("admin.token", 24);

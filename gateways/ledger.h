@@ -257,6 +257,9 @@ class Ledger {
 
 // Removes DATA/backups/*.partial: backups a stop cut short (Ledger::Backup).
 void RemoveUnfinishedBackups(const std::string& data_dir);
+// Refuses (invalid_argument) to serve DATA/backups/<time> while a process
+// serves DATA: a backup started beside the ledger it was made of.
+Status RefuseBackupBesideItsLedger(const std::string& data_dir);
 
 // Hex SHA-256 of a token or code: what the log and views store instead.
 std::string HashToken(const std::string& token);

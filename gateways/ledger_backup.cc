@@ -1,6 +1,8 @@
 // Ledger::Backup: a copy of the running ledger's data directory
 // (POST /v1/admin/backup).
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,6 +47,30 @@ Status CopyFiles(const fs::path& from, const fs::path& to) {
 }
 
 }  // namespace
+
+Status RefuseBackupBesideItsLedger(const std::string& data_dir) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(data_dir, ec).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  if (dir.parent_path().filename() != "backups") return Status::Ok();
+  const fs::path ledger = dir.parent_path().parent_path();
+  // RocksDB holds its store's LOCK file with a POSIX lock while open.
+  const int fd = ::open((ledger / "log" / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Ok();
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+  ::close(fd);
+  if (!held) return Status::Ok();
+  return Status("invalid_argument",
+                dir.string() + " is a backup of the ledger in " + ledger.string() +
+                    ", which a running process serves: two ledgers with one signing key would "
+                    "sign diverging histories. To restore it, stop that process, move " +
+                    ledger.string() +
+                    " aside and put the backup in its place; to check it, `permitledger audit "
+                    "verify --data` reads it as it is");
+}
 
 void RemoveUnfinishedBackups(const std::string& data_dir) {
   std::error_code ec;
