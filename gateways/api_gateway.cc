@@ -370,9 +370,11 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
   // So are the reads that need no token and answer anyone the same: a
   // tracking, the charter and its changes, the log's key, checkpoints and
   // proofs.
+  // A tracking: the code in the path, or as the bearer token.
+  const bool tracking = (n == 2 || n == 3) && parts[1] == "track";
   const bool same_for_anyone =
       method == http::verb::get &&
-      (((n == 2 || n == 3) && parts[1] == "track") || (n == 2 && parts[1] == "charter") ||
+      (tracking || (n == 2 && parts[1] == "charter") ||
        (n == 3 && parts[1] == "charter" && parts[2] == "changes") ||
        (n >= 3 && parts[1] == "transparency" &&
         (parts[2] == "key" || parts[2] == "checkpoint" || parts[2] == "proof")));
@@ -483,7 +485,7 @@ void ApiGateway::Dispatch(std::shared_ptr<HttpRequest> req, Respond respond) {
                [&](const Query& q) { GetOfficerTrail(*req, who, parts[3], q, respond); });
   if (n == 4 && parts[1] == "feeds" && parts[3] == "token")
     return get({}, [&](const Query&) { GetFeedToken(*req, who, parts[2], respond); });
-  if ((n == 2 || n == 3) && parts[1] == "track") {
+  if (tracking) {
     // The code in the path, or as the bearer token: out of the URL, which
     // a reverse proxy's access log keeps (the pages send it so).
     std::string code = n == 3 ? parts[2] : "";
